@@ -1,0 +1,2 @@
+//! Onsite's use cases (book, reschedule, invite, distribute…) and the authorization policy.
+//! No HTTP types: the web crate and the CLI both call in here.

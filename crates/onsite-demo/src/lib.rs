@@ -1,0 +1,1 @@
+//! Onsite's deterministic demo city.

@@ -1,0 +1,2 @@
+app-name = Onsite
+greeting = Hello, { $name }

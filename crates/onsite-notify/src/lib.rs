@@ -1,0 +1,1 @@
+//! Onsite email: rendering localized messages and delivering them from the outbox.

@@ -1,0 +1,202 @@
+//! Accounts, contacts and the users who sign in.
+
+use crate::{Conn, Result, RowExt, StoreError, to_ms};
+use jiff::Timestamp;
+use onsite_domain::account::{Account, AccountKind, Address, Contact};
+use onsite_domain::geo::GeoPoint;
+use onsite_domain::role::Role;
+use onsite_domain::text::{EmailAddress, PhoneNumber};
+use onsite_domain::time::TimeZoneName;
+use onsite_domain::{AccountId, ContactId, TerritoryId, UserId};
+use sqlx::any::AnyRow;
+
+pub struct NewAccount<'a> {
+    pub kind: AccountKind,
+    pub name: &'a str,
+    pub active: bool,
+    pub address: &'a Address,
+    pub territory_id: Option<TerritoryId>,
+}
+
+pub async fn insert_account(conn: &mut Conn, a: &NewAccount<'_>) -> Result<AccountId> {
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO accounts (kind, name, active, address_line, city, postal_code, country, \
+         latitude, longitude, time_zone, territory_id, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id",
+    )
+    .bind(a.kind.as_str())
+    .bind(a.name)
+    .bind(a.active)
+    .bind(&a.address.line)
+    .bind(&a.address.city)
+    .bind(&a.address.postal_code)
+    .bind(&a.address.country)
+    .bind(a.address.location.lat())
+    .bind(a.address.location.lon())
+    .bind(a.address.time_zone.as_str())
+    .bind(a.territory_id.map(|t| t.0))
+    .bind(to_ms(Timestamp::now()))
+    .fetch_one(&mut *conn)
+    .await?;
+    Ok(AccountId(id))
+}
+
+const ACCOUNT_COLUMNS: &str = "id, kind, name, active, address_line, city, postal_code, country, \
+                               latitude, longitude, time_zone, territory_id";
+
+fn account_from_row(r: &AnyRow) -> Result<Account> {
+    Ok(Account {
+        id: AccountId(r.i64("id")?),
+        kind: AccountKind::parse(&r.text("kind")?)?,
+        name: r.text("name")?,
+        active: r.bool("active")?,
+        address: Address {
+            line: r.text("address_line")?,
+            city: r.text("city")?,
+            postal_code: r.text("postal_code")?,
+            country: r.text("country")?,
+            location: GeoPoint::new(r.f64("latitude")?, r.f64("longitude")?)?,
+            time_zone: TimeZoneName::parse(&r.text("time_zone")?)?,
+        },
+        territory_id: r.opt_i64("territory_id")?.map(TerritoryId),
+    })
+}
+
+pub async fn account(conn: &mut Conn, id: AccountId) -> Result<Account> {
+    let row = sqlx::query(&format!("SELECT {ACCOUNT_COLUMNS} FROM accounts WHERE id = $1"))
+        .bind(id.0)
+        .fetch_optional(&mut *conn)
+        .await?
+        .ok_or(StoreError::NotFound)?;
+    account_from_row(&row)
+}
+
+pub async fn count_accounts(conn: &mut Conn, kind: AccountKind) -> Result<i64> {
+    Ok(sqlx::query_scalar("SELECT COUNT(*) FROM accounts WHERE kind = $1")
+        .bind(kind.as_str())
+        .fetch_one(&mut *conn)
+        .await?)
+}
+
+pub struct NewContact<'a> {
+    pub account_id: AccountId,
+    pub first_name: &'a str,
+    pub last_name: &'a str,
+    pub email: &'a EmailAddress,
+    pub phone: Option<&'a PhoneNumber>,
+}
+
+pub async fn insert_contact(conn: &mut Conn, c: &NewContact<'_>) -> Result<ContactId> {
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO contacts (account_id, first_name, last_name, email, phone, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+    )
+    .bind(c.account_id.0)
+    .bind(c.first_name)
+    .bind(c.last_name)
+    .bind(c.email.as_str())
+    .bind(c.phone.map(PhoneNumber::as_str))
+    .bind(to_ms(Timestamp::now()))
+    .fetch_one(&mut *conn)
+    .await?;
+    Ok(ContactId(id))
+}
+
+pub async fn contact(conn: &mut Conn, id: ContactId) -> Result<Contact> {
+    let r = sqlx::query("SELECT id, account_id, first_name, last_name, email, phone FROM contacts WHERE id = $1")
+        .bind(id.0)
+        .fetch_optional(&mut *conn)
+        .await?
+        .ok_or(StoreError::NotFound)?;
+    Ok(Contact {
+        id: ContactId(r.i64("id")?),
+        account_id: AccountId(r.i64("account_id")?),
+        first_name: r.text("first_name")?,
+        last_name: r.text("last_name")?,
+        email: EmailAddress::parse(&r.text("email")?)?,
+        phone: r.opt_text("phone")?.map(|p| PhoneNumber::parse(&p)).transpose()?,
+    })
+}
+
+pub struct NewUser<'a> {
+    pub email: &'a EmailAddress,
+    /// An Argon2id PHC string, or `None` for a user who has not set a password yet.
+    pub password_hash: Option<&'a str>,
+    pub display_name: &'a str,
+    pub language: Option<&'a str>,
+    pub contact_id: Option<ContactId>,
+    pub roles: &'a [Role],
+}
+
+pub async fn insert_user(conn: &mut Conn, u: &NewUser<'_>) -> Result<UserId> {
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO users (email, password_hash, display_name, language, contact_id, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+    )
+    .bind(u.email.as_str())
+    .bind(u.password_hash)
+    .bind(u.display_name)
+    .bind(u.language)
+    .bind(u.contact_id.map(|c| c.0))
+    .bind(to_ms(Timestamp::now()))
+    .fetch_one(&mut *conn)
+    .await?;
+    for role in u.roles {
+        sqlx::query("INSERT INTO user_roles (user_id, role) VALUES ($1, $2)")
+            .bind(id)
+            .bind(role.as_str())
+            .execute(&mut *conn)
+            .await?;
+    }
+    Ok(UserId(id))
+}
+
+/// A user as the rest of the system sees them: identity, roles, and the account they belong
+/// to (through their contact), which scopes everything they may see.
+#[derive(Debug, Clone, PartialEq)]
+pub struct UserRecord {
+    pub id: UserId,
+    pub email: EmailAddress,
+    pub password_hash: Option<String>,
+    pub display_name: String,
+    pub language: Option<String>,
+    pub time_zone: Option<String>,
+    pub contact_id: Option<ContactId>,
+    pub account_id: Option<AccountId>,
+    pub roles: Vec<Role>,
+    pub disabled: bool,
+}
+
+pub async fn user_by_email(conn: &mut Conn, email: &EmailAddress) -> Result<Option<UserRecord>> {
+    let row = sqlx::query(
+        "SELECT u.id, u.email, u.password_hash, u.display_name, u.language, u.time_zone, \
+                u.contact_id, c.account_id, u.disabled \
+         FROM users u LEFT JOIN contacts c ON c.id = u.contact_id WHERE u.email = $1",
+    )
+    .bind(email.as_str())
+    .fetch_optional(&mut *conn)
+    .await?;
+    let Some(r) = row else { return Ok(None) };
+    let id = UserId(r.i64("id")?);
+    let mut roles = sqlx::query_scalar::<_, String>("SELECT role FROM user_roles WHERE user_id = $1 ORDER BY role")
+        .bind(id.0)
+        .fetch_all(&mut *conn)
+        .await?
+        .iter()
+        .map(|s| s.parse())
+        .collect::<Result<Vec<Role>, _>>()?;
+    roles.sort();
+    Ok(Some(UserRecord {
+        id,
+        email: EmailAddress::parse(&r.text("email")?)?,
+        password_hash: r.opt_text("password_hash")?,
+        display_name: r.text("display_name")?,
+        language: r.opt_text("language")?,
+        time_zone: r.opt_text("time_zone")?,
+        contact_id: r.opt_i64("contact_id")?.map(ContactId),
+        account_id: r.opt_i64("account_id")?.map(AccountId),
+        roles,
+        disabled: r.bool("disabled")?,
+    }))
+}
+

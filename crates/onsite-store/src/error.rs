@@ -1,0 +1,60 @@
+//! The store's error type. Unique-constraint violations become [`StoreError::Conflict`] so the
+//! edge can answer 409 with the constraint that fired; everything else is a database failure
+//! that is logged, never shown.
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("database URL must start with sqlite:// or postgres://")]
+    UnsupportedUrl,
+    #[error("cannot create the data directory: {0}")]
+    DataDir(#[source] std::io::Error),
+    #[error("cannot connect to the database: {0}")]
+    Connect(#[source] sqlx::Error),
+    #[error("migration {version} failed: {source}")]
+    Migration {
+        version: i64,
+        #[source]
+        source: sqlx::Error,
+    },
+    #[error("the database schema is newer ({found}) than this program ({known}); upgrade Onsite")]
+    SchemaTooNew { found: i64, known: i64 },
+    #[error("not found")]
+    NotFound,
+    /// A unique constraint refused the write. `constraint` is the index or column list that
+    /// fired, as far as the backend tells.
+    #[error("conflict on {constraint}")]
+    Conflict { constraint: String },
+    #[error("stored data is invalid: {0}")]
+    Corrupt(String),
+    #[error(transparent)]
+    Database(sqlx::Error),
+}
+
+impl From<sqlx::Error> for StoreError {
+    fn from(e: sqlx::Error) -> Self {
+        match &e {
+            sqlx::Error::RowNotFound => StoreError::NotFound,
+            sqlx::Error::Database(db) if db.is_unique_violation() => StoreError::Conflict {
+                // PostgreSQL names the constraint; SQLite only says "UNIQUE constraint failed:
+                // table.column", which is as good a name.
+                constraint: db
+                    .constraint()
+                    .map(str::to_owned)
+                    .unwrap_or_else(|| db.message().trim_start_matches("UNIQUE constraint failed: ").to_owned()),
+            },
+            _ => StoreError::Database(e),
+        }
+    }
+}
+
+impl From<onsite_domain::InvalidInput> for StoreError {
+    fn from(e: onsite_domain::InvalidInput) -> Self {
+        StoreError::Corrupt(e.to_string())
+    }
+}
+
+impl StoreError {
+    pub fn is_conflict(&self) -> bool {
+        matches!(self, StoreError::Conflict { .. })
+    }
+}

@@ -1,0 +1,169 @@
+//! Onsite's persistence: one API over two backends, SQLite (embedded, the default) and
+//! PostgreSQL (scale-out). Every query is written once, in the SQL both engines share, and run
+//! through sqlx's `Any` driver; backend-specific SQL exists only where the engines really differ
+//! and sits side by side with a comment (see `migrate.rs` and the modules that use
+//! [`Store::backend`]).
+//!
+//! Conventions shared by every table: instants are BIGINT Unix milliseconds (UTC), civil dates
+//! are TEXT `YYYY-MM-DD`, booleans are BOOLEAN (read back with [`RowExt::bool`], since SQLite
+//! returns them as integers), money is BIGINT minor units.
+
+mod error;
+mod migrate;
+mod row;
+
+pub mod accounts;
+pub mod audit;
+pub mod settings;
+
+#[cfg(feature = "testing")]
+pub mod testing;
+
+pub use error::StoreError;
+pub use row::{RowExt, date_text, from_ms, to_ms};
+
+use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
+use sqlx::{Any, AnyPool, Executor};
+use std::str::FromStr;
+use std::time::Duration;
+
+/// A connection of either backend; repository functions take `&mut Conn` so that they run the
+/// same inside a transaction (`&mut *tx`) or on a pooled connection.
+pub type Conn = sqlx::AnyConnection;
+/// A transaction of either backend.
+pub type Tx = sqlx::Transaction<'static, Any>;
+pub type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// The database: a pool plus which engine is behind it. Cheap to clone.
+#[derive(Clone)]
+pub struct Store {
+    pool: AnyPool,
+    backend: Backend,
+}
+
+impl std::fmt::Debug for Store {
+    // The URL may hold a password: never print it.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Store").field("backend", &self.backend).finish_non_exhaustive()
+    }
+}
+
+impl Store {
+    /// Opens (creating if needed) and migrates the database at `url`: `sqlite://PATH` or
+    /// `postgres://…`. SQLite runs in WAL mode with full synchronous commits, so a committed
+    /// transaction survives the process being killed.
+    pub async fn open(url: &str) -> Result<Store> {
+        Self::open_with(url, 16).await
+    }
+
+    pub async fn open_with(url: &str, max_connections: u32) -> Result<Store> {
+        sqlx::any::install_default_drivers();
+        let backend = if url.starts_with("sqlite:") {
+            Backend::Sqlite
+        } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            Backend::Postgres
+        } else {
+            return Err(StoreError::UnsupportedUrl);
+        };
+        let url = match backend {
+            Backend::Sqlite => sqlite_url(url)?,
+            Backend::Postgres => url.to_owned(),
+        };
+        let options = AnyConnectOptions::from_str(&url).map_err(StoreError::Connect)?;
+        let pool_options = AnyPoolOptions::new()
+            .max_connections(max_connections)
+            .acquire_timeout(Duration::from_secs(10));
+        let pool_options = match backend {
+            Backend::Sqlite => pool_options.after_connect(|conn, _| {
+                Box::pin(async move {
+                    conn.execute(
+                        "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; \
+                         PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000;",
+                    )
+                    .await?;
+                    Ok(())
+                })
+            }),
+            Backend::Postgres => pool_options,
+        };
+        let pool = pool_options.connect_with(options).await.map_err(StoreError::Connect)?;
+        let store = Store { pool, backend };
+        migrate::run(&store).await?;
+        Ok(store)
+    }
+
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    pub fn pool(&self) -> &AnyPool {
+        &self.pool
+    }
+
+    /// Starts a transaction that may write. On SQLite it takes the write lock at once
+    /// (`BEGIN IMMEDIATE`): a deferred transaction that reads then writes fails with
+    /// SQLITE_BUSY at the write, ignoring the busy timeout.
+    pub async fn begin(&self) -> Result<Tx> {
+        let tx = match self.backend {
+            Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await?,
+            Backend::Postgres => self.pool.begin().await?,
+        };
+        Ok(tx)
+    }
+
+    /// A pooled connection for reads (and single-statement writes).
+    pub async fn conn(&self) -> Result<sqlx::pool::PoolConnection<Any>> {
+        Ok(self.pool.acquire().await?)
+    }
+
+    /// Whether the database answers (for `/readyz`).
+    pub async fn ping(&self) -> bool {
+        sqlx::query("SELECT 1").execute(&self.pool).await.is_ok()
+    }
+
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+}
+
+/// Accepts `sqlite://relative/or/absolute/path` and `sqlite:path`, creates the parent folder,
+/// and asks sqlx to create the file.
+fn sqlite_url(url: &str) -> Result<String> {
+    let rest = url.trim_start_matches("sqlite:").trim_start_matches("//");
+    let (path, query) = rest.split_once('?').unwrap_or((rest, ""));
+    if path.is_empty() || path == ":memory:" {
+        return Err(StoreError::UnsupportedUrl);
+    }
+    if let Some(parent) = std::path::Path::new(path).parent() {
+        if !parent.as_os_str().is_empty() {
+            std::fs::create_dir_all(parent).map_err(StoreError::DataDir)?;
+        }
+    }
+    let mut out = format!("sqlite://{path}?mode=rwc");
+    if !query.is_empty() {
+        out.push('&');
+        out.push_str(query);
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sqlite_urls_are_normalized() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("a/b/onsite.db");
+        let url = sqlite_url(&format!("sqlite://{}", p.display())).unwrap();
+        assert_eq!(url, format!("sqlite://{}?mode=rwc", p.display()));
+        assert!(p.parent().unwrap().exists());
+        assert!(sqlite_url("sqlite::memory:").is_err());
+    }
+}

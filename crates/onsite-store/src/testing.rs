@@ -1,0 +1,140 @@
+//! Fresh databases for tests, on both backends (feature `testing`).
+//!
+//! SQLite: a new file in a temporary folder. PostgreSQL: a new database cloned from a migrated
+//! template (`CREATE DATABASE … TEMPLATE`), which is far faster than migrating each time; the
+//! template's name carries a hash of the migrations so a schema change builds a new one. The
+//! server is `ONSITE_TEST_POSTGRES_URL`, by default the local one on 127.0.0.1:5432.
+
+use crate::Store;
+use sqlx::{Connection, Executor};
+use std::hash::{Hash, Hasher};
+
+pub const DEFAULT_POSTGRES_URL: &str = "postgres://postgres@127.0.0.1:5432/postgres";
+
+pub fn postgres_admin_url() -> String {
+    std::env::var("ONSITE_TEST_POSTGRES_URL").unwrap_or_else(|_| DEFAULT_POSTGRES_URL.to_owned())
+}
+
+/// A throw-away database; dropped (PostgreSQL) or deleted (SQLite) with the value.
+pub struct TestDb {
+    store: Store,
+    url: String,
+    _dir: Option<tempfile::TempDir>,
+    postgres_name: Option<String>,
+}
+
+impl TestDb {
+    pub async fn sqlite() -> TestDb {
+        let dir = tempfile::tempdir().expect("temporary folder");
+        let url = format!("sqlite://{}", dir.path().join("onsite.db").display());
+        let store = Store::open(&url).await.expect("open SQLite test database");
+        TestDb { store, url, _dir: Some(dir), postgres_name: None }
+    }
+
+    pub async fn postgres() -> TestDb {
+        sqlx::any::install_default_drivers();
+        let admin = postgres_admin_url();
+        let mut conn = sqlx::AnyConnection::connect(&admin).await.unwrap_or_else(|e| {
+            panic!("PostgreSQL is needed for this test and is not reachable at {admin} ({e}); start it or set ONSITE_TEST_POSTGRES_URL")
+        });
+        let template = template_name();
+        sqlx::query("SELECT pg_advisory_lock(7042)").execute(&mut conn).await.unwrap();
+        let exists: Option<i32> = sqlx::query_scalar("SELECT 1 FROM pg_database WHERE datname = $1")
+            .bind(&template)
+            .fetch_optional(&mut conn)
+            .await
+            .unwrap();
+        if exists.is_none() {
+            // Build under a temporary name and rename when complete, so a process killed
+            // half-way never leaves a broken template behind.
+            let building = format!("{template}_building_{}", uuid::Uuid::new_v4().simple());
+            conn.execute(format!("CREATE DATABASE {building}").as_str()).await.unwrap();
+            let store = Store::open(&with_database(&admin, &building)).await.expect("migrate template");
+            store.close().await;
+            // The server can take a moment to notice closed sessions; RENAME refuses while any
+            // remain.
+            sqlx::query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1")
+                .bind(&building)
+                .execute(&mut conn)
+                .await
+                .unwrap();
+            conn.execute(format!("ALTER DATABASE {building} RENAME TO {template}").as_str()).await.unwrap();
+        }
+        let name = format!("onsite_test_{}", uuid::Uuid::new_v4().simple());
+        conn.execute(format!("CREATE DATABASE {name} TEMPLATE {template}").as_str()).await.unwrap();
+        sqlx::query("SELECT pg_advisory_unlock(7042)").execute(&mut conn).await.unwrap();
+        conn.close().await.ok();
+        let url = with_database(&admin, &name);
+        let store = Store::open(&url).await.expect("open PostgreSQL test database");
+        TestDb { store, url, _dir: None, postgres_name: Some(name) }
+    }
+
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+
+    /// The URL of this database, for tests that start another process on it.
+    pub fn url(&self) -> &str {
+        &self.url
+    }
+}
+
+impl Drop for TestDb {
+    fn drop(&mut self) {
+        let Some(name) = self.postgres_name.take() else { return };
+        let admin = postgres_admin_url();
+        // Drop runs inside the test's runtime, which cannot block on itself: use a thread.
+        let _ = std::thread::spawn(move || {
+            let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+            rt.block_on(async move {
+                if let Ok(mut conn) = sqlx::AnyConnection::connect(&admin).await {
+                    let _ = conn.execute(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)").as_str()).await;
+                }
+            });
+        })
+        .join();
+    }
+}
+
+fn template_name() -> String {
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    for m in crate::migrate::MIGRATIONS {
+        m.version.hash(&mut h);
+        m.sql.hash(&mut h);
+    }
+    format!("onsite_template_{:016x}", h.finish())
+}
+
+fn with_database(url: &str, db: &str) -> String {
+    let (base, query) = url.split_once('?').map_or((url, None), |(b, q)| (b, Some(q)));
+    let base = base.rsplit_once('/').map_or(base, |(b, _)| b);
+    match query {
+        Some(q) => format!("{base}/{db}?{q}"),
+        None => format!("{base}/{db}"),
+    }
+}
+
+/// Runs an async store test against both backends:
+/// `both_backends!(name, |store| async move { … })` defines `name::sqlite` and
+/// `name::postgres`.
+#[macro_export]
+macro_rules! both_backends {
+    ($name:ident, $body:expr) => {
+        mod $name {
+            #[allow(unused_imports)]
+            use super::*;
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn sqlite() {
+                let db = $crate::testing::TestDb::sqlite().await;
+                ($body)(db.store().clone()).await;
+            }
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn postgres() {
+                let db = $crate::testing::TestDb::postgres().await;
+                ($body)(db.store().clone()).await;
+            }
+        }
+    };
+}

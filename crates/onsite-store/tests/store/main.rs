@@ -1,0 +1,3 @@
+//! The store suite: every test runs on SQLite and on PostgreSQL (`both_backends!`).
+
+mod basics;

@@ -1,0 +1,1 @@
+//! Onsite's HTTP edge: pages, JSON API, extractors, security headers, static assets, metrics.

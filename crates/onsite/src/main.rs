@@ -1,0 +1,2 @@
+//! The `onsite` binary.
+fn main() {}
