@@ -1,3 +1,4 @@
 //! The store suite: every test runs on SQLite and on PostgreSQL (`both_backends!`).
 
 mod basics;
+mod crash;
