@@ -1,2 +1,152 @@
-//! The `onsite` binary.
-fn main() {}
+//! The `onsite` binary: one program that serves the portal, migrates the database, loads the
+//! demo city and checks the mail setup. Configuration comes from `config.rs`; everything else
+//! is in the library crates.
+
+mod config;
+mod serve;
+
+use clap::{Args, Parser, Subcommand};
+use config::{Config, Layers};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+/// Onsite: the self-hosted field-service portal.
+#[derive(Debug, Parser)]
+#[command(name = "onsite", version, about, long_about = None)]
+struct Cli {
+    /// Configuration file (TOML). Settings can also come from ONSITE_* environment variables;
+    /// command-line options win over both.
+    #[arg(long, global = true, env = "ONSITE_CONFIG", value_name = "FILE")]
+    config: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Serve the portal (migrates the database first).
+    Serve(ServeArgs),
+    /// Create or upgrade the database schema, then exit.
+    Migrate(DatabaseArgs),
+    /// Load the demo city (Montréal) into an empty database, then exit.
+    Demo(DemoArgs),
+    /// Queue a test email to check the mail setup; the running server sends it.
+    SendTestEmail(TestEmailArgs),
+}
+
+#[derive(Debug, Args)]
+struct DatabaseArgs {
+    /// Folder for the embedded database and other data [default: ./data].
+    #[arg(long, value_name = "DIR")]
+    data_dir: Option<String>,
+    /// sqlite://PATH or postgres://USER@HOST/DB [default: SQLite in the data folder].
+    #[arg(long, value_name = "URL")]
+    database_url: Option<String>,
+}
+
+#[derive(Debug, Args)]
+struct ServeArgs {
+    #[command(flatten)]
+    database: DatabaseArgs,
+    /// Port to listen on; 0 picks a free one [default: 8080].
+    #[arg(long)]
+    port: Option<String>,
+    /// Address to listen on [default: 127.0.0.1; use 0.0.0.0 to serve other machines].
+    #[arg(long, value_name = "IP")]
+    listen: Option<String>,
+    /// Load the demo city first if the database is empty, and print the demo sign-ins.
+    #[arg(long)]
+    demo: bool,
+}
+
+#[derive(Debug, Args)]
+struct DemoArgs {
+    #[command(flatten)]
+    database: DatabaseArgs,
+    /// The day the demo is dated from [default: today in the demo city].
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    today: Option<jiff::civil::Date>,
+}
+
+#[derive(Debug, Args)]
+struct TestEmailArgs {
+    #[command(flatten)]
+    database: DatabaseArgs,
+    /// Recipient address.
+    #[arg(long, value_name = "EMAIL")]
+    to: String,
+    /// Language of the message (en, fr).
+    #[arg(long, default_value = "en")]
+    lang: String,
+}
+
+/// Exit code for a bad setting or argument (as clap uses for usage errors).
+const BAD_INPUT: u8 = 2;
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let config = match load_config(&cli) {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("onsite: {e}");
+            return ExitCode::from(BAD_INPUT);
+        }
+    };
+    init_tracing(&config.log);
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("onsite: cannot start the runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let result = runtime.block_on(async {
+        match cli.command {
+            Command::Serve(args) => serve::serve(config, args.demo).await,
+            Command::Migrate(_) => serve::migrate(&config).await,
+            Command::Demo(args) => serve::demo(&config, args.today).await,
+            Command::SendTestEmail(args) => serve::send_test_email(&config, &args.to, &args.lang).await,
+        }
+    });
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(serve::Failure::BadInput(msg)) => {
+            eprintln!("onsite: {msg}");
+            ExitCode::from(BAD_INPUT)
+        }
+        Err(serve::Failure::Other(e)) => {
+            eprintln!("onsite: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn load_config(cli: &Cli) -> Result<Config, config::ConfigError> {
+    let mut layers = Layers::default();
+    if let Some(path) = &cli.config {
+        layers.file(path)?;
+    }
+    layers.env(std::env::vars());
+    for w in layers.warnings() {
+        eprintln!("onsite: warning: {w}");
+    }
+    let db = match &cli.command {
+        Command::Serve(a) => &a.database,
+        Command::Migrate(a) => a,
+        Command::Demo(a) => &a.database,
+        Command::SendTestEmail(a) => &a.database,
+    };
+    layers.flag("data_dir", "--data-dir", db.data_dir.clone());
+    layers.flag("database_url", "--database-url", db.database_url.clone());
+    if let Command::Serve(a) = &cli.command {
+        layers.flag("port", "--port", a.port.clone());
+        layers.flag("listen", "--listen", a.listen.clone());
+    }
+    layers.resolve()
+}
+
+fn init_tracing(filter: &str) {
+    let filter = tracing_subscriber::EnvFilter::try_new(filter)
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).init();
+}

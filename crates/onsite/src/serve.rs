@@ -1,0 +1,186 @@
+//! The commands: wiring configuration to the store, the mail worker, the web server and the
+//! demo loader.
+
+use crate::config::{Config, MailTransport, SmtpTls};
+use anyhow::Context;
+use onsite_store::Store;
+use std::net::SocketAddr;
+
+/// How a command failed: bad input (exit code 2) or anything else (exit code 1).
+pub enum Failure {
+    BadInput(String),
+    Other(anyhow::Error),
+}
+
+impl<E: Into<anyhow::Error>> From<E> for Failure {
+    fn from(e: E) -> Self {
+        Failure::Other(e.into())
+    }
+}
+
+async fn open_store(config: &Config) -> Result<Store, Failure> {
+    Store::open(&config.database_url)
+        .await
+        .with_context(|| format!("cannot open the database ({})", redact(&config.database_url)))
+        .map_err(Failure::Other)
+}
+
+/// Hides the password of a database URL for messages.
+fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme), Some(at)) if at > scheme => {
+            let creds = &url[scheme + 3..at];
+            match creds.split_once(':') {
+                Some((user, _)) => format!("{}{user}:***{}", &url[..scheme + 3], &url[at..]),
+                None => url.to_owned(),
+            }
+        }
+        _ => url.to_owned(),
+    }
+}
+
+pub async fn migrate(config: &Config) -> Result<(), Failure> {
+    let store = open_store(config).await?;
+    store.close().await;
+    println!("The database is up to date.");
+    Ok(())
+}
+
+pub async fn demo(config: &Config, today: Option<jiff::civil::Date>) -> Result<(), Failure> {
+    let store = open_store(config).await?;
+    let today = today.unwrap_or_else(demo_today);
+    match onsite_demo::load(&store, today).await {
+        Ok(summary) => {
+            println!("Loaded the demo city, dated from {today}:\n{summary}");
+            print_sign_ins();
+            Ok(())
+        }
+        Err(onsite_demo::DemoError::AlreadyLoaded) => {
+            Err(Failure::BadInput("the database already holds data; the demo loads only into an empty one".into()))
+        }
+        Err(e) => Err(Failure::Other(e.into())),
+    }
+}
+
+/// Today in the demo city, so visits "today" are today where they happen.
+fn demo_today() -> jiff::civil::Date {
+    let tz = jiff::tz::TimeZone::get("America/Toronto").unwrap_or(jiff::tz::TimeZone::UTC);
+    jiff::Timestamp::now().to_zoned(tz).date()
+}
+
+fn print_sign_ins() {
+    println!("Demo sign-ins (password: {}):", onsite_demo::PASSWORD);
+    for (email, what) in onsite_demo::SIGN_INS {
+        println!("  {email:<24} {what}");
+    }
+}
+
+pub async fn send_test_email(config: &Config, to: &str, lang: &str) -> Result<(), Failure> {
+    let to = onsite_domain::text::EmailAddress::parse(to)
+        .map_err(|_| Failure::BadInput(format!("--to: {to:?} is not an email address")))?;
+    let locale = onsite_i18n::Locale::from_tag(lang)
+        .ok_or_else(|| Failure::BadInput(format!("--lang: {lang:?} is not a shipped language")))?;
+    let store = open_store(config).await?;
+    onsite_notify::queue_test_email(&store, &to, locale).await?;
+    println!("Queued a test email to {to}; the running server sends it.");
+    Ok(())
+}
+
+fn transport(config: &Config) -> onsite_notify::Transport {
+    match &config.mail {
+        MailTransport::Mailbox => onsite_notify::Transport::Mailbox,
+        MailTransport::Smtp(smtp) => onsite_notify::Transport::Smtp(onsite_notify::SmtpConfig {
+            host: smtp.host.clone(),
+            port: smtp.port,
+            tls: match smtp.tls {
+                SmtpTls::None => onsite_notify::TlsMode::None,
+                SmtpTls::StartTls => onsite_notify::TlsMode::StartTls,
+                SmtpTls::Tls => onsite_notify::TlsMode::Tls,
+            },
+            username: smtp.username.clone(),
+            password: smtp.password.clone().map(onsite_notify::Secret::new),
+            from: config.mail_from.clone(),
+            timeout_secs: smtp.timeout_secs,
+        }),
+    }
+}
+
+pub async fn serve(config: Config, demo: bool) -> Result<(), Failure> {
+    let store = open_store(&config).await?;
+    if demo {
+        match onsite_demo::load(&store, demo_today()).await {
+            Ok(summary) => println!("Loaded the demo city:\n{summary}"),
+            Err(onsite_demo::DemoError::AlreadyLoaded) => println!("The demo city is already loaded."),
+            Err(e) => return Err(Failure::Other(e.into())),
+        }
+    }
+    let addr = SocketAddr::new(config.listen, config.port);
+    let listener = tokio::net::TcpListener::bind(addr).await.map_err(|e| match e.kind() {
+        std::io::ErrorKind::AddrInUse => Failure::BadInput(format!("port {} is already in use; pick another with --port", config.port)),
+        std::io::ErrorKind::PermissionDenied => Failure::BadInput(format!("no permission to listen on {addr}")),
+        _ => Failure::Other(anyhow::Error::new(e).context(format!("cannot listen on {addr}"))),
+    })?;
+    let bound = listener.local_addr()?;
+    let shown_host = if bound.ip().is_unspecified() { "127.0.0.1".to_owned() } else { bound.ip().to_string() };
+    let local_url = format!("http://{shown_host}:{}", bound.port());
+    let public_url = config.public_url.clone().unwrap_or_else(|| local_url.clone());
+
+    let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
+    let worker = onsite_notify::Worker::new(store.clone(), transport(&config));
+    let mut worker_stop = stop_rx.clone();
+    let worker_task = tokio::spawn(worker.run(async move {
+        let _ = worker_stop.wait_for(|stop| *stop).await;
+    }));
+
+    let state = onsite_web::AppState::new(
+        store.clone(),
+        onsite_web::WebConfig { public_url, secure_cookies: false, map_tile_url: config.map_tile_url.clone() },
+    );
+    if demo {
+        print_sign_ins();
+    }
+    println!("Onsite is listening on {local_url}");
+    let mut web_stop = stop_rx.clone();
+    let server = onsite_web::serve(listener, state, async move {
+        let _ = web_stop.wait_for(|stop| *stop).await;
+    });
+    let server = tokio::spawn(server);
+    shutdown_signal().await;
+    tracing::info!("shutting down");
+    let _ = stop_tx.send(true);
+    server.await.context("web server task")?.context("web server")?;
+    let _ = worker_task.await;
+    store.close().await;
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn database_passwords_are_redacted() {
+        assert_eq!(super::redact("postgres://app:s3cret@db/onsite"), "postgres://app:***@db/onsite");
+        assert_eq!(super::redact("postgres://app@db/onsite"), "postgres://app@db/onsite");
+        assert_eq!(super::redact("sqlite://data/onsite.db"), "sqlite://data/onsite.db");
+    }
+}

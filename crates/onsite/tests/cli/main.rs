@@ -1,0 +1,145 @@
+//! The binary as a person runs it: help, configuration errors, migrate, demo, serve.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::process::{Command, Output, Stdio};
+use std::time::Duration;
+
+fn onsite() -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_onsite"));
+    // A developer's own settings must not leak into the tests.
+    for (k, _) in std::env::vars() {
+        if k.starts_with("ONSITE_") {
+            c.env_remove(k);
+        }
+    }
+    c.env("ONSITE_LOG", "warn");
+    c
+}
+
+fn run(cmd: &mut Command) -> Output {
+    cmd.output().expect("run onsite")
+}
+
+fn text(b: &[u8]) -> String {
+    String::from_utf8_lossy(b).into_owned()
+}
+
+#[test]
+fn every_command_has_help() {
+    for args in [&["--help"][..], &["serve", "--help"], &["migrate", "--help"], &["demo", "--help"], &["send-test-email", "--help"]] {
+        let out = run(onsite().args(args));
+        assert!(out.status.success(), "{args:?}: {}", text(&out.stderr));
+        assert!(text(&out.stdout).contains("Usage:"), "{args:?}");
+    }
+}
+
+#[test]
+fn a_bad_setting_is_named_and_exits_with_code_2() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = run(onsite().args(["migrate", "--data-dir"]).arg(dir.path()).env("ONSITE_PORT", "eighty"));
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains("ONSITE_PORT"), "{}", text(&out.stderr));
+
+    let file = dir.path().join("onsite.toml");
+    std::fs::write(&file, "[mail]\ntransport = \"pigeon\"\n").unwrap();
+    let out = run(onsite().arg("--config").arg(&file).arg("migrate"));
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains("mail.transport"), "{}", text(&out.stderr));
+
+    let out = run(onsite().args(["serve", "--port", "99999"]));
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains("--port"), "{}", text(&out.stderr));
+
+    let out = run(onsite().args(["send-test-email", "--to", "not-an-address", "--data-dir"]).arg(dir.path()));
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains("--to"), "{}", text(&out.stderr));
+}
+
+#[test]
+fn migrate_creates_the_embedded_database_in_the_data_dir() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("nested/data");
+    let out = run(onsite().args(["migrate", "--data-dir"]).arg(&data));
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(data.join("onsite.db").exists());
+    // Running it again is harmless.
+    assert!(run(onsite().args(["migrate", "--data-dir"]).arg(&data)).status.success());
+}
+
+#[test]
+fn demo_loads_once_and_prints_the_sign_ins() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = run(onsite().args(["demo", "--today", "2026-03-09", "--data-dir"]).arg(dir.path()));
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let stdout = text(&out.stdout);
+    for email in ["customer@demo.test", "approver@demo.test", "reviewer@demo.test", "partner@demo.test", "technician@demo.test", "dispatcher@demo.test", "admin@demo.test"] {
+        assert!(stdout.contains(email), "{email} missing from:\n{stdout}");
+    }
+    assert!(stdout.contains("demo-password"));
+    let again = run(onsite().args(["demo", "--data-dir"]).arg(dir.path()));
+    assert_eq!(again.status.code(), Some(2), "{}", text(&again.stderr));
+}
+
+/// Starts `onsite serve --port 0` and returns the child and the address it printed.
+fn start_server(data_dir: &std::path::Path, extra: &[&str]) -> (std::process::Child, String, Vec<String>) {
+    let mut child = onsite()
+        .args(["serve", "--port", "0", "--data-dir"])
+        .arg(data_dir)
+        .args(extra)
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("start server");
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let mut seen = Vec::new();
+    for line in lines.by_ref() {
+        let line = line.unwrap();
+        if let Some(url) = line.strip_prefix("Onsite is listening on http://") {
+            let addr = url.trim().to_owned();
+            // Keep draining stdout so the server never blocks on a full pipe.
+            std::thread::spawn(move || for _ in lines {});
+            return (child, addr, seen);
+        }
+        seen.push(line);
+    }
+    let _ = child.kill();
+    panic!("the server never said where it listens; it printed: {seen:?}");
+}
+
+fn get(addr: &str, path: &str) -> String {
+    let mut s = TcpStream::connect(addr).unwrap();
+    s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+    write!(s, "GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n").unwrap();
+    let mut response = String::new();
+    s.read_to_string(&mut response).unwrap();
+    response
+}
+
+#[test]
+fn serve_answers_and_stops_cleanly_on_sigterm() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut child, addr, _) = start_server(dir.path(), &[]);
+    assert!(get(&addr, "/healthz").starts_with("HTTP/1.1 200"));
+    assert!(get(&addr, "/readyz").starts_with("HTTP/1.1 200"));
+    let status = Command::new("kill").args(["-TERM", &child.id().to_string()]).status().unwrap();
+    assert!(status.success());
+    let exit = child.wait().unwrap();
+    assert!(exit.success(), "{exit:?}");
+}
+
+#[test]
+fn serve_demo_loads_the_demo_and_prints_the_sign_ins() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut child, addr, printed) = start_server(dir.path(), &["--demo"]);
+    let printed = printed.join("\n");
+    assert!(printed.contains("customer@demo.test") && printed.contains("demo-password"), "{printed}");
+    assert!(get(&addr, "/").starts_with("HTTP/1.1 200"));
+    child.kill().unwrap();
+    child.wait().unwrap();
+    // A second start finds the demo loaded and still prints the sign-ins.
+    let (mut child, _, printed) = start_server(dir.path(), &["--demo"]);
+    assert!(printed.join("\n").contains("already loaded"));
+    assert!(printed.join("\n").contains("technician@demo.test"));
+    child.kill().unwrap();
+    child.wait().unwrap();
+}
