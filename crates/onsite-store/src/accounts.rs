@@ -168,14 +168,34 @@ pub struct UserRecord {
 }
 
 pub async fn user_by_email(conn: &mut Conn, email: &EmailAddress) -> Result<Option<UserRecord>> {
-    let row = sqlx::query(
+    user_where(conn, UserKey::Email(email.as_str())).await
+}
+
+pub async fn user_by_id(conn: &mut Conn, id: UserId) -> Result<Option<UserRecord>> {
+    user_where(conn, UserKey::Id(id.0)).await
+}
+
+enum UserKey<'a> {
+    Email(&'a str),
+    Id(i64),
+}
+
+async fn user_where(conn: &mut Conn, key: UserKey<'_>) -> Result<Option<UserRecord>> {
+    let condition = match key {
+        UserKey::Email(_) => "u.email = $1",
+        UserKey::Id(_) => "u.id = $1",
+    };
+    let sql = format!(
         "SELECT u.id, u.email, u.password_hash, u.display_name, u.language, u.time_zone, \
                 u.contact_id, c.account_id, u.disabled \
-         FROM users u LEFT JOIN contacts c ON c.id = u.contact_id WHERE u.email = $1",
-    )
-    .bind(email.as_str())
-    .fetch_optional(&mut *conn)
-    .await?;
+         FROM users u LEFT JOIN contacts c ON c.id = u.contact_id WHERE {condition}"
+    );
+    let query = sqlx::query(&sql);
+    let query = match key {
+        UserKey::Email(e) => query.bind(e.to_owned()),
+        UserKey::Id(i) => query.bind(i),
+    };
+    let row = query.fetch_optional(&mut *conn).await?;
     let Some(r) = row else { return Ok(None) };
     let id = UserId(r.i64("id")?);
     let mut roles = sqlx::query_scalar::<_, String>("SELECT role FROM user_roles WHERE user_id = $1 ORDER BY role")

@@ -51,13 +51,21 @@ impl TestDb {
             conn.execute(format!("CREATE DATABASE {building}").as_str()).await.unwrap();
             let store = Store::open(&with_database(&admin, &building)).await.expect("migrate template");
             store.close().await;
-            // The server can take a moment to notice closed sessions; RENAME refuses while any
-            // remain.
-            sqlx::query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1")
+            // The server can take a moment to notice closed sessions, and termination is
+            // asynchronous; RENAME refuses while any remain.
+            for _ in 0..100 {
+                let remaining: i64 = sqlx::query_scalar(
+                    "SELECT COUNT(*) FROM (SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1) t",
+                )
                 .bind(&building)
-                .execute(&mut conn)
+                .fetch_one(&mut conn)
                 .await
                 .unwrap();
+                if remaining == 0 {
+                    break;
+                }
+                tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+            }
             conn.execute(format!("ALTER DATABASE {building} RENAME TO {template}").as_str()).await.unwrap();
         }
         let name = format!("onsite_test_{}", uuid::Uuid::new_v4().simple());
