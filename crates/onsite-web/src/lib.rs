@@ -1,1 +1,149 @@
 //! Onsite's HTTP edge: pages, JSON API, extractors, security headers, static assets, metrics.
+//!
+//! The router is assembled from one `router()` per module (pages, language switcher, health,
+//! metrics, assets, API) and wrapped once in the edge layers ([`edge`]), so every response,
+//! including errors, panics and 404s, gets a request id, security headers, a metrics sample
+//! and a localized error page. A new feature adds a module with its own `router()` and merges
+//! it in [`routes`]; it never adds layers of its own for these concerns.
+//!
+//! Layers, outermost first (see [`edge`]):
+//! request id → trace span → metrics → security headers → error pages → panic catcher →
+//! cross-site refusal → body limit → timeout → routes.
+
+pub mod api;
+pub mod assets;
+pub mod error;
+pub mod health;
+pub mod layout;
+pub mod locale;
+pub mod metrics;
+pub mod pages;
+pub mod request_id;
+pub mod security;
+
+pub use error::{WebError, WebResult};
+pub use layout::Page;
+pub use locale::ProfileLanguage;
+pub use request_id::RequestId;
+
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::http::StatusCode;
+use axum::middleware::{from_fn, from_fn_with_state};
+use onsite_store::Store;
+use std::future::Future;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+use tower::ServiceBuilder;
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::timeout::TimeoutLayer;
+use tower_http::trace::TraceLayer;
+
+/// Largest request body any route accepts unless it raises its own limit with a
+/// route-level `DefaultBodyLimit` (e.g. a future CSV import). Forms and JSON stay far below.
+pub const BODY_LIMIT: usize = 1024 * 1024;
+
+/// How long a handler may take to produce its response head. Streams (server-sent events)
+/// are not cut: the timeout ends when the headers are ready.
+pub const HANDLER_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// What the web edge needs to know about its deployment.
+#[derive(Debug, Clone)]
+pub struct WebConfig {
+    /// Where people reach the portal, e.g. `http://localhost:8080` (links in emails, origin
+    /// checks behind a proxy that rewrites `Host`).
+    pub public_url: String,
+    /// Mark cookies `Secure` (only sent over HTTPS). On for any deployment behind TLS.
+    pub secure_cookies: bool,
+    /// The map tile URL template, e.g. `https://tile.openstreetmap.org/{z}/{x}/{y}.png`; its
+    /// host is allowed as an image source by the content security policy.
+    pub map_tile_url: String,
+}
+
+/// Everything handlers share. Cheap to clone.
+#[derive(Clone)]
+pub struct AppState {
+    pub store: Store,
+    pub config: Arc<WebConfig>,
+    pub metrics: Arc<metrics::Metrics>,
+    /// Computed once from the configuration (it names the tile host).
+    pub(crate) policy: Arc<security::Policy>,
+}
+
+impl std::fmt::Debug for AppState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AppState")
+            .field("store", &self.store)
+            .field("config", &self.config)
+            .finish_non_exhaustive()
+    }
+}
+
+impl AppState {
+    pub fn new(store: Store, config: WebConfig) -> AppState {
+        let policy = security::Policy::new(&config);
+        AppState {
+            store,
+            config: Arc::new(config),
+            metrics: Arc::new(metrics::Metrics::new()),
+            policy: Arc::new(policy),
+        }
+    }
+}
+
+/// Every route of the portal, without the edge layers. Feature modules merge their
+/// `router()` here.
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .merge(pages::router())
+        .merge(locale::router())
+        .merge(health::router())
+        .merge(metrics::router())
+        .merge(assets::router())
+        .merge(api::router())
+        // Only matched routes pass through this: it tells the metrics layer the route
+        // template, so labels stay bounded whatever paths people try.
+        .route_layer(from_fn(metrics::remember_route))
+        .fallback(error::not_found)
+}
+
+/// The whole application: [`routes`] behind the edge layers.
+pub fn router(state: AppState) -> Router {
+    edge(routes(), state)
+}
+
+/// Wraps `routes` in the edge layers. Public so that tests (and any future sub-application)
+/// get exactly the production behaviour around routes of their own.
+pub fn edge(routes: Router<AppState>, state: AppState) -> Router {
+    let layers = ServiceBuilder::new()
+        .layer(from_fn(request_id::assign))
+        .layer(TraceLayer::new_for_http().make_span_with(request_id::make_span))
+        .layer(from_fn_with_state(state.clone(), metrics::record))
+        .layer(from_fn_with_state(state.clone(), security::headers))
+        .layer(from_fn(error::render_errors))
+        .layer(CatchPanicLayer::custom(error::PanicToError))
+        .layer(from_fn_with_state(
+            state.clone(),
+            security::refuse_cross_site,
+        ))
+        .layer(DefaultBodyLimit::max(BODY_LIMIT))
+        .layer(TimeoutLayer::with_status_code(
+            StatusCode::SERVICE_UNAVAILABLE,
+            HANDLER_TIMEOUT,
+        ));
+    routes.with_state(state).layer(layers)
+}
+
+/// Serves the portal on `listener` until `shutdown` resolves, then finishes the requests in
+/// flight. Handlers can extract `ConnectInfo<SocketAddr>` (the peer address).
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    state: AppState,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    let app = router(state).into_make_service_with_connect_info::<SocketAddr>();
+    axum::serve(listener, app)
+        .with_graceful_shutdown(shutdown)
+        .await
+}

@@ -1,0 +1,13 @@
+//! Onsite's HTTP tests: the real router (every edge layer) on a fresh SQLite database per test,
+//! driven request by request, plus one test through a real socket. One test binary for all.
+
+mod support;
+
+mod assets;
+mod errors;
+mod home;
+mod language;
+mod ops;
+mod request_id;
+mod security;
+mod socket;
