@@ -14,6 +14,7 @@ mod row;
 
 pub mod accounts;
 pub mod audit;
+pub mod external_identities;
 pub mod settings;
 
 #[cfg(feature = "testing")]

@@ -2,3 +2,4 @@
 
 mod basics;
 mod crash;
+mod external_identities;
