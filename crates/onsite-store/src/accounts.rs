@@ -220,3 +220,36 @@ async fn user_where(conn: &mut Conn, key: UserKey<'_>) -> Result<Option<UserReco
     }))
 }
 
+/// Accounts of one kind, by name.
+pub async fn list_accounts(conn: &mut Conn, kind: AccountKind) -> Result<Vec<Account>> {
+    sqlx::query(&format!("SELECT {ACCOUNT_COLUMNS} FROM accounts WHERE kind = $1 ORDER BY name, id"))
+        .bind(kind.as_str())
+        .fetch_all(&mut *conn)
+        .await?
+        .iter()
+        .map(account_from_row)
+        .collect()
+}
+
+/// The contacts of an account, by name.
+pub async fn contacts_of_account(conn: &mut Conn, account: AccountId) -> Result<Vec<Contact>> {
+    sqlx::query(
+        "SELECT id, account_id, first_name, last_name, email, phone FROM contacts WHERE account_id = $1 \
+         ORDER BY last_name, first_name, id",
+    )
+    .bind(account.0)
+    .fetch_all(&mut *conn)
+    .await?
+    .iter()
+    .map(|r| {
+        Ok(Contact {
+            id: ContactId(r.i64("id")?),
+            account_id: AccountId(r.i64("account_id")?),
+            first_name: r.text("first_name")?,
+            last_name: r.text("last_name")?,
+            email: EmailAddress::parse(&r.text("email")?)?,
+            phone: r.opt_text("phone")?.map(|p| PhoneNumber::parse(&p)).transpose()?,
+        })
+    })
+    .collect()
+}

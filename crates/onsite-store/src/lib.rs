@@ -13,9 +13,19 @@ mod migrate;
 mod row;
 
 pub mod accounts;
+pub mod agreements;
+pub mod assets;
 pub mod audit;
+pub mod bookings;
+pub mod catalog;
 pub mod external_identities;
+pub mod invoices;
+pub mod partners;
 pub mod settings;
+pub mod technicians;
+pub mod territories;
+pub mod visibility;
+pub mod work_orders;
 
 #[cfg(feature = "testing")]
 pub mod testing;

@@ -1,5 +1,11 @@
 //! The store suite: every test runs on SQLite and on PostgreSQL (`both_backends!`).
 
 mod basics;
+mod bookings;
+mod catalog;
 mod crash;
 mod external_identities;
+mod fixtures;
+mod partners;
+mod records;
+mod technicians;

@@ -1,0 +1,342 @@
+//! Bookings (visits) and their recorded transitions.
+//!
+//! The state column only ever changes through [`BookingState::transition`] (the domain's state
+//! machine): [`transition_booking`] reads the current state, asks the machine, and writes the
+//! new state together with a `booking_transitions` row (who, when, from, to). A booking is born
+//! Scheduled, and that first transition (from nothing to Scheduled) is recorded too.
+
+use crate::{Conn, Result, RowExt, StoreError, to_ms};
+use jiff::Timestamp;
+use onsite_domain::booking::{Booking, BookingAction, BookingState, IllegalTransition};
+use onsite_domain::geo::GeoPoint;
+use onsite_domain::{AccountId, BookingId, TechnicianId, UserId, WorkOrderId};
+use sqlx::any::AnyRow;
+
+/// Why a transition was not applied. Nothing is written in any of these cases.
+#[derive(Debug, thiserror::Error)]
+pub enum TransitionError {
+    /// The state machine refuses the move (e.g. completing a Scheduled visit).
+    #[error(transparent)]
+    Illegal(#[from] IllegalTransition),
+    /// A recorded history whose times go backwards.
+    #[error("booking transitions must be in time order")]
+    OutOfOrder,
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+impl From<sqlx::Error> for TransitionError {
+    fn from(e: sqlx::Error) -> Self {
+        TransitionError::Store(e.into())
+    }
+}
+
+pub struct NewBooking<'a> {
+    pub work_order_id: WorkOrderId,
+    pub technician_id: TechnicianId,
+    pub starts_at: Timestamp,
+    pub ends_at: Timestamp,
+    /// Where the visit happens (the account's address at booking time).
+    pub location: GeoPoint,
+    /// The calendar UID, kept across reschedules.
+    pub ics_uid: &'a str,
+    /// Makes a repeated submission (a double-clicked Book) a [`StoreError::Conflict`].
+    pub idempotency_key: Option<&'a str>,
+    /// Who booked it (`None` for the system) and when.
+    pub booked_by: Option<UserId>,
+    pub booked_at: Timestamp,
+}
+
+/// A transition that already happened, for loading history (imports, the demo).
+#[derive(Debug, Clone, Copy)]
+pub struct RecordedTransition<'a> {
+    pub action: BookingAction,
+    pub at: Timestamp,
+    pub actor: Option<UserId>,
+    pub note: Option<&'a str>,
+}
+
+/// One row of a booking's history. `from` is `None` for its creation.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BookingTransition {
+    pub from: Option<BookingState>,
+    pub to: BookingState,
+    pub actor: Option<UserId>,
+    pub at: Timestamp,
+    pub note: Option<String>,
+}
+
+/// Creates a Scheduled booking and records its creation.
+pub async fn insert_booking(conn: &mut Conn, b: &NewBooking<'_>) -> Result<BookingId> {
+    match insert_booking_with_history(conn, b, &[]).await {
+        Ok(id) => Ok(id),
+        Err(TransitionError::Store(e)) => Err(e),
+        // An empty history has no transition to refuse.
+        Err(e) => Err(StoreError::Corrupt(e.to_string())),
+    }
+}
+
+/// Creates a booking that has already been through `history` (in time order, after
+/// `booked_at`), checking every step against the state machine before writing anything.
+pub async fn insert_booking_with_history(
+    conn: &mut Conn,
+    b: &NewBooking<'_>,
+    history: &[RecordedTransition<'_>],
+) -> Result<BookingId, TransitionError> {
+    let mut steps = Vec::with_capacity(history.len() + 1);
+    steps.push((
+        None,
+        BookingState::Scheduled,
+        b.booked_by,
+        b.booked_at,
+        None,
+    ));
+    let mut state = BookingState::Scheduled;
+    let mut last_at = b.booked_at;
+    let mut cancel_reason = None;
+    let mut sequence = 0_i64;
+    for t in history {
+        let next = state.transition(t.action)?;
+        if t.at < last_at {
+            return Err(TransitionError::OutOfOrder);
+        }
+        if t.action == BookingAction::Cancel {
+            cancel_reason = t.note;
+            sequence += 1;
+        }
+        steps.push((Some(state), next, t.actor, t.at, t.note));
+        state = next;
+        last_at = t.at;
+    }
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO bookings (work_order_id, technician_id, state, starts_at, ends_at, latitude, longitude, \
+         ics_uid, ics_sequence, cancel_reason, idempotency_key, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id",
+    )
+    .bind(b.work_order_id.0)
+    .bind(b.technician_id.0)
+    .bind(state.as_str())
+    .bind(to_ms(b.starts_at))
+    .bind(to_ms(b.ends_at))
+    .bind(b.location.lat())
+    .bind(b.location.lon())
+    .bind(b.ics_uid)
+    .bind(sequence)
+    .bind(cancel_reason)
+    .bind(b.idempotency_key)
+    .bind(to_ms(b.booked_at))
+    .bind(to_ms(last_at))
+    .fetch_one(&mut *conn)
+    .await?;
+    // One statement for the whole history: a completed visit has four rows, and loading
+    // thousands of them (the demo, imports) should not cost a round trip each.
+    let mut sql = String::from(
+        "INSERT INTO booking_transitions (booking_id, from_state, to_state, actor_user_id, at, note) VALUES ",
+    );
+    for i in 0..steps.len() {
+        let p = i * 6;
+        if i > 0 {
+            sql.push_str(", ");
+        }
+        sql.push_str(&format!(
+            "(${}, ${}, ${}, ${}, ${}, ${})",
+            p + 1,
+            p + 2,
+            p + 3,
+            p + 4,
+            p + 5,
+            p + 6
+        ));
+    }
+    let mut q = sqlx::query(&sql);
+    for (from, to, actor, at, note) in &steps {
+        q = q
+            .bind(id)
+            .bind(from.map(BookingState::as_str))
+            .bind(to.as_str())
+            .bind(actor.map(|a| a.0))
+            .bind(to_ms(*at))
+            .bind(*note);
+    }
+    q.execute(&mut *conn).await?;
+    Ok(BookingId(id))
+}
+
+/// Applies `action` to the booking now, on behalf of `actor`. Returns the new state; an illegal
+/// move is refused with [`TransitionError::Illegal`] and writes nothing.
+pub async fn transition_booking(
+    conn: &mut Conn,
+    id: BookingId,
+    action: BookingAction,
+    actor: Option<UserId>,
+    note: Option<&str>,
+) -> Result<BookingState, TransitionError> {
+    transition_booking_at(conn, id, action, actor, note, Timestamp::now()).await
+}
+
+/// [`transition_booking`] at a given instant.
+pub async fn transition_booking_at(
+    conn: &mut Conn,
+    id: BookingId,
+    action: BookingAction,
+    actor: Option<UserId>,
+    note: Option<&str>,
+    at: Timestamp,
+) -> Result<BookingState, TransitionError> {
+    // The update only applies if the state is still the one read: if another request moved
+    // the booking in between (PostgreSQL at READ COMMITTED lets both read), read again and
+    // decide on the new state rather than overwriting it.
+    for _ in 0..3 {
+        let raw: String = sqlx::query_scalar("SELECT state FROM bookings WHERE id = $1")
+            .bind(id.0)
+            .fetch_optional(&mut *conn)
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        let from = BookingState::parse(&raw).map_err(StoreError::from)?;
+        let to = from.transition(action)?;
+        let cancel = action == BookingAction::Cancel;
+        let done = sqlx::query(
+            "UPDATE bookings SET state = $1, updated_at = $2, \
+             cancel_reason = CASE WHEN $3 THEN $4 ELSE cancel_reason END, \
+             ics_sequence = ics_sequence + CASE WHEN $3 THEN 1 ELSE 0 END \
+             WHERE id = $5 AND state = $6",
+        )
+        .bind(to.as_str())
+        .bind(to_ms(at))
+        .bind(cancel)
+        .bind(note)
+        .bind(id.0)
+        .bind(from.as_str())
+        .execute(&mut *conn)
+        .await?;
+        if done.rows_affected() == 0 {
+            continue;
+        }
+        sqlx::query(
+            "INSERT INTO booking_transitions (booking_id, from_state, to_state, actor_user_id, at, note) \
+             VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind(id.0)
+        .bind(from.as_str())
+        .bind(to.as_str())
+        .bind(actor.map(|a| a.0))
+        .bind(to_ms(at))
+        .bind(note)
+        .execute(&mut *conn)
+        .await?;
+        return Ok(to);
+    }
+    Err(StoreError::Conflict {
+        constraint: "bookings.state".into(),
+    }
+    .into())
+}
+
+const COLUMNS: &str = "b.id, b.work_order_id, b.technician_id, b.state, b.starts_at, b.ends_at, b.latitude, \
+                       b.longitude, b.ics_uid, b.ics_sequence, b.cancel_reason";
+
+pub async fn booking(conn: &mut Conn, id: BookingId) -> Result<Booking> {
+    let r = sqlx::query(&format!("SELECT {COLUMNS} FROM bookings b WHERE b.id = $1"))
+        .bind(id.0)
+        .fetch_optional(&mut *conn)
+        .await?
+        .ok_or(StoreError::NotFound)?;
+    booking_from_row(&r)
+}
+
+/// The technician's bookings that overlap [from, to), in every state, by start time.
+pub async fn bookings_of_technician(
+    conn: &mut Conn,
+    technician: TechnicianId,
+    from: Timestamp,
+    to: Timestamp,
+) -> Result<Vec<Booking>> {
+    sqlx::query(&format!(
+        "SELECT {COLUMNS} FROM bookings b WHERE b.technician_id = $1 AND b.starts_at < $2 AND b.ends_at > $3 \
+         ORDER BY b.starts_at, b.id"
+    ))
+    .bind(technician.0)
+    .bind(to_ms(to))
+    .bind(to_ms(from))
+    .fetch_all(&mut *conn)
+    .await?
+    .iter()
+    .map(booking_from_row)
+    .collect()
+}
+
+/// Every booking of the account's work orders, by start time.
+pub async fn bookings_of_account(conn: &mut Conn, account: AccountId) -> Result<Vec<Booking>> {
+    sqlx::query(&format!(
+        "SELECT {COLUMNS} FROM bookings b JOIN work_orders w ON w.id = b.work_order_id \
+         WHERE w.account_id = $1 ORDER BY b.starts_at, b.id"
+    ))
+    .bind(account.0)
+    .fetch_all(&mut *conn)
+    .await?
+    .iter()
+    .map(booking_from_row)
+    .collect()
+}
+
+pub async fn bookings_of_work_order(
+    conn: &mut Conn,
+    work_order: WorkOrderId,
+) -> Result<Vec<Booking>> {
+    sqlx::query(&format!(
+        "SELECT {COLUMNS} FROM bookings b WHERE b.work_order_id = $1 ORDER BY b.starts_at, b.id"
+    ))
+    .bind(work_order.0)
+    .fetch_all(&mut *conn)
+    .await?
+    .iter()
+    .map(booking_from_row)
+    .collect()
+}
+
+/// The booking's history, oldest first.
+pub async fn transitions(conn: &mut Conn, id: BookingId) -> Result<Vec<BookingTransition>> {
+    sqlx::query(
+        "SELECT from_state, to_state, actor_user_id, at, note FROM booking_transitions \
+         WHERE booking_id = $1 ORDER BY at, id",
+    )
+    .bind(id.0)
+    .fetch_all(&mut *conn)
+    .await?
+    .iter()
+    .map(|r| {
+        Ok(BookingTransition {
+            from: r
+                .opt_text("from_state")?
+                .map(|s| BookingState::parse(&s))
+                .transpose()?,
+            to: BookingState::parse(&r.text("to_state")?)?,
+            actor: r.opt_i64("actor_user_id")?.map(UserId),
+            at: r.ts("at")?,
+            note: r.opt_text("note")?,
+        })
+    })
+    .collect()
+}
+
+fn booking_from_row(r: &AnyRow) -> Result<Booking> {
+    let starts_at = r.ts("starts_at")?;
+    let ends_at = r.ts("ends_at")?;
+    if starts_at >= ends_at {
+        return Err(StoreError::Corrupt(format!(
+            "booking ends before it starts ({starts_at} ≥ {ends_at})"
+        )));
+    }
+    Ok(Booking {
+        id: BookingId(r.i64("id")?),
+        work_order_id: WorkOrderId(r.i64("work_order_id")?),
+        technician_id: TechnicianId(r.i64("technician_id")?),
+        state: BookingState::parse(&r.text("state")?)?,
+        starts_at,
+        ends_at,
+        location: GeoPoint::new(r.f64("latitude")?, r.f64("longitude")?)?,
+        ics_uid: r.text("ics_uid")?,
+        ics_sequence: r.i64("ics_sequence")?,
+        cancel_reason: r.opt_text("cancel_reason")?,
+    })
+}
