@@ -20,6 +20,7 @@ pub mod bookings;
 pub mod catalog;
 pub mod external_identities;
 pub mod invoices;
+pub mod outbox;
 pub mod partners;
 pub mod settings;
 pub mod technicians;
