@@ -15,7 +15,9 @@ fn main() {
     let mut out = String::from("pub(crate) const MIGRATIONS: &[Migration] = &[\n");
     for path in files {
         let stem = path.file_stem().unwrap().to_string_lossy().into_owned();
-        let (version, name) = stem.split_once('_').expect("migration file named NNNN_name.sql");
+        let (version, name) = stem
+            .split_once('_')
+            .expect("migration file named NNNN_name.sql");
         let version: i64 = version.parse().expect("migration version is a number");
         let abs = std::fs::canonicalize(&path).unwrap();
         writeln!(

@@ -28,8 +28,13 @@ impl WeakPassword {
     }
 }
 
-static COMMON: LazyLock<std::collections::HashSet<&'static str>> =
-    LazyLock::new(|| include_str!("common_passwords.txt").lines().map(str::trim).filter(|l| !l.is_empty()).collect());
+static COMMON: LazyLock<std::collections::HashSet<&'static str>> = LazyLock::new(|| {
+    include_str!("common_passwords.txt")
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .collect()
+});
 
 /// Checks a new password against the rules. `email` is refused too, as is any password that is
 /// one of the most common ones (case-insensitively).
@@ -42,7 +47,10 @@ pub fn check(password: &str, email: &str) -> Result<(), WeakPassword> {
         return Err(WeakPassword::TooLong);
     }
     let lower = password.to_lowercase();
-    if COMMON.contains(lower.as_str()) || lower == email.to_lowercase() || lower == email.split('@').next().unwrap_or("").to_lowercase() {
+    if COMMON.contains(lower.as_str())
+        || lower == email.to_lowercase()
+        || lower == email.split('@').next().unwrap_or("").to_lowercase()
+    {
         return Err(WeakPassword::TooCommon);
     }
     Ok(())
@@ -57,7 +65,8 @@ pub async fn hash(password: String) -> String {
 
 /// A hash of a password nobody knows, verified against when the email is unknown so that
 /// signing in takes as long whether or not the account exists.
-static DECOY: LazyLock<String> = LazyLock::new(|| password_auth::generate_hash("decoy password for timing"));
+static DECOY: LazyLock<String> =
+    LazyLock::new(|| password_auth::generate_hash("decoy password for timing"));
 
 /// Whether `password` matches `stored` (or, with no stored hash, spends the same time and
 /// says no).
@@ -81,12 +90,21 @@ mod tests {
     fn rules() {
         assert_eq!(check("short", "a@b.c"), Err(WeakPassword::TooShort));
         assert_eq!(check(&"x".repeat(129), "a@b.c"), Err(WeakPassword::TooLong));
-        assert!(check(&"é".repeat(64), "a@b.c").is_ok(), "64 characters at least are allowed");
+        assert!(
+            check(&"é".repeat(64), "a@b.c").is_ok(),
+            "64 characters at least are allowed"
+        );
         assert_eq!(check("Password1", "a@b.c"), Err(WeakPassword::TooCommon));
         assert_eq!(check("qwertyuiop", "a@b.c"), Err(WeakPassword::TooCommon));
-        assert_eq!(check("ana.silva@example.com", "ana.silva@example.com"), Err(WeakPassword::TooCommon));
+        assert_eq!(
+            check("ana.silva@example.com", "ana.silva@example.com"),
+            Err(WeakPassword::TooCommon)
+        );
         assert!(check("correct horse battery staple", "a@b.c").is_ok());
-        assert!(check("lowercaseonly", "a@b.c").is_ok(), "no composition rules");
+        assert!(
+            check("lowercaseonly", "a@b.c").is_ok(),
+            "no composition rules"
+        );
     }
 
     #[tokio::test]

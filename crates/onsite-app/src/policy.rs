@@ -82,7 +82,11 @@ impl Principal {
 
     /// The partner account whose opportunities this person works.
     pub fn partner_account(&self) -> Option<AccountId> {
-        if self.has(Role::Partner) { self.account_id } else { None }
+        if self.has(Role::Partner) {
+            self.account_id
+        } else {
+            None
+        }
     }
 
     pub fn may(&self, capability: Capability) -> bool {
@@ -92,7 +96,8 @@ impl Principal {
             AnonymousOnly => false,
             SelfSchedule => self.has(Role::SelfScheduling) && self.account_id.is_some(),
             ReviewRecords => {
-                (self.has(Role::CustomerReviewer) || self.has(Role::CustomerApprover)) && self.account_id.is_some()
+                (self.has(Role::CustomerReviewer) || self.has(Role::CustomerApprover))
+                    && self.account_id.is_some()
             }
             ApproveRecords => self.has(Role::CustomerApprover) && self.account_id.is_some(),
             WorkOpportunities => self.has(Role::Partner) && self.account_id.is_some(),
@@ -106,7 +111,9 @@ impl Principal {
 impl Actor {
     pub fn may(&self, capability: Capability) -> bool {
         match self {
-            Actor::Anonymous => matches!(capability, Capability::Public | Capability::AnonymousOnly),
+            Actor::Anonymous => {
+                matches!(capability, Capability::Public | Capability::AnonymousOnly)
+            }
             Actor::User(p) => p.may(capability),
         }
     }
@@ -138,13 +145,41 @@ mod tests {
     fn policy_table() {
         let people: [(&str, Actor, &[Capability]); 8] = [
             ("anonymous", Actor::Anonymous, &[Public, AnonymousOnly]),
-            ("customer", user(&[Role::SelfScheduling], true, false), &[Public, SignedIn, SelfSchedule]),
-            ("reviewer", user(&[Role::CustomerReviewer], true, false), &[Public, SignedIn, ReviewRecords]),
-            ("approver", user(&[Role::CustomerApprover], true, false), &[Public, SignedIn, ReviewRecords, ApproveRecords]),
-            ("partner", user(&[Role::Partner], true, false), &[Public, SignedIn, WorkOpportunities]),
-            ("technician", user(&[Role::Technician], false, true), &[Public, SignedIn, TechnicianDay]),
-            ("dispatcher", user(&[Role::Dispatcher], false, false), &[Public, SignedIn, Dispatch]),
-            ("admin", user(&[Role::Admin], false, false), &[Public, SignedIn, Dispatch, Administer]),
+            (
+                "customer",
+                user(&[Role::SelfScheduling], true, false),
+                &[Public, SignedIn, SelfSchedule],
+            ),
+            (
+                "reviewer",
+                user(&[Role::CustomerReviewer], true, false),
+                &[Public, SignedIn, ReviewRecords],
+            ),
+            (
+                "approver",
+                user(&[Role::CustomerApprover], true, false),
+                &[Public, SignedIn, ReviewRecords, ApproveRecords],
+            ),
+            (
+                "partner",
+                user(&[Role::Partner], true, false),
+                &[Public, SignedIn, WorkOpportunities],
+            ),
+            (
+                "technician",
+                user(&[Role::Technician], false, true),
+                &[Public, SignedIn, TechnicianDay],
+            ),
+            (
+                "dispatcher",
+                user(&[Role::Dispatcher], false, false),
+                &[Public, SignedIn, Dispatch],
+            ),
+            (
+                "admin",
+                user(&[Role::Admin], false, false),
+                &[Public, SignedIn, Dispatch, Administer],
+            ),
         ];
         for (who, actor, allowed) in &people {
             for cap in Capability::ALL {
@@ -155,8 +190,17 @@ mod tests {
 
     #[test]
     fn customer_roles_without_an_account_grant_nothing() {
-        let orphan = user(&[Role::SelfScheduling, Role::CustomerApprover, Role::Partner], false, false);
-        for cap in [SelfSchedule, ReviewRecords, ApproveRecords, WorkOpportunities] {
+        let orphan = user(
+            &[Role::SelfScheduling, Role::CustomerApprover, Role::Partner],
+            false,
+            false,
+        );
+        for cap in [
+            SelfSchedule,
+            ReviewRecords,
+            ApproveRecords,
+            WorkOpportunities,
+        ] {
             assert!(!orphan.may(cap), "{cap:?}");
         }
         assert_eq!(orphan.principal().unwrap().customer_account(), None);
@@ -167,8 +211,14 @@ mod tests {
     fn scoping_follows_the_role() {
         let partner = user(&[Role::Partner], true, false);
         let p = partner.principal().unwrap();
-        assert_eq!((p.customer_account(), p.partner_account()), (None, Some(AccountId(7))));
+        assert_eq!(
+            (p.customer_account(), p.partner_account()),
+            (None, Some(AccountId(7)))
+        );
         let customer = user(&[Role::CustomerReviewer], true, false);
-        assert_eq!(customer.principal().unwrap().customer_account(), Some(AccountId(7)));
+        assert_eq!(
+            customer.principal().unwrap().customer_account(),
+            Some(AccountId(7))
+        );
     }
 }

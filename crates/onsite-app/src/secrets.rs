@@ -68,7 +68,12 @@ pub fn normalize_code(raw: &str) -> Secret {
             other => other,
         })
         .collect();
-    let grouped: Vec<String> = canonical.chars().collect::<Vec<_>>().chunks(5).map(|c| c.iter().collect()).collect();
+    let grouped: Vec<String> = canonical
+        .chars()
+        .collect::<Vec<_>>()
+        .chunks(5)
+        .map(|c| c.iter().collect())
+        .collect();
     Secret(grouped.join("-"))
 }
 
@@ -81,10 +86,12 @@ fn random_bytes<const N: usize>() -> [u8; N] {
 
 fn hex(bytes: &[u8]) -> String {
     use std::fmt::Write;
-    bytes.iter().fold(String::with_capacity(bytes.len() * 2), |mut s, b| {
-        let _ = write!(s, "{b:02x}");
-        s
-    })
+    bytes
+        .iter()
+        .fold(String::with_capacity(bytes.len() * 2), |mut s, b| {
+            let _ = write!(s, "{b:02x}");
+            s
+        })
 }
 
 #[cfg(test)]

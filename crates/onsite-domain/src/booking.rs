@@ -118,8 +118,15 @@ mod tests {
         ];
         for from in BookingState::ALL {
             for action in [StartTravel, StartWork, Complete, Cancel] {
-                let expected = legal.iter().find(|(f, a, _)| *f == from && *a == action).map(|l| l.2);
-                assert_eq!(from.transition(action).ok(), expected, "{from:?} {action:?}");
+                let expected = legal
+                    .iter()
+                    .find(|(f, a, _)| *f == from && *a == action)
+                    .map(|l| l.2);
+                assert_eq!(
+                    from.transition(action).ok(),
+                    expected,
+                    "{from:?} {action:?}"
+                );
             }
         }
     }

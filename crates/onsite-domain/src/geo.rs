@@ -125,7 +125,8 @@ mod tests {
 
     #[test]
     fn polygon_contains_inside_and_edge_not_outside() {
-        let square = Polygon::new(vec![pt(0.0, 0.0), pt(0.0, 1.0), pt(1.0, 1.0), pt(1.0, 0.0)]).unwrap();
+        let square =
+            Polygon::new(vec![pt(0.0, 0.0), pt(0.0, 1.0), pt(1.0, 1.0), pt(1.0, 0.0)]).unwrap();
         assert!(square.contains(pt(0.5, 0.5)));
         assert!(square.contains(pt(0.0, 0.5)), "edge");
         assert!(square.contains(pt(1.0, 1.0)), "vertex");

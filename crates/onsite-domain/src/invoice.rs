@@ -15,8 +15,12 @@ pub enum InvoiceStatus {
 }
 
 impl InvoiceStatus {
-    pub const ALL: [InvoiceStatus; 4] =
-        [InvoiceStatus::Draft, InvoiceStatus::Issued, InvoiceStatus::Paid, InvoiceStatus::Canceled];
+    pub const ALL: [InvoiceStatus; 4] = [
+        InvoiceStatus::Draft,
+        InvoiceStatus::Issued,
+        InvoiceStatus::Paid,
+        InvoiceStatus::Canceled,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -69,11 +73,17 @@ pub struct InvoiceLine {
 impl InvoiceLine {
     /// Net amount in minor units, rounded half away from zero.
     pub fn net_minor(&self) -> i64 {
-        round_div(self.quantity_milli as i128 * self.unit_price_minor as i128, 1000)
+        round_div(
+            self.quantity_milli as i128 * self.unit_price_minor as i128,
+            1000,
+        )
     }
 
     pub fn tax_minor(&self) -> i64 {
-        round_div(self.net_minor() as i128 * self.tax_rate_milli_percent as i128, 100_000)
+        round_div(
+            self.net_minor() as i128 * self.tax_rate_milli_percent as i128,
+            100_000,
+        )
     }
 }
 
@@ -88,7 +98,11 @@ pub struct Totals {
 pub fn totals(lines: &[InvoiceLine]) -> Totals {
     let net_minor = lines.iter().map(InvoiceLine::net_minor).sum();
     let tax_minor = lines.iter().map(InvoiceLine::tax_minor).sum();
-    Totals { net_minor, tax_minor, gross_minor: net_minor + tax_minor }
+    Totals {
+        net_minor,
+        tax_minor,
+        gross_minor: net_minor + tax_minor,
+    }
 }
 
 fn round_div(n: i128, d: i128) -> i64 {
@@ -103,10 +117,27 @@ mod tests {
     #[test]
     fn totals_round_per_line() {
         let lines = [
-            InvoiceLine { description: "Labour".into(), quantity_milli: 1500, unit_price_minor: 9500, tax_rate_milli_percent: 14975 },
-            InvoiceLine { description: "Filter".into(), quantity_milli: 1000, unit_price_minor: 2999, tax_rate_milli_percent: 14975 },
+            InvoiceLine {
+                description: "Labour".into(),
+                quantity_milli: 1500,
+                unit_price_minor: 9500,
+                tax_rate_milli_percent: 14975,
+            },
+            InvoiceLine {
+                description: "Filter".into(),
+                quantity_milli: 1000,
+                unit_price_minor: 2999,
+                tax_rate_milli_percent: 14975,
+            },
         ];
         // 1.5 × 95.00 = 142.50 → tax 21.34 (21.339…); 29.99 → tax 4.49 (4.491…)
-        assert_eq!(totals(&lines), Totals { net_minor: 17249, tax_minor: 2583, gross_minor: 19832 });
+        assert_eq!(
+            totals(&lines),
+            Totals {
+                net_minor: 17249,
+                tax_minor: 2583,
+                gross_minor: 19832
+            }
+        );
     }
 }

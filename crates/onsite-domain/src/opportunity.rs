@@ -62,7 +62,10 @@ impl OpportunityStatus {
     /// Counts against the partner's capacity (SPEC §9: in progress, plus distributed but not
     /// yet accepted).
     pub fn is_open(self) -> bool {
-        matches!(self, OpportunityStatus::Distributed | OpportunityStatus::InProgress)
+        matches!(
+            self,
+            OpportunityStatus::Distributed | OpportunityStatus::InProgress
+        )
     }
 }
 

@@ -56,7 +56,10 @@ impl Role {
 
     /// Roles that only a contact of a customer account may hold.
     pub fn is_customer_role(self) -> bool {
-        matches!(self, Role::SelfScheduling | Role::CustomerReviewer | Role::CustomerApprover)
+        matches!(
+            self,
+            Role::SelfScheduling | Role::CustomerReviewer | Role::CustomerApprover
+        )
     }
 }
 

@@ -25,9 +25,17 @@ pub enum InvalidSetting {
     #[error("{key} must be true or false")]
     NotBool { key: &'static str },
     #[error("{key} must be a whole number between {min} and {max}")]
-    IntegerOutOfRange { key: &'static str, min: i64, max: i64 },
+    IntegerOutOfRange {
+        key: &'static str,
+        min: i64,
+        max: i64,
+    },
     #[error("{key} must be a number between {min} and {max}")]
-    DecimalOutOfRange { key: &'static str, min: f64, max: f64 },
+    DecimalOutOfRange {
+        key: &'static str,
+        min: f64,
+        max: f64,
+    },
 }
 
 /// A validated setting value.
@@ -51,18 +59,28 @@ impl Setting {
             },
             SettingKind::Integer { min, max } => match raw.parse::<i64>() {
                 Ok(v) if (min..=max).contains(&v) => Ok(SettingValue::Integer(v)),
-                _ => Err(InvalidSetting::IntegerOutOfRange { key: self.key, min, max }),
+                _ => Err(InvalidSetting::IntegerOutOfRange {
+                    key: self.key,
+                    min,
+                    max,
+                }),
             },
             SettingKind::Decimal { min, max } => match raw.parse::<f64>() {
                 Ok(v) if v.is_finite() && v >= min && v <= max => Ok(SettingValue::Decimal(v)),
-                _ => Err(InvalidSetting::DecimalOutOfRange { key: self.key, min, max }),
+                _ => Err(InvalidSetting::DecimalOutOfRange {
+                    key: self.key,
+                    min,
+                    max,
+                }),
             },
             SettingKind::Text => Ok(SettingValue::Text(raw.to_owned())),
         }
     }
 
     pub fn lookup(key: &str) -> Result<&'static Setting, InvalidSetting> {
-        ALL.iter().find(|s| s.key == key).ok_or_else(|| InvalidSetting::Unknown(key.to_owned()))
+        ALL.iter()
+            .find(|s| s.key == key)
+            .ok_or_else(|| InvalidSetting::Unknown(key.to_owned()))
     }
 }
 
@@ -116,7 +134,10 @@ mod tests {
         let s = Setting::lookup("distribution/weights/distance").unwrap();
         assert!(s.parse("-0.01").is_ok() && s.parse("0").is_ok());
         let err = s.parse("0.5").unwrap_err();
-        assert_eq!(err.to_string(), "distribution/weights/distance must be a number between -0.01 and 0");
+        assert_eq!(
+            err.to_string(),
+            "distribution/weights/distance must be a number between -0.01 and 0"
+        );
         assert!(s.parse("abc").is_err() && s.parse("NaN").is_err());
         assert!(Setting::lookup("nope").is_err());
     }

@@ -65,7 +65,10 @@ mod tests {
     use super::*;
 
     fn s(id: i64, r: i64) -> SkillLevel {
-        SkillLevel { characteristic_id: CharacteristicId(id), rating: Rating::new(r).unwrap() }
+        SkillLevel {
+            characteristic_id: CharacteristicId(id),
+            rating: Rating::new(r).unwrap(),
+        }
     }
 
     #[test]

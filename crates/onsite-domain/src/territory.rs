@@ -19,7 +19,10 @@ impl Territory {
     pub fn covers(&self, postal_code: &str, point: Option<GeoPoint>) -> bool {
         let normalized = normalize_postal_code(postal_code);
         let by_prefix = !normalized.is_empty()
-            && self.postal_prefixes.iter().any(|p| normalized.starts_with(p.as_str()));
+            && self
+                .postal_prefixes
+                .iter()
+                .any(|p| normalized.starts_with(p.as_str()));
         let by_area = matches!((&self.polygon, point), (Some(poly), Some(p)) if poly.contains(p));
         by_prefix || by_area
     }
@@ -27,7 +30,10 @@ impl Territory {
 
 /// Postal codes compare without spaces and case: `h2j 1a1` and `H2J1A1` are the same.
 pub fn normalize_postal_code(raw: &str) -> String {
-    raw.chars().filter(|c| !c.is_whitespace()).flat_map(char::to_uppercase).collect()
+    raw.chars()
+        .filter(|c| !c.is_whitespace())
+        .flat_map(char::to_uppercase)
+        .collect()
 }
 
 #[cfg(test)]

@@ -32,9 +32,11 @@ impl EmailAddress {
                 .all(|c| c.is_alphanumeric() || c == '.' || c == '-');
         let local_ok = !local.is_empty()
             && local.len() <= 64
-            && !local
-                .chars()
-                .any(|c| c.is_whitespace() || c.is_control() || matches!(c, '<' | '>' | '"' | '@' | ',' | ';'));
+            && !local.chars().any(|c| {
+                c.is_whitespace()
+                    || c.is_control()
+                    || matches!(c, '<' | '>' | '"' | '@' | ',' | ';')
+            });
         if !domain_ok || !local_ok {
             return err("email");
         }
@@ -83,7 +85,11 @@ pub fn single_line(field: &'static str, raw: &str, max: usize) -> Result<String,
 
 /// Optional multi-line text (comments, notes, reasons): trimmed, at most `max` characters,
 /// control characters other than newlines and tabs removed. Empty becomes `None`.
-pub fn free_text(field: &'static str, raw: &str, max: usize) -> Result<Option<String>, InvalidInput> {
+pub fn free_text(
+    field: &'static str,
+    raw: &str,
+    max: usize,
+) -> Result<Option<String>, InvalidInput> {
     let s: String = raw
         .trim()
         .chars()
@@ -108,10 +114,9 @@ impl PhoneNumber {
     pub fn parse(raw: &str) -> Result<Self, InvalidInput> {
         let s = raw.trim();
         let digits = s.chars().filter(char::is_ascii_digit).count();
-        let allowed = s
-            .chars()
-            .enumerate()
-            .all(|(i, c)| c.is_ascii_digit() || matches!(c, ' ' | '.' | '-' | '(' | ')') || (c == '+' && i == 0));
+        let allowed = s.chars().enumerate().all(|(i, c)| {
+            c.is_ascii_digit() || matches!(c, ' ' | '.' | '-' | '(' | ')') || (c == '+' && i == 0)
+        });
         if !allowed || !(6..=20).contains(&digits) {
             return Err(InvalidInput::new("phone", "phone"));
         }
@@ -142,23 +147,50 @@ mod tests {
 
     #[test]
     fn email_is_normalized_and_checked() {
-        assert_eq!(EmailAddress::parse("  Ana@Example.COM ").unwrap().as_str(), "ana@example.com");
-        for bad in ["", "ana", "ana@", "@example.com", "ana@example", "a b@example.com", "ana@ex..com", "<a>@x.io"] {
-            assert!(EmailAddress::parse(bad).is_err(), "{bad:?} should be refused");
+        assert_eq!(
+            EmailAddress::parse("  Ana@Example.COM ").unwrap().as_str(),
+            "ana@example.com"
+        );
+        for bad in [
+            "",
+            "ana",
+            "ana@",
+            "@example.com",
+            "ana@example",
+            "a b@example.com",
+            "ana@ex..com",
+            "<a>@x.io",
+        ] {
+            assert!(
+                EmailAddress::parse(bad).is_err(),
+                "{bad:?} should be refused"
+            );
         }
     }
 
     #[test]
     fn single_line_refuses_blank_long_and_control() {
         assert_eq!(single_line("name", "  Ana ", 10).unwrap(), "Ana");
-        assert_eq!(single_line("name", "   ", 10).unwrap_err().reason, "required");
-        assert_eq!(single_line("name", "abcdefghijk", 10).unwrap_err().reason, "too-long");
-        assert_eq!(single_line("name", "a\u{7}b", 10).unwrap_err().reason, "control-characters");
+        assert_eq!(
+            single_line("name", "   ", 10).unwrap_err().reason,
+            "required"
+        );
+        assert_eq!(
+            single_line("name", "abcdefghijk", 10).unwrap_err().reason,
+            "too-long"
+        );
+        assert_eq!(
+            single_line("name", "a\u{7}b", 10).unwrap_err().reason,
+            "control-characters"
+        );
     }
 
     #[test]
     fn free_text_strips_controls_and_keeps_newlines() {
-        assert_eq!(free_text("c", "a\u{0}b\nc", 10).unwrap().as_deref(), Some("ab\nc"));
+        assert_eq!(
+            free_text("c", "a\u{0}b\nc", 10).unwrap().as_deref(),
+            Some("ab\nc")
+        );
         assert_eq!(free_text("c", "  ", 10).unwrap(), None);
     }
 

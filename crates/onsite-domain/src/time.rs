@@ -66,11 +66,19 @@ pub struct WorkingPeriod {
 }
 
 impl WorkingPeriod {
-    pub fn new(weekday: Weekday, start: MinuteOfDay, end: MinuteOfDay) -> Result<Self, InvalidInput> {
+    pub fn new(
+        weekday: Weekday,
+        start: MinuteOfDay,
+        end: MinuteOfDay,
+    ) -> Result<Self, InvalidInput> {
         if end > 1440 || start >= end {
             return Err(InvalidInput::new("working_hours", "start-before-end"));
         }
-        Ok(Self { weekday, start, end })
+        Ok(Self {
+            weekday,
+            start,
+            end,
+        })
     }
 }
 
@@ -103,7 +111,10 @@ mod tests {
 
     #[test]
     fn zones_are_checked_against_the_tz_database() {
-        assert_eq!(TimeZoneName::parse("America/Toronto").unwrap().as_str(), "America/Toronto");
+        assert_eq!(
+            TimeZoneName::parse("America/Toronto").unwrap().as_str(),
+            "America/Toronto"
+        );
         assert!(TimeZoneName::parse("Mars/Olympus").is_err());
         assert!(TimeZoneName::parse("").is_err());
     }

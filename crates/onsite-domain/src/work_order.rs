@@ -48,7 +48,10 @@ impl WorkOrderStatus {
 
     /// Active work orders are still being worked; inactive ones are finished or canceled.
     pub fn is_active(self) -> bool {
-        !matches!(self, WorkOrderStatus::Completed | WorkOrderStatus::Posted | WorkOrderStatus::Canceled)
+        !matches!(
+            self,
+            WorkOrderStatus::Completed | WorkOrderStatus::Posted | WorkOrderStatus::Canceled
+        )
     }
 }
 

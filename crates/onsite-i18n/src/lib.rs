@@ -33,8 +33,16 @@ pub struct Locale {
 /// Every locale Onsite ships, in switcher order. Adding one: add it here and a `locales/<tag>`
 /// folder with every `.ftl` file.
 pub const SUPPORTED: &[Locale] = &[
-    Locale { tag: "en", native_name: "English", rtl: false },
-    Locale { tag: "fr", native_name: "Français", rtl: false },
+    Locale {
+        tag: "en",
+        native_name: "English",
+        rtl: false,
+    },
+    Locale {
+        tag: "fr",
+        native_name: "Français",
+        rtl: false,
+    },
 ];
 
 pub const DEFAULT: Locale = SUPPORTED[0];
@@ -73,7 +81,9 @@ impl Locale {
             })
             .collect();
         ranked.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
-        ranked.into_iter().find_map(|(_, _, tag)| Locale::from_tag(tag))
+        ranked
+            .into_iter()
+            .find_map(|(_, _, tag)| Locale::from_tag(tag))
     }
 
     /// Chooses the language: the person's preference if shipped, else the browser's, else
@@ -125,8 +135,14 @@ mod tests {
     #[test]
     fn negotiation_prefers_profile_then_browser_then_english() {
         assert_eq!(Locale::negotiate(Some("fr"), Some("en")).tag(), "fr");
-        assert_eq!(Locale::negotiate(Some("xx"), Some("de, fr-CA;q=0.8, en;q=0.5")).tag(), "fr");
-        assert_eq!(Locale::negotiate(None, Some("en;q=0.2, fr;q=0.9")).tag(), "fr");
+        assert_eq!(
+            Locale::negotiate(Some("xx"), Some("de, fr-CA;q=0.8, en;q=0.5")).tag(),
+            "fr"
+        );
+        assert_eq!(
+            Locale::negotiate(None, Some("en;q=0.2, fr;q=0.9")).tag(),
+            "fr"
+        );
         assert_eq!(Locale::negotiate(None, Some("de")).tag(), "en");
         assert_eq!(Locale::negotiate(None, Some("fr;q=0")).tag(), "en");
         assert_eq!(Locale::negotiate(None, None).tag(), "en");
@@ -138,10 +154,10 @@ mod tests {
             let text = std::fs::read_to_string(entry.unwrap().path()).unwrap();
             for line in text.lines() {
                 let first = line.chars().next();
-                if first.is_some_and(|c| c.is_ascii_alphabetic()) {
-                    if let Some((id, _)) = line.split_once('=') {
-                        ids.insert(id.trim().to_owned());
-                    }
+                if first.is_some_and(|c| c.is_ascii_alphabetic())
+                    && let Some((id, _)) = line.split_once('=')
+                {
+                    ids.insert(id.trim().to_owned());
                 }
             }
         }
@@ -156,7 +172,11 @@ mod tests {
             let ids = message_ids(&root.join(l.tag));
             let missing: Vec<_> = english.difference(&ids).collect();
             let extra: Vec<_> = ids.difference(&english).collect();
-            assert!(missing.is_empty() && extra.is_empty(), "{}: missing {missing:?}, extra {extra:?}", l.tag);
+            assert!(
+                missing.is_empty() && extra.is_empty(),
+                "{}: missing {missing:?}, extra {extra:?}",
+                l.tag
+            );
         }
     }
 
@@ -164,6 +184,9 @@ mod tests {
     fn messages_translate_with_arguments() {
         let fr = Locale::from_tag("fr").unwrap();
         assert_eq!(fr.text("app-name"), "Onsite");
-        assert_eq!(fr.text_with("greeting", &[("name", Arg::Str("Ana"))]), "Bonjour, Ana");
+        assert_eq!(
+            fr.text_with("greeting", &[("name", Arg::Str("Ana"))]),
+            "Bonjour, Ana"
+        );
     }
 }

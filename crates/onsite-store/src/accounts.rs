@@ -63,19 +63,23 @@ fn account_from_row(r: &AnyRow) -> Result<Account> {
 }
 
 pub async fn account(conn: &mut Conn, id: AccountId) -> Result<Account> {
-    let row = sqlx::query(&format!("SELECT {ACCOUNT_COLUMNS} FROM accounts WHERE id = $1"))
-        .bind(id.0)
-        .fetch_optional(&mut *conn)
-        .await?
-        .ok_or(StoreError::NotFound)?;
+    let row = sqlx::query(&format!(
+        "SELECT {ACCOUNT_COLUMNS} FROM accounts WHERE id = $1"
+    ))
+    .bind(id.0)
+    .fetch_optional(&mut *conn)
+    .await?
+    .ok_or(StoreError::NotFound)?;
     account_from_row(&row)
 }
 
 pub async fn count_accounts(conn: &mut Conn, kind: AccountKind) -> Result<i64> {
-    Ok(sqlx::query_scalar("SELECT COUNT(*) FROM accounts WHERE kind = $1")
-        .bind(kind.as_str())
-        .fetch_one(&mut *conn)
-        .await?)
+    Ok(
+        sqlx::query_scalar("SELECT COUNT(*) FROM accounts WHERE kind = $1")
+            .bind(kind.as_str())
+            .fetch_one(&mut *conn)
+            .await?,
+    )
 }
 
 pub struct NewContact<'a> {
@@ -103,18 +107,23 @@ pub async fn insert_contact(conn: &mut Conn, c: &NewContact<'_>) -> Result<Conta
 }
 
 pub async fn contact(conn: &mut Conn, id: ContactId) -> Result<Contact> {
-    let r = sqlx::query("SELECT id, account_id, first_name, last_name, email, phone FROM contacts WHERE id = $1")
-        .bind(id.0)
-        .fetch_optional(&mut *conn)
-        .await?
-        .ok_or(StoreError::NotFound)?;
+    let r = sqlx::query(
+        "SELECT id, account_id, first_name, last_name, email, phone FROM contacts WHERE id = $1",
+    )
+    .bind(id.0)
+    .fetch_optional(&mut *conn)
+    .await?
+    .ok_or(StoreError::NotFound)?;
     Ok(Contact {
         id: ContactId(r.i64("id")?),
         account_id: AccountId(r.i64("account_id")?),
         first_name: r.text("first_name")?,
         last_name: r.text("last_name")?,
         email: EmailAddress::parse(&r.text("email")?)?,
-        phone: r.opt_text("phone")?.map(|p| PhoneNumber::parse(&p)).transpose()?,
+        phone: r
+            .opt_text("phone")?
+            .map(|p| PhoneNumber::parse(&p))
+            .transpose()?,
     })
 }
 
@@ -198,13 +207,15 @@ async fn user_where(conn: &mut Conn, key: UserKey<'_>) -> Result<Option<UserReco
     let row = query.fetch_optional(&mut *conn).await?;
     let Some(r) = row else { return Ok(None) };
     let id = UserId(r.i64("id")?);
-    let mut roles = sqlx::query_scalar::<_, String>("SELECT role FROM user_roles WHERE user_id = $1 ORDER BY role")
-        .bind(id.0)
-        .fetch_all(&mut *conn)
-        .await?
-        .iter()
-        .map(|s| s.parse())
-        .collect::<Result<Vec<Role>, _>>()?;
+    let mut roles = sqlx::query_scalar::<_, String>(
+        "SELECT role FROM user_roles WHERE user_id = $1 ORDER BY role",
+    )
+    .bind(id.0)
+    .fetch_all(&mut *conn)
+    .await?
+    .iter()
+    .map(|s| s.parse())
+    .collect::<Result<Vec<Role>, _>>()?;
     roles.sort();
     Ok(Some(UserRecord {
         id,
@@ -222,13 +233,15 @@ async fn user_where(conn: &mut Conn, key: UserKey<'_>) -> Result<Option<UserReco
 
 /// Accounts of one kind, by name.
 pub async fn list_accounts(conn: &mut Conn, kind: AccountKind) -> Result<Vec<Account>> {
-    sqlx::query(&format!("SELECT {ACCOUNT_COLUMNS} FROM accounts WHERE kind = $1 ORDER BY name, id"))
-        .bind(kind.as_str())
-        .fetch_all(&mut *conn)
-        .await?
-        .iter()
-        .map(account_from_row)
-        .collect()
+    sqlx::query(&format!(
+        "SELECT {ACCOUNT_COLUMNS} FROM accounts WHERE kind = $1 ORDER BY name, id"
+    ))
+    .bind(kind.as_str())
+    .fetch_all(&mut *conn)
+    .await?
+    .iter()
+    .map(account_from_row)
+    .collect()
 }
 
 /// The contacts of an account, by name.

@@ -37,10 +37,11 @@ impl From<sqlx::Error> for StoreError {
             sqlx::Error::Database(db) if db.is_unique_violation() => StoreError::Conflict {
                 // PostgreSQL names the constraint; SQLite only says "UNIQUE constraint failed:
                 // table.column", which is as good a name.
-                constraint: db
-                    .constraint()
-                    .map(str::to_owned)
-                    .unwrap_or_else(|| db.message().trim_start_matches("UNIQUE constraint failed: ").to_owned()),
+                constraint: db.constraint().map(str::to_owned).unwrap_or_else(|| {
+                    db.message()
+                        .trim_start_matches("UNIQUE constraint failed: ")
+                        .to_owned()
+                }),
             },
             _ => StoreError::Database(e),
         }

@@ -42,7 +42,11 @@ pub async fn create(conn: &mut Conn, inv: &NewInvitation<'_>) -> Result<i64> {
 
 /// Remembers that `email` was invited automatically. Returns false when it already was, in
 /// which case the caller must not invite it automatically again.
-pub async fn claim_automatic(conn: &mut Conn, email: &EmailAddress, now: Timestamp) -> Result<bool> {
+pub async fn claim_automatic(
+    conn: &mut Conn,
+    email: &EmailAddress,
+    now: Timestamp,
+) -> Result<bool> {
     let done = sqlx::query("INSERT INTO invited_emails (email, first_invited_at) VALUES ($1, $2) ON CONFLICT (email) DO NOTHING")
         .bind(email.as_str())
         .bind(to_ms(now))
@@ -54,7 +58,11 @@ pub async fn claim_automatic(conn: &mut Conn, email: &EmailAddress, now: Timesta
 /// What a code can be, as far as redeeming is concerned.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum CodeStatus {
-    Usable { invitation_id: i64, contact_id: Option<ContactId>, email: EmailAddress },
+    Usable {
+        invitation_id: i64,
+        contact_id: Option<ContactId>,
+        email: EmailAddress,
+    },
     Expired,
     Used,
     Revoked,
@@ -68,7 +76,9 @@ pub async fn status(conn: &mut Conn, code_hash: &str, now: Timestamp) -> Result<
     .bind(code_hash)
     .fetch_optional(&mut *conn)
     .await?;
-    let Some(r) = row else { return Ok(CodeStatus::Unknown) };
+    let Some(r) = row else {
+        return Ok(CodeStatus::Unknown);
+    };
     Ok(if r.opt_i64("redeemed_at")?.is_some() {
         CodeStatus::Used
     } else if r.opt_i64("revoked_at")?.is_some() {
@@ -86,7 +96,12 @@ pub async fn status(conn: &mut Conn, code_hash: &str, now: Timestamp) -> Result<
 
 /// Marks the invitation redeemed by `user_id`. Fails with `NotFound` when it was redeemed or
 /// revoked in the meantime (two tabs racing), so a code is used exactly once.
-pub async fn mark_redeemed(conn: &mut Conn, invitation_id: i64, user_id: UserId, now: Timestamp) -> Result<()> {
+pub async fn mark_redeemed(
+    conn: &mut Conn,
+    invitation_id: i64,
+    user_id: UserId,
+    now: Timestamp,
+) -> Result<()> {
     let done = sqlx::query(
         "UPDATE invitations SET redeemed_at = $1, user_id = $2 \
          WHERE id = $3 AND redeemed_at IS NULL AND revoked_at IS NULL AND expires_at > $1",
@@ -96,7 +111,11 @@ pub async fn mark_redeemed(conn: &mut Conn, invitation_id: i64, user_id: UserId,
     .bind(invitation_id)
     .execute(&mut *conn)
     .await?;
-    if done.rows_affected() == 1 { Ok(()) } else { Err(StoreError::NotFound) }
+    if done.rows_affected() == 1 {
+        Ok(())
+    } else {
+        Err(StoreError::NotFound)
+    }
 }
 
 /// An invitation as staff see it.

@@ -19,9 +19,13 @@ pub mod audit;
 pub mod bookings;
 pub mod catalog;
 pub mod external_identities;
+pub mod invitations;
 pub mod invoices;
 pub mod outbox;
 pub mod partners;
+pub mod password_resets;
+pub mod rate_limits;
+pub mod sessions;
 pub mod settings;
 pub mod technicians;
 pub mod territories;
@@ -62,7 +66,9 @@ pub struct Store {
 impl std::fmt::Debug for Store {
     // The URL may hold a password: never print it.
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Store").field("backend", &self.backend).finish_non_exhaustive()
+        f.debug_struct("Store")
+            .field("backend", &self.backend)
+            .finish_non_exhaustive()
     }
 }
 
@@ -104,7 +110,10 @@ impl Store {
             }),
             Backend::Postgres => pool_options,
         };
-        let pool = pool_options.connect_with(options).await.map_err(StoreError::Connect)?;
+        let pool = pool_options
+            .connect_with(options)
+            .await
+            .map_err(StoreError::Connect)?;
         let store = Store { pool, backend };
         migrate::run(&store).await?;
         Ok(store)
@@ -152,10 +161,10 @@ fn sqlite_url(url: &str) -> Result<String> {
     if path.is_empty() || path == ":memory:" {
         return Err(StoreError::UnsupportedUrl);
     }
-    if let Some(parent) = std::path::Path::new(path).parent() {
-        if !parent.as_os_str().is_empty() {
-            std::fs::create_dir_all(parent).map_err(StoreError::DataDir)?;
-        }
+    if let Some(parent) = std::path::Path::new(path).parent()
+        && !parent.as_os_str().is_empty()
+    {
+        std::fs::create_dir_all(parent).map_err(StoreError::DataDir)?;
     }
     let mut out = format!("sqlite://{path}?mode=rwc");
     if !query.is_empty() {

@@ -6,7 +6,13 @@ use jiff::{SignedDuration, Timestamp};
 /// Counts one attempt under `key` and says whether it is within `limit` attempts per
 /// `window`. One statement (an upsert that returns the new count), so concurrent attempts are
 /// counted exactly on both engines.
-pub async fn hit(conn: &mut Conn, key: &str, now: Timestamp, window: SignedDuration, limit: i64) -> Result<bool> {
+pub async fn hit(
+    conn: &mut Conn,
+    key: &str,
+    now: Timestamp,
+    window: SignedDuration,
+    limit: i64,
+) -> Result<bool> {
     let window_ms = window.as_millis().max(1) as i64;
     let start = to_ms(now).div_euclid(window_ms) * window_ms;
     let hits: i64 = sqlx::query_scalar(

@@ -78,6 +78,7 @@ impl RowExt for AnyRow {
 
     fn date(&self, col: &str) -> Result<Date, StoreError> {
         let s = self.text(col)?;
-        s.parse().map_err(|_| StoreError::Corrupt(format!("{col}: bad date {s:?}")))
+        s.parse()
+            .map_err(|_| StoreError::Corrupt(format!("{col}: bad date {s:?}")))
     }
 }

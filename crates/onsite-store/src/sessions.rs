@@ -41,11 +41,18 @@ pub struct ActiveSession {
 /// Finds the session if it is neither idle longer than `idle` nor past its absolute end, and
 /// its user is not disabled. Touches `last_seen_at` at most once a minute (a write per request
 /// would serialize every page view on SQLite). Expired sessions are deleted on sight.
-pub async fn find_active(conn: &mut Conn, id_hash: &str, now: Timestamp, idle: SignedDuration) -> Result<Option<ActiveSession>> {
-    let row = sqlx::query("SELECT user_id, csrf_token, last_seen_at, expires_at FROM sessions WHERE id_hash = $1")
-        .bind(id_hash)
-        .fetch_optional(&mut *conn)
-        .await?;
+pub async fn find_active(
+    conn: &mut Conn,
+    id_hash: &str,
+    now: Timestamp,
+    idle: SignedDuration,
+) -> Result<Option<ActiveSession>> {
+    let row = sqlx::query(
+        "SELECT user_id, csrf_token, last_seen_at, expires_at FROM sessions WHERE id_hash = $1",
+    )
+    .bind(id_hash)
+    .fetch_optional(&mut *conn)
+    .await?;
     let Some(r) = row else { return Ok(None) };
     let last_seen_at = r.ts("last_seen_at")?;
     let expired = r.ts("expires_at")? <= now || last_seen_at + idle <= now;
@@ -53,7 +60,9 @@ pub async fn find_active(conn: &mut Conn, id_hash: &str, now: Timestamp, idle: S
         delete(conn, id_hash).await?;
         return Ok(None);
     }
-    let Some(user) = user_by_id(conn, UserId(r.i64("user_id")?)).await? else { return Ok(None) };
+    let Some(user) = user_by_id(conn, UserId(r.i64("user_id")?)).await? else {
+        return Ok(None);
+    };
     if user.disabled {
         return Ok(None);
     }
@@ -64,11 +73,18 @@ pub async fn find_active(conn: &mut Conn, id_hash: &str, now: Timestamp, idle: S
             .execute(&mut *conn)
             .await?;
     }
-    Ok(Some(ActiveSession { user, csrf_token: r.text("csrf_token")?, last_seen_at }))
+    Ok(Some(ActiveSession {
+        user,
+        csrf_token: r.text("csrf_token")?,
+        last_seen_at,
+    }))
 }
 
 pub async fn delete(conn: &mut Conn, id_hash: &str) -> Result<()> {
-    sqlx::query("DELETE FROM sessions WHERE id_hash = $1").bind(id_hash).execute(&mut *conn).await?;
+    sqlx::query("DELETE FROM sessions WHERE id_hash = $1")
+        .bind(id_hash)
+        .execute(&mut *conn)
+        .await?;
     Ok(())
 }
 

@@ -19,7 +19,11 @@ pub async fn get(conn: &mut Conn, setting: &Setting) -> Result<SettingValue> {
 }
 
 /// Validates and stores a setting. An invalid value is refused and nothing changes.
-pub async fn set(conn: &mut Conn, key: &str, raw: &str) -> Result<Result<SettingValue, InvalidSetting>> {
+pub async fn set(
+    conn: &mut Conn,
+    key: &str,
+    raw: &str,
+) -> Result<Result<SettingValue, InvalidSetting>> {
     let setting = match Setting::lookup(key) {
         Ok(s) => s,
         Err(e) => return Ok(Err(e)),

@@ -28,7 +28,12 @@ impl TestDb {
         let dir = tempfile::tempdir().expect("temporary folder");
         let url = format!("sqlite://{}", dir.path().join("onsite.db").display());
         let store = Store::open(&url).await.expect("open SQLite test database");
-        TestDb { store, url, _dir: Some(dir), postgres_name: None }
+        TestDb {
+            store,
+            url,
+            _dir: Some(dir),
+            postgres_name: None,
+        }
     }
 
     pub async fn postgres() -> TestDb {
@@ -38,18 +43,26 @@ impl TestDb {
             panic!("PostgreSQL is needed for this test and is not reachable at {admin} ({e}); start it or set ONSITE_TEST_POSTGRES_URL")
         });
         let template = template_name();
-        sqlx::query("SELECT pg_advisory_lock(7042)").execute(&mut conn).await.unwrap();
-        let exists: Option<i32> = sqlx::query_scalar("SELECT 1 FROM pg_database WHERE datname = $1")
-            .bind(&template)
-            .fetch_optional(&mut conn)
+        sqlx::query("SELECT pg_advisory_lock(7042)")
+            .execute(&mut conn)
             .await
             .unwrap();
+        let exists: Option<i32> =
+            sqlx::query_scalar("SELECT 1 FROM pg_database WHERE datname = $1")
+                .bind(&template)
+                .fetch_optional(&mut conn)
+                .await
+                .unwrap();
         if exists.is_none() {
             // Build under a temporary name and rename when complete, so a process killed
             // half-way never leaves a broken template behind.
             let building = format!("{template}_building_{}", uuid::Uuid::new_v4().simple());
-            conn.execute(format!("CREATE DATABASE {building}").as_str()).await.unwrap();
-            let store = Store::open(&with_database(&admin, &building)).await.expect("migrate template");
+            conn.execute(format!("CREATE DATABASE {building}").as_str())
+                .await
+                .unwrap();
+            let store = Store::open(&with_database(&admin, &building))
+                .await
+                .expect("migrate template");
             store.close().await;
             // The server can take a moment to notice closed sessions, and termination is
             // asynchronous; RENAME refuses while any remain.
@@ -66,15 +79,29 @@ impl TestDb {
                 }
                 tokio::time::sleep(std::time::Duration::from_millis(50)).await;
             }
-            conn.execute(format!("ALTER DATABASE {building} RENAME TO {template}").as_str()).await.unwrap();
+            conn.execute(format!("ALTER DATABASE {building} RENAME TO {template}").as_str())
+                .await
+                .unwrap();
         }
         let name = format!("onsite_test_{}", uuid::Uuid::new_v4().simple());
-        conn.execute(format!("CREATE DATABASE {name} TEMPLATE {template}").as_str()).await.unwrap();
-        sqlx::query("SELECT pg_advisory_unlock(7042)").execute(&mut conn).await.unwrap();
+        conn.execute(format!("CREATE DATABASE {name} TEMPLATE {template}").as_str())
+            .await
+            .unwrap();
+        sqlx::query("SELECT pg_advisory_unlock(7042)")
+            .execute(&mut conn)
+            .await
+            .unwrap();
         conn.close().await.ok();
         let url = with_database(&admin, &name);
-        let store = Store::open(&url).await.expect("open PostgreSQL test database");
-        TestDb { store, url, _dir: None, postgres_name: Some(name) }
+        let store = Store::open(&url)
+            .await
+            .expect("open PostgreSQL test database");
+        TestDb {
+            store,
+            url,
+            _dir: None,
+            postgres_name: Some(name),
+        }
     }
 
     pub fn store(&self) -> &Store {
@@ -89,14 +116,21 @@ impl TestDb {
 
 impl Drop for TestDb {
     fn drop(&mut self) {
-        let Some(name) = self.postgres_name.take() else { return };
+        let Some(name) = self.postgres_name.take() else {
+            return;
+        };
         let admin = postgres_admin_url();
         // Drop runs inside the test's runtime, which cannot block on itself: use a thread.
         let _ = std::thread::spawn(move || {
-            let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+            let rt = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .unwrap();
             rt.block_on(async move {
                 if let Ok(mut conn) = sqlx::AnyConnection::connect(&admin).await {
-                    let _ = conn.execute(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)").as_str()).await;
+                    let _ = conn
+                        .execute(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)").as_str())
+                        .await;
                 }
             });
         })
@@ -114,7 +148,9 @@ fn template_name() -> String {
 }
 
 fn with_database(url: &str, db: &str) -> String {
-    let (base, query) = url.split_once('?').map_or((url, None), |(b, q)| (b, Some(q)));
+    let (base, query) = url
+        .split_once('?')
+        .map_or((url, None), |(b, q)| (b, Some(q)));
     let base = base.rsplit_once('/').map_or(base, |(b, _)| b);
     match query {
         Some(q) => format!("{base}/{db}?{q}"),

@@ -15,21 +15,66 @@ struct Key {
 }
 
 const KEYS: &[Key] = &[
-    Key { file: "data_dir", env: "ONSITE_DATA_DIR" },
-    Key { file: "database_url", env: "ONSITE_DATABASE_URL" },
-    Key { file: "listen", env: "ONSITE_LISTEN" },
-    Key { file: "port", env: "ONSITE_PORT" },
-    Key { file: "public_url", env: "ONSITE_PUBLIC_URL" },
-    Key { file: "log", env: "ONSITE_LOG" },
-    Key { file: "map_tile_url", env: "ONSITE_MAP_TILE_URL" },
-    Key { file: "mail.transport", env: "ONSITE_MAIL_TRANSPORT" },
-    Key { file: "mail.from", env: "ONSITE_MAIL_FROM" },
-    Key { file: "mail.smtp_host", env: "ONSITE_SMTP_HOST" },
-    Key { file: "mail.smtp_port", env: "ONSITE_SMTP_PORT" },
-    Key { file: "mail.smtp_tls", env: "ONSITE_SMTP_TLS" },
-    Key { file: "mail.smtp_username", env: "ONSITE_SMTP_USERNAME" },
-    Key { file: "mail.smtp_password", env: "ONSITE_SMTP_PASSWORD" },
-    Key { file: "mail.smtp_timeout_secs", env: "ONSITE_SMTP_TIMEOUT_SECS" },
+    Key {
+        file: "data_dir",
+        env: "ONSITE_DATA_DIR",
+    },
+    Key {
+        file: "database_url",
+        env: "ONSITE_DATABASE_URL",
+    },
+    Key {
+        file: "listen",
+        env: "ONSITE_LISTEN",
+    },
+    Key {
+        file: "port",
+        env: "ONSITE_PORT",
+    },
+    Key {
+        file: "public_url",
+        env: "ONSITE_PUBLIC_URL",
+    },
+    Key {
+        file: "log",
+        env: "ONSITE_LOG",
+    },
+    Key {
+        file: "map_tile_url",
+        env: "ONSITE_MAP_TILE_URL",
+    },
+    Key {
+        file: "mail.transport",
+        env: "ONSITE_MAIL_TRANSPORT",
+    },
+    Key {
+        file: "mail.from",
+        env: "ONSITE_MAIL_FROM",
+    },
+    Key {
+        file: "mail.smtp_host",
+        env: "ONSITE_SMTP_HOST",
+    },
+    Key {
+        file: "mail.smtp_port",
+        env: "ONSITE_SMTP_PORT",
+    },
+    Key {
+        file: "mail.smtp_tls",
+        env: "ONSITE_SMTP_TLS",
+    },
+    Key {
+        file: "mail.smtp_username",
+        env: "ONSITE_SMTP_USERNAME",
+    },
+    Key {
+        file: "mail.smtp_password",
+        env: "ONSITE_SMTP_PASSWORD",
+    },
+    Key {
+        file: "mail.smtp_timeout_secs",
+        env: "ONSITE_SMTP_TIMEOUT_SECS",
+    },
 ];
 
 /// Environment variables that start with `ONSITE_` but are not settings (used by the test
@@ -139,13 +184,21 @@ impl Layers {
     /// Reads the TOML file at `path`. Unknown keys are errors: a typo must not be silently
     /// ignored.
     pub fn file(&mut self, path: &Path) -> Result<(), ConfigError> {
-        let err = |reason: String| ConfigError { source_name: format!("configuration file {}", path.display()), reason };
+        let err = |reason: String| ConfigError {
+            source_name: format!("configuration file {}", path.display()),
+            reason,
+        };
         let text = std::fs::read_to_string(path).map_err(|e| err(e.to_string()))?;
-        let table: toml::Table = text.parse().map_err(|e: toml::de::Error| err(e.message().to_owned()))?;
+        let table: toml::Table = text
+            .parse()
+            .map_err(|e: toml::de::Error| err(e.message().to_owned()))?;
         let mut flat = Vec::new();
         flatten("", &table, &mut flat);
         for (key, value) in flat {
-            let known = KEYS.iter().find(|k| k.file == key).ok_or_else(|| err(format!("unknown setting {key}")))?;
+            let known = KEYS
+                .iter()
+                .find(|k| k.file == key)
+                .ok_or_else(|| err(format!("unknown setting {key}")))?;
             let value = match value {
                 toml::Value::String(s) => s,
                 toml::Value::Integer(i) => i.to_string(),
@@ -153,7 +206,8 @@ impl Layers {
                 toml::Value::Float(f) => f.to_string(),
                 _ => return Err(err(format!("setting {key} must be a string or a number"))),
             };
-            self.values.insert(known.file, (value, Origin::File(path.to_owned())));
+            self.values
+                .insert(known.file, (value, Origin::File(path.to_owned())));
         }
         Ok(())
     }
@@ -168,7 +222,9 @@ impl Layers {
                 Some(k) => {
                     self.values.insert(k.file, (value, Origin::Env(k.env)));
                 }
-                None => self.warnings.push(format!("ignoring unknown environment variable {name}")),
+                None => self
+                    .warnings
+                    .push(format!("ignoring unknown environment variable {name}")),
             }
         }
     }
@@ -191,49 +247,105 @@ impl Layers {
     /// Validates every value into a [`Config`].
     pub fn resolve(&self) -> Result<Config, ConfigError> {
         let fail = |key: &str, reason: String| {
-            let origin = self.get(key).map(|(_, o)| o.describe(key)).unwrap_or_else(|| key.to_owned());
-            ConfigError { source_name: origin, reason }
+            let origin = self
+                .get(key)
+                .map(|(_, o)| o.describe(key))
+                .unwrap_or_else(|| key.to_owned());
+            ConfigError {
+                source_name: origin,
+                reason,
+            }
         };
-        let text = |key: &str| self.get(key).map(|(v, _)| v.trim().to_owned()).filter(|v| !v.is_empty());
+        let text = |key: &str| {
+            self.get(key)
+                .map(|(v, _)| v.trim().to_owned())
+                .filter(|v| !v.is_empty())
+        };
 
         let data_dir = PathBuf::from(text("data_dir").unwrap_or_else(|| "data".to_owned()));
         let database_url = match text("database_url") {
-            Some(url) if url.starts_with("sqlite:") || url.starts_with("postgres://") || url.starts_with("postgresql://") => url,
-            Some(_) => return Err(fail("database_url", "must start with sqlite:// or postgres://".into())),
+            Some(url)
+                if url.starts_with("sqlite:")
+                    || url.starts_with("postgres://")
+                    || url.starts_with("postgresql://") =>
+            {
+                url
+            }
+            Some(_) => {
+                return Err(fail(
+                    "database_url",
+                    "must start with sqlite:// or postgres://".into(),
+                ));
+            }
             None => format!("sqlite://{}", data_dir.join("onsite.db").display()),
         };
         let listen = match text("listen") {
-            Some(v) => v.parse().map_err(|_| fail("listen", format!("{v:?} is not an IP address (e.g. 127.0.0.1 or 0.0.0.0)")))?,
+            Some(v) => v.parse().map_err(|_| {
+                fail(
+                    "listen",
+                    format!("{v:?} is not an IP address (e.g. 127.0.0.1 or 0.0.0.0)"),
+                )
+            })?,
             None => IpAddr::from([127, 0, 0, 1]),
         };
-        let port = parse_number(text("port"), 8080, 0, u16::MAX as u64).map_err(|r| fail("port", r))? as u16;
+        let port = parse_number(text("port"), 8080, 0, u16::MAX as u64)
+            .map_err(|r| fail("port", r))? as u16;
         let public_url = match text("public_url") {
-            Some(u) if u.starts_with("http://") || u.starts_with("https://") => Some(u.trim_end_matches('/').to_owned()),
-            Some(_) => return Err(fail("public_url", "must start with http:// or https://".into())),
+            Some(u) if u.starts_with("http://") || u.starts_with("https://") => {
+                Some(u.trim_end_matches('/').to_owned())
+            }
+            Some(_) => {
+                return Err(fail(
+                    "public_url",
+                    "must start with http:// or https://".into(),
+                ));
+            }
             None => None,
         };
         let log = text("log").unwrap_or_else(|| "info,sqlx=warn,tower_http=info".to_owned());
         if let Err(e) = tracing_subscriber::EnvFilter::try_new(&log) {
-            return Err(fail("log", format!("is not a log filter such as info or onsite=debug,info ({e})")));
+            return Err(fail(
+                "log",
+                format!("is not a log filter such as info or onsite=debug,info ({e})"),
+            ));
         }
         let map_tile_url = match text("map_tile_url") {
             Some(u) if u.starts_with("https://") || u.starts_with("http://") || u.is_empty() => u,
-            Some(_) => return Err(fail("map_tile_url", "must be an http(s) URL with {z}/{x}/{y}".into())),
+            Some(_) => {
+                return Err(fail(
+                    "map_tile_url",
+                    "must be an http(s) URL with {z}/{x}/{y}".into(),
+                ));
+            }
             None => "https://tile.openstreetmap.org/{z}/{x}/{y}.png".to_owned(),
         };
-        let mail_from = text("mail.from").unwrap_or_else(|| "Onsite <no-reply@onsite.localhost>".to_owned());
+        let mail_from =
+            text("mail.from").unwrap_or_else(|| "Onsite <no-reply@onsite.localhost>".to_owned());
         if !mail_from.contains('@') {
-            return Err(fail("mail.from", "must be an email address, e.g. Onsite <no-reply@example.com>".into()));
+            return Err(fail(
+                "mail.from",
+                "must be an email address, e.g. Onsite <no-reply@example.com>".into(),
+            ));
         }
         let mail = match text("mail.transport").as_deref() {
             None | Some("mailbox") => MailTransport::Mailbox,
             Some("smtp") => {
-                let host = text("mail.smtp_host").ok_or_else(|| fail("mail.smtp_host", "is required when mail.transport is smtp".into()))?;
+                let host = text("mail.smtp_host").ok_or_else(|| {
+                    fail(
+                        "mail.smtp_host",
+                        "is required when mail.transport is smtp".into(),
+                    )
+                })?;
                 let tls = match text("mail.smtp_tls").as_deref() {
                     None | Some("starttls") => SmtpTls::StartTls,
                     Some("tls") => SmtpTls::Tls,
                     Some("none") => SmtpTls::None,
-                    Some(_) => return Err(fail("mail.smtp_tls", "must be one of starttls, tls, none".into())),
+                    Some(_) => {
+                        return Err(fail(
+                            "mail.smtp_tls",
+                            "must be one of starttls, tls, none".into(),
+                        ));
+                    }
                 };
                 let default_port = match tls {
                     SmtpTls::Tls => 465,
@@ -242,8 +354,8 @@ impl Layers {
                 };
                 let port = parse_number(text("mail.smtp_port"), default_port, 1, u16::MAX as u64)
                     .map_err(|r| fail("mail.smtp_port", r))? as u16;
-                let timeout_secs =
-                    parse_number(text("mail.smtp_timeout_secs"), 30, 1, 600).map_err(|r| fail("mail.smtp_timeout_secs", r))?;
+                let timeout_secs = parse_number(text("mail.smtp_timeout_secs"), 30, 1, 600)
+                    .map_err(|r| fail("mail.smtp_timeout_secs", r))?;
                 MailTransport::Smtp(Smtp {
                     host,
                     port,
@@ -255,7 +367,17 @@ impl Layers {
             }
             Some(_) => return Err(fail("mail.transport", "must be mailbox or smtp".into())),
         };
-        Ok(Config { data_dir, database_url, listen, port, public_url, log, map_tile_url, mail_from, mail })
+        Ok(Config {
+            data_dir,
+            database_url,
+            listen,
+            port,
+            public_url,
+            log,
+            map_tile_url,
+            mail_from,
+            mail,
+        })
     }
 }
 
@@ -264,14 +386,20 @@ fn parse_number(raw: Option<String>, default: u64, min: u64, max: u64) -> Result
         None => Ok(default),
         Some(v) => match v.parse::<u64>() {
             Ok(n) if (min..=max).contains(&n) => Ok(n),
-            _ => Err(format!("{v:?} is not a whole number between {min} and {max}")),
+            _ => Err(format!(
+                "{v:?} is not a whole number between {min} and {max}"
+            )),
         },
     }
 }
 
 fn flatten(prefix: &str, table: &toml::Table, out: &mut Vec<(String, toml::Value)>) {
     for (k, v) in table {
-        let key = if prefix.is_empty() { k.clone() } else { format!("{prefix}.{k}") };
+        let key = if prefix.is_empty() {
+            k.clone()
+        } else {
+            format!("{prefix}.{k}")
+        };
         match v {
             toml::Value::Table(t) => flatten(&key, t, out),
             other => out.push((key, other.clone())),
@@ -308,8 +436,13 @@ mod tests {
         let c = l.resolve().unwrap();
         assert_eq!(c.port, 9100);
         assert_eq!(c.data_dir, PathBuf::from("/srv/onsite"));
-        let MailTransport::Smtp(smtp) = &c.mail else { panic!("smtp expected") };
-        assert_eq!((smtp.host.as_str(), smtp.port, smtp.tls), ("mx", 587, SmtpTls::StartTls));
+        let MailTransport::Smtp(smtp) = &c.mail else {
+            panic!("smtp expected")
+        };
+        assert_eq!(
+            (smtp.host.as_str(), smtp.port, smtp.tls),
+            ("mx", 587, SmtpTls::StartTls)
+        );
         assert!(!format!("{c:?}").contains("hunter2"), "secrets never print");
         l.flag("port", "--port", Some("0".into()));
         assert_eq!(l.resolve().unwrap().port, 0);
@@ -318,14 +451,30 @@ mod tests {
     #[test]
     fn bad_values_name_the_setting_and_its_source() {
         let e = env(&[("ONSITE_PORT", "eighty")]).resolve().unwrap_err();
-        assert_eq!(e.to_string(), "environment variable ONSITE_PORT: \"eighty\" is not a whole number between 0 and 65535");
-        let e = env(&[("ONSITE_DATABASE_URL", "mysql://x")]).resolve().unwrap_err();
-        assert!(e.to_string().starts_with("environment variable ONSITE_DATABASE_URL:"));
-        let e = env(&[("ONSITE_MAIL_TRANSPORT", "smtp")]).resolve().unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "environment variable ONSITE_PORT: \"eighty\" is not a whole number between 0 and 65535"
+        );
+        let e = env(&[("ONSITE_DATABASE_URL", "mysql://x")])
+            .resolve()
+            .unwrap_err();
+        assert!(
+            e.to_string()
+                .starts_with("environment variable ONSITE_DATABASE_URL:")
+        );
+        let e = env(&[("ONSITE_MAIL_TRANSPORT", "smtp")])
+            .resolve()
+            .unwrap_err();
         assert!(e.to_string().contains("mail.smtp_host"), "{e}");
         let e = env(&[("ONSITE_LOG", "info,[[[")]).resolve().unwrap_err();
-        assert!(e.to_string().starts_with("environment variable ONSITE_LOG:"), "{e}");
-        let e = env(&[("ONSITE_LISTEN", "localhost:80")]).resolve().unwrap_err();
+        assert!(
+            e.to_string()
+                .starts_with("environment variable ONSITE_LOG:"),
+            "{e}"
+        );
+        let e = env(&[("ONSITE_LISTEN", "localhost:80")])
+            .resolve()
+            .unwrap_err();
         assert!(e.to_string().contains("ONSITE_LISTEN"));
     }
 
@@ -339,6 +488,9 @@ mod tests {
         std::fs::write(&file, "port = [1]\n").unwrap();
         assert!(Layers::default().file(&file).is_err());
         let l = env(&[("ONSITE_PROT", "1"), ("ONSITE_TEST_POSTGRES_URL", "x")]);
-        assert_eq!(l.warnings(), ["ignoring unknown environment variable ONSITE_PROT"]);
+        assert_eq!(
+            l.warnings(),
+            ["ignoring unknown environment variable ONSITE_PROT"]
+        );
     }
 }

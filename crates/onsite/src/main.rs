@@ -93,7 +93,10 @@ fn main() -> ExitCode {
         }
     };
     init_tracing(&config.log);
-    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
         Ok(rt) => rt,
         Err(e) => {
             eprintln!("onsite: cannot start the runtime: {e}");
@@ -105,7 +108,9 @@ fn main() -> ExitCode {
             Command::Serve(args) => serve::serve(config, args.demo).await,
             Command::Migrate(_) => serve::migrate(&config).await,
             Command::Demo(args) => serve::demo(&config, args.today).await,
-            Command::SendTestEmail(args) => serve::send_test_email(&config, &args.to, &args.lang).await,
+            Command::SendTestEmail(args) => {
+                serve::send_test_email(&config, &args.to, &args.lang).await
+            }
         }
     });
     match result {
@@ -148,5 +153,8 @@ fn load_config(cli: &Cli) -> Result<Config, config::ConfigError> {
 fn init_tracing(filter: &str) {
     let filter = tracing_subscriber::EnvFilter::try_new(filter)
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
-    tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).init();
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .init();
 }

@@ -21,7 +21,12 @@ impl<E: Into<anyhow::Error>> From<E> for Failure {
 async fn open_store(config: &Config) -> Result<Store, Failure> {
     Store::open(&config.database_url)
         .await
-        .with_context(|| format!("cannot open the database ({})", redact(&config.database_url)))
+        .with_context(|| {
+            format!(
+                "cannot open the database ({})",
+                redact(&config.database_url)
+            )
+        })
         .map_err(Failure::Other)
 }
 
@@ -55,9 +60,9 @@ pub async fn demo(config: &Config, today: Option<jiff::civil::Date>) -> Result<(
             print_sign_ins();
             Ok(())
         }
-        Err(onsite_demo::DemoError::AlreadyLoaded) => {
-            Err(Failure::BadInput("the database already holds data; the demo loads only into an empty one".into()))
-        }
+        Err(onsite_demo::DemoError::AlreadyLoaded) => Err(Failure::BadInput(
+            "the database already holds data; the demo loads only into an empty one".into(),
+        )),
         Err(e) => Err(Failure::Other(e.into())),
     }
 }
@@ -110,20 +115,36 @@ pub async fn serve(config: Config, demo: bool) -> Result<(), Failure> {
     if demo {
         match onsite_demo::load(&store, demo_today()).await {
             Ok(summary) => println!("Loaded the demo city:\n{summary}"),
-            Err(onsite_demo::DemoError::AlreadyLoaded) => println!("The demo city is already loaded."),
+            Err(onsite_demo::DemoError::AlreadyLoaded) => {
+                println!("The demo city is already loaded.")
+            }
             Err(e) => return Err(Failure::Other(e.into())),
         }
     }
     let addr = SocketAddr::new(config.listen, config.port);
-    let listener = tokio::net::TcpListener::bind(addr).await.map_err(|e| match e.kind() {
-        std::io::ErrorKind::AddrInUse => Failure::BadInput(format!("port {} is already in use; pick another with --port", config.port)),
-        std::io::ErrorKind::PermissionDenied => Failure::BadInput(format!("no permission to listen on {addr}")),
-        _ => Failure::Other(anyhow::Error::new(e).context(format!("cannot listen on {addr}"))),
-    })?;
+    let listener = tokio::net::TcpListener::bind(addr)
+        .await
+        .map_err(|e| match e.kind() {
+            std::io::ErrorKind::AddrInUse => Failure::BadInput(format!(
+                "port {} is already in use; pick another with --port",
+                config.port
+            )),
+            std::io::ErrorKind::PermissionDenied => {
+                Failure::BadInput(format!("no permission to listen on {addr}"))
+            }
+            _ => Failure::Other(anyhow::Error::new(e).context(format!("cannot listen on {addr}"))),
+        })?;
     let bound = listener.local_addr()?;
-    let shown_host = if bound.ip().is_unspecified() { "127.0.0.1".to_owned() } else { bound.ip().to_string() };
+    let shown_host = if bound.ip().is_unspecified() {
+        "127.0.0.1".to_owned()
+    } else {
+        bound.ip().to_string()
+    };
     let local_url = format!("http://{shown_host}:{}", bound.port());
-    let public_url = config.public_url.clone().unwrap_or_else(|| local_url.clone());
+    let public_url = config
+        .public_url
+        .clone()
+        .unwrap_or_else(|| local_url.clone());
 
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
     let worker = onsite_notify::Worker::new(store.clone(), transport(&config));
@@ -134,7 +155,11 @@ pub async fn serve(config: Config, demo: bool) -> Result<(), Failure> {
 
     let state = onsite_web::AppState::new(
         store.clone(),
-        onsite_web::WebConfig { public_url, secure_cookies: false, map_tile_url: config.map_tile_url.clone() },
+        onsite_web::WebConfig {
+            public_url,
+            secure_cookies: false,
+            map_tile_url: config.map_tile_url.clone(),
+        },
     );
     if demo {
         print_sign_ins();
@@ -148,7 +173,10 @@ pub async fn serve(config: Config, demo: bool) -> Result<(), Failure> {
     shutdown_signal().await;
     tracing::info!("shutting down");
     let _ = stop_tx.send(true);
-    server.await.context("web server task")?.context("web server")?;
+    server
+        .await
+        .context("web server task")?
+        .context("web server")?;
     let _ = worker_task.await;
     store.close().await;
     Ok(())
@@ -179,8 +207,17 @@ async fn shutdown_signal() {
 mod tests {
     #[test]
     fn database_passwords_are_redacted() {
-        assert_eq!(super::redact("postgres://app:s3cret@db/onsite"), "postgres://app:***@db/onsite");
-        assert_eq!(super::redact("postgres://app@db/onsite"), "postgres://app@db/onsite");
-        assert_eq!(super::redact("sqlite://data/onsite.db"), "sqlite://data/onsite.db");
+        assert_eq!(
+            super::redact("postgres://app:s3cret@db/onsite"),
+            "postgres://app:***@db/onsite"
+        );
+        assert_eq!(
+            super::redact("postgres://app@db/onsite"),
+            "postgres://app@db/onsite"
+        );
+        assert_eq!(
+            super::redact("sqlite://data/onsite.db"),
+            "sqlite://data/onsite.db"
+        );
     }
 }

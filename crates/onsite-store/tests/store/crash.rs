@@ -30,24 +30,38 @@ async fn killed_writer_loses_no_commit(db: TestDb) {
         child.kill().expect("SIGKILL the writer");
         child.wait().unwrap();
         // Numbers already in the pipe were committed too.
-        confirmed.extend(lines.map_while(Result::ok).filter_map(|l| l.parse::<i64>().ok()));
+        confirmed.extend(
+            lines
+                .map_while(Result::ok)
+                .filter_map(|l| l.parse::<i64>().ok()),
+        );
         confirmed
     })
     .await
     .unwrap();
-    assert!(confirmed.len() >= 400, "the writer committed only {} rows", confirmed.len());
+    assert!(
+        confirmed.len() >= 400,
+        "the writer committed only {} rows",
+        confirmed.len()
+    );
 
     // Reopen as a fresh process would (recovery of the WAL happens here on SQLite).
     db_store.close().await;
     let store = onsite_store::Store::open(db.url()).await.unwrap();
-    let stored: HashSet<i64> = sqlx::query_scalar("SELECT entity_id FROM audit_events WHERE action = 'crash.write'")
-        .fetch_all(store.pool())
-        .await
-        .unwrap()
-        .into_iter()
-        .collect();
+    let stored: HashSet<i64> =
+        sqlx::query_scalar("SELECT entity_id FROM audit_events WHERE action = 'crash.write'")
+            .fetch_all(store.pool())
+            .await
+            .unwrap()
+            .into_iter()
+            .collect();
     let lost: Vec<_> = confirmed.iter().filter(|n| !stored.contains(n)).collect();
-    assert!(lost.is_empty(), "{} of {} committed rows lost: {lost:?}", lost.len(), confirmed.len());
+    assert!(
+        lost.is_empty(),
+        "{} of {} committed rows lost: {lost:?}",
+        lost.len(),
+        confirmed.len()
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -27,7 +27,13 @@ fn text(b: &[u8]) -> String {
 
 #[test]
 fn every_command_has_help() {
-    for args in [&["--help"][..], &["serve", "--help"], &["migrate", "--help"], &["demo", "--help"], &["send-test-email", "--help"]] {
+    for args in [
+        &["--help"][..],
+        &["serve", "--help"],
+        &["migrate", "--help"],
+        &["demo", "--help"],
+        &["send-test-email", "--help"],
+    ] {
         let out = run(onsite().args(args));
         assert!(out.status.success(), "{args:?}: {}", text(&out.stderr));
         assert!(text(&out.stdout).contains("Usage:"), "{args:?}");
@@ -37,21 +43,38 @@ fn every_command_has_help() {
 #[test]
 fn a_bad_setting_is_named_and_exits_with_code_2() {
     let dir = tempfile::tempdir().unwrap();
-    let out = run(onsite().args(["migrate", "--data-dir"]).arg(dir.path()).env("ONSITE_PORT", "eighty"));
+    let out = run(onsite()
+        .args(["migrate", "--data-dir"])
+        .arg(dir.path())
+        .env("ONSITE_PORT", "eighty"));
     assert_eq!(out.status.code(), Some(2));
-    assert!(text(&out.stderr).contains("ONSITE_PORT"), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("ONSITE_PORT"),
+        "{}",
+        text(&out.stderr)
+    );
 
     let file = dir.path().join("onsite.toml");
     std::fs::write(&file, "[mail]\ntransport = \"pigeon\"\n").unwrap();
     let out = run(onsite().arg("--config").arg(&file).arg("migrate"));
     assert_eq!(out.status.code(), Some(2));
-    assert!(text(&out.stderr).contains("mail.transport"), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("mail.transport"),
+        "{}",
+        text(&out.stderr)
+    );
 
     let out = run(onsite().args(["serve", "--port", "99999"]));
     assert_eq!(out.status.code(), Some(2));
-    assert!(text(&out.stderr).contains("--port"), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("--port"),
+        "{}",
+        text(&out.stderr)
+    );
 
-    let out = run(onsite().args(["send-test-email", "--to", "not-an-address", "--data-dir"]).arg(dir.path()));
+    let out = run(onsite()
+        .args(["send-test-email", "--to", "not-an-address", "--data-dir"])
+        .arg(dir.path()));
     assert_eq!(out.status.code(), Some(2));
     assert!(text(&out.stderr).contains("--to"), "{}", text(&out.stderr));
 }
@@ -64,16 +87,30 @@ fn migrate_creates_the_embedded_database_in_the_data_dir() {
     assert!(out.status.success(), "{}", text(&out.stderr));
     assert!(data.join("onsite.db").exists());
     // Running it again is harmless.
-    assert!(run(onsite().args(["migrate", "--data-dir"]).arg(&data)).status.success());
+    assert!(
+        run(onsite().args(["migrate", "--data-dir"]).arg(&data))
+            .status
+            .success()
+    );
 }
 
 #[test]
 fn demo_loads_once_and_prints_the_sign_ins() {
     let dir = tempfile::tempdir().unwrap();
-    let out = run(onsite().args(["demo", "--today", "2026-03-09", "--data-dir"]).arg(dir.path()));
+    let out = run(onsite()
+        .args(["demo", "--today", "2026-03-09", "--data-dir"])
+        .arg(dir.path()));
     assert!(out.status.success(), "{}", text(&out.stderr));
     let stdout = text(&out.stdout);
-    for email in ["customer@demo.test", "approver@demo.test", "reviewer@demo.test", "partner@demo.test", "technician@demo.test", "dispatcher@demo.test", "admin@demo.test"] {
+    for email in [
+        "customer@demo.test",
+        "approver@demo.test",
+        "reviewer@demo.test",
+        "partner@demo.test",
+        "technician@demo.test",
+        "dispatcher@demo.test",
+        "admin@demo.test",
+    ] {
         assert!(stdout.contains(email), "{email} missing from:\n{stdout}");
     }
     assert!(stdout.contains("demo-password"));
@@ -82,7 +119,10 @@ fn demo_loads_once_and_prints_the_sign_ins() {
 }
 
 /// Starts `onsite serve --port 0` and returns the child and the address it printed.
-fn start_server(data_dir: &std::path::Path, extra: &[&str]) -> (std::process::Child, String, Vec<String>) {
+fn start_server(
+    data_dir: &std::path::Path,
+    extra: &[&str],
+) -> (std::process::Child, String, Vec<String>) {
     let mut child = onsite()
         .args(["serve", "--port", "0", "--data-dir"])
         .arg(data_dir)
@@ -109,7 +149,11 @@ fn start_server(data_dir: &std::path::Path, extra: &[&str]) -> (std::process::Ch
 fn get(addr: &str, path: &str) -> String {
     let mut s = TcpStream::connect(addr).unwrap();
     s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
-    write!(s, "GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n").unwrap();
+    write!(
+        s,
+        "GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
     let mut response = String::new();
     s.read_to_string(&mut response).unwrap();
     response
@@ -121,7 +165,10 @@ fn serve_answers_and_stops_cleanly_on_sigterm() {
     let (mut child, addr, _) = start_server(dir.path(), &[]);
     assert!(get(&addr, "/healthz").starts_with("HTTP/1.1 200"));
     assert!(get(&addr, "/readyz").starts_with("HTTP/1.1 200"));
-    let status = Command::new("kill").args(["-TERM", &child.id().to_string()]).status().unwrap();
+    let status = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
     assert!(status.success());
     let exit = child.wait().unwrap();
     assert!(exit.success(), "{exit:?}");
@@ -132,7 +179,10 @@ fn serve_demo_loads_the_demo_and_prints_the_sign_ins() {
     let dir = tempfile::tempdir().unwrap();
     let (mut child, addr, printed) = start_server(dir.path(), &["--demo"]);
     let printed = printed.join("\n");
-    assert!(printed.contains("customer@demo.test") && printed.contains("demo-password"), "{printed}");
+    assert!(
+        printed.contains("customer@demo.test") && printed.contains("demo-password"),
+        "{printed}"
+    );
     assert!(get(&addr, "/").starts_with("HTTP/1.1 200"));
     child.kill().unwrap();
     child.wait().unwrap();
