@@ -37,18 +37,79 @@ pub fn test_message(
     locale: Locale,
     event_key: String,
 ) -> Result<Email, RenderError> {
-    const KIND: &str = "test";
     let ctx = TestMessage {
         recipient: to.as_str(),
         reference: &event_key,
     };
-    let parts =
-        render::render(&ctx, locale).map_err(|source| RenderError { kind: KIND, source })?;
+    build("test", to, locale, event_key.clone(), &ctx)
+}
+
+/// The invitation to the portal: a link to the sign-in page's "Redeem invitation" tab and the
+/// one-time code.
+pub struct Invitation<'a> {
+    /// How to greet the contact (their first name).
+    pub name: &'a str,
+    pub link: &'a str,
+    pub code: &'a str,
+    /// The expiry date, already formatted for the recipient's locale.
+    pub expires: &'a str,
+}
+
+email_templates!(
+    Invitation,
+    "email/invitation/subject.txt",
+    "email/invitation/body.txt",
+    "email/invitation/body.html"
+);
+
+/// The invitation email. One event per invitation: `event_key` is `invitation:<id>`.
+pub fn invitation(
+    to: &EmailAddress,
+    locale: Locale,
+    event_key: String,
+    ctx: &Invitation<'_>,
+) -> Result<Email, RenderError> {
+    build("invitation", to, locale, event_key, ctx)
+}
+
+/// The password-reset link.
+pub struct PasswordReset<'a> {
+    pub link: &'a str,
+    /// How long the link works, in minutes.
+    pub minutes: &'a str,
+}
+
+email_templates!(
+    PasswordReset,
+    "email/password-reset/subject.txt",
+    "email/password-reset/body.txt",
+    "email/password-reset/body.html"
+);
+
+/// The password-reset email. `event_key` is `password-reset:<token hash>`.
+pub fn password_reset(
+    to: &EmailAddress,
+    locale: Locale,
+    event_key: String,
+    ctx: &PasswordReset<'_>,
+) -> Result<Email, RenderError> {
+    build("password-reset", to, locale, event_key, ctx)
+}
+
+/// Renders `ctx` and wraps it as an [`Email`] without attachments.
+fn build(
+    kind: &'static str,
+    to: &EmailAddress,
+    locale: Locale,
+    event_key: String,
+    ctx: &impl render::EmailTemplates,
+) -> Result<Email, RenderError> {
+    let parts = render::render(ctx, locale).map_err(|source| RenderError { kind, source })?;
     Ok(Email {
         to: to.clone(),
         locale,
         event_key,
-        kind: KIND,
+        kind,
         subject: parts.subject,
         text: parts.text,
         html: parts.html,

@@ -9,3 +9,22 @@ email-test-subject = Onsite test message
 email-test-heading = Email delivery works
 email-test-intro = This is a test message from Onsite, sent to { $recipient } to check that email delivery is set up correctly.
 email-test-no-action = You do not need to do anything.
+
+## The invitation to the portal.
+
+email-invitation-subject = Your invitation to the service portal
+email-invitation-greeting = Hello { $name },
+email-invitation-intro = You are invited to our service portal, where you can book, move and follow technician visits yourself.
+email-invitation-steps = Open the portal, choose the "Redeem invitation" tab and enter the code below to create your account.
+email-invitation-button = Redeem invitation
+email-invitation-code-label = Your invitation code:
+email-invitation-code = Your invitation code: { $code }
+email-invitation-expires = The code works once and expires on { $date }.
+
+## Password reset.
+
+email-reset-subject = Reset your password
+email-reset-intro = Someone asked to reset the password of your service portal account. Open this link to choose a new password:
+email-reset-button = Choose a new password
+email-reset-expires = The link works once, within { $minutes } minutes.
+email-reset-not-you = If you did not ask for this, ignore this message: your password stays the same.

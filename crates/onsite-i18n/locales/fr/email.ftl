@@ -9,3 +9,22 @@ email-test-subject = Message de test Onsite
 email-test-heading = L’envoi des e-mails fonctionne
 email-test-intro = Ceci est un message de test d’Onsite, envoyé à { $recipient } pour vérifier que l’envoi des e-mails est bien configuré.
 email-test-no-action = Vous n’avez rien à faire.
+
+## The invitation to the portal.
+
+email-invitation-subject = Votre invitation au portail de service
+email-invitation-greeting = Bonjour { $name },
+email-invitation-intro = Vous êtes invité(e) sur notre portail de service, où vous pouvez réserver, déplacer et suivre vous-même les visites de nos techniciens.
+email-invitation-steps = Ouvrez le portail, choisissez l'onglet « Utiliser une invitation » et saisissez le code ci-dessous pour créer votre compte.
+email-invitation-button = Utiliser l'invitation
+email-invitation-code-label = Votre code d'invitation :
+email-invitation-code = Votre code d'invitation : { $code }
+email-invitation-expires = Le code ne sert qu'une fois et expire le { $date }.
+
+## Password reset.
+
+email-reset-subject = Réinitialiser votre mot de passe
+email-reset-intro = Quelqu'un a demandé à réinitialiser le mot de passe de votre compte du portail de service. Ouvrez ce lien pour choisir un nouveau mot de passe :
+email-reset-button = Choisir un nouveau mot de passe
+email-reset-expires = Le lien ne sert qu'une fois, dans les { $minutes } minutes.
+email-reset-not-you = Si vous n'êtes pas à l'origine de cette demande, ignorez ce message : votre mot de passe reste le même.

@@ -90,3 +90,64 @@ fn user_data_is_escaped_in_html_and_verbatim_in_text() {
     assert!(!email.html.contains("<b>"));
     assert!(email.html.contains("Reference: test:&#60;b&#62;&#38;</p>"));
 }
+
+#[test]
+fn invitation_carries_the_link_and_code_in_both_bodies_and_both_languages() {
+    use onsite_notify::emails::{Invitation, invitation};
+    let to = onsite_domain::text::EmailAddress::parse("ana@example.com").unwrap();
+    for (tag, subject) in [
+        ("en", "Your invitation to the service portal"),
+        ("fr", "Votre invitation au portail de service"),
+    ] {
+        let locale = onsite_i18n::Locale::from_tag(tag).unwrap();
+        let ctx = Invitation {
+            name: "Ana <script>",
+            link: "https://portal.example.com/sign-in?tab=redeem",
+            code: "7KQ2M-XW9RD-00000-11111-22222-3",
+            expires: "2026-12-06",
+        };
+        let email = invitation(&to, locale, "invitation:1".into(), &ctx).unwrap();
+        assert_eq!(email.subject, subject);
+        assert_eq!(email.kind, "invitation");
+        for body in [&email.text, &email.html] {
+            assert!(body.contains("7KQ2M-XW9RD-00000-11111-22222-3"), "{body}");
+            assert!(
+                body.contains("https://portal.example.com/sign-in?tab=redeem")
+                    || body.contains("https://portal.example.com/sign-in?tab&#x3d;redeem"),
+                "{body}"
+            );
+            assert!(body.contains("2026-12-06"));
+        }
+        assert!(
+            email.text.contains("Ana <script>"),
+            "plain text is not escaped"
+        );
+        assert!(
+            !email.html.contains("<script>"),
+            "HTML escapes user data: {}",
+            email.html
+        );
+    }
+}
+
+#[test]
+fn password_reset_carries_the_link_and_its_lifetime() {
+    use onsite_notify::emails::{PasswordReset, password_reset};
+    let to = onsite_domain::text::EmailAddress::parse("ana@example.com").unwrap();
+    let fr = onsite_i18n::Locale::from_tag("fr").unwrap();
+    let email = password_reset(
+        &to,
+        fr,
+        "password-reset:abc".into(),
+        &PasswordReset {
+            link: "https://p.example/reset/tok",
+            minutes: "60",
+        },
+    )
+    .unwrap();
+    assert_eq!(email.subject, "Réinitialiser votre mot de passe");
+    assert!(
+        email.text.contains("https://p.example/reset/tok") && email.text.contains("60 minutes")
+    );
+    assert!(email.html.contains("https://p.example/reset/tok"));
+}
