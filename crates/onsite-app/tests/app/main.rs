@@ -1,0 +1,4 @@
+//! The app's integration tests, one binary: use cases against a fresh database and, for
+//! external sign-in, a real OpenID provider process.
+
+mod oidc;

@@ -1,0 +1,651 @@
+//! External sign-in end to end against a real OpenID provider: `oidc-provider` from npm
+//! (`tests/oidc-provider/server.mjs`), started by each test on a free loopback port and killed
+//! when the test ends, even by a panic. The provider's sign-in and consent forms are driven over
+//! plain HTTP with a cookie jar, like a browser would.
+
+use jiff::{SignedDuration, Timestamp};
+use onsite_app::oidc::{
+    Begun, Callback, Oidc, OidcClientSecret, OidcError, OidcProviderConfig, Outcome, Purpose,
+};
+use onsite_app::secrets::Secret;
+use onsite_domain::UserId;
+use onsite_domain::text::EmailAddress;
+use onsite_store::accounts::{self, NewUser};
+use onsite_store::testing::TestDb;
+use openidconnect::url::Url;
+use std::io::{BufRead, BufReader, Read};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Mutex, mpsc};
+use std::time::Duration;
+
+const PROVIDER_ID: &str = "corp";
+const CLIENT_ID: &str = "onsite-test";
+const CLIENT_SECRET: &str = "client-secret-for-tests-only-4f9c2a7e";
+/// Never contacted: the test reads the code and state off the provider's redirect to it.
+const REDIRECT_URI: &str = "http://127.0.0.1:9/auth/oidc/corp/callback";
+
+fn provider_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/oidc-provider")
+}
+
+/// Runs `npm ci` for the provider unless the pinned version is already installed. Tests run
+/// in parallel processes, so under a file lock.
+fn ensure_installed(dir: &Path) {
+    let lock = std::fs::File::create(std::env::temp_dir().join("onsite-oidc-provider-npm.lock"))
+        .expect("lock file");
+    lock.lock().expect("lock the npm install");
+    if installed_version(dir) != pinned_version(dir) {
+        let status = Command::new("npm")
+            .args(["ci", "--no-audit", "--no-fund", "--prefix"])
+            .arg(dir)
+            .stdout(Stdio::null())
+            .status();
+        if !status.as_ref().is_ok_and(|s| s.success()) {
+            panic!(
+                "the test OpenID provider is not installed and `npm ci` failed ({status:?}); run \
+                 `npm ci --prefix tests/oidc-provider --no-audit --no-fund` (needs Node.js 20.19 or later)"
+            );
+        }
+    }
+}
+
+fn json(path: &Path) -> Option<serde_json::Value> {
+    serde_json::from_str(&std::fs::read_to_string(path).ok()?).ok()
+}
+
+fn pinned_version(dir: &Path) -> Option<String> {
+    Some(
+        json(&dir.join("package.json"))?["dependencies"]["oidc-provider"]
+            .as_str()?
+            .to_owned(),
+    )
+}
+
+fn installed_version(dir: &Path) -> Option<String> {
+    Some(
+        json(&dir.join("node_modules/oidc-provider/package.json"))?["version"]
+            .as_str()?
+            .to_owned(),
+    )
+}
+
+/// The provider process; killed on drop.
+struct TestProvider {
+    child: Child,
+    issuer: String,
+    log: Arc<Mutex<String>>,
+}
+
+impl Drop for TestProvider {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl TestProvider {
+    fn start() -> TestProvider {
+        let dir = provider_dir();
+        ensure_installed(&dir);
+        // The port is free when asked but could be taken before node binds it: try again.
+        for attempt in 1..=3 {
+            let port = std::net::TcpListener::bind("127.0.0.1:0")
+                .unwrap()
+                .local_addr()
+                .unwrap()
+                .port();
+            let child = Command::new("node")
+                .arg(dir.join("server.mjs"))
+                .arg(port.to_string())
+                .env("OIDC_CLIENT_ID", CLIENT_ID)
+                .env("OIDC_CLIENT_SECRET", CLIENT_SECRET)
+                .env("OIDC_REDIRECT_URIS", REDIRECT_URI)
+                // If this test process dies without dropping us, the provider sees its stdin
+                // close and quits.
+                .env("OIDC_EXIT_ON_STDIN_EOF", "1")
+                .stdin(Stdio::piped())
+                .stdout(Stdio::piped())
+                .stderr(Stdio::piped())
+                .spawn()
+                .unwrap_or_else(|e| {
+                    panic!("cannot run `node` ({e}): install Node.js 20.19 or later")
+                });
+            let mut provider = TestProvider {
+                child,
+                issuer: String::new(),
+                log: Arc::default(),
+            };
+            let stdout = provider.child.stdout.take().unwrap();
+            let (ready_tx, ready_rx) = mpsc::channel();
+            std::thread::spawn(move || {
+                for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+                    if let Some(issuer) = line.strip_prefix("listening on ") {
+                        let _ = ready_tx.send(issuer.to_owned());
+                    }
+                }
+            });
+            let mut stderr = provider.child.stderr.take().unwrap();
+            let log = provider.log.clone();
+            std::thread::spawn(move || {
+                let mut buf = [0u8; 4096];
+                while let Ok(n @ 1..) = stderr.read(&mut buf) {
+                    log.lock()
+                        .unwrap()
+                        .push_str(&String::from_utf8_lossy(&buf[..n]));
+                }
+            });
+            match ready_rx.recv_timeout(Duration::from_secs(30)) {
+                Ok(issuer) => {
+                    provider.issuer = issuer;
+                    return provider;
+                }
+                Err(_) => {
+                    let exited = provider.child.try_wait().ok().flatten();
+                    std::thread::sleep(Duration::from_millis(100));
+                    let log = provider.log.lock().unwrap().clone();
+                    if exited.is_none() || attempt == 3 {
+                        panic!("the test OpenID provider did not start ({exited:?}):\n{log}");
+                    }
+                }
+            }
+        }
+        unreachable!("the loop returns or panics")
+    }
+}
+
+/// What a person does at the provider's pages.
+#[derive(Clone, Copy)]
+enum AtProvider<'a> {
+    SignInAs(&'a str),
+    Cancel,
+}
+
+/// A browser without JavaScript: keeps cookies, follows redirects one by one, fills the
+/// provider's login and consent forms, and stops at the redirect to Onsite's callback.
+async fn through_provider(authorize_url: &Url, act: AtProvider<'_>) -> Url {
+    let http = reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let mut url = authorize_url.clone();
+    let mut form: Option<Vec<(&str, &str)>> = None;
+    for _ in 0..20 {
+        let request = match form.take() {
+            Some(fields) => http.post(url.clone()).form(&fields),
+            None => http.get(url.clone()),
+        };
+        let response = request
+            .send()
+            .await
+            .unwrap_or_else(|e| panic!("provider unreachable at {url}: {e}"));
+        let status = response.status();
+        if status.is_redirection() {
+            let location = response.headers()[reqwest::header::LOCATION]
+                .to_str()
+                .unwrap()
+                .to_owned();
+            let target = url.join(&location).unwrap();
+            if target.as_str().starts_with(REDIRECT_URI) {
+                return target;
+            }
+            url = target;
+            continue;
+        }
+        let body = response.text().await.unwrap();
+        assert!(
+            status.is_success(),
+            "the provider answered {status} at {url}:\n{body}"
+        );
+        match act {
+            _ if body.contains(r#"name="prompt" value="login""#) => match act {
+                AtProvider::SignInAs(login) => {
+                    form = Some(vec![
+                        ("prompt", "login"),
+                        ("login", login),
+                        ("password", "any password"),
+                    ])
+                }
+                AtProvider::Cancel => url = Url::parse(&format!("{url}/abort")).unwrap(),
+            },
+            _ if body.contains(r#"name="prompt" value="consent""#) => {
+                form = Some(vec![("prompt", "consent")])
+            }
+            _ => panic!("unexpected page at {url}:\n{body}"),
+        }
+    }
+    panic!("no redirect to the callback after 20 steps")
+}
+
+fn query(url: &Url, name: &str) -> Option<String> {
+    url.query_pairs()
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v.into_owned())
+}
+
+/// A fresh database, the provider process, and Onsite's OpenID Connect configured for it.
+struct Harness {
+    db: TestDb,
+    oidc: Oidc,
+    provider: TestProvider,
+}
+
+impl Harness {
+    async fn start() -> Harness {
+        let provider = TestProvider::start();
+        let oidc = Oidc::new(vec![OidcProviderConfig {
+            id: PROVIDER_ID.to_owned(),
+            display_name: "Corp ID".to_owned(),
+            issuer_url: provider.issuer.clone(),
+            client_id: CLIENT_ID.to_owned(),
+            client_secret: OidcClientSecret::new(CLIENT_SECRET),
+            scopes: vec!["email".to_owned()],
+        }])
+        .unwrap();
+        Harness {
+            db: TestDb::sqlite().await,
+            oidc,
+            provider,
+        }
+    }
+
+    async fn user(&self, email: &str) -> UserId {
+        let mut conn = self.db.store().conn().await.unwrap();
+        let email = EmailAddress::parse(email).unwrap();
+        accounts::insert_user(
+            &mut conn,
+            &NewUser {
+                email: &email,
+                password_hash: None,
+                display_name: "",
+                language: None,
+                contact_id: None,
+                roles: &[],
+            },
+        )
+        .await
+        .unwrap()
+    }
+
+    async fn begin(&self, purpose: Purpose, return_to: Option<&str>) -> Begun {
+        self.oidc
+            .begin(
+                self.db.store(),
+                PROVIDER_ID,
+                purpose,
+                REDIRECT_URI,
+                return_to,
+                Timestamp::now(),
+            )
+            .await
+            .unwrap()
+    }
+
+    /// The callback as the page would pass it on, from this browser (`cookie_state`) with
+    /// `signed_in` signed in.
+    async fn finish_at(
+        &self,
+        callback: &Url,
+        cookie_state: Option<&str>,
+        signed_in: Option<UserId>,
+        now: Timestamp,
+    ) -> Result<Outcome, OidcError> {
+        let (state, code, error) = (
+            query(callback, "state"),
+            query(callback, "code"),
+            query(callback, "error"),
+        );
+        let cb = Callback {
+            provider_id: PROVIDER_ID,
+            state: state.as_deref(),
+            code: code.as_deref(),
+            error: error.as_deref(),
+            cookie_state,
+            signed_in_user: signed_in,
+            redirect_uri: REDIRECT_URI,
+            now,
+        };
+        self.oidc.finish(self.db.store(), cb).await
+    }
+
+    async fn finish(
+        &self,
+        callback: &Url,
+        begun: &Begun,
+        signed_in: Option<UserId>,
+    ) -> Result<Outcome, OidcError> {
+        self.finish_at(
+            callback,
+            Some(begun.state.expose()),
+            signed_in,
+            Timestamp::now(),
+        )
+        .await
+    }
+
+    /// The whole linking journey: `user` (signed in) links the provider account `login`.
+    async fn link(&self, user: UserId, login: &str) -> Result<Outcome, OidcError> {
+        let begun = self.begin(Purpose::Link(user), Some("/profile")).await;
+        let callback = through_provider(&begun.authorize_url, AtProvider::SignInAs(login)).await;
+        self.finish(&callback, &begun, Some(user)).await
+    }
+
+    /// The whole sign-in journey as the provider account `login`.
+    async fn sign_in(&self, login: &str) -> Result<Outcome, OidcError> {
+        let begun = self.begin(Purpose::SignIn, None).await;
+        let callback = through_provider(&begun.authorize_url, AtProvider::SignInAs(login)).await;
+        self.finish(&callback, &begun, None).await
+    }
+}
+
+#[tokio::test]
+async fn a_user_links_an_identity_then_signs_in_with_it() {
+    let h = Harness::start().await;
+    let ana = h.user("ana@example.com").await;
+
+    let begun = h.begin(Purpose::Link(ana), Some("/profile")).await;
+    // The authorization request: code flow, PKCE S256, nonce, our scopes and redirect.
+    let url = &begun.authorize_url;
+    assert!(
+        url.as_str()
+            .starts_with(&format!("{}/auth?", h.provider.issuer)),
+        "{url}"
+    );
+    assert_eq!(query(url, "response_type").as_deref(), Some("code"));
+    assert_eq!(query(url, "code_challenge_method").as_deref(), Some("S256"));
+    assert_eq!(query(url, "scope").as_deref(), Some("openid email"));
+    assert_eq!(query(url, "redirect_uri").as_deref(), Some(REDIRECT_URI));
+    assert_eq!(query(url, "state").as_deref(), Some(begun.state.expose()));
+    assert!(query(url, "nonce").is_some_and(|n| n.len() == 64));
+
+    let callback = through_provider(url, AtProvider::SignInAs("ana.corp")).await;
+    let outcome = h.finish(&callback, &begun, Some(ana)).await.unwrap();
+    let Outcome::Linked {
+        identity,
+        return_to,
+    } = outcome
+    else {
+        panic!("not linked: {outcome:?}")
+    };
+    assert_eq!(
+        (
+            identity.user_id,
+            identity.provider.as_str(),
+            identity.subject.as_str()
+        ),
+        (ana, PROVIDER_ID, "ana.corp")
+    );
+    assert_eq!(identity.email.as_deref(), Some("ana.corp@example.test"));
+    assert_eq!(return_to.as_deref(), Some("/profile"));
+
+    let links = h.oidc.linked_identities(h.db.store(), ana).await.unwrap();
+    assert_eq!(links.len(), 1);
+    assert_eq!(
+        (
+            links[0].id,
+            links[0].provider_name.as_str(),
+            links[0].email.as_deref()
+        ),
+        (identity.id, "Corp ID", Some("ana.corp@example.test"))
+    );
+
+    // The same callback again (a reload, or a stolen URL) finds no flow.
+    let replay = h.finish(&callback, &begun, Some(ana)).await.unwrap_err();
+    assert!(matches!(replay, OidcError::FlowNotFound), "{replay:?}");
+    assert_eq!(replay.reason(), "oidc-error-flow-expired");
+
+    // Signing in with the identity gives Ana.
+    assert_eq!(
+        h.sign_in("ana.corp").await.unwrap(),
+        Outcome::SignedIn {
+            user_id: ana,
+            return_to: None
+        }
+    );
+
+    // Once unlinked, it no longer signs anyone in; someone else's unlink does nothing.
+    let bo = h.user("bo@example.com").await;
+    assert!(!h.oidc.unlink(h.db.store(), bo, identity.id).await.unwrap());
+    assert!(h.oidc.unlink(h.db.store(), ana, identity.id).await.unwrap());
+    assert!(
+        h.oidc
+            .linked_identities(h.db.store(), ana)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    let err = h.sign_in("ana.corp").await.unwrap_err();
+    assert!(matches!(err, OidcError::NotLinked), "{err:?}");
+}
+
+#[tokio::test]
+async fn signing_in_with_an_unlinked_identity_says_how_to_link_it() {
+    let h = Harness::start().await;
+    h.user("ana@example.com").await;
+    let err = h.sign_in("stranger").await.unwrap_err();
+    assert!(matches!(err, OidcError::NotLinked), "{err:?}");
+    assert!(!err.is_server_error());
+    let en = onsite_i18n::Locale::from_tag("en")
+        .unwrap()
+        .text(err.reason());
+    assert!(
+        en.contains("No Onsite account is linked") && en.contains("Manage external authentication"),
+        "{en}"
+    );
+    let fr = onsite_i18n::Locale::from_tag("fr")
+        .unwrap()
+        .text(err.reason());
+    assert!(fr.contains("Aucun compte Onsite"), "{fr}");
+    // No account was made.
+    let mut conn = h.db.store().conn().await.unwrap();
+    assert!(
+        accounts::user_by_email(
+            &mut conn,
+            &EmailAddress::parse("stranger@example.test").unwrap()
+        )
+        .await
+        .unwrap()
+        .is_none()
+    );
+}
+
+#[tokio::test]
+async fn an_identity_linked_to_one_user_cannot_be_linked_to_another() {
+    let h = Harness::start().await;
+    let ana = h.user("ana@example.com").await;
+    let bo = h.user("bo@example.com").await;
+    assert!(matches!(
+        h.link(ana, "shared").await.unwrap(),
+        Outcome::Linked { .. }
+    ));
+    // Linking again to the same user is harmless.
+    assert!(matches!(
+        h.link(ana, "shared").await.unwrap(),
+        Outcome::Linked { .. }
+    ));
+
+    let err = h.link(bo, "shared").await.unwrap_err();
+    assert!(matches!(err, OidcError::LinkedToAnotherUser), "{err:?}");
+    assert_eq!(err.reason(), "oidc-error-linked-elsewhere");
+    assert!(
+        h.oidc
+            .linked_identities(h.db.store(), bo)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    assert_eq!(
+        h.oidc
+            .linked_identities(h.db.store(), ana)
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
+    assert_eq!(
+        h.sign_in("shared").await.unwrap(),
+        Outcome::SignedIn {
+            user_id: ana,
+            return_to: None
+        }
+    );
+}
+
+#[tokio::test]
+async fn callbacks_that_do_not_belong_to_the_flow_are_refused() {
+    let h = Harness::start().await;
+    let ana = h.user("ana@example.com").await;
+    let bo = h.user("bo@example.com").await;
+    let refused = |r: Result<Outcome, OidcError>| r.unwrap_err();
+
+    // A state nobody issued.
+    let begun = h.begin(Purpose::SignIn, None).await;
+    let callback = through_provider(&begun.authorize_url, AtProvider::SignInAs("ana.corp")).await;
+    let mut forged = callback.clone();
+    let code = query(&callback, "code").unwrap();
+    let wrong_state = Secret::token();
+    forged
+        .query_pairs_mut()
+        .clear()
+        .append_pair("code", &code)
+        .append_pair("state", wrong_state.expose());
+    let err = refused(
+        h.finish_at(&forged, Some(wrong_state.expose()), None, Timestamp::now())
+            .await,
+    );
+    assert!(matches!(err, OidcError::FlowNotFound), "{err:?}");
+
+    // The right state from another browser (no cookie, or another flow's): refused, and the
+    // flow is spent, so the genuine browser must start again too.
+    let err = refused(h.finish_at(&callback, None, None, Timestamp::now()).await);
+    assert!(matches!(err, OidcError::BrowserMismatch), "{err:?}");
+    let err = refused(h.finish(&callback, &begun, None).await);
+    assert!(matches!(err, OidcError::FlowNotFound), "{err:?}");
+
+    // Too late: the flow lasts ten minutes.
+    let begun = h.begin(Purpose::SignIn, None).await;
+    let callback = through_provider(&begun.authorize_url, AtProvider::SignInAs("ana.corp")).await;
+    let later = Timestamp::now() + SignedDuration::from_mins(11);
+    let err = refused(
+        h.finish_at(&callback, Some(begun.state.expose()), None, later)
+            .await,
+    );
+    assert!(matches!(err, OidcError::FlowNotFound), "{err:?}");
+
+    // A link begun by Ana cannot be finished in a browser where Bo, or nobody, is signed in.
+    for signed_in in [Some(bo), None] {
+        let begun = h.begin(Purpose::Link(ana), None).await;
+        let callback =
+            through_provider(&begun.authorize_url, AtProvider::SignInAs("ana.corp")).await;
+        let err = refused(h.finish(&callback, &begun, signed_in).await);
+        assert!(matches!(err, OidcError::LinkSessionMismatch), "{err:?}");
+    }
+    assert!(
+        h.oidc
+            .linked_identities(h.db.store(), ana)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    assert!(
+        h.oidc
+            .linked_identities(h.db.store(), bo)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+
+    // A code the provider never issued, with a genuine flow.
+    let begun = h.begin(Purpose::Link(ana), None).await;
+    let mut bogus = Url::parse(REDIRECT_URI).unwrap();
+    bogus
+        .query_pairs_mut()
+        .append_pair("code", "not-a-code")
+        .append_pair("state", begun.state.expose());
+    let err = refused(h.finish(&bogus, &begun, Some(ana)).await);
+    assert!(matches!(err, OidcError::TokenRejected { .. }), "{err:?}");
+    assert_eq!(err.reason(), "oidc-error-not-verified");
+
+    // The person cancels at the provider.
+    let begun = h.begin(Purpose::Link(ana), None).await;
+    let callback = through_provider(&begun.authorize_url, AtProvider::Cancel).await;
+    let err = refused(h.finish(&callback, &begun, Some(ana)).await);
+    assert!(
+        matches!(&err, OidcError::Denied(e) if e == "access_denied"),
+        "{err:?}"
+    );
+    assert!(
+        h.oidc
+            .linked_identities(h.db.store(), ana)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+
+    // A callback for another provider's route, an unknown provider, an unsafe return address.
+    let err = h
+        .oidc
+        .begin(
+            h.db.store(),
+            "nope",
+            Purpose::SignIn,
+            REDIRECT_URI,
+            None,
+            Timestamp::now(),
+        )
+        .await
+        .unwrap_err();
+    assert!(matches!(err, OidcError::UnknownProvider(_)), "{err:?}");
+    let err = h
+        .oidc
+        .begin(
+            h.db.store(),
+            PROVIDER_ID,
+            Purpose::SignIn,
+            REDIRECT_URI,
+            Some("//evil.example/"),
+            Timestamp::now(),
+        )
+        .await
+        .unwrap_err();
+    assert!(matches!(err, OidcError::UnsafeReturnTo), "{err:?}");
+}
+
+#[tokio::test]
+async fn an_unreachable_provider_is_reported_not_hidden() {
+    // A port nothing listens on.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let oidc = Oidc::new(vec![OidcProviderConfig {
+        id: "down".to_owned(),
+        display_name: "Down".to_owned(),
+        issuer_url: format!("http://127.0.0.1:{port}"),
+        client_id: CLIENT_ID.to_owned(),
+        client_secret: OidcClientSecret::new(CLIENT_SECRET),
+        scopes: vec![],
+    }])
+    .unwrap();
+    let db = TestDb::sqlite().await;
+    let err = oidc
+        .begin(
+            db.store(),
+            "down",
+            Purpose::SignIn,
+            REDIRECT_URI,
+            None,
+            Timestamp::now(),
+        )
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err, OidcError::ProviderUnavailable { .. }),
+        "{err:?}"
+    );
+    assert!(err.is_server_error());
+    assert!(!format!("{err:?}").contains(CLIENT_SECRET));
+    assert!(!format!("{oidc:?}").contains(CLIENT_SECRET));
+}
