@@ -17,6 +17,9 @@ use axum::response::{IntoResponse, Response};
 use onsite_i18n::{Arg, Locale};
 use std::convert::Infallible;
 
+/// Where "Sign in" leads; the identity work serves this page.
+pub const SIGN_IN_PATH: &str = "/sign-in";
+
 /// The per-request context of the layout.
 #[derive(Debug, Clone)]
 pub struct Page {
@@ -84,6 +87,10 @@ impl Page {
                 current: *l == self.locale,
             })
             .collect()
+    }
+
+    pub fn sign_in_path(&self) -> &'static str {
+        SIGN_IN_PATH
     }
 
     /// Where the switcher should return: this page, if it is a plain local path.

@@ -9,9 +9,6 @@ use axum::Router;
 use axum::response::Response;
 use axum::routing::get;
 
-/// Where "Sign in" leads; the identity work serves this page.
-pub const SIGN_IN_PATH: &str = "/sign-in";
-
 pub fn router() -> Router<AppState> {
     Router::new().route("/", get(home))
 }
@@ -20,12 +17,8 @@ pub fn router() -> Router<AppState> {
 #[template(path = "home.html")]
 struct Home {
     page: Page,
-    sign_in: &'static str,
 }
 
 async fn home(page: Page) -> WebResult<Response> {
-    render(&Home {
-        page,
-        sign_in: SIGN_IN_PATH,
-    })
+    render(&Home { page })
 }
