@@ -17,6 +17,8 @@ CREATE TABLE invitations (
     -- The contact may be deleted later; the invitation stays bound to the email.
     contact_id BIGINT REFERENCES contacts (id) ON DELETE SET NULL,
     email TEXT NOT NULL,
+    -- Web roles the portal account gets on redemption, comma-separated.
+    roles TEXT NOT NULL DEFAULT 'self-scheduling',
     code_hash TEXT NOT NULL UNIQUE,
     created_by BIGINT REFERENCES users (id) ON DELETE SET NULL,
     created_at BIGINT NOT NULL,

@@ -7,7 +7,7 @@ use onsite_domain::geo::GeoPoint;
 use onsite_domain::role::Role;
 use onsite_domain::text::{EmailAddress, PhoneNumber};
 use onsite_domain::time::TimeZoneName;
-use onsite_domain::{AccountId, ContactId, TerritoryId, UserId};
+use onsite_domain::{AccountId, ContactId, TechnicianId, TerritoryId, UserId};
 use sqlx::any::AnyRow;
 
 pub struct NewAccount<'a> {
@@ -173,6 +173,10 @@ pub struct UserRecord {
     pub contact_id: Option<ContactId>,
     pub account_id: Option<AccountId>,
     pub roles: Vec<Role>,
+    /// The technician this user works as, if any.
+    pub technician_id: Option<TechnicianId>,
+    pub phone: Option<String>,
+    pub notify_email: bool,
     pub disabled: bool,
 }
 
@@ -196,8 +200,10 @@ async fn user_where(conn: &mut Conn, key: UserKey<'_>) -> Result<Option<UserReco
     };
     let sql = format!(
         "SELECT u.id, u.email, u.password_hash, u.display_name, u.language, u.time_zone, \
-                u.contact_id, c.account_id, u.disabled \
-         FROM users u LEFT JOIN contacts c ON c.id = u.contact_id WHERE {condition}"
+                u.contact_id, c.account_id, u.disabled, u.phone, u.notify_email, \
+                t.id AS technician_id \
+         FROM users u LEFT JOIN contacts c ON c.id = u.contact_id \
+         LEFT JOIN technicians t ON t.user_id = u.id WHERE {condition}"
     );
     let query = sqlx::query(&sql);
     let query = match key {
@@ -227,6 +233,9 @@ async fn user_where(conn: &mut Conn, key: UserKey<'_>) -> Result<Option<UserReco
         contact_id: r.opt_i64("contact_id")?.map(ContactId),
         account_id: r.opt_i64("account_id")?.map(AccountId),
         roles,
+        technician_id: r.opt_i64("technician_id")?.map(TechnicianId),
+        phone: r.opt_text("phone")?,
+        notify_email: r.bool("notify_email")?,
         disabled: r.bool("disabled")?,
     }))
 }
@@ -265,4 +274,76 @@ pub async fn contacts_of_account(conn: &mut Conn, account: AccountId) -> Result<
         })
     })
     .collect()
+}
+
+/// Replaces a user's password hash.
+pub async fn set_password_hash(conn: &mut Conn, user: UserId, hash: &str) -> Result<()> {
+    let done = sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2")
+        .bind(hash)
+        .bind(user.0)
+        .execute(&mut *conn)
+        .await?;
+    if done.rows_affected() == 1 {
+        Ok(())
+    } else {
+        Err(StoreError::NotFound)
+    }
+}
+
+/// What a person may change about themselves on their profile. All optional but the
+/// notification choice.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Profile {
+    pub display_name: String,
+    pub phone: Option<String>,
+    pub language: Option<String>,
+    pub time_zone: Option<String>,
+    pub notify_email: bool,
+}
+
+pub async fn update_profile(conn: &mut Conn, user: UserId, p: &Profile) -> Result<()> {
+    let done = sqlx::query(
+        "UPDATE users SET display_name = $1, phone = $2, language = $3, time_zone = $4, notify_email = $5 \
+         WHERE id = $6",
+    )
+    .bind(&p.display_name)
+    .bind(p.phone.as_deref())
+    .bind(p.language.as_deref())
+    .bind(p.time_zone.as_deref())
+    .bind(p.notify_email)
+    .bind(user.0)
+    .execute(&mut *conn)
+    .await?;
+    if done.rows_affected() == 1 {
+        Ok(())
+    } else {
+        Err(StoreError::NotFound)
+    }
+}
+
+/// Replaces a user's roles.
+pub async fn set_roles(conn: &mut Conn, user: UserId, roles: &[Role]) -> Result<()> {
+    sqlx::query("DELETE FROM user_roles WHERE user_id = $1")
+        .bind(user.0)
+        .execute(&mut *conn)
+        .await?;
+    for role in roles {
+        sqlx::query(
+            "INSERT INTO user_roles (user_id, role) VALUES ($1, $2) ON CONFLICT DO NOTHING",
+        )
+        .bind(user.0)
+        .bind(role.as_str())
+        .execute(&mut *conn)
+        .await?;
+    }
+    Ok(())
+}
+
+/// The portal user of a contact, if the contact has one.
+pub async fn user_of_contact(conn: &mut Conn, contact: ContactId) -> Result<Option<UserId>> {
+    let id: Option<i64> = sqlx::query_scalar("SELECT id FROM users WHERE contact_id = $1")
+        .bind(contact.0)
+        .fetch_optional(&mut *conn)
+        .await?;
+    Ok(id.map(UserId))
 }

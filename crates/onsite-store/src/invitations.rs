@@ -2,12 +2,15 @@
 
 use crate::{Conn, Result, RowExt, StoreError, to_ms};
 use jiff::Timestamp;
+use onsite_domain::role::Role;
 use onsite_domain::text::EmailAddress;
 use onsite_domain::{ContactId, UserId};
 
 pub struct NewInvitation<'a> {
     pub contact_id: ContactId,
     pub email: &'a EmailAddress,
+    /// The web roles the portal account gets on redemption.
+    pub roles: &'a [Role],
     pub code_hash: &'a str,
     pub created_by: Option<UserId>,
     pub now: Timestamp,
@@ -26,11 +29,12 @@ pub async fn create(conn: &mut Conn, inv: &NewInvitation<'_>) -> Result<i64> {
     .execute(&mut *conn)
     .await?;
     let id: i64 = sqlx::query_scalar(
-        "INSERT INTO invitations (contact_id, email, code_hash, created_by, created_at, expires_at) \
-         VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+        "INSERT INTO invitations (contact_id, email, roles, code_hash, created_by, created_at, expires_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
     )
     .bind(inv.contact_id.0)
     .bind(inv.email.as_str())
+    .bind(inv.roles.iter().map(|r| r.as_str()).collect::<Vec<_>>().join(","))
     .bind(inv.code_hash)
     .bind(inv.created_by.map(|u| u.0))
     .bind(to_ms(inv.now))
@@ -62,6 +66,7 @@ pub enum CodeStatus {
         invitation_id: i64,
         contact_id: Option<ContactId>,
         email: EmailAddress,
+        roles: Vec<Role>,
     },
     Expired,
     Used,
@@ -71,7 +76,7 @@ pub enum CodeStatus {
 
 pub async fn status(conn: &mut Conn, code_hash: &str, now: Timestamp) -> Result<CodeStatus> {
     let row = sqlx::query(
-        "SELECT id, contact_id, email, expires_at, redeemed_at, revoked_at FROM invitations WHERE code_hash = $1",
+        "SELECT id, contact_id, email, roles, expires_at, redeemed_at, revoked_at FROM invitations WHERE code_hash = $1",
     )
     .bind(code_hash)
     .fetch_optional(&mut *conn)
@@ -90,6 +95,12 @@ pub async fn status(conn: &mut Conn, code_hash: &str, now: Timestamp) -> Result<
             invitation_id: r.i64("id")?,
             contact_id: r.opt_i64("contact_id")?.map(ContactId),
             email: EmailAddress::parse(&r.text("email")?)?,
+            roles: r
+                .text("roles")?
+                .split(',')
+                .filter(|s| !s.is_empty())
+                .map(str::parse)
+                .collect::<Result<_, _>>()?,
         }
     })
 }

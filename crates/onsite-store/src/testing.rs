@@ -64,29 +64,54 @@ impl TestDb {
                 .await
                 .expect("migrate template");
             store.close().await;
-            // The server can take a moment to notice closed sessions, and termination is
-            // asynchronous; RENAME refuses while any remain.
-            for _ in 0..100 {
-                let remaining: i64 = sqlx::query_scalar(
-                    "SELECT COUNT(*) FROM (SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1) t",
+            // RENAME refuses while any session is on the database: the pool's closed
+            // connections may linger a moment, and autovacuum can visit a fresh database at any
+            // time. Terminate whatever is there and retry until the rename goes through.
+            let mut renamed = false;
+            for _ in 0..200 {
+                sqlx::query(
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1",
                 )
                 .bind(&building)
-                .fetch_one(&mut conn)
+                .execute(&mut conn)
                 .await
                 .unwrap();
-                if remaining == 0 {
+                let rename = format!("ALTER DATABASE {building} RENAME TO {template}");
+                if conn.execute(rename.as_str()).await.is_ok() {
+                    renamed = true;
                     break;
                 }
                 tokio::time::sleep(std::time::Duration::from_millis(50)).await;
             }
-            conn.execute(format!("ALTER DATABASE {building} RENAME TO {template}").as_str())
-                .await
-                .unwrap();
+            assert!(
+                renamed,
+                "could not rename the freshly migrated template {building}"
+            );
         }
         let name = format!("onsite_test_{}", uuid::Uuid::new_v4().simple());
-        conn.execute(format!("CREATE DATABASE {name} TEMPLATE {template}").as_str())
+        // Copying refuses while anyone (autovacuum, say) is on the template: retry likewise.
+        let mut last_error = None;
+        for _ in 0..200 {
+            let create = format!("CREATE DATABASE {name} TEMPLATE {template}");
+            match conn.execute(create.as_str()).await {
+                Ok(_) => {
+                    last_error = None;
+                    break;
+                }
+                Err(e) => last_error = Some(e),
+            }
+            sqlx::query(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1",
+            )
+            .bind(&template)
+            .execute(&mut conn)
             .await
             .unwrap();
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+        if let Some(e) = last_error {
+            panic!("could not create a test database from {template}: {e}");
+        }
         sqlx::query("SELECT pg_advisory_unlock(7042)")
             .execute(&mut conn)
             .await

@@ -3,6 +3,7 @@
 use jiff::{SignedDuration, Timestamp};
 use onsite_domain::account::{AccountKind, Address};
 use onsite_domain::geo::GeoPoint;
+use onsite_domain::role::Role;
 use onsite_domain::text::EmailAddress;
 use onsite_domain::time::TimeZoneName;
 use onsite_domain::{ContactId, UserId};
@@ -195,6 +196,7 @@ both_backends!(
         let new = |hash| NewInvitation {
             contact_id,
             email: &email,
+            roles: &[Role::SelfScheduling, Role::CustomerReviewer],
             code_hash: hash,
             created_by: None,
             now,
@@ -219,12 +221,14 @@ both_backends!(
         let CodeStatus::Usable {
             invitation_id,
             email: bound,
+            roles,
             ..
         } = invitations::status(&mut conn, "new", now).await.unwrap()
         else {
             panic!("usable expected")
         };
         assert_eq!((invitation_id, bound), (id, email.clone()));
+        assert_eq!(roles, [Role::SelfScheduling, Role::CustomerReviewer]);
         let user_id = user(&store, "guest@example.com").await;
         invitations::mark_redeemed(&mut conn, id, user_id, now)
             .await
