@@ -1,4 +1,5 @@
 //! The app's integration tests, one binary: use cases against a fresh database and, for
 //! external sign-in, a real OpenID provider process.
 
+mod identity;
 mod oidc;

@@ -1,0 +1,35 @@
+//! What every use case needs: the store, a way to wake the mail worker, and the public address
+//! of the portal (for links in emails). Cheap to clone.
+
+use onsite_store::Store;
+use std::sync::Arc;
+use tokio::sync::Notify;
+
+#[derive(Clone, Debug)]
+pub struct App {
+    pub store: Store,
+    /// Poked after a transaction that queued email commits, so it goes out at once.
+    pub mail: Arc<Notify>,
+    /// e.g. `https://portal.example.com`, without a trailing slash.
+    pub public_url: String,
+}
+
+impl App {
+    pub fn new(store: Store, mail: Arc<Notify>, public_url: impl Into<String>) -> App {
+        App {
+            store,
+            mail,
+            public_url: public_url.into().trim_end_matches('/').to_owned(),
+        }
+    }
+
+    /// An absolute link to `path` (which starts with `/`).
+    pub fn link(&self, path: &str) -> String {
+        format!("{}{path}", self.public_url)
+    }
+
+    /// Call after committing a transaction that queued email.
+    pub fn mail_queued(&self) {
+        self.mail.notify_one();
+    }
+}

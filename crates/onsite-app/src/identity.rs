@@ -1,0 +1,635 @@
+//! Identity use cases: signing in and out, sessions, invitations and their redemption, the
+//! profile, forgotten and changed passwords. Every secret is random, shown once, stored hashed
+//! (`secrets.rs`); every attempt that could be guessed at is rate-limited in the database.
+
+use crate::context::App;
+use crate::passwords::{self, WeakPassword};
+use crate::secrets::{Secret, normalize_code};
+use jiff::{SignedDuration, Timestamp};
+use onsite_domain::role::Role;
+use onsite_domain::settings;
+use onsite_domain::text::{EmailAddress, PhoneNumber, single_line};
+use onsite_domain::time::TimeZoneName;
+use onsite_domain::{AccountId, ContactId, InvalidInput, UserId};
+use onsite_i18n::Locale;
+use onsite_notify::emails;
+use onsite_store::accounts::{self, NewUser, Profile, UserRecord};
+use onsite_store::invitations::{self, CodeStatus, NewInvitation};
+use onsite_store::sessions::{self, NewSession};
+use onsite_store::{StoreError, audit, password_resets, rate_limits};
+
+/// A session ends after this long without a request…
+pub const SESSION_IDLE: SignedDuration = SignedDuration::from_hours(2);
+/// …and this long after sign-in, whatever the activity.
+pub const SESSION_ABSOLUTE: SignedDuration = SignedDuration::from_hours(24);
+/// A password-reset link works this long.
+pub const RESET_LIFETIME: SignedDuration = SignedDuration::from_mins(60);
+
+const WINDOW: SignedDuration = SignedDuration::from_mins(15);
+/// Attempts per 15 minutes: per client address, and per account targeted.
+const SIGN_IN_PER_IP: i64 = 30;
+const SIGN_IN_PER_EMAIL: i64 = 10;
+const REDEEM_PER_IP: i64 = 10;
+const RESET_PER_IP: i64 = 10;
+const RESET_PER_EMAIL: i64 = 3;
+
+/// A new session: the token goes into the cookie, never anywhere else.
+#[derive(Debug, Clone)]
+pub struct Issued {
+    pub token: Secret,
+    pub csrf_token: String,
+    pub user: UserRecord,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum IdentityError {
+    #[error("too many attempts")]
+    RateLimited,
+    /// Unknown email, wrong password or disabled account: one answer for all three, so the
+    /// form does not reveal which addresses have accounts.
+    #[error("wrong email or password")]
+    BadCredentials,
+    #[error("invitation code unknown")]
+    UnknownCode,
+    #[error("invitation code expired")]
+    ExpiredCode,
+    #[error("invitation code already used or replaced")]
+    UsedCode,
+    #[error("an account with this email already exists")]
+    EmailTaken,
+    #[error("the contact's account is not active")]
+    AccountInactive,
+    #[error("the contact already has a portal account")]
+    AlreadyHasAccount,
+    #[error("this address was already invited automatically")]
+    AlreadyInvited,
+    #[error("not found")]
+    NotFound,
+    #[error("the reset link is unknown, used or expired")]
+    InvalidResetLink,
+    #[error("the current password is wrong")]
+    WrongCurrentPassword,
+    #[error(transparent)]
+    WeakPassword(#[from] WeakPassword),
+    #[error(transparent)]
+    Invalid(#[from] InvalidInput),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("cannot render email: {0}")]
+    Email(#[from] emails::RenderError),
+}
+
+impl IdentityError {
+    /// The Fluent message id that explains the error to the person.
+    pub fn message_id(&self) -> &'static str {
+        match self {
+            IdentityError::RateLimited => "identity-rate-limited",
+            IdentityError::BadCredentials => "identity-bad-credentials",
+            IdentityError::UnknownCode => "identity-code-unknown",
+            IdentityError::ExpiredCode => "identity-code-expired",
+            IdentityError::UsedCode => "identity-code-used",
+            IdentityError::EmailTaken => "identity-email-taken",
+            IdentityError::AccountInactive => "identity-account-inactive",
+            IdentityError::AlreadyHasAccount => "identity-already-has-account",
+            IdentityError::AlreadyInvited => "identity-already-invited",
+            IdentityError::NotFound => "identity-not-found",
+            IdentityError::InvalidResetLink => "identity-reset-invalid",
+            IdentityError::WrongCurrentPassword => "identity-wrong-current-password",
+            IdentityError::WeakPassword(w) => w.message_id(),
+            IdentityError::Invalid(_) => "identity-invalid-input",
+            IdentityError::Store(_) | IdentityError::Email(_) => "error-internal",
+        }
+    }
+
+    /// Whether this is the system's fault (log it, answer 500) rather than the input's.
+    pub fn is_internal(&self) -> bool {
+        matches!(self, IdentityError::Store(_) | IdentityError::Email(_))
+    }
+}
+
+type Result<T, E = IdentityError> = std::result::Result<T, E>;
+
+async fn limit(app: &App, key: &str, max: i64, now: Timestamp) -> Result<()> {
+    let mut conn = app.store.conn().await?;
+    if rate_limits::hit(&mut conn, key, now, WINDOW, max).await? {
+        Ok(())
+    } else {
+        Err(IdentityError::RateLimited)
+    }
+}
+
+async fn open_session(app: &App, user: UserRecord, now: Timestamp) -> Result<Issued> {
+    let token = Secret::token();
+    let csrf_token = Secret::token().expose().to_owned();
+    let mut conn = app.store.conn().await?;
+    sessions::create(
+        &mut conn,
+        &NewSession {
+            id_hash: &token.hash(),
+            user_id: user.id,
+            csrf_token: &csrf_token,
+            now,
+            expires_at: now + SESSION_ABSOLUTE,
+        },
+    )
+    .await?;
+    Ok(Issued {
+        token,
+        csrf_token,
+        user,
+    })
+}
+
+/// Signs in with email and password. Always spends one password verification, whether or not
+/// the address has an account.
+pub async fn sign_in(
+    app: &App,
+    email: &str,
+    password: &str,
+    client: &str,
+    now: Timestamp,
+) -> Result<Issued> {
+    limit(app, &format!("sign-in:ip:{client}"), SIGN_IN_PER_IP, now).await?;
+    let email = EmailAddress::parse(email).ok();
+    if let Some(e) = &email {
+        limit(app, &format!("sign-in:email:{e}"), SIGN_IN_PER_EMAIL, now).await?;
+    }
+    let user = match &email {
+        Some(e) => accounts::user_by_email(&mut *app.store.conn().await?, e).await?,
+        None => None,
+    };
+    let stored = user
+        .as_ref()
+        .filter(|u| !u.disabled)
+        .and_then(|u| u.password_hash.clone());
+    if !passwords::verify(password.to_owned(), stored).await {
+        return Err(IdentityError::BadCredentials);
+    }
+    let user = user.ok_or(IdentityError::BadCredentials)?;
+    open_session(app, user, now).await
+}
+
+/// Starts a session for a user who proved who they are another way (an external identity).
+pub async fn sign_in_as(app: &App, user_id: UserId, now: Timestamp) -> Result<Issued> {
+    let user = accounts::user_by_id(&mut *app.store.conn().await?, user_id)
+        .await?
+        .ok_or(IdentityError::NotFound)?;
+    if user.disabled {
+        return Err(IdentityError::BadCredentials);
+    }
+    open_session(app, user, now).await
+}
+
+/// The live session behind a cookie token, if any.
+pub async fn session(
+    app: &App,
+    token: &str,
+    now: Timestamp,
+) -> Result<Option<sessions::ActiveSession>> {
+    let hash = Secret::from_presented(token).hash();
+    Ok(sessions::find_active(&mut *app.store.conn().await?, &hash, now, SESSION_IDLE).await?)
+}
+
+pub async fn sign_out(app: &App, token: &str) -> Result<()> {
+    let hash = Secret::from_presented(token).hash();
+    sessions::delete(&mut *app.store.conn().await?, &hash).await?;
+    Ok(())
+}
+
+/// How an invitation came about: staff asking for one always get a fresh code; automatic
+/// invitations (bulk for an account) skip addresses that were ever invited.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum InviteMode {
+    Manual,
+    Automatic,
+}
+
+/// A created invitation; staff may copy the code to hand it over another way.
+#[derive(Debug, Clone)]
+pub struct Invited {
+    pub invitation_id: i64,
+    pub email: EmailAddress,
+    pub code: Secret,
+    pub expires_at: Timestamp,
+}
+
+/// Invites a contact of an active customer or partner account: stores the hashed code, queues
+/// the invitation email in the same transaction, and revokes the contact's earlier codes.
+pub async fn invite(
+    app: &App,
+    contact_id: ContactId,
+    roles: &[Role],
+    by: Option<UserId>,
+    mode: InviteMode,
+    now: Timestamp,
+) -> Result<Invited> {
+    let mut tx = app.store.begin().await?;
+    let contact = match accounts::contact(&mut tx, contact_id).await {
+        Err(StoreError::NotFound) => return Err(IdentityError::NotFound),
+        other => other?,
+    };
+    let account = accounts::account(&mut tx, contact.account_id).await?;
+    if !account.active {
+        return Err(IdentityError::AccountInactive);
+    }
+    if accounts::user_of_contact(&mut tx, contact_id)
+        .await?
+        .is_some()
+        || accounts::user_by_email(&mut tx, &contact.email)
+            .await?
+            .is_some()
+    {
+        return Err(IdentityError::AlreadyHasAccount);
+    }
+    let first_time = invitations::claim_automatic(&mut tx, &contact.email, now).await?;
+    if mode == InviteMode::Automatic && !first_time {
+        return Err(IdentityError::AlreadyInvited);
+    }
+    let days = match onsite_store::settings::get(&mut tx, &settings::INVITATION_DAYS).await? {
+        settings::SettingValue::Integer(d) => d,
+        _ => 14,
+    };
+    let expires_at = now + SignedDuration::from_hours(24 * days);
+    let code = Secret::invitation_code();
+    let invitation_id = invitations::create(
+        &mut tx,
+        &NewInvitation {
+            contact_id,
+            email: &contact.email,
+            roles,
+            code_hash: &code.hash(),
+            created_by: by,
+            now,
+            expires_at,
+        },
+    )
+    .await?;
+    let locale = onsite_i18n::DEFAULT;
+    let expires = expires_at
+        .to_zoned(account.address.time_zone.time_zone())
+        .date()
+        .to_string();
+    let link = app.link("/redeem");
+    let email = emails::invitation(
+        &contact.email,
+        locale,
+        format!("invitation:{invitation_id}"),
+        &emails::Invitation {
+            name: &contact.first_name,
+            link: &link,
+            code: code.expose(),
+            expires: &expires,
+        },
+    )?;
+    email.enqueue(&mut tx).await?;
+    let detail = serde_json::json!({ "contact": contact_id.0, "mode": format!("{mode:?}") });
+    audit::record(
+        &mut tx,
+        by,
+        "invitation.create",
+        "invitation",
+        Some(invitation_id),
+        &detail,
+    )
+    .await?;
+    tx.commit().await.map_err(StoreError::from)?;
+    app.mail_queued();
+    Ok(Invited {
+        invitation_id,
+        email: contact.email,
+        code,
+        expires_at,
+    })
+}
+
+/// The outcome of inviting every contact of an account.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct BulkInvited {
+    pub invited: Vec<ContactId>,
+    /// Addresses invited before (even for a deleted contact): not invited again.
+    pub already_invited: Vec<ContactId>,
+    pub already_have_account: Vec<ContactId>,
+}
+
+pub async fn invite_account(
+    app: &App,
+    account_id: AccountId,
+    roles: &[Role],
+    by: Option<UserId>,
+    now: Timestamp,
+) -> Result<BulkInvited> {
+    let account = accounts::account(&mut *app.store.conn().await?, account_id).await?;
+    if !account.active {
+        return Err(IdentityError::AccountInactive);
+    }
+    let contacts = accounts::contacts_of_account(&mut *app.store.conn().await?, account_id).await?;
+    let mut out = BulkInvited::default();
+    for c in contacts {
+        match invite(app, c.id, roles, by, InviteMode::Automatic, now).await {
+            Ok(_) => out.invited.push(c.id),
+            Err(IdentityError::AlreadyInvited) => out.already_invited.push(c.id),
+            Err(IdentityError::AlreadyHasAccount) => out.already_have_account.push(c.id),
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(out)
+}
+
+/// What the redeem form shows once a code checks out.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Redeemable {
+    pub email: EmailAddress,
+}
+
+fn code_status_error(
+    status: CodeStatus,
+) -> Result<(i64, EmailAddress, Vec<Role>, Option<ContactId>)> {
+    match status {
+        CodeStatus::Usable {
+            invitation_id,
+            email,
+            roles,
+            contact_id,
+        } => Ok((invitation_id, email, roles, contact_id)),
+        CodeStatus::Expired => Err(IdentityError::ExpiredCode),
+        CodeStatus::Used | CodeStatus::Revoked => Err(IdentityError::UsedCode),
+        CodeStatus::Unknown => Err(IdentityError::UnknownCode),
+    }
+}
+
+/// Checks a typed code (first step of "Redeem invitation").
+pub async fn check_code(app: &App, code: &str, client: &str, now: Timestamp) -> Result<Redeemable> {
+    limit(app, &format!("redeem:ip:{client}"), REDEEM_PER_IP, now).await?;
+    let hash = normalize_code(code).hash();
+    let status = invitations::status(&mut *app.store.conn().await?, &hash, now).await?;
+    let (_, email, _, _) = code_status_error(status)?;
+    Ok(Redeemable { email })
+}
+
+/// Redeems a code: creates the portal account (email from the invitation, the chosen
+/// password, the invited roles) and signs it in. A code works once, even under a race.
+pub async fn redeem(
+    app: &App,
+    code: &str,
+    password: &str,
+    client: &str,
+    now: Timestamp,
+) -> Result<Issued> {
+    limit(app, &format!("redeem:ip:{client}"), REDEEM_PER_IP, now).await?;
+    let hash = normalize_code(code).hash();
+    let status = invitations::status(&mut *app.store.conn().await?, &hash, now).await?;
+    let (_, email, _, _) = code_status_error(status)?;
+    passwords::check(password, email.as_str())?;
+    let password_hash = passwords::hash(password.to_owned()).await;
+
+    let mut tx = app.store.begin().await?;
+    // Read again under the write lock: the code may have been used meanwhile.
+    let (invitation_id, email, roles, contact_id) =
+        code_status_error(invitations::status(&mut tx, &hash, now).await?)?;
+    let display_name = match contact_id {
+        Some(id) => accounts::contact(&mut tx, id)
+            .await
+            .map(|c| c.full_name())
+            .unwrap_or_default(),
+        None => String::new(),
+    };
+    let user_id = match accounts::insert_user(
+        &mut tx,
+        &NewUser {
+            email: &email,
+            password_hash: Some(&password_hash),
+            display_name: &display_name,
+            language: None,
+            contact_id,
+            roles: &roles,
+        },
+    )
+    .await
+    {
+        Err(e) if e.is_conflict() => return Err(IdentityError::EmailTaken),
+        other => other?,
+    };
+    invitations::mark_redeemed(&mut tx, invitation_id, user_id, now)
+        .await
+        .map_err(|e| match e {
+            StoreError::NotFound => IdentityError::UsedCode,
+            e => e.into(),
+        })?;
+    audit::record(
+        &mut tx,
+        Some(user_id),
+        "invitation.redeem",
+        "invitation",
+        Some(invitation_id),
+        &serde_json::json!({}),
+    )
+    .await?;
+    tx.commit().await.map_err(StoreError::from)?;
+    let user = accounts::user_by_id(&mut *app.store.conn().await?, user_id)
+        .await?
+        .ok_or(IdentityError::NotFound)?;
+    open_session(app, user, now).await
+}
+
+/// The profile form as typed; every field optional.
+#[derive(Debug, Clone, Default)]
+pub struct ProfileInput {
+    pub display_name: String,
+    pub phone: String,
+    pub language: String,
+    pub time_zone: String,
+    pub notify_email: bool,
+}
+
+/// Validates the profile form; nothing is saved when a field is refused.
+pub fn parse_profile(input: &ProfileInput) -> Result<Profile, InvalidInput> {
+    let display_name = if input.display_name.trim().is_empty() {
+        String::new()
+    } else {
+        single_line("display_name", &input.display_name, 100)?
+    };
+    let phone = if input.phone.trim().is_empty() {
+        None
+    } else {
+        Some(PhoneNumber::parse(&input.phone)?.as_str().to_owned())
+    };
+    let language = match input.language.trim() {
+        "" => None,
+        tag => Some(
+            Locale::from_tag(tag)
+                .ok_or(InvalidInput::new("language", "unknown"))?
+                .tag()
+                .to_owned(),
+        ),
+    };
+    let time_zone = match input.time_zone.trim() {
+        "" => None,
+        tz => Some(TimeZoneName::parse(tz)?.as_str().to_owned()),
+    };
+    Ok(Profile {
+        display_name,
+        phone,
+        language,
+        time_zone,
+        notify_email: input.notify_email,
+    })
+}
+
+pub async fn update_profile(app: &App, user: UserId, input: &ProfileInput) -> Result<()> {
+    let profile = parse_profile(input)?;
+    let mut tx = app.store.begin().await?;
+    accounts::update_profile(&mut tx, user, &profile).await?;
+    audit::record(
+        &mut tx,
+        Some(user),
+        "profile.update",
+        "user",
+        Some(user.0),
+        &serde_json::json!({}),
+    )
+    .await?;
+    tx.commit().await.map_err(StoreError::from)?;
+    Ok(())
+}
+
+/// "Forgot password": emails a reset link if the address has an account. The answer is the
+/// same either way (no account enumeration); only the rate limit can refuse.
+pub async fn forgot_password(app: &App, email: &str, client: &str, now: Timestamp) -> Result<()> {
+    limit(app, &format!("reset:ip:{client}"), RESET_PER_IP, now).await?;
+    let Ok(email) = EmailAddress::parse(email) else {
+        return Ok(());
+    };
+    limit(app, &format!("reset:email:{email}"), RESET_PER_EMAIL, now).await?;
+    let mut tx = app.store.begin().await?;
+    let Some(user) = accounts::user_by_email(&mut tx, &email)
+        .await?
+        .filter(|u| !u.disabled)
+    else {
+        return Ok(());
+    };
+    let token = Secret::token();
+    let token_hash = token.hash();
+    password_resets::create(&mut tx, &token_hash, user.id, now, now + RESET_LIFETIME).await?;
+    let locale = Locale::negotiate(user.language.as_deref(), None);
+    let link = app.link(&format!("/reset-password/{}", token.expose()));
+    let minutes = RESET_LIFETIME.as_mins().to_string();
+    let message = emails::password_reset(
+        &email,
+        locale,
+        format!("password-reset:{token_hash}"),
+        &emails::PasswordReset {
+            link: &link,
+            minutes: &minutes,
+        },
+    )?;
+    message.enqueue(&mut tx).await?;
+    audit::record(
+        &mut tx,
+        Some(user.id),
+        "password.reset-requested",
+        "user",
+        Some(user.id.0),
+        &serde_json::json!({}),
+    )
+    .await?;
+    tx.commit().await.map_err(StoreError::from)?;
+    app.mail_queued();
+    Ok(())
+}
+
+/// Whether a reset link is still usable (to show the form or a clear message).
+pub async fn reset_link_valid(app: &App, token: &str, now: Timestamp) -> Result<bool> {
+    let hash = Secret::from_presented(token).hash();
+    Ok(
+        password_resets::peek(&mut *app.store.conn().await?, &hash, now)
+            .await?
+            .is_some(),
+    )
+}
+
+/// Sets a new password from a reset link and ends every session of the user.
+pub async fn reset_password(
+    app: &App,
+    token: &str,
+    new_password: &str,
+    now: Timestamp,
+) -> Result<UserId> {
+    let hash = Secret::from_presented(token).hash();
+    let user_id = password_resets::peek(&mut *app.store.conn().await?, &hash, now)
+        .await?
+        .ok_or(IdentityError::InvalidResetLink)?;
+    let user = accounts::user_by_id(&mut *app.store.conn().await?, user_id)
+        .await?
+        .ok_or(IdentityError::InvalidResetLink)?;
+    passwords::check(new_password, user.email.as_str())?;
+    let password_hash = passwords::hash(new_password.to_owned()).await;
+    let mut tx = app.store.begin().await?;
+    let user_id = password_resets::consume(&mut tx, &hash, now)
+        .await?
+        .ok_or(IdentityError::InvalidResetLink)?;
+    accounts::set_password_hash(&mut tx, user_id, &password_hash).await?;
+    sessions::delete_for_user(&mut tx, user_id, None).await?;
+    audit::record(
+        &mut tx,
+        Some(user_id),
+        "password.reset",
+        "user",
+        Some(user_id.0),
+        &serde_json::json!({}),
+    )
+    .await?;
+    tx.commit().await.map_err(StoreError::from)?;
+    Ok(user_id)
+}
+
+/// Changes the password of a signed-in user and ends their other sessions.
+pub async fn change_password(
+    app: &App,
+    user_id: UserId,
+    current: &str,
+    new_password: &str,
+    keep_session: &str,
+) -> Result<()> {
+    let user = accounts::user_by_id(&mut *app.store.conn().await?, user_id)
+        .await?
+        .ok_or(IdentityError::NotFound)?;
+    if !passwords::verify(current.to_owned(), user.password_hash.clone()).await {
+        return Err(IdentityError::WrongCurrentPassword);
+    }
+    passwords::check(new_password, user.email.as_str())?;
+    let password_hash = passwords::hash(new_password.to_owned()).await;
+    let keep = Secret::from_presented(keep_session).hash();
+    let mut tx = app.store.begin().await?;
+    accounts::set_password_hash(&mut tx, user_id, &password_hash).await?;
+    sessions::delete_for_user(&mut tx, user_id, Some(&keep)).await?;
+    audit::record(
+        &mut tx,
+        Some(user_id),
+        "password.change",
+        "user",
+        Some(user_id.0),
+        &serde_json::json!({}),
+    )
+    .await?;
+    tx.commit().await.map_err(StoreError::from)?;
+    Ok(())
+}
+
+/// Staff replace a user's roles.
+pub async fn set_roles(app: &App, by: UserId, user: UserId, roles: &[Role]) -> Result<()> {
+    let mut tx = app.store.begin().await?;
+    accounts::set_roles(&mut tx, user, roles).await?;
+    let detail =
+        serde_json::json!({ "roles": roles.iter().map(|r| r.as_str()).collect::<Vec<_>>() });
+    audit::record(
+        &mut tx,
+        Some(by),
+        "user.roles",
+        "user",
+        Some(user.0),
+        &detail,
+    )
+    .await?;
+    tx.commit().await.map_err(StoreError::from)?;
+    Ok(())
+}
