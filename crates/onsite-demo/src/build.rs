@@ -449,7 +449,11 @@ impl Builder<'_> {
             },
         )
         .await?;
-        let domain = format!("{}.example", city::ascii_slug(&name));
+        // Condominiums are run by a property manager; everyone else writes from their own domain.
+        let domain = match kind {
+            Kind::Condo => city::email_domain(&format!("Gestion {}", self.rng.of(LAST_NAMES))),
+            _ => city::email_domain(&name),
+        };
         let slug = |s: &str| city::ascii_slug(s).replace('-', "");
         match kind {
             Kind::Household => {
@@ -760,7 +764,7 @@ impl Builder<'_> {
             let kind = self.customers[i].kind;
             if i == self.demo_customer {
                 let starts = self.day(-200)?;
-                let ends = starts.checked_add(Span::new().years(1).days(-1))?;
+                let ends = last_day_of_year_from(starts)?;
                 let prev_start = starts.checked_add(Span::new().years(-1))?;
                 let prev_end = self.day(-201)?;
                 self.agreement(
@@ -782,7 +786,7 @@ impl Builder<'_> {
                 )
                 .await?;
                 let fire_end = self.day(21)?;
-                let fire_start = fire_end.checked_add(Span::new().years(-1).days(1))?;
+                let fire_start = first_day_of_year_to(fire_end)?;
                 self.agreement(
                     i,
                     "Fire alarm inspection contract",
@@ -807,7 +811,7 @@ impl Builder<'_> {
                 if self.rng.chance(0.1) {
                     let ago = self.rng.range(10, 200);
                     let ends = self.day(-ago)?;
-                    let starts = ends.checked_add(Span::new().years(-1).days(1))?;
+                    let starts = first_day_of_year_to(ends)?;
                     self.agreement(i, name, AgreementStatus::Expired, starts, ends, true)
                         .await?;
                 }
@@ -815,7 +819,7 @@ impl Builder<'_> {
             }
             let ago = self.rng.range(20, 360);
             let starts = self.day(-ago)?;
-            let ends = starts.checked_add(Span::new().years(1).days(-1))?;
+            let ends = last_day_of_year_from(starts)?;
             if self.rng.chance(0.4) {
                 let prev_start = starts.checked_add(Span::new().years(-1))?;
                 let prev_end = starts.checked_add(Span::new().days(-1))?;
@@ -840,7 +844,7 @@ impl Builder<'_> {
                 // Being prepared by the office: not shown to the customer yet.
                 let ahead = self.rng.range(10, 40);
                 let next = self.day(ahead)?;
-                let end = next.checked_add(Span::new().years(1).days(-1))?;
+                let end = last_day_of_year_from(next)?;
                 self.agreement(
                     i,
                     "Extended coverage — draft",
@@ -1258,9 +1262,17 @@ impl Builder<'_> {
             };
             let start = self.at(v.day, v.start)?;
             let end = self.at(v.day, v.end)?;
-            self.visit(
-                v.tech, v.customer, v.job, v.day, start, end, v.travel, outcome,
-            )
+            self.visit(VisitPlan {
+                tech: v.tech,
+                customer: v.customer,
+                job: v.job,
+                day: v.day,
+                start,
+                end,
+                travel: v.travel,
+                outcome,
+                pinned: v.pinned.is_some(),
+            })
             .await?;
             if v.offset == 0 {
                 self.summary.today_visits += 1;
@@ -1269,18 +1281,19 @@ impl Builder<'_> {
         Ok(())
     }
 
-    #[allow(clippy::too_many_arguments)]
-    async fn visit(
-        &mut self,
-        tech: usize,
-        customer: usize,
-        job: usize,
-        day: Date,
-        start: Timestamp,
-        end: Timestamp,
-        travel: i64,
-        outcome: Outcome,
-    ) -> Res<()> {
+    /// Writes one visit: its work order, the booking with its history, and its invoice.
+    async fn visit(&mut self, v: VisitPlan) -> Res<()> {
+        let VisitPlan {
+            tech,
+            customer,
+            job,
+            day,
+            start,
+            end,
+            travel,
+            outcome,
+            pinned,
+        } = v;
         let today_start = self.today_start()?;
         let minute = |m: i64| jiff::SignedDuration::from_mins(m);
         let (account, location) = (
@@ -1376,7 +1389,7 @@ impl Builder<'_> {
         } else {
             self.users.dispatcher
         };
-        let reason = if is_demo_customer {
+        let reason = if pinned {
             "Boulangerie fermée pour rénovations — closed for renovations"
         } else {
             self.rng.of(CANCEL_REASONS)
@@ -1594,6 +1607,21 @@ impl Builder<'_> {
     }
 }
 
+/// A visit placed on the schedule, with how it turned out.
+struct VisitPlan {
+    tech: usize,
+    customer: usize,
+    job: usize,
+    day: Date,
+    start: Timestamp,
+    end: Timestamp,
+    /// Minutes of travel before it.
+    travel: i64,
+    outcome: Outcome,
+    /// One of the demo customer's own visits.
+    pinned: bool,
+}
+
 /// (technician index, day offset, hours that day or `None` for a day off).
 type DayChange = (usize, i64, Option<(u16, u16)>);
 
@@ -1609,6 +1637,21 @@ enum Outcome {
     Completed,
     Canceled,
     Scheduled,
+}
+
+/// The last day of a one-year term starting on `start`. (Two steps: a jiff span has one sign,
+/// so "one year minus one day" cannot be a single span.)
+fn last_day_of_year_from(start: Date) -> Res<Date> {
+    Ok(start
+        .checked_add(Span::new().years(1))?
+        .checked_sub(Span::new().days(1))?)
+}
+
+/// The first day of a one-year term ending on `end`.
+fn first_day_of_year_to(end: Date) -> Res<Date> {
+    Ok(end
+        .checked_sub(Span::new().years(1))?
+        .checked_add(Span::new().days(1))?)
 }
 
 /// A (customer, job) pair as one schedule key.
@@ -1662,6 +1705,23 @@ mod tests {
         assert_eq!(format_dollars(485_000), "4 850 $");
         assert_eq!(format_dollars(99_00), "99 $");
         assert_eq!(format_dollars(129_000_000), "1 290 000 $");
+    }
+
+    #[test]
+    fn one_year_terms() {
+        use jiff::civil::date;
+        assert_eq!(
+            last_day_of_year_from(date(2026, 3, 1)).unwrap(),
+            date(2027, 2, 28)
+        );
+        assert_eq!(
+            first_day_of_year_to(date(2027, 2, 28)).unwrap(),
+            date(2026, 3, 1)
+        );
+        assert_eq!(
+            last_day_of_year_from(date(2024, 2, 29)).unwrap(),
+            date(2025, 2, 27)
+        );
     }
 
     #[test]

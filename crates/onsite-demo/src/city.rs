@@ -446,6 +446,24 @@ pub fn ascii_slug(s: &str) -> String {
     trimmed.join("-")
 }
 
+/// A made-up email domain for a business: its name as a slug (at most 40 characters, cut at a
+/// word) under the reserved `.example` top-level domain, so no demo email can reach anyone.
+pub fn email_domain(name: &str) -> String {
+    let slug = ascii_slug(name);
+    let mut label = String::new();
+    for word in slug.split('-') {
+        if !label.is_empty() && label.len() + 1 + word.len() > 40 {
+            break;
+        }
+        if !label.is_empty() {
+            label.push('-');
+        }
+        label.push_str(word);
+    }
+    label.truncate(40);
+    format!("{}.example", label.trim_end_matches('-'))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -496,6 +514,20 @@ mod tests {
                 assert!(b.fsas.contains(&&code[..3]) && code.len() == 7, "{code}");
             }
         }
+    }
+
+    #[test]
+    fn email_domains_are_short_and_reserved() {
+        assert_eq!(
+            email_domain("Boulangerie Fabre"),
+            "boulangerie-fabre.example"
+        );
+        let long =
+            email_domain("Syndicat de copropriété du 1234 Chemin de la Côte-Sainte-Catherine");
+        assert!(
+            long.len() <= 48 && long.ends_with(".example") && !long.contains("-."),
+            "{long}"
+        );
     }
 
     #[test]

@@ -50,7 +50,7 @@ pub(crate) async fn partners_and_opportunities(b: &mut Builder<'_>) -> Res<()> {
             },
         )
         .await?;
-        let domain = format!("{}.example", city::ascii_slug(def.name));
+        let domain = city::email_domain(def.name);
         let (first, last) = def.contact;
         let email = if i == DEMO_PARTNER {
             "partner@demo.test".to_owned()
@@ -132,7 +132,15 @@ pub(crate) async fn partners_and_opportunities(b: &mut Builder<'_>) -> Res<()> {
                     _ => OpportunityStatus::Lost,
                 }
             };
-            (random_lead(b), status, None)
+            // Most leads come from the kind of customer some partner serves; some fit nobody
+            // and wait in the pool.
+            let lead = if b.rng.chance(0.75) {
+                let p = b.rng.below(PARTNERS.len());
+                lead_for(b, p)
+            } else {
+                random_lead(b)
+            };
+            (lead, status, None)
         };
         opportunity(b, &mut list, lead, status, only, today_start).await?;
     }

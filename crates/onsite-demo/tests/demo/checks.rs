@@ -420,6 +420,33 @@ pub async fn history_and_records(conn: &mut Conn, today: Date) {
             "no work order is {s}: {wo_statuses:?}"
         );
     }
+    // Agreement terms agree with their status on the day the demo is dated.
+    let rows = sqlx::query("SELECT number, status, starts_on, ends_on FROM agreements")
+        .fetch_all(&mut *conn)
+        .await
+        .unwrap();
+    let in_30_days = today.checked_add(Span::new().days(30)).unwrap();
+    for r in &rows {
+        let (number, status) = (r.text("number").unwrap(), r.text("status").unwrap());
+        let (starts, ends) = (r.date("starts_on").unwrap(), r.date("ends_on").unwrap());
+        assert!(starts < ends, "{number} ends before it starts");
+        let consistent = match status.as_str() {
+            "active" => starts <= today && ends > in_30_days,
+            "renewal_pending" => starts <= today && today <= ends && ends <= in_30_days,
+            "expired" => ends < today,
+            "draft" => starts > today,
+            _ => false,
+        };
+        assert!(
+            consistent,
+            "{number} is {status} from {starts} to {ends} on {today}"
+        );
+    }
+    let active = rows
+        .iter()
+        .filter(|r| r.text("status").unwrap() == "active")
+        .count();
+    assert!(active >= 50, "{active} active agreements");
     let agreement_statuses = strings(conn, "SELECT DISTINCT status FROM agreements").await;
     for s in ["active", "expired", "renewal_pending"] {
         assert!(agreement_statuses.contains(s), "no agreement is {s}");
