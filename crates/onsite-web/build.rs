@@ -213,7 +213,7 @@ impl Fnv {
 }
 
 fn fail(message: &str) -> ! {
-    // `cargo::error=` would be nicer but is not stable yet; a panic shows the message plainly.
+    // Cargo shows a failed build script's stderr: one plain line says what to do.
     eprintln!("error: {message}");
-    panic!("{message}");
+    std::process::exit(1);
 }
