@@ -131,6 +131,9 @@ pub struct Config {
     pub map_tile_url: String,
     pub mail_from: String,
     pub mail: MailTransport,
+    /// OpenID Connect providers people may link and sign in with (`[[oidc]]` tables in the
+    /// file only: a list does not fit in environment variables).
+    pub oidc: Vec<onsite_app::oidc::OidcProviderConfig>,
 }
 
 impl fmt::Debug for Config {
@@ -143,6 +146,7 @@ impl fmt::Debug for Config {
             .field("port", &self.port)
             .field("public_url", &self.public_url)
             .field("mail", &self.mail)
+            .field("oidc", &self.oidc)
             .finish_non_exhaustive()
     }
 }
@@ -177,6 +181,8 @@ impl Origin {
 #[derive(Debug, Default)]
 pub struct Layers {
     values: BTreeMap<&'static str, (String, Origin)>,
+    /// The `[[oidc]]` tables of the file, with the file's path.
+    oidc: Option<(Vec<toml::Value>, PathBuf)>,
     warnings: Vec<String>,
 }
 
@@ -189,9 +195,14 @@ impl Layers {
             reason,
         };
         let text = std::fs::read_to_string(path).map_err(|e| err(e.to_string()))?;
-        let table: toml::Table = text
+        let mut table: toml::Table = text
             .parse()
             .map_err(|e: toml::de::Error| err(e.message().to_owned()))?;
+        match table.remove("oidc") {
+            None => {}
+            Some(toml::Value::Array(providers)) => self.oidc = Some((providers, path.to_owned())),
+            Some(_) => return Err(err("oidc must be a list of [[oidc]] tables".into())),
+        }
         let mut flat = Vec::new();
         flatten("", &table, &mut flat);
         for (key, value) in flat {
@@ -367,6 +378,20 @@ impl Layers {
             }
             Some(_) => return Err(fail("mail.transport", "must be mailbox or smtp".into())),
         };
+        let mut oidc = Vec::new();
+        if let Some((providers, path)) = &self.oidc {
+            for (i, value) in providers.iter().enumerate() {
+                let provider =
+                    value
+                        .clone()
+                        .try_into()
+                        .map_err(|e: toml::de::Error| ConfigError {
+                            source_name: format!("setting oidc[{i}] in {}", path.display()),
+                            reason: e.message().to_owned(),
+                        })?;
+                oidc.push(provider);
+            }
+        }
         Ok(Config {
             data_dir,
             database_url,
@@ -377,6 +402,7 @@ impl Layers {
             map_tile_url,
             mail_from,
             mail,
+            oidc,
         })
     }
 }
@@ -476,6 +502,28 @@ mod tests {
             .resolve()
             .unwrap_err();
         assert!(e.to_string().contains("ONSITE_LISTEN"));
+    }
+
+    #[test]
+    fn openid_providers_come_from_oidc_tables() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("onsite.toml");
+        std::fs::write(
+            &file,
+            "[[oidc]]\nid = \"corp\"\ndisplay_name = \"Corp SSO\"\nissuer_url = \"https://id.example.com\"\nclient_id = \"onsite\"\nclient_secret = \"s3cret\"\n",
+        )
+        .unwrap();
+        let mut l = Layers::default();
+        l.file(&file).unwrap();
+        let c = l.resolve().unwrap();
+        assert_eq!(c.oidc.len(), 1);
+        assert_eq!(c.oidc[0].id, "corp");
+        assert!(!format!("{c:?}").contains("s3cret"));
+        std::fs::write(&file, "[[oidc]]\nid = \"corp\"\n").unwrap();
+        let mut l = Layers::default();
+        l.file(&file).unwrap();
+        let e = l.resolve().unwrap_err();
+        assert!(e.to_string().starts_with("setting oidc[0] in"), "{e}");
     }
 
     #[test]

@@ -111,6 +111,13 @@ fn transport(config: &Config) -> onsite_notify::Transport {
 }
 
 pub async fn serve(config: Config, demo: bool) -> Result<(), Failure> {
+    // Settings that can only be checked as a whole are checked before anything starts.
+    let transport = transport(&config);
+    transport
+        .validate()
+        .map_err(|e| Failure::BadInput(format!("mail setting {e}")))?;
+    let oidc = onsite_app::oidc::Oidc::new(config.oidc.clone())
+        .map_err(|e| Failure::BadInput(format!("oidc: {e}")))?;
     let store = open_store(&config).await?;
     if demo {
         match onsite_demo::load(&store, demo_today()).await {
@@ -147,7 +154,9 @@ pub async fn serve(config: Config, demo: bool) -> Result<(), Failure> {
         .unwrap_or_else(|| local_url.clone());
 
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
-    let worker = onsite_notify::Worker::new(store.clone(), transport(&config));
+    let worker = onsite_notify::Worker::new(store.clone(), transport);
+    let _app = onsite_app::App::new(store.clone(), worker.notifier(), public_url.clone());
+    let _oidc = oidc;
     let mut worker_stop = stop_rx.clone();
     let worker_task = tokio::spawn(worker.run(async move {
         let _ = worker_stop.wait_for(|stop| *stop).await;
