@@ -165,8 +165,9 @@ pub async fn serve(config: Config, demo: bool) -> Result<(), Failure> {
     let state = onsite_web::AppState::new(
         store.clone(),
         onsite_web::WebConfig {
+            // Cookies are marked Secure whenever people reach the portal over HTTPS.
+            secure_cookies: public_url.starts_with("https://"),
             public_url,
-            secure_cookies: false,
             map_tile_url: config.map_tile_url.clone(),
         },
     );
