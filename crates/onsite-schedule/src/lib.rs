@@ -6,7 +6,7 @@
 //! - [`Planner`] answers it fast: [`Planner::days`] (slots per day for the date picker and the
 //!   slot list), [`Planner::available_days`] (which days to enable) and [`Planner::assign`]
 //!   (the technician for a chosen slot: eligible, free including travel, shortest travel);
-//! - [`reference`] answers the same question the straightforward way (every slot × every
+//! - [`reference`](mod@reference) answers the same question the straightforward way (every slot × every
 //!   technician × every booking); it is the oracle of the tests and the baseline of the
 //!   benchmark;
 //! - [`TravelModel`] says how long a drive takes; [`GreatCircle`] is the default.

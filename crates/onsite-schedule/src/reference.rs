@@ -1,7 +1,7 @@
 //! The straightforward search: for every slot, every technician, every one of their bookings,
-//! the rules checked literally with the tz database. It is slow on purpose-free grounds — it
-//! is simply the obvious code — and it is the definition the fast [`crate::Planner`] must agree
-//! with: the tests compare both on random inputs, and the benchmark reports the ratio.
+//! the rules checked literally with the tz database. Nothing in it is slowed down on purpose:
+//! it is simply the obvious code, and it is the definition the fast [`crate::Planner`] must
+//! agree with — the tests compare both on random inputs, and the benchmark reports the ratio.
 //!
 //! The rules, for a technician and a reservation `[s, e)` (arrival window + visit) at the
 //! customer's location:
