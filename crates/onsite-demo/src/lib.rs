@@ -152,15 +152,23 @@ impl fmt::Display for DemoSummary {
     }
 }
 
-/// Whether the demo city is in this database (one indexed-by-order lookup of its audit mark).
+/// Whether the demo city is in this database. Cheap on the two databases `serve --demo` meets:
+/// an empty one answers from the (empty) accounts table, a demo one finds its mark among the
+/// first audit events.
 pub async fn is_loaded(store: &Store) -> Result<bool, DemoError> {
     let mut conn = store.conn().await?;
     marked(&mut conn).await
 }
 
 async fn marked(conn: &mut Conn) -> Result<bool, DemoError> {
+    let any_account: Option<i64> = sqlx::query_scalar("SELECT 1 FROM accounts LIMIT 1")
+        .fetch_optional(&mut *conn)
+        .await?;
+    if any_account.is_none() {
+        return Ok(false);
+    }
     let found: Option<i64> =
-        sqlx::query_scalar("SELECT id FROM audit_events WHERE action = $1 LIMIT 1")
+        sqlx::query_scalar("SELECT id FROM audit_events WHERE action = $1 ORDER BY id LIMIT 1")
             .bind(AUDIT_ACTION)
             .fetch_optional(&mut *conn)
             .await?;

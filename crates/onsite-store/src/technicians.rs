@@ -215,7 +215,8 @@ pub async fn link_user(conn: &mut Conn, id: TechnicianId, user: Option<UserId>) 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum TechnicianScope {
     All,
-    /// Active technicians who serve the territory (the candidates for a visit there).
+    /// Active user resources who serve the territory: the candidates for a visit there (the
+    /// portal books one person per visit, never a crew or equipment).
     ActiveInTerritory(TerritoryId),
 }
 
@@ -254,7 +255,8 @@ impl Selection {
             Selection::One(id) => ("t.id = $1", Some(id.0)),
             Selection::User(u) => ("t.user_id = $1", Some(u.0)),
             Selection::Territory(t) => (
-                "t.active = TRUE AND t.id IN (SELECT technician_id FROM technician_territories WHERE territory_id = $1)",
+                "t.active = TRUE AND t.kind = 'user' \
+                 AND t.id IN (SELECT technician_id FROM technician_territories WHERE territory_id = $1)",
                 Some(t.0),
             ),
         }

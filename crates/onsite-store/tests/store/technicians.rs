@@ -104,6 +104,22 @@ both_backends!(
         )
         .await
         .unwrap();
+        let crew = technicians::insert_technician(
+            &mut tx,
+            &NewTechnician {
+                name: "Crew Verdun",
+                kind: ResourceKind::Crew,
+                user_id: None,
+                home_base: point(45.46, -73.57),
+                time_zone: &tz,
+                weekly_hours: &weekdays(420, 930),
+                territories: &[verdun],
+                skills: &[skill(hvac, 9)],
+                active: true,
+            },
+        )
+        .await
+        .unwrap();
         technicians::set_working_exception(&mut tx, ana, date(2026, 6, 24), None)
             .await
             .unwrap();
@@ -183,8 +199,9 @@ both_backends!(
             .unwrap();
         assert_eq!(
             all.iter().map(|t| t.id).collect::<Vec<_>>(),
-            [ana, ben, retired]
+            [ana, ben, crew, retired]
         );
+        assert_eq!(all[2].kind, ResourceKind::Crew);
         assert_eq!(
             all[0], t,
             "listing loads the same complete technician as the single read"
@@ -198,7 +215,7 @@ both_backends!(
         assert_eq!(
             verdun_techs.iter().map(|t| t.id).collect::<Vec<_>>(),
             [ana, ben],
-            "inactive technicians are not candidates"
+            "inactive technicians and crews are not candidates"
         );
         let plateau_techs =
             technicians::list_technicians(&mut conn, TechnicianScope::ActiveInTerritory(plateau))
