@@ -6,6 +6,7 @@ mod catalog;
 mod crash;
 mod external_identities;
 mod fixtures;
+mod identity;
 mod outbox;
 mod partners;
 mod records;
