@@ -56,13 +56,13 @@ pub async fn demo(config: &Config, today: Option<jiff::civil::Date>) -> Result<(
     let today = today.unwrap_or_else(demo_today);
     match onsite_demo::load(&store, today).await {
         Ok(summary) => {
-            println!("Loaded the demo city, dated from {today}:\n{summary}");
+            println!("Loaded the demo city:\n{summary}");
             print_sign_ins();
             Ok(())
         }
-        Err(onsite_demo::DemoError::AlreadyLoaded) => Err(Failure::BadInput(
-            "the database already holds data; the demo loads only into an empty one".into(),
-        )),
+        Err(
+            e @ (onsite_demo::DemoError::AlreadyLoaded | onsite_demo::DemoError::NotEmpty { .. }),
+        ) => Err(Failure::BadInput(e.to_string())),
         Err(e) => Err(Failure::Other(e.into())),
     }
 }
@@ -124,6 +124,10 @@ pub async fn serve(config: Config, demo: bool) -> Result<(), Failure> {
             Ok(summary) => println!("Loaded the demo city:\n{summary}"),
             Err(onsite_demo::DemoError::AlreadyLoaded) => {
                 println!("The demo city is already loaded.")
+            }
+            // Another database: serve it as it is rather than refuse to start.
+            Err(e @ onsite_demo::DemoError::NotEmpty { .. }) => {
+                println!("Not loading the demo: {e}.")
             }
             Err(e) => return Err(Failure::Other(e.into())),
         }
