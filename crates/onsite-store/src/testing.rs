@@ -15,6 +15,9 @@ pub fn postgres_admin_url() -> String {
     std::env::var("ONSITE_TEST_POSTGRES_URL").unwrap_or_else(|_| DEFAULT_POSTGRES_URL.to_owned())
 }
 
+/// PostgreSQL truncates names to 63 bytes, and a truncated name would no longer match in
+/// `pg_stat_activity`: every name made here stays well under that.
+///
 /// A throw-away database; dropped (PostgreSQL) or deleted (SQLite) with the value.
 pub struct TestDb {
     store: Store,
@@ -56,7 +59,10 @@ impl TestDb {
         if exists.is_none() {
             // Build under a temporary name and rename when complete, so a process killed
             // half-way never leaves a broken template behind.
-            let building = format!("{template}_building_{}", uuid::Uuid::new_v4().simple());
+            let building = format!(
+                "{template}_b{}",
+                &uuid::Uuid::new_v4().simple().to_string()[..8]
+            );
             conn.execute(format!("CREATE DATABASE {building}").as_str())
                 .await
                 .unwrap();
@@ -68,7 +74,7 @@ impl TestDb {
             // connections may linger a moment, and autovacuum can visit a fresh database at any
             // time. Terminate whatever is there and retry until the rename goes through.
             let mut renamed = false;
-            for _ in 0..200 {
+            for _ in 0..20 {
                 sqlx::query(
                     "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1",
                 )
@@ -91,7 +97,7 @@ impl TestDb {
         let name = format!("onsite_test_{}", uuid::Uuid::new_v4().simple());
         // Copying refuses while anyone (autovacuum, say) is on the template: retry likewise.
         let mut last_error = None;
-        for _ in 0..200 {
+        for _ in 0..20 {
             let create = format!("CREATE DATABASE {name} TEMPLATE {template}");
             match conn.execute(create.as_str()).await {
                 Ok(_) => {
