@@ -267,7 +267,7 @@ pub async fn opportunities_in_status(
     select_opportunities(conn, &cond, None).await
 }
 
-async fn select_opportunities(
+pub(crate) async fn select_opportunities(
     conn: &mut Conn,
     cond: &str,
     arg: Option<i64>,
@@ -347,10 +347,12 @@ pub enum OpportunityEventKind {
     Won,
     /// Closed lost (returned).
     Lost,
+    /// Feedback on the closed opportunity was recorded (the note holds it).
+    Feedback,
 }
 
 impl OpportunityEventKind {
-    pub const ALL: [OpportunityEventKind; 8] = [
+    pub const ALL: [OpportunityEventKind; 9] = [
         OpportunityEventKind::Distributed,
         OpportunityEventKind::Accepted,
         OpportunityEventKind::Declined,
@@ -359,6 +361,7 @@ impl OpportunityEventKind {
         OpportunityEventKind::Stage,
         OpportunityEventKind::Won,
         OpportunityEventKind::Lost,
+        OpportunityEventKind::Feedback,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -371,6 +374,7 @@ impl OpportunityEventKind {
             OpportunityEventKind::Stage => "stage",
             OpportunityEventKind::Won => "won",
             OpportunityEventKind::Lost => "lost",
+            OpportunityEventKind::Feedback => "feedback",
         }
     }
 
@@ -437,7 +441,7 @@ pub async fn events_of_partner(
     rows.iter().map(event_from_row).collect()
 }
 
-fn event_from_row(r: &AnyRow) -> Result<OpportunityEvent> {
+pub(crate) fn event_from_row(r: &AnyRow) -> Result<OpportunityEvent> {
     Ok(OpportunityEvent {
         opportunity_id: OpportunityId(r.i64("opportunity_id")?),
         partner_account_id: r.opt_i64("partner_account_id")?.map(AccountId),

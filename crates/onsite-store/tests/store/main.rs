@@ -4,6 +4,7 @@ mod basics;
 mod bookings;
 mod catalog;
 mod crash;
+mod distribution;
 mod external_identities;
 mod fixtures;
 mod identity;
