@@ -5,6 +5,8 @@
 //! Every message must exist in every shipped locale; `tests::every_message_in_every_locale`
 //! fails otherwise.
 
+pub mod datetime;
+
 use fluent_templates::fluent_bundle::FluentValue;
 use fluent_templates::{Loader, static_loader};
 use std::borrow::Cow;

@@ -6,8 +6,10 @@
 //! binary) claims due messages from the outbox and delivers them through the configured
 //! [`Transport`]: the embedded mailbox, or SMTP.
 
+pub mod booking_emails;
 pub mod email;
 pub mod emails;
+pub mod ics;
 pub mod render;
 mod secret;
 pub mod transport;

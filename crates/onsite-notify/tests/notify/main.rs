@@ -2,6 +2,7 @@
 //! process (aiosmtpd, `tests/support/smtp_sink.py`). Store-backed tests run on SQLite and on
 //! PostgreSQL (`both_backends!`).
 
+mod booking_emails;
 mod mailbox;
 mod render;
 mod sink;
