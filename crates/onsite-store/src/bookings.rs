@@ -319,7 +319,7 @@ pub async fn transitions(conn: &mut Conn, id: BookingId) -> Result<Vec<BookingTr
     .collect()
 }
 
-fn booking_from_row(r: &AnyRow) -> Result<Booking> {
+pub(crate) fn booking_from_row(r: &AnyRow) -> Result<Booking> {
     let starts_at = r.ts("starts_at")?;
     let ends_at = r.ts("ends_at")?;
     if starts_at >= ends_at {
@@ -339,4 +339,229 @@ fn booking_from_row(r: &AnyRow) -> Result<Booking> {
         ics_sequence: r.i64("ics_sequence")?,
         cancel_reason: r.opt_text("cancel_reason")?,
     })
+}
+
+// ---- Self-scheduling: the double-booking guarantee and moving visits -------------------------
+//
+// The guarantee has three layers. (1) The booking transaction takes the technician's lock
+// ([`lock_technician`]): PostgreSQL's advisory lock, or nothing on SQLite, whose booking
+// transactions are BEGIN IMMEDIATE and so already one at a time. (2) Under that lock the caller
+// re-reads the technician's visits ([`open_bookings_between`]) and re-checks the time, travel
+// included, with the scheduling engine; [`overlapping`] is the plain interval check, the same
+// query on both engines. (3) The database itself refuses an overlap (migration 0005: an
+// exclusion constraint on PostgreSQL, triggers on SQLite), reported as
+// [`StoreError::is_overlap`].
+
+/// Keeps a PostgreSQL advisory lock key out of the way of other uses (the migration lock, test
+/// helpers): the technician's id in the low 32 bits under a fixed tag ("TECH").
+const TECHNICIAN_LOCK_TAG: i64 = 0x5445_4348 << 32;
+
+/// Takes the technician's booking lock until the end of the current transaction. Call it first
+/// in every transaction that gives the technician a visit, before reading their visits.
+pub async fn lock_technician(conn: &mut Conn, technician: TechnicianId) -> Result<()> {
+    // PostgreSQL: a transaction-scoped advisory lock serializes the transactions booking this
+    // technician (and only them), so the re-read that follows sees every visit committed before.
+    // SQLite: nothing to do, the transaction began with BEGIN IMMEDIATE and holds the database's
+    // single write lock, so no other booking can commit in between.
+    if conn.backend_name().eq_ignore_ascii_case("postgresql") {
+        sqlx::query("SELECT pg_advisory_xact_lock($1)")
+            .bind(TECHNICIAN_LOCK_TAG | (technician.0 & 0xffff_ffff))
+            .execute(&mut *conn)
+            .await?;
+    }
+    Ok(())
+}
+
+/// How many open (not canceled) visits of the technician overlap `[starts_at, ends_at)`,
+/// leaving out `except` (the visit being moved). The same query on both engines.
+pub async fn overlapping(
+    conn: &mut Conn,
+    technician: TechnicianId,
+    starts_at: Timestamp,
+    ends_at: Timestamp,
+    except: Option<BookingId>,
+) -> Result<i64> {
+    Ok(sqlx::query_scalar(
+        "SELECT COUNT(*) FROM bookings WHERE technician_id = $1 AND state <> 'canceled' \
+         AND starts_at < $2 AND ends_at > $3 AND id <> $4",
+    )
+    .bind(technician.0)
+    .bind(to_ms(ends_at))
+    .bind(to_ms(starts_at))
+    .bind(except.map_or(0, |b| b.0))
+    .fetch_one(&mut *conn)
+    .await?)
+}
+
+/// The booking a submission with this idempotency key created, if any.
+pub async fn booking_by_idempotency_key(conn: &mut Conn, key: &str) -> Result<Option<Booking>> {
+    sqlx::query(&format!(
+        "SELECT {COLUMNS} FROM bookings b WHERE b.idempotency_key = $1"
+    ))
+    .bind(key)
+    .fetch_optional(&mut *conn)
+    .await?
+    .as_ref()
+    .map(booking_from_row)
+    .transpose()
+}
+
+/// Open (not canceled) visits overlapping `[from, to)` — of one technician or of all —
+/// leaving out `except`, ordered by technician then start: the commitments the scheduling
+/// engine takes, in the order it reads fastest.
+pub async fn open_bookings_between(
+    conn: &mut Conn,
+    from: Timestamp,
+    to: Timestamp,
+    technician: Option<TechnicianId>,
+    except: Option<BookingId>,
+) -> Result<Vec<Booking>> {
+    sqlx::query(&format!(
+        "SELECT {COLUMNS} FROM bookings b WHERE b.state <> 'canceled' AND b.starts_at < $1 \
+         AND b.ends_at > $2 AND ($3 = 0 OR b.technician_id = $3) AND b.id <> $4 \
+         ORDER BY b.technician_id, b.starts_at, b.id"
+    ))
+    .bind(to_ms(to))
+    .bind(to_ms(from))
+    .bind(technician.map_or(0, |t| t.0))
+    .bind(except.map_or(0, |b| b.0))
+    .fetch_all(&mut *conn)
+    .await?
+    .iter()
+    .map(booking_from_row)
+    .collect()
+}
+
+/// The technician's Scheduled visits starting at or after `from`, by start: what background
+/// reassignment looks at when the technician's availability changes.
+pub async fn scheduled_of_technician_from(
+    conn: &mut Conn,
+    technician: TechnicianId,
+    from: Timestamp,
+) -> Result<Vec<Booking>> {
+    sqlx::query(&format!(
+        "SELECT {COLUMNS} FROM bookings b WHERE b.technician_id = $1 AND b.state = 'scheduled' \
+         AND b.starts_at >= $2 ORDER BY b.starts_at, b.id"
+    ))
+    .bind(technician.0)
+    .bind(to_ms(from))
+    .fetch_all(&mut *conn)
+    .await?
+    .iter()
+    .map(booking_from_row)
+    .collect()
+}
+
+/// Records the end of the promised arrival window (`None`: an exact start time).
+pub async fn set_arrival_window_end(
+    conn: &mut Conn,
+    id: BookingId,
+    arrival_window_end: Option<Timestamp>,
+) -> Result<()> {
+    let done = sqlx::query("UPDATE bookings SET arrival_window_end = $1 WHERE id = $2")
+        .bind(arrival_window_end.map(to_ms))
+        .bind(id.0)
+        .execute(&mut *conn)
+        .await?;
+    if done.rows_affected() == 0 {
+        return Err(StoreError::NotFound);
+    }
+    Ok(())
+}
+
+/// A Scheduled visit's new time and technician (a reschedule).
+#[derive(Debug, Clone, Copy)]
+pub struct Move {
+    pub id: BookingId,
+    /// The calendar sequence the caller read: the move applies only if nobody changed the
+    /// visit since (every change that is sent to the customer's calendar bumps it).
+    pub expected_sequence: i64,
+    pub technician_id: TechnicianId,
+    pub starts_at: Timestamp,
+    pub arrival_window_end: Option<Timestamp>,
+    pub ends_at: Timestamp,
+    pub at: Timestamp,
+}
+
+/// Moves a Scheduled visit and bumps its calendar sequence (the UID stays). `false` when the
+/// visit is no longer Scheduled or changed since it was read: nothing is written then. An
+/// overlap the database refuses is [`StoreError::is_overlap`].
+pub async fn move_booking(conn: &mut Conn, m: &Move) -> Result<bool> {
+    let done = sqlx::query(
+        "UPDATE bookings SET technician_id = $1, starts_at = $2, ends_at = $3, arrival_window_end = $4, \
+         ics_sequence = ics_sequence + 1, updated_at = $5 \
+         WHERE id = $6 AND state = 'scheduled' AND ics_sequence = $7",
+    )
+    .bind(m.technician_id.0)
+    .bind(to_ms(m.starts_at))
+    .bind(to_ms(m.ends_at))
+    .bind(m.arrival_window_end.map(to_ms))
+    .bind(to_ms(m.at))
+    .bind(m.id.0)
+    .bind(m.expected_sequence)
+    .execute(&mut *conn)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// A Scheduled visit given to another technician at the same time.
+#[derive(Debug, Clone, Copy)]
+pub struct Handover<'a> {
+    pub id: BookingId,
+    /// The technician the caller read: the change applies only if the visit is still theirs…
+    pub from: TechnicianId,
+    /// …and still at this time.
+    pub starts_at: Timestamp,
+    pub to: TechnicianId,
+    /// Who decided (`None`: the system, e.g. background reassignment).
+    pub actor: Option<UserId>,
+    /// What the history says about it.
+    pub note: &'a str,
+    pub at: Timestamp,
+}
+
+/// Gives a Scheduled visit to another technician at the same time, recording the change in its
+/// history (a row from Scheduled to Scheduled with the note). `false` when the visit is no
+/// longer Scheduled with `from` at `starts_at` (someone moved it meanwhile): nothing is written.
+pub async fn change_technician(conn: &mut Conn, h: &Handover<'_>) -> Result<bool> {
+    let done = sqlx::query(
+        "UPDATE bookings SET technician_id = $1, updated_at = $2 \
+         WHERE id = $3 AND state = 'scheduled' AND technician_id = $4 AND starts_at = $5",
+    )
+    .bind(h.to.0)
+    .bind(to_ms(h.at))
+    .bind(h.id.0)
+    .bind(h.from.0)
+    .bind(to_ms(h.starts_at))
+    .execute(&mut *conn)
+    .await?;
+    if done.rows_affected() == 0 {
+        return Ok(false);
+    }
+    record_change(conn, h.id, BookingState::Scheduled, h.actor, h.at, h.note).await?;
+    Ok(true)
+}
+
+/// Adds a row to the visit's history for a change that keeps its state (rescheduled, technician
+/// changed): who, when, what.
+pub async fn record_change(
+    conn: &mut Conn,
+    id: BookingId,
+    state: BookingState,
+    actor: Option<UserId>,
+    at: Timestamp,
+    note: &str,
+) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO booking_transitions (booking_id, from_state, to_state, actor_user_id, at, note) \
+         VALUES ($1, $2, $2, $3, $4, $5)",
+    )
+    .bind(id.0)
+    .bind(state.as_str())
+    .bind(actor.map(|a| a.0))
+    .bind(to_ms(at))
+    .bind(note)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
 }

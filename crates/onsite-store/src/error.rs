@@ -30,6 +30,9 @@ pub enum StoreError {
     Database(sqlx::Error),
 }
 
+/// The name under which both engines refuse overlapping visits of one technician.
+pub const OVERLAP_CONSTRAINT: &str = "bookings_no_overlap";
+
 impl From<sqlx::Error> for StoreError {
     fn from(e: sqlx::Error) -> Self {
         match &e {
@@ -43,6 +46,15 @@ impl From<sqlx::Error> for StoreError {
                         .to_owned()
                 }),
             },
+            // Two visits of one technician overlapping: PostgreSQL's exclusion constraint
+            // (SQLSTATE 23P01) or SQLite's trigger of the same name (migration 0005).
+            sqlx::Error::Database(db)
+                if db.code().as_deref() == Some("23P01") || db.message() == OVERLAP_CONSTRAINT =>
+            {
+                StoreError::Conflict {
+                    constraint: OVERLAP_CONSTRAINT.to_owned(),
+                }
+            }
             _ => StoreError::Database(e),
         }
     }
@@ -57,5 +69,10 @@ impl From<onsite_domain::InvalidInput> for StoreError {
 impl StoreError {
     pub fn is_conflict(&self) -> bool {
         matches!(self, StoreError::Conflict { .. })
+    }
+
+    /// Whether the database refused two overlapping visits of one technician.
+    pub fn is_overlap(&self) -> bool {
+        matches!(self, StoreError::Conflict { constraint } if constraint == OVERLAP_CONSTRAINT)
     }
 }

@@ -26,11 +26,13 @@ pub mod outbox;
 pub mod partners;
 pub mod password_resets;
 pub mod rate_limits;
+pub mod reassignment;
 pub mod sessions;
 pub mod settings;
 pub mod technicians;
 pub mod territories;
 pub mod visibility;
+pub mod visits;
 pub mod work_orders;
 
 #[cfg(feature = "testing")]

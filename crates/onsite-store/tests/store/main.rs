@@ -1,6 +1,7 @@
 //! The store suite: every test runs on SQLite and on PostgreSQL (`both_backends!`).
 
 mod basics;
+mod booking_guarantees;
 mod bookings;
 mod catalog;
 mod crash;

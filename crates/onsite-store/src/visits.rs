@@ -1,0 +1,156 @@
+//! Visits as the portal shows them: each booking with what a person recognizes it by (its work
+//! order number, service type, asset and technician names) and whether it waits for a new time.
+//! Also the few writes the booking use cases need around a visit: the work order's number and
+//! who to tell about a visit.
+
+use crate::bookings::booking_from_row;
+use crate::{Conn, Result, RowExt, StoreError};
+use jiff::Timestamp;
+use onsite_domain::booking::Booking;
+use onsite_domain::{AccountId, AssetId, BookingId, ServiceTypeId, UserId, WorkOrderId};
+use sqlx::any::AnyRow;
+
+/// A booking with the names it is shown with.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Visit {
+    pub booking: Booking,
+    /// End of the promised arrival window; `None` = arrival at `starts_at`.
+    pub arrival_window_end: Option<Timestamp>,
+    pub booked_at: Timestamp,
+    pub account_id: AccountId,
+    pub work_order_number: String,
+    /// The customer's comments when booking (the work order's summary).
+    pub comments: Option<String>,
+    pub service_type_id: ServiceTypeId,
+    pub service_type: String,
+    pub asset_id: Option<AssetId>,
+    pub asset: Option<String>,
+    pub technician_name: String,
+    /// Reassignment found nobody for its time: the customer was asked to pick a new one.
+    pub needs_new_time: bool,
+}
+
+const SELECT: &str = "SELECT b.id, b.work_order_id, b.technician_id, b.state, b.starts_at, b.ends_at, \
+     b.latitude, b.longitude, b.ics_uid, b.ics_sequence, b.cancel_reason, b.arrival_window_end, \
+     b.created_at, w.account_id, w.number, w.summary, w.service_type_id, s.name AS service_type_name, \
+     w.asset_id, a.name AS asset_name, t.name AS technician_name, \
+     CASE WHEN ba.booking_id IS NULL THEN 0 ELSE 1 END AS needs_new_time \
+     FROM bookings b JOIN work_orders w ON w.id = b.work_order_id \
+     JOIN service_types s ON s.id = w.service_type_id \
+     JOIN technicians t ON t.id = b.technician_id \
+     LEFT JOIN assets a ON a.id = w.asset_id \
+     LEFT JOIN booking_attention ba ON ba.booking_id = b.id AND ba.resolved_at IS NULL";
+
+/// Every visit of the account's work orders, by start time.
+pub async fn visits_of_account(conn: &mut Conn, account: AccountId) -> Result<Vec<Visit>> {
+    sqlx::query(&format!(
+        "{SELECT} WHERE w.account_id = $1 ORDER BY b.starts_at, b.id"
+    ))
+    .bind(account.0)
+    .fetch_all(&mut *conn)
+    .await?
+    .iter()
+    .map(visit_from_row)
+    .collect()
+}
+
+/// One visit, whatever its account: callers scope it (another account's visit is answered as
+/// not found).
+pub async fn visit(conn: &mut Conn, id: BookingId) -> Result<Visit> {
+    let row = sqlx::query(&format!("{SELECT} WHERE b.id = $1"))
+        .bind(id.0)
+        .fetch_optional(&mut *conn)
+        .await?
+        .ok_or(StoreError::NotFound)?;
+    visit_from_row(&row)
+}
+
+/// Visits waiting for the dispatchers: reassignment found nobody at their time. Oldest flag
+/// first.
+pub async fn needing_attention(conn: &mut Conn) -> Result<Vec<Visit>> {
+    sqlx::query(&format!(
+        "{SELECT} WHERE ba.booking_id IS NOT NULL ORDER BY ba.flagged_at, b.id"
+    ))
+    .fetch_all(&mut *conn)
+    .await?
+    .iter()
+    .map(visit_from_row)
+    .collect()
+}
+
+fn visit_from_row(r: &AnyRow) -> Result<Visit> {
+    Ok(Visit {
+        booking: booking_from_row(r)?,
+        arrival_window_end: r.opt_ts("arrival_window_end")?,
+        booked_at: r.ts("created_at")?,
+        account_id: AccountId(r.i64("account_id")?),
+        work_order_number: r.text("number")?,
+        comments: r.opt_text("summary")?,
+        service_type_id: ServiceTypeId(r.i64("service_type_id")?),
+        service_type: r.text("service_type_name")?,
+        asset_id: r.opt_i64("asset_id")?.map(AssetId),
+        asset: r.opt_text("asset_name")?,
+        technician_name: r.text("technician_name")?,
+        needs_new_time: r.i64("needs_new_time")? != 0,
+    })
+}
+
+/// Gives a work order created with a provisional number its permanent one, `WO-` and its id on
+/// six digits (the numbering the demo and imports use), and returns it. Numbering by id needs no
+/// counter that concurrent bookings would fight over; should an imported record already hold
+/// that number, a suffix keeps it unique.
+pub async fn number_work_order(conn: &mut Conn, id: WorkOrderId) -> Result<String> {
+    let base = format!("WO-{:06}", id.0);
+    let mut number = base.clone();
+    for n in 2.. {
+        let taken: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM work_orders WHERE number = $1")
+            .bind(&number)
+            .fetch_one(&mut *conn)
+            .await?;
+        if taken == 0 {
+            break;
+        }
+        number = format!("{base}-{n}");
+    }
+    let done = sqlx::query("UPDATE work_orders SET number = $1 WHERE id = $2")
+        .bind(&number)
+        .bind(id.0)
+        .execute(&mut *conn)
+        .await?;
+    if done.rows_affected() == 0 {
+        return Err(StoreError::NotFound);
+    }
+    Ok(number)
+}
+
+/// Who hears about a visit the customer did not change themselves (a dispatcher's cancel, a
+/// reassignment): the portal user who booked it, if they still belong to the visit's account
+/// and are not disabled; otherwise the account's first self-scheduling user.
+pub async fn customer_of_booking(conn: &mut Conn, id: BookingId) -> Result<Option<UserId>> {
+    let booker: Option<i64> = sqlx::query_scalar(
+        "SELECT u.id FROM booking_transitions bt \
+         JOIN users u ON u.id = bt.actor_user_id \
+         JOIN contacts c ON c.id = u.contact_id \
+         JOIN bookings b ON b.id = bt.booking_id \
+         JOIN work_orders w ON w.id = b.work_order_id \
+         WHERE bt.booking_id = $1 AND bt.from_state IS NULL AND c.account_id = w.account_id \
+         AND u.disabled = FALSE ORDER BY bt.id LIMIT 1",
+    )
+    .bind(id.0)
+    .fetch_optional(&mut *conn)
+    .await?;
+    if let Some(user) = booker {
+        return Ok(Some(UserId(user)));
+    }
+    let fallback: Option<i64> = sqlx::query_scalar(
+        "SELECT u.id FROM bookings b JOIN work_orders w ON w.id = b.work_order_id \
+         JOIN contacts c ON c.account_id = w.account_id \
+         JOIN users u ON u.contact_id = c.id \
+         JOIN user_roles r ON r.user_id = u.id AND r.role = 'self-scheduling' \
+         WHERE b.id = $1 AND u.disabled = FALSE ORDER BY u.id LIMIT 1",
+    )
+    .bind(id.0)
+    .fetch_optional(&mut *conn)
+    .await?;
+    Ok(fallback.map(UserId))
+}
