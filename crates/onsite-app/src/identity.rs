@@ -6,6 +6,7 @@ use crate::context::App;
 use crate::passwords::{self, WeakPassword};
 use crate::secrets::{Secret, normalize_code};
 use jiff::{SignedDuration, Timestamp};
+use onsite_domain::account::AccountKind;
 use onsite_domain::role::Role;
 use onsite_domain::settings;
 use onsite_domain::text::{EmailAddress, PhoneNumber, single_line};
@@ -32,6 +33,8 @@ const SIGN_IN_PER_EMAIL: i64 = 10;
 const REDEEM_PER_IP: i64 = 10;
 const RESET_PER_IP: i64 = 10;
 const RESET_PER_EMAIL: i64 = 3;
+/// External sign-ins begun per client address (each one stores a flow and calls the provider).
+const EXTERNAL_PER_IP: i64 = 30;
 
 /// A new session: the token goes into the cookie, never anywhere else.
 #[derive(Debug, Clone)]
@@ -69,6 +72,10 @@ pub enum IdentityError {
     InvalidResetLink,
     #[error("the current password is wrong")]
     WrongCurrentPassword,
+    /// An administrator may not take the admin role from themselves (the last one would lock
+    /// everyone out of the settings).
+    #[error("an administrator cannot remove their own admin role")]
+    OwnAdminRole,
     #[error(transparent)]
     WeakPassword(#[from] WeakPassword),
     #[error(transparent)]
@@ -95,6 +102,7 @@ impl IdentityError {
             IdentityError::NotFound => "identity-not-found",
             IdentityError::InvalidResetLink => "identity-reset-invalid",
             IdentityError::WrongCurrentPassword => "identity-wrong-current-password",
+            IdentityError::OwnAdminRole => "identity-own-admin-role",
             IdentityError::WeakPassword(w) => w.message_id(),
             IdentityError::Invalid(_) => "identity-invalid-input",
             IdentityError::Store(_) | IdentityError::Email(_) => "error-internal",
@@ -169,6 +177,17 @@ pub async fn sign_in(
     open_session(app, user, now).await
 }
 
+/// Counts one external sign-in begun from `client`; refuses when there were too many.
+pub async fn limit_external_sign_in(app: &App, client: &str, now: Timestamp) -> Result<()> {
+    limit(
+        app,
+        &format!("external-sign-in:ip:{client}"),
+        EXTERNAL_PER_IP,
+        now,
+    )
+    .await
+}
+
 /// Starts a session for a user who proved who they are another way (an external identity).
 pub async fn sign_in_as(app: &App, user_id: UserId, now: Timestamp) -> Result<Issued> {
     let user = accounts::user_by_id(&mut *app.store.conn().await?, user_id)
@@ -213,8 +232,34 @@ pub struct Invited {
     pub expires_at: Timestamp,
 }
 
+/// The web roles a contact of an account of `kind` may be given: customer roles for customers,
+/// `partner` for partners. Staff roles are never given by invitation.
+pub fn web_roles_for(kind: AccountKind) -> &'static [Role] {
+    match kind {
+        AccountKind::Customer => &[
+            Role::SelfScheduling,
+            Role::CustomerReviewer,
+            Role::CustomerApprover,
+        ],
+        AccountKind::Partner => &[Role::Partner],
+    }
+}
+
+/// The roles staff give one another (by administrators only, see `policy::Capability`).
+pub const STAFF_ROLES: [Role; 3] = [Role::Technician, Role::Dispatcher, Role::Admin];
+
+fn check_web_roles(kind: AccountKind, roles: &[Role]) -> Result<(), InvalidInput> {
+    if roles.iter().all(|r| web_roles_for(kind).contains(r)) {
+        Ok(())
+    } else {
+        Err(InvalidInput::new("roles", "unknown"))
+    }
+}
+
 /// Invites a contact of an active customer or partner account: stores the hashed code, queues
 /// the invitation email in the same transaction, and revokes the contact's earlier codes.
+/// `roles` are the web roles the portal account gets: at least one, and only those of the
+/// account's kind ([`web_roles_for`]).
 pub async fn invite(
     app: &App,
     contact_id: ContactId,
@@ -229,6 +274,10 @@ pub async fn invite(
         other => other?,
     };
     let account = accounts::account(&mut tx, contact.account_id).await?;
+    if roles.is_empty() {
+        return Err(InvalidInput::new("roles", "required").into());
+    }
+    check_web_roles(account.kind, roles)?;
     if !account.active {
         return Err(IdentityError::AccountInactive);
     }
@@ -475,6 +524,37 @@ pub fn parse_profile(input: &ProfileInput) -> Result<Profile, InvalidInput> {
     })
 }
 
+/// Saves only the preferred language (the language switcher, used while signed in). `None`
+/// goes back to the browser's language.
+pub async fn set_language(app: &App, user: UserId, tag: Option<&str>) -> Result<()> {
+    let language = match tag {
+        Some(tag) => Some(
+            Locale::from_tag(tag)
+                .ok_or(InvalidInput::new("language", "unknown"))?
+                .tag()
+                .to_owned(),
+        ),
+        None => None,
+    };
+    let mut tx = app.store.begin().await?;
+    let current = accounts::user_by_id(&mut tx, user)
+        .await?
+        .ok_or(IdentityError::NotFound)?;
+    if current.language == language {
+        return Ok(());
+    }
+    let profile = Profile {
+        display_name: current.display_name,
+        phone: current.phone,
+        language,
+        time_zone: current.time_zone,
+        notify_email: current.notify_email,
+    };
+    accounts::update_profile(&mut tx, user, &profile).await?;
+    tx.commit().await.map_err(StoreError::from)?;
+    Ok(())
+}
+
 pub async fn update_profile(app: &App, user: UserId, input: &ProfileInput) -> Result<()> {
     let profile = parse_profile(input)?;
     let mut tx = app.store.begin().await?;
@@ -613,6 +693,58 @@ pub async fn change_password(
     .await?;
     tx.commit().await.map_err(StoreError::from)?;
     Ok(())
+}
+
+/// Staff set a portal user's web roles, keeping their staff roles. Only the web roles of the
+/// user's account kind are accepted (none for a user who is no account's contact).
+pub async fn set_web_roles(app: &App, by: UserId, user: UserId, roles: &[Role]) -> Result<()> {
+    let mut conn = app.store.conn().await?;
+    let current = accounts::user_by_id(&mut conn, user)
+        .await?
+        .ok_or(IdentityError::NotFound)?;
+    match current.account_id {
+        Some(account) => {
+            let kind = accounts::account(&mut conn, account).await?.kind;
+            check_web_roles(kind, roles)?;
+        }
+        None if roles.is_empty() => {}
+        None => return Err(InvalidInput::new("roles", "unknown").into()),
+    }
+    drop(conn);
+    let mut all: Vec<Role> = current
+        .roles
+        .iter()
+        .copied()
+        .filter(|r| STAFF_ROLES.contains(r))
+        .chain(roles.iter().copied())
+        .collect();
+    all.sort();
+    all.dedup();
+    set_roles(app, by, user, &all).await
+}
+
+/// Administrators set a user's staff roles, keeping their web roles. An administrator cannot
+/// take the admin role from themselves.
+pub async fn set_staff_roles(app: &App, by: UserId, user: UserId, roles: &[Role]) -> Result<()> {
+    if !roles.iter().all(|r| STAFF_ROLES.contains(r)) {
+        return Err(InvalidInput::new("roles", "unknown").into());
+    }
+    let current = accounts::user_by_id(&mut *app.store.conn().await?, user)
+        .await?
+        .ok_or(IdentityError::NotFound)?;
+    if by == user && current.roles.contains(&Role::Admin) && !roles.contains(&Role::Admin) {
+        return Err(IdentityError::OwnAdminRole);
+    }
+    let mut all: Vec<Role> = current
+        .roles
+        .iter()
+        .copied()
+        .filter(|r| !STAFF_ROLES.contains(r))
+        .chain(roles.iter().copied())
+        .collect();
+    all.sort();
+    all.dedup();
+    set_roles(app, by, user, &all).await
 }
 
 /// Staff replace a user's roles.

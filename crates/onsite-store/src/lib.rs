@@ -18,6 +18,7 @@ pub mod assets;
 pub mod audit;
 pub mod bookings;
 pub mod catalog;
+pub mod directory;
 pub mod distribution;
 pub mod external_identities;
 pub mod invitations;

@@ -6,13 +6,10 @@
 //! from a newer or older server of the same deployment during a rolling upgrade) still gets
 //! the file, but with `no-cache`, so no cache keeps the wrong bytes under that URL.
 
-use crate::AppState;
-use axum::Router;
 use axum::extract::Path;
 use axum::http::header::{CACHE_CONTROL, CONTENT_TYPE, ETAG, IF_NONE_MATCH};
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
 
 use crate::error::WebError;
 
@@ -47,11 +44,7 @@ pub fn url(path: &str) -> String {
     format!("/assets/{VERSION}/{path}")
 }
 
-pub fn router() -> Router<AppState> {
-    Router::new().route("/assets/{version}/{*path}", get(serve))
-}
-
-async fn serve(
+pub async fn serve(
     Path((version, path)): Path<(String, String)>,
     request_headers: HeaderMap,
 ) -> Result<Response, WebError> {

@@ -19,6 +19,7 @@ use axum::http::header::{CACHE_CONTROL, CONTENT_LENGTH, CONTENT_TYPE, VARY};
 use axum::http::{HeaderValue, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
+use onsite_app::identity::IdentityError;
 use onsite_domain::InvalidInput;
 use onsite_i18n::Locale;
 use onsite_store::StoreError;
@@ -40,6 +41,23 @@ pub enum WebError {
     /// A state-changing request from another site (see `security::refuse_cross_site`).
     #[error("cross-site request refused")]
     CrossSite,
+    /// A state-changing request without a valid CSRF token (see `csrf.rs`).
+    #[error("missing or wrong CSRF token")]
+    Csrf,
+    /// Nobody is signed in where someone must be (API calls; pages redirect to sign in).
+    #[error("not signed in")]
+    Unauthorized,
+    #[error("request body too large")]
+    PayloadTooLarge,
+    /// A refusal with a message of its own: identity and external sign-in errors, whose use
+    /// cases name the Fluent message that explains them.
+    #[error("refused ({code}): {message_id}")]
+    Refused {
+        status: StatusCode,
+        code: &'static str,
+        message_id: &'static str,
+        field: Option<&'static str>,
+    },
     #[error("forbidden")]
     Forbidden,
     /// A unique constraint refused the write; the constraint is logged, not shown.
@@ -76,6 +94,30 @@ impl WebError {
                 return (StatusCode::UNPROCESSABLE_ENTITY, report);
             }
             WebError::CrossSite => (StatusCode::FORBIDDEN, "cross_site", "web-error-cross-site"),
+            WebError::Csrf => (StatusCode::FORBIDDEN, "csrf", "web-error-csrf"),
+            WebError::Unauthorized => (
+                StatusCode::UNAUTHORIZED,
+                "unauthorized",
+                "web-error-unauthorized",
+            ),
+            WebError::PayloadTooLarge => (
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "payload_too_large",
+                "web-error-payload-too-large",
+            ),
+            WebError::Refused {
+                status,
+                code,
+                message_id,
+                field,
+            } => {
+                let report = ErrorReport {
+                    code,
+                    message_id: Cow::Borrowed(message_id),
+                    field: *field,
+                };
+                return (*status, report);
+            }
             WebError::Forbidden => (StatusCode::FORBIDDEN, "forbidden", "web-error-forbidden"),
             WebError::Conflict(_) => (StatusCode::CONFLICT, "conflict", "web-error-conflict"),
             WebError::Unavailable => (
@@ -97,6 +139,49 @@ impl WebError {
                 field: None,
             },
         )
+    }
+}
+
+impl From<IdentityError> for WebError {
+    /// The statuses of identity refusals (API answers; pages show their own forms again).
+    fn from(e: IdentityError) -> Self {
+        use IdentityError as E;
+        let message_id = e.message_id();
+        let refused = |status, code, field| WebError::Refused {
+            status,
+            code,
+            message_id,
+            field,
+        };
+        match &e {
+            _ if e.is_internal() => WebError::internal(e),
+            E::Invalid(invalid) => WebError::Invalid(invalid.clone()),
+            E::NotFound => WebError::NotFound,
+            E::RateLimited => refused(StatusCode::TOO_MANY_REQUESTS, "too_many_requests", None),
+            E::BadCredentials => refused(StatusCode::UNAUTHORIZED, "bad_credentials", None),
+            E::UnknownCode | E::ExpiredCode | E::UsedCode => refused(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "invalid_code",
+                Some("code"),
+            ),
+            E::EmailTaken
+            | E::AccountInactive
+            | E::AlreadyHasAccount
+            | E::AlreadyInvited
+            | E::OwnAdminRole => refused(StatusCode::CONFLICT, "conflict", None),
+            E::InvalidResetLink => refused(StatusCode::BAD_REQUEST, "invalid_link", None),
+            E::WrongCurrentPassword => refused(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "invalid",
+                Some("current_password"),
+            ),
+            E::WeakPassword(_) => refused(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "invalid",
+                Some("password"),
+            ),
+            E::Store(_) | E::Email(_) => WebError::internal(e),
+        }
     }
 }
 
@@ -136,6 +221,7 @@ impl ErrorReport {
             }
             StatusCode::UNPROCESSABLE_ENTITY => ("invalid", "web-error-bad-request"),
             StatusCode::FORBIDDEN => ("forbidden", "web-error-forbidden"),
+            StatusCode::UNAUTHORIZED => ("unauthorized", "web-error-unauthorized"),
             StatusCode::CONFLICT => ("conflict", "web-error-conflict"),
             StatusCode::TOO_MANY_REQUESTS => ("too_many_requests", "web-error-too-many-requests"),
             StatusCode::SERVICE_UNAVAILABLE | StatusCode::GATEWAY_TIMEOUT => {
@@ -286,7 +372,7 @@ pub async fn render_errors(request: Request, next: Next) -> Response {
 fn title_id(status: StatusCode) -> &'static str {
     match status {
         StatusCode::NOT_FOUND => "web-error-title-not-found",
-        StatusCode::FORBIDDEN => "web-error-title-forbidden",
+        StatusCode::FORBIDDEN | StatusCode::UNAUTHORIZED => "web-error-title-forbidden",
         s if s.is_server_error() => "web-error-title-server",
         _ => "web-error-title-request",
     }
@@ -327,6 +413,9 @@ mod tests {
             WebError::BadRequest,
             WebError::Invalid(InvalidInput::new("email", "required")),
             WebError::CrossSite,
+            WebError::Csrf,
+            WebError::Unauthorized,
+            WebError::PayloadTooLarge,
             WebError::Forbidden,
             WebError::Conflict("x".into()),
             WebError::Unavailable,
@@ -380,6 +469,47 @@ mod tests {
         assert_eq!(
             unknown.message(onsite_i18n::DEFAULT),
             onsite_i18n::DEFAULT.text("web-error-invalid")
+        );
+    }
+
+    #[test]
+    fn identity_errors_have_statuses_and_messages_in_every_locale() {
+        use onsite_app::passwords::WeakPassword;
+        let errors = [
+            IdentityError::RateLimited,
+            IdentityError::BadCredentials,
+            IdentityError::UnknownCode,
+            IdentityError::ExpiredCode,
+            IdentityError::UsedCode,
+            IdentityError::EmailTaken,
+            IdentityError::AccountInactive,
+            IdentityError::AlreadyHasAccount,
+            IdentityError::AlreadyInvited,
+            IdentityError::InvalidResetLink,
+            IdentityError::WrongCurrentPassword,
+            IdentityError::OwnAdminRole,
+            IdentityError::WeakPassword(WeakPassword::TooShort),
+            IdentityError::WeakPassword(WeakPassword::TooLong),
+            IdentityError::WeakPassword(WeakPassword::TooCommon),
+        ];
+        for e in errors {
+            let id = e.message_id();
+            let (status, report) = WebError::from(e).report();
+            assert!(status.is_client_error(), "{id}: {status}");
+            assert_eq!(report.message_id, id);
+            for locale in onsite_i18n::SUPPORTED {
+                let text = locale.text(id);
+                assert!(
+                    !text.starts_with("Unknown localization key"),
+                    "{id} in {}",
+                    locale.tag()
+                );
+            }
+        }
+        let internal = IdentityError::Store(StoreError::UnsupportedUrl);
+        assert_eq!(
+            WebError::from(internal).report().0,
+            StatusCode::INTERNAL_SERVER_ERROR
         );
     }
 

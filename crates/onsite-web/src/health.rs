@@ -2,31 +2,24 @@
 //! `/readyz` (it can serve: the database answers). Both are cheap and unauthenticated.
 
 use crate::AppState;
+use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
-use axum::{Json, Router};
 use std::time::Duration;
 
 /// A database that takes longer than this to answer `SELECT 1` counts as down.
 const DATABASE_TIMEOUT: Duration = Duration::from_secs(2);
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/healthz", get(healthz))
-        .route("/readyz", get(readyz))
-}
-
 /// Alive: the process runs and its HTTP stack answers. Never touches the database, so a
 /// database outage does not get healthy processes restarted.
-async fn healthz() -> &'static str {
+pub async fn healthz() -> &'static str {
     "ok"
 }
 
 /// Ready: 200 when the database answers, else 503 so the load balancer sends traffic
 /// elsewhere. The body says which check failed (JSON, for people and probes alike).
-async fn readyz(State(state): State<AppState>) -> Response {
+pub async fn readyz(State(state): State<AppState>) -> Response {
     let database = tokio::time::timeout(DATABASE_TIMEOUT, state.store.ping())
         .await
         .unwrap_or(false);

@@ -1,12 +1,14 @@
 //! What every page's layout needs (language, request id, asset URLs, the switcher's return
-//! path), gathered once per request by the [`Page`] extractor, and [`render`], which turns a
-//! template into an HTML response.
+//! path, who is signed in, the CSRF token of forms, the navigation this person may use),
+//! gathered once per request by the [`Page`] extractor, and [`render`], which turns a template
+//! into an HTML response.
 //!
 //! Templates live in `templates/`; each page template `{% extends "layout.html" %}` and has a
 //! `page: Page` field. Text is always looked up through `page.t("message-id")` so that every
 //! word on screen comes from the Fluent files.
 
 use crate::error::{WebError, WebResult};
+use crate::session::Visitor;
 use crate::{assets, locale, request_id::RequestId};
 use askama::Template;
 use axum::extract::FromRequestParts;
@@ -14,11 +16,45 @@ use axum::http::header::{CACHE_CONTROL, CONTENT_TYPE, VARY};
 use axum::http::request::Parts;
 use axum::http::{HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
+use jiff::Timestamp;
+use jiff::tz::TimeZone;
+use onsite_app::policy::Capability;
 use onsite_i18n::{Arg, Locale};
 use std::convert::Infallible;
 
-/// Where "Sign in" leads; the identity work serves this page.
+/// Where "Sign in" leads.
 pub const SIGN_IN_PATH: &str = "/sign-in";
+
+/// The header's navigation: (path, message id, what one needs to see it). An entry shows only
+/// to people the policy lets use it; later areas add theirs here.
+const NAVIGATION: &[(&str, &str, Capability)] = &[
+    ("/staff/contacts", "web-nav-contacts", Capability::Dispatch),
+    ("/staff/users", "web-nav-users", Capability::Dispatch),
+    ("/staff/mailbox", "web-nav-mailbox", Capability::Dispatch),
+    ("/profile", "web-nav-profile", Capability::SignedIn),
+];
+
+/// The confirmations a redirect can ask the next page to show (`?notice=<key>`): (key,
+/// message id). Only these: a link cannot make the portal say anything else.
+pub const NOTICES: &[(&str, &str)] = &[
+    ("signed-out", "identity-notice-signed-out"),
+    ("password-reset", "identity-notice-password-reset"),
+    ("profile-saved", "identity-notice-profile-saved"),
+    ("password-changed", "identity-notice-password-changed"),
+    ("linked", "identity-notice-linked"),
+    ("unlinked", "identity-notice-unlinked"),
+    ("roles-saved", "identity-notice-roles-saved"),
+    ("retried", "web-mailbox-notice-retried"),
+];
+
+/// One link of the header's navigation.
+#[derive(Debug, Clone)]
+pub struct NavItem {
+    pub path: &'static str,
+    pub label: String,
+    /// The page shown is this entry's (or below it): `aria-current="page"`.
+    pub current: bool,
+}
 
 /// The per-request context of the layout.
 #[derive(Debug, Clone)]
@@ -27,6 +63,8 @@ pub struct Page {
     pub request_id: String,
     /// The current path and query, where the language switcher comes back to.
     pub path: String,
+    /// Who is asking.
+    pub visitor: Visitor,
 }
 
 /// One entry of the language switcher.
@@ -51,7 +89,74 @@ impl Page {
                 .path_and_query()
                 .map_or("/", |pq| pq.as_str())
                 .to_owned(),
+            visitor: parts
+                .extensions
+                .get::<Visitor>()
+                .cloned()
+                .unwrap_or_else(Visitor::anonymous),
         }
+    }
+
+    /// The name of the signed-in person, for the header; `None` for anonymous visitors.
+    pub fn signed_in_name(&self) -> Option<&str> {
+        self.visitor.signed_in.as_ref().map(|s| s.name())
+    }
+
+    /// The CSRF token every form of this page carries (hidden field `csrf`).
+    pub fn csrf(&self) -> &str {
+        self.visitor.csrf_token()
+    }
+
+    /// Whether the policy lets this person use `capability` (to show or hide links).
+    pub fn may(&self, capability: Capability) -> bool {
+        self.visitor.actor.may(capability)
+    }
+
+    /// The navigation entries this person may use.
+    pub fn nav(&self) -> Vec<NavItem> {
+        let here = self.path.split('?').next().unwrap_or("/");
+        NAVIGATION
+            .iter()
+            .filter(|(_, _, capability)| self.may(*capability))
+            .map(|(path, label, _)| NavItem {
+                path,
+                label: self.t(label),
+                current: here == *path || here.starts_with(&format!("{path}/")),
+            })
+            .collect()
+    }
+
+    /// An instant as the person reads it: in their profile's time zone (else UTC), minutes
+    /// precision, with the zone's abbreviation.
+    pub fn time(&self, at: Timestamp) -> String {
+        let zone = self
+            .visitor
+            .signed_in
+            .as_ref()
+            .and_then(|s| s.user.time_zone.as_deref())
+            .and_then(|tz| TimeZone::get(tz).ok())
+            .unwrap_or(TimeZone::UTC);
+        at.to_zoned(zone).strftime("%Y-%m-%d %H:%M %Z").to_string()
+    }
+
+    /// The confirmation named by the page's `notice` query parameter (after a redirect: "Your
+    /// profile is saved"), if it is one of [`NOTICES`]; anything else shows nothing.
+    pub fn notice(&self) -> Option<String> {
+        let query = self.path.split_once('?')?.1;
+        let key = query
+            .split('&')
+            .find_map(|pair| pair.strip_prefix("notice="))?;
+        NOTICES
+            .iter()
+            .find(|(k, _)| *k == key)
+            .map(|(_, id)| self.t(id))
+    }
+
+    /// The message `id` with one number argument.
+    pub fn tn<N: TryInto<i64>>(&self, id: &str, name: &str, value: N) -> String {
+        let value = value.try_into().unwrap_or(i64::MAX);
+        // Counts shown on pages are far below 2^53: exact as f64.
+        self.locale.text_with(id, &[(name, Arg::Num(value as f64))])
     }
 
     /// The message `id` in the page's language.
@@ -60,8 +165,9 @@ impl Page {
     }
 
     /// The message `id` with one text argument.
-    pub fn t1(&self, id: &str, name: &str, value: &str) -> String {
-        self.locale.text_with(id, &[(name, Arg::Str(value))])
+    pub fn t1(&self, id: &str, name: &str, value: impl std::fmt::Display) -> String {
+        let value = value.to_string();
+        self.locale.text_with(id, &[(name, Arg::Str(&value))])
     }
 
     /// The versioned URL of an embedded asset (see [`assets::url`]).

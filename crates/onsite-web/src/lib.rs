@@ -6,30 +6,45 @@
 //! and a localized error page. A new feature adds a module with its own `router()` and merges
 //! it in [`routes`]; it never adds layers of its own for these concerns.
 //!
+//! Every route is declared once, with the [`Capability`](onsite_app::policy::Capability) it
+//! needs, in the route table ([`routes::table`]); the router is built from that table and the
+//! access-matrix test is generated from it.
+//!
 //! Layers, outermost first (see [`edge`]):
-//! request id → trace span → metrics → security headers → error pages → panic catcher →
-//! cross-site refusal → body limit → timeout → routes.
+//! request id → trace span → metrics → security headers → session → error pages → panic
+//! catcher → cross-site and CSRF refusal → body limit → timeout → routes (each behind its
+//! capability guard).
 
 pub mod api;
 pub mod assets;
+pub mod clock;
+pub mod csrf;
 pub mod error;
+pub mod forms;
+pub mod guard;
 pub mod health;
 pub mod layout;
 pub mod locale;
 pub mod metrics;
 pub mod pages;
 pub mod request_id;
+pub mod routes;
 pub mod security;
+pub mod session;
 
+pub use clock::Clock;
 pub use error::{WebError, WebResult};
 pub use layout::Page;
 pub use locale::ProfileLanguage;
 pub use request_id::RequestId;
+pub use session::{CurrentActor, CurrentUser, Visitor};
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::http::StatusCode;
 use axum::middleware::{from_fn, from_fn_with_state};
+use onsite_app::App;
+use onsite_app::oidc::Oidc;
 use onsite_store::Store;
 use std::future::Future;
 use std::net::SocketAddr;
@@ -59,12 +74,22 @@ pub struct WebConfig {
     /// The map tile URL template, e.g. `https://tile.openstreetmap.org/{z}/{x}/{y}.png`; its
     /// host is allowed as an image source by the content security policy.
     pub map_tile_url: String,
+    /// Take the client address (for per-address rate limits) from the last `X-Forwarded-For`
+    /// entry, the one the deployment's own proxy appended. Only for deployments whose proxy
+    /// sets it: otherwise anyone could claim any address. Off: the TCP peer's address.
+    pub trust_forwarded_for: bool,
 }
 
 /// Everything handlers share. Cheap to clone.
 #[derive(Clone)]
 pub struct AppState {
     pub store: Store,
+    /// The use cases' context (store, mail notifier, public URL).
+    pub app: App,
+    /// External sign-in (OpenID Connect providers).
+    pub oidc: Oidc,
+    /// Where handlers get "now" from (tests move it forward to reach timeouts).
+    pub clock: Clock,
     pub config: Arc<WebConfig>,
     pub metrics: Arc<metrics::Metrics>,
     /// Computed once from the configuration (it names the tile host).
@@ -75,16 +100,20 @@ impl std::fmt::Debug for AppState {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("AppState")
             .field("store", &self.store)
+            .field("oidc", &self.oidc)
             .field("config", &self.config)
             .finish_non_exhaustive()
     }
 }
 
 impl AppState {
-    pub fn new(store: Store, config: WebConfig) -> AppState {
+    pub fn new(app: App, oidc: Oidc, config: WebConfig) -> AppState {
         let policy = security::Policy::new(&config);
         AppState {
-            store,
+            store: app.store.clone(),
+            app,
+            oidc,
+            clock: Clock::system(),
             config: Arc::new(config),
             metrics: Arc::new(metrics::Metrics::new()),
             policy: Arc::new(policy),
@@ -92,16 +121,10 @@ impl AppState {
     }
 }
 
-/// Every route of the portal, without the edge layers. Feature modules merge their
-/// `router()` here.
+/// Every route of the portal, without the edge layers: built from the route table
+/// ([`routes::table`]), each route behind the guard of its capability.
 pub fn routes() -> Router<AppState> {
-    Router::new()
-        .merge(pages::router())
-        .merge(locale::router())
-        .merge(health::router())
-        .merge(metrics::router())
-        .merge(assets::router())
-        .merge(api::router())
+    routes::router()
         // Only matched routes pass through this: it tells the metrics layer the route
         // template, so labels stay bounded whatever paths people try.
         .route_layer(from_fn(metrics::remember_route))
@@ -121,6 +144,9 @@ pub fn edge(routes: Router<AppState>, state: AppState) -> Router {
         .layer(TraceLayer::new_for_http().make_span_with(request_id::make_span))
         .layer(from_fn_with_state(state.clone(), metrics::record))
         .layer(from_fn_with_state(state.clone(), security::headers))
+        // Outside the error pages, so that they are in the person's profile language and
+        // show their navigation.
+        .layer(from_fn_with_state(state.clone(), session::resolve))
         .layer(from_fn(error::render_errors))
         .layer(CatchPanicLayer::custom(error::PanicToError))
         .layer(from_fn_with_state(

@@ -1,20 +1,22 @@
 //! Which language a page is in, and the language switcher.
 //!
 //! The choice, first match wins: the signed-in person's profile ([`ProfileLanguage`], put in
-//! the request's extensions by the identity layer once it exists), then the `lang` cookie the
-//! switcher sets, then the browser's `Accept-Language`, then English. An unknown or
-//! unsupported value at any step is skipped, never an error.
+//! the request's extensions by the session layer), then the `lang` cookie the switcher sets,
+//! then the browser's `Accept-Language`, then English. An unknown or unsupported value at any
+//! step is skipped, never an error. When someone signed in uses the switcher, the choice is
+//! saved to their profile too, so it follows them to their other devices.
 
 use crate::AppState;
 use crate::error::{WebError, WebResult};
+use crate::session::CurrentActor;
+use axum::Form;
 use axum::extract::{FromRequestParts, State};
 use axum::http::header::{ACCEPT_LANGUAGE, COOKIE, LOCATION, SET_COOKIE};
 use axum::http::request::Parts;
 use axum::http::uri::PathAndQuery;
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::routing::post;
-use axum::{Form, Router};
+use onsite_app::identity;
 use onsite_domain::InvalidInput;
 use onsite_i18n::Locale;
 use std::convert::Infallible;
@@ -26,9 +28,8 @@ const COOKIE_MAX_AGE_SECS: u32 = 365 * 24 * 3600;
 /// Longest return path the switcher accepts; anything longer goes back home.
 const MAX_RETURN_PATH: usize = 2048;
 
-/// The preferred language stored in the signed-in person's profile. The identity layer
-/// inserts it into the request's extensions (`request.extensions_mut().insert(..)`) after it
-/// has loaded the session; until then no request carries one and the cookie decides.
+/// The preferred language stored in the signed-in person's profile, inserted into the
+/// request's extensions by the session layer (`session::resolve`).
 #[derive(Debug, Clone, Default)]
 pub struct ProfileLanguage(pub Option<String>);
 
@@ -76,10 +77,6 @@ impl<S: Send + Sync> FromRequestParts<S> for Lang {
     }
 }
 
-pub fn router() -> Router<AppState> {
-    Router::new().route("/language", post(switch))
-}
-
 /// The switcher's form: a language tag and the page to go back to.
 #[derive(Debug, serde::Deserialize)]
 pub struct SwitchForm {
@@ -91,15 +88,17 @@ pub struct SwitchForm {
 /// `POST /language`: remembers the language in a cookie and goes back (303) to the page the
 /// person was on, if that is a page of this site; anywhere else becomes the home page, so the
 /// form cannot be used to bounce people to another site.
-async fn switch(
+pub async fn switch(
     State(state): State<AppState>,
+    CurrentActor(visitor): CurrentActor,
     Form(form): Form<SwitchForm>,
 ) -> WebResult<Response> {
     let locale = Locale::from_tag(&form.lang)
         .filter(|l| l.tag().eq_ignore_ascii_case(form.lang.trim()))
         .ok_or(WebError::Invalid(InvalidInput::new("lang", "unknown")))?;
-    // Hook for the identity work: when a person is signed in, also save `locale` to their
-    // profile here, so that the choice follows them to other devices.
+    if let Some(signed_in) = &visitor.signed_in {
+        identity::set_language(&state.app, signed_in.user.id, Some(locale.tag())).await?;
+    }
     let target = form
         .return_to
         .as_deref()

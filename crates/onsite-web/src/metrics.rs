@@ -7,13 +7,11 @@
 //! (`/assets/{version}/{*path}`), or `unmatched`; unusual methods count as `OTHER`.
 
 use crate::AppState;
-use axum::Router;
 use axum::extract::{MatchedPath, Request, State};
 use axum::http::header::CONTENT_TYPE;
 use axum::http::{HeaderValue, Method};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::sync::Mutex;
@@ -242,14 +240,10 @@ pub async fn record(State(state): State<AppState>, request: Request, next: Next)
     response
 }
 
-pub fn router() -> Router<AppState> {
-    Router::new().route("/metrics", get(metrics))
-}
-
 /// `GET /metrics`. Nothing personal is in here (counts by route template), so it is served
 /// to anyone who can reach the port; a deployment that wants it private blocks the path at
 /// its proxy.
-async fn metrics(State(state): State<AppState>) -> Response {
+pub async fn metrics(State(state): State<AppState>) -> Response {
     let mut response = state.metrics.render().into_response();
     response.headers_mut().insert(
         CONTENT_TYPE,

@@ -63,14 +63,35 @@ pub fn make_span(request: &Request) -> tracing::Span {
     tracing::info_span!(
         "request",
         method = %request.method(),
-        path = %request.uri().path(),
+        path = %loggable_path(request.uri().path()),
         request_id = %id,
     )
 }
 
+/// Paths that carry a secret (the password-reset token) are logged without it: logs are read
+/// by more people, and kept longer, than the link is valid.
+pub fn loggable_path(path: &str) -> std::borrow::Cow<'_, str> {
+    const SECRET_PREFIXES: [&str; 1] = ["/reset-password/"];
+    for prefix in SECRET_PREFIXES {
+        if path.starts_with(prefix) {
+            return format!("{prefix}***").into();
+        }
+    }
+    path.into()
+}
+
 #[cfg(test)]
 mod tests {
-    use super::acceptable;
+    use super::{acceptable, loggable_path};
+
+    #[test]
+    fn reset_tokens_stay_out_of_logs() {
+        assert_eq!(
+            loggable_path("/reset-password/abcdef"),
+            "/reset-password/***"
+        );
+        assert_eq!(loggable_path("/profile"), "/profile");
+    }
 
     #[test]
     fn only_plain_short_ids_are_kept() {

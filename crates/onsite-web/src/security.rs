@@ -13,8 +13,8 @@
 //! `same-site` does not, since a sibling subdomain may belong to someone else); otherwise the
 //! `Origin` header must name this host or the configured public URL; a request with neither
 //! comes from a non-browser client (API tokens, scripts), which no other site can drive.
-//! The second half, a per-session token in every form, comes with sessions: see the hook in
-//! [`refuse_cross_site`].
+//! The second half, a token in every write, is checked right after, in the same middleware
+//! (see `csrf.rs`), so both halves live in one place.
 
 use crate::error::WebError;
 use crate::{AppState, WebConfig};
@@ -134,7 +134,8 @@ pub async fn headers(State(state): State<AppState>, request: Request, next: Next
     response
 }
 
-/// Middleware: refuses (403) state-changing requests that come from another site.
+/// Middleware: refuses (403) state-changing requests that come from another site or carry no
+/// valid CSRF token.
 pub async fn refuse_cross_site(
     State(state): State<AppState>,
     request: Request,
@@ -152,9 +153,13 @@ pub async fn refuse_cross_site(
         );
         return WebError::CrossSite.into_response();
     }
-    // Hook for the identity work: once sessions exist, check the form's CSRF token against
-    // the session here (for session-authenticated writes), so both halves live in one place.
-    next.run(request).await
+    if !writes {
+        return next.run(request).await;
+    }
+    match crate::csrf::check(request).await {
+        Ok(request) => next.run(request).await,
+        Err(refusal) => refusal.into_response(),
+    }
 }
 
 /// Whether the browser's own signals say a request comes from this origin (see module doc).

@@ -159,20 +159,23 @@ pub async fn serve(config: Config, demo: bool) -> Result<(), Failure> {
 
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
     let worker = onsite_notify::Worker::new(store.clone(), transport);
-    let _app = onsite_app::App::new(store.clone(), worker.notifier(), public_url.clone());
-    let _oidc = oidc;
+    let app = onsite_app::App::new(store.clone(), worker.notifier(), public_url.clone());
     let mut worker_stop = stop_rx.clone();
     let worker_task = tokio::spawn(worker.run(async move {
         let _ = worker_stop.wait_for(|stop| *stop).await;
     }));
 
     let state = onsite_web::AppState::new(
-        store.clone(),
+        app,
+        oidc,
         onsite_web::WebConfig {
             // Cookies are marked Secure whenever people reach the portal over HTTPS.
             secure_cookies: public_url.starts_with("https://"),
             public_url,
             map_tile_url: config.map_tile_url.clone(),
+            // Per-address rate limits use the TCP peer until the configuration says the
+            // deployment's proxy sets X-Forwarded-For.
+            trust_forwarded_for: false,
         },
     );
     if demo {

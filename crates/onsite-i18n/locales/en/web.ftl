@@ -5,6 +5,12 @@ web-skip-to-content = Skip to main content
 web-nav-label = Main
 web-nav-home = Onsite home
 web-nav-sign-in = Sign in
+web-nav-sign-out = Sign out
+web-nav-signed-in-as = Signed in as
+web-nav-profile = Profile
+web-nav-contacts = Contacts and invitations
+web-nav-users = Users and roles
+web-nav-mailbox = Mailbox
 web-language-label = Language
 web-language-apply = Change language
 web-footer-tagline = Onsite — book, follow and rate your service visits.
@@ -39,6 +45,8 @@ web-error-not-found = There is no page at this address. It may have moved, or th
 web-error-bad-request = The request could not be understood. Go back, check what you entered and try again.
 web-error-invalid = This value is not valid.
 web-error-cross-site = This form was sent from another website, so it was refused. Open Onsite directly and try again.
+web-error-csrf = This form has expired or was not sent from Onsite, so it was refused. Reload the page and try again.
+web-error-unauthorized = Sign in to do this.
 web-error-forbidden = You are not allowed to do this.
 web-error-conflict = This conflicts with something that already exists. Reload the page and try again.
 web-error-unavailable = Onsite cannot answer right now. Please try again in a moment.
@@ -62,3 +70,146 @@ invalid-time-zone = This is not a known time zone.
 invalid-currency = This is not a known currency.
 invalid-too-few-vertices = An area needs at least three points.
 invalid-start-before-end = The start must be before the end.
+
+## Signed-in home
+web-home-welcome = Welcome, { $name }
+web-home-welcome-lead = Here is what you can do in the portal.
+web-home-card-appointments-title = Your appointments
+web-home-card-appointments-text = Book a new appointment, modify or cancel one, and follow your technician on the day: it all happens here on the home page.
+web-home-card-records-title = Your records
+web-home-card-records-text = The agreements, assets, work orders and invoices your service company shares with you.
+web-home-card-opportunities-title = Your opportunities
+web-home-card-opportunities-text = The opportunities distributed to your company, to accept and work through to won or lost.
+web-home-card-day-title = Your day
+web-home-card-day-text = Today's visits in order, and their states as you work.
+web-home-card-contacts-title = Contacts and invitations
+web-home-card-contacts-text = Find a customer's contacts, see who has a portal account, and invite them.
+web-home-card-mailbox-title = Mailbox
+web-home-card-mailbox-text = Every email the portal sends: read them, and retry those that failed.
+web-home-card-users-title = Users and roles
+web-home-card-users-text = Everyone who can sign in, and what their roles let them do.
+web-home-card-profile-title = Your profile
+web-home-card-profile-text = Your name, phone, language, time zone, notifications, password and linked accounts.
+
+## Landing page: who goes where
+web-home-who-heading = Who uses Onsite
+web-home-who-customers = Customers
+web-home-who-customers-text = Sign in to book and follow your visits. First time? Choose Redeem invitation and enter the code from your invitation email.
+web-home-who-records = Customer reviewers and approvers
+web-home-who-records-text = Sign in to see your agreements, assets, work orders and invoices, and to approve estimates and renewals.
+web-home-who-partners = Partners
+web-home-who-partners-text = Sign in to see the opportunities distributed to your company.
+web-home-who-technicians = Technicians
+web-home-who-technicians-text = Sign in to see your day and share your position while travelling.
+web-home-who-staff = Dispatchers and administrators
+web-home-who-staff-text = Sign in for the back office: contacts and invitations, users and roles, and the mailbox.
+
+## Forms
+web-form-errors-heading = Please correct the following:
+
+## Staff: contacts, invitations, users
+web-staff-contacts-title = Contacts and invitations
+web-staff-contacts-intro = Accounts and their contacts, with where each contact stands with the portal. Invite one contact, or every contact of an account at once.
+web-staff-contacts-search = Search by account, name or email
+web-staff-search-button = Search
+web-staff-contacts-none = No account matches.
+web-staff-contacts-of = Contacts of { $account }
+web-staff-account-customer = Customer account
+web-staff-account-partner = Partner account
+web-staff-account-inactive = inactive: its contacts cannot be invited
+web-staff-account-no-contacts = This account has no contacts.
+web-staff-contact-name = Name
+web-staff-contact-email = Email
+web-staff-contact-status = Portal status
+web-staff-contact-actions = Invitation
+web-staff-status-none = No invitation
+web-staff-status-invited = Invited (expires { $date })
+web-staff-status-expired = Invitation expired on { $date }
+web-staff-status-redeemed = Invitation redeemed
+web-staff-status-account = Has an account ({ $roles })
+web-staff-status-auto = Already invited automatically: Invite all contacts skips this address.
+web-staff-no-roles = no roles
+web-staff-invite = Invite
+web-staff-invite-contact = Invite { $name }
+web-staff-invite-roles = Roles for { $name }
+web-staff-invite-all = Invite all contacts
+web-staff-invite-all-of = Invite all contacts of { $account }
+web-staff-invite-all-intro = Invites every contact without a portal account whose address was never invited automatically. Addresses invited before are skipped: invite them one by one to send a new code.
+web-staff-invite-all-roles = Roles for the new accounts
+web-staff-invited-title = Invitation created
+web-staff-invited-to = An invitation email is on its way to { $name }:
+web-staff-invited-code = Invitation code:
+web-staff-invited-expires = The code works until { $date }.
+web-staff-invited-shown-once = The code is shown only this once. Copy it now if you want to give it to the contact another way.
+web-staff-invited-old-code = Any earlier code of this contact no longer works.
+web-staff-invited-see-email = See the invitation email in the mailbox
+web-staff-bulk-title = Invitations for { $account }
+web-staff-bulk-invited = { $count ->
+    [one] One contact invited.
+   *[other] { $count } contacts invited.
+}
+web-staff-bulk-already-invited = { $count ->
+    [one] One contact skipped: already invited automatically before.
+   *[other] { $count } contacts skipped: already invited automatically before.
+}
+web-staff-bulk-have-account = { $count ->
+    [one] One contact skipped: already has an account.
+   *[other] { $count } contacts skipped: already have an account.
+}
+web-staff-bulk-see-mailbox = See the invitation emails in the mailbox
+web-staff-invite-refused-title = No invitation was created
+web-staff-back-to-contacts = Back to contacts
+web-staff-users-title = Users and roles
+web-staff-users-intro = Everyone who can sign in. Dispatchers give web roles; administrators also give staff roles.
+web-staff-users-search = Search by email or name
+web-staff-users-none = No user matches.
+web-staff-user-roles = Roles: { $roles }
+web-staff-user-disabled = disabled
+web-staff-web-roles = Web roles
+web-staff-staff-roles = Staff roles
+web-staff-save-roles = Save roles
+web-staff-save-web-roles-of = Save the web roles of { $email }
+web-staff-save-staff-roles-of = Save the staff roles of { $email }
+web-staff-pager = Pages
+web-staff-previous = Previous page
+web-staff-next = Next page
+web-staff-page-number = Page { $number }
+
+## Staff: the mailbox
+web-mailbox-title = Mailbox
+web-mailbox-intro = Every email the portal sends, newest first: invitations, password resets, appointment messages.
+web-mailbox-count-pending = { $count } waiting
+web-mailbox-count-sent = { $count } sent
+web-mailbox-count-failed = { $count } failed
+web-mailbox-filter-status = Status
+web-mailbox-filter-any = Any status
+web-mailbox-filter-recipient = Recipient
+web-mailbox-filter-apply = Filter
+web-mailbox-filter-clear = Show all messages
+web-mailbox-empty = No message.
+web-mailbox-col-subject = Subject
+web-mailbox-col-recipient = To
+web-mailbox-col-status = Status
+web-mailbox-col-created = Created
+web-mailbox-status-pending = Waiting
+web-mailbox-status-sent = Sent
+web-mailbox-status-failed = Failed
+web-mailbox-attachments-count = { $count ->
+    [one] one attachment
+   *[other] { $count } attachments
+}
+web-mailbox-older = Older messages
+web-mailbox-back = Back to the mailbox
+web-mailbox-sent-at = Sent
+web-mailbox-attempts = Delivery attempts
+web-mailbox-next-attempt = Next attempt
+web-mailbox-last-error = Last error
+web-mailbox-language = Language
+web-mailbox-retry = Retry now
+web-mailbox-notice-retried = The message will be sent again now.
+web-mailbox-already-sent = This message was sent already; it is never sent twice.
+web-mailbox-attachments = Attachments
+web-mailbox-bytes = { $count } bytes
+web-mailbox-text = Text
+web-mailbox-html = As the recipient sees it
+web-mailbox-html-frame = The email as HTML

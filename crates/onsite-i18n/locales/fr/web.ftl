@@ -5,6 +5,12 @@ web-skip-to-content = Aller au contenu principal
 web-nav-label = Principale
 web-nav-home = Accueil Onsite
 web-nav-sign-in = Se connecter
+web-nav-sign-out = Se déconnecter
+web-nav-signed-in-as = Connecté en tant que
+web-nav-profile = Profil
+web-nav-contacts = Contacts et invitations
+web-nav-users = Utilisateurs et rôles
+web-nav-mailbox = Boîte aux lettres
 web-language-label = Langue
 web-language-apply = Changer de langue
 web-footer-tagline = Onsite — réservez, suivez et évaluez vos interventions.
@@ -39,6 +45,8 @@ web-error-not-found = Il n’y a pas de page à cette adresse. Elle a peut-être
 web-error-bad-request = La requête n’a pas pu être comprise. Revenez en arrière, vérifiez votre saisie et réessayez.
 web-error-invalid = Cette valeur n’est pas valide.
 web-error-cross-site = Ce formulaire a été envoyé depuis un autre site web ; il a donc été refusé. Ouvrez Onsite directement et réessayez.
+web-error-csrf = Ce formulaire a expiré ou n’a pas été envoyé depuis Onsite : il a été refusé. Rechargez la page et réessayez.
+web-error-unauthorized = Connectez-vous pour faire ceci.
 web-error-forbidden = Vous n’êtes pas autorisé à faire ceci.
 web-error-conflict = Ceci entre en conflit avec un élément existant. Rechargez la page et réessayez.
 web-error-unavailable = Onsite ne peut pas répondre pour le moment. Veuillez réessayer dans un instant.
@@ -62,3 +70,146 @@ invalid-time-zone = Ce n’est pas un fuseau horaire connu.
 invalid-currency = Ce n’est pas une devise connue.
 invalid-too-few-vertices = Une zone doit compter au moins trois points.
 invalid-start-before-end = Le début doit précéder la fin.
+
+## Accueil connecté
+web-home-welcome = Bienvenue, { $name }
+web-home-welcome-lead = Voici ce que vous pouvez faire dans le portail.
+web-home-card-appointments-title = Vos rendez-vous
+web-home-card-appointments-text = Prenez un nouveau rendez-vous, modifiez-en ou annulez-en un, et suivez votre technicien le jour venu : tout se passe ici, sur la page d’accueil.
+web-home-card-records-title = Vos dossiers
+web-home-card-records-text = Les contrats, équipements, ordres de travail et factures que votre entreprise de service partage avec vous.
+web-home-card-opportunities-title = Vos opportunités
+web-home-card-opportunities-text = Les opportunités distribuées à votre entreprise, à accepter et à mener jusqu’à gagnées ou perdues.
+web-home-card-day-title = Votre journée
+web-home-card-day-text = Les interventions du jour dans l’ordre, et leur état au fil du travail.
+web-home-card-contacts-title = Contacts et invitations
+web-home-card-contacts-text = Retrouvez les contacts d’un client, voyez qui a un compte sur le portail, et invitez-les.
+web-home-card-mailbox-title = Boîte aux lettres
+web-home-card-mailbox-text = Tous les e-mails envoyés par le portail : lisez-les, et relancez ceux qui ont échoué.
+web-home-card-users-title = Utilisateurs et rôles
+web-home-card-users-text = Toutes les personnes qui peuvent se connecter, et ce que leurs rôles leur permettent.
+web-home-card-profile-title = Votre profil
+web-home-card-profile-text = Votre nom, téléphone, langue, fuseau horaire, notifications, mot de passe et comptes liés.
+
+## Page d’accueil : qui va où
+web-home-who-heading = Qui utilise Onsite
+web-home-who-customers = Clients
+web-home-who-customers-text = Connectez-vous pour prendre et suivre vos rendez-vous. Première visite ? Choisissez Accepter l’invitation et saisissez le code de votre e-mail d’invitation.
+web-home-who-records = Clients en consultation et en approbation
+web-home-who-records-text = Connectez-vous pour voir vos contrats, équipements, ordres de travail et factures, et pour approuver devis et renouvellements.
+web-home-who-partners = Partenaires
+web-home-who-partners-text = Connectez-vous pour voir les opportunités distribuées à votre entreprise.
+web-home-who-technicians = Techniciens
+web-home-who-technicians-text = Connectez-vous pour voir votre journée et partager votre position en route.
+web-home-who-staff = Répartiteurs et administrateurs
+web-home-who-staff-text = Connectez-vous pour le back-office : contacts et invitations, utilisateurs et rôles, et la boîte aux lettres.
+
+## Formulaires
+web-form-errors-heading = Veuillez corriger ce qui suit :
+
+## Personnel : contacts, invitations, utilisateurs
+web-staff-contacts-title = Contacts et invitations
+web-staff-contacts-intro = Les comptes et leurs contacts, avec la situation de chaque contact sur le portail. Invitez un contact, ou tous les contacts d’un compte à la fois.
+web-staff-contacts-search = Rechercher par compte, nom ou e-mail
+web-staff-search-button = Rechercher
+web-staff-contacts-none = Aucun compte ne correspond.
+web-staff-contacts-of = Contacts de { $account }
+web-staff-account-customer = Compte client
+web-staff-account-partner = Compte partenaire
+web-staff-account-inactive = inactif : ses contacts ne peuvent pas être invités
+web-staff-account-no-contacts = Ce compte n’a aucun contact.
+web-staff-contact-name = Nom
+web-staff-contact-email = E-mail
+web-staff-contact-status = Situation sur le portail
+web-staff-contact-actions = Invitation
+web-staff-status-none = Pas d’invitation
+web-staff-status-invited = Invité (expire le { $date })
+web-staff-status-expired = Invitation expirée le { $date }
+web-staff-status-redeemed = Invitation acceptée
+web-staff-status-account = A un compte ({ $roles })
+web-staff-status-auto = Déjà invité automatiquement : Inviter tous les contacts ignore cette adresse.
+web-staff-no-roles = aucun rôle
+web-staff-invite = Inviter
+web-staff-invite-contact = Inviter { $name }
+web-staff-invite-roles = Rôles de { $name }
+web-staff-invite-all = Inviter tous les contacts
+web-staff-invite-all-of = Inviter tous les contacts de { $account }
+web-staff-invite-all-intro = Invite chaque contact sans compte sur le portail dont l’adresse n’a jamais été invitée automatiquement. Les adresses déjà invitées sont ignorées : invitez-les une par une pour envoyer un nouveau code.
+web-staff-invite-all-roles = Rôles des nouveaux comptes
+web-staff-invited-title = Invitation créée
+web-staff-invited-to = Un e-mail d’invitation part pour { $name } :
+web-staff-invited-code = Code d’invitation :
+web-staff-invited-expires = Le code est valable jusqu’au { $date }.
+web-staff-invited-shown-once = Le code n’est affiché que cette fois. Copiez-le maintenant si vous voulez le transmettre au contact autrement.
+web-staff-invited-old-code = Tout code précédent de ce contact ne fonctionne plus.
+web-staff-invited-see-email = Voir l’e-mail d’invitation dans la boîte aux lettres
+web-staff-bulk-title = Invitations pour { $account }
+web-staff-bulk-invited = { $count ->
+    [one] { $count } contact invité.
+   *[other] { $count } contacts invités.
+}
+web-staff-bulk-already-invited = { $count ->
+    [one] { $count } contact ignoré : déjà invité automatiquement.
+   *[other] { $count } contacts ignorés : déjà invités automatiquement.
+}
+web-staff-bulk-have-account = { $count ->
+    [one] { $count } contact ignoré : a déjà un compte.
+   *[other] { $count } contacts ignorés : ont déjà un compte.
+}
+web-staff-bulk-see-mailbox = Voir les e-mails d’invitation dans la boîte aux lettres
+web-staff-invite-refused-title = Aucune invitation n’a été créée
+web-staff-back-to-contacts = Retour aux contacts
+web-staff-users-title = Utilisateurs et rôles
+web-staff-users-intro = Toutes les personnes qui peuvent se connecter. Les répartiteurs attribuent les rôles web ; les administrateurs aussi les rôles du personnel.
+web-staff-users-search = Rechercher par e-mail ou nom
+web-staff-users-none = Aucun utilisateur ne correspond.
+web-staff-user-roles = Rôles : { $roles }
+web-staff-user-disabled = désactivé
+web-staff-web-roles = Rôles web
+web-staff-staff-roles = Rôles du personnel
+web-staff-save-roles = Enregistrer les rôles
+web-staff-save-web-roles-of = Enregistrer les rôles web de { $email }
+web-staff-save-staff-roles-of = Enregistrer les rôles du personnel de { $email }
+web-staff-pager = Pages
+web-staff-previous = Page précédente
+web-staff-next = Page suivante
+web-staff-page-number = Page { $number }
+
+## Personnel : la boîte aux lettres
+web-mailbox-title = Boîte aux lettres
+web-mailbox-intro = Tous les e-mails envoyés par le portail, du plus récent au plus ancien : invitations, réinitialisations de mot de passe, messages de rendez-vous.
+web-mailbox-count-pending = { $count } en attente
+web-mailbox-count-sent = { $count } envoyés
+web-mailbox-count-failed = { $count } en échec
+web-mailbox-filter-status = État
+web-mailbox-filter-any = Tous les états
+web-mailbox-filter-recipient = Destinataire
+web-mailbox-filter-apply = Filtrer
+web-mailbox-filter-clear = Afficher tous les messages
+web-mailbox-empty = Aucun message.
+web-mailbox-col-subject = Objet
+web-mailbox-col-recipient = À
+web-mailbox-col-status = État
+web-mailbox-col-created = Créé
+web-mailbox-status-pending = En attente
+web-mailbox-status-sent = Envoyé
+web-mailbox-status-failed = En échec
+web-mailbox-attachments-count = { $count ->
+    [one] une pièce jointe
+   *[other] { $count } pièces jointes
+}
+web-mailbox-older = Messages plus anciens
+web-mailbox-back = Retour à la boîte aux lettres
+web-mailbox-sent-at = Envoyé
+web-mailbox-attempts = Tentatives d’envoi
+web-mailbox-next-attempt = Prochaine tentative
+web-mailbox-last-error = Dernière erreur
+web-mailbox-language = Langue
+web-mailbox-retry = Réessayer maintenant
+web-mailbox-notice-retried = Le message va être renvoyé maintenant.
+web-mailbox-already-sent = Ce message a déjà été envoyé ; il n’est jamais envoyé deux fois.
+web-mailbox-attachments = Pièces jointes
+web-mailbox-bytes = { $count } octets
+web-mailbox-text = Texte
+web-mailbox-html = Tel que le destinataire le voit
+web-mailbox-html-frame = L’e-mail en HTML

@@ -12,6 +12,31 @@
     }
   }
 
+  // Every write carries the page's CSRF token (see csrf.rs on the server): htmx requests get
+  // it as a header here, and our own scripts use onsite.fetch, which does the same.
+  function csrfToken() {
+    var meta = document.querySelector('meta[name="csrf-token"]');
+    return meta ? meta.getAttribute("content") : "";
+  }
+
+  document.addEventListener("htmx:configRequest", function (event) {
+    if (event.detail.verb !== "get") {
+      event.detail.headers["X-CSRF-Token"] = csrfToken();
+    }
+  });
+
+  window.onsite = window.onsite || {};
+  window.onsite.fetch = function (url, options) {
+    var init = Object.assign({ credentials: "same-origin" }, options || {});
+    var method = (init.method || "GET").toUpperCase();
+    if (method !== "GET" && method !== "HEAD") {
+      var headers = new Headers(init.headers || {});
+      headers.set("X-CSRF-Token", csrfToken());
+      init.headers = headers;
+    }
+    return window.fetch(url, init);
+  };
+
   // htmx does not swap error responses: show the localized message of the server's error page
   // (and its request id) instead of failing silently.
   document.addEventListener("htmx:responseError", function (event) {

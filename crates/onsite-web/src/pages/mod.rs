@@ -1,10 +1,38 @@
-//! Server-rendered pages, one module per area, each with its own `router()` merged here.
+//! Server-rendered pages, one module per area. Their routes, with the capability each needs,
+//! are declared in the route table (`routes.rs`); handlers here trust that the guard has let
+//! the person in, and scope every query to what the person may see.
+
+pub mod external;
+pub mod home;
+pub mod mailbox;
+pub mod password;
+pub mod profile;
+pub mod sign_in;
+pub mod staff;
 
 use crate::AppState;
-use axum::Router;
+use crate::guard::see_other;
+use crate::locale::local_path;
+use crate::session::{CookieOptions, SESSION_COOKIE, set_cookie};
+use axum::response::Response;
+use onsite_app::identity::Issued;
 
-pub mod home;
+/// Starts the browser's session: sets the session cookie of `issued` and sends the person to
+/// `location` (303). The session id is new at every sign-in, so an id planted before signing in
+/// is worth nothing after.
+pub(crate) fn start_session(state: &AppState, issued: &Issued, location: &str) -> Response {
+    let mut response = see_other(location);
+    set_cookie(
+        response.headers_mut(),
+        &state.config,
+        SESSION_COOKIE,
+        issued.token.expose(),
+        CookieOptions::session(),
+    );
+    response
+}
 
-pub fn router() -> Router<AppState> {
-    Router::new().merge(home::router())
+/// A form's `return_to`, if it is a path on this site (anything else is ignored).
+pub(crate) fn return_path(raw: Option<&str>) -> Option<&str> {
+    raw.filter(|r| !r.is_empty()).and_then(local_path)
 }

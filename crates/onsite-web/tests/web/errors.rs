@@ -1,6 +1,6 @@
 //! Friendly, localized error pages; JSON errors under /api/; no input makes a 500.
 
-use crate::support::{TestApp, get, same_origin_form};
+use crate::support::{TEST_CSRF, TestApp, get, same_origin_form};
 use axum::body::Body;
 use axum::extract::Query;
 use axum::http::{Method, Request, StatusCode};
@@ -147,6 +147,8 @@ async fn api_validation_errors_name_the_field() {
             .uri("/api/v1/emails")
             .header("content-type", "application/json")
             .header("accept-language", "fr")
+            .header("cookie", format!("onsite_csrf={TEST_CSRF}"))
+            .header("x-csrf-token", TEST_CSRF)
             .body(Body::from(body))
             .unwrap()
     };

@@ -3,11 +3,15 @@
 
 mod support;
 
+mod access;
 mod assets;
+mod csrf;
 mod errors;
 mod home;
 mod language;
 mod ops;
 mod request_id;
 mod security;
+mod sign_in;
 mod socket;
+mod staff;

@@ -1,6 +1,6 @@
 //! Security headers on every response; cross-site writes refused.
 
-use crate::support::{TestApp, form, same_origin_form};
+use crate::support::{TEST_CSRF, TestApp, form, same_origin_form};
 use axum::body::Body;
 use axum::http::StatusCode;
 
@@ -78,7 +78,7 @@ async fn cross_site_posts_are_refused() {
         .unwrap();
     let refused = app.send(cross_site).await;
     assert_eq!(refused.status, StatusCode::FORBIDDEN);
-    assert!(refused.header("set-cookie").is_empty(), "nothing changed");
+    assert!(refused.set_cookie("lang").is_none(), "nothing changed");
     assert!(refused.text().contains("envoyé depuis un autre site web"));
 
     // Older browsers without Sec-Fetch-Site: the Origin header decides.
@@ -113,10 +113,16 @@ async fn same_origin_posts_pass() {
     );
     let by_origin = form("/language")
         .header("origin", "http://onsite.test")
-        .body(Body::from("lang=fr"))
+        .header("cookie", format!("onsite_csrf={TEST_CSRF}"))
+        .body(Body::from(format!("lang=fr&csrf={TEST_CSRF}")))
         .unwrap();
     assert_eq!(app.send(by_origin).await.status, StatusCode::SEE_OTHER);
-    // A script or API client sends neither header: no other site can make it send anything.
-    let client = form("/language").body(Body::from("lang=fr")).unwrap();
+    // A script sends neither header (no other site can make it send anything); it still needs
+    // the token, like any browser.
+    let client = form("/language")
+        .header("cookie", format!("onsite_csrf={TEST_CSRF}"))
+        .header("x-csrf-token", TEST_CSRF)
+        .body(Body::from("lang=fr"))
+        .unwrap();
     assert_eq!(app.send(client).await.status, StatusCode::SEE_OTHER);
 }

@@ -1,15 +1,14 @@
 //! The server through a real TCP socket: `serve` on port 0, a raw HTTP/1.1 request, and a
 //! graceful shutdown.
 
-use crate::support::config;
+use crate::support::{config, no_providers, state_on};
 use onsite_store::testing::TestDb;
-use onsite_web::AppState;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 #[tokio::test]
 async fn serves_over_a_real_socket_and_shuts_down_gracefully() {
     let db = TestDb::sqlite().await;
-    let state = AppState::new(db.store().clone(), config());
+    let state = state_on(&db, no_providers(), config());
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();

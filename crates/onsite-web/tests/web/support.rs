@@ -1,28 +1,86 @@
-//! Spawning the app for a test and reading its answers.
+//! Spawning the app for a test and reading its answers; a browser-like client that keeps
+//! cookies and the CSRF token; and a small world of real people (every role) in a fresh
+//! database.
 
 use axum::Router;
 use axum::body::Body;
 use axum::http::{HeaderMap, Method, Request, StatusCode};
+use jiff::Timestamp;
+use onsite_app::App;
+use onsite_app::oidc::Oidc;
+use onsite_app::secrets::Secret;
+use onsite_domain::account::{AccountKind, Address};
+use onsite_domain::geo::GeoPoint;
+use onsite_domain::role::Role;
+use onsite_domain::technician::ResourceKind;
+use onsite_domain::text::{EmailAddress, PhoneNumber};
+use onsite_domain::time::TimeZoneName;
+use onsite_domain::{AccountId, ContactId, UserId};
+use onsite_store::accounts::{self, NewAccount, NewContact, NewUser};
+use onsite_store::sessions::{self, NewSession};
 use onsite_store::testing::TestDb;
 use onsite_web::{AppState, WebConfig};
+use std::collections::BTreeMap;
+use std::sync::Arc;
 use tower::ServiceExt;
 
 pub const PUBLIC_URL: &str = "http://onsite.test";
 pub const TILES: &str = "https://tile.openstreetmap.org/{z}/{x}/{y}.png";
+/// The password of every person of the [`World`].
+pub const PASSWORD: &str = "correct horse battery staple";
 
 pub fn config() -> WebConfig {
     WebConfig {
         public_url: PUBLIC_URL.to_owned(),
         secure_cookies: false,
         map_tile_url: TILES.to_owned(),
+        trust_forwarded_for: false,
     }
+}
+
+/// The state of the app on `db`, with the OpenID providers given.
+pub fn state_on(db: &TestDb, oidc: Oidc, config: WebConfig) -> AppState {
+    let app = App::new(
+        db.store().clone(),
+        Arc::new(tokio::sync::Notify::new()),
+        &config.public_url,
+    );
+    AppState::new(app, oidc, config)
+}
+
+pub fn no_providers() -> Oidc {
+    Oidc::new(Vec::new()).expect("no providers is a valid configuration")
+}
+
+/// Runs a test body on a fresh SQLite database and on a fresh PostgreSQL one:
+/// `web_test!(name, |app| async move { … })` makes `name::sqlite` and `name::postgres`.
+#[macro_export]
+macro_rules! both_backends {
+    ($name:ident, |$app:ident| $body:expr) => {
+        mod $name {
+            #[allow(unused_imports)]
+            use super::*;
+
+            #[tokio::test]
+            async fn sqlite() {
+                let $app = $crate::support::TestApp::spawn().await;
+                $body.await
+            }
+
+            #[tokio::test]
+            async fn postgres() {
+                let $app = $crate::support::TestApp::spawn_postgres().await;
+                $body.await
+            }
+        }
+    };
 }
 
 /// The app on a fresh database. Keep it alive for the test: dropping it deletes the database.
 pub struct TestApp {
     pub router: Router,
     pub state: AppState,
-    _db: TestDb,
+    pub db: TestDb,
 }
 
 impl TestApp {
@@ -30,24 +88,31 @@ impl TestApp {
         Self::spawn_with(config()).await
     }
 
+    pub async fn spawn_postgres() -> TestApp {
+        Self::spawn_on(TestDb::postgres().await, no_providers(), config())
+    }
+
     pub async fn spawn_with(config: WebConfig) -> TestApp {
-        let db = TestDb::sqlite().await;
-        let state = AppState::new(db.store().clone(), config);
+        Self::spawn_on(TestDb::sqlite().await, no_providers(), config)
+    }
+
+    pub fn spawn_on(db: TestDb, oidc: Oidc, config: WebConfig) -> TestApp {
+        let state = state_on(&db, oidc, config);
         TestApp {
             router: onsite_web::router(state.clone()),
             state,
-            _db: db,
+            db,
         }
     }
 
     /// The production edge around extra routes of the test's own (e.g. one that panics).
     pub async fn spawn_around(routes: axum::Router<AppState>) -> TestApp {
         let db = TestDb::sqlite().await;
-        let state = AppState::new(db.store().clone(), config());
+        let state = state_on(&db, no_providers(), config());
         TestApp {
             router: onsite_web::edge(routes, state.clone()),
             state,
-            _db: db,
+            db,
         }
     }
 
@@ -81,6 +146,41 @@ impl TestApp {
         }
         self.send(request.body(Body::empty()).unwrap()).await
     }
+
+    pub fn app(&self) -> &App {
+        &self.state.app
+    }
+
+    /// A new session for `user`, as signing in would make: the cookie value and the session's
+    /// CSRF token.
+    pub async fn session_for(&self, user: UserId) -> (String, String) {
+        let token = Secret::token();
+        let csrf = Secret::token().expose().to_owned();
+        let now = self.state.clock.now();
+        let mut conn = self.db.store().conn().await.unwrap();
+        sessions::create(
+            &mut conn,
+            &NewSession {
+                id_hash: &token.hash(),
+                user_id: user,
+                csrf_token: &csrf,
+                now,
+                expires_at: now + onsite_app::identity::SESSION_ABSOLUTE,
+            },
+        )
+        .await
+        .unwrap();
+        (token.expose().to_owned(), csrf)
+    }
+
+    /// A browser signed in as `user` (through a fresh session).
+    pub async fn browser_as(&self, user: UserId) -> Browser<'_> {
+        let (token, csrf) = self.session_for(user).await;
+        let mut browser = Browser::new(self);
+        browser.set_cookie(onsite_web::session::SESSION_COOKIE, &token);
+        browser.csrf = csrf;
+        browser
+    }
 }
 
 pub fn get(path: &str) -> axum::http::request::Builder {
@@ -90,21 +190,46 @@ pub fn get(path: &str) -> axum::http::request::Builder {
         .header("host", "onsite.test")
 }
 
-/// A form post as a browser on the portal itself sends it.
+/// An anonymous CSRF token the tests use as their double-submit cookie.
+pub const TEST_CSRF: &str = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
+
+/// A form post as a browser on the portal itself sends it, anonymous, with a valid
+/// double-submit token (cookie and field).
 pub fn same_origin_form(path: &str, body: &str) -> Request<Body> {
+    let body = if body.is_empty() {
+        format!("csrf={TEST_CSRF}")
+    } else {
+        format!("{body}&csrf={TEST_CSRF}")
+    };
     form(path)
         .header("sec-fetch-site", "same-origin")
-        .body(Body::from(body.to_owned()))
+        .header("cookie", format!("onsite_csrf={TEST_CSRF}"))
+        .body(Body::from(body))
         .unwrap()
 }
 
-/// A form post without the browser's origin headers; the test adds what it needs.
+/// A form post without the browser's origin headers or a token; the test adds what it needs.
 pub fn form(path: &str) -> axum::http::request::Builder {
     Request::builder()
         .method(Method::POST)
         .uri(path)
         .header("host", "onsite.test")
         .header("content-type", "application/x-www-form-urlencoded")
+}
+
+/// URL-encodes form fields.
+pub fn encode(fields: &[(&str, &str)]) -> String {
+    fields
+        .iter()
+        .map(|(k, v)| {
+            format!(
+                "{}={}",
+                onsite_web::guard::encode_component(k),
+                onsite_web::guard::encode_component(v)
+            )
+        })
+        .collect::<Vec<_>>()
+        .join("&")
 }
 
 #[derive(Debug)]
@@ -120,6 +245,22 @@ impl TestResponse {
             .get(name)
             .and_then(|v| v.to_str().ok())
             .unwrap_or("")
+    }
+
+    /// Every `Set-Cookie` of the response.
+    pub fn set_cookies(&self) -> Vec<&str> {
+        self.headers
+            .get_all("set-cookie")
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .collect()
+    }
+
+    /// The `Set-Cookie` of cookie `name`, if the response sets it.
+    pub fn set_cookie(&self, name: &str) -> Option<&str> {
+        self.set_cookies()
+            .into_iter()
+            .find(|c| c.split('=').next() == Some(name))
     }
 
     pub fn text(&self) -> String {
@@ -138,4 +279,425 @@ impl TestResponse {
             text.find("<html lang=\"").expect("an <html lang> element") + "<html lang=\"".len();
         text[start..].split('"').next().unwrap().to_owned()
     }
+
+    /// The CSRF token the page gives its forms (`<meta name="csrf-token">`).
+    pub fn csrf_meta(&self) -> Option<String> {
+        let text = String::from_utf8_lossy(&self.bytes).into_owned();
+        let marker = "<meta name=\"csrf-token\" content=\"";
+        let start = text.find(marker)? + marker.len();
+        Some(text[start..].split('"').next()?.to_owned())
+    }
+}
+
+/// A browser on the portal: keeps cookies (whatever their path), sends the CSRF token of the
+/// last page with its forms, and says that requests come from the portal itself.
+pub struct Browser<'a> {
+    pub app: &'a TestApp,
+    pub cookies: BTreeMap<String, String>,
+    pub csrf: String,
+    pub accept_language: Option<&'static str>,
+}
+
+impl<'a> Browser<'a> {
+    pub fn new(app: &'a TestApp) -> Browser<'a> {
+        Browser {
+            app,
+            cookies: BTreeMap::new(),
+            csrf: String::new(),
+            accept_language: None,
+        }
+    }
+
+    pub fn set_cookie(&mut self, name: &str, value: &str) {
+        self.cookies.insert(name.to_owned(), value.to_owned());
+    }
+
+    pub fn cookie(&self, name: &str) -> Option<&str> {
+        self.cookies.get(name).map(String::as_str)
+    }
+
+    fn cookie_header(&self) -> String {
+        self.cookies
+            .iter()
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect::<Vec<_>>()
+            .join("; ")
+    }
+
+    fn absorb(&mut self, response: &TestResponse) {
+        for set in response.set_cookies() {
+            let pair = set.split(';').next().unwrap_or_default();
+            let Some((name, value)) = pair.split_once('=') else {
+                continue;
+            };
+            if set.contains("Max-Age=0") {
+                self.cookies.remove(name);
+            } else {
+                self.cookies.insert(name.to_owned(), value.to_owned());
+            }
+        }
+        if let Some(token) = response.csrf_meta() {
+            self.csrf = token;
+        }
+    }
+
+    fn request(&self, method: Method, path: &str) -> axum::http::request::Builder {
+        let mut request = Request::builder()
+            .method(method)
+            .uri(path)
+            .header("host", "onsite.test");
+        if !self.cookies.is_empty() {
+            request = request.header("cookie", self.cookie_header());
+        }
+        if let Some(lang) = self.accept_language {
+            request = request.header("accept-language", lang);
+        }
+        request
+    }
+
+    pub async fn get(&mut self, path: &str) -> TestResponse {
+        let response = self
+            .app
+            .send(
+                self.request(Method::GET, path)
+                    .header("sec-fetch-site", "same-origin")
+                    .body(Body::empty())
+                    .unwrap(),
+            )
+            .await;
+        self.absorb(&response);
+        response
+    }
+
+    /// Submits a form of the portal (with the CSRF token of the last page; a first page is
+    /// opened when there was none yet).
+    pub async fn post(&mut self, path: &str, fields: &[(&str, &str)]) -> TestResponse {
+        if self.csrf.is_empty() {
+            self.get("/").await;
+        }
+        let csrf = self.csrf.clone();
+        let mut all = fields.to_vec();
+        all.push(("csrf", &csrf));
+        self.post_raw(path, &encode(&all), &[("sec-fetch-site", "same-origin")])
+            .await
+    }
+
+    /// Posts `body` as a form with exactly the extra headers given (no token added).
+    pub async fn post_raw(
+        &mut self,
+        path: &str,
+        body: &str,
+        headers: &[(&str, &str)],
+    ) -> TestResponse {
+        let mut request = self
+            .request(Method::POST, path)
+            .header("content-type", "application/x-www-form-urlencoded");
+        for (name, value) in headers {
+            request = request.header(*name, *value);
+        }
+        let response = self
+            .app
+            .send(request.body(Body::from(body.to_owned())).unwrap())
+            .await;
+        self.absorb(&response);
+        response
+    }
+
+    /// Posts JSON to the API with the CSRF token in its header, as the portal's scripts do.
+    pub async fn post_json(&mut self, path: &str, body: &serde_json::Value) -> TestResponse {
+        if self.csrf.is_empty() {
+            self.get("/").await;
+        }
+        let request = self
+            .request(Method::POST, path)
+            .header("content-type", "application/json")
+            .header("sec-fetch-site", "same-origin")
+            .header("x-csrf-token", self.csrf.clone())
+            .body(Body::from(body.to_string()))
+            .unwrap();
+        let response = self.app.send(request).await;
+        self.absorb(&response);
+        response
+    }
+
+    pub async fn sign_in(&mut self, email: &str, password: &str) -> TestResponse {
+        self.get("/sign-in").await;
+        self.post("/sign-in", &[("email", email), ("password", password)])
+            .await
+    }
+}
+
+/// Someone of the [`World`].
+#[derive(Debug, Clone)]
+pub struct Person {
+    pub who: &'static str,
+    pub user: UserId,
+    pub email: String,
+}
+
+/// Two customer accounts (A and B) and a partner account, with a person of every role, in a
+/// fresh database. Account A's data carries distinctive markers, to look for where it must
+/// not appear.
+pub struct World {
+    pub account_a: AccountId,
+    pub account_b: AccountId,
+    pub partner_account: AccountId,
+    /// A contact of account A without a portal account (for invitations).
+    pub contact_a_new: ContactId,
+    pub people: Vec<Person>,
+}
+
+/// Text that belongs to account A only.
+pub const A_MARKERS: [&str; 4] = [
+    "Zephyrine Holdings",
+    "ana.zephyrine@a-account.test",
+    "Ana Zephyrine",
+    "+15145550142",
+];
+/// Text that belongs to account B only.
+pub const B_MARKERS: [&str; 3] = [
+    "Borealis Freight",
+    "bruno.borealis@b-account.test",
+    "Bruno Borealis",
+];
+
+fn address() -> Address {
+    Address {
+        line: "5000 Rue Sherbrooke E".into(),
+        city: "Montréal".into(),
+        postal_code: "H1V 1A1".into(),
+        country: "CA".into(),
+        location: GeoPoint::new(45.557, -73.553).unwrap(),
+        time_zone: TimeZoneName::parse("America/Toronto").unwrap(),
+    }
+}
+
+pub async fn insert_account(app: &TestApp, name: &str, kind: AccountKind) -> AccountId {
+    let mut conn = app.db.store().conn().await.unwrap();
+    accounts::insert_account(
+        &mut conn,
+        &NewAccount {
+            kind,
+            name,
+            active: true,
+            address: &address(),
+            territory_id: None,
+        },
+    )
+    .await
+    .unwrap()
+}
+
+pub async fn insert_contact(
+    app: &TestApp,
+    account: AccountId,
+    first: &str,
+    last: &str,
+    email: &str,
+    phone: Option<&str>,
+) -> ContactId {
+    let email = EmailAddress::parse(email).unwrap();
+    let phone = phone.map(|p| PhoneNumber::parse(p).unwrap());
+    let mut conn = app.db.store().conn().await.unwrap();
+    accounts::insert_contact(
+        &mut conn,
+        &NewContact {
+            account_id: account,
+            first_name: first,
+            last_name: last,
+            email: &email,
+            phone: phone.as_ref(),
+        },
+    )
+    .await
+    .unwrap()
+}
+
+/// A user with [`PASSWORD`] (hashed once per process: Argon2 is slow on purpose).
+pub async fn insert_user(
+    app: &TestApp,
+    email: &str,
+    name: &str,
+    contact: Option<ContactId>,
+    roles: &[Role],
+) -> UserId {
+    static HASH: tokio::sync::OnceCell<String> = tokio::sync::OnceCell::const_new();
+    let hash = HASH
+        .get_or_init(|| onsite_app::passwords::hash(PASSWORD.to_owned()))
+        .await;
+    let email = EmailAddress::parse(email).unwrap();
+    let mut conn = app.db.store().conn().await.unwrap();
+    accounts::insert_user(
+        &mut conn,
+        &NewUser {
+            email: &email,
+            password_hash: Some(hash),
+            display_name: name,
+            language: None,
+            contact_id: contact,
+            roles,
+        },
+    )
+    .await
+    .unwrap()
+}
+
+impl World {
+    pub async fn build(app: &TestApp) -> World {
+        let account_a = insert_account(app, "Zephyrine Holdings", AccountKind::Customer).await;
+        let account_b = insert_account(app, "Borealis Freight", AccountKind::Customer).await;
+        let partner_account =
+            insert_account(app, "Partner Plumbing Co", AccountKind::Partner).await;
+        let mut people = Vec::new();
+        let mut person = |who, user, email: &str| {
+            people.push(Person {
+                who,
+                user,
+                email: email.to_owned(),
+            })
+        };
+
+        let contact = insert_contact(
+            app,
+            account_a,
+            "Ana",
+            "Zephyrine",
+            "ana.zephyrine@a-account.test",
+            Some("+1 514 555 0142"),
+        )
+        .await;
+        let user = insert_user(
+            app,
+            "ana.zephyrine@a-account.test",
+            "Ana Zephyrine",
+            Some(contact),
+            &[Role::SelfScheduling],
+        )
+        .await;
+        person("customer of A", user, "ana.zephyrine@a-account.test");
+        for (who, email, role) in [
+            (
+                "reviewer of A",
+                "rita.reviewer@a-account.test",
+                Role::CustomerReviewer,
+            ),
+            (
+                "approver of A",
+                "april.approver@a-account.test",
+                Role::CustomerApprover,
+            ),
+        ] {
+            let contact = insert_contact(app, account_a, "Staff", who, email, None).await;
+            let user = insert_user(app, email, "", Some(contact), &[role]).await;
+            person(who, user, email);
+        }
+        let contact = insert_contact(
+            app,
+            account_b,
+            "Bruno",
+            "Borealis",
+            "bruno.borealis@b-account.test",
+            None,
+        )
+        .await;
+        let user = insert_user(
+            app,
+            "bruno.borealis@b-account.test",
+            "Bruno Borealis",
+            Some(contact),
+            &[Role::SelfScheduling],
+        )
+        .await;
+        person("customer of B", user, "bruno.borealis@b-account.test");
+        let contact = insert_contact(
+            app,
+            partner_account,
+            "Pia",
+            "Partner",
+            "pia@partner.test",
+            None,
+        )
+        .await;
+        let user = insert_user(
+            app,
+            "pia@partner.test",
+            "Pia Partner",
+            Some(contact),
+            &[Role::Partner],
+        )
+        .await;
+        person("partner", user, "pia@partner.test");
+        let user = insert_user(
+            app,
+            "theo@staff.test",
+            "Théo Technicien",
+            None,
+            &[Role::Technician],
+        )
+        .await;
+        {
+            let mut conn = app.db.store().conn().await.unwrap();
+            onsite_store::technicians::insert_technician(
+                &mut conn,
+                &onsite_store::technicians::NewTechnician {
+                    name: "Théo Technicien",
+                    kind: ResourceKind::User,
+                    user_id: Some(user),
+                    home_base: GeoPoint::new(45.5, -73.6).unwrap(),
+                    time_zone: &TimeZoneName::parse("America/Toronto").unwrap(),
+                    weekly_hours: &[],
+                    territories: &[],
+                    skills: &[],
+                    active: true,
+                },
+            )
+            .await
+            .unwrap();
+        }
+        person("technician", user, "theo@staff.test");
+        let user = insert_user(
+            app,
+            "dora@staff.test",
+            "Dora Dispatcher",
+            None,
+            &[Role::Dispatcher],
+        )
+        .await;
+        person("dispatcher", user, "dora@staff.test");
+        let user = insert_user(app, "adam@staff.test", "Adam Admin", None, &[Role::Admin]).await;
+        person("admin", user, "adam@staff.test");
+
+        let contact_a_new = insert_contact(
+            app,
+            account_a,
+            "Nora",
+            "Newcomer",
+            "nora.newcomer@a-account.test",
+            None,
+        )
+        .await;
+        World {
+            account_a,
+            account_b,
+            partner_account,
+            contact_a_new,
+            people,
+        }
+    }
+
+    pub fn person(&self, who: &str) -> &Person {
+        self.people
+            .iter()
+            .find(|p| p.who == who)
+            .unwrap_or_else(|| panic!("no {who} in the world"))
+    }
+
+    pub fn user(&self, who: &str) -> UserId {
+        self.person(who).user
+    }
+}
+
+/// Now, as the app sees it.
+pub fn now(app: &TestApp) -> Timestamp {
+    app.state.clock.now()
 }

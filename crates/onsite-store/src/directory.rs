@@ -1,0 +1,317 @@
+//! Read models for the staff pages about people: accounts with their contacts and each
+//! contact's portal status (invitation, account, roles), and users with their roles. Searches
+//! are case-insensitive substring matches on names and email addresses (ASCII case folding on
+//! SQLite), pages are offset-based (staff lists sorted by name, with page numbers).
+
+use crate::{Conn, Result, RowExt};
+use jiff::Timestamp;
+use onsite_domain::account::AccountKind;
+use onsite_domain::role::Role;
+use onsite_domain::{AccountId, ContactId, UserId};
+use std::collections::HashMap;
+
+/// One page of a list, and whether another follows.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Page<T> {
+    pub items: Vec<T>,
+    pub has_more: bool,
+}
+
+/// An account and its contacts, for the staff contacts page.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AccountContacts {
+    pub id: AccountId,
+    pub name: String,
+    pub kind: AccountKind,
+    pub active: bool,
+    pub contacts: Vec<ContactStatus>,
+}
+
+/// A contact and where they stand with the portal.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ContactStatus {
+    pub id: ContactId,
+    pub first_name: String,
+    pub last_name: String,
+    pub email: String,
+    /// The portal user of this contact (or with this contact's address), and their roles.
+    pub user: Option<(UserId, Vec<Role>)>,
+    /// The newest invitation made for this contact.
+    pub latest_invitation: Option<InvitationState>,
+    /// The address was invited automatically once: bulk invitations skip it.
+    pub invited_automatically: bool,
+}
+
+/// The dates of an invitation, from which its state follows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct InvitationState {
+    pub created_at: Timestamp,
+    pub expires_at: Timestamp,
+    pub redeemed_at: Option<Timestamp>,
+    pub revoked_at: Option<Timestamp>,
+}
+
+/// `%term%` for LIKE, lower-cased, with LIKE's wildcards in the term escaped (`\`).
+fn like_pattern(term: &str) -> String {
+    let mut out = String::from("%");
+    for c in term.trim().to_lowercase().chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out.push('%');
+    out
+}
+
+/// `$from, $from+1, …` for an `IN (…)` list of `n` values.
+fn placeholders(from: usize, n: usize) -> String {
+    (from..from + n)
+        .map(|i| format!("${i}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Accounts (sorted by name) that match `search` by their name or by one of their contacts'
+/// names or addresses, with all their contacts. `search` empty: every account.
+pub async fn accounts_with_contacts(
+    conn: &mut Conn,
+    search: &str,
+    limit: i64,
+    offset: i64,
+) -> Result<Page<AccountContacts>> {
+    let limit = limit.clamp(1, 200);
+    let offset = offset.max(0);
+    let filter = if search.trim().is_empty() {
+        ("", None)
+    } else {
+        (
+            "WHERE LOWER(a.name) LIKE $3 ESCAPE '\\' OR EXISTS (SELECT 1 FROM contacts c \
+             WHERE c.account_id = a.id AND (LOWER(c.first_name || ' ' || c.last_name) LIKE $3 ESCAPE '\\' \
+             OR LOWER(c.email) LIKE $3 ESCAPE '\\'))",
+            Some(like_pattern(search)),
+        )
+    };
+    let sql = format!(
+        "SELECT a.id, a.name, a.kind, a.active FROM accounts a {} \
+         ORDER BY LOWER(a.name), a.id LIMIT $1 OFFSET $2",
+        filter.0
+    );
+    let mut query = sqlx::query(&sql).bind(limit + 1).bind(offset);
+    if let Some(pattern) = filter.1 {
+        query = query.bind(pattern);
+    }
+    let rows = query.fetch_all(&mut *conn).await?;
+    let has_more = rows.len() as i64 > limit;
+    let mut accounts = rows
+        .iter()
+        .take(limit as usize)
+        .map(|r| {
+            Ok(AccountContacts {
+                id: AccountId(r.i64("id")?),
+                name: r.text("name")?,
+                kind: AccountKind::parse(&r.text("kind")?)?,
+                active: r.bool("active")?,
+                contacts: Vec::new(),
+            })
+        })
+        .collect::<Result<Vec<_>>>()?;
+    if accounts.is_empty() {
+        return Ok(Page {
+            items: accounts,
+            has_more,
+        });
+    }
+
+    let ids: Vec<i64> = accounts.iter().map(|a| a.id.0).collect();
+    let sql = format!(
+        "SELECT c.id, c.account_id, c.first_name, c.last_name, c.email, \
+                (SELECT MIN(u.id) FROM users u WHERE u.contact_id = c.id OR u.email = c.email) AS user_id, \
+                (SELECT COUNT(*) FROM invited_emails i WHERE i.email = c.email) AS auto_invited \
+         FROM contacts c WHERE c.account_id IN ({}) \
+         ORDER BY LOWER(c.last_name), LOWER(c.first_name), c.id",
+        placeholders(1, ids.len())
+    );
+    let mut query = sqlx::query(&sql);
+    for id in &ids {
+        query = query.bind(*id);
+    }
+    let rows = query.fetch_all(&mut *conn).await?;
+    let mut contacts: Vec<(AccountId, ContactStatus, Option<UserId>)> = Vec::new();
+    for r in &rows {
+        let user_id = r.opt_i64("user_id")?.map(UserId);
+        contacts.push((
+            AccountId(r.i64("account_id")?),
+            ContactStatus {
+                id: ContactId(r.i64("id")?),
+                first_name: r.text("first_name")?,
+                last_name: r.text("last_name")?,
+                email: r.text("email")?,
+                user: None,
+                latest_invitation: None,
+                invited_automatically: r.i64("auto_invited")? > 0,
+            },
+            user_id,
+        ));
+    }
+
+    let contact_ids: Vec<i64> = contacts.iter().map(|(_, c, _)| c.id.0).collect();
+    let invitations = latest_invitations(conn, &contact_ids).await?;
+    let user_ids: Vec<i64> = contacts
+        .iter()
+        .filter_map(|(_, _, u)| u.map(|u| u.0))
+        .collect();
+    let roles = roles_of(conn, &user_ids).await?;
+    for (account_id, mut contact, user_id) in contacts {
+        contact.latest_invitation = invitations.get(&contact.id.0).copied();
+        contact.user = user_id.map(|u| (u, roles.get(&u.0).cloned().unwrap_or_default()));
+        if let Some(account) = accounts.iter_mut().find(|a| a.id == account_id) {
+            account.contacts.push(contact);
+        }
+    }
+    Ok(Page {
+        items: accounts,
+        has_more,
+    })
+}
+
+/// The newest invitation of each contact, by contact id.
+async fn latest_invitations(
+    conn: &mut Conn,
+    contact_ids: &[i64],
+) -> Result<HashMap<i64, InvitationState>> {
+    let mut out = HashMap::new();
+    if contact_ids.is_empty() {
+        return Ok(out);
+    }
+    let sql = format!(
+        "SELECT contact_id, created_at, expires_at, redeemed_at, revoked_at FROM invitations \
+         WHERE contact_id IN ({}) ORDER BY id DESC",
+        placeholders(1, contact_ids.len())
+    );
+    let mut query = sqlx::query(&sql);
+    for id in contact_ids {
+        query = query.bind(*id);
+    }
+    for r in query.fetch_all(&mut *conn).await? {
+        let contact = r.i64("contact_id")?;
+        if out.contains_key(&contact) {
+            continue;
+        }
+        out.insert(
+            contact,
+            InvitationState {
+                created_at: r.ts("created_at")?,
+                expires_at: r.ts("expires_at")?,
+                redeemed_at: r.opt_ts("redeemed_at")?,
+                revoked_at: r.opt_ts("revoked_at")?,
+            },
+        );
+    }
+    Ok(out)
+}
+
+/// The roles of each user, sorted, by user id.
+async fn roles_of(conn: &mut Conn, user_ids: &[i64]) -> Result<HashMap<i64, Vec<Role>>> {
+    let mut out: HashMap<i64, Vec<Role>> = HashMap::new();
+    if user_ids.is_empty() {
+        return Ok(out);
+    }
+    let sql = format!(
+        "SELECT user_id, role FROM user_roles WHERE user_id IN ({})",
+        placeholders(1, user_ids.len())
+    );
+    let mut query = sqlx::query(&sql);
+    for id in user_ids {
+        query = query.bind(*id);
+    }
+    for r in query.fetch_all(&mut *conn).await? {
+        let role: Role = r.text("role")?.parse()?;
+        out.entry(r.i64("user_id")?).or_default().push(role);
+    }
+    for roles in out.values_mut() {
+        roles.sort();
+    }
+    Ok(out)
+}
+
+/// A user as the staff users page lists them.
+#[derive(Debug, Clone, PartialEq)]
+pub struct UserSummary {
+    pub id: UserId,
+    pub email: String,
+    pub display_name: String,
+    pub disabled: bool,
+    pub roles: Vec<Role>,
+    /// The account of the user's contact: (id, name, kind).
+    pub account: Option<(AccountId, String, AccountKind)>,
+}
+
+/// Users sorted by email, matching `search` by email or display name.
+pub async fn users(
+    conn: &mut Conn,
+    search: &str,
+    limit: i64,
+    offset: i64,
+) -> Result<Page<UserSummary>> {
+    let limit = limit.clamp(1, 200);
+    let offset = offset.max(0);
+    let (filter, pattern) = if search.trim().is_empty() {
+        ("", None)
+    } else {
+        (
+            "WHERE LOWER(u.email) LIKE $3 ESCAPE '\\' OR LOWER(u.display_name) LIKE $3 ESCAPE '\\'",
+            Some(like_pattern(search)),
+        )
+    };
+    let sql = format!(
+        "SELECT u.id, u.email, u.display_name, u.disabled, a.id AS account_id, a.name AS account_name, \
+                a.kind AS account_kind \
+         FROM users u LEFT JOIN contacts c ON c.id = u.contact_id \
+         LEFT JOIN accounts a ON a.id = c.account_id {filter} \
+         ORDER BY LOWER(u.email), u.id LIMIT $1 OFFSET $2"
+    );
+    let mut query = sqlx::query(&sql).bind(limit + 1).bind(offset);
+    if let Some(pattern) = pattern {
+        query = query.bind(pattern);
+    }
+    let rows = query.fetch_all(&mut *conn).await?;
+    let has_more = rows.len() as i64 > limit;
+    let mut items = Vec::new();
+    for r in rows.iter().take(limit as usize) {
+        let account = match r.opt_i64("account_id")? {
+            Some(id) => Some((
+                AccountId(id),
+                r.text("account_name")?,
+                AccountKind::parse(&r.text("account_kind")?)?,
+            )),
+            None => None,
+        };
+        items.push(UserSummary {
+            id: UserId(r.i64("id")?),
+            email: r.text("email")?,
+            display_name: r.text("display_name")?,
+            disabled: r.bool("disabled")?,
+            roles: Vec::new(),
+            account,
+        });
+    }
+    let ids: Vec<i64> = items.iter().map(|u| u.id.0).collect();
+    let roles = roles_of(conn, &ids).await?;
+    for user in &mut items {
+        user.roles = roles.get(&user.id.0).cloned().unwrap_or_default();
+    }
+    Ok(Page { items, has_more })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn search_terms_match_literally() {
+        assert_eq!(like_pattern(" Ana "), "%ana%");
+        assert_eq!(like_pattern("50%_a\\b"), "%50\\%\\_a\\\\b%");
+        assert_eq!(placeholders(3, 2), "$3, $4");
+    }
+}

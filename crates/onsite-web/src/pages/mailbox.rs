@@ -1,0 +1,331 @@
+//! The embedded mailbox: every email the portal sent or is sending (the outbox), for staff to
+//! read in the app. With the `mailbox` transport (the default, and the demo's) this is where
+//! invitations and reset links arrive; with SMTP it is the record of what went out, and the
+//! place to retry what failed.
+//!
+//! The HTML body of a message is shown in a sandboxed frame whose document comes from its own
+//! address (`/staff/mailbox/{id}/html`) with a `Content-Security-Policy: sandbox` of its own:
+//! no script in an email ever runs, it cannot reach the portal's cookies or pages, and nothing
+//! is loaded from elsewhere (remote images would tell the sender the message was opened).
+
+use crate::forms::FieldErrors;
+use crate::guard::see_other;
+use crate::layout::{Page, render_with_status};
+use crate::{AppState, WebError, WebResult};
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::http::header::{
+    CACHE_CONTROL, CONTENT_DISPOSITION, CONTENT_SECURITY_POLICY, CONTENT_TYPE,
+    X_CONTENT_TYPE_OPTIONS, X_FRAME_OPTIONS,
+};
+use axum::http::{HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use onsite_domain::text::EmailAddress;
+use onsite_store::outbox::{self, OutboxFilter, OutboxId, OutboxMessage, OutboxStatus};
+
+/// Messages per page of the list.
+const PAGE_SIZE: i64 = 50;
+
+/// The policy of an email's HTML shown in the frame: a unique origin without scripts
+/// (`sandbox`), inline styles only (emails are styled inline), images only when embedded, and
+/// framed only by the portal's own pages.
+const EMAIL_HTML_POLICY: &str = "sandbox; default-src 'none'; style-src 'unsafe-inline'; \
+     img-src data:; font-src data:; frame-ancestors 'self'; form-action 'none'; base-uri 'none'";
+
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(default)]
+pub struct ListQuery {
+    status: Option<String>,
+    recipient: Option<String>,
+    /// Show messages older than this one (the last of the previous page).
+    before: Option<i64>,
+}
+
+#[derive(Debug)]
+struct Row {
+    id: OutboxId,
+    recipient: String,
+    subject: String,
+    status: String,
+    status_key: &'static str,
+    created: String,
+    attachments: i64,
+}
+
+/// A status filter option.
+#[derive(Debug)]
+struct StatusOption {
+    value: &'static str,
+    label: String,
+    selected: bool,
+}
+
+#[derive(Template)]
+#[template(path = "staff/mailbox.html")]
+struct ListPage {
+    page: Page,
+    errors: FieldErrors,
+    statuses: Vec<StatusOption>,
+    recipient: String,
+    rows: Vec<Row>,
+    older: Option<String>,
+    filtered: bool,
+    pending: i64,
+    sent: i64,
+    failed: i64,
+}
+
+fn status_label(page: &Page, status: OutboxStatus) -> String {
+    page.t(&format!("web-mailbox-status-{}", status.as_str()))
+}
+
+/// `GET /staff/mailbox`: newest first, filtered by status and recipient, a page at a time.
+pub async fn list(
+    State(state): State<AppState>,
+    page: Page,
+    Query(query): Query<ListQuery>,
+) -> WebResult<Response> {
+    let locale = page.locale;
+    let mut errors = FieldErrors::new();
+    let status_text = query.status.as_deref().unwrap_or_default().trim();
+    let status = match status_text {
+        "" => None,
+        s => match OutboxStatus::parse(s) {
+            Some(st) => Some(st),
+            None => {
+                errors.add("status", locale.text("invalid-unknown"));
+                None
+            }
+        },
+    };
+    let recipient_text = query
+        .recipient
+        .as_deref()
+        .unwrap_or_default()
+        .trim()
+        .to_owned();
+    let recipient = if recipient_text.is_empty() {
+        None
+    } else {
+        match EmailAddress::parse(&recipient_text) {
+            Ok(r) => Some(r),
+            Err(mut invalid) => {
+                invalid.field = "recipient";
+                errors.add_invalid(locale, &invalid);
+                None
+            }
+        }
+    };
+    let mut conn = state.store.conn().await?;
+    let counts = outbox::counts(&mut conn).await?;
+    let filter = OutboxFilter {
+        status,
+        recipient,
+        kind: None,
+    };
+    let messages = if errors.is_empty() {
+        outbox::list(
+            &mut conn,
+            &filter,
+            PAGE_SIZE + 1,
+            query.before.map(OutboxId),
+        )
+        .await?
+    } else {
+        Vec::new()
+    };
+    drop(conn);
+    let has_more = messages.len() as i64 > PAGE_SIZE;
+    let rows: Vec<Row> = messages
+        .into_iter()
+        .take(PAGE_SIZE as usize)
+        .map(|m| Row {
+            id: m.id,
+            recipient: m.recipient.as_str().to_owned(),
+            subject: m.subject,
+            status: status_label(&page, m.status),
+            status_key: m.status.as_str(),
+            created: page.time(m.created_at),
+            attachments: m.attachment_count,
+        })
+        .collect();
+    let older = match rows.last() {
+        Some(last) if has_more => Some(format!(
+            "/staff/mailbox?status={}&recipient={}&before={}",
+            status.map_or("", |s| s.as_str()),
+            crate::guard::encode_component(&recipient_text),
+            last.id
+        )),
+        _ => None,
+    };
+    let statuses = OutboxStatus::ALL
+        .into_iter()
+        .map(|s| StatusOption {
+            value: s.as_str(),
+            label: status_label(&page, s),
+            selected: status == Some(s),
+        })
+        .collect();
+    let view = ListPage {
+        page,
+        filtered: status.is_some() || !recipient_text.is_empty() || query.before.is_some(),
+        errors,
+        statuses,
+        recipient: recipient_text,
+        rows,
+        older,
+        pending: counts.pending,
+        sent: counts.sent,
+        failed: counts.failed,
+    };
+    let code = if view.errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    render_with_status(code, &view)
+}
+
+async fn load(state: &AppState, id: i64) -> WebResult<OutboxMessage> {
+    Ok(outbox::get(&mut *state.store.conn().await?, OutboxId(id)).await?)
+}
+
+#[derive(Template)]
+#[template(path = "staff/mailbox_message.html")]
+struct MessagePage {
+    page: Page,
+    message: OutboxMessage,
+    status: String,
+    created: String,
+    sent: Option<String>,
+    next_attempt: String,
+}
+
+impl MessagePage {
+    fn failed(&self) -> bool {
+        self.message.status == OutboxStatus::Failed
+    }
+}
+
+/// `GET /staff/mailbox/{id}`: one message: its envelope, delivery, text, HTML and attachments.
+pub async fn message(
+    State(state): State<AppState>,
+    page: Page,
+    Path(id): Path<i64>,
+) -> WebResult<Response> {
+    let message = load(&state, id).await?;
+    let view = MessagePage {
+        status: status_label(&page, message.status),
+        created: page.time(message.created_at),
+        sent: message.sent_at.map(|t| page.time(t)),
+        next_attempt: page.time(message.next_attempt_at),
+        page,
+        message,
+    };
+    let mut response = render_with_status(StatusCode::OK, &view)?;
+    // Messages hold codes and links that sign people in: no caching anywhere.
+    response
+        .headers_mut()
+        .insert(CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    Ok(response)
+}
+
+/// `GET /staff/mailbox/{id}/html`: the HTML body, for the detail page's sandboxed frame only.
+pub async fn html(State(state): State<AppState>, Path(id): Path<i64>) -> WebResult<Response> {
+    let message = load(&state, id).await?;
+    let mut response = message.html_body.into_response();
+    let headers = response.headers_mut();
+    headers.insert(
+        CONTENT_TYPE,
+        HeaderValue::from_static("text/html; charset=utf-8"),
+    );
+    headers.insert(
+        CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static(EMAIL_HTML_POLICY),
+    );
+    headers.insert(X_FRAME_OPTIONS, HeaderValue::from_static("SAMEORIGIN"));
+    headers.insert(CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    Ok(response)
+}
+
+/// A file name safe in a `Content-Disposition` header: printable ASCII without quotes or
+/// backslashes (others become `_`), never empty.
+fn safe_filename(name: &str) -> String {
+    let cleaned: String = name
+        .chars()
+        .map(|c| {
+            if c.is_ascii_graphic() && c != '"' && c != '\\' || c == ' ' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .take(150)
+        .collect();
+    if cleaned.trim().is_empty() {
+        "attachment".to_owned()
+    } else {
+        cleaned
+    }
+}
+
+/// `GET /staff/mailbox/{id}/attachments/{index}`: an attachment, as a download.
+pub async fn attachment(
+    State(state): State<AppState>,
+    Path((id, index)): Path<(i64, usize)>,
+) -> WebResult<Response> {
+    let message = load(&state, id).await?;
+    let attachment = message
+        .attachments
+        .into_iter()
+        .nth(index)
+        .ok_or(WebError::NotFound)?;
+    let content_type = HeaderValue::from_str(&attachment.content_type)
+        .unwrap_or(HeaderValue::from_static("application/octet-stream"));
+    let disposition = HeaderValue::from_str(&format!(
+        "attachment; filename=\"{}\"",
+        safe_filename(&attachment.filename)
+    ))
+    .unwrap_or(HeaderValue::from_static("attachment"));
+    let mut response = attachment.content.into_response();
+    let headers = response.headers_mut();
+    headers.insert(CONTENT_TYPE, content_type);
+    headers.insert(CONTENT_DISPOSITION, disposition);
+    headers.insert(X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    // Even opened in place, a file could not run anything in the portal's origin.
+    headers.insert(CONTENT_SECURITY_POLICY, HeaderValue::from_static("sandbox"));
+    headers.insert(CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    Ok(response)
+}
+
+/// `POST /staff/mailbox/{id}/retry`: "Retry now" for a message that was not delivered.
+pub async fn retry(State(state): State<AppState>, Path(id): Path<i64>) -> WebResult<Response> {
+    let id = OutboxId(id);
+    let mut conn = state.store.conn().await?;
+    if outbox::retry_now(&mut conn, id, state.clock.now()).await? {
+        drop(conn);
+        state.app.mail_queued();
+        return Ok(see_other(&format!("/staff/mailbox/{id}?notice=retried")));
+    }
+    // Unknown, or already sent (a sent message is never sent again).
+    outbox::get(&mut conn, id).await?;
+    Err(WebError::Refused {
+        status: StatusCode::CONFLICT,
+        code: "conflict",
+        message_id: "web-mailbox-already-sent",
+        field: None,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn attachment_names_cannot_break_the_header() {
+        assert_eq!(safe_filename("visit.ics"), "visit.ics");
+        assert_eq!(safe_filename("a\"b\\c\r\nd.pdf"), "a_b_c__d.pdf");
+        assert_eq!(safe_filename("rapport été.pdf"), "rapport _t_.pdf");
+        assert_eq!(safe_filename("  "), "attachment");
+    }
+}

@@ -1,0 +1,183 @@
+//! The route table: every route of the portal, with the capability it needs, in one list.
+//! [`router`] builds the axum router from it (each route behind its guard, see `guard.rs`),
+//! and [`table`] is public so that the access-matrix test walks the very same list: a route
+//! added here is tested against every kind of person at once, and a route cannot be added
+//! without saying who may use it.
+
+use crate::guard::{self, Rule};
+use crate::{AppState, api, assets, health, locale, metrics, pages};
+use axum::Router;
+use axum::handler::Handler;
+use axum::http::Method;
+use axum::middleware::from_fn_with_state;
+use axum::routing::{MethodRouter, get, post};
+use onsite_app::policy::Capability::{self, *};
+
+/// One route: method, path template (axum syntax) and the capability it needs.
+pub struct Route {
+    pub method: Method,
+    pub path: &'static str,
+    pub capability: Capability,
+    handler: MethodRouter<AppState>,
+}
+
+impl std::fmt::Debug for Route {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Route")
+            .field("method", &self.method)
+            .field("path", &self.path)
+            .field("capability", &self.capability)
+            .finish_non_exhaustive()
+    }
+}
+
+fn page<H, T>(path: &'static str, capability: Capability, handler: H) -> Route
+where
+    H: Handler<T, AppState>,
+    T: 'static,
+{
+    Route {
+        method: Method::GET,
+        path,
+        capability,
+        handler: get(handler),
+    }
+}
+
+fn action<H, T>(path: &'static str, capability: Capability, handler: H) -> Route
+where
+    H: Handler<T, AppState>,
+    T: 'static,
+{
+    Route {
+        method: Method::POST,
+        path,
+        capability,
+        handler: post(handler),
+    }
+}
+
+/// Every route. Keep it grouped by area; the capability column is the access policy of the
+/// web edge (what each capability means is in `onsite_app::policy`).
+pub fn table() -> Vec<Route> {
+    use pages::{external, home, mailbox, password, profile, sign_in, staff};
+    vec![
+        // Anyone.
+        page("/", Public, home::home),
+        action("/language", Public, locale::switch),
+        page("/healthz", Public, health::healthz),
+        page("/readyz", Public, health::readyz),
+        page("/metrics", Public, metrics::metrics),
+        page("/assets/{version}/{*path}", Public, assets::serve),
+        // Signing in, for people who are not.
+        page("/sign-in", AnonymousOnly, sign_in::sign_in_page),
+        action("/sign-in", AnonymousOnly, sign_in::sign_in),
+        page("/redeem", AnonymousOnly, sign_in::redeem_page),
+        action("/redeem", AnonymousOnly, sign_in::redeem_code),
+        action("/redeem/account", AnonymousOnly, sign_in::redeem_account),
+        action(
+            "/auth/oidc/{id}/begin",
+            AnonymousOnly,
+            external::begin_sign_in,
+        ),
+        // The provider's redirect back: finishes both signing in and linking.
+        page("/auth/oidc/{id}/callback", Public, external::callback),
+        // A forgotten password: also from a browser where someone else is still signed in.
+        page("/forgot-password", Public, password::forgot_page),
+        action("/forgot-password", Public, password::forgot),
+        page("/reset-password/{token}", Public, password::reset_page),
+        action("/reset-password/{token}", Public, password::reset),
+        // Oneself.
+        action("/sign-out", SignedIn, sign_in::sign_out),
+        page("/profile", SignedIn, profile::profile_page),
+        action("/profile", SignedIn, profile::save_profile),
+        action("/profile/password", SignedIn, profile::change_password),
+        action("/profile/external/{id}/link", SignedIn, external::link),
+        action("/profile/external/{id}/unlink", SignedIn, external::unlink),
+        // Staff: contacts, invitations, roles.
+        page("/staff/contacts", Dispatch, staff::contacts),
+        action(
+            "/staff/contacts/{id}/invite",
+            Dispatch,
+            staff::invite_contact,
+        ),
+        action(
+            "/staff/accounts/{id}/invite",
+            Dispatch,
+            staff::invite_account,
+        ),
+        page("/staff/users", Dispatch, staff::users),
+        action(
+            "/staff/users/{id}/web-roles",
+            Dispatch,
+            staff::set_web_roles,
+        ),
+        action(
+            "/staff/users/{id}/staff-roles",
+            Administer,
+            staff::set_staff_roles,
+        ),
+        // Staff: the embedded mailbox.
+        page("/staff/mailbox", Dispatch, mailbox::list),
+        page("/staff/mailbox/{id}", Dispatch, mailbox::message),
+        page("/staff/mailbox/{id}/html", Dispatch, mailbox::html),
+        page(
+            "/staff/mailbox/{id}/attachments/{index}",
+            Dispatch,
+            mailbox::attachment,
+        ),
+        action("/staff/mailbox/{id}/retry", Dispatch, mailbox::retry),
+        // JSON API.
+        action("/api/v1/invitations", Dispatch, api::invitations::create),
+        action(
+            "/api/v1/accounts/{id}/invitations",
+            Dispatch,
+            api::invitations::create_for_account,
+        ),
+    ]
+}
+
+/// The router of the whole table, each route behind the guard of its capability.
+pub fn router() -> Router<AppState> {
+    table().into_iter().fold(Router::new(), |router, route| {
+        let rule = Rule::for_route(route.path, route.capability);
+        router.route(
+            route.path,
+            route
+                .handler
+                .route_layer(from_fn_with_state(rule, guard::require)),
+        )
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_route_is_declared_once() {
+        let mut seen = std::collections::HashSet::new();
+        for route in table() {
+            assert!(
+                seen.insert((route.method.clone(), route.path)),
+                "{} {} is in the table twice",
+                route.method,
+                route.path
+            );
+        }
+    }
+
+    #[test]
+    fn public_writes_are_few_and_deliberate() {
+        // Writes anyone may make are few and known: keep this list short and deliberate.
+        let public_writes: Vec<&str> = table()
+            .into_iter()
+            .filter(|r| r.method == Method::POST && r.capability == Public)
+            .map(|r| r.path)
+            .collect();
+        assert_eq!(
+            public_writes,
+            ["/language", "/forgot-password", "/reset-password/{token}"]
+        );
+    }
+}

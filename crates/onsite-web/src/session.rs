@@ -1,0 +1,377 @@
+//! Who is asking: the session layer and the extractors handlers use.
+//!
+//! [`resolve`] runs once per request, outside the error renderer: it reads the `onsite_session`
+//! cookie, loads the server-side session through `identity::session` (which applies the idle
+//! and absolute timeouts), and puts a [`Visitor`] in the request's extensions: the
+//! [`Actor`] the authorization policy judges, the signed-in user, and the CSRF token the
+//! person's forms carry. The user's preferred language goes into [`ProfileLanguage`], so
+//! every page, error pages included, is in it.
+//!
+//! Cookies (see [`set_cookie`]):
+//! - `onsite_session`: the session token, HttpOnly, SameSite=Lax (Lax, not Strict: the
+//!   OpenID provider's redirect back to the callback is a cross-site navigation that must
+//!   carry it when linking), Path=/, Secure when the deployment is on HTTPS. A browser-session
+//!   cookie: the server ends the session after [`identity::SESSION_IDLE`] without a request or
+//!   [`identity::SESSION_ABSOLUTE`] after sign-in, whatever the cookie says.
+//! - `onsite_csrf`: the double-submit token of anonymous forms (see `csrf.rs`), HttpOnly,
+//!   SameSite=Strict, set on the first page a visitor without one receives.
+//!
+//! Handlers take [`CurrentActor`] (anyone, maybe anonymous) or [`CurrentUser`] (signed in;
+//! the route's guard has already checked the capability, see `guard.rs`).
+
+use crate::error::WebError;
+use crate::locale::{ProfileLanguage, cookie};
+use crate::{AppState, WebConfig};
+use axum::extract::{ConnectInfo, FromRequestParts, Request, State};
+use axum::http::header::{CONTENT_TYPE, SET_COOKIE};
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, HeaderValue};
+use axum::middleware::Next;
+use axum::response::Response;
+use onsite_app::identity;
+use onsite_app::policy::{Actor, Principal};
+use onsite_app::secrets::Secret;
+use onsite_store::accounts::UserRecord;
+use std::net::{IpAddr, SocketAddr};
+use std::sync::Arc;
+
+/// The session cookie.
+pub const SESSION_COOKIE: &str = "onsite_session";
+/// The anonymous double-submit CSRF cookie.
+pub const CSRF_COOKIE: &str = "onsite_csrf";
+
+/// The signed-in person behind a live session.
+#[derive(Debug)]
+pub struct SignedIn {
+    pub user: UserRecord,
+    /// The session token as the cookie holds it (to sign out, or to keep this session when
+    /// the password changes).
+    pub token: Secret,
+    /// The session's CSRF token.
+    pub csrf_token: String,
+}
+
+impl SignedIn {
+    /// The name the header shows: the display name, else the email address.
+    pub fn name(&self) -> &str {
+        if self.user.display_name.trim().is_empty() {
+            self.user.email.as_str()
+        } else {
+            &self.user.display_name
+        }
+    }
+
+    pub fn principal(&self) -> Principal {
+        principal_of(&self.user)
+    }
+}
+
+/// The policy's view of a user.
+pub fn principal_of(user: &UserRecord) -> Principal {
+    Principal {
+        user_id: user.id,
+        roles: user.roles.clone(),
+        account_id: user.account_id,
+        technician_id: user.technician_id,
+    }
+}
+
+/// Where the anonymous CSRF token came from.
+#[derive(Debug, Clone)]
+enum AnonymousToken {
+    /// The browser sent it: writes must present it.
+    FromCookie(String),
+    /// Minted for this response (the browser has none yet): no write can match it.
+    Minted(String),
+}
+
+/// Who is asking, resolved once per request by [`resolve`].
+#[derive(Debug, Clone)]
+pub struct Visitor {
+    pub actor: Actor,
+    pub signed_in: Option<Arc<SignedIn>>,
+    anonymous_token: Option<AnonymousToken>,
+    /// The session could not be loaded (the database failed): pages that need a person answer
+    /// 503 rather than sending them to sign in again.
+    pub lookup_failed: bool,
+}
+
+impl Visitor {
+    pub fn anonymous() -> Visitor {
+        Visitor {
+            actor: Actor::Anonymous,
+            signed_in: None,
+            anonymous_token: None,
+            lookup_failed: false,
+        }
+    }
+
+    fn signed_in(session: SignedIn) -> Visitor {
+        Visitor {
+            actor: Actor::User(session.principal()),
+            signed_in: Some(Arc::new(session)),
+            anonymous_token: None,
+            lookup_failed: false,
+        }
+    }
+
+    /// The token this person's forms and scripts carry: the session's, or the anonymous
+    /// double-submit token.
+    pub fn csrf_token(&self) -> &str {
+        match (&self.signed_in, &self.anonymous_token) {
+            (Some(s), _) => &s.csrf_token,
+            (None, Some(AnonymousToken::FromCookie(t) | AnonymousToken::Minted(t))) => t,
+            (None, None) => "",
+        }
+    }
+
+    /// The token a write must present, if any can be valid: the session's when signed in,
+    /// else the value of the browser's `onsite_csrf` cookie.
+    pub fn expected_csrf(&self) -> Option<&str> {
+        match (&self.signed_in, &self.anonymous_token) {
+            (Some(s), _) => Some(&s.csrf_token),
+            (None, Some(AnonymousToken::FromCookie(t))) => Some(t),
+            _ => None,
+        }
+    }
+
+    fn minted(&self) -> Option<&str> {
+        match &self.anonymous_token {
+            Some(AnonymousToken::Minted(t)) if self.signed_in.is_none() => Some(t),
+            _ => None,
+        }
+    }
+}
+
+/// A cookie value that could be one of our tokens (64 hex characters). Anything else is not
+/// looked up at all.
+pub fn plausible_token(value: &str) -> bool {
+    value.len() == 64 && value.bytes().all(|b| b.is_ascii_hexdigit())
+}
+
+/// Middleware: resolves the session into a [`Visitor`] (see the module doc).
+pub async fn resolve(State(state): State<AppState>, mut request: Request, next: Next) -> Response {
+    let presented = cookie(request.headers(), SESSION_COOKIE);
+    let mut visitor = Visitor::anonymous();
+    let mut forget_cookie = false;
+    if let Some(token) = presented.as_deref().filter(|t| !t.is_empty()) {
+        if !plausible_token(token) {
+            forget_cookie = true;
+        } else {
+            match identity::session(&state.app, token, state.clock.now()).await {
+                Ok(Some(active)) => {
+                    visitor = Visitor::signed_in(SignedIn {
+                        user: active.user,
+                        token: Secret::from_presented(token),
+                        csrf_token: active.csrf_token,
+                    });
+                }
+                Ok(None) => forget_cookie = true,
+                Err(e) => {
+                    tracing::error!(error = %e, "cannot load the session; serving as anonymous");
+                    visitor.lookup_failed = true;
+                }
+            }
+        }
+    }
+    if visitor.signed_in.is_none() {
+        visitor.anonymous_token = Some(
+            match cookie(request.headers(), CSRF_COOKIE).filter(|t| plausible_token(t)) {
+                Some(t) => AnonymousToken::FromCookie(t),
+                None => AnonymousToken::Minted(Secret::token().expose().to_owned()),
+            },
+        );
+    }
+    if let Some(s) = &visitor.signed_in {
+        request
+            .extensions_mut()
+            .insert(ProfileLanguage(s.user.language.clone()));
+    }
+    let minted = visitor.minted().map(str::to_owned);
+    request.extensions_mut().insert(visitor);
+
+    let mut response = next.run(request).await;
+    let headers = response.headers_mut();
+    // Only pages carry forms: assets, probes and redirects do not need the cookie.
+    let is_page = headers
+        .get(CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|ct| ct.starts_with("text/html"));
+    if let Some(token) = minted.filter(|_| is_page && !sets_cookie(headers, CSRF_COOKIE)) {
+        set_cookie(
+            headers,
+            &state.config,
+            CSRF_COOKIE,
+            &token,
+            CookieOptions::strict(),
+        );
+    }
+    if forget_cookie && !sets_cookie(headers, SESSION_COOKIE) {
+        clear_cookie(headers, &state.config, SESSION_COOKIE, "/");
+    }
+    response
+}
+
+/// Whether the response already sets cookie `name` (a handler signed someone in or out).
+fn sets_cookie(headers: &HeaderMap, name: &str) -> bool {
+    headers
+        .get_all(SET_COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .any(|v| v.split('=').next() == Some(name))
+}
+
+/// Attributes of a cookie we set.
+#[derive(Debug, Clone, Copy)]
+pub struct CookieOptions {
+    pub path: &'static str,
+    pub same_site: &'static str,
+    /// Seconds; `None` for a browser-session cookie.
+    pub max_age: Option<i64>,
+}
+
+impl CookieOptions {
+    /// The session cookie: Lax (see the module doc), whole site, browser session.
+    pub fn session() -> CookieOptions {
+        CookieOptions {
+            path: "/",
+            same_site: "Lax",
+            max_age: None,
+        }
+    }
+
+    /// The anonymous CSRF cookie: never sent on any cross-site request.
+    pub fn strict() -> CookieOptions {
+        CookieOptions {
+            path: "/",
+            same_site: "Strict",
+            max_age: None,
+        }
+    }
+}
+
+/// Appends `Set-Cookie: name=value` (always HttpOnly; Secure on HTTPS deployments).
+pub fn set_cookie(
+    headers: &mut HeaderMap,
+    config: &WebConfig,
+    name: &str,
+    value: &str,
+    options: CookieOptions,
+) {
+    let mut cookie = format!(
+        "{name}={value}; Path={}; HttpOnly; SameSite={}",
+        options.path, options.same_site
+    );
+    if let Some(age) = options.max_age {
+        cookie.push_str(&format!("; Max-Age={age}"));
+    }
+    if config.secure_cookies {
+        cookie.push_str("; Secure");
+    }
+    match HeaderValue::from_str(&cookie) {
+        Ok(v) => {
+            headers.append(SET_COOKIE, v);
+        }
+        // Our names and values are plain ASCII tokens; this would be a bug, not input.
+        Err(e) => tracing::error!(error = %e, name, "cannot build a cookie header"),
+    }
+}
+
+/// Appends a `Set-Cookie` that makes the browser drop cookie `name` (at `path`).
+pub fn clear_cookie(headers: &mut HeaderMap, config: &WebConfig, name: &str, path: &'static str) {
+    set_cookie(
+        headers,
+        config,
+        name,
+        "",
+        CookieOptions {
+            path,
+            same_site: "Lax",
+            max_age: Some(0),
+        },
+    );
+}
+
+fn visitor_of(parts: &Parts) -> Visitor {
+    parts
+        .extensions
+        .get::<Visitor>()
+        .cloned()
+        .unwrap_or_else(Visitor::anonymous)
+}
+
+/// Extractor: who is asking (maybe nobody signed in).
+#[derive(Debug, Clone)]
+pub struct CurrentActor(pub Visitor);
+
+impl<S: Send + Sync> FromRequestParts<S> for CurrentActor {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        Ok(CurrentActor(visitor_of(parts)))
+    }
+}
+
+/// Extractor: the signed-in person. Routes that take it are declared with a capability that
+/// anonymous visitors lack, so the guard has answered them already; this rejection is the
+/// belt to that pair of braces.
+#[derive(Debug, Clone)]
+pub struct CurrentUser(pub Arc<SignedIn>);
+
+impl std::ops::Deref for CurrentUser {
+    type Target = SignedIn;
+    fn deref(&self) -> &SignedIn {
+        &self.0
+    }
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for CurrentUser {
+    type Rejection = WebError;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        visitor_of(parts)
+            .signed_in
+            .map(CurrentUser)
+            .ok_or(WebError::Unauthorized)
+    }
+}
+
+/// Extractor: the client's address, the key of per-address rate limits: the TCP peer, or the
+/// last `X-Forwarded-For` entry when the deployment trusts its proxy
+/// ([`WebConfig::trust_forwarded_for`]). `unknown` when neither is available (in-process
+/// tests).
+#[derive(Debug, Clone)]
+pub struct ClientAddress(pub String);
+
+impl FromRequestParts<AppState> for ClientAddress {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let forwarded = state
+            .config
+            .trust_forwarded_for
+            .then(|| {
+                parts
+                    .headers
+                    .get_all("x-forwarded-for")
+                    .iter()
+                    .next_back()
+                    .and_then(|v| v.to_str().ok())
+                    .and_then(|v| v.rsplit(',').next())
+                    .and_then(|ip| ip.trim().parse::<IpAddr>().ok())
+            })
+            .flatten();
+        let peer = parts
+            .extensions
+            .get::<ConnectInfo<SocketAddr>>()
+            .map(|c| c.0.ip());
+        Ok(ClientAddress(
+            forwarded
+                .or(peer)
+                .map_or_else(|| "unknown".to_owned(), |ip| ip.to_string()),
+        ))
+    }
+}

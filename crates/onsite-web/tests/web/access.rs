@@ -1,0 +1,353 @@
+//! The access matrix, generated from the route table: every kind of person × every route,
+//! answered exactly as the authorization policy says (0 unexpected successes), and one
+//! account's records never shown to another. A route added to the table is tested here at
+//! once; one whose path needs ids this harness cannot fill fails until [`Fixture::path`]
+//! learns them.
+//!
+//! The people are real users with real sessions in a fresh database; path parameters are
+//! filled with ids of account A's objects.
+
+use crate::both_backends;
+use crate::support::{A_MARKERS, B_MARKERS, TestApp, TestResponse, World};
+use axum::body::Body;
+use axum::http::{Method, Request, StatusCode};
+use onsite_app::policy::{Actor, Capability};
+use onsite_domain::text::EmailAddress;
+use onsite_store::external_identities::{self, NewLink};
+use onsite_store::outbox::{self, Attachment, NewEmail, OutboxId};
+use onsite_web::routes::{Route, table};
+
+/// The kinds of people of the matrix, by their [`World`] name (`None`: anonymous).
+const PEOPLE: [Option<&str>; 9] = [
+    None,
+    Some("customer of A"),
+    Some("customer of B"),
+    Some("reviewer of A"),
+    Some("approver of A"),
+    Some("partner"),
+    Some("technician"),
+    Some("dispatcher"),
+    Some("admin"),
+];
+
+/// Account A's objects that fill path parameters.
+struct Fixture {
+    world: World,
+    /// An external identity linked to the customer of A.
+    identity_a: i64,
+    /// A message to the customer of A, with an attachment.
+    message_a: OutboxId,
+}
+
+impl Fixture {
+    async fn build(app: &TestApp) -> Fixture {
+        let world = World::build(app).await;
+        let mut conn = app.db.store().conn().await.unwrap();
+        let identity_a = external_identities::link(
+            &mut conn,
+            &NewLink {
+                user_id: world.user("customer of A"),
+                provider: "corp",
+                subject: "ana-at-corp",
+                email: Some("ana.zephyrine@a-account.test"),
+                now: crate::support::now(app),
+            },
+        )
+        .await
+        .unwrap()
+        .id;
+        let recipient = EmailAddress::parse("ana.zephyrine@a-account.test").unwrap();
+        let message_a = outbox::enqueue(
+            &mut conn,
+            &NewEmail {
+                event_key: "test:message-a",
+                kind: "test",
+                recipient: &recipient,
+                locale: "en",
+                subject: "Your visit with Ana Zephyrine",
+                text_body: "Hello Ana Zephyrine of Zephyrine Holdings",
+                html_body: "<p>Hello Ana Zephyrine</p>",
+                attachments: &[Attachment {
+                    filename: "visit.ics".into(),
+                    content_type: "text/calendar".into(),
+                    content: b"BEGIN:VCALENDAR".to_vec(),
+                }],
+            },
+            crate::support::now(app),
+        )
+        .await
+        .unwrap()
+        .id();
+        Fixture {
+            world,
+            identity_a,
+            message_a,
+        }
+    }
+
+    /// The route's path with its parameters filled by account A's objects.
+    fn path(&self, route: &Route) -> String {
+        let w = &self.world;
+        match route.path {
+            "/assets/{version}/{*path}" => onsite_web::assets::url("onsite.css"),
+            "/auth/oidc/{id}/begin" => "/auth/oidc/corp/begin".into(),
+            "/auth/oidc/{id}/callback" => "/auth/oidc/corp/callback?state=x&code=y".into(),
+            "/reset-password/{token}" => format!("/reset-password/{}", "ab".repeat(32)),
+            "/profile/external/{id}/link" => "/profile/external/corp/link".into(),
+            "/profile/external/{id}/unlink" => {
+                format!("/profile/external/{}/unlink", self.identity_a)
+            }
+            "/staff/contacts/{id}/invite" => format!("/staff/contacts/{}/invite", w.contact_a_new),
+            "/staff/accounts/{id}/invite" => format!("/staff/accounts/{}/invite", w.account_a),
+            "/staff/users/{id}/web-roles" => {
+                format!("/staff/users/{}/web-roles", w.user("customer of A"))
+            }
+            "/staff/users/{id}/staff-roles" => {
+                format!("/staff/users/{}/staff-roles", w.user("customer of A"))
+            }
+            "/staff/mailbox/{id}" => format!("/staff/mailbox/{}", self.message_a),
+            "/staff/mailbox/{id}/html" => format!("/staff/mailbox/{}/html", self.message_a),
+            "/staff/mailbox/{id}/attachments/{index}" => {
+                format!("/staff/mailbox/{}/attachments/0", self.message_a)
+            }
+            "/staff/mailbox/{id}/retry" => format!("/staff/mailbox/{}/retry", self.message_a),
+            "/api/v1/accounts/{id}/invitations" => {
+                format!("/api/v1/accounts/{}/invitations", w.account_a)
+            }
+            plain if !plain.contains('{') => plain.to_owned(),
+            other => panic!(
+                "the access matrix cannot fill the path of {} {other}: add it to Fixture::path",
+                route.method
+            ),
+        }
+    }
+
+    /// A body a person would send to the route (its fields do not matter to the guard; they
+    /// keep allowed requests from changing more than they must).
+    fn body(&self, route: &Route) -> (&'static str, String) {
+        match route.path {
+            "/api/v1/invitations" => (
+                "application/json",
+                format!(
+                    r#"{{"contact_id":{},"roles":["self-scheduling"]}}"#,
+                    self.world.contact_a_new
+                ),
+            ),
+            "/api/v1/accounts/{id}/invitations" => (
+                "application/json",
+                r#"{"roles":["self-scheduling"]}"#.to_owned(),
+            ),
+            "/language" => ("application/x-www-form-urlencoded", "lang=en".to_owned()),
+            "/staff/users/{id}/web-roles" => (
+                "application/x-www-form-urlencoded",
+                "role-self-scheduling=on".to_owned(),
+            ),
+            _ => ("application/x-www-form-urlencoded", String::new()),
+        }
+    }
+}
+
+/// What the guard answers someone the policy refuses (see `onsite_web::guard`), written out
+/// here rather than asked of the code under test.
+fn expected_refusal(
+    anonymous: bool,
+    route: &Route,
+    path: &str,
+) -> (StatusCode, Option<&'static str>) {
+    let api = path.starts_with("/api/");
+    match (anonymous, route.capability) {
+        (true, _) if api => (StatusCode::UNAUTHORIZED, None),
+        (true, _) => (StatusCode::SEE_OTHER, Some("/sign-in")),
+        (false, Capability::AnonymousOnly) if !api => (StatusCode::SEE_OTHER, Some("/")),
+        (false, _) if route.path.contains('{') => (StatusCode::NOT_FOUND, None),
+        (false, _) => (StatusCode::FORBIDDEN, None),
+    }
+}
+
+/// One request of `who` to the route, with a fresh session (so that what one probe does, such
+/// as signing out, cannot change the next) and a valid CSRF token.
+async fn probe(app: &TestApp, fixture: &Fixture, who: Option<&str>, route: &Route) -> TestResponse {
+    let path = fixture.path(route);
+    let (cookie, token) = match who {
+        Some(name) => {
+            let (session, csrf) = app.session_for(fixture.world.user(name)).await;
+            (format!("onsite_session={session}"), csrf)
+        }
+        None => (
+            format!("onsite_csrf={}", crate::support::TEST_CSRF),
+            crate::support::TEST_CSRF.to_owned(),
+        ),
+    };
+    let mut request = Request::builder()
+        .method(route.method.clone())
+        .uri(&path)
+        .header("host", "onsite.test")
+        .header("sec-fetch-site", "same-origin")
+        .header("cookie", cookie);
+    let body = if route.method == Method::POST {
+        let (content_type, body) = fixture.body(route);
+        request = request
+            .header("content-type", content_type)
+            .header("x-csrf-token", token);
+        Body::from(body)
+    } else {
+        Body::empty()
+    };
+    app.send(request.body(body).unwrap()).await
+}
+
+async fn actor_of(app: &TestApp, fixture: &Fixture, who: Option<&str>) -> Actor {
+    match who {
+        None => Actor::Anonymous,
+        Some(name) => {
+            let user = onsite_store::accounts::user_by_id(
+                &mut app.db.store().conn().await.unwrap(),
+                fixture.world.user(name),
+            )
+            .await
+            .unwrap()
+            .unwrap();
+            Actor::User(onsite_web::session::principal_of(&user))
+        }
+    }
+}
+
+both_backends!(
+    every_person_gets_exactly_what_the_policy_allows_on_every_route,
+    |app| async move {
+        let fixture = Fixture::build(&app).await;
+        let mut failures = Vec::new();
+        let mut checked = 0;
+        for route in table() {
+            for who in PEOPLE {
+                let actor = actor_of(&app, &fixture, who).await;
+                let answer = probe(&app, &fixture, who, &route).await;
+                let path = fixture.path(&route);
+                let label = format!(
+                    "{} × {} {} ({:?})",
+                    who.unwrap_or("anonymous"),
+                    route.method,
+                    route.path,
+                    route.capability
+                );
+                checked += 1;
+                if answer.status.is_server_error() {
+                    failures.push(format!("{label}: server error {}", answer.status));
+                    continue;
+                }
+                if actor.may(route.capability) {
+                    // Allowed: whatever the handler answers, it is not a refusal of access.
+                    let refused = matches!(
+                        answer.status,
+                        StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN
+                    ) || (answer.status == StatusCode::SEE_OTHER
+                        && answer.header("location").starts_with("/sign-in?return_to"));
+                    if refused {
+                        failures.push(format!(
+                            "{label}: allowed but refused with {}",
+                            answer.status
+                        ));
+                    }
+                    if route.method == Method::GET
+                        && !route.path.contains('{')
+                        && answer.status != StatusCode::OK
+                    {
+                        failures.push(format!("{label}: allowed page answered {}", answer.status));
+                    }
+                } else {
+                    let (status, location) = expected_refusal(who.is_none(), &route, &path);
+                    let location_ok = location.is_none_or(|l| {
+                        let got = answer.header("location");
+                        got == l || got.starts_with(&format!("{l}?"))
+                    });
+                    if answer.status != status || !location_ok {
+                        failures.push(format!(
+                            "{label}: expected {status} {location:?}, got {} {:?}",
+                            answer.status,
+                            answer.header("location")
+                        ));
+                    }
+                }
+            }
+        }
+        assert!(checked >= 9 * 30, "{checked} combinations");
+        assert!(
+            failures.is_empty(),
+            "{} unexpected answers:\n{}",
+            failures.len(),
+            failures.join("\n")
+        );
+    }
+);
+
+// The pages of people outside account A never show account A's data, whatever id they put in
+// an address; and account A's own pages show it (so the markers mean something).
+both_backends!(
+    one_accounts_records_never_appear_for_another,
+    |app| async move {
+        let fixture = Fixture::build(&app).await;
+        let outsiders = ["customer of B", "partner", "technician"];
+        let mut leaks = Vec::new();
+        for route in table().iter().filter(|r| r.method == Method::GET) {
+            for who in outsiders.iter().map(|w| Some(*w)).chain([None]) {
+                let answer = probe(&app, &fixture, who, route).await;
+                let text = String::from_utf8_lossy(&answer.bytes);
+                for marker in A_MARKERS {
+                    if text.contains(marker) {
+                        leaks.push(format!(
+                            "{} sees {marker:?} at {}",
+                            who.unwrap_or("anonymous"),
+                            fixture.path(route)
+                        ));
+                    }
+                }
+            }
+        }
+        assert!(
+            leaks.is_empty(),
+            "account A's data leaked:\n{}",
+            leaks.join("\n")
+        );
+
+        // The customer of A sees their own profile, and nothing of account B.
+        let profile = table()
+            .into_iter()
+            .find(|r| r.method == Method::GET && r.path == "/profile")
+            .unwrap();
+        let own = probe(&app, &fixture, Some("customer of A"), &profile).await;
+        let text = own.text();
+        assert!(text.contains("ana.zephyrine@a-account.test"));
+        assert!(text.contains("Ana Zephyrine"));
+        for marker in B_MARKERS {
+            assert!(!text.contains(marker), "{marker}");
+        }
+        // Staff see account A (they see every account).
+        let contacts = table()
+            .into_iter()
+            .find(|r| r.method == Method::GET && r.path == "/staff/contacts")
+            .unwrap();
+        let staff = probe(&app, &fixture, Some("dispatcher"), &contacts).await;
+        assert!(staff.text().contains("Zephyrine Holdings"));
+    }
+);
+
+// Someone may unlink only their own external identities: another's id is not found, and it
+// stays linked.
+both_backends!(nobody_unlinks_someone_elses_identity, |app| async move {
+    let fixture = Fixture::build(&app).await;
+    let unlink = table()
+        .into_iter()
+        .find(|r| r.path == "/profile/external/{id}/unlink")
+        .unwrap();
+    let answer = probe(&app, &fixture, Some("customer of B"), &unlink).await;
+    assert_eq!(answer.status, StatusCode::NOT_FOUND);
+    let still = external_identities::for_user(
+        &mut app.db.store().conn().await.unwrap(),
+        fixture.world.user("customer of A"),
+    )
+    .await
+    .unwrap();
+    assert_eq!(still.len(), 1);
+    let own = probe(&app, &fixture, Some("customer of A"), &unlink).await;
+    assert_eq!(own.header("location"), "/profile?notice=unlinked");
+});
