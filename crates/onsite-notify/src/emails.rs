@@ -96,6 +96,40 @@ pub fn password_reset(
     build("password-reset", to, locale, event_key, ctx)
 }
 
+/// A sales opportunity given to the recipient's partner company (SPEC §9).
+pub struct OpportunityOffered<'a> {
+    /// How to greet the recipient (their first name).
+    pub name: &'a str,
+    /// The opportunity's name.
+    pub opportunity: &'a str,
+    pub customer: &'a str,
+    pub lead_type: &'a str,
+    /// The estimated revenue, already formatted for the recipient's locale.
+    pub revenue: &'a str,
+    /// When it expires if not accepted, already formatted in the recipient's zone.
+    pub accept_by: &'a str,
+    /// The opportunity in the partner portal.
+    pub link: &'a str,
+}
+
+email_templates!(
+    OpportunityOffered,
+    "email/opportunity-offered/subject.txt",
+    "email/opportunity-offered/body.txt",
+    "email/opportunity-offered/body.html"
+);
+
+/// The "new opportunity for you" email. One per distribution and recipient: `event_key` is
+/// `opportunity-offered:<event id>:<user id>`.
+pub fn opportunity_offered(
+    to: &EmailAddress,
+    locale: Locale,
+    event_key: String,
+    ctx: &OpportunityOffered<'_>,
+) -> Result<Email, RenderError> {
+    build("opportunity-offered", to, locale, event_key, ctx)
+}
+
 /// Renders `ctx` and wraps it as an [`Email`] without attachments.
 fn build(
     kind: &'static str,

@@ -28,3 +28,16 @@ email-reset-intro = Someone asked to reset the password of your service portal a
 email-reset-button = Choose a new password
 email-reset-expires = The link works once, within { $minutes } minutes.
 email-reset-not-you = If you did not ask for this, ignore this message: your password stays the same.
+
+## A new opportunity distributed to a partner (to its portal users with the partner role).
+
+email-offered-subject = New opportunity for you: { $opportunity }
+email-offered-greeting = Hello { $name },
+email-offered-intro = A new sales opportunity has been given to your company. Accept it in the partner portal to start working it.
+email-offered-opportunity = Opportunity: { $opportunity }
+email-offered-customer = Customer: { $customer }
+email-offered-lead-type = Lead type: { $lead_type }
+email-offered-revenue = Estimated revenue: { $amount }
+email-offered-button = See the opportunity
+email-offered-accept-by = Accept or decline it by { $date }: after that it goes to another partner.
+email-offered-decline-hint = If you cannot take it, decline it with a reason so that it goes to another partner at once.

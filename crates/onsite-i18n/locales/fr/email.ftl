@@ -28,3 +28,16 @@ email-reset-intro = Quelqu'un a demandé à réinitialiser le mot de passe de vo
 email-reset-button = Choisir un nouveau mot de passe
 email-reset-expires = Le lien ne sert qu'une fois, dans les { $minutes } minutes.
 email-reset-not-you = Si vous n'êtes pas à l'origine de cette demande, ignorez ce message : votre mot de passe reste le même.
+
+## A new opportunity distributed to a partner (to its portal users with the partner role).
+
+email-offered-subject = Nouvelle opportunité pour vous : { $opportunity }
+email-offered-greeting = Bonjour { $name },
+email-offered-intro = Une nouvelle opportunité de vente a été confiée à votre entreprise. Acceptez-la dans le portail partenaire pour commencer à la travailler.
+email-offered-opportunity = Opportunité : { $opportunity }
+email-offered-customer = Client : { $customer }
+email-offered-lead-type = Type de piste : { $lead_type }
+email-offered-revenue = Revenu estimé : { $amount }
+email-offered-button = Voir l'opportunité
+email-offered-accept-by = Acceptez-la ou refusez-la avant le { $date } : passé ce délai, elle ira à un autre partenaire.
+email-offered-decline-hint = Si vous ne pouvez pas la prendre, refusez-la en indiquant la raison : elle ira aussitôt à un autre partenaire.

@@ -4,6 +4,7 @@
 
 mod booking_emails;
 mod mailbox;
+mod offered;
 mod render;
 mod sink;
 mod smtp;
