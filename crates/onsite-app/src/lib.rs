@@ -2,6 +2,7 @@
 //! No HTTP types: the web crate and the CLI both call in here.
 
 pub mod context;
+pub mod distribution;
 pub mod identity;
 pub mod oidc;
 pub mod passwords;

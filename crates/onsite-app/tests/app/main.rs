@@ -1,5 +1,6 @@
 //! The app's integration tests, one binary: use cases against a fresh database and, for
 //! external sign-in, a real OpenID provider process.
 
+mod distribution;
 mod identity;
 mod oidc;
