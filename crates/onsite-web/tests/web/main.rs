@@ -9,6 +9,7 @@ mod csrf;
 mod errors;
 mod home;
 mod language;
+mod oidc;
 mod ops;
 mod request_id;
 mod security;
