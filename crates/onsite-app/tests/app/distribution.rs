@@ -588,6 +588,45 @@ async fn a_partner_at_capacity_is_excluded_and_internal_opportunities_do_not_cou
     assert_eq!(excluded(&why, w.a.id), None);
 }
 
+both_backends!(
+    two_distributions_at_once_cannot_overfill_a_partner,
+    concurrent_distributions_respect_capacity
+);
+async fn concurrent_distributions_respect_capacity(db: TestDb) {
+    let w = world(db).await;
+    // A has one place left (capacity 2, one open).
+    let first = w.new_opportunity("First", hours(0)).await;
+    dist::distribute(&w.app, &w.staff, first, Some(w.a.id), hours(0))
+        .await
+        .unwrap();
+    let x = w.new_opportunity("X", hours(1)).await;
+    let y = w.new_opportunity("Y", hours(1)).await;
+    let (rx, ry) = tokio::join!(
+        dist::distribute(&w.app, &w.staff, x, Some(w.a.id), hours(1)),
+        dist::distribute(&w.app, &w.staff, y, Some(w.a.id), hours(1)),
+    );
+    let (ok, refused): (Vec<_>, Vec<_>) = [rx, ry].into_iter().partition(Result::is_ok);
+    assert_eq!(ok.len(), 1, "one takes the last place");
+    assert!(
+        matches!(
+            refused[0],
+            Err(DistributionError::Unavailable {
+                criterion: Criterion::Capacity {
+                    open: 2,
+                    capacity: 2
+                },
+                ..
+            })
+        ),
+        "{:?}",
+        refused[0]
+    );
+    let held = dist::partner_opportunities(&w.app, &w.a.who, Filter::New)
+        .await
+        .unwrap();
+    assert_eq!(held.len(), 2);
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn inactive_partner_accounts_receive_nothing() {
     let w = world(TestDb::sqlite().await).await;
