@@ -1,12 +1,14 @@
 //! Onsite's use cases (book, reschedule, invite, distribute…) and the authorization policy.
 //! No HTTP types: the web crate and the CLI both call in here.
 
+pub mod booking;
 pub mod context;
 pub mod distribution;
 pub mod identity;
 pub mod oidc;
 pub mod passwords;
 pub mod policy;
+pub mod reassign;
 pub mod secrets;
 
 pub use context::App;

@@ -1,6 +1,7 @@
 //! The app's integration tests, one binary: use cases against a fresh database and, for
 //! external sign-in, a real OpenID provider process.
 
+mod booking;
 mod distribution;
 mod identity;
 mod oidc;

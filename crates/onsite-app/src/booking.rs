@@ -1,0 +1,1451 @@
+//! Self-scheduling use cases (SPEC §2–§4, issue 4): what can be booked, which days and slots
+//! are free, booking, the customer's homepage, rescheduling, canceling, and the staff's moves
+//! through the visit states.
+//!
+//! Every function is scoped by the caller's [`Principal`]: a customer reaches only their own
+//! account's visits (another account's visit is [`BookingError::NotFound`], never "forbidden",
+//! so its existence is not revealed) and may change only Scheduled ones; staff reach every
+//! account.
+//!
+//! The double-booking guarantee: [`book`] and [`reschedule`] choose a technician from a snapshot
+//! (the scheduling engine, `onsite-schedule`), then in ONE transaction take that technician's
+//! lock (PostgreSQL advisory lock; SQLite's BEGIN IMMEDIATE), re-read their visits and re-check
+//! the time *including travel* with the engine restricted to them, and only then write. If the
+//! re-check fails, the next best technician at that time is tried; if nobody is left, the answer
+//! is [`BookingError::SlotTaken`] ("this time was just taken"). The database's own overlap
+//! constraint stays as the last line of defence. A repeated submission with the same
+//! idempotency key returns the first booking and books nothing.
+
+use crate::context::App;
+use crate::policy::{Capability, Principal};
+use crate::secrets::Secret;
+use jiff::civil::Date;
+use jiff::tz::TimeZone;
+use jiff::{SignedDuration, Timestamp};
+use onsite_domain::account::Account;
+use onsite_domain::asset::Asset;
+use onsite_domain::booking::{Booking, BookingAction, BookingState};
+use onsite_domain::service_type::ServiceType;
+use onsite_domain::settings::{self, Setting, SettingValue};
+use onsite_domain::technician::Technician;
+use onsite_domain::text::{free_text, single_line};
+use onsite_domain::work_order::WorkOrderStatus;
+use onsite_domain::{
+    AccountId, AssetId, BookingId, InvalidInput, ServiceTypeId, TechnicianId, TerritoryId, UserId,
+    WorkOrderId,
+};
+use onsite_i18n::Locale;
+use onsite_notify::booking_emails::{self, VisitFacts};
+use onsite_notify::emails::RenderError;
+use onsite_schedule::{
+    Commitment, DayAvailability, GreatCircle, Planner, Request, SearchInput, Settings, Slot,
+    Unavailable, combined_skills,
+};
+use onsite_store::accounts::{self, UserRecord};
+use onsite_store::bookings::{self, Move, NewBooking, TransitionError};
+use onsite_store::catalog::{self, ServiceTypeFilter};
+use onsite_store::technicians::{self, TechnicianScope};
+use onsite_store::visibility::Visibility;
+use onsite_store::visits::{self, Visit};
+use onsite_store::work_orders::{self, NewWorkOrder};
+use onsite_store::{Conn, StoreError, assets, audit, reassignment, territories};
+use std::collections::HashSet;
+
+/// Longest customer comment on a booking, in characters.
+pub const COMMENTS_MAX: usize = 2000;
+/// Longest cancellation reason or transition note, in characters.
+pub const REASON_MAX: usize = 1000;
+/// Longest idempotency key a form may send.
+pub const IDEMPOTENCY_KEY_MAX: usize = 200;
+/// How many technicians one booking tries, under their lock, before answering "taken".
+const MAX_CANDIDATES: usize = 5;
+/// Visits of the technicians around a chosen time that can matter to it: their local day,
+/// whatever their zone, lies within two days of it (the engine's own margin).
+const AROUND: SignedDuration = SignedDuration::from_hours(48);
+
+#[derive(Debug, thiserror::Error)]
+pub enum BookingError {
+    /// Unknown, or another account's (never revealed as such).
+    #[error("not found")]
+    NotFound,
+    /// The person's roles do not allow this at all.
+    #[error("not allowed")]
+    NotAllowed,
+    /// Self-scheduling is turned off for customers (site setting).
+    #[error("self-scheduling is disabled")]
+    Disabled,
+    /// The chosen time is not bookable: too soon, beyond the horizon, or not a slot.
+    #[error(transparent)]
+    InvalidSlot(Unavailable),
+    /// Nobody is free at that time any more ("this time was just taken").
+    #[error("this time was just taken")]
+    SlotTaken,
+    /// The visit is not in a state that allows this (a customer changing a Traveling visit).
+    #[error("a {0:?} visit cannot be changed")]
+    NotModifiable(BookingState),
+    /// Someone changed the visit at the same moment: look again.
+    #[error("the visit changed meanwhile")]
+    Changed,
+    #[error(transparent)]
+    Invalid(#[from] InvalidInput),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("cannot render email: {0}")]
+    Email(#[from] RenderError),
+}
+
+impl BookingError {
+    /// The Fluent message id that explains the error to the person (`booking.ftl`).
+    pub fn message_id(&self) -> &'static str {
+        match self {
+            BookingError::NotFound => "booking-not-found",
+            BookingError::NotAllowed => "booking-not-allowed",
+            BookingError::Disabled => "booking-disabled",
+            BookingError::InvalidSlot(Unavailable::TooSoon) => "booking-too-soon",
+            BookingError::InvalidSlot(Unavailable::OutsideHorizon) => "booking-outside-horizon",
+            BookingError::InvalidSlot(Unavailable::NotASlot) => "booking-not-a-slot",
+            BookingError::InvalidSlot(Unavailable::NoTechnician) | BookingError::SlotTaken => {
+                "booking-slot-taken"
+            }
+            BookingError::NotModifiable(_) => "booking-not-modifiable",
+            BookingError::Changed => "booking-changed",
+            BookingError::Invalid(e) => match (e.field, e.reason) {
+                ("reason", "required") => "booking-reason-required",
+                ("reason", _) => "booking-reason-too-long",
+                ("comments", _) => "booking-comments-too-long",
+                ("note", _) => "booking-note-too-long",
+                ("account", _) => "booking-account-required",
+                ("ends_at", _) => "booking-time-off-order",
+                ("territories", _) | ("skills", _) => "booking-unknown-reference",
+                _ => "booking-invalid-input",
+            },
+            BookingError::Store(_) | BookingError::Email(_) => "error-internal",
+        }
+    }
+
+    /// Whether this is the system's fault (log it, answer 500) rather than the request's.
+    pub fn is_internal(&self) -> bool {
+        matches!(self, BookingError::Store(_) | BookingError::Email(_))
+    }
+}
+
+/// Commits, as a store error on failure.
+pub(crate) async fn commit(tx: onsite_store::Tx) -> Result<()> {
+    tx.commit().await.map_err(StoreError::from)?;
+    Ok(())
+}
+
+/// Rolls back at once (rather than when the connection is next used): on PostgreSQL this is
+/// what releases the technician's lock for the next booking.
+pub(crate) async fn rollback(tx: onsite_store::Tx) -> Result<()> {
+    tx.rollback().await.map_err(StoreError::from)?;
+    Ok(())
+}
+
+pub type Result<T, E = BookingError> = std::result::Result<T, E>;
+
+/// `NotFound` from the store is the person's "not found"; anything else is the system's.
+pub(crate) fn found<T>(r: Result<T, StoreError>) -> Result<T> {
+    match r {
+        Err(StoreError::NotFound) => Err(BookingError::NotFound),
+        other => Ok(other?),
+    }
+}
+
+// ---- Who may do what ------------------------------------------------------------------------
+
+/// How the caller reaches accounts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Reach {
+    /// A customer with self-scheduling: this account only.
+    Customer(AccountId),
+    /// A dispatcher or admin: any account.
+    Staff,
+}
+
+fn reach(principal: &Principal) -> Result<Reach> {
+    if principal.may(Capability::Dispatch) {
+        return Ok(Reach::Staff);
+    }
+    if principal.may(Capability::SelfSchedule)
+        && let Some(account) = principal.customer_account()
+    {
+        return Ok(Reach::Customer(account));
+    }
+    Err(BookingError::NotAllowed)
+}
+
+impl Reach {
+    /// Whether the caller may see a visit of `account` (if not, it is "not found").
+    fn sees(self, account: AccountId) -> bool {
+        match self {
+            Reach::Customer(own) => own == account,
+            Reach::Staff => true,
+        }
+    }
+
+    fn visibility(self) -> Visibility {
+        match self {
+            Reach::Customer(_) => Visibility::ExposedToCustomer,
+            Reach::Staff => Visibility::All,
+        }
+    }
+}
+
+// ---- What is being booked -------------------------------------------------------------------
+
+/// What a customer asks for: a service type, optionally on one of their assets. Staff booking
+/// for a customer name the account (or an asset of it).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ServiceRequest {
+    pub service_type: ServiceTypeId,
+    pub asset: Option<AssetId>,
+    /// Staff only: the account the visit is for. Customers leave it `None` (their own account;
+    /// naming another is "not found").
+    pub account: Option<AccountId>,
+}
+
+impl ServiceRequest {
+    pub fn new(service_type: ServiceTypeId, asset: Option<AssetId>) -> ServiceRequest {
+        ServiceRequest {
+            service_type,
+            asset,
+            account: None,
+        }
+    }
+}
+
+/// The self-scheduling service types ("incident types exposed for self-scheduling"), by name.
+pub async fn service_types(app: &App) -> Result<Vec<ServiceType>> {
+    let mut conn = app.store.conn().await?;
+    Ok(catalog::list_service_types(&mut conn, ServiceTypeFilter::SelfScheduling).await?)
+}
+
+/// The assets a customer may pick when booking: their account's, exposed to them.
+pub async fn assets_for_booking(app: &App, principal: &Principal) -> Result<Vec<Asset>> {
+    let Reach::Customer(account) = reach(principal)? else {
+        // Staff book for an account they name: `assets_of_account` in the back office.
+        return Ok(Vec::new());
+    };
+    let mut conn = app.store.conn().await?;
+    Ok(assets::assets_of_account(&mut conn, account, Visibility::ExposedToCustomer).await?)
+}
+
+/// The scheduling settings of the site.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct SiteSettings {
+    pub(crate) enabled: bool,
+    pub(crate) engine: Settings,
+    pub(crate) travel: GreatCircle,
+}
+
+async fn int_setting(conn: &mut Conn, s: &Setting) -> Result<i64> {
+    Ok(match onsite_store::settings::get(conn, s).await? {
+        SettingValue::Integer(v) => v,
+        _ => return Err(StoreError::Corrupt(format!("setting {} is not a number", s.key)).into()),
+    })
+}
+
+async fn decimal_setting(conn: &mut Conn, s: &Setting) -> Result<f64> {
+    Ok(match onsite_store::settings::get(conn, s).await? {
+        SettingValue::Decimal(v) => v,
+        SettingValue::Integer(v) => v as f64,
+        _ => return Err(StoreError::Corrupt(format!("setting {} is not a number", s.key)).into()),
+    })
+}
+
+async fn bool_setting(conn: &mut Conn, s: &Setting) -> Result<bool> {
+    Ok(matches!(
+        onsite_store::settings::get(conn, s).await?,
+        SettingValue::Bool(true)
+    ))
+}
+
+pub(crate) async fn site_settings(conn: &mut Conn) -> Result<SiteSettings> {
+    let corrupt = |e: InvalidInput| StoreError::Corrupt(format!("scheduling setting {e}"));
+    let engine = Settings::new(
+        int_setting(conn, &settings::SLOT_MINUTES).await?,
+        int_setting(conn, &settings::ARRIVAL_WINDOW_MINUTES).await?,
+        int_setting(conn, &settings::HORIZON_DAYS).await?,
+        int_setting(conn, &settings::LEAD_TIME_MINUTES).await?,
+    )
+    .map_err(corrupt)?;
+    let travel = GreatCircle::new(
+        decimal_setting(conn, &settings::TRAVEL_SPEED_KMH).await?,
+        decimal_setting(conn, &settings::TRAVEL_ROAD_FACTOR).await?,
+    )
+    .map_err(corrupt)?;
+    Ok(SiteSettings {
+        enabled: bool_setting(conn, &settings::SELF_SCHEDULING_ENABLED).await?,
+        engine,
+        travel,
+    })
+}
+
+/// The territories serving an address: those whose postal prefixes or polygon cover it, and
+/// the account's own territory if it has one.
+pub(crate) async fn territories_of(conn: &mut Conn, account: &Account) -> Result<Vec<TerritoryId>> {
+    let mut ids: Vec<TerritoryId> = territories::list_territories(conn)
+        .await?
+        .into_iter()
+        .filter(|t| t.covers(&account.address.postal_code, Some(account.address.location)))
+        .map(|t| t.id)
+        .collect();
+    if let Some(own) = account.territory_id
+        && !ids.contains(&own)
+    {
+        ids.push(own);
+    }
+    Ok(ids)
+}
+
+/// Every active person serving one of `territories`, each once.
+pub(crate) async fn candidates(
+    conn: &mut Conn,
+    territories: &[TerritoryId],
+) -> Result<Vec<Technician>> {
+    let mut seen = HashSet::new();
+    let mut out = Vec::new();
+    for t in territories {
+        for tech in
+            technicians::list_technicians(conn, TechnicianScope::ActiveInTerritory(*t)).await?
+        {
+            if seen.insert(tech.id) {
+                out.push(tech);
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// Everything one search looks at, read from the store: the engine's input.
+struct World {
+    account: Account,
+    service_type: ServiceType,
+    asset: Option<Asset>,
+    request: Request,
+    technicians: Vec<Technician>,
+    commitments: Vec<Commitment>,
+    site: SiteSettings,
+}
+
+/// Whether the visit already exists (rescheduling it): then the service type need not be
+/// offered for self-scheduling any more.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Purpose {
+    NewVisit,
+    Existing(BookingId),
+}
+
+/// Reads the world for a request around `[from, to)`: the account scoped to the caller, the
+/// service type and asset, the territories covering the address, their technicians, and the
+/// open visits in the window (leaving out the visit being moved).
+async fn load_world(
+    conn: &mut Conn,
+    reach: Reach,
+    req: &ServiceRequest,
+    purpose: Purpose,
+    (from, to): (Timestamp, Timestamp),
+) -> Result<World> {
+    let site = site_settings(conn).await?;
+    let asset = match req.asset {
+        Some(id) => Some(found(assets::asset(conn, id).await)?),
+        None => None,
+    };
+    let account_id = match reach {
+        Reach::Customer(own) => {
+            if req.account.is_some_and(|a| a != own) {
+                return Err(BookingError::NotFound);
+            }
+            if !site.enabled {
+                return Err(BookingError::Disabled);
+            }
+            own
+        }
+        Reach::Staff => req
+            .account
+            .or(asset.as_ref().map(|a| a.account_id))
+            .ok_or(InvalidInput::new("account", "required"))?,
+    };
+    if let Some(a) = &asset {
+        let hidden = reach.visibility() == Visibility::ExposedToCustomer && !a.expose_to_customer;
+        if a.account_id != account_id || hidden {
+            return Err(BookingError::NotFound);
+        }
+    }
+    let account = found(accounts::account(conn, account_id).await)?;
+    let service_type = found(catalog::service_type(conn, req.service_type).await)?;
+    let offered = service_type.active && (service_type.self_scheduling || reach == Reach::Staff);
+    if purpose == Purpose::NewVisit && !offered {
+        return Err(BookingError::NotFound);
+    }
+    let territories = territories_of(conn, &account).await?;
+    let technicians = candidates(conn, &territories).await?;
+    let except = match purpose {
+        Purpose::Existing(id) => Some(id),
+        Purpose::NewVisit => None,
+    };
+    let commitments = bookings::open_bookings_between(conn, from, to, None, except)
+        .await?
+        .iter()
+        .map(Commitment::from)
+        .collect();
+    let request = Request {
+        location: account.address.location,
+        time_zone: account.address.time_zone.time_zone(),
+        territories,
+        duration: service_type.duration,
+        required_skills: combined_skills(
+            &service_type.required_skills,
+            asset.as_ref().map_or(&[][..], |a| &a.required_skills[..]),
+        ),
+    };
+    Ok(World {
+        account,
+        service_type,
+        asset,
+        request,
+        technicians,
+        commitments,
+        site,
+    })
+}
+
+impl World {
+    fn planner<'a>(
+        &'a self,
+        technicians: &'a [Technician],
+        commitments: &'a [Commitment],
+        now: Timestamp,
+    ) -> Planner<'a, GreatCircle> {
+        Planner::new(
+            SearchInput {
+                request: &self.request,
+                technicians,
+                commitments,
+                settings: self.site.engine,
+                now,
+            },
+            &self.site.travel,
+        )
+    }
+
+    /// The best technician at `start` among those not yet tried, on the snapshot.
+    fn next_best(
+        &self,
+        tried: &[TechnicianId],
+        start: Timestamp,
+        now: Timestamp,
+    ) -> Option<TechnicianId> {
+        let left: Vec<Technician> = self
+            .technicians
+            .iter()
+            .filter(|t| !tried.contains(&t.id))
+            .cloned()
+            .collect();
+        self.planner(&left, &self.commitments, now)
+            .assign_at(start)
+            .map(|a| a.technician_id)
+    }
+}
+
+/// The open visits the engine must see for days `from..=to` of the service zone: two days of
+/// margin each side, as the engine asks.
+fn days_window(from: Date, to: Date, tz: &TimeZone) -> Result<(Timestamp, Timestamp)> {
+    let bad = |_| InvalidInput::new("date", "out-of-range");
+    let start = from.to_zoned(tz.clone()).map_err(bad)?.timestamp();
+    let end = to
+        .tomorrow()
+        .map_err(bad)?
+        .to_zoned(tz.clone())
+        .map_err(bad)?
+        .timestamp();
+    Ok((
+        start.saturating_sub(AROUND).map_err(bad)?,
+        end.saturating_add(AROUND).map_err(bad)?,
+    ))
+}
+
+pub(crate) fn around(t: Timestamp) -> (Timestamp, Timestamp) {
+    (
+        t.saturating_sub(AROUND).unwrap_or(Timestamp::MIN),
+        t.saturating_add(AROUND).unwrap_or(Timestamp::MAX),
+    )
+}
+
+/// The zone a person reads times in: their profile's, else the account's.
+fn display_zone(user: Option<&UserRecord>, account: &Account) -> TimeZone {
+    user.and_then(|u| u.time_zone.as_deref())
+        .and_then(|z| TimeZone::get(z).ok())
+        .unwrap_or_else(|| account.address.time_zone.time_zone())
+}
+
+async fn user(conn: &mut Conn, id: UserId) -> Result<Option<UserRecord>> {
+    Ok(accounts::user_by_id(conn, id).await?)
+}
+
+// ---- Days and slots -------------------------------------------------------------------------
+
+/// The date picker: which days of `from..=to` have a free slot. Days outside the booking
+/// horizon are left out; `bookable` says which days can be booked at all.
+#[derive(Debug, Clone)]
+pub struct DayPicker {
+    pub days: Vec<DayAvailability>,
+    /// Today and the last bookable day, in the service location's zone.
+    pub bookable: Option<(Date, Date)>,
+    /// Whether anyone serves the address for this request at all (if not, say so rather than
+    /// show an empty calendar).
+    pub served: bool,
+}
+
+/// Which days in `from..=to` (service location's zone) have at least one free slot.
+pub async fn available_days(
+    app: &App,
+    principal: &Principal,
+    req: &ServiceRequest,
+    from: Date,
+    to: Date,
+    now: Timestamp,
+) -> Result<DayPicker> {
+    let reach = reach(principal)?;
+    let mut conn = app.store.conn().await?;
+    // Only the part of the range inside the horizon matters; read the visits for that part.
+    let site = site_settings(&mut conn).await?;
+    let account_tz = account_zone(&mut conn, reach, req).await?;
+    let today = now.to_zoned(account_tz.clone()).date();
+    let last = today
+        .checked_add(jiff::Span::new().days(site.engine.horizon_days()))
+        .unwrap_or(today);
+    let (from, to) = (from.max(today), to.min(last));
+    if from > to {
+        let world = load_world(&mut conn, reach, req, Purpose::NewVisit, around(now)).await?;
+        let planner = world.planner(&world.technicians, &world.commitments, now);
+        return Ok(DayPicker {
+            days: Vec::new(),
+            bookable: planner.bookable_days(),
+            served: planner.has_eligible_technicians(),
+        });
+    }
+    let window = days_window(from, to, &account_tz)?;
+    let world = load_world(&mut conn, reach, req, Purpose::NewVisit, window).await?;
+    let planner = world.planner(&world.technicians, &world.commitments, now);
+    Ok(DayPicker {
+        days: planner.available_days(from, to),
+        bookable: planner.bookable_days(),
+        served: planner.has_eligible_technicians(),
+    })
+}
+
+/// The zone of the account a request is for (to know what "today" is before loading more).
+async fn account_zone(conn: &mut Conn, reach: Reach, req: &ServiceRequest) -> Result<TimeZone> {
+    let account = match (reach, req.account, req.asset) {
+        (Reach::Customer(own), _, _) => own,
+        (Reach::Staff, Some(a), _) => a,
+        (Reach::Staff, None, Some(asset)) => found(assets::asset(conn, asset).await)?.account_id,
+        (Reach::Staff, None, None) => return Err(InvalidInput::new("account", "required").into()),
+    };
+    Ok(found(accounts::account(conn, account).await)?
+        .address
+        .time_zone
+        .time_zone())
+}
+
+/// One day's free slots.
+#[derive(Debug, Clone)]
+pub struct SlotList {
+    pub date: Date,
+    /// In increasing order. `Slot::start` is what [`BookRequest::slot_start`] takes.
+    pub slots: Vec<Slot>,
+    pub served: bool,
+    /// The zone to show the times in (the person's, else the account's).
+    pub time_zone: TimeZone,
+}
+
+/// The free slots of one day (service location's zone).
+pub async fn slots(
+    app: &App,
+    principal: &Principal,
+    req: &ServiceRequest,
+    date: Date,
+    now: Timestamp,
+) -> Result<SlotList> {
+    let reach = reach(principal)?;
+    let mut conn = app.store.conn().await?;
+    let account_tz = account_zone(&mut conn, reach, req).await?;
+    let window = days_window(date, date, &account_tz)?;
+    let world = load_world(&mut conn, reach, req, Purpose::NewVisit, window).await?;
+    let planner = world.planner(&world.technicians, &world.commitments, now);
+    let day = planner.slots(date);
+    let me = user(&mut conn, principal.user_id).await?;
+    Ok(SlotList {
+        date: day.date,
+        slots: day.slots,
+        served: planner.has_eligible_technicians(),
+        time_zone: display_zone(me.as_ref(), &world.account),
+    })
+}
+
+// ---- What a person sees of a visit ----------------------------------------------------------
+
+/// A visit as the homepage and the visit page show it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct VisitView {
+    pub id: BookingId,
+    pub state: BookingState,
+    pub starts_at: Timestamp,
+    /// The end of the promised arrival window (= `starts_at` without a window).
+    pub arrival_window_end: Timestamp,
+    pub ends_at: Timestamp,
+    /// The zone to show the times in: the person's, else the account's.
+    pub time_zone: TimeZone,
+    pub service_type: String,
+    pub asset: Option<String>,
+    pub technician_name: String,
+    pub work_order_id: WorkOrderId,
+    pub work_order_number: String,
+    pub comments: Option<String>,
+    /// The service address on one line.
+    pub address: String,
+    pub cancel_reason: Option<String>,
+    /// "Modify" (reschedule, cancel) is offered: only while Scheduled.
+    pub may_modify: bool,
+    /// "View Live Map": Traveling, with tracking enabled.
+    pub live_map: bool,
+    /// Nobody can make the visit at its time: the customer should pick a new one.
+    pub needs_new_time: bool,
+    /// The calendar UID and the sequence of this version.
+    pub ics_uid: String,
+    pub ics_sequence: i64,
+}
+
+fn one_line_address(a: &Account) -> String {
+    let addr = &a.address;
+    let city = [addr.city.trim(), addr.postal_code.trim()]
+        .into_iter()
+        .filter(|p| !p.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ");
+    [addr.line.trim(), city.as_str()]
+        .into_iter()
+        .filter(|p| !p.is_empty())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn view(v: &Visit, account: &Account, zone: &TimeZone, tracking: bool) -> VisitView {
+    let b = &v.booking;
+    VisitView {
+        id: b.id,
+        state: b.state,
+        starts_at: b.starts_at,
+        arrival_window_end: v.arrival_window_end.unwrap_or(b.starts_at),
+        ends_at: b.ends_at,
+        time_zone: zone.clone(),
+        service_type: v.service_type.clone(),
+        asset: v.asset.clone(),
+        technician_name: v.technician_name.clone(),
+        work_order_id: b.work_order_id,
+        work_order_number: v.work_order_number.clone(),
+        comments: v.comments.clone(),
+        address: one_line_address(account),
+        cancel_reason: b.cancel_reason.clone(),
+        may_modify: b.state.customer_may_modify(),
+        live_map: tracking && b.state == BookingState::Traveling,
+        needs_new_time: v.needs_new_time && b.state == BookingState::Scheduled,
+        ics_uid: b.ics_uid.clone(),
+        ics_sequence: b.ics_sequence,
+    }
+}
+
+/// The customer's homepage, grouped as SPEC §2 says.
+#[derive(Debug, Clone)]
+pub struct Homepage {
+    /// "Active appointment": the Traveling visit (the earliest if several).
+    pub active: Option<VisitView>,
+    /// "Upcoming appointments": the other Traveling visits (with View Live Map), In Progress
+    /// (Modify disabled) and Scheduled (with Modify), by start time.
+    pub upcoming: Vec<VisitView>,
+    /// "Past appointments": Canceled and Completed, newest first.
+    pub past: Vec<VisitView>,
+    pub time_zone: TimeZone,
+}
+
+impl Homepage {
+    /// Nothing to show: the page is just "Book a new appointment" and a friendly line.
+    pub fn is_empty(&self) -> bool {
+        self.active.is_none() && self.upcoming.is_empty() && self.past.is_empty()
+    }
+}
+
+/// Groups visits (in start order) into the homepage's sections.
+pub fn group_homepage(views: Vec<VisitView>, time_zone: TimeZone) -> Homepage {
+    let mut active = None;
+    let mut upcoming = Vec::new();
+    let mut past = Vec::new();
+    let mut views = views;
+    views.sort_by_key(|v| (v.starts_at, v.id));
+    for v in views {
+        match v.state {
+            BookingState::Traveling if active.is_none() => active = Some(v),
+            BookingState::Completed | BookingState::Canceled => past.push(v),
+            _ => upcoming.push(v),
+        }
+    }
+    past.reverse();
+    Homepage {
+        active,
+        upcoming,
+        past,
+        time_zone,
+    }
+}
+
+/// The signed-in customer's homepage.
+pub async fn homepage(app: &App, principal: &Principal, _now: Timestamp) -> Result<Homepage> {
+    let Reach::Customer(account_id) = reach(principal)? else {
+        return Err(BookingError::NotAllowed);
+    };
+    let mut conn = app.store.conn().await?;
+    let account = found(accounts::account(&mut conn, account_id).await)?;
+    let me = user(&mut conn, principal.user_id).await?;
+    let zone = display_zone(me.as_ref(), &account);
+    let tracking = bool_setting(&mut conn, &settings::TRACKING_ENABLED).await?;
+    let views = visits::visits_of_account(&mut conn, account_id)
+        .await?
+        .iter()
+        .map(|v| view(v, &account, &zone, tracking))
+        .collect();
+    Ok(group_homepage(views, zone))
+}
+
+/// One visit of the caller's account (any account for staff); another account's is
+/// [`BookingError::NotFound`].
+pub async fn booking_for_customer(
+    app: &App,
+    principal: &Principal,
+    id: BookingId,
+) -> Result<VisitView> {
+    let reach = reach(principal)?;
+    let mut conn = app.store.conn().await?;
+    let visit = scoped_visit(&mut conn, reach, id).await?;
+    visit_view(&mut conn, principal, &visit).await
+}
+
+async fn scoped_visit(conn: &mut Conn, reach: Reach, id: BookingId) -> Result<Visit> {
+    let visit = found(visits::visit(conn, id).await)?;
+    if !reach.sees(visit.account_id) {
+        return Err(BookingError::NotFound);
+    }
+    Ok(visit)
+}
+
+async fn visit_view(conn: &mut Conn, principal: &Principal, visit: &Visit) -> Result<VisitView> {
+    let account = found(accounts::account(conn, visit.account_id).await)?;
+    let me = user(conn, principal.user_id).await?;
+    let zone = display_zone(me.as_ref(), &account);
+    let tracking = bool_setting(conn, &settings::TRACKING_ENABLED).await?;
+    Ok(view(visit, &account, &zone, tracking))
+}
+
+// ---- Emails ---------------------------------------------------------------------------------
+
+/// Who an email about a visit goes to, in their language and zone.
+pub(crate) struct Recipient {
+    pub(crate) user: UserRecord,
+    pub(crate) locale: Locale,
+    pub(crate) zone: TimeZone,
+}
+
+/// The person to tell: the acting customer themselves, or (when staff or the system acted) the
+/// visit's customer. `None` when there is nobody, or they turned email notifications off.
+pub(crate) async fn recipient(
+    conn: &mut Conn,
+    acting: Option<&Principal>,
+    booking: BookingId,
+    account: &Account,
+) -> Result<Option<Recipient>> {
+    let id = match acting {
+        Some(p) if p.customer_account() == Some(account.id) => Some(p.user_id),
+        _ => visits::customer_of_booking(conn, booking).await?,
+    };
+    let Some(id) = id else { return Ok(None) };
+    let Some(user) = user(conn, id)
+        .await?
+        .filter(|u| u.notify_email && !u.disabled)
+    else {
+        return Ok(None);
+    };
+    let locale = Locale::negotiate(user.language.as_deref(), None);
+    let zone = display_zone(Some(&user), account);
+    Ok(Some(Recipient { user, locale, zone }))
+}
+
+/// The host part of the portal's address, for calendar UIDs and the invitation's organizer.
+fn portal_host(app: &App) -> String {
+    let rest = app
+        .public_url
+        .split_once("://")
+        .map_or(app.public_url.as_str(), |(_, r)| r);
+    let host = rest.split(['/', '?', '#']).next().unwrap_or("");
+    let host = host.rsplit_once('@').map_or(host, |(_, h)| h);
+    let host = match host.strip_prefix('[') {
+        Some(v6) => v6.split(']').next().unwrap_or(""),
+        None => host.split(':').next().unwrap_or(""),
+    };
+    if host.is_empty() {
+        "onsite.invalid".to_owned()
+    } else {
+        host.to_owned()
+    }
+}
+
+fn organizer_email(app: &App) -> String {
+    format!("no-reply@{}", portal_host(app))
+}
+
+/// The facts of a visit for its emails, borrowed from the pieces the caller holds.
+pub(crate) struct EmailParts<'a> {
+    visit: &'a Visit,
+    recipient: &'a Recipient,
+    link: String,
+    address: String,
+    organizer: String,
+}
+
+impl<'a> EmailParts<'a> {
+    pub(crate) fn new(
+        app: &App,
+        visit: &'a Visit,
+        account: &Account,
+        recipient: &'a Recipient,
+    ) -> Self {
+        EmailParts {
+            visit,
+            recipient,
+            link: app.link(&format!("/bookings/{}", visit.booking.id)),
+            address: one_line_address(account),
+            organizer: organizer_email(app),
+        }
+    }
+
+    pub(crate) fn facts(&self) -> VisitFacts<'_> {
+        let b = &self.visit.booking;
+        VisitFacts {
+            booking_id: b.id,
+            recipient_name: &self.recipient.user.display_name,
+            service_type: &self.visit.service_type,
+            asset: self.visit.asset.as_deref(),
+            technician: &self.visit.technician_name,
+            address: &self.address,
+            work_order: &self.visit.work_order_number,
+            comments: self.visit.comments.as_deref(),
+            starts_at: b.starts_at,
+            arrival_window_end: self.visit.arrival_window_end,
+            ends_at: b.ends_at,
+            time_zone: &self.recipient.zone,
+            link: &self.link,
+            ics_uid: &b.ics_uid,
+            ics_sequence: b.ics_sequence,
+            organizer_email: &self.organizer,
+        }
+    }
+}
+
+// ---- Booking --------------------------------------------------------------------------------
+
+/// The Book button.
+#[derive(Debug, Clone, Copy)]
+pub struct BookRequest<'a> {
+    pub service: ServiceRequest,
+    /// A slot's `start` from [`slots`].
+    pub slot_start: Timestamp,
+    /// Optional comments (what is wrong, door code…).
+    pub comments: &'a str,
+    /// A value the form generated once: submitting it again returns the first booking.
+    pub idempotency_key: Option<&'a str>,
+}
+
+/// A booking made (or found again for a repeated submission).
+#[derive(Debug, Clone)]
+pub struct Booked {
+    pub visit: VisitView,
+    /// `true`: the same idempotency key booked before; nothing new was booked.
+    pub replayed: bool,
+}
+
+/// What one try under one technician's lock came to.
+enum Attempt<T> {
+    Done(T),
+    /// The technician cannot take it after all (someone booked them first).
+    Taken,
+    /// The idempotency key booked already (a concurrent double submission).
+    Replayed(BookingId),
+}
+
+/// Books a visit: creates, in one transaction, the work order, the booking (Scheduled) with the
+/// best technician free at that time including travel, its first transition, the audit event
+/// and the confirmation email with its calendar invitation.
+pub async fn book(
+    app: &App,
+    principal: &Principal,
+    req: BookRequest<'_>,
+    now: Timestamp,
+) -> Result<Booked> {
+    let reach = reach(principal)?;
+    let comments = free_text("comments", req.comments, COMMENTS_MAX)?;
+    // Keys are the form's; prefixing the user keeps one person's key from meeting another's.
+    let key = req
+        .idempotency_key
+        .map(|k| single_line("idempotency_key", k, IDEMPOTENCY_KEY_MAX))
+        .transpose()?
+        .map(|k| format!("{}:{k}", principal.user_id));
+    let mut conn = app.store.conn().await?;
+    if let Some(key) = &key
+        && let Some(first) = bookings::booking_by_idempotency_key(&mut conn, key).await?
+    {
+        return replayed(app, principal, reach, first.id).await;
+    }
+    let world = load_world(
+        &mut conn,
+        reach,
+        &req.service,
+        Purpose::NewVisit,
+        around(req.slot_start),
+    )
+    .await?;
+    drop(conn);
+    let first = world
+        .planner(&world.technicians, &world.commitments, now)
+        .assign(req.slot_start)
+        .map_err(|e| match e {
+            Unavailable::NoTechnician => BookingError::SlotTaken,
+            other => BookingError::InvalidSlot(other),
+        })?;
+    let mut candidate = first.technician_id;
+    let mut tried = Vec::new();
+    loop {
+        match try_book(
+            app,
+            principal,
+            &world,
+            candidate,
+            &req,
+            comments.as_deref(),
+            key.as_deref(),
+            now,
+        )
+        .await?
+        {
+            Attempt::Done(id) => {
+                app.mail_queued();
+                let mut conn = app.store.conn().await?;
+                let visit = found(visits::visit(&mut conn, id).await)?;
+                return Ok(Booked {
+                    visit: visit_view(&mut conn, principal, &visit).await?,
+                    replayed: false,
+                });
+            }
+            Attempt::Replayed(id) => return replayed(app, principal, reach, id).await,
+            Attempt::Taken => {
+                tried.push(candidate);
+                if tried.len() >= MAX_CANDIDATES {
+                    return Err(BookingError::SlotTaken);
+                }
+                candidate = world
+                    .next_best(&tried, req.slot_start, now)
+                    .ok_or(BookingError::SlotTaken)?;
+            }
+        }
+    }
+}
+
+async fn replayed(app: &App, principal: &Principal, reach: Reach, id: BookingId) -> Result<Booked> {
+    let mut conn = app.store.conn().await?;
+    let visit = scoped_visit(&mut conn, reach, id).await?;
+    Ok(Booked {
+        visit: visit_view(&mut conn, principal, &visit).await?,
+        replayed: true,
+    })
+}
+
+/// Under `technician`'s lock: re-checks the time against their visits as committed now
+/// (travel included) and, if it holds, writes everything in one transaction.
+#[allow(clippy::too_many_arguments)]
+async fn try_book(
+    app: &App,
+    principal: &Principal,
+    world: &World,
+    technician: TechnicianId,
+    req: &BookRequest<'_>,
+    comments: Option<&str>,
+    key: Option<&str>,
+    now: Timestamp,
+) -> Result<Attempt<BookingId>> {
+    let mut tx = app.store.begin().await?;
+    bookings::lock_technician(&mut tx, technician).await?;
+    if let Some(key) = key
+        && let Some(first) = bookings::booking_by_idempotency_key(&mut tx, key).await?
+    {
+        rollback(tx).await?;
+        return Ok(Attempt::Replayed(first.id));
+    }
+    let Some(assignment) = recheck(&mut tx, world, technician, req.slot_start, None, now).await?
+    else {
+        rollback(tx).await?;
+        return Ok(Attempt::Taken);
+    };
+    // A provisional number, unique because the UID is: the real one comes from the id.
+    let uid = format!("{}@{}", &Secret::token().expose()[..32], portal_host(app));
+    let work_order = work_orders::insert_work_order(
+        &mut tx,
+        &NewWorkOrder {
+            number: &format!("new:{uid}"),
+            account_id: world.account.id,
+            asset_id: world.asset.as_ref().map(|a| a.id),
+            service_type_id: world.service_type.id,
+            agreement_id: None,
+            status: WorkOrderStatus::Scheduled,
+            summary: comments,
+            expose_to_customer: true,
+            created_at: now,
+        },
+    )
+    .await?;
+    let number = visits::number_work_order(&mut tx, work_order).await?;
+    let inserted = bookings::insert_booking(
+        &mut tx,
+        &NewBooking {
+            work_order_id: work_order,
+            technician_id: technician,
+            starts_at: assignment.starts_at,
+            ends_at: assignment.ends_at,
+            location: world.account.address.location,
+            ics_uid: &uid,
+            idempotency_key: key,
+            booked_by: Some(principal.user_id),
+            booked_at: now,
+        },
+    )
+    .await;
+    let booking = match inserted {
+        Ok(id) => id,
+        // The database's own overlap guard: only a writer that skipped the lock can get here.
+        Err(e) if e.is_overlap() => {
+            rollback(tx).await?;
+            return Ok(Attempt::Taken);
+        }
+        // The same key committed by a submission that locked another technician.
+        Err(StoreError::Conflict { constraint }) if constraint.contains("idempotency") => {
+            rollback(tx).await?;
+            let mut conn = app.store.conn().await?;
+            let key = key.unwrap_or_default();
+            return match bookings::booking_by_idempotency_key(&mut conn, key).await? {
+                Some(first) => Ok(Attempt::Replayed(first.id)),
+                None => Err(BookingError::Changed),
+            };
+        }
+        Err(e) => return Err(e.into()),
+    };
+    if assignment.arrival_window_end > assignment.starts_at {
+        bookings::set_arrival_window_end(&mut tx, booking, Some(assignment.arrival_window_end))
+            .await?;
+    }
+    audit::record(
+        &mut tx,
+        Some(principal.user_id),
+        "booking.create",
+        "booking",
+        Some(booking.0),
+        &serde_json::json!({
+            "work_order": number,
+            "technician": technician.0,
+            "starts_at": assignment.starts_at.to_string(),
+            "ends_at": assignment.ends_at.to_string(),
+        }),
+    )
+    .await?;
+    let visit = visits::visit(&mut tx, booking).await?;
+    if let Some(to) = recipient(&mut tx, Some(principal), booking, &world.account).await? {
+        let parts = EmailParts::new(app, &visit, &world.account, &to);
+        booking_emails::booking_confirmed(&to.user.email, to.locale, &parts.facts(), now)?
+            .enqueue(&mut tx)
+            .await?;
+    }
+    commit(tx).await?;
+    Ok(Attempt::Done(booking))
+}
+
+/// Inside the technician's lock: their record and visits as committed now, and the engine's
+/// answer for them alone at `start` (travel before and after included), then the plain
+/// interval check both engines run the same way.
+async fn recheck(
+    tx: &mut Conn,
+    world: &World,
+    technician: TechnicianId,
+    start: Timestamp,
+    except: Option<BookingId>,
+    now: Timestamp,
+) -> Result<Option<onsite_schedule::Assignment>> {
+    let tech = match technicians::technician(tx, technician).await {
+        Ok(t) => t,
+        Err(StoreError::NotFound) => return Ok(None),
+        Err(e) => return Err(e.into()),
+    };
+    let (from, to) = around(start);
+    let theirs: Vec<Commitment> =
+        bookings::open_bookings_between(tx, from, to, Some(technician), except)
+            .await?
+            .iter()
+            .map(Commitment::from)
+            .collect();
+    let only = [tech];
+    let Some(a) = world.planner(&only, &theirs, now).assign_at(start) else {
+        return Ok(None);
+    };
+    if bookings::overlapping(tx, technician, a.starts_at, a.ends_at, except).await? > 0 {
+        return Ok(None);
+    }
+    Ok(Some(a))
+}
+
+// ---- Reschedule and cancel ------------------------------------------------------------------
+
+/// Moves a Scheduled visit to another slot (the same search, leaving this visit out). The
+/// technician may change; the work order and the calendar UID stay; the calendar sequence
+/// grows by one and the customer gets the updated invitation. Choosing the time the visit
+/// already has changes nothing (a repeated submission).
+pub async fn reschedule(
+    app: &App,
+    principal: &Principal,
+    id: BookingId,
+    new_start: Timestamp,
+    now: Timestamp,
+) -> Result<VisitView> {
+    let reach = reach(principal)?;
+    let mut conn = app.store.conn().await?;
+    let visit = scoped_visit(&mut conn, reach, id).await?;
+    if visit.booking.state != BookingState::Scheduled {
+        return Err(BookingError::NotModifiable(visit.booking.state));
+    }
+    if visit.booking.starts_at == new_start {
+        return visit_view(&mut conn, principal, &visit).await;
+    }
+    let service = ServiceRequest {
+        service_type: visit.service_type_id,
+        asset: visit.asset_id,
+        account: Some(visit.account_id),
+    };
+    let world = load_world(
+        &mut conn,
+        match reach {
+            // The account is the visit's; a customer already proved it is theirs.
+            Reach::Customer(_) => Reach::Customer(visit.account_id),
+            Reach::Staff => Reach::Staff,
+        },
+        &service,
+        Purpose::Existing(id),
+        around(new_start),
+    )
+    .await?;
+    drop(conn);
+    let first = world
+        .planner(&world.technicians, &world.commitments, now)
+        .assign(new_start)
+        .map_err(|e| match e {
+            Unavailable::NoTechnician => BookingError::SlotTaken,
+            other => BookingError::InvalidSlot(other),
+        })?;
+    let mut candidate = first.technician_id;
+    let mut tried = Vec::new();
+    loop {
+        match try_move(app, principal, &world, &visit, candidate, new_start, now).await? {
+            Attempt::Done(()) => break,
+            Attempt::Replayed(_) => return Err(BookingError::Changed),
+            Attempt::Taken => {
+                tried.push(candidate);
+                if tried.len() >= MAX_CANDIDATES {
+                    return Err(BookingError::SlotTaken);
+                }
+                candidate = world
+                    .next_best(&tried, new_start, now)
+                    .ok_or(BookingError::SlotTaken)?;
+            }
+        }
+    }
+    app.mail_queued();
+    let mut conn = app.store.conn().await?;
+    let visit = found(visits::visit(&mut conn, id).await)?;
+    visit_view(&mut conn, principal, &visit).await
+}
+
+async fn try_move(
+    app: &App,
+    principal: &Principal,
+    world: &World,
+    visit: &Visit,
+    technician: TechnicianId,
+    new_start: Timestamp,
+    now: Timestamp,
+) -> Result<Attempt<()>> {
+    let id = visit.booking.id;
+    let mut tx = app.store.begin().await?;
+    bookings::lock_technician(&mut tx, technician).await?;
+    let Some(a) = recheck(&mut tx, world, technician, new_start, Some(id), now).await? else {
+        rollback(tx).await?;
+        return Ok(Attempt::Taken);
+    };
+    let moved = bookings::move_booking(
+        &mut tx,
+        &Move {
+            id,
+            expected_sequence: visit.booking.ics_sequence,
+            technician_id: technician,
+            starts_at: a.starts_at,
+            arrival_window_end: (a.arrival_window_end > a.starts_at)
+                .then_some(a.arrival_window_end),
+            ends_at: a.ends_at,
+            at: now,
+        },
+    )
+    .await;
+    match moved {
+        Ok(true) => {}
+        Ok(false) => {
+            rollback(tx).await?;
+            return Err(BookingError::Changed);
+        }
+        Err(e) if e.is_overlap() => {
+            rollback(tx).await?;
+            return Ok(Attempt::Taken);
+        }
+        Err(e) => return Err(e.into()),
+    }
+    let old = &visit.booking;
+    let note = format!(
+        "rescheduled from {} to {}{}",
+        old.starts_at,
+        a.starts_at,
+        if technician == old.technician_id {
+            String::new()
+        } else {
+            format!(" (technician {} → {})", old.technician_id, technician)
+        }
+    );
+    bookings::record_change(
+        &mut tx,
+        id,
+        BookingState::Scheduled,
+        Some(principal.user_id),
+        now,
+        &note,
+    )
+    .await?;
+    reassignment::resolve(&mut tx, id, now).await?;
+    audit::record(
+        &mut tx,
+        Some(principal.user_id),
+        "booking.reschedule",
+        "booking",
+        Some(id.0),
+        &serde_json::json!({
+            "from": old.starts_at.to_string(),
+            "to": a.starts_at.to_string(),
+            "technician_before": old.technician_id.0,
+            "technician": technician.0,
+        }),
+    )
+    .await?;
+    let updated = visits::visit(&mut tx, id).await?;
+    if let Some(to) = recipient(&mut tx, Some(principal), id, &world.account).await? {
+        let parts = EmailParts::new(app, &updated, &world.account, &to);
+        booking_emails::booking_rescheduled(
+            &to.user.email,
+            to.locale,
+            &parts.facts(),
+            old.starts_at,
+            now,
+        )?
+        .enqueue(&mut tx)
+        .await?;
+    }
+    commit(tx).await?;
+    Ok(Attempt::Done(()))
+}
+
+/// Cancels a visit with a reason (required). Customers: only Scheduled visits of their account.
+/// Staff: whatever the state machine allows (Scheduled or Traveling). The customer gets the
+/// cancellation with a `METHOD:CANCEL` invitation.
+pub async fn cancel(
+    app: &App,
+    principal: &Principal,
+    id: BookingId,
+    reason: &str,
+    now: Timestamp,
+) -> Result<VisitView> {
+    let reach = reach(principal)?;
+    let reason =
+        free_text("reason", reason, REASON_MAX)?.ok_or(InvalidInput::new("reason", "required"))?;
+    let mut conn = app.store.conn().await?;
+    let visit = scoped_visit(&mut conn, reach, id).await?;
+    drop(conn);
+    let state = visit.booking.state;
+    let allowed = match reach {
+        Reach::Customer(_) => state.customer_may_modify(),
+        Reach::Staff => state.transition(BookingAction::Cancel).is_ok(),
+    };
+    if !allowed {
+        return Err(BookingError::NotModifiable(state));
+    }
+    let mut tx = app.store.begin().await?;
+    let done = bookings::transition_booking_at(
+        &mut tx,
+        id,
+        BookingAction::Cancel,
+        Some(principal.user_id),
+        Some(&reason),
+        now,
+    )
+    .await;
+    match done {
+        Ok(_) => {}
+        Err(TransitionError::Illegal(e)) => return Err(BookingError::NotModifiable(e.from)),
+        Err(TransitionError::Store(StoreError::Conflict { .. }) | TransitionError::OutOfOrder) => {
+            return Err(BookingError::Changed);
+        }
+        Err(TransitionError::Store(e)) => return Err(e.into()),
+    }
+    // A customer may cancel only what is still Scheduled. Had a technician set out between the
+    // read above and this write, the state machine would have accepted the Traveling visit:
+    // the recorded transition says which state it left, and dropping the transaction undoes it.
+    if reach != Reach::Staff {
+        let left = bookings::transitions(&mut tx, id)
+            .await?
+            .pop()
+            .and_then(|t| t.from);
+        if left != Some(BookingState::Scheduled) {
+            return Err(BookingError::NotModifiable(left.unwrap_or(state)));
+        }
+    }
+    close_work_order_if_done(&mut tx, visit.booking.work_order_id, now).await?;
+    reassignment::resolve(&mut tx, id, now).await?;
+    audit::record(
+        &mut tx,
+        Some(principal.user_id),
+        "booking.cancel",
+        "booking",
+        Some(id.0),
+        &serde_json::json!({ "reason": reason }),
+    )
+    .await?;
+    let updated = visits::visit(&mut tx, id).await?;
+    if updated.booking.state != BookingState::Canceled {
+        return Err(BookingError::Changed);
+    }
+    let account = found(accounts::account(&mut tx, visit.account_id).await)?;
+    if let Some(to) = recipient(&mut tx, Some(principal), id, &account).await? {
+        let parts = EmailParts::new(app, &updated, &account, &to);
+        booking_emails::booking_canceled(
+            &to.user.email,
+            to.locale,
+            &parts.facts(),
+            &reason,
+            &app.link("/bookings/new"),
+            now,
+        )?
+        .enqueue(&mut tx)
+        .await?;
+    }
+    commit(tx).await?;
+    app.mail_queued();
+    let mut conn = app.store.conn().await?;
+    visit_view(&mut conn, principal, &updated).await
+}
+
+/// A work order whose visits are all canceled is canceled too.
+async fn close_work_order_if_done(
+    conn: &mut Conn,
+    work_order: WorkOrderId,
+    now: Timestamp,
+) -> Result<()> {
+    let open = bookings::bookings_of_work_order(conn, work_order)
+        .await?
+        .iter()
+        .any(|b: &Booking| b.state != BookingState::Canceled);
+    if !open {
+        work_orders::set_work_order_status(conn, work_order, WorkOrderStatus::Canceled, now)
+            .await?;
+    }
+    Ok(())
+}
+
+// ---- Staff and technicians move visits through their states ---------------------------------
+
+/// Moves a visit through its states on behalf of staff (any visit) or a technician (their own
+/// visits; canceling is for staff). Records who and when; an illegal move is
+/// [`BookingError::NotModifiable`] and writes nothing. Cancel needs a reason: the note.
+pub async fn transition(
+    app: &App,
+    principal: &Principal,
+    id: BookingId,
+    action: BookingAction,
+    note: Option<&str>,
+    now: Timestamp,
+) -> Result<BookingState> {
+    let staff = principal.may(Capability::Dispatch);
+    let technician = principal
+        .technician_id
+        .filter(|_| principal.may(Capability::TechnicianDay));
+    if !staff && technician.is_none() {
+        return Err(BookingError::NotAllowed);
+    }
+    if action == BookingAction::Cancel {
+        if !staff {
+            return Err(BookingError::NotAllowed);
+        }
+        return cancel(app, principal, id, note.unwrap_or(""), now)
+            .await
+            .map(|v| v.state);
+    }
+    let note = free_text("note", note.unwrap_or(""), REASON_MAX)?;
+    let mut tx = app.store.begin().await?;
+    let booking = found(bookings::booking(&mut tx, id).await)?;
+    if !staff && technician != Some(booking.technician_id) {
+        return Err(BookingError::NotFound);
+    }
+    let to = match bookings::transition_booking_at(
+        &mut tx,
+        id,
+        action,
+        Some(principal.user_id),
+        note.as_deref(),
+        now,
+    )
+    .await
+    {
+        Ok(to) => to,
+        Err(TransitionError::Illegal(e)) => return Err(BookingError::NotModifiable(e.from)),
+        Err(TransitionError::Store(StoreError::Conflict { .. }) | TransitionError::OutOfOrder) => {
+            return Err(BookingError::Changed);
+        }
+        Err(TransitionError::Store(e)) => return Err(e.into()),
+    };
+    let status = match to {
+        BookingState::InProgress => Some(WorkOrderStatus::InProgress),
+        BookingState::Completed => Some(WorkOrderStatus::Completed),
+        _ => None,
+    };
+    if let Some(status) = status {
+        work_orders::set_work_order_status(&mut tx, booking.work_order_id, status, now).await?;
+    }
+    audit::record(
+        &mut tx,
+        Some(principal.user_id),
+        "booking.transition",
+        "booking",
+        Some(id.0),
+        &serde_json::json!({ "from": booking.state.as_str(), "to": to.as_str(), "note": note }),
+    )
+    .await?;
+    commit(tx).await?;
+    Ok(to)
+}
