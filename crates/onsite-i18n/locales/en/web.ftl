@@ -2,6 +2,7 @@
 
 ## Layout
 web-skip-to-content = Skip to main content
+web-nav-sections = Sections
 web-nav-label = Main
 web-nav-home = Onsite home
 web-nav-sign-in = Sign in
@@ -129,6 +130,7 @@ web-staff-status-redeemed = Invitation redeemed
 web-staff-status-account = Has an account ({ $roles })
 web-staff-status-auto = Already invited automatically: Invite all contacts skips this address.
 web-staff-no-roles = no roles
+web-staff-invite-choose-roles = Roles
 web-staff-invite = Invite
 web-staff-invite-contact = Invite { $name }
 web-staff-invite-roles = Roles for { $name }

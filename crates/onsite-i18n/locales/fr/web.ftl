@@ -2,6 +2,7 @@
 
 ## Gabarit
 web-skip-to-content = Aller au contenu principal
+web-nav-sections = Rubriques
 web-nav-label = Principale
 web-nav-home = Accueil Onsite
 web-nav-sign-in = Se connecter
@@ -129,6 +130,7 @@ web-staff-status-redeemed = Invitation acceptée
 web-staff-status-account = A un compte ({ $roles })
 web-staff-status-auto = Déjà invité automatiquement : Inviter tous les contacts ignore cette adresse.
 web-staff-no-roles = aucun rôle
+web-staff-invite-choose-roles = Rôles
 web-staff-invite = Inviter
 web-staff-invite-contact = Inviter { $name }
 web-staff-invite-roles = Rôles de { $name }

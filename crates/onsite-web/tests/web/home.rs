@@ -77,7 +77,9 @@ async fn the_layout_has_landmarks_a_skip_link_and_a_language_switcher() {
     assert!(
         html.contains("<form class=\"language-switcher\" method=\"post\" action=\"/language\">")
     );
-    assert!(html.contains("<label for=\"language-select\">Language</label>"));
+    assert!(
+        html.contains("<label for=\"language-select\" class=\"visually-hidden\">Language</label>")
+    );
     assert!(html.contains("<option value=\"fr\" lang=\"fr\">Français</option>"));
     assert!(html.contains("<option value=\"en\" lang=\"en\" selected>English</option>"));
     assert!(html.contains("name=\"return_to\" value=\"/\""));
