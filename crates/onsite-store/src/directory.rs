@@ -51,10 +51,16 @@ pub struct InvitationState {
     pub revoked_at: Option<Timestamp>,
 }
 
-/// `%term%` for LIKE, lower-cased, with LIKE's wildcards in the term escaped (`\`).
+/// `%term%` for LIKE, lower-cased, with LIKE's wildcards in the term escaped (`\`) and control
+/// characters dropped (no name or address holds one, and PostgreSQL refuses NUL in text).
 fn like_pattern(term: &str) -> String {
     let mut out = String::from("%");
-    for c in term.trim().to_lowercase().chars() {
+    for c in term
+        .trim()
+        .to_lowercase()
+        .chars()
+        .filter(|c| !c.is_control())
+    {
         if matches!(c, '%' | '_' | '\\') {
             out.push('\\');
         }
@@ -312,6 +318,7 @@ mod tests {
     fn search_terms_match_literally() {
         assert_eq!(like_pattern(" Ana "), "%ana%");
         assert_eq!(like_pattern("50%_a\\b"), "%50\\%\\_a\\\\b%");
+        assert_eq!(like_pattern("a\0b\n"), "%ab%");
         assert_eq!(placeholders(3, 2), "$3, $4");
     }
 }

@@ -126,8 +126,8 @@ impl Page {
             .collect()
     }
 
-    /// An instant as the person reads it: in their profile's time zone (else UTC), minutes
-    /// precision, with the zone's abbreviation.
+    /// An instant as the person reads it, in their language ("lundi 9 mars 2026, 10 h 30") and
+    /// their profile's time zone (else UTC), with the zone's abbreviation.
     pub fn time(&self, at: Timestamp) -> String {
         let zone = self
             .visitor
@@ -136,7 +136,12 @@ impl Page {
             .and_then(|s| s.user.time_zone.as_deref())
             .and_then(|tz| TimeZone::get(tz).ok())
             .unwrap_or(TimeZone::UTC);
-        at.to_zoned(zone).strftime("%Y-%m-%d %H:%M %Z").to_string()
+        let zoned = at.to_zoned(zone);
+        format!(
+            "{} ({})",
+            onsite_i18n::datetime::date_time(self.locale, &zoned),
+            zoned.strftime("%Z")
+        )
     }
 
     /// The confirmation named by the page's `notice` query parameter (after a redirect: "Your

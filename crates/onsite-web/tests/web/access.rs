@@ -351,3 +351,107 @@ both_backends!(nobody_unlinks_someone_elses_identity, |app| async move {
     let own = probe(&app, &fixture, Some("customer of A"), &unlink).await;
     assert_eq!(own.header("location"), "/profile?notice=unlinked");
 });
+
+// Whatever is sent to any route, by anyone, the answer is never a server error.
+both_backends!(no_input_makes_a_server_error, |app| async move {
+    let fixture = Fixture::build(&app).await;
+    let long = "x".repeat(5000);
+    let form_bodies = [
+        "%FF%FE=%00&csrf=".to_owned(),
+        format!(
+            "email=%00&password=%00&code=%00%01&confirm=&display_name={long}&phone={long}\
+             &language=zz&time_zone=..%2F..&role-=on&role-admin%00=on&return_to=%0D%0A"
+        ),
+        "lang=&return_to=javascript:alert(1)&welcome=2&notify_email=".to_owned(),
+    ];
+    let json_bodies = [
+        r#"{"contact_id":-1,"roles":[]}"#,
+        r#"{"contact_id":9223372036854775807,"roles":["self-scheduling","self-scheduling"]}"#,
+        r#"{"roles":[1,2]}"#,
+        "[]",
+        "\u{0}",
+    ];
+    let queries = [
+        "?q=%00&page=0",
+        "?page=4294967295&q=%25%5F",
+        "?before=-1&status=%FF&recipient=%00",
+        "?status=sent&recipient=a%40b.c&before=9223372036854775807",
+        "?welcome=1&return_to=%2F%2Fevil&code=%FF",
+    ];
+    let mut failures = Vec::new();
+    for route in table() {
+        for who in [None, Some("admin"), Some("customer of A")] {
+            let (cookie, token) = match who {
+                Some(name) => {
+                    let (session, csrf) = app.session_for(fixture.world.user(name)).await;
+                    (format!("onsite_session={session}"), csrf)
+                }
+                None => (
+                    format!("onsite_csrf={}", crate::support::TEST_CSRF),
+                    crate::support::TEST_CSRF.to_owned(),
+                ),
+            };
+            let path = fixture.path(&route);
+            let requests: Vec<Request<Body>> = if route.method == Method::GET {
+                queries
+                    .iter()
+                    .map(|q| {
+                        let joined = if path.contains('?') {
+                            format!("{path}&{}", &q[1..])
+                        } else {
+                            format!("{path}{q}")
+                        };
+                        Request::get(joined)
+                            .header("host", "onsite.test")
+                            .header("cookie", &cookie)
+                            .body(Body::empty())
+                            .unwrap()
+                    })
+                    .collect()
+            } else if path.starts_with("/api/") {
+                json_bodies
+                    .iter()
+                    .map(|b| {
+                        Request::post(&path)
+                            .header("host", "onsite.test")
+                            .header("cookie", &cookie)
+                            .header("x-csrf-token", &token)
+                            .header("content-type", "application/json")
+                            .body(Body::from(*b))
+                            .unwrap()
+                    })
+                    .collect()
+            } else {
+                form_bodies
+                    .iter()
+                    .map(|b| {
+                        Request::post(&path)
+                            .header("host", "onsite.test")
+                            .header("cookie", &cookie)
+                            .header("x-csrf-token", &token)
+                            .header("content-type", "application/x-www-form-urlencoded")
+                            .body(Body::from(b.clone()))
+                            .unwrap()
+                    })
+                    .collect()
+            };
+            for request in requests {
+                let uri = request.uri().to_string();
+                let answer = app.send(request).await;
+                if answer.status.is_server_error() {
+                    failures.push(format!(
+                        "{} {} {uri}: {}",
+                        who.unwrap_or("anonymous"),
+                        route.method,
+                        answer.status
+                    ));
+                }
+            }
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "server errors:\n{}",
+        failures.join("\n")
+    );
+});

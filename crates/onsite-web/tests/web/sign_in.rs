@@ -706,3 +706,40 @@ async fn signed_in_people_are_sent_home_from_the_sign_in_forms() {
         .await;
     assert_eq!(answer.header("location"), "/");
 }
+
+#[tokio::test]
+async fn asking_again_and_again_for_a_reset_link_is_rate_limited_whether_or_not_the_address_exists()
+{
+    let app = TestApp::spawn().await;
+    let world = World::build(&app).await;
+    let mut browser = Browser::new(&app);
+    browser.get("/forgot-password").await;
+    for email in [
+        world.person("customer of A").email.as_str(),
+        "nobody@nowhere.test",
+    ] {
+        for _ in 0..3 {
+            let answer = browser.post("/forgot-password", &[("email", email)]).await;
+            assert_eq!(answer.status, StatusCode::OK, "{email}");
+        }
+        let limited = browser.post("/forgot-password", &[("email", email)]).await;
+        assert_eq!(limited.status, StatusCode::TOO_MANY_REQUESTS, "{email}");
+        assert!(limited.text().contains("Too many attempts."));
+    }
+    let sent = outbox::list(
+        &mut app.db.store().conn().await.unwrap(),
+        &OutboxFilter {
+            kind: Some("password-reset".into()),
+            ..Default::default()
+        },
+        50,
+        None,
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        sent.len(),
+        3,
+        "one email per accepted request, none for the unknown address"
+    );
+}
