@@ -149,8 +149,18 @@ pub fn plausible_token(value: &str) -> bool {
     value.len() == 64 && value.bytes().all(|b| b.is_ascii_hexdigit())
 }
 
+/// Requests that never depend on who asks: static files and probes. Their many requests (a page
+/// loads several assets) skip the session lookup and its database query.
+fn needs_no_person(path: &str) -> bool {
+    path.starts_with("/assets/") || matches!(path, "/healthz" | "/readyz" | "/metrics")
+}
+
 /// Middleware: resolves the session into a [`Visitor`] (see the module doc).
 pub async fn resolve(State(state): State<AppState>, mut request: Request, next: Next) -> Response {
+    if needs_no_person(request.uri().path()) && request.method() == axum::http::Method::GET {
+        request.extensions_mut().insert(Visitor::anonymous());
+        return next.run(request).await;
+    }
     let presented = cookie(request.headers(), SESSION_COOKIE);
     let mut visitor = Visitor::anonymous();
     let mut forget_cookie = false;

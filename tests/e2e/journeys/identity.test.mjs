@@ -67,7 +67,10 @@ test('invited, redeemed, signed in again, password forgotten and reset', { timeo
   assert.equal(code, shownCode, 'the emailed code is the one shown to staff');
   const redeemLink = /(http:\/\/\S+\/redeem)\b/.exec(invitation.text)?.[1];
   assert.ok(redeemLink, `a link to redeem in:\n${invitation.text}`);
-  assert.equal(await staff.locator('iframe.message-html').getAttribute('sandbox'), '', 'the HTML runs nothing');
+  const frame = staff.locator('iframe.message-html');
+  assert.equal(await frame.getAttribute('sandbox'), '', 'the HTML runs nothing');
+  await frame.scrollIntoViewIfNeeded();
+  await staff.frameLocator('iframe.message-html').getByText(code).waitFor();
   await staff.getByRole('button', { name: 'Se déconnecter' }).click();
   await staff.getByText('Vous êtes déconnecté.').waitFor();
   assert.deepEqual(staff.problems, [], 'no console errors or CSP violations for staff');
