@@ -12,10 +12,12 @@ else
   cargo test --workspace --no-fail-fast
 fi
 
-# Browser journeys drive the real binary.
-cargo build -p onsite
+# Browser journeys drive the real binary, which the test run above built (the CLI tests need
+# it); building it again with `cargo build -p onsite` would recompile dependencies with other
+# features.
 target_dir=$(cargo metadata --format-version 1 --no-deps | python3 -c 'import json,sys; print(json.load(sys.stdin)["target_directory"])')
 export ONSITE_BIN="$target_dir/debug/onsite"
+[ -x "$ONSITE_BIN" ] || cargo build -p onsite
 if [ ! -d tests/e2e/node_modules ]; then
   npm ci --prefix tests/e2e --no-audit --no-fund
 fi
