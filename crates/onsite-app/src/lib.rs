@@ -4,6 +4,7 @@
 pub mod booking;
 pub mod context;
 pub mod distribution;
+pub mod housekeeping;
 pub mod identity;
 pub mod oidc;
 pub mod passwords;

@@ -36,6 +36,10 @@ const KEYS: &[Key] = &[
         env: "ONSITE_PUBLIC_URL",
     },
     Key {
+        file: "trust_forwarded_for",
+        env: "ONSITE_TRUST_FORWARDED_FOR",
+    },
+    Key {
         file: "log",
         env: "ONSITE_LOG",
     },
@@ -127,6 +131,9 @@ pub struct Config {
     /// The address people reach the portal at (links in emails); by default derived from
     /// `listen` and `port`.
     pub public_url: Option<String>,
+    /// Whether a reverse proxy in front sets `X-Forwarded-For` (then per-address rate limits
+    /// use it; otherwise anyone could spoof it).
+    pub trust_forwarded_for: bool,
     pub log: String,
     pub map_tile_url: String,
     pub mail_from: String,
@@ -313,6 +320,13 @@ impl Layers {
             }
             None => None,
         };
+        let trust_forwarded_for = match text("trust_forwarded_for").as_deref() {
+            None | Some("false") => false,
+            Some("true") => true,
+            Some(_) => {
+                return Err(fail("trust_forwarded_for", "must be true or false".into()));
+            }
+        };
         let log = text("log").unwrap_or_else(|| "info,sqlx=warn,tower_http=info".to_owned());
         if let Err(e) = tracing_subscriber::EnvFilter::try_new(&log) {
             return Err(fail(
@@ -398,6 +412,7 @@ impl Layers {
             listen,
             port,
             public_url,
+            trust_forwarded_for,
             log,
             map_tile_url,
             mail_from,

@@ -32,6 +32,8 @@ enum Command {
     Demo(DemoArgs),
     /// Queue a test email to check the mail setup; the running server sends it.
     SendTestEmail(TestEmailArgs),
+    /// Invite a contact (or every contact of an account) to the portal and print the code.
+    Invite(InviteArgs),
 }
 
 #[derive(Debug, Args)]
@@ -80,6 +82,23 @@ struct TestEmailArgs {
     lang: String,
 }
 
+#[derive(Debug, Args)]
+#[command(group(clap::ArgGroup::new("who").required(true).args(["contact", "account"])))]
+struct InviteArgs {
+    #[command(flatten)]
+    database: DatabaseArgs,
+    /// The contact to invite (a new code replaces any earlier one).
+    #[arg(long, value_name = "ID")]
+    contact: Option<i64>,
+    /// Invite every contact of this account that was never invited before.
+    #[arg(long, value_name = "ID")]
+    account: Option<i64>,
+    /// Web role the portal account gets (repeat for several): self-scheduling,
+    /// fs-customer-reviewer, fs-customer-approver, partner.
+    #[arg(long = "role", value_name = "ROLE", default_value = "self-scheduling")]
+    roles: Vec<String>,
+}
+
 /// Exit code for a bad setting or argument (as clap uses for usage errors).
 const BAD_INPUT: u8 = 2;
 
@@ -108,6 +127,9 @@ fn main() -> ExitCode {
             Command::Serve(args) => serve::serve(config, args.demo).await,
             Command::Migrate(_) => serve::migrate(&config).await,
             Command::Demo(args) => serve::demo(&config, args.today).await,
+            Command::Invite(args) => {
+                serve::invite(&config, args.contact, args.account, &args.roles).await
+            }
             Command::SendTestEmail(args) => {
                 serve::send_test_email(&config, &args.to, &args.lang).await
             }
@@ -140,6 +162,7 @@ fn load_config(cli: &Cli) -> Result<Config, config::ConfigError> {
         Command::Migrate(a) => a,
         Command::Demo(a) => &a.database,
         Command::SendTestEmail(a) => &a.database,
+        Command::Invite(a) => &a.database,
     };
     layers.flag("data_dir", "--data-dir", db.data_dir.clone());
     layers.flag("database_url", "--database-url", db.database_url.clone());

@@ -91,6 +91,59 @@ pub async fn send_test_email(config: &Config, to: &str, lang: &str) -> Result<()
     Ok(())
 }
 
+pub async fn invite(
+    config: &Config,
+    contact: Option<i64>,
+    account: Option<i64>,
+    roles: &[String],
+) -> Result<(), Failure> {
+    let roles = roles
+        .iter()
+        .map(|r| {
+            r.parse::<onsite_domain::role::Role>()
+                .map_err(|_| Failure::BadInput(format!("--role: {r:?} is not a role")))
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    let store = open_store(config).await?;
+    let public_url = config
+        .public_url
+        .clone()
+        .unwrap_or_else(|| format!("http://{}:{}", config.listen, config.port));
+    // The running server's mail worker sends what this queues.
+    let app = onsite_app::App::new(store.clone(), Default::default(), public_url);
+    let now = jiff::Timestamp::now();
+    use onsite_app::identity::{self, IdentityError, InviteMode};
+    let refused = |e: IdentityError| match e {
+        IdentityError::NotFound => Failure::BadInput("no such contact or account".into()),
+        e if e.is_internal() => Failure::Other(e.into()),
+        e => Failure::BadInput(e.to_string()),
+    };
+    if let Some(id) = contact {
+        let contact = onsite_domain::ContactId(id);
+        let invited = identity::invite(&app, contact, &roles, None, InviteMode::Manual, now)
+            .await
+            .map_err(refused)?;
+        println!(
+            "Invited {} (code {}, valid until {}); the invitation email is queued.",
+            invited.email,
+            invited.code.expose(),
+            invited.expires_at
+        );
+    } else if let Some(id) = account {
+        let done = identity::invite_account(&app, onsite_domain::AccountId(id), &roles, None, now)
+            .await
+            .map_err(refused)?;
+        println!(
+            "Invited {} contacts; {} were invited before, {} already have an account.",
+            done.invited.len(),
+            done.already_invited.len(),
+            done.already_have_account.len()
+        );
+    }
+    store.close().await;
+    Ok(())
+}
+
 fn transport(config: &Config) -> onsite_notify::Transport {
     match &config.mail {
         MailTransport::Mailbox => onsite_notify::Transport::Mailbox,
@@ -158,12 +211,26 @@ pub async fn serve(config: Config, demo: bool) -> Result<(), Failure> {
         .unwrap_or_else(|| local_url.clone());
 
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
+    let stopped = move || {
+        let mut rx = stop_rx.clone();
+        async move {
+            let _ = rx.wait_for(|stop| *stop).await;
+        }
+    };
     let worker = onsite_notify::Worker::new(store.clone(), transport);
     let app = onsite_app::App::new(store.clone(), worker.notifier(), public_url.clone());
-    let mut worker_stop = stop_rx.clone();
-    let worker_task = tokio::spawn(worker.run(async move {
-        let _ = worker_stop.wait_for(|stop| *stop).await;
-    }));
+    // Background work; each is safe to run on every app server at once.
+    let background = [
+        tokio::spawn(worker.run(stopped())),
+        tokio::spawn(onsite_app::distribution::distribution_worker(
+            app.clone(),
+            stopped(),
+        )),
+        tokio::spawn(onsite_app::housekeeping::housekeeping_worker(
+            app.clone(),
+            stopped(),
+        )),
+    ];
 
     let state = onsite_web::AppState::new(
         app,
@@ -173,19 +240,16 @@ pub async fn serve(config: Config, demo: bool) -> Result<(), Failure> {
             secure_cookies: public_url.starts_with("https://"),
             public_url,
             map_tile_url: config.map_tile_url.clone(),
-            // Per-address rate limits use the TCP peer until the configuration says the
-            // deployment's proxy sets X-Forwarded-For.
-            trust_forwarded_for: false,
+            // Per-address rate limits use the TCP peer unless the deployment says its proxy
+            // sets X-Forwarded-For.
+            trust_forwarded_for: config.trust_forwarded_for,
         },
     );
     if demo {
         print_sign_ins();
     }
     println!("Onsite is listening on {local_url}");
-    let mut web_stop = stop_rx.clone();
-    let server = onsite_web::serve(listener, state, async move {
-        let _ = web_stop.wait_for(|stop| *stop).await;
-    });
+    let server = onsite_web::serve(listener, state, stopped());
     let server = tokio::spawn(server);
     shutdown_signal().await;
     tracing::info!("shutting down");
@@ -194,7 +258,9 @@ pub async fn serve(config: Config, demo: bool) -> Result<(), Failure> {
         .await
         .context("web server task")?
         .context("web server")?;
-    let _ = worker_task.await;
+    for task in background {
+        let _ = task.await;
+    }
     store.close().await;
     Ok(())
 }

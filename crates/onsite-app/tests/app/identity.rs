@@ -484,3 +484,51 @@ async fn changing_the_password_ends_the_other_sessions_and_profile_input_is_chec
         ("Gil Ramos", Some("fr"), false)
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn housekeeping_removes_expired_sessions_and_old_counters_only() {
+    let db = TestDb::postgres().await;
+    let app = app(&db);
+    let now = Timestamp::now();
+    let account_id = account(&app, true).await;
+    let c = contact(&app, account_id, "hal@example.com").await;
+    let invited = identity::invite(
+        &app,
+        c,
+        &[Role::SelfScheduling],
+        None,
+        InviteMode::Manual,
+        now,
+    )
+    .await
+    .unwrap();
+    let old = identity::redeem(&app, invited.code.expose(), PASSWORD, "ip", now)
+        .await
+        .unwrap();
+    let later = now + SignedDuration::from_hours(3);
+    let fresh = identity::sign_in(&app, "hal@example.com", PASSWORD, "ip", later)
+        .await
+        .unwrap();
+    let swept = onsite_app::housekeeping::sweep(&app, later).await.unwrap();
+    assert_eq!(swept.sessions, 1, "only the idle session goes");
+    assert!(
+        identity::session(&app, fresh.token.expose(), later)
+            .await
+            .unwrap()
+            .is_some()
+    );
+    assert!(
+        identity::session(&app, old.token.expose(), now)
+            .await
+            .unwrap()
+            .is_none()
+    );
+    let next_day = now + SignedDuration::from_hours(26);
+    assert!(
+        onsite_app::housekeeping::sweep(&app, next_day)
+            .await
+            .unwrap()
+            .rate_limit_windows
+            >= 1
+    );
+}

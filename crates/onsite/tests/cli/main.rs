@@ -33,6 +33,7 @@ fn every_command_has_help() {
         &["migrate", "--help"],
         &["demo", "--help"],
         &["send-test-email", "--help"],
+        &["invite", "--help"],
     ] {
         let out = run(onsite().args(args));
         assert!(out.status.success(), "{args:?}: {}", text(&out.stderr));
@@ -192,4 +193,49 @@ fn serve_demo_loads_the_demo_and_prints_the_sign_ins() {
     assert!(printed.join("\n").contains("technician@demo.test"));
     child.kill().unwrap();
     child.wait().unwrap();
+}
+
+#[test]
+fn invite_prints_a_code_and_refuses_what_cannot_be_invited() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = run(onsite()
+        .args(["demo", "--today", "2026-03-09", "--data-dir"])
+        .arg(dir.path()));
+    assert!(out.status.success(), "{}", text(&out.stderr));
+
+    let out = run(onsite()
+        .args(["invite", "--account", "2", "--data-dir"])
+        .arg(dir.path()));
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stdout).starts_with("Invited "),
+        "{}",
+        text(&out.stdout)
+    );
+    // A second bulk invitation invites nobody again.
+    let again = run(onsite()
+        .args(["invite", "--account", "2", "--data-dir"])
+        .arg(dir.path()));
+    assert!(
+        text(&again.stdout).starts_with("Invited 0 contacts"),
+        "{}",
+        text(&again.stdout)
+    );
+
+    let missing = run(onsite()
+        .args(["invite", "--contact", "999999", "--data-dir"])
+        .arg(dir.path()));
+    assert_eq!(missing.status.code(), Some(2));
+    assert!(
+        text(&missing.stderr).contains("no such contact"),
+        "{}",
+        text(&missing.stderr)
+    );
+    let bad_role = run(onsite()
+        .args(["invite", "--contact", "1", "--role", "root", "--data-dir"])
+        .arg(dir.path()));
+    assert_eq!(bad_role.status.code(), Some(2));
+    assert!(text(&bad_role.stderr).contains("--role"));
+    let neither = run(onsite().args(["invite", "--data-dir"]).arg(dir.path()));
+    assert_eq!(neither.status.code(), Some(2));
 }

@@ -1,0 +1,48 @@
+//! Housekeeping: removes what has expired — sessions past their timeouts, rate-limit windows
+//! long over, abandoned external sign-in flows. Every statement is an idempotent DELETE, so
+//! any number of app servers may run it.
+
+use crate::context::App;
+use crate::identity::SESSION_IDLE;
+use jiff::{SignedDuration, Timestamp};
+use onsite_store::{StoreError, external_identities, rate_limits, sessions};
+use std::future::Future;
+use std::time::Duration;
+
+/// How often the worker sweeps.
+pub const INTERVAL: Duration = Duration::from_secs(600);
+
+/// What one sweep removed.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Swept {
+    pub sessions: u64,
+    pub rate_limit_windows: u64,
+    pub sign_in_flows: u64,
+}
+
+pub async fn sweep(app: &App, now: Timestamp) -> Result<Swept, StoreError> {
+    let mut conn = app.store.conn().await?;
+    Ok(Swept {
+        sessions: sessions::purge_expired(&mut conn, now, SESSION_IDLE).await?,
+        // Windows are at most 15 minutes long; a day leaves room for any longer one later.
+        rate_limit_windows: rate_limits::purge(&mut conn, now - SignedDuration::from_hours(24))
+            .await?,
+        sign_in_flows: external_identities::purge_expired_flows(&mut conn, now).await?,
+    })
+}
+
+/// Sweeps every [`INTERVAL`] until `shutdown` resolves.
+pub async fn housekeeping_worker(app: App, shutdown: impl Future<Output = ()> + Send) {
+    tokio::pin!(shutdown);
+    let mut interval = tokio::time::interval(INTERVAL);
+    interval.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        tokio::select! {
+            () = &mut shutdown => break,
+            _ = interval.tick() => match sweep(&app, Timestamp::now()).await {
+                Ok(s) => tracing::debug!(?s, "housekeeping"),
+                Err(e) => tracing::error!(error = %e, "housekeeping failed"),
+            },
+        }
+    }
+}
