@@ -385,7 +385,8 @@ async fn load_world(
         Purpose::Existing(id) => Some(id),
         Purpose::NewVisit => None,
     };
-    let commitments = bookings::open_bookings_between(conn, from, to, None, except)
+    let ids: Vec<TechnicianId> = technicians.iter().map(|t| t.id).collect();
+    let commitments = bookings::open_bookings_of(conn, &ids, from, to, except)
         .await?
         .iter()
         .map(Commitment::from)

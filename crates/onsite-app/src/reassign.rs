@@ -89,6 +89,9 @@ pub async fn add_time_off(
     }
     let reason = free_text("reason", reason.unwrap_or(""), REASON_MAX)?;
     let mut tx = app.store.begin().await?;
+    // The technician's booking lock: a booking of them either commits before this change (and
+    // the job below sees it) or waits and re-reads them with the change.
+    bookings::lock_technician(&mut tx, technician).await?;
     found(technicians::technician(&mut tx, technician).await)?;
     let off = technicians::add_time_off(&mut tx, technician, starts_at, ends_at, reason.as_deref())
         .await?;
@@ -134,6 +137,9 @@ pub async fn set_technician_territories(
 ) -> Result<StaffChange> {
     staff(principal)?;
     let mut tx = app.store.begin().await?;
+    // The technician's booking lock: a booking of them either commits before this change (and
+    // the job below sees it) or waits and re-reads them with the change.
+    bookings::lock_technician(&mut tx, technician).await?;
     found(technicians::technician(&mut tx, technician).await)?;
     let known = territories::list_territories(&mut tx).await?;
     if serves.iter().any(|t| !known.iter().any(|k| k.id == *t)) {
@@ -181,6 +187,9 @@ pub async fn set_technician_skills(
     skills.sort_by_key(|s| (s.characteristic_id, std::cmp::Reverse(s.rating)));
     skills.dedup_by_key(|s| s.characteristic_id);
     let mut tx = app.store.begin().await?;
+    // The technician's booking lock: a booking of them either commits before this change (and
+    // the job below sees it) or waits and re-reads them with the change.
+    bookings::lock_technician(&mut tx, technician).await?;
     found(technicians::technician(&mut tx, technician).await)?;
     let known = catalog::list_characteristics(&mut tx).await?;
     if skills
@@ -451,8 +460,9 @@ async fn reassign_visit(
         .filter(|t| t.id != tech.id)
         .collect();
     let (from, to) = around(b.starts_at);
+    let ids: Vec<TechnicianId> = others.iter().map(|t| t.id).collect();
     let commitments: Vec<Commitment> =
-        bookings::open_bookings_between(&mut conn, from, to, None, Some(b.id))
+        bookings::open_bookings_of(&mut conn, &ids, from, to, Some(b.id))
             .await?
             .iter()
             .map(Commitment::from)

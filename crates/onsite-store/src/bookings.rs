@@ -565,3 +565,38 @@ pub async fn record_change(
     .await?;
     Ok(())
 }
+
+/// [`open_bookings_between`] for a set of technicians (the candidates for a visit), in the
+/// same order: what a search around one time needs, without every other technician's day.
+pub async fn open_bookings_of(
+    conn: &mut Conn,
+    technicians: &[TechnicianId],
+    from: Timestamp,
+    to: Timestamp,
+    except: Option<BookingId>,
+) -> Result<Vec<Booking>> {
+    if technicians.is_empty() {
+        return Ok(Vec::new());
+    }
+    let list = (0..technicians.len())
+        .map(|i| format!("${}", i + 4))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let sql = format!(
+        "SELECT {COLUMNS} FROM bookings b WHERE b.state <> 'canceled' AND b.starts_at < $1 \
+         AND b.ends_at > $2 AND b.id <> $3 AND b.technician_id IN ({list}) \
+         ORDER BY b.technician_id, b.starts_at, b.id"
+    );
+    let mut q = sqlx::query(&sql)
+        .bind(to_ms(to))
+        .bind(to_ms(from))
+        .bind(except.map_or(0, |b| b.0));
+    for t in technicians {
+        q = q.bind(t.0);
+    }
+    q.fetch_all(&mut *conn)
+        .await?
+        .iter()
+        .map(booking_from_row)
+        .collect()
+}

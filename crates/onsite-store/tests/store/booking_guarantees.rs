@@ -641,5 +641,21 @@ both_backends!(
         assert_eq!(order, sorted, "by technician then start");
         assert_eq!(all.len(), 4);
         assert!(all.iter().all(|b| b.id != later) && all.iter().any(|b| b.id == past));
+        let bens = bookings::open_bookings_of(&mut conn, &[w.ben], at(0), at(300), None)
+            .await
+            .unwrap();
+        assert_eq!(bens.len(), 1);
+        assert_eq!(bens[0].technician_id, w.ben);
+        let both =
+            bookings::open_bookings_of(&mut conn, &[w.ben, w.ana], at(0), at(300), Some(past))
+                .await
+                .unwrap();
+        assert_eq!(both.len(), 4, "Ana's three others and Ben's");
+        assert!(
+            bookings::open_bookings_of(&mut conn, &[], at(0), at(300), None)
+                .await
+                .unwrap()
+                .is_empty()
+        );
     }
 );
