@@ -353,23 +353,22 @@ async fn opportunity(
     let returned = status == OpportunityStatus::New && age_minutes > 3 * 1440 && b.rng.chance(0.6);
     if (returned || (chosen.is_some() && b.rng.chance(0.2)))
         && status != OpportunityStatus::Distributed
+        && let Some(&first) = b.rng.pick(&others)
     {
-        if let Some(&first) = b.rng.pick(&others) {
-            events.push((Some(first), OpportunityEventKind::Distributed, at, None));
-            if b.rng.chance(0.6) {
-                at += minutes(b.rng.range(30, 20 * 60));
-                events.push((
-                    Some(first),
-                    OpportunityEventKind::Declined,
-                    at,
-                    Some("No capacity this month"),
-                ));
-            } else {
-                at += minutes(48 * 60);
-                events.push((Some(first), OpportunityEventKind::Expired, at, None));
-            }
-            at += minutes(b.rng.range(10, 120));
+        events.push((Some(first), OpportunityEventKind::Distributed, at, None));
+        if b.rng.chance(0.6) {
+            at += minutes(b.rng.range(30, 20 * 60));
+            events.push((
+                Some(first),
+                OpportunityEventKind::Declined,
+                at,
+                Some("No capacity this month"),
+            ));
+        } else {
+            at += minutes(48 * 60);
+            events.push((Some(first), OpportunityEventKind::Expired, at, None));
         }
+        at += minutes(b.rng.range(10, 120));
     }
     if let Some(p) = chosen {
         events.push((Some(p), OpportunityEventKind::Distributed, at, None));
@@ -451,10 +450,10 @@ async fn opportunity(
         let partner = p.map(|p| list[p].id);
         event(b, id, partner, kind, t, note).await?;
     }
-    if let Some(p) = chosen {
-        if status.is_open() {
-            list[p].open += 1;
-        }
+    if let Some(p) = chosen
+        && status.is_open()
+    {
+        list[p].open += 1;
     }
     Ok(())
 }
