@@ -144,6 +144,7 @@ fn start_server(
         seen.push(line);
     }
     let _ = child.kill();
+    let _ = child.wait();
     panic!("the server never said where it listens; it printed: {seen:?}");
 }
 
