@@ -230,6 +230,10 @@ pub async fn serve(config: Config, demo: bool) -> Result<(), Failure> {
             app.clone(),
             stopped(),
         )),
+        tokio::spawn(onsite_app::reassign::reassignment_worker(
+            app.clone(),
+            stopped(),
+        )),
     ];
 
     let state = onsite_web::AppState::new(
