@@ -917,13 +917,25 @@ pub async fn book(
     )
     .await?;
     drop(conn);
-    let first = world
+    // "Taken" may be our own double submission that committed after the key check above:
+    // look for the key once more before saying so.
+    let taken = || async {
+        if let Some(key) = &key
+            && let Some(first) =
+                bookings::booking_by_idempotency_key(&mut *app.store.conn().await?, key).await?
+        {
+            return replayed(app, principal, reach, first.id).await;
+        }
+        Err(BookingError::SlotTaken)
+    };
+    let first = match world
         .planner(&world.technicians, &world.commitments, now)
         .assign(req.slot_start)
-        .map_err(|e| match e {
-            Unavailable::NoTechnician => BookingError::SlotTaken,
-            other => BookingError::InvalidSlot(other),
-        })?;
+    {
+        Ok(first) => first,
+        Err(Unavailable::NoTechnician) => return taken().await,
+        Err(other) => return Err(BookingError::InvalidSlot(other)),
+    };
     let mut candidate = first.technician_id;
     let mut tried = Vec::new();
     loop {
@@ -951,12 +963,13 @@ pub async fn book(
             Attempt::Replayed(id) => return replayed(app, principal, reach, id).await,
             Attempt::Taken => {
                 tried.push(candidate);
-                if tried.len() >= MAX_CANDIDATES {
-                    return Err(BookingError::SlotTaken);
+                let next = (tried.len() < MAX_CANDIDATES)
+                    .then(|| world.next_best(&tried, req.slot_start, now))
+                    .flatten();
+                match next {
+                    Some(next) => candidate = next,
+                    None => return taken().await,
                 }
-                candidate = world
-                    .next_best(&tried, req.slot_start, now)
-                    .ok_or(BookingError::SlotTaken)?;
             }
         }
     }
