@@ -31,6 +31,21 @@ const NAVIGATION: &[(&str, &str, Capability)] = &[
     ("/staff/contacts", "web-nav-contacts", Capability::Dispatch),
     ("/staff/users", "web-nav-users", Capability::Dispatch),
     ("/staff/mailbox", "web-nav-mailbox", Capability::Dispatch),
+    (
+        "/staff/opportunities",
+        "partner-web-nav-staff-opportunities",
+        Capability::Dispatch,
+    ),
+    (
+        "/staff/settings/distribution",
+        "partner-web-nav-settings",
+        Capability::Administer,
+    ),
+    (
+        "/partner/opportunities",
+        "partner-web-nav-opportunities",
+        Capability::WorkOpportunities,
+    ),
     ("/profile", "web-nav-profile", Capability::SignedIn),
 ];
 
@@ -45,6 +60,18 @@ pub const NOTICES: &[(&str, &str)] = &[
     ("unlinked", "identity-notice-unlinked"),
     ("roles-saved", "identity-notice-roles-saved"),
     ("retried", "web-mailbox-notice-retried"),
+    // Partner distribution.
+    ("opportunity-created", "partner-web-notice-created"),
+    ("distributed", "partner-web-notice-distributed"),
+    ("settings-saved", "partner-web-notice-settings-saved"),
+    ("accepted", "partner-web-notice-accepted"),
+    ("declined", "partner-web-notice-declined"),
+    ("stage-saved", "partner-web-notice-stage-saved"),
+    ("note-added", "partner-web-notice-note-added"),
+    ("closed-won", "partner-web-notice-closed-won"),
+    ("closed-lost", "partner-web-notice-closed-lost"),
+    ("feedback-added", "partner-web-notice-feedback-added"),
+    ("internal-created", "partner-web-notice-internal-created"),
 ];
 
 /// One link of the header's navigation.

@@ -60,7 +60,9 @@ where
 /// Every route. Keep it grouped by area; the capability column is the access policy of the
 /// web edge (what each capability means is in `onsite_app::policy`).
 pub fn table() -> Vec<Route> {
-    use pages::{external, home, mailbox, password, profile, sign_in, staff};
+    use pages::{
+        external, home, mailbox, opportunities, partner, password, profile, sign_in, staff,
+    };
     vec![
         // Anyone.
         page("/", Public, home::home),
@@ -127,12 +129,155 @@ pub fn table() -> Vec<Route> {
             mailbox::attachment,
         ),
         action("/staff/mailbox/{id}/retry", Dispatch, mailbox::retry),
+        // Staff: partner distribution (opportunities, the explanation, distributing).
+        page("/staff/opportunities", Dispatch, opportunities::list),
+        action("/staff/opportunities", Dispatch, opportunities::create),
+        page(
+            "/staff/opportunities/new",
+            Dispatch,
+            opportunities::new_form,
+        ),
+        page("/staff/opportunities/{id}", Dispatch, opportunities::show),
+        action(
+            "/staff/opportunities/{id}/distribute",
+            Dispatch,
+            opportunities::distribute,
+        ),
+        page(
+            "/staff/settings/distribution",
+            Administer,
+            opportunities::settings_page,
+        ),
+        action(
+            "/staff/settings/distribution",
+            Administer,
+            opportunities::save_settings,
+        ),
+        // The partner portal: the opportunities distributed to one's own partner account.
+        page("/partner/opportunities", WorkOpportunities, partner::list),
+        action(
+            "/partner/opportunities",
+            WorkOpportunities,
+            partner::create_internal,
+        ),
+        page(
+            "/partner/opportunities/new",
+            WorkOpportunities,
+            partner::new_form,
+        ),
+        page(
+            "/partner/opportunities/{id}",
+            WorkOpportunities,
+            partner::show,
+        ),
+        action(
+            "/partner/opportunities/{id}/accept",
+            WorkOpportunities,
+            partner::accept,
+        ),
+        action(
+            "/partner/opportunities/{id}/decline",
+            WorkOpportunities,
+            partner::decline,
+        ),
+        action(
+            "/partner/opportunities/{id}/stage",
+            WorkOpportunities,
+            partner::set_stage,
+        ),
+        action(
+            "/partner/opportunities/{id}/notes",
+            WorkOpportunities,
+            partner::add_note,
+        ),
+        action(
+            "/partner/opportunities/{id}/won",
+            WorkOpportunities,
+            partner::close_won,
+        ),
+        action(
+            "/partner/opportunities/{id}/lost",
+            WorkOpportunities,
+            partner::close_lost,
+        ),
+        action(
+            "/partner/opportunities/{id}/feedback",
+            WorkOpportunities,
+            partner::add_feedback,
+        ),
         // JSON API.
         action("/api/v1/invitations", Dispatch, api::invitations::create),
         action(
             "/api/v1/accounts/{id}/invitations",
             Dispatch,
             api::invitations::create_for_account,
+        ),
+        // JSON API: partner distribution (staff, then partners).
+        page("/api/v1/opportunities", Dispatch, api::opportunities::list),
+        action(
+            "/api/v1/opportunities",
+            Dispatch,
+            api::opportunities::create,
+        ),
+        page(
+            "/api/v1/opportunities/{id}/explanation",
+            Dispatch,
+            api::opportunities::explanation,
+        ),
+        action(
+            "/api/v1/opportunities/{id}/distribute",
+            Dispatch,
+            api::opportunities::distribute,
+        ),
+        page(
+            "/api/v1/partner/opportunities",
+            WorkOpportunities,
+            api::opportunities::partner_list,
+        ),
+        action(
+            "/api/v1/partner/opportunities",
+            WorkOpportunities,
+            api::opportunities::create_internal,
+        ),
+        page(
+            "/api/v1/partner/opportunities/{id}",
+            WorkOpportunities,
+            api::opportunities::partner_get,
+        ),
+        action(
+            "/api/v1/partner/opportunities/{id}/accept",
+            WorkOpportunities,
+            api::opportunities::accept,
+        ),
+        action(
+            "/api/v1/partner/opportunities/{id}/decline",
+            WorkOpportunities,
+            api::opportunities::decline,
+        ),
+        action(
+            "/api/v1/partner/opportunities/{id}/stage",
+            WorkOpportunities,
+            api::opportunities::stage,
+        ),
+        action(
+            "/api/v1/partner/opportunities/{id}/notes",
+            WorkOpportunities,
+            api::opportunities::note,
+        ),
+        action(
+            "/api/v1/partner/opportunities/{id}/close",
+            WorkOpportunities,
+            api::opportunities::close,
+        ),
+        action(
+            "/api/v1/partner/opportunities/{id}/feedback",
+            WorkOpportunities,
+            api::opportunities::feedback,
+        ),
+        page(
+            "/api/v1/partner/metrics",
+            WorkOpportunities,
+            api::opportunities::metrics,
         ),
     ]
 }

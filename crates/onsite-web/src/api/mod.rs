@@ -10,3 +10,4 @@
 //! through, since no browser sends such a header by itself.
 
 pub mod invitations;
+pub mod opportunities;

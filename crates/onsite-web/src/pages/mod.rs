@@ -5,6 +5,8 @@
 pub mod external;
 pub mod home;
 pub mod mailbox;
+pub mod opportunities;
+pub mod partner;
 pub mod password;
 pub mod profile;
 pub mod sign_in;

@@ -8,10 +8,12 @@
 //! filled with ids of account A's objects.
 
 use crate::both_backends;
+use crate::distribution::{CUSTOMER, Market};
 use crate::support::{A_MARKERS, B_MARKERS, TestApp, TestResponse, World};
 use axum::body::Body;
 use axum::http::{Method, Request, StatusCode};
 use onsite_app::policy::{Actor, Capability};
+use onsite_domain::OpportunityId;
 use onsite_domain::text::EmailAddress;
 use onsite_store::external_identities::{self, NewLink};
 use onsite_store::outbox::{self, Attachment, NewEmail, OutboxId};
@@ -33,6 +35,11 @@ const PEOPLE: [Option<&str>; 9] = [
 /// Account A's objects that fill path parameters.
 struct Fixture {
     world: World,
+    /// A New opportunity (staff routes of partner distribution).
+    opportunity_new: OpportunityId,
+    /// An opportunity distributed to the World's partner account (partner A; the partner
+    /// routes). Partner B's are tested in `distribution.rs`.
+    opportunity_a: OpportunityId,
     /// An external identity linked to the customer of A.
     identity_a: i64,
     /// A message to the customer of A, with an attachment.
@@ -78,8 +85,18 @@ impl Fixture {
         .await
         .unwrap()
         .id();
+        drop(conn);
+        let market = Market::build(app, &world).await;
+        let opportunity_new = market
+            .new_opportunity(app, &world, "Opportunity of the matrix")
+            .await;
+        let opportunity_a = market
+            .distributed_to(app, &world, "Partner A's opportunity", market.partner_a)
+            .await;
         Fixture {
             world,
+            opportunity_new,
+            opportunity_a,
             identity_a,
             message_a,
         }
@@ -114,6 +131,16 @@ impl Fixture {
             "/api/v1/accounts/{id}/invitations" => {
                 format!("/api/v1/accounts/{}/invitations", w.account_a)
             }
+            p if p.starts_with("/staff/opportunities/{id}")
+                || p.starts_with("/api/v1/opportunities/{id}") =>
+            {
+                p.replace("{id}", &self.opportunity_new.to_string())
+            }
+            p if p.starts_with("/partner/opportunities/{id}")
+                || p.starts_with("/api/v1/partner/opportunities/{id}") =>
+            {
+                p.replace("{id}", &self.opportunity_a.to_string())
+            }
             plain if !plain.contains('{') => plain.to_owned(),
             other => panic!(
                 "the access matrix cannot fill the path of {} {other}: add it to Fixture::path",
@@ -136,6 +163,28 @@ impl Fixture {
             "/api/v1/accounts/{id}/invitations" => (
                 "application/json",
                 r#"{"roles":["self-scheduling"]}"#.to_owned(),
+            ),
+            "/api/v1/opportunities" | "/api/v1/partner/opportunities" => (
+                "application/json",
+                format!(
+                    r#"{{"name":"Matrix lead","customer_name":"Marie","latitude":{},"longitude":{},"estimated_revenue_minor":1450000,"lead_type":"residential"}}"#,
+                    CUSTOMER.0, CUSTOMER.1
+                ),
+            ),
+            p if p.starts_with("/api/v1/") && p.contains("opportunities/{id}/") => {
+                let body = match p.rsplit('/').next() {
+                    Some("decline") => r#"{"reason":"Too far"}"#,
+                    Some("stage") => r#"{"stage":"qualify"}"#,
+                    Some("notes") => r#"{"note":"Called"}"#,
+                    Some("close") => r#"{"outcome":"won"}"#,
+                    Some("feedback") => r#"{"feedback":"Good"}"#,
+                    _ => "{}",
+                };
+                ("application/json", body.to_owned())
+            }
+            "/partner/opportunities/{id}/stage" => (
+                "application/x-www-form-urlencoded",
+                "stage=qualify".to_owned(),
             ),
             "/language" => ("application/x-www-form-urlencoded", "lang=en".to_owned()),
             "/staff/users/{id}/web-roles" => (

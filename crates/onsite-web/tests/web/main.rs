@@ -6,6 +6,7 @@ mod support;
 mod access;
 mod assets;
 mod csrf;
+mod distribution;
 mod errors;
 mod home;
 mod language;
