@@ -28,6 +28,7 @@ pub mod partners;
 pub mod password_resets;
 pub mod rate_limits;
 pub mod reassignment;
+pub mod records;
 pub mod sessions;
 pub mod settings;
 pub mod technicians;

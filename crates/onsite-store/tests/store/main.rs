@@ -12,4 +12,5 @@ mod identity;
 mod outbox;
 mod partners;
 mod records;
+mod records_queries;
 mod technicians;
