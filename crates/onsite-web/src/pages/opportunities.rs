@@ -203,6 +203,12 @@ impl OpportunityFields {
         bad_product: bool,
     ) -> Result<OpportunityInput, FieldErrors> {
         let mut errors = FieldErrors::new();
+        // Every required field reported at once (the use case stops at the first one).
+        for (field, value) in [("name", &self.name), ("customer_name", &self.customer_name)] {
+            if value.trim().is_empty() {
+                errors.add_invalid(locale, &InvalidInput::new(field, "required"));
+            }
+        }
         let revenue = parse_amount(locale, &self.estimated_revenue);
         match &revenue {
             Some(Ok(_)) => {}
@@ -213,6 +219,9 @@ impl OpportunityFields {
             None => errors.add_invalid(locale, &InvalidInput::new("estimated_revenue", "required")),
         }
         let location = self.location(locale, territories, &mut errors);
+        if self.lead_type.trim().is_empty() {
+            errors.add_invalid(locale, &InvalidInput::new("lead_type", "required"));
+        }
         if bad_product {
             errors.add_invalid(locale, &InvalidInput::new("products", "unknown"));
         }

@@ -233,6 +233,21 @@ both_backends!(
         assert!(html.contains(r#"<option value="residential">"#));
 
         // Refused input: every field's message, what was typed kept, nothing created.
+        let empty = staff.post("/staff/opportunities", &[]).await;
+        assert_eq!(empty.status, StatusCode::UNPROCESSABLE_ENTITY);
+        let html = empty.text();
+        for field in [
+            "name",
+            "customer_name",
+            "latitude",
+            "estimated_revenue",
+            "lead_type",
+        ] {
+            assert!(
+                html.contains(&format!(r#"id="{field}-error""#)),
+                "{field} reported at once"
+            );
+        }
         let refused = staff
             .post(
                 "/staff/opportunities",
