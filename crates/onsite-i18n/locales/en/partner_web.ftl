@@ -78,6 +78,7 @@ partner-web-staff-new-button = New opportunity
 partner-web-staff-tabs = Opportunities by status
 partner-web-staff-list-empty = Nothing under “{ $status }” at the moment.
 partner-web-staff-list-caption = Opportunities: { $status }
+partner-web-staff-list-truncated = The { $total } opportunities of this list are too many to show at once: here are the newest.
 partner-web-staff-back = Back to the opportunities
 
 ## Staff: the opportunity form (and a partner's internal opportunity)

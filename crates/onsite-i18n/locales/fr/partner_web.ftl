@@ -78,6 +78,7 @@ partner-web-staff-new-button = Nouvelle opportunité
 partner-web-staff-tabs = Opportunités par statut
 partner-web-staff-list-empty = Rien sous « { $status } » pour le moment.
 partner-web-staff-list-caption = Opportunités : { $status }
+partner-web-staff-list-truncated = Les { $total } opportunités de cette liste sont trop nombreuses pour être affichées d'un coup : voici les plus récentes.
 partner-web-staff-back = Retour aux opportunités
 
 ## Staff: the opportunity form (and a partner's internal opportunity)

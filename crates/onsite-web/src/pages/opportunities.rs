@@ -519,6 +519,9 @@ struct Row {
     internal: bool,
 }
 
+/// The most rows one tab shows (the newest); the tab's count says how many there are.
+const LIST_LIMIT: usize = 200;
+
 #[derive(Template)]
 #[template(path = "staff/opportunities.html")]
 struct ListPage {
@@ -526,6 +529,8 @@ struct ListPage {
     tabs: Vec<Tab>,
     current_label: String,
     rows: Vec<Row>,
+    /// More than [`LIST_LIMIT`] in this tab: how many in all.
+    truncated: Option<usize>,
 }
 
 fn row(page: &Page, now: Timestamp, s: &StaffOpportunity) -> Row {
@@ -588,9 +593,14 @@ pub async fn list(
             current: s == selected,
         })
         .collect();
-    let rows = all
+    let matching: Vec<&StaffOpportunity> = all
         .iter()
         .filter(|o| selected.is_none_or(|s| o.opportunity.opportunity.status == s))
+        .collect();
+    let truncated = (matching.len() > LIST_LIMIT).then_some(matching.len());
+    let rows = matching
+        .into_iter()
+        .take(LIST_LIMIT)
         .map(|o| row(&page, now, o))
         .collect();
     let current_label = tab_label(page.locale, selected);
@@ -601,6 +611,7 @@ pub async fn list(
             tabs,
             current_label,
             rows,
+            truncated,
         },
     )
 }
@@ -874,13 +885,22 @@ async fn show_page(
     let x = distribution::explain(&state.app, &principal, id, now)
         .await
         .map_err(read_error)?;
-    // The list's view of it: who holds it, when the offer expires, how often it came back.
+    // The list's view of it: when the offer expires (Distributed), how often it came back
+    // (New). Only those two lists are read: they stay short (bounded by the partners'
+    // capacities, and by what staff have not distributed yet), unlike the closed ones.
     let status = x.opportunity.opportunity.status;
-    let listed = distribution::staff_opportunities(&state.app, &principal, Some(status))
-        .await
-        .map_err(read_error)?
-        .into_iter()
-        .find(|s| s.opportunity.opportunity.id == id);
+    let listed = if matches!(
+        status,
+        OpportunityStatus::New | OpportunityStatus::Distributed
+    ) {
+        distribution::staff_opportunities(&state.app, &principal, Some(status))
+            .await
+            .map_err(read_error)?
+            .into_iter()
+            .find(|s| s.opportunity.opportunity.id == id)
+    } else {
+        None
+    };
     let locale = page.locale;
     let ranked = x
         .decision

@@ -1193,3 +1193,21 @@ both_backends!(
         );
     }
 );
+
+#[tokio::test]
+async fn a_long_list_shows_its_newest_and_says_how_many_there_are() {
+    let app = TestApp::spawn().await;
+    let world = World::build(&app).await;
+    let m = Market::build(&app, &world).await;
+    for n in 0..201 {
+        m.new_opportunity(&app, &world, &format!("Lead number {n:03}"))
+            .await;
+    }
+    let mut staff = app.browser_as(world.user("dispatcher")).await;
+    let html = staff.get("/staff/opportunities").await.text();
+    assert!(html.contains("New <small>(201)</small>"), "{html}");
+    assert!(html.contains(
+        "The 201 opportunities of this list are too many to show at once: here are the newest."
+    ));
+    assert!(html.contains("Lead number 200") && !html.contains("Lead number 000"));
+}
