@@ -1211,3 +1211,45 @@ async fn a_long_list_shows_its_newest_and_says_how_many_there_are() {
     ));
     assert!(html.contains("Lead number 200") && !html.contains("Lead number 000"));
 }
+
+#[tokio::test]
+async fn an_opportunity_every_partner_passed_on_comes_back_flagged() {
+    let app = TestApp::spawn().await;
+    let world = World::build(&app).await;
+    let m = Market::build(&app, &world).await;
+    let id = m
+        .distributed_to(&app, &world, "Nobody wants it", m.partner_a)
+        .await;
+    let now = app.state.clock.now();
+    let a = principal(&app, world.user("partner")).await;
+    dist::decline(app.app(), &a, id, "Too far", now)
+        .await
+        .unwrap();
+    let b = principal(&app, m.partner_b_user).await;
+    dist::decline(app.app(), &b, id, "Too busy", now)
+        .await
+        .unwrap();
+    assert_eq!(status_of(&app, id).await, (OpportunityStatus::New, None));
+
+    let mut staff = app.browser_as(world.user("dispatcher")).await;
+    let list = staff.get("/staff/opportunities").await.text();
+    assert!(list.contains("Nobody wants it") && list.contains("Came back: no partner available"));
+    let page = staff
+        .get(&format!("/staff/opportunities/{id}"))
+        .await
+        .text();
+    assert!(
+        page.contains("2 partners passed on this opportunity and no other partner was available")
+    );
+    assert!(page.contains("No partner is available for this opportunity: see why below."));
+    assert!(!page.contains("Distribute to the top partner"));
+    let refused = staff
+        .post(&format!("/staff/opportunities/{id}/distribute"), &[])
+        .await;
+    assert_eq!(refused.status, StatusCode::CONFLICT);
+    assert!(
+        refused
+            .text()
+            .contains("No partner is available for this opportunity.")
+    );
+}
