@@ -34,6 +34,7 @@ pub mod settings;
 pub mod technicians;
 pub mod territories;
 pub mod visibility;
+pub mod visit_board;
 pub mod visits;
 pub mod work_orders;
 

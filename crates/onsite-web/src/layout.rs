@@ -28,6 +28,8 @@ pub const SIGN_IN_PATH: &str = "/sign-in";
 /// The header's navigation: (path, message id, what one needs to see it). An entry shows only
 /// to people the policy lets use it; later areas add theirs here.
 const NAVIGATION: &[(&str, &str, Capability)] = &[
+    ("/", "bookings-nav-appointments", Capability::SelfSchedule),
+    ("/staff/visits", "dispatch-nav-visits", Capability::Dispatch),
     ("/staff/contacts", "web-nav-contacts", Capability::Dispatch),
     ("/staff/users", "web-nav-users", Capability::Dispatch),
     ("/staff/mailbox", "web-nav-mailbox", Capability::Dispatch),
@@ -60,6 +62,10 @@ pub const NOTICES: &[(&str, &str)] = &[
     ("unlinked", "identity-notice-unlinked"),
     ("roles-saved", "identity-notice-roles-saved"),
     ("retried", "web-mailbox-notice-retried"),
+    // Self-scheduling and the dispatcher's board.
+    ("booking-rescheduled", "bookings-notice-rescheduled"),
+    ("booking-canceled", "bookings-notice-canceled"),
+    ("visit-updated", "dispatch-notice-updated"),
     // Partner distribution.
     ("opportunity-created", "partner-web-notice-created"),
     ("distributed", "partner-web-notice-distributed"),

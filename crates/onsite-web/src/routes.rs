@@ -61,7 +61,8 @@ where
 /// web edge (what each capability means is in `onsite_app::policy`).
 pub fn table() -> Vec<Route> {
     use pages::{
-        external, home, mailbox, opportunities, partner, password, profile, sign_in, staff,
+        bookings, dispatch, external, home, mailbox, opportunities, partner, password, profile,
+        sign_in, staff,
     };
     vec![
         // Anyone.
@@ -118,6 +119,30 @@ pub fn table() -> Vec<Route> {
             "/staff/users/{id}/staff-roles",
             Administer,
             staff::set_staff_roles,
+        ),
+        // Self-scheduling (customers): Book a new appointment, a visit's page (the emails link
+        // to both), Modify. The `slots` pages are the fragments the day pickers load in place.
+        page("/bookings/new", SelfSchedule, bookings::new_booking),
+        page(
+            "/bookings/new/slots",
+            SelfSchedule,
+            bookings::new_booking_slots,
+        ),
+        action("/bookings", SelfSchedule, bookings::book),
+        page("/bookings/{id}", SelfSchedule, bookings::show),
+        page("/bookings/{id}/slots", SelfSchedule, bookings::visit_slots),
+        action(
+            "/bookings/{id}/reschedule",
+            SelfSchedule,
+            bookings::reschedule,
+        ),
+        action("/bookings/{id}/cancel", SelfSchedule, bookings::cancel),
+        // Staff: the dispatcher's board of visits.
+        page("/staff/visits", Dispatch, dispatch::board),
+        action(
+            "/staff/visits/{id}/transition",
+            Dispatch,
+            dispatch::transition,
         ),
         // Staff: the embedded mailbox.
         page("/staff/mailbox", Dispatch, mailbox::list),
@@ -278,6 +303,44 @@ pub fn table() -> Vec<Route> {
             "/api/v1/partner/metrics",
             WorkOpportunities,
             api::opportunities::metrics,
+        ),
+        // JSON API: self-scheduling (customers) and the visits' states (staff). The OpenAPI
+        // description of every `/api/` route is public, like this source.
+        page("/api/openapi.json", Public, api::openapi::document),
+        page(
+            "/api/v1/service-types",
+            SelfSchedule,
+            api::bookings::service_types,
+        ),
+        page("/api/v1/assets", SelfSchedule, api::bookings::assets),
+        page(
+            "/api/v1/availability",
+            SelfSchedule,
+            api::bookings::availability,
+        ),
+        page("/api/v1/slots", SelfSchedule, api::bookings::slots),
+        page("/api/v1/bookings", SelfSchedule, api::bookings::list),
+        action("/api/v1/bookings", SelfSchedule, api::bookings::book),
+        page("/api/v1/bookings/{id}", SelfSchedule, api::bookings::get),
+        action(
+            "/api/v1/bookings/{id}/reschedule",
+            SelfSchedule,
+            api::bookings::reschedule,
+        ),
+        action(
+            "/api/v1/bookings/{id}/cancel",
+            SelfSchedule,
+            api::bookings::cancel,
+        ),
+        page(
+            "/api/v1/staff/visits",
+            Dispatch,
+            api::bookings::staff_visits,
+        ),
+        action(
+            "/api/v1/staff/visits/{id}/transition",
+            Dispatch,
+            api::bookings::transition,
         ),
     ]
 }

@@ -9,5 +9,7 @@
 //! `Authorization: Bearer` header), and `csrf::check` will let token-authenticated requests
 //! through, since no browser sends such a header by itself.
 
+pub mod bookings;
 pub mod invitations;
+pub mod openapi;
 pub mod opportunities;

@@ -1,11 +1,14 @@
 //! The home page. For visitors it is the landing page: what Onsite does, in the words of the
 //! portal (Book a new appointment, View Live Map…), who goes where, and the way in (Sign in,
 //! Redeem invitation). For someone signed in it is a welcome that lists what their roles let
-//! them use, until the customer homepage (appointments) takes its place.
+//! them use; customers who may book get their appointments (Book a new appointment, Active,
+//! Upcoming and Past appointments) instead.
 
 use crate::layout::{Page, render};
-use crate::{CurrentActor, WebResult};
+use crate::pages::bookings;
+use crate::{AppState, CurrentActor, WebResult};
 use askama::Template;
+use axum::extract::{Query, State};
 use axum::response::Response;
 use onsite_app::policy::Capability;
 
@@ -81,8 +84,19 @@ struct Home {
     cards: Vec<Card>,
 }
 
-/// `GET /`.
-pub async fn home(page: Page, CurrentActor(visitor): CurrentActor) -> WebResult<Response> {
+/// `GET /`. A customer who may book gets their appointments instead of the welcome
+/// (`pages::bookings::homepage`).
+pub async fn home(
+    State(state): State<AppState>,
+    page: Page,
+    CurrentActor(visitor): CurrentActor,
+    Query(query): Query<bookings::HomeQuery>,
+) -> WebResult<Response> {
+    if let Some(user) = &visitor.signed_in
+        && visitor.actor.may(Capability::SelfSchedule)
+    {
+        return bookings::homepage(&state, page, user, &query).await;
+    }
     let cards = if visitor.signed_in.is_some() {
         CARDS
             .iter()

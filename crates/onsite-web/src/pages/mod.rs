@@ -2,6 +2,8 @@
 //! are declared in the route table (`routes.rs`); handlers here trust that the guard has let
 //! the person in, and scope every query to what the person may see.
 
+pub mod bookings;
+pub mod dispatch;
 pub mod external;
 pub mod home;
 pub mod mailbox;

@@ -44,6 +44,9 @@ struct Fixture {
     identity_a: i64,
     /// A message to the customer of A, with an attachment.
     message_a: OutboxId,
+    /// What account A can book, and a Scheduled visit of account A.
+    schedule: crate::bookings::Schedule,
+    booking_a: onsite_domain::BookingId,
 }
 
 impl Fixture {
@@ -93,12 +96,17 @@ impl Fixture {
         let opportunity_a = market
             .distributed_to(app, &world, "Partner A's opportunity", market.partner_a)
             .await;
+        let schedule = crate::bookings::schedule(app, &world).await;
+        let customer_a = crate::bookings::principal(app, world.user("customer of A")).await;
+        let booking_a = crate::bookings::book_first(app, &customer_a, schedule.service_type).await;
         Fixture {
             world,
             opportunity_new,
             opportunity_a,
             identity_a,
             message_a,
+            schedule,
+            booking_a,
         }
     }
 
@@ -141,6 +149,23 @@ impl Fixture {
             {
                 p.replace("{id}", &self.opportunity_a.to_string())
             }
+            // Self-scheduling: account A's visit; the day pickers' queries.
+            "/bookings/{id}/slots" => format!("/bookings/{}/slots?date=2031-01-06", self.booking_a),
+            p if p.starts_with("/bookings/{id}")
+                || p.starts_with("/api/v1/bookings/{id}")
+                || p.starts_with("/staff/visits/{id}")
+                || p.starts_with("/api/v1/staff/visits/{id}") =>
+            {
+                p.replace("{id}", &self.booking_a.to_string())
+            }
+            "/bookings/new/slots" | "/api/v1/slots" => format!(
+                "{}?service_type={}&date=2031-01-06",
+                route.path, self.schedule.service_type
+            ),
+            "/api/v1/availability" => format!(
+                "/api/v1/availability?service_type={}",
+                self.schedule.service_type
+            ),
             plain if !plain.contains('{') => plain.to_owned(),
             other => panic!(
                 "the access matrix cannot fill the path of {} {other}: add it to Fixture::path",

@@ -5,6 +5,7 @@ mod support;
 
 mod access;
 mod assets;
+mod bookings;
 mod csrf;
 mod distribution;
 mod errors;
