@@ -10,6 +10,7 @@ pub mod oidc;
 pub mod passwords;
 pub mod policy;
 pub mod reassign;
+pub mod records;
 pub mod secrets;
 
 pub use context::App;

@@ -10,6 +10,7 @@ pub mod booking_emails;
 pub mod email;
 pub mod emails;
 pub mod ics;
+pub mod record_emails;
 pub mod render;
 mod secret;
 pub mod transport;

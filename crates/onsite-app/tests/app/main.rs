@@ -5,3 +5,4 @@ mod booking;
 mod distribution;
 mod identity;
 mod oidc;
+mod records;

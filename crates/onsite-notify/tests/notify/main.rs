@@ -5,6 +5,7 @@
 mod booking_emails;
 mod mailbox;
 mod offered;
+mod record_emails;
 mod render;
 mod sink;
 mod smtp;

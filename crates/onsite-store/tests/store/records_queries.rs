@@ -15,7 +15,7 @@ use onsite_domain::invoice::{InvoiceLine, InvoiceStatus, totals};
 use onsite_domain::money::Currency;
 use onsite_domain::technician::ResourceKind;
 use onsite_domain::work_order::WorkOrderStatus;
-use onsite_domain::{AccountId, AgreementId, AssetId, InvoiceId, ServiceTypeId, WorkOrderId};
+use onsite_domain::{AccountId, AgreementId, AssetId, InvoiceId, WorkOrderId};
 use onsite_store::agreements::{self, NewAgreement};
 use onsite_store::assets::{self, NewAsset};
 use onsite_store::bookings::{self, NewBooking};
@@ -67,7 +67,6 @@ struct Inv {
 struct World {
     a: AccountId,
     b: AccountId,
-    repair: ServiceTypeId,
     /// Exposed top-level asset of A.
     rtu: AssetId,
     /// Exposed component of `rtu`.
@@ -368,7 +367,6 @@ async fn world(store: &Store) -> World {
     World {
         a,
         b,
-        repair,
         rtu,
         compressor,
         contactor,
@@ -1461,7 +1459,6 @@ both_backends!(
             list.items[0].agreement.as_ref().map(|g| g.id),
             Some(agreement)
         );
-        let _ = w.repair;
     }
 );
 
