@@ -22,9 +22,7 @@ use onsite_domain::service_type::VisitDuration;
 use onsite_domain::text::EmailAddress;
 use onsite_domain::time::TimeZoneName;
 use onsite_domain::work_order::WorkOrderStatus;
-use onsite_domain::{
-    AccountId, AgreementId, AssetId, InvoiceId, ServiceTypeId, WorkOrderId,
-};
+use onsite_domain::{AccountId, AgreementId, AssetId, InvoiceId, ServiceTypeId, WorkOrderId};
 use onsite_store::accounts::{self, NewAccount, NewContact, NewUser};
 use onsite_store::agreements::{self, NewAgreement};
 use onsite_store::assets::{self, NewAsset};
