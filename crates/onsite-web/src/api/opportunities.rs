@@ -58,9 +58,8 @@ fn ts(t: Option<Timestamp>) -> Value {
     t.map_or(Value::Null, |t| Value::String(t.to_string()))
 }
 
-/// An opportunity's JSON, with its dates; `partner` is filled by the caller when it knows the
-/// name.
-fn opportunity_json(d: &Dated) -> Value {
+/// An opportunity's JSON, with its dates and, for a Distributed one, when its offer expires.
+fn opportunity_json(d: &Dated, expires_at: Option<Timestamp>) -> Value {
     let o: &Opportunity = &d.opportunity;
     json!({
         "id": o.id,
@@ -80,21 +79,19 @@ fn opportunity_json(d: &Dated) -> Value {
         "distributed_at": ts(o.distributed_at),
         "accepted_at": ts(d.accepted_at),
         "closed_at": ts(d.closed_at),
+        "expires_at": ts(expires_at),
     })
 }
 
 fn staff_json(s: &StaffOpportunity) -> Value {
-    let mut v = opportunity_json(&s.opportunity);
+    let mut v = opportunity_json(&s.opportunity, s.expires_at);
     v["partner_name"] = json!(s.partner_name);
-    v["expires_at"] = ts(s.expires_at);
     v["passed_over"] = json!(s.passed_over);
     v
 }
 
 fn partner_json(p: &PartnerOpportunity) -> Value {
-    let mut v = opportunity_json(&p.dated);
-    v["expires_at"] = ts(p.expires_at);
-    v
+    opportunity_json(&p.dated, p.expires_at)
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -177,7 +174,7 @@ pub async fn create(
     }
 }
 
-fn explanation_json(x: &Explanation, locale: Locale) -> Value {
+fn explanation_json(x: &Explanation, expires_at: Option<Timestamp>, locale: Locale) -> Value {
     let partner = |id: AccountId| json!({ "id": id, "name": x.partner_name(id) });
     let ranked: Vec<Value> = x
         .decision
@@ -206,7 +203,7 @@ fn explanation_json(x: &Explanation, locale: Locale) -> Value {
         })
         .collect();
     json!({
-        "opportunity": opportunity_json(&x.opportunity),
+        "opportunity": opportunity_json(&x.opportunity, expires_at),
         "products": x.product_names.iter().map(|(id, name)| json!({ "id": id, "name": name })).collect::<Vec<_>>(),
         "considered": x.decision.considered,
         "available_count": x.decision.available_count,
@@ -225,17 +222,35 @@ pub async fn explanation(
     user: CurrentUser,
     Path(id): Path<i64>,
 ) -> WebResult<Response> {
-    match distribution::explain(
+    let (principal, id) = (user.principal(), OpportunityId(id));
+    let x = match distribution::explain(&state.app, &principal, id, state.clock.now()).await {
+        Ok(x) => x,
+        Err(e) => return Ok(refused(e, page.locale)),
+    };
+    let expires_at = offer_expiry(&state, &principal, &x.opportunity).await?;
+    Ok(Json(explanation_json(&x, expires_at, page.locale)).into_response())
+}
+
+/// When a Distributed opportunity's offer expires, as the staff list reports it (one source for
+/// the rule); `None` in any other status.
+async fn offer_expiry(
+    state: &AppState,
+    principal: &onsite_app::policy::Principal,
+    d: &Dated,
+) -> WebResult<Option<Timestamp>> {
+    if d.opportunity.status != OpportunityStatus::Distributed {
+        return Ok(None);
+    }
+    Ok(distribution::staff_opportunities(
         &state.app,
-        &user.principal(),
-        OpportunityId(id),
-        state.clock.now(),
+        principal,
+        Some(OpportunityStatus::Distributed),
     )
     .await
-    {
-        Ok(x) => Ok(Json(explanation_json(&x, page.locale)).into_response()),
-        Err(e) => Ok(refused(e, page.locale)),
-    }
+    .map_err(WebError::internal)?
+    .into_iter()
+    .find(|s| s.opportunity.opportunity.id == d.opportunity.id)
+    .and_then(|s| s.expires_at))
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -313,7 +328,8 @@ pub async fn partner_list(
     }
 }
 
-/// `GET /api/v1/partner/opportunities/{id}`: with its products and the partner's own history.
+/// `GET /api/v1/partner/opportunities/{id}`: the opportunity, its products (names) and the
+/// partner's own history of it.
 pub async fn partner_get(
     State(state): State<AppState>,
     page: Page,
@@ -323,12 +339,12 @@ pub async fn partner_get(
     match distribution::opportunity_for_partner(&state.app, &user.principal(), OpportunityId(id))
         .await
     {
-        Ok(d) => {
-            let mut v = partner_json(&d.opportunity);
-            v["products"] = json!(d.products);
-            v["history"] = json!(d.history);
-            Ok(Json(json!({ "opportunity": v })).into_response())
-        }
+        Ok(d) => Ok(Json(json!({
+            "opportunity": partner_json(&d.opportunity),
+            "products": d.products,
+            "history": d.history,
+        }))
+        .into_response()),
         Err(e) => Ok(refused(e, page.locale)),
     }
 }

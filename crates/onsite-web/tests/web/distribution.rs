@@ -206,6 +206,36 @@ async fn opportunity_count(app: &TestApp) -> usize {
     .len()
 }
 
+/// The `required` members of a schema of the OpenAPI document (following `allOf`).
+fn required_of(schema: &str) -> std::collections::BTreeSet<String> {
+    let doc: serde_json::Value = serde_json::from_str(onsite_web::api::openapi::DOCUMENT).unwrap();
+    fn walk(
+        doc: &serde_json::Value,
+        s: &serde_json::Value,
+        out: &mut std::collections::BTreeSet<String>,
+    ) {
+        if let Some(r) = s["$ref"].as_str() {
+            let name = r.rsplit('/').next().unwrap();
+            return walk(doc, &doc["components"]["schemas"][name], out);
+        }
+        for part in s["allOf"].as_array().into_iter().flatten() {
+            walk(doc, part, out);
+        }
+        for name in s["required"].as_array().into_iter().flatten() {
+            out.insert(name.as_str().unwrap().to_owned());
+        }
+    }
+    let mut out = std::collections::BTreeSet::new();
+    walk(&doc, &doc["components"]["schemas"][schema], &mut out);
+    assert!(!out.is_empty(), "{schema} in the OpenAPI document");
+    out
+}
+
+/// The members of a JSON object.
+fn keys(v: &serde_json::Value) -> std::collections::BTreeSet<String> {
+    v.as_object().unwrap().keys().cloned().collect()
+}
+
 /// The opportunity id at the end of a redirect to its page.
 fn id_in(location: &str) -> OpportunityId {
     let tail = location.rsplit('/').next().unwrap();
@@ -1031,6 +1061,11 @@ both_backends!(
 
         let list = staff.get("/api/v1/opportunities?status=new").await.json();
         assert_eq!(list["opportunities"][0]["id"], id);
+        // The answers have exactly the members the OpenAPI document describes.
+        assert_eq!(
+            keys(&list["opportunities"][0]),
+            required_of("StaffOpportunity")
+        );
         assert_eq!(list["opportunities"][0]["currency"], "CAD");
         assert_eq!(
             staff.get("/api/v1/opportunities?status=nope").await.status,
@@ -1042,6 +1077,12 @@ both_backends!(
             .await;
         assert_eq!(x.status, StatusCode::OK);
         let x = x.json();
+        assert_eq!(keys(&x), required_of("Explanation"));
+        assert_eq!(keys(&x["opportunity"]), required_of("Opportunity"));
+        assert_eq!(
+            keys(&x["ranked"][0]["contributions"][1]),
+            required_of("Contribution")
+        );
         assert_eq!(x["available_count"], 2);
         assert_eq!(x["ranked"][0]["partner"]["name"], "Partner Plumbing Co");
         assert_eq!(x["ranked"][0]["contributions"].as_array().unwrap().len(), 7);
@@ -1073,6 +1114,12 @@ both_backends!(
         let again = staff.post_json(&path, &serde_json::json!({})).await;
         assert_eq!(again.status, StatusCode::CONFLICT);
         assert_eq!(again.json()["error"]["code"], "illegal_move");
+        let x = staff
+            .get(&format!("/api/v1/opportunities/{id}/explanation"))
+            .await
+            .json();
+        assert_eq!(x["opportunity"]["status"], "distributed");
+        assert_eq!(x["opportunity"]["expires_at"], done["expires_at"]);
 
         // Partner A: its list, the opportunity, a decline without a reason, then with one.
         let mut a = app.browser_as(world.user("partner")).await;
@@ -1085,8 +1132,11 @@ both_backends!(
         assert!(mine["opportunities"][0]["expires_at"].is_string());
         let base = format!("/api/v1/partner/opportunities/{id}");
         let one = a.get(&base).await.json();
-        assert_eq!(one["opportunity"]["products"][0]["name"], "Heat pump");
-        assert_eq!(one["opportunity"]["history"][0]["kind"], "distributed");
+        assert_eq!(keys(&one), required_of("PartnerOpportunityDetail"));
+        assert_eq!(keys(&one["opportunity"]), required_of("Opportunity"));
+        assert_eq!(one["opportunity"]["products"][0], m.heat_pump.0);
+        assert_eq!(one["products"][0]["name"], "Heat pump");
+        assert_eq!(one["history"][0]["kind"], "distributed");
         let no_reason = a
             .post_json(
                 &format!("{base}/decline"),
