@@ -781,3 +781,14 @@ pub fn invoice_detail(invoice: InvoiceRow, lines: Vec<InvoiceLine>) -> InvoiceDe
         totals,
     }
 }
+
+/// Expires the active agreements that ended before `today` (the service company's date), so
+/// they move from the Active to the Expired filter. For the housekeeping sweep; idempotent.
+pub async fn expire_ended_agreements(app: &App, today: Date) -> Result<u64> {
+    let mut conn = app.store.conn().await?;
+    let n = onsite_store::records::staff::expire_ended_agreements(&mut conn, today).await?;
+    if n > 0 {
+        tracing::info!(expired = n, "agreements expired");
+    }
+    Ok(n)
+}

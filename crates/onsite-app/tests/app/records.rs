@@ -1054,6 +1054,38 @@ async fn renewals(db: TestDb) {
         "Renouvellement refusé : AGR-A-2 (Boulangerie Saint-Denis)"
     );
     assert!(fr[1].3.contains("We are moving out"));
+    // The rejected one expires after its end; the renewed one runs on.
+    assert_eq!(
+        records::expire_ended_agreements(app, date(2025, 12, 31))
+            .await
+            .unwrap(),
+        0
+    );
+    let expired = records::expire_ended_agreements(app, date(2026, 1, 1))
+        .await
+        .unwrap();
+    assert_eq!(
+        expired, 3,
+        "A's rejected and hidden ones and B's hidden one (renewals waiting stay)"
+    );
+    let after = records::agreement(app, &w.approver, w.a.renewal2, None)
+        .await
+        .unwrap();
+    assert_eq!(after.agreement.status, AgreementStatus::Expired);
+    let list = records::agreements(app, &w.reviewer, &req(&[("filter", "expired")]))
+        .await
+        .unwrap();
+    assert_eq!(
+        list.page.items.iter().map(|g| g.id).collect::<Vec<_>>(),
+        [w.a.renewal2]
+    );
+    let active = records::agreements(app, &w.reviewer, &ListRequest::default())
+        .await
+        .unwrap();
+    assert_eq!(
+        active.page.items.iter().map(|g| g.id).collect::<Vec<_>>(),
+        [w.a.renewal]
+    );
     // B's renewal is out of A's approver's reach.
     let theirs = decision(Target::Agreement(w.b.renewal), Decision::Approved, "", 1);
     assert!(matches!(

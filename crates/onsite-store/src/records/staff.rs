@@ -299,3 +299,16 @@ pub async fn update_invoice(
     }
     Ok(edit)
 }
+
+/// Active agreements whose end date is before `today` become expired (a renewal still waiting
+/// for the customer stays pending: approving it renews from the day after the old end).
+/// Returns how many expired. Idempotent: any number of servers may run it.
+pub async fn expire_ended_agreements(conn: &mut Conn, today: Date) -> Result<u64> {
+    let done = sqlx::query("UPDATE agreements SET status = $1 WHERE status = $2 AND ends_on < $3")
+        .bind(AgreementStatus::Expired.as_str())
+        .bind(AgreementStatus::Active.as_str())
+        .bind(date_text(today))
+        .execute(&mut *conn)
+        .await?;
+    Ok(done.rows_affected())
+}
