@@ -7,6 +7,8 @@
 partner-web-nav-staff-opportunities = Opportunities
 partner-web-nav-settings = Distribution settings
 partner-web-nav-opportunities = Your opportunities
+partner-web-home-card-title = Opportunities
+partner-web-home-card-text = Sales opportunities for partners: see why each partner ranks where it does, and distribute them.
 partner-web-notice-created = The opportunity is created. Distribute it below.
 partner-web-notice-distributed = The opportunity is distributed. The partner is notified by email.
 partner-web-notice-settings-saved = The distribution settings are saved.

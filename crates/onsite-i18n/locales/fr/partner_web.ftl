@@ -7,6 +7,8 @@
 partner-web-nav-staff-opportunities = Opportunités
 partner-web-nav-settings = Réglages de distribution
 partner-web-nav-opportunities = Vos opportunités
+partner-web-home-card-title = Opportunités
+partner-web-home-card-text = Les opportunités de vente pour les partenaires : voyez pourquoi chaque partenaire est classé où il est, et distribuez-les.
 partner-web-notice-created = L'opportunité est créée. Distribuez-la ci-dessous.
 partner-web-notice-distributed = L'opportunité est distribuée. Le partenaire est prévenu par e-mail.
 partner-web-notice-settings-saved = Les réglages de distribution sont enregistrés.

@@ -43,7 +43,7 @@ const CARDS: &[(Capability, &str, &str, CardLink)] = &[
         Capability::WorkOpportunities,
         "web-home-card-opportunities-title",
         "web-home-card-opportunities-text",
-        None,
+        Some(("/partner/opportunities", "partner-web-nav-opportunities")),
     ),
     (
         Capability::TechnicianDay,
@@ -56,6 +56,15 @@ const CARDS: &[(Capability, &str, &str, CardLink)] = &[
         "web-home-card-contacts-title",
         "web-home-card-contacts-text",
         Some(("/staff/contacts", "web-nav-contacts")),
+    ),
+    (
+        Capability::Dispatch,
+        "partner-web-home-card-title",
+        "partner-web-home-card-text",
+        Some((
+            "/staff/opportunities",
+            "partner-web-nav-staff-opportunities",
+        )),
     ),
     (
         Capability::Dispatch,

@@ -1,0 +1,694 @@
+//! Booking over HTTP (issue 4): the real router on a loopback port, the embedded database
+//! (SQLite, WAL, synchronous=FULL, as `onsite serve` opens it) with the demo city loaded,
+//! customers signed in with real sessions.
+//!
+//! 1. **Slots of one day**: one customer asks for the slots of a day, one request after the
+//!    other, both as the page's fragment (`GET /bookings/new/slots`, what the day picker loads)
+//!    and as JSON (`GET /api/v1/slots`). Target: median ≤ 10 ms.
+//! 2. **Booking**: 32 concurrent clients, each a customer of a different account with its own
+//!    session, each booking from the slots its own search offered (days and times shuffled, one
+//!    service type per client, spread over the catalogue) through `POST /api/v1/bookings` with
+//!    an `Idempotency-Key`. A time taken meanwhile by another client is a 409 and the client
+//!    moves on: that is an attempt, not a success. Target: ≥ 500 bookings/s.
+//! 3. **Where the time goes**: the same use case called in-process, one booking after the
+//!    other (no HTTP, no concurrency), for the cost of one booking itself.
+//!
+//! Run (release build; a few tens of seconds):
+//!
+//! ```text
+//! cargo bench -p onsite-web --bench http_booking
+//! cargo bench -p onsite-web --bench http_booking -- --quick   # a smoke run, tiny sizes
+//! ```
+//!
+//! Sessions are created the way signing in creates them (`sessions::create`), rather than by
+//! posting passwords: Argon2 is slow on purpose and is not what is measured here. The mail
+//! worker does not run: confirmation emails are queued in the outbox inside each booking's
+//! transaction, exactly as in production, and left there.
+
+use jiff::{SignedDuration, Timestamp};
+use onsite_app::App;
+use onsite_app::booking::{self, BookRequest, ServiceRequest};
+use onsite_app::secrets::Secret;
+use onsite_domain::account::AccountKind;
+use onsite_domain::role::Role;
+use onsite_domain::text::EmailAddress;
+use onsite_domain::{ServiceTypeId, UserId};
+use onsite_store::Store;
+use onsite_store::accounts::{self, NewContact, NewUser};
+use onsite_store::sessions::{self, NewSession};
+use onsite_web::{AppState, WebConfig};
+use serde_json::Value;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
+
+/// The sizes of a run.
+struct Sizes {
+    slot_requests: usize,
+    clients: usize,
+    booking_phase: Duration,
+    days_per_client: usize,
+    in_process_bookings: usize,
+}
+
+const FULL: Sizes = Sizes {
+    slot_requests: 300,
+    clients: 32,
+    booking_phase: Duration::from_secs(10),
+    days_per_client: 12,
+    in_process_bookings: 100,
+};
+
+const QUICK: Sizes = Sizes {
+    slot_requests: 20,
+    clients: 4,
+    booking_phase: Duration::from_secs(1),
+    days_per_client: 2,
+    in_process_bookings: 5,
+};
+
+type Failure = Box<dyn std::error::Error + Send + Sync>;
+
+/// A customer with a live session.
+#[derive(Clone)]
+struct Customer {
+    user: UserId,
+    cookie: String,
+    csrf: String,
+}
+
+fn percentile(sorted: &[Duration], p: f64) -> Duration {
+    if sorted.is_empty() {
+        return Duration::ZERO;
+    }
+    let rank = ((p / 100.0) * (sorted.len() - 1) as f64).round() as usize;
+    sorted[rank.min(sorted.len() - 1)]
+}
+
+fn ms(d: Duration) -> String {
+    format!("{:.2} ms", d.as_secs_f64() * 1000.0)
+}
+
+fn summary(label: &str, mut samples: Vec<Duration>) {
+    samples.sort();
+    println!(
+        "  {label:<44} n={:<6} median {:>9}  p90 {:>9}  p99 {:>9}  max {:>9}",
+        samples.len(),
+        ms(percentile(&samples, 50.0)),
+        ms(percentile(&samples, 90.0)),
+        ms(percentile(&samples, 99.0)),
+        ms(samples.last().copied().unwrap_or_default()),
+    );
+}
+
+/// A small deterministic shuffle (no dependency for it).
+fn shuffle<T>(items: &mut [T], seed: u64) {
+    let mut state = seed
+        .wrapping_mul(6364136223846793005)
+        .wrapping_add(1442695040888963407);
+    for i in (1..items.len()).rev() {
+        state = state
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        let j = ((state >> 33) as usize) % (i + 1);
+        items.swap(i, j);
+    }
+}
+
+/// Portal users for `count` customer accounts (one each, a new contact), signed in.
+async fn customers(store: &Store, count: usize) -> Result<Vec<Customer>, Failure> {
+    let mut conn = store.conn().await?;
+    let accounts = accounts::list_accounts(&mut conn, AccountKind::Customer).await?;
+    let now = Timestamp::now();
+    let mut out = Vec::new();
+    for (i, account) in accounts.iter().filter(|a| a.active).take(count).enumerate() {
+        let email = EmailAddress::parse(&format!("bench.customer.{i}@bench.test"))?;
+        let contact = accounts::insert_contact(
+            &mut conn,
+            &NewContact {
+                account_id: account.id,
+                first_name: "Bench",
+                last_name: &format!("Customer {i}"),
+                email: &email,
+                phone: None,
+            },
+        )
+        .await?;
+        let user = accounts::insert_user(
+            &mut conn,
+            &NewUser {
+                email: &email,
+                password_hash: None,
+                display_name: &format!("Bench Customer {i}"),
+                language: None,
+                contact_id: Some(contact),
+                roles: &[Role::SelfScheduling],
+            },
+        )
+        .await?;
+        let token = Secret::token();
+        let csrf = Secret::token().expose().to_owned();
+        sessions::create(
+            &mut conn,
+            &NewSession {
+                id_hash: &token.hash(),
+                user_id: user,
+                csrf_token: &csrf,
+                now,
+                expires_at: now + onsite_app::identity::SESSION_ABSOLUTE,
+            },
+        )
+        .await?;
+        out.push(Customer {
+            user,
+            cookie: format!("onsite_session={}", token.expose()),
+            csrf,
+        });
+    }
+    if out.len() < count {
+        return Err(format!("only {} customer accounts", out.len()).into());
+    }
+    Ok(out)
+}
+
+async fn get_json(
+    http: &reqwest::Client,
+    base: &str,
+    who: &Customer,
+    path: &str,
+) -> Result<Value, Failure> {
+    let response = http
+        .get(format!("{base}{path}"))
+        .header("cookie", &who.cookie)
+        .send()
+        .await?;
+    let status = response.status();
+    let body = response.bytes().await?;
+    if !status.is_success() {
+        return Err(format!("GET {path}: {status} {}", String::from_utf8_lossy(&body)).into());
+    }
+    Ok(serde_json::from_slice(&body)?)
+}
+
+/// The first free day (with at least a few slots) for `service_type`.
+async fn busy_day(
+    http: &reqwest::Client,
+    base: &str,
+    who: &Customer,
+    service_type: ServiceTypeId,
+) -> Result<String, Failure> {
+    let days = get_json(
+        http,
+        base,
+        who,
+        &format!("/api/v1/availability?service_type={service_type}"),
+    )
+    .await?;
+    for day in days["days"].as_array().into_iter().flatten() {
+        if day["available"] != true {
+            continue;
+        }
+        let date = day["date"].as_str().unwrap_or_default().to_owned();
+        let slots = get_json(
+            http,
+            base,
+            who,
+            &format!("/api/v1/slots?service_type={service_type}&date={date}"),
+        )
+        .await?;
+        if slots["slots"].as_array().is_some_and(|s| s.len() >= 4) {
+            return Ok(date);
+        }
+    }
+    Err("no free day".into())
+}
+
+/// The times a client will try to book: its own search's slots over its first free days.
+async fn candidates(
+    http: &reqwest::Client,
+    base: &str,
+    who: &Customer,
+    service_type: ServiceTypeId,
+    days: usize,
+    seed: u64,
+) -> Result<Vec<String>, Failure> {
+    let picker = get_json(
+        http,
+        base,
+        who,
+        &format!("/api/v1/availability?service_type={service_type}"),
+    )
+    .await?;
+    let mut out = Vec::new();
+    let free = picker["days"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|d| d["available"] == true)
+        .filter_map(|d| d["date"].as_str().map(str::to_owned))
+        .take(days)
+        .collect::<Vec<_>>();
+    for date in free {
+        let slots = get_json(
+            http,
+            base,
+            who,
+            &format!("/api/v1/slots?service_type={service_type}&date={date}"),
+        )
+        .await?;
+        for slot in slots["slots"].as_array().into_iter().flatten() {
+            if let Some(start) = slot["start"].as_str() {
+                out.push(start.to_owned());
+            }
+        }
+    }
+    shuffle(&mut out, seed);
+    Ok(out)
+}
+
+#[derive(Default)]
+struct ClientResult {
+    successes: usize,
+    taken: usize,
+    other: Vec<String>,
+    success_latency: Vec<Duration>,
+    attempt_latency: Vec<Duration>,
+}
+
+async fn book_until(
+    http: reqwest::Client,
+    base: String,
+    who: Customer,
+    service_type: ServiceTypeId,
+    mut slots: Vec<String>,
+    stop: Arc<AtomicBool>,
+) -> ClientResult {
+    let mut result = ClientResult::default();
+    let mut n = 0;
+    while let Some(slot) = slots.pop() {
+        if stop.load(Ordering::Relaxed) {
+            break;
+        }
+        n += 1;
+        let body = format!(r#"{{"service_type":{service_type},"slot_start":"{slot}"}}"#);
+        let started = Instant::now();
+        let sent = http
+            .post(format!("{base}/api/v1/bookings"))
+            .header("cookie", &who.cookie)
+            .header("x-csrf-token", &who.csrf)
+            .header("content-type", "application/json")
+            .header("idempotency-key", format!("bench-{}-{n}", who.user))
+            .body(body)
+            .send()
+            .await;
+        let status = match sent {
+            Ok(response) => {
+                let status = response.status();
+                let _ = response.bytes().await;
+                status.as_u16()
+            }
+            Err(e) => {
+                result.other.push(format!("transport: {e}"));
+                continue;
+            }
+        };
+        let took = started.elapsed();
+        result.attempt_latency.push(took);
+        match status {
+            201 => {
+                result.successes += 1;
+                result.success_latency.push(took);
+            }
+            409 => result.taken += 1,
+            other => result.other.push(format!("HTTP {other}")),
+        }
+    }
+    result
+}
+
+async fn run(sizes: &Sizes) -> Result<(), Failure> {
+    let dir = std::env::temp_dir().join(format!("onsite-http-bench-{}", std::process::id()));
+    std::fs::create_dir_all(&dir)?;
+    let url = format!("sqlite://{}/onsite.db", dir.display());
+    let store = Store::open(&url).await?;
+    let tz = jiff::tz::TimeZone::get("America/Toronto")?;
+    let today = Timestamp::now().to_zoned(tz).date();
+    let started = Instant::now();
+    onsite_demo::load(&store, today).await?;
+    println!(
+        "Demo city loaded in {:.1} s (SQLite at {})",
+        started.elapsed().as_secs_f64(),
+        dir.display()
+    );
+    let people = customers(&store, sizes.clients).await?;
+
+    // The real router on a loopback port, as `onsite serve` builds it.
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+    let base = format!("http://{}", listener.local_addr()?);
+    let config = WebConfig {
+        public_url: base.clone(),
+        secure_cookies: false,
+        map_tile_url: "https://tile.openstreetmap.org/{z}/{x}/{y}.png".to_owned(),
+        trust_forwarded_for: false,
+    };
+    let app = App::new(store.clone(), Arc::new(tokio::sync::Notify::new()), &base);
+    let state = AppState::new(
+        app.clone(),
+        onsite_app::oidc::Oidc::new(Vec::new())?,
+        config,
+    );
+    let (stop_server, stopped) = tokio::sync::oneshot::channel::<()>();
+    let server = tokio::spawn(onsite_web::serve(listener, state, async move {
+        let _ = stopped.await;
+    }));
+    let http = reqwest::Client::builder()
+        .pool_max_idle_per_host(64)
+        .build()?;
+
+    let service_types = booking::service_types(&app).await?;
+    let types: Vec<ServiceTypeId> = service_types.iter().map(|s| s.id).collect();
+
+    // 1. The slots of one day.
+    println!(
+        "\n1. Slots of one day, one request after the other ({} each):",
+        sizes.slot_requests
+    );
+    let who = &people[0];
+    let service_type = types[0];
+    let day = busy_day(&http, &base, who, service_type).await?;
+    for (label, path) in [
+        (
+            "GET /bookings/new/slots (the page's fragment)",
+            format!("/bookings/new/slots?service_type={service_type}&date={day}"),
+        ),
+        (
+            "GET /api/v1/slots (JSON)",
+            format!("/api/v1/slots?service_type={service_type}&date={day}"),
+        ),
+    ] {
+        let mut samples = Vec::new();
+        for i in 0..sizes.slot_requests + 20 {
+            let t = Instant::now();
+            let response = http
+                .get(format!("{base}{path}"))
+                .header("cookie", &who.cookie)
+                .send()
+                .await?;
+            let status = response.status();
+            let body = response.bytes().await?;
+            let took = t.elapsed();
+            if !status.is_success() || body.is_empty() {
+                return Err(format!("{path}: {status}").into());
+            }
+            if i >= 20 {
+                samples.push(took); // the first 20 warm the caches and the pool
+            }
+        }
+        summary(label, samples);
+    }
+    let slots = get_json(
+        &http,
+        &base,
+        who,
+        &format!("/api/v1/slots?service_type={service_type}&date={day}"),
+    )
+    .await?;
+    println!(
+        "  ({} slots on {day}; {} technicians in the city)",
+        slots["slots"].as_array().map_or(0, Vec::len),
+        onsite_store::technicians::list_technicians(
+            &mut *store.conn().await?,
+            onsite_store::technicians::TechnicianScope::All
+        )
+        .await?
+        .len()
+    );
+
+    // 2. Booking with concurrent clients.
+    println!(
+        "\n2. Booking: {} concurrent clients, each a customer of its own account, for {} s:",
+        sizes.clients,
+        sizes.booking_phase.as_secs()
+    );
+    let mut prepared = Vec::new();
+    for (i, who) in people.iter().enumerate() {
+        let service_type = types[i % types.len()];
+        let slots = candidates(
+            &http,
+            &base,
+            who,
+            service_type,
+            sizes.days_per_client,
+            i as u64,
+        )
+        .await?;
+        prepared.push((who.clone(), service_type, slots));
+    }
+    let offered: usize = prepared.iter().map(|(_, _, s)| s.len()).sum();
+    println!("  candidate times found by the clients' own searches: {offered}");
+    let stop = Arc::new(AtomicBool::new(false));
+    let started = Instant::now();
+    let tasks: Vec<_> = prepared
+        .into_iter()
+        .map(|(who, service_type, slots)| {
+            tokio::spawn(book_until(
+                http.clone(),
+                base.clone(),
+                who,
+                service_type,
+                slots,
+                stop.clone(),
+            ))
+        })
+        .collect();
+    let deadline = sizes.booking_phase;
+    let stopper = {
+        let stop = stop.clone();
+        tokio::spawn(async move {
+            tokio::time::sleep(deadline).await;
+            stop.store(true, Ordering::Relaxed);
+        })
+    };
+    let mut total = ClientResult::default();
+    for task in tasks {
+        let r = task.await?;
+        total.successes += r.successes;
+        total.taken += r.taken;
+        total.other.extend(r.other);
+        total.success_latency.extend(r.success_latency);
+        total.attempt_latency.extend(r.attempt_latency);
+    }
+    let elapsed = started.elapsed();
+    stopper.abort();
+    let attempts = total.attempt_latency.len();
+    println!(
+        "  {} bookings, {} attempts ({} 'this time was just taken', {} other) in {:.2} s",
+        total.successes,
+        attempts,
+        total.taken,
+        total.other.len(),
+        elapsed.as_secs_f64()
+    );
+    println!(
+        "  successes: {:.1} bookings/s; attempts: {:.1}/s",
+        total.successes as f64 / elapsed.as_secs_f64(),
+        attempts as f64 / elapsed.as_secs_f64()
+    );
+    summary("booking latency, successes", total.success_latency);
+    summary("booking latency, all attempts", total.attempt_latency);
+    if !total.other.is_empty() {
+        let mut kinds = total.other.clone();
+        kinds.sort();
+        kinds.dedup();
+        println!("  other answers: {kinds:?}");
+    }
+
+    // Overlaps would be a bug: the database refuses them, check anyway.
+    let overlapping = count_overlaps(&store).await?;
+    println!("  overlapping visits in the database: {overlapping}");
+
+    // 3. The use case alone, in-process, one after the other.
+    println!(
+        "\n3. The same booking in-process, one after the other ({}):",
+        sizes.in_process_bookings
+    );
+    let who = people.last().ok_or("no customer")?;
+    let principal = {
+        let record = accounts::user_by_id(&mut *store.conn().await?, who.user)
+            .await?
+            .ok_or("no user")?;
+        onsite_web::session::principal_of(&record)
+    };
+    let mut samples = Vec::new();
+    'types: for service_type in &types {
+        let now = Timestamp::now();
+        let request = ServiceRequest::new(*service_type, None);
+        let picker = booking::available_days(
+            &app,
+            &principal,
+            &request,
+            today,
+            today.checked_add(jiff::Span::new().days(60))?,
+            now,
+        )
+        .await?;
+        for day in picker.days.iter().filter(|d| d.available) {
+            let list = booking::slots(&app, &principal, &request, day.date, now).await?;
+            for slot in list.slots.iter().step_by(3) {
+                let t = Instant::now();
+                let done = booking::book(
+                    &app,
+                    &principal,
+                    BookRequest {
+                        service: request,
+                        slot_start: slot.start,
+                        comments: "",
+                        idempotency_key: None,
+                    },
+                    Timestamp::now(),
+                )
+                .await;
+                if done.is_ok() {
+                    samples.push(t.elapsed());
+                }
+                if samples.len() >= sizes.in_process_bookings {
+                    break 'types;
+                }
+            }
+        }
+    }
+    let mean = samples.iter().sum::<Duration>() / samples.len().max(1) as u32;
+    summary("booking::book, successes", samples);
+    println!(
+        "  mean {} per booking → at most {:.0} bookings/s one at a time",
+        ms(mean),
+        1.0 / mean.as_secs_f64().max(1e-9)
+    );
+
+    // 4. Its parts: what one booking does besides the transaction's own writes.
+    println!(
+        "\n4. Where a booking's time goes (in-process, {} each):",
+        sizes.slot_requests
+    );
+    let request = ServiceRequest::new(types[0], None);
+    let mut reads = Vec::new();
+    for _ in 0..sizes.slot_requests {
+        let t = Instant::now();
+        booking::slots(&app, &principal, &request, today, Timestamp::now()).await?;
+        reads.push(t.elapsed());
+    }
+    summary("reads + engine: booking::slots of a day", reads);
+    let mut renders = Vec::new();
+    let zone = jiff::tz::TimeZone::get("America/Toronto")?;
+    let to = EmailAddress::parse("bench@bench.test")?;
+    let starts = Timestamp::now() + SignedDuration::from_hours(30);
+    for i in 0..sizes.slot_requests {
+        let facts = onsite_notify::booking_emails::VisitFacts {
+            booking_id: onsite_domain::BookingId(i as i64 + 1),
+            recipient_name: "Bench Customer",
+            service_type: "Appliance repair",
+            asset: Some("Walk-in cooler"),
+            technician: "Geneviève Girard",
+            address: "4325 Rue Fabre, Montréal H2J 3V3",
+            work_order: "WO-000001",
+            comments: Some("Side door"),
+            starts_at: starts,
+            arrival_window_end: None,
+            ends_at: starts + SignedDuration::from_hours(1),
+            time_zone: &zone,
+            link: "http://127.0.0.1/bookings/1",
+            ics_uid: "0123456789abcdef@127.0.0.1",
+            ics_sequence: 0,
+            organizer_email: "no-reply@127.0.0.1",
+        };
+        let t = Instant::now();
+        let email = onsite_notify::booking_emails::booking_confirmed(
+            &to,
+            onsite_i18n::DEFAULT,
+            &facts,
+            Timestamp::now(),
+        )?;
+        renders.push(t.elapsed());
+        std::hint::black_box(email);
+    }
+    summary("rendering the confirmation email + .ics", renders);
+    let mut commits = Vec::new();
+    for _ in 0..sizes.slot_requests {
+        let t = Instant::now();
+        let mut tx = store.begin().await?;
+        onsite_store::audit::record(
+            &mut tx,
+            None,
+            "bench.write",
+            "bench",
+            None,
+            &serde_json::json!({}),
+        )
+        .await?;
+        tx.commit().await?;
+        commits.push(t.elapsed());
+    }
+    summary(
+        "one-row write transaction (BEGIN IMMEDIATE … COMMIT)",
+        commits,
+    );
+
+    let _ = stop_server.send(());
+    let _ = server.await;
+    store.close().await;
+    let _ = std::fs::remove_dir_all(&dir);
+    Ok(())
+}
+
+/// Pairs of open visits of one technician that overlap, technician by technician.
+async fn count_overlaps(store: &Store) -> Result<i64, Failure> {
+    use onsite_store::technicians::{self, TechnicianScope};
+    use onsite_store::visit_board::{self, BoardFilter};
+    let mut conn = store.conn().await?;
+    let mut overlaps = 0;
+    for tech in technicians::list_technicians(&mut conn, TechnicianScope::All).await? {
+        let rows = visit_board::visits(
+            &mut conn,
+            &BoardFilter {
+                from: Timestamp::now() - SignedDuration::from_hours(24 * 3),
+                to: Timestamp::now() + SignedDuration::from_hours(24 * 70),
+                technician: Some(tech.id),
+                state: None,
+                limit: 1000,
+            },
+        )
+        .await?;
+        let mut spans: Vec<(Timestamp, Timestamp)> = rows
+            .iter()
+            .filter(|v| v.visit.booking.state != onsite_domain::booking::BookingState::Canceled)
+            .map(|v| (v.visit.booking.starts_at, v.visit.booking.ends_at))
+            .collect();
+        spans.sort();
+        overlaps += spans.windows(2).filter(|p| p[1].0 < p[0].1).count() as i64;
+    }
+    Ok(overlaps)
+}
+
+fn main() {
+    let quick = std::env::args().any(|a| a == "--quick");
+    let sizes = if quick { &QUICK } else { &FULL };
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("cannot start the runtime: {e}");
+            std::process::exit(1);
+        }
+    };
+    println!(
+        "Booking over HTTP (issue 4); {} CPU(s); {}",
+        std::thread::available_parallelism().map_or(1, |n| n.get()),
+        if quick { "quick smoke run" } else { "full run" }
+    );
+    if let Err(e) = runtime.block_on(run(sizes)) {
+        eprintln!("benchmark failed: {e}");
+        std::process::exit(1);
+    }
+}
