@@ -7,7 +7,7 @@
 use crate::forms::{FORM, FieldErrors};
 use crate::guard::{encode_component, see_other};
 use crate::layout::{Page, render_with_status};
-use crate::pages::bookings::{booking_id, parse_date, parse_id, state_label, visit_times};
+use crate::pages::bookings::{booking_id, parse_date, parse_id, state_label};
 use crate::session::CurrentUser;
 use crate::{AppState, WebResult};
 use askama::Template;
@@ -196,12 +196,11 @@ fn row(page: &Page, v: &BoardVisit, zone: &TimeZone) -> Row {
     Row {
         id: b.id.0,
         date: datetime::date(page.locale, b.starts_at.to_zoned(zone.clone()).date()),
-        times: visit_times(
-            page,
-            b.starts_at,
-            v.visit.arrival_window_end.unwrap_or(b.starts_at),
-            b.ends_at,
-            zone,
+        // The zone is said once above the table: the times go without it.
+        times: datetime::time_range(
+            page.locale,
+            &b.starts_at.to_zoned(zone.clone()),
+            &b.ends_at.to_zoned(zone.clone()),
         ),
         technician: v.visit.technician_name.clone(),
         customer: v.account_name.clone(),
