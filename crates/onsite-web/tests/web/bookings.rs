@@ -1233,3 +1233,35 @@ async fn the_homepage_past_tab_works_without_javascript() {
     assert!(past.contains("Moved house"));
     assert!(past.contains(r#"<a href="/bookings/"#), "details link");
 }
+
+#[tokio::test]
+async fn a_french_customer_reads_the_pages_in_french() {
+    let app = TestApp::spawn().await;
+    let world = World::build(&app).await;
+    let s = schedule(&app, &world).await;
+    let ana = principal(&app, world.user("customer of A")).await;
+    book_first(&app, &ana, s.service_type).await;
+    let mut browser = app.browser_as(world.user("customer of A")).await;
+    browser.accept_language = Some("fr-CA,fr;q=0.9");
+    let home = browser.get("/").await.text();
+    assert!(home.contains("Prendre un nouveau rendez-vous"), "{home}");
+    assert!(home.contains("Rendez-vous à venir"));
+    assert!(home.contains("Planifié"));
+    assert!(home.contains(">Modifier</a>"));
+    // Dates and times as French readers write them: "mardi 9 juin 2026", "de 10 h 30 à …".
+    let weekdays = [
+        "lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche",
+    ];
+    assert!(
+        weekdays.iter().any(|d| home.contains(&format!("<dd>{d} "))),
+        "{home}"
+    );
+    assert!(home.contains(" h "), "24-hour times with h");
+    let page = browser
+        .get(&format!("/bookings/new?service_type={}", s.service_type))
+        .await
+        .text();
+    assert!(page.contains("Choisissez un jour"));
+    assert!(page.contains("<abbr title=\"lundi\">lun.</abbr>"));
+    assert!(page.contains("Furnace maintenance (1 h)"));
+}
