@@ -1,6 +1,6 @@
 //! Housekeeping: removes what has expired — sessions past their timeouts, rate-limit windows
-//! long over, abandoned external sign-in flows. Every statement is an idempotent DELETE, so
-//! any number of app servers may run it.
+//! long over, abandoned external sign-in flows — and moves agreements past their end date to
+//! Expired. Every statement is idempotent, so any number of app servers may run it.
 
 use crate::context::App;
 use crate::identity::SESSION_IDLE;
@@ -18,6 +18,7 @@ pub struct Swept {
     pub sessions: u64,
     pub rate_limit_windows: u64,
     pub sign_in_flows: u64,
+    pub agreements_expired: u64,
 }
 
 pub async fn sweep(app: &App, now: Timestamp) -> Result<Swept, StoreError> {
@@ -28,7 +29,21 @@ pub async fn sweep(app: &App, now: Timestamp) -> Result<Swept, StoreError> {
         rate_limit_windows: rate_limits::purge(&mut conn, now - SignedDuration::from_hours(24))
             .await?,
         sign_in_flows: external_identities::purge_expired_flows(&mut conn, now).await?,
+        agreements_expired: crate::records::expire_ended_agreements(app, last_ended_day(now))
+            .await
+            .map_err(|e| match e {
+                crate::records::RecordsError::Store(e) => e,
+                other => StoreError::Corrupt(other.to_string()),
+            })?,
     })
+}
+
+/// The day after which an agreement's last day is over everywhere: today in the last time
+/// zone on Earth (UTC−12). An agreement ending on day D stays Active until D has ended for
+/// every customer, whatever their zone.
+fn last_ended_day(now: Timestamp) -> jiff::civil::Date {
+    let last_zone = jiff::tz::TimeZone::fixed(jiff::tz::offset(-12));
+    now.to_zoned(last_zone).date()
 }
 
 /// Sweeps every [`INTERVAL`] until `shutdown` resolves.
