@@ -25,7 +25,7 @@ partner-web-notice-internal-created = Your opportunity is recorded. It is in pro
 # An amount in Canadian dollars, already formatted with the language's marks.
 partner-web-money = ${ $amount }
 partner-web-age-minutes = { $count ->
-        [0] just now
+        [0] less than a minute
         [one] 1 minute
        *[other] { $count } minutes
     }

@@ -25,7 +25,7 @@ partner-web-notice-internal-created = Votre opportunité est enregistrée. Elle 
 # An amount in Canadian dollars, already formatted with the language's marks.
 partner-web-money = { $amount } $
 partner-web-age-minutes = { $count ->
-        [0] à l'instant
+        [0] moins d'une minute
         [one] 1 minute
        *[other] { $count } minutes
     }

@@ -43,7 +43,7 @@ pub(crate) fn money(locale: Locale, minor: i64) -> String {
     locale.text_with("partner-web-money", &[("amount", Arg::Str(&amount))])
 }
 
-/// How long ago: "3 days", "5 hours", "just now".
+/// How long ago: "3 days", "5 hours", "less than a minute".
 pub(crate) fn age(locale: Locale, now: Timestamp, since: Timestamp) -> String {
     let minutes = now.duration_since(since).as_secs().max(0) / 60;
     let (id, n) = match minutes {
@@ -1260,7 +1260,7 @@ mod tests {
     fn ages_read_in_minutes_hours_or_days() {
         let now: Timestamp = "2026-03-09T12:00:00Z".parse().unwrap();
         let ago = |mins: i64| now - jiff::SignedDuration::from_mins(mins);
-        assert_eq!(age(en(), now, ago(0)), "just now");
+        assert_eq!(age(en(), now, ago(0)), "less than a minute");
         assert_eq!(age(en(), now, ago(59)), "59 minutes");
         assert_eq!(age(en(), now, ago(61)), "1 hour");
         assert_eq!(age(en(), now, ago(60 * 24 * 3 + 5)), "3 days");

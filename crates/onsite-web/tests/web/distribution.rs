@@ -491,7 +491,7 @@ both_backends!(
         let html = list.text();
         assert!(html.contains("Heat pump for a duplex") && html.contains("Second heat pump"));
         assert!(html.contains("Bravo Chauffage") && html.contains("$14,500.00"));
-        assert!(html.contains("residential") && html.contains("just now"));
+        assert!(html.contains("residential") && html.contains("less than a minute"));
         assert!(html.contains("Distributed <small>(2)</small>"), "{html}");
         let new = staff.get("/staff/opportunities").await.text();
         assert!(new.contains("Nothing under “New” at the moment."), "{new}");
