@@ -250,7 +250,10 @@ both_backends!(
         let mut staff = app.browser_as(world.user("dispatcher")).await;
         let home = staff.get("/").await.text();
         assert!(home.contains(r#"href="/staff/opportunities""#));
-        assert!(home.contains("see why each partner ranks where it does"), "the home card");
+        assert!(
+            home.contains("see why each partner ranks where it does"),
+            "the home card"
+        );
         assert!(
             !home.contains(r#"href="/staff/settings/distribution""#),
             "settings are for administrators"
@@ -523,7 +526,10 @@ both_backends!(
             .await;
         let mut a = app.browser_as(world.user("partner")).await;
         let home = a.get("/").await.text();
-        assert!(home.contains(r#"<a class="button" href="/partner/opportunities">"#), "{home}");
+        assert!(
+            home.contains(r#"<a class="button" href="/partner/opportunities">"#),
+            "{home}"
+        );
         assert!(!home.contains(r#"href="/staff/opportunities""#));
 
         let list = a.get("/partner/opportunities").await;
