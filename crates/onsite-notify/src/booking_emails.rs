@@ -7,9 +7,9 @@
 //! `booking:<id>:new-time:<when flagged, Unix ms>`.
 
 use crate::email::Email;
-use crate::emails::RenderError;
+use crate::emails::{RenderError, build};
 use crate::ics::{self, Method, Party};
-use crate::render::{self, email_templates};
+use crate::render::email_templates;
 use jiff::Timestamp;
 use jiff::tz::TimeZone;
 use onsite_domain::BookingId;
@@ -203,26 +203,6 @@ fn calendar(
             name: attendee,
             email: to.as_str(),
         },
-    })
-}
-
-fn build(
-    kind: &'static str,
-    to: &EmailAddress,
-    locale: Locale,
-    event_key: String,
-    ctx: &impl render::EmailTemplates,
-) -> Result<Email, RenderError> {
-    let parts = render::render(ctx, locale).map_err(|source| RenderError { kind, source })?;
-    Ok(Email {
-        to: to.clone(),
-        locale,
-        event_key,
-        kind,
-        subject: parts.subject,
-        text: parts.text,
-        html: parts.html,
-        attachments: Vec::new(),
     })
 }
 

@@ -130,8 +130,9 @@ pub fn opportunity_offered(
     build("opportunity-offered", to, locale, event_key, ctx)
 }
 
-/// Renders `ctx` and wraps it as an [`Email`] without attachments.
-fn build(
+/// Renders `ctx` and wraps it as an [`Email`] without attachments: the one way every kind of
+/// email is built.
+pub(crate) fn build(
     kind: &'static str,
     to: &EmailAddress,
     locale: Locale,

@@ -6,8 +6,8 @@
 //! Event key (the outbox sends one message per key): `approval:<approval id>:<user id>`.
 
 use crate::email::Email;
-use crate::emails::RenderError;
-use crate::render::{self, email_templates};
+use crate::emails::{RenderError, build};
+use crate::render::email_templates;
 use jiff::Timestamp;
 use jiff::civil::Date;
 use jiff::tz::TimeZone;
@@ -132,18 +132,5 @@ pub fn record_decided(
         outcome,
         link: f.link,
     };
-    let parts = render::render(&ctx, locale).map_err(|source| RenderError {
-        kind: "record-decided",
-        source,
-    })?;
-    Ok(Email {
-        to: to.clone(),
-        locale,
-        event_key,
-        kind: "record-decided",
-        subject: parts.subject,
-        text: parts.text,
-        html: parts.html,
-        attachments: Vec::new(),
-    })
+    build("record-decided", to, locale, event_key, &ctx)
 }
