@@ -170,6 +170,8 @@ pub struct UserRecord {
     pub display_name: String,
     pub language: Option<String>,
     pub time_zone: Option<String>,
+    /// The zone of the user's account (customer or partner), the default for showing times.
+    pub account_time_zone: Option<String>,
     pub contact_id: Option<ContactId>,
     pub account_id: Option<AccountId>,
     pub roles: Vec<Role>,
@@ -201,8 +203,9 @@ async fn user_where(conn: &mut Conn, key: UserKey<'_>) -> Result<Option<UserReco
     let sql = format!(
         "SELECT u.id, u.email, u.password_hash, u.display_name, u.language, u.time_zone, \
                 u.contact_id, c.account_id, u.disabled, u.phone, u.notify_email, \
-                t.id AS technician_id \
+                t.id AS technician_id, a.time_zone AS account_time_zone \
          FROM users u LEFT JOIN contacts c ON c.id = u.contact_id \
+         LEFT JOIN accounts a ON a.id = c.account_id \
          LEFT JOIN technicians t ON t.user_id = u.id WHERE {condition}"
     );
     let query = sqlx::query(&sql);
@@ -230,6 +233,7 @@ async fn user_where(conn: &mut Conn, key: UserKey<'_>) -> Result<Option<UserReco
         display_name: r.text("display_name")?,
         language: r.opt_text("language")?,
         time_zone: r.opt_text("time_zone")?,
+        account_time_zone: r.opt_text("account_time_zone")?,
         contact_id: r.opt_i64("contact_id")?.map(ContactId),
         account_id: r.opt_i64("account_id")?.map(AccountId),
         roles,

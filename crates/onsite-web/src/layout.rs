@@ -160,13 +160,11 @@ impl Page {
     }
 
     /// An instant as the person reads it, in their language ("lundi 9 mars 2026, 10 h 30") and
-    /// their profile's time zone (else UTC), with the zone's abbreviation.
+    /// their profile's time zone (else their account's, else UTC), with the zone's abbreviation.
     pub fn time(&self, at: Timestamp) -> String {
-        let zone = self
-            .visitor
-            .signed_in
-            .as_ref()
-            .and_then(|s| s.user.time_zone.as_deref())
+        let user = self.visitor.signed_in.as_ref().map(|s| &s.user);
+        let zone = user
+            .and_then(|u| u.time_zone.as_deref().or(u.account_time_zone.as_deref()))
             .and_then(|tz| TimeZone::get(tz).ok())
             .unwrap_or(TimeZone::UTC);
         let zoned = at.to_zoned(zone);
