@@ -48,6 +48,12 @@ const NAVIGATION: &[(&str, &str, Capability)] = &[
         "partner-web-nav-opportunities",
         Capability::WorkOpportunities,
     ),
+    // Customer records (issue 6): Field Service.
+    (
+        "/records/agreements",
+        "records-nav-field-service",
+        Capability::ReviewRecords,
+    ),
     ("/profile", "web-nav-profile", Capability::SignedIn),
 ];
 
@@ -78,6 +84,11 @@ pub const NOTICES: &[(&str, &str)] = &[
     ("closed-lost", "partner-web-notice-closed-lost"),
     ("feedback-added", "partner-web-notice-feedback-added"),
     ("internal-created", "partner-web-notice-internal-created"),
+    // Customer records' approvals.
+    ("estimate-approved", "records-web-notice-estimate-approved"),
+    ("estimate-rejected", "records-web-notice-estimate-rejected"),
+    ("renewal-approved", "records-web-notice-renewal-approved"),
+    ("renewal-rejected", "records-web-notice-renewal-rejected"),
 ];
 
 /// One link of the header's navigation.

@@ -62,7 +62,7 @@ where
 pub fn table() -> Vec<Route> {
     use pages::{
         bookings, dispatch, external, home, mailbox, opportunities, partner, password, profile,
-        sign_in, staff,
+        records, sign_in, staff,
     };
     vec![
         // Anyone.
@@ -229,6 +229,40 @@ pub fn table() -> Vec<Route> {
             "/partner/opportunities/{id}/feedback",
             WorkOpportunities,
             partner::add_feedback,
+        ),
+        // Customer records (reviewers and approvers of a customer account): the lists, the
+        // asset tree, the detail pages, the invoice's print page; approvers decide.
+        page("/records/agreements", ReviewRecords, records::agreements),
+        page(
+            "/records/agreements/{id}",
+            ReviewRecords,
+            records::agreement,
+        ),
+        action(
+            "/records/agreements/{id}/decision",
+            ApproveRecords,
+            records::decide_agreement,
+        ),
+        page("/records/assets", ReviewRecords, records::assets),
+        page("/records/assets/tree", ReviewRecords, records::asset_tree),
+        page("/records/assets/{id}", ReviewRecords, records::asset),
+        page("/records/work-orders", ReviewRecords, records::work_orders),
+        page(
+            "/records/work-orders/{id}",
+            ReviewRecords,
+            records::work_order,
+        ),
+        action(
+            "/records/work-orders/{id}/decision",
+            ApproveRecords,
+            records::decide_work_order,
+        ),
+        page("/records/invoices", ReviewRecords, records::invoices),
+        page("/records/invoices/{id}", ReviewRecords, records::invoice),
+        page(
+            "/records/invoices/{id}/print",
+            ReviewRecords,
+            records::invoice_print,
         ),
         // JSON API.
         action("/api/v1/invitations", Dispatch, api::invitations::create),

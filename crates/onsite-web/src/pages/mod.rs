@@ -11,6 +11,7 @@ pub mod opportunities;
 pub mod partner;
 pub mod password;
 pub mod profile;
+pub mod records;
 pub mod sign_in;
 pub mod staff;
 

@@ -47,6 +47,8 @@ struct Fixture {
     /// What account A can book, and a Scheduled visit of account A.
     schedule: crate::bookings::Schedule,
     booking_a: onsite_domain::BookingId,
+    /// Customer records of accounts A and B (exposed and hidden).
+    records: crate::records::Records,
 }
 
 impl Fixture {
@@ -99,6 +101,7 @@ impl Fixture {
         let schedule = crate::bookings::schedule(app, &world).await;
         let customer_a = crate::bookings::principal(app, world.user("customer of A")).await;
         let booking_a = crate::bookings::book_first(app, &customer_a, schedule.service_type).await;
+        let records = crate::records::Records::build(app, &world, schedule.service_type).await;
         Fixture {
             world,
             opportunity_new,
@@ -107,6 +110,7 @@ impl Fixture {
             message_a,
             schedule,
             booking_a,
+            records,
         }
     }
 
@@ -166,6 +170,19 @@ impl Fixture {
                 "/api/v1/availability?service_type={}",
                 self.schedule.service_type
             ),
+            // Customer records: account A's exposed ones.
+            p if p.starts_with("/records/agreements/{id}") => {
+                p.replace("{id}", &self.records.renewal_a.to_string())
+            }
+            p if p.starts_with("/records/assets/{id}") => {
+                p.replace("{id}", &self.records.asset_a.to_string())
+            }
+            p if p.starts_with("/records/work-orders/{id}") => {
+                p.replace("{id}", &self.records.estimate_a.to_string())
+            }
+            p if p.starts_with("/records/invoices/{id}") => {
+                p.replace("{id}", &self.records.invoice_a.to_string())
+            }
             plain if !plain.contains('{') => plain.to_owned(),
             other => panic!(
                 "the access matrix cannot fill the path of {} {other}: add it to Fixture::path",
@@ -212,6 +229,11 @@ impl Fixture {
                 "stage=qualify".to_owned(),
             ),
             "/language" => ("application/x-www-form-urlencoded", "lang=en".to_owned()),
+            // An old version: an approver's decision is refused as changed, nothing moves.
+            p if p.starts_with("/records/") && p.ends_with("/decision") => (
+                "application/x-www-form-urlencoded",
+                "decision=approve&seen_version=0".to_owned(),
+            ),
             "/staff/users/{id}/web-roles" => (
                 "application/x-www-form-urlencoded",
                 "role-self-scheduling=on".to_owned(),

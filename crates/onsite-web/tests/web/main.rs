@@ -13,6 +13,7 @@ mod home;
 mod language;
 mod oidc;
 mod ops;
+mod records;
 mod request_id;
 mod security;
 mod sign_in;
