@@ -338,6 +338,52 @@ pub fn table() -> Vec<Route> {
             WorkOpportunities,
             api::opportunities::metrics,
         ),
+        // JSON API: customer records (reviewers and approvers), scoped like the pages.
+        page(
+            "/api/v1/records/agreements",
+            ReviewRecords,
+            api::records::agreements,
+        ),
+        page(
+            "/api/v1/records/agreements/{id}",
+            ReviewRecords,
+            api::records::agreement,
+        ),
+        page(
+            "/api/v1/records/assets",
+            ReviewRecords,
+            api::records::assets,
+        ),
+        page(
+            "/api/v1/records/assets/tree",
+            ReviewRecords,
+            api::records::asset_tree,
+        ),
+        page(
+            "/api/v1/records/assets/{id}",
+            ReviewRecords,
+            api::records::asset,
+        ),
+        page(
+            "/api/v1/records/work-orders",
+            ReviewRecords,
+            api::records::work_orders,
+        ),
+        page(
+            "/api/v1/records/work-orders/{id}",
+            ReviewRecords,
+            api::records::work_order,
+        ),
+        page(
+            "/api/v1/records/invoices",
+            ReviewRecords,
+            api::records::invoices,
+        ),
+        page(
+            "/api/v1/records/invoices/{id}",
+            ReviewRecords,
+            api::records::invoice,
+        ),
         // JSON API: self-scheduling (customers) and the visits' states (staff). The OpenAPI
         // description of every `/api/` route is public, like this source.
         page("/api/openapi.json", Public, api::openapi::document),

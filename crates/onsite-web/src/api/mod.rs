@@ -13,3 +13,4 @@ pub mod bookings;
 pub mod invitations;
 pub mod openapi;
 pub mod opportunities;
+pub mod records;

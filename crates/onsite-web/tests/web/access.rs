@@ -171,16 +171,24 @@ impl Fixture {
                 self.schedule.service_type
             ),
             // Customer records: account A's exposed ones.
-            p if p.starts_with("/records/agreements/{id}") => {
+            p if p.starts_with("/records/agreements/{id}")
+                || p.starts_with("/api/v1/records/agreements/{id}") =>
+            {
                 p.replace("{id}", &self.records.renewal_a.to_string())
             }
-            p if p.starts_with("/records/assets/{id}") => {
+            p if p.starts_with("/records/assets/{id}")
+                || p.starts_with("/api/v1/records/assets/{id}") =>
+            {
                 p.replace("{id}", &self.records.asset_a.to_string())
             }
-            p if p.starts_with("/records/work-orders/{id}") => {
+            p if p.starts_with("/records/work-orders/{id}")
+                || p.starts_with("/api/v1/records/work-orders/{id}") =>
+            {
                 p.replace("{id}", &self.records.estimate_a.to_string())
             }
-            p if p.starts_with("/records/invoices/{id}") => {
+            p if p.starts_with("/records/invoices/{id}")
+                || p.starts_with("/api/v1/records/invoices/{id}") =>
+            {
                 p.replace("{id}", &self.records.invoice_a.to_string())
             }
             plain if !plain.contains('{') => plain.to_owned(),

@@ -528,3 +528,53 @@ both_backends!(
         assert_eq!(foreign.status, StatusCode::NOT_FOUND);
     }
 );
+
+both_backends!(
+    the_api_lists_and_shows_with_the_same_scope,
+    |app| async move {
+        let (world, r) = setup(&app).await;
+        let mut reviewer = app.browser_as(world.user("reviewer of A")).await;
+        let list = reviewer.get("/api/v1/records/work-orders?filter=all").await;
+        assert_eq!(list.status, StatusCode::OK);
+        let body: serde_json::Value = serde_json::from_slice(&list.bytes).unwrap();
+        let numbers: Vec<&str> = body["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|i| i["number"].as_str().unwrap())
+            .collect();
+        assert_eq!(numbers, ["WO-A-2", "WO-A-1"]);
+        assert_eq!(body["filter"], "all");
+        let tree = reviewer.get("/api/v1/records/assets/tree").await;
+        let tree: serde_json::Value = serde_json::from_slice(&tree.bytes).unwrap();
+        assert_eq!(tree["items"][0]["name"], "Roof unit A");
+        assert_eq!(tree["items"][0]["children"][0]["name"], "Compressor A");
+        let invoice = reviewer
+            .get(&format!("/api/v1/records/invoices/{}", r.invoice_a))
+            .await;
+        assert_eq!(invoice.status, StatusCode::OK);
+        let invoice: serde_json::Value = serde_json::from_slice(&invoice.bytes).unwrap();
+        assert_eq!(invoice["invoice"]["gross_minor"], 259245);
+        assert_eq!(invoice["invoice"]["currency"], "CAD");
+        for path in [
+            format!("/api/v1/records/agreements/{}", r.agreement_a_hidden),
+            format!("/api/v1/records/agreements/{}", r.agreement_b),
+            format!("/api/v1/records/assets/{}", r.asset_b),
+            format!("/api/v1/records/work-orders/{}", r.work_order_a_hidden),
+            format!("/api/v1/records/invoices/{}", r.invoice_b),
+            format!("/api/v1/records/invoices?work_order={}", r.work_order_b),
+            "/api/v1/records/invoices/abc".into(),
+        ] {
+            let answer = reviewer.get(&path).await;
+            assert_eq!(answer.status, StatusCode::NOT_FOUND, "{path}");
+            assert!(answer.text().contains("not_found"), "{path}");
+        }
+        let bad = reviewer.get("/api/v1/records/invoices?cursor=xyz").await;
+        assert_eq!(bad.status, StatusCode::BAD_REQUEST);
+        assert!(bad.text().contains("cursor"));
+        // Not for a customer who only books.
+        let mut customer = app.browser_as(world.user("customer of A")).await;
+        let refused = customer.get("/api/v1/records/agreements").await;
+        assert_eq!(refused.status, StatusCode::FORBIDDEN);
+    }
+);
