@@ -89,6 +89,7 @@ pub const NOTICES: &[(&str, &str)] = &[
     ("estimate-rejected", "records-web-notice-estimate-rejected"),
     ("renewal-approved", "records-web-notice-renewal-approved"),
     ("renewal-rejected", "records-web-notice-renewal-rejected"),
+    ("record-saved", "records-web-notice-record-saved"),
 ];
 
 /// One link of the header's navigation.

@@ -62,7 +62,7 @@ where
 pub fn table() -> Vec<Route> {
     use pages::{
         bookings, dispatch, external, home, mailbox, opportunities, partner, password, profile,
-        records, sign_in, staff,
+        records, sign_in, staff, staff_records,
     };
     vec![
         // Anyone.
@@ -137,6 +137,23 @@ pub fn table() -> Vec<Route> {
             bookings::reschedule,
         ),
         action("/bookings/{id}/cancel", SelfSchedule, bookings::cancel),
+        // Staff: customer records (the approval emails link to these pages).
+        page(
+            "/staff/work-orders/{id}",
+            Dispatch,
+            staff_records::work_order,
+        ),
+        action(
+            "/staff/work-orders/{id}/expose",
+            Dispatch,
+            staff_records::expose_work_order,
+        ),
+        page("/staff/agreements/{id}", Dispatch, staff_records::agreement),
+        action(
+            "/staff/agreements/{id}/expose",
+            Dispatch,
+            staff_records::expose_agreement,
+        ),
         // Staff: the dispatcher's board of visits.
         page("/staff/visits", Dispatch, dispatch::board),
         action(

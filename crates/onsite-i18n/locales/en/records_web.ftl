@@ -8,3 +8,6 @@ records-web-notice-estimate-approved = You approved the estimate. The service co
 records-web-notice-estimate-rejected = You rejected the estimate. The service company has been told.
 records-web-notice-renewal-approved = You approved the renewal. The service company has been told.
 records-web-notice-renewal-rejected = You rejected the renewal. The service company has been told.
+records-web-yes = Yes
+records-web-no = No
+records-web-notice-record-saved = Saved.

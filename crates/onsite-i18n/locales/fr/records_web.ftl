@@ -8,3 +8,6 @@ records-web-notice-estimate-approved = Vous avez approuvé le devis. L’entrepr
 records-web-notice-estimate-rejected = Vous avez refusé le devis. L’entreprise de service en est informée.
 records-web-notice-renewal-approved = Vous avez approuvé le renouvellement. L’entreprise de service en est informée.
 records-web-notice-renewal-rejected = Vous avez refusé le renouvellement. L’entreprise de service en est informée.
+records-web-yes = Oui
+records-web-no = Non
+records-web-notice-record-saved = Enregistré.

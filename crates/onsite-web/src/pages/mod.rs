@@ -14,6 +14,7 @@ pub mod profile;
 pub mod records;
 pub mod sign_in;
 pub mod staff;
+pub mod staff_records;
 
 use crate::AppState;
 use crate::guard::see_other;

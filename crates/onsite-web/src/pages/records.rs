@@ -298,17 +298,17 @@ fn related_params(req: &ListRequest) -> Vec<(&'static str, String)> {
 }
 
 #[derive(Debug)]
-struct AgreementLine {
-    id: AgreementId,
-    number: String,
-    name: String,
-    status: String,
-    status_key: &'static str,
-    period: String,
-    description: String,
+pub(crate) struct AgreementLine {
+    pub(crate) id: AgreementId,
+    pub(crate) number: String,
+    pub(crate) name: String,
+    pub(crate) status: String,
+    pub(crate) status_key: &'static str,
+    pub(crate) period: String,
+    pub(crate) description: String,
 }
 
-fn agreement_line(locale: Locale, a: &AgreementRow) -> AgreementLine {
+pub(crate) fn agreement_line(locale: Locale, a: &AgreementRow) -> AgreementLine {
     AgreementLine {
         id: a.id,
         number: a.number.clone(),
@@ -517,20 +517,20 @@ pub async fn asset_tree(
 }
 
 #[derive(Debug)]
-struct WorkOrderLine {
-    id: WorkOrderId,
-    number: String,
-    summary: String,
-    status: String,
-    status_key: &'static str,
-    service_type: String,
-    asset: Option<Related>,
-    agreement: Option<Related>,
-    bookings: i64,
-    opened: String,
+pub(crate) struct WorkOrderLine {
+    pub(crate) id: WorkOrderId,
+    pub(crate) number: String,
+    pub(crate) summary: String,
+    pub(crate) status: String,
+    pub(crate) status_key: &'static str,
+    pub(crate) service_type: String,
+    pub(crate) asset: Option<Related>,
+    pub(crate) agreement: Option<Related>,
+    pub(crate) bookings: i64,
+    pub(crate) opened: String,
 }
 
-fn work_order_line(page: &Page, w: &WorkOrderRow) -> WorkOrderLine {
+pub(crate) fn work_order_line(page: &Page, w: &WorkOrderRow) -> WorkOrderLine {
     WorkOrderLine {
         id: w.id,
         number: w.number.clone(),
@@ -599,19 +599,19 @@ pub async fn work_orders(
 }
 
 #[derive(Debug)]
-struct InvoiceLine {
-    id: InvoiceId,
-    number: String,
-    status: String,
-    status_key: &'static str,
-    issued: String,
-    due: String,
-    total: String,
-    work_order: Option<Related>,
-    agreement: Option<Related>,
+pub(crate) struct InvoiceLine {
+    pub(crate) id: InvoiceId,
+    pub(crate) number: String,
+    pub(crate) status: String,
+    pub(crate) status_key: &'static str,
+    pub(crate) issued: String,
+    pub(crate) due: String,
+    pub(crate) total: String,
+    pub(crate) work_order: Option<Related>,
+    pub(crate) agreement: Option<Related>,
 }
 
-fn invoice_line(locale: Locale, i: &InvoiceRow) -> InvoiceLine {
+pub(crate) fn invoice_line(locale: Locale, i: &InvoiceRow) -> InvoiceLine {
     InvoiceLine {
         id: i.id,
         number: i.number.clone(),
@@ -682,15 +682,15 @@ pub async fn invoices(
 // ---- Details --------------------------------------------------------------------------------
 
 #[derive(Debug)]
-struct VisitLine {
-    work_order: Related,
-    when: String,
-    state: String,
-    technician: String,
-    cancel_reason: String,
+pub(crate) struct VisitLine {
+    pub(crate) work_order: Related,
+    pub(crate) when: String,
+    pub(crate) state: String,
+    pub(crate) technician: String,
+    pub(crate) cancel_reason: String,
 }
 
-fn visit_line(page: &Page, v: &VisitRow) -> VisitLine {
+pub(crate) fn visit_line(page: &Page, v: &VisitRow) -> VisitLine {
     VisitLine {
         work_order: Related {
             href: format!("/records/work-orders/{}", v.work_order_id),
@@ -704,12 +704,12 @@ fn visit_line(page: &Page, v: &VisitRow) -> VisitLine {
 }
 
 #[derive(Debug)]
-struct DecisionLine {
-    what: String,
-    comment: String,
+pub(crate) struct DecisionLine {
+    pub(crate) what: String,
+    pub(crate) comment: String,
 }
 
-fn decision_line(page: &Page, a: &Approval) -> DecisionLine {
+pub(crate) fn decision_line(page: &Page, a: &Approval) -> DecisionLine {
     let id = match a.decision {
         Decision::Approved => "records-decided-approved",
         Decision::Rejected => "records-decided-rejected",
@@ -883,14 +883,14 @@ pub async fn asset(
 }
 
 #[derive(Debug)]
-struct HistoryLine {
-    at: String,
-    what: String,
-    by: String,
-    comment: String,
+pub(crate) struct HistoryLine {
+    pub(crate) at: String,
+    pub(crate) what: String,
+    pub(crate) by: String,
+    pub(crate) comment: String,
 }
 
-fn history_line(page: &Page, h: &HistoryEntry) -> HistoryLine {
+pub(crate) fn history_line(page: &Page, h: &HistoryEntry) -> HistoryLine {
     let locale = page.locale;
     let wo = |s| locale.text(&text::work_order_status(s));
     let (what, comment) = match &h.event {

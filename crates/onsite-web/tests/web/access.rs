@@ -171,6 +171,12 @@ impl Fixture {
                 self.schedule.service_type
             ),
             // Customer records: account A's exposed ones.
+            p if p.starts_with("/staff/work-orders/{id}") => {
+                p.replace("{id}", &self.records.estimate_a.to_string())
+            }
+            p if p.starts_with("/staff/agreements/{id}") => {
+                p.replace("{id}", &self.records.renewal_a.to_string())
+            }
             p if p.starts_with("/records/agreements/{id}")
                 || p.starts_with("/api/v1/records/agreements/{id}") =>
             {
@@ -237,6 +243,10 @@ impl Fixture {
                 "stage=qualify".to_owned(),
             ),
             "/language" => ("application/x-www-form-urlencoded", "lang=en".to_owned()),
+            p if p.starts_with("/staff/") && p.ends_with("/expose") => (
+                "application/x-www-form-urlencoded",
+                "exposed=true".to_owned(),
+            ),
             // An old version: an approver's decision is refused as changed, nothing moves.
             p if p.starts_with("/records/") && p.ends_with("/decision") => (
                 "application/x-www-form-urlencoded",

@@ -578,3 +578,79 @@ both_backends!(
         assert_eq!(refused.status, StatusCode::FORBIDDEN);
     }
 );
+
+both_backends!(staff_see_decisions_and_expose_records, |app| async move {
+    let (world, r) = setup(&app).await;
+    // The approver rejects an estimate; the dispatcher's page (the email's link) shows it.
+    let mut approver = app.browser_as(world.user("approver of A")).await;
+    let page = approver
+        .get(&format!("/records/work-orders/{}", r.estimate_a))
+        .await
+        .text();
+    let version = page
+        .split("name=\"seen_version\" value=\"")
+        .nth(1)
+        .and_then(|s| s.split('"').next())
+        .unwrap()
+        .to_owned();
+    let rejected = approver
+        .post(
+            &format!("/records/work-orders/{}/decision", r.estimate_a),
+            &[
+                ("decision", "reject"),
+                ("comment", "Not this quarter"),
+                ("seen_version", &version),
+            ],
+        )
+        .await;
+    assert_eq!(rejected.status, StatusCode::SEE_OTHER);
+
+    let mut dispatcher = app.browser_as(world.user("dispatcher")).await;
+    let staff_page = dispatcher
+        .get(&format!("/staff/work-orders/{}", r.estimate_a))
+        .await;
+    assert_eq!(staff_page.status, StatusCode::OK);
+    let text = staff_page.text();
+    assert!(text.contains("WO-A-1") && text.contains("Not this quarter"));
+    // Staff reach hidden records and other accounts' too.
+    for path in [
+        format!("/staff/work-orders/{}", r.work_order_a_hidden),
+        format!("/staff/work-orders/{}", r.work_order_b),
+        format!("/staff/agreements/{}", r.agreement_a_hidden),
+        format!("/staff/agreements/{}", r.renewal_a),
+    ] {
+        assert_eq!(dispatcher.get(&path).await.status, StatusCode::OK, "{path}");
+    }
+    assert_eq!(
+        dispatcher.get("/staff/agreements/999999").await.status,
+        StatusCode::NOT_FOUND
+    );
+
+    // Exposing the hidden work order shows it to the reviewer; hiding it again hides it.
+    let mut reviewer = app.browser_as(world.user("reviewer of A")).await;
+    let hidden = format!("/records/work-orders/{}", r.work_order_a_hidden);
+    assert_eq!(reviewer.get(&hidden).await.status, StatusCode::NOT_FOUND);
+    let expose = format!("/staff/work-orders/{}/expose", r.work_order_a_hidden);
+    let exposed = dispatcher.post(&expose, &[("exposed", "true")]).await;
+    assert_eq!(exposed.status, StatusCode::SEE_OTHER);
+    assert_eq!(reviewer.get(&hidden).await.status, StatusCode::OK);
+    dispatcher.post(&expose, &[("exposed", "false")]).await;
+    assert_eq!(reviewer.get(&hidden).await.status, StatusCode::NOT_FOUND);
+    // The same for an agreement.
+    let agreement = format!("/records/agreements/{}", r.agreement_a_hidden);
+    dispatcher
+        .post(
+            &format!("/staff/agreements/{}/expose", r.agreement_a_hidden),
+            &[("exposed", "true")],
+        )
+        .await;
+    assert_eq!(reviewer.get(&agreement).await.status, StatusCode::OK);
+    // Customers cannot reach the staff pages.
+    assert_eq!(
+        reviewer
+            .get(&format!("/staff/work-orders/{}", r.estimate_a))
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
+});
