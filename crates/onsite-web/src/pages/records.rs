@@ -169,6 +169,8 @@ struct ListState {
     /// `Some` when the order is not the sort's default.
     order: Option<&'static str>,
     search: Option<String>,
+    /// `Some` when the page size is not the default one.
+    limit: Option<u32>,
     related: Vec<(&'static str, String)>,
 }
 
@@ -190,6 +192,9 @@ impl ListState {
         }
         if let Some(q) = &self.search {
             params.push(("q".into(), q.clone()));
+        }
+        if let Some(n) = self.limit {
+            params.push(("limit".into(), n.to_string()));
         }
         for (k, v) in &self.related {
             params.push(((*k).into(), v.clone()));
@@ -218,6 +223,9 @@ impl ListState {
         hidden.push(("sort".to_owned(), self.sort.to_owned()));
         if let Some(o) = self.order {
             hidden.push(("order".to_owned(), o.to_owned()));
+        }
+        if let Some(n) = self.limit {
+            hidden.push(("limit".to_owned(), n.to_string()));
         }
         for (k, v) in &self.related {
             hidden.push(((*k).to_owned(), v.clone()));
@@ -276,6 +284,11 @@ impl ListState {
             },
         }
     }
+}
+
+/// The page size to keep in links: only when it is not the default.
+fn page_size(limit: u32) -> Option<u32> {
+    (limit != onsite_store::records::DEFAULT_PAGE).then_some(limit)
 }
 
 fn order_param(descending: bool, default_descending: bool) -> Option<&'static str> {
@@ -347,6 +360,7 @@ pub async fn agreements(
         sort: listing.sort.as_str(),
         order: order_param(listing.descending, default_desc),
         search: listing.search.clone(),
+        limit: page_size(listing.limit),
         related: related_params(&req),
     };
     use onsite_store::records::lists::AgreementFilter as F;
@@ -423,6 +437,7 @@ pub async fn assets(
         sort: listing.sort.as_str(),
         order: order_param(listing.descending, default_desc),
         search: listing.search.clone(),
+        limit: page_size(listing.limit),
         related: related_params(&req),
     };
     use onsite_store::records::lists::AssetFilter as F;
@@ -502,6 +517,7 @@ pub async fn asset_tree(
         sort: listing.sort.as_str(),
         order: order_param(listing.descending, listing.sort.as_str() == "added"),
         search: listing.search.clone(),
+        limit: page_size(listing.limit),
         related: Vec::new(),
     };
     let mut lines = Vec::new();
@@ -573,6 +589,7 @@ pub async fn work_orders(
         sort: listing.sort.as_str(),
         order: order_param(listing.descending, default_desc),
         search: listing.search.clone(),
+        limit: page_size(listing.limit),
         related: related_params(&req),
     };
     use onsite_store::records::lists::WorkOrderFilter as F;
@@ -653,6 +670,7 @@ pub async fn invoices(
         sort,
         order: order_param(listing.descending, default_desc),
         search: listing.search.clone(),
+        limit: page_size(listing.limit),
         related: related_params(&req),
     };
     use onsite_store::records::lists::InvoiceFilter as F;
