@@ -148,7 +148,27 @@ pub fn table() -> Vec<Route> {
             Dispatch,
             staff_records::expose_work_order,
         ),
+        page(
+            "/staff/agreements/new",
+            Dispatch,
+            staff_records::new_agreement,
+        ),
+        action(
+            "/staff/agreements",
+            Dispatch,
+            staff_records::create_agreement,
+        ),
         page("/staff/agreements/{id}", Dispatch, staff_records::agreement),
+        page(
+            "/staff/agreements/{id}/edit",
+            Dispatch,
+            staff_records::edit_agreement,
+        ),
+        action(
+            "/staff/agreements/{id}/edit",
+            Dispatch,
+            staff_records::update_agreement,
+        ),
         action(
             "/staff/agreements/{id}/expose",
             Dispatch,

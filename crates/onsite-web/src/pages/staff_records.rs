@@ -1,12 +1,13 @@
 //! The staff's side of customer records (`Capability::Dispatch`, issue 6): a work order's and
 //! an agreement's page — the record, its account, its decisions and history — with the
 //! **Expose to Customer** toggle. The approval emails sent to dispatchers link here
-//! (`/staff/work-orders/{id}`, `/staff/agreements/{id}`). Staff reach every account's records;
-//! creating and editing them from forms comes with the back office (the use cases exist in
+//! (`/staff/work-orders/{id}`, `/staff/agreements/{id}`). Staff reach every account's records.
+//! Agreements can be created and edited from simple forms here (the account by its id); the
+//! other kinds' forms come with the back office (their use cases are in
 //! `onsite_app::records::staff`).
 
 use crate::guard::see_other;
-use crate::layout::{Page, render};
+use crate::layout::{Page, render, render_with_status};
 use crate::pages::records::{
     AgreementLine, DecisionLine, HistoryLine, InvoiceLine, VisitLine, WorkOrderLine,
     agreement_line, decision_line, history_line, invoice_line, visit_line, work_order_line,
@@ -15,7 +16,8 @@ use crate::session::CurrentUser;
 use crate::{AppState, WebResult};
 use askama::Template;
 use axum::Form;
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
 use axum::response::Response;
 use onsite_app::records::{self, staff};
 use onsite_domain::{AgreementId, WorkOrderId};
@@ -155,4 +157,172 @@ pub async fn expose_agreement(
     Ok(see_other(&format!(
         "/staff/agreements/{id}?notice=record-saved"
     )))
+}
+
+// ---- Create and edit (simple forms; the full back office comes later) -----------------------
+
+/// One option of a status select.
+#[derive(Debug)]
+struct StatusOption {
+    value: &'static str,
+    label: String,
+    selected: bool,
+}
+
+#[derive(Template)]
+#[template(path = "records/staff_agreement_form.html")]
+struct AgreementFormPage {
+    page: Page,
+    title: String,
+    action: String,
+    /// The account is fixed once the record exists.
+    new: bool,
+    input: staff::AgreementInput,
+    statuses: Vec<StatusOption>,
+    error: Option<String>,
+}
+
+fn agreement_statuses(page: &Page, current: &str) -> Vec<StatusOption> {
+    onsite_domain::agreement::AgreementStatus::ALL
+        .into_iter()
+        .map(|s| StatusOption {
+            value: s.as_str(),
+            label: page.t(&records::text::agreement_status(s)),
+            selected: s.as_str() == current,
+        })
+        .collect()
+}
+
+fn form_error(page: &Page, e: records::RecordsError) -> WebResult<(StatusCode, String)> {
+    let status = match &e {
+        records::RecordsError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
+        records::RecordsError::Changed | records::RecordsError::NumberTaken => StatusCode::CONFLICT,
+        _ => return Err(e.into()),
+    };
+    Ok((status, page.t(e.message_id())))
+}
+
+/// The version the edit form was shown with (in its action's query).
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(default)]
+pub struct SeenVersion {
+    seen_version: Option<i64>,
+}
+
+/// `GET /staff/agreements/new`.
+pub async fn new_agreement(page: Page) -> WebResult<Response> {
+    let input = staff::AgreementInput {
+        status: "active".into(),
+        ..Default::default()
+    };
+    render(&AgreementFormPage {
+        title: page.t("records-staff-new-agreement"),
+        action: "/staff/agreements".into(),
+        new: true,
+        statuses: agreement_statuses(&page, &input.status),
+        input,
+        error: None,
+        page,
+    })
+}
+
+/// `POST /staff/agreements`.
+pub async fn create_agreement(
+    State(state): State<AppState>,
+    page: Page,
+    user: CurrentUser,
+    Form(input): Form<staff::AgreementInput>,
+) -> WebResult<Response> {
+    match staff::create_agreement(&state.app, &user.principal(), &input).await {
+        Ok(id) => Ok(see_other(&format!(
+            "/staff/agreements/{id}?notice=record-saved"
+        ))),
+        Err(e) => {
+            let (status, message) = form_error(&page, e)?;
+            render_with_status(
+                status,
+                &AgreementFormPage {
+                    title: page.t("records-staff-new-agreement"),
+                    action: "/staff/agreements".into(),
+                    new: true,
+                    statuses: agreement_statuses(&page, &input.status),
+                    input,
+                    error: Some(message),
+                    page,
+                },
+            )
+        }
+    }
+}
+
+/// `GET /staff/agreements/{id}/edit`.
+pub async fn edit_agreement(
+    State(state): State<AppState>,
+    page: Page,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+) -> WebResult<Response> {
+    let d = records::agreement(&state.app, &user.principal(), AgreementId(id), None).await?;
+    let a = &d.agreement;
+    let input = staff::AgreementInput {
+        account: a.account_id.to_string(),
+        number: a.number.clone(),
+        name: a.name.clone(),
+        status: a.status.as_str().to_owned(),
+        starts_on: a.starts_on.to_string(),
+        ends_on: a.ends_on.to_string(),
+        description: a.description.clone().unwrap_or_default(),
+        expose_to_customer: a.expose_to_customer,
+    };
+    render(&AgreementFormPage {
+        title: format!("{} — {}", page.t("records-staff-edit"), a.number),
+        action: format!("/staff/agreements/{id}/edit?seen_version={}", a.version),
+        new: false,
+        statuses: agreement_statuses(&page, &input.status),
+        input,
+        error: None,
+        page,
+    })
+}
+
+/// `POST /staff/agreements/{id}/edit`: refused as changed when someone saved it meanwhile.
+pub async fn update_agreement(
+    State(state): State<AppState>,
+    page: Page,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+    Query(seen): Query<SeenVersion>,
+    Form(input): Form<staff::AgreementInput>,
+) -> WebResult<Response> {
+    let result = staff::update_agreement(
+        &state.app,
+        &user.principal(),
+        AgreementId(id),
+        &input,
+        seen.seen_version,
+    )
+    .await;
+    match result {
+        Ok(()) => Ok(see_other(&format!(
+            "/staff/agreements/{id}?notice=record-saved"
+        ))),
+        Err(e) => {
+            let (status, message) = form_error(&page, e)?;
+            render_with_status(
+                status,
+                &AgreementFormPage {
+                    title: page.t("records-staff-edit"),
+                    action: format!(
+                        "/staff/agreements/{id}/edit?seen_version={}",
+                        seen.seen_version.unwrap_or_default()
+                    ),
+                    new: false,
+                    statuses: agreement_statuses(&page, &input.status),
+                    input,
+                    error: Some(message),
+                    page,
+                },
+            )
+        }
+    }
 }

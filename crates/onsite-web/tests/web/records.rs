@@ -655,3 +655,91 @@ both_backends!(staff_see_decisions_and_expose_records, |app| async move {
         StatusCode::NOT_FOUND
     );
 });
+
+both_backends!(staff_create_and_edit_agreements, |app| async move {
+    let (world, r) = setup(&app).await;
+    let mut dispatcher = app.browser_as(world.user("dispatcher")).await;
+    assert_eq!(
+        dispatcher.get("/staff/agreements/new").await.status,
+        StatusCode::OK
+    );
+    let account = world.account_a.to_string();
+    let fields = |number: &'static str, ends: &'static str| {
+        vec![
+            ("account", account.clone()),
+            ("number", number.to_owned()),
+            ("name", "Chiller care".to_owned()),
+            ("status", "active".to_owned()),
+            ("starts_on", "2031-01-01".to_owned()),
+            ("ends_on", ends.to_owned()),
+            ("description", String::new()),
+            ("expose_to_customer", "true".to_owned()),
+        ]
+    };
+    // Refused: the end before the start, and a number already used; nothing is made.
+    let bad = fields("AGR-A-9", "2030-01-01");
+    let bad: Vec<(&str, &str)> = bad.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let refused = dispatcher.post("/staff/agreements", &bad).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let taken = fields("AGR-A-1", "2031-12-31");
+    let taken: Vec<(&str, &str)> = taken.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    assert_eq!(
+        dispatcher.post("/staff/agreements", &taken).await.status,
+        StatusCode::CONFLICT
+    );
+    let good = fields("AGR-A-9", "2031-12-31");
+    let good: Vec<(&str, &str)> = good.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let created = dispatcher.post("/staff/agreements", &good).await;
+    assert_eq!(created.status, StatusCode::SEE_OTHER);
+    let location = created.header("location").to_owned();
+    let id: i64 = location
+        .trim_start_matches("/staff/agreements/")
+        .split('?')
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap();
+    // The reviewer of A sees it (exposed).
+    let mut reviewer = app.browser_as(world.user("reviewer of A")).await;
+    let shown = reviewer.get(&format!("/records/agreements/{id}")).await;
+    assert_eq!(shown.status, StatusCode::OK);
+    assert!(shown.text().contains("Chiller care"));
+
+    // Edit: the form carries the version; an edit of an older version is refused.
+    let edit = dispatcher
+        .get(&format!("/staff/agreements/{}/edit", r.agreement_a))
+        .await
+        .text();
+    let action = edit
+        .split("<form method=\"post\" action=\"")
+        .nth(1)
+        .and_then(|s| s.split('"').next())
+        .unwrap()
+        .replace("&amp;", "&");
+    assert!(action.contains("seen_version="), "{action}");
+    let renamed = vec![
+        ("account", account.as_str()),
+        ("number", "AGR-A-1"),
+        ("name", "Rooftop care plus"),
+        ("status", "active"),
+        ("starts_on", "2030-01-01"),
+        ("ends_on", "2030-12-31"),
+        ("expose_to_customer", "true"),
+    ];
+    assert_eq!(
+        dispatcher.post(&action, &renamed).await.status,
+        StatusCode::SEE_OTHER
+    );
+    // The same form again: the agreement changed since it was shown.
+    assert_eq!(
+        dispatcher.post(&action, &renamed).await.status,
+        StatusCode::CONFLICT
+    );
+    assert!(
+        reviewer
+            .get(&format!("/records/agreements/{}", r.agreement_a))
+            .await
+            .text()
+            .contains("Rooftop care plus")
+    );
+});
