@@ -139,9 +139,29 @@ pub fn table() -> Vec<Route> {
         action("/bookings/{id}/cancel", SelfSchedule, bookings::cancel),
         // Staff: customer records (the approval emails link to these pages).
         page(
+            "/staff/work-orders/new",
+            Dispatch,
+            staff_records::new_work_order,
+        ),
+        action(
+            "/staff/work-orders",
+            Dispatch,
+            staff_records::create_work_order,
+        ),
+        page(
             "/staff/work-orders/{id}",
             Dispatch,
             staff_records::work_order,
+        ),
+        page(
+            "/staff/work-orders/{id}/edit",
+            Dispatch,
+            staff_records::edit_work_order,
+        ),
+        action(
+            "/staff/work-orders/{id}/edit",
+            Dispatch,
+            staff_records::update_work_order,
         ),
         action(
             "/staff/work-orders/{id}/expose",

@@ -2,9 +2,9 @@
 //! an agreement's page — the record, its account, its decisions and history — with the
 //! **Expose to Customer** toggle. The approval emails sent to dispatchers link here
 //! (`/staff/work-orders/{id}`, `/staff/agreements/{id}`). Staff reach every account's records.
-//! Agreements can be created and edited from simple forms here (the account by its id); the
-//! other kinds' forms come with the back office (their use cases are in
-//! `onsite_app::records::staff`).
+//! Agreements and work orders can be created and edited from simple forms here (accounts and
+//! related records by their ids); assets' and invoices' forms come with the back office (their
+//! use cases are in `onsite_app::records::staff`).
 
 use crate::guard::see_other;
 use crate::layout::{Page, render, render_with_status};
@@ -318,6 +318,158 @@ pub async fn update_agreement(
                     ),
                     new: false,
                     statuses: agreement_statuses(&page, &input.status),
+                    input,
+                    error: Some(message),
+                    page,
+                },
+            )
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "records/staff_work_order_form.html")]
+struct WorkOrderFormPage {
+    page: Page,
+    title: String,
+    action: String,
+    new: bool,
+    input: staff::WorkOrderInput,
+    statuses: Vec<StatusOption>,
+    error: Option<String>,
+}
+
+fn work_order_statuses(page: &Page, current: &str) -> Vec<StatusOption> {
+    onsite_domain::work_order::WorkOrderStatus::ALL
+        .into_iter()
+        .map(|s| StatusOption {
+            value: s.as_str(),
+            label: page.t(&records::text::work_order_status(s)),
+            selected: s.as_str() == current,
+        })
+        .collect()
+}
+
+/// `GET /staff/work-orders/new`.
+pub async fn new_work_order(page: Page) -> WebResult<Response> {
+    let input = staff::WorkOrderInput {
+        status: "estimate_pending".into(),
+        ..Default::default()
+    };
+    render(&WorkOrderFormPage {
+        title: page.t("records-staff-new-work-order"),
+        action: "/staff/work-orders".into(),
+        new: true,
+        statuses: work_order_statuses(&page, &input.status),
+        input,
+        error: None,
+        page,
+    })
+}
+
+/// `POST /staff/work-orders`: numbered `WO-<id>` when the number is left blank.
+pub async fn create_work_order(
+    State(state): State<AppState>,
+    page: Page,
+    user: CurrentUser,
+    Form(input): Form<staff::WorkOrderInput>,
+) -> WebResult<Response> {
+    let now = state.clock.now();
+    match staff::create_work_order(&state.app, &user.principal(), &input, now).await {
+        Ok(id) => Ok(see_other(&format!(
+            "/staff/work-orders/{id}?notice=record-saved"
+        ))),
+        Err(e) => {
+            let (status, message) = form_error(&page, e)?;
+            render_with_status(
+                status,
+                &WorkOrderFormPage {
+                    title: page.t("records-staff-new-work-order"),
+                    action: "/staff/work-orders".into(),
+                    new: true,
+                    statuses: work_order_statuses(&page, &input.status),
+                    input,
+                    error: Some(message),
+                    page,
+                },
+            )
+        }
+    }
+}
+
+/// `GET /staff/work-orders/{id}/edit`.
+pub async fn edit_work_order(
+    State(state): State<AppState>,
+    page: Page,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+) -> WebResult<Response> {
+    let d = records::work_order(&state.app, &user.principal(), WorkOrderId(id), None).await?;
+    let w = &d.work_order;
+    let input = staff::WorkOrderInput {
+        account: w.account_id.to_string(),
+        number: w.number.clone(),
+        service_type: w.service_type_id.to_string(),
+        asset: w
+            .asset
+            .as_ref()
+            .map(|l| l.id.to_string())
+            .unwrap_or_default(),
+        agreement: w
+            .agreement
+            .as_ref()
+            .map(|l| l.id.to_string())
+            .unwrap_or_default(),
+        status: w.status.as_str().to_owned(),
+        summary: w.summary.clone().unwrap_or_default(),
+        expose_to_customer: w.expose_to_customer,
+    };
+    render(&WorkOrderFormPage {
+        title: format!("{} — {}", page.t("records-staff-edit"), w.number),
+        action: format!("/staff/work-orders/{id}/edit?seen_version={}", w.version),
+        new: false,
+        statuses: work_order_statuses(&page, &input.status),
+        input,
+        error: None,
+        page,
+    })
+}
+
+/// `POST /staff/work-orders/{id}/edit`: refused as changed when someone saved it meanwhile
+/// (or an approver decided on it).
+pub async fn update_work_order(
+    State(state): State<AppState>,
+    page: Page,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+    Query(seen): Query<SeenVersion>,
+    Form(input): Form<staff::WorkOrderInput>,
+) -> WebResult<Response> {
+    let result = staff::update_work_order(
+        &state.app,
+        &user.principal(),
+        WorkOrderId(id),
+        &input,
+        seen.seen_version,
+        state.clock.now(),
+    )
+    .await;
+    match result {
+        Ok(()) => Ok(see_other(&format!(
+            "/staff/work-orders/{id}?notice=record-saved"
+        ))),
+        Err(e) => {
+            let (status, message) = form_error(&page, e)?;
+            render_with_status(
+                status,
+                &WorkOrderFormPage {
+                    title: page.t("records-staff-edit"),
+                    action: format!(
+                        "/staff/work-orders/{id}/edit?seen_version={}",
+                        seen.seen_version.unwrap_or_default()
+                    ),
+                    new: false,
+                    statuses: work_order_statuses(&page, &input.status),
                     input,
                     error: Some(message),
                     page,

@@ -743,3 +743,97 @@ both_backends!(staff_create_and_edit_agreements, |app| async move {
             .contains("Rooftop care plus")
     );
 });
+
+both_backends!(staff_create_and_edit_work_orders, |app| async move {
+    let world = World::build(&app).await;
+    let schedule = crate::bookings::schedule(&app, &world).await;
+    let r = Records::build(&app, &world, schedule.service_type).await;
+    let mut dispatcher = app.browser_as(world.user("dispatcher")).await;
+    assert_eq!(
+        dispatcher.get("/staff/work-orders/new").await.status,
+        StatusCode::OK
+    );
+    let account = world.account_a.to_string();
+    let service_type = schedule.service_type.to_string();
+    let foreign_asset = r.asset_b.to_string();
+    // An asset of another account is refused; nothing is made.
+    let refused = dispatcher
+        .post(
+            "/staff/work-orders",
+            &[
+                ("account", account.as_str()),
+                ("service_type", &service_type),
+                ("asset", &foreign_asset),
+                ("status", "estimate_pending"),
+                ("summary", "Replace the chiller"),
+            ],
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    // Without a number; not exposed, so the reviewer does not see it.
+    let created = dispatcher
+        .post(
+            "/staff/work-orders",
+            &[
+                ("account", account.as_str()),
+                ("service_type", &service_type),
+                ("status", "estimate_pending"),
+                ("summary", "Replace the chiller"),
+            ],
+        )
+        .await;
+    assert_eq!(created.status, StatusCode::SEE_OTHER);
+    let id: i64 = created
+        .header("location")
+        .trim_start_matches("/staff/work-orders/")
+        .split('?')
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap();
+    let page = dispatcher.get(&format!("/staff/work-orders/{id}")).await;
+    assert_eq!(page.status, StatusCode::OK);
+    let mut reviewer = app.browser_as(world.user("reviewer of A")).await;
+    let customer_path = format!("/records/work-orders/{id}");
+    assert_eq!(
+        reviewer.get(&customer_path).await.status,
+        StatusCode::NOT_FOUND
+    );
+    // Edited and exposed: the reviewer sees it.
+    let edit = dispatcher
+        .get(&format!("/staff/work-orders/{id}/edit"))
+        .await
+        .text();
+    let action = edit
+        .split("<form method=\"post\" action=\"")
+        .nth(1)
+        .and_then(|s| s.split('"').next())
+        .unwrap()
+        .replace("&amp;", "&");
+    // Numbered WO- and its id.
+    let number = edit
+        .split("name=\"number\" maxlength=\"40\" value=\"")
+        .nth(1)
+        .and_then(|s| s.split('"').next())
+        .unwrap()
+        .to_owned();
+    assert!(number.starts_with("WO-"), "{number}");
+    assert_eq!(number[3..].parse::<i64>().unwrap(), id);
+    let saved = dispatcher
+        .post(
+            &action,
+            &[
+                ("account", account.as_str()),
+                ("number", &number),
+                ("service_type", &service_type),
+                ("status", "estimate_pending"),
+                ("summary", "Replace the chiller, both units"),
+                ("expose_to_customer", "true"),
+            ],
+        )
+        .await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER);
+    let shown = reviewer.get(&customer_path).await;
+    assert_eq!(shown.status, StatusCode::OK);
+    assert!(shown.text().contains("Replace the chiller, both units"));
+});
