@@ -837,3 +837,16 @@ both_backends!(staff_create_and_edit_work_orders, |app| async move {
     assert_eq!(shown.status, StatusCode::OK);
     assert!(shown.text().contains("Replace the chiller, both units"));
 });
+
+both_backends!(amounts_and_dates_follow_the_language, |app| async move {
+    let (world, r) = setup(&app).await;
+    let mut reviewer = app.browser_as(world.user("reviewer of A")).await;
+    let path = format!("/records/invoices/{}", r.invoice_a);
+    let english = reviewer.get(&path).await.text();
+    assert!(english.contains("CAD 2,592.45"), "{english}");
+    reviewer.accept_language = Some("fr-CA,fr;q=0.9");
+    let french = reviewer.get(&path).await.text();
+    assert!(french.contains("592,45") && !french.contains("2,592.45"));
+    // The French page says the French words of the records (not English ones).
+    assert!(french.contains("Imprimer"));
+});
