@@ -1504,14 +1504,26 @@ impl Builder<'_> {
     async fn open_work_orders(&mut self) -> Res<()> {
         let today_start = self.today_start()?;
         let compressor = self.demo_asset("Compressor");
-        let mut list: Vec<(usize, Option<AssetId>, usize, WorkOrderStatus, String)> = vec![(
-            self.demo_customer,
-            compressor,
-            trade::AC_REPAIR,
-            WorkOrderStatus::EstimatePending,
-            "Estimate: replace the rooftop unit compressor — 4 850 $ + taxes / Soumission : remplacement du compresseur"
-                .to_owned(),
-        )];
+        // The demo customer has two estimates waiting, so an approver can approve one and
+        // reject the other.
+        let mut list: Vec<(usize, Option<AssetId>, usize, WorkOrderStatus, String)> = vec![
+            (
+                self.demo_customer,
+                compressor,
+                trade::AC_REPAIR,
+                WorkOrderStatus::EstimatePending,
+                "Estimate: replace the rooftop unit compressor — 4 850 $ + taxes / Soumission : remplacement du compresseur"
+                    .to_owned(),
+            ),
+            (
+                self.demo_customer,
+                None,
+                trade::PANEL_INSPECTION,
+                WorkOrderStatus::EstimatePending,
+                "Estimate: upgrade the electrical panel to 200 A — 2 850 $ + taxes / Soumission : panneau électrique de 200 A"
+                    .to_owned(),
+            ),
+        ];
         let estimates: [(&str, usize, i64); 5] = [
             (
                 "Estimate: convert the gas furnace to a cold-climate heat pump",

@@ -1,7 +1,7 @@
 // Customer records, end to end in a real browser against the real binary with the demo city:
 // the demo customer's reviewer browses agreements (Active, Expired, All Agreements), the asset
-// tree, a work order, and prints an invoice; the approver approves an estimate and rejects a
-// renewal with a comment; the dispatcher's mailbox has both decision emails, whose link opens
+// tree, a work order, and prints an invoice; the approver approves an estimate, rejects another
+// and a renewal with a comment; the dispatcher's mailbox has both decision emails, whose link opens
 // the staff page of the record.
 //
 // The demo makes its records at random around the demo's day, so the journey reads numbers
@@ -83,12 +83,13 @@ test('a reviewer browses agreements, the asset tree, a work order and prints an 
   }
 });
 
-test('an approver approves an estimate and rejects a renewal with a comment; the dispatcher is told of both', async () => {
-  // The approver of the demo works in French (his profile says so). The demo customer has one
-  // estimate waiting and one agreement waiting for its renewal.
+test('an approver approves an estimate, rejects another and a renewal with a comment; the dispatcher is told of each', async () => {
+  // The approver of the demo works in French (his profile says so). The demo customer has two
+  // estimates waiting and one agreement waiting for its renewal.
   const page = await portal.newPage({ locale: 'fr-FR' });
   const comment = 'Trop cher pour ce trimestre';
   let estimate;
+  let refused;
   let agreement;
   try {
     await signIn(page, portal.url, APPROVER, FRENCH);
@@ -99,6 +100,16 @@ test('an approver approves an estimate and rejects a renewal with a comment; the
     await page.getByRole('button', { name: 'Approuver', exact: true }).click();
     await page.waitForURL(/notice=estimate-approved/);
     assert.equal(await page.getByRole('button', { name: 'Approuver' }).count(), 0, 'decided once');
+
+    // The other estimate: rejected with a comment.
+    await page.goto(`${portal.url}/records/work-orders?filter=awaiting-approval`);
+    link = recordLinks(page).first();
+    refused = (await link.innerText()).trim();
+    assert.notEqual(refused, estimate, 'the approved estimate no longer waits');
+    await link.click();
+    await page.getByLabel('Commentaire').fill(comment);
+    await page.getByRole('button', { name: 'Refuser', exact: true }).click();
+    await page.waitForURL(/notice=estimate-rejected/);
 
     await page.goto(`${portal.url}/records/agreements?filter=awaiting-approval`);
     link = recordLinks(page).first();
@@ -122,6 +133,9 @@ test('an approver approves an estimate and rejects a renewal with a comment; the
     await staff.goto(`${portal.url}/staff/mailbox`);
     const approved = await readMessage(staff, { recipient: DISPATCHER.email, subject: new RegExp(`Devis approuvé.*${estimate}`) });
     assert.match(approved.text, new RegExp(estimate));
+    await staff.goto(`${portal.url}/staff/mailbox`);
+    const refusedMail = await readMessage(staff, { recipient: DISPATCHER.email, subject: new RegExp(`Devis refusé.*${refused}`) });
+    assert.match(refusedMail.text, new RegExp(comment));
     await staff.goto(`${portal.url}/staff/mailbox`);
     const rejected = await readMessage(staff, { recipient: DISPATCHER.email, subject: new RegExp(`Renouvellement refusé.*${agreement}`) });
     assert.match(rejected.text, new RegExp(comment));

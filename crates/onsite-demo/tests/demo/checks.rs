@@ -609,7 +609,10 @@ pub async fn sign_ins(conn: &mut Conn, today: Date) {
     .fetch_one(&mut *conn)
     .await
     .unwrap();
-    assert!(estimates >= 1, "the approver has an estimate to approve");
+    assert!(
+        estimates >= 2,
+        "the approver has an estimate to approve and one to reject"
+    );
     let renewals: i64 = sqlx::query_scalar(
         "SELECT COUNT(*) FROM agreements WHERE account_id = $1 AND status = 'renewal_pending'",
     )
