@@ -175,6 +175,27 @@ struct ListState {
 }
 
 impl ListState {
+    /// The state of a list page as its listing answered it: the links it builds keep the
+    /// filter, sort, order (when not `default_desc`), search, page size and related record.
+    fn of<T, F, S>(
+        base: &'static str,
+        listing: &Listing<T, F, S>,
+        filter: Option<&'static str>,
+        sort: &'static str,
+        default_desc: bool,
+        related: Vec<(&'static str, String)>,
+    ) -> ListState {
+        ListState {
+            base,
+            filter,
+            sort,
+            order: order_param(listing.descending, default_desc),
+            search: listing.search.clone(),
+            limit: page_size(listing.limit),
+            related,
+        }
+    }
+
     fn href(
         &self,
         filter: Option<&str>,
@@ -354,15 +375,14 @@ pub async fn agreements(
         .map_err(list_error)?;
     let locale = page.locale;
     let default_desc = listing.sort.as_str() == "ends";
-    let list = ListState {
-        base: "/records/agreements",
-        filter: Some(listing.filter.as_str()),
-        sort: listing.sort.as_str(),
-        order: order_param(listing.descending, default_desc),
-        search: listing.search.clone(),
-        limit: page_size(listing.limit),
-        related: related_params(&req),
-    };
+    let list = ListState::of(
+        "/records/agreements",
+        &listing,
+        Some(listing.filter.as_str()),
+        listing.sort.as_str(),
+        default_desc,
+        related_params(&req),
+    );
     use onsite_store::records::lists::AgreementFilter as F;
     let filters: Vec<(&'static str, bool)> = [F::Active, F::Expired, F::All, F::AwaitingApproval]
         .into_iter()
@@ -431,15 +451,14 @@ pub async fn assets(
         .map_err(list_error)?;
     let locale = page.locale;
     let default_desc = listing.sort.as_str() == "added";
-    let list = ListState {
-        base: "/records/assets",
-        filter: Some(listing.filter.as_str()),
-        sort: listing.sort.as_str(),
-        order: order_param(listing.descending, default_desc),
-        search: listing.search.clone(),
-        limit: page_size(listing.limit),
-        related: related_params(&req),
-    };
+    let list = ListState::of(
+        "/records/assets",
+        &listing,
+        Some(listing.filter.as_str()),
+        listing.sort.as_str(),
+        default_desc,
+        related_params(&req),
+    );
     use onsite_store::records::lists::AssetFilter as F;
     let filters: Vec<(&'static str, bool)> = [F::All, F::TopLevel]
         .into_iter()
@@ -511,15 +530,14 @@ pub async fn asset_tree(
         .await
         .map_err(list_error)?;
     let locale = page.locale;
-    let list = ListState {
-        base: "/records/assets/tree",
-        filter: None,
-        sort: listing.sort.as_str(),
-        order: order_param(listing.descending, listing.sort.as_str() == "added"),
-        search: listing.search.clone(),
-        limit: page_size(listing.limit),
-        related: Vec::new(),
-    };
+    let list = ListState::of(
+        "/records/assets/tree",
+        &listing,
+        None,
+        listing.sort.as_str(),
+        listing.sort.as_str() == "added",
+        Vec::new(),
+    );
     let mut lines = Vec::new();
     for root in &listing.page.items {
         flatten(root, 0, &root.name, None, &mut lines);
@@ -583,15 +601,14 @@ pub async fn work_orders(
         .map_err(list_error)?;
     let locale = page.locale;
     let default_desc = listing.sort.as_str() == "opened";
-    let list = ListState {
-        base: "/records/work-orders",
-        filter: Some(listing.filter.as_str()),
-        sort: listing.sort.as_str(),
-        order: order_param(listing.descending, default_desc),
-        search: listing.search.clone(),
-        limit: page_size(listing.limit),
-        related: related_params(&req),
-    };
+    let list = ListState::of(
+        "/records/work-orders",
+        &listing,
+        Some(listing.filter.as_str()),
+        listing.sort.as_str(),
+        default_desc,
+        related_params(&req),
+    );
     use onsite_store::records::lists::WorkOrderFilter as F;
     let filters: Vec<(&'static str, bool)> = [F::Active, F::Inactive, F::All, F::AwaitingApproval]
         .into_iter()
@@ -664,15 +681,14 @@ pub async fn invoices(
     let locale = page.locale;
     let sort = listing.sort.as_str();
     let default_desc = matches!(sort, "issued" | "due");
-    let list = ListState {
-        base: "/records/invoices",
-        filter: Some(listing.filter.as_str()),
+    let list = ListState::of(
+        "/records/invoices",
+        &listing,
+        Some(listing.filter.as_str()),
         sort,
-        order: order_param(listing.descending, default_desc),
-        search: listing.search.clone(),
-        limit: page_size(listing.limit),
-        related: related_params(&req),
-    };
+        default_desc,
+        related_params(&req),
+    );
     use onsite_store::records::lists::InvoiceFilter as F;
     let filters: Vec<(&'static str, bool)> = [F::Active, F::Inactive, F::All]
         .into_iter()
