@@ -42,4 +42,8 @@ id_type!(
     ProductId,
     OpportunityId,
     AuditEventId,
+    /// A question of the feedback survey.
+    SurveyQuestionId,
+    /// A customer's feedback on one visit.
+    FeedbackId,
 );

@@ -7,6 +7,7 @@ pub mod agreement;
 pub mod asset;
 pub mod audit;
 pub mod booking;
+pub mod feedback;
 pub mod geo;
 pub mod ids;
 pub mod invoice;

@@ -21,6 +21,7 @@ pub mod catalog;
 pub mod directory;
 pub mod distribution;
 pub mod external_identities;
+pub mod feedback;
 pub mod invitations;
 pub mod invoices;
 pub mod outbox;

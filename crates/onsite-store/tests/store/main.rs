@@ -7,6 +7,7 @@ mod catalog;
 mod crash;
 mod distribution;
 mod external_identities;
+mod feedback;
 mod fixtures;
 mod identity;
 mod outbox;
