@@ -254,7 +254,7 @@ async fn decimal_setting(conn: &mut Conn, s: &Setting) -> Result<f64> {
     })
 }
 
-async fn bool_setting(conn: &mut Conn, s: &Setting) -> Result<bool> {
+pub(crate) async fn bool_setting(conn: &mut Conn, s: &Setting) -> Result<bool> {
     Ok(matches!(
         onsite_store::settings::get(conn, s).await?,
         SettingValue::Bool(true)
@@ -620,7 +620,7 @@ pub struct VisitView {
     pub ics_sequence: i64,
 }
 
-fn one_line_address(a: &Account) -> String {
+pub(crate) fn one_line_address(a: &Account) -> String {
     let addr = &a.address;
     let city = [addr.city.trim(), addr.postal_code.trim()]
         .into_iter()
@@ -1462,6 +1462,11 @@ pub async fn transition(
         &serde_json::json!({ "from": booking.state.as_str(), "to": to.as_str(), "note": note }),
     )
     .await?;
+    // "On the way" and "completed" ride the same transaction (issue 5, `technician.rs`).
+    let queued = crate::technician::queue_transition_email(app, &mut tx, id, to, now).await?;
     commit(tx).await?;
+    if queued {
+        app.mail_queued();
+    }
     Ok(to)
 }

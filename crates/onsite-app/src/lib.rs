@@ -12,5 +12,6 @@ pub mod policy;
 pub mod reassign;
 pub mod records;
 pub mod secrets;
+pub mod technician;
 
 pub use context::App;

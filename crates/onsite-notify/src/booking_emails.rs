@@ -103,7 +103,7 @@ email_templates!(
     "email/booking-new-time/body.html"
 );
 
-fn visit<'a>(locale: Locale, v: &VisitFacts<'a>) -> Visit<'a> {
+pub(crate) fn visit<'a>(locale: Locale, v: &VisitFacts<'a>) -> Visit<'a> {
     let start = v.starts_at.to_zoned(v.time_zone.clone());
     let arrival = match v.arrival_window_end.filter(|end| *end > v.starts_at) {
         Some(end) => {

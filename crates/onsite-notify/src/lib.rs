@@ -14,6 +14,7 @@ pub mod record_emails;
 pub mod render;
 mod secret;
 pub mod transport;
+pub mod visit_emails;
 pub mod worker;
 
 pub use email::{Attachment, Email};

@@ -6,3 +6,4 @@ mod distribution;
 mod identity;
 mod oidc;
 mod records;
+mod technician;
