@@ -149,6 +149,24 @@ pub fn parse_decimal(field: &'static str, raw: &str, digits: u32) -> Result<i64,
     Ok(if negative { -value } else { value })
 }
 
+/// The inverse of [`parse_decimal`] for a form's field: `value / 10^digits` with a dot, all
+/// `digits` decimals kept (a price, "95.00") or trailing zeros dropped (`trim`: "1.5", "2").
+pub fn decimal_text(value: i64, digits: u32, trim: bool) -> String {
+    let unit = 10u64.pow(digits);
+    let abs = value.unsigned_abs();
+    let sign = if value < 0 { "-" } else { "" };
+    let (whole, fraction) = (abs / unit, abs % unit);
+    let mut fraction = format!("{fraction:0width$}", width = digits as usize);
+    if trim {
+        fraction = fraction.trim_end_matches('0').to_owned();
+    }
+    if fraction.is_empty() {
+        format!("{sign}{whole}")
+    } else {
+        format!("{sign}{whole}.{fraction}")
+    }
+}
+
 /// The customer account a record is created for.
 async fn customer_account(conn: &mut Conn, raw: &str) -> Result<AccountId> {
     let id = optional_id("account", raw)?.ok_or(InvalidInput::new("account", "required"))?;
@@ -449,6 +467,33 @@ pub async fn update_asset(
         Ok(())
     })
     .await
+}
+
+/// The skills working on an asset requires, by name with their minimum rating (1–10), for the
+/// staff's asset page. Empty when it requires none.
+pub async fn asset_skills(
+    app: &App,
+    principal: &Principal,
+    id: AssetId,
+) -> Result<Vec<(String, u8)>> {
+    staff_only(principal)?;
+    let mut conn = app.store.conn().await?;
+    let asset = assets::asset(&mut conn, id).await?;
+    if asset.required_skills.is_empty() {
+        return Ok(Vec::new());
+    }
+    let names = catalog::list_characteristics(&mut conn).await?;
+    Ok(asset
+        .required_skills
+        .iter()
+        .map(|s| {
+            let name = names
+                .iter()
+                .find(|c| c.id == s.characteristic_id)
+                .map_or_else(|| s.characteristic_id.to_string(), |c| c.name.clone());
+            (name, s.rating.get())
+        })
+        .collect())
 }
 
 // ---- Work orders ----------------------------------------------------------------------------
@@ -865,6 +910,19 @@ mod tests {
             "99999999999999999999",
         ] {
             assert!(parse_decimal("q", bad, 2).is_err(), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn decimals_shown_in_a_form_read_back_the_same() {
+        assert_eq!(decimal_text(9500, 2, false), "95.00");
+        assert_eq!(decimal_text(1500, 3, true), "1.5");
+        assert_eq!(decimal_text(2000, 3, true), "2");
+        assert_eq!(decimal_text(-1999, 2, false), "-19.99");
+        assert_eq!(decimal_text(1500, 0, false), "1500");
+        for (value, digits, trim) in [(14975, 3, true), (-5, 2, false), (7, 3, true)] {
+            let text = decimal_text(value, digits, trim);
+            assert_eq!(parse_decimal("q", &text, digits), Ok(value), "{text}");
         }
     }
 

@@ -11,3 +11,11 @@ records-web-notice-renewal-rejected = You rejected the renewal. The service comp
 records-web-yes = Yes
 records-web-no = No
 records-web-notice-record-saved = Saved.
+
+## The staff's records pages (dispatchers and admins)
+records-staff-nav = Records
+records-staff-col-id = Id
+records-staff-new-component = Add a component
+records-staff-section-skills = Skills required
+records-staff-parent-hint = The id of the asset this one is part of. Leave blank for a top-level asset.
+records-staff-lines-hint = Quantity such as 1.5; unit price in the invoice's currency, such as 95.00; tax rate in percent, such as 14.975. Blank rows are ignored.

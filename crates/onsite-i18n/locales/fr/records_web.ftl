@@ -11,3 +11,11 @@ records-web-notice-renewal-rejected = Vous avez refusé le renouvellement. L’e
 records-web-yes = Oui
 records-web-no = Non
 records-web-notice-record-saved = Enregistré.
+
+## Les pages des dossiers côté personnel (répartiteurs et administrateurs)
+records-staff-nav = Dossiers
+records-staff-col-id = Identifiant
+records-staff-new-component = Ajouter un composant
+records-staff-section-skills = Compétences requises
+records-staff-parent-hint = L’identifiant de l’équipement dont celui-ci fait partie. Laissez vide pour un équipement principal.
+records-staff-lines-hint = Quantité, par exemple 1,5 ; prix unitaire dans la devise de la facture, par exemple 95,00 ; taux de taxe en pour cent, par exemple 14,975. Les lignes vides sont ignorées.

@@ -66,7 +66,7 @@ impl From<RecordsError> for WebError {
 
 /// A list request's error: a bad cursor, sort or filter in a link is the request's fault,
 /// answered 400 (a read changes nothing, so there is no form to show again).
-fn list_error(e: RecordsError) -> WebError {
+pub(crate) fn list_error(e: RecordsError) -> WebError {
     match e {
         RecordsError::Invalid(i) => WebError::Refused {
             status: StatusCode::BAD_REQUEST,
@@ -133,32 +133,32 @@ fn visit_state(locale: Locale, state: onsite_domain::booking::BookingState) -> S
 
 /// One choice of a list's filter bar.
 #[derive(Debug)]
-struct Choice {
-    href: String,
-    label: String,
-    current: bool,
+pub(crate) struct Choice {
+    pub(crate) href: String,
+    pub(crate) label: String,
+    pub(crate) current: bool,
 }
 
 /// A sortable column's header: a link that sorts by it (again: the other way round).
 #[derive(Debug)]
-struct SortHeader {
-    href: String,
-    label: String,
+pub(crate) struct SortHeader {
+    pub(crate) href: String,
+    pub(crate) label: String,
     /// `ascending` / `descending` for the sorted column (`aria-sort`), else empty.
-    aria_sort: &'static str,
+    pub(crate) aria_sort: &'static str,
 }
 
 /// What every list page shares: the filter bar, the search box, the sort headers, the pager.
 #[derive(Debug)]
-struct Controls {
-    action: &'static str,
-    filters: Vec<Choice>,
-    search: String,
+pub(crate) struct Controls {
+    pub(crate) action: &'static str,
+    pub(crate) filters: Vec<Choice>,
+    pub(crate) search: String,
     /// The list's options the search form keeps (filter, sort, order, related record).
-    hidden: Vec<(String, String)>,
-    prev: Option<String>,
-    next: Option<String>,
-    empty: String,
+    pub(crate) hidden: Vec<(String, String)>,
+    pub(crate) prev: Option<String>,
+    pub(crate) next: Option<String>,
+    pub(crate) empty: String,
 }
 
 /// The options of the list being shown, to write its links.
@@ -319,6 +319,7 @@ fn order_param(descending: bool, default_descending: bool) -> Option<&'static st
 fn related_params(req: &ListRequest) -> Vec<(&'static str, String)> {
     let mut out = Vec::new();
     for (name, value) in [
+        ("account", &req.account),
         ("agreement", &req.agreement),
         ("asset", &req.asset),
         ("work_order", &req.work_order),
@@ -406,27 +407,90 @@ pub async fn agreements(
     render(&view)
 }
 
+/// Where a side's record pages are: [`CUSTOMER`] (`/records/…`) or [`STAFF`] (`/staff/…`).
+pub(crate) type Root = &'static str;
+pub(crate) const CUSTOMER: Root = "/records";
+pub(crate) const STAFF: Root = "/staff";
+
 #[derive(Debug)]
-struct AssetLine {
-    id: AssetId,
-    name: String,
-    product: String,
-    serial: String,
-    parent: Option<Related>,
-    master: Option<Related>,
-    components: i64,
+pub(crate) struct AssetLine {
+    pub(crate) id: AssetId,
+    pub(crate) name: String,
+    pub(crate) product: String,
+    pub(crate) serial: String,
+    pub(crate) parent: Option<Related>,
+    pub(crate) master: Option<Related>,
+    pub(crate) components: i64,
+    /// For the staff's pages: whose it is and whether the customer sees it.
+    pub(crate) account: String,
+    pub(crate) account_id: onsite_domain::AccountId,
+    pub(crate) exposed: bool,
 }
 
-fn asset_line(a: &AssetRow) -> AssetLine {
+/// An asset's row, its parent and master linked to their pages under `root`.
+pub(crate) fn asset_line(root: Root, a: &AssetRow) -> AssetLine {
+    let assets = format!("{root}/assets");
     AssetLine {
         id: a.id,
         name: a.name.clone(),
         product: a.product.clone(),
         serial: a.serial_number.clone().unwrap_or_default(),
-        parent: related("/records/assets", &a.parent),
-        master: related("/records/assets", &a.master),
+        parent: related(&assets, &a.parent),
+        master: related(&assets, &a.master),
         components: a.children,
+        account: a.account_name.clone(),
+        account_id: a.account_id,
+        exposed: a.expose_to_customer,
     }
+}
+
+/// What a list page shows: its filter bar, search box and pager, the sortable headers and
+/// the rows. Built once for the customer's list and the staff's (`base` is the list's path).
+pub(crate) struct ListView<L> {
+    pub(crate) controls: Controls,
+    pub(crate) headers: Vec<SortHeader>,
+    pub(crate) rows: Vec<L>,
+}
+
+/// The asset list under `root` (`/records/assets` or `/staff/assets`).
+pub(crate) async fn asset_list(
+    state: &AppState,
+    locale: Locale,
+    user: &CurrentUser,
+    req: &ListRequest,
+    root: Root,
+    base: &'static str,
+) -> WebResult<ListView<AssetLine>> {
+    let listing = records::assets(&state.app, &user.principal(), req)
+        .await
+        .map_err(list_error)?;
+    let default_desc = listing.sort.as_str() == "added";
+    let list = ListState::of(
+        base,
+        &listing,
+        Some(listing.filter.as_str()),
+        listing.sort.as_str(),
+        default_desc,
+        related_params(req),
+    );
+    use onsite_store::records::lists::AssetFilter as F;
+    let filters: Vec<(&'static str, bool)> = [F::All, F::TopLevel]
+        .into_iter()
+        .map(|f| (f.as_str(), f == listing.filter))
+        .collect();
+    Ok(ListView {
+        controls: list.controls(locale, "assets", &filters, &listing),
+        headers: vec![
+            list.header(locale, "records-col-name", "name", listing.descending),
+            list.header(locale, "records-col-product", "product", listing.descending),
+        ],
+        rows: listing
+            .page
+            .items
+            .iter()
+            .map(|a| asset_line(root, a))
+            .collect(),
+    })
 }
 
 #[derive(Template)]
@@ -446,31 +510,19 @@ pub async fn assets(
     user: CurrentUser,
     Query(req): Query<ListRequest>,
 ) -> WebResult<Response> {
-    let listing = records::assets(&state.app, &user.principal(), &req)
-        .await
-        .map_err(list_error)?;
-    let locale = page.locale;
-    let default_desc = listing.sort.as_str() == "added";
-    let list = ListState::of(
+    let list = asset_list(
+        &state,
+        page.locale,
+        &user,
+        &req,
+        CUSTOMER,
         "/records/assets",
-        &listing,
-        Some(listing.filter.as_str()),
-        listing.sort.as_str(),
-        default_desc,
-        related_params(&req),
-    );
-    use onsite_store::records::lists::AssetFilter as F;
-    let filters: Vec<(&'static str, bool)> = [F::All, F::TopLevel]
-        .into_iter()
-        .map(|f| (f.as_str(), f == listing.filter))
-        .collect();
+    )
+    .await?;
     let view = AssetsPage {
-        controls: list.controls(locale, "assets", &filters, &listing),
-        headers: vec![
-            list.header(locale, "records-col-name", "name", listing.descending),
-            list.header(locale, "records-col-product", "product", listing.descending),
-        ],
-        rows: listing.page.items.iter().map(asset_line).collect(),
+        controls: list.controls,
+        headers: list.headers,
+        rows: list.rows,
         tree_href: "/records/assets/tree".into(),
         page,
     };
@@ -643,9 +695,14 @@ pub(crate) struct InvoiceLine {
     pub(crate) total: String,
     pub(crate) work_order: Option<Related>,
     pub(crate) agreement: Option<Related>,
+    /// For the staff's pages: whose it is and whether the customer sees it.
+    pub(crate) account: String,
+    pub(crate) account_id: onsite_domain::AccountId,
+    pub(crate) exposed: bool,
 }
 
-pub(crate) fn invoice_line(locale: Locale, i: &InvoiceRow) -> InvoiceLine {
+/// An invoice's row, its work order and agreement linked to their pages under `root`.
+pub(crate) fn invoice_line(root: Root, locale: Locale, i: &InvoiceRow) -> InvoiceLine {
     InvoiceLine {
         id: i.id,
         number: i.number.clone(),
@@ -654,8 +711,11 @@ pub(crate) fn invoice_line(locale: Locale, i: &InvoiceRow) -> InvoiceLine {
         issued: date(locale, i.issued_on),
         due: date(locale, i.due_on),
         total: text::money(locale, i.totals.gross_minor, i.currency),
-        work_order: related("/records/work-orders", &i.work_order),
-        agreement: related("/records/agreements", &i.agreement),
+        work_order: related(&format!("{root}/work-orders"), &i.work_order),
+        agreement: related(&format!("{root}/agreements"), &i.agreement),
+        account: i.account_name.clone(),
+        account_id: i.account_id,
+        exposed: i.expose_to_customer,
     }
 }
 
@@ -675,26 +735,52 @@ pub async fn invoices(
     user: CurrentUser,
     Query(req): Query<ListRequest>,
 ) -> WebResult<Response> {
-    let listing = records::invoices(&state.app, &user.principal(), &req)
+    let list = invoice_list(
+        &state,
+        page.locale,
+        &user,
+        &req,
+        CUSTOMER,
+        "/records/invoices",
+    )
+    .await?;
+    let view = InvoicesPage {
+        controls: list.controls,
+        headers: list.headers,
+        rows: list.rows,
+        page,
+    };
+    render(&view)
+}
+
+/// The invoice list under `root` (`/records/invoices` or `/staff/invoices`).
+pub(crate) async fn invoice_list(
+    state: &AppState,
+    locale: Locale,
+    user: &CurrentUser,
+    req: &ListRequest,
+    root: Root,
+    base: &'static str,
+) -> WebResult<ListView<InvoiceLine>> {
+    let listing = records::invoices(&state.app, &user.principal(), req)
         .await
         .map_err(list_error)?;
-    let locale = page.locale;
     let sort = listing.sort.as_str();
     let default_desc = matches!(sort, "issued" | "due");
     let list = ListState::of(
-        "/records/invoices",
+        base,
         &listing,
         Some(listing.filter.as_str()),
         sort,
         default_desc,
-        related_params(&req),
+        related_params(req),
     );
     use onsite_store::records::lists::InvoiceFilter as F;
     let filters: Vec<(&'static str, bool)> = [F::Active, F::Inactive, F::All]
         .into_iter()
         .map(|f| (f.as_str(), f == listing.filter))
         .collect();
-    let view = InvoicesPage {
+    Ok(ListView {
         controls: list.controls(locale, "invoices", &filters, &listing),
         headers: vec![
             list.header(locale, "records-col-number", "number", listing.descending),
@@ -706,11 +792,9 @@ pub async fn invoices(
             .page
             .items
             .iter()
-            .map(|i| invoice_line(locale, i))
+            .map(|i| invoice_line(root, locale, i))
             .collect(),
-        page,
-    };
-    render(&view)
+    })
 }
 
 // ---- Details --------------------------------------------------------------------------------
@@ -847,7 +931,7 @@ async fn agreement_page(
             .invoices
             .items
             .iter()
-            .map(|i| invoice_line(locale, i))
+            .map(|i| invoice_line(CUSTOMER, locale, i))
             .collect(),
         invoices_more: d
             .invoices
@@ -897,8 +981,13 @@ pub async fn asset(
     let id = AssetId(id);
     let d = records::asset(&state.app, &user.principal(), id, None).await?;
     let view = AssetPage {
-        a: asset_line(&d.asset),
-        components: d.components.items.iter().map(asset_line).collect(),
+        a: asset_line(CUSTOMER, &d.asset),
+        components: d
+            .components
+            .items
+            .iter()
+            .map(|c| asset_line(CUSTOMER, c))
+            .collect(),
         work_orders: d
             .work_orders
             .items
@@ -1014,7 +1103,7 @@ async fn work_order_page(
             .invoices
             .items
             .iter()
-            .map(|i| invoice_line(page.locale, i))
+            .map(|i| invoice_line(CUSTOMER, page.locale, i))
             .collect(),
         history: d.history.iter().map(|h| history_line(&page, h)).collect(),
         decisions: d
@@ -1039,34 +1128,35 @@ pub async fn work_order(
 }
 
 #[derive(Debug)]
-struct LineRow {
-    description: String,
-    quantity: String,
-    unit_price: String,
-    tax_rate: String,
-    net: String,
-    tax: String,
+pub(crate) struct LineRow {
+    pub(crate) description: String,
+    pub(crate) quantity: String,
+    pub(crate) unit_price: String,
+    pub(crate) tax_rate: String,
+    pub(crate) net: String,
+    pub(crate) tax: String,
 }
 
 #[derive(Debug)]
-struct TaxLine {
-    label: String,
-    base: String,
-    tax: String,
+pub(crate) struct TaxLine {
+    pub(crate) label: String,
+    pub(crate) base: String,
+    pub(crate) tax: String,
 }
 
+/// What `records/invoice_body.html` shows of an invoice (also the staff's invoice page).
 #[derive(Template)]
 #[template(path = "records/invoice.html")]
-struct InvoicePage {
-    page: Page,
-    i: InvoiceLine,
-    currency: String,
-    lines: Vec<LineRow>,
-    taxes: Vec<TaxLine>,
-    net: String,
-    tax: String,
-    gross: String,
-    title: String,
+pub(crate) struct InvoicePage {
+    pub(crate) page: Page,
+    pub(crate) i: InvoiceLine,
+    pub(crate) currency: String,
+    pub(crate) lines: Vec<LineRow>,
+    pub(crate) taxes: Vec<TaxLine>,
+    pub(crate) net: String,
+    pub(crate) tax: String,
+    pub(crate) gross: String,
+    pub(crate) title: String,
 }
 
 #[derive(Template)]
@@ -1090,11 +1180,17 @@ async fn invoice_view(
     id: InvoiceId,
 ) -> WebResult<InvoicePage> {
     let d = records::invoice(&state.app, &user.principal(), id, None).await?;
+    Ok(invoice_page(page, CUSTOMER, &d))
+}
+
+/// An invoice's lines, taxes by rate and totals in its currency, formatted for the reader,
+/// its related records linked under `root`.
+pub(crate) fn invoice_page(page: Page, root: Root, d: &records::InvoiceDetail) -> InvoicePage {
     let locale = page.locale;
     let currency = d.invoice.currency;
     let money = |minor| text::money(locale, minor, currency);
-    Ok(InvoicePage {
-        i: invoice_line(locale, &d.invoice),
+    InvoicePage {
+        i: invoice_line(root, locale, &d.invoice),
         currency: currency.as_str().to_owned(),
         lines: d
             .lines
@@ -1128,7 +1224,7 @@ async fn invoice_view(
             &[("number", Arg::Str(&d.invoice.number))],
         ),
         page,
-    })
+    }
 }
 
 /// `GET /records/invoices/{id}`: lines, taxes by rate and totals in the invoice's currency.

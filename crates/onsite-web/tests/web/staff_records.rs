@@ -1,0 +1,421 @@
+//! The staff's asset and invoice pages (issue 6): a dispatcher lists, searches, creates, edits
+//! and exposes assets and invoices of every account; the customer's reviewer sees a record
+//! once it is exposed and stops seeing it when it is hidden again; a refused form says why and
+//! changes nothing; nobody but staff reaches these pages.
+
+use crate::both_backends;
+use crate::records::Records;
+use crate::support::{Browser, TestApp, TestResponse, World};
+use axum::http::StatusCode;
+
+async fn setup(app: &TestApp) -> (World, Records) {
+    let world = World::build(app).await;
+    let schedule = crate::bookings::schedule(app, &world).await;
+    let records = Records::build(app, &world, schedule.service_type).await;
+    (world, records)
+}
+
+/// The id in a redirect to a record's page (`/staff/assets/12?notice=record-saved`).
+fn saved_id(answer: &TestResponse, base: &str) -> i64 {
+    assert_eq!(answer.status, StatusCode::SEE_OTHER, "{}", answer.text());
+    answer
+        .header("location")
+        .trim_start_matches(base)
+        .trim_start_matches('/')
+        .split('?')
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap()
+}
+
+/// Form fields as the test browser posts them.
+fn borrow<'a>(fields: &'a [(&'static str, String)]) -> Vec<(&'static str, &'a str)> {
+    fields.iter().map(|(k, v)| (*k, v.as_str())).collect()
+}
+
+/// Where the page's record form posts (its edit form carries `seen_version`).
+async fn form_action(browser: &mut Browser<'_>, path: &str) -> String {
+    let page = browser.get(path).await;
+    assert_eq!(page.status, StatusCode::OK, "{path}");
+    page.text()
+        .split("<form method=\"post\" action=\"")
+        .nth(1)
+        .and_then(|s| s.split('"').next())
+        .unwrap()
+        .replace("&amp;", "&")
+}
+
+both_backends!(
+    a_dispatcher_creates_edits_and_exposes_assets_and_the_reviewer_follows,
+    |app| async move {
+        let (world, r) = setup(&app).await;
+        let mut dispatcher = app.browser_as(world.user("dispatcher")).await;
+        let mut reviewer = app.browser_as(world.user("reviewer of A")).await;
+
+        // The list: every account's assets, hidden ones too; searchable, one account at a time.
+        let list = dispatcher.get("/staff/assets").await;
+        assert_eq!(list.status, StatusCode::OK);
+        let text = list.text();
+        for name in ["Roof unit A", "Secret unit A", "Freight unit B"] {
+            assert!(text.contains(name), "{name}");
+        }
+        let found = dispatcher.get("/staff/assets?q=secret").await.text();
+        assert!(found.contains("Secret unit A") && !found.contains("Roof unit A"));
+        let of_b = dispatcher
+            .get(&format!("/staff/assets?account={}", world.account_b))
+            .await
+            .text();
+        assert!(of_b.contains("Freight unit B") && !of_b.contains("Roof unit A"));
+        // Keyset pages: one asset a page, Next leads to the second.
+        let first = dispatcher.get("/staff/assets?limit=1").await.text();
+        let next = first
+            .split("rel=\"next\" href=\"")
+            .nth(1)
+            .and_then(|s| s.split('"').next())
+            .unwrap()
+            .replace("&amp;", "&");
+        assert!(
+            next.starts_with("/staff/assets?") && next.contains("limit=1"),
+            "{next}"
+        );
+        assert_eq!(dispatcher.get(&next).await.status, StatusCode::OK);
+
+        // A parent of another account is refused with the reason; nothing is made.
+        assert_eq!(
+            dispatcher.get("/staff/assets/new").await.status,
+            StatusCode::OK
+        );
+        let account = world.account_a.to_string();
+        let (parent_a, parent_b) = (r.asset_a.to_string(), r.asset_b.to_string());
+        let refused = dispatcher
+            .post(
+                "/staff/assets",
+                &[
+                    ("account", &account),
+                    ("parent", &parent_b),
+                    ("name", "Chiller A"),
+                    ("product", "Chiller CH-2"),
+                ],
+            )
+            .await;
+        assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(
+            refused
+                .text()
+                .contains("The linked record must exist and belong to the same account."),
+            "{}",
+            refused.text()
+        );
+        assert!(
+            !dispatcher
+                .get("/staff/assets?q=Chiller")
+                .await
+                .text()
+                .contains("Chiller A")
+        );
+
+        // Made under asset A, not exposed: the reviewer does not see it.
+        let created = dispatcher
+            .post(
+                "/staff/assets",
+                &[
+                    ("account", &account),
+                    ("parent", &parent_a),
+                    ("name", "Chiller A"),
+                    ("product", "Chiller CH-2"),
+                    ("serial_number", "CH-0042"),
+                ],
+            )
+            .await;
+        let id = saved_id(&created, "/staff/assets");
+        let page = dispatcher.get(&format!("/staff/assets/{id}")).await;
+        assert_eq!(page.status, StatusCode::OK);
+        let text = page.text();
+        assert!(text.contains("Chiller A") && text.contains("Roof unit A"));
+        assert!(text.contains("Zephyrine Holdings"), "its account");
+        let customer_path = format!("/records/assets/{id}");
+        assert_eq!(
+            reviewer.get(&customer_path).await.status,
+            StatusCode::NOT_FOUND
+        );
+
+        // Expose to Customer: the reviewer sees it; hidden again, they do not.
+        let expose = format!("/staff/assets/{id}/expose");
+        let exposed = dispatcher.post(&expose, &[("exposed", "true")]).await;
+        assert_eq!(exposed.status, StatusCode::SEE_OTHER);
+        let shown = reviewer.get(&customer_path).await;
+        assert_eq!(shown.status, StatusCode::OK);
+        assert!(shown.text().contains("CH-0042"));
+        dispatcher.post(&expose, &[("exposed", "false")]).await;
+        assert_eq!(
+            reviewer.get(&customer_path).await.status,
+            StatusCode::NOT_FOUND
+        );
+
+        // Edit: under its own component is a cycle, refused with the reason, nothing moves.
+        let action = form_action(
+            &mut dispatcher,
+            &format!("/staff/assets/{}/edit", r.asset_a),
+        )
+        .await;
+        assert!(action.contains("seen_version="), "{action}");
+        let component = r.component_a.to_string();
+        let cycle = dispatcher
+            .post(
+                &action,
+                &[
+                    ("account", &account),
+                    ("parent", &component),
+                    ("name", "Roof unit A"),
+                    ("product", "Rooftop unit RTU-9"),
+                    ("expose_to_customer", "true"),
+                ],
+            )
+            .await;
+        assert_eq!(cycle.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(cycle.text().contains("cannot be a component of itself"));
+        let renamed = [
+            ("account", account.as_str()),
+            ("name", "Roof unit A, north"),
+            ("product", "Rooftop unit RTU-9"),
+            ("expose_to_customer", "true"),
+        ];
+        let saved = dispatcher.post(&action, &renamed).await;
+        assert_eq!(saved_id(&saved, "/staff/assets"), r.asset_a.0);
+        // The same form again: the asset changed since it was shown.
+        let stale = dispatcher.post(&action, &renamed).await;
+        assert_eq!(stale.status, StatusCode::CONFLICT);
+        assert!(stale.text().contains("changed since you opened it"));
+        assert!(
+            reviewer
+                .get(&format!("/records/assets/{}", r.asset_a))
+                .await
+                .text()
+                .contains("Roof unit A, north")
+        );
+    }
+);
+
+both_backends!(
+    a_dispatcher_creates_edits_and_exposes_invoices_with_their_lines,
+    |app| async move {
+        let (world, r) = setup(&app).await;
+        let mut dispatcher = app.browser_as(world.user("dispatcher")).await;
+        let mut reviewer = app.browser_as(world.user("reviewer of A")).await;
+
+        let list = dispatcher.get("/staff/invoices?filter=all").await;
+        assert_eq!(list.status, StatusCode::OK);
+        let text = list.text();
+        for number in ["INV-A-1", "INV-A-SECRET", "INV-B-1"] {
+            assert!(text.contains(number), "{number}");
+        }
+
+        let new = dispatcher.get("/staff/invoices/new").await;
+        assert_eq!(new.status, StatusCode::OK);
+        let rows = |page: &str| page.matches("name=\"line_description\"").count();
+        let blank_rows = rows(&new.text());
+        let account = world.account_a.to_string();
+        let work_order = r.estimate_a.to_string();
+        let fields = |price: &'static str| {
+            vec![
+                ("account", account.clone()),
+                ("number", "INV-A-7".to_owned()),
+                ("work_order", work_order.clone()),
+                ("status", "issued".to_owned()),
+                ("currency", "CAD".to_owned()),
+                ("issued_on", "2030-04-01".to_owned()),
+                ("due_on", "2030-04-30".to_owned()),
+                ("line_description", "Labour".to_owned()),
+                ("line_quantity", "1.5".to_owned()),
+                ("line_unit_price", price.to_owned()),
+                ("line_tax_rate", "14.975".to_owned()),
+                ("line_description", String::new()),
+                ("line_quantity", String::new()),
+                ("line_unit_price", String::new()),
+                ("line_tax_rate", String::new()),
+                ("line_description", "Filter".to_owned()),
+                ("line_quantity", "2".to_owned()),
+                ("line_unit_price", "10.00".to_owned()),
+                ("line_tax_rate", "5".to_owned()),
+            ]
+        };
+
+        // "Add a line": the form again with one more row, nothing saved.
+        let mut more = fields("95.00");
+        more.push(("add_line", "1".to_owned()));
+        let again = dispatcher.post("/staff/invoices", &borrow(&more)).await;
+        assert_eq!(again.status, StatusCode::OK);
+        assert_eq!(rows(&again.text()), 4, "two lines, the blank row, one more");
+        assert!(blank_rows >= 1);
+
+        // A price finer than the cent is refused with the reason; nothing is made.
+        let bad = fields("95.001");
+        let refused = dispatcher.post("/staff/invoices", &borrow(&bad)).await;
+        assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+        let text = refused.text();
+        assert!(text.contains("Each line needs"), "{text}");
+        assert!(text.contains("value=\"95.001\""), "what was typed is kept");
+        assert!(
+            !dispatcher
+                .get("/staff/invoices?filter=all&q=INV-A")
+                .await
+                .text()
+                .contains("INV-A-7")
+        );
+
+        let good = fields("95.00");
+        let id = saved_id(
+            &dispatcher.post("/staff/invoices", &borrow(&good)).await,
+            "/staff/invoices",
+        );
+        let page = dispatcher.get(&format!("/staff/invoices/{id}")).await;
+        assert_eq!(page.status, StatusCode::OK);
+        let text = page.text();
+        // 1.5 × 95.00 + 2 × 10.00 = 162.50 net.
+        assert!(text.contains("Labour") && text.contains("Filter"));
+        assert!(text.contains("CAD 162.50"), "{text}");
+        assert!(text.contains("WO-A-1"), "its work order");
+
+        // Not exposed yet; exposed, the reviewer reads it; hidden again, gone.
+        let customer_path = format!("/records/invoices/{id}");
+        assert_eq!(
+            reviewer.get(&customer_path).await.status,
+            StatusCode::NOT_FOUND
+        );
+        let expose = format!("/staff/invoices/{id}/expose");
+        dispatcher.post(&expose, &[("exposed", "true")]).await;
+        let shown = reviewer.get(&customer_path).await;
+        assert_eq!(shown.status, StatusCode::OK);
+        assert!(shown.text().contains("CAD 162.50"));
+        dispatcher.post(&expose, &[("exposed", "false")]).await;
+        assert_eq!(
+            reviewer.get(&customer_path).await.status,
+            StatusCode::NOT_FOUND
+        );
+
+        // Edit: the lines come back as typed; an edit of an older version is refused.
+        let edit = dispatcher
+            .get(&format!("/staff/invoices/{id}/edit"))
+            .await
+            .text();
+        assert!(edit.contains("value=\"95.00\"") && edit.contains("value=\"1.5\""));
+        assert!(edit.contains("value=\"14.975\""));
+        let action = form_action(&mut dispatcher, &format!("/staff/invoices/{id}/edit")).await;
+        let mut changed = fields("100.00");
+        changed.push(("expose_to_customer", "true".to_owned()));
+        let saved = dispatcher.post(&action, &borrow(&changed)).await;
+        assert_eq!(saved_id(&saved, "/staff/invoices"), id);
+        // 1.5 × 100.00 + 20.00 = 170.00 net; exposed with the edit.
+        assert!(
+            reviewer
+                .get(&customer_path)
+                .await
+                .text()
+                .contains("CAD 170.00")
+        );
+        assert_eq!(
+            dispatcher.post(&action, &borrow(&changed)).await.status,
+            StatusCode::CONFLICT
+        );
+        // A work order of another account is refused.
+        let foreign = r.work_order_b.to_string();
+        let mut other = fields("100.00");
+        other[2].1 = foreign;
+        let action = form_action(&mut dispatcher, &format!("/staff/invoices/{id}/edit")).await;
+        let refused = dispatcher.post(&action, &borrow(&other)).await;
+        assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(
+            dispatcher
+                .get(&format!("/staff/invoices/{id}"))
+                .await
+                .text()
+                .contains("WO-A-1")
+        );
+    }
+);
+
+both_backends!(
+    only_staff_reach_the_staff_asset_and_invoice_pages,
+    |app| async move {
+        let (world, r) = setup(&app).await;
+        for who in ["reviewer of A", "approver of A", "customer of A"] {
+            let mut browser = app.browser_as(world.user(who)).await;
+            for path in [
+                format!("/staff/assets/{}", r.asset_a),
+                format!("/staff/invoices/{}", r.invoice_a),
+                format!("/staff/invoices/{}/edit", r.invoice_a),
+            ] {
+                assert_eq!(
+                    browser.get(&path).await.status,
+                    StatusCode::NOT_FOUND,
+                    "{who} {path}"
+                );
+            }
+            assert_eq!(
+                browser.get("/staff/assets").await.status,
+                StatusCode::FORBIDDEN,
+                "{who}"
+            );
+            let account = world.account_a.to_string();
+            let made = browser
+                .post(
+                    "/staff/assets",
+                    &[("account", &account), ("name", "Sneaky unit")],
+                )
+                .await;
+            assert_eq!(made.status, StatusCode::FORBIDDEN, "{who}");
+            let exposed = browser
+                .post(
+                    &format!("/staff/invoices/{}/expose", r.invoice_a_hidden),
+                    &[("exposed", "true")],
+                )
+                .await;
+            assert_eq!(exposed.status, StatusCode::NOT_FOUND, "{who}");
+        }
+        // Nothing changed: the hidden invoice is still hidden, no asset was made.
+        let mut reviewer = app.browser_as(world.user("reviewer of A")).await;
+        assert_eq!(
+            reviewer
+                .get(&format!("/records/invoices/{}", r.invoice_a_hidden))
+                .await
+                .status,
+            StatusCode::NOT_FOUND
+        );
+        let mut dispatcher = app.browser_as(world.user("dispatcher")).await;
+        assert!(
+            !dispatcher
+                .get("/staff/assets?q=Sneaky")
+                .await
+                .text()
+                .contains("Sneaky unit")
+        );
+        // The dispatcher's header leads to the records.
+        assert!(
+            dispatcher
+                .get("/")
+                .await
+                .text()
+                .contains("href=\"/staff/assets\"")
+        );
+    }
+);
+
+both_backends!(the_staff_record_pages_speak_french, |app| async move {
+    let (world, r) = setup(&app).await;
+    let mut dispatcher = app.browser_as(world.user("dispatcher")).await;
+    dispatcher.accept_language = Some("fr-CA,fr;q=0.9");
+    let asset = dispatcher
+        .get(&format!("/staff/assets/{}", r.asset_a))
+        .await
+        .text();
+    assert!(asset.contains("Rendre visible au client") || asset.contains("Masquer au client"));
+    assert!(asset.contains("Ajouter un composant"));
+    let form = dispatcher.get("/staff/invoices/new").await.text();
+    assert!(form.contains("Ajouter une ligne") && form.contains("Les lignes vides sont ignorées"));
+    let invoice = dispatcher
+        .get(&format!("/staff/invoices/{}", r.invoice_a))
+        .await
+        .text();
+    assert!(invoice.contains("592,45"), "French amounts");
+});
