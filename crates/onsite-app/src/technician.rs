@@ -54,6 +54,8 @@ pub struct DayVisit {
     pub address: String,
     /// Where it is, for a maps link.
     pub location: GeoPoint,
+    /// The technician's zone, the one the page shows times in.
+    pub time_zone: TimeZone,
 }
 
 impl DayVisit {
@@ -133,7 +135,7 @@ pub async fn day(app: &App, principal: &Principal, now: Timestamp) -> Result<Tec
             continue;
         }
         let on = v.visit.booking.starts_at.to_zoned(zone.clone()).date();
-        let shown = day_visit(&mut conn, &mut accounts, v.visit, v.account_name).await?;
+        let shown = day_visit(&mut conn, &mut accounts, v.visit, v.account_name, &zone).await?;
         if on == today {
             today_visits.push(shown);
         } else {
@@ -158,10 +160,13 @@ pub async fn visit(app: &App, principal: &Principal, id: BookingId) -> Result<Da
     if visit.booking.technician_id != technician {
         return Err(BookingError::NotFound);
     }
+    let zone = found(technicians::technician(&mut conn, technician).await)?
+        .time_zone
+        .time_zone();
     let account = found(accounts::account(&mut conn, visit.account_id).await)?;
     let name = account.name.clone();
     let mut known = HashMap::from([(account.id, account)]);
-    day_visit(&mut conn, &mut known, visit, name).await
+    day_visit(&mut conn, &mut known, visit, name, &zone).await
 }
 
 /// Moves one of the signed-in technician's visits (Start travel, Start work, Complete with a
@@ -191,6 +196,7 @@ async fn day_visit(
     known: &mut HashMap<AccountId, Account>,
     visit: Visit,
     account_name: String,
+    zone: &TimeZone,
 ) -> Result<DayVisit> {
     if !known.contains_key(&visit.account_id) {
         let account = found(accounts::account(conn, visit.account_id).await)?;
@@ -201,6 +207,7 @@ async fn day_visit(
     Ok(DayVisit {
         address: one_line_address(account),
         location: visit.booking.location,
+        time_zone: zone.clone(),
         account_name,
         contact,
         visit,

@@ -33,8 +33,6 @@ const NAVIGATION: &[(&str, &str, Capability)] = &[
     ("/staff/contacts", "web-nav-contacts", Capability::Dispatch),
     ("/staff/users", "web-nav-users", Capability::Dispatch),
     ("/staff/mailbox", "web-nav-mailbox", Capability::Dispatch),
-    // Customer records, the staff's side (issue 6).
-    ("/staff/assets", "records-staff-nav", Capability::Dispatch),
     (
         "/staff/opportunities",
         "partner-web-nav-staff-opportunities",
@@ -55,6 +53,12 @@ const NAVIGATION: &[(&str, &str, Capability)] = &[
         "/records/agreements",
         "records-nav-field-service",
         Capability::ReviewRecords,
+    ),
+    // The technician's day (issue 5).
+    (
+        "/technician",
+        "technician-nav-day",
+        Capability::TechnicianDay,
     ),
     ("/profile", "web-nav-profile", Capability::SignedIn),
 ];

@@ -49,7 +49,7 @@ const CARDS: &[(Capability, &str, &str, CardLink)] = &[
         Capability::TechnicianDay,
         "web-home-card-day-title",
         "web-home-card-day-text",
-        None,
+        Some(("/technician", "technician-nav-day")),
     ),
     (
         Capability::Dispatch,

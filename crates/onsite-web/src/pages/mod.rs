@@ -15,6 +15,7 @@ pub mod records;
 pub mod sign_in;
 pub mod staff;
 pub mod staff_records;
+pub mod technician;
 
 use crate::AppState;
 use crate::guard::see_other;

@@ -158,6 +158,7 @@ impl Fixture {
             p if p.starts_with("/bookings/{id}")
                 || p.starts_with("/api/v1/bookings/{id}")
                 || p.starts_with("/staff/visits/{id}")
+                || p.starts_with("/technician/visits/{id}")
                 || p.starts_with("/api/v1/staff/visits/{id}") =>
             {
                 p.replace("{id}", &self.booking_a.to_string())
@@ -176,12 +177,6 @@ impl Fixture {
             }
             p if p.starts_with("/staff/agreements/{id}") => {
                 p.replace("{id}", &self.records.renewal_a.to_string())
-            }
-            p if p.starts_with("/staff/assets/{id}") => {
-                p.replace("{id}", &self.records.asset_a.to_string())
-            }
-            p if p.starts_with("/staff/invoices/{id}") => {
-                p.replace("{id}", &self.records.invoice_a.to_string())
             }
             p if p.starts_with("/records/agreements/{id}")
                 || p.starts_with("/api/v1/records/agreements/{id}") =>

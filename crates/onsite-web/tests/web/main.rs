@@ -19,4 +19,4 @@ mod security;
 mod sign_in;
 mod socket;
 mod staff;
-mod staff_records;
+mod technician;

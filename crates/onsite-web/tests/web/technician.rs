@@ -1,0 +1,380 @@
+//! The technician's day over HTTP, on SQLite and PostgreSQL: today's and tomorrow's visits
+//! with the buttons of each state, moves with and without htmx (the card swapped in place, or
+//! back to the day), illegal moves refused with the reason and nothing changed, another
+//! technician's visit not found, and customers kept out of the technician's routes.
+//!
+//! The world: `support::World`'s technician (Théo, no territory) is given visits of account A
+//! straight in the store, today and tomorrow in Montréal's zone by the app's clock; the
+//! self-scheduling technician of `bookings::schedule` (Sam, no portal user) has one of account
+//! B's, the "other technician's visit".
+
+use crate::both_backends;
+use crate::support::{TestApp, World, encode};
+use axum::body::Body;
+use axum::http::{Request, StatusCode};
+use jiff::tz::TimeZone;
+use jiff::{SignedDuration, Timestamp};
+use onsite_domain::booking::{BookingAction, BookingState};
+use onsite_domain::geo::GeoPoint;
+use onsite_domain::work_order::WorkOrderStatus;
+use onsite_domain::{AccountId, BookingId, ServiceTypeId, TechnicianId};
+use onsite_store::bookings::{self, NewBooking, RecordedTransition};
+use onsite_store::work_orders::{self, NewWorkOrder};
+
+fn toronto() -> TimeZone {
+    TimeZone::get("America/Toronto").unwrap()
+}
+
+/// `hour`:00 on the app's today (`days` = 1: tomorrow) in Montréal.
+fn at(app: &TestApp, days: i64, hour: i8) -> Timestamp {
+    let today = crate::support::now(app).to_zoned(toronto()).date();
+    today
+        .checked_add(jiff::Span::new().days(days))
+        .unwrap()
+        .at(hour, 0, 0, 0)
+        .to_zoned(toronto())
+        .unwrap()
+        .timestamp()
+}
+
+struct Day {
+    world: World,
+    service_type: ServiceTypeId,
+    theo: TechnicianId,
+    sam: TechnicianId,
+}
+
+async fn day(app: &TestApp) -> Day {
+    let world = World::build(app).await;
+    let s = crate::bookings::schedule(app, &world).await;
+    let theo = onsite_store::technicians::technician_for_user(
+        &mut app.db.store().conn().await.unwrap(),
+        world.user("technician"),
+    )
+    .await
+    .unwrap()
+    .unwrap()
+    .id;
+    Day {
+        world,
+        service_type: s.service_type,
+        theo,
+        sam: s.technician,
+    }
+}
+
+impl Day {
+    /// A visit written in the store, moved through `history` (by the dispatcher).
+    async fn visit(
+        &self,
+        app: &TestApp,
+        account: AccountId,
+        tech: TechnicianId,
+        start: Timestamp,
+        comments: &str,
+        history: &[BookingAction],
+    ) -> BookingId {
+        let mut conn = app.db.store().conn().await.unwrap();
+        let uid = format!("{}-{}@test", tech.0, start.as_millisecond());
+        let wo = work_orders::insert_work_order(
+            &mut conn,
+            &NewWorkOrder {
+                number: &format!("WO-{uid}"),
+                account_id: account,
+                asset_id: None,
+                service_type_id: self.service_type,
+                agreement_id: None,
+                status: WorkOrderStatus::Scheduled,
+                summary: Some(comments),
+                expose_to_customer: true,
+                created_at: start - SignedDuration::from_hours(72),
+            },
+        )
+        .await
+        .unwrap();
+        let steps: Vec<RecordedTransition<'_>> = history
+            .iter()
+            .map(|a| RecordedTransition {
+                action: *a,
+                at: start - SignedDuration::from_hours(1),
+                actor: Some(self.world.user("dispatcher")),
+                note: None,
+            })
+            .collect();
+        bookings::insert_booking_with_history(
+            &mut conn,
+            &NewBooking {
+                work_order_id: wo,
+                technician_id: tech,
+                starts_at: start,
+                ends_at: start + SignedDuration::from_hours(1),
+                location: GeoPoint::new(45.557, -73.553).unwrap(),
+                ics_uid: &uid,
+                idempotency_key: None,
+                booked_by: Some(self.world.user("customer of A")),
+                booked_at: start - SignedDuration::from_hours(72),
+            },
+            &steps,
+        )
+        .await
+        .unwrap()
+    }
+}
+
+async fn state_of(app: &TestApp, id: BookingId) -> BookingState {
+    bookings::booking(&mut app.db.store().conn().await.unwrap(), id)
+        .await
+        .unwrap()
+        .state
+}
+
+/// The HTML of one visit's card on the page.
+fn card(page: &str, id: BookingId) -> &str {
+    let start = page
+        .find(&format!(r#"id="visit-{id}""#))
+        .unwrap_or_else(|| panic!("no card of visit {id}"));
+    let rest = &page[start..];
+    &rest[..rest.find("</li>").unwrap()]
+}
+
+both_backends!(
+    technician_sees_todays_and_tomorrows_visits_with_the_buttons_of_their_state,
+    |app| async move {
+        let d = day(&app).await;
+        let a = d.world.account_a;
+        let later = d
+            .visit(&app, a, d.theo, at(&app, 0, 15), "Back door", &[])
+            .await;
+        let traveling = d
+            .visit(
+                &app,
+                a,
+                d.theo,
+                at(&app, 0, 11),
+                "Ring twice",
+                &[BookingAction::StartTravel],
+            )
+            .await;
+        let working = d
+            .visit(
+                &app,
+                a,
+                d.theo,
+                at(&app, 0, 8),
+                "Door code 1234",
+                &[BookingAction::StartTravel, BookingAction::StartWork],
+            )
+            .await;
+        let tomorrow = d
+            .visit(&app, a, d.theo, at(&app, 1, 9), "Tomorrow's job", &[])
+            .await;
+        let sams = d
+            .visit(
+                &app,
+                d.world.account_b,
+                d.sam,
+                at(&app, 0, 9),
+                "Sam's job",
+                &[],
+            )
+            .await;
+
+        let mut theo = app.browser_as(d.world.user("technician")).await;
+        let page = theo.get("/technician").await;
+        assert_eq!(page.status, StatusCode::OK);
+        let html = page.text();
+        // In order: 8:00, 11:00, 15:00 today, then tomorrow.
+        let pos = |id: BookingId| html.find(&format!(r#"id="visit-{id}""#)).unwrap();
+        assert!(pos(working) < pos(traveling) && pos(traveling) < pos(later));
+        assert!(html.find("Tomorrow").unwrap() < pos(tomorrow));
+        assert!(pos(later) < pos(tomorrow));
+        // What is needed at the door.
+        let first = card(&html, working);
+        for fact in [
+            "Zephyrine Holdings",
+            "Ana Zephyrine",
+            r#"href="tel:+15145550142">+1 514 555 0142</a>"#,
+            "5000 Rue Sherbrooke E",
+            "Furnace maintenance",
+            "Door code 1234",
+        ] {
+            assert!(first.contains(fact), "{fact} in {first}");
+        }
+        // The button of each state, and none on tomorrow's list.
+        assert!(first.contains(">Complete</button>") && first.contains(r#"name="note""#));
+        let t = card(&html, traveling);
+        assert!(t.contains(">Start work</button>") && !t.contains(">Complete</button>"));
+        let l = card(&html, later);
+        assert!(l.contains(">Start travel</button>") && !l.contains(">Start work</button>"));
+        assert!(!card(&html, tomorrow).contains("<button"));
+        // Another technician's visit and another account's data are not there.
+        assert!(!html.contains(&format!(r#"id="visit-{sams}""#)));
+        assert!(!html.contains("Borealis Freight") && !html.contains("Sam's job"));
+        // A visit is Traveling: the page shares the phone's position, from its own script.
+        assert!(html.contains("technician.js"));
+        assert!(!html.contains(r#"id="location-sharing" hidden"#));
+        // The navigation leads technicians here.
+        assert!(html.contains(r#"href="/technician" aria-current="page""#));
+    }
+);
+
+both_backends!(technician_moves_a_visit_through_its_day, |app| async move {
+    let d = day(&app).await;
+    let id = d
+        .visit(&app, d.world.account_a, d.theo, at(&app, 0, 10), "", &[])
+        .await;
+    let mut theo = app.browser_as(d.world.user("technician")).await;
+    theo.get("/technician").await;
+    let path = format!("/technician/visits/{id}/transition");
+
+    // Without JavaScript: back to the day, with the confirmation.
+    let moved = theo.post(&path, &[("action", "start_travel")]).await;
+    assert_eq!(moved.status, StatusCode::SEE_OTHER, "{}", moved.text());
+    assert!(
+        moved
+            .header("location")
+            .starts_with("/technician?notice=visit-updated")
+    );
+    assert_eq!(state_of(&app, id).await, BookingState::Traveling);
+
+    // With htmx: the card alone, in its new state.
+    let body = encode(&[("action", "start_work"), ("csrf", &theo.csrf.clone())]);
+    let swapped = theo
+        .post_raw(
+            &path,
+            &body,
+            &[("sec-fetch-site", "same-origin"), ("hx-request", "true")],
+        )
+        .await;
+    assert_eq!(swapped.status, StatusCode::OK, "{}", swapped.text());
+    let html = swapped.text();
+    assert!(html.trim_start().starts_with("<li"), "{html}");
+    assert!(!html.contains("<html"));
+    assert!(html.contains(r#"data-state="in_progress""#));
+    assert!(html.contains(">Complete</button>"));
+    assert_eq!(state_of(&app, id).await, BookingState::InProgress);
+
+    // An illegal move: refused with the reason, nothing changed (page and card).
+    let refused = theo.post(&path, &[("action", "start_travel")]).await;
+    assert_eq!(refused.status, StatusCode::CONFLICT);
+    assert!(
+        refused.text().contains("This visit is In Progress now"),
+        "{}",
+        refused.text()
+    );
+    let body = encode(&[("action", "start_travel"), ("csrf", &theo.csrf.clone())]);
+    let refused = theo
+        .post_raw(
+            &path,
+            &body,
+            &[("sec-fetch-site", "same-origin"), ("hx-request", "true")],
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::CONFLICT);
+    assert!(refused.text().contains(r#"class="error-message"#));
+    let unknown = theo.post(&path, &[("action", "cancel")]).await;
+    assert_eq!(unknown.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        unknown
+            .text()
+            .contains("Choose Start travel, Start work or Complete")
+    );
+    assert_eq!(state_of(&app, id).await, BookingState::InProgress);
+
+    // Complete with a note: recorded, with who.
+    let done = theo
+        .post(
+            &path,
+            &[("action", "complete"), ("note", "Filter replaced")],
+        )
+        .await;
+    assert_eq!(done.status, StatusCode::SEE_OTHER);
+    assert_eq!(state_of(&app, id).await, BookingState::Completed);
+    let history = bookings::transitions(&mut app.db.store().conn().await.unwrap(), id)
+        .await
+        .unwrap();
+    let last = history.last().unwrap();
+    assert_eq!(last.actor, Some(d.world.user("technician")));
+    assert_eq!(last.note.as_deref(), Some("Filter replaced"));
+    // The customer was told both times.
+    let keys: Vec<String> = onsite_store::outbox::list(
+        &mut app.db.store().conn().await.unwrap(),
+        &onsite_store::outbox::OutboxFilter::default(),
+        500,
+        None,
+    )
+    .await
+    .unwrap()
+    .into_iter()
+    .map(|m| m.event_key)
+    .collect();
+    assert!(
+        keys.contains(&format!("booking:{id}:on-the-way")),
+        "{keys:?}"
+    );
+    assert!(
+        keys.contains(&format!("booking:{id}:completed")),
+        "{keys:?}"
+    );
+});
+
+both_backends!(another_technicians_visit_is_not_found, |app| async move {
+    let d = day(&app).await;
+    let sams = d
+        .visit(&app, d.world.account_b, d.sam, at(&app, 0, 10), "", &[])
+        .await;
+    let mut theo = app.browser_as(d.world.user("technician")).await;
+    theo.get("/technician").await;
+    for action in ["start_travel", "start_work", "complete"] {
+        let answer = theo
+            .post(
+                &format!("/technician/visits/{sams}/transition"),
+                &[("action", action)],
+            )
+            .await;
+        assert_eq!(answer.status, StatusCode::NOT_FOUND, "{action}");
+        assert!(!answer.text().contains("Borealis"));
+    }
+    let missing = theo
+        .post(
+            "/technician/visits/999999/transition",
+            &[("action", "start_travel")],
+        )
+        .await;
+    assert_eq!(missing.status, StatusCode::NOT_FOUND);
+    assert_eq!(state_of(&app, sams).await, BookingState::Scheduled);
+});
+
+both_backends!(
+    customer_cannot_use_the_technician_routes,
+    |app| async move {
+        let d = day(&app).await;
+        let id = d
+            .visit(&app, d.world.account_a, d.theo, at(&app, 0, 10), "", &[])
+            .await;
+        let path = format!("/technician/visits/{id}/transition");
+        for who in ["customer of A", "reviewer of A", "partner"] {
+            let mut someone = app.browser_as(d.world.user(who)).await;
+            let page = someone.get("/technician").await;
+            assert_eq!(page.status, StatusCode::FORBIDDEN, "{who}");
+            assert!(
+                !page.text().contains(r#"href="/technician""#),
+                "{who}: no link"
+            );
+            let moved = someone.post(&path, &[("action", "start_travel")]).await;
+            assert_eq!(moved.status, StatusCode::NOT_FOUND, "{who}");
+        }
+        let anonymous = app
+            .send(
+                Request::builder()
+                    .uri("/technician")
+                    .header("host", "onsite.test")
+                    .body(Body::empty())
+                    .unwrap(),
+            )
+            .await;
+        assert_eq!(anonymous.status, StatusCode::SEE_OTHER);
+        assert!(anonymous.header("location").starts_with("/sign-in"));
+        assert_eq!(state_of(&app, id).await, BookingState::Scheduled);
+    }
+);
