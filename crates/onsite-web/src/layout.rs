@@ -33,6 +33,8 @@ const NAVIGATION: &[(&str, &str, Capability)] = &[
     ("/staff/contacts", "web-nav-contacts", Capability::Dispatch),
     ("/staff/users", "web-nav-users", Capability::Dispatch),
     ("/staff/mailbox", "web-nav-mailbox", Capability::Dispatch),
+    // Customer records, the staff's side (issue 6).
+    ("/staff/assets", "records-staff-nav", Capability::Dispatch),
     (
         "/staff/opportunities",
         "partner-web-nav-staff-opportunities",

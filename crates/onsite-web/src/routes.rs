@@ -194,6 +194,44 @@ pub fn table() -> Vec<Route> {
             Dispatch,
             staff_records::expose_agreement,
         ),
+        page("/staff/assets", Dispatch, staff_records::assets),
+        page("/staff/assets/new", Dispatch, staff_records::new_asset),
+        action("/staff/assets", Dispatch, staff_records::create_asset),
+        page("/staff/assets/{id}", Dispatch, staff_records::asset),
+        page(
+            "/staff/assets/{id}/edit",
+            Dispatch,
+            staff_records::edit_asset,
+        ),
+        action(
+            "/staff/assets/{id}/edit",
+            Dispatch,
+            staff_records::update_asset,
+        ),
+        action(
+            "/staff/assets/{id}/expose",
+            Dispatch,
+            staff_records::expose_asset,
+        ),
+        page("/staff/invoices", Dispatch, staff_records::invoices),
+        page("/staff/invoices/new", Dispatch, staff_records::new_invoice),
+        action("/staff/invoices", Dispatch, staff_records::create_invoice),
+        page("/staff/invoices/{id}", Dispatch, staff_records::invoice),
+        page(
+            "/staff/invoices/{id}/edit",
+            Dispatch,
+            staff_records::edit_invoice,
+        ),
+        action(
+            "/staff/invoices/{id}/edit",
+            Dispatch,
+            staff_records::update_invoice,
+        ),
+        action(
+            "/staff/invoices/{id}/expose",
+            Dispatch,
+            staff_records::expose_invoice,
+        ),
         // Staff: the dispatcher's board of visits.
         page("/staff/visits", Dispatch, dispatch::board),
         action(

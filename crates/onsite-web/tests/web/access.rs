@@ -178,6 +178,12 @@ impl Fixture {
             p if p.starts_with("/staff/agreements/{id}") => {
                 p.replace("{id}", &self.records.renewal_a.to_string())
             }
+            p if p.starts_with("/staff/assets/{id}") => {
+                p.replace("{id}", &self.records.asset_a.to_string())
+            }
+            p if p.starts_with("/staff/invoices/{id}") => {
+                p.replace("{id}", &self.records.invoice_a.to_string())
+            }
             p if p.starts_with("/records/agreements/{id}")
                 || p.starts_with("/api/v1/records/agreements/{id}") =>
             {

@@ -20,3 +20,4 @@ mod sign_in;
 mod socket;
 mod staff;
 mod technician;
+mod staff_records;
