@@ -615,6 +615,10 @@ pub struct VisitView {
     pub live_map: bool,
     /// Nobody can make the visit at its time: the customer should pick a new one.
     pub needs_new_time: bool,
+    /// "Send Feedback": Completed, surveys enabled, no feedback yet (see `feedback.rs`).
+    pub feedback_due: bool,
+    /// The overall rating of the feedback sent on this visit, if any.
+    pub feedback_rating: Option<u8>,
     /// The calendar UID and the sequence of this version.
     pub ics_uid: String,
     pub ics_sequence: i64,
@@ -655,6 +659,8 @@ fn view(v: &Visit, account: &Account, zone: &TimeZone, tracking: bool) -> VisitV
         may_modify: b.state.customer_may_modify(),
         live_map: tracking && b.state == BookingState::Traveling,
         needs_new_time: v.needs_new_time && b.state == BookingState::Scheduled,
+        feedback_due: false,
+        feedback_rating: None,
         ics_uid: b.ics_uid.clone(),
         ics_sequence: b.ics_sequence,
     }
@@ -713,10 +719,18 @@ pub async fn homepage(app: &App, principal: &Principal, _now: Timestamp) -> Resu
     let me = user(&mut conn, principal.user_id).await?;
     let zone = display_zone(me.as_ref(), &account);
     let tracking = bool_setting(&mut conn, &settings::TRACKING_ENABLED).await?;
+    let surveys = bool_setting(&mut conn, &settings::SURVEYS_ENABLED).await?;
+    let rated = crate::feedback::rated_visits(&mut conn, principal).await?;
     let views = visits::visits_of_account(&mut conn, account_id)
         .await?
         .iter()
-        .map(|v| view(v, &account, &zone, tracking))
+        .map(|v| {
+            let mut view = view(v, &account, &zone, tracking);
+            view.feedback_due = surveys
+                && view.state == BookingState::Completed
+                && !rated.contains(&view.id);
+            view
+        })
         .collect();
     Ok(group_homepage(views, zone))
 }
@@ -747,7 +761,15 @@ async fn visit_view(conn: &mut Conn, principal: &Principal, visit: &Visit) -> Re
     let me = user(conn, principal.user_id).await?;
     let zone = display_zone(me.as_ref(), &account);
     let tracking = bool_setting(conn, &settings::TRACKING_ENABLED).await?;
-    Ok(view(visit, &account, &zone, tracking))
+    let mut view = view(visit, &account, &zone, tracking);
+    if view.state == BookingState::Completed {
+        let sent = onsite_store::feedback::response_for_booking(conn, view.id).await?;
+        view.feedback_rating = sent.as_ref().map(|r| r.rating.get());
+        view.feedback_due = sent.is_none()
+            && principal.customer_account() == Some(visit.account_id)
+            && bool_setting(conn, &settings::SURVEYS_ENABLED).await?;
+    }
+    Ok(view)
 }
 
 // ---- Emails ---------------------------------------------------------------------------------

@@ -4,6 +4,7 @@
 pub mod booking;
 pub mod context;
 pub mod distribution;
+pub mod feedback;
 pub mod housekeeping;
 pub mod identity;
 pub mod oidc;
@@ -12,6 +13,7 @@ pub mod policy;
 pub mod reassign;
 pub mod records;
 pub mod secrets;
+pub mod settings;
 pub mod technician;
 
 pub use context::App;

@@ -14,7 +14,7 @@ use onsite_distribute::{Decision, Partners, Request, Weights, rank};
 use onsite_domain::account::AccountKind;
 use onsite_domain::geo::GeoPoint;
 use onsite_domain::opportunity::OpportunityStatus;
-use onsite_domain::settings::{self, InvalidSetting, Setting, SettingValue};
+use onsite_domain::settings::{self, Setting, SettingValue};
 use onsite_domain::text::single_line;
 use onsite_domain::{AccountId, InvalidInput, OpportunityId, ProductId};
 use onsite_store::distribution::{self as store, Dated, Listing};
@@ -351,25 +351,13 @@ pub const SETTINGS: [&Setting; 9] = [
     &settings::ACCEPT_HOURS,
 ];
 
-/// A distribution setting and its current value.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct SettingRow {
-    pub setting: &'static Setting,
-    pub value: SettingValue,
-}
+pub use crate::settings::SettingRow;
 
 /// Every distribution setting with its current value (its default when never set), in the
 /// order of [`SETTINGS`].
 pub async fn distribution_settings(app: &App) -> Result<Vec<SettingRow>> {
     let mut conn = app.store.conn().await?;
-    let mut rows = Vec::with_capacity(SETTINGS.len());
-    for setting in SETTINGS {
-        rows.push(SettingRow {
-            setting,
-            value: onsite_store::settings::get(&mut conn, setting).await?,
-        });
-    }
-    Ok(rows)
+    Ok(crate::settings::values(&mut conn, &SETTINGS).await?)
 }
 
 /// The weights distribution uses now.
@@ -387,23 +375,12 @@ pub async fn set_setting(
     key: &str,
     raw: &str,
 ) -> Result<SettingValue> {
-    require(principal, Capability::Administer)?;
-    let setting = SETTINGS
-        .into_iter()
-        .find(|s| s.key == key.trim())
-        .ok_or_else(|| InvalidSetting::Unknown(key.trim().to_owned()))?;
-    let mut tx = app.store.begin().await?;
-    let previous = onsite_store::settings::get(&mut tx, setting).await?;
-    let value = onsite_store::settings::set(&mut tx, setting.key, raw).await??;
-    audit::record(
-        &mut tx,
-        Some(principal.user_id),
-        "setting.update",
-        "setting",
-        None,
-        &serde_json::json!({ "key": setting.key, "from": previous, "to": value }),
-    )
-    .await?;
-    tx.commit().await.map_err(StoreError::from)?;
-    Ok(value)
+    use crate::settings::{self, SettingError};
+    settings::set(app, principal, &SETTINGS, key, raw)
+        .await
+        .map_err(|e| match e {
+            SettingError::Forbidden => DistributionError::Forbidden,
+            SettingError::Invalid(i) => DistributionError::Setting(i),
+            SettingError::Store(s) => DistributionError::Store(s),
+        })
 }

@@ -3,6 +3,7 @@
 
 mod booking;
 mod distribution;
+mod feedback;
 mod identity;
 mod oidc;
 mod records;

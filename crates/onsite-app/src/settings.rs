@@ -1,0 +1,77 @@
+//! Site settings as use cases, for every settings page (distribution, portal): a group of
+//! settings with their current values, and an administrator changing one. Values are validated
+//! by `onsite_domain::settings` (the one place that knows each range); a refused value changes
+//! nothing; every change is audit-logged with the previous value.
+
+use crate::context::App;
+use crate::policy::{Capability, Principal};
+use onsite_domain::settings::{InvalidSetting, Setting, SettingValue};
+use onsite_store::{Conn, StoreError, audit};
+use serde::Serialize;
+
+/// A setting and its current value.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SettingRow {
+    pub setting: &'static Setting,
+    pub value: SettingValue,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum SettingError {
+    /// Only administrators change settings.
+    #[error("not allowed")]
+    Forbidden,
+    /// Not one of the page's settings, or a value outside its range.
+    #[error(transparent)]
+    Invalid(#[from] InvalidSetting),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// The settings of `group`, in its order, with their values (the default when never set).
+pub async fn values(
+    conn: &mut Conn,
+    group: &[&'static Setting],
+) -> Result<Vec<SettingRow>, StoreError> {
+    let mut rows = Vec::with_capacity(group.len());
+    for &setting in group {
+        rows.push(SettingRow {
+            setting,
+            value: onsite_store::settings::get(conn, setting).await?,
+        });
+    }
+    Ok(rows)
+}
+
+/// An administrator changes one of the settings of `group`. Anything else, or a value that
+/// does not validate, is refused naming the setting (and its range) and nothing changes.
+pub async fn set(
+    app: &App,
+    principal: &Principal,
+    group: &[&'static Setting],
+    key: &str,
+    raw: &str,
+) -> Result<SettingValue, SettingError> {
+    if !principal.may(Capability::Administer) {
+        return Err(SettingError::Forbidden);
+    }
+    let setting = group
+        .iter()
+        .copied()
+        .find(|s| s.key == key.trim())
+        .ok_or_else(|| InvalidSetting::Unknown(key.trim().to_owned()))?;
+    let mut tx = app.store.begin().await?;
+    let previous = onsite_store::settings::get(&mut tx, setting).await?;
+    let value = onsite_store::settings::set(&mut tx, setting.key, raw).await??;
+    audit::record(
+        &mut tx,
+        Some(principal.user_id),
+        "setting.update",
+        "setting",
+        None,
+        &serde_json::json!({ "key": setting.key, "from": previous, "to": value }),
+    )
+    .await?;
+    tx.commit().await.map_err(StoreError::from)?;
+    Ok(value)
+}
