@@ -44,12 +44,11 @@ use onsite_schedule::{
 use onsite_store::accounts::{self, UserRecord};
 use onsite_store::bookings::{self, Move, NewBooking, TransitionError};
 use onsite_store::catalog::{self, ServiceTypeFilter};
-use onsite_store::technicians::{self, TechnicianScope};
+use onsite_store::technicians;
 use onsite_store::visibility::Visibility;
 use onsite_store::visits::{self, Visit};
 use onsite_store::work_orders::{self, NewWorkOrder};
 use onsite_store::{Conn, StoreError, assets, audit, reassignment, territories};
-use std::collections::HashSet;
 
 /// Longest customer comment on a booking, in characters.
 pub const COMMENTS_MAX: usize = 2000;
@@ -239,21 +238,6 @@ pub(crate) struct SiteSettings {
     pub(crate) travel: GreatCircle,
 }
 
-async fn int_setting(conn: &mut Conn, s: &Setting) -> Result<i64> {
-    Ok(match onsite_store::settings::get(conn, s).await? {
-        SettingValue::Integer(v) => v,
-        _ => return Err(StoreError::Corrupt(format!("setting {} is not a number", s.key)).into()),
-    })
-}
-
-async fn decimal_setting(conn: &mut Conn, s: &Setting) -> Result<f64> {
-    Ok(match onsite_store::settings::get(conn, s).await? {
-        SettingValue::Decimal(v) => v,
-        SettingValue::Integer(v) => v as f64,
-        _ => return Err(StoreError::Corrupt(format!("setting {} is not a number", s.key)).into()),
-    })
-}
-
 pub(crate) async fn bool_setting(conn: &mut Conn, s: &Setting) -> Result<bool> {
     Ok(matches!(
         onsite_store::settings::get(conn, s).await?,
@@ -263,20 +247,36 @@ pub(crate) async fn bool_setting(conn: &mut Conn, s: &Setting) -> Result<bool> {
 
 pub(crate) async fn site_settings(conn: &mut Conn) -> Result<SiteSettings> {
     let corrupt = |e: InvalidInput| StoreError::Corrupt(format!("scheduling setting {e}"));
-    let engine = Settings::new(
-        int_setting(conn, &settings::SLOT_MINUTES).await?,
-        int_setting(conn, &settings::ARRIVAL_WINDOW_MINUTES).await?,
-        int_setting(conn, &settings::HORIZON_DAYS).await?,
-        int_setting(conn, &settings::LEAD_TIME_MINUTES).await?,
-    )
-    .map_err(corrupt)?;
-    let travel = GreatCircle::new(
-        decimal_setting(conn, &settings::TRAVEL_SPEED_KMH).await?,
-        decimal_setting(conn, &settings::TRAVEL_ROAD_FACTOR).await?,
-    )
-    .map_err(corrupt)?;
+    // One query for the seven (every search and booking reads them).
+    let wanted = [
+        &settings::SLOT_MINUTES,
+        &settings::ARRIVAL_WINDOW_MINUTES,
+        &settings::HORIZON_DAYS,
+        &settings::LEAD_TIME_MINUTES,
+        &settings::TRAVEL_SPEED_KMH,
+        &settings::TRAVEL_ROAD_FACTOR,
+        &settings::SELF_SCHEDULING_ENABLED,
+    ];
+    let values = onsite_store::settings::get_many(conn, &wanted).await?;
+    let int = |i: usize| match values[i] {
+        SettingValue::Integer(v) => Ok(v),
+        _ => Err(StoreError::Corrupt(format!(
+            "setting {} is not a number",
+            wanted[i].key
+        ))),
+    };
+    let decimal = |i: usize| match values[i] {
+        SettingValue::Decimal(v) => Ok(v),
+        SettingValue::Integer(v) => Ok(v as f64),
+        _ => Err(StoreError::Corrupt(format!(
+            "setting {} is not a number",
+            wanted[i].key
+        ))),
+    };
+    let engine = Settings::new(int(0)?, int(1)?, int(2)?, int(3)?).map_err(corrupt)?;
+    let travel = GreatCircle::new(decimal(4)?, decimal(5)?).map_err(corrupt)?;
     Ok(SiteSettings {
-        enabled: bool_setting(conn, &settings::SELF_SCHEDULING_ENABLED).await?,
+        enabled: matches!(values[6], SettingValue::Bool(true)),
         engine,
         travel,
     })
@@ -304,18 +304,7 @@ pub(crate) async fn candidates(
     conn: &mut Conn,
     territories: &[TerritoryId],
 ) -> Result<Vec<Technician>> {
-    let mut seen = HashSet::new();
-    let mut out = Vec::new();
-    for t in territories {
-        for tech in
-            technicians::list_technicians(conn, TechnicianScope::ActiveInTerritory(*t)).await?
-        {
-            if seen.insert(tech.id) {
-                out.push(tech);
-            }
-        }
-    }
-    Ok(out)
+    Ok(technicians::active_in_territories(conn, territories).await?)
 }
 
 /// Everything one search looks at, read from the store: the engine's input.
@@ -1019,17 +1008,21 @@ async fn try_book(
     key: Option<&str>,
     now: Timestamp,
 ) -> Result<Attempt<BookingId>> {
-    let mut tx = app.store.begin().await?;
+    // Shares its commit with the bookings queued at the same moment (SQLite; see
+    // `onsite_store::Store::turn`): answered only once durable.
+    let mut tx = app.store.turn().await?;
     bookings::lock_technician(&mut tx, technician).await?;
     if let Some(key) = key
         && let Some(first) = bookings::booking_by_idempotency_key(&mut tx, key).await?
     {
-        rollback(tx).await?;
+        // Kept, not discarded (nothing was written): this returns once the first booking is
+        // committed, which may be in this very group, so that it can be read back.
+        tx.keep().await?;
         return Ok(Attempt::Replayed(first.id));
     }
     let Some(assignment) = recheck(&mut tx, world, technician, req.slot_start, None, now).await?
     else {
-        rollback(tx).await?;
+        tx.discard().await?;
         return Ok(Attempt::Taken);
     };
     // A provisional number, unique because the UID is: the real one comes from the id.
@@ -1069,12 +1062,12 @@ async fn try_book(
         Ok(id) => id,
         // The database's own overlap guard: only a writer that skipped the lock can get here.
         Err(e) if e.is_overlap() => {
-            rollback(tx).await?;
+            tx.discard().await?;
             return Ok(Attempt::Taken);
         }
         // The same key committed by a submission that locked another technician.
         Err(StoreError::Conflict { constraint }) if constraint.contains("idempotency") => {
-            rollback(tx).await?;
+            tx.discard().await?;
             let mut conn = app.store.conn().await?;
             let key = key.unwrap_or_default();
             return match bookings::booking_by_idempotency_key(&mut conn, key).await? {
@@ -1109,7 +1102,7 @@ async fn try_book(
             .enqueue(&mut tx)
             .await?;
     }
-    commit(tx).await?;
+    tx.keep().await?;
     Ok(Attempt::Done(booking))
 }
 
@@ -1130,12 +1123,12 @@ async fn recheck(
         Err(e) => return Err(e.into()),
     };
     let (from, to) = around(start);
-    let theirs: Vec<Commitment> =
-        bookings::open_bookings_between(tx, from, to, Some(technician), except)
-            .await?
-            .iter()
-            .map(Commitment::from)
-            .collect();
+    // By the technician's index (the write lock is held: keep this short).
+    let theirs: Vec<Commitment> = bookings::open_bookings_of(tx, &[technician], from, to, except)
+        .await?
+        .iter()
+        .map(Commitment::from)
+        .collect();
     let only = [tech];
     let Some(a) = world.planner(&only, &theirs, now).assign_at(start) else {
         return Ok(None);

@@ -9,6 +9,7 @@
 //! returns them as integers), money is BIGINT minor units.
 
 mod error;
+mod group_commit;
 mod migrate;
 mod row;
 
@@ -43,6 +44,7 @@ pub mod work_orders;
 pub mod testing;
 
 pub use error::StoreError;
+pub use group_commit::{GroupTurn, Turn};
 pub use row::{RowExt, date_text, from_ms, to_ms};
 
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
@@ -68,6 +70,9 @@ pub enum Backend {
 pub struct Store {
     pool: AnyPool,
     backend: Backend,
+    /// The queue of grouped writers ([`Store::turn`]), shared by the clones; `None`: every
+    /// turn is a transaction of its own (see [`Store::with_group_commit`]).
+    writer: Option<group_commit::GroupWriter>,
 }
 
 impl std::fmt::Debug for Store {
@@ -121,7 +126,11 @@ impl Store {
             .connect_with(options)
             .await
             .map_err(StoreError::Connect)?;
-        let store = Store { pool, backend };
+        let store = Store {
+            pool,
+            backend,
+            writer: Some(group_commit::GroupWriter::default()),
+        };
         migrate::run(&store).await?;
         Ok(store)
     }
@@ -143,6 +152,26 @@ impl Store {
             Backend::Postgres => self.pool.begin().await?,
         };
         Ok(tx)
+    }
+
+    /// A short write transaction that may share its commit with other writers' (on SQLite:
+    /// group commit, see `group_commit.rs`; on PostgreSQL: a transaction of its own). For
+    /// frequent small writes such as bookings; answers `keep` only once the work is durable.
+    pub async fn turn(&self) -> Result<Turn> {
+        match (self.backend, &self.writer) {
+            (Backend::Sqlite, Some(writer)) => Ok(Turn::Grouped(writer.turn(&self.pool).await?)),
+            _ => Ok(Turn::Own(self.begin().await?)),
+        }
+    }
+
+    /// The same database with group commit on (the default) or off (each [`Store::turn`] its
+    /// own `BEGIN IMMEDIATE` transaction: the benchmarks' baseline).
+    pub fn with_group_commit(&self, on: bool) -> Store {
+        Store {
+            pool: self.pool.clone(),
+            backend: self.backend,
+            writer: on.then(group_commit::GroupWriter::default),
+        }
     }
 
     /// A pooled connection for reads (and single-statement writes).

@@ -232,6 +232,18 @@ pub async fn technician_for_user(conn: &mut Conn, user: UserId) -> Result<Option
     Ok(load(conn, Selection::User(user)).await?.pop())
 }
 
+/// The candidates for a visit served by any of `territories` (active user resources), each
+/// once, by name, in six queries whatever the number of territories.
+pub async fn active_in_territories(
+    conn: &mut Conn,
+    territories: &[TerritoryId],
+) -> Result<Vec<Technician>> {
+    if territories.is_empty() {
+        return Ok(Vec::new());
+    }
+    load(conn, Selection::Territories(territories)).await
+}
+
 /// Technicians by name, each complete, in six queries.
 pub async fn list_technicians(conn: &mut Conn, scope: TechnicianScope) -> Result<Vec<Technician>> {
     match scope {
@@ -240,47 +252,55 @@ pub async fn list_technicians(conn: &mut Conn, scope: TechnicianScope) -> Result
     }
 }
 
-enum Selection {
+enum Selection<'a> {
     All,
     One(TechnicianId),
     User(UserId),
     Territory(TerritoryId),
+    Territories(&'a [TerritoryId]),
 }
 
-impl Selection {
-    /// The condition on `technicians t`, and the value of its `$1` if it has one.
-    fn condition(&self) -> (&'static str, Option<i64>) {
+impl Selection<'_> {
+    /// The condition on `technicians t`, and the values of its `$1…$n`.
+    fn condition(&self) -> (String, Vec<i64>) {
+        const CANDIDATE: &str = "t.active = TRUE AND t.kind = 'user' \
+             AND t.id IN (SELECT technician_id FROM technician_territories WHERE territory_id";
         match self {
-            Selection::All => ("1 = 1", None),
-            Selection::One(id) => ("t.id = $1", Some(id.0)),
-            Selection::User(u) => ("t.user_id = $1", Some(u.0)),
-            Selection::Territory(t) => (
-                "t.active = TRUE AND t.kind = 'user' \
-                 AND t.id IN (SELECT technician_id FROM technician_territories WHERE territory_id = $1)",
-                Some(t.0),
-            ),
+            Selection::All => ("1 = 1".to_owned(), Vec::new()),
+            Selection::One(id) => ("t.id = $1".to_owned(), vec![id.0]),
+            Selection::User(u) => ("t.user_id = $1".to_owned(), vec![u.0]),
+            Selection::Territory(t) => (format!("{CANDIDATE} = $1)"), vec![t.0]),
+            Selection::Territories(ts) => {
+                let list = (1..=ts.len())
+                    .map(|i| format!("${i}"))
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                (
+                    format!("{CANDIDATE} IN ({list}))"),
+                    ts.iter().map(|t| t.0).collect(),
+                )
+            }
         }
     }
 }
 
-async fn fetch(conn: &mut Conn, sql: &str, arg: Option<i64>) -> Result<Vec<sqlx::any::AnyRow>> {
-    let q = sqlx::query(sql);
-    let q = match arg {
-        Some(v) => q.bind(v),
-        None => q,
-    };
+async fn fetch(conn: &mut Conn, sql: &str, args: &[i64]) -> Result<Vec<sqlx::any::AnyRow>> {
+    let mut q = sqlx::query(sql);
+    for v in args {
+        q = q.bind(*v);
+    }
     Ok(q.fetch_all(&mut *conn).await?)
 }
 
-async fn load(conn: &mut Conn, sel: Selection) -> Result<Vec<Technician>> {
-    let (cond, arg) = sel.condition();
+async fn load(conn: &mut Conn, sel: Selection<'_>) -> Result<Vec<Technician>> {
+    let (cond, args) = sel.condition();
     let rows = fetch(
         conn,
         &format!(
             "SELECT t.id, t.name, t.kind, t.user_id, t.home_latitude, t.home_longitude, t.time_zone, t.active \
              FROM technicians t WHERE {cond} ORDER BY t.name, t.id"
         ),
-        arg,
+        &args,
     )
     .await?;
     let mut techs = Vec::with_capacity(rows.len());
@@ -320,7 +340,7 @@ async fn load(conn: &mut Conn, sel: Selection) -> Result<Vec<Technician>> {
         "c.weekday, c.start_minute, c.end_minute",
         "c.weekday, c.start_minute",
     );
-    for r in fetch(conn, &sql, arg).await? {
+    for r in fetch(conn, &sql, &args).await? {
         let Some(&i) = index.get(&r.i64("technician_id")?) else {
             continue;
         };
@@ -337,7 +357,7 @@ async fn load(conn: &mut Conn, sel: Selection) -> Result<Vec<Technician>> {
         "c.day, c.start_minute, c.end_minute",
         "c.day",
     );
-    for r in fetch(conn, &sql, arg).await? {
+    for r in fetch(conn, &sql, &args).await? {
         let Some(&i) = index.get(&r.i64("technician_id")?) else {
             continue;
         };
@@ -364,7 +384,7 @@ async fn load(conn: &mut Conn, sel: Selection) -> Result<Vec<Technician>> {
         "c.id, c.starts_at, c.ends_at, c.reason",
         "c.starts_at",
     );
-    for r in fetch(conn, &sql, arg).await? {
+    for r in fetch(conn, &sql, &args).await? {
         let Some(&i) = index.get(&r.i64("technician_id")?) else {
             continue;
         };
@@ -377,7 +397,7 @@ async fn load(conn: &mut Conn, sel: Selection) -> Result<Vec<Technician>> {
     }
 
     let sql = child("technician_territories", "c.territory_id", "c.territory_id");
-    for r in fetch(conn, &sql, arg).await? {
+    for r in fetch(conn, &sql, &args).await? {
         let Some(&i) = index.get(&r.i64("technician_id")?) else {
             continue;
         };
@@ -391,7 +411,7 @@ async fn load(conn: &mut Conn, sel: Selection) -> Result<Vec<Technician>> {
         "c.characteristic_id, c.rating",
         "c.characteristic_id",
     );
-    for r in fetch(conn, &sql, arg).await? {
+    for r in fetch(conn, &sql, &args).await? {
         let Some(&i) = index.get(&r.i64("technician_id")?) else {
             continue;
         };

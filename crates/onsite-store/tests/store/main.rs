@@ -9,6 +9,7 @@ mod distribution;
 mod external_identities;
 mod feedback;
 mod fixtures;
+mod group_commit;
 mod identity;
 mod outbox;
 mod partners;
