@@ -21,8 +21,8 @@ pub struct NewAccount<'a> {
 pub async fn insert_account(conn: &mut Conn, a: &NewAccount<'_>) -> Result<AccountId> {
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO accounts (kind, name, active, address_line, city, postal_code, country, \
-         latitude, longitude, time_zone, territory_id, created_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id",
+         latitude, longitude, time_zone, territory_id, created_at, search_key) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id",
     )
     .bind(a.kind.as_str())
     .bind(a.name)
@@ -36,6 +36,7 @@ pub async fn insert_account(conn: &mut Conn, a: &NewAccount<'_>) -> Result<Accou
     .bind(a.address.time_zone.as_str())
     .bind(a.territory_id.map(|t| t.0))
     .bind(to_ms(Timestamp::now()))
+    .bind(crate::directory::account_search_key(a.name))
     .fetch_one(&mut *conn)
     .await?;
     Ok(AccountId(id))
@@ -92,8 +93,8 @@ pub struct NewContact<'a> {
 
 pub async fn insert_contact(conn: &mut Conn, c: &NewContact<'_>) -> Result<ContactId> {
     let id: i64 = sqlx::query_scalar(
-        "INSERT INTO contacts (account_id, first_name, last_name, email, phone, created_at) \
-         VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+        "INSERT INTO contacts (account_id, first_name, last_name, email, phone, created_at, search_key) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
     )
     .bind(c.account_id.0)
     .bind(c.first_name)
@@ -101,6 +102,11 @@ pub async fn insert_contact(conn: &mut Conn, c: &NewContact<'_>) -> Result<Conta
     .bind(c.email.as_str())
     .bind(c.phone.map(PhoneNumber::as_str))
     .bind(to_ms(Timestamp::now()))
+    .bind(crate::directory::contact_search_key(
+        c.first_name,
+        c.last_name,
+        c.email.as_str(),
+    ))
     .fetch_one(&mut *conn)
     .await?;
     Ok(ContactId(id))

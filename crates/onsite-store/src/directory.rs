@@ -1,7 +1,9 @@
 //! Read models for the staff pages about people: accounts with their contacts and each
 //! contact's portal status (invitation, account, roles), and users with their roles. Searches
-//! are case-insensitive substring matches on names and email addresses (ASCII case folding on
-//! SQLite), pages are offset-based (staff lists sorted by name, with page numbers).
+//! are substring matches on names and email addresses that ignore case and accents alike on
+//! both engines ("emilie" finds "ÉMILIE"): they compare [`search_key`]s, which the store
+//! computes in Rust on every write (migration 0009); pages are offset-based (staff lists sorted
+//! by name, with page numbers).
 
 use crate::{Conn, Result, RowExt};
 use jiff::Timestamp;
@@ -51,16 +53,98 @@ pub struct InvitationState {
     pub revoked_at: Option<Timestamp>,
 }
 
-/// `%term%` for LIKE, lower-cased, with LIKE's wildcards in the term escaped (`\`) and control
+/// Text as searches compare it: Unicode lower case, the accents of Latin letters removed, and
+/// the ligatures spelled out ("Émilie" → "emilie", "Œuvre" → "oeuvre", "Straße" → "strasse").
+/// Done in Rust so that both engines compare the same text.
+pub fn search_key(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars().flat_map(char::to_lowercase) {
+        match c {
+            // Combining marks of decomposed text ("e" + U+0301).
+            '\u{300}'..='\u{36f}' => {}
+            'à' | 'á' | 'â' | 'ã' | 'ä' | 'å' | 'ā' | 'ă' | 'ą' => out.push('a'),
+            'æ' => out.push_str("ae"),
+            'ç' | 'ć' | 'ĉ' | 'ċ' | 'č' => out.push('c'),
+            'ď' | 'đ' | 'ð' => out.push('d'),
+            'è' | 'é' | 'ê' | 'ë' | 'ē' | 'ĕ' | 'ė' | 'ę' | 'ě' => out.push('e'),
+            'ĝ' | 'ğ' | 'ġ' | 'ģ' => out.push('g'),
+            'ĥ' | 'ħ' => out.push('h'),
+            'ì' | 'í' | 'î' | 'ï' | 'ĩ' | 'ī' | 'ĭ' | 'į' | 'ı' => out.push('i'),
+            'ĳ' => out.push_str("ij"),
+            'ĵ' => out.push('j'),
+            'ķ' => out.push('k'),
+            'ĺ' | 'ļ' | 'ľ' | 'ŀ' | 'ł' => out.push('l'),
+            'ñ' | 'ń' | 'ņ' | 'ň' => out.push('n'),
+            'ò' | 'ó' | 'ô' | 'õ' | 'ö' | 'ø' | 'ō' | 'ŏ' | 'ő' => out.push('o'),
+            'œ' => out.push_str("oe"),
+            'ŕ' | 'ŗ' | 'ř' => out.push('r'),
+            'ś' | 'ŝ' | 'ş' | 'š' | 'ș' => out.push('s'),
+            'ß' => out.push_str("ss"),
+            'ţ' | 'ť' | 'ŧ' | 'ț' => out.push('t'),
+            'þ' => out.push_str("th"),
+            'ù' | 'ú' | 'û' | 'ü' | 'ũ' | 'ū' | 'ŭ' | 'ů' | 'ű' | 'ų' => out.push('u'),
+            'ŵ' => out.push('w'),
+            'ý' | 'ÿ' | 'ŷ' => out.push('y'),
+            'ź' | 'ż' | 'ž' => out.push('z'),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// An account's search key: its name.
+pub(crate) fn account_search_key(name: &str) -> String {
+    search_key(name)
+}
+
+/// A contact's search key: "first last", then the address on a line of its own (a search,
+/// which holds no line break, matches within one of them, as it would match either column).
+pub(crate) fn contact_search_key(first_name: &str, last_name: &str, email: &str) -> String {
+    format!(
+        "{}\n{}",
+        search_key(&format!("{first_name} {last_name}")),
+        search_key(email)
+    )
+}
+
+/// Fills the search keys of accounts and contacts written before migration 0009 (those still
+/// ''); nothing to do afterwards. Run by the store right after migrating.
+pub async fn fill_search_keys(conn: &mut Conn) -> Result<()> {
+    let accounts = sqlx::query("SELECT id, name FROM accounts WHERE search_key = ''")
+        .fetch_all(&mut *conn)
+        .await?;
+    for r in &accounts {
+        sqlx::query("UPDATE accounts SET search_key = $1 WHERE id = $2")
+            .bind(account_search_key(&r.text("name")?))
+            .bind(r.i64("id")?)
+            .execute(&mut *conn)
+            .await?;
+    }
+    let contacts =
+        sqlx::query("SELECT id, first_name, last_name, email FROM contacts WHERE search_key = ''")
+            .fetch_all(&mut *conn)
+            .await?;
+    for r in &contacts {
+        let key = contact_search_key(
+            &r.text("first_name")?,
+            &r.text("last_name")?,
+            &r.text("email")?,
+        );
+        sqlx::query("UPDATE contacts SET search_key = $1 WHERE id = $2")
+            .bind(key)
+            .bind(r.i64("id")?)
+            .execute(&mut *conn)
+            .await?;
+    }
+    Ok(())
+}
+
+/// `%term%` for LIKE, the term `fold`ed as the column it is compared with ([`search_key`], or
+/// plain lower case for a `LOWER(...)` column), with LIKE's wildcards in the term escaped (`\`) and control
 /// characters dropped (no name or address holds one, and PostgreSQL refuses NUL in text).
-fn like_pattern(term: &str) -> String {
+fn like_pattern(term: &str, fold: fn(&str) -> String) -> String {
     let mut out = String::from("%");
-    for c in term
-        .trim()
-        .to_lowercase()
-        .chars()
-        .filter(|c| !c.is_control())
-    {
+    for c in fold(term.trim()).chars().filter(|c| !c.is_control()) {
         if matches!(c, '%' | '_' | '\\') {
             out.push('\\');
         }
@@ -92,10 +176,9 @@ pub async fn accounts_with_contacts(
         ("", None)
     } else {
         (
-            "WHERE LOWER(a.name) LIKE $3 ESCAPE '\\' OR EXISTS (SELECT 1 FROM contacts c \
-             WHERE c.account_id = a.id AND (LOWER(c.first_name || ' ' || c.last_name) LIKE $3 ESCAPE '\\' \
-             OR LOWER(c.email) LIKE $3 ESCAPE '\\'))",
-            Some(like_pattern(search)),
+            "WHERE a.search_key LIKE $3 ESCAPE '\\' OR EXISTS (SELECT 1 FROM contacts c \
+             WHERE c.account_id = a.id AND c.search_key LIKE $3 ESCAPE '\\')",
+            Some(like_pattern(search, search_key)),
         )
     };
     let sql = format!(
@@ -267,7 +350,7 @@ pub async fn users(
     } else {
         (
             "WHERE LOWER(u.email) LIKE $3 ESCAPE '\\' OR LOWER(u.display_name) LIKE $3 ESCAPE '\\'",
-            Some(like_pattern(search)),
+            Some(like_pattern(search, str::to_lowercase)),
         )
     };
     let sql = format!(
@@ -315,10 +398,30 @@ mod tests {
     use super::*;
 
     #[test]
+    fn search_keys_fold_case_and_accents() {
+        assert_eq!(search_key("Émilie"), "emilie");
+        assert_eq!(search_key("ÉMILIE"), "emilie");
+        assert_eq!(search_key("E\u{301}milie"), "emilie", "decomposed");
+        assert_eq!(search_key("Œuvre Straße Łódź"), "oeuvre strasse lodz");
+        assert_eq!(
+            search_key("Çà et là, ÀÂÄ îï ÔÖ ÙÛÜ Ÿ"),
+            "ca et la, aaa ii oo uuu y"
+        );
+        assert_eq!(search_key("ana@Example.TEST"), "ana@example.test");
+        assert_eq!(
+            search_key("Дмитрий"),
+            "дмитрий",
+            "other scripts: lower case"
+        );
+    }
+
+    #[test]
     fn search_terms_match_literally() {
-        assert_eq!(like_pattern(" Ana "), "%ana%");
-        assert_eq!(like_pattern("50%_a\\b"), "%50\\%\\_a\\\\b%");
-        assert_eq!(like_pattern("a\0b\n"), "%ab%");
+        assert_eq!(like_pattern(" Ana ", search_key), "%ana%");
+        assert_eq!(like_pattern("50%_a\\b", search_key), "%50\\%\\_a\\\\b%");
+        assert_eq!(like_pattern("a\0b\n", search_key), "%ab%");
+        assert_eq!(like_pattern("ÉMILIE", search_key), "%emilie%");
+        assert_eq!(like_pattern("ÉMILIE", str::to_lowercase), "%émilie%");
         assert_eq!(placeholders(3, 2), "$3, $4");
     }
 }

@@ -59,7 +59,12 @@ pub(crate) async fn run(store: &Store) -> Result<(), StoreError> {
             .execute(&mut *conn)
             .await?;
     }
-    let result = apply_pending(store.backend(), &mut conn).await;
+    let mut result = apply_pending(store.backend(), &mut conn).await;
+    if result.is_ok() {
+        // What a migration cannot compute (it runs SQL only), for rows written before it:
+        // idempotent, so each start after the first finds nothing to do.
+        result = crate::directory::fill_search_keys(&mut conn).await;
+    }
     if store.backend() == Backend::Postgres {
         sqlx::query("SELECT pg_advisory_unlock($1)")
             .bind(MIGRATION_LOCK)

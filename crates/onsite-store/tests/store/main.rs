@@ -5,6 +5,7 @@ mod booking_guarantees;
 mod bookings;
 mod catalog;
 mod crash;
+mod directory;
 mod distribution;
 mod external_identities;
 mod feedback;
