@@ -78,6 +78,8 @@ pub struct TechnicianDay {
     pub today_visits: Vec<DayVisit>,
     pub tomorrow: Date,
     pub tomorrow_visits: Vec<DayVisit>,
+    /// Tracking is on (site setting): the page shares the position while Traveling.
+    pub tracking: bool,
 }
 
 impl TechnicianDay {
@@ -142,7 +144,9 @@ pub async fn day(app: &App, principal: &Principal, now: Timestamp) -> Result<Tec
             tomorrow_visits.push(shown);
         }
     }
+    let tracking = bool_setting(&mut conn, &settings::TRACKING_ENABLED).await?;
     Ok(TechnicianDay {
+        tracking,
         technician,
         time_zone: zone,
         today,

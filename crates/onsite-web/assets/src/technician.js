@@ -1,7 +1,8 @@
 // The technician's day (templates/technician/day.html): while one of the visits is Traveling,
 // shares the phone's position with the portal (POST /technician/position, JSON, with the CSRF
 // token through onsite.fetch) so the customer's live map follows; stops when none is. Cards
-// that htmx swaps after a move are looked at again. Without JavaScript the page still works;
+// that htmx swaps after a move are looked at again. Nothing is shared when tracking is off (the
+// page then has no #location-sharing). Without JavaScript the page still works;
 // a tracking app can share the position instead (the page links its setup).
 (function () {
   "use strict";
@@ -68,10 +69,11 @@
 
   function update() {
     var el = box();
-    var on = traveling();
-    if (el) {
-      el.hidden = !on;
+    if (!el) {
+      return; // tracking is off: nothing is shared
     }
+    var on = traveling();
+    el.hidden = !on;
     if (on && watch === null) {
       if (!("geolocation" in navigator)) {
         say("unsupported");

@@ -143,6 +143,8 @@ struct DayPage {
     zone: String,
     today_visits: Vec<Card>,
     tomorrow_visits: Vec<Card>,
+    /// Tracking is on: the page may share the phone's position.
+    tracking: bool,
     /// A visit is Traveling: the page shares the phone's position.
     traveling: bool,
     tracking_setup: Option<&'static str>,
@@ -166,8 +168,9 @@ fn day_page(page: Page, day: &TechnicianDay, errors: FieldErrors) -> DayPage {
         zone: zone.iana_name().unwrap_or("UTC").to_owned(),
         today_visits: cards(&day.today_visits, true),
         tomorrow_visits: cards(&day.tomorrow_visits, false),
+        tracking: day.tracking,
         traveling: day.traveling(),
-        tracking_setup: TRACKING_SETUP_EXISTS.then_some(TRACKING_SETUP_ROUTE),
+        tracking_setup: (*TRACKING_SETUP_EXISTS && day.tracking).then_some(TRACKING_SETUP_ROUTE),
         errors,
         page,
     }

@@ -215,6 +215,19 @@ both_backends!(
         assert!(!html.contains(r#"id="location-sharing" hidden"#));
         // The navigation leads technicians here.
         assert!(html.contains(r#"href="/technician" aria-current="page""#));
+        // With tracking off, the page shares nothing and offers no tracking app.
+        onsite_store::settings::set(
+            &mut app.db.store().conn().await.unwrap(),
+            "tracking/enabled",
+            "false",
+        )
+        .await
+        .unwrap()
+        .unwrap();
+        let html = theo.get("/technician").await.text();
+        assert!(html.contains(&format!(r#"id="visit-{traveling}""#)));
+        assert!(!html.contains("location-sharing"));
+        assert!(!html.contains(r#"href="/technician/tracking""#));
     }
 );
 
