@@ -478,7 +478,7 @@ async fn notify_partner(
             .to_zoned(zone)
             .strftime("%Y-%m-%d %H:%M %Z")
             .to_string();
-        let revenue = text::amount(locale, o.estimated_revenue_minor);
+        let revenue = text::money(locale, o.estimated_revenue_minor);
         let name = if r.first_name.trim().is_empty() {
             r.display_name.as_str()
         } else {

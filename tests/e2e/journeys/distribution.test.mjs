@@ -155,7 +155,7 @@ test('distributed, explained, declined, redistributed, accepted and won; the met
   // Each with the first criterion it fails; a partner whose open opportunities fill its
   // capacity on the demo's day is reported with that instead.
   for (const [partner, reason] of [
-    ['Groupe Climatech', /Le revenu estimé, 2\s000,00, est sous son minimum de 5\s000,00\./],
+    ['Groupe Climatech', /Le revenu estimé, 2\s000,00\s\$, est sous son minimum de 5\s000,00\s\$\./],
     ['Solutions Mécaniques NDG', /Ne couvre pas Smart thermostats\./],
     ['Plomberie Rosemont & Fils', /Aucun de ses 2 territoires ne couvre l'adresse du client\./],
   ]) {

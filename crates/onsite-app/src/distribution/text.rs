@@ -45,7 +45,7 @@ pub fn criterion_text(
             revenue_minor,
             min_minor,
         } => {
-            let (revenue, limit) = (amount(locale, revenue_minor), amount(locale, min_minor));
+            let (revenue, limit) = (money(locale, revenue_minor), money(locale, min_minor));
             locale.text_with(
                 id,
                 &[("revenue", Arg::Str(&revenue)), ("limit", Arg::Str(&limit))],
@@ -55,7 +55,7 @@ pub fn criterion_text(
             revenue_minor,
             max_minor,
         } => {
-            let (revenue, limit) = (amount(locale, revenue_minor), amount(locale, max_minor));
+            let (revenue, limit) = (money(locale, revenue_minor), money(locale, max_minor));
             locale.text_with(
                 id,
                 &[("revenue", Arg::Str(&revenue)), ("limit", Arg::Str(&limit))],
@@ -282,8 +282,16 @@ fn plain_decimal(locale: Locale, value: f64) -> String {
         .replace('.', &decimal_mark(locale).to_string())
 }
 
-/// An amount in minor units with two decimals and grouped thousands: "14,500.00" /
-/// "14 500,00" (no currency: opportunities carry none).
+/// An opportunity's amount as the locale writes money: "$14,500.00" / "14 500,00 $".
+/// Opportunities carry no currency of their own: the service company works in Canadian
+/// dollars (the revenue field says CAD).
+pub fn money(locale: Locale, minor: i64) -> String {
+    let amount = amount(locale, minor);
+    locale.text_with("distribution-money", &[("amount", Arg::Str(&amount))])
+}
+
+/// An amount in minor units with two decimals and grouped thousands, without a currency:
+/// "14,500.00" / "14 500,00" (a form field's value; [`money`] for reading).
 pub fn amount(locale: Locale, minor: i64) -> String {
     let negative = minor < 0;
     let abs = minor.unsigned_abs();
@@ -322,6 +330,25 @@ mod tests {
         assert_eq!(amount(en(), 5), "0.05");
         assert_eq!(amount(en(), -123_456_789), "-1,234,567.89");
         assert_eq!(amount(en(), 100_000), "1,000.00");
+        assert_eq!(money(en(), 1_450_000), "$14,500.00");
+        assert_eq!(money(fr(), 1_450_000), "14\u{202f}500,00 $");
+    }
+
+    #[test]
+    fn revenue_reasons_say_the_currency() {
+        let below = Criterion::RevenueBelowMin {
+            revenue_minor: 200_000,
+            min_minor: 500_000,
+        };
+        let product = |_| String::new();
+        assert_eq!(
+            criterion_text(en(), &below, "", product),
+            "The estimated revenue, $2,000.00, is below its minimum of $5,000.00."
+        );
+        assert_eq!(
+            criterion_text(fr(), &below, "", product),
+            "Le revenu estimé, 2\u{202f}000,00 $, est sous son minimum de 5\u{202f}000,00 $."
+        );
     }
 
     #[test]

@@ -11,6 +11,8 @@ distribution-criterion-capacity = At capacity: { $open } open { $open ->
     } of { $capacity }.
 distribution-criterion-revenue-below-min = The estimated revenue, { $revenue }, is below its minimum of { $limit }.
 distribution-criterion-revenue-above-max = The estimated revenue, { $revenue }, is above its maximum of { $limit }.
+# An opportunity's amount (opportunities are in Canadian dollars).
+distribution-money = ${ $amount }
 distribution-criterion-territory = { $territories ->
         [0] It has no territory.
         [one] Its territory does not cover the customer's address.

@@ -22,8 +22,6 @@ partner-web-notice-feedback-added = Your feedback is added.
 partner-web-notice-internal-created = Your opportunity is recorded. It is in progress.
 
 ## Words shared by the pages
-# An amount in Canadian dollars, already formatted with the language's marks.
-partner-web-money = ${ $amount }
 partner-web-age-minutes = { $count ->
         [0] less than a minute
         [one] 1 minute

@@ -11,6 +11,8 @@ distribution-criterion-capacity = Capacité atteinte : { $open } { $open ->
     } sur { $capacity }.
 distribution-criterion-revenue-below-min = Le revenu estimé, { $revenue }, est sous son minimum de { $limit }.
 distribution-criterion-revenue-above-max = Le revenu estimé, { $revenue }, dépasse son maximum de { $limit }.
+# Le montant d’une opportunité (les opportunités sont en dollars canadiens).
+distribution-money = { $amount } $
 distribution-criterion-territory = { $territories ->
         [0] Il n'a aucun territoire.
         [one] Son territoire ne couvre pas l'adresse du client.

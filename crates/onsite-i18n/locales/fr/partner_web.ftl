@@ -22,8 +22,6 @@ partner-web-notice-feedback-added = Votre commentaire est ajouté.
 partner-web-notice-internal-created = Votre opportunité est enregistrée. Elle est en cours.
 
 ## Words shared by the pages
-# An amount in Canadian dollars, already formatted with the language's marks.
-partner-web-money = { $amount } $
 partner-web-age-minutes = { $count ->
         [0] moins d'une minute
         [one] 1 minute

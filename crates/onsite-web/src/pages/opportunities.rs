@@ -37,10 +37,10 @@ use std::collections::BTreeSet;
 // ---------------------------------------------------------------------------------------------
 // Words shared by the staff pages, the partner portal and the API.
 
-/// An amount in Canadian dollars as the locale writes it: "$14,500.00" / "14 500,00 $".
+/// An amount in Canadian dollars as the locale writes it: "$14,500.00" / "14 500,00 $" (the
+/// same words as the app's explanations and emails).
 pub(crate) fn money(locale: Locale, minor: i64) -> String {
-    let amount = text::amount(locale, minor);
-    locale.text_with("partner-web-money", &[("amount", Arg::Str(&amount))])
+    text::money(locale, minor)
 }
 
 /// How long ago: "3 days", "5 hours", "less than a minute".
