@@ -45,6 +45,18 @@ const NAVIGATION: &[(&str, &str, Capability)] = &[
         "partner-web-nav-settings",
         Capability::Administer,
     ),
+    // Feedback (issue 5): the staff's responses; the survey and portal settings for admins.
+    ("/staff/feedback", "feedback-nav-staff", Capability::Dispatch),
+    (
+        "/staff/settings/survey",
+        "feedback-survey-nav",
+        Capability::Administer,
+    ),
+    (
+        "/staff/settings/portal",
+        "feedback-portal-nav",
+        Capability::Administer,
+    ),
     (
         "/partner/opportunities",
         "partner-web-nav-opportunities",
@@ -98,6 +110,10 @@ pub const NOTICES: &[(&str, &str)] = &[
     ("renewal-approved", "records-web-notice-renewal-approved"),
     ("renewal-rejected", "records-web-notice-renewal-rejected"),
     ("record-saved", "records-web-notice-record-saved"),
+    // Feedback, the survey, the portal settings.
+    ("feedback-sent", "feedback-notice-sent"),
+    ("survey-saved", "feedback-survey-notice-saved"),
+    ("portal-saved", "feedback-portal-notice-saved"),
 ];
 
 /// One link of the header's navigation.

@@ -137,6 +137,17 @@ pub fn table() -> Vec<Route> {
             bookings::reschedule,
         ),
         action("/bookings/{id}/cancel", SelfSchedule, bookings::cancel),
+        // Send Feedback on a Completed visit (while surveys are on).
+        page(
+            "/bookings/{id}/feedback",
+            SelfSchedule,
+            pages::feedback::form_page,
+        ),
+        action(
+            "/bookings/{id}/feedback",
+            SelfSchedule,
+            pages::feedback::send,
+        ),
         // Staff: customer records (the approval emails link to these pages).
         page(
             "/staff/work-orders/new",
@@ -279,6 +290,28 @@ pub fn table() -> Vec<Route> {
             "/staff/settings/distribution",
             Administer,
             opportunities::save_settings,
+        ),
+        // Staff: customer feedback; administrators: the survey and the portal settings.
+        page("/staff/feedback", Dispatch, pages::feedback::staff_page),
+        page(
+            "/staff/settings/survey",
+            Administer,
+            pages::feedback::survey_page,
+        ),
+        action(
+            "/staff/settings/survey",
+            Administer,
+            pages::feedback::survey_save,
+        ),
+        page(
+            "/staff/settings/portal",
+            Administer,
+            pages::feedback::portal_page,
+        ),
+        action(
+            "/staff/settings/portal",
+            Administer,
+            pages::feedback::portal_save,
         ),
         // The partner portal: the opportunities distributed to one's own partner account.
         page("/partner/opportunities", WorkOpportunities, partner::list),
@@ -504,6 +537,18 @@ pub fn table() -> Vec<Route> {
         page("/api/v1/bookings", SelfSchedule, api::bookings::list),
         action("/api/v1/bookings", SelfSchedule, api::bookings::book),
         page("/api/v1/bookings/{id}", SelfSchedule, api::bookings::get),
+        // JSON API: feedback (customers on their visits; staff's responses and averages).
+        page(
+            "/api/v1/bookings/{id}/feedback",
+            SelfSchedule,
+            api::feedback::get,
+        ),
+        action(
+            "/api/v1/bookings/{id}/feedback",
+            SelfSchedule,
+            api::feedback::send,
+        ),
+        page("/api/v1/staff/feedback", Dispatch, api::feedback::staff),
         action(
             "/api/v1/bookings/{id}/reschedule",
             SelfSchedule,

@@ -61,6 +61,8 @@ pub(crate) fn visit_json(v: &VisitView) -> Value {
         "may_modify": v.may_modify,
         "live_map": v.live_map,
         "needs_new_time": v.needs_new_time,
+        "feedback_due": v.feedback_due,
+        "feedback_rating": v.feedback_rating,
     })
 }
 

@@ -10,6 +10,7 @@
 //! through, since no browser sends such a header by itself.
 
 pub mod bookings;
+pub mod feedback;
 pub mod invitations;
 pub mod openapi;
 pub mod opportunities;

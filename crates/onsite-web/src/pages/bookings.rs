@@ -183,6 +183,10 @@ pub struct VisitCard {
     pub needs_new_time: bool,
     /// Why the visit cannot change any more, when it cannot.
     pub locked_reason: Option<String>,
+    /// Where **Send Feedback** leads, when it is offered (Completed, surveys on, not sent).
+    pub feedback: Option<String>,
+    /// "4 out of 5": the rating sent on this visit.
+    pub feedback_rating: Option<String>,
 }
 
 /// The state's name, as customers know them.
@@ -268,6 +272,12 @@ pub(crate) fn visit_card(page: &Page, v: &VisitView) -> VisitCard {
         live_map: (v.live_map && *LIVE_MAP_EXISTS).then(|| format!("/bookings/{}/live", v.id)),
         needs_new_time: v.needs_new_time,
         locked_reason,
+        feedback: v
+            .feedback_due
+            .then(|| format!("/bookings/{}/feedback", v.id)),
+        feedback_rating: v
+            .feedback_rating
+            .map(|n| page.tn("feedback-stars", "stars", n)),
     }
 }
 

@@ -5,6 +5,7 @@
 pub mod bookings;
 pub mod dispatch;
 pub mod external;
+pub mod feedback;
 pub mod home;
 pub mod mailbox;
 pub mod opportunities;

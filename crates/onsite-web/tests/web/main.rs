@@ -9,6 +9,7 @@ mod bookings;
 mod csrf;
 mod distribution;
 mod errors;
+mod feedback;
 mod home;
 mod language;
 mod oidc;

@@ -1,0 +1,261 @@
+//! Feedback over HTTP: Send Feedback on the Past tab only for a Completed visit without
+//! feedback and only while surveys are on, gone once sent; "Thank you" on the visit page; the
+//! staff's responses and averages; another account's visit is 404 (pages and API); the survey
+//! and the portal settings for administrators only, out-of-range values refused by name.
+
+use crate::both_backends;
+use crate::support::{TestApp, World};
+use axum::http::StatusCode;
+use onsite_app::booking;
+use onsite_domain::BookingId;
+use onsite_domain::booking::BookingAction;
+use serde_json::json;
+
+/// A visit of account A taken to Completed by the dispatcher.
+async fn completed_visit(app: &TestApp, world: &World) -> BookingId {
+    let schedule = crate::bookings::schedule(app, world).await;
+    let ana = crate::bookings::principal(app, world.user("customer of A")).await;
+    let id = crate::bookings::book_first(app, &ana, schedule.service_type).await;
+    let dora = crate::bookings::principal(app, world.user("dispatcher")).await;
+    for action in [
+        BookingAction::StartTravel,
+        BookingAction::StartWork,
+        BookingAction::Complete,
+    ] {
+        booking::transition(app.app(), &dora, id, action, None, crate::support::now(app))
+            .await
+            .unwrap();
+    }
+    id
+}
+
+both_backends!(
+    send_feedback_shows_on_the_past_tab_until_sent_and_staff_see_it,
+    |app| async move {
+        let world = World::build(&app).await;
+        let id = completed_visit(&app, &world).await;
+        let link = format!("/bookings/{id}/feedback");
+        let mut ana = app.browser_as(world.user("customer of A")).await;
+
+        let past = ana.get("/?tab=past").await.text();
+        assert!(
+            past.contains(&link) && past.contains("Send Feedback"),
+            "{past}"
+        );
+        // The Upcoming tab has nothing to rate.
+        assert!(!ana.get("/").await.text().contains(&link));
+
+        let form = ana.get(&link).await;
+        assert_eq!(form.status, StatusCode::OK);
+        assert!(form.text().contains("Your overall rating"));
+
+        let refused = ana
+            .post(&link, &[("rating", "6"), ("comment", "Great")])
+            .await;
+        assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(refused.text().contains("Choose a rating from 1 to 5."));
+        assert!(refused.text().contains("Great"), "what was typed stays");
+
+        let sent = ana
+            .post(
+                &link,
+                &[("rating", "5"), ("comment", "Zephyr-quick and tidy")],
+            )
+            .await;
+        assert_eq!(sent.status, StatusCode::SEE_OTHER);
+        assert_eq!(sent.header("location"), "/?tab=past&notice=feedback-sent");
+        let past = ana.get("/?tab=past&notice=feedback-sent").await.text();
+        assert!(past.contains("your feedback is sent"), "{past}");
+        assert!(!past.contains(&link), "Send Feedback is gone once sent");
+        let visit = ana.get(&format!("/bookings/{id}")).await.text();
+        assert!(visit.contains("Thank you for your feedback") && visit.contains("5 out of 5"));
+
+        // A second submission sends nothing more: back to the thank-you.
+        let again = ana.post(&link, &[("rating", "1")]).await;
+        assert_eq!(again.status, StatusCode::SEE_OTHER);
+        let thanks = ana.get(&link).await.text();
+        assert!(thanks.contains("Thank you for your feedback") && thanks.contains("5 out of 5"));
+
+        let mut dora = app.browser_as(world.user("dispatcher")).await;
+        let staff = dora.get("/staff/feedback").await;
+        assert_eq!(staff.status, StatusCode::OK);
+        let text = staff.text();
+        assert!(text.contains("Zephyr-quick and tidy") && text.contains("5 out of 5"));
+        let api = dora.get("/api/v1/staff/feedback").await.json();
+        assert_eq!(api["responses"][0]["rating"], 5);
+        assert_eq!(api["averages"]["technician"][0]["average"], 5.0);
+        let bad = dora.get("/api/v1/staff/feedback?month=2026-13").await;
+        assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    }
+);
+
+both_backends!(
+    with_surveys_off_send_feedback_does_not_appear_and_is_refused,
+    |app| async move {
+        let world = World::build(&app).await;
+        let id = completed_visit(&app, &world).await;
+        let link = format!("/bookings/{id}/feedback");
+        let mut admin = app.browser_as(world.user("admin")).await;
+        // Every other setting as it is, surveys unticked.
+        let saved = admin
+            .post(
+                "/staff/settings/portal",
+                &[
+                    ("tracking/enabled", "on"),
+                    (
+                        "tracking/tile_url",
+                        "https://tile.openstreetmap.org/{z}/{x}/{y}.png",
+                    ),
+                    ("tracking/retention_days", "30"),
+                ],
+            )
+            .await;
+        assert_eq!(saved.status, StatusCode::SEE_OTHER);
+        let mut ana = app.browser_as(world.user("customer of A")).await;
+        assert!(!ana.get("/?tab=past").await.text().contains(&link));
+        assert_eq!(ana.get(&link).await.status, StatusCode::FORBIDDEN);
+        let api = ana
+            .post_json(
+                &format!("/api/v1/bookings/{id}/feedback"),
+                &json!({"rating": 5}),
+            )
+            .await;
+        assert_eq!(api.status, StatusCode::FORBIDDEN);
+        assert_eq!(api.json()["error"]["code"], "disabled");
+    }
+);
+
+both_backends!(
+    another_accounts_visit_feedback_is_not_found,
+    |app| async move {
+        let world = World::build(&app).await;
+        let id = completed_visit(&app, &world).await;
+        let mut bruno = app.browser_as(world.user("customer of B")).await;
+        let link = format!("/bookings/{id}/feedback");
+        assert_eq!(bruno.get(&link).await.status, StatusCode::NOT_FOUND);
+        assert_eq!(
+            bruno.post(&link, &[("rating", "1")]).await.status,
+            StatusCode::NOT_FOUND
+        );
+        let api = format!("/api/v1/bookings/{id}/feedback");
+        assert_eq!(bruno.get(&api).await.status, StatusCode::NOT_FOUND);
+        let posted = bruno.post_json(&api, &json!({"rating": 1})).await;
+        assert_eq!(posted.status, StatusCode::NOT_FOUND);
+        // Nothing was stored: account A's customer can still send theirs.
+        let mut ana = app.browser_as(world.user("customer of A")).await;
+        let sent = ana.post_json(&api, &json!({"rating": 4})).await;
+        assert_eq!(sent.status, StatusCode::CREATED, "{}", sent.text());
+        assert_eq!(sent.json()["rating"], 4);
+    }
+);
+
+both_backends!(
+    the_survey_questions_are_asked_and_required_ones_enforced,
+    |app| async move {
+        let world = World::build(&app).await;
+        let id = completed_visit(&app, &world).await;
+        let mut admin = app.browser_as(world.user("admin")).await;
+        let added = admin
+            .post(
+                "/staff/settings/survey",
+                &[
+                    ("action", "add"),
+                    ("kind", "yes_no"),
+                    ("label-en", "Was the technician on time?"),
+                    ("label-fr", "Le technicien était-il à l'heure ?"),
+                    ("required", "on"),
+                ],
+            )
+            .await;
+        assert_eq!(added.status, StatusCode::SEE_OTHER);
+        let no_label = admin
+            .post(
+                "/staff/settings/survey",
+                &[("action", "add"), ("kind", "text"), ("label-fr", "Autre ?")],
+            )
+            .await;
+        assert_eq!(no_label.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(no_label.text().contains("This field is required."));
+
+        let mut ana = app.browser_as(world.user("customer of A")).await;
+        let api = format!("/api/v1/bookings/{id}/feedback");
+        let survey = ana.get(&api).await.json();
+        let question = survey["questions"][0]["id"].as_i64().unwrap();
+        assert_eq!(
+            survey["questions"][0]["label"],
+            "Was the technician on time?"
+        );
+        assert!(survey["feedback"].is_null());
+        let missing = ana.post_json(&api, &json!({"rating": 3})).await;
+        assert_eq!(missing.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(
+            missing.json()["error"]["fields"][0]["field"],
+            format!("q-{question}")
+        );
+        let form = ana.get(&format!("/bookings/{id}/feedback")).await.text();
+        assert!(form.contains("Was the technician on time?"));
+        let sent = ana
+            .post(
+                &format!("/bookings/{id}/feedback"),
+                &[("rating", "4"), (&format!("q-{question}"), "no")],
+            )
+            .await;
+        assert_eq!(sent.status, StatusCode::SEE_OTHER);
+        let after = ana.get(&api).await.json();
+        assert_eq!(after["feedback"]["answers"][0]["answer"]["value"], false);
+
+        // Dispatchers do not edit the survey.
+        let mut dora = app.browser_as(world.user("dispatcher")).await;
+        assert_eq!(
+            dora.get("/staff/settings/survey").await.status,
+            StatusCode::FORBIDDEN
+        );
+    }
+);
+
+both_backends!(
+    portal_settings_refuse_out_of_range_values_and_non_admins,
+    |app| async move {
+        let world = World::build(&app).await;
+        let mut admin = app.browser_as(world.user("admin")).await;
+        let page = admin.get("/staff/settings/portal").await;
+        assert_eq!(page.status, StatusCode::OK);
+        assert!(page.text().contains("tracking/retention_days"));
+        let refused = admin
+            .post(
+                "/staff/settings/portal",
+                &[
+                    ("tracking/enabled", "on"),
+                    ("tracking/tile_url", "https://tiles.example/{z}/{x}.png"),
+                    ("tracking/retention_days", "0"),
+                ],
+            )
+            .await;
+        assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+        let text = refused.text();
+        assert!(
+            text.contains("tracking/retention_days must be a whole number between 1 and 365."),
+            "{text}"
+        );
+        assert!(text.contains("The map tile server must be an http(s) address"));
+        // Nothing was saved, surveys (unticked in that form) included.
+        let page = admin.get("/staff/settings/portal").await.text();
+        assert!(page.contains("value=\"30\""), "{page}");
+        assert!(page.contains(
+            "name=\"surveys/enabled\" type=\"checkbox\" role=\"switch\" value=\"on\" checked"
+        ));
+
+        let mut dora = app.browser_as(world.user("dispatcher")).await;
+        assert_eq!(
+            dora.get("/staff/settings/portal").await.status,
+            StatusCode::FORBIDDEN
+        );
+        let posted = dora
+            .post(
+                "/staff/settings/portal",
+                &[("tracking/retention_days", "9")],
+            )
+            .await;
+        assert_eq!(posted.status, StatusCode::FORBIDDEN);
+    }
+);
