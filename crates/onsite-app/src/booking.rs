@@ -1388,6 +1388,8 @@ pub async fn cancel(
     }
     commit(tx).await?;
     app.mail_queued();
+    // Live maps of the visit re-check at once (it is no longer Traveling).
+    app.tracking.hub.visits_changed(updated.booking.technician_id);
     let mut conn = app.store.conn().await?;
     visit_view(&mut conn, principal, &updated).await
 }
@@ -1483,5 +1485,7 @@ pub async fn transition(
     if queued {
         app.mail_queued();
     }
+    // Live maps of the visit re-check at once (issue 5, `tracking.rs`).
+    app.tracking.hub.visits_changed(booking.technician_id);
     Ok(to)
 }

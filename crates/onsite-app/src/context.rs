@@ -1,5 +1,6 @@
-//! What every use case needs: the store, a way to wake the mail worker, and the public address
-//! of the portal (for links in emails). Cheap to clone.
+//! What every use case needs: the store, a way to wake the mail worker, the public address
+//! of the portal (for links in emails), and the live tracking hub and position writer of this
+//! process. Cheap to clone.
 
 use onsite_store::Store;
 use std::sync::Arc;
@@ -12,6 +13,8 @@ pub struct App {
     pub mail: Arc<Notify>,
     /// e.g. `https://portal.example.com`, without a trailing slash.
     pub public_url: String,
+    /// Live positions: the group-commit writer and the per-technician fan-out (`tracking.rs`).
+    pub tracking: crate::tracking::Tracking,
 }
 
 impl App {
@@ -20,6 +23,7 @@ impl App {
             store,
             mail,
             public_url: public_url.into().trim_end_matches('/').to_owned(),
+            tracking: Default::default(),
         }
     }
 

@@ -1,5 +1,6 @@
 //! Housekeeping: removes what has expired — sessions past their timeouts, rate-limit windows
-//! long over, abandoned external sign-in flows — and moves agreements past their end date to
+//! long over, abandoned external sign-in flows, technicians' positions past their retention
+//! period — and moves agreements past their end date to
 //! Expired. Every statement is idempotent, so any number of app servers may run it.
 
 use crate::context::App;
@@ -19,6 +20,8 @@ pub struct Swept {
     pub rate_limit_windows: u64,
     pub sign_in_flows: u64,
     pub agreements_expired: u64,
+    /// Technicians' positions past the retention period (`tracking/retention_days`).
+    pub positions: u64,
 }
 
 pub async fn sweep(app: &App, now: Timestamp) -> Result<Swept, StoreError> {
@@ -35,6 +38,7 @@ pub async fn sweep(app: &App, now: Timestamp) -> Result<Swept, StoreError> {
                 crate::records::RecordsError::Store(e) => e,
                 other => StoreError::Corrupt(other.to_string()),
             })?,
+        positions: crate::tracking::purge_old_positions(app, now).await?,
     })
 }
 

@@ -15,5 +15,6 @@ pub mod records;
 pub mod secrets;
 pub mod settings;
 pub mod technician;
+pub mod tracking;
 
 pub use context::App;

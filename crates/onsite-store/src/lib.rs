@@ -28,6 +28,7 @@ pub mod invoices;
 pub mod outbox;
 pub mod partners;
 pub mod password_resets;
+pub mod positions;
 pub mod rate_limits;
 pub mod reassignment;
 pub mod records;

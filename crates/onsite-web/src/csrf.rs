@@ -14,9 +14,11 @@
 //! URL-encoded form bodies are read here (up to [`crate::BODY_LIMIT`]) and handed on unchanged.
 //! Multipart forms (uploads, later) must send the header: their body is not parsed here.
 //!
-//! Not covered: requests authenticated by an API token instead of a cookie (they come with the
-//! back office). Browsers never attach such a token by themselves, so they need no CSRF token;
-//! when they arrive, [`check`] is where they are let through.
+//! Not covered: requests authenticated by a token instead of a cookie. Browsers never attach
+//! such a token by themselves, so they need no CSRF token; [`check`] lets them through. Today
+//! that is the tracking apps' routes under [`TOKEN_AUTHENTICATED`] (their personal token is in
+//! the request itself; a session cookie sent along grants nothing there). API tokens for other
+//! programs come with the back office.
 
 use crate::BODY_LIMIT;
 use crate::error::WebError;
@@ -30,9 +32,16 @@ pub const FIELD: &str = "csrf";
 /// The header that carries the token (htmx, fetch, API calls from the portal's pages).
 pub const HEADER: &str = "x-csrf-token";
 
+/// Routes that authenticate by a token in the request, never by the session cookie (tracking
+/// apps: OwnTracks, Traccar Client).
+pub const TOKEN_AUTHENTICATED: &str = "/track/";
+
 /// Checks the token of a state-changing request; gives the request back (its body read and
 /// restored when it was a form) or the refusal.
 pub async fn check(request: Request) -> Result<Request, WebError> {
+    if request.uri().path().starts_with(TOKEN_AUTHENTICATED) {
+        return Ok(request);
+    }
     let expected = request
         .extensions()
         .get::<Visitor>()

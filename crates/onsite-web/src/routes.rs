@@ -148,6 +148,30 @@ pub fn table() -> Vec<Route> {
             SelfSchedule,
             pages::feedback::send,
         ),
+        // Track my technician: View Live Map of a Traveling visit and its server-sent events.
+        page("/bookings/{id}/live", SelfSchedule, pages::tracking::live_page),
+        page(
+            "/bookings/{id}/live/events",
+            SelfSchedule,
+            pages::tracking::live_events,
+        ),
+        // Track my technician: the technician page's position and the tracking-app setup.
+        action(
+            "/technician/position",
+            TechnicianDay,
+            api::tracking::browser_position,
+        ),
+        page("/technician/tracking", TechnicianDay, pages::tracking::setup),
+        action(
+            "/technician/tracking/token",
+            TechnicianDay,
+            pages::tracking::new_token,
+        ),
+        // Tracking apps (OwnTracks, Traccar Client): Public here because they authenticate
+        // by the technician's personal token alone; without a valid one they are refused.
+        action("/track/owntracks", Public, api::tracking::owntracks),
+        page("/track/osmand", Public, api::tracking::osmand),
+        action("/track/osmand", Public, api::tracking::osmand),
         // Staff: customer records (the approval emails link to these pages).
         page(
             "/staff/work-orders/new",
@@ -549,6 +573,11 @@ pub fn table() -> Vec<Route> {
             api::feedback::send,
         ),
         page("/api/v1/staff/feedback", Dispatch, api::feedback::staff),
+        page(
+            "/api/v1/bookings/{id}/live",
+            SelfSchedule,
+            api::tracking::live,
+        ),
         action(
             "/api/v1/bookings/{id}/reschedule",
             SelfSchedule,
@@ -612,7 +641,14 @@ mod tests {
             .collect();
         assert_eq!(
             public_writes,
-            ["/language", "/forgot-password", "/reset-password/{token}"]
+            [
+                "/language",
+                "/forgot-password",
+                "/reset-password/{token}",
+                // Tracking apps: authenticated by a personal token, not a session.
+                "/track/owntracks",
+                "/track/osmand",
+            ]
         );
     }
 }

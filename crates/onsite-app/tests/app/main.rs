@@ -8,3 +8,4 @@ mod identity;
 mod oidc;
 mod records;
 mod technician;
+mod tracking;

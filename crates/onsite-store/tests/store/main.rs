@@ -14,6 +14,7 @@ mod group_commit;
 mod identity;
 mod outbox;
 mod partners;
+mod positions;
 mod records;
 mod records_queries;
 mod technicians;

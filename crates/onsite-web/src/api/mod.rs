@@ -15,3 +15,4 @@ pub mod invitations;
 pub mod openapi;
 pub mod opportunities;
 pub mod records;
+pub mod tracking;

@@ -17,6 +17,7 @@ pub mod sign_in;
 pub mod staff;
 pub mod staff_records;
 pub mod technician;
+pub mod tracking;
 
 use crate::AppState;
 use crate::guard::see_other;

@@ -49,6 +49,10 @@ struct Fixture {
     booking_a: onsite_domain::BookingId,
     /// Customer records of accounts A and B (exposed and hidden).
     records: crate::records::Records,
+    /// A tracking token of the schedule's technician (not one of the probing people, so that
+    /// the technician's own "new token" probe cannot revoke it), and the time of its positions.
+    tracking_token: String,
+    tracking_time: i64,
 }
 
 impl Fixture {
@@ -102,6 +106,17 @@ impl Fixture {
         let customer_a = crate::bookings::principal(app, world.user("customer of A")).await;
         let booking_a = crate::bookings::book_first(app, &customer_a, schedule.service_type).await;
         let records = crate::records::Records::build(app, &world, schedule.service_type).await;
+        let tracking_token = onsite_app::secrets::Secret::token();
+        onsite_store::positions::set_token(
+            &mut app.db.store().conn().await.unwrap(),
+            schedule.technician,
+            &tracking_token.hash(),
+            crate::support::now(app),
+        )
+        .await
+        .unwrap();
+        let tracking_token = tracking_token.expose().to_owned();
+        let tracking_time = crate::support::now(app).as_second();
         Fixture {
             world,
             opportunity_new,
@@ -111,6 +126,8 @@ impl Fixture {
             schedule,
             booking_a,
             records,
+            tracking_token,
+            tracking_time,
         }
     }
 
@@ -204,6 +221,13 @@ impl Fixture {
             {
                 p.replace("{id}", &self.records.invoice_a.to_string())
             }
+            // Tracking apps authenticate by the token in the request (refused without one:
+            // `tracking.rs`); the matrix sends a valid one, so everyone gets through.
+            "/track/owntracks" => format!("/track/owntracks?token={}", self.tracking_token),
+            "/track/osmand" => format!(
+                "/track/osmand?id={}&lat=45.55&lon=-73.56&timestamp={}",
+                self.tracking_token, self.tracking_time
+            ),
             plain if !plain.contains('{') => plain.to_owned(),
             other => panic!(
                 "the access matrix cannot fill the path of {} {other}: add it to Fixture::path",
@@ -248,6 +272,20 @@ impl Fixture {
             "/partner/opportunities/{id}/stage" => (
                 "application/x-www-form-urlencoded",
                 "stage=qualify".to_owned(),
+            ),
+            "/track/owntracks" => (
+                "application/json",
+                format!(
+                    r#"{{"_type":"location","lat":45.55,"lon":-73.56,"tst":{}}}"#,
+                    self.tracking_time
+                ),
+            ),
+            "/technician/position" => (
+                "application/json",
+                format!(
+                    r#"{{"latitude":45.55,"longitude":-73.56,"recorded_at":{}}}"#,
+                    self.tracking_time
+                ),
             ),
             "/language" => ("application/x-www-form-urlencoded", "lang=en".to_owned()),
             p if p.starts_with("/staff/") && p.ends_with("/expose") => (

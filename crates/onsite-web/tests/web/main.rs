@@ -20,5 +20,6 @@ mod security;
 mod sign_in;
 mod socket;
 mod staff;
-mod technician;
 mod staff_records;
+mod technician;
+mod tracking;

@@ -1,0 +1,55 @@
+## Track my technician: position sharing, the tracking-app setup, View Live Map.
+
+tracking-error-disabled = Location tracking is turned off on this portal.
+tracking-error-bad-token = This tracking token is unknown. Make a new one on the tracking setup page and enter it in the app.
+tracking-error-not-allowed = Only a technician can share a position.
+tracking-error-not-found = There is no live map for this visit.
+tracking-error-latitude = The latitude must be a number between -90 and 90.
+tracking-error-longitude = The longitude must be a number between -180 and 180.
+tracking-error-accuracy = The accuracy must be a number of metres between 0 and 5000.
+tracking-error-future = The position's time is in the future: check the device's clock.
+tracking-error-too-old = The position is more than 24 hours old.
+tracking-error-timestamp = The position has no valid time.
+tracking-error-speed = The speed must be a number between 0 and 400 km/h.
+tracking-error-heading = The heading must be a number of degrees between 0 and 360.
+tracking-error-too-many = Too many positions at once: send at most 20 per second.
+tracking-error-unavailable = The position could not be stored just now. Please send it again.
+
+tracking-setup-title = Share your position with a tracking app
+tracking-setup-disabled = Location tracking is turned off on this portal: nothing you send is accepted.
+tracking-setup-intro = While you travel to a visit, the technician page shares your phone's position. A tracking app can do it instead, even with the screen off: OwnTracks or Traccar Client, with the settings below.
+tracking-setup-privacy = Your positions are kept only while one of your visits is Traveling, and only that visit's customer sees the last one, until you start work.
+tracking-setup-token-heading = Your personal token
+tracking-setup-token-new = Here is your new token. Copy it into the app now: it is shown only this once.
+tracking-setup-token-label = Token
+tracking-setup-token-since = You have a token since { $date }.
+tracking-setup-token-none = You have no token yet.
+tracking-setup-token-create = Create a token
+tracking-setup-token-regenerate = Make a new token (the old one stops working)
+tracking-setup-owntracks = OwnTracks
+tracking-setup-owntracks-intro = In Preferences → Connection, choose the HTTP mode and enter:
+tracking-setup-mode = Mode
+tracking-setup-url = URL
+tracking-setup-username = Username
+tracking-setup-password = Password
+tracking-setup-your-token = your token
+tracking-setup-traccar = Traccar Client
+tracking-setup-traccar-intro = In the settings, enter:
+tracking-setup-server-url = Server URL
+tracking-setup-device-id = Device identifier
+tracking-setup-frequency = Frequency
+tracking-setup-frequency-value = 5 to 10 seconds while driving
+
+tracking-live-title = Live map
+tracking-live-back = Back to the visit
+tracking-live-eta = Estimated arrival
+tracking-live-position = Technician's position
+tracking-live-destination = Service address
+tracking-live-planned = Planned time
+tracking-live-map-label = Map of the technician's position and the service address
+tracking-live-ended = The technician is no longer on the way: the visit is now
+tracking-updated-seconds = Updated { $seconds } s ago
+tracking-updated-minutes = Updated { $minutes } min ago
+tracking-eta-minutes = in { $minutes } min
+tracking-stale = not updated recently
+tracking-waiting = Waiting for the technician's position…

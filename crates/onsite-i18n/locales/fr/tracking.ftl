@@ -1,0 +1,55 @@
+## Suivre mon technicien : partage de position, configuration de l'application de suivi, carte en direct.
+
+tracking-error-disabled = Le suivi de position est désactivé sur ce portail.
+tracking-error-bad-token = Ce jeton de suivi est inconnu. Créez-en un nouveau sur la page de configuration du suivi et saisissez-le dans l'application.
+tracking-error-not-allowed = Seul un technicien peut partager sa position.
+tracking-error-not-found = Il n'y a pas de carte en direct pour cette visite.
+tracking-error-latitude = La latitude doit être un nombre entre -90 et 90.
+tracking-error-longitude = La longitude doit être un nombre entre -180 et 180.
+tracking-error-accuracy = La précision doit être un nombre de mètres entre 0 et 5000.
+tracking-error-future = L'heure de la position est dans le futur : vérifiez l'horloge de l'appareil.
+tracking-error-too-old = La position date de plus de 24 heures.
+tracking-error-timestamp = La position n'a pas d'heure valide.
+tracking-error-speed = La vitesse doit être un nombre entre 0 et 400 km/h.
+tracking-error-heading = Le cap doit être un nombre de degrés entre 0 et 360.
+tracking-error-too-many = Trop de positions à la fois : envoyez-en au plus 20 par seconde.
+tracking-error-unavailable = La position n'a pas pu être enregistrée pour l'instant. Veuillez la renvoyer.
+
+tracking-setup-title = Partager votre position avec une application de suivi
+tracking-setup-disabled = Le suivi de position est désactivé sur ce portail : rien de ce que vous envoyez n'est accepté.
+tracking-setup-intro = Pendant que vous vous rendez à une visite, la page technicien partage la position de votre téléphone. Une application de suivi peut le faire à sa place, même écran éteint : OwnTracks ou Traccar Client, avec les réglages ci-dessous.
+tracking-setup-privacy = Vos positions ne sont conservées que pendant qu'une de vos visites est En route, et seul le client de cette visite voit la dernière, jusqu'au début des travaux.
+tracking-setup-token-heading = Votre jeton personnel
+tracking-setup-token-new = Voici votre nouveau jeton. Copiez-le dans l'application maintenant : il n'est affiché que cette fois.
+tracking-setup-token-label = Jeton
+tracking-setup-token-since = Vous avez un jeton depuis le { $date }.
+tracking-setup-token-none = Vous n'avez pas encore de jeton.
+tracking-setup-token-create = Créer un jeton
+tracking-setup-token-regenerate = Créer un nouveau jeton (l'ancien cesse de fonctionner)
+tracking-setup-owntracks = OwnTracks
+tracking-setup-owntracks-intro = Dans Préférences → Connexion, choisissez le mode HTTP et saisissez :
+tracking-setup-mode = Mode
+tracking-setup-url = URL
+tracking-setup-username = Nom d'utilisateur
+tracking-setup-password = Mot de passe
+tracking-setup-your-token = votre jeton
+tracking-setup-traccar = Traccar Client
+tracking-setup-traccar-intro = Dans les réglages, saisissez :
+tracking-setup-server-url = URL du serveur
+tracking-setup-device-id = Identifiant de l'appareil
+tracking-setup-frequency = Fréquence
+tracking-setup-frequency-value = 5 à 10 secondes en conduite
+
+tracking-live-title = Carte en direct
+tracking-live-back = Retour à la visite
+tracking-live-eta = Arrivée estimée
+tracking-live-position = Position du technicien
+tracking-live-destination = Adresse d'intervention
+tracking-live-planned = Heure prévue
+tracking-live-map-label = Carte de la position du technicien et de l'adresse d'intervention
+tracking-live-ended = Le technicien n'est plus en route : la visite est maintenant
+tracking-updated-seconds = Mis à jour il y a { $seconds } s
+tracking-updated-minutes = Mis à jour il y a { $minutes } min
+tracking-eta-minutes = dans { $minutes } min
+tracking-stale = pas de mise à jour récente
+tracking-waiting = En attente de la position du technicien…

@@ -1,0 +1,465 @@
+//! Positions in, and the live map's JSON snapshot out (Track my technician; see
+//! `onsite_app::tracking` and docs/tracking.md).
+//!
+//! - `POST /technician/position`: the technician page's script (session + `X-CSRF-Token`),
+//!   JSON `{"latitude", "longitude", "accuracy_m", "recorded_at"}` (Unix seconds).
+//! - `POST /track/owntracks`: OwnTracks in HTTP mode. The token is the HTTP Basic password
+//!   (OwnTracks' "Password"; the user name is ignored) or the `token` query parameter.
+//!   Non-location messages are accepted and ignored; the answer is `[]`, as OwnTracks expects.
+//! - `GET|POST /track/osmand`: Traccar Client and other OsmAnd-protocol devices; the token is
+//!   the device identifier (`id`), the fix in the query (`lat`, `lon`, `timestamp` in seconds,
+//!   milliseconds or ISO 8601, `accuracy` m, `speed` knots, `bearing`), or a form body with the
+//!   same fields, or the JSON body of Traccar Client 9 (`{"device_id", "location": {…}}`).
+//! - `GET /api/v1/bookings/{id}/live`: the live map as JSON, for the customer of the booking's
+//!   account while the visit is Traveling.
+//!
+//! The `/track/` routes are Public in the route table: they authenticate by the token alone
+//! (no cookie, so no CSRF token either, see `csrf.rs`). Every refusal is JSON
+//! `{"error": {"code", "message", "field"}}` with a 4xx status, and nothing is stored. Bodies
+//! are bounded at [`BODY_MAX`].
+
+use crate::layout::Page;
+use crate::pages::bookings::booking_id;
+use crate::session::CurrentUser;
+use crate::{AppState, WebError, WebResult};
+use axum::Json;
+use axum::body::Bytes;
+use axum::extract::{Path, Query, State};
+use axum::http::header::{AUTHORIZATION, CACHE_CONTROL, CONTENT_TYPE};
+use axum::http::{HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use jiff::Timestamp;
+use onsite_app::tracking::{self, InvalidPosition, LiveAccess, LiveMap, Report, TrackingError};
+use onsite_store::positions::Source;
+use serde_json::{Value, json};
+use std::collections::HashMap;
+
+/// Largest body a tracking endpoint reads (a position is a few hundred bytes).
+pub const BODY_MAX: usize = 16 * 1024;
+
+/// 1 knot in km/h (the OsmAnd protocol's speed unit).
+const KNOT_KMH: f64 = 1.852;
+
+/// The JSON refusal of a tracking request, in the requester's language.
+pub(crate) fn refusal(page: &Page, e: &TrackingError) -> Response {
+    if let TrackingError::Store(inner) = e {
+        tracing::error!(error = %inner, "tracking request failed");
+    }
+    let (status, code) = match e {
+        TrackingError::Disabled => (StatusCode::FORBIDDEN, "tracking_disabled"),
+        TrackingError::BadToken => (StatusCode::UNAUTHORIZED, "bad_token"),
+        TrackingError::NotAllowed => (StatusCode::FORBIDDEN, "forbidden"),
+        TrackingError::NotFound => (StatusCode::NOT_FOUND, "not_found"),
+        TrackingError::Invalid(_) => (StatusCode::UNPROCESSABLE_ENTITY, "invalid"),
+        TrackingError::TooMany => (StatusCode::TOO_MANY_REQUESTS, "too_many_requests"),
+        TrackingError::Unavailable | TrackingError::Store(_) => {
+            (StatusCode::SERVICE_UNAVAILABLE, "unavailable")
+        }
+    };
+    let body = json!({
+        "error": { "code": code, "message": page.t(e.message_id()), "field": e.field() }
+    });
+    let mut response = (status, Json(body)).into_response();
+    let headers = response.headers_mut();
+    headers.insert(CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    if status == StatusCode::UNAUTHORIZED {
+        headers.insert(
+            "www-authenticate",
+            HeaderValue::from_static("Basic realm=\"onsite tracking\""),
+        );
+    }
+    response
+}
+
+fn too_large(page: &Page) -> Response {
+    let body = json!({
+        "error": { "code": "payload_too_large", "message": page.t("web-error-payload-too-large"), "field": null }
+    });
+    (StatusCode::PAYLOAD_TOO_LARGE, Json(body)).into_response()
+}
+
+fn invalid(e: InvalidPosition) -> TrackingError {
+    TrackingError::Invalid(e)
+}
+
+/// A number from JSON (number or numeric string).
+fn number(v: Option<&Value>) -> Option<f64> {
+    match v? {
+        Value::Number(n) => n.as_f64(),
+        Value::String(s) => s.trim().parse().ok(),
+        _ => None,
+    }
+}
+
+/// A device time: Unix seconds (or milliseconds when it is that large), or ISO 8601 / RFC 3339,
+/// or `YYYY-MM-DD HH:MM:SS` in UTC.
+pub fn parse_time(raw: &str) -> Option<Timestamp> {
+    let raw = raw.trim();
+    if let Ok(n) = raw.parse::<f64>() {
+        return unix(n);
+    }
+    if let Ok(t) = raw.parse::<Timestamp>() {
+        return Some(t);
+    }
+    raw.replace(' ', "T")
+        .parse::<jiff::civil::DateTime>()
+        .ok()
+        .and_then(|dt| dt.to_zoned(jiff::tz::TimeZone::UTC).ok())
+        .map(|z| z.timestamp())
+}
+
+fn unix(n: f64) -> Option<Timestamp> {
+    if !n.is_finite() || n < 0.0 {
+        return None;
+    }
+    let ms = if n > 1e11 { n } else { n * 1000.0 };
+    if ms > 1e15 {
+        return None;
+    }
+    Timestamp::from_millisecond(ms as i64).ok()
+}
+
+/// A value the device says is unknown (Traccar sends -1) is no value.
+fn known(v: Option<f64>) -> Option<f64> {
+    v.filter(|x| !(x.is_finite() && *x < 0.0))
+}
+
+fn report_of(
+    latitude: Option<f64>,
+    longitude: Option<f64>,
+    recorded_at: Option<Timestamp>,
+) -> Result<(f64, f64, Timestamp), TrackingError> {
+    let latitude = latitude.ok_or(invalid(InvalidPosition::Latitude))?;
+    let longitude = longitude.ok_or(invalid(InvalidPosition::Longitude))?;
+    let recorded_at = recorded_at.ok_or(invalid(InvalidPosition::Timestamp))?;
+    Ok((latitude, longitude, recorded_at))
+}
+
+// ---- The technician page --------------------------------------------------------------------
+
+/// `POST /technician/position`: the signed-in technician's browser position.
+pub async fn browser_position(
+    State(state): State<AppState>,
+    page: Page,
+    user: CurrentUser,
+    body: Bytes,
+) -> Response {
+    if body.len() > BODY_MAX {
+        return too_large(&page);
+    }
+    let value: Value = serde_json::from_slice(&body).unwrap_or(Value::Null);
+    let parsed = report_of(
+        number(value.get("latitude")),
+        number(value.get("longitude")),
+        number(value.get("recorded_at")).and_then(unix),
+    );
+    let result = match parsed {
+        Ok((latitude, longitude, recorded_at)) => {
+            let report = Report {
+                latitude,
+                longitude,
+                accuracy_m: number(value.get("accuracy_m")),
+                recorded_at,
+                speed_kmh: known(number(value.get("speed_kmh"))),
+                heading_deg: known(number(value.get("heading_deg"))),
+            };
+            tracking::record_for_technician(
+                &state.app,
+                &user.principal(),
+                &report,
+                state.clock.now(),
+            )
+            .await
+        }
+        Err(e) => Err(e),
+    };
+    match result {
+        Ok(recorded) => stored(recorded),
+        Err(e) => refusal(&page, &e),
+    }
+}
+
+fn stored(recorded: tracking::Recorded) -> Response {
+    let body = json!({ "stored": recorded == tracking::Recorded::Stored });
+    let mut response = (StatusCode::OK, Json(body)).into_response();
+    response
+        .headers_mut()
+        .insert(CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    response
+}
+
+// ---- OwnTracks ------------------------------------------------------------------------------
+
+/// The password of an `Authorization: Basic` header.
+fn basic_password(headers: &HeaderMap) -> Option<String> {
+    let value = headers.get(AUTHORIZATION)?.to_str().ok()?;
+    let (scheme, encoded) = value.trim().split_once(' ')?;
+    if !scheme.eq_ignore_ascii_case("basic") {
+        return None;
+    }
+    let decoded = base64_decode(encoded.trim())?;
+    let text = String::from_utf8(decoded).ok()?;
+    text.split_once(':').map(|(_, p)| p.to_owned())
+}
+
+/// Standard base64 (with or without padding).
+fn base64_decode(s: &str) -> Option<Vec<u8>> {
+    let mut out = Vec::with_capacity(s.len() * 3 / 4);
+    let mut bits: u32 = 0;
+    let mut n = 0;
+    for c in s.bytes().filter(|c| *c != b'=') {
+        let v = match c {
+            b'A'..=b'Z' => c - b'A',
+            b'a'..=b'z' => c - b'a' + 26,
+            b'0'..=b'9' => c - b'0' + 52,
+            b'+' | b'-' => 62,
+            b'/' | b'_' => 63,
+            _ => return None,
+        };
+        bits = (bits << 6) | v as u32;
+        n += 6;
+        if n >= 8 {
+            n -= 8;
+            out.push((bits >> n) as u8);
+        }
+    }
+    Some(out)
+}
+
+/// `POST /track/owntracks`: OwnTracks' HTTP mode.
+pub async fn owntracks(
+    State(state): State<AppState>,
+    page: Page,
+    headers: HeaderMap,
+    Query(query): Query<HashMap<String, String>>,
+    body: Bytes,
+) -> Response {
+    if body.len() > BODY_MAX {
+        return too_large(&page);
+    }
+    let token = basic_password(&headers).or_else(|| query.get("token").cloned());
+    let now = state.clock.now();
+    let technician = match tracking::check_token(&state.app, token.as_deref()).await {
+        Ok(t) => t,
+        Err(e) => return refusal(&page, &e),
+    };
+    let value: Value = serde_json::from_slice(&body).unwrap_or(Value::Null);
+    if value.get("_type").and_then(Value::as_str) != Some("location") {
+        // Waypoints, transitions, cards…: nothing for us, but not an error to OwnTracks.
+        return owntracks_ok();
+    }
+    let parsed = report_of(
+        number(value.get("lat")),
+        number(value.get("lon")),
+        number(value.get("tst")).and_then(unix),
+    );
+    let result = match parsed {
+        Ok((latitude, longitude, recorded_at)) => {
+            let report = Report {
+                latitude,
+                longitude,
+                accuracy_m: number(value.get("acc")),
+                recorded_at,
+                speed_kmh: known(number(value.get("vel"))),
+                heading_deg: known(number(value.get("cog"))),
+            };
+            tracking::record_for(&state.app, technician, &report, Source::OwnTracks, now).await
+        }
+        Err(e) => Err(e),
+    };
+    match result {
+        Ok(_) => owntracks_ok(),
+        Err(e) => refusal(&page, &e),
+    }
+}
+
+fn owntracks_ok() -> Response {
+    let mut response = (StatusCode::OK, Json(json!([]))).into_response();
+    response
+        .headers_mut()
+        .insert(CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    response
+}
+
+// ---- OsmAnd / Traccar Client ----------------------------------------------------------------
+
+/// `GET|POST /track/osmand`: the OsmAnd protocol (Traccar Client).
+pub async fn osmand(
+    State(state): State<AppState>,
+    page: Page,
+    headers: HeaderMap,
+    Query(query): Query<HashMap<String, String>>,
+    body: Bytes,
+) -> Response {
+    if body.len() > BODY_MAX {
+        return too_large(&page);
+    }
+    let content_type = headers
+        .get(CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    let (token, parsed, accuracy, speed, heading) = if content_type.contains("json") {
+        // Traccar Client 9: {"device_id", "location": {"timestamp", "coords": {…}}}; speed m/s.
+        let value: Value = serde_json::from_slice(&body).unwrap_or(Value::Null);
+        let location = value.get("location").unwrap_or(&Value::Null);
+        let coords = location.get("coords").unwrap_or(&Value::Null);
+        let token = value
+            .get("device_id")
+            .and_then(Value::as_str)
+            .map(str::to_owned)
+            .or_else(|| query.get("id").cloned());
+        let recorded_at = match location.get("timestamp") {
+            Some(Value::String(s)) => parse_time(s),
+            other => number(other).and_then(unix),
+        };
+        (
+            token,
+            report_of(
+                number(coords.get("latitude")),
+                number(coords.get("longitude")),
+                recorded_at,
+            ),
+            number(coords.get("accuracy")),
+            known(number(coords.get("speed"))).map(|ms| ms * 3.6),
+            known(number(coords.get("heading"))),
+        )
+    } else {
+        // Query parameters, and for a form body its fields too.
+        let mut fields = query;
+        if !body.is_empty()
+            && let Ok(form) = serde_urlencoded_pairs(&body)
+        {
+            fields.extend(form);
+        }
+        let get = |k: &str| fields.get(k).map(String::as_str);
+        let num = |k: &str| get(k).and_then(|v| v.trim().parse::<f64>().ok());
+        let token = get("id").or(get("deviceid")).map(str::to_owned);
+        (
+            token,
+            report_of(
+                num("lat"),
+                num("lon"),
+                get("timestamp").and_then(parse_time),
+            ),
+            num("accuracy"),
+            known(num("speed")).map(|kn| kn * KNOT_KMH),
+            known(num("bearing").or(num("heading"))),
+        )
+    };
+    let now = state.clock.now();
+    let technician = match tracking::check_token(&state.app, token.as_deref()).await {
+        Ok(t) => t,
+        Err(e) => return refusal(&page, &e),
+    };
+    let result = match parsed {
+        Ok((latitude, longitude, recorded_at)) => {
+            let report = Report {
+                latitude,
+                longitude,
+                accuracy_m: accuracy,
+                recorded_at,
+                speed_kmh: speed,
+                heading_deg: heading,
+            };
+            tracking::record_for(&state.app, technician, &report, Source::OsmAnd, now).await
+        }
+        Err(e) => Err(e),
+    };
+    match result {
+        Ok(_) => StatusCode::OK.into_response(),
+        Err(e) => refusal(&page, &e),
+    }
+}
+
+/// The fields of a URL-encoded body.
+fn serde_urlencoded_pairs(body: &[u8]) -> Result<Vec<(String, String)>, ()> {
+    let text = std::str::from_utf8(body).map_err(|_| ())?;
+    Ok(text
+        .split('&')
+        .filter(|p| !p.is_empty())
+        .map(|pair| {
+            let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
+            (percent_decode(k), percent_decode(v))
+        })
+        .collect())
+}
+
+fn percent_decode(s: &str) -> String {
+    let hex = |b: u8| (b as char).to_digit(16).map(|d| d as u8);
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'+' => out.push(b' '),
+            b'%' if i + 2 < bytes.len() => match (hex(bytes[i + 1]), hex(bytes[i + 2])) {
+                (Some(high), Some(low)) => {
+                    out.push(high * 16 + low);
+                    i += 2;
+                }
+                _ => out.push(b'%'),
+            },
+            b => out.push(b),
+        }
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+// ---- The live map as JSON -------------------------------------------------------------------
+
+/// The live map as JSON (also what the page's events carry).
+pub(crate) fn position_json(map: &LiveMap, now: Timestamp) -> Value {
+    match &map.position {
+        Some(p) => json!({
+            "latitude": p.latitude,
+            "longitude": p.longitude,
+            "accuracy_m": p.accuracy_m,
+            "recorded_at": p.recorded_at.as_second(),
+            "age_s": now.duration_since(p.recorded_at).as_secs().max(0),
+            "stale": p.stale,
+            "eta": p.eta.as_second(),
+            "eta_minutes": p.eta_minutes,
+            "distance_km": (p.distance_km * 10.0).round() / 10.0,
+        }),
+        None => Value::Null,
+    }
+}
+
+/// `GET /api/v1/bookings/{id}/live`: the technician's last position and the ETA of a
+/// Traveling visit of the caller's account; 404 otherwise (another account's visit, a visit
+/// not Traveling, tracking off).
+pub async fn live(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<String>,
+) -> WebResult<Response> {
+    let id = booking_id(&id)?;
+    let now = state.clock.now();
+    let map = match tracking::live_map(&state.app, &user.principal(), id, now).await {
+        Ok(LiveAccess::Traveling(map)) => map,
+        Ok(LiveAccess::Left(_)) => return Err(WebError::NotFound),
+        Err(TrackingError::Store(e)) => return Err(WebError::internal(e)),
+        Err(_) => return Err(WebError::NotFound),
+    };
+    let body = json!({
+        "live": {
+            "booking_id": map.visit.id.0,
+            "state": map.visit.state.as_str(),
+            "technician": map.visit.technician_name,
+            "destination": {
+                "latitude": map.destination.lat(),
+                "longitude": map.destination.lon(),
+                "address": map.visit.address,
+            },
+            "traveling_since": map.since.as_second(),
+            "position": position_json(&map, now),
+            "server_now": now.as_second(),
+        }
+    });
+    let mut response = (StatusCode::OK, Json(body)).into_response();
+    response
+        .headers_mut()
+        .insert(CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    Ok(response)
+}

@@ -1,0 +1,390 @@
+//! Track my technician, the pages (SPEC §4–§5): the technician's tracking-app setup (a personal
+//! token, shown once, and the exact settings for OwnTracks and Traccar Client), and the
+//! customer's **View Live Map** of a Traveling visit with its server-sent events.
+//!
+//! The live map (`/bookings/{id}/live`) shows the technician's last position, the service
+//! address, the estimated arrival and the position's age; `live_map.js` (an asset file: the
+//! CSP allows no inline script) draws it with Leaflet and follows
+//! `/bookings/{id}/live/events`:
+//!
+//! - `position`: `{"latitude", "longitude", "accuracy_m", "recorded_at", "age_s", "stale",
+//!   "eta", "eta_minutes", "distance_km", "eta_text", "server_now"}` (instants in Unix seconds);
+//! - `state`: `{"state", "label", "link"}` when the visit leaves Traveling; the stream ends and
+//!   the page removes the position.
+//!
+//! Every request is authorized by `onsite_app::tracking::live_map` (a contact with
+//! self-scheduling of the booking's own account, the visit Traveling, tracking on), and a
+//! stream checks again whenever one of the technician's visits changes state and every
+//! [`RECHECK`] (the session, the person's roles, the visit): when the answer is no longer yes,
+//! the stream ends.
+
+use crate::api::tracking::position_json;
+use crate::error::WebError;
+use crate::layout::{Page, render};
+use crate::pages::bookings::booking_id;
+use crate::session::CurrentUser;
+use crate::{AppState, WebResult};
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::response::sse::{Event, KeepAlive, Sse};
+use axum::response::{IntoResponse, Response};
+use jiff::Timestamp;
+use onsite_app::secrets::Secret;
+use onsite_app::tracking::{self, Live, LiveAccess, LiveMap, TrackingError};
+use onsite_domain::BookingId;
+use onsite_domain::booking::BookingState;
+use onsite_i18n::datetime;
+use serde_json::json;
+use std::convert::Infallible;
+use std::time::Duration;
+use tokio::sync::watch;
+
+/// How often a live stream checks again that its watcher may still see the visit, besides
+/// the immediate check on every state change of the technician's visits.
+pub const RECHECK: Duration = Duration::from_secs(30);
+
+// ---- The technician's tracking setup --------------------------------------------------------
+
+#[derive(Template)]
+#[template(path = "tracking/setup.html")]
+struct SetupPage {
+    page: Page,
+    enabled: bool,
+    /// When the current token was made, as a date and time.
+    created: Option<String>,
+    /// The new token, right after it was made (shown once).
+    token: Option<String>,
+    owntracks_url: String,
+    osmand_url: String,
+    user_name: String,
+}
+
+fn setup_page(
+    state: &AppState,
+    page: Page,
+    user: &CurrentUser,
+    status: tracking::TokenStatus,
+    token: Option<Secret>,
+) -> WebResult<Response> {
+    let created = status.created_at.map(|t| page.time(t));
+    render(&SetupPage {
+        enabled: status.enabled,
+        created,
+        token: token.map(|t| t.expose().to_owned()),
+        owntracks_url: state.app.link("/track/owntracks"),
+        osmand_url: state.app.link("/track/osmand"),
+        user_name: user.user.email.to_string(),
+        page,
+    })
+}
+
+fn tracking_error(e: TrackingError) -> WebError {
+    match e {
+        TrackingError::Store(e) => WebError::internal(e),
+        TrackingError::NotFound => WebError::NotFound,
+        other => WebError::Refused {
+            status: match other {
+                TrackingError::Disabled | TrackingError::NotAllowed => {
+                    axum::http::StatusCode::FORBIDDEN
+                }
+                _ => axum::http::StatusCode::UNPROCESSABLE_ENTITY,
+            },
+            code: "refused",
+            message_id: other.message_id(),
+            field: other.field(),
+        },
+    }
+}
+
+/// `GET /technician/tracking`: how to share one's position with a tracking app.
+pub async fn setup(
+    State(state): State<AppState>,
+    page: Page,
+    user: CurrentUser,
+) -> WebResult<Response> {
+    let status = tracking::token_status(&state.app, &user.principal())
+        .await
+        .map_err(tracking_error)?;
+    setup_page(&state, page, &user, status, None)
+}
+
+/// `POST /technician/tracking/token`: a new personal token (the old one stops working),
+/// shown on the page once.
+pub async fn new_token(
+    State(state): State<AppState>,
+    page: Page,
+    user: CurrentUser,
+) -> WebResult<Response> {
+    let principal = user.principal();
+    let token = tracking::issue_token(&state.app, &principal, state.clock.now())
+        .await
+        .map_err(tracking_error)?;
+    let status = tracking::token_status(&state.app, &principal)
+        .await
+        .map_err(tracking_error)?;
+    setup_page(&state, page, &user, status, Some(token))
+}
+
+// ---- View Live Map --------------------------------------------------------------------------
+
+#[derive(Template)]
+#[template(path = "tracking/live.html")]
+struct LivePage {
+    page: Page,
+    id: BookingId,
+    service_type: String,
+    technician: String,
+    address: String,
+    planned: String,
+    dest_lat: f64,
+    dest_lon: f64,
+    tiles: String,
+    position: Option<PositionView>,
+    stale_after_s: i64,
+}
+
+struct PositionView {
+    latitude: f64,
+    longitude: f64,
+    recorded_at: i64,
+    eta_text: String,
+    eta_minutes: i64,
+    age: String,
+    stale: bool,
+}
+
+/// "10:42 AM" in the visit's zone.
+fn eta_text(page_locale: onsite_i18n::Locale, map: &LiveMap, eta: Timestamp) -> String {
+    datetime::time(
+        page_locale,
+        eta.to_zoned(map.visit.time_zone.clone()).time(),
+    )
+}
+
+/// "Updated 12 s ago" / "Updated 3 min ago".
+fn age_text(page: &Page, seconds: i64) -> String {
+    if seconds < 90 {
+        page.tn("tracking-updated-seconds", "seconds", seconds.max(0))
+    } else {
+        page.tn("tracking-updated-minutes", "minutes", seconds / 60)
+    }
+}
+
+/// The map of a Traveling visit, or 404 (another account's visit, not Traveling, tracking
+/// off: all the same to the asker).
+async fn authorized_map(
+    state: &AppState,
+    user: &CurrentUser,
+    id: BookingId,
+    now: Timestamp,
+) -> WebResult<Box<LiveMap>> {
+    match tracking::live_map(&state.app, &user.principal(), id, now).await {
+        Ok(LiveAccess::Traveling(map)) => Ok(map),
+        Ok(LiveAccess::Left(_)) => Err(WebError::NotFound),
+        Err(TrackingError::Store(e)) => Err(WebError::internal(e)),
+        Err(_) => Err(WebError::NotFound),
+    }
+}
+
+/// `GET /bookings/{id}/live`: View Live Map.
+pub async fn live_page(
+    State(state): State<AppState>,
+    page: Page,
+    user: CurrentUser,
+    Path(id): Path<String>,
+) -> WebResult<Response> {
+    let id = booking_id(&id)?;
+    let now = state.clock.now();
+    let map = authorized_map(&state, &user, id, now).await?;
+    let tiles = tracking::tile_url(&state.app)
+        .await
+        .map_err(WebError::internal)?;
+    let planned = datetime::time(
+        page.locale,
+        map.visit
+            .starts_at
+            .to_zoned(map.visit.time_zone.clone())
+            .time(),
+    );
+    let position = map.position.map(|p| PositionView {
+        latitude: p.latitude,
+        longitude: p.longitude,
+        recorded_at: p.recorded_at.as_second(),
+        eta_text: eta_text(page.locale, &map, p.eta),
+        eta_minutes: p.eta_minutes,
+        age: age_text(&page, now.duration_since(p.recorded_at).as_secs()),
+        stale: p.stale,
+    });
+    render(&LivePage {
+        id,
+        service_type: map.visit.service_type.clone(),
+        technician: map.visit.technician_name.clone(),
+        address: map.visit.address.clone(),
+        planned,
+        dest_lat: map.destination.lat(),
+        dest_lon: map.destination.lon(),
+        tiles,
+        position,
+        stale_after_s: tracking::STALE_AFTER.as_secs(),
+        page,
+    })
+}
+
+/// One live stream's state.
+struct Watch {
+    state: AppState,
+    locale: onsite_i18n::Locale,
+    session: Secret,
+    id: BookingId,
+    map: Box<LiveMap>,
+    rx: watch::Receiver<Live>,
+    epoch: u64,
+    last_sent: Option<Timestamp>,
+    first: Option<Event>,
+    finished: bool,
+    recheck: tokio::time::Interval,
+}
+
+/// What a check of the watcher's right found.
+enum Check {
+    Still,
+    /// The visit left Traveling (or changed technician): tell, then end.
+    Left(Event),
+    /// No longer allowed: end without a word.
+    Gone,
+}
+
+impl Watch {
+    fn position_event(&self, now: Timestamp) -> Option<Event> {
+        let p = self.map.position?;
+        let mut data = position_json(&self.map, now);
+        data["eta_text"] = json!(eta_text(self.locale, &self.map, p.eta));
+        data["server_now"] = json!(now.as_second());
+        Some(Event::default().event("position").data(data.to_string()))
+    }
+
+    fn state_event(&self, to: BookingState) -> Event {
+        let page_label = self.locale.text(&format!("bookings-state-{}", to.as_str()));
+        let data = json!({
+            "state": to.as_str(),
+            "label": page_label,
+            "link": format!("/bookings/{}", self.id),
+        });
+        Event::default().event("state").data(data.to_string())
+    }
+
+    /// Asks again whether this session may see the visit's live map.
+    async fn check(&mut self) -> Check {
+        let now = self.state.clock.now();
+        let active = match onsite_app::identity::session(
+            &self.state.app,
+            self.session.expose(),
+            now,
+        )
+        .await
+        {
+            Ok(Some(active)) => active,
+            _ => return Check::Gone,
+        };
+        let principal = crate::session::principal_of(&active.user);
+        match tracking::live_map(&self.state.app, &principal, self.id, now).await {
+            Ok(LiveAccess::Traveling(map)) => {
+                if map.visit.technician_id != self.map.visit.technician_id {
+                    return Check::Left(self.state_event(BookingState::Traveling));
+                }
+                self.map = map;
+                Check::Still
+            }
+            Ok(LiveAccess::Left(to)) => Check::Left(self.state_event(to)),
+            Err(_) => Check::Gone,
+        }
+    }
+
+    /// The next event, or `None` to end the stream.
+    async fn next(&mut self) -> Option<Event> {
+        if let Some(first) = self.first.take() {
+            return Some(first);
+        }
+        if self.finished {
+            return None;
+        }
+        loop {
+            tokio::select! {
+                changed = self.rx.changed() => {
+                    if changed.is_err() {
+                        return None;
+                    }
+                    let live = *self.rx.borrow_and_update();
+                    if live.visits_epoch != self.epoch {
+                        self.epoch = live.visits_epoch;
+                        match self.check().await {
+                            Check::Still => {}
+                            Check::Left(event) => {
+                                self.finished = true;
+                                return Some(event);
+                            }
+                            Check::Gone => return None,
+                        }
+                    }
+                    let Some(p) = live.position else { continue };
+                    if self.last_sent.is_some_and(|t| t > p.recorded_at) {
+                        continue;
+                    }
+                    let now = self.state.clock.now();
+                    if let Some(view) = self.map.position_view(&p, now) {
+                        self.map.position = Some(view);
+                        self.last_sent = Some(p.recorded_at);
+                        return self.position_event(now);
+                    }
+                }
+                _ = self.recheck.tick() => match self.check().await {
+                    Check::Still => {}
+                    Check::Left(event) => {
+                        self.finished = true;
+                        return Some(event);
+                    }
+                    Check::Gone => return None,
+                },
+            }
+        }
+    }
+}
+
+/// `GET /bookings/{id}/live/events`: the live map's server-sent events.
+pub async fn live_events(
+    State(state): State<AppState>,
+    page: Page,
+    user: CurrentUser,
+    Path(id): Path<String>,
+) -> WebResult<Response> {
+    let id = booking_id(&id)?;
+    let now = state.clock.now();
+    let map = authorized_map(&state, &user, id, now).await?;
+    let rx = state.app.tracking.hub.subscribe(map.visit.technician_id);
+    let epoch = rx.borrow().visits_epoch;
+    let mut recheck = tokio::time::interval_at(tokio::time::Instant::now() + RECHECK, RECHECK);
+    recheck.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    let mut watch = Watch {
+        locale: page.locale,
+        session: user.token.clone(),
+        id,
+        last_sent: map.position.map(|p| p.recorded_at),
+        map,
+        rx,
+        epoch,
+        first: None,
+        finished: false,
+        recheck,
+        state,
+    };
+    watch.first = watch.position_event(now);
+    let stream = futures_util::stream::unfold(watch, |mut watch| async move {
+        watch
+            .next()
+            .await
+            .map(|event| (Ok::<_, Infallible>(event), watch))
+    });
+    Ok(Sse::new(stream)
+        .keep_alive(KeepAlive::default())
+        .into_response())
+}
