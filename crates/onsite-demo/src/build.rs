@@ -173,6 +173,9 @@ pub(crate) async fn city(conn: &mut Conn, today: Date, password_hash: &str) -> R
     b.visits().await?;
     b.open_work_orders().await?;
     partners::partners_and_opportunities(&mut b).await?;
+    let today_start = b.today_start()?;
+    b.summary.feedback =
+        crate::feedback::survey_and_responses(b.conn, &b.tz, b.demo_account, today_start).await?;
     let s = &b.summary;
     let detail = serde_json::json!({
         "today": today.to_string(),

@@ -10,6 +10,7 @@
 
 mod build;
 mod city;
+mod feedback;
 mod partners;
 mod rng;
 mod schedule;
@@ -116,6 +117,8 @@ pub struct DemoSummary {
     pub today_visits: usize,
     pub invoices: usize,
     pub opportunities: usize,
+    /// Feedback responses (on other customers' completed visits).
+    pub feedback: usize,
     pub millis: u128,
 }
 
@@ -144,6 +147,7 @@ impl fmt::Display for DemoSummary {
             "  {} visits: {} completed, {} canceled, {} scheduled ({} today)",
             self.bookings, self.completed, self.canceled, self.scheduled, self.today_visits
         )?;
+        writeln!(f, "  {} feedback responses", self.feedback)?;
         write!(
             f,
             "  {} opportunities; loaded in {} ms",

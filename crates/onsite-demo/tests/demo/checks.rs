@@ -804,6 +804,21 @@ pub async fn dump(conn: &mut Conn) -> Vec<String> {
             "id",
         ),
         ("audit_events", "action, entity, entity_id, detail", "id"),
+        (
+            "survey_questions",
+            "id, kind, labels, required, position, active, created_at",
+            "id",
+        ),
+        (
+            "feedback_responses",
+            "id, booking_id, account_id, technician_id, service_type_id, visit_month, rating, comment, author_name, submitted_at",
+            "id",
+        ),
+        (
+            "feedback_answers",
+            "response_id, question_id, rating, yes, text_value",
+            "response_id, question_id",
+        ),
     ];
     let mut out = Vec::new();
     for (table, columns, order) in TABLES {
@@ -826,4 +841,64 @@ pub async fn dump(conn: &mut Conn) -> Vec<String> {
         }
     }
     out
+}
+
+/// Feedback (issue 5): the default survey, responses on other customers' completed visits only
+/// (after the visit, before today), averages with something in them, and none on the demo
+/// customer's visits so that the browser journey can send one.
+pub async fn feedback(conn: &mut Conn, today: Date) {
+    assert_eq!(
+        count(
+            conn,
+            "SELECT COUNT(*) FROM survey_questions WHERE active = TRUE"
+        )
+        .await,
+        3
+    );
+    let responses = count(conn, "SELECT COUNT(*) FROM feedback_responses").await;
+    assert!(responses >= 50, "{responses} responses");
+    let demo = accounts::user_by_email(conn, &EmailAddress::parse("customer@demo.test").unwrap())
+        .await
+        .unwrap()
+        .unwrap()
+        .account_id
+        .unwrap();
+    let on_demo: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM feedback_responses WHERE account_id = $1")
+            .bind(demo.0)
+            .fetch_one(&mut *conn)
+            .await
+            .unwrap();
+    assert_eq!(
+        on_demo, 0,
+        "the demo customer's visits wait for their feedback"
+    );
+    let not_completed = count(
+        conn,
+        "SELECT COUNT(*) FROM feedback_responses r JOIN bookings b ON b.id = r.booking_id \
+         WHERE b.state <> 'completed' OR r.submitted_at < b.ends_at",
+    )
+    .await;
+    assert_eq!(not_completed, 0);
+    let late: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM feedback_responses WHERE submitted_at >= $1")
+            .bind(start_of(today).as_millisecond())
+            .fetch_one(&mut *conn)
+            .await
+            .unwrap();
+    assert_eq!(late, 0, "sent before today");
+    let technicians = count(
+        conn,
+        "SELECT COUNT(DISTINCT technician_id) FROM feedback_responses",
+    )
+    .await;
+    let months = count(
+        conn,
+        "SELECT COUNT(DISTINCT visit_month) FROM feedback_responses",
+    )
+    .await;
+    assert!(
+        technicians >= 10 && months >= 2,
+        "{technicians} technicians, {months} months"
+    );
 }
