@@ -1008,19 +1008,19 @@ pub async fn distribute(
 // ---------------------------------------------------------------------------------------------
 // Settings.
 
-/// One setting of the form.
+/// One setting of a settings form (this page's and the portal settings page's).
 #[derive(Debug)]
-struct SettingField {
-    key: &'static str,
-    label: String,
+pub(crate) struct SettingField {
+    pub(crate) key: &'static str,
+    pub(crate) label: String,
     /// "Between -0.01 and 0", "On or off", "A whole number from 1 to 720".
-    range: String,
-    default: String,
+    pub(crate) range: String,
+    pub(crate) default: String,
     /// What the field shows: the stored value, or what was typed when refused.
-    value: String,
+    pub(crate) value: String,
     /// A switch (on/off) rather than a text field.
-    switch: bool,
-    on: bool,
+    pub(crate) switch: bool,
+    pub(crate) on: bool,
 }
 
 #[derive(Template)]
@@ -1042,7 +1042,7 @@ fn setting_label(locale: Locale, s: &Setting) -> String {
     }
 }
 
-fn setting_range(locale: Locale, s: &Setting) -> String {
+pub(crate) fn setting_range(locale: Locale, s: &Setting) -> String {
     match s.kind {
         SettingKind::Decimal { min, max } => {
             let (min, max) = (plain_number(locale, min), plain_number(locale, max));
@@ -1062,7 +1062,7 @@ fn setting_range(locale: Locale, s: &Setting) -> String {
     }
 }
 
-fn shown_value(locale: Locale, v: &SettingValue) -> String {
+pub(crate) fn shown_value(locale: Locale, v: &SettingValue) -> String {
     match v {
         SettingValue::Bool(b) => b.to_string(),
         SettingValue::Integer(i) => i.to_string(),
@@ -1072,6 +1072,17 @@ fn shown_value(locale: Locale, v: &SettingValue) -> String {
 }
 
 fn setting_field(locale: Locale, s: &'static Setting, value: String, on: bool) -> SettingField {
+    labelled_setting_field(locale, s, setting_label(locale, s), value, on)
+}
+
+/// A settings form's field for `s` under `label`, showing `value` (`on` for a switch).
+pub(crate) fn labelled_setting_field(
+    locale: Locale,
+    s: &'static Setting,
+    label: String,
+    value: String,
+    on: bool,
+) -> SettingField {
     let default = match s.parse(s.default) {
         Ok(v) if matches!(s.kind, SettingKind::Bool) => {
             locale.text(if v == SettingValue::Bool(true) {
@@ -1085,7 +1096,7 @@ fn setting_field(locale: Locale, s: &'static Setting, value: String, on: bool) -
     };
     SettingField {
         key: s.key,
-        label: setting_label(locale, s),
+        label,
         range: setting_range(locale, s),
         default,
         value,
@@ -1132,7 +1143,7 @@ pub async fn settings_page(State(state): State<AppState>, page: Page) -> WebResu
 
 /// A number typed in the locale, as the setting parser reads numbers: a French decimal comma
 /// becomes a point, a typographic minus a hyphen.
-fn normalized(locale: Locale, raw: &str) -> String {
+pub(crate) fn normalized(locale: Locale, raw: &str) -> String {
     let s = raw.trim().replace('\u{2212}', "-");
     if locale.tag() == "fr" {
         s.replace(',', ".")
