@@ -419,3 +419,42 @@ both_backends!(the_staff_record_pages_speak_french, |app| async move {
         .text();
     assert!(invoice.contains("592,45"), "French amounts");
 });
+
+both_backends!(
+    an_assets_staff_page_names_the_skills_working_on_it_requires,
+    |app| async move {
+        let (world, r) = setup(&app).await;
+        let mut conn = app.db.store().conn().await.unwrap();
+        let brazing = onsite_store::catalog::insert_characteristic(&mut conn, "Brazing")
+            .await
+            .unwrap();
+        let skills = [onsite_domain::skill::SkillLevel {
+            characteristic_id: brazing,
+            rating: onsite_domain::skill::Rating::new(7).unwrap(),
+        }];
+        let id = onsite_store::assets::insert_asset(
+            &mut conn,
+            &onsite_store::assets::NewAsset {
+                account_id: world.account_a,
+                parent_id: Some(r.asset_a),
+                name: "Condenser A",
+                product: "Condenser C-1",
+                serial_number: None,
+                required_skills: &skills,
+                expose_to_customer: true,
+            },
+        )
+        .await
+        .unwrap();
+        drop(conn);
+        let mut dispatcher = app.browser_as(world.user("dispatcher")).await;
+        let page = dispatcher.get(&format!("/staff/assets/{id}")).await.text();
+        assert!(page.contains("Skills required") && page.contains("Brazing — 7/10"));
+        // An asset that requires none has no such section.
+        let plain = dispatcher
+            .get(&format!("/staff/assets/{}", r.asset_a))
+            .await
+            .text();
+        assert!(!plain.contains("Skills required") && plain.contains("Condenser A"));
+    }
+);
