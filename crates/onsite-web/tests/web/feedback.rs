@@ -259,3 +259,33 @@ both_backends!(
         assert_eq!(posted.status, StatusCode::FORBIDDEN);
     }
 );
+
+both_backends!(
+    send_feedback_reads_in_french_and_the_links_follow_the_role,
+    |app| async move {
+        let world = World::build(&app).await;
+        let id = completed_visit(&app, &world).await;
+        let mut ana = app.browser_as(world.user("customer of A")).await;
+        ana.accept_language = Some("fr-CA,fr;q=0.9");
+        let past = ana.get("/?tab=past").await.text();
+        assert!(past.contains("Donner mon avis"), "{past}");
+        let form = ana.get(&format!("/bookings/{id}/feedback")).await.text();
+        assert!(form.contains("Votre note globale") && form.contains("5 sur 5"));
+        let refused = ana
+            .post(&format!("/bookings/{id}/feedback"), &[("rating", "")])
+            .await;
+        assert!(refused.text().contains("Ce champ est obligatoire."));
+
+        // The header's links: Feedback for dispatchers, the survey and portal settings for
+        // administrators only; customers get none of them.
+        let mut dora = app.browser_as(world.user("dispatcher")).await;
+        let staff = dora.get("/staff/feedback").await.text();
+        assert!(staff.contains("href=\"/staff/feedback\""));
+        assert!(!staff.contains("href=\"/staff/settings/survey\""));
+        let mut adam = app.browser_as(world.user("admin")).await;
+        let admin = adam.get("/staff/feedback").await.text();
+        assert!(admin.contains("href=\"/staff/settings/survey\""));
+        assert!(admin.contains("href=\"/staff/settings/portal\""));
+        assert!(!past.contains("href=\"/staff/feedback\""));
+    }
+);
