@@ -173,6 +173,8 @@ pub fn table() -> Vec<Route> {
         page("/track/osmand", Public, api::tracking::osmand),
         action("/track/osmand", Public, api::tracking::osmand),
         // Staff: customer records (the approval emails link to these pages).
+        page("/staff/work-orders", Dispatch, staff_records::work_orders),
+        page("/staff/agreements", Dispatch, staff_records::agreements),
         page(
             "/staff/work-orders/new",
             Dispatch,

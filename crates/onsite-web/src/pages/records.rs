@@ -341,6 +341,10 @@ pub(crate) struct AgreementLine {
     pub(crate) status_key: &'static str,
     pub(crate) period: String,
     pub(crate) description: String,
+    /// For the staff's pages: whose it is and whether the customer sees it.
+    pub(crate) account: String,
+    pub(crate) account_id: onsite_domain::AccountId,
+    pub(crate) exposed: bool,
 }
 
 pub(crate) fn agreement_line(locale: Locale, a: &AgreementRow) -> AgreementLine {
@@ -352,6 +356,9 @@ pub(crate) fn agreement_line(locale: Locale, a: &AgreementRow) -> AgreementLine 
         status_key: a.status.as_str(),
         period: period(locale, a.starts_on, a.ends_on),
         description: a.description.clone().unwrap_or_default(),
+        account: a.account_name.clone(),
+        account_id: a.account_id,
+        exposed: a.expose_to_customer,
     }
 }
 
@@ -371,25 +378,42 @@ pub async fn agreements(
     user: CurrentUser,
     Query(req): Query<ListRequest>,
 ) -> WebResult<Response> {
-    let listing = records::agreements(&state.app, &user.principal(), &req)
+    let list = agreement_list(&state, page.locale, &user, &req, "/records/agreements").await?;
+    let view = AgreementsPage {
+        controls: list.controls,
+        headers: list.headers,
+        rows: list.rows,
+        page,
+    };
+    render(&view)
+}
+
+/// The agreement list at `base` (`/records/agreements` or `/staff/agreements`).
+pub(crate) async fn agreement_list(
+    state: &AppState,
+    locale: Locale,
+    user: &CurrentUser,
+    req: &ListRequest,
+    base: &'static str,
+) -> WebResult<ListView<AgreementLine>> {
+    let listing = records::agreements(&state.app, &user.principal(), req)
         .await
         .map_err(list_error)?;
-    let locale = page.locale;
     let default_desc = listing.sort.as_str() == "ends";
     let list = ListState::of(
-        "/records/agreements",
+        base,
         &listing,
         Some(listing.filter.as_str()),
         listing.sort.as_str(),
         default_desc,
-        related_params(&req),
+        related_params(req),
     );
     use onsite_store::records::lists::AgreementFilter as F;
     let filters: Vec<(&'static str, bool)> = [F::Active, F::Expired, F::All, F::AwaitingApproval]
         .into_iter()
         .map(|f| (f.as_str(), f == listing.filter))
         .collect();
-    let view = AgreementsPage {
+    Ok(ListView {
         controls: list.controls(locale, "agreements", &filters, &listing),
         headers: vec![
             list.header(locale, "records-col-number", "number", listing.descending),
@@ -402,9 +426,7 @@ pub async fn agreements(
             .iter()
             .map(|a| agreement_line(locale, a))
             .collect(),
-        page,
-    };
-    render(&view)
+    })
 }
 
 /// Where a side's record pages are: [`CUSTOMER`] (`/records/…`) or [`STAFF`] (`/staff/…`).
@@ -614,6 +636,10 @@ pub(crate) struct WorkOrderLine {
     pub(crate) agreement: Option<Related>,
     pub(crate) bookings: i64,
     pub(crate) opened: String,
+    /// For the staff's pages: whose it is and whether the customer sees it.
+    pub(crate) account: String,
+    pub(crate) account_id: onsite_domain::AccountId,
+    pub(crate) exposed: bool,
 }
 
 pub(crate) fn work_order_line(page: &Page, w: &WorkOrderRow) -> WorkOrderLine {
@@ -628,6 +654,9 @@ pub(crate) fn work_order_line(page: &Page, w: &WorkOrderRow) -> WorkOrderLine {
         agreement: related("/records/agreements", &w.agreement),
         bookings: w.bookings,
         opened: page.time(w.opened_at),
+        account: w.account_name.clone(),
+        account_id: w.account_id,
+        exposed: w.expose_to_customer,
     }
 }
 
@@ -648,25 +677,43 @@ pub async fn work_orders(
     user: CurrentUser,
     Query(req): Query<ListRequest>,
 ) -> WebResult<Response> {
-    let listing = records::work_orders(&state.app, &user.principal(), &req)
+    let list = work_order_list(&state, &page, &user, &req, "/records/work-orders").await?;
+    let view = WorkOrdersPage {
+        controls: list.controls,
+        headers: list.headers,
+        rows: list.rows,
+        page,
+    };
+    render(&view)
+}
+
+/// The work order list at `base` (`/records/work-orders` or `/staff/work-orders`).
+pub(crate) async fn work_order_list(
+    state: &AppState,
+    page: &Page,
+    user: &CurrentUser,
+    req: &ListRequest,
+    base: &'static str,
+) -> WebResult<ListView<WorkOrderLine>> {
+    let listing = records::work_orders(&state.app, &user.principal(), req)
         .await
         .map_err(list_error)?;
     let locale = page.locale;
     let default_desc = listing.sort.as_str() == "opened";
     let list = ListState::of(
-        "/records/work-orders",
+        base,
         &listing,
         Some(listing.filter.as_str()),
         listing.sort.as_str(),
         default_desc,
-        related_params(&req),
+        related_params(req),
     );
     use onsite_store::records::lists::WorkOrderFilter as F;
     let filters: Vec<(&'static str, bool)> = [F::Active, F::Inactive, F::All, F::AwaitingApproval]
         .into_iter()
         .map(|f| (f.as_str(), f == listing.filter))
         .collect();
-    let view = WorkOrdersPage {
+    Ok(ListView {
         controls: list.controls(locale, "work-orders", &filters, &listing),
         headers: vec![
             list.header(locale, "records-col-number", "number", listing.descending),
@@ -677,11 +724,9 @@ pub async fn work_orders(
             .page
             .items
             .iter()
-            .map(|w| work_order_line(&page, w))
+            .map(|w| work_order_line(page, w))
             .collect(),
-        page,
-    };
-    render(&view)
+    })
 }
 
 #[derive(Debug)]

@@ -1,8 +1,8 @@
 //! The staff's side of customer records (`Capability::Dispatch`, issue 6): each record's page —
 //! work order, agreement, asset, invoice — with its account, what the customer decided, and
 //! the **Expose to Customer** toggle; simple create and edit forms (accounts and related
-//! records by their ids); and the staff's lists of assets and invoices (every account, or one
-//! with `?account=`), searchable and keyset-paged by the customer lists' own code. The approval
+//! records by their ids); and the staff's lists of each kind (every account, or one with
+//! `?account=`), searchable and keyset-paged by the customer lists' own code. The approval
 //! emails sent to dispatchers link here (`/staff/work-orders/{id}`, `/staff/agreements/{id}`).
 //! Staff reach every account's records, hidden ones too.
 //!
@@ -15,9 +15,9 @@ use crate::guard::see_other;
 use crate::layout::{Page, render, render_with_status};
 use crate::pages::records::{
     AgreementLine, AssetLine, Controls, DecisionLine, HistoryLine, InvoiceLine, LineRow, STAFF,
-    SortHeader, TaxLine, VisitLine, WorkOrderLine, agreement_line, asset_line, asset_list,
-    decision_line, history_line, invoice_line, invoice_list, invoice_page, visit_line,
-    work_order_line,
+    SortHeader, TaxLine, VisitLine, WorkOrderLine, agreement_line, agreement_list, asset_line,
+    asset_list, decision_line, history_line, invoice_line, invoice_list, invoice_page, visit_line,
+    work_order_line, work_order_list,
 };
 use crate::session::CurrentUser;
 use crate::{AppState, WebResult};
@@ -222,6 +222,32 @@ pub async fn expose_invoice(
 // ---- Work orders ----------------------------------------------------------------------------
 
 #[derive(Template)]
+#[template(path = "records/staff_work_orders.html")]
+struct WorkOrdersPage {
+    page: Page,
+    controls: Controls,
+    headers: Vec<SortHeader>,
+    rows: Vec<WorkOrderLine>,
+}
+
+/// `GET /staff/work-orders`: every account's work orders (or one's, `?account=`), hidden ones
+/// too — the customer list's filters (awaiting approval among them), sorts, search and pages.
+pub async fn work_orders(
+    State(state): State<AppState>,
+    page: Page,
+    user: CurrentUser,
+    Query(req): Query<ListRequest>,
+) -> WebResult<Response> {
+    let list = work_order_list(&state, &page, &user, &req, "/staff/work-orders").await?;
+    render(&WorkOrdersPage {
+        controls: list.controls,
+        headers: list.headers,
+        rows: list.rows,
+        page,
+    })
+}
+
+#[derive(Template)]
 #[template(path = "records/staff_work_order.html")]
 struct WorkOrderPage {
     page: Page,
@@ -382,6 +408,31 @@ fn link_id<Id: Display>(link: &Option<onsite_store::records::lists::Link<Id>>) -
 }
 
 // ---- Agreements -----------------------------------------------------------------------------
+
+#[derive(Template)]
+#[template(path = "records/staff_agreements.html")]
+struct AgreementsPage {
+    page: Page,
+    controls: Controls,
+    headers: Vec<SortHeader>,
+    rows: Vec<AgreementLine>,
+}
+
+/// `GET /staff/agreements`: every account's agreements (or one's, `?account=`), hidden ones too.
+pub async fn agreements(
+    State(state): State<AppState>,
+    page: Page,
+    user: CurrentUser,
+    Query(req): Query<ListRequest>,
+) -> WebResult<Response> {
+    let list = agreement_list(&state, page.locale, &user, &req, "/staff/agreements").await?;
+    render(&AgreementsPage {
+        controls: list.controls,
+        headers: list.headers,
+        rows: list.rows,
+        page,
+    })
+}
 
 #[derive(Template)]
 #[template(path = "records/staff_agreement.html")]

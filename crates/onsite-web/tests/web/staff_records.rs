@@ -458,3 +458,39 @@ both_backends!(
         assert!(!plain.contains("Skills required") && plain.contains("Condenser A"));
     }
 );
+
+both_backends!(
+    staff_list_every_accounts_work_orders_and_agreements_hidden_ones_too,
+    |app| async move {
+        let (world, _) = setup(&app).await;
+        let mut dispatcher = app.browser_as(world.user("dispatcher")).await;
+        let work_orders = dispatcher.get("/staff/work-orders?filter=all").await;
+        assert_eq!(work_orders.status, StatusCode::OK);
+        let text = work_orders.text();
+        for number in ["WO-A-1", "WO-A-SECRET", "WO-B-1"] {
+            assert!(text.contains(number), "{number}");
+        }
+        let awaiting = dispatcher
+            .get(&format!(
+                "/staff/work-orders?filter=awaiting-approval&account={}",
+                world.account_b
+            ))
+            .await
+            .text();
+        assert!(awaiting.contains("WO-B-1") && !awaiting.contains("WO-A-1"));
+        let agreements = dispatcher.get("/staff/agreements?filter=all&q=care").await;
+        assert_eq!(agreements.status, StatusCode::OK);
+        let text = agreements.text();
+        for number in ["AGR-A-1", "AGR-A-SECRET", "AGR-B-1"] {
+            assert!(text.contains(number), "{number}");
+        }
+        let mut reviewer = app.browser_as(world.user("reviewer of A")).await;
+        for path in ["/staff/work-orders", "/staff/agreements"] {
+            assert_eq!(
+                reviewer.get(path).await.status,
+                StatusCode::FORBIDDEN,
+                "{path}"
+            );
+        }
+    }
+);
