@@ -47,6 +47,8 @@ struct Fixture {
     /// What account A can book, and a Scheduled visit of account A.
     schedule: crate::bookings::Schedule,
     booking_a: onsite_domain::BookingId,
+    /// A Completed visit of account A (Send Feedback's routes).
+    completed_a: onsite_domain::BookingId,
     /// Customer records of accounts A and B (exposed and hidden).
     records: crate::records::Records,
     /// A tracking token of the schedule's technician (not one of the probing people, so that
@@ -106,6 +108,7 @@ impl Fixture {
         let customer_a = crate::bookings::principal(app, world.user("customer of A")).await;
         let booking_a = crate::bookings::book_first(app, &customer_a, schedule.service_type).await;
         let records = crate::records::Records::build(app, &world, schedule.service_type).await;
+        let completed_a = crate::feedback::completed_in_store(app, &world, &schedule).await;
         let tracking_token = onsite_app::secrets::Secret::token();
         onsite_store::positions::set_token(
             &mut app.db.store().conn().await.unwrap(),
@@ -125,6 +128,7 @@ impl Fixture {
             message_a,
             schedule,
             booking_a,
+            completed_a,
             records,
             tracking_token,
             tracking_time,
@@ -172,6 +176,10 @@ impl Fixture {
             }
             // Self-scheduling: account A's visit; the day pickers' queries.
             "/bookings/{id}/slots" => format!("/bookings/{}/slots?date=2031-01-06", self.booking_a),
+            // Send Feedback: account A's Completed visit.
+            p if p.ends_with("/bookings/{id}/feedback") => {
+                p.replace("{id}", &self.completed_a.to_string())
+            }
             p if p.starts_with("/bookings/{id}")
                 || p.starts_with("/api/v1/bookings/{id}")
                 || p.starts_with("/staff/visits/{id}")

@@ -29,6 +29,65 @@ async fn completed_visit(app: &TestApp, world: &World) -> BookingId {
     id
 }
 
+/// A Completed visit of account A three days ago, written straight into the store (for the
+/// access matrix, whose fixture books its own Scheduled visit through the use case).
+pub async fn completed_in_store(
+    app: &TestApp,
+    world: &World,
+    schedule: &crate::bookings::Schedule,
+) -> BookingId {
+    use onsite_store::bookings::{NewBooking, RecordedTransition};
+    use onsite_store::work_orders::{self, NewWorkOrder};
+    let start = crate::support::now(app) - jiff::SignedDuration::from_hours(72);
+    let mut conn = app.db.store().conn().await.unwrap();
+    let wo = work_orders::insert_work_order(
+        &mut conn,
+        &NewWorkOrder {
+            number: "WO-MATRIX-DONE",
+            account_id: world.account_a,
+            asset_id: None,
+            service_type_id: schedule.service_type,
+            agreement_id: None,
+            status: onsite_domain::work_order::WorkOrderStatus::Completed,
+            summary: None,
+            expose_to_customer: true,
+            created_at: start,
+        },
+    )
+    .await
+    .unwrap();
+    let steps: Vec<RecordedTransition<'_>> = [
+        BookingAction::StartTravel,
+        BookingAction::StartWork,
+        BookingAction::Complete,
+    ]
+    .into_iter()
+    .map(|action| RecordedTransition {
+        action,
+        at: start,
+        actor: None,
+        note: None,
+    })
+    .collect();
+    onsite_store::bookings::insert_booking_with_history(
+        &mut conn,
+        &NewBooking {
+            work_order_id: wo,
+            technician_id: schedule.technician,
+            starts_at: start,
+            ends_at: start + jiff::SignedDuration::from_mins(60),
+            location: onsite_domain::geo::GeoPoint::new(45.5246, -73.5815).unwrap(),
+            ics_uid: "matrix-done@onsite.test",
+            idempotency_key: None,
+            booked_by: None,
+            booked_at: start,
+        },
+        &steps,
+    )
+    .await
+    .unwrap()
+}
+
 both_backends!(
     send_feedback_shows_on_the_past_tab_until_sent_and_staff_see_it,
     |app| async move {
