@@ -1,8 +1,9 @@
 //! The demo's feedback (issue 5): the default survey (on time? yes/no; communication, 1–5;
-//! anything to improve, text) and responses on about a third of the completed visits of the
-//! other customers, so that the staff's averages per technician, service type and month have
-//! something to show. The demo customer's own completed visits stay unrated: their most recent
-//! one is where the browser journey sends feedback.
+//! anything to improve, text; all optional, so a rating and a comment are enough) and
+//! responses on about a third of the completed visits of the other customers, so that the
+//! staff's averages per technician, service type and month have something to show. The demo
+//! customer's own completed visits stay unrated: their most recent one is where the browser
+//! journey sends feedback.
 //!
 //! Drawn from a generator of its own (not the city's), so adding feedback changed nothing else
 //! of the city; dated from the visits themselves, so the same day gives the same responses.
@@ -24,7 +25,7 @@ const QUESTIONS: &[(QuestionKind, &str, &str, bool)] = &[
         QuestionKind::YesNo,
         "Was the technician on time?",
         "Le technicien était-il à l'heure ?",
-        true,
+        false,
     ),
     (
         QuestionKind::Rating,
