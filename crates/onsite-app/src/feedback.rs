@@ -31,7 +31,7 @@ use onsite_store::feedback::{
 use onsite_store::{StoreError, accounts, audit, catalog, technicians, visits};
 
 /// How many responses the staff page and API list at most.
-pub const RESPONSES_MAX: i64 = 200;
+pub const RESPONSES_MAX: i64 = 100;
 
 /// The portal settings page's group: tracking on/off, the map's tile server, how long
 /// positions are kept, surveys on/off.

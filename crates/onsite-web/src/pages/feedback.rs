@@ -78,9 +78,14 @@ fn stars(page: &Page, stars: u8) -> String {
     page.tn("feedback-stars", "stars", stars)
 }
 
-/// An average rating to one decimal in the locale: "4.5" / "4,5".
+/// An average rating to one decimal in the locale: "4.0" / "4,0".
 fn average(locale: Locale, mean: f64) -> String {
-    plain_number(locale, (mean * 10.0).round() / 10.0)
+    let text = format!("{mean:.1}");
+    // The decimal separator as `plain_number` writes it in this language.
+    match plain_number(locale, 0.5).chars().nth(1) {
+        Some(sep) if sep != '.' => text.replace('.', &sep.to_string()),
+        _ => text,
+    }
 }
 
 /// A question's label in the page's language (else the default one).
