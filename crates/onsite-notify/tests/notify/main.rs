@@ -9,6 +9,7 @@ mod record_emails;
 mod render;
 mod sink;
 mod smtp;
+mod visit_emails;
 
 use jiff::{SignedDuration, Timestamp};
 use onsite_notify::{Outcome, Worker};
