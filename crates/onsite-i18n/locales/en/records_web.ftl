@@ -18,4 +18,5 @@ records-staff-col-id = Id
 records-staff-new-component = Add a component
 records-staff-section-skills = Skills required
 records-staff-parent-hint = The id of the asset this one is part of. Leave blank for a top-level asset.
+records-staff-error-changed = Someone saved this record since you opened the form: nothing was changed. Open the record again to see their change, then make yours.
 records-staff-lines-hint = Quantity such as 1.5; unit price in the invoice's currency, such as 95.00; tax rate in percent, such as 14.975. Blank rows are ignored.

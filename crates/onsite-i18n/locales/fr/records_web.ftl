@@ -18,4 +18,5 @@ records-staff-col-id = Identifiant
 records-staff-new-component = Ajouter un composant
 records-staff-section-skills = Compétences requises
 records-staff-parent-hint = L’identifiant de l’équipement dont celui-ci fait partie. Laissez vide pour un équipement principal.
+records-staff-error-changed = Quelqu’un a enregistré ce dossier depuis que vous avez ouvert le formulaire : rien n’a été modifié. Rouvrez le dossier pour voir sa modification, puis faites la vôtre.
 records-staff-lines-hint = Quantité, par exemple 1,5 ; prix unitaire dans la devise de la facture, par exemple 95,00 ; taux de taxe en pour cent, par exemple 14,975. Les lignes vides sont ignorées.

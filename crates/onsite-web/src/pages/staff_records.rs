@@ -128,7 +128,12 @@ fn form_error(page: &Page, e: RecordsError) -> WebResult<(StatusCode, String)> {
         RecordsError::Changed | RecordsError::NumberTaken => StatusCode::CONFLICT,
         _ => return Err(e.into()),
     };
-    Ok((status, page.t(e.message_id())))
+    // An edit is no decision: say what to do about someone else's save in an editor's words.
+    let message_id = match e {
+        RecordsError::Changed => "records-staff-error-changed",
+        e => e.message_id(),
+    };
+    Ok((status, page.t(message_id)))
 }
 
 /// After a create or an edit: the record's page, or the form (`again`) with why it was

@@ -186,7 +186,11 @@ both_backends!(
         // The same form again: the asset changed since it was shown.
         let stale = dispatcher.post(&action, &renamed).await;
         assert_eq!(stale.status, StatusCode::CONFLICT);
-        assert!(stale.text().contains("changed since you opened it"));
+        assert!(
+            stale
+                .text()
+                .contains("Someone saved this record since you opened the form")
+        );
         assert!(
             reviewer
                 .get(&format!("/records/assets/{}", r.asset_a))
