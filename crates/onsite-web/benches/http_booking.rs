@@ -6,10 +6,13 @@
 //!    other, both as the page's fragment (`GET /bookings/new/slots`, what the day picker loads)
 //!    and as JSON (`GET /api/v1/slots`). Target: median ≤ 10 ms.
 //! 2. **Booking**: 32 concurrent clients, each a customer of a different account with its own
-//!    session, each booking from the slots its own search offered (days and times shuffled, one
-//!    service type per client, spread over the catalogue) through `POST /api/v1/bookings` with
-//!    an `Idempotency-Key`. A time taken meanwhile by another client is a 409 and the client
-//!    moves on: that is an attempt, not a success. Target: ≥ 500 bookings/s.
+//!    session and one service type (spread over the catalogue), each doing what a person does:
+//!    pick a random free day of its horizon, ask for its slots (`GET /api/v1/slots`), and
+//!    **Book** the first one (`POST /api/v1/bookings` with an `Idempotency-Key`). A time taken
+//!    meanwhile by another client is a 409: an attempt, not a success. Target: ≥ 500
+//!    bookings/s. Run alternately with group commit (the default) and with the old path (each
+//!    booking its own `BEGIN IMMEDIATE` transaction), three times each, each run on a fresh
+//!    database; the medians and their ratio are printed.
 //! 3. **Where the time goes**: the same use case called in-process, one booking after the
 //!    other (no HTTP, no concurrency), for the cost of one booking itself.
 //!
@@ -47,24 +50,25 @@ struct Sizes {
     slot_requests: usize,
     clients: usize,
     booking_phase: Duration,
-    days_per_client: usize,
     in_process_bookings: usize,
+    /// Booking runs per path (old and group commit, alternately).
+    rounds: usize,
 }
 
 const FULL: Sizes = Sizes {
     slot_requests: 300,
     clients: 32,
     booking_phase: Duration::from_secs(10),
-    days_per_client: 12,
     in_process_bookings: 100,
+    rounds: 3,
 };
 
 const QUICK: Sizes = Sizes {
     slot_requests: 20,
     clients: 4,
     booking_phase: Duration::from_secs(1),
-    days_per_client: 2,
     in_process_bookings: 5,
+    rounds: 1,
 };
 
 type Failure = Box<dyn std::error::Error + Send + Sync>;
@@ -99,20 +103,6 @@ fn summary(label: &str, mut samples: Vec<Duration>) {
         ms(percentile(&samples, 99.0)),
         ms(samples.last().copied().unwrap_or_default()),
     );
-}
-
-/// A small deterministic shuffle (no dependency for it).
-fn shuffle<T>(items: &mut [T], seed: u64) {
-    let mut state = seed
-        .wrapping_mul(6364136223846793005)
-        .wrapping_add(1442695040888963407);
-    for i in (1..items.len()).rev() {
-        state = state
-            .wrapping_mul(6364136223846793005)
-            .wrapping_add(1442695040888963407);
-        let j = ((state >> 33) as usize) % (i + 1);
-        items.swap(i, j);
-    }
 }
 
 /// Portal users for `count` customer accounts (one each, a new contact), signed in.
@@ -223,14 +213,12 @@ async fn busy_day(
     Err("no free day".into())
 }
 
-/// The times a client will try to book: its own search's slots over its first free days.
-async fn candidates(
+/// The days a client may pick from: the free days of its own date picker (the horizon).
+async fn free_days(
     http: &reqwest::Client,
     base: &str,
     who: &Customer,
     service_type: ServiceTypeId,
-    days: usize,
-    seed: u64,
 ) -> Result<Vec<String>, Failure> {
     let picker = get_json(
         http,
@@ -239,56 +227,74 @@ async fn candidates(
         &format!("/api/v1/availability?service_type={service_type}"),
     )
     .await?;
-    let mut out = Vec::new();
-    let free = picker["days"]
+    Ok(picker["days"]
         .as_array()
         .into_iter()
         .flatten()
         .filter(|d| d["available"] == true)
         .filter_map(|d| d["date"].as_str().map(str::to_owned))
-        .take(days)
-        .collect::<Vec<_>>();
-    for date in free {
-        let slots = get_json(
-            http,
-            base,
-            who,
-            &format!("/api/v1/slots?service_type={service_type}&date={date}"),
-        )
-        .await?;
-        for slot in slots["slots"].as_array().into_iter().flatten() {
-            if let Some(start) = slot["start"].as_str() {
-                out.push(start.to_owned());
-            }
-        }
+        .collect())
+}
+
+/// A small deterministic random number generator (no dependency for it).
+struct Lcg(u64);
+
+impl Lcg {
+    fn below(&mut self, n: usize) -> usize {
+        self.0 = self
+            .0
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        ((self.0 >> 33) as usize) % n.max(1)
     }
-    shuffle(&mut out, seed);
-    Ok(out)
 }
 
 #[derive(Default)]
 struct ClientResult {
     successes: usize,
     taken: usize,
+    searches: usize,
     other: Vec<String>,
     success_latency: Vec<Duration>,
     attempt_latency: Vec<Duration>,
 }
 
+/// One customer, over and over: a random day of the horizon, its slots (`GET /api/v1/slots`),
+/// then **Book** on the first free one (`POST /api/v1/bookings`). A day with no slot left is
+/// dropped from the client's list. A 409 ("this time was just taken") is a failed attempt.
 async fn book_until(
     http: reqwest::Client,
     base: String,
     who: Customer,
     service_type: ServiceTypeId,
-    mut slots: Vec<String>,
+    mut days: Vec<String>,
     stop: Arc<AtomicBool>,
 ) -> ClientResult {
     let mut result = ClientResult::default();
+    let mut random = Lcg(who.user.0 as u64);
     let mut n = 0;
-    while let Some(slot) = slots.pop() {
-        if stop.load(Ordering::Relaxed) {
-            break;
-        }
+    while !days.is_empty() && !stop.load(Ordering::Relaxed) {
+        let pick = random.below(days.len());
+        let date = days[pick].clone();
+        result.searches += 1;
+        let slots = get_json(
+            &http,
+            &base,
+            &who,
+            &format!("/api/v1/slots?service_type={service_type}&date={date}"),
+        )
+        .await;
+        let first = match &slots {
+            Ok(v) => v["slots"][0]["start"].as_str().map(str::to_owned),
+            Err(e) => {
+                result.other.push(format!("search: {e}"));
+                continue;
+            }
+        };
+        let Some(slot) = first else {
+            days.swap_remove(pick);
+            continue;
+        };
         n += 1;
         let body = format!(r#"{{"service_type":{service_type},"slot_start":"{slot}"}}"#);
         let started = Instant::now();
@@ -326,8 +332,48 @@ async fn book_until(
     result
 }
 
-async fn run(sizes: &Sizes) -> Result<(), Failure> {
-    let dir = std::env::temp_dir().join(format!("onsite-http-bench-{}", std::process::id()));
+/// CPU time this process has used so far (every thread: server, database, load generator),
+/// from `/proc/self/stat` (Linux; zero elsewhere).
+fn cpu_used() -> Duration {
+    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
+    // The fields after the command name (which may hold spaces) in parentheses.
+    let rest = stat.rsplit_once(')').map_or("", |(_, r)| r);
+    let fields: Vec<&str> = rest.split_whitespace().collect();
+    let ticks = |i: usize| {
+        fields
+            .get(i)
+            .and_then(|v| v.parse::<u64>().ok())
+            .unwrap_or(0)
+    };
+    // utime and stime are fields 14 and 15 of the line, 12 and 13 after the name; 100 ticks/s.
+    Duration::from_millis((ticks(11) + ticks(12)) * 10)
+}
+
+/// What one booking phase came to.
+struct Phase {
+    successes: usize,
+    attempts: usize,
+    searches: usize,
+    seconds: f64,
+    /// The process's CPU time during the phase per successful booking, in ms.
+    cpu_per_booking: f64,
+}
+
+/// A fresh database with the demo city, the real router on a loopback port, signed-in
+/// customers of `clients` accounts.
+struct Site {
+    dir: std::path::PathBuf,
+    store: Store,
+    app: App,
+    base: String,
+    people: Vec<Customer>,
+    today: jiff::civil::Date,
+    stop_server: tokio::sync::oneshot::Sender<()>,
+    server: tokio::task::JoinHandle<std::io::Result<()>>,
+}
+
+async fn site(tag: &str, clients: usize, group_commit: bool) -> Result<Site, Failure> {
+    let dir = std::env::temp_dir().join(format!("onsite-http-bench-{}-{tag}", std::process::id()));
     std::fs::create_dir_all(&dir)?;
     let url = format!("sqlite://{}/onsite.db", dir.display());
     let store = Store::open(&url).await?;
@@ -336,11 +382,13 @@ async fn run(sizes: &Sizes) -> Result<(), Failure> {
     let started = Instant::now();
     onsite_demo::load(&store, today).await?;
     println!(
-        "Demo city loaded in {:.1} s (SQLite at {})",
+        "Demo city loaded in {:.1} s (SQLite at {}; group commit {})",
         started.elapsed().as_secs_f64(),
-        dir.display()
+        dir.display(),
+        if group_commit { "on" } else { "off" }
     );
-    let people = customers(&store, sizes.clients).await?;
+    let people = customers(&store, clients).await?;
+    let store = store.with_group_commit(group_commit);
 
     // The real router on a loopback port, as `onsite serve` builds it.
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
@@ -361,9 +409,147 @@ async fn run(sizes: &Sizes) -> Result<(), Failure> {
     let server = tokio::spawn(onsite_web::serve(listener, state, async move {
         let _ = stopped.await;
     }));
+    Ok(Site {
+        dir,
+        store,
+        app,
+        base,
+        people,
+        today,
+        stop_server,
+        server,
+    })
+}
+
+impl Site {
+    async fn close(self) {
+        let _ = self.stop_server.send(());
+        let _ = self.server.await;
+        self.store.close().await;
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+/// 2. Booking: the clients at once for the phase's duration, on a fresh site.
+async fn booking_phase(
+    sizes: &Sizes,
+    http: &reqwest::Client,
+    label: &str,
+    group_commit: bool,
+) -> Result<Phase, Failure> {
+    let tag = label.replace([' ', ','], "-");
+    let site = site(&tag, sizes.clients, group_commit).await?;
+    let types: Vec<ServiceTypeId> = booking::service_types(&site.app)
+        .await?
+        .iter()
+        .map(|s| s.id)
+        .collect();
+    let mut prepared = Vec::new();
+    for (i, who) in site.people.iter().enumerate() {
+        let service_type = types[i % types.len()];
+        let days = free_days(http, &site.base, who, service_type).await?;
+        prepared.push((who.clone(), service_type, days));
+    }
+    let days: usize = prepared.iter().map(|(_, _, d)| d.len()).sum();
+    println!(
+        "  {label}: {} clients, {:.1} free days each on average in the horizon",
+        sizes.clients,
+        days as f64 / sizes.clients as f64
+    );
+    let stop = Arc::new(AtomicBool::new(false));
+    let started = Instant::now();
+    let cpu_before = cpu_used();
+    let tasks: Vec<_> = prepared
+        .into_iter()
+        .map(|(who, service_type, days)| {
+            tokio::spawn(book_until(
+                http.clone(),
+                site.base.clone(),
+                who,
+                service_type,
+                days,
+                stop.clone(),
+            ))
+        })
+        .collect();
+    let deadline = sizes.booking_phase;
+    let stopper = {
+        let stop = stop.clone();
+        tokio::spawn(async move {
+            tokio::time::sleep(deadline).await;
+            stop.store(true, Ordering::Relaxed);
+        })
+    };
+    let mut total = ClientResult::default();
+    for task in tasks {
+        let r = task.await?;
+        total.successes += r.successes;
+        total.taken += r.taken;
+        total.searches += r.searches;
+        total.other.extend(r.other);
+        total.success_latency.extend(r.success_latency);
+        total.attempt_latency.extend(r.attempt_latency);
+    }
+    let elapsed = started.elapsed();
+    let cpu = cpu_used().saturating_sub(cpu_before);
+    stopper.abort();
+    let attempts = total.attempt_latency.len();
+    println!(
+        "  {} bookings, {} attempts ({} 'this time was just taken', {} other), {} searches in {:.2} s",
+        total.successes,
+        attempts,
+        total.taken,
+        total.other.len(),
+        total.searches,
+        elapsed.as_secs_f64()
+    );
+    println!(
+        "  successes: {:.1} bookings/s; attempts: {:.1}/s; searches: {:.1}/s",
+        total.successes as f64 / elapsed.as_secs_f64(),
+        attempts as f64 / elapsed.as_secs_f64(),
+        total.searches as f64 / elapsed.as_secs_f64()
+    );
+    println!(
+        "  CPU used by the process: {:.1} s of {:.1} s × {} cores; {:.2} ms per booking \
+         (its search, its attempts and both ends of HTTP included)",
+        cpu.as_secs_f64(),
+        elapsed.as_secs_f64(),
+        std::thread::available_parallelism().map_or(1, |n| n.get()),
+        cpu.as_secs_f64() * 1000.0 / total.successes.max(1) as f64
+    );
+    summary("booking latency, successes", total.success_latency);
+    summary("booking latency, all attempts", total.attempt_latency);
+    if !total.other.is_empty() {
+        let mut kinds = total.other.clone();
+        kinds.sort();
+        kinds.dedup();
+        println!("  other answers: {kinds:?}");
+    }
+    // Overlaps would be a bug: the database refuses them, check anyway.
+    let overlapping = count_overlaps(&site.store).await?;
+    println!("  overlapping visits in the database: {overlapping}");
+    site.close().await;
+    Ok(Phase {
+        successes: total.successes,
+        attempts,
+        searches: total.searches,
+        seconds: elapsed.as_secs_f64(),
+        cpu_per_booking: cpu.as_secs_f64() * 1000.0 / total.successes.max(1) as f64,
+    })
+}
+
+async fn run(sizes: &Sizes) -> Result<(), Failure> {
     let http = reqwest::Client::builder()
         .pool_max_idle_per_host(64)
         .build()?;
+    let main = site("main", sizes.clients, true).await?;
+    let (store, app, base, people, today) = (
+        main.store.clone(),
+        main.app.clone(),
+        main.base.clone(),
+        main.people.clone(),
+        main.today,
+    );
 
     let service_types = booking::service_types(&app).await?;
     let types: Vec<ServiceTypeId> = service_types.iter().map(|s| s.id).collect();
@@ -424,88 +610,54 @@ async fn run(sizes: &Sizes) -> Result<(), Failure> {
         .len()
     );
 
-    // 2. Booking with concurrent clients.
+    // 2. Booking with concurrent clients: the old path (each booking its own transaction) and
+    // group commit, alternately, each on a fresh database.
     println!(
-        "\n2. Booking: {} concurrent clients, each a customer of its own account, for {} s:",
+        "\n2. Booking: {} concurrent clients, each a customer of its own account, {} s per run; \
+         each client: a random free day of its horizon, its slots, Book the first:",
         sizes.clients,
         sizes.booking_phase.as_secs()
     );
-    let mut prepared = Vec::new();
-    for (i, who) in people.iter().enumerate() {
-        let service_type = types[i % types.len()];
-        let slots = candidates(
-            &http,
-            &base,
-            who,
-            service_type,
-            sizes.days_per_client,
-            i as u64,
-        )
-        .await?;
-        prepared.push((who.clone(), service_type, slots));
+    let mut old = Vec::new();
+    let mut grouped = Vec::new();
+    for round in 1..=sizes.rounds {
+        old.push(
+            booking_phase(
+                sizes,
+                &http,
+                &format!("run {round}, one transaction per booking"),
+                false,
+            )
+            .await?,
+        );
+        grouped
+            .push(booking_phase(sizes, &http, &format!("run {round}, group commit"), true).await?);
     }
-    let offered: usize = prepared.iter().map(|(_, _, s)| s.len()).sum();
-    println!("  candidate times found by the clients' own searches: {offered}");
-    let stop = Arc::new(AtomicBool::new(false));
-    let started = Instant::now();
-    let tasks: Vec<_> = prepared
-        .into_iter()
-        .map(|(who, service_type, slots)| {
-            tokio::spawn(book_until(
-                http.clone(),
-                base.clone(),
-                who,
-                service_type,
-                slots,
-                stop.clone(),
-            ))
-        })
-        .collect();
-    let deadline = sizes.booking_phase;
-    let stopper = {
-        let stop = stop.clone();
-        tokio::spawn(async move {
-            tokio::time::sleep(deadline).await;
-            stop.store(true, Ordering::Relaxed);
-        })
+    let median = |phases: &[Phase], f: fn(&Phase) -> usize| {
+        let mut rates: Vec<f64> = phases.iter().map(|p| f(p) as f64 / p.seconds).collect();
+        rates.sort_by(f64::total_cmp);
+        rates[rates.len() / 2]
     };
-    let mut total = ClientResult::default();
-    for task in tasks {
-        let r = task.await?;
-        total.successes += r.successes;
-        total.taken += r.taken;
-        total.other.extend(r.other);
-        total.success_latency.extend(r.success_latency);
-        total.attempt_latency.extend(r.attempt_latency);
+    println!("  medians of {} runs:", sizes.rounds);
+    for (label, phases) in [
+        ("one transaction per booking", &old),
+        ("group commit", &grouped),
+    ] {
+        let mut cpu: Vec<f64> = phases.iter().map(|p| p.cpu_per_booking).collect();
+        cpu.sort_by(f64::total_cmp);
+        println!(
+            "    {label:<28} {:>7.1} bookings/s  {:>7.1} attempts/s  {:>7.1} searches/s  \
+             {:>5.2} ms CPU per booking",
+            median(phases, |p| p.successes),
+            median(phases, |p| p.attempts),
+            median(phases, |p| p.searches),
+            cpu[cpu.len() / 2],
+        );
     }
-    let elapsed = started.elapsed();
-    stopper.abort();
-    let attempts = total.attempt_latency.len();
     println!(
-        "  {} bookings, {} attempts ({} 'this time was just taken', {} other) in {:.2} s",
-        total.successes,
-        attempts,
-        total.taken,
-        total.other.len(),
-        elapsed.as_secs_f64()
+        "    group commit / one transaction per booking: {:.2}× bookings/s",
+        median(&grouped, |p| p.successes) / median(&old, |p| p.successes).max(1e-9)
     );
-    println!(
-        "  successes: {:.1} bookings/s; attempts: {:.1}/s",
-        total.successes as f64 / elapsed.as_secs_f64(),
-        attempts as f64 / elapsed.as_secs_f64()
-    );
-    summary("booking latency, successes", total.success_latency);
-    summary("booking latency, all attempts", total.attempt_latency);
-    if !total.other.is_empty() {
-        let mut kinds = total.other.clone();
-        kinds.sort();
-        kinds.dedup();
-        println!("  other answers: {kinds:?}");
-    }
-
-    // Overlaps would be a bug: the database refuses them, check anyway.
-    let overlapping = count_overlaps(&store).await?;
-    println!("  overlapping visits in the database: {overlapping}");
 
     // 3. The use case alone, in-process, one after the other.
     println!(
@@ -633,10 +785,7 @@ async fn run(sizes: &Sizes) -> Result<(), Failure> {
         commits,
     );
 
-    let _ = stop_server.send(());
-    let _ = server.await;
-    store.close().await;
-    let _ = std::fs::remove_dir_all(&dir);
+    main.close().await;
     Ok(())
 }
 
