@@ -361,15 +361,27 @@ async fn write_loop(
     mut rx: mpsc::Receiver<Pending>,
 ) {
     let mut batch = Vec::with_capacity(256);
+    // The writer keeps a connection of its own: under load, waiting in the pool's queue behind
+    // the requests it is about to answer would only slow every one of them down.
+    let mut own = None;
     while rx.recv_many(&mut batch, MAX_BATCH).await > 0 {
         let positions: Vec<Position> = batch.iter().map(|p| p.position).collect();
-        let stored = match write_batch(&store, &positions).await {
+        if own.is_none() {
+            own = store.conn().await.ok();
+        }
+        let result = match own.as_mut() {
+            Some(conn) => positions::insert_batch(conn, &positions).await,
+            None => Err(StoreError::Corrupt("no database connection".into())),
+        };
+        let stored = match result {
             Ok(()) => {
                 commits.fetch_add(1, Ordering::Relaxed);
                 true
             }
             Err(e) => {
                 tracing::error!(error = %e, count = positions.len(), "storing positions failed");
+                // Start again from a fresh connection next time.
+                own = None;
                 false
             }
         };
@@ -413,44 +425,77 @@ async fn require_enabled(conn: &mut Conn) -> Result<()> {
     }
 }
 
+/// A technician a token or a session names, and whether one of their visits is Traveling.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Sender {
+    pub technician: TechnicianId,
+    traveling: bool,
+}
+
 async fn record(
     app: &App,
-    technician: TechnicianId,
+    sender: Sender,
     report: &Report,
     source: Source,
     now: Timestamp,
 ) -> Result<Recorded> {
-    let position = validate(technician, report, source, now)?;
-    if !app.tracking.within_limit(technician, now) {
+    let position = validate(sender.technician, report, source, now)?;
+    if !app.tracking.within_limit(sender.technician, now) {
         return Err(TrackingError::TooMany);
     }
-    {
-        // Released before waiting for the writer, which needs a connection of its own.
-        let mut conn = app.store.conn().await?;
-        if !positions::is_traveling(&mut conn, technician).await? {
-            return Ok(Recorded::Dropped);
-        }
+    if !sender.traveling {
+        return Ok(Recorded::Dropped);
     }
     app.tracking.store(&app.store, position).await?;
     Ok(Recorded::Stored)
 }
 
-/// The technician a tracking app's token belongs to (tracking must be on).
-pub async fn check_token(app: &App, token: Option<&str>) -> Result<TechnicianId> {
+/// The technician a tracking app's token belongs to (tracking must be on). One query: this
+/// runs for every position an app sends.
+pub async fn check_token(app: &App, token: Option<&str>) -> Result<Sender> {
+    let token = token
+        .map(str::trim)
+        .filter(|t| !t.is_empty() && t.len() <= 200);
+    let hash = token.map(|t| Secret::from_presented(t).hash());
     let mut conn = app.store.conn().await?;
-    require_enabled(&mut conn).await?;
-    authenticate(&mut conn, token).await
+    let facts = match &hash {
+        Some(hash) => {
+            positions::token_facts(&mut conn, hash, settings::TRACKING_ENABLED.key).await?
+        }
+        None => None,
+    };
+    let Some(facts) = facts else {
+        // Unknown token: say "off" rather than "unknown" when tracking is off.
+        require_enabled(&mut conn).await?;
+        return Err(TrackingError::BadToken);
+    };
+    let on = facts
+        .enabled
+        .as_deref()
+        .and_then(|raw| settings::TRACKING_ENABLED.parse(raw).ok())
+        .unwrap_or_else(|| {
+            settings::TRACKING_ENABLED
+                .parse(settings::TRACKING_ENABLED.default)
+                .expect("defaults are valid")
+        });
+    if on != SettingValue::Bool(true) {
+        return Err(TrackingError::Disabled);
+    }
+    Ok(Sender {
+        technician: facts.technician,
+        traveling: facts.traveling,
+    })
 }
 
 /// A position from a tracking app whose token [`check_token`] accepted.
 pub async fn record_for(
     app: &App,
-    technician: TechnicianId,
+    sender: Sender,
     report: &Report,
     source: Source,
     now: Timestamp,
 ) -> Result<Recorded> {
-    record(app, technician, report, source, now).await
+    record(app, sender, report, source, now).await
 }
 
 /// A position from a tracking app, authenticated by the technician's personal token.
@@ -461,8 +506,8 @@ pub async fn record_with_token(
     source: Source,
     now: Timestamp,
 ) -> Result<Recorded> {
-    let technician = check_token(app, token).await?;
-    record_for(app, technician, report, source, now).await
+    let sender = check_token(app, token).await?;
+    record(app, sender, report, source, now).await
 }
 
 /// A position from the technician page (the browser's geolocation), for the signed-in
@@ -474,20 +519,16 @@ pub async fn record_for_technician(
     now: Timestamp,
 ) -> Result<Recorded> {
     let technician = technician_of(principal)?;
-    require_enabled(&mut *app.store.conn().await?).await?;
-    record(app, technician, report, Source::Browser, now).await
-}
-
-async fn authenticate(conn: &mut Conn, token: Option<&str>) -> Result<TechnicianId> {
-    let token = token
-        .map(str::trim)
-        .filter(|t| !t.is_empty() && t.len() <= 200);
-    let Some(token) = token else {
-        return Err(TrackingError::BadToken);
+    let traveling = {
+        let mut conn = app.store.conn().await?;
+        require_enabled(&mut conn).await?;
+        positions::is_traveling(&mut conn, technician).await?
     };
-    positions::technician_by_token(conn, &Secret::from_presented(token).hash())
-        .await?
-        .ok_or(TrackingError::BadToken)
+    let sender = Sender {
+        technician,
+        traveling,
+    };
+    record(app, sender, report, Source::Browser, now).await
 }
 
 fn technician_of(principal: &Principal) -> Result<TechnicianId> {

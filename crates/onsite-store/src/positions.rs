@@ -100,6 +100,18 @@ pub async fn insert_positions(conn: &mut Conn, positions: &[Position]) -> Result
     Ok(())
 }
 
+/// Stores a batch in a transaction of its own on `conn`, a connection the caller keeps (the
+/// app's position writer). The first statement writes, so SQLite takes the write lock at
+/// once (waiting up to the busy timeout) without the read-then-write upgrade that needs
+/// `BEGIN IMMEDIATE`.
+pub async fn insert_batch(conn: &mut Conn, positions: &[Position]) -> Result<()> {
+    use sqlx::Connection;
+    let mut tx = conn.begin().await?;
+    insert_positions(&mut tx, positions).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
 const SELECT: &str = "SELECT technician_id, recorded_at, received_at, latitude, longitude, \
      accuracy_m, speed_kmh, heading_deg, source FROM positions";
 
@@ -222,6 +234,46 @@ pub async fn technician_by_token(
     .fetch_optional(&mut *conn)
     .await?;
     Ok(id.map(TechnicianId))
+}
+
+/// What receiving a position needs to know, in one query (it runs for every position).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TokenFacts {
+    /// The active technician the token belongs to.
+    pub technician: TechnicianId,
+    /// One of their visits is Traveling.
+    pub traveling: bool,
+    /// The stored value of the setting `enabled_key` (`None`: never set).
+    pub enabled: Option<String>,
+}
+
+/// The facts of a token hash, or `None` when it belongs to nobody (or to an inactive
+/// technician).
+pub async fn token_facts(
+    conn: &mut Conn,
+    token_hash: &str,
+    enabled_key: &str,
+) -> Result<Option<TokenFacts>> {
+    let row = sqlx::query(
+        "SELECT k.technician_id, \
+         (SELECT COUNT(*) FROM bookings b WHERE b.technician_id = k.technician_id \
+          AND b.state = 'traveling') AS traveling, \
+         (SELECT value FROM settings WHERE key = $2) AS enabled \
+         FROM tracking_tokens k JOIN technicians t ON t.id = k.technician_id \
+         WHERE k.token_hash = $1 AND t.active = TRUE",
+    )
+    .bind(token_hash)
+    .bind(enabled_key)
+    .fetch_optional(&mut *conn)
+    .await?;
+    row.map(|r| {
+        Ok(TokenFacts {
+            technician: TechnicianId(r.i64("technician_id")?),
+            traveling: r.i64("traveling")? > 0,
+            enabled: r.opt_text("enabled")?,
+        })
+    })
+    .transpose()
 }
 
 /// Whether one of the technician's visits is Traveling: positions are kept only then.

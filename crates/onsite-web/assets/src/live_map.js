@@ -45,7 +45,12 @@
   }
 
   function showTechnician() {
-    if (!map || !last) {
+    if (!last) {
+      return;
+    }
+    canvas.dataset.technicianLat = String(last.lat);
+    canvas.dataset.technicianLon = String(last.lon);
+    if (!map) {
       return;
     }
     var here = [last.lat, last.lon];
@@ -56,8 +61,6 @@
     } else {
       technician.setLatLng(here);
     }
-    canvas.dataset.technicianLat = String(last.lat);
-    canvas.dataset.technicianLon = String(last.lon);
   }
 
   function showAge() {
@@ -89,6 +92,8 @@
     var s = JSON.parse(event.data);
     events.close();
     last = null;
+    delete canvas.dataset.technicianLat;
+    delete canvas.dataset.technicianLon;
     if (technician && map) {
       map.removeLayer(technician);
       technician = null;

@@ -239,7 +239,7 @@ pub async fn owntracks(
     }
     let token = basic_password(&headers).or_else(|| query.get("token").cloned());
     let now = state.clock.now();
-    let technician = match tracking::check_token(&state.app, token.as_deref()).await {
+    let sender = match tracking::check_token(&state.app, token.as_deref()).await {
         Ok(t) => t,
         Err(e) => return refusal(&page, &e),
     };
@@ -263,7 +263,7 @@ pub async fn owntracks(
                 speed_kmh: known(number(value.get("vel"))),
                 heading_deg: known(number(value.get("cog"))),
             };
-            tracking::record_for(&state.app, technician, &report, Source::OwnTracks, now).await
+            tracking::record_for(&state.app, sender, &report, Source::OwnTracks, now).await
         }
         Err(e) => Err(e),
     };
@@ -347,7 +347,7 @@ pub async fn osmand(
         )
     };
     let now = state.clock.now();
-    let technician = match tracking::check_token(&state.app, token.as_deref()).await {
+    let sender = match tracking::check_token(&state.app, token.as_deref()).await {
         Ok(t) => t,
         Err(e) => return refusal(&page, &e),
     };
@@ -361,7 +361,7 @@ pub async fn osmand(
                 speed_kmh: speed,
                 heading_deg: heading,
             };
-            tracking::record_for(&state.app, technician, &report, Source::OsmAnd, now).await
+            tracking::record_for(&state.app, sender, &report, Source::OsmAnd, now).await
         }
         Err(e) => Err(e),
     };

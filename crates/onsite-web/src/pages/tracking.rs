@@ -16,7 +16,8 @@
 //! self-scheduling of the booking's own account, the visit Traveling, tracking on), and a
 //! stream checks again whenever one of the technician's visits changes state and every
 //! [`RECHECK`] (the session, the person's roles, the visit): when the answer is no longer yes,
-//! the stream ends.
+//! the stream ends. Positions arrive through the process's hub at once; the periodic check
+//! also picks up one stored by another app server (several servers on PostgreSQL).
 
 use crate::api::tracking::position_json;
 use crate::error::WebError;
@@ -338,7 +339,16 @@ impl Watch {
                     }
                 }
                 _ = self.recheck.tick() => match self.check().await {
-                    Check::Still => {}
+                    Check::Still => {
+                        // A position stored by another app server (its own hub): shown now.
+                        let newer = self.map.position.filter(|p| {
+                            self.last_sent.is_none_or(|t| t < p.recorded_at)
+                        });
+                        if let Some(p) = newer {
+                            self.last_sent = Some(p.recorded_at);
+                            return self.position_event(self.state.clock.now());
+                        }
+                    }
                     Check::Left(event) => {
                         self.finished = true;
                         return Some(event);
