@@ -391,3 +391,35 @@ both_backends!(
         assert_eq!(state_of(&app, id).await, BookingState::Scheduled);
     }
 );
+
+both_backends!(technician_reads_their_day_in_french, |app| async move {
+    let d = day(&app).await;
+    let id = d
+        .visit(&app, d.world.account_a, d.theo, at(&app, 0, 10), "", &[])
+        .await;
+    let mut theo = app.browser_as(d.world.user("technician")).await;
+    theo.accept_language = Some("fr-CA,fr;q=0.9");
+    let html = theo.get("/technician").await.text();
+    assert!(html.contains(r#"<html lang="fr""#), "{html}");
+    for words in [
+        "Ma journée",
+        "Aujourd’hui",
+        "Demain",
+        ">Partir</button>",
+        "Aucune visite demain.",
+    ] {
+        assert!(html.contains(words), "{words}");
+    }
+    let refused = theo
+        .post(
+            &format!("/technician/visits/{id}/transition"),
+            &[("action", "complete")],
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::CONFLICT);
+    assert!(
+        refused.text().contains("cette étape n’est pas possible"),
+        "{}",
+        refused.text()
+    );
+});
