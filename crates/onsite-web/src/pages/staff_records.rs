@@ -329,9 +329,13 @@ fn work_order_form(
     }
 }
 
-/// `GET /staff/work-orders/new`.
-pub async fn new_work_order(page: Page) -> WebResult<Response> {
+/// `GET /staff/work-orders/new` (`?account=`, `?asset=` and `?agreement=` fill those fields:
+/// the links from an asset's or an agreement's page).
+pub async fn new_work_order(page: Page, Query(req): Query<ListRequest>) -> WebResult<Response> {
     let input = staff::WorkOrderInput {
+        account: req.account.unwrap_or_default(),
+        asset: req.asset.unwrap_or_default(),
+        agreement: req.agreement.unwrap_or_default(),
         status: "estimate_pending".into(),
         ..Default::default()
     };
@@ -939,12 +943,14 @@ fn invoice_form(
     }
 }
 
-/// `GET /staff/invoices/new` (`?account=` and `?work_order=` fill those fields).
+/// `GET /staff/invoices/new` (`?account=`, `?work_order=` and `?agreement=` fill those
+/// fields).
 pub async fn new_invoice(page: Page, Query(req): Query<ListRequest>) -> WebResult<Response> {
     let form = InvoiceForm {
         input: staff::InvoiceInput {
             account: req.account.unwrap_or_default(),
             work_order: req.work_order.unwrap_or_default(),
+            agreement: req.agreement.unwrap_or_default(),
             status: "draft".into(),
             currency: "CAD".into(),
             ..Default::default()

@@ -498,3 +498,40 @@ both_backends!(
         }
     }
 );
+
+both_backends!(
+    new_record_forms_linked_from_a_record_start_filled_in,
+    |app| async move {
+        let (world, r) = setup(&app).await;
+        let mut dispatcher = app.browser_as(world.user("dispatcher")).await;
+        let (account, asset, agreement) = (
+            world.account_a.to_string(),
+            r.asset_a.to_string(),
+            r.agreement_a.to_string(),
+        );
+        // The asset's page links a work order on it; the agreement's, one under it.
+        let asset_page = dispatcher
+            .get(&format!("/staff/assets/{asset}"))
+            .await
+            .text();
+        let link = format!("/staff/work-orders/new?account={account}&amp;asset={asset}");
+        assert!(asset_page.contains(&link), "{asset_page}");
+        let form = dispatcher.get(&link.replace("&amp;", "&")).await.text();
+        assert!(form.contains(&format!(
+            "name=\"asset\" inputmode=\"numeric\" value=\"{asset}\""
+        )));
+        assert!(form.contains(&format!(
+            "name=\"account\" inputmode=\"numeric\" required value=\"{account}\""
+        )));
+        let agreement_page = dispatcher
+            .get(&format!("/staff/agreements/{agreement}"))
+            .await
+            .text();
+        let link = format!("/staff/invoices/new?account={account}&amp;agreement={agreement}");
+        assert!(agreement_page.contains(&link));
+        let form = dispatcher.get(&link.replace("&amp;", "&")).await.text();
+        assert!(form.contains(&format!(
+            "name=\"agreement\" inputmode=\"numeric\" value=\"{agreement}\""
+        )));
+    }
+);
