@@ -734,8 +734,8 @@ both_backends!(
         assert!(home.contains("Active appointment"));
         assert!(home.contains("Sam Servicewoman is on the way."));
         assert!(home.contains("Planned arrival at"));
-        // The live map comes with tracking (issue 5): no button leading nowhere until then.
-        assert!(!home.contains("View Live Map"));
+        // Tracking is on (the default): View Live Map leads to the visit's live map.
+        assert!(home.contains(&format!(r#"href="/bookings/{id}/live">View Live Map</a>"#)));
         // Modify is refused on the page and by the server.
         let page = customer.get(&format!("/bookings/{id}")).await.text();
         assert!(page.contains("The technician is on the way"));
