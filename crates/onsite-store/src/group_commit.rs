@@ -132,10 +132,14 @@ impl State {
         }
         group.commit_scheduled = true;
         let shared = shared.clone();
-        tokio::spawn(async move {
-            let mut state = shared.lock_owned().await;
-            state.end_group().await;
-        });
+        // Outside a runtime (a turn dropped after its runtime ended) there is nobody left to
+        // answer and the process is ending: the connection's drop rolls the group back.
+        if let Ok(runtime) = tokio::runtime::Handle::try_current() {
+            runtime.spawn(async move {
+                let mut state = shared.lock_owned().await;
+                state.end_group().await;
+            });
+        }
     }
 
     /// Commits the group (or rolls it back if it is broken or nobody kept anything), returns
