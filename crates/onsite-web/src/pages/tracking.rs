@@ -301,7 +301,9 @@ impl Watch {
         }
     }
 
-    /// The next event, or `None` to end the stream.
+    /// The next event, or `None` to end the stream. The check (with its database queries) is
+    /// boxed: it runs rarely, and unboxed its large future would make every idle stream's
+    /// future as large.
     async fn next(&mut self) -> Option<Event> {
         if let Some(first) = self.first.take() {
             return Some(first);
@@ -318,7 +320,7 @@ impl Watch {
                     let live = *self.rx.borrow_and_update();
                     if live.visits_epoch != self.epoch {
                         self.epoch = live.visits_epoch;
-                        match self.check().await {
+                        match Box::pin(self.check()).await {
                             Check::Still => {}
                             Check::Left(event) => {
                                 self.finished = true;
@@ -338,7 +340,7 @@ impl Watch {
                         return self.position_event(now);
                     }
                 }
-                _ = self.recheck.tick() => match self.check().await {
+                _ = self.recheck.tick() => match Box::pin(self.check()).await {
                     Check::Still => {
                         // A position stored by another app server (its own hub): shown now.
                         let newer = self.map.position.filter(|p| {
