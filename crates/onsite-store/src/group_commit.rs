@@ -27,19 +27,52 @@ use crate::{Conn, Result, StoreError, Tx};
 use sqlx::pool::PoolConnection;
 use sqlx::{Any, AnyPool, Executor};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
 use tokio::sync::{Mutex, OwnedMutexGuard, watch};
 
 /// The outcome of one group's commit, as its members receive it.
 type Outcome = Option<std::result::Result<(), String>>;
 
 /// The process's queue of grouped writers (one per [`crate::Store`], shared by its clones).
-#[derive(Debug, Default, Clone)]
+#[derive(Debug, Clone)]
 pub(crate) struct GroupWriter {
     state: Arc<Mutex<State>>,
+    /// Writers outside the groups waiting for SQLite's write lock (see [`OtherWriter`]).
+    others: Arc<AtomicUsize>,
 }
+
+impl Default for GroupWriter {
+    fn default() -> Self {
+        let others = Arc::new(AtomicUsize::new(0));
+        GroupWriter {
+            state: Arc::new(Mutex::new(State {
+                others: others.clone(),
+                ..State::default()
+            })),
+            others,
+        }
+    }
+}
+
+/// A writer outside the groups (`Store::begin`: cancel, reschedule, the workers) waiting for
+/// the write lock, counted while it waits. It waits in SQLite's busy handler, which retries
+/// after 1, 2, 5, 10… ms; groups running back to back would leave it no gap, so after each
+/// group the lock is left free while anyone is counted here (at most [`YIELD_AT_MOST`]).
+pub(crate) struct OtherWriter(Arc<AtomicUsize>);
+
+impl Drop for OtherWriter {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::SeqCst);
+    }
+}
+
+/// The longest the groups leave the write lock free for writers outside them.
+const YIELD_AT_MOST: Duration = Duration::from_millis(100);
 
 #[derive(Debug, Default)]
 struct State {
+    others: Arc<AtomicUsize>,
     /// The group's connection while its transaction is open.
     conn: Option<PoolConnection<Any>>,
     group: Option<Group>,
@@ -60,6 +93,12 @@ struct Group {
 }
 
 impl GroupWriter {
+    /// Counts the caller as a writer outside the groups until the guard drops.
+    pub(crate) fn other_writer(&self) -> OtherWriter {
+        self.others.fetch_add(1, Ordering::SeqCst);
+        OtherWriter(self.others.clone())
+    }
+
     /// Waits for the writer's turn and opens a savepoint in the group's transaction.
     pub(crate) async fn turn(&self, pool: &AnyPool) -> Result<GroupTurn> {
         let mut state = self.state.clone().lock_owned().await;
@@ -160,6 +199,10 @@ impl State {
         }
         self.conn = None;
         let _ = group.done.send(Some(outcome));
+        let until = Instant::now() + YIELD_AT_MOST;
+        while self.others.load(Ordering::SeqCst) > 0 && Instant::now() < until {
+            tokio::time::sleep(Duration::from_millis(1)).await;
+        }
     }
 }
 

@@ -149,7 +149,11 @@ impl Store {
     /// SQLITE_BUSY at the write, ignoring the busy timeout.
     pub async fn begin(&self) -> Result<Tx> {
         let tx = match self.backend {
-            Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await?,
+            Backend::Sqlite => {
+                // Grouped bookings leave the lock free for us between groups while we wait.
+                let _waiting = self.writer.as_ref().map(|w| w.other_writer());
+                self.pool.begin_with("BEGIN IMMEDIATE").await?
+            }
             Backend::Postgres => self.pool.begin().await?,
         };
         Ok(tx)

@@ -117,3 +117,40 @@ async fn write_tx(tx: &mut onsite_store::Tx) {
     .await
     .unwrap();
 }
+
+both_backends!(
+    plain_transactions_get_the_write_lock_while_groups_run_back_to_back,
+    |store: Store| async move {
+        let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let mut flood = Vec::new();
+        for i in 0..32i64 {
+            let (store, stop) = (store.clone(), stop.clone());
+            flood.push(tokio::spawn(async move {
+                while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+                    let mut turn = store.turn().await.unwrap();
+                    write(&mut turn, 100 + i).await;
+                    // A booking's work inside the lock takes a few milliseconds.
+                    tokio::time::sleep(Duration::from_millis(2)).await;
+                    turn.keep().await.unwrap();
+                }
+            }));
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+        for _ in 0..5 {
+            let started = std::time::Instant::now();
+            let mut tx = store.begin().await.unwrap();
+            write_tx(&mut tx).await;
+            tx.commit().await.unwrap();
+            assert!(
+                started.elapsed() < Duration::from_secs(2),
+                "a plain transaction waited {:?} for the write lock",
+                started.elapsed()
+            );
+        }
+        stop.store(true, std::sync::atomic::Ordering::Relaxed);
+        for t in flood {
+            t.await.unwrap();
+        }
+        assert_eq!(rows(&store, Some(3)).await, 5);
+    }
+);
