@@ -156,6 +156,9 @@ pub fn decimal_text(value: i64, digits: u32, trim: bool) -> String {
     let abs = value.unsigned_abs();
     let sign = if value < 0 { "-" } else { "" };
     let (whole, fraction) = (abs / unit, abs % unit);
+    if digits == 0 {
+        return format!("{sign}{whole}");
+    }
     let mut fraction = format!("{fraction:0width$}", width = digits as usize);
     if trim {
         fraction = fraction.trim_end_matches('0').to_owned();
