@@ -715,9 +715,8 @@ pub async fn homepage(app: &App, principal: &Principal, _now: Timestamp) -> Resu
         .iter()
         .map(|v| {
             let mut view = view(v, &account, &zone, tracking);
-            view.feedback_due = surveys
-                && view.state == BookingState::Completed
-                && !rated.contains(&view.id);
+            view.feedback_due =
+                surveys && view.state == BookingState::Completed && !rated.contains(&view.id);
             view
         })
         .collect();
@@ -1389,7 +1388,9 @@ pub async fn cancel(
     commit(tx).await?;
     app.mail_queued();
     // Live maps of the visit re-check at once (it is no longer Traveling).
-    app.tracking.hub.visits_changed(updated.booking.technician_id);
+    app.tracking
+        .hub
+        .visits_changed(updated.booking.technician_id);
     let mut conn = app.store.conn().await?;
     visit_view(&mut conn, principal, &updated).await
 }

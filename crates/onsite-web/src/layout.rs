@@ -46,7 +46,11 @@ const NAVIGATION: &[(&str, &str, Capability)] = &[
         Capability::Administer,
     ),
     // Feedback (issue 5): the staff's responses; the survey and portal settings for admins.
-    ("/staff/feedback", "feedback-nav-staff", Capability::Dispatch),
+    (
+        "/staff/feedback",
+        "feedback-nav-staff",
+        Capability::Dispatch,
+    ),
     (
         "/staff/settings/survey",
         "feedback-survey-nav",

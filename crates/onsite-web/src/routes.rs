@@ -149,7 +149,11 @@ pub fn table() -> Vec<Route> {
             pages::feedback::send,
         ),
         // Track my technician: View Live Map of a Traveling visit and its server-sent events.
-        page("/bookings/{id}/live", SelfSchedule, pages::tracking::live_page),
+        page(
+            "/bookings/{id}/live",
+            SelfSchedule,
+            pages::tracking::live_page,
+        ),
         page(
             "/bookings/{id}/live/events",
             SelfSchedule,
@@ -161,7 +165,11 @@ pub fn table() -> Vec<Route> {
             TechnicianDay,
             api::tracking::browser_position,
         ),
-        page("/technician/tracking", TechnicianDay, pages::tracking::setup),
+        page(
+            "/technician/tracking",
+            TechnicianDay,
+            pages::tracking::setup,
+        ),
         action(
             "/technician/tracking/token",
             TechnicianDay,
