@@ -5,6 +5,9 @@
 //! 1. **Memory per watching connection**: the server's resident memory (`VmRSS` of the child
 //!    process, from `/proc`) before and after 1,000 customers open their live map's event
 //!    stream (`GET /bookings/{id}/live/events`), divided by the connections. Target ≤ 16 KiB.
+//!    Measured twice, each in a fresh server: the baseline with every stream through hyper
+//!    (`onsite_web::lean::Lean::Off`), then the production server, whose streams take the lean
+//!    path (`onsite_web::lean`); the other phases run against the production server.
 //! 2. **Delay from ingestion to delivery**: 100 technicians post an OwnTracks position every
 //!    second (`POST /track/owntracks`, each on its own keep-alive connection); each technician
 //!    has 10 Traveling visits of 10 accounts, whose customers watch. The delay of a delivery is
@@ -295,7 +298,12 @@ fn serve(url: &str) -> Result<(), Failure> {
             },
         );
         println!("PORT {port}");
-        onsite_web::serve(listener, state, std::future::pending()).await?;
+        // The baseline of phase 1: every connection through hyper, as before the lean path.
+        let lean = match std::env::var("LIVE_TRACKING_LEAN").as_deref() {
+            Ok("off") => onsite_web::lean::Lean::Off,
+            _ => onsite_web::lean::Lean::On,
+        };
+        onsite_web::lean::serve(listener, state, std::future::pending(), lean).await?;
         Ok(())
     })
 }
@@ -439,24 +447,13 @@ async fn watch(
     }))
 }
 
-async fn run(sizes: &Sizes) -> Result<(), Failure> {
-    let dir = std::env::temp_dir().join(format!("onsite-live-tracking-{}", std::process::id()));
-    std::fs::create_dir_all(&dir)?;
-    let url = format!("sqlite://{}", dir.join("onsite.db").display());
-    let store = Store::open(&url).await?;
-    let started = Instant::now();
-    let fleet = build(&store, sizes).await?;
-    println!(
-        "data: {} technicians, {} watched visits (customers with sessions), built in {:.1} s",
-        fleet.techs.len(),
-        fleet.watchers.len(),
-        started.elapsed().as_secs_f64()
-    );
-    store.close().await;
-
-    // The server, in a child process so that its memory is its own.
+/// Starts the server child on the database at `url`, the lean path `on` or `off`; the child,
+/// its pid and its port.
+async fn spawn_server(url: &str, lean: &str) -> Result<(tokio::process::Child, u32, u16), Failure> {
+    // In a child process so that its memory is its own.
     let mut child = tokio::process::Command::new(std::env::current_exe()?)
-        .env("LIVE_TRACKING_SERVE", &url)
+        .env("LIVE_TRACKING_SERVE", url)
+        .env("LIVE_TRACKING_LEAN", lean)
         .stdout(std::process::Stdio::piped())
         .kill_on_drop(true)
         .spawn()?;
@@ -469,8 +466,19 @@ async fn run(sizes: &Sizes) -> Result<(), Failure> {
         .strip_prefix("PORT ")
         .and_then(|p| p.parse().ok())
         .ok_or_else(|| format!("the server said {line:?}"))?;
+    Ok((child, pid, port))
+}
 
-    // 1. Memory per watching connection.
+/// What phase 2 goes on with: the open streams and their bookkeeping.
+type Watching = (
+    Sent,
+    Arc<Mutex<Vec<Duration>>>,
+    Vec<tokio::task::JoinHandle<()>>,
+);
+
+/// Phase 1 on the server `pid` at `port`: KiB per open stream, the RSS before and after (KiB),
+/// and the open streams.
+async fn memory(port: u16, pid: u32, fleet: &Fleet) -> Result<(f64, u64, u64, Watching), Failure> {
     {
         // Warm up: every code path once (a page, a stream, a post), so that lazily made
         // structures are not counted as the connections' memory.
@@ -501,13 +509,50 @@ async fn run(sizes: &Sizes) -> Result<(), Failure> {
     }
     tokio::time::sleep(Duration::from_secs(2)).await;
     let after = rss_kib(pid);
+    let per = (after.saturating_sub(before)) as f64 / fleet.watchers.len() as f64;
+    Ok((per, before, after, (sent, delays, readers)))
+}
+
+async fn run(sizes: &Sizes) -> Result<(), Failure> {
+    let dir = std::env::temp_dir().join(format!("onsite-live-tracking-{}", std::process::id()));
+    std::fs::create_dir_all(&dir)?;
+    let url = format!("sqlite://{}", dir.join("onsite.db").display());
+    let store = Store::open(&url).await?;
+    let started = Instant::now();
+    let fleet = build(&store, sizes).await?;
+    println!(
+        "data: {} technicians, {} watched visits (customers with sessions), built in {:.1} s",
+        fleet.techs.len(),
+        fleet.watchers.len(),
+        started.elapsed().as_secs_f64()
+    );
+    store.close().await;
+
+    // 1. Memory per watching connection: first the baseline (every stream through hyper) in a
+    // server of its own, then the production server (lean path), which the other phases use.
+    let (mut baseline, pid, port) = spawn_server(&url, "off").await?;
+    let (hyper_per, before, after, _) = memory(port, pid, &fleet).await?;
+    baseline.kill().await?;
+    drop(baseline);
+    let (mut child, pid, port) = spawn_server(&url, "on").await?;
+    let (lean_per, lean_before, lean_after, (sent, delays, readers)) =
+        memory(port, pid, &fleet).await?;
     let connections = fleet.watchers.len();
-    let per = (after.saturating_sub(before)) as f64 * 1024.0 / connections as f64;
     println!();
     println!("1. memory per watching connection (server RSS delta / connections)");
     println!(
-        "   server RSS {before} KiB before, {after} KiB with {connections} open streams: {:.1} KiB per connection (target ≤ 16 KiB)",
-        per / 1024.0
+        "   hyper path (baseline): server RSS {before} KiB before, {after} KiB with {connections} open streams: {hyper_per:.1} KiB per connection"
+    );
+    println!(
+        "   lean path:             server RSS {lean_before} KiB before, {lean_after} KiB with {connections} open streams: {lean_per:.1} KiB per connection (target ≤ 16 KiB)"
+    );
+    println!(
+        "   ratio lean / hyper: {:.2}",
+        if hyper_per > 0.0 {
+            lean_per / hyper_per
+        } else {
+            f64::NAN
+        }
     );
 
     // 2. Delay from ingestion to delivery.

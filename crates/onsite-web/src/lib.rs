@@ -24,6 +24,7 @@ pub mod forms;
 pub mod guard;
 pub mod health;
 pub mod layout;
+pub mod lean;
 pub mod locale;
 pub mod metrics;
 pub mod pages;
@@ -47,7 +48,6 @@ use onsite_app::App;
 use onsite_app::oidc::Oidc;
 use onsite_store::Store;
 use std::future::Future;
-use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 use tower::ServiceBuilder;
@@ -162,14 +162,13 @@ pub fn edge(routes: Router<AppState>, state: AppState) -> Router {
 }
 
 /// Serves the portal on `listener` until `shutdown` resolves, then finishes the requests in
-/// flight. Handlers can extract `ConnectInfo<SocketAddr>` (the peer address).
+/// flight. Handlers can extract `ConnectInfo<SocketAddr>` (the peer address). The live map's
+/// event streams on fresh connections take the lean path ([`lean`]); everything else is
+/// served by [`router`] through hyper.
 pub async fn serve(
     listener: tokio::net::TcpListener,
     state: AppState,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    let app = router(state).into_make_service_with_connect_info::<SocketAddr>();
-    axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown)
-        .await
+    lean::serve(listener, state, shutdown, lean::Lean::On).await
 }

@@ -27,7 +27,7 @@ use axum::response::{IntoResponse, Response};
 /// The headers set on every response, computed once from the configuration.
 #[derive(Debug)]
 pub struct Policy {
-    headers: Vec<(HeaderName, HeaderValue)>,
+    pub(crate) headers: Vec<(HeaderName, HeaderValue)>,
     /// `scheme://host[:port]` of the public URL, for the `Origin` check behind proxies.
     public_origin: Option<String>,
 }

@@ -155,6 +155,22 @@ fn needs_no_person(path: &str) -> bool {
     path.starts_with("/assets/") || matches!(path, "/healthz" | "/readyz" | "/metrics")
 }
 
+/// The live session behind a presented, plausible token (`identity::session` applies the
+/// idle and absolute timeouts), or `None`. The session layer and the live map's lean path
+/// (`crate::lean`) both load sessions with this.
+pub async fn load(
+    state: &AppState,
+    token: &str,
+) -> Result<Option<SignedIn>, identity::IdentityError> {
+    Ok(identity::session(&state.app, token, state.clock.now())
+        .await?
+        .map(|active| SignedIn {
+            user: active.user,
+            token: Secret::from_presented(token),
+            csrf_token: active.csrf_token,
+        }))
+}
+
 /// Middleware: resolves the session into a [`Visitor`] (see the module doc).
 pub async fn resolve(State(state): State<AppState>, mut request: Request, next: Next) -> Response {
     if needs_no_person(request.uri().path()) && request.method() == axum::http::Method::GET {
@@ -168,14 +184,8 @@ pub async fn resolve(State(state): State<AppState>, mut request: Request, next: 
         if !plausible_token(token) {
             forget_cookie = true;
         } else {
-            match identity::session(&state.app, token, state.clock.now()).await {
-                Ok(Some(active)) => {
-                    visitor = Visitor::signed_in(SignedIn {
-                        user: active.user,
-                        token: Secret::from_presented(token),
-                        csrf_token: active.csrf_token,
-                    });
-                }
+            match load(&state, token).await {
+                Ok(Some(session)) => visitor = Visitor::signed_in(session),
                 Ok(None) => forget_cookie = true,
                 Err(e) => {
                     tracing::error!(error = %e, "cannot load the session; serving as anonymous");

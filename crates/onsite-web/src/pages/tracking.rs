@@ -26,10 +26,12 @@ use crate::pages::bookings::booking_id;
 use crate::session::CurrentUser;
 use crate::{AppState, WebResult};
 use askama::Template;
+use axum::body::{Body, Bytes};
 use axum::extract::{Path, State};
-use axum::response::sse::{Event, KeepAlive, Sse};
+use axum::http::header::{CACHE_CONTROL, CONTENT_TYPE};
 use axum::response::{IntoResponse, Response};
 use jiff::Timestamp;
+use onsite_app::policy::Principal;
 use onsite_app::secrets::Secret;
 use onsite_app::tracking::{self, Live, LiveAccess, LiveMap, TrackingError};
 use onsite_domain::BookingId;
@@ -43,6 +45,23 @@ use tokio::sync::watch;
 /// How often a live stream checks again that its watcher may still see the visit, besides
 /// the immediate check on every state change of the technician's visits.
 pub const RECHECK: Duration = Duration::from_secs(30);
+
+/// How often an idle stream sends a comment line, so that proxies and browsers keep it open.
+pub const KEEP_ALIVE: Duration = Duration::from_secs(15);
+
+/// The response headers of an event stream (both paths; the security headers come on top).
+pub(crate) const EVENT_STREAM: &str = "text/event-stream";
+pub(crate) const NO_STORE: &str = "no-store";
+
+/// One server-sent event, as written on the wire: `event: name`, one `data:` line, a blank line.
+/// The only place the live map's event format is written (the hyper path and the lean path,
+/// `crate::lean`, both send these bytes).
+fn event(name: &str, data: &serde_json::Value) -> Bytes {
+    Bytes::from(format!("event: {name}\ndata: {data}\n\n"))
+}
+
+/// The keep-alive comment.
+const KEEP_ALIVE_FRAME: &[u8] = b":\n\n";
 
 // ---- The technician's tracking setup --------------------------------------------------------
 
@@ -172,14 +191,15 @@ fn age_text(page: &Page, seconds: i64) -> String {
 }
 
 /// The map of a Traveling visit, or 404 (another account's visit, not Traveling, tracking
-/// off: all the same to the asker).
-async fn authorized_map(
+/// off: all the same to the asker). The page, the event stream and the lean path
+/// (`crate::lean`) all ask this.
+pub(crate) async fn authorized_map(
     state: &AppState,
-    user: &CurrentUser,
+    principal: &Principal,
     id: BookingId,
     now: Timestamp,
 ) -> WebResult<Box<LiveMap>> {
-    match tracking::live_map(&state.app, &user.principal(), id, now).await {
+    match tracking::live_map(&state.app, principal, id, now).await {
         Ok(LiveAccess::Traveling(map)) => Ok(map),
         Ok(LiveAccess::Left(_)) => Err(WebError::NotFound),
         Err(TrackingError::Store(e)) => Err(WebError::internal(e)),
@@ -196,7 +216,7 @@ pub async fn live_page(
 ) -> WebResult<Response> {
     let id = booking_id(&id)?;
     let now = state.clock.now();
-    let map = authorized_map(&state, &user, id, now).await?;
+    let map = authorized_map(&state, &user.principal(), id, now).await?;
     let tiles = tracking::tile_url(&state.app)
         .await
         .map_err(WebError::internal)?;
@@ -231,8 +251,9 @@ pub async fn live_page(
     })
 }
 
-/// One live stream's state.
-struct Watch {
+/// One live stream's state: the same for a stream served by hyper ([`live_events`]) and one
+/// served by the lean path (`crate::lean`).
+pub(crate) struct Watch {
     state: AppState,
     locale: onsite_i18n::Locale,
     session: Secret,
@@ -241,37 +262,74 @@ struct Watch {
     rx: watch::Receiver<Live>,
     epoch: u64,
     last_sent: Option<Timestamp>,
-    first: Option<Event>,
+    first: Option<Bytes>,
     finished: bool,
     recheck: tokio::time::Interval,
+    keep_alive: tokio::time::Interval,
 }
 
 /// What a check of the watcher's right found.
 enum Check {
     Still,
     /// The visit left Traveling (or changed technician): tell, then end.
-    Left(Event),
+    Left(Bytes),
     /// No longer allowed: end without a word.
     Gone,
 }
 
 impl Watch {
-    fn position_event(&self, now: Timestamp) -> Option<Event> {
+    /// Opens the stream of an authorized `map` (see [`authorized_map`]) for the session
+    /// `session`: subscribes to the technician's hub channel; the first event is the last known
+    /// position.
+    pub(crate) fn open(
+        state: AppState,
+        locale: onsite_i18n::Locale,
+        session: Secret,
+        id: BookingId,
+        map: Box<LiveMap>,
+        now: Timestamp,
+    ) -> Watch {
+        let rx = state.app.tracking.hub.subscribe(map.visit.technician_id);
+        let epoch = rx.borrow().visits_epoch;
+        let start = tokio::time::Instant::now();
+        let mut recheck = tokio::time::interval_at(start + RECHECK, RECHECK);
+        recheck.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        let mut keep_alive = tokio::time::interval_at(start + KEEP_ALIVE, KEEP_ALIVE);
+        keep_alive.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        let mut watch = Watch {
+            locale,
+            session,
+            id,
+            last_sent: map.position.map(|p| p.recorded_at),
+            map,
+            rx,
+            epoch,
+            first: None,
+            finished: false,
+            recheck,
+            keep_alive,
+            state,
+        };
+        watch.first = watch.position_event(now);
+        watch
+    }
+
+    fn position_event(&self, now: Timestamp) -> Option<Bytes> {
         let p = self.map.position?;
         let mut data = position_json(&self.map, now);
         data["eta_text"] = json!(eta_text(self.locale, &self.map, p.eta));
         data["server_now"] = json!(now.as_second());
-        Some(Event::default().event("position").data(data.to_string()))
+        Some(event("position", &data))
     }
 
-    fn state_event(&self, to: BookingState) -> Event {
+    fn state_event(&self, to: BookingState) -> Bytes {
         let page_label = self.locale.text(&format!("bookings-state-{}", to.as_str()));
         let data = json!({
             "state": to.as_str(),
             "label": page_label,
             "link": format!("/bookings/{}", self.id),
         });
-        Event::default().event("state").data(data.to_string())
+        event("state", &data)
     }
 
     /// Asks again whether this session may see the visit's live map.
@@ -301,10 +359,10 @@ impl Watch {
         }
     }
 
-    /// The next event, or `None` to end the stream. The check (with its database queries) is
-    /// boxed: it runs rarely, and unboxed its large future would make every idle stream's
-    /// future as large.
-    async fn next(&mut self) -> Option<Event> {
+    /// The next bytes to send (an event or a keep-alive comment), or `None` to end the
+    /// stream. The check (with its database queries) is boxed: it runs rarely, and unboxed its
+    /// large future would make every idle stream's future as large.
+    pub(crate) async fn next(&mut self) -> Option<Bytes> {
         if let Some(first) = self.first.take() {
             return Some(first);
         }
@@ -340,6 +398,7 @@ impl Watch {
                         return self.position_event(now);
                     }
                 }
+                _ = self.keep_alive.tick() => return Some(Bytes::from_static(KEEP_ALIVE_FRAME)),
                 _ = self.recheck.tick() => match Box::pin(self.check()).await {
                     Check::Still => {
                         // A position stored by another app server (its own hub): shown now.
@@ -362,7 +421,10 @@ impl Watch {
     }
 }
 
-/// `GET /bookings/{id}/live/events`: the live map's server-sent events.
+/// `GET /bookings/{id}/live/events`: the live map's server-sent events. A fresh connection
+/// whose first request is this one is usually served by the lean path instead (`crate::lean`,
+/// the same [`Watch`]); this handler serves the others (a browser reusing a keep-alive
+/// connection, a head that arrived slowly).
 pub async fn live_events(
     State(state): State<AppState>,
     page: Page,
@@ -371,32 +433,17 @@ pub async fn live_events(
 ) -> WebResult<Response> {
     let id = booking_id(&id)?;
     let now = state.clock.now();
-    let map = authorized_map(&state, &user, id, now).await?;
-    let rx = state.app.tracking.hub.subscribe(map.visit.technician_id);
-    let epoch = rx.borrow().visits_epoch;
-    let mut recheck = tokio::time::interval_at(tokio::time::Instant::now() + RECHECK, RECHECK);
-    recheck.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-    let mut watch = Watch {
-        locale: page.locale,
-        session: user.token.clone(),
-        id,
-        last_sent: map.position.map(|p| p.recorded_at),
-        map,
-        rx,
-        epoch,
-        first: None,
-        finished: false,
-        recheck,
-        state,
-    };
-    watch.first = watch.position_event(now);
+    let map = authorized_map(&state, &user.principal(), id, now).await?;
+    let watch = Watch::open(state, page.locale, user.token.clone(), id, map, now);
     let stream = futures_util::stream::unfold(watch, |mut watch| async move {
         watch
             .next()
             .await
-            .map(|event| (Ok::<_, Infallible>(event), watch))
+            .map(|bytes| (Ok::<_, Infallible>(bytes), watch))
     });
-    Ok(Sse::new(stream)
-        .keep_alive(KeepAlive::default())
+    Ok((
+        [(CONTENT_TYPE, EVENT_STREAM), (CACHE_CONTROL, NO_STORE)],
+        Body::from_stream(stream),
+    )
         .into_response())
 }

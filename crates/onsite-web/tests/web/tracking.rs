@@ -732,3 +732,270 @@ async fn the_housekeeping_sweep_deletes_positions_past_the_retention_period() {
     assert_eq!(swept.positions, 1);
     assert_eq!(stored(&app, trip.technician).await, 1);
 }
+
+// ---- Over a real socket: the lean path of `onsite_web::serve` ------------------------------
+
+/// The real server (`onsite_web::serve`, lean path in front) on a loopback port.
+async fn serve_on_socket(app: &TestApp) -> std::net::SocketAddr {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(onsite_web::serve(
+        listener,
+        app.state.clone(),
+        std::future::pending(),
+    ));
+    addr
+}
+
+/// A raw HTTP/1.1 connection: the test writes the head itself (whole, or in slow parts).
+struct Raw(tokio::io::BufReader<tokio::net::TcpStream>);
+
+impl Raw {
+    async fn open(addr: std::net::SocketAddr) -> Raw {
+        Raw(tokio::io::BufReader::new(
+            tokio::net::TcpStream::connect(addr).await.unwrap(),
+        ))
+    }
+
+    async fn write(&mut self, bytes: &str) {
+        use tokio::io::AsyncWriteExt;
+        self.0.get_mut().write_all(bytes.as_bytes()).await.unwrap();
+    }
+
+    /// The status and the header lines (lower case) of the response.
+    async fn head(&mut self) -> (u16, String) {
+        use tokio::io::AsyncBufReadExt;
+        let mut head = String::new();
+        tokio::time::timeout(Duration::from_secs(10), async {
+            loop {
+                let mut line = String::new();
+                if self.0.read_line(&mut line).await.unwrap() == 0 || line == "\r\n" {
+                    break;
+                }
+                head.push_str(&line.to_ascii_lowercase());
+            }
+        })
+        .await
+        .expect("a response head");
+        let status = head
+            .split_whitespace()
+            .nth(1)
+            .and_then(|s| s.parse().ok())
+            .unwrap_or(0);
+        (status, head)
+    }
+
+    /// The next event of a lean stream (not chunked), or `None` at its end or after `wait`.
+    async fn event(&mut self, wait: Duration) -> Option<(String, Value)> {
+        use tokio::io::AsyncBufReadExt;
+        let mut event = String::new();
+        let mut data = String::new();
+        tokio::time::timeout(wait, async {
+            loop {
+                let mut line = String::new();
+                if self.0.read_line(&mut line).await.ok()? == 0 {
+                    return None;
+                }
+                let line = line.trim_end();
+                if let Some(v) = line.strip_prefix("event:") {
+                    event = v.trim().to_owned();
+                } else if let Some(v) = line.strip_prefix("data:") {
+                    data.push_str(v.trim());
+                } else if line.is_empty() && !event.is_empty() {
+                    return Some((event, serde_json::from_str(&data).unwrap_or(Value::Null)));
+                }
+            }
+        })
+        .await
+        .ok()?
+    }
+
+    /// Everything until the server closes or `wait` passes.
+    async fn rest(&mut self, wait: Duration) -> String {
+        use tokio::io::AsyncReadExt;
+        let mut bytes = Vec::new();
+        let _ = tokio::time::timeout(wait, self.0.read_to_end(&mut bytes)).await;
+        String::from_utf8_lossy(&bytes).into_owned()
+    }
+}
+
+fn events_head(booking: BookingId, cookie: Option<&str>) -> String {
+    let cookie = cookie.map_or_else(String::new, |c| format!("Cookie: {c}\r\n"));
+    format!(
+        "GET /bookings/{booking}/live/events HTTP/1.1\r\nHost: onsite.test\r\nAccept: text/event-stream\r\n{cookie}\r\n"
+    )
+}
+
+both_backends!(
+    a_fresh_connection_watching_the_live_map_gets_positions_on_the_lean_path_until_the_trip_ends,
+    |app| async move {
+        let trip = trip(&app).await;
+        let addr = serve_on_socket(&app).await;
+        let (session, _) = app.session_for(trip.world.user("customer of A")).await;
+        let mut raw = Raw::open(addr).await;
+        raw.write(&events_head(
+            trip.booking,
+            Some(&format!("onsite_session={session}")),
+        ))
+        .await;
+        let (status, head) = raw.head().await;
+        assert_eq!(status, 200, "{head}");
+        // The lean path's own head: no chunking, closed at the end of the stream.
+        assert!(head.contains("connection: close"), "{head}");
+        assert!(!head.contains("transfer-encoding"), "{head}");
+        for line in [
+            "content-type: text/event-stream",
+            "cache-control: no-store",
+            "x-content-type-options: nosniff",
+            "x-frame-options: deny",
+            "content-security-policy: ",
+            "x-request-id: ",
+        ] {
+            assert!(head.contains(line), "{line} missing in {head}");
+        }
+
+        let t = now(&app).as_second();
+        let (status, _) = owntracks(
+            &app,
+            Some(&basic(&trip.token)),
+            "",
+            location(45.53, -73.56, t),
+        )
+        .await;
+        assert_eq!(status, StatusCode::OK);
+        let (event, data) = raw
+            .event(Duration::from_secs(5))
+            .await
+            .expect("a position event within a few seconds");
+        assert_eq!(event, "position");
+        assert_eq!(data["latitude"], 45.53);
+        assert!(data["eta_text"].as_str().is_some_and(|s| !s.is_empty()));
+
+        start(&app, &trip.tech, trip.booking, BookingAction::StartWork).await;
+        let (event, data) = raw
+            .event(Duration::from_secs(5))
+            .await
+            .expect("a state event");
+        assert_eq!(event, "state");
+        assert_eq!(data["state"], BookingState::InProgress.as_str());
+        assert_eq!(data["link"], format!("/bookings/{}", trip.booking));
+        let rest = raw.rest(Duration::from_secs(5)).await;
+        assert!(
+            raw.event(Duration::from_millis(100)).await.is_none() && !rest.contains("event:"),
+            "the connection closes once the visit left Traveling: {rest}"
+        );
+    }
+);
+
+both_backends!(
+    over_a_socket_nobody_else_gets_the_live_stream_and_hyper_answers_as_before,
+    |app| async move {
+        let trip = trip(&app).await;
+        let addr = serve_on_socket(&app).await;
+        let t = now(&app).as_second();
+        owntracks(
+            &app,
+            Some(&basic(&trip.token)),
+            "",
+            location(45.53, -73.56, t),
+        )
+        .await;
+        let mut leaks = Vec::new();
+        let mut ask = async |who: &str, cookie: Option<String>, expected: u16| {
+            let mut raw = Raw::open(addr).await;
+            raw.write(&events_head(trip.booking, cookie.as_deref()))
+                .await;
+            let (status, head) = raw.head().await;
+            if status != expected || head.contains("text/event-stream") {
+                leaks.push(format!("{who} got {status}: {head}"));
+            }
+        };
+        ask("anonymous", None, 303).await;
+        for who in ["customer of B", "technician", "dispatcher", "reviewer of A"] {
+            let (session, _) = app.session_for(trip.world.user(who)).await;
+            ask(who, Some(format!("onsite_session={session}")), 404).await;
+        }
+        let (own, _) = app.session_for(trip.world.user("customer of A")).await;
+        ask(
+            "a made-up session",
+            Some(format!("onsite_session={}", "ab".repeat(32))),
+            303,
+        )
+        .await;
+
+        // The session expired (idle timeout): signed out, nothing streamed.
+        app.state
+            .clock
+            .advance(onsite_app::identity::SESSION_IDLE + jiff::SignedDuration::from_mins(1));
+        ask(
+            "an expired session",
+            Some(format!("onsite_session={own}")),
+            303,
+        )
+        .await;
+        let (fresh, _) = app.session_for(trip.world.user("customer of A")).await;
+
+        // After the trip, the account's own customer gets nothing either.
+        start(&app, &trip.tech, trip.booking, BookingAction::StartWork).await;
+        ask(
+            "customer of A after the trip",
+            Some(format!("onsite_session={fresh}")),
+            404,
+        )
+        .await;
+        assert!(leaks.is_empty(), "{}", leaks.join("\n"));
+    }
+);
+
+both_backends!(
+    a_slow_or_unusual_request_head_is_served_by_hyper_as_before,
+    |app| async move {
+        let trip = trip(&app).await;
+        let addr = serve_on_socket(&app).await;
+        let (session, _) = app.session_for(trip.world.user("customer of A")).await;
+        let cookie = format!("onsite_session={session}");
+
+        // A head that arrives in two parts, slower than the lean path waits: hyper streams it.
+        let head = events_head(trip.booking, Some(&cookie));
+        let (first, second) = head.split_at(20);
+        let mut raw = Raw::open(addr).await;
+        raw.write(first).await;
+        tokio::time::sleep(onsite_web::lean::HEAD_WAIT + Duration::from_millis(300)).await;
+        raw.write(second).await;
+        let (status, head) = raw.head().await;
+        assert_eq!(status, 200, "{head}");
+        assert!(head.contains("content-type: text/event-stream"), "{head}");
+        assert!(
+            !head.contains("connection: close"),
+            "served by hyper: {head}"
+        );
+
+        // A query string: not the lean path's shape, hyper serves it.
+        let mut raw = Raw::open(addr).await;
+        raw.write(&format!(
+            "GET /bookings/{}/live/events?from=test HTTP/1.1\r\nHost: onsite.test\r\nCookie: {cookie}\r\n\r\n",
+            trip.booking
+        ))
+        .await;
+        let (status, head) = raw.head().await;
+        assert_eq!(status, 200, "{head}");
+        assert!(
+            !head.contains("connection: close"),
+            "served by hyper: {head}"
+        );
+
+        // A malformed head: hyper's own 400.
+        let mut raw = Raw::open(addr).await;
+        raw.write("GET /bookings/1/live/events HTTP/1.1\r\nHost onsite.test\r\n\r\n")
+            .await;
+        let (status, head) = raw.head().await;
+        assert_eq!(status, 400, "{head}");
+
+        // Other requests on a fresh connection: hyper, as always.
+        let mut raw = Raw::open(addr).await;
+        raw.write("GET /healthz HTTP/1.1\r\nHost: onsite.test\r\n\r\n")
+            .await;
+        let (status, head) = raw.head().await;
+        assert_eq!(status, 200, "{head}");
+    }
+);
