@@ -1,12 +1,12 @@
-//! The live map's lean path: serves `GET /bookings/{id}/live/events` on a fresh connection
-//! without keeping hyper's per-connection buffers (issue 5, "memory per watching connection").
+//! The live map's lean path: serves `GET /bookings/{id}/live/events` without keeping hyper's
+//! per-connection buffers (issue 5, "memory per watching connection").
 //!
 //! hyper keeps an 8 KiB read buffer for an HTTP/1 connection's whole life and an 8 KiB write
 //! buffer for the response head (hyper 1.x cannot make them smaller), which is most of what an
-//! idle watcher costs. [`serve`] puts a small acceptor in front of `axum::serve`: a background
-//! task accepts TCP connections and, for each, **peeks** at the request head (nothing is
-//! consumed) for at most [`HEAD_WAIT`]. Only when all of these hold does the lean path take
-//! the connection:
+//! idle watcher costs. [`serve`] runs each connection itself: before **every** request head
+//! (the first of a fresh connection, or the next one on a keep-alive connection, where
+//! browsers open their `EventSource`) it **peeks** at the head (nothing is consumed) for at
+//! most [`HEAD_WAIT`]. Only when all of these hold does the lean path take the connection:
 //!
 //! - the peeked bytes are a complete HTTP/1.1 `GET /bookings/{id}/live/events` head (no query
 //!   string, a `Host`, no body, no `Expect` or `Upgrade`) of at most [`HEAD_MAX`] bytes;
@@ -25,25 +25,40 @@
 //! socket and the `Watch`; every write goes straight to the socket.
 //!
 //! Anything else (another request, a partial or slow head, no or a dead session, a refusal, a
-//! database error) is handed, untouched, to hyper through the listener [`serve`] gives
-//! `axum::serve`, so 404s, redirects, error pages, localization, logging and metrics stay
-//! exactly those of the router. A browser that reuses a keep-alive connection for its
-//! `EventSource` is served by hyper too (the lean path only sees a connection's first request).
+//! database error) is handed, untouched, to hyper's HTTP/1 connection with the portal's
+//! router (as `axum::serve` does: keep-alive, the peer address as `ConnectInfo`), so 404s,
+//! redirects, error pages, localization, logging and metrics stay exactly those of the router.
+//! Once every request hyper took is answered (response written and flushed, request body read
+//! to its end), hyper is idle between two requests: `graceful_shutdown` then closes only its
+//! state (nothing is written; the last response went out without `connection: close`), and
+//! `into_parts` gives back the socket and the bytes it read past that request, which the next
+//! peek looks at first (`Rewind`). An idle keep-alive connection between two requests thus
+//! holds no hyper buffers either. When hyper closes the connection by itself (the client asked,
+//! HTTP/1.0, an error, a request body left unread) or the server stops, it ends as with hyper.
 
 use crate::pages::bookings::booking_id;
 use crate::pages::tracking::{EVENT_STREAM, NO_STORE, Watch, authorized_map};
 use crate::session::{CurrentUser, SESSION_COOKIE, load, plausible_token, principal_of};
 use crate::{AppState, locale, router};
-use axum::http::{HeaderMap, HeaderName, HeaderValue};
-use axum::serve::ListenerExt;
+use axum::extract::ConnectInfo;
+use axum::http::{HeaderMap, HeaderName, HeaderValue, Request};
+use bytes::Bytes;
+use http_body::Body as _;
+use hyper::body::Incoming;
+use hyper_util::rt::TokioIo;
 use onsite_app::policy::{Actor, Capability};
+use std::convert::Infallible;
 use std::future::Future;
 use std::net::SocketAddr;
+use std::pin::Pin;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::task::{Context, Poll};
 use std::time::Duration;
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt, ReadBuf};
 use tokio::net::{TcpListener, TcpStream};
-use tokio::sync::{mpsc, watch};
+use tokio::sync::watch;
+use tower::ServiceExt;
 
 /// The route the lean path serves (as written in the route table).
 pub const LIVE_EVENTS: &str = "/bookings/{id}/live/events";
@@ -66,89 +81,67 @@ pub enum Lean {
     Off,
 }
 
-/// The listener `axum::serve` takes connections from: those the acceptor handed over.
-struct HandedOver {
-    rx: mpsc::Receiver<(TcpStream, SocketAddr)>,
-    local: SocketAddr,
-}
-
-impl axum::serve::Listener for HandedOver {
-    type Io = TcpStream;
-    type Addr = SocketAddr;
-
-    async fn accept(&mut self) -> (TcpStream, SocketAddr) {
-        match self.rx.recv().await {
-            Some(connection) => connection,
-            // The acceptor stopped (shutdown): nothing more comes.
-            None => std::future::pending().await,
-        }
-    }
-
-    fn local_addr(&self) -> std::io::Result<SocketAddr> {
-        Ok(self.local)
-    }
-}
-
-/// What every lean stream shares.
+/// What every connection shares.
 struct Shared {
     state: AppState,
     capability: Capability,
     shutdown: watch::Receiver<bool>,
+    /// The portal's router, which hyper serves the other requests with.
+    router: axum::Router,
 }
 
 /// Serves the portal on `listener` (see the module doc) until `shutdown` resolves; then the
-/// lean streams end and hyper finishes the requests in flight.
+/// lean streams end, hyper finishes the requests in flight and this returns once every
+/// connection is closed (as `axum::serve` with a graceful shutdown does).
 pub async fn serve(
     listener: TcpListener,
     state: AppState,
     shutdown: impl Future<Output = ()> + Send + 'static,
     lean: Lean,
 ) -> std::io::Result<()> {
-    let app = router(state.clone()).into_make_service_with_connect_info::<SocketAddr>();
     let capability = crate::routes::table()
         .iter()
         .find(|r| r.path == LIVE_EVENTS && r.method == axum::http::Method::GET)
         .map(|r| r.capability);
     let (Lean::On, Some(capability)) = (lean, capability) else {
+        let app = router(state).into_make_service_with_connect_info::<SocketAddr>();
         return axum::serve(listener, app)
             .with_graceful_shutdown(shutdown)
             .await;
     };
-    let local = listener.local_addr()?;
     let (stop, stopped) = watch::channel(false);
-    let (tx, rx) = mpsc::channel(128);
+    // Every connection task holds a receiver; `closed` resolves when the last one ends.
+    let (open, connections) = watch::channel(());
     let shared = Arc::new(Shared {
+        router: router(state.clone()),
         state,
         capability,
         shutdown: stopped,
     });
-    let acceptor = tokio::spawn(accept(listener, tx, shared));
-    let handed = HandedOver { rx, local }.tap_io(|_| {});
-    let served = axum::serve(handed, app)
-        .with_graceful_shutdown(async move {
-            shutdown.await;
-            let _ = stop.send(true);
-        })
-        .await;
-    acceptor.abort();
-    served
+    let acceptor = tokio::spawn(accept(listener, shared, connections));
+    shutdown.await;
+    let _ = stop.send(true);
+    let _ = acceptor.await;
+    open.closed().await;
+    Ok(())
 }
 
-/// Accepts connections and sorts each (in its own task) into the lean path or hyper's.
-async fn accept(
-    listener: TcpListener,
-    hyper: mpsc::Sender<(TcpStream, SocketAddr)>,
-    shared: Arc<Shared>,
-) {
+/// Accepts connections and serves each in its own task.
+async fn accept(listener: TcpListener, shared: Arc<Shared>, connections: watch::Receiver<()>) {
     let mut stopped = shared.shutdown.clone();
     loop {
         let accepted = tokio::select! {
             accepted = listener.accept() => accepted,
-            _ = stopped.changed() => return,
+            _ = stopped.wait_for(|stop| *stop) => return,
         };
         match accepted {
             Ok((stream, peer)) => {
-                tokio::spawn(sort(stream, peer, hyper.clone(), shared.clone()));
+                let open = connections.clone();
+                let shared = shared.clone();
+                tokio::spawn(async move {
+                    connection(stream, peer, &shared).await;
+                    drop(open);
+                });
             }
             // As axum's own listener: connection errors concern one client; others (too many
             // open files) pass with time.
@@ -169,26 +162,284 @@ fn is_connection_error(e: &std::io::Error) -> bool {
     )
 }
 
-/// One connection: the lean path when its head qualifies, else hyper.
-async fn sort(
-    mut stream: TcpStream,
-    peer: SocketAddr,
-    hyper: mpsc::Sender<(TcpStream, SocketAddr)>,
-    shared: Arc<Shared>,
-) {
-    match Box::pin(admit(&stream, &shared)).await {
-        Some(admitted) => {
-            let mut head = vec![0; admitted.head_len];
-            if stream.read_exact(&mut head).await.is_err() {
+/// One connection: before each request head, the lean path when the head qualifies, else
+/// hyper until it is idle between two requests (then the next head is looked at) or closes.
+async fn connection(mut stream: TcpStream, peer: SocketAddr, shared: &Shared) {
+    // Bytes of the connection already read (by hyper) but not yet served.
+    let mut prefix = Bytes::new();
+    loop {
+        if prefix.is_empty() {
+            // Wait for the next request, holding nothing but the socket.
+            let mut stopped = shared.shutdown.clone();
+            let mut byte = [0u8; 1];
+            tokio::select! {
+                peeked = stream.peek(&mut byte) => match peeked {
+                    Ok(n) if n > 0 => {}
+                    _ => return,
+                },
+                _ = stopped.wait_for(|stop| *stop) => return,
+            }
+        }
+        if let Some(admitted) = Box::pin(admit(&stream, &prefix, shared)).await {
+            // `admit` only takes a head the prefix does not go beyond.
+            let mut rest = vec![0; admitted.head_len - prefix.len()];
+            if stream.read_exact(&mut rest).await.is_err() {
                 return;
             }
-            drop(head);
-            stream_events(stream, peer, admitted, &shared).await;
+            drop(rest);
+            stream_events(stream, peer, admitted, shared).await;
+            return;
         }
-        None => {
-            let _ = hyper.send((stream, peer)).await;
+        let io = Rewind {
+            prefix,
+            stream,
+            progress: Arc::default(),
+        };
+        // Boxed: a lean stream's task then does not carry the size of hyper's connection.
+        match Box::pin(hyper_until_idle(io, peer, shared)).await {
+            Some((rewind, read)) => {
+                stream = rewind.stream;
+                prefix = if rewind.prefix.is_empty() {
+                    read
+                } else {
+                    let mut both = Vec::with_capacity(read.len() + rewind.prefix.len());
+                    both.extend_from_slice(&read);
+                    both.extend_from_slice(&rewind.prefix);
+                    Bytes::from(both)
+                };
+            }
+            None => return,
         }
     }
+}
+
+/// A connection's socket with bytes already read from it put back in front.
+struct Rewind {
+    prefix: Bytes,
+    stream: TcpStream,
+    /// Where hyper's writes are counted while it serves the connection.
+    progress: Arc<Progress>,
+}
+
+impl AsyncRead for Rewind {
+    fn poll_read(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &mut ReadBuf<'_>,
+    ) -> Poll<std::io::Result<()>> {
+        if !self.prefix.is_empty() {
+            let n = self.prefix.len().min(buf.remaining());
+            buf.put_slice(&self.prefix.split_to(n));
+            return Poll::Ready(Ok(()));
+        }
+        Pin::new(&mut self.stream).poll_read(cx, buf)
+    }
+}
+
+impl AsyncWrite for Rewind {
+    fn poll_write(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &[u8],
+    ) -> Poll<std::io::Result<usize>> {
+        self.progress.unflushed.store(true, Ordering::Release);
+        Pin::new(&mut self.stream).poll_write(cx, buf)
+    }
+
+    fn poll_write_vectored(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        bufs: &[std::io::IoSlice<'_>],
+    ) -> Poll<std::io::Result<usize>> {
+        self.progress.unflushed.store(true, Ordering::Release);
+        Pin::new(&mut self.stream).poll_write_vectored(cx, bufs)
+    }
+
+    fn is_write_vectored(&self) -> bool {
+        self.stream.is_write_vectored()
+    }
+
+    fn poll_flush(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<std::io::Result<()>> {
+        // hyper flushes the socket once its own write buffer is empty.
+        let flushed = Pin::new(&mut self.stream).poll_flush(cx);
+        if matches!(flushed, Poll::Ready(Ok(()))) {
+            self.progress.unflushed.store(false, Ordering::Release);
+        }
+        flushed
+    }
+
+    fn poll_shutdown(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<std::io::Result<()>> {
+        Pin::new(&mut self.stream).poll_shutdown(cx)
+    }
+}
+
+/// The requests hyper took on a connection since it was handed over.
+#[derive(Default)]
+struct Progress {
+    started: AtomicUsize,
+    /// Responses not yet completely handed to hyper, and request bodies not yet read to
+    /// their end.
+    open: AtomicUsize,
+    /// A request body was dropped unread: hyper drains or closes, the connection stays
+    /// with it.
+    unread: AtomicBool,
+    /// hyper wrote to the socket and has not flushed since (its buffer may hold more).
+    unflushed: AtomicBool,
+}
+
+impl Progress {
+    /// Whether every request hyper took is answered and its body read, so hyper is idle
+    /// between two requests (or closing by itself).
+    fn settled(&self) -> bool {
+        self.started.load(Ordering::Acquire) > 0
+            && self.open.load(Ordering::Acquire) == 0
+            && !self.unread.load(Ordering::Acquire)
+            && !self.unflushed.load(Ordering::Acquire)
+    }
+}
+
+/// Counts one open response or request body while it lives.
+struct Open(Arc<Progress>);
+
+impl Open {
+    fn new(progress: &Arc<Progress>) -> Open {
+        progress.open.fetch_add(1, Ordering::AcqRel);
+        Open(progress.clone())
+    }
+}
+
+impl Drop for Open {
+    fn drop(&mut self) {
+        self.0.open.fetch_sub(1, Ordering::AcqRel);
+    }
+}
+
+/// A body (request or response) whose end [`Progress`] counts.
+struct Counted<B: http_body::Body> {
+    inner: B,
+    open: Open,
+    /// For a request body: whether it was read to its end.
+    ended: bool,
+    request: bool,
+}
+
+impl<B: http_body::Body + Unpin> http_body::Body for Counted<B> {
+    type Data = B::Data;
+    type Error = B::Error;
+
+    fn poll_frame(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+    ) -> Poll<Option<Result<http_body::Frame<B::Data>, B::Error>>> {
+        let polled = Pin::new(&mut self.inner).poll_frame(cx);
+        if matches!(polled, Poll::Ready(None)) {
+            self.ended = true;
+        }
+        polled
+    }
+
+    fn is_end_stream(&self) -> bool {
+        self.inner.is_end_stream()
+    }
+
+    fn size_hint(&self) -> http_body::SizeHint {
+        self.inner.size_hint()
+    }
+}
+
+impl<B: http_body::Body> Drop for Counted<B> {
+    fn drop(&mut self) {
+        if self.request && !self.ended && !self.inner.is_end_stream() {
+            self.open.0.unread.store(true, Ordering::Release);
+        }
+    }
+}
+
+/// Serves the connection's requests with hyper (as `axum::serve` does: HTTP/1.1, keep-alive,
+/// the peer address as `ConnectInfo`) until hyper is idle between two requests, then takes
+/// the connection back from it: the socket and the bytes hyper read past the last request.
+/// `None` when the connection is over (hyper closed it, an error, the server stops).
+async fn hyper_until_idle(
+    io: Rewind,
+    peer: SocketAddr,
+    shared: &Shared,
+) -> Option<(Rewind, Bytes)> {
+    let mut io = io;
+    let progress = Arc::new(Progress::default());
+    io.progress = progress.clone();
+    let counting = progress.clone();
+    let app = shared.router.clone();
+    let service = hyper::service::service_fn(move |request: Request<Incoming>| {
+        let (mut parts, body) = request.into_parts();
+        parts.extensions.insert(ConnectInfo(peer));
+        counting.started.fetch_add(1, Ordering::AcqRel);
+        let response_open = Open::new(&counting);
+        let body = if body.is_end_stream() {
+            axum::body::Body::new(body)
+        } else {
+            axum::body::Body::new(Counted {
+                inner: body,
+                open: Open::new(&counting),
+                ended: false,
+                request: true,
+            })
+        };
+        let call = app.clone().oneshot(Request::from_parts(parts, body));
+        Box::pin(async move {
+            let response = call.await?;
+            Ok::<_, Infallible>(response.map(|body| Counted {
+                inner: body,
+                open: response_open,
+                ended: false,
+                request: false,
+            }))
+        }) as Pin<Box<dyn Future<Output = _> + Send>>
+    });
+    let mut connection =
+        hyper::server::conn::http1::Builder::new().serve_connection(TokioIo::new(io), service);
+    let mut stopping = std::pin::pin!(async {
+        let mut stopped = shared.shutdown.clone();
+        let _ = stopped.wait_for(|stop| *stop).await;
+    });
+    let mut paused = false;
+    let mut stopped = false;
+    let done = std::future::poll_fn(|cx| {
+        loop {
+            let polled = if paused {
+                connection.poll_without_shutdown(cx)
+            } else {
+                // Until paused, exactly hyper's own future (it flushes and shuts the socket
+                // down when it closes the connection by itself).
+                Pin::new(&mut connection).poll(cx)
+            };
+            if polled.is_ready() {
+                return polled;
+            }
+            if !stopped && stopping.as_mut().poll(cx).is_ready() {
+                stopped = true;
+                Pin::new(&mut connection).graceful_shutdown();
+                continue;
+            }
+            if !stopped && !paused && progress.settled() {
+                // Idle between two requests: hyper closes its state without writing (the
+                // last response's head is long sent, without `connection: close`).
+                paused = true;
+                Pin::new(&mut connection).graceful_shutdown();
+                continue;
+            }
+            return Poll::Pending;
+        }
+    })
+    .await;
+    if let Err(e) = done {
+        tracing::debug!(error = %e, "connection ended");
+        return None;
+    }
+    if !paused {
+        return None;
+    }
+    let parts = connection.into_parts();
+    Some((parts.io.into_inner(), parts.read_buf))
 }
 
 /// A request the lean path serves.
@@ -198,24 +449,36 @@ struct Admitted {
     watch: Watch,
 }
 
-/// Peeks at the head and decides (see the module doc); `None` hands the connection to hyper.
-async fn admit(stream: &TcpStream, shared: &Shared) -> Option<Admitted> {
+/// Peeks at the next head (the bytes of `prefix`, then the socket's) and decides (see the
+/// module doc); `None` hands the connection to hyper.
+async fn admit(stream: &TcpStream, prefix: &[u8], shared: &Shared) -> Option<Admitted> {
+    if prefix.len() >= HEAD_MAX {
+        return None;
+    }
     let mut buffer = vec![0u8; HEAD_MAX];
+    buffer[..prefix.len()].copy_from_slice(prefix);
     let (head_len, headers, path) = tokio::time::timeout(HEAD_WAIT, async {
+        let mut n = prefix.len();
         loop {
-            let n = stream.peek(&mut buffer).await.ok()?;
-            if n == 0 {
-                return None;
-            }
-            match parse(&buffer[..n]) {
-                Parsed::Qualifies(found) => return Some(found),
-                Parsed::No => return None,
-                Parsed::Partial if n < buffer.len() => {
+            if n > 0 {
+                match parse(&buffer[..n]) {
+                    // A head followed by more (pipelined) bytes: hyper's.
+                    Parsed::Qualifies(found) if found.0 < prefix.len() => return None,
+                    Parsed::Qualifies(found) => return Some(found),
+                    Parsed::No => return None,
+                    Parsed::Partial if n < buffer.len() => {}
+                    Parsed::Partial => return None,
+                }
+                if n > prefix.len() {
                     // Peeking does not clear readiness: wait a little for the rest.
                     tokio::time::sleep(Duration::from_millis(5)).await;
                 }
-                Parsed::Partial => return None,
             }
+            let peeked = stream.peek(&mut buffer[prefix.len()..]).await.ok()?;
+            if peeked == 0 {
+                return None;
+            }
+            n = prefix.len() + peeked;
         }
     })
     .await

@@ -999,3 +999,106 @@ both_backends!(
         assert_eq!(status, 200, "{head}");
     }
 );
+
+/// The body of a response whose head `head` (from [`Raw::head`]) gives its length.
+async fn sized_body(raw: &mut Raw, head: &str) -> String {
+    use tokio::io::AsyncReadExt;
+    let length: usize = head
+        .lines()
+        .find_map(|l| l.strip_prefix("content-length:"))
+        .and_then(|v| v.trim().parse().ok())
+        .unwrap_or_else(|| panic!("a content-length in {head}"));
+    let mut body = vec![0; length];
+    tokio::time::timeout(Duration::from_secs(10), raw.0.read_exact(&mut body))
+        .await
+        .expect("the whole body")
+        .unwrap();
+    String::from_utf8_lossy(&body).into_owned()
+}
+
+both_backends!(
+    a_browser_reusing_a_keep_alive_connection_for_the_live_map_gets_the_lean_path,
+    |app| async move {
+        let trip = trip(&app).await;
+        let addr = serve_on_socket(&app).await;
+        let (session, _) = app.session_for(trip.world.user("customer of A")).await;
+        let cookie = format!("onsite_session={session}");
+        let mut raw = Raw::open(addr).await;
+        // First a plain request, answered by hyper, the connection kept open (as a browser
+        // loading the live page does before it opens the EventSource).
+        raw.write("GET /healthz HTTP/1.1\r\nHost: onsite.test\r\n\r\n")
+            .await;
+        let (status, head) = raw.head().await;
+        assert_eq!(status, 200, "{head}");
+        assert!(!head.contains("connection: close"), "kept alive: {head}");
+        sized_body(&mut raw, &head).await;
+
+        // Then the live events on the same connection: the lean path's own head.
+        raw.write(&events_head(trip.booking, Some(&cookie))).await;
+        let (status, head) = raw.head().await;
+        assert_eq!(status, 200, "{head}");
+        assert!(head.contains("connection: close"), "lean path: {head}");
+        assert!(!head.contains("transfer-encoding"), "lean path: {head}");
+        for line in [
+            "content-type: text/event-stream",
+            "cache-control: no-store",
+            "x-content-type-options: nosniff",
+            "content-security-policy: ",
+            "x-request-id: ",
+        ] {
+            assert!(head.contains(line), "{line} missing in {head}");
+        }
+        let t = now(&app).as_second();
+        let (status, _) = owntracks(
+            &app,
+            Some(&basic(&trip.token)),
+            "",
+            location(45.53, -73.56, t),
+        )
+        .await;
+        assert_eq!(status, StatusCode::OK);
+        let (event, data) = raw
+            .event(Duration::from_secs(5))
+            .await
+            .expect("a position event within a few seconds");
+        assert_eq!(event, "position");
+        assert_eq!(data["latitude"], 45.53);
+    }
+);
+
+both_backends!(
+    two_pipelined_requests_on_one_connection_are_both_answered_in_order,
+    |app| async move {
+        let trip = trip(&app).await;
+        let addr = serve_on_socket(&app).await;
+        let (session, _) = app.session_for(trip.world.user("customer of A")).await;
+        let mut raw = Raw::open(addr).await;
+        // Written at once: hyper reads both; the second must still be answered, after the first.
+        raw.write(&format!(
+            "GET /healthz HTTP/1.1\r\nHost: onsite.test\r\n\r\nGET /nowhere-{} HTTP/1.1\r\nHost: onsite.test\r\nCookie: onsite_session={session}\r\n\r\n",
+            trip.booking
+        ))
+        .await;
+        let (status, head) = raw.head().await;
+        assert_eq!(status, 200, "{head}");
+        assert!(!head.contains("connection: close"), "{head}");
+        sized_body(&mut raw, &head).await;
+        let (status, head) = raw.head().await;
+        assert_eq!(status, 404, "{head}");
+        assert!(!head.contains("connection: close"), "{head}");
+        sized_body(&mut raw, &head).await;
+
+        // And a third, later, on the same connection.
+        raw.write("GET /healthz HTTP/1.1\r\nHost: onsite.test\r\nConnection: close\r\n\r\n")
+            .await;
+        let (status, head) = raw.head().await;
+        assert_eq!(status, 200, "{head}");
+        assert!(head.contains("connection: close"), "{head}");
+        sized_body(&mut raw, &head).await;
+        assert_eq!(
+            raw.rest(Duration::from_secs(5)).await,
+            "",
+            "closed as asked"
+        );
+    }
+);
