@@ -16,7 +16,8 @@
 //! self-scheduling of the booking's own account, the visit Traveling, tracking on), and a
 //! stream checks again whenever one of the technician's visits changes state and every
 //! [`RECHECK`] (the session, the person's roles, the visit): when the answer is no longer yes,
-//! the stream ends. Positions arrive through the process's hub at once; the periodic check
+//! the stream ends; a visit handed to another technician while Traveling is followed on with
+//! the new technician's positions. Positions arrive through the process's hub at once; the periodic check
 //! also picks up one stored by another app server (several servers on PostgreSQL).
 
 use crate::api::tracking::position_json;
@@ -271,7 +272,9 @@ pub(crate) struct Watch {
 /// What a check of the watcher's right found.
 enum Check {
     Still,
-    /// The visit left Traveling (or changed technician): tell, then end.
+    /// The visit went to another technician while Traveling: the stream now follows them.
+    Reassigned,
+    /// The visit left Traveling: tell, then end.
     Left(Bytes),
     /// No longer allowed: end without a word.
     Gone,
@@ -349,7 +352,16 @@ impl Watch {
         match tracking::live_map(&self.state.app, &principal, self.id, now).await {
             Ok(LiveAccess::Traveling(map)) => {
                 if map.visit.technician_id != self.map.visit.technician_id {
-                    return Check::Left(self.state_event(BookingState::Traveling));
+                    self.rx = self
+                        .state
+                        .app
+                        .tracking
+                        .hub
+                        .subscribe(map.visit.technician_id);
+                    self.epoch = self.rx.borrow().visits_epoch;
+                    self.last_sent = map.position.map(|p| p.recorded_at);
+                    self.map = map;
+                    return Check::Reassigned;
                 }
                 self.map = map;
                 Check::Still
@@ -380,6 +392,11 @@ impl Watch {
                         self.epoch = live.visits_epoch;
                         match Box::pin(self.check()).await {
                             Check::Still => {}
+                            // `live` was the previous technician's: show the new one's.
+                            Check::Reassigned => match self.position_event(self.state.clock.now()) {
+                                Some(event) => return Some(event),
+                                None => continue,
+                            },
                             Check::Left(event) => {
                                 self.finished = true;
                                 return Some(event);
@@ -408,6 +425,11 @@ impl Watch {
                         if let Some(p) = newer {
                             self.last_sent = Some(p.recorded_at);
                             return self.position_event(self.state.clock.now());
+                        }
+                    }
+                    Check::Reassigned => {
+                        if let Some(event) = self.position_event(self.state.clock.now()) {
+                            return Some(event);
                         }
                     }
                     Check::Left(event) => {
