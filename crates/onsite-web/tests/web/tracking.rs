@@ -819,6 +819,36 @@ impl Raw {
     }
 }
 
+/// Reads the answer to a live-events request just written on `raw`: the lean path's own head
+/// (no chunking, closed at the end of the stream, the security headers), then a position posted
+/// now with `token` arrives as an event.
+async fn lean_stream_delivers_a_position(app: &TestApp, raw: &mut Raw, token: &str) {
+    let (status, head) = raw.head().await;
+    assert_eq!(status, 200, "{head}");
+    assert!(head.contains("connection: close"), "lean path: {head}");
+    assert!(!head.contains("transfer-encoding"), "lean path: {head}");
+    for line in [
+        "content-type: text/event-stream",
+        "cache-control: no-store",
+        "x-content-type-options: nosniff",
+        "x-frame-options: deny",
+        "content-security-policy: ",
+        "x-request-id: ",
+    ] {
+        assert!(head.contains(line), "{line} missing in {head}");
+    }
+    let t = now(app).as_second();
+    let (status, _) = owntracks(app, Some(&basic(token)), "", location(45.53, -73.56, t)).await;
+    assert_eq!(status, StatusCode::OK);
+    let (event, data) = raw
+        .event(Duration::from_secs(5))
+        .await
+        .expect("a position event within a few seconds");
+    assert_eq!(event, "position");
+    assert_eq!(data["latitude"], 45.53);
+    assert!(data["eta_text"].as_str().is_some_and(|s| !s.is_empty()));
+}
+
 fn events_head(booking: BookingId, cookie: Option<&str>) -> String {
     let cookie = cookie.map_or_else(String::new, |c| format!("Cookie: {c}\r\n"));
     format!(
@@ -838,38 +868,7 @@ both_backends!(
             Some(&format!("onsite_session={session}")),
         ))
         .await;
-        let (status, head) = raw.head().await;
-        assert_eq!(status, 200, "{head}");
-        // The lean path's own head: no chunking, closed at the end of the stream.
-        assert!(head.contains("connection: close"), "{head}");
-        assert!(!head.contains("transfer-encoding"), "{head}");
-        for line in [
-            "content-type: text/event-stream",
-            "cache-control: no-store",
-            "x-content-type-options: nosniff",
-            "x-frame-options: deny",
-            "content-security-policy: ",
-            "x-request-id: ",
-        ] {
-            assert!(head.contains(line), "{line} missing in {head}");
-        }
-
-        let t = now(&app).as_second();
-        let (status, _) = owntracks(
-            &app,
-            Some(&basic(&trip.token)),
-            "",
-            location(45.53, -73.56, t),
-        )
-        .await;
-        assert_eq!(status, StatusCode::OK);
-        let (event, data) = raw
-            .event(Duration::from_secs(5))
-            .await
-            .expect("a position event within a few seconds");
-        assert_eq!(event, "position");
-        assert_eq!(data["latitude"], 45.53);
-        assert!(data["eta_text"].as_str().is_some_and(|s| !s.is_empty()));
+        lean_stream_delivers_a_position(&app, &mut raw, &trip.token).await;
 
         start(&app, &trip.tech, trip.booking, BookingAction::StartWork).await;
         let (event, data) = raw
@@ -1035,34 +1034,7 @@ both_backends!(
 
         // Then the live events on the same connection: the lean path's own head.
         raw.write(&events_head(trip.booking, Some(&cookie))).await;
-        let (status, head) = raw.head().await;
-        assert_eq!(status, 200, "{head}");
-        assert!(head.contains("connection: close"), "lean path: {head}");
-        assert!(!head.contains("transfer-encoding"), "lean path: {head}");
-        for line in [
-            "content-type: text/event-stream",
-            "cache-control: no-store",
-            "x-content-type-options: nosniff",
-            "content-security-policy: ",
-            "x-request-id: ",
-        ] {
-            assert!(head.contains(line), "{line} missing in {head}");
-        }
-        let t = now(&app).as_second();
-        let (status, _) = owntracks(
-            &app,
-            Some(&basic(&trip.token)),
-            "",
-            location(45.53, -73.56, t),
-        )
-        .await;
-        assert_eq!(status, StatusCode::OK);
-        let (event, data) = raw
-            .event(Duration::from_secs(5))
-            .await
-            .expect("a position event within a few seconds");
-        assert_eq!(event, "position");
-        assert_eq!(data["latitude"], 45.53);
+        lean_stream_delivers_a_position(&app, &mut raw, &trip.token).await;
     }
 );
 
