@@ -44,11 +44,11 @@ use onsite_schedule::{
 use onsite_store::accounts::{self, UserRecord};
 use onsite_store::bookings::{self, Move, NewBooking, TransitionError};
 use onsite_store::catalog::{self, ServiceTypeFilter};
-use onsite_store::technicians;
+use onsite_store::reference::Reference;
 use onsite_store::visibility::Visibility;
 use onsite_store::visits::{self, Visit};
 use onsite_store::work_orders::{self, NewWorkOrder};
-use onsite_store::{Conn, StoreError, assets, audit, reassignment, territories};
+use onsite_store::{Conn, StoreError, assets, audit, reassignment};
 
 /// Longest customer comment on a booking, in characters.
 pub const COMMENTS_MAX: usize = 2000;
@@ -245,9 +245,8 @@ pub(crate) async fn bool_setting(conn: &mut Conn, s: &Setting) -> Result<bool> {
     ))
 }
 
-pub(crate) async fn site_settings(conn: &mut Conn) -> Result<SiteSettings> {
+pub(crate) fn site_settings(reference: &Reference) -> Result<SiteSettings> {
     let corrupt = |e: InvalidInput| StoreError::Corrupt(format!("scheduling setting {e}"));
-    // One query for the seven (every search and booking reads them).
     let wanted = [
         &settings::SLOT_MINUTES,
         &settings::ARRIVAL_WINDOW_MINUTES,
@@ -257,7 +256,7 @@ pub(crate) async fn site_settings(conn: &mut Conn) -> Result<SiteSettings> {
         &settings::TRAVEL_ROAD_FACTOR,
         &settings::SELF_SCHEDULING_ENABLED,
     ];
-    let values = onsite_store::settings::get_many(conn, &wanted).await?;
+    let values = wanted.map(|s| reference.setting(s));
     let int = |i: usize| match values[i] {
         SettingValue::Integer(v) => Ok(v),
         _ => Err(StoreError::Corrupt(format!(
@@ -284,10 +283,10 @@ pub(crate) async fn site_settings(conn: &mut Conn) -> Result<SiteSettings> {
 
 /// The territories serving an address: those whose postal prefixes or polygon cover it, and
 /// the account's own territory if it has one.
-pub(crate) async fn territories_of(conn: &mut Conn, account: &Account) -> Result<Vec<TerritoryId>> {
-    let mut ids: Vec<TerritoryId> = territories::list_territories(conn)
-        .await?
-        .into_iter()
+pub(crate) fn territories_of(reference: &Reference, account: &Account) -> Vec<TerritoryId> {
+    let mut ids: Vec<TerritoryId> = reference
+        .territories
+        .iter()
         .filter(|t| t.covers(&account.address.postal_code, Some(account.address.location)))
         .map(|t| t.id)
         .collect();
@@ -296,15 +295,7 @@ pub(crate) async fn territories_of(conn: &mut Conn, account: &Account) -> Result
     {
         ids.push(own);
     }
-    Ok(ids)
-}
-
-/// Every active person serving one of `territories`, each once.
-pub(crate) async fn candidates(
-    conn: &mut Conn,
-    territories: &[TerritoryId],
-) -> Result<Vec<Technician>> {
-    Ok(technicians::active_in_territories(conn, territories).await?)
+    ids
 }
 
 /// Everything one search looks at, read from the store: the engine's input.
@@ -326,17 +317,14 @@ enum Purpose {
     Existing(BookingId),
 }
 
-/// Reads the world for a request around `[from, to)`: the account scoped to the caller, the
-/// service type and asset, the territories covering the address, their technicians, and the
-/// open visits in the window (leaving out the visit being moved).
-async fn load_world(
+/// The account (scoped to the caller) and the asset a request is for. A customer asking while
+/// self-scheduling is off is told so.
+async fn subject(
     conn: &mut Conn,
     reach: Reach,
     req: &ServiceRequest,
-    purpose: Purpose,
-    (from, to): (Timestamp, Timestamp),
-) -> Result<World> {
-    let site = site_settings(conn).await?;
+    site: &SiteSettings,
+) -> Result<(Account, Option<Asset>)> {
     let asset = match req.asset {
         Some(id) => Some(found(assets::asset(conn, id).await)?),
         None => None,
@@ -363,13 +351,32 @@ async fn load_world(
         }
     }
     let account = found(accounts::account(conn, account_id).await)?;
-    let service_type = found(catalog::service_type(conn, req.service_type).await)?;
+    Ok((account, asset))
+}
+
+/// Reads the world for a request around `[from, to)`: the service type, the territories
+/// covering the subject's address, their technicians (from the reference snapshot), and the
+/// open visits in the window (leaving out the visit being moved).
+async fn load_world(
+    conn: &mut Conn,
+    reference: &Reference,
+    reach: Reach,
+    req: &ServiceRequest,
+    (account, asset): (Account, Option<Asset>),
+    purpose: Purpose,
+    (from, to): (Timestamp, Timestamp),
+) -> Result<World> {
+    let site = site_settings(reference)?;
+    let service_type = reference
+        .service_type(req.service_type)
+        .cloned()
+        .ok_or(BookingError::NotFound)?;
     let offered = service_type.active && (service_type.self_scheduling || reach == Reach::Staff);
     if purpose == Purpose::NewVisit && !offered {
         return Err(BookingError::NotFound);
     }
-    let territories = territories_of(conn, &account).await?;
-    let technicians = candidates(conn, &territories).await?;
+    let territories = territories_of(reference, &account);
+    let technicians = reference.active_in_territories(&territories);
     let except = match purpose {
         Purpose::Existing(id) => Some(id),
         Purpose::NewVisit => None,
@@ -499,16 +506,27 @@ pub async fn available_days(
 ) -> Result<DayPicker> {
     let reach = reach(principal)?;
     let mut conn = app.store.conn().await?;
+    let reference = app.store.reference(&mut conn).await?;
     // Only the part of the range inside the horizon matters; read the visits for that part.
-    let site = site_settings(&mut conn).await?;
-    let account_tz = account_zone(&mut conn, reach, req).await?;
+    let site = site_settings(&reference)?;
+    let subject = subject(&mut conn, reach, req, &site).await?;
+    let account_tz = subject.0.address.time_zone.time_zone();
     let today = now.to_zoned(account_tz.clone()).date();
     let last = today
         .checked_add(jiff::Span::new().days(site.engine.horizon_days()))
         .unwrap_or(today);
     let (from, to) = (from.max(today), to.min(last));
     if from > to {
-        let world = load_world(&mut conn, reach, req, Purpose::NewVisit, around(now)).await?;
+        let world = load_world(
+            &mut conn,
+            &reference,
+            reach,
+            req,
+            subject,
+            Purpose::NewVisit,
+            around(now),
+        )
+        .await?;
         let planner = world.planner(&world.technicians, &world.commitments, now);
         return Ok(DayPicker {
             days: Vec::new(),
@@ -517,27 +535,22 @@ pub async fn available_days(
         });
     }
     let window = days_window(from, to, &account_tz)?;
-    let world = load_world(&mut conn, reach, req, Purpose::NewVisit, window).await?;
+    let world = load_world(
+        &mut conn,
+        &reference,
+        reach,
+        req,
+        subject,
+        Purpose::NewVisit,
+        window,
+    )
+    .await?;
     let planner = world.planner(&world.technicians, &world.commitments, now);
     Ok(DayPicker {
         days: planner.available_days(from, to),
         bookable: planner.bookable_days(),
         served: planner.has_eligible_technicians(),
     })
-}
-
-/// The zone of the account a request is for (to know what "today" is before loading more).
-async fn account_zone(conn: &mut Conn, reach: Reach, req: &ServiceRequest) -> Result<TimeZone> {
-    let account = match (reach, req.account, req.asset) {
-        (Reach::Customer(own), _, _) => own,
-        (Reach::Staff, Some(a), _) => a,
-        (Reach::Staff, None, Some(asset)) => found(assets::asset(conn, asset).await)?.account_id,
-        (Reach::Staff, None, None) => return Err(InvalidInput::new("account", "required").into()),
-    };
-    Ok(found(accounts::account(conn, account).await)?
-        .address
-        .time_zone
-        .time_zone())
 }
 
 /// One day's free slots.
@@ -561,9 +574,19 @@ pub async fn slots(
 ) -> Result<SlotList> {
     let reach = reach(principal)?;
     let mut conn = app.store.conn().await?;
-    let account_tz = account_zone(&mut conn, reach, req).await?;
-    let window = days_window(date, date, &account_tz)?;
-    let world = load_world(&mut conn, reach, req, Purpose::NewVisit, window).await?;
+    let reference = app.store.reference(&mut conn).await?;
+    let subject = subject(&mut conn, reach, req, &site_settings(&reference)?).await?;
+    let window = days_window(date, date, &subject.0.address.time_zone.time_zone())?;
+    let world = load_world(
+        &mut conn,
+        &reference,
+        reach,
+        req,
+        subject,
+        Purpose::NewVisit,
+        window,
+    )
+    .await?;
     let planner = world.planner(&world.technicians, &world.commitments, now);
     let day = planner.slots(date);
     let me = user(&mut conn, principal.user_id).await?;
@@ -918,10 +941,14 @@ pub async fn book(
     {
         return replayed(app, principal, reach, first.id).await;
     }
+    let reference = app.store.reference(&mut conn).await?;
+    let subject = subject(&mut conn, reach, &req.service, &site_settings(&reference)?).await?;
     let world = load_world(
         &mut conn,
+        &reference,
         reach,
         &req.service,
+        subject,
         Purpose::NewVisit,
         around(req.slot_start),
     )
@@ -961,12 +988,10 @@ pub async fn book(
         )
         .await?
         {
-            Attempt::Done(id) => {
+            Attempt::Done(visit) => {
                 app.mail_queued();
-                let mut conn = app.store.conn().await?;
-                let visit = found(visits::visit(&mut conn, id).await)?;
                 return Ok(Booked {
-                    visit: visit_view(&mut conn, principal, &visit).await?,
+                    visit,
                     replayed: false,
                 });
             }
@@ -1006,7 +1031,7 @@ async fn try_book(
     comments: Option<&str>,
     key: Option<&str>,
     now: Timestamp,
-) -> Result<Attempt<BookingId>> {
+) -> Result<Attempt<VisitView>> {
     // Shares its commit with the bookings queued at the same moment (SQLite; see
     // `onsite_store::Store::turn`): answered only once durable.
     let mut tx = app.store.turn().await?;
@@ -1019,7 +1044,19 @@ async fn try_book(
         tx.keep().await?;
         return Ok(Attempt::Replayed(first.id));
     }
-    let Some(assignment) = recheck(&mut tx, world, technician, req.slot_start, None, now).await?
+    // The roster as committed now: the snapshot checked against the database's version through
+    // this transaction.
+    let reference = app.store.reference(&mut tx).await?;
+    let Some(assignment) = recheck(
+        &mut tx,
+        &reference,
+        world,
+        technician,
+        req.slot_start,
+        None,
+        now,
+    )
+    .await?
     else {
         tx.discard().await?;
         return Ok(Attempt::Taken);
@@ -1095,31 +1132,41 @@ async fn try_book(
     )
     .await?;
     let visit = visits::visit(&mut tx, booking).await?;
-    if let Some(to) = recipient(&mut tx, Some(principal), booking, &world.account).await? {
-        let parts = EmailParts::new(app, &visit, &world.account, &to);
+    let to = recipient(&mut tx, Some(principal), booking, &world.account).await?;
+    if let Some(to) = &to {
+        let parts = EmailParts::new(app, &visit, &world.account, to);
         booking_emails::booking_confirmed(&to.user.email, to.locale, &parts.facts(), now)?
             .enqueue(&mut tx)
             .await?;
     }
+    // What the confirmation page shows, from what this transaction read and wrote (a new visit
+    // has no feedback): nothing to read again once it is committed.
+    let zone = match &to {
+        Some(me) => me.zone.clone(),
+        None => display_zone(
+            user(&mut tx, principal.user_id).await?.as_ref(),
+            &world.account,
+        ),
+    };
+    let tracking = reference.enabled(&settings::TRACKING_ENABLED);
+    let view = view(&visit, &world.account, &zone, tracking);
     tx.keep().await?;
-    Ok(Attempt::Done(booking))
+    Ok(Attempt::Done(view))
 }
 
 /// Inside the technician's lock: their record and visits as committed now, and the engine's
-/// answer for them alone at `start` (travel before and after included), then the plain
-/// interval check both engines run the same way.
+/// answer for them alone at `start` (travel before and after included).
 async fn recheck(
     tx: &mut Conn,
+    reference: &Reference,
     world: &World,
     technician: TechnicianId,
     start: Timestamp,
     except: Option<BookingId>,
     now: Timestamp,
 ) -> Result<Option<onsite_schedule::Assignment>> {
-    let tech = match technicians::technician(tx, technician).await {
-        Ok(t) => t,
-        Err(StoreError::NotFound) => return Ok(None),
-        Err(e) => return Err(e.into()),
+    let Some(tech) = reference.technician(technician).cloned() else {
+        return Ok(None);
     };
     let (from, to) = around(start);
     // By the technician's index (the write lock is held: keep this short).
@@ -1129,13 +1176,9 @@ async fn recheck(
         .map(Commitment::from)
         .collect();
     let only = [tech];
-    let Some(a) = world.planner(&only, &theirs, now).assign_at(start) else {
-        return Ok(None);
-    };
-    if bookings::overlapping(tx, technician, a.starts_at, a.ends_at, except).await? > 0 {
-        return Ok(None);
-    }
-    Ok(Some(a))
+    // The database refuses an overlap on insert too (exclusion constraint / trigger): the
+    // callers treat that refusal as "taken".
+    Ok(world.planner(&only, &theirs, now).assign_at(start))
 }
 
 // ---- Reschedule and cancel ------------------------------------------------------------------
@@ -1165,14 +1208,19 @@ pub async fn reschedule(
         asset: visit.asset_id,
         account: Some(visit.account_id),
     };
+    // The account is the visit's; a customer already proved it is theirs.
+    let reach = match reach {
+        Reach::Customer(_) => Reach::Customer(visit.account_id),
+        Reach::Staff => Reach::Staff,
+    };
+    let reference = app.store.reference(&mut conn).await?;
+    let subject = subject(&mut conn, reach, &service, &site_settings(&reference)?).await?;
     let world = load_world(
         &mut conn,
-        match reach {
-            // The account is the visit's; a customer already proved it is theirs.
-            Reach::Customer(_) => Reach::Customer(visit.account_id),
-            Reach::Staff => Reach::Staff,
-        },
+        &reference,
+        reach,
         &service,
+        subject,
         Purpose::Existing(id),
         around(new_start),
     )
@@ -1220,7 +1268,18 @@ async fn try_move(
     let id = visit.booking.id;
     let mut tx = app.store.begin().await?;
     bookings::lock_technician(&mut tx, technician).await?;
-    let Some(a) = recheck(&mut tx, world, technician, new_start, Some(id), now).await? else {
+    let reference = app.store.reference(&mut tx).await?;
+    let Some(a) = recheck(
+        &mut tx,
+        &reference,
+        world,
+        technician,
+        new_start,
+        Some(id),
+        now,
+    )
+    .await?
+    else {
         rollback(tx).await?;
         return Ok(Attempt::Taken);
     };

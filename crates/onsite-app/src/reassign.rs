@@ -12,8 +12,8 @@
 //! is set once, and the email has an event key.
 
 use crate::booking::{
-    self, BookingError, EmailParts, REASON_MAX, Result, around, candidates, commit, found,
-    recipient, rollback, site_settings, territories_of,
+    self, BookingError, EmailParts, REASON_MAX, Result, around, commit, found, recipient, rollback,
+    site_settings, territories_of,
 };
 use crate::context::App;
 use crate::policy::{Capability, Principal};
@@ -319,13 +319,12 @@ pub async fn reassignment_worker_with_clock(
 /// Looks at every future Scheduled visit of the job's technician.
 async fn run_job(app: &App, job: &ClaimedJob, now: Timestamp) -> Result<Report> {
     let mut conn = app.store.conn().await?;
-    let tech = match technicians::technician(&mut conn, job.technician_id).await {
-        Ok(t) => t,
-        // Deleted since: their visits went with them (or staff moved them).
-        Err(StoreError::NotFound) => return Ok(Report::default()),
-        Err(e) => return Err(e.into()),
+    let reference = app.store.reference(&mut conn).await?;
+    // Deleted since: their visits went with them (or staff moved them).
+    let Some(tech) = reference.technician(job.technician_id).cloned() else {
+        return Ok(Report::default());
     };
-    let site = site_settings(&mut conn).await?;
+    let site = site_settings(&reference)?;
     let upcoming = bookings::scheduled_of_technician_from(&mut conn, tech.id, now).await?;
     drop(conn);
     let mut report = Report::default();
@@ -357,6 +356,7 @@ struct Question {
 
 async fn question(
     conn: &mut onsite_store::Conn,
+    reference: &onsite_store::reference::Reference,
     visit: &visits::Visit,
     account: &onsite_domain::account::Account,
     site: &booking::SiteSettings,
@@ -385,7 +385,9 @@ async fn question(
     ) else {
         return Ok(None);
     };
-    let service_type = catalog::service_type(conn, visit.service_type_id).await?;
+    let service_type = reference
+        .service_type(visit.service_type_id)
+        .ok_or(StoreError::NotFound)?;
     let asset_skills = match visit.asset_id {
         Some(a) => match assets::asset(conn, a).await {
             Ok(asset) => asset.required_skills,
@@ -398,7 +400,7 @@ async fn question(
         request: Request {
             location: b.location,
             time_zone: account.address.time_zone.time_zone(),
-            territories: territories_of(conn, account).await?,
+            territories: territories_of(reference, account),
             duration,
             required_skills: combined_skills(&service_type.required_skills, &asset_skills),
         },
@@ -440,7 +442,8 @@ async fn reassign_visit(
         Err(e) => return Err(e.into()),
     };
     let account = accounts::account(&mut conn, visit.account_id).await?;
-    let Some(q) = question(&mut conn, &visit, &account, site).await? else {
+    let reference = app.store.reference(&mut conn).await?;
+    let Some(q) = question(&mut conn, &reference, &visit, &account, site).await? else {
         drop(conn);
         return flag(app, job, &visit, &account, now).await;
     };
@@ -454,8 +457,8 @@ async fn reassign_visit(
     if check_eligibility(tech, &q.request).is_ok() && !off {
         return Ok(Outcome::Kept);
     }
-    let others: Vec<Technician> = candidates(&mut conn, &q.request.territories)
-        .await?
+    let others: Vec<Technician> = reference
+        .active_in_territories(&q.request.territories)
         .into_iter()
         .filter(|t| t.id != tech.id)
         .collect();

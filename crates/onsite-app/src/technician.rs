@@ -296,7 +296,7 @@ pub(crate) async fn queue_transition_email(
     let email = if to == BookingState::Traveling {
         let technician = found(technicians::technician(tx, visit.booking.technician_id).await)?;
         let from = setting_out_from(tx, &technician, &visit).await?;
-        let travel = site_settings(tx).await?.travel;
+        let travel = site_settings(&*app.store.reference(tx).await?)?.travel;
         let minutes = travel.travel(from, visit.booking.location).minutes;
         let eta = now
             .checked_add(SignedDuration::from_mins(minutes))

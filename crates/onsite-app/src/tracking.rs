@@ -663,8 +663,7 @@ pub async fn live_map(
         .map_or(visit.booking.starts_at, |t| t.at);
     // Devices send whole seconds: a fix of the very second travel started counts.
     let since = Timestamp::from_second(since.as_second()).unwrap_or(since);
-    let travel = booking::site_settings(&mut conn)
-        .await
+    let travel = booking::site_settings(&*app.store.reference(&mut conn).await?)
         .map(|s| s.travel)
         .unwrap_or_default();
     let latest = positions::latest_since(&mut conn, visit.booking.technician_id, since).await?;

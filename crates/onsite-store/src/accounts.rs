@@ -201,6 +201,8 @@ enum UserKey<'a> {
     Id(i64),
 }
 
+/// The user with their contact's account, technician and roles, in one query: a row per role
+/// (one row, role NULL, without any). Every request of a signed-in person runs this.
 async fn user_where(conn: &mut Conn, key: UserKey<'_>) -> Result<Option<UserRecord>> {
     let condition = match key {
         UserKey::Email(_) => "u.email = $1",
@@ -209,29 +211,30 @@ async fn user_where(conn: &mut Conn, key: UserKey<'_>) -> Result<Option<UserReco
     let sql = format!(
         "SELECT u.id, u.email, u.password_hash, u.display_name, u.language, u.time_zone, \
                 u.contact_id, c.account_id, u.disabled, u.phone, u.notify_email, \
-                t.id AS technician_id, a.time_zone AS account_time_zone \
+                t.id AS technician_id, a.time_zone AS account_time_zone, r.role \
          FROM users u LEFT JOIN contacts c ON c.id = u.contact_id \
          LEFT JOIN accounts a ON a.id = c.account_id \
-         LEFT JOIN technicians t ON t.user_id = u.id WHERE {condition}"
+         LEFT JOIN technicians t ON t.user_id = u.id \
+         LEFT JOIN user_roles r ON r.user_id = u.id WHERE {condition}"
     );
     let query = sqlx::query(&sql);
     let query = match key {
         UserKey::Email(e) => query.bind(e.to_owned()),
         UserKey::Id(i) => query.bind(i),
     };
-    let row = query.fetch_optional(&mut *conn).await?;
-    let Some(r) = row else { return Ok(None) };
+    let rows = query.fetch_all(&mut *conn).await?;
+    let Some(r) = rows.first() else {
+        return Ok(None);
+    };
     let id = UserId(r.i64("id")?);
-    let mut roles = sqlx::query_scalar::<_, String>(
-        "SELECT role FROM user_roles WHERE user_id = $1 ORDER BY role",
-    )
-    .bind(id.0)
-    .fetch_all(&mut *conn)
-    .await?
-    .iter()
-    .map(|s| s.parse())
-    .collect::<Result<Vec<Role>, _>>()?;
+    let mut roles = Vec::new();
+    for row in &rows {
+        if let Some(role) = row.opt_text("role")? {
+            roles.push(role.parse::<Role>()?);
+        }
+    }
     roles.sort();
+    roles.dedup();
     Ok(Some(UserRecord {
         id,
         email: EmailAddress::parse(&r.text("email")?)?,

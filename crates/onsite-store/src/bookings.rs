@@ -6,7 +6,7 @@
 //! Scheduled, and that first transition (from nothing to Scheduled) is recorded too.
 
 use crate::{Conn, Result, RowExt, StoreError, to_ms};
-use jiff::Timestamp;
+use jiff::{SignedDuration, Timestamp};
 use onsite_domain::booking::{Booking, BookingAction, BookingState, IllegalTransition};
 use onsite_domain::geo::GeoPoint;
 use onsite_domain::{AccountId, BookingId, TechnicianId, UserId, WorkOrderId};
@@ -232,6 +232,16 @@ pub async fn transition_booking_at(
     .into())
 }
 
+/// The longest a visit may last (migration 0010 enforces it). A visit overlapping `[from, to)`
+/// starts in `(from - LONGEST_VISIT, to)`: the bound that turns "visits around a time" into a
+/// short range of the `(technician_id, starts_at)` index instead of the technician's history.
+pub const LONGEST_VISIT: SignedDuration = SignedDuration::from_hours(24);
+
+/// The lowest start (exclusive, in ms) of a visit that can still overlap a time after `from`.
+fn earliest_overlapping_start(from: Timestamp) -> i64 {
+    to_ms(from).saturating_sub(LONGEST_VISIT.as_millis() as i64)
+}
+
 const COLUMNS: &str = "b.id, b.work_order_id, b.technician_id, b.state, b.starts_at, b.ends_at, b.latitude, \
                        b.longitude, b.ics_uid, b.ics_sequence, b.cancel_reason";
 
@@ -253,11 +263,12 @@ pub async fn bookings_of_technician(
 ) -> Result<Vec<Booking>> {
     sqlx::query(&format!(
         "SELECT {COLUMNS} FROM bookings b WHERE b.technician_id = $1 AND b.starts_at < $2 AND b.ends_at > $3 \
-         ORDER BY b.starts_at, b.id"
+         AND b.starts_at > $4 ORDER BY b.starts_at, b.id"
     ))
     .bind(technician.0)
     .bind(to_ms(to))
     .bind(to_ms(from))
+    .bind(earliest_overlapping_start(from))
     .fetch_all(&mut *conn)
     .await?
     .iter()
@@ -383,12 +394,13 @@ pub async fn overlapping(
 ) -> Result<i64> {
     Ok(sqlx::query_scalar(
         "SELECT COUNT(*) FROM bookings WHERE technician_id = $1 AND state <> 'canceled' \
-         AND starts_at < $2 AND ends_at > $3 AND id <> $4",
+         AND starts_at < $2 AND ends_at > $3 AND id <> $4 AND starts_at > $5",
     )
     .bind(technician.0)
     .bind(to_ms(ends_at))
     .bind(to_ms(starts_at))
     .bind(except.map_or(0, |b| b.0))
+    .bind(earliest_overlapping_start(starts_at))
     .fetch_one(&mut *conn)
     .await?)
 }
@@ -419,12 +431,13 @@ pub async fn open_bookings_between(
     sqlx::query(&format!(
         "SELECT {COLUMNS} FROM bookings b WHERE b.state <> 'canceled' AND b.starts_at < $1 \
          AND b.ends_at > $2 AND ($3 = 0 OR b.technician_id = $3) AND b.id <> $4 \
-         ORDER BY b.technician_id, b.starts_at, b.id"
+         AND b.starts_at > $5 ORDER BY b.technician_id, b.starts_at, b.id"
     ))
     .bind(to_ms(to))
     .bind(to_ms(from))
     .bind(technician.map_or(0, |t| t.0))
     .bind(except.map_or(0, |b| b.0))
+    .bind(earliest_overlapping_start(from))
     .fetch_all(&mut *conn)
     .await?
     .iter()
@@ -579,18 +592,19 @@ pub async fn open_bookings_of(
         return Ok(Vec::new());
     }
     let list = (0..technicians.len())
-        .map(|i| format!("${}", i + 4))
+        .map(|i| format!("${}", i + 5))
         .collect::<Vec<_>>()
         .join(", ");
     let sql = format!(
         "SELECT {COLUMNS} FROM bookings b WHERE b.state <> 'canceled' AND b.starts_at < $1 \
-         AND b.ends_at > $2 AND b.id <> $3 AND b.technician_id IN ({list}) \
+         AND b.ends_at > $2 AND b.id <> $3 AND b.starts_at > $4 AND b.technician_id IN ({list}) \
          ORDER BY b.technician_id, b.starts_at, b.id"
     );
     let mut q = sqlx::query(&sql)
         .bind(to_ms(to))
         .bind(to_ms(from))
-        .bind(except.map_or(0, |b| b.0));
+        .bind(except.map_or(0, |b| b.0))
+        .bind(earliest_overlapping_start(from));
     for t in technicians {
         q = q.bind(t.0);
     }

@@ -32,6 +32,7 @@ pub mod positions;
 pub mod rate_limits;
 pub mod reassignment;
 pub mod records;
+pub mod reference;
 pub mod sessions;
 pub mod settings;
 pub mod technicians;
@@ -74,6 +75,8 @@ pub struct Store {
     /// The queue of grouped writers ([`Store::turn`]), shared by the clones; `None`: every
     /// turn is a transaction of its own (see [`Store::with_group_commit`]).
     writer: Option<group_commit::GroupWriter>,
+    /// The snapshot of the reference data ([`Store::reference`]), shared by the clones.
+    reference: reference::ReferenceCache,
 }
 
 impl std::fmt::Debug for Store {
@@ -131,6 +134,7 @@ impl Store {
             pool,
             backend,
             writer: Some(group_commit::GroupWriter::default()),
+            reference: reference::ReferenceCache::default(),
         };
         migrate::run(&store).await?;
         Ok(store)
@@ -176,7 +180,15 @@ impl Store {
             pool: self.pool.clone(),
             backend: self.backend,
             writer: on.then(group_commit::GroupWriter::default),
+            reference: self.reference.clone(),
         }
+    }
+
+    /// The reference data (settings, territories, service types, technicians), at least as new
+    /// as the database's when called; one single-row query while it has not changed (see
+    /// `reference.rs`). Read through `conn`, so inside a transaction it sees what it sees.
+    pub async fn reference(&self, conn: &mut Conn) -> Result<std::sync::Arc<reference::Reference>> {
+        self.reference.get(conn).await
     }
 
     /// A pooled connection for reads (and single-statement writes).

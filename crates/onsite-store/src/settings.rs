@@ -40,7 +40,7 @@ pub async fn get_many(conn: &mut Conn, settings: &[&Setting]) -> Result<Vec<Sett
 
 /// A stored value that no longer validates (a range narrowed in an upgrade) falls back to the
 /// default rather than breaking every page that reads it.
-fn value_or_default(setting: &Setting, stored: Option<&str>) -> SettingValue {
+pub(crate) fn value_or_default(setting: &Setting, stored: Option<&str>) -> SettingValue {
     stored
         .and_then(|s| setting.parse(s).ok())
         .unwrap_or_else(|| setting.parse(setting.default).expect("defaults are valid"))

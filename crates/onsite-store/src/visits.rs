@@ -101,26 +101,37 @@ fn visit_from_row(r: &AnyRow) -> Result<Visit> {
 /// that number, a suffix keeps it unique.
 pub async fn number_work_order(conn: &mut Conn, id: WorkOrderId) -> Result<String> {
     let base = format!("WO-{:06}", id.0);
-    let mut number = base.clone();
-    for n in 2.. {
-        let taken: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM work_orders WHERE number = $1")
-            .bind(&number)
-            .fetch_one(&mut *conn)
-            .await?;
-        if taken == 0 {
-            break;
-        }
-        number = format!("{base}-{n}");
-    }
-    let done = sqlx::query("UPDATE work_orders SET number = $1 WHERE id = $2")
+    let mut n = 1_u64;
+    loop {
+        let number = if n == 1 {
+            base.clone()
+        } else {
+            format!("{base}-{n}")
+        };
+        // One statement in the usual case (the number is free): this runs inside every
+        // booking's transaction.
+        let done = sqlx::query(
+            "UPDATE work_orders SET number = $1 WHERE id = $2 \
+             AND NOT EXISTS (SELECT 1 FROM work_orders o WHERE o.number = $1)",
+        )
         .bind(&number)
         .bind(id.0)
         .execute(&mut *conn)
         .await?;
-    if done.rows_affected() == 0 {
-        return Err(StoreError::NotFound);
+        if done.rows_affected() == 1 {
+            return Ok(number);
+        }
+        if n == 1 {
+            let exists: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM work_orders WHERE id = $1")
+                .bind(id.0)
+                .fetch_one(&mut *conn)
+                .await?;
+            if exists == 0 {
+                return Err(StoreError::NotFound);
+            }
+        }
+        n += 1;
     }
-    Ok(number)
 }
 
 /// Who hears about a visit the customer did not change themselves (a dispatcher's cancel, a

@@ -21,7 +21,10 @@
 //! ```text
 //! cargo bench -p onsite-web --bench http_booking
 //! cargo bench -p onsite-web --bench http_booking -- --quick   # a smoke run, tiny sizes
+//! cargo bench -p onsite-web --bench http_booking -- --booking # one group-commit booking run
 //! ```
+//!
+//! `--booking` runs phase 2 once, with group commit only: what to put under `perf record`.
 //!
 //! Sessions are created the way signing in creates them (`sessions::create`), rather than by
 //! posting passwords: Argon2 is slow on purpose and is not what is measured here. The mail
@@ -53,6 +56,9 @@ struct Sizes {
     in_process_bookings: usize,
     /// Booking runs per path (old and group commit, alternately).
     rounds: usize,
+    /// The booking horizon of the booking phase: room for the whole phase at the target rate
+    /// (the demo's visits fill the first two weeks; 30 days leave room for about 2 s).
+    horizon_days: u32,
 }
 
 const FULL: Sizes = Sizes {
@@ -61,6 +67,7 @@ const FULL: Sizes = Sizes {
     booking_phase: Duration::from_secs(10),
     in_process_bookings: 100,
     rounds: 3,
+    horizon_days: 120,
 };
 
 const QUICK: Sizes = Sizes {
@@ -69,6 +76,7 @@ const QUICK: Sizes = Sizes {
     booking_phase: Duration::from_secs(1),
     in_process_bookings: 5,
     rounds: 1,
+    horizon_days: 30,
 };
 
 type Failure = Box<dyn std::error::Error + Send + Sync>;
@@ -262,6 +270,8 @@ struct ClientResult {
 /// One customer, over and over: a random day of the horizon, its slots (`GET /api/v1/slots`),
 /// then **Book** on the first free one (`POST /api/v1/bookings`). A day with no slot left is
 /// dropped from the client's list. A 409 ("this time was just taken") is a failed attempt.
+/// The first client left without any free day stops the phase: the rate is measured only
+/// while every client is booking.
 async fn book_until(
     http: reqwest::Client,
     base: String,
@@ -293,6 +303,11 @@ async fn book_until(
         };
         let Some(slot) = first else {
             days.swap_remove(pick);
+            if days.is_empty() {
+                // Booked every free time of its horizon: from now on fewer than all the
+                // clients would be booking, so the phase ends for everyone.
+                stop.store(true, Ordering::Relaxed);
+            }
             continue;
         };
         n += 1;
@@ -372,7 +387,14 @@ struct Site {
     server: tokio::task::JoinHandle<std::io::Result<()>>,
 }
 
-async fn site(tag: &str, clients: usize, group_commit: bool) -> Result<Site, Failure> {
+/// A fresh database with the demo city, customers signed in, and the router serving it;
+/// `horizon_days` replaces the booking horizon (30 days by default).
+async fn site(
+    tag: &str,
+    clients: usize,
+    group_commit: bool,
+    horizon_days: Option<u32>,
+) -> Result<Site, Failure> {
     let dir = std::env::temp_dir().join(format!("onsite-http-bench-{}-{tag}", std::process::id()));
     std::fs::create_dir_all(&dir)?;
     let url = format!("sqlite://{}/onsite.db", dir.display());
@@ -387,6 +409,16 @@ async fn site(tag: &str, clients: usize, group_commit: bool) -> Result<Site, Fai
         dir.display(),
         if group_commit { "on" } else { "off" }
     );
+    if let Some(days) = horizon_days {
+        let mut conn = store.conn().await?;
+        onsite_store::settings::set(
+            &mut conn,
+            onsite_domain::settings::HORIZON_DAYS.key,
+            &days.to_string(),
+        )
+        .await?
+        .map_err(|e| format!("horizon: {e:?}"))?;
+    }
     let people = customers(&store, clients).await?;
     let store = store.with_group_commit(group_commit);
 
@@ -438,7 +470,7 @@ async fn booking_phase(
     group_commit: bool,
 ) -> Result<Phase, Failure> {
     let tag = label.replace([' ', ','], "-");
-    let site = site(&tag, sizes.clients, group_commit).await?;
+    let site = site(&tag, sizes.clients, group_commit, Some(sizes.horizon_days)).await?;
     let types: Vec<ServiceTypeId> = booking::service_types(&site.app)
         .await?
         .iter()
@@ -452,9 +484,10 @@ async fn booking_phase(
     }
     let days: usize = prepared.iter().map(|(_, _, d)| d.len()).sum();
     println!(
-        "  {label}: {} clients, {:.1} free days each on average in the horizon",
+        "  {label}: {} clients, {:.1} free days each on average in the {}-day horizon",
         sizes.clients,
-        days as f64 / sizes.clients as f64
+        days as f64 / sizes.clients as f64,
+        sizes.horizon_days
     );
     let stop = Arc::new(AtomicBool::new(false));
     let started = Instant::now();
@@ -503,6 +536,9 @@ async fn booking_phase(
         total.searches,
         elapsed.as_secs_f64()
     );
+    if elapsed + Duration::from_millis(200) < deadline {
+        println!("  (ended early: a client had booked every free time of its horizon)");
+    }
     println!(
         "  successes: {:.1} bookings/s; attempts: {:.1}/s; searches: {:.1}/s",
         total.successes as f64 / elapsed.as_secs_f64(),
@@ -542,7 +578,7 @@ async fn run(sizes: &Sizes) -> Result<(), Failure> {
     let http = reqwest::Client::builder()
         .pool_max_idle_per_host(64)
         .build()?;
-    let main = site("main", sizes.clients, true).await?;
+    let main = site("main", sizes.clients, true, None).await?;
     let (store, app, base, people, today) = (
         main.store.clone(),
         main.app.clone(),
@@ -789,6 +825,15 @@ async fn run(sizes: &Sizes) -> Result<(), Failure> {
     Ok(())
 }
 
+/// Phase 2 once, with group commit (`--booking`).
+async fn one_booking_run(sizes: &Sizes) -> Result<(), Failure> {
+    let http = reqwest::Client::builder()
+        .pool_max_idle_per_host(64)
+        .build()?;
+    booking_phase(sizes, &http, "one run, group commit", true).await?;
+    Ok(())
+}
+
 /// Pairs of open visits of one technician that overlap, technician by technician.
 async fn count_overlaps(store: &Store) -> Result<i64, Failure> {
     use onsite_store::technicians::{self, TechnicianScope};
@@ -820,6 +865,7 @@ async fn count_overlaps(store: &Store) -> Result<i64, Failure> {
 
 fn main() {
     let quick = std::env::args().any(|a| a == "--quick");
+    let booking_only = std::env::args().any(|a| a == "--booking");
     let sizes = if quick { &QUICK } else { &FULL };
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
@@ -836,7 +882,12 @@ fn main() {
         std::thread::available_parallelism().map_or(1, |n| n.get()),
         if quick { "quick smoke run" } else { "full run" }
     );
-    if let Err(e) = runtime.block_on(run(sizes)) {
+    let outcome = if booking_only {
+        runtime.block_on(one_booking_run(sizes))
+    } else {
+        runtime.block_on(run(sizes))
+    };
+    if let Err(e) = outcome {
         eprintln!("benchmark failed: {e}");
         std::process::exit(1);
     }

@@ -17,4 +17,5 @@ mod partners;
 mod positions;
 mod records;
 mod records_queries;
+mod reference;
 mod technicians;
