@@ -201,6 +201,17 @@ enum UserKey<'a> {
     Id(i64),
 }
 
+/// The columns of a user with their contact's account, technician and one role per row, over
+/// `users u` joined with [`USER_JOINS`] ([`user_from_rows`] reads them). The session lookup
+/// selects them together with the session's own columns.
+pub(crate) const USER_COLUMNS: &str = "u.id, u.email, u.password_hash, u.display_name, u.language, \
+     u.time_zone, u.contact_id, c.account_id, u.disabled, u.phone, u.notify_email, \
+     t.id AS technician_id, a.time_zone AS account_time_zone, r.role";
+pub(crate) const USER_JOINS: &str = "LEFT JOIN contacts c ON c.id = u.contact_id \
+     LEFT JOIN accounts a ON a.id = c.account_id \
+     LEFT JOIN technicians t ON t.user_id = u.id \
+     LEFT JOIN user_roles r ON r.user_id = u.id";
+
 /// The user with their contact's account, technician and roles, in one query: a row per role
 /// (one row, role NULL, without any). Every request of a signed-in person runs this.
 async fn user_where(conn: &mut Conn, key: UserKey<'_>) -> Result<Option<UserRecord>> {
@@ -208,27 +219,23 @@ async fn user_where(conn: &mut Conn, key: UserKey<'_>) -> Result<Option<UserReco
         UserKey::Email(_) => "u.email = $1",
         UserKey::Id(_) => "u.id = $1",
     };
-    let sql = format!(
-        "SELECT u.id, u.email, u.password_hash, u.display_name, u.language, u.time_zone, \
-                u.contact_id, c.account_id, u.disabled, u.phone, u.notify_email, \
-                t.id AS technician_id, a.time_zone AS account_time_zone, r.role \
-         FROM users u LEFT JOIN contacts c ON c.id = u.contact_id \
-         LEFT JOIN accounts a ON a.id = c.account_id \
-         LEFT JOIN technicians t ON t.user_id = u.id \
-         LEFT JOIN user_roles r ON r.user_id = u.id WHERE {condition}"
-    );
+    let sql = format!("SELECT {USER_COLUMNS} FROM users u {USER_JOINS} WHERE {condition}");
     let query = sqlx::query(&sql);
     let query = match key {
         UserKey::Email(e) => query.bind(e.to_owned()),
         UserKey::Id(i) => query.bind(i),
     };
-    let rows = query.fetch_all(&mut *conn).await?;
+    user_from_rows(&query.fetch_all(&mut *conn).await?)
+}
+
+/// The user of rows selected with [`USER_COLUMNS`] (one row per role); `None` for no row.
+pub(crate) fn user_from_rows(rows: &[AnyRow]) -> Result<Option<UserRecord>> {
     let Some(r) = rows.first() else {
         return Ok(None);
     };
     let id = UserId(r.i64("id")?);
     let mut roles = Vec::new();
-    for row in &rows {
+    for row in rows {
         if let Some(role) = row.opt_text("role")? {
             roles.push(role.parse::<Role>()?);
         }

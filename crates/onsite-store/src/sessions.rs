@@ -1,7 +1,7 @@
 //! Server-side sessions: the cookie holds a random token, the table holds its hash, the user,
 //! the CSRF token and the two timeouts (idle, absolute).
 
-use crate::accounts::{UserRecord, user_by_id};
+use crate::accounts::{USER_COLUMNS, USER_JOINS, UserRecord, user_from_rows};
 use crate::{Conn, Result, RowExt, to_ms};
 use jiff::{SignedDuration, Timestamp};
 use onsite_domain::UserId;
@@ -47,20 +47,25 @@ pub async fn find_active(
     now: Timestamp,
     idle: SignedDuration,
 ) -> Result<Option<ActiveSession>> {
-    let row = sqlx::query(
-        "SELECT user_id, csrf_token, last_seen_at, expires_at FROM sessions WHERE id_hash = $1",
-    )
+    // The session and its user in one query (every signed-in request runs it).
+    let rows = sqlx::query(&format!(
+        "SELECT s.csrf_token, s.last_seen_at AS session_last_seen_at, \
+                s.expires_at AS session_expires_at, {USER_COLUMNS} \
+         FROM sessions s JOIN users u ON u.id = s.user_id {USER_JOINS} WHERE s.id_hash = $1"
+    ))
     .bind(id_hash)
-    .fetch_optional(&mut *conn)
+    .fetch_all(&mut *conn)
     .await?;
-    let Some(r) = row else { return Ok(None) };
-    let last_seen_at = r.ts("last_seen_at")?;
-    let expired = r.ts("expires_at")? <= now || last_seen_at + idle <= now;
+    let Some(r) = rows.first() else {
+        return Ok(None);
+    };
+    let last_seen_at = r.ts("session_last_seen_at")?;
+    let expired = r.ts("session_expires_at")? <= now || last_seen_at + idle <= now;
     if expired {
         delete(conn, id_hash).await?;
         return Ok(None);
     }
-    let Some(user) = user_by_id(conn, UserId(r.i64("user_id")?)).await? else {
+    let Some(user) = user_from_rows(&rows)? else {
         return Ok(None);
     };
     if user.disabled {

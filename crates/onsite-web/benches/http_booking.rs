@@ -22,6 +22,7 @@
 //! cargo bench -p onsite-web --bench http_booking
 //! cargo bench -p onsite-web --bench http_booking -- --quick   # a smoke run, tiny sizes
 //! cargo bench -p onsite-web --bench http_booking -- --booking # one group-commit booking run
+//! cargo bench -p onsite-web --bench http_booking -- --horizon 30 # the demo's own horizon
 //! ```
 //!
 //! `--booking` runs phase 2 once, with group commit only: what to put under `perf record`.
@@ -49,6 +50,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 /// The sizes of a run.
+#[derive(Clone)]
 struct Sizes {
     slot_requests: usize,
     clients: usize,
@@ -866,7 +868,17 @@ async fn count_overlaps(store: &Store) -> Result<i64, Failure> {
 fn main() {
     let quick = std::env::args().any(|a| a == "--quick");
     let booking_only = std::env::args().any(|a| a == "--booking");
-    let sizes = if quick { &QUICK } else { &FULL };
+    let mut sizes = if quick { QUICK } else { FULL };
+    // `--horizon N`: the booking phase's horizon in days (see `Sizes::horizon_days`).
+    let args: Vec<String> = std::env::args().collect();
+    if let Some(days) = args
+        .windows(2)
+        .find(|w| w[0] == "--horizon")
+        .and_then(|w| w[1].parse().ok())
+    {
+        sizes.horizon_days = days;
+    }
+    let sizes = &sizes;
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()

@@ -1540,3 +1540,57 @@ mod last_free_technician_race {
         race(TestDb::postgres().await).await;
     }
 }
+
+both!(
+    roster_changes_made_outside_the_app_are_seen_by_the_next_search_and_book,
+    |db| async move {
+        let w = world(db).await;
+        let slots = booking::slots(&w.app, &w.ana, &w.furnace(), tuesday(), now())
+            .await
+            .unwrap();
+        let eight = local(tuesday(), 8, 0);
+        assert_eq!(slots.slots.first().unwrap().start, eight);
+        // Tom (next door) is given Tuesday morning off by a script, not through the app: no
+        // reassignment job, only the database's own version change.
+        let mut conn = w.conn().await;
+        sqlx::query(
+            "INSERT INTO time_off (technician_id, starts_at, ends_at, reason) VALUES ($1, $2, $3, NULL)",
+        )
+        .bind(w.tom.0)
+        .bind(local(tuesday(), 0, 0).as_millisecond())
+        .bind(local(tuesday(), 12, 0).as_millisecond())
+        .execute(&mut *conn)
+        .await
+        .unwrap();
+        drop(conn);
+        // 08:00 was Tom's alone (Uma drives 10 minutes first); the search and the Book both
+        // see his time off rather than a cached roster, and Uma takes 10:00.
+        let after = booking::slots(&w.app, &w.ana, &w.furnace(), tuesday(), now())
+            .await
+            .unwrap();
+        assert_ne!(after.slots.first().map(|s| s.start), Some(eight));
+        let booked = w.book(&w.ana, local(tuesday(), 10, 0)).await.unwrap();
+        assert_eq!(booked.visit.technician_id, w.uma);
+        // And with Uma's hours ended by another script, nobody is left at that time.
+        let mut conn = w.conn().await;
+        sqlx::query("UPDATE technicians SET active = FALSE WHERE id = $1")
+            .bind(w.uma.0)
+            .execute(&mut *conn)
+            .await
+            .unwrap();
+        drop(conn);
+        let after = booking::slots(&w.app, &w.bob, &w.furnace(), tuesday(), now())
+            .await
+            .unwrap();
+        assert!(
+            after
+                .slots
+                .iter()
+                .all(|s| s.start >= local(tuesday(), 12, 0)),
+            "only Tom's afternoon is left: {:?}",
+            after.slots.first()
+        );
+        let err = w.book(&w.bob, local(tuesday(), 9, 0)).await.unwrap_err();
+        assert!(matches!(err, BookingError::SlotTaken), "{err:?}");
+    }
+);

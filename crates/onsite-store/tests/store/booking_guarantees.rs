@@ -659,3 +659,58 @@ both_backends!(
         );
     }
 );
+
+both_backends!(
+    a_visit_lasts_at_most_a_day_and_long_ones_are_still_found,
+    |store: Store| async move {
+        let mut conn = store.conn().await.unwrap();
+        let w = world(&mut conn).await;
+        // A day and a minute: refused by the database, nothing written.
+        let err = bookings::insert_booking(&mut conn, &visit(&w, w.ana, "long", 0, 24 * 60 + 1))
+            .await
+            .unwrap_err();
+        assert!(!err.is_overlap(), "{err:?}");
+        assert_eq!(open_count(&mut conn).await, 0);
+        // Nor may a move stretch one past a day.
+        let day = bookings::insert_booking(&mut conn, &visit(&w, w.ana, "day", 0, 24 * 60))
+            .await
+            .unwrap();
+        let stretched = sqlx::query("UPDATE bookings SET ends_at = ends_at + 60000 WHERE id = $1")
+            .bind(day.0)
+            .execute(&mut *conn)
+            .await;
+        assert!(stretched.is_err(), "a 24 h 1 min visit must be refused");
+        // The longest visit, started almost a day before a window, is still found in it (the
+        // reads bound their index range by the longest visit), and still blocks an overlap.
+        let late = (at(23 * 60 + 30), at(23 * 60 + 50));
+        let found = bookings::open_bookings_of(&mut conn, &[w.ana], late.0, late.1, None)
+            .await
+            .unwrap();
+        assert_eq!(found.iter().map(|b| b.id).collect::<Vec<_>>(), vec![day]);
+        let between = bookings::open_bookings_between(&mut conn, late.0, late.1, Some(w.ana), None)
+            .await
+            .unwrap();
+        assert_eq!(between.len(), 1);
+        let mine = bookings::bookings_of_technician(&mut conn, w.ana, late.0, late.1)
+            .await
+            .unwrap();
+        assert_eq!(mine.len(), 1);
+        assert_eq!(
+            bookings::overlapping(&mut conn, w.ana, late.0, late.1, None)
+                .await
+                .unwrap(),
+            1
+        );
+        let err = bookings::insert_booking(
+            &mut conn,
+            &visit(&w, w.ana, "inside", 23 * 60 + 30, 23 * 60 + 50),
+        )
+        .await
+        .unwrap_err();
+        assert!(err.is_overlap(), "{err:?}");
+        // Right after it ends, the technician is free.
+        bookings::insert_booking(&mut conn, &visit(&w, w.ana, "after", 24 * 60, 24 * 60 + 30))
+            .await
+            .unwrap();
+    }
+);
