@@ -28,10 +28,11 @@ use onsite_store::feedback::{
     self as store, Average, Grouping, NewResponse, Question, QuestionSummary, Response,
     ResponseFilter,
 };
+use onsite_store::records::{Page, Start};
 use onsite_store::{StoreError, accounts, audit, catalog, technicians, visits};
 
-/// How many responses the staff page and API list at most.
-pub const RESPONSES_MAX: i64 = 100;
+/// How many responses a page of the staff list holds (Next / Previous for the others).
+pub const RESPONSES_PER_PAGE: u32 = 50;
 
 /// The portal settings page's group: tracking on/off, the map's tile server, how long
 /// positions are kept, surveys on/off.
@@ -335,7 +336,8 @@ pub async fn rated_visits(
 #[derive(Debug, Clone)]
 pub struct StaffFeedback {
     pub filter: ResponseFilter,
-    pub responses: Vec<Response>,
+    /// One page of the responses, newest first.
+    pub responses: Page<Response>,
     pub by_technician: Vec<Average>,
     pub by_service_type: Vec<Average>,
     pub by_month: Vec<Average>,
@@ -361,10 +363,13 @@ pub fn parse_month(raw: &str) -> Result<String, InvalidInput> {
     }
 }
 
+/// The staff's view of the feedback: one page of the responses matching `filter` from `start`
+/// (see `onsite_store::feedback::responses_start`), and the averages of all that match.
 pub async fn staff_feedback(
     app: &App,
     principal: &Principal,
     filter: ResponseFilter,
+    start: Start,
 ) -> Result<StaffFeedback> {
     require(principal, Capability::Dispatch)?;
     let mut conn = app.store.conn().await?;
@@ -379,7 +384,7 @@ pub async fn staff_feedback(
         .map(|s| (s.id, s.name))
         .collect();
     Ok(StaffFeedback {
-        responses: store::responses(&mut conn, &filter, RESPONSES_MAX).await?,
+        responses: store::responses(&mut conn, &filter, start, RESPONSES_PER_PAGE).await?,
         by_technician: store::averages(&mut conn, Grouping::Technician, &filter).await?,
         by_service_type: store::averages(&mut conn, Grouping::ServiceType, &filter).await?,
         by_month: store::averages(&mut conn, Grouping::Month, &filter).await?,

@@ -4,6 +4,8 @@
 //! them: the responses, newest first, and average ratings per technician, service type and
 //! month.
 
+use crate::records::cursor::{Cursor, KeyKind, Start};
+use crate::records::query::{self, Arg, Keyset, Page, SortSpec, Where};
 use crate::{Conn, Result, RowExt, StoreError, to_ms};
 use jiff::Timestamp;
 use onsite_domain::feedback::{Answer, QuestionKind, QuestionLabels, Stars};
@@ -250,13 +252,21 @@ pub struct Response {
     pub answers: Vec<(SurveyQuestionId, Answer)>,
 }
 
-const RESPONSE: &str = "SELECT r.id, r.booking_id, r.account_id, a.name AS account_name, \
-     r.technician_id, t.name AS technician_name, r.service_type_id, s.name AS service_type_name, \
-     r.visit_month, b.starts_at, r.rating, r.comment, r.author_name, r.submitted_at \
-     FROM feedback_responses r JOIN bookings b ON b.id = r.booking_id \
-     JOIN accounts a ON a.id = r.account_id \
-     JOIN technicians t ON t.id = r.technician_id \
-     JOIN service_types s ON s.id = r.service_type_id";
+/// A response's columns over `feedback_responses x` joined with [`RESPONSE_JOINS`].
+const RESPONSE_COLUMNS: &str = "x.id, x.booking_id, x.account_id, a.name AS account_name, \
+     x.technician_id, t.name AS technician_name, x.service_type_id, s.name AS service_type_name, \
+     x.visit_month, b.starts_at, x.rating, x.comment, x.author_name, x.submitted_at";
+const RESPONSE_JOINS: &str = "JOIN bookings b ON b.id = x.booking_id \
+     JOIN accounts a ON a.id = x.account_id \
+     JOIN technicians t ON t.id = x.technician_id \
+     JOIN service_types s ON s.id = x.service_type_id";
+
+/// The staff list's order: newest first (`feedback_responses_submitted` index).
+static NEWEST_FIRST: SortSpec = SortSpec {
+    name: "feedback.submitted",
+    expr: "x.submitted_at",
+    kind: KeyKind::Int,
+};
 
 fn response_from_row(r: &AnyRow) -> Result<Response> {
     Ok(Response {
@@ -334,10 +344,13 @@ async fn load_answers(conn: &mut Conn, responses: &mut [Response]) -> Result<()>
 
 /// The response given for a visit, if any (callers scope the visit first).
 pub async fn response_for_booking(conn: &mut Conn, booking: BookingId) -> Result<Option<Response>> {
-    let Some(row) = sqlx::query(&format!("{RESPONSE} WHERE r.booking_id = $1"))
-        .bind(booking.0)
-        .fetch_optional(&mut *conn)
-        .await?
+    let Some(row) = sqlx::query(&format!(
+        "SELECT {RESPONSE_COLUMNS} FROM feedback_responses x {RESPONSE_JOINS} \
+         WHERE x.booking_id = $1"
+    ))
+    .bind(booking.0)
+    .fetch_optional(&mut *conn)
+    .await?
     else {
         return Ok(None);
     };
@@ -367,69 +380,55 @@ pub struct ResponseFilter {
 }
 
 impl ResponseFilter {
-    /// ` WHERE …` with `$1…` placeholders and the values to bind, in order.
-    fn clause(&self) -> (String, Vec<Bind>) {
-        let mut conditions = Vec::new();
-        let mut binds = Vec::new();
+    /// The conditions on `feedback_responses x`, with their arguments.
+    fn conditions(&self) -> Where {
+        let mut w = Where::new();
         if let Some(t) = self.technician {
-            binds.push(Bind::Int(t.0));
-            conditions.push(format!("r.technician_id = ${}", binds.len()));
+            let p = w.arg(Arg::I64(t.0));
+            w.cond(format!("x.technician_id = {p}"));
         }
         if let Some(s) = self.service_type {
-            binds.push(Bind::Int(s.0));
-            conditions.push(format!("r.service_type_id = ${}", binds.len()));
+            let p = w.arg(Arg::I64(s.0));
+            w.cond(format!("x.service_type_id = {p}"));
         }
         if let Some(m) = &self.month {
-            binds.push(Bind::Text(m.clone()));
-            conditions.push(format!("r.visit_month = ${}", binds.len()));
+            let p = w.arg(Arg::Text(m.clone()));
+            w.cond(format!("x.visit_month = {p}"));
         }
-        if conditions.is_empty() {
-            (String::new(), binds)
-        } else {
-            (format!(" WHERE {}", conditions.join(" AND ")), binds)
-        }
+        w
     }
 }
 
-enum Bind {
-    Int(i64),
-    Text(String),
+/// Where a page of the staff list starts, from its `cursor` token (empty: the newest).
+pub fn responses_start(token: &str) -> std::result::Result<Start, onsite_domain::InvalidInput> {
+    Cursor::decode(token, NEWEST_FIRST.name, true, NEWEST_FIRST.kind)
 }
 
-fn bind_all<'q>(
-    mut query: sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>,
-    binds: &'q [Bind],
-) -> sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>> {
-    for b in binds {
-        query = match b {
-            Bind::Int(i) => query.bind(*i),
-            Bind::Text(t) => query.bind(t.as_str()),
-        };
-    }
-    query
-}
-
-/// The responses matching `filter`, newest first, at most `limit`, with their answers.
+/// One page of the responses matching `filter`, newest first, with their answers and the
+/// Next / Previous cursors.
 pub async fn responses(
     conn: &mut Conn,
     filter: &ResponseFilter,
-    limit: i64,
-) -> Result<Vec<Response>> {
-    let (clause, binds) = filter.clause();
-    let sql = format!(
-        "{RESPONSE}{clause} ORDER BY r.submitted_at DESC, r.id DESC LIMIT ${}",
-        binds.len() + 1
-    );
-    let rows = bind_all(sqlx::query(&sql), &binds)
-        .bind(limit)
-        .fetch_all(&mut *conn)
-        .await?;
-    let mut list = rows
-        .iter()
-        .map(response_from_row)
-        .collect::<Result<Vec<_>>>()?;
-    load_answers(conn, &mut list).await?;
-    Ok(list)
+    start: Start,
+    limit: u32,
+) -> Result<Page<Response>> {
+    let mut page = query::page(
+        conn,
+        Keyset {
+            w: filter.conditions(),
+            table: "feedback_responses",
+            columns: RESPONSE_COLUMNS.to_owned(),
+            joins: RESPONSE_JOINS.to_owned(),
+            sort: &NEWEST_FIRST,
+            descending: true,
+            start,
+            limit,
+        },
+        response_from_row,
+    )
+    .await?;
+    load_answers(conn, &mut page.items).await?;
+    Ok(page)
 }
 
 /// What averages are grouped by.
@@ -468,28 +467,29 @@ pub async fn averages(
     by: Grouping,
     filter: &ResponseFilter,
 ) -> Result<Vec<Average>> {
-    let (clause, binds) = filter.clause();
+    let w = filter.conditions();
+    let cond = w.to_sql();
     // PostgreSQL's SUM of BIGINT is NUMERIC, which `Any` cannot read: cast it.
     let sql = match by {
         Grouping::Technician => format!(
-            "SELECT CAST(r.technician_id AS TEXT) AS k, t.name AS label, COUNT(*) AS n, \
-             CAST(SUM(r.rating) AS BIGINT) AS total FROM feedback_responses r \
-             JOIN technicians t ON t.id = r.technician_id{clause} \
-             GROUP BY r.technician_id, t.name ORDER BY t.name, r.technician_id"
+            "SELECT CAST(x.technician_id AS TEXT) AS k, t.name AS label, COUNT(*) AS n, \
+             CAST(SUM(x.rating) AS BIGINT) AS total FROM feedback_responses x \
+             JOIN technicians t ON t.id = x.technician_id WHERE {cond} \
+             GROUP BY x.technician_id, t.name ORDER BY t.name, x.technician_id"
         ),
         Grouping::ServiceType => format!(
-            "SELECT CAST(r.service_type_id AS TEXT) AS k, s.name AS label, COUNT(*) AS n, \
-             CAST(SUM(r.rating) AS BIGINT) AS total FROM feedback_responses r \
-             JOIN service_types s ON s.id = r.service_type_id{clause} \
-             GROUP BY r.service_type_id, s.name ORDER BY s.name, r.service_type_id"
+            "SELECT CAST(x.service_type_id AS TEXT) AS k, s.name AS label, COUNT(*) AS n, \
+             CAST(SUM(x.rating) AS BIGINT) AS total FROM feedback_responses x \
+             JOIN service_types s ON s.id = x.service_type_id WHERE {cond} \
+             GROUP BY x.service_type_id, s.name ORDER BY s.name, x.service_type_id"
         ),
         Grouping::Month => format!(
-            "SELECT r.visit_month AS k, r.visit_month AS label, COUNT(*) AS n, \
-             CAST(SUM(r.rating) AS BIGINT) AS total FROM feedback_responses r{clause} \
-             GROUP BY r.visit_month ORDER BY r.visit_month DESC"
+            "SELECT x.visit_month AS k, x.visit_month AS label, COUNT(*) AS n, \
+             CAST(SUM(x.rating) AS BIGINT) AS total FROM feedback_responses x WHERE {cond} \
+             GROUP BY x.visit_month ORDER BY x.visit_month DESC"
         ),
     };
-    bind_all(sqlx::query(&sql), &binds)
+    w.bind(sqlx::query(&sql))
         .fetch_all(&mut *conn)
         .await?
         .iter()
@@ -518,14 +518,15 @@ pub async fn question_summaries(
     conn: &mut Conn,
     filter: &ResponseFilter,
 ) -> Result<Vec<QuestionSummary>> {
-    let (clause, binds) = filter.clause();
+    let w = filter.conditions();
     let sql = format!(
         "SELECT fa.question_id, COUNT(*) AS n, CAST(COALESCE(SUM(fa.rating), 0) AS BIGINT) AS total, \
          CAST(COALESCE(SUM(CASE WHEN fa.yes THEN 1 ELSE 0 END), 0) AS BIGINT) AS yes_count \
-         FROM feedback_answers fa JOIN feedback_responses r ON r.id = fa.response_id{clause} \
-         GROUP BY fa.question_id ORDER BY fa.question_id"
+         FROM feedback_answers fa JOIN feedback_responses x ON x.id = fa.response_id \
+         WHERE {cond} GROUP BY fa.question_id ORDER BY fa.question_id",
+        cond = w.to_sql()
     );
-    bind_all(sqlx::query(&sql), &binds)
+    w.bind(sqlx::query(&sql))
         .fetch_all(&mut *conn)
         .await?
         .iter()

@@ -20,7 +20,7 @@ pub mod approvals;
 pub mod cursor;
 pub mod details;
 pub mod lists;
-mod query;
+pub(crate) mod query;
 pub mod staff;
 
 pub use cursor::{Cursor, KeyKind, Position, SortKey, Start};

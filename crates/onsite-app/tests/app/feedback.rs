@@ -25,6 +25,7 @@ use onsite_store::accounts::{self, NewAccount, NewContact, NewUser};
 use onsite_store::bookings::{self, NewBooking, RecordedTransition};
 use onsite_store::catalog::{self, NewServiceType};
 use onsite_store::feedback::ResponseFilter;
+use onsite_store::records::Start;
 use onsite_store::technicians::{self, NewTechnician};
 use onsite_store::testing::TestDb;
 use onsite_store::work_orders::{self, NewWorkOrder};
@@ -521,9 +522,10 @@ both!(
                 .await
                 .unwrap();
         }
-        let all = feedback::staff_feedback(&w.app, &w.staff, ResponseFilter::default())
-            .await
-            .unwrap();
+        let all =
+            feedback::staff_feedback(&w.app, &w.staff, ResponseFilter::default(), Start::First)
+                .await
+                .unwrap();
         let summary = |a: &[onsite_store::feedback::Average]| {
             a.iter()
                 .map(|a| (a.label.clone(), a.count, a.mean()))
@@ -544,12 +546,49 @@ both!(
             summary(&all.by_month),
             [("2026-06".into(), 2, 3.5), ("2026-05".into(), 2, 3.5)]
         );
-        assert_eq!(all.responses.len(), 4);
+        assert_eq!(all.responses.items.len(), 4);
+        assert_eq!(
+            (all.responses.next.as_ref(), all.responses.prev.as_ref()),
+            (None, None)
+        );
+        // Pages of three, newest first: Next, then Previous back to the same three.
+        let mut conn = w.app.store.conn().await.unwrap();
+        let every = ResponseFilter::default();
+        let ids = |p: &onsite_store::records::Page<onsite_store::feedback::Response>| {
+            p.items.iter().map(|r| r.id).collect::<Vec<_>>()
+        };
+        let first = onsite_store::feedback::responses(&mut conn, &every, Start::First, 3)
+            .await
+            .unwrap();
+        assert_eq!(ids(&first), ids(&all.responses)[..3]);
+        let next = first.next.clone().expect("a fourth response");
+        let second = onsite_store::feedback::responses(
+            &mut conn,
+            &every,
+            onsite_store::feedback::responses_start(next.as_str()).unwrap(),
+            3,
+        )
+        .await
+        .unwrap();
+        assert_eq!(ids(&second), ids(&all.responses)[3..]);
+        assert!(second.next.is_none());
+        let back = onsite_store::feedback::responses(
+            &mut conn,
+            &every,
+            onsite_store::feedback::responses_start(second.prev.as_ref().unwrap().as_str())
+                .unwrap(),
+            3,
+        )
+        .await
+        .unwrap();
+        assert_eq!(ids(&back), ids(&first));
+        assert!(onsite_store::feedback::responses_start("not-a-cursor").is_err());
+        drop(conn);
         let may = ResponseFilter {
             month: Some(feedback::parse_month("2026-05").unwrap()),
             ..ResponseFilter::default()
         };
-        let may = feedback::staff_feedback(&w.app, &w.staff, may)
+        let may = feedback::staff_feedback(&w.app, &w.staff, may, Start::First)
             .await
             .unwrap();
         assert_eq!(
@@ -557,7 +596,8 @@ both!(
             [("Tom".into(), 1, 5.0), ("Uma".into(), 1, 2.0)]
         );
         // Customers do not read the staff's page.
-        let refused = feedback::staff_feedback(&w.app, &w.ana, ResponseFilter::default()).await;
+        let refused =
+            feedback::staff_feedback(&w.app, &w.ana, ResponseFilter::default(), Start::First).await;
         assert!(matches!(refused, Err(FeedbackError::NotAllowed)));
     }
 );

@@ -12,6 +12,7 @@ use onsite_domain::work_order::WorkOrderStatus;
 use onsite_domain::{AccountId, BookingId, ServiceTypeId, TechnicianId};
 use onsite_store::bookings::{self, NewBooking, RecordedTransition};
 use onsite_store::feedback::{self, Grouping, NewResponse, ResponseFilter};
+use onsite_store::records::Start;
 use onsite_store::technicians::{self, NewTechnician};
 use onsite_store::work_orders::{self, NewWorkOrder};
 use onsite_store::{Conn, Store, both_backends};
@@ -369,7 +370,10 @@ both_backends!(
             service_type: None,
             month: Some("2026-05".into()),
         };
-        let list = feedback::responses(&mut conn, &ana_may, 50).await.unwrap();
+        let list = feedback::responses(&mut conn, &ana_may, Start::First, 50)
+            .await
+            .unwrap()
+            .items;
         assert_eq!(
             list.iter().map(|r| r.rating.get()).collect::<Vec<_>>(),
             [5, 4],
@@ -390,9 +394,10 @@ both_backends!(
             .unwrap();
         assert_eq!(q.len(), 1);
         assert_eq!((q[0].answers, q[0].yes), (4, 2));
-        assert_eq!(
-            feedback::responses(&mut conn, &all, 2).await.unwrap().len(),
-            2
-        );
+        let page = feedback::responses(&mut conn, &all, Start::First, 2)
+            .await
+            .unwrap();
+        assert_eq!(page.items.len(), 2);
+        assert!(page.next.is_some() && page.prev.is_none());
     }
 );

@@ -150,8 +150,9 @@ fn averages_json(list: &[Average]) -> Vec<Value> {
         .collect()
 }
 
-/// `GET /api/v1/staff/feedback?technician=&service_type=&month=YYYY-MM`: the responses, newest
-/// first, and the averages per technician, service type and month.
+/// `GET /api/v1/staff/feedback?technician=&service_type=&month=YYYY-MM&cursor=`: a page of the
+/// responses, newest first (`next` / `prev` tokens), and the averages per technician, service
+/// type and month over all that match.
 pub async fn staff(
     State(state): State<AppState>,
     page: Page,
@@ -160,9 +161,10 @@ pub async fn staff(
 ) -> WebResult<Response> {
     let locale = page.locale;
     let filter = filter_of(&query)?;
+    let start = query.start()?;
     let data: StaffFeedback =
-        feedback::staff_feedback(&state.app, &user.principal(), filter).await?;
-    let responses: Vec<Value> = data.responses.iter().map(feedback_json).collect();
+        feedback::staff_feedback(&state.app, &user.principal(), filter, start).await?;
+    let responses: Vec<Value> = data.responses.items.iter().map(feedback_json).collect();
     let questions: Vec<Value> = data
         .questions
         .iter()
@@ -172,6 +174,8 @@ pub async fn staff(
         StatusCode::OK,
         json!({
             "responses": responses,
+            "next": data.responses.next.as_ref().map(|c| c.as_str()),
+            "prev": data.responses.prev.as_ref().map(|c| c.as_str()),
             "averages": {
                 "technician": averages_json(&data.by_technician),
                 "service_type": averages_json(&data.by_service_type),

@@ -10,7 +10,7 @@
 
 use crate::error::WebError;
 use crate::forms::{FORM, FieldErrors};
-use crate::guard::see_other;
+use crate::guard::{encode_component, see_other};
 use crate::layout::{Page, render, render_with_status};
 use crate::pages::bookings::{booking_id, parse_id};
 use crate::pages::opportunities::{
@@ -32,6 +32,7 @@ use onsite_domain::settings::{self as site, Setting, SettingKind, SettingValue};
 use onsite_domain::{BookingId, InvalidInput, ServiceTypeId, SurveyQuestionId, TechnicianId};
 use onsite_i18n::{Arg, Locale, SUPPORTED, datetime};
 use onsite_store::feedback::{Average, Question, Response as Feedback, ResponseFilter};
+use onsite_store::records::{Cursor, Start};
 
 // ---- Errors ---------------------------------------------------------------------------------
 
@@ -299,6 +300,32 @@ pub struct StaffQuery {
     technician: Option<String>,
     service_type: Option<String>,
     month: Option<String>,
+    /// A page's `next` / `prev` token; none: the newest responses.
+    cursor: Option<String>,
+}
+
+impl StaffQuery {
+    /// Where the page of responses starts; an altered or foreign cursor is refused (`cursor`).
+    pub(crate) fn start(&self) -> Result<Start, InvalidInput> {
+        onsite_store::feedback::responses_start(self.cursor.as_deref().unwrap_or(""))
+    }
+
+    /// This list (same filters) at the page of `cursor`.
+    fn href(&self, cursor: &Cursor) -> String {
+        let mut params: Vec<String> = [
+            ("technician", &self.technician),
+            ("service_type", &self.service_type),
+            ("month", &self.month),
+        ]
+        .into_iter()
+        .filter_map(|(k, v)| {
+            let v = v.as_deref().map(str::trim).filter(|v| !v.is_empty())?;
+            Some(format!("{k}={}", encode_component(v)))
+        })
+        .collect();
+        params.push(format!("cursor={}", encode_component(cursor.as_str())));
+        format!("/staff/feedback?{}", params.join("&"))
+    }
 }
 
 /// The staff's filter from the query; an unreadable one is refused naming the field.
@@ -367,6 +394,9 @@ struct StaffPage {
     averages: Vec<AverageTable>,
     questions: Vec<QuestionRow>,
     responses: Vec<ResponseRow>,
+    /// Links to the newer and the older responses, with the same filters.
+    newer: Option<String>,
+    older: Option<String>,
 }
 
 fn average_rows(locale: Locale, list: &[Average]) -> Vec<AverageRow> {
@@ -392,7 +422,7 @@ fn choices<T: Copy + PartialEq + std::fmt::Display>(
         .collect()
 }
 
-fn staff_view(page: Page, data: StaffFeedback) -> StaffPage {
+fn staff_view(page: Page, data: StaffFeedback, query: &StaffQuery) -> StaffPage {
     let locale = page.locale;
     let questions = data
         .questions
@@ -428,6 +458,7 @@ fn staff_view(page: Page, data: StaffFeedback) -> StaffPage {
         .collect();
     let responses = data
         .responses
+        .items
         .iter()
         .map(|r| ResponseRow {
             when: page.time(r.submitted_at),
@@ -462,6 +493,8 @@ fn staff_view(page: Page, data: StaffFeedback) -> StaffPage {
         ],
         questions,
         responses,
+        newer: data.responses.prev.as_ref().map(|c| query.href(c)),
+        older: data.responses.next.as_ref().map(|c| query.href(c)),
         page,
     }
 }
@@ -475,8 +508,9 @@ pub async fn staff_page(
     Query(query): Query<StaffQuery>,
 ) -> WebResult<Response> {
     let filter = filter_of(&query)?;
-    let data = feedback::staff_feedback(&state.app, &user.principal(), filter).await?;
-    render(&staff_view(page, data))
+    let start = query.start()?;
+    let data = feedback::staff_feedback(&state.app, &user.principal(), filter, start).await?;
+    render(&staff_view(page, data, &query))
 }
 
 // ---- Administrators: the survey -------------------------------------------------------------

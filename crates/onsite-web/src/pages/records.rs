@@ -80,19 +80,6 @@ pub(crate) fn list_error(e: RecordsError) -> WebError {
 
 // ---- Formatting -----------------------------------------------------------------------------
 
-/// Percent-encodes a query value (everything but RFC 3986's unreserved characters).
-pub(crate) fn encode(value: &str) -> String {
-    let mut out = String::with_capacity(value.len());
-    for b in value.bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
-}
-
 fn date(locale: Locale, d: Date) -> String {
     onsite_i18n::datetime::date(locale, d)
 }
@@ -225,7 +212,7 @@ impl ListState {
         }
         let query: Vec<String> = params
             .iter()
-            .map(|(k, v)| format!("{k}={}", encode(v)))
+            .map(|(k, v)| format!("{k}={}", crate::guard::encode_component(v)))
             .collect();
         format!("{}?{}", self.base, query.join("&"))
     }

@@ -145,6 +145,17 @@ both_backends!(
         assert_eq!(api["averages"]["technician"][0]["average"], 5.0);
         let bad = dora.get("/api/v1/staff/feedback?month=2026-13").await;
         assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+        // One page: no Next / Previous, and no pager on the page.
+        assert!(api["next"].is_null() && api["prev"].is_null());
+        assert!(!text.contains("rel=\"next\""));
+        // A cursor that is not one of ours is refused by name, on the page and in the API.
+        for path in [
+            "/staff/feedback?cursor=bm90LWEtY3Vyc29y",
+            "/api/v1/staff/feedback?cursor=bm90LWEtY3Vyc29y",
+        ] {
+            let refused = dora.get(path).await;
+            assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY, "{path}");
+        }
     }
 );
 
