@@ -29,7 +29,7 @@ use onsite_store::feedback::{
     ResponseFilter,
 };
 use onsite_store::records::{Page, Start};
-use onsite_store::{StoreError, accounts, audit, catalog, technicians, visits};
+use onsite_store::{StoreError, accounts, audit, visits};
 
 /// How many responses a page of the staff list holds (Next / Previous for the others).
 pub const RESPONSES_PER_PAGE: u32 = 50;
@@ -373,15 +373,17 @@ pub async fn staff_feedback(
 ) -> Result<StaffFeedback> {
     require(principal, Capability::Dispatch)?;
     let mut conn = app.store.conn().await?;
-    let technicians = technicians::list_technicians(&mut conn, technicians::TechnicianScope::All)
-        .await?
-        .into_iter()
-        .map(|t| (t.id, t.name))
+    // The filters' choices, from the reference snapshot (every technician and service type).
+    let reference = app.store.reference(&mut conn).await?;
+    let technicians = reference
+        .technicians
+        .iter()
+        .map(|t| (t.id, t.name.clone()))
         .collect();
-    let service_types = catalog::list_service_types(&mut conn, catalog::ServiceTypeFilter::All)
-        .await?
-        .into_iter()
-        .map(|s| (s.id, s.name))
+    let service_types = reference
+        .service_types
+        .iter()
+        .map(|s| (s.id, s.name.clone()))
         .collect();
     Ok(StaffFeedback {
         responses: store::responses(&mut conn, &filter, start, RESPONSES_PER_PAGE).await?,

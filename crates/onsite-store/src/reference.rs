@@ -14,7 +14,7 @@
 //! holds the only write lock) that is exactly the committed state.
 
 use crate::catalog::{self, ServiceTypeFilter};
-use crate::technicians::{self, TechnicianScope};
+use crate::technicians;
 use crate::{Conn, Result, territories};
 use onsite_domain::service_type::ServiceType;
 use onsite_domain::settings::{Setting, SettingValue};
@@ -62,8 +62,7 @@ impl Reference {
     }
 
     /// The candidates for a visit served by any of `territories`: active user resources (the
-    /// portal books one person per visit, never a crew or equipment), each once, by name —
-    /// what [`technicians::active_in_territories`] reads from the database.
+    /// portal books one person per visit, never a crew or equipment), each once, by name.
     pub fn active_in_territories(&self, territories: &[TerritoryId]) -> Vec<Technician> {
         self.technicians
             .iter()
@@ -128,6 +127,6 @@ async fn load(conn: &mut Conn, version: i64) -> Result<Reference> {
         settings,
         territories: territories::list_territories(conn).await?,
         service_types: catalog::list_service_types(conn, ServiceTypeFilter::All).await?,
-        technicians: technicians::list_technicians(conn, TechnicianScope::All).await?,
+        technicians: technicians::list_technicians(conn).await?,
     })
 }

@@ -14,30 +14,6 @@ pub async fn get(conn: &mut Conn, setting: &Setting) -> Result<SettingValue> {
     Ok(value_or_default(setting, stored.as_deref()))
 }
 
-/// Reads several settings in one query, in the order asked (each its default when never set).
-pub async fn get_many(conn: &mut Conn, settings: &[&Setting]) -> Result<Vec<SettingValue>> {
-    let list = (1..=settings.len())
-        .map(|i| format!("${i}"))
-        .collect::<Vec<_>>()
-        .join(", ");
-    let sql = format!("SELECT key, value FROM settings WHERE key IN ({list})");
-    let mut q = sqlx::query_as::<_, (String, String)>(&sql);
-    for s in settings {
-        q = q.bind(s.key);
-    }
-    let stored = q.fetch_all(&mut *conn).await?;
-    Ok(settings
-        .iter()
-        .map(|s| {
-            let raw = stored
-                .iter()
-                .find(|(k, _)| k == s.key)
-                .map(|(_, v)| v.as_str());
-            value_or_default(s, raw)
-        })
-        .collect())
-}
-
 /// A stored value that no longer validates (a range narrowed in an upgrade) falls back to the
 /// default rather than breaking every page that reads it.
 pub(crate) fn value_or_default(setting: &Setting, stored: Option<&str>) -> SettingValue {

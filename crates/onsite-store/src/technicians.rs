@@ -2,8 +2,8 @@
 //! hours, exceptions, time off, territories and skills.
 //!
 //! A technician is spread over six tables; every read loads them with one query per table for
-//! the whole selection (never one query per technician), so listing all technicians for the
-//! slot search costs six queries however many there are.
+//! the whole selection (never one query per technician), so listing all technicians (what the
+//! reference snapshot does, `reference.rs`) costs six queries however many there are.
 
 use crate::catalog::skill_from_row;
 use crate::{Conn, Result, RowExt, StoreError, date_text, to_ms};
@@ -212,14 +212,6 @@ pub async fn link_user(conn: &mut Conn, id: TechnicianId, user: Option<UserId>) 
 }
 
 /// Which technicians a read loads.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum TechnicianScope {
-    All,
-    /// Active user resources who serve the territory: the candidates for a visit there (the
-    /// portal books one person per visit, never a crew or equipment).
-    ActiveInTerritory(TerritoryId),
-}
-
 pub async fn technician(conn: &mut Conn, id: TechnicianId) -> Result<Technician> {
     load(conn, Selection::One(id))
         .await?
@@ -232,54 +224,26 @@ pub async fn technician_for_user(conn: &mut Conn, user: UserId) -> Result<Option
     Ok(load(conn, Selection::User(user)).await?.pop())
 }
 
-/// The candidates for a visit served by any of `territories` (active user resources), each
-/// once, by name, in six queries whatever the number of territories.
-pub async fn active_in_territories(
-    conn: &mut Conn,
-    territories: &[TerritoryId],
-) -> Result<Vec<Technician>> {
-    if territories.is_empty() {
-        return Ok(Vec::new());
-    }
-    load(conn, Selection::Territories(territories)).await
+/// Every technician (active or not, any kind) by name, each complete, in six queries. The
+/// candidates for a visit are chosen from these by [`crate::reference::Reference`], which keeps
+/// them in the process.
+pub async fn list_technicians(conn: &mut Conn) -> Result<Vec<Technician>> {
+    load(conn, Selection::All).await
 }
 
-/// Technicians by name, each complete, in six queries.
-pub async fn list_technicians(conn: &mut Conn, scope: TechnicianScope) -> Result<Vec<Technician>> {
-    match scope {
-        TechnicianScope::All => load(conn, Selection::All).await,
-        TechnicianScope::ActiveInTerritory(t) => load(conn, Selection::Territory(t)).await,
-    }
-}
-
-enum Selection<'a> {
+enum Selection {
     All,
     One(TechnicianId),
     User(UserId),
-    Territory(TerritoryId),
-    Territories(&'a [TerritoryId]),
 }
 
-impl Selection<'_> {
+impl Selection {
     /// The condition on `technicians t`, and the values of its `$1…$n`.
     fn condition(&self) -> (String, Vec<i64>) {
-        const CANDIDATE: &str = "t.active = TRUE AND t.kind = 'user' \
-             AND t.id IN (SELECT technician_id FROM technician_territories WHERE territory_id";
         match self {
             Selection::All => ("1 = 1".to_owned(), Vec::new()),
             Selection::One(id) => ("t.id = $1".to_owned(), vec![id.0]),
             Selection::User(u) => ("t.user_id = $1".to_owned(), vec![u.0]),
-            Selection::Territory(t) => (format!("{CANDIDATE} = $1)"), vec![t.0]),
-            Selection::Territories(ts) => {
-                let list = (1..=ts.len())
-                    .map(|i| format!("${i}"))
-                    .collect::<Vec<_>>()
-                    .join(", ");
-                (
-                    format!("{CANDIDATE} IN ({list}))"),
-                    ts.iter().map(|t| t.0).collect(),
-                )
-            }
         }
     }
 }
@@ -292,7 +256,7 @@ async fn fetch(conn: &mut Conn, sql: &str, args: &[i64]) -> Result<Vec<sqlx::any
     Ok(q.fetch_all(&mut *conn).await?)
 }
 
-async fn load(conn: &mut Conn, sel: Selection<'_>) -> Result<Vec<Technician>> {
+async fn load(conn: &mut Conn, sel: Selection) -> Result<Vec<Technician>> {
     let (cond, args) = sel.condition();
     let rows = fetch(
         conn,

@@ -640,12 +640,9 @@ async fn run(sizes: &Sizes) -> Result<(), Failure> {
     println!(
         "  ({} slots on {day}; {} technicians in the city)",
         slots["slots"].as_array().map_or(0, Vec::len),
-        onsite_store::technicians::list_technicians(
-            &mut *store.conn().await?,
-            onsite_store::technicians::TechnicianScope::All
-        )
-        .await?
-        .len()
+        onsite_store::technicians::list_technicians(&mut *store.conn().await?)
+            .await?
+            .len()
     );
 
     // 2. Booking with concurrent clients: the old path (each booking its own transaction) and
@@ -838,11 +835,11 @@ async fn one_booking_run(sizes: &Sizes) -> Result<(), Failure> {
 
 /// Pairs of open visits of one technician that overlap, technician by technician.
 async fn count_overlaps(store: &Store) -> Result<i64, Failure> {
-    use onsite_store::technicians::{self, TechnicianScope};
+    use onsite_store::technicians;
     use onsite_store::visit_board::{self, BoardFilter};
     let mut conn = store.conn().await?;
     let mut overlaps = 0;
-    for tech in technicians::list_technicians(&mut conn, TechnicianScope::All).await? {
+    for tech in technicians::list_technicians(&mut conn).await? {
         let rows = visit_board::visits(
             &mut conn,
             &BoardFilter {

@@ -3,6 +3,7 @@
 //! canceling, what customers may and may not touch, the homepage's groups, background
 //! reassignment, and the race for the last free technician.
 
+use crate::fixtures::{customer_accounts, plateau};
 use jiff::civil::{Date, Weekday};
 use jiff::tz::TimeZone;
 use jiff::{SignedDuration, Timestamp};
@@ -10,7 +11,7 @@ use onsite_app::App;
 use onsite_app::booking::{self, BookRequest, BookingError, ServiceRequest};
 use onsite_app::policy::Principal;
 use onsite_app::reassign;
-use onsite_domain::account::{AccountKind, Address};
+
 use onsite_domain::booking::{BookingAction, BookingState};
 use onsite_domain::geo::GeoPoint;
 use onsite_domain::role::Role;
@@ -23,7 +24,7 @@ use onsite_domain::work_order::WorkOrderStatus;
 use onsite_domain::{AccountId, BookingId, CharacteristicId, ServiceTypeId, TechnicianId};
 use onsite_i18n::SUPPORTED;
 use onsite_notify::ics;
-use onsite_store::accounts::{self, NewAccount, NewContact, NewUser};
+use onsite_store::accounts::{self, NewContact, NewUser};
 use onsite_store::bookings::{self, NewBooking, RecordedTransition};
 use onsite_store::catalog::{self, NewServiceType};
 use onsite_store::outbox::{self, OutboxMessage};
@@ -81,11 +82,6 @@ fn wednesday() -> Date {
 
 fn point(lat: f64, lon: f64) -> GeoPoint {
     GeoPoint::new(lat, lon).unwrap()
-}
-
-/// The customers' address on the Plateau (postal code H2J).
-fn plateau() -> GeoPoint {
-    point(45.5246, -73.5815)
 }
 
 struct World {
@@ -322,32 +318,7 @@ async fn world(db: TestDb) -> World {
     )
     .await
     .unwrap();
-    let address = Address {
-        line: "4301 Rue Saint-Denis".into(),
-        city: "Montréal".into(),
-        postal_code: "H2J 2K9".into(),
-        country: "CA".into(),
-        location: plateau(),
-        time_zone: TimeZoneName::parse("America/Toronto").unwrap(),
-    };
-    let mut ids = Vec::new();
-    for name in ["Acme", "Other"] {
-        ids.push(
-            accounts::insert_account(
-                &mut conn,
-                &NewAccount {
-                    kind: AccountKind::Customer,
-                    name,
-                    active: true,
-                    address: &address,
-                    territory_id: None,
-                },
-            )
-            .await
-            .unwrap(),
-        );
-    }
-    let (acme, other) = (ids[0], ids[1]);
+    let [acme, other] = customer_accounts(&mut conn, ["Acme", "Other"]).await;
     let ana = customer(&mut conn, acme, "ana@example.com", "Ana").await;
     let bob = customer(&mut conn, other, "bob@example.com", "Bob").await;
     let staff_email = EmailAddress::parse("dispatch@example.com").unwrap();

@@ -3,15 +3,16 @@
 //! with nothing stored; the homepage's Send Feedback; the staff's averages per technician,
 //! service type and month; the survey and the portal settings for administrators only.
 
+use crate::fixtures::{customer_accounts, plateau};
 use jiff::{SignedDuration, Timestamp};
 use onsite_app::App;
 use onsite_app::booking;
 use onsite_app::feedback::{self, FeedbackError, FeedbackInput, QuestionInput};
 use onsite_app::policy::Principal;
-use onsite_domain::account::{AccountKind, Address};
+
 use onsite_domain::booking::{BookingAction, BookingState};
 use onsite_domain::feedback::Answer;
-use onsite_domain::geo::GeoPoint;
+
 use onsite_domain::role::Role;
 use onsite_domain::service_type::VisitDuration;
 use onsite_domain::settings::InvalidSetting;
@@ -21,7 +22,7 @@ use onsite_domain::time::TimeZoneName;
 use onsite_domain::work_order::WorkOrderStatus;
 use onsite_domain::{AccountId, BookingId, ServiceTypeId, SurveyQuestionId, TechnicianId};
 use onsite_store::Conn;
-use onsite_store::accounts::{self, NewAccount, NewContact, NewUser};
+use onsite_store::accounts::{self, NewContact, NewUser};
 use onsite_store::bookings::{self, NewBooking, RecordedTransition};
 use onsite_store::catalog::{self, NewServiceType};
 use onsite_store::feedback::ResponseFilter;
@@ -59,10 +60,6 @@ fn t0() -> Timestamp {
 
 fn now() -> Timestamp {
     t0() + SignedDuration::from_hours(24 * 90)
-}
-
-fn plateau() -> GeoPoint {
-    GeoPoint::new(45.5246, -73.5815).unwrap()
 }
 
 /// The database (a [`TestDb`]) lives in the test function, outside the test's future, until
@@ -200,32 +197,7 @@ async fn world(db: &TestDb) -> World {
         "https://portal.example.com/",
     );
     let mut conn = app.store.conn().await.unwrap();
-    let address = Address {
-        line: "4301 Rue Saint-Denis".into(),
-        city: "Montréal".into(),
-        postal_code: "H2J 2K9".into(),
-        country: "CA".into(),
-        location: plateau(),
-        time_zone: TimeZoneName::parse("America/Toronto").unwrap(),
-    };
-    let mut ids = Vec::new();
-    for name in ["Acme", "Other"] {
-        ids.push(
-            accounts::insert_account(
-                &mut conn,
-                &NewAccount {
-                    kind: AccountKind::Customer,
-                    name,
-                    active: true,
-                    address: &address,
-                    territory_id: None,
-                },
-            )
-            .await
-            .unwrap(),
-        );
-    }
-    let (acme, other) = (ids[0], ids[1]);
+    let [acme, other] = customer_accounts(&mut conn, ["Acme", "Other"]).await;
     let ana = person(
         &mut conn,
         Some(acme),

@@ -4,6 +4,7 @@
 mod booking;
 mod distribution;
 mod feedback;
+mod fixtures;
 mod identity;
 mod oidc;
 mod records;

@@ -3,6 +3,7 @@
 //! illegal moves refused with nothing changed, and the "on the way" and "completed" emails
 //! queued with the move, their links following the tracking and surveys settings.
 
+use crate::fixtures::plateau;
 use jiff::civil::{Date, Weekday};
 use jiff::tz::TimeZone;
 use jiff::{SignedDuration, Timestamp};
@@ -80,9 +81,6 @@ fn home() -> GeoPoint {
 }
 
 /// The first customer's address, on the Plateau.
-fn plateau() -> GeoPoint {
-    point(45.5246, -73.5815)
-}
 
 /// The second customer's address, in Hochelaga.
 fn hochelaga() -> GeoPoint {

@@ -14,7 +14,7 @@ use onsite_domain::skill::{Rating, SkillLevel, meets_all};
 use onsite_domain::text::EmailAddress;
 use onsite_domain::{AccountId, CharacteristicId, TechnicianId};
 use onsite_store::catalog::{self, ServiceTypeFilter};
-use onsite_store::technicians::{self, TechnicianScope};
+use onsite_store::technicians;
 use onsite_store::{Conn, RowExt, accounts, bookings, partners, territories};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
@@ -122,9 +122,7 @@ pub async fn required_counts(conn: &mut Conn, summary: &DemoSummary) {
     assert!(offered.len() >= 8 && offered.len() < all.len());
     assert!(all.iter().all(|s| !s.required_skills.is_empty()));
     // Technicians differ in skills and hours.
-    let techs = technicians::list_technicians(conn, TechnicianScope::All)
-        .await
-        .unwrap();
+    let techs = technicians::list_technicians(conn).await.unwrap();
     let skill_sets: BTreeSet<Vec<i64>> = techs
         .iter()
         .map(|t| t.skills.iter().map(|s| s.characteristic_id.0).collect())
@@ -180,7 +178,7 @@ pub async fn visits_are_ones_a_dispatcher_could_make(conn: &mut Conn, today: Dat
         "a technician is never in two places at once"
     );
 
-    let techs: HashMap<TechnicianId, _> = technicians::list_technicians(conn, TechnicianScope::All)
+    let techs: HashMap<TechnicianId, _> = technicians::list_technicians(conn)
         .await
         .unwrap()
         .into_iter()

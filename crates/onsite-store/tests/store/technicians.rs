@@ -8,7 +8,7 @@ use onsite_domain::time::WorkingPeriod;
 use onsite_domain::{TechnicianId, TerritoryId, UserId};
 use onsite_store::accounts::{self, NewUser};
 use onsite_store::catalog;
-use onsite_store::technicians::{self, DayHours, NewTechnician, TechnicianScope};
+use onsite_store::technicians::{self, DayHours, NewTechnician};
 use onsite_store::territories::{self, NewTerritory};
 use onsite_store::{Conn, Store, StoreError, both_backends};
 
@@ -194,9 +194,7 @@ both_backends!(
         );
         assert_eq!(t.time_off[0].reason.as_deref(), Some("Vacances"));
 
-        let all = technicians::list_technicians(&mut conn, TechnicianScope::All)
-            .await
-            .unwrap();
+        let all = technicians::list_technicians(&mut conn).await.unwrap();
         assert_eq!(
             all.iter().map(|t| t.id).collect::<Vec<_>>(),
             [ana, ben, crew, retired]
@@ -208,19 +206,22 @@ both_backends!(
         );
         assert_eq!(all[1].skills, [skill(hvac, 4)]);
         assert!(all[1].exceptions.is_empty() && all[1].time_off.is_empty());
-        let verdun_techs =
-            technicians::list_technicians(&mut conn, TechnicianScope::ActiveInTerritory(verdun))
-                .await
-                .unwrap();
+        // The candidates for a visit are chosen from the reference snapshot.
+        let verdun_techs = store
+            .reference(&mut conn)
+            .await
+            .unwrap()
+            .active_in_territories(&[verdun]);
         assert_eq!(
             verdun_techs.iter().map(|t| t.id).collect::<Vec<_>>(),
             [ana, ben],
             "inactive technicians and crews are not candidates"
         );
-        let plateau_techs =
-            technicians::list_technicians(&mut conn, TechnicianScope::ActiveInTerritory(plateau))
-                .await
-                .unwrap();
+        let plateau_techs = store
+            .reference(&mut conn)
+            .await
+            .unwrap()
+            .active_in_territories(&[plateau]);
         assert_eq!(plateau_techs.len(), 1);
         assert_eq!(plateau_techs[0].weekly_hours.len(), 7);
 
@@ -239,9 +240,11 @@ both_backends!(
             (vec![verdun], vec![skill(gas, 9)], 5)
         );
         assert!(
-            technicians::list_technicians(&mut conn, TechnicianScope::ActiveInTerritory(plateau))
+            store
+                .reference(&mut conn)
                 .await
                 .unwrap()
+                .active_in_territories(&[plateau])
                 .is_empty()
         );
         assert!(matches!(
@@ -340,7 +343,7 @@ both_backends!(
             Err(StoreError::Corrupt(_))
         ));
         assert!(matches!(
-            technicians::list_technicians(&mut conn, TechnicianScope::All).await,
+            technicians::list_technicians(&mut conn).await,
             Err(StoreError::Corrupt(_))
         ));
         corrupt(

@@ -22,7 +22,6 @@ use onsite_app::booking::{self, BookingError};
 use onsite_domain::booking::{BookingAction, BookingState};
 use onsite_domain::{InvalidInput, TechnicianId};
 use onsite_i18n::datetime;
-use onsite_store::technicians::{self, TechnicianScope};
 use onsite_store::visit_board::{self, BoardFilter, BoardVisit};
 
 /// Most visits one board shows (the page says when there are more: narrow the filters).
@@ -264,7 +263,8 @@ async fn board_view(
     status: StatusCode,
 ) -> WebResult<Response> {
     let mut conn = state.store.conn().await?;
-    let staff = technicians::list_technicians(&mut conn, TechnicianScope::All).await?;
+    let reference = state.store.reference(&mut conn).await?;
+    let staff = &reference.technicians;
     let zone = board_zone(
         user,
         staff.first().map(|t| t.time_zone.time_zone()).as_ref(),

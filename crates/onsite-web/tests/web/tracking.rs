@@ -6,7 +6,7 @@
 //! else; with tracking off everything refuses.
 
 use crate::both_backends;
-use crate::support::{TestApp, World, now};
+use crate::support::{TestApp, TestResponse, World, now};
 use axum::body::Body;
 use axum::http::{Method, Request, StatusCode};
 use futures_util::StreamExt;
@@ -132,6 +132,16 @@ async fn owntracks(
     (answer.status, json)
 }
 
+/// An OsmAnd / Traccar Client report: the position in the query, no body.
+async fn osmand(app: &TestApp, method: Method, query: &str) -> TestResponse {
+    app.send(
+        app_request(method, &format!("/track/osmand?{query}"))
+            .body(Body::empty())
+            .unwrap(),
+    )
+    .await
+}
+
 fn location(lat: f64, lon: f64, tst: i64) -> Value {
     json!({"_type": "location", "lat": lat, "lon": lon, "tst": tst, "acc": 8, "vel": 42, "tid": "th"})
 }
@@ -166,35 +176,27 @@ both_backends!(
         assert_eq!(stored(&app, trip.technician).await, 2);
 
         // Traccar Client: the OsmAnd query (GET and POST), seconds or ISO time.
-        let answer = app
-            .send(
-                app_request(
-                    Method::GET,
-                    &format!(
-                        "/track/osmand?id={}&lat=45.552&lon=-73.561&timestamp={t}&accuracy=5&speed=20&bearing=90",
-                        trip.token
-                    ),
-                )
-                .body(Body::empty())
-                .unwrap(),
-            )
-            .await;
+        let answer = osmand(
+            &app,
+            Method::GET,
+            &format!(
+                "id={}&lat=45.552&lon=-73.561&timestamp={t}&accuracy=5&speed=20&bearing=90",
+                trip.token
+            ),
+        )
+        .await;
         assert_eq!(answer.status, StatusCode::OK, "{}", answer.text());
         let iso = now(&app).to_string();
-        let answer = app
-            .send(
-                app_request(
-                    Method::POST,
-                    &format!(
-                        "/track/osmand?id={}&lat=45.553&lon=-73.562&timestamp={}",
-                        trip.token,
-                        crate::support::encode(&[("t", &iso)]).trim_start_matches("t=")
-                    ),
-                )
-                .body(Body::empty())
-                .unwrap(),
-            )
-            .await;
+        let answer = osmand(
+            &app,
+            Method::POST,
+            &format!(
+                "id={}&lat=45.553&lon=-73.562&timestamp={}",
+                trip.token,
+                crate::support::encode(&[("t", &iso)]).trim_start_matches("t=")
+            ),
+        )
+        .await;
         assert_eq!(answer.status, StatusCode::OK, "{}", answer.text());
         // Traccar Client 9's JSON body.
         let body = json!({
@@ -248,16 +250,12 @@ both_backends!(
         let wrong = basic(&"0".repeat(64));
         let (status, _) = owntracks(&app, Some(&wrong), "", location(45.55, -73.56, t)).await;
         assert_eq!(status, StatusCode::UNAUTHORIZED);
-        let answer = app
-            .send(
-                app_request(
-                    Method::GET,
-                    &format!("/track/osmand?lat=45.55&lon=-73.56&timestamp={t}"),
-                )
-                .body(Body::empty())
-                .unwrap(),
-            )
-            .await;
+        let answer = osmand(
+            &app,
+            Method::GET,
+            &format!("lat=45.55&lon=-73.56&timestamp={t}"),
+        )
+        .await;
         assert_eq!(answer.status, StatusCode::UNAUTHORIZED);
 
         // Bad values, each with its reason.
@@ -285,19 +283,12 @@ both_backends!(
             assert_eq!(answer["error"]["field"], field, "{body}: {answer}");
             assert!(!answer["error"]["message"].as_str().unwrap().is_empty());
         }
-        let answer = app
-            .send(
-                app_request(
-                    Method::GET,
-                    &format!(
-                        "/track/osmand?id={}&lat=NaN&lon=-73.56&timestamp={t}",
-                        trip.token
-                    ),
-                )
-                .body(Body::empty())
-                .unwrap(),
-            )
-            .await;
+        let answer = osmand(
+            &app,
+            Method::GET,
+            &format!("id={}&lat=NaN&lon=-73.56&timestamp={t}", trip.token),
+        )
+        .await;
         assert_eq!(answer.status, StatusCode::UNPROCESSABLE_ENTITY);
         // A body far larger than a position.
         let huge = json!({"_type": "location", "lat": 45.5, "lon": -73.5, "tst": t, "pad": "x".repeat(40_000)});
@@ -416,19 +407,12 @@ both_backends!(
         .await;
         assert_eq!(status, StatusCode::FORBIDDEN);
         assert_eq!(body["error"]["code"], "tracking_disabled");
-        let answer = app
-            .send(
-                app_request(
-                    Method::GET,
-                    &format!(
-                        "/track/osmand?id={}&lat=45.5&lon=-73.5&timestamp={t}",
-                        trip.token
-                    ),
-                )
-                .body(Body::empty())
-                .unwrap(),
-            )
-            .await;
+        let answer = osmand(
+            &app,
+            Method::GET,
+            &format!("id={}&lat=45.5&lon=-73.5&timestamp={t}", trip.token),
+        )
+        .await;
         assert_eq!(answer.status, StatusCode::FORBIDDEN);
         let mut tess = app.browser_as(trip.tess).await;
         let answer = tess
