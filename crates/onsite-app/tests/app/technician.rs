@@ -80,8 +80,6 @@ fn home() -> GeoPoint {
     point(45.5100, -73.7000)
 }
 
-/// The first customer's address, on the Plateau.
-
 /// The second customer's address, in Hochelaga.
 fn hochelaga() -> GeoPoint {
     point(45.5470, -73.5400)
