@@ -432,6 +432,8 @@ async fn site(
         secure_cookies: false,
         map_tile_url: "https://tile.openstreetmap.org/{z}/{x}/{y}.png".to_owned(),
         trust_forwarded_for: false,
+        connections: onsite_web::ConnectionLimits::default(),
+        metrics_token: None,
     };
     let app = App::new(store.clone(), Arc::new(tokio::sync::Notify::new()), &base);
     let state = AppState::new(

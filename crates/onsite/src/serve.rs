@@ -247,6 +247,8 @@ pub async fn serve(config: Config, demo: bool) -> Result<(), Failure> {
             // Per-address rate limits use the TCP peer unless the deployment says its proxy
             // sets X-Forwarded-For.
             trust_forwarded_for: config.trust_forwarded_for,
+            connections: config.connections,
+            metrics_token: config.metrics_token.clone(),
         },
     );
     if demo {
