@@ -10,8 +10,8 @@ use onsite_domain::role::Role;
 use onsite_domain::text::EmailAddress;
 use onsite_domain::time::TimeZoneName;
 use onsite_domain::{AccountId, ContactId};
-use onsite_store::accounts::{self, NewAccount, NewContact};
 use onsite_notify::testing::SmtpSink;
+use onsite_store::accounts::{self, NewAccount, NewContact};
 use onsite_store::outbox::{self, OutboxFilter, SECRET_PLACEHOLDER};
 use onsite_store::testing::TestDb;
 use std::sync::Arc;
@@ -125,7 +125,10 @@ async fn invited_contact_redeems_once_and_signs_in() {
     );
     // The outbox's copy, which staff can read, never held it.
     let stored = stored_text(&app, "ana@example.com").await;
-    assert!(stored.contains(SECRET_PLACEHOLDER) && !stored.contains(&code), "{stored}");
+    assert!(
+        stored.contains(SECRET_PLACEHOLDER) && !stored.contains(&code),
+        "{stored}"
+    );
 
     // Typed loosely: lower case, spaces instead of dashes.
     let loose = code.to_lowercase().replace('-', " ");
@@ -375,7 +378,10 @@ async fn forgotten_password_resets_once_and_ends_every_session() {
     let token = link.rsplit('/').next().unwrap();
     assert_eq!(token.len(), 64, "{link}");
     let stored = stored_text(&app, "fay@example.com").await;
-    assert!(stored.contains(SECRET_PLACEHOLDER) && !stored.contains(token), "{stored}");
+    assert!(
+        stored.contains(SECRET_PLACEHOLDER) && !stored.contains(token),
+        "{stored}"
+    );
 
     assert!(identity::reset_link_valid(&app, token, now).await.unwrap());
     assert!(matches!(

@@ -183,7 +183,10 @@ both_backends!(
                 if *gave_up == id && error.contains("one-time secret")),
             "{outcomes:?}"
         );
-        assert!(sink.received().is_empty(), "nothing sent without the secret");
+        assert!(
+            sink.received().is_empty(),
+            "nothing sent without the secret"
+        );
         assert_not_stored(&store, id, &token).await;
         sink.stop().await;
     }

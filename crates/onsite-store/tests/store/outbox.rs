@@ -539,7 +539,11 @@ both_backends!(
             token: claimed.claim.token - 1,
             ..claimed.claim
         };
-        assert!(!outbox::mark_sent(&mut conn, stale, "smtp", now).await.unwrap());
+        assert!(
+            !outbox::mark_sent(&mut conn, stale, "smtp", now)
+                .await
+                .unwrap()
+        );
         assert_eq!(stored_secret(&mut conn, sent).await, Some(token.clone()));
         // A passing failure keeps it for the next attempt.
         assert!(
@@ -554,7 +558,11 @@ both_backends!(
             .unwrap();
         assert_eq!(again.secret.as_deref(), Some(token.as_str()));
         // Recording the delivery erases it in the same statement.
-        assert!(outbox::mark_sent(&mut conn, again.claim, "smtp", now).await.unwrap());
+        assert!(
+            outbox::mark_sent(&mut conn, again.claim, "smtp", now)
+                .await
+                .unwrap()
+        );
         assert_eq!(stored_secret(&mut conn, sent).await, None);
         let message = outbox::get(&mut conn, sent).await.unwrap();
         assert_eq!(
@@ -576,9 +584,14 @@ both_backends!(
             .unwrap()
             .unwrap();
         assert_eq!(claimed.claim.id, failed);
-        outbox::mark_failed(&mut conn, claimed.claim, "550 no such user", Failure::Permanent)
-            .await
-            .unwrap();
+        outbox::mark_failed(
+            &mut conn,
+            claimed.claim,
+            "550 no such user",
+            Failure::Permanent,
+        )
+        .await
+        .unwrap();
         assert_eq!(stored_secret(&mut conn, failed).await, None);
         assert_eq!(
             outbox::get(&mut conn, failed).await.unwrap().secret,
@@ -751,7 +764,10 @@ async fn messages_stored_with_secrets_in_clear_are_redacted(db: onsite_store::te
     );
     // Other messages are untouched.
     let booking = outbox::get(&mut conn, booking).await.unwrap();
-    assert_eq!(booking.text_body, "Your visit: https://portal.test/bookings/42");
+    assert_eq!(
+        booking.text_body,
+        "Your visit: https://portal.test/bookings/42"
+    );
     assert_eq!(booking.secret, SecretState::None);
     assert_eq!(booking.attachments.len(), 1);
 }

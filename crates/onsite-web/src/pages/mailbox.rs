@@ -215,7 +215,9 @@ fn secret_note(message: &OutboxMessage) -> Option<&'static str> {
     Some(match (message.secret, message.status) {
         (SecretState::None, _) => return None,
         (SecretState::AwaitingDelivery, _) => "web-mailbox-secret-awaiting",
-        (SecretState::Erased, OutboxStatus::Sent) if message.transport.as_deref() == Some("smtp") => {
+        (SecretState::Erased, OutboxStatus::Sent)
+            if message.transport.as_deref() == Some("smtp") =>
+        {
             "web-mailbox-secret-erased-smtp"
         }
         (SecretState::Erased, OutboxStatus::Sent) => "web-mailbox-secret-erased-mailbox",
@@ -362,13 +364,12 @@ pub async fn retry(State(state): State<AppState>, Path(id): Path<i64>) -> WebRes
     // Unknown, already sent (a sent message is never sent again), or its one-time secret is
     // gone (it would arrive without it).
     let message = outbox::get(&mut conn, id).await?;
-    let message_id = if message.status != OutboxStatus::Sent
-        && message.secret == SecretState::Erased
-    {
-        "web-mailbox-secret-gone"
-    } else {
-        "web-mailbox-already-sent"
-    };
+    let message_id =
+        if message.status != OutboxStatus::Sent && message.secret == SecretState::Erased {
+            "web-mailbox-secret-gone"
+        } else {
+            "web-mailbox-already-sent"
+        };
     Err(WebError::Refused {
         status: StatusCode::CONFLICT,
         code: "conflict",

@@ -714,7 +714,11 @@ both_backends!(
         let kept = kept_secrets(&app).await;
         let messages: Vec<OutboxId> = kept.iter().map(|(id, _)| *id).collect();
         let secrets: Vec<String> = kept.into_iter().map(|(_, s)| s).collect();
-        assert_eq!(secrets.len(), 3, "two reset tokens and a code wait for delivery");
+        assert_eq!(
+            secrets.len(),
+            3,
+            "two reset tokens and a code wait for delivery"
+        );
         assert!(secrets.contains(&invited.code.expose().to_owned()));
 
         let waiting = answers_showing(&app, &fixture, &messages, &secrets).await;
@@ -727,7 +731,10 @@ both_backends!(
         // Delivered over real SMTP: each recipient has their own, and the outbox none.
         let sink = onsite_notify::testing::SmtpSink::start().await;
         sink.deliver_queued(app.db.store()).await;
-        assert!(kept_secrets(&app).await.is_empty(), "nothing kept after delivery");
+        assert!(
+            kept_secrets(&app).await.is_empty(),
+            "nothing kept after delivery"
+        );
         let admin = w.person("admin");
         let (_, text) = sink.last_to(&admin.email).expect("the admin's reset email");
         let link = text
@@ -754,7 +761,10 @@ both_backends!(
         let reset = admin_browser
             .post(
                 path,
-                &[("password", "only the admin knows"), ("confirm", "only the admin knows")],
+                &[
+                    ("password", "only the admin knows"),
+                    ("confirm", "only the admin knows"),
+                ],
             )
             .await;
         assert_eq!(reset.header("location"), "/sign-in?notice=password-reset");
