@@ -143,6 +143,7 @@ test('invited, redeemed, signed in again, password forgotten and reset', { timeo
   assert.ok(stored.text.includes(`/reset-password/${HIDDEN}`), `the token hidden in:\n${stored.text}`);
   assert.ok(!stored.text.includes(resetLink), 'the mailbox does not show the link');
   await staffAgain.getByText('Il a été remis au serveur de messagerie du destinataire et n’a pas été conservé.').waitFor();
+  assert.ok(existsSync(await screenshot(staffAgain, 'mailbox-reset-hidden-fr')));
   assert.deepEqual(staffAgain.problems, [], 'no console errors or CSP violations for staff');
 
   // The contact follows the link and chooses a new password; then only it works.
