@@ -781,3 +781,17 @@ impl Raw {
         String::from_utf8_lossy(&body).into_owned()
     }
 }
+
+/// The one-time secrets (reset tokens, invitation codes) the outbox keeps for the delivery of
+/// messages not yet sent, read as only the delivery worker may: (message, secret), oldest
+/// first.
+pub async fn kept_secrets(app: &TestApp) -> Vec<(onsite_store::outbox::OutboxId, String)> {
+    let rows: Vec<(i64, String)> =
+        sqlx::query_as("SELECT id, secret FROM email_outbox WHERE secret IS NOT NULL ORDER BY id")
+            .fetch_all(&mut *app.db.store().conn().await.unwrap())
+            .await
+            .unwrap();
+    rows.into_iter()
+        .map(|(id, secret)| (onsite_store::outbox::OutboxId(id), secret))
+        .collect()
+}
