@@ -38,6 +38,10 @@ pub enum BackupError {
     NoDatabase(PathBuf),
     #[error("{0} already exists (use --force to replace it)")]
     Exists(PathBuf),
+    #[error("{0} is the database itself, or one of its files: choose another name")]
+    IsTheDatabase(PathBuf),
+    #[error("the folder {0} does not exist")]
+    NoFolder(PathBuf),
     #[error("{path} is not a SQLite database ({reason})")]
     NotADatabase { path: PathBuf, reason: String },
     #[error("{0} is a SQLite database but not an Onsite one")]
@@ -107,8 +111,15 @@ pub async fn back_up(database: &Path, destination: &Path, replace: bool) -> Resu
     if !database.is_file() {
         return Err(BackupError::NoDatabase(database.to_owned()));
     }
+    if is_part_of(database, destination) {
+        return Err(BackupError::IsTheDatabase(destination.to_owned()));
+    }
     if destination.exists() && (!replace || destination.is_dir()) {
         return Err(BackupError::Exists(destination.to_owned()));
+    }
+    let folder = folder_of(destination);
+    if !folder.is_dir() {
+        return Err(BackupError::NoFolder(folder.to_owned()));
     }
     let partial = Partial::beside(destination, "partial")?;
     // Not read-only: after a crash the first connection recovers the log, which writes.
@@ -282,12 +293,32 @@ fn aside_name(database: &Path, now: Timestamp) -> PathBuf {
     candidate
 }
 
+/// The files SQLite keeps for `database`: itself and its logs.
+fn files_of(database: &Path) -> impl Iterator<Item = PathBuf> + '_ {
+    let name = file_name(database);
+    ["", "-wal", "-shm", "-journal"]
+        .into_iter()
+        .map(move |suffix| database.with_file_name(format!("{name}{suffix}")))
+}
+
+/// Whether `path` names (through any link or spelling) one of the files of `database`.
+fn is_part_of(database: &Path, path: &Path) -> bool {
+    files_of(database).any(|file| same_file::is_same_file(&file, path).unwrap_or(false))
+}
+
+/// The folder a file is in (`.` for a bare name).
+fn folder_of(file: &Path) -> &Path {
+    match file.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() => dir,
+        _ => Path::new("."),
+    }
+}
+
 /// Removes the log files SQLite may have left beside `database` (after a crash): beside
 /// another database file they would be read as its own.
 fn remove_companions(database: &Path) -> Result<()> {
-    let name = file_name(database);
-    for suffix in ["-wal", "-shm", "-journal"] {
-        remove_if_there(&database.with_file_name(format!("{name}{suffix}")))?;
+    for log in files_of(database).skip(1) {
+        remove_if_there(&log)?;
     }
     Ok(())
 }
@@ -320,11 +351,7 @@ impl Partial {
     fn place(mut self, target: &Path) -> Result<()> {
         std::fs::rename(&self.path, target).map_err(io("cannot rename the copy into place"))?;
         self.placed = true;
-        let dir = match target.parent() {
-            Some(dir) if !dir.as_os_str().is_empty() => dir,
-            _ => Path::new("."),
-        };
-        sync(dir)
+        sync(folder_of(target))
     }
 }
 

@@ -3,7 +3,7 @@
 //! SQLite only: PostgreSQL is backed up with pg_dump, which `database_file` says.
 
 use onsite_store::backup::{self, BackupError};
-use onsite_store::testing::TestDb;
+use onsite_store::testing::{TestDb, file_names};
 use onsite_store::{Store, audit};
 use sqlx::{ConnectOptions, Connection, Executor};
 use std::collections::HashSet;
@@ -38,15 +38,6 @@ async fn written(url: &str) -> HashSet<i64> {
 
 fn url_of(path: &Path) -> String {
     format!("sqlite://{}", path.display())
-}
-
-fn listing(dir: &Path) -> Vec<String> {
-    let mut names: Vec<String> = std::fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .collect();
-    names.sort();
-    names
 }
 
 /// A SQLite database that is not Onsite's, or an Onsite one changed by `sql`.
@@ -97,7 +88,7 @@ async fn a_backup_under_writers_holds_every_commit_made_before_it() {
     }
     assert!(checked.schema_version >= 10);
     // One file, in rollback-journal mode (header bytes 18 and 19 are 1): nothing beside it.
-    assert_eq!(listing(dir.path()), ["copy.db"]);
+    assert_eq!(file_names(dir.path()), ["copy.db"]);
     let header = std::fs::read(&copy).unwrap();
     assert_eq!((header[18], header[19]), (1, 1));
     let in_copy = written(&url_of(&copy)).await;
@@ -132,7 +123,32 @@ async fn an_existing_destination_is_replaced_only_when_asked() {
         .await
         .unwrap_err();
     assert!(matches!(refused, BackupError::NoDatabase(_)), "{refused:?}");
-    assert_eq!(listing(dir.path()), ["copy.db"], "no partial file left");
+    assert_eq!(file_names(dir.path()), ["copy.db"], "no partial file left");
+    // Never over the live database or its log, whatever the path says.
+    let folder = database.parent().unwrap();
+    let files = file_names(folder);
+    for name in ["onsite.db", "onsite.db-wal", "./onsite.db"] {
+        let refused = backup::back_up(&database, &folder.join(name), true)
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(refused, BackupError::IsTheDatabase(_)),
+            "{name}: {refused:?}"
+        );
+    }
+    std::os::unix::fs::symlink(&database, dir.path().join("link.db")).unwrap();
+    let refused = backup::back_up(&database, &dir.path().join("link.db"), true)
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(refused, BackupError::IsTheDatabase(_)),
+        "{refused:?}"
+    );
+    assert_eq!(file_names(folder), files);
+    let refused = backup::back_up(&database, &dir.path().join("no/such/copy.db"), false)
+        .await
+        .unwrap_err();
+    assert!(matches!(refused, BackupError::NoFolder(_)), "{refused:?}");
 }
 
 #[tokio::test]
@@ -212,11 +228,11 @@ async fn a_restore_waits_for_the_database_to_be_closed_and_keeps_the_old_one() {
 
     // The store keeps the database open, as a running server does: refused, nothing moved.
     let folder = database.parent().unwrap();
-    let files = listing(folder);
+    let files = file_names(folder);
     let now = jiff::Timestamp::from_second(1_773_064_500).unwrap();
     let refused = backup::restore(&database, &saved, now).await.unwrap_err();
     assert!(matches!(refused, BackupError::InUse(_)), "{refused:?}");
-    assert_eq!(listing(folder), files);
+    assert_eq!(file_names(folder), files);
 
     db.store().close().await;
     let restored = backup::restore(&database, &saved, now).await.unwrap();

@@ -4,6 +4,7 @@ use crate::load::{Storm, bookable, sign_in};
 use crate::{Running, onsite, run, start_server, text};
 use onsite_domain::BookingId;
 use onsite_store::backup;
+use onsite_store::testing::file_names;
 use std::collections::HashSet;
 use std::path::Path;
 use std::process::Output;
@@ -18,13 +19,11 @@ async fn onsite_in(data_dir: &Path, args: &[&str]) -> Output {
         .unwrap()
 }
 
-fn listing(dir: &Path) -> Vec<String> {
-    let mut names: Vec<String> = std::fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .collect();
-    names.sort();
-    names
+/// Asserts that the command refused (exit code 2) and said `message`.
+fn refused_saying(out: &Output, message: &str) {
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains(message), "{stderr}");
 }
 
 /// The ids among `ids` that the database at `url` does not have.
@@ -78,6 +77,11 @@ async fn a_backup_taken_under_booking_load_restores_every_booking_confirmed_befo
     );
     // The server kept booking meanwhile and still does.
     let after_backup = storm.confirmed();
+    eprintln!(
+        "backup under load: {} bookings confirmed before the backup started, {after_backup} \
+         when it ended",
+        before.len()
+    );
     storm
         .wait_for(after_backup + 5, Duration::from_secs(30))
         .await;
@@ -85,24 +89,14 @@ async fn a_backup_taken_under_booking_load_restores_every_booking_confirmed_befo
     // An existing file is not replaced without --force.
     let made_bytes = std::fs::read(&file).unwrap();
     let again = onsite_in(&data, &["backup", file_arg]).await;
-    assert_eq!(again.status.code(), Some(2), "{}", text(&again.stderr));
-    assert!(
-        text(&again.stderr).contains("already exists"),
-        "{}",
-        text(&again.stderr)
-    );
+    refused_saying(&again, "already exists");
     assert_eq!(std::fs::read(&file).unwrap(), made_bytes, "left as it was");
 
     // No restore under a running server: refused, nothing moved.
-    let files = listing(&data);
+    let files = file_names(&data);
     let refused = onsite_in(&data, &["restore", file_arg]).await;
-    assert_eq!(refused.status.code(), Some(2), "{}", text(&refused.stderr));
-    assert!(
-        text(&refused.stderr).contains("is the server running?"),
-        "{}",
-        text(&refused.stderr)
-    );
-    assert_eq!(listing(&data), files);
+    refused_saying(&refused, "is the server running?");
+    assert_eq!(file_names(&data), files);
     assert!(crate::get(&addr, "/healthz").starts_with("HTTP/1.1 200"));
 
     let unexpected = storm.outcome.lock().unwrap().unexpected.clone();
@@ -133,11 +127,11 @@ async fn a_backup_taken_under_booking_load_restores_every_booking_confirmed_befo
     assert!(forced.status.success(), "{}", text(&forced.stderr));
     let over = onsite_in(&data, &["restore", file_arg]).await;
     assert!(over.status.success(), "{}", text(&over.stderr));
-    let kept: Vec<String> = listing(&data)
+    let kept: Vec<String> = file_names(&data)
         .into_iter()
         .filter(|n| n.starts_with("onsite.db.before-restore-"))
         .collect();
-    assert_eq!(kept.len(), 1, "{:?}", listing(&data));
+    assert_eq!(kept.len(), 1, "{:?}", file_names(&data));
     assert!(
         text(&over.stdout).contains(&kept[0]),
         "{}",
@@ -148,15 +142,10 @@ async fn a_backup_taken_under_booking_load_restores_every_booking_confirmed_befo
     // A file that is not a database is refused and changes nothing.
     let junk = dir.path().join("junk.db");
     std::fs::write(&junk, "not a database, just text ".repeat(200)).unwrap();
-    let files = listing(&data);
+    let files = file_names(&data);
     let refused = onsite_in(&data, &["restore", junk.to_str().unwrap()]).await;
-    assert_eq!(refused.status.code(), Some(2), "{}", text(&refused.stderr));
-    assert!(
-        text(&refused.stderr).contains("is not a SQLite database"),
-        "{}",
-        text(&refused.stderr)
-    );
-    assert_eq!(listing(&data), files);
+    refused_saying(&refused, "is not a SQLite database");
+    assert_eq!(file_names(&data), files);
 }
 
 #[test]
@@ -175,5 +164,5 @@ fn postgres_backups_are_pg_dump_and_the_password_is_not_shown() {
         );
         assert!(!stderr.contains("s3cret"), "{stderr}");
     }
-    assert!(listing(dir.path()).is_empty());
+    assert!(file_names(dir.path()).is_empty());
 }
