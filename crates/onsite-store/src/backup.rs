@@ -301,9 +301,20 @@ fn files_of(database: &Path) -> impl Iterator<Item = PathBuf> + '_ {
         .map(move |suffix| database.with_file_name(format!("{name}{suffix}")))
 }
 
-/// Whether `path` names (through any link or spelling) one of the files of `database`.
+/// Whether `path` names (through any link or spelling) one of the files of `database`, or
+/// one SQLite would create beside it (a log that does not exist yet).
 fn is_part_of(database: &Path, path: &Path) -> bool {
-    files_of(database).any(|file| same_file::is_same_file(&file, path).unwrap_or(false))
+    let same_folder = match (
+        folder_of(database).canonicalize(),
+        folder_of(path).canonicalize(),
+    ) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => false,
+    };
+    files_of(database).any(|file| {
+        (same_folder && file.file_name() == path.file_name())
+            || same_file::is_same_file(&file, path).unwrap_or(false)
+    })
 }
 
 /// The folder a file is in (`.` for a bare name).

@@ -127,7 +127,12 @@ async fn an_existing_destination_is_replaced_only_when_asked() {
     // Never over the live database or its log, whatever the path says.
     let folder = database.parent().unwrap();
     let files = file_names(folder);
-    for name in ["onsite.db", "onsite.db-wal", "./onsite.db"] {
+    for name in [
+        "onsite.db",
+        "onsite.db-wal",
+        "./onsite.db",
+        "onsite.db-journal",
+    ] {
         let refused = backup::back_up(&database, &folder.join(name), true)
             .await
             .unwrap_err();
