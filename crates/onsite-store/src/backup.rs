@@ -5,7 +5,8 @@
 //! keeps serving and committing meanwhile, and the copy holds every transaction committed
 //! before the backup started and no part of any later one. The copy is then checked
 //! ([`check`]), synced to disk, and only then renamed to the destination, so a file under that
-//! name is always a whole, checked backup. The live database is never migrated or written.
+//! name is always a whole, checked backup. The live database is never migrated, only read
+//! (after a crash, the backup's connection may be the one that recovers SQLite's log).
 //!
 //! **Restore** ([`restore`]): the file is checked first (an Onsite database, undamaged, of a
 //! schema version this program can migrate), then copied beside the database. Putting it in
