@@ -124,18 +124,39 @@ fn known(v: Option<f64>) -> Option<f64> {
     v.filter(|x| !(x.is_finite() && *x < 0.0))
 }
 
+/// A report from what a format gave: the position and time are required, the rest optional.
 fn report_of(
     latitude: Option<f64>,
     longitude: Option<f64>,
     recorded_at: Option<Timestamp>,
-) -> Result<(f64, f64, Timestamp), TrackingError> {
-    let latitude = latitude.ok_or(invalid(InvalidPosition::Latitude))?;
-    let longitude = longitude.ok_or(invalid(InvalidPosition::Longitude))?;
-    let recorded_at = recorded_at.ok_or(invalid(InvalidPosition::Timestamp))?;
-    Ok((latitude, longitude, recorded_at))
+    accuracy_m: Option<f64>,
+    speed_kmh: Option<f64>,
+    heading_deg: Option<f64>,
+) -> Result<Report, TrackingError> {
+    Ok(Report {
+        latitude: latitude.ok_or(invalid(InvalidPosition::Latitude))?,
+        longitude: longitude.ok_or(invalid(InvalidPosition::Longitude))?,
+        recorded_at: recorded_at.ok_or(invalid(InvalidPosition::Timestamp))?,
+        accuracy_m,
+        speed_kmh,
+        heading_deg,
+    })
 }
 
 // ---- The technician page --------------------------------------------------------------------
+
+/// The technician page's JSON body as a report (checked by `tracking::validate` later).
+pub fn browser_report(body: &[u8]) -> Result<Report, TrackingError> {
+    let value: Value = serde_json::from_slice(body).unwrap_or(Value::Null);
+    report_of(
+        number(value.get("latitude")),
+        number(value.get("longitude")),
+        number(value.get("recorded_at")).and_then(unix),
+        number(value.get("accuracy_m")),
+        known(number(value.get("speed_kmh"))),
+        known(number(value.get("heading_deg"))),
+    )
+}
 
 /// `POST /technician/position`: the signed-in technician's browser position.
 pub async fn browser_position(
@@ -147,22 +168,8 @@ pub async fn browser_position(
     if body.len() > BODY_MAX {
         return too_large(&page);
     }
-    let value: Value = serde_json::from_slice(&body).unwrap_or(Value::Null);
-    let parsed = report_of(
-        number(value.get("latitude")),
-        number(value.get("longitude")),
-        number(value.get("recorded_at")).and_then(unix),
-    );
-    let result = match parsed {
-        Ok((latitude, longitude, recorded_at)) => {
-            let report = Report {
-                latitude,
-                longitude,
-                accuracy_m: number(value.get("accuracy_m")),
-                recorded_at,
-                speed_kmh: known(number(value.get("speed_kmh"))),
-                heading_deg: known(number(value.get("heading_deg"))),
-            };
+    let result = match browser_report(&body) {
+        Ok(report) => {
             tracking::record_for_technician(
                 &state.app,
                 &user.principal(),
@@ -190,8 +197,8 @@ fn stored(recorded: tracking::Recorded) -> Response {
 
 // ---- OwnTracks ------------------------------------------------------------------------------
 
-/// The password of an `Authorization: Basic` header.
-fn basic_password(headers: &HeaderMap) -> Option<String> {
+/// The password of an `Authorization: Basic` header (the token of an OwnTracks request).
+pub fn basic_password(headers: &HeaderMap) -> Option<String> {
     let value = headers.get(AUTHORIZATION)?.to_str().ok()?;
     let (scheme, encoded) = value.trim().split_once(' ')?;
     if !scheme.eq_ignore_ascii_case("basic") {
@@ -226,6 +233,23 @@ fn base64_decode(s: &str) -> Option<Vec<u8>> {
     Some(out)
 }
 
+/// An OwnTracks message as a report; `None` when it is not a location (waypoints, transitions,
+/// cards…).
+pub fn owntracks_report(body: &[u8]) -> Option<Result<Report, TrackingError>> {
+    let value: Value = serde_json::from_slice(body).unwrap_or(Value::Null);
+    if value.get("_type").and_then(Value::as_str) != Some("location") {
+        return None;
+    }
+    Some(report_of(
+        number(value.get("lat")),
+        number(value.get("lon")),
+        number(value.get("tst")).and_then(unix),
+        number(value.get("acc")),
+        known(number(value.get("vel"))),
+        known(number(value.get("cog"))),
+    ))
+}
+
 /// `POST /track/owntracks`: OwnTracks' HTTP mode.
 pub async fn owntracks(
     State(state): State<AppState>,
@@ -243,26 +267,12 @@ pub async fn owntracks(
         Ok(t) => t,
         Err(e) => return refusal(&page, &e),
     };
-    let value: Value = serde_json::from_slice(&body).unwrap_or(Value::Null);
-    if value.get("_type").and_then(Value::as_str) != Some("location") {
+    let Some(parsed) = owntracks_report(&body) else {
         // Waypoints, transitions, cards…: nothing for us, but not an error to OwnTracks.
         return owntracks_ok();
-    }
-    let parsed = report_of(
-        number(value.get("lat")),
-        number(value.get("lon")),
-        number(value.get("tst")).and_then(unix),
-    );
+    };
     let result = match parsed {
-        Ok((latitude, longitude, recorded_at)) => {
-            let report = Report {
-                latitude,
-                longitude,
-                accuracy_m: number(value.get("acc")),
-                recorded_at,
-                speed_kmh: known(number(value.get("vel"))),
-                heading_deg: known(number(value.get("cog"))),
-            };
+        Ok(report) => {
             tracking::record_for(&state.app, sender, &report, Source::OwnTracks, now).await
         }
         Err(e) => Err(e),
@@ -298,9 +308,32 @@ pub async fn osmand(
         .get(CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .unwrap_or("");
-    let (token, parsed, accuracy, speed, heading) = if content_type.contains("json") {
+    let (token, parsed) = osmand_report(content_type, query, &body);
+    let now = state.clock.now();
+    let sender = match tracking::check_token(&state.app, token.as_deref()).await {
+        Ok(t) => t,
+        Err(e) => return refusal(&page, &e),
+    };
+    let result = match parsed {
+        Ok(report) => tracking::record_for(&state.app, sender, &report, Source::OsmAnd, now).await,
+        Err(e) => Err(e),
+    };
+    match result {
+        Ok(_) => StatusCode::OK.into_response(),
+        Err(e) => refusal(&page, &e),
+    }
+}
+
+/// An OsmAnd request's token (the device identifier) and report, from the query and the body
+/// (a form, or Traccar Client 9's JSON when `content_type` says JSON).
+pub fn osmand_report(
+    content_type: &str,
+    query: HashMap<String, String>,
+    body: &[u8],
+) -> (Option<String>, Result<Report, TrackingError>) {
+    if content_type.contains("json") {
         // Traccar Client 9: {"device_id", "location": {"timestamp", "coords": {…}}}; speed m/s.
-        let value: Value = serde_json::from_slice(&body).unwrap_or(Value::Null);
+        let value: Value = serde_json::from_slice(body).unwrap_or(Value::Null);
         let location = value.get("location").unwrap_or(&Value::Null);
         let coords = location.get("coords").unwrap_or(&Value::Null);
         let token = value
@@ -318,16 +351,16 @@ pub async fn osmand(
                 number(coords.get("latitude")),
                 number(coords.get("longitude")),
                 recorded_at,
+                number(coords.get("accuracy")),
+                known(number(coords.get("speed"))).map(|ms| ms * 3.6),
+                known(number(coords.get("heading"))),
             ),
-            number(coords.get("accuracy")),
-            known(number(coords.get("speed"))).map(|ms| ms * 3.6),
-            known(number(coords.get("heading"))),
         )
     } else {
         // Query parameters, and for a form body its fields too.
         let mut fields = query;
         if !body.is_empty()
-            && let Ok(form) = serde_urlencoded_pairs(&body)
+            && let Ok(form) = serde_urlencoded_pairs(body)
         {
             fields.extend(form);
         }
@@ -340,34 +373,11 @@ pub async fn osmand(
                 num("lat"),
                 num("lon"),
                 get("timestamp").and_then(parse_time),
+                num("accuracy"),
+                known(num("speed")).map(|kn| kn * KNOT_KMH),
+                known(num("bearing").or(num("heading"))),
             ),
-            num("accuracy"),
-            known(num("speed")).map(|kn| kn * KNOT_KMH),
-            known(num("bearing").or(num("heading"))),
         )
-    };
-    let now = state.clock.now();
-    let sender = match tracking::check_token(&state.app, token.as_deref()).await {
-        Ok(t) => t,
-        Err(e) => return refusal(&page, &e),
-    };
-    let result = match parsed {
-        Ok((latitude, longitude, recorded_at)) => {
-            let report = Report {
-                latitude,
-                longitude,
-                accuracy_m: accuracy,
-                recorded_at,
-                speed_kmh: speed,
-                heading_deg: heading,
-            };
-            tracking::record_for(&state.app, sender, &report, Source::OsmAnd, now).await
-        }
-        Err(e) => Err(e),
-    };
-    match result {
-        Ok(_) => StatusCode::OK.into_response(),
-        Err(e) => refusal(&page, &e),
     }
 }
 
