@@ -20,6 +20,10 @@ shift || true
 work=${ONSITE_FUZZ_DIR:-/var/cache/onsite/fuzz}
 fuzz=(--fuzz-dir fuzz --sanitizer none --target-dir "$work/target")
 
+# cargo fuzz run makes an empty fuzz/artifacts/<target>/ for each target even when told to write
+# artifacts elsewhere: removed again, so that running leaves the tree as it was.
+trap 'find fuzz/artifacts -depth -type d -empty -delete 2>/dev/null || true' EXIT
+
 started=$(date +%s)
 cargo fuzz build "${fuzz[@]}"
 echo "fuzz targets built in $(( $(date +%s) - started ))s"

@@ -473,3 +473,63 @@ pub async fn live(
         .insert(CACHE_CONTROL, HeaderValue::from_static("no-store"));
     Ok(response)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn query(pairs: &[(&str, &str)]) -> HashMap<String, String> {
+        pairs
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect()
+    }
+
+    #[test]
+    fn osmand_fixes_are_read_from_the_query_a_form_body_or_json() {
+        let at = Timestamp::from_second(1_700_000_000).unwrap();
+        let q = query(&[("id", "tok"), ("lat", "45.5"), ("lon", "-73.6")]);
+        let (token, report) = osmand_report("", q, b"timestamp=1700000000&speed=10&bearing=90");
+        let report = report.unwrap();
+        assert_eq!(token.as_deref(), Some("tok"));
+        assert_eq!((report.latitude, report.longitude), (45.5, -73.6));
+        assert_eq!(report.recorded_at, at);
+        assert_eq!(report.speed_kmh, Some(10.0 * KNOT_KMH));
+        assert_eq!(report.heading_deg, Some(90.0));
+
+        let body = br#"{"device_id": "dev", "location": {"timestamp": "2023-11-14T22:13:20Z",
+            "coords": {"latitude": 45.5, "longitude": -73.6, "speed": 10, "heading": -1}}}"#;
+        let (token, report) = osmand_report("application/json", HashMap::new(), body);
+        let report = report.unwrap();
+        assert_eq!(token.as_deref(), Some("dev"));
+        assert_eq!(report.recorded_at, at);
+        assert_eq!(report.speed_kmh, Some(36.0));
+        assert_eq!(report.heading_deg, None, "-1 is unknown");
+
+        let (_, missing) = osmand_report("", query(&[("lat", "45.5")]), b"");
+        assert!(matches!(
+            missing,
+            Err(TrackingError::Invalid(InvalidPosition::Longitude))
+        ));
+    }
+
+    #[test]
+    fn owntracks_reads_locations_and_ignores_other_messages() {
+        let body =
+            br#"{"_type": "location", "lat": 45.5, "lon": -73.6, "tst": 1700000000, "acc": 12}"#;
+        let report = owntracks_report(body).unwrap().unwrap();
+        assert_eq!(report.accuracy_m, Some(12.0));
+        assert!(owntracks_report(br#"{"_type": "waypoint"}"#).is_none());
+        assert!(owntracks_report(b"not json").is_none());
+        assert!(matches!(
+            owntracks_report(br#"{"_type": "location", "lat": 1, "lon": 2}"#),
+            Some(Err(TrackingError::Invalid(InvalidPosition::Timestamp)))
+        ));
+        assert!(matches!(
+            browser_report(
+                br#"{"latitude": "45.5", "longitude": -73.6, "recorded_at": 1700000000}"#
+            ),
+            Ok(Report { latitude: 45.5, .. })
+        ));
+    }
+}
