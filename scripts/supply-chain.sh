@@ -37,9 +37,8 @@ snapshot_date=2026-08-21T08:28:40+02:00
 # A snapshot older than this is refused: refresh it (docs/security.md says how).
 max_age_days=${ONSITE_ADVISORY_DB_MAX_AGE_DAYS:-365}
 
-export ONSITE_ADVISORY_DB_PATH="${ONSITE_ADVISORY_DB_PATH:-${CARGO_HOME:-$HOME/.cargo}/advisory-dbs}"
 # The folder cargo-deny (0.20) keeps https://github.com/rustsec/advisory-db in.
-db="$ONSITE_ADVISORY_DB_PATH/advisory-db-3157b0e258782691"
+db="${CARGO_HOME:-$HOME/.cargo}/advisory-dbs/advisory-db-3157b0e258782691"
 
 deny_args=()
 if timeout 120 cargo deny fetch db >/dev/null 2>&1; then
@@ -75,7 +74,7 @@ if [ "$advisories" -lt 500 ]; then
     echo "error: the advisory database at $db holds only $advisories advisories" >&2
     exit 1
 fi
-cargo deny "${deny_args[@]}" check
+cargo deny --locked "${deny_args[@]}" check --hide-inclusion-graph --show-stats
 
 # ---- npm: npm audit --------------------------------------------------------------------------
 
