@@ -52,7 +52,9 @@ for target in "${targets[@]}"; do
         echo "error: $target crashed; the input is in $artifacts/ (log: $log)" >&2
         exit 1
     fi
-    elapsed=$(( $(date +%s) - t0 ))
+    # libFuzzer's own time for the runs (the wall time also counts a rebuild, if any).
+    elapsed=$(sed -n 's/^Done [0-9]* runs in \([0-9]*\) second.*/\1/p' "$log" | tail -n 1)
+    elapsed=${elapsed:-$(( $(date +%s) - t0 ))}
     runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -n 1)
     speed=$(sed -n 's/^stat::average_exec_per_sec: *//p' "$log" | tail -n 1)
     files=$(find "$corpus" -type f | wc -l)

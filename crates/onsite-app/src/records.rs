@@ -820,3 +820,86 @@ pub async fn expire_ended_agreements(app: &App, today: Date) -> Result<u64> {
     }
     Ok(n)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn request(pairs: &[(&str, &str)]) -> ListRequest {
+        let mut req = ListRequest::default();
+        for (k, v) in pairs {
+            let field = match *k {
+                "filter" => &mut req.filter,
+                "sort" => &mut req.sort,
+                "order" => &mut req.order,
+                "q" => &mut req.search,
+                "cursor" => &mut req.cursor,
+                "limit" => &mut req.limit,
+                other => panic!("no field {other}"),
+            };
+            *field = Some((*v).to_owned());
+        }
+        req
+    }
+
+    fn refused<T: std::fmt::Debug>(result: Result<T>) -> &'static str {
+        match result {
+            Err(RecordsError::Invalid(e)) => e.field,
+            other => panic!("not refused: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn list_requests_become_queries_with_each_lists_defaults() {
+        let none = ListRequest::default();
+        let q = work_order_query(&none, Some(3), None).unwrap();
+        assert_eq!(
+            (q.filter, q.sort, q.descending, q.agreement),
+            (
+                WorkOrderFilter::Active,
+                WorkOrderSort::Opened,
+                true,
+                Some(AgreementId(3))
+            )
+        );
+        let q = agreement_query(&request(&[("sort", "name"), ("q", " boiler\u{0} ")])).unwrap();
+        assert_eq!((q.sort, q.descending), (AgreementSort::Name, false));
+        assert_eq!(q.search.as_deref(), Some("boiler"));
+        let q = invoice_query(&request(&[("order", "asc"), ("limit", "100")]), None, None).unwrap();
+        assert_eq!((q.descending, q.paging.limit), (false, 100));
+        assert_eq!(
+            asset_query(&none, Some(7)).unwrap().parent,
+            Some(AssetId(7))
+        );
+    }
+
+    #[test]
+    fn bad_list_requests_name_the_field() {
+        assert_eq!(refused(agreement_query(&request(&[("sort", "x")]))), "sort");
+        assert_eq!(
+            refused(asset_query(&request(&[("filter", "x")]), None)),
+            "filter"
+        );
+        assert_eq!(
+            refused(agreement_query(&request(&[("order", "up")]))),
+            "order"
+        );
+        assert_eq!(
+            refused(agreement_query(&request(&[("limit", "101")]))),
+            "limit"
+        );
+        assert_eq!(
+            refused(agreement_query(&request(&[("cursor", "AAAA")]))),
+            "cursor"
+        );
+        assert_eq!(
+            refused(work_order_query(
+                &request(&[("q", &"x".repeat(101))]),
+                None,
+                None
+            )),
+            "search"
+        );
+        assert_eq!(refused(id_param(&Some("-1".into()), "asset")), "asset");
+    }
+}
