@@ -22,6 +22,8 @@ pub mod clock;
 pub mod csrf;
 pub mod error;
 pub mod forms;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod guard;
 pub mod health;
 pub mod layout;
