@@ -6,9 +6,13 @@
 #   2. npm audit over the three npm lock files (front-end assets, browser journeys, test OpenID
 #      provider), failing on any known vulnerability, low severity included.
 #
-# The RustSec advisory database is fetched from GitHub when it is reachable; where it is not
-# (this project's machines reach only the package registries), the dated snapshot in
-# supply-chain/ is used, and its age is printed. A database with no advisories is refused.
+# The RustSec advisory database comes from, in this order: GitHub (cargo-deny fetches it), an
+# archive of it named by ONSITE_ADVISORY_DB_ARCHIVE (default: ../shared/rustsec-advisory-db.tar.gz
+# beside the checkout, where the steering repository can place a dated copy; the archive's
+# newest file date is taken as its age), or a copy already in cargo-deny's folder from an
+# earlier fetch. Its age and size are printed; one older than ONSITE_ADVISORY_DB_MAX_AGE_DAYS
+# (365) or with fewer than 500 advisories is refused. With none of them the advisories are NOT
+# checked (said in capitals), and the script fails unless --advisories-unreachable=report.
 #
 # npm audit needs the registry's audit endpoint. When that endpoint does not answer, the script
 # fails, unless --npm-audit-unreachable=report is given: then it prints that the npm packages
@@ -19,62 +23,72 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 npm_unreachable=fail
+advisories_unreachable=fail
 for arg in "$@"; do
     case "$arg" in
         --npm-audit-unreachable=fail) npm_unreachable=fail ;;
         --npm-audit-unreachable=report) npm_unreachable=report ;;
-        *) echo "usage: $0 [--npm-audit-unreachable=fail|report]" >&2; exit 2 ;;
+        --advisories-unreachable=fail) advisories_unreachable=fail ;;
+        --advisories-unreachable=report) advisories_unreachable=report ;;
+        *) echo "usage: $0 [--npm-audit-unreachable=fail|report] [--advisories-unreachable=fail|report]" >&2; exit 2 ;;
     esac
 done
 
 # ---- Rust: cargo-deny ------------------------------------------------------------------------
 
-snapshot=supply-chain/rustsec-advisory-db.tar.gz
-# The advisory-db commit the snapshot was taken from, and its date (kept as the date of the
-# unpacked repository's commit, so that its age is the real one).
-snapshot_commit=bf5c0d245a92671908518d7e765914d437954ed6
-snapshot_date=2026-08-21T08:28:40+02:00
-# A snapshot older than this is refused: refresh it (docs/security.md says how).
+archive=${ONSITE_ADVISORY_DB_ARCHIVE:-../shared/rustsec-advisory-db.tar.gz}
 max_age_days=${ONSITE_ADVISORY_DB_MAX_AGE_DAYS:-365}
-
 # The folder cargo-deny (0.20) keeps https://github.com/rustsec/advisory-db in.
 db="${CARGO_HOME:-$HOME/.cargo}/advisory-dbs/advisory-db-3157b0e258782691"
 
 deny_args=()
+checks=(advisories licenses bans sources)
 if timeout 120 cargo deny fetch db >/dev/null 2>&1; then
     echo "advisory database: fetched from GitHub"
 else
-    # Offline: the newer of the copy already here (an earlier fetch or unpacking) and the
-    # snapshot.
-    here=$(git -C "$db" log -1 --format=%ct 2>/dev/null || echo 0)
-    if [ "$here" -lt "$(date -d "$snapshot_date" +%s)" ]; then
+    if [ -f "$archive" ]; then
+        # Unpacked as a git repository dated with the archive's newest file, so that cargo-deny
+        # and the age check below see its real age.
+        newest=$(tar -tvzf "$archive" | awk '{print $4" "$5}' | sort | tail -1)
         rm -rf "$db"
         mkdir -p "$db"
-        tar -xzf "$snapshot" -C "$db" --strip-components=1
+        tar -xzf "$archive" -C "$db" --strip-components=1
         git -C "$db" init -q
         git -C "$db" add -A
-        GIT_AUTHOR_DATE="$snapshot_date" GIT_COMMITTER_DATE="$snapshot_date" \
+        GIT_AUTHOR_DATE="$newest" GIT_COMMITTER_DATE="$newest" \
             git -C "$db" -c user.name=onsite -c user.email=onsite@localhost \
-            commit -q -m "advisory-db $snapshot_commit (snapshot in $snapshot)"
+            commit -q -m "advisory-db from $archive"
+        echo "advisory database: GitHub is not reachable; unpacked $archive"
     fi
-    dated=$(git -C "$db" log -1 --format=%cI)
-    age_days=$(( ($(date +%s) - $(git -C "$db" log -1 --format=%ct)) / 86400 ))
-    echo "advisory database: GitHub is not reachable; offline copy of $dated, $age_days days old (refused after $max_age_days)"
-    if [ "$age_days" -gt "$max_age_days" ]; then
-        echo "error: the advisory database is too old; refresh $snapshot (docs/security.md)" >&2
-        exit 1
+    if git -C "$db" log -1 >/dev/null 2>&1; then
+        dated=$(git -C "$db" log -1 --format=%cI)
+        age_days=$(( ($(date +%s) - $(git -C "$db" log -1 --format=%ct)) / 86400 ))
+        echo "advisory database: offline copy of $dated, $age_days days old (refused after $max_age_days)"
+        if [ "$age_days" -gt "$max_age_days" ]; then
+            echo "error: the advisory database is too old (docs/security.md says how to refresh it)" >&2
+            exit 1
+        fi
+    else
+        checks=(licenses bans sources)
+        echo "advisory database: NOT CHECKED (GitHub is not reachable and there is no offline copy; see docs/security.md)"
+        if [ "$advisories_unreachable" = fail ]; then
+            echo "error: no advisory database; --advisories-unreachable=report accepts that" >&2
+            exit 1
+        fi
     fi
     # Everything cargo-deny reads must then come from the local caches.
     cargo fetch --locked --quiet
     deny_args=(--offline)
 fi
-advisories=$(find "$db/crates" -name 'RUSTSEC-*.md' | wc -l)
-echo "advisory database: $advisories advisories"
-if [ "$advisories" -lt 500 ]; then
-    echo "error: the advisory database at $db holds only $advisories advisories" >&2
-    exit 1
+if [ "${checks[0]}" = advisories ]; then
+    advisories=$(find "$db/crates" -name 'RUSTSEC-*.md' | wc -l)
+    echo "advisory database: $advisories advisories"
+    if [ "$advisories" -lt 500 ]; then
+        echo "error: the advisory database at $db holds only $advisories advisories" >&2
+        exit 1
+    fi
 fi
-cargo deny --locked "${deny_args[@]}" check --hide-inclusion-graph --show-stats
+cargo deny --locked "${deny_args[@]}" check --hide-inclusion-graph --show-stats "${checks[@]}"
 
 # ---- npm: npm audit --------------------------------------------------------------------------
 
