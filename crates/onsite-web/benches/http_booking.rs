@@ -434,6 +434,7 @@ async fn site(
         trust_forwarded_for: false,
         connections: onsite_web::ConnectionLimits::default(),
         metrics_token: None,
+        emails_reach_inboxes: false,
     };
     let app = App::new(store.clone(), Arc::new(tokio::sync::Notify::new()), &base);
     let state = AppState::new(

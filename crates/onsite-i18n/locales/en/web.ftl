@@ -140,6 +140,7 @@ web-staff-invite-all-intro = Invites every contact without a portal account whos
 web-staff-invite-all-roles = Roles for the new accounts
 web-staff-invited-title = Invitation created
 web-staff-invited-to = An invitation email is on its way to { $name }:
+web-staff-invited-hand-over = This portal sends no email (its mail goes to the embedded mailbox), and the invitation email there shows no code: give { $name } this code yourself. Their address:
 web-staff-invited-code = Invitation code:
 web-staff-invited-expires = The code works until { $date }.
 web-staff-invited-shown-once = The code is shown only this once. Copy it now if you want to give it to the contact another way.
@@ -158,6 +159,7 @@ web-staff-bulk-have-account = { $count ->
     [one] One contact skipped: already has an account.
    *[other] { $count } contacts skipped: already have an account.
 }
+web-staff-bulk-no-inboxes = This portal sends no email (its mail goes to the embedded mailbox), so these invitations' codes reached nobody. Invite each contact from their page to see the code and hand it over, or set up SMTP (docs/configuration.md).
 web-staff-bulk-see-mailbox = See the invitation emails in the mailbox
 web-staff-invite-refused-title = No invitation was created
 web-staff-back-to-contacts = Back to contacts

@@ -140,6 +140,7 @@ web-staff-invite-all-intro = Invite chaque contact sans compte sur le portail do
 web-staff-invite-all-roles = Rôles des nouveaux comptes
 web-staff-invited-title = Invitation créée
 web-staff-invited-to = Un e-mail d’invitation part pour { $name } :
+web-staff-invited-hand-over = Ce portail n’envoie pas d’e-mail (son courrier va dans la boîte aux lettres intégrée), et l’e-mail d’invitation n’y montre pas le code : transmettez vous-même ce code à { $name }. Son adresse :
 web-staff-invited-code = Code d’invitation :
 web-staff-invited-expires = Le code est valable jusqu’au { $date }.
 web-staff-invited-shown-once = Le code n’est affiché que cette fois. Copiez-le maintenant si vous voulez le transmettre au contact autrement.
@@ -158,6 +159,7 @@ web-staff-bulk-have-account = { $count ->
     [one] { $count } contact ignoré : a déjà un compte.
    *[other] { $count } contacts ignorés : ont déjà un compte.
 }
+web-staff-bulk-no-inboxes = Ce portail n’envoie pas d’e-mail (son courrier va dans la boîte aux lettres intégrée) : les codes de ces invitations ne sont parvenus à personne. Invitez chaque contact depuis sa page pour voir le code et le lui transmettre, ou configurez SMTP (docs/configuration.md).
 web-staff-bulk-see-mailbox = Voir les e-mails d’invitation dans la boîte aux lettres
 web-staff-invite-refused-title = Aucune invitation n’a été créée
 web-staff-back-to-contacts = Retour aux contacts

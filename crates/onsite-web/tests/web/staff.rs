@@ -78,6 +78,51 @@ async fn the_dispatcher_finds_contacts_and_their_portal_status() {
 }
 
 #[tokio::test]
+async fn without_smtp_the_invitation_pages_say_the_code_must_be_handed_over() {
+    let app = TestApp::spawn_with(onsite_web::WebConfig {
+        emails_reach_inboxes: false,
+        ..crate::support::config()
+    })
+    .await;
+    let world = World::build(&app).await;
+    let mut browser = app.browser_as(world.user("dispatcher")).await;
+    browser.get("/staff/contacts").await;
+    let one = browser
+        .post(
+            &format!("/staff/contacts/{}/invite", world.contact_a_new),
+            &[("role-self-scheduling", "on")],
+        )
+        .await
+        .text();
+    assert!(!one.contains("An invitation email is on its way"), "{one}");
+    assert!(one.contains("This portal sends no email"), "{one}");
+    assert_eq!(shown_code(&one).len(), 31, "the code is still shown once");
+    let all = browser
+        .post(
+            &format!("/staff/accounts/{}/invite", world.account_a),
+            &[("role-self-scheduling", "on")],
+        )
+        .await
+        .text();
+    assert!(all.contains("codes reached nobody"), "{all}");
+
+    // With SMTP, the same pages say the email is on its way and nothing of the kind.
+    let app = TestApp::spawn().await;
+    let world = World::build(&app).await;
+    let mut browser = app.browser_as(world.user("dispatcher")).await;
+    browser.get("/staff/contacts").await;
+    let one = browser
+        .post(
+            &format!("/staff/contacts/{}/invite", world.contact_a_new),
+            &[("role-self-scheduling", "on")],
+        )
+        .await
+        .text();
+    assert!(one.contains("An invitation email is on its way"), "{one}");
+    assert!(!one.contains("This portal sends no email"), "{one}");
+}
+
+#[tokio::test]
 async fn inviting_a_contact_shows_the_code_once_and_replaces_the_old_one() {
     let app = TestApp::spawn().await;
     let world = World::build(&app).await;

@@ -38,6 +38,8 @@ pub fn config() -> WebConfig {
         trust_forwarded_for: false,
         connections: onsite_web::ConnectionLimits::default(),
         metrics_token: None,
+        // The tests that deliver mail do so over real SMTP.
+        emails_reach_inboxes: true,
     }
 }
 
