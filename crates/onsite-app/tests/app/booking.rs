@@ -426,8 +426,8 @@ both!(customer_books_a_visit_in_one_transaction, |db| async move {
     assert_eq!(v.comments.as_deref(), Some("Door code 1234"));
     assert_eq!(v.address, "4301 Rue Saint-Denis, Montréal H2J 2K9");
     assert!(
-        v.work_order_number.starts_with("WO-"),
-        "{}",
+        v.work_order_number.as_deref().unwrap().starts_with("WO-"),
+        "{:?}",
         v.work_order_number
     );
 
@@ -449,7 +449,7 @@ both!(customer_books_a_visit_in_one_transaction, |db| async move {
             w.st,
             WorkOrderStatus::Scheduled,
             Some("Door code 1234"),
-            v.work_order_number.as_str()
+            v.work_order_number.as_deref().unwrap()
         )
     );
     let history = bookings::transitions(&mut conn, v.id).await.unwrap();
