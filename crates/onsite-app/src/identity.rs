@@ -17,7 +17,7 @@ use onsite_notify::emails;
 use onsite_store::accounts::{self, NewUser, Profile, UserRecord};
 use onsite_store::invitations::{self, CodeStatus, NewInvitation};
 use onsite_store::sessions::{self, NewSession};
-use onsite_store::{StoreError, audit, password_resets, rate_limits};
+use onsite_store::{Conn, StoreError, audit, password_resets, rate_limits};
 
 /// A session ends after this long without a request…
 pub const SESSION_IDLE: SignedDuration = SignedDuration::from_hours(2);
@@ -81,9 +81,20 @@ pub enum IdentityError {
     #[error(transparent)]
     Invalid(#[from] InvalidInput),
     #[error(transparent)]
-    Store(#[from] StoreError),
+    Store(StoreError),
     #[error("cannot render email: {0}")]
     Email(#[from] emails::RenderError),
+}
+
+impl From<StoreError> for IdentityError {
+    /// A row that is not there is the person's "not found" (an unknown account, contact or
+    /// user id in the request), never the system's failure.
+    fn from(e: StoreError) -> Self {
+        match e {
+            StoreError::NotFound => IdentityError::NotFound,
+            other => IdentityError::Store(other),
+        }
+    }
 }
 
 impl IdentityError {
@@ -269,11 +280,25 @@ pub async fn invite(
     now: Timestamp,
 ) -> Result<Invited> {
     let mut tx = app.store.begin().await?;
-    let contact = match accounts::contact(&mut tx, contact_id).await {
-        Err(StoreError::NotFound) => return Err(IdentityError::NotFound),
-        other => other?,
-    };
-    let account = accounts::account(&mut tx, contact.account_id).await?;
+    let invited = invite_in(app, &mut tx, contact_id, roles, by, mode, now).await?;
+    tx.commit().await.map_err(StoreError::from)?;
+    app.mail_queued();
+    Ok(invited)
+}
+
+/// [`invite`] inside the caller's transaction. A refusal writes nothing, so the caller may
+/// go on with the transaction.
+async fn invite_in(
+    app: &App,
+    tx: &mut Conn,
+    contact_id: ContactId,
+    roles: &[Role],
+    by: Option<UserId>,
+    mode: InviteMode,
+    now: Timestamp,
+) -> Result<Invited> {
+    let contact = accounts::contact(tx, contact_id).await?;
+    let account = accounts::account(tx, contact.account_id).await?;
     if roles.is_empty() {
         return Err(InvalidInput::new("roles", "required").into());
     }
@@ -281,27 +306,23 @@ pub async fn invite(
     if !account.active {
         return Err(IdentityError::AccountInactive);
     }
-    if accounts::user_of_contact(&mut tx, contact_id)
-        .await?
-        .is_some()
-        || accounts::user_by_email(&mut tx, &contact.email)
-            .await?
-            .is_some()
+    if accounts::user_of_contact(tx, contact_id).await?.is_some()
+        || accounts::user_by_email(tx, &contact.email).await?.is_some()
     {
         return Err(IdentityError::AlreadyHasAccount);
     }
-    let first_time = invitations::claim_automatic(&mut tx, &contact.email, now).await?;
+    let first_time = invitations::claim_automatic(tx, &contact.email, now).await?;
     if mode == InviteMode::Automatic && !first_time {
         return Err(IdentityError::AlreadyInvited);
     }
-    let days = match onsite_store::settings::get(&mut tx, &settings::INVITATION_DAYS).await? {
+    let days = match onsite_store::settings::get(tx, &settings::INVITATION_DAYS).await? {
         settings::SettingValue::Integer(d) => d,
         _ => 14,
     };
     let expires_at = now + SignedDuration::from_hours(24 * days);
     let code = Secret::invitation_code();
     let invitation_id = invitations::create(
-        &mut tx,
+        tx,
         &NewInvitation {
             contact_id,
             email: &contact.email,
@@ -330,10 +351,10 @@ pub async fn invite(
             expires: &expires,
         },
     )?;
-    email.enqueue(&mut tx).await?;
+    email.enqueue(tx).await?;
     let detail = serde_json::json!({ "contact": contact_id.0, "mode": format!("{mode:?}") });
     audit::record(
-        &mut tx,
+        tx,
         by,
         "invitation.create",
         "invitation",
@@ -341,8 +362,6 @@ pub async fn invite(
         &detail,
     )
     .await?;
-    tx.commit().await.map_err(StoreError::from)?;
-    app.mail_queued();
     Ok(Invited {
         invitation_id,
         email: contact.email,
@@ -367,20 +386,24 @@ pub async fn invite_account(
     by: Option<UserId>,
     now: Timestamp,
 ) -> Result<BulkInvited> {
-    let account = accounts::account(&mut *app.store.conn().await?, account_id).await?;
+    // One transaction: every invitation is made, or (on a failure part-way) none is.
+    let mut tx = app.store.begin().await?;
+    let account = accounts::account(&mut tx, account_id).await?;
     if !account.active {
         return Err(IdentityError::AccountInactive);
     }
-    let contacts = accounts::contacts_of_account(&mut *app.store.conn().await?, account_id).await?;
+    let contacts = accounts::contacts_of_account(&mut tx, account_id).await?;
     let mut out = BulkInvited::default();
     for c in contacts {
-        match invite(app, c.id, roles, by, InviteMode::Automatic, now).await {
+        match invite_in(app, &mut tx, c.id, roles, by, InviteMode::Automatic, now).await {
             Ok(_) => out.invited.push(c.id),
             Err(IdentityError::AlreadyInvited) => out.already_invited.push(c.id),
             Err(IdentityError::AlreadyHasAccount) => out.already_have_account.push(c.id),
             Err(e) => return Err(e),
         }
     }
+    tx.commit().await.map_err(StoreError::from)?;
+    app.mail_queued();
     Ok(out)
 }
 

@@ -1,6 +1,7 @@
 //! Identity use cases against a fresh database: sign-in, invitations and redemption, profile,
 //! forgotten and changed passwords.
 
+use crate::fixtures::{allow_inserts, refuse_inserts};
 use jiff::{SignedDuration, Timestamp};
 use onsite_app::App;
 use onsite_app::identity::{self, IdentityError, InviteMode, ProfileInput};
@@ -532,3 +533,73 @@ async fn housekeeping_removes_expired_sessions_and_old_counters_only() {
             >= 1
     );
 }
+
+async fn count(app: &App, table: &str) -> i64 {
+    sqlx::query_scalar(&format!("SELECT COUNT(*) FROM {table}"))
+        .fetch_one(app.store.pool())
+        .await
+        .unwrap()
+}
+
+// An unknown account or contact is "not found" (the person's mistake), not a failure of ours.
+both!(
+    unknown_accounts_and_contacts_are_not_found,
+    |db: TestDb| async move {
+        let app = app(&db);
+        let now = Timestamp::now();
+        let roles = [Role::SelfScheduling];
+        let err = identity::invite_account(&app, AccountId(987_654), &roles, None, now)
+            .await
+            .unwrap_err();
+        assert!(matches!(err, IdentityError::NotFound), "{err:?}");
+        let err = identity::invite(
+            &app,
+            ContactId(987_654),
+            &roles,
+            None,
+            InviteMode::Manual,
+            now,
+        )
+        .await
+        .unwrap_err();
+        assert!(matches!(err, IdentityError::NotFound), "{err:?}");
+        assert!(!err.is_internal());
+    }
+);
+
+// Inviting every contact of an account is one transaction: when one invitation fails part-way,
+// none is made, no email is queued and no address is remembered as invited; once the fault is
+// gone, every contact is invited.
+both!(
+    a_failure_part_way_through_a_bulk_invitation_leaves_nothing,
+    |db: TestDb| async move {
+        let app = app(&db);
+        let now = Timestamp::now();
+        let acme = account(&app, true).await;
+        // Contacts are invited by last name: "Silva" for all three, then by first name (all
+        // "Ana"), then by id: the failing one is the second.
+        contact(&app, acme, "first@example.com").await;
+        contact(&app, acme, "boom@example.com").await;
+        contact(&app, acme, "last@example.com").await;
+        refuse_inserts(&app.store, "invitations", "NEW.email = 'boom@example.com'").await;
+        let err = identity::invite_account(&app, acme, &[Role::SelfScheduling], None, now)
+            .await
+            .unwrap_err();
+        assert!(err.is_internal(), "{err:?}");
+        for table in [
+            "invitations",
+            "invited_emails",
+            "email_outbox",
+            "audit_events",
+        ] {
+            assert_eq!(count(&app, table).await, 0, "{table}");
+        }
+        allow_inserts(&app.store, "invitations").await;
+        let bulk = identity::invite_account(&app, acme, &[Role::SelfScheduling], None, now)
+            .await
+            .unwrap();
+        assert_eq!(bulk.invited.len(), 3);
+        assert_eq!(count(&app, "invitations").await, 3);
+        assert_eq!(count(&app, "email_outbox").await, 3);
+    }
+);

@@ -33,25 +33,6 @@ use onsite_store::visibility::Visibility;
 use onsite_store::work_orders::{self, NewWorkOrder};
 use std::sync::Arc;
 
-macro_rules! both {
-    ($name:ident, $body:expr) => {
-        mod $name {
-            #[allow(unused_imports)]
-            use super::*;
-
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn sqlite() {
-                ($body)(TestDb::sqlite().await).await;
-            }
-
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn postgres() {
-                ($body)(TestDb::postgres().await).await;
-            }
-        }
-    };
-}
-
 fn toronto() -> TimeZone {
     TimeZone::get("America/Toronto").unwrap()
 }

@@ -334,7 +334,17 @@ fn expected_refusal(
 /// One request of `who` to the route, with a fresh session (so that what one probe does, such
 /// as signing out, cannot change the next) and a valid CSRF token.
 async fn probe(app: &TestApp, fixture: &Fixture, who: Option<&str>, route: &Route) -> TestResponse {
-    let path = fixture.path(route);
+    probe_at(app, fixture, who, route, &fixture.path(route)).await
+}
+
+/// [`probe`] at a path of one's own choosing.
+async fn probe_at(
+    app: &TestApp,
+    fixture: &Fixture,
+    who: Option<&str>,
+    route: &Route,
+    path: &str,
+) -> TestResponse {
     let (cookie, token) = match who {
         Some(name) => {
             let (session, csrf) = app.session_for(fixture.world.user(name)).await;
@@ -347,7 +357,7 @@ async fn probe(app: &TestApp, fixture: &Fixture, who: Option<&str>, route: &Rout
     };
     let mut request = Request::builder()
         .method(route.method.clone())
-        .uri(&path)
+        .uri(path)
         .header("host", "onsite.test")
         .header("sec-fetch-site", "same-origin")
         .header("cookie", cookie);
@@ -517,6 +527,42 @@ both_backends!(nobody_unlinks_someone_elses_identity, |app| async move {
     assert_eq!(still.len(), 1);
     let own = probe(&app, &fixture, Some("customer of A"), &unlink).await;
     assert_eq!(own.header("location"), "/profile?notice=unlinked");
+});
+
+// An id that names nothing, on every route that takes one, for everyone the route is open to:
+// a refusal of the request (404, or the body's own mistake), never a success nor a server
+// error, in the JSON error shape under /api/ (an unknown account used to answer 500 on
+// `POST /api/v1/accounts/{id}/invitations`).
+both_backends!(unknown_ids_are_refused_on_every_route, |app| async move {
+    let fixture = Fixture::build(&app).await;
+    let mut failures = Vec::new();
+    let mut not_found = 0;
+    for route in table().iter().filter(|r| r.path.contains("{id}")) {
+        let path = route
+            .path
+            .replace("{id}", "987654321")
+            .replace("{index}", "0");
+        for who in PEOPLE {
+            if !actor_of(&app, &fixture, who).await.may(route.capability) {
+                continue;
+            }
+            let answer = probe_at(&app, &fixture, who, route, &path).await;
+            let label = format!("{} × {} {path}", who.unwrap_or("anonymous"), route.method);
+            if !answer.status.is_client_error() {
+                failures.push(format!("{label}: {} {}", answer.status, answer.text()));
+            } else if path.starts_with("/api/") && !answer.json()["error"]["code"].is_string() {
+                failures.push(format!("{label}: {}", answer.text()));
+            }
+            not_found += usize::from(answer.status == StatusCode::NOT_FOUND);
+        }
+    }
+    assert!(not_found >= 40, "{not_found} answers were 404");
+    assert!(
+        failures.is_empty(),
+        "{} unexpected answers:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 });
 
 // Whatever is sent to any route, by anyone, the answer is never a server error.
