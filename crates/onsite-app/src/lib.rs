@@ -15,6 +15,7 @@ pub mod records;
 pub mod secrets;
 pub mod settings;
 pub mod technician;
+pub mod throttle;
 pub mod tracking;
 
 pub use context::App;
