@@ -182,6 +182,150 @@ mod tests {
         }
     }
 
+    /// The translation calls whose first argument is a message id, in Rust and in templates.
+    const CALLS: [&str; 7] = ["t", "t1", "tn", "text", "text1", "text2", "text_with"];
+
+    /// The string literal starting at `rest` (just after its opening quote), if it is one
+    /// that could be a message id.
+    fn id_at(rest: &str) -> Option<&str> {
+        let id = &rest[..rest.find('"')?];
+        let plausible = id.contains('-')
+            && id.starts_with(|c: char| c.is_ascii_lowercase())
+            && id
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_');
+        plausible.then_some(id)
+    }
+
+    /// Whether the line holding byte `at` of `text` is a comment.
+    fn in_comment(text: &str, at: usize) -> bool {
+        let line_start = text[..at].rfind('\n').map_or(0, |n| n + 1);
+        text[line_start..at].trim_start().starts_with("//")
+    }
+
+    /// The message ids `text` names literally: the first argument of every translation call,
+    /// and every literal a `…message_id` function returns from a match arm. Comments and the
+    /// unit tests at the end of a Rust file (`#[cfg(test)]`) are left out.
+    fn referenced_ids(text: &str) -> Vec<&str> {
+        let text = text.split("#[cfg(test)]").next().unwrap_or_default();
+        let mut ids = Vec::new();
+        for call in CALLS {
+            let pattern = format!("{call}(\"");
+            for (at, _) in text.match_indices(&pattern) {
+                let before = text[..at].chars().next_back();
+                if before.is_some_and(|c| c.is_ascii_alphanumeric() || c == '_')
+                    || in_comment(text, at)
+                {
+                    continue;
+                }
+                ids.extend(id_at(&text[at + pattern.len()..]));
+            }
+        }
+        for (at, _) in text.match_indices("message_id(") {
+            // A function definition: `fn …message_id(`; its body up to the matching brace.
+            let line_start = text[..at].rfind('\n').map_or(0, |n| n + 1);
+            if !text[line_start..at].contains("fn ") || in_comment(text, at) {
+                continue;
+            }
+            let Some(open) = text[at..].find('{').map(|n| at + n) else {
+                continue;
+            };
+            let mut depth = 0;
+            let mut end = open;
+            for (i, c) in text[open..].char_indices() {
+                match c {
+                    '{' => depth += 1,
+                    '}' => depth -= 1,
+                    _ => {}
+                }
+                if depth == 0 {
+                    end = open + i;
+                    break;
+                }
+            }
+            let body = &text[open..end];
+            for (arm, _) in body.match_indices("=>") {
+                let value = body[arm + 2..]
+                    .trim_start()
+                    .trim_start_matches('{')
+                    .trim_start()
+                    .trim_start_matches("Some(");
+                if let Some(rest) = value.strip_prefix('"') {
+                    ids.extend(id_at(rest));
+                }
+            }
+        }
+        ids
+    }
+
+    fn source_files(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            let name = path.file_name().unwrap().to_string_lossy().into_owned();
+            if path.is_dir() {
+                if !matches!(
+                    name.as_str(),
+                    "node_modules" | "target" | "tests" | "locales"
+                ) {
+                    source_files(&path, out);
+                }
+            } else if [".rs", ".html", ".txt"].iter().any(|e| name.ends_with(e)) {
+                out.push(path);
+            }
+        }
+    }
+
+    /// Every message id the code of the workspace names (see [`referenced_ids`]; ids built at
+    /// run time, such as `invalid-{reason}`, are checked by the tests of the code that builds
+    /// them) exists in every shipped locale.
+    #[test]
+    fn every_message_the_code_names_exists_in_every_locale() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut files = Vec::new();
+        source_files(root.parent().unwrap(), &mut files);
+        let mut named = std::collections::BTreeMap::new();
+        for file in &files {
+            let text = std::fs::read_to_string(file).unwrap();
+            for id in referenced_ids(&text) {
+                named
+                    .entry(id.to_owned())
+                    .or_insert_with(|| file.display().to_string());
+            }
+        }
+        assert!(named.len() > 500, "the scan finds the code's messages");
+        for l in SUPPORTED {
+            let ids = message_ids(&root.join("locales").join(l.tag));
+            let missing: Vec<_> = named
+                .iter()
+                .filter(|(id, _)| !ids.contains(*id))
+                .map(|(id, file)| format!("{id} (in {file})"))
+                .collect();
+            assert!(missing.is_empty(), "{}: missing {missing:#?}", l.tag);
+        }
+    }
+
+    #[test]
+    fn the_scan_finds_calls_and_message_id_arms() {
+        let code = r#"
+            /// Looked up with `page.t("web-in-a-comment")`.
+            page.t("web-a-b") + page.t1("web-c", "n", 1) + tt("web-not-a-call")
+            pub fn message_id(&self) -> &'static str {
+                match self {
+                    E::A => "web-arm",
+                    E::B => { "web-braced" }
+                    E::C(x) => match x { _ => "web-nested" },
+                }
+            }
+            fn other() -> &'static str { match 1 { _ => "web-not-a-message-fn" } }
+            #[cfg(test)]
+            mod tests { fn f() { page.t("web-in-a-test"); } }
+        "#;
+        assert_eq!(
+            referenced_ids(code),
+            ["web-a-b", "web-c", "web-arm", "web-braced", "web-nested"]
+        );
+    }
+
     #[test]
     fn messages_translate_with_arguments() {
         let fr = Locale::from_tag("fr").unwrap();

@@ -295,6 +295,8 @@ fn serve(url: &str) -> Result<(), Failure> {
                 secure_cookies: false,
                 map_tile_url: "https://tile.openstreetmap.org/{z}/{x}/{y}.png".into(),
                 trust_forwarded_for: false,
+                connections: onsite_web::ConnectionLimits::default(),
+                metrics_token: None,
             },
         );
         println!("PORT {port}");

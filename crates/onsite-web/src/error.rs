@@ -144,7 +144,7 @@ impl WebError {
             WebError::Internal(_) => (
                 StatusCode::INTERNAL_SERVER_ERROR,
                 "internal",
-                "web-error-internal",
+                "error-internal",
             ),
         };
         (
@@ -246,7 +246,7 @@ impl ErrorReport {
             StatusCode::SERVICE_UNAVAILABLE | StatusCode::GATEWAY_TIMEOUT => {
                 ("unavailable", "web-error-unavailable")
             }
-            s if s.is_server_error() => ("internal", "web-error-internal"),
+            s if s.is_server_error() => ("internal", "error-internal"),
             _ => ("bad_request", "web-error-bad-request"),
         };
         ErrorReport {

@@ -35,17 +35,27 @@
 //! peek looks at first (`Rewind`). An idle keep-alive connection between two requests thus
 //! holds no hyper buffers either. When hyper closes the connection by itself (the client asked,
 //! HTTP/1.0, an error, a request body left unread) or the server stops, it ends as with hyper.
+//!
+//! What a connection may cost ([`ConnectionLimits`](crate::ConnectionLimits), issue 12): the
+//! wait for the first byte of a head is bounded here (`header_timeout` on a new connection,
+//! `idle_timeout` between two requests), the look at a head by [`HEAD_WAIT`] and what the
+//! head's time has left, and hyper's read of the head by its header read timeout set to the
+//! rest, so a head trickling in byte by byte is cut as one that stalls. At most
+//! `max_connections` are served at once. A request answered before its body was read to its
+//! end (a refusal, a body over the limit) is answered with `Connection: close`: its body may
+//! still be arriving, and a client must not send its next request after it.
 
 use crate::pages::bookings::booking_id;
-use crate::pages::tracking::{EVENT_STREAM, NO_STORE, Watch, authorized_map};
+use crate::pages::tracking::{EVENT_STREAM, Watch, authorized_map};
 use crate::session::{CurrentUser, SESSION_COOKIE, load, plausible_token, principal_of};
 use crate::{AppState, locale, router};
 use axum::extract::ConnectInfo;
+use axum::http::header::CONNECTION;
 use axum::http::{HeaderMap, HeaderName, HeaderValue, Request};
 use bytes::Bytes;
 use http_body::Body as _;
 use hyper::body::Incoming;
-use hyper_util::rt::TokioIo;
+use hyper_util::rt::{TokioIo, TokioTimer};
 use onsite_app::policy::{Actor, Capability};
 use std::convert::Infallible;
 use std::future::Future;
@@ -57,7 +67,8 @@ use std::task::{Context, Poll};
 use std::time::Duration;
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt, ReadBuf};
 use tokio::net::{TcpListener, TcpStream};
-use tokio::sync::watch;
+use tokio::sync::{Semaphore, watch};
+use tokio::time::Instant;
 use tower::ServiceExt;
 
 /// The route the lean path serves (as written in the route table).
@@ -74,7 +85,8 @@ pub const HEAD_MAX: usize = 4096;
 const MAX_HEADERS: usize = 32;
 
 /// Whether [`serve`] puts the lean path in front of hyper. Production always does; the
-/// benchmark measures [`Lean::Off`] as its baseline.
+/// benchmark measures [`Lean::Off`] as its baseline (`axum::serve` as before the lean path:
+/// without the connection limits of [`ConnectionLimits`](crate::ConnectionLimits)).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Lean {
     On,
@@ -126,10 +138,20 @@ pub async fn serve(
     Ok(())
 }
 
-/// Accepts connections and serves each in its own task.
+/// Accepts connections and serves each in its own task, at most
+/// [`ConnectionLimits::max_connections`](crate::ConnectionLimits) at once: at the cap it
+/// accepts nothing more (new connections wait in the listen backlog) until one closes.
 async fn accept(listener: TcpListener, shared: Arc<Shared>, connections: watch::Receiver<()>) {
     let mut stopped = shared.shutdown.clone();
+    let slots = Arc::new(Semaphore::new(
+        shared.state.config.connections.max_connections,
+    ));
     loop {
+        let slot = tokio::select! {
+            slot = slots.clone().acquire_owned() => slot,
+            _ = stopped.wait_for(|stop| *stop) => return,
+        };
+        let Ok(slot) = slot else { return };
         let accepted = tokio::select! {
             accepted = listener.accept() => accepted,
             _ = stopped.wait_for(|stop| *stop) => return,
@@ -140,6 +162,7 @@ async fn accept(listener: TcpListener, shared: Arc<Shared>, connections: watch::
                 let shared = shared.clone();
                 tokio::spawn(async move {
                     connection(stream, peer, &shared).await;
+                    drop(slot);
                     drop(open);
                 });
             }
@@ -164,23 +187,43 @@ fn is_connection_error(e: &std::io::Error) -> bool {
 
 /// One connection: before each request head, the lean path when the head qualifies, else
 /// hyper until it is idle between two requests (then the next head is looked at) or closes.
+///
+/// Time limits ([`ConnectionLimits`](crate::ConnectionLimits)): a new connection must send its
+/// first head completely within `header_timeout` of its opening; between two requests it may
+/// stay idle for `idle_timeout`, then its next head must be complete within `header_timeout`
+/// of its first byte. The wait for a first byte is this function's; the rest of the head's
+/// time is split between the lean path's look (at most [`HEAD_WAIT`]) and hyper's header read
+/// timeout, which gets what remains. A connection past a limit is closed.
 async fn connection(mut stream: TcpStream, peer: SocketAddr, shared: &Shared) {
+    let limits = shared.state.config.connections;
     // Bytes of the connection already read (by hyper) but not yet served.
     let mut prefix = Bytes::new();
+    let mut fresh = true;
     loop {
+        let mut head_due = Instant::now() + limits.header_timeout;
         if prefix.is_empty() {
             // Wait for the next request, holding nothing but the socket.
+            let wait = if fresh {
+                limits.header_timeout
+            } else {
+                limits.idle_timeout
+            };
             let mut stopped = shared.shutdown.clone();
             let mut byte = [0u8; 1];
             tokio::select! {
-                peeked = stream.peek(&mut byte) => match peeked {
-                    Ok(n) if n > 0 => {}
+                peeked = tokio::time::timeout(wait, stream.peek(&mut byte)) => match peeked {
+                    Ok(Ok(n)) if n > 0 => {}
+                    // Closed, failed, or silent for too long.
                     _ => return,
                 },
                 _ = stopped.wait_for(|stop| *stop) => return,
             }
+            if !fresh {
+                head_due = Instant::now() + limits.header_timeout;
+            }
         }
-        if let Some(admitted) = Box::pin(admit(&stream, &prefix, shared)).await {
+        fresh = false;
+        if let Some(admitted) = Box::pin(admit(&stream, &prefix, shared, head_due)).await {
             // `admit` only takes a head the prefix does not go beyond.
             let mut rest = vec![0; admitted.head_len - prefix.len()];
             if stream.read_exact(&mut rest).await.is_err() {
@@ -196,7 +239,7 @@ async fn connection(mut stream: TcpStream, peer: SocketAddr, shared: &Shared) {
             progress: Arc::default(),
         };
         // Boxed: a lean stream's task then does not carry the size of hyper's connection.
-        match Box::pin(hyper_until_idle(io, peer, shared)).await {
+        match Box::pin(hyper_until_idle(io, peer, shared, head_due)).await {
             Some((rewind, read)) => {
                 stream = rewind.stream;
                 prefix = if rewind.prefix.is_empty() {
@@ -363,6 +406,7 @@ async fn hyper_until_idle(
     io: Rewind,
     peer: SocketAddr,
     shared: &Shared,
+    head_due: Instant,
 ) -> Option<(Rewind, Bytes)> {
     let mut io = io;
     let progress = Arc::new(Progress::default());
@@ -385,8 +429,18 @@ async fn hyper_until_idle(
             })
         };
         let call = app.clone().oneshot(Request::from_parts(parts, body));
+        let answered = counting.clone();
         Box::pin(async move {
-            let response = call.await?;
+            let mut response = call.await?;
+            if answered.unread.load(Ordering::Acquire) {
+                // The request was answered without reading its whole body (a refusal, a body
+                // over the limit): the rest of it may still be on its way, and hyper could
+                // only read it away if it is there already. Say that this connection ends, so
+                // that the client sends its next request on a new one.
+                response
+                    .headers_mut()
+                    .insert(CONNECTION, HeaderValue::from_static("close"));
+            }
             Ok::<_, Infallible>(response.map(|body| Counted {
                 inner: body,
                 open: response_open,
@@ -395,8 +449,12 @@ async fn hyper_until_idle(
             }))
         }) as Pin<Box<dyn Future<Output = _> + Send>>
     });
-    let mut connection =
-        hyper::server::conn::http1::Builder::new().serve_connection(TokioIo::new(io), service);
+    // hyper's header read timeout covers what the head's time has left (its timer runs while
+    // hyper waits for a head; see `connection`).
+    let mut connection = hyper::server::conn::http1::Builder::new()
+        .timer(TokioTimer::new())
+        .header_read_timeout(head_due.saturating_duration_since(Instant::now()))
+        .serve_connection(TokioIo::new(io), service);
     let mut stopping = std::pin::pin!(async {
         let mut stopped = shared.shutdown.clone();
         let _ = stopped.wait_for(|stop| *stop).await;
@@ -451,13 +509,19 @@ struct Admitted {
 
 /// Peeks at the next head (the bytes of `prefix`, then the socket's) and decides (see the
 /// module doc); `None` hands the connection to hyper.
-async fn admit(stream: &TcpStream, prefix: &[u8], shared: &Shared) -> Option<Admitted> {
+async fn admit(
+    stream: &TcpStream,
+    prefix: &[u8],
+    shared: &Shared,
+    head_due: Instant,
+) -> Option<Admitted> {
     if prefix.len() >= HEAD_MAX {
         return None;
     }
     let mut buffer = vec![0u8; HEAD_MAX];
     buffer[..prefix.len()].copy_from_slice(prefix);
-    let (head_len, headers, path) = tokio::time::timeout(HEAD_WAIT, async {
+    let wait = HEAD_WAIT.min(head_due.saturating_duration_since(Instant::now()));
+    let (head_len, headers, path) = tokio::time::timeout(wait, async {
         let mut n = prefix.len();
         loop {
             if n > 0 {
@@ -558,7 +622,7 @@ fn parse(bytes: &[u8]) -> Parsed {
 /// The response head of a lean stream.
 fn response_head(state: &AppState, request_id: &str) -> Vec<u8> {
     let mut head = format!(
-        "HTTP/1.1 200 OK\r\ncontent-type: {EVENT_STREAM}\r\ncache-control: {NO_STORE}\r\nconnection: close\r\n{}: {request_id}\r\n",
+        "HTTP/1.1 200 OK\r\ncontent-type: {EVENT_STREAM}\r\ncache-control: no-store\r\nconnection: close\r\n{}: {request_id}\r\n",
         crate::request_id::HEADER
     )
     .into_bytes();

@@ -11,9 +11,10 @@
 //! access-matrix test is generated from it.
 //!
 //! Layers, outermost first (see [`edge`]):
-//! request id → trace span → metrics → security headers → session → error pages → panic
-//! catcher → cross-site and CSRF refusal → body limit → timeout → routes (each behind its
-//! capability guard).
+//! request id → trace span → metrics → security headers → session (and `Cache-Control:
+//! no-store` on personal answers) → error pages → panic catcher → `Host` check → metrics
+//! scrapers with the token → cross-site and CSRF refusal → body limit → timeout → routes (each
+//! behind its capability guard).
 
 pub mod api;
 pub mod assets;
@@ -78,6 +79,36 @@ pub struct WebConfig {
     /// entry, the one the deployment's own proxy appended. Only for deployments whose proxy
     /// sets it: otherwise anyone could claim any address. Off: the TCP peer's address.
     pub trust_forwarded_for: bool,
+    /// How long a connection may take to send a request head or stay idle, and how many are
+    /// served at once ([`lean::serve`]).
+    pub connections: ConnectionLimits,
+    /// The bearer token a metrics scraper presents for `GET /metrics` (administrators need
+    /// none, their session is enough); `None`: only administrators may read the metrics.
+    pub metrics_token: Option<String>,
+}
+
+/// What a connection may cost the server: its time to send a request head, its idle time
+/// between requests, and how many connections are served at once.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ConnectionLimits {
+    /// A request head must be complete this long after its first byte; a new connection must
+    /// send its first head completely this long after it opened (one that sends nothing is
+    /// closed then). Slower clients are disconnected.
+    pub header_timeout: Duration,
+    /// A keep-alive connection that sends no new request for this long is closed.
+    pub idle_timeout: Duration,
+    /// Connections served at once; further ones wait in the listen backlog until one closes.
+    pub max_connections: usize,
+}
+
+impl Default for ConnectionLimits {
+    fn default() -> ConnectionLimits {
+        ConnectionLimits {
+            header_timeout: Duration::from_secs(10),
+            idle_timeout: Duration::from_secs(60),
+            max_connections: 10_000,
+        }
+    }
 }
 
 /// Everything handlers share. Cheap to clone.
@@ -149,6 +180,8 @@ pub fn edge(routes: Router<AppState>, state: AppState) -> Router {
         .layer(from_fn_with_state(state.clone(), session::resolve))
         .layer(from_fn(error::render_errors))
         .layer(CatchPanicLayer::custom(error::PanicToError))
+        .layer(from_fn(security::require_host))
+        .layer(from_fn_with_state(state.clone(), metrics::scrape))
         .layer(from_fn_with_state(
             state.clone(),
             security::refuse_cross_site,

@@ -5,10 +5,18 @@
 //!
 //! Labels stay bounded whatever people send: the route is the matched route template
 //! (`/assets/{version}/{*path}`), or `unmatched`; unusual methods count as `OTHER`.
+//!
+//! Who may read them: an administrator (the route table gives `/metrics` the `Administer`
+//! capability, so a signed-in administrator opens it like any page), or a scraper presenting
+//! the configured token (`WebConfig::metrics_token`) as `Authorization: Bearer <token>`, which
+//! [`scrape`] answers before routing. Route names and counts say how the portal is used, and
+//! the build version tells an attacker what to look for: not for anyone who can reach the port.
 
 use crate::AppState;
+use crate::csrf::constant_time_eq;
+use crate::error::WebError;
 use axum::extract::{MatchedPath, Request, State};
-use axum::http::header::CONTENT_TYPE;
+use axum::http::header::{AUTHORIZATION, CONTENT_TYPE, WWW_AUTHENTICATE};
 use axum::http::{HeaderValue, Method};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
@@ -17,6 +25,9 @@ use std::fmt::Write as _;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::time::{Instant, SystemTime, UNIX_EPOCH};
+
+/// Where the metrics are served.
+pub const PATH: &str = "/metrics";
 
 /// Upper bounds of the duration buckets, in seconds (Prometheus' defaults: from a cached
 /// page to a slow report).
@@ -240,15 +251,45 @@ pub async fn record(State(state): State<AppState>, request: Request, next: Next)
     response
 }
 
-/// `GET /metrics`. Nothing personal is in here (counts by route template), so it is served
-/// to anyone who can reach the port; a deployment that wants it private blocks the path at
-/// its proxy.
+/// `GET /metrics`, for a signed-in administrator (the route's guard checks it) or a scraper
+/// with the token ([`scrape`]).
 pub async fn metrics(State(state): State<AppState>) -> Response {
     let mut response = state.metrics.render().into_response();
     response.headers_mut().insert(
         CONTENT_TYPE,
         HeaderValue::from_static("text/plain; version=0.0.4; charset=utf-8"),
     );
+    response
+}
+
+/// Middleware: answers `GET /metrics` with `Authorization: Bearer <token>` when the token is
+/// the configured one, and refuses it (401) when it is not or none is configured. Every other
+/// request, `/metrics` without a bearer token included (an administrator's browser), goes on
+/// to the router.
+pub async fn scrape(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    let presented = (request.uri().path() == PATH)
+        .then(|| request.headers().get(AUTHORIZATION))
+        .flatten()
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .map(str::trim);
+    let Some(presented) = presented else {
+        return next.run(request).await;
+    };
+    let expected = state.config.metrics_token.as_deref().unwrap_or_default();
+    let mut response = if constant_time_eq(expected, presented) {
+        metrics(State(state)).await
+    } else {
+        tracing::info!("refused a metrics scrape with a wrong token");
+        let mut refused = WebError::Unauthorized.into_response();
+        refused
+            .headers_mut()
+            .insert(WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+        refused
+    };
+    response
+        .extensions_mut()
+        .insert(RouteTemplate(PATH.to_owned()));
     response
 }
 

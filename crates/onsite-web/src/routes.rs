@@ -70,7 +70,8 @@ pub fn table() -> Vec<Route> {
         action("/language", Public, locale::switch),
         page("/healthz", Public, health::healthz),
         page("/readyz", Public, health::readyz),
-        page("/metrics", Public, metrics::metrics),
+        // Administrators; scrapers present the metrics token instead (`metrics::scrape`).
+        page(metrics::PATH, Administer, metrics::metrics),
         page("/assets/{version}/{*path}", Public, assets::serve),
         // Signing in, for people who are not.
         page("/sign-in", AnonymousOnly, sign_in::sign_in_page),

@@ -15,12 +15,17 @@
 //! comes from a non-browser client (API tokens, scripts), which no other site can drive.
 //! The second half, a token in every write, is checked right after, in the same middleware
 //! (see `csrf.rs`), so both halves live in one place.
+//!
+//! `Host`: an HTTP/1.1 request without a `Host` header, and any request with more than one, is
+//! refused with 400, as RFC 9112 (section 3.2) requires. Its value is not compared with the public URL: links and
+//! emails are built from the configured public URL, never from `Host`, and a proxy in front
+//! may pass its own upstream name.
 
 use crate::error::WebError;
 use crate::{AppState, WebConfig};
 use axum::extract::{Request, State};
 use axum::http::header::{HOST, ORIGIN};
-use axum::http::{HeaderMap, HeaderName, HeaderValue, Method};
+use axum::http::{HeaderMap, HeaderName, HeaderValue, Method, Version};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
@@ -87,7 +92,7 @@ fn content_security_policy(map_tile_url: &str) -> String {
     }
     format!(
         "default-src 'self'; script-src 'self'; style-src 'self'; img-src {img}; connect-src 'self'; \
-         font-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'; object-src 'none'"
+         font-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'; object-src 'none'"
     )
 }
 
@@ -132,6 +137,17 @@ pub async fn headers(State(state): State<AppState>, request: Request, next: Next
         }
     }
     response
+}
+
+/// Middleware: refuses (400) an HTTP/1.1 request without a `Host` header, and any request
+/// with more than one.
+pub async fn require_host(request: Request, next: Next) -> Response {
+    let hosts = request.headers().get_all(HOST).iter().count();
+    if hosts > 1 || (hosts == 0 && request.version() == Version::HTTP_11) {
+        tracing::info!(hosts, "refused a request without exactly one Host header");
+        return WebError::BadRequest.into_response();
+    }
+    next.run(request).await
 }
 
 /// Middleware: refuses (403) state-changing requests that come from another site or carry no

@@ -16,14 +16,18 @@
 //! - `onsite_csrf`: the double-submit token of anonymous forms (see `csrf.rs`), HttpOnly,
 //!   SameSite=Strict, set on the first page a visitor without one receives.
 //!
+//! Caching: every response to a signed-in person, every API answer and every answer to a
+//! request authenticated by a token of its own is `Cache-Control: no-store`, set here once for
+//! all of them (handlers do not set it themselves).
+//!
 //! Handlers take [`CurrentActor`] (anyone, maybe anonymous) or [`CurrentUser`] (signed in;
 //! the route's guard has already checked the capability, see `guard.rs`).
 
-use crate::error::WebError;
+use crate::error::{WebError, is_api};
 use crate::locale::{ProfileLanguage, cookie};
 use crate::{AppState, WebConfig};
 use axum::extract::{ConnectInfo, FromRequestParts, Request, State};
-use axum::http::header::{CONTENT_TYPE, SET_COOKIE};
+use axum::http::header::{CACHE_CONTROL, CONTENT_TYPE, SET_COOKIE};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue};
 use axum::middleware::Next;
@@ -152,7 +156,18 @@ pub fn plausible_token(value: &str) -> bool {
 /// Requests that never depend on who asks: static files and probes. Their many requests (a page
 /// loads several assets) skip the session lookup and its database query.
 fn needs_no_person(path: &str) -> bool {
-    path.starts_with("/assets/") || matches!(path, "/healthz" | "/readyz" | "/metrics")
+    path.starts_with("/assets/") || matches!(path, "/healthz" | "/readyz")
+}
+
+/// Whether no cache may keep the response, the browser's included (`Cache-Control:
+/// no-store`): anything answered to a signed-in person (pages that show a secret once, an
+/// invitation code or a tracking token, among them), every API answer, and the routes that
+/// authenticate by a token of their own (tracking apps, metrics scrapers).
+fn no_store(path: &str, signed_in: bool) -> bool {
+    signed_in
+        || is_api(path)
+        || path.starts_with(crate::csrf::TOKEN_AUTHENTICATED)
+        || path == crate::metrics::PATH
 }
 
 /// The live session behind a presented, plausible token (`identity::session` applies the
@@ -171,7 +186,8 @@ pub async fn load(
         }))
 }
 
-/// Middleware: resolves the session into a [`Visitor`] (see the module doc).
+/// Middleware: resolves the session into a [`Visitor`] (see the module doc), and marks the
+/// responses no cache may keep ([`no_store`]).
 pub async fn resolve(State(state): State<AppState>, mut request: Request, next: Next) -> Response {
     if needs_no_person(request.uri().path()) && request.method() == axum::http::Method::GET {
         request.extensions_mut().insert(Visitor::anonymous());
@@ -208,10 +224,14 @@ pub async fn resolve(State(state): State<AppState>, mut request: Request, next: 
             .insert(ProfileLanguage(s.user.language.clone()));
     }
     let minted = visitor.minted().map(str::to_owned);
+    let no_store = no_store(request.uri().path(), visitor.signed_in.is_some());
     request.extensions_mut().insert(visitor);
 
     let mut response = next.run(request).await;
     let headers = response.headers_mut();
+    if no_store {
+        headers.insert(CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
     // Only pages carry forms: assets, probes and redirects do not need the cookie.
     let is_page = headers
         .get(CONTENT_TYPE)

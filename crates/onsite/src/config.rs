@@ -7,6 +7,7 @@ use std::collections::BTreeMap;
 use std::fmt;
 use std::net::IpAddr;
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 /// One setting: its name in the file (dotted for tables), its environment variable, and help.
 struct Key {
@@ -38,6 +39,22 @@ const KEYS: &[Key] = &[
     Key {
         file: "trust_forwarded_for",
         env: "ONSITE_TRUST_FORWARDED_FOR",
+    },
+    Key {
+        file: "metrics_token",
+        env: "ONSITE_METRICS_TOKEN",
+    },
+    Key {
+        file: "http.header_timeout_secs",
+        env: "ONSITE_HTTP_HEADER_TIMEOUT_SECS",
+    },
+    Key {
+        file: "http.idle_timeout_secs",
+        env: "ONSITE_HTTP_IDLE_TIMEOUT_SECS",
+    },
+    Key {
+        file: "http.max_connections",
+        env: "ONSITE_HTTP_MAX_CONNECTIONS",
     },
     Key {
         file: "log",
@@ -134,6 +151,10 @@ pub struct Config {
     /// Whether a reverse proxy in front sets `X-Forwarded-For` (then per-address rate limits
     /// use it; otherwise anyone could spoof it).
     pub trust_forwarded_for: bool,
+    /// The bearer token metrics scrapers present for `/metrics` (administrators need none).
+    pub metrics_token: Option<String>,
+    /// Head and idle timeouts, and the cap on connections served at once.
+    pub connections: onsite_web::ConnectionLimits,
     pub log: String,
     pub map_tile_url: String,
     pub mail_from: String,
@@ -152,6 +173,8 @@ impl fmt::Debug for Config {
             .field("listen", &self.listen)
             .field("port", &self.port)
             .field("public_url", &self.public_url)
+            .field("metrics_token", &self.metrics_token.as_ref().map(|_| "***"))
+            .field("connections", &self.connections)
             .field("mail", &self.mail)
             .field("oidc", &self.oidc)
             .finish_non_exhaustive()
@@ -327,6 +350,34 @@ impl Layers {
                 return Err(fail("trust_forwarded_for", "must be true or false".into()));
             }
         };
+        let metrics_token = match text("metrics_token") {
+            Some(t) if t.len() >= 32 && t.bytes().all(|b| b.is_ascii_graphic()) => Some(t),
+            Some(_) => {
+                return Err(fail(
+                    "metrics_token",
+                    "must be at least 32 characters without spaces (e.g. from openssl rand -hex 32)"
+                        .into(),
+                ));
+            }
+            None => None,
+        };
+        let defaults = onsite_web::ConnectionLimits::default();
+        let seconds = |key: &str, default: Duration, max: u64| {
+            parse_number(text(key), default.as_secs(), 1, max)
+                .map(Duration::from_secs)
+                .map_err(|r| fail(key, r))
+        };
+        let connections = onsite_web::ConnectionLimits {
+            header_timeout: seconds("http.header_timeout_secs", defaults.header_timeout, 300)?,
+            idle_timeout: seconds("http.idle_timeout_secs", defaults.idle_timeout, 3600)?,
+            max_connections: parse_number(
+                text("http.max_connections"),
+                defaults.max_connections as u64,
+                1,
+                1_000_000,
+            )
+            .map_err(|r| fail("http.max_connections", r))? as usize,
+        };
         let log = text("log").unwrap_or_else(|| "info,sqlx=warn,tower_http=info".to_owned());
         if let Err(e) = tracing_subscriber::EnvFilter::try_new(&log) {
             return Err(fail(
@@ -413,6 +464,8 @@ impl Layers {
             port,
             public_url,
             trust_forwarded_for,
+            metrics_token,
+            connections,
             log,
             map_tile_url,
             mail_from,
@@ -517,6 +570,41 @@ mod tests {
             .resolve()
             .unwrap_err();
         assert!(e.to_string().contains("ONSITE_LISTEN"));
+    }
+
+    #[test]
+    fn connection_limits_and_the_metrics_token_are_checked() {
+        let c = Layers::default().resolve().unwrap();
+        assert_eq!(c.connections, onsite_web::ConnectionLimits::default());
+        assert_eq!(c.metrics_token, None);
+        let c = env(&[
+            ("ONSITE_HTTP_HEADER_TIMEOUT_SECS", "5"),
+            ("ONSITE_HTTP_IDLE_TIMEOUT_SECS", "30"),
+            ("ONSITE_HTTP_MAX_CONNECTIONS", "500"),
+            ("ONSITE_METRICS_TOKEN", &"ab12".repeat(8)),
+        ])
+        .resolve()
+        .unwrap();
+        assert_eq!(c.connections.header_timeout, Duration::from_secs(5));
+        assert_eq!(c.connections.idle_timeout, Duration::from_secs(30));
+        assert_eq!(c.connections.max_connections, 500);
+        assert_eq!(c.metrics_token.as_deref(), Some("ab12".repeat(8).as_str()));
+        assert!(
+            !format!("{c:?}").contains("ab12ab12"),
+            "the token never prints"
+        );
+        let e = env(&[("ONSITE_HTTP_HEADER_TIMEOUT_SECS", "0")])
+            .resolve()
+            .unwrap_err();
+        assert!(
+            e.to_string()
+                .starts_with("environment variable ONSITE_HTTP_HEADER_TIMEOUT_SECS:"),
+            "{e}"
+        );
+        let e = env(&[("ONSITE_METRICS_TOKEN", "short")])
+            .resolve()
+            .unwrap_err();
+        assert!(e.to_string().contains("at least 32 characters"), "{e}");
     }
 
     #[test]

@@ -18,7 +18,7 @@ impl<E: Into<anyhow::Error>> From<E> for Failure {
     }
 }
 
-async fn open_store(config: &Config) -> Result<Store, Failure> {
+pub async fn open_store(config: &Config) -> Result<Store, Failure> {
     Store::open(&config.database_url)
         .await
         .with_context(|| {
@@ -31,7 +31,7 @@ async fn open_store(config: &Config) -> Result<Store, Failure> {
 }
 
 /// Hides the password of a database URL for messages.
-fn redact(url: &str) -> String {
+pub fn redact(url: &str) -> String {
     match (url.find("://"), url.rfind('@')) {
         (Some(scheme), Some(at)) if at > scheme => {
             let creds = &url[scheme + 3..at];
@@ -247,6 +247,8 @@ pub async fn serve(config: Config, demo: bool) -> Result<(), Failure> {
             // Per-address rate limits use the TCP peer unless the deployment says its proxy
             // sets X-Forwarded-For.
             trust_forwarded_for: config.trust_forwarded_for,
+            connections: config.connections,
+            metrics_token: config.metrics_token.clone(),
         },
     );
     if demo {

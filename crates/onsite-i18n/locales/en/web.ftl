@@ -51,7 +51,7 @@ web-error-unauthorized = Sign in to do this.
 web-error-forbidden = You are not allowed to do this.
 web-error-conflict = This conflicts with something that already exists. Reload the page and try again.
 web-error-unavailable = Onsite cannot answer right now. Please try again in a moment.
-web-error-internal = An unexpected error occurred on our side. It has been recorded.
+error-internal = An unexpected error occurred on our side. It has been recorded.
 web-error-method-not-allowed = This address does not accept this kind of request.
 web-error-payload-too-large = What you sent is too large.
 web-error-too-many-requests = Too many attempts. Please wait a moment and try again.
@@ -179,7 +179,7 @@ web-staff-page-number = Page { $number }
 
 ## Staff: the mailbox
 web-mailbox-title = Mailbox
-web-mailbox-intro = Every email the portal sends, newest first: invitations, password resets, appointment messages.
+web-mailbox-intro = Every email the portal sends, newest first: invitations, password resets, appointment messages. Reset links and invitation codes are for their recipients only: they are never shown here.
 web-mailbox-count-pending = { $count } waiting
 web-mailbox-count-sent = { $count } sent
 web-mailbox-count-failed = { $count } failed
@@ -215,3 +215,9 @@ web-mailbox-bytes = { $count } bytes
 web-mailbox-text = Text
 web-mailbox-html = As the recipient sees it
 web-mailbox-html-frame = The email as HTML
+web-mailbox-secret-hidden = [hidden: a one-time secret for the recipient only]
+web-mailbox-secret-awaiting = This message carries a one-time secret (a password-reset link or an invitation code) for its recipient only. It is hidden here, and erased once the message is delivered.
+web-mailbox-secret-erased-smtp = This message carried a one-time secret (a password-reset link or an invitation code) for its recipient only. It went to the recipient's mail server and was not kept.
+web-mailbox-secret-erased-mailbox = This message carried a one-time secret (a password-reset link or an invitation code) for its recipient only. The mailbox delivers email to no one, so the secret was not kept and nobody can read it: password resets and emailed invitations need SMTP to be set up.
+web-mailbox-secret-erased-unsent = This message carried a one-time secret (a password-reset link or an invitation code) for its recipient only. It was not delivered, and the secret is not kept: ask for a new reset link, or invite the person again.
+web-mailbox-secret-gone = This message's one-time secret is not kept, so it cannot be sent again: ask for a new reset link, or invite the person again.

@@ -51,7 +51,7 @@ web-error-unauthorized = Connectez-vous pour faire ceci.
 web-error-forbidden = Vous n’êtes pas autorisé à faire ceci.
 web-error-conflict = Ceci entre en conflit avec un élément existant. Rechargez la page et réessayez.
 web-error-unavailable = Onsite ne peut pas répondre pour le moment. Veuillez réessayer dans un instant.
-web-error-internal = Une erreur inattendue s’est produite de notre côté. Elle a été enregistrée.
+error-internal = Une erreur inattendue s’est produite de notre côté. Elle a été enregistrée.
 web-error-method-not-allowed = Cette adresse n’accepte pas ce type de requête.
 web-error-payload-too-large = Ce que vous avez envoyé est trop volumineux.
 web-error-too-many-requests = Trop de tentatives. Veuillez patienter un instant avant de réessayer.
@@ -179,7 +179,7 @@ web-staff-page-number = Page { $number }
 
 ## Personnel : la boîte aux lettres
 web-mailbox-title = Boîte aux lettres
-web-mailbox-intro = Tous les e-mails envoyés par le portail, du plus récent au plus ancien : invitations, réinitialisations de mot de passe, messages de rendez-vous.
+web-mailbox-intro = Tous les e-mails envoyés par le portail, du plus récent au plus ancien : invitations, réinitialisations de mot de passe, messages de rendez-vous. Les liens de réinitialisation et les codes d’invitation sont réservés à leurs destinataires : ils ne sont jamais affichés ici.
 web-mailbox-count-pending = { $count } en attente
 web-mailbox-count-sent = { $count } envoyés
 web-mailbox-count-failed = { $count } en échec
@@ -215,3 +215,9 @@ web-mailbox-bytes = { $count } octets
 web-mailbox-text = Texte
 web-mailbox-html = Tel que le destinataire le voit
 web-mailbox-html-frame = L’e-mail en HTML
+web-mailbox-secret-hidden = [masqué : secret à usage unique réservé au destinataire]
+web-mailbox-secret-awaiting = Ce message contient un secret à usage unique (un lien de réinitialisation de mot de passe ou un code d’invitation) réservé à son destinataire. Il est masqué ici, et effacé dès que le message est remis.
+web-mailbox-secret-erased-smtp = Ce message contenait un secret à usage unique (un lien de réinitialisation de mot de passe ou un code d’invitation) réservé à son destinataire. Il a été remis au serveur de messagerie du destinataire et n’a pas été conservé.
+web-mailbox-secret-erased-mailbox = Ce message contenait un secret à usage unique (un lien de réinitialisation de mot de passe ou un code d’invitation) réservé à son destinataire. La boîte aux lettres ne remet d’e-mail à personne : le secret n’a donc pas été conservé et personne ne peut le lire. Les réinitialisations de mot de passe et les invitations par e-mail demandent que SMTP soit configuré.
+web-mailbox-secret-erased-unsent = Ce message contenait un secret à usage unique (un lien de réinitialisation de mot de passe ou un code d’invitation) réservé à son destinataire. Il n’a pas été remis, et le secret n’est pas conservé : demandez un nouveau lien de réinitialisation, ou invitez de nouveau la personne.
+web-mailbox-secret-gone = Le secret à usage unique de ce message n’est pas conservé : il ne peut donc pas être renvoyé. Demandez un nouveau lien de réinitialisation, ou invitez de nouveau la personne.

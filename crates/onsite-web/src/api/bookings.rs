@@ -11,7 +11,6 @@ use crate::session::CurrentUser;
 use crate::{AppState, WebResult};
 use axum::Json;
 use axum::extract::{Path, Query, State};
-use axum::http::header::CACHE_CONTROL;
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use jiff::ToSpan;
@@ -29,13 +28,9 @@ const MAX_RANGE_DAYS: i64 = 366;
 /// Most visits one staff listing returns.
 const STAFF_LIMIT: i64 = 1000;
 
-/// A JSON answer that no cache keeps (it is personal and changes with every booking).
+/// A JSON answer (no cache keeps it: the session layer marks every API answer `no-store`).
 fn answer(status: StatusCode, body: Value) -> Response {
-    let mut response = (status, Json(body)).into_response();
-    response
-        .headers_mut()
-        .insert(CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    response
+    (status, Json(body)).into_response()
 }
 
 fn zone_name(zone: &TimeZone) -> &str {

@@ -11,8 +11,7 @@ use crate::session::CurrentUser;
 use crate::{AppState, WebResult};
 use axum::Json;
 use axum::extract::{Path, Query, State};
-use axum::http::header::CACHE_CONTROL;
-use axum::http::{HeaderValue, StatusCode};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use onsite_app::feedback::{self, FeedbackError, StaffFeedback};
 use onsite_i18n::Locale;
@@ -20,11 +19,7 @@ use onsite_store::feedback::{Average, Question, Response as Feedback};
 use serde_json::{Map, Value, json};
 
 fn answer(status: StatusCode, body: Value) -> Response {
-    let mut response = (status, Json(body)).into_response();
-    response
-        .headers_mut()
-        .insert(CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    response
+    (status, Json(body)).into_response()
 }
 
 fn question_json(q: &Question, locale: Locale) -> Value {

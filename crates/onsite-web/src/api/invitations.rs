@@ -55,12 +55,7 @@ pub async fn create(
             "expires_at": invited.expires_at.to_string(),
         }
     });
-    let mut response = (StatusCode::CREATED, Json(body)).into_response();
-    response.headers_mut().insert(
-        axum::http::header::CACHE_CONTROL,
-        axum::http::HeaderValue::from_static("no-store"),
-    );
-    Ok(response)
+    Ok((StatusCode::CREATED, Json(body)).into_response())
 }
 
 #[derive(Debug, serde::Deserialize)]

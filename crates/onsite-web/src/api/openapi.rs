@@ -4,7 +4,7 @@
 //! `/api/` route is described, and nothing described is missing from the table.
 
 use axum::http::HeaderValue;
-use axum::http::header::{CACHE_CONTROL, CONTENT_TYPE};
+use axum::http::header::CONTENT_TYPE;
 use axum::response::{IntoResponse, Response};
 
 /// The document, as served.
@@ -13,13 +13,9 @@ pub const DOCUMENT: &str = include_str!("openapi.json");
 /// `GET /api/openapi.json`.
 pub async fn document() -> Response {
     let mut response = DOCUMENT.into_response();
-    let headers = response.headers_mut();
-    headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
-    // It changes only with the binary; a few minutes of caching are harmless.
-    headers.insert(
-        CACHE_CONTROL,
-        HeaderValue::from_static("public, max-age=300"),
-    );
+    response
+        .headers_mut()
+        .insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
     response
 }
 

@@ -16,7 +16,7 @@ use crate::session::CurrentUser;
 use crate::{AppState, WebError, WebResult};
 use axum::Json;
 use axum::extract::{Path, Query, State};
-use axum::http::header::{CACHE_CONTROL, CONTENT_TYPE};
+use axum::http::header::CONTENT_TYPE;
 use axum::http::{HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use jiff::Timestamp;
@@ -48,7 +48,6 @@ fn refused(e: DistributionError, locale: Locale) -> Response {
             let mut response = (status, body.to_string()).into_response();
             let headers = response.headers_mut();
             headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
-            headers.insert(CACHE_CONTROL, HeaderValue::from_static("no-store"));
             response
         }
     }

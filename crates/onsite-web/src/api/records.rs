@@ -14,8 +14,7 @@ use crate::session::CurrentUser;
 use crate::{AppState, WebResult};
 use axum::Json;
 use axum::extract::{Path, Query, State};
-use axum::http::header::CACHE_CONTROL;
-use axum::http::{HeaderValue, StatusCode};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use onsite_app::records::{self, ListRequest, Listing, RecordsError};
 use onsite_domain::{AgreementId, AssetId, InvoiceId, WorkOrderId};
@@ -27,11 +26,7 @@ use onsite_store::records::lists::{
 use serde_json::{Value, json};
 
 fn answer(body: Value) -> Response {
-    let mut response = (StatusCode::OK, Json(body)).into_response();
-    response
-        .headers_mut()
-        .insert(CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    response
+    (StatusCode::OK, Json(body)).into_response()
 }
 
 /// A path id: anything but a positive integer is simply not found (like an id out of reach).

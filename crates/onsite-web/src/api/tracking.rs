@@ -25,7 +25,7 @@ use crate::{AppState, WebError, WebResult};
 use axum::Json;
 use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
-use axum::http::header::{AUTHORIZATION, CACHE_CONTROL, CONTENT_TYPE};
+use axum::http::header::{AUTHORIZATION, CONTENT_TYPE};
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use jiff::Timestamp;
@@ -60,10 +60,8 @@ pub(crate) fn refusal(page: &Page, e: &TrackingError) -> Response {
         "error": { "code": code, "message": page.t(e.message_id()), "field": e.field() }
     });
     let mut response = (status, Json(body)).into_response();
-    let headers = response.headers_mut();
-    headers.insert(CACHE_CONTROL, HeaderValue::from_static("no-store"));
     if status == StatusCode::UNAUTHORIZED {
-        headers.insert(
+        response.headers_mut().insert(
             "www-authenticate",
             HeaderValue::from_static("Basic realm=\"onsite tracking\""),
         );
@@ -181,11 +179,7 @@ pub async fn browser_position(
 
 fn stored(recorded: tracking::Recorded) -> Response {
     let body = json!({ "stored": recorded == tracking::Recorded::Stored });
-    let mut response = (StatusCode::OK, Json(body)).into_response();
-    response
-        .headers_mut()
-        .insert(CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    response
+    (StatusCode::OK, Json(body)).into_response()
 }
 
 // ---- OwnTracks ------------------------------------------------------------------------------
@@ -274,11 +268,7 @@ pub async fn owntracks(
 }
 
 fn owntracks_ok() -> Response {
-    let mut response = (StatusCode::OK, Json(json!([]))).into_response();
-    response
-        .headers_mut()
-        .insert(CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    response
+    (StatusCode::OK, Json(json!([]))).into_response()
 }
 
 // ---- OsmAnd / Traccar Client ----------------------------------------------------------------
@@ -457,9 +447,5 @@ pub async fn live(
             "server_now": now.as_second(),
         }
     });
-    let mut response = (StatusCode::OK, Json(body)).into_response();
-    response
-        .headers_mut()
-        .insert(CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    Ok(response)
+    Ok((StatusCode::OK, Json(body)).into_response())
 }

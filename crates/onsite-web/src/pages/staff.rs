@@ -301,13 +301,8 @@ pub async fn invite_contact(
         Err(e) => return Err(e.into()),
     };
     let view = InvitedPage { page, outcome };
-    let mut response = render_with_status(status, &view)?;
-    // The page holds a code: keep it out of every cache, the browser's included.
-    response.headers_mut().insert(
-        axum::http::header::CACHE_CONTROL,
-        axum::http::HeaderValue::from_static("no-store"),
-    );
-    Ok(response)
+    // The page holds a code: the session layer keeps it out of every cache (`no-store`).
+    render_with_status(status, &view)
 }
 
 /// `POST /staff/accounts/{id}/invite`: "Invite all contacts": every contact of the account

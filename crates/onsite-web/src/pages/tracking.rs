@@ -29,7 +29,7 @@ use crate::{AppState, WebResult};
 use askama::Template;
 use axum::body::{Body, Bytes};
 use axum::extract::{Path, State};
-use axum::http::header::{CACHE_CONTROL, CONTENT_TYPE};
+use axum::http::header::CONTENT_TYPE;
 use axum::response::{IntoResponse, Response};
 use jiff::Timestamp;
 use onsite_app::policy::Principal;
@@ -50,9 +50,9 @@ pub const RECHECK: Duration = Duration::from_secs(30);
 /// How often an idle stream sends a comment line, so that proxies and browsers keep it open.
 pub const KEEP_ALIVE: Duration = Duration::from_secs(15);
 
-/// The response headers of an event stream (both paths; the security headers come on top).
+/// The content type of an event stream (both paths; on the hyper path the edge layers add the
+/// security headers and `Cache-Control: no-store`, the lean path writes them itself).
 pub(crate) const EVENT_STREAM: &str = "text/event-stream";
-pub(crate) const NO_STORE: &str = "no-store";
 
 /// One server-sent event, as written on the wire: `event: name`, one `data:` line, a blank line.
 /// The only place the live map's event format is written (the hyper path and the lean path,
@@ -463,9 +463,5 @@ pub async fn live_events(
             .await
             .map(|bytes| (Ok::<_, Infallible>(bytes), watch))
     });
-    Ok((
-        [(CONTENT_TYPE, EVENT_STREAM), (CACHE_CONTROL, NO_STORE)],
-        Body::from_stream(stream),
-    )
-        .into_response())
+    Ok(([(CONTENT_TYPE, EVENT_STREAM)], Body::from_stream(stream)).into_response())
 }

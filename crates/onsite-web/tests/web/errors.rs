@@ -145,6 +145,7 @@ async fn api_validation_errors_name_the_field() {
         Request::builder()
             .method(Method::POST)
             .uri("/api/v1/emails")
+            .header("host", "onsite.test")
             .header("content-type", "application/json")
             .header("accept-language", "fr")
             .header("cookie", format!("onsite_csrf={TEST_CSRF}"))

@@ -1,6 +1,6 @@
 //! Security headers on every response; cross-site writes refused.
 
-use crate::support::{TEST_CSRF, TestApp, form, same_origin_form};
+use crate::support::{TEST_CSRF, TestApp, World, form, same_origin_form};
 use axum::body::Body;
 use axum::http::StatusCode;
 
@@ -59,7 +59,7 @@ async fn the_content_security_policy_allows_nothing_inline() {
         "style-src 'self'",
         "img-src 'self' data: https://tile.openstreetmap.org",
         "connect-src 'self'",
-        "base-uri 'self'",
+        "base-uri 'none'",
         "form-action 'self'",
         "object-src 'none'",
     ] {
@@ -125,4 +125,44 @@ async fn same_origin_posts_pass() {
         .body(Body::from("lang=fr"))
         .unwrap();
     assert_eq!(app.send(client).await.status, StatusCode::SEE_OTHER);
+}
+
+#[tokio::test]
+async fn no_cache_keeps_what_a_signed_in_person_or_an_api_caller_is_answered() {
+    let app = TestApp::spawn().await;
+    let world = World::build(&app).await;
+    for who in ["customer of A", "technician", "dispatcher", "admin"] {
+        let mut browser = app.browser_as(world.user(who)).await;
+        for path in [
+            "/",
+            "/profile",
+            "/no-such-page",
+            "/api/v1/bookings",
+            "/staff/contacts",
+        ] {
+            let answer = browser.get(path).await;
+            assert_eq!(
+                answer.header("cache-control"),
+                "no-store",
+                "{who}: {} {path}",
+                answer.status
+            );
+        }
+        // Static files stay cacheable for everyone.
+        let asset = browser.get(&onsite_web::assets::url("onsite.css")).await;
+        assert!(asset.header("cache-control").contains("immutable"));
+    }
+    for path in ["/api/v1/bookings", "/api/openapi.json", "/api/v1/nothing"] {
+        let answer = app.get(path).await;
+        assert_eq!(
+            answer.header("cache-control"),
+            "no-store",
+            "anonymous {path}"
+        );
+    }
+    // An anonymous page may be kept, by the browser only, and checked again before use.
+    assert_eq!(
+        app.get("/").await.header("cache-control"),
+        "private, no-cache"
+    );
 }

@@ -22,6 +22,7 @@ use onsite_store::testing::TestDb;
 use onsite_web::{AppState, WebConfig};
 use std::collections::BTreeMap;
 use std::sync::Arc;
+use std::time::Duration;
 use tower::ServiceExt;
 
 pub const PUBLIC_URL: &str = "http://onsite.test";
@@ -35,6 +36,8 @@ pub fn config() -> WebConfig {
         secure_cookies: false,
         map_tile_url: TILES.to_owned(),
         trust_forwarded_for: false,
+        connections: onsite_web::ConnectionLimits::default(),
+        metrics_token: None,
     }
 }
 
@@ -700,4 +703,95 @@ impl World {
 /// Now, as the app sees it.
 pub fn now(app: &TestApp) -> Timestamp {
     app.state.clock.now()
+}
+
+// ---- Over a real socket: `onsite_web::serve` on a loopback port ---------------------------
+
+/// The real server (`onsite_web::serve`, lean path in front) on a loopback port.
+pub async fn serve_on_socket(app: &TestApp) -> std::net::SocketAddr {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(onsite_web::serve(
+        listener,
+        app.state.clone(),
+        std::future::pending(),
+    ));
+    addr
+}
+
+/// A raw HTTP/1.1 connection: the test writes the head itself (whole, or in slow parts).
+pub struct Raw(pub tokio::io::BufReader<tokio::net::TcpStream>);
+
+impl Raw {
+    pub async fn open(addr: std::net::SocketAddr) -> Raw {
+        Raw(tokio::io::BufReader::new(
+            tokio::net::TcpStream::connect(addr).await.unwrap(),
+        ))
+    }
+
+    pub async fn write(&mut self, bytes: &str) {
+        use tokio::io::AsyncWriteExt;
+        self.0.get_mut().write_all(bytes.as_bytes()).await.unwrap();
+    }
+
+    /// The status and the header lines (lower case) of the response.
+    pub async fn head(&mut self) -> (u16, String) {
+        use tokio::io::AsyncBufReadExt;
+        let mut head = String::new();
+        tokio::time::timeout(Duration::from_secs(10), async {
+            loop {
+                let mut line = String::new();
+                if self.0.read_line(&mut line).await.unwrap() == 0 || line == "\r\n" {
+                    break;
+                }
+                head.push_str(&line.to_ascii_lowercase());
+            }
+        })
+        .await
+        .expect("a response head");
+        let status = head
+            .split_whitespace()
+            .nth(1)
+            .and_then(|s| s.parse().ok())
+            .unwrap_or(0);
+        (status, head)
+    }
+
+    /// Everything until the server closes or `wait` passes.
+    pub async fn rest(&mut self, wait: Duration) -> String {
+        use tokio::io::AsyncReadExt;
+        let mut bytes = Vec::new();
+        let _ = tokio::time::timeout(wait, self.0.read_to_end(&mut bytes)).await;
+        String::from_utf8_lossy(&bytes).into_owned()
+    }
+
+    /// The body of a response whose head `head` (from [`Raw::head`]) gives its length.
+    pub async fn sized_body(&mut self, head: &str) -> String {
+        use tokio::io::AsyncReadExt;
+        let length: usize = head
+            .lines()
+            .find_map(|l| l.strip_prefix("content-length:"))
+            .and_then(|v| v.trim().parse().ok())
+            .unwrap_or_else(|| panic!("a content-length in {head}"));
+        let mut body = vec![0; length];
+        tokio::time::timeout(Duration::from_secs(10), self.0.read_exact(&mut body))
+            .await
+            .expect("the whole body")
+            .unwrap();
+        String::from_utf8_lossy(&body).into_owned()
+    }
+}
+
+/// The one-time secrets (reset tokens, invitation codes) the outbox keeps for the delivery of
+/// messages not yet sent, read as only the delivery worker may: (message, secret), oldest
+/// first.
+pub async fn kept_secrets(app: &TestApp) -> Vec<(onsite_store::outbox::OutboxId, String)> {
+    let rows: Vec<(i64, String)> =
+        sqlx::query_as("SELECT id, secret FROM email_outbox WHERE secret IS NOT NULL ORDER BY id")
+            .fetch_all(&mut *app.db.store().conn().await.unwrap())
+            .await
+            .unwrap();
+    rows.into_iter()
+        .map(|(id, secret)| (onsite_store::outbox::OutboxId(id), secret))
+        .collect()
 }

@@ -6,7 +6,7 @@
 //! else; with tracking off everything refuses.
 
 use crate::both_backends;
-use crate::support::{TestApp, TestResponse, World, now};
+use crate::support::{Raw, TestApp, TestResponse, World, now, serve_on_socket};
 use axum::body::Body;
 use axum::http::{Method, Request, StatusCode};
 use futures_util::StreamExt;
@@ -310,6 +310,11 @@ both_backends!(
         assert!(setup.text().contains("http://onsite.test/track/osmand"));
         let made = tess.post("/technician/tracking/token", &[]).await;
         assert_eq!(made.status, StatusCode::OK);
+        assert_eq!(
+            made.header("cache-control"),
+            "no-store",
+            "shown once: no cache keeps it"
+        );
         let text = made.text();
         let marker = "data-testid=\"tracking-token\" type=\"text\" readonly value=\"";
         let start = text.find(marker).expect("the new token on the page") + marker.len();
@@ -719,56 +724,7 @@ async fn the_housekeeping_sweep_deletes_positions_past_the_retention_period() {
 
 // ---- Over a real socket: the lean path of `onsite_web::serve` ------------------------------
 
-/// The real server (`onsite_web::serve`, lean path in front) on a loopback port.
-async fn serve_on_socket(app: &TestApp) -> std::net::SocketAddr {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    tokio::spawn(onsite_web::serve(
-        listener,
-        app.state.clone(),
-        std::future::pending(),
-    ));
-    addr
-}
-
-/// A raw HTTP/1.1 connection: the test writes the head itself (whole, or in slow parts).
-struct Raw(tokio::io::BufReader<tokio::net::TcpStream>);
-
 impl Raw {
-    async fn open(addr: std::net::SocketAddr) -> Raw {
-        Raw(tokio::io::BufReader::new(
-            tokio::net::TcpStream::connect(addr).await.unwrap(),
-        ))
-    }
-
-    async fn write(&mut self, bytes: &str) {
-        use tokio::io::AsyncWriteExt;
-        self.0.get_mut().write_all(bytes.as_bytes()).await.unwrap();
-    }
-
-    /// The status and the header lines (lower case) of the response.
-    async fn head(&mut self) -> (u16, String) {
-        use tokio::io::AsyncBufReadExt;
-        let mut head = String::new();
-        tokio::time::timeout(Duration::from_secs(10), async {
-            loop {
-                let mut line = String::new();
-                if self.0.read_line(&mut line).await.unwrap() == 0 || line == "\r\n" {
-                    break;
-                }
-                head.push_str(&line.to_ascii_lowercase());
-            }
-        })
-        .await
-        .expect("a response head");
-        let status = head
-            .split_whitespace()
-            .nth(1)
-            .and_then(|s| s.parse().ok())
-            .unwrap_or(0);
-        (status, head)
-    }
-
     /// The next event of a lean stream (not chunked), or `None` at its end or after `wait`.
     async fn event(&mut self, wait: Duration) -> Option<(String, Value)> {
         use tokio::io::AsyncBufReadExt;
@@ -792,14 +748,6 @@ impl Raw {
         })
         .await
         .ok()?
-    }
-
-    /// Everything until the server closes or `wait` passes.
-    async fn rest(&mut self, wait: Duration) -> String {
-        use tokio::io::AsyncReadExt;
-        let mut bytes = Vec::new();
-        let _ = tokio::time::timeout(wait, self.0.read_to_end(&mut bytes)).await;
-        String::from_utf8_lossy(&bytes).into_owned()
     }
 }
 
@@ -983,22 +931,6 @@ both_backends!(
     }
 );
 
-/// The body of a response whose head `head` (from [`Raw::head`]) gives its length.
-async fn sized_body(raw: &mut Raw, head: &str) -> String {
-    use tokio::io::AsyncReadExt;
-    let length: usize = head
-        .lines()
-        .find_map(|l| l.strip_prefix("content-length:"))
-        .and_then(|v| v.trim().parse().ok())
-        .unwrap_or_else(|| panic!("a content-length in {head}"));
-    let mut body = vec![0; length];
-    tokio::time::timeout(Duration::from_secs(10), raw.0.read_exact(&mut body))
-        .await
-        .expect("the whole body")
-        .unwrap();
-    String::from_utf8_lossy(&body).into_owned()
-}
-
 both_backends!(
     a_browser_reusing_a_keep_alive_connection_for_the_live_map_gets_the_lean_path,
     |app| async move {
@@ -1014,7 +946,7 @@ both_backends!(
         let (status, head) = raw.head().await;
         assert_eq!(status, 200, "{head}");
         assert!(!head.contains("connection: close"), "kept alive: {head}");
-        sized_body(&mut raw, &head).await;
+        raw.sized_body(&head).await;
 
         // Then the live events on the same connection: the lean path's own head.
         raw.write(&events_head(trip.booking, Some(&cookie))).await;
@@ -1038,11 +970,11 @@ both_backends!(
         let (status, head) = raw.head().await;
         assert_eq!(status, 200, "{head}");
         assert!(!head.contains("connection: close"), "{head}");
-        sized_body(&mut raw, &head).await;
+        raw.sized_body(&head).await;
         let (status, head) = raw.head().await;
         assert_eq!(status, 404, "{head}");
         assert!(!head.contains("connection: close"), "{head}");
-        sized_body(&mut raw, &head).await;
+        raw.sized_body(&head).await;
 
         // And a third, later, on the same connection.
         raw.write("GET /healthz HTTP/1.1\r\nHost: onsite.test\r\nConnection: close\r\n\r\n")
@@ -1050,7 +982,7 @@ both_backends!(
         let (status, head) = raw.head().await;
         assert_eq!(status, 200, "{head}");
         assert!(head.contains("connection: close"), "{head}");
-        sized_body(&mut raw, &head).await;
+        raw.sized_body(&head).await;
         assert_eq!(
             raw.rest(Duration::from_secs(5)).await,
             "",
