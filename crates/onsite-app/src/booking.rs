@@ -345,7 +345,7 @@ async fn subject(
             .ok_or(InvalidInput::new("account", "required"))?,
     };
     if let Some(a) = &asset {
-        let hidden = reach.visibility() == Visibility::ExposedToCustomer && !a.expose_to_customer;
+        let hidden = !reach.visibility().shows(a.expose_to_customer);
         if a.account_id != account_id || hidden {
             return Err(BookingError::NotFound);
         }
@@ -612,11 +612,15 @@ pub struct VisitView {
     /// The zone to show the times in: the person's, else the account's.
     pub time_zone: TimeZone,
     pub service_type: String,
+    /// The asset's name, unless there is none or it is hidden from the person.
     pub asset: Option<String>,
     pub technician_id: TechnicianId,
     pub technician_name: String,
     pub work_order_id: WorkOrderId,
-    pub work_order_number: String,
+    /// The work order's number, unless it is hidden from the person (not exposed to the
+    /// customer).
+    pub work_order_number: Option<String>,
+    /// The customer's comments when booking, unless the work order is hidden from the person.
     pub comments: Option<String>,
     /// The service address on one line.
     pub address: String,
@@ -650,8 +654,16 @@ pub(crate) fn one_line_address(a: &Account) -> String {
         .join(", ")
 }
 
-fn view(v: &Visit, account: &Account, zone: &TimeZone, tracking: bool) -> VisitView {
+/// The visit as a person with `visibility` sees it (the only way a [`VisitView`] is made).
+fn view(
+    v: &Visit,
+    visibility: Visibility,
+    account: &Account,
+    zone: &TimeZone,
+    tracking: bool,
+) -> VisitView {
     let b = &v.booking;
+    let records = v.records(visibility);
     VisitView {
         id: b.id,
         state: b.state,
@@ -660,12 +672,12 @@ fn view(v: &Visit, account: &Account, zone: &TimeZone, tracking: bool) -> VisitV
         ends_at: b.ends_at,
         time_zone: zone.clone(),
         service_type: v.service_type.clone(),
-        asset: v.asset.clone(),
+        asset: records.asset.map(str::to_owned),
         technician_id: b.technician_id,
         technician_name: v.technician_name.clone(),
         work_order_id: b.work_order_id,
-        work_order_number: v.work_order_number.clone(),
-        comments: v.comments.clone(),
+        work_order_number: records.work_order_number.map(str::to_owned),
+        comments: records.comments.map(str::to_owned),
         address: one_line_address(account),
         cancel_reason: b.cancel_reason.clone(),
         may_modify: b.state.customer_may_modify(),
@@ -737,7 +749,7 @@ pub async fn homepage(app: &App, principal: &Principal, _now: Timestamp) -> Resu
         .await?
         .iter()
         .map(|v| {
-            let mut view = view(v, &account, &zone, tracking);
+            let mut view = view(v, Visibility::ExposedToCustomer, &account, &zone, tracking);
             view.feedback_due =
                 surveys && view.state == BookingState::Completed && !rated.contains(&view.id);
             view
@@ -768,11 +780,12 @@ async fn scoped_visit(conn: &mut Conn, reach: Reach, id: BookingId) -> Result<Vi
 }
 
 async fn visit_view(conn: &mut Conn, principal: &Principal, visit: &Visit) -> Result<VisitView> {
+    let visibility = reach(principal)?.visibility();
     let account = found(accounts::account(conn, visit.account_id).await)?;
     let me = user(conn, principal.user_id).await?;
     let zone = display_zone(me.as_ref(), &account);
     let tracking = bool_setting(conn, &settings::TRACKING_ENABLED).await?;
-    let mut view = view(visit, &account, &zone, tracking);
+    let mut view = view(visit, visibility, &account, &zone, tracking);
     if view.state == BookingState::Completed {
         let sent = onsite_store::feedback::response_for_booking(conn, view.id).await?;
         view.feedback_rating = sent.as_ref().map(|r| r.rating.get());
@@ -864,17 +877,20 @@ impl<'a> EmailParts<'a> {
         }
     }
 
+    /// What the email says: the emails about a visit go to its customer, so a work order or an
+    /// asset hidden from the customer is not named.
     pub(crate) fn facts(&self) -> VisitFacts<'_> {
         let b = &self.visit.booking;
+        let records = self.visit.records(Visibility::ExposedToCustomer);
         VisitFacts {
             booking_id: b.id,
             recipient_name: &self.recipient.user.display_name,
             service_type: &self.visit.service_type,
-            asset: self.visit.asset.as_deref(),
+            asset: records.asset,
             technician: &self.visit.technician_name,
             address: &self.address,
-            work_order: &self.visit.work_order_number,
-            comments: self.visit.comments.as_deref(),
+            work_order: records.work_order_number,
+            comments: records.comments,
             starts_at: b.starts_at,
             arrival_window_end: self.visit.arrival_window_end,
             ends_at: b.ends_at,
@@ -1149,7 +1165,13 @@ async fn try_book(
         ),
     };
     let tracking = reference.enabled(&settings::TRACKING_ENABLED);
-    let view = view(&visit, &world.account, &zone, tracking);
+    let view = view(
+        &visit,
+        reach(principal)?.visibility(),
+        &world.account,
+        &zone,
+        tracking,
+    );
     tx.keep().await?;
     Ok(Attempt::Done(view))
 }

@@ -1,10 +1,12 @@
 //! Identity use cases: signing in and out, sessions, invitations and their redemption, the
 //! profile, forgotten and changed passwords. Every secret is random, shown once, stored hashed
-//! (`secrets.rs`); every attempt that could be guessed at is rate-limited in the database.
+//! (`secrets.rs`); every attempt that could be guessed at is throttled in the database
+//! (`throttle.rs`).
 
 use crate::context::App;
 use crate::passwords::{self, WeakPassword};
 use crate::secrets::{Secret, normalize_code};
+use crate::throttle::{self, CodeTry, SignIn, Throttled};
 use jiff::{SignedDuration, Timestamp};
 use onsite_domain::account::AccountKind;
 use onsite_domain::role::Role;
@@ -17,7 +19,7 @@ use onsite_notify::emails;
 use onsite_store::accounts::{self, NewUser, Profile, UserRecord};
 use onsite_store::invitations::{self, CodeStatus, NewInvitation};
 use onsite_store::sessions::{self, NewSession};
-use onsite_store::{StoreError, audit, password_resets, rate_limits};
+use onsite_store::{Conn, StoreError, audit, password_resets};
 
 /// A session ends after this long without a request…
 pub const SESSION_IDLE: SignedDuration = SignedDuration::from_hours(2);
@@ -25,16 +27,6 @@ pub const SESSION_IDLE: SignedDuration = SignedDuration::from_hours(2);
 pub const SESSION_ABSOLUTE: SignedDuration = SignedDuration::from_hours(24);
 /// A password-reset link works this long.
 pub const RESET_LIFETIME: SignedDuration = SignedDuration::from_mins(60);
-
-const WINDOW: SignedDuration = SignedDuration::from_mins(15);
-/// Attempts per 15 minutes: per client address, and per account targeted.
-const SIGN_IN_PER_IP: i64 = 30;
-const SIGN_IN_PER_EMAIL: i64 = 10;
-const REDEEM_PER_IP: i64 = 10;
-const RESET_PER_IP: i64 = 10;
-const RESET_PER_EMAIL: i64 = 3;
-/// External sign-ins begun per client address (each one stores a flow and calls the provider).
-const EXTERNAL_PER_IP: i64 = 30;
 
 /// A new session: the token goes into the cookie, never anywhere else.
 #[derive(Debug, Clone)]
@@ -46,8 +38,9 @@ pub struct Issued {
 
 #[derive(Debug, thiserror::Error)]
 pub enum IdentityError {
-    #[error("too many attempts")]
-    RateLimited,
+    /// Too many attempts for now: how long to wait (see `throttle.rs`).
+    #[error("too many attempts; wait {} s", .0.seconds())]
+    RateLimited(Throttled),
     /// Unknown email, wrong password or disabled account: one answer for all three, so the
     /// form does not reveal which addresses have accounts.
     #[error("wrong email or password")]
@@ -81,16 +74,27 @@ pub enum IdentityError {
     #[error(transparent)]
     Invalid(#[from] InvalidInput),
     #[error(transparent)]
-    Store(#[from] StoreError),
+    Store(StoreError),
     #[error("cannot render email: {0}")]
     Email(#[from] emails::RenderError),
+}
+
+impl From<StoreError> for IdentityError {
+    /// A row that is not there is the person's "not found" (an unknown account, contact or
+    /// user id in the request), never the system's failure.
+    fn from(e: StoreError) -> Self {
+        match e {
+            StoreError::NotFound => IdentityError::NotFound,
+            other => IdentityError::Store(other),
+        }
+    }
 }
 
 impl IdentityError {
     /// The Fluent message id that explains the error to the person.
     pub fn message_id(&self) -> &'static str {
         match self {
-            IdentityError::RateLimited => "identity-rate-limited",
+            IdentityError::RateLimited(_) => "identity-rate-limited",
             IdentityError::BadCredentials => "identity-bad-credentials",
             IdentityError::UnknownCode => "identity-code-unknown",
             IdentityError::ExpiredCode => "identity-code-expired",
@@ -109,6 +113,15 @@ impl IdentityError {
         }
     }
 
+    /// What to tell the person, in `locale`: the message of [`IdentityError::message_id`],
+    /// saying how long to wait when there were too many attempts.
+    pub fn message(&self, locale: Locale) -> String {
+        match self {
+            IdentityError::RateLimited(throttled) => throttled.message(locale),
+            other => locale.text(other.message_id()),
+        }
+    }
+
     /// Whether this is the system's fault (log it, answer 500) rather than the input's.
     pub fn is_internal(&self) -> bool {
         matches!(self, IdentityError::Store(_) | IdentityError::Email(_))
@@ -116,15 +129,6 @@ impl IdentityError {
 }
 
 type Result<T, E = IdentityError> = std::result::Result<T, E>;
-
-async fn limit(app: &App, key: &str, max: i64, now: Timestamp) -> Result<()> {
-    let mut conn = app.store.conn().await?;
-    if rate_limits::hit(&mut conn, key, now, WINDOW, max).await? {
-        Ok(())
-    } else {
-        Err(IdentityError::RateLimited)
-    }
-}
 
 async fn open_session(app: &App, user: UserRecord, now: Timestamp) -> Result<Issued> {
     let token = Secret::token();
@@ -148,8 +152,9 @@ async fn open_session(app: &App, user: UserRecord, now: Timestamp) -> Result<Iss
     })
 }
 
-/// Signs in with email and password. Always spends one password verification, whether or not
-/// the address has an account.
+/// Signs in with email and password, throttled (`throttle::SignIn`: failures count per account
+/// and source, per source, and make the account's later attempts wait). Always spends one
+/// password verification, whether or not the address has an account.
 pub async fn sign_in(
     app: &App,
     email: &str,
@@ -157,11 +162,8 @@ pub async fn sign_in(
     client: &str,
     now: Timestamp,
 ) -> Result<Issued> {
-    limit(app, &format!("sign-in:ip:{client}"), SIGN_IN_PER_IP, now).await?;
     let email = EmailAddress::parse(email).ok();
-    if let Some(e) = &email {
-        limit(app, &format!("sign-in:email:{e}"), SIGN_IN_PER_EMAIL, now).await?;
-    }
+    let attempt = SignIn::begin(&mut *app.store.conn().await?, email.as_ref(), client, now).await?;
     let user = match &email {
         Some(e) => accounts::user_by_email(&mut *app.store.conn().await?, e).await?,
         None => None,
@@ -174,18 +176,20 @@ pub async fn sign_in(
         return Err(IdentityError::BadCredentials);
     }
     let user = user.ok_or(IdentityError::BadCredentials)?;
+    attempt.succeeded(&mut *app.store.conn().await?).await?;
     open_session(app, user, now).await
 }
 
-/// Counts one external sign-in begun from `client`; refuses when there were too many.
+/// Counts one external sign-in begun from `client`; refuses when too many were begun and not
+/// finished.
 pub async fn limit_external_sign_in(app: &App, client: &str, now: Timestamp) -> Result<()> {
-    limit(
-        app,
-        &format!("external-sign-in:ip:{client}"),
-        EXTERNAL_PER_IP,
-        now,
-    )
-    .await
+    throttle::external_sign_in_begun(&mut *app.store.conn().await?, client, now).await
+}
+
+/// An external sign-in begun from `client` finished: it no longer counts toward the limit.
+pub async fn external_sign_in_finished(app: &App, client: &str, now: Timestamp) -> Result<()> {
+    throttle::external_sign_in_finished(&mut *app.store.conn().await?, client, now).await?;
+    Ok(())
 }
 
 /// Starts a session for a user who proved who they are another way (an external identity).
@@ -269,11 +273,25 @@ pub async fn invite(
     now: Timestamp,
 ) -> Result<Invited> {
     let mut tx = app.store.begin().await?;
-    let contact = match accounts::contact(&mut tx, contact_id).await {
-        Err(StoreError::NotFound) => return Err(IdentityError::NotFound),
-        other => other?,
-    };
-    let account = accounts::account(&mut tx, contact.account_id).await?;
+    let invited = invite_in(app, &mut tx, contact_id, roles, by, mode, now).await?;
+    tx.commit().await.map_err(StoreError::from)?;
+    app.mail_queued();
+    Ok(invited)
+}
+
+/// [`invite`] inside the caller's transaction. A refusal writes nothing, so the caller may
+/// go on with the transaction.
+async fn invite_in(
+    app: &App,
+    tx: &mut Conn,
+    contact_id: ContactId,
+    roles: &[Role],
+    by: Option<UserId>,
+    mode: InviteMode,
+    now: Timestamp,
+) -> Result<Invited> {
+    let contact = accounts::contact(tx, contact_id).await?;
+    let account = accounts::account(tx, contact.account_id).await?;
     if roles.is_empty() {
         return Err(InvalidInput::new("roles", "required").into());
     }
@@ -281,27 +299,23 @@ pub async fn invite(
     if !account.active {
         return Err(IdentityError::AccountInactive);
     }
-    if accounts::user_of_contact(&mut tx, contact_id)
-        .await?
-        .is_some()
-        || accounts::user_by_email(&mut tx, &contact.email)
-            .await?
-            .is_some()
+    if accounts::user_of_contact(tx, contact_id).await?.is_some()
+        || accounts::user_by_email(tx, &contact.email).await?.is_some()
     {
         return Err(IdentityError::AlreadyHasAccount);
     }
-    let first_time = invitations::claim_automatic(&mut tx, &contact.email, now).await?;
+    let first_time = invitations::claim_automatic(tx, &contact.email, now).await?;
     if mode == InviteMode::Automatic && !first_time {
         return Err(IdentityError::AlreadyInvited);
     }
-    let days = match onsite_store::settings::get(&mut tx, &settings::INVITATION_DAYS).await? {
+    let days = match onsite_store::settings::get(tx, &settings::INVITATION_DAYS).await? {
         settings::SettingValue::Integer(d) => d,
         _ => 14,
     };
     let expires_at = now + SignedDuration::from_hours(24 * days);
     let code = Secret::invitation_code();
     let invitation_id = invitations::create(
-        &mut tx,
+        tx,
         &NewInvitation {
             contact_id,
             email: &contact.email,
@@ -330,10 +344,10 @@ pub async fn invite(
         },
         code.expose(),
     )?;
-    email.enqueue(&mut tx).await?;
+    email.enqueue(tx).await?;
     let detail = serde_json::json!({ "contact": contact_id.0, "mode": format!("{mode:?}") });
     audit::record(
-        &mut tx,
+        tx,
         by,
         "invitation.create",
         "invitation",
@@ -341,8 +355,6 @@ pub async fn invite(
         &detail,
     )
     .await?;
-    tx.commit().await.map_err(StoreError::from)?;
-    app.mail_queued();
     Ok(Invited {
         invitation_id,
         email: contact.email,
@@ -367,20 +379,24 @@ pub async fn invite_account(
     by: Option<UserId>,
     now: Timestamp,
 ) -> Result<BulkInvited> {
-    let account = accounts::account(&mut *app.store.conn().await?, account_id).await?;
+    // One transaction: every invitation is made, or (on a failure part-way) none is.
+    let mut tx = app.store.begin().await?;
+    let account = accounts::account(&mut tx, account_id).await?;
     if !account.active {
         return Err(IdentityError::AccountInactive);
     }
-    let contacts = accounts::contacts_of_account(&mut *app.store.conn().await?, account_id).await?;
+    let contacts = accounts::contacts_of_account(&mut tx, account_id).await?;
     let mut out = BulkInvited::default();
     for c in contacts {
-        match invite(app, c.id, roles, by, InviteMode::Automatic, now).await {
+        match invite_in(app, &mut tx, c.id, roles, by, InviteMode::Automatic, now).await {
             Ok(_) => out.invited.push(c.id),
             Err(IdentityError::AlreadyInvited) => out.already_invited.push(c.id),
             Err(IdentityError::AlreadyHasAccount) => out.already_have_account.push(c.id),
             Err(e) => return Err(e),
         }
     }
+    tx.commit().await.map_err(StoreError::from)?;
+    app.mail_queued();
     Ok(out)
 }
 
@@ -406,13 +422,27 @@ fn code_status_error(
     }
 }
 
-/// Checks a typed code (first step of "Redeem invitation").
+/// Checks a typed code (first step of "Redeem invitation"). Codes that do not work count
+/// toward the source's limit (`throttle::CodeTry`).
 pub async fn check_code(app: &App, code: &str, client: &str, now: Timestamp) -> Result<Redeemable> {
-    limit(app, &format!("redeem:ip:{client}"), REDEEM_PER_IP, now).await?;
-    let hash = normalize_code(code).hash();
-    let status = invitations::status(&mut *app.store.conn().await?, &hash, now).await?;
-    let (_, email, _, _) = code_status_error(status)?;
+    let (_, email, _, _) = try_code(app, code, client, now).await?;
     Ok(Redeemable { email })
+}
+
+/// Looks a typed code up, throttled: a code that does not work counts toward the source's
+/// limit, one that works does not.
+async fn try_code(
+    app: &App,
+    code: &str,
+    client: &str,
+    now: Timestamp,
+) -> Result<(i64, EmailAddress, Vec<Role>, Option<ContactId>)> {
+    let mut conn = app.store.conn().await?;
+    let attempt = CodeTry::begin(&mut conn, client, now).await?;
+    let status = invitations::status(&mut conn, &normalize_code(code).hash(), now).await?;
+    let usable = code_status_error(status)?;
+    attempt.worked(&mut conn).await?;
+    Ok(usable)
 }
 
 /// Redeems a code: creates the portal account (email from the invitation, the chosen
@@ -424,13 +454,11 @@ pub async fn redeem(
     client: &str,
     now: Timestamp,
 ) -> Result<Issued> {
-    limit(app, &format!("redeem:ip:{client}"), REDEEM_PER_IP, now).await?;
-    let hash = normalize_code(code).hash();
-    let status = invitations::status(&mut *app.store.conn().await?, &hash, now).await?;
-    let (_, email, _, _) = code_status_error(status)?;
+    let (_, email, _, _) = try_code(app, code, client, now).await?;
     passwords::check(password, email.as_str())?;
     let password_hash = passwords::hash(password.to_owned()).await;
 
+    let hash = normalize_code(code).hash();
     let mut tx = app.store.begin().await?;
     // Read again under the write lock: the code may have been used meanwhile.
     let (invitation_id, email, roles, contact_id) =
@@ -573,13 +601,16 @@ pub async fn update_profile(app: &App, user: UserId, input: &ProfileInput) -> Re
 }
 
 /// "Forgot password": emails a reset link if the address has an account. The answer is the
-/// same either way (no account enumeration); only the rate limit can refuse.
+/// same either way (no account enumeration); only the source's limit can refuse. Beyond a few
+/// links per address and window, nothing more is sent (the answer is the same): the
+/// address's owner already has those links, and nobody can fill their mailbox.
 pub async fn forgot_password(app: &App, email: &str, client: &str, now: Timestamp) -> Result<()> {
-    limit(app, &format!("reset:ip:{client}"), RESET_PER_IP, now).await?;
     let Ok(email) = EmailAddress::parse(email) else {
         return Ok(());
     };
-    limit(app, &format!("reset:email:{email}"), RESET_PER_EMAIL, now).await?;
+    if !throttle::reset_requested(&mut *app.store.conn().await?, &email, client, now).await? {
+        return Ok(());
+    }
     let mut tx = app.store.begin().await?;
     let Some(user) = accounts::user_by_email(&mut tx, &email)
         .await?

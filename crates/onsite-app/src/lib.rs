@@ -17,6 +17,7 @@ pub mod records;
 pub mod secrets;
 pub mod settings;
 pub mod technician;
+pub mod throttle;
 pub mod tracking;
 
 pub use context::App;

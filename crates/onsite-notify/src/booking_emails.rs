@@ -27,7 +27,9 @@ pub struct VisitFacts<'a> {
     pub technician: &'a str,
     /// The service address on one line.
     pub address: &'a str,
-    pub work_order: &'a str,
+    /// The work order's number; `None` when the recipient may not see the work order (not
+    /// exposed to the customer): then neither it nor its comments are named.
+    pub work_order: Option<&'a str>,
     pub comments: Option<&'a str>,
     pub starts_at: Timestamp,
     /// End of the promised arrival window; `None` = arrival at `starts_at`.
@@ -137,7 +139,9 @@ pub(crate) fn visit<'a>(locale: Locale, v: &VisitFacts<'a>) -> Visit<'a> {
     }
     details.push((label("technician"), v.technician.to_owned()));
     details.push((label("address"), v.address.to_owned()));
-    details.push((label("work-order"), v.work_order.to_owned()));
+    if let Some(work_order) = v.work_order {
+        details.push((label("work-order"), work_order.to_owned()));
+    }
     if let Some(comments) = v.comments.filter(|c| !c.trim().is_empty()) {
         details.push((label("comments"), comments.to_owned()));
     }
@@ -171,10 +175,10 @@ fn calendar(
         "booking-ics-summary",
         &[("service", Arg::Str(v.service_type))],
     );
-    let mut description = vec![
-        line(locale, "technician", v.technician),
-        line(locale, "work-order", v.work_order),
-    ];
+    let mut description = vec![line(locale, "technician", v.technician)];
+    if let Some(work_order) = v.work_order {
+        description.push(line(locale, "work-order", work_order));
+    }
     if let Some(asset) = v.asset {
         description.push(line(locale, "asset", asset));
     }

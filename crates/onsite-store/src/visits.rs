@@ -1,9 +1,11 @@
 //! Visits as the portal shows them: each booking with what a person recognizes it by (its work
-//! order number, service type, asset and technician names) and whether it waits for a new time.
+//! order number, service type, asset and technician names, the first and third only as far as
+//! the reader may see those records) and whether it waits for a new time.
 //! Also the few writes the booking use cases need around a visit: the work order's number and
 //! who to tell about a visit.
 
 use crate::bookings::booking_from_row;
+use crate::visibility::Visibility;
 use crate::{Conn, Result, RowExt, StoreError};
 use jiff::Timestamp;
 use onsite_domain::booking::Booking;
@@ -11,6 +13,12 @@ use onsite_domain::{AccountId, AssetId, BookingId, ServiceTypeId, UserId, WorkOr
 use sqlx::any::AnyRow;
 
 /// A booking with the names it is shown with.
+///
+/// What names its work order and its asset (the work order's number, its summary — the
+/// customer's comments —, the asset's name) is read through [`Visit::records`], which asks who
+/// is reading: a portal user sees each only while staff expose that record to the customer,
+/// as in the records lists ([`Visibility`]). Every page, answer and email about a visit goes
+/// through it, so none can show a hidden record.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Visit {
     pub booking: Booking,
@@ -18,24 +26,58 @@ pub struct Visit {
     pub arrival_window_end: Option<Timestamp>,
     pub booked_at: Timestamp,
     pub account_id: AccountId,
-    pub work_order_number: String,
-    /// The customer's comments when booking (the work order's summary).
-    pub comments: Option<String>,
     pub service_type_id: ServiceTypeId,
     pub service_type: String,
+    /// The visit's asset, whether or not the customer may see it: its required skills count
+    /// when the visit is moved.
     pub asset_id: Option<AssetId>,
-    pub asset: Option<String>,
     pub technician_name: String,
     /// Reassignment found nobody for its time: the customer was asked to pick a new one.
     pub needs_new_time: bool,
+    pub(crate) work_order_number: String,
+    pub(crate) summary: Option<String>,
+    pub(crate) work_order_exposed: bool,
+    pub(crate) asset: Option<String>,
+    pub(crate) asset_exposed: bool,
 }
 
-const SELECT: &str = "SELECT b.id, b.work_order_id, b.technician_id, b.state, b.starts_at, b.ends_at, \
-     b.latitude, b.longitude, b.ics_uid, b.ics_sequence, b.cancel_reason, b.arrival_window_end, \
-     b.created_at, w.account_id, w.number, w.summary, w.service_type_id, s.name AS service_type_name, \
-     w.asset_id, a.name AS asset_name, t.name AS technician_name, \
-     CASE WHEN ba.booking_id IS NULL THEN 0 ELSE 1 END AS needs_new_time \
-     FROM bookings b JOIN work_orders w ON w.id = b.work_order_id \
+/// A visit's work order and asset as one reader may see them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct VisitRecords<'a> {
+    /// The work order's number; `None` while it is hidden from the reader.
+    pub work_order_number: Option<&'a str>,
+    /// The customer's comments when booking (the work order's summary), if the reader may
+    /// see the work order.
+    pub comments: Option<&'a str>,
+    /// The asset's name; `None` without an asset or while it is hidden from the reader.
+    pub asset: Option<&'a str>,
+}
+
+impl Visit {
+    /// The visit's work order and asset as a reader with `visibility` may see them.
+    pub fn records(&self, visibility: Visibility) -> VisitRecords<'_> {
+        let work_order = visibility.shows(self.work_order_exposed);
+        VisitRecords {
+            work_order_number: work_order.then_some(self.work_order_number.as_str()),
+            comments: self.summary.as_deref().filter(|_| work_order),
+            asset: self
+                .asset
+                .as_deref()
+                .filter(|_| visibility.shows(self.asset_exposed)),
+        }
+    }
+}
+
+/// The columns of [`visit_from_row`] (booking `b`, work order `w`, service type `s`, asset
+/// `a`, technician `t`, attention flag `ba`), and the joins that give them.
+pub(crate) const COLUMNS: &str = "b.id, b.work_order_id, b.technician_id, b.state, b.starts_at, \
+     b.ends_at, b.latitude, b.longitude, b.ics_uid, b.ics_sequence, b.cancel_reason, \
+     b.arrival_window_end, b.created_at, w.account_id, w.number, w.summary, \
+     w.expose_to_customer AS work_order_exposed, w.service_type_id, \
+     s.name AS service_type_name, w.asset_id, a.name AS asset_name, \
+     COALESCE(a.expose_to_customer, FALSE) AS asset_exposed, t.name AS technician_name, \
+     CASE WHEN ba.booking_id IS NULL THEN 0 ELSE 1 END AS needs_new_time";
+pub(crate) const JOINS: &str = "bookings b JOIN work_orders w ON w.id = b.work_order_id \
      JOIN service_types s ON s.id = w.service_type_id \
      JOIN technicians t ON t.id = b.technician_id \
      LEFT JOIN assets a ON a.id = w.asset_id \
@@ -44,7 +86,7 @@ const SELECT: &str = "SELECT b.id, b.work_order_id, b.technician_id, b.state, b.
 /// Every visit of the account's work orders, by start time.
 pub async fn visits_of_account(conn: &mut Conn, account: AccountId) -> Result<Vec<Visit>> {
     sqlx::query(&format!(
-        "{SELECT} WHERE w.account_id = $1 ORDER BY b.starts_at, b.id"
+        "SELECT {COLUMNS} FROM {JOINS} WHERE w.account_id = $1 ORDER BY b.starts_at, b.id"
     ))
     .bind(account.0)
     .fetch_all(&mut *conn)
@@ -57,7 +99,7 @@ pub async fn visits_of_account(conn: &mut Conn, account: AccountId) -> Result<Ve
 /// One visit, whatever its account: callers scope it (another account's visit is answered as
 /// not found).
 pub async fn visit(conn: &mut Conn, id: BookingId) -> Result<Visit> {
-    let row = sqlx::query(&format!("{SELECT} WHERE b.id = $1"))
+    let row = sqlx::query(&format!("SELECT {COLUMNS} FROM {JOINS} WHERE b.id = $1"))
         .bind(id.0)
         .fetch_optional(&mut *conn)
         .await?
@@ -69,7 +111,7 @@ pub async fn visit(conn: &mut Conn, id: BookingId) -> Result<Visit> {
 /// first.
 pub async fn needing_attention(conn: &mut Conn) -> Result<Vec<Visit>> {
     sqlx::query(&format!(
-        "{SELECT} WHERE ba.booking_id IS NOT NULL ORDER BY ba.flagged_at, b.id"
+        "SELECT {COLUMNS} FROM {JOINS} WHERE ba.booking_id IS NOT NULL ORDER BY ba.flagged_at, b.id"
     ))
     .fetch_all(&mut *conn)
     .await?
@@ -78,20 +120,22 @@ pub async fn needing_attention(conn: &mut Conn) -> Result<Vec<Visit>> {
     .collect()
 }
 
-fn visit_from_row(r: &AnyRow) -> Result<Visit> {
+pub(crate) fn visit_from_row(r: &AnyRow) -> Result<Visit> {
     Ok(Visit {
         booking: booking_from_row(r)?,
         arrival_window_end: r.opt_ts("arrival_window_end")?,
         booked_at: r.ts("created_at")?,
         account_id: AccountId(r.i64("account_id")?),
-        work_order_number: r.text("number")?,
-        comments: r.opt_text("summary")?,
         service_type_id: ServiceTypeId(r.i64("service_type_id")?),
         service_type: r.text("service_type_name")?,
         asset_id: r.opt_i64("asset_id")?.map(AssetId),
-        asset: r.opt_text("asset_name")?,
         technician_name: r.text("technician_name")?,
         needs_new_time: r.i64("needs_new_time")? != 0,
+        work_order_number: r.text("number")?,
+        summary: r.opt_text("summary")?,
+        work_order_exposed: r.bool("work_order_exposed")?,
+        asset: r.opt_text("asset_name")?,
+        asset_exposed: r.bool("asset_exposed")?,
     })
 }
 

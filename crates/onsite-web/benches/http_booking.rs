@@ -781,7 +781,7 @@ async fn run(sizes: &Sizes) -> Result<(), Failure> {
             asset: Some("Walk-in cooler"),
             technician: "Geneviève Girard",
             address: "4325 Rue Fabre, Montréal H2J 3V3",
-            work_order: "WO-000001",
+            work_order: Some("WO-000001"),
             comments: Some("Side door"),
             starts_at: starts,
             arrival_window_end: None,

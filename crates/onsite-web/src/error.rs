@@ -15,11 +15,12 @@ use crate::layout::{Page, render_with_status};
 use askama::Template;
 use axum::body::Body;
 use axum::extract::Request;
-use axum::http::header::{CACHE_CONTROL, CONTENT_LENGTH, CONTENT_TYPE, VARY};
+use axum::http::header::{CACHE_CONTROL, CONTENT_LENGTH, CONTENT_TYPE, RETRY_AFTER, VARY};
 use axum::http::{HeaderValue, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use onsite_app::identity::IdentityError;
+use onsite_app::throttle::Throttled;
 use onsite_domain::InvalidInput;
 use onsite_i18n::Locale;
 use onsite_store::StoreError;
@@ -49,6 +50,10 @@ pub enum WebError {
     Unauthorized,
     #[error("request body too large")]
     PayloadTooLarge,
+    /// Too many attempts for now (`onsite_app::throttle`): 429 with `Retry-After` and a
+    /// message saying how long to wait.
+    #[error("too many attempts; retry after {} s", .0.seconds())]
+    TooManyRequests(Throttled),
     /// A refusal with a message of its own: identity and external sign-in errors, whose use
     /// cases name the Fluent message that explains them.
     #[error("refused ({code}): {message_id}")]
@@ -90,6 +95,7 @@ impl WebError {
                     code: "invalid",
                     message_id: Cow::Owned(format!("invalid-{}", e.reason)),
                     field: Some(e.field),
+                    wait: None,
                 };
                 return (StatusCode::UNPROCESSABLE_ENTITY, report);
             }
@@ -105,6 +111,15 @@ impl WebError {
                 "payload_too_large",
                 "web-error-payload-too-large",
             ),
+            WebError::TooManyRequests(throttled) => {
+                let report = ErrorReport {
+                    code: "too_many_requests",
+                    message_id: Cow::Borrowed("identity-rate-limited"),
+                    field: None,
+                    wait: Some(*throttled),
+                };
+                return (StatusCode::TOO_MANY_REQUESTS, report);
+            }
             WebError::Refused {
                 status,
                 code,
@@ -115,6 +130,7 @@ impl WebError {
                     code,
                     message_id: Cow::Borrowed(message_id),
                     field: *field,
+                    wait: None,
                 };
                 return (*status, report);
             }
@@ -137,6 +153,7 @@ impl WebError {
                 code,
                 message_id: Cow::Borrowed(message),
                 field: None,
+                wait: None,
             },
         )
     }
@@ -157,7 +174,7 @@ impl From<IdentityError> for WebError {
             _ if e.is_internal() => WebError::internal(e),
             E::Invalid(invalid) => WebError::Invalid(invalid.clone()),
             E::NotFound => WebError::NotFound,
-            E::RateLimited => refused(StatusCode::TOO_MANY_REQUESTS, "too_many_requests", None),
+            E::RateLimited(throttled) => WebError::TooManyRequests(*throttled),
             E::BadCredentials => refused(StatusCode::UNAUTHORIZED, "bad_credentials", None),
             E::UnknownCode | E::ExpiredCode | E::UsedCode => refused(
                 StatusCode::UNPROCESSABLE_ENTITY,
@@ -204,6 +221,8 @@ pub struct ErrorReport {
     pub message_id: Cow<'static, str>,
     /// The input at fault, when one is.
     pub field: Option<&'static str>,
+    /// Too many attempts: how long to wait (the message says it).
+    pub wait: Option<Throttled>,
 }
 
 impl ErrorReport {
@@ -234,12 +253,16 @@ impl ErrorReport {
             code,
             message_id: Cow::Borrowed(message),
             field: None,
+            wait: None,
         }
     }
 
     /// The message in `locale`; a validation reason without a message of its own (a new one
     /// added to the domain) falls back to the generic "invalid value" text.
     pub fn message(&self, locale: Locale) -> String {
+        if let Some(wait) = self.wait {
+            return wait.message(locale);
+        }
         let text = locale.text(&self.message_id);
         if text.starts_with("Unknown localization key") {
             tracing::warn!(message_id = %self.message_id, "no localized message; add it to web.ftl");
@@ -258,9 +281,20 @@ impl IntoResponse for WebError {
             tracing::error!(error = %cause_chain(&self), "request failed");
         }
         let mut response = status.into_response();
+        if let Some(wait) = report.wait {
+            set_retry_after(&mut response, wait);
+        }
         response.extensions_mut().insert(report);
         response
     }
+}
+
+/// Tells the client how long to wait before trying again (`Retry-After`, in seconds): on every
+/// 429, the API's and the forms' shown again alike.
+pub fn set_retry_after(response: &mut Response, wait: Throttled) {
+    response
+        .headers_mut()
+        .insert(RETRY_AFTER, HeaderValue::from(wait.seconds()));
 }
 
 /// `error: cause: cause…`, so one log line tells the whole story.
@@ -416,6 +450,7 @@ mod tests {
             WebError::Csrf,
             WebError::Unauthorized,
             WebError::PayloadTooLarge,
+            WebError::TooManyRequests(Throttled::after(jiff::SignedDuration::from_secs(5))),
             WebError::Forbidden,
             WebError::Conflict("x".into()),
             WebError::Unavailable,
@@ -476,7 +511,7 @@ mod tests {
     fn identity_errors_have_statuses_and_messages_in_every_locale() {
         use onsite_app::passwords::WeakPassword;
         let errors = [
-            IdentityError::RateLimited,
+            IdentityError::RateLimited(Throttled::after(jiff::SignedDuration::from_secs(90))),
             IdentityError::BadCredentials,
             IdentityError::UnknownCode,
             IdentityError::ExpiredCode,
@@ -498,7 +533,7 @@ mod tests {
             assert!(status.is_client_error(), "{id}: {status}");
             assert_eq!(report.message_id, id);
             for locale in onsite_i18n::SUPPORTED {
-                let text = locale.text(id);
+                let text = report.message(*locale);
                 assert!(
                     !text.starts_with("Unknown localization key"),
                     "{id} in {}",
@@ -530,6 +565,19 @@ mod tests {
         assert_eq!(
             WebError::from(StoreError::UnsupportedUrl).report().0,
             StatusCode::INTERNAL_SERVER_ERROR
+        );
+    }
+
+    #[test]
+    fn too_many_attempts_say_how_long_to_wait() {
+        let wait = Throttled::after(jiff::SignedDuration::from_millis(89_500));
+        let response = WebError::TooManyRequests(wait).into_response();
+        assert_eq!(response.status(), StatusCode::TOO_MANY_REQUESTS);
+        assert_eq!(response.headers()[RETRY_AFTER], "90");
+        let report = response.extensions().get::<ErrorReport>().unwrap();
+        assert_eq!(
+            report.message(onsite_i18n::DEFAULT),
+            "Too many attempts. Please wait 2 minutes and try again."
         );
     }
 

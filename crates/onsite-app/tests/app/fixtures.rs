@@ -1,12 +1,12 @@
-//! What several use-case tests build the same way: the customers' address on the Plateau and
-//! customer accounts there.
+//! What several use-case tests build the same way: the customers' address on the Plateau,
+//! customer accounts there, and a database write that fails on purpose.
 
 use onsite_domain::AccountId;
 use onsite_domain::account::{AccountKind, Address};
 use onsite_domain::geo::GeoPoint;
 use onsite_domain::time::TimeZoneName;
-use onsite_store::Conn;
 use onsite_store::accounts::{self, NewAccount};
+use onsite_store::{Backend, Conn, Store};
 
 /// The customers' address on the Plateau (postal code H2J).
 pub fn plateau() -> GeoPoint {
@@ -47,4 +47,42 @@ pub async fn customer_accounts<const N: usize>(
         .unwrap();
     }
     ids
+}
+
+/// Makes every insert into `table` whose new row matches `condition` (SQL about `NEW`) fail,
+/// as a full disk or a broken constraint would, by a trigger named `refuse_<table>`.
+pub async fn refuse_inserts(store: &Store, table: &str, condition: &str) {
+    let mut conn = store.conn().await.unwrap();
+    let statements = match store.backend() {
+        Backend::Sqlite => vec![format!(
+            "CREATE TRIGGER refuse_{table} BEFORE INSERT ON {table} WHEN {condition} \
+             BEGIN SELECT RAISE(ABORT, 'refused by the test'); END"
+        )],
+        Backend::Postgres => vec![
+            format!(
+                "CREATE FUNCTION refuse_{table}() RETURNS trigger LANGUAGE plpgsql AS \
+                 $$ BEGIN IF {condition} THEN RAISE EXCEPTION 'refused by the test'; END IF; \
+                 RETURN NEW; END $$"
+            ),
+            format!(
+                "CREATE TRIGGER refuse_{table} BEFORE INSERT ON {table} \
+                 FOR EACH ROW EXECUTE FUNCTION refuse_{table}()"
+            ),
+        ],
+    };
+    for statement in statements {
+        sqlx::query(&statement).execute(&mut *conn).await.unwrap();
+    }
+}
+
+/// Undoes [`refuse_inserts`].
+pub async fn allow_inserts(store: &Store, table: &str) {
+    let statement = match store.backend() {
+        Backend::Sqlite => format!("DROP TRIGGER refuse_{table}"),
+        Backend::Postgres => format!("DROP TRIGGER refuse_{table} ON {table}"),
+    };
+    sqlx::query(&statement)
+        .execute(&mut *store.conn().await.unwrap())
+        .await
+        .unwrap();
 }

@@ -1,6 +1,7 @@
 //! Identity use cases against a fresh database: sign-in, invitations and redemption, profile,
 //! forgotten and changed passwords.
 
+use crate::fixtures::{allow_inserts, refuse_inserts};
 use jiff::{SignedDuration, Timestamp};
 use onsite_app::App;
 use onsite_app::identity::{self, IdentityError, InviteMode, ProfileInput};
@@ -286,15 +287,12 @@ async fn inactive_accounts_cannot_be_invited_and_automatic_invitations_happen_on
     .unwrap();
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn wrong_passwords_and_unknown_emails_get_one_answer_and_are_rate_limited() {
-    let db = TestDb::sqlite().await;
-    let app = app(&db);
-    let now = Timestamp::now();
-    let account_id = account(&app, true).await;
-    let c = contact(&app, account_id, "eve@example.com").await;
+/// A portal user with [`PASSWORD`], through an invitation.
+async fn owner(app: &App, email: &str, now: Timestamp) {
+    let account_id = account(app, true).await;
+    let c = contact(app, account_id, email).await;
     let invited = identity::invite(
-        &app,
+        app,
         c,
         &[Role::SelfScheduling],
         None,
@@ -303,10 +301,29 @@ async fn wrong_passwords_and_unknown_emails_get_one_answer_and_are_rate_limited(
     )
     .await
     .unwrap();
-    identity::redeem(&app, invited.code.expose(), PASSWORD, "ip", now)
+    identity::redeem(app, invited.code.expose(), PASSWORD, "192.0.2.200", now)
         .await
         .unwrap();
+}
 
+/// The start of a throttling window (they are aligned on multiples of 15 minutes).
+fn window_start() -> Timestamp {
+    Timestamp::from_second(1_800_000_000 / 900 * 900).unwrap()
+}
+
+fn wait_of(result: Result<impl std::fmt::Debug, IdentityError>) -> u64 {
+    match result {
+        Err(IdentityError::RateLimited(wait)) => wait.seconds(),
+        other => panic!("expected a refusal for too many attempts, got {other:?}"),
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn wrong_passwords_and_unknown_emails_get_one_answer() {
+    let db = TestDb::sqlite().await;
+    let app = app(&db);
+    let now = Timestamp::now();
+    owner(&app, "eve@example.com", now).await;
     let unknown = identity::sign_in(&app, "nobody@example.com", PASSWORD, "ip1", now)
         .await
         .unwrap_err();
@@ -318,22 +335,224 @@ async fn wrong_passwords_and_unknown_emails_get_one_answer_and_are_rate_limited(
         identity::sign_in(&app, "not an email", PASSWORD, "ip1", now).await,
         Err(IdentityError::BadCredentials)
     ));
-    // One wrong attempt above, nine more here: the address has had its ten.
-    for _ in 0..9 {
-        let _ = identity::sign_in(&app, "eve@example.com", "guess", "ip2", now).await;
-    }
-    // Ten attempts per address per window: the right password no longer helps.
-    assert!(matches!(
-        identity::sign_in(&app, "eve@example.com", PASSWORD, "ip3", now).await,
-        Err(IdentityError::RateLimited)
-    ));
-    let later = now + SignedDuration::from_mins(16);
-    assert!(
-        identity::sign_in(&app, "eve@example.com", PASSWORD, "ip3", later)
-            .await
-            .is_ok()
-    );
 }
+
+// Failures from one source refuse that source for the account; a stranger's failures, from
+// however many addresses, never refuse the owner's own: they only make the owner wait a little
+// after a mistake of their own. A success clears the source's failures for the account.
+both!(
+    a_stranger_cannot_lock_the_owner_out,
+    |db: TestDb| async move {
+        let app = app(&db);
+        let t0 = window_start();
+        let at = |secs: i64| t0 + SignedDuration::from_secs(secs);
+        owner(&app, "eve@example.com", t0).await;
+        let eve = "eve@example.com";
+        // Thirty addresses guess once each (no address is slowed by the others' failures).
+        for i in 0..30 {
+            let guess =
+                identity::sign_in(&app, eve, "guess", &format!("198.51.100.{i}"), at(1)).await;
+            assert!(
+                matches!(guess, Err(IdentityError::BadCredentials)),
+                "{guess:?}"
+            );
+        }
+        // One address guesses ten times, waiting out the growing delay (at most a minute) between.
+        let stranger = "203.0.113.9";
+        for i in 0..10 {
+            let guess = identity::sign_in(&app, eve, "guess", stranger, at(61 * (i + 1))).await;
+            assert!(
+                matches!(guess, Err(IdentityError::BadCredentials)),
+                "{i}: {guess:?}"
+            );
+        }
+        // Its eleventh is refused, even with the right password, until the window ends.
+        assert_eq!(
+            wait_of(identity::sign_in(&app, eve, PASSWORD, stranger, at(671)).await),
+            900 - 671
+        );
+        // The owner, from their own address, signs in at once.
+        let home = "192.0.2.1";
+        identity::sign_in(&app, eve, PASSWORD, home, at(672))
+            .await
+            .unwrap();
+        // A typo of theirs makes them wait (the account has had 40 failures: the longest wait)…
+        assert!(
+            identity::sign_in(&app, eve, "typo", home, at(673))
+                .await
+                .is_err()
+        );
+        let wait = wait_of(identity::sign_in(&app, eve, PASSWORD, home, at(674)).await);
+        assert_eq!(wait, 59);
+        // …then they are in, and their address has no failure left for the account.
+        identity::sign_in(&app, eve, PASSWORD, home, at(733))
+            .await
+            .unwrap();
+        assert!(matches!(
+            identity::sign_in(&app, eve, "typo", home, at(733)).await,
+            Err(IdentityError::BadCredentials)
+        ));
+        // The next window starts afresh for the stranger.
+        identity::sign_in(&app, eve, PASSWORD, stranger, at(901))
+            .await
+            .unwrap();
+    }
+);
+
+// Successful sign-ins do not count: an office behind one address signs in all day. Failures
+// do, per address across accounts (password spraying).
+both!(
+    only_failures_count_and_spraying_is_refused_per_source,
+    |db: TestDb| async move {
+        let app = app(&db);
+        let t0 = window_start();
+        owner(&app, "eve@example.com", t0).await;
+        let office = "192.0.2.77";
+        for i in 0..31 {
+            identity::sign_in(
+                &app,
+                "eve@example.com",
+                PASSWORD,
+                office,
+                t0 + SignedDuration::from_secs(i),
+            )
+            .await
+            .unwrap();
+        }
+        // One address tries one password on fifty addresses…
+        let sprayer = "2001:db8:7:7::1";
+        for i in 0..50 {
+            let guess = identity::sign_in(
+                &app,
+                &format!("user{i}@example.com"),
+                "Summer2026!",
+                sprayer,
+                t0,
+            )
+            .await;
+            assert!(
+                matches!(guess, Err(IdentityError::BadCredentials)),
+                "{guess:?}"
+            );
+        }
+        // …and is refused from then on, for every account, from anywhere in its /64 network.
+        let also_sprayer = "2001:db8:7:7:ffff::2";
+        assert_eq!(
+            wait_of(identity::sign_in(&app, "eve@example.com", PASSWORD, also_sprayer, t0).await),
+            900
+        );
+        // Other addresses are not.
+        identity::sign_in(&app, "eve@example.com", PASSWORD, office, t0)
+            .await
+            .unwrap();
+    }
+);
+
+// Invitation codes: only codes that do not work count, per address; a working code never does.
+both!(only_codes_that_do_not_work_count, |db: TestDb| async move {
+    let app = app(&db);
+    let t0 = window_start();
+    let acme = account(&app, true).await;
+    let c = contact(&app, acme, "ivy@example.com").await;
+    let invited = identity::invite(
+        &app,
+        c,
+        &[Role::SelfScheduling],
+        None,
+        InviteMode::Manual,
+        t0,
+    )
+    .await
+    .unwrap();
+    let code = invited.code.expose();
+    for _ in 0..20 {
+        identity::check_code(&app, code, "192.0.2.5", t0)
+            .await
+            .unwrap();
+    }
+    let guesser = "203.0.113.50";
+    for i in 0..10 {
+        let guess = identity::check_code(&app, &format!("GUESS-{i}"), guesser, t0).await;
+        assert!(
+            matches!(guess, Err(IdentityError::UnknownCode)),
+            "{guess:?}"
+        );
+    }
+    assert_eq!(
+        wait_of(identity::check_code(&app, code, guesser, t0).await),
+        900
+    );
+    assert_eq!(
+        wait_of(identity::redeem(&app, code, "a long enough passphrase", guesser, t0).await),
+        900
+    );
+    identity::redeem(&app, code, "a long enough passphrase", "192.0.2.5", t0)
+        .await
+        .unwrap();
+});
+
+// Forgot password: a few links per address and window, then the same answer and no email, so
+// that nobody can fill a mailbox or keep its owner from a link; each address may ask a few
+// times per window.
+both!(
+    reset_emails_are_limited_without_refusing_the_owner,
+    |db: TestDb| async move {
+        let app = app(&db);
+        let t0 = window_start();
+        owner(&app, "fay@example.com", t0).await;
+        for i in 0..5 {
+            identity::forgot_password(&app, "fay@example.com", &format!("198.51.100.{i}"), t0)
+                .await
+                .unwrap();
+        }
+        let sent: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM email_outbox WHERE recipient = 'fay@example.com' AND kind = 'password-reset'",
+    )
+    .fetch_one(app.store.pool())
+    .await
+    .unwrap();
+        assert_eq!(sent, 3);
+        let asker = "203.0.113.77";
+        for i in 0..10 {
+            identity::forgot_password(&app, &format!("u{i}@example.com"), asker, t0)
+                .await
+                .unwrap();
+        }
+        assert_eq!(
+            wait_of(identity::forgot_password(&app, "fay@example.com", asker, t0).await),
+            900
+        );
+    }
+);
+
+// External sign-ins: flows begun and not finished count per address; finished ones do not.
+both!(
+    finished_external_sign_ins_do_not_count,
+    |db: TestDb| async move {
+        let app = app(&db);
+        let t0 = window_start();
+        for _ in 0..40 {
+            identity::limit_external_sign_in(&app, "192.0.2.9", t0)
+                .await
+                .unwrap();
+            identity::external_sign_in_finished(&app, "192.0.2.9", t0)
+                .await
+                .unwrap();
+        }
+        for _ in 0..30 {
+            identity::limit_external_sign_in(&app, "203.0.113.3", t0)
+                .await
+                .unwrap();
+        }
+        assert_eq!(
+            wait_of(identity::limit_external_sign_in(&app, "203.0.113.3", t0).await),
+            900
+        );
+        identity::limit_external_sign_in(&app, "192.0.2.9", t0)
+            .await
+            .unwrap();
+    }
+);
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn forgotten_password_resets_once_and_ends_every_session() {
@@ -553,3 +772,73 @@ async fn housekeeping_removes_expired_sessions_and_old_counters_only() {
             >= 1
     );
 }
+
+async fn count(app: &App, table: &str) -> i64 {
+    sqlx::query_scalar(&format!("SELECT COUNT(*) FROM {table}"))
+        .fetch_one(app.store.pool())
+        .await
+        .unwrap()
+}
+
+// An unknown account or contact is "not found" (the person's mistake), not a failure of ours.
+both!(
+    unknown_accounts_and_contacts_are_not_found,
+    |db: TestDb| async move {
+        let app = app(&db);
+        let now = Timestamp::now();
+        let roles = [Role::SelfScheduling];
+        let err = identity::invite_account(&app, AccountId(987_654), &roles, None, now)
+            .await
+            .unwrap_err();
+        assert!(matches!(err, IdentityError::NotFound), "{err:?}");
+        let err = identity::invite(
+            &app,
+            ContactId(987_654),
+            &roles,
+            None,
+            InviteMode::Manual,
+            now,
+        )
+        .await
+        .unwrap_err();
+        assert!(matches!(err, IdentityError::NotFound), "{err:?}");
+        assert!(!err.is_internal());
+    }
+);
+
+// Inviting every contact of an account is one transaction: when one invitation fails part-way,
+// none is made, no email is queued and no address is remembered as invited; once the fault is
+// gone, every contact is invited.
+both!(
+    a_failure_part_way_through_a_bulk_invitation_leaves_nothing,
+    |db: TestDb| async move {
+        let app = app(&db);
+        let now = Timestamp::now();
+        let acme = account(&app, true).await;
+        // Contacts are invited by last name: "Silva" for all three, then by first name (all
+        // "Ana"), then by id: the failing one is the second.
+        contact(&app, acme, "first@example.com").await;
+        contact(&app, acme, "boom@example.com").await;
+        contact(&app, acme, "last@example.com").await;
+        refuse_inserts(&app.store, "invitations", "NEW.email = 'boom@example.com'").await;
+        let err = identity::invite_account(&app, acme, &[Role::SelfScheduling], None, now)
+            .await
+            .unwrap_err();
+        assert!(err.is_internal(), "{err:?}");
+        for table in [
+            "invitations",
+            "invited_emails",
+            "email_outbox",
+            "audit_events",
+        ] {
+            assert_eq!(count(&app, table).await, 0, "{table}");
+        }
+        allow_inserts(&app.store, "invitations").await;
+        let bulk = identity::invite_account(&app, acme, &[Role::SelfScheduling], None, now)
+            .await
+            .unwrap();
+        assert_eq!(bulk.invited.len(), 3);
+        assert_eq!(count(&app, "invitations").await, 3);
+        assert_eq!(count(&app, "email_outbox").await, 3);
+    }
+);

@@ -29,27 +29,9 @@ use onsite_store::catalog::{self, NewServiceType};
 use onsite_store::outbox::{self, OutboxMessage};
 use onsite_store::technicians::{self, NewTechnician};
 use onsite_store::testing::TestDb;
+use onsite_store::visibility::Visibility;
 use onsite_store::work_orders::{self, NewWorkOrder};
 use std::sync::Arc;
-
-macro_rules! both {
-    ($name:ident, $body:expr) => {
-        mod $name {
-            #[allow(unused_imports)]
-            use super::*;
-
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn sqlite() {
-                ($body)(TestDb::sqlite().await).await;
-            }
-
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn postgres() {
-                ($body)(TestDb::postgres().await).await;
-            }
-        }
-    };
-}
 
 fn toronto() -> TimeZone {
     TimeZone::get("America/Toronto").unwrap()
@@ -409,7 +391,10 @@ both!(
         assert_eq!(first.account_name, "Acme Bakery");
         assert_eq!(first.address, "4301 Rue Saint-Denis, Montréal H2J 2K9");
         assert_eq!(first.visit.service_type, "Furnace maintenance");
-        assert_eq!(first.visit.comments.as_deref(), Some("Door code 1234"));
+        assert_eq!(
+            first.visit.records(Visibility::All).comments,
+            Some("Door code 1234")
+        );
         let contact = first.contact.as_ref().unwrap();
         assert_eq!(
             (contact.name.as_str(), contact.email.as_str()),

@@ -3,6 +3,14 @@
 
 ## Messages of the identity use cases (onsite_app::identity::IdentityError::message_id)
 identity-rate-limited = Too many attempts. Please wait a few minutes and try again.
+identity-rate-limited-seconds = Too many attempts. Please wait { $count ->
+        [one] one second
+       *[other] { $count } seconds
+    } and try again.
+identity-rate-limited-minutes = Too many attempts. Please wait { $count ->
+        [one] one minute
+       *[other] { $count } minutes
+    } and try again.
 identity-bad-credentials = The email address or the password is not right.
 identity-code-unknown = This invitation code is not right. Check it against your invitation email and try again.
 identity-code-expired = This invitation code has expired. Ask your service company for a new invitation.

@@ -3,6 +3,14 @@
 
 ## Messages des cas d’usage (onsite_app::identity::IdentityError::message_id)
 identity-rate-limited = Trop de tentatives. Patientez quelques minutes, puis réessayez.
+identity-rate-limited-seconds = Trop de tentatives. Patientez { $count ->
+        [one] une seconde
+       *[other] { $count } secondes
+    }, puis réessayez.
+identity-rate-limited-minutes = Trop de tentatives. Patientez { $count ->
+        [one] une minute
+       *[other] { $count } minutes
+    }, puis réessayez.
 identity-bad-credentials = L’adresse e-mail ou le mot de passe n’est pas correct.
 identity-code-unknown = Ce code d’invitation n’est pas correct. Comparez-le avec votre e-mail d’invitation et réessayez.
 identity-code-expired = Ce code d’invitation a expiré. Demandez une nouvelle invitation à votre entreprise de service.

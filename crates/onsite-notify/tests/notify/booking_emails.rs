@@ -17,7 +17,7 @@ fn facts<'a>(tz: &'a TimeZone, sequence: i64) -> VisitFacts<'a> {
         asset: Some("Furnace <basement>"),
         technician: "Marc Tremblay",
         address: "4301 Rue Saint-Denis, Montréal H2J 2K9",
-        work_order: "WO-000042",
+        work_order: Some("WO-000042"),
         comments: Some("Door code 1234;\nring twice"),
         // 10:30 in Montréal (EDT, UTC-4).
         starts_at: "2026-06-08T14:30:00Z".parse().unwrap(),
@@ -117,6 +117,33 @@ fn confirmation_reads_in_the_customers_zone_and_language() {
         "{}",
         email.text
     );
+}
+
+// A visit whose work order and asset are hidden from the customer: the email and its calendar
+// invitation name neither (the application leaves them out, see `Visit::records`).
+#[test]
+fn hidden_records_are_not_named() {
+    let tz = TimeZone::get("America/Toronto").unwrap();
+    let hidden = VisitFacts {
+        asset: None,
+        work_order: None,
+        comments: None,
+        ..facts(&tz, 0)
+    };
+    let email = booking_emails::booking_confirmed(&to(), en(), &hidden, now()).unwrap();
+    let ics = String::from_utf8(email.attachments[0].content.clone()).unwrap();
+    for text in [&email.text, &email.html, &ics] {
+        for word in [
+            "Work order",
+            "WO-000042",
+            "Equipment",
+            "basement",
+            "Door code",
+        ] {
+            assert!(!text.contains(word), "{word:?} in\n{text}");
+        }
+    }
+    assert!(email.text.contains("Technician: Marc Tremblay"));
 }
 
 #[test]

@@ -18,7 +18,7 @@ fn facts(tz: &TimeZone) -> VisitFacts<'_> {
         asset: Some("Furnace <basement>"),
         technician: "Marc Tremblay",
         address: "4301 Rue Saint-Denis, Montréal H2J 2K9",
-        work_order: "WO-000042",
+        work_order: Some("WO-000042"),
         comments: Some("Door code 1234"),
         starts_at: "2026-06-08T14:30:00Z".parse().unwrap(),
         arrival_window_end: None,

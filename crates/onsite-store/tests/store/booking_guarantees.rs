@@ -13,6 +13,7 @@ use onsite_domain::{AccountId, BookingId, ServiceTypeId, TechnicianId, WorkOrder
 use onsite_store::bookings::{self, Handover, Move, NewBooking};
 use onsite_store::reassignment::{self, ChangeReason};
 use onsite_store::technicians::{self, NewTechnician};
+use onsite_store::visibility::Visibility;
 use onsite_store::work_orders::{self, NewWorkOrder};
 use onsite_store::{Conn, Store, StoreError, both_backends, visits};
 
@@ -526,8 +527,8 @@ both_backends!(
             (
                 v.service_type.as_str(),
                 v.technician_name.as_str(),
-                v.work_order_number.as_str(),
-                v.comments.as_deref(),
+                v.records(Visibility::All).work_order_number.unwrap(),
+                v.records(Visibility::All).comments,
                 v.arrival_window_end,
                 v.needs_new_time,
             ),

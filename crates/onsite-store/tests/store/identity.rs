@@ -160,28 +160,101 @@ both_backends!(
             let store = store.clone();
             tasks.push(tokio::spawn(async move {
                 let mut conn = store.conn().await.unwrap();
-                rate_limits::hit(&mut conn, "signin:ip:10.0.0.1", now, window, 10)
+                rate_limits::hit(&mut conn, "signin:ip:10.0.0.1", now, window)
                     .await
                     .unwrap()
             }));
         }
-        let mut allowed = 0;
+        let mut counts = Vec::new();
         for t in tasks {
-            allowed += t.await.unwrap() as usize;
+            counts.push(t.await.unwrap());
         }
-        assert_eq!(allowed, 10);
+        counts.sort();
+        assert_eq!(
+            counts,
+            (1..=40).collect::<Vec<i64>>(),
+            "each hit has its own count"
+        );
         let mut conn = store.conn().await.unwrap();
-        assert!(
-            rate_limits::hit(&mut conn, "signin:ip:10.0.0.2", now, window, 10)
+        assert_eq!(
+            rate_limits::hit(&mut conn, "signin:ip:10.0.0.2", now, window)
                 .await
                 .unwrap(),
+            1,
             "other keys are separate"
         );
-        assert!(
-            rate_limits::hit(&mut conn, "signin:ip:10.0.0.1", now + window, window, 10)
+        assert_eq!(
+            rate_limits::hit(&mut conn, "signin:ip:10.0.0.1", now + window, window)
                 .await
                 .unwrap(),
+            1,
             "a new window starts afresh"
+        );
+    }
+);
+
+both_backends!(
+    counters_give_hits_back_keep_their_last_hit_and_are_forgotten,
+    |store: Store| async move {
+        let t0 = Timestamp::from_second(1_800_000_000 / 900 * 900).unwrap();
+        let window = SignedDuration::from_mins(15);
+        let later = t0 + SignedDuration::from_secs(30);
+        let mut conn = store.conn().await.unwrap();
+        let key = "sign-in:account:a@example.com";
+        assert_eq!(
+            rate_limits::peek(&mut conn, key, t0, window).await.unwrap(),
+            rate_limits::Counter::default()
+        );
+        rate_limits::hit(&mut conn, key, t0, window).await.unwrap();
+        rate_limits::hit(&mut conn, key, later, window)
+            .await
+            .unwrap();
+        rate_limits::take_back(&mut conn, key, later, window)
+            .await
+            .unwrap();
+        assert_eq!(
+            rate_limits::peek(&mut conn, key, later, window)
+                .await
+                .unwrap(),
+            rate_limits::Counter {
+                hits: 1,
+                last_hit_at: Some(later)
+            }
+        );
+        for _ in 0..3 {
+            rate_limits::take_back(&mut conn, key, later, window)
+                .await
+                .unwrap();
+        }
+        assert_eq!(
+            rate_limits::peek(&mut conn, key, later, window)
+                .await
+                .unwrap()
+                .hits,
+            0,
+            "never below zero"
+        );
+        assert_eq!(rate_limits::window_end(later, window), t0 + window);
+        rate_limits::hit(&mut conn, key, t0 + window, window)
+            .await
+            .unwrap();
+        rate_limits::hit(&mut conn, "another", t0, window)
+            .await
+            .unwrap();
+        rate_limits::clear(&mut conn, key).await.unwrap();
+        assert_eq!(
+            rate_limits::peek(&mut conn, key, t0 + window, window)
+                .await
+                .unwrap()
+                .hits,
+            0
+        );
+        assert_eq!(
+            rate_limits::peek(&mut conn, "another", t0, window)
+                .await
+                .unwrap()
+                .hits,
+            1
         );
     }
 );

@@ -19,6 +19,7 @@ use jiff::tz::TimeZone;
 use onsite_app::booking::{self, BookRequest, ServiceRequest, VisitView};
 use onsite_domain::booking::{BookingAction, BookingState};
 use onsite_domain::{InvalidInput, TechnicianId};
+use onsite_store::visibility::Visibility;
 use onsite_store::visit_board::{self, BoardFilter, BoardVisit};
 use serde_json::{Value, json};
 
@@ -365,6 +366,8 @@ pub struct StaffQuery {
 
 fn board_json(v: &BoardVisit) -> Value {
     let b = &v.visit.booking;
+    // Staff see every record.
+    let records = v.visit.records(Visibility::All);
     json!({
         "id": b.id.0,
         "state": b.state.as_str(),
@@ -376,8 +379,8 @@ fn board_json(v: &BoardVisit) -> Value {
         "technician_id": b.technician_id.0,
         "technician": v.visit.technician_name,
         "service_type": v.visit.service_type,
-        "asset": v.visit.asset,
-        "work_order": v.visit.work_order_number,
+        "asset": records.asset,
+        "work_order": records.work_order_number,
         "cancel_reason": b.cancel_reason,
         "needs_new_time": v.visit.needs_new_time,
     })

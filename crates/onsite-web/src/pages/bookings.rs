@@ -171,7 +171,8 @@ pub struct VisitCard {
     pub times: String,
     /// The planned arrival ("Expected at 10:30 AM"): the ETA until live tracking gives one.
     pub arrival: String,
-    pub work_order: String,
+    /// `None` while the work order is hidden from the customer.
+    pub work_order: Option<String>,
     pub address: String,
     pub comments: Option<String>,
     pub cancel_reason: Option<String>,

@@ -22,6 +22,7 @@ use onsite_app::booking::{self, BookingError};
 use onsite_domain::booking::{BookingAction, BookingState};
 use onsite_domain::{InvalidInput, TechnicianId};
 use onsite_i18n::datetime;
+use onsite_store::visibility::Visibility;
 use onsite_store::visit_board::{self, BoardFilter, BoardVisit};
 
 /// Most visits one board shows (the page says when there are more: narrow the filters).
@@ -192,6 +193,7 @@ struct Row {
 
 fn row(page: &Page, v: &BoardVisit, zone: &TimeZone) -> Row {
     let b = &v.visit.booking;
+    let records = v.visit.records(Visibility::All);
     Row {
         id: b.id.0,
         date: datetime::date(page.locale, b.starts_at.to_zoned(zone.clone()).date()),
@@ -204,8 +206,8 @@ fn row(page: &Page, v: &BoardVisit, zone: &TimeZone) -> Row {
         technician: v.visit.technician_name.clone(),
         customer: v.account_name.clone(),
         service_type: v.visit.service_type.clone(),
-        asset: v.visit.asset.clone(),
-        work_order: v.visit.work_order_number.clone(),
+        asset: records.asset.map(str::to_owned),
+        work_order: records.work_order_number.unwrap_or_default().to_owned(),
         state_key: b.state.as_str(),
         state: state_label(page, b.state),
         needs_new_time: v.visit.needs_new_time,

@@ -1,6 +1,7 @@
 //! External sign-in with OpenID Connect, the pages around `onsite_app::oidc`:
 //!
-//! - `POST /auth/oidc/{id}/begin` (sign-in page, anonymous, rate-limited per address) and
+//! - `POST /auth/oidc/{id}/begin` (sign-in page, anonymous; flows begun and not finished are
+//!   limited per address) and
 //!   `POST /profile/external/{id}/link` (profile, signed in) start a flow: the state goes into
 //!   a short-lived cookie and the browser to the provider.
 //! - `GET /auth/oidc/{id}/callback`: the provider sends the browser back here; the flow is
@@ -146,6 +147,7 @@ pub async fn callback(
     State(state): State<AppState>,
     Path(provider_id): Path<String>,
     CurrentActor(visitor): CurrentActor,
+    ClientAddress(client): ClientAddress,
     Query(query): Query<CallbackQuery>,
     headers: HeaderMap,
 ) -> Response {
@@ -178,6 +180,12 @@ pub async fn callback(
             }
             match identity::sign_in_as(&state.app, user_id, now).await {
                 Ok(issued) => {
+                    // The flow begun from this address is finished: it no longer counts.
+                    if let Err(e) =
+                        identity::external_sign_in_finished(&state.app, &client, now).await
+                    {
+                        tracing::error!(error = %e, "cannot count the external sign-in as finished");
+                    }
                     let target = super::return_path(return_to.as_deref()).unwrap_or("/");
                     start_session(&state, &issued, target)
                 }

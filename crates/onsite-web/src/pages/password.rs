@@ -2,6 +2,7 @@
 //! whether or not the address has an account), and the link's page sets a new password, which
 //! ends every session of the account.
 
+use crate::error::set_retry_after;
 use crate::forms::{FORM, FieldErrors};
 use crate::guard::see_other;
 use crate::layout::{Page, render_with_status};
@@ -74,10 +75,11 @@ pub async fn forgot(
             view.sent = true;
             render_with_status(StatusCode::OK, &view)
         }
-        Err(IdentityError::RateLimited) => {
-            view.errors
-                .add(FORM, locale.text(IdentityError::RateLimited.message_id()));
-            render_with_status(StatusCode::TOO_MANY_REQUESTS, &view)
+        Err(e @ IdentityError::RateLimited(wait)) => {
+            view.errors.add(FORM, e.message(locale));
+            let mut response = render_with_status(StatusCode::TOO_MANY_REQUESTS, &view)?;
+            set_retry_after(&mut response, wait);
+            Ok(response)
         }
         Err(e) => Err(e.into()),
     }

@@ -7,6 +7,7 @@
 //! sign-in of the portal it replaces did.
 
 use super::{return_path, start_session};
+use crate::error::set_retry_after;
 use crate::forms::{FORM, FieldErrors};
 use crate::guard::see_other;
 use crate::layout::{Page, render_with_status};
@@ -61,6 +62,16 @@ impl SignInPage {
 
     fn render(&self, status: StatusCode) -> WebResult<Response> {
         render_with_status(status, self)
+    }
+
+    /// The form again after a refusal, with the refusal's status (and, when there were too
+    /// many attempts, how long to wait in `Retry-After`).
+    fn render_refused(&self, e: &IdentityError) -> WebResult<Response> {
+        let mut response = self.render(status_of(e))?;
+        if let IdentityError::RateLimited(wait) = e {
+            set_retry_after(&mut response, *wait);
+        }
+        Ok(response)
     }
 }
 
@@ -123,13 +134,9 @@ pub async fn sign_in(
             let target = return_path(form.return_to.as_deref()).unwrap_or("/");
             Ok(start_session(&state, &issued, target))
         }
-        Err(e @ (IdentityError::BadCredentials | IdentityError::RateLimited)) => {
-            let status = match e {
-                IdentityError::RateLimited => StatusCode::TOO_MANY_REQUESTS,
-                _ => StatusCode::UNAUTHORIZED,
-            };
-            view.errors.add(FORM, locale.text(e.message_id()));
-            view.render(status)
+        Err(e @ (IdentityError::BadCredentials | IdentityError::RateLimited(_))) => {
+            view.errors.add(FORM, e.message(locale));
+            view.render_refused(&e)
         }
         Err(e) => Err(e.into()),
     }
@@ -152,10 +159,11 @@ pub struct CodeForm {
     code: String,
 }
 
-/// The status of a refused redemption step.
+/// The status of a refused sign-in or redemption step.
 fn status_of(e: &IdentityError) -> StatusCode {
     match e {
-        IdentityError::RateLimited => StatusCode::TOO_MANY_REQUESTS,
+        IdentityError::RateLimited(_) => StatusCode::TOO_MANY_REQUESTS,
+        IdentityError::BadCredentials => StatusCode::UNAUTHORIZED,
         IdentityError::EmailTaken => StatusCode::CONFLICT,
         _ => StatusCode::UNPROCESSABLE_ENTITY,
     }
@@ -184,13 +192,13 @@ pub async fn redeem_code(
             view.render(StatusCode::OK)
         }
         Err(e) if !e.is_internal() => {
-            let field = if matches!(e, IdentityError::RateLimited) {
+            let field = if matches!(e, IdentityError::RateLimited(_)) {
                 FORM
             } else {
                 "code"
             };
-            view.errors.add(field, locale.text(e.message_id()));
-            view.render(status_of(&e))
+            view.errors.add(field, e.message(locale));
+            view.render_refused(&e)
         }
         Err(e) => Err(e.into()),
     }
@@ -231,19 +239,19 @@ pub async fn redeem_account(
     match identity::redeem(&state.app, &form.code, &form.password, &client, now).await {
         Ok(issued) => Ok(start_session(&state, &issued, "/profile?welcome=1")),
         Err(e) if !e.is_internal() => {
-            let message = locale.text(e.message_id());
+            let message = e.message(locale);
             match e {
                 IdentityError::WeakPassword(_) | IdentityError::Invalid(_) => {
                     view.errors.add("password", message)
                 }
-                IdentityError::RateLimited => view.errors.add(FORM, message),
+                IdentityError::RateLimited(_) => view.errors.add(FORM, message),
                 // The code is no good (any more): back to the first step.
                 _ => {
                     view.step = Step::RedeemCode;
                     view.errors.add("code", message);
                 }
             }
-            view.render(status_of(&e))
+            view.render_refused(&e)
         }
         Err(e) => Err(e.into()),
     }

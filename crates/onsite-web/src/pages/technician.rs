@@ -24,6 +24,7 @@ use onsite_app::technician::{self, DayVisit, TechnicianDay};
 use onsite_domain::BookingId;
 use onsite_domain::booking::{BookingAction, BookingState};
 use onsite_i18n::datetime;
+use onsite_store::visibility::Visibility;
 use std::sync::LazyLock;
 
 /// The tracking-app setup page (issue 5, location sharing): linked only once it exists in the
@@ -90,6 +91,8 @@ struct Card {
 
 fn card(page: &Page, v: &DayVisit, act: bool) -> Card {
     let b = &v.visit.booking;
+    // Technicians are staff: they see every record.
+    let records = v.visit.records(Visibility::All);
     let zone = &v.time_zone;
     let (lat, lon) = (v.location.lat(), v.location.lon());
     Card {
@@ -121,9 +124,12 @@ fn card(page: &Page, v: &DayVisit, act: bool) -> Card {
             "https://www.openstreetmap.org/?mlat={lat:.5}&mlon={lon:.5}#map=17/{lat:.5}/{lon:.5}"
         ),
         service_type: v.visit.service_type.clone(),
-        asset: v.visit.asset.clone(),
-        comments: v.visit.comments.clone().filter(|c| !c.trim().is_empty()),
-        work_order: v.visit.work_order_number.clone(),
+        asset: records.asset.map(str::to_owned),
+        comments: records
+            .comments
+            .filter(|c| !c.trim().is_empty())
+            .map(str::to_owned),
+        work_order: records.work_order_number.unwrap_or_default().to_owned(),
         moves: if act {
             moves(page, b.state)
         } else {

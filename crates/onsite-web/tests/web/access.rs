@@ -531,6 +531,42 @@ both_backends!(nobody_unlinks_someone_elses_identity, |app| async move {
     assert_eq!(own.header("location"), "/profile?notice=unlinked");
 });
 
+// An id that names nothing, on every route that takes one, for everyone the route is open to:
+// a refusal of the request (404, or the body's own mistake), never a success nor a server
+// error, in the JSON error shape under /api/ (an unknown account used to answer 500 on
+// `POST /api/v1/accounts/{id}/invitations`).
+both_backends!(unknown_ids_are_refused_on_every_route, |app| async move {
+    let fixture = Fixture::build(&app).await;
+    let mut failures = Vec::new();
+    let mut not_found = 0;
+    for route in table().iter().filter(|r| r.path.contains("{id}")) {
+        let path = route
+            .path
+            .replace("{id}", "987654321")
+            .replace("{index}", "0");
+        for who in PEOPLE {
+            if !actor_of(&app, &fixture, who).await.may(route.capability) {
+                continue;
+            }
+            let answer = probe_at(&app, &fixture, who, route, &path).await;
+            let label = format!("{} × {} {path}", who.unwrap_or("anonymous"), route.method);
+            if !answer.status.is_client_error() {
+                failures.push(format!("{label}: {} {}", answer.status, answer.text()));
+            } else if path.starts_with("/api/") && !answer.json()["error"]["code"].is_string() {
+                failures.push(format!("{label}: {}", answer.text()));
+            }
+            not_found += usize::from(answer.status == StatusCode::NOT_FOUND);
+        }
+    }
+    assert!(not_found >= 40, "{not_found} answers were 404");
+    assert!(
+        failures.is_empty(),
+        "{} unexpected answers:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+});
+
 // Whatever is sent to any route, by anyone, the answer is never a server error.
 both_backends!(no_input_makes_a_server_error, |app| async move {
     let fixture = Fixture::build(&app).await;

@@ -694,6 +694,178 @@ both_backends!(
     }
 );
 
+/// Books the first free slot for `who` on the asset, with the comments.
+async fn book_on_asset(
+    app: &TestApp,
+    who: &Principal,
+    s: &Schedule,
+    slot: usize,
+    comments: &str,
+) -> booking::VisitView {
+    let (_, slots) = first_free_day(app, who, s.service_type).await;
+    booking::book(
+        app.app(),
+        who,
+        BookRequest {
+            service: ServiceRequest::new(s.service_type, Some(s.asset_a)),
+            slot_start: slots[slot],
+            comments,
+            idempotency_key: None,
+        },
+        crate::support::now(app),
+    )
+    .await
+    .unwrap()
+    .visit
+}
+
+/// Every text of the emails of a visit's events after the confirmation (bodies and calendar
+/// invitations).
+async fn later_email_texts(app: &TestApp, id: BookingId) -> Vec<String> {
+    let mut conn = app.db.store().conn().await.unwrap();
+    let list = outbox::list(&mut conn, &OutboxFilter::default(), 500, None)
+        .await
+        .unwrap();
+    let mut texts = Vec::new();
+    for summary in list.iter().filter(|m| {
+        m.event_key.starts_with(&format!("booking:{id}:")) && !m.event_key.ends_with(":confirmed")
+    }) {
+        let m = outbox::get(&mut conn, summary.id).await.unwrap();
+        texts.extend([m.subject, m.text_body, m.html_body]);
+        texts.extend(
+            m.attachments
+                .iter()
+                .map(|a| String::from_utf8_lossy(&a.content).into_owned()),
+        );
+    }
+    texts
+}
+
+// Staff turn Expose to Customer off on an asset and on work orders: from then on, nothing the
+// customer is shown of their visits names the asset, the work orders' numbers or their
+// summaries (the customer's comments): not the visit page, the homepage, the live map, Send
+// Feedback, the API, nor the emails of what happens next and their calendar invitations. Staff
+// still see all of it.
+both_backends!(
+    hidden_assets_and_work_orders_stay_hidden_on_the_customers_visits,
+    |app| async move {
+        let world = World::build(&app).await;
+        let s = schedule(&app, &world).await;
+        let ana = principal(&app, world.user("customer of A")).await;
+        let first = book_on_asset(&app, &ana, &s, 0, "Ring twice at the back door").await;
+        let second = book_on_asset(&app, &ana, &s, 2, "Ring twice at the back door").await;
+        let mut customer = app.browser_as(world.user("customer of A")).await;
+        let mut dora = app.browser_as(world.user("dispatcher")).await;
+        let secrets = |v: &booking::VisitView| {
+            [
+                "Zephyrine furnace".to_owned(),
+                "Ring twice".to_owned(),
+                v.work_order_number.clone().unwrap(),
+            ]
+        };
+        let page = customer
+            .get(&format!("/bookings/{}", first.id))
+            .await
+            .text();
+        for secret in secrets(&first) {
+            assert!(page.contains(&secret), "exposed, {secret} is shown");
+        }
+
+        for path in [
+            format!("/staff/assets/{}/expose", s.asset_a),
+            format!("/staff/work-orders/{}/expose", first.work_order_id),
+            format!("/staff/work-orders/{}/expose", second.work_order_id),
+        ] {
+            let hidden = dora.post(&path, &[("exposed", "false")]).await;
+            assert_eq!(hidden.status, StatusCode::SEE_OTHER, "{path}");
+        }
+        let day = first
+            .starts_at
+            .to_zoned(jiff::tz::TimeZone::get("America/Toronto").unwrap())
+            .date();
+        let travel = dora
+            .post(
+                &format!("/staff/visits/{}/transition", first.id),
+                &[("action", "start_travel"), ("day", &day.to_string())],
+            )
+            .await;
+        assert_eq!(travel.status, StatusCode::SEE_OTHER, "{}", travel.text());
+
+        let api = Api::new(&app, world.user("customer of A")).await;
+        let mut shown = vec![
+            customer.get("/").await.text(),
+            customer
+                .get(&format!("/bookings/{}", first.id))
+                .await
+                .text(),
+            customer
+                .get(&format!("/bookings/{}", second.id))
+                .await
+                .text(),
+            customer
+                .get(&format!("/bookings/{}/live", first.id))
+                .await
+                .text(),
+            api.get("/api/v1/bookings").await.text(),
+            api.get(&format!("/api/v1/bookings/{}", first.id))
+                .await
+                .text(),
+            api.get(&format!("/api/v1/bookings/{}/live", first.id))
+                .await
+                .text(),
+        ];
+        for visit in [&first, &second] {
+            let answer = api
+                .get(&format!("/api/v1/bookings/{}", visit.id))
+                .await
+                .json();
+            assert_eq!(answer["booking"]["work_order"], Value::Null, "{answer}");
+            assert_eq!(answer["booking"]["asset"], Value::Null);
+            assert_eq!(answer["booking"]["comments"], Value::Null);
+        }
+        // What happens next: the visit is completed (Send Feedback), the other one canceled.
+        for action in ["start_work", "complete"] {
+            let moved = dora
+                .post(
+                    &format!("/staff/visits/{}/transition", first.id),
+                    &[("action", action)],
+                )
+                .await;
+            assert_eq!(moved.status, StatusCode::SEE_OTHER, "{action}");
+        }
+        shown.push(customer.get("/?tab=past").await.text());
+        shown.push(
+            customer
+                .get(&format!("/bookings/{}/feedback", first.id))
+                .await
+                .text(),
+        );
+        let canceled = customer
+            .post(
+                &format!("/bookings/{}/cancel", second.id),
+                &[("reason", "No longer needed")],
+            )
+            .await;
+        assert!(canceled.status.is_redirection(), "{}", canceled.text());
+        let first_emails = later_email_texts(&app, first.id).await;
+        let second_emails = later_email_texts(&app, second.id).await;
+        assert!(first_emails.len() >= 4, "on the way and completed");
+        assert!(second_emails.len() >= 3, "canceled, with its invitation");
+        shown.extend(first_emails);
+        shown.extend(second_emails);
+        for text in &shown {
+            for secret in secrets(&first).iter().chain(&secrets(&second)) {
+                assert!(!text.contains(secret.as_str()), "{secret} shown in\n{text}");
+            }
+        }
+
+        // Staff see them all.
+        let board = dora.get(&format!("/staff/visits?day={day}")).await.text();
+        assert!(board.contains("Zephyrine furnace"));
+        assert!(board.contains(first.work_order_number.as_deref().unwrap()));
+    }
+);
+
 both_backends!(
     visits_that_have_started_cannot_be_modified_and_move_through_the_homepage,
     |app| async move {

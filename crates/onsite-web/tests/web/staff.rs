@@ -675,6 +675,23 @@ async fn the_invitation_api_answers_json_for_staff_only() {
     assert!(malformed.status.is_client_error());
     assert!(malformed.json()["error"]["code"].is_string());
 
+    // An account that does not exist is not found (it used to be a server error).
+    let unknown = staff
+        .post_json(
+            "/api/v1/accounts/987654321/invitations",
+            &serde_json::json!({"roles": ["self-scheduling"]}),
+        )
+        .await;
+    assert_eq!(unknown.status, StatusCode::NOT_FOUND, "{}", unknown.text());
+    assert_eq!(unknown.json()["error"]["code"], "not_found");
+    let unknown_page = staff
+        .post(
+            "/staff/accounts/987654321/invite",
+            &[("role-self-scheduling", "on")],
+        )
+        .await;
+    assert_eq!(unknown_page.status, StatusCode::NOT_FOUND);
+
     let bulk = staff
         .post_json(
             &format!("/api/v1/accounts/{}/invitations", world.account_b),
