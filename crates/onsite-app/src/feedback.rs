@@ -208,14 +208,17 @@ pub struct FeedbackInput {
 }
 
 /// A response's values, validated: rating, comment, answers.
-struct Valid {
+pub(crate) struct Valid {
     rating: Stars,
     comment: Option<String>,
     answers: Vec<(SurveyQuestionId, Answer)>,
 }
 
 /// Checks the input against the survey: every problem, or the values to store.
-fn validate(input: &FeedbackInput, questions: &[Question]) -> Result<Valid, Vec<Problem>> {
+pub(crate) fn validate(
+    input: &FeedbackInput,
+    questions: &[Question],
+) -> Result<Valid, Vec<Problem>> {
     let mut problems = Vec::new();
     let rating = Stars::parse("rating", &input.rating)
         .map_err(|e| problems.push(Problem::of("rating", e)))

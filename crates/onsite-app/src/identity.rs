@@ -326,9 +326,9 @@ pub async fn invite(
         &emails::Invitation {
             name: &contact.first_name,
             link: &link,
-            code: code.expose(),
             expires: &expires,
         },
+        code.expose(),
     )?;
     email.enqueue(&mut tx).await?;
     let detail = serde_json::json!({ "contact": contact_id.0, "mode": format!("{mode:?}") });
@@ -591,16 +591,17 @@ pub async fn forgot_password(app: &App, email: &str, client: &str, now: Timestam
     let token_hash = token.hash();
     password_resets::create(&mut tx, &token_hash, user.id, now, now + RESET_LIFETIME).await?;
     let locale = Locale::negotiate(user.language.as_deref(), None);
-    let link = app.link(&format!("/reset-password/{}", token.expose()));
+    let reset_page = app.link("/reset-password/");
     let minutes = RESET_LIFETIME.as_mins().to_string();
     let message = emails::password_reset(
         &email,
         locale,
         format!("password-reset:{token_hash}"),
         &emails::PasswordReset {
-            link: &link,
+            reset_page: &reset_page,
             minutes: &minutes,
         },
+        token.expose(),
     )?;
     message.enqueue(&mut tx).await?;
     audit::record(

@@ -5,6 +5,8 @@ pub mod booking;
 pub mod context;
 pub mod distribution;
 pub mod feedback;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod housekeeping;
 pub mod identity;
 pub mod oidc;

@@ -210,7 +210,8 @@ fn given(raw: &Option<String>) -> Option<&str> {
     raw.as_deref().map(str::trim).filter(|s| !s.is_empty())
 }
 
-fn id_param(raw: &Option<String>, field: &'static str) -> Result<Option<i64>> {
+/// An id named by a list request (`account`, `agreement`, `asset`, `work_order`, `parent`).
+pub fn id_param(raw: &Option<String>, field: &'static str) -> Result<Option<i64>> {
     match given(raw) {
         None => Ok(None),
         Some(s) => s
@@ -310,6 +311,31 @@ fn default_descending_work_orders(sort: WorkOrderSort) -> bool {
     sort == WorkOrderSort::Opened
 }
 
+/// The work order list's query from a request (the agreement and asset ids read and checked
+/// by the caller): default Active, newest first.
+pub fn work_order_query(
+    req: &ListRequest,
+    agreement: Option<i64>,
+    asset: Option<i64>,
+) -> Result<WorkOrderQuery> {
+    let filter = parse_or(&req.filter, WorkOrderFilter::Active, WorkOrderFilter::parse)?;
+    let sort = parse_or(&req.sort, WorkOrderSort::Opened, WorkOrderSort::parse)?;
+    let descending = order(&req.order, default_descending_work_orders(sort))?;
+    let start = sort.cursor(req.cursor.as_deref().unwrap_or(""), descending)?;
+    Ok(WorkOrderQuery {
+        filter,
+        sort,
+        descending,
+        search: search_text(&req.search)?,
+        agreement: agreement.map(AgreementId),
+        asset: asset.map(AssetId),
+        paging: Paging {
+            start,
+            limit: limit(&req.limit)?,
+        },
+    })
+}
+
 /// The account's work orders: default Active, newest first.
 pub async fn work_orders(
     app: &App,
@@ -328,32 +354,35 @@ pub async fn work_orders(
         ],
     )
     .await?;
-    let filter = parse_or(&req.filter, WorkOrderFilter::Active, WorkOrderFilter::parse)?;
-    let sort = parse_or(&req.sort, WorkOrderSort::Opened, WorkOrderSort::parse)?;
-    let descending = order(&req.order, default_descending_work_orders(sort))?;
-    let start = sort.cursor(req.cursor.as_deref().unwrap_or(""), descending)?;
-    let q = WorkOrderQuery {
-        filter,
-        sort,
-        descending,
-        search: search_text(&req.search)?,
-        agreement: agreement.map(AgreementId),
-        asset: asset.map(AssetId),
-        paging: Paging {
-            start,
-            limit: limit(&req.limit)?,
-        },
-    };
+    let q = work_order_query(req, agreement, asset)?;
     let mut conn = app.store.conn().await?;
     let page = lists::list_work_orders(&mut conn, &r.scope, &q).await?;
     Ok(Listing {
         page,
-        filter,
-        sort,
-        descending,
+        filter: q.filter,
+        sort: q.sort,
+        descending: q.descending,
         search: q.search,
         limit: q.paging.limit,
         account: r.scope.account,
+    })
+}
+
+/// The agreement list's query from a request: default Active, latest ending first.
+pub fn agreement_query(req: &ListRequest) -> Result<AgreementQuery> {
+    let filter = parse_or(&req.filter, AgreementFilter::Active, AgreementFilter::parse)?;
+    let sort = parse_or(&req.sort, AgreementSort::Ends, AgreementSort::parse)?;
+    let descending = order(&req.order, sort == AgreementSort::Ends)?;
+    let start = sort.cursor(req.cursor.as_deref().unwrap_or(""), descending)?;
+    Ok(AgreementQuery {
+        filter,
+        sort,
+        descending,
+        search: search_text(&req.search)?,
+        paging: Paging {
+            start,
+            limit: limit(&req.limit)?,
+        },
     })
 }
 
@@ -364,34 +393,23 @@ pub async fn agreements(
     req: &ListRequest,
 ) -> Result<Listing<AgreementRow, AgreementFilter, AgreementSort>> {
     let r = resolve(app, principal, req, &[]).await?;
-    let filter = parse_or(&req.filter, AgreementFilter::Active, AgreementFilter::parse)?;
-    let sort = parse_or(&req.sort, AgreementSort::Ends, AgreementSort::parse)?;
-    let descending = order(&req.order, sort == AgreementSort::Ends)?;
-    let start = sort.cursor(req.cursor.as_deref().unwrap_or(""), descending)?;
-    let q = AgreementQuery {
-        filter,
-        sort,
-        descending,
-        search: search_text(&req.search)?,
-        paging: Paging {
-            start,
-            limit: limit(&req.limit)?,
-        },
-    };
+    let q = agreement_query(req)?;
     let mut conn = app.store.conn().await?;
     let page = lists::list_agreements(&mut conn, &r.scope, &q).await?;
     Ok(Listing {
         page,
-        filter,
-        sort,
-        descending,
+        filter: q.filter,
+        sort: q.sort,
+        descending: q.descending,
         search: q.search,
         limit: q.paging.limit,
         account: r.scope.account,
     })
 }
 
-fn asset_query(req: &ListRequest, parent: Option<i64>) -> Result<AssetQuery> {
+/// The asset list's query from a request (the parent's id read and checked by the caller):
+/// default all, by name.
+pub fn asset_query(req: &ListRequest, parent: Option<i64>) -> Result<AssetQuery> {
     let filter = parse_or(&req.filter, AssetFilter::All, AssetFilter::parse)?;
     let sort = parse_or(&req.sort, AssetSort::Name, AssetSort::parse)?;
     let descending = order(&req.order, sort == AssetSort::Added)?;
@@ -453,6 +471,34 @@ pub async fn asset_tree(
     })
 }
 
+/// The invoice list's query from a request (the work order and agreement ids read and checked
+/// by the caller): default Active, latest issued first.
+pub fn invoice_query(
+    req: &ListRequest,
+    work_order: Option<i64>,
+    agreement: Option<i64>,
+) -> Result<InvoiceQuery> {
+    let filter = parse_or(&req.filter, InvoiceFilter::Active, InvoiceFilter::parse)?;
+    let sort = parse_or(&req.sort, InvoiceSort::Issued, InvoiceSort::parse)?;
+    let descending = order(
+        &req.order,
+        matches!(sort, InvoiceSort::Issued | InvoiceSort::Due),
+    )?;
+    let start = sort.cursor(req.cursor.as_deref().unwrap_or(""), descending)?;
+    Ok(InvoiceQuery {
+        filter,
+        sort,
+        descending,
+        search: search_text(&req.search)?,
+        work_order: work_order.map(WorkOrderId),
+        agreement: agreement.map(AgreementId),
+        paging: Paging {
+            start,
+            limit: limit(&req.limit)?,
+        },
+    })
+}
+
 /// The account's invoices with their totals: default Active, latest issued first.
 pub async fn invoices(
     app: &App,
@@ -471,32 +517,14 @@ pub async fn invoices(
         ],
     )
     .await?;
-    let filter = parse_or(&req.filter, InvoiceFilter::Active, InvoiceFilter::parse)?;
-    let sort = parse_or(&req.sort, InvoiceSort::Issued, InvoiceSort::parse)?;
-    let descending = order(
-        &req.order,
-        matches!(sort, InvoiceSort::Issued | InvoiceSort::Due),
-    )?;
-    let start = sort.cursor(req.cursor.as_deref().unwrap_or(""), descending)?;
-    let q = InvoiceQuery {
-        filter,
-        sort,
-        descending,
-        search: search_text(&req.search)?,
-        work_order: work_order.map(WorkOrderId),
-        agreement: agreement.map(AgreementId),
-        paging: Paging {
-            start,
-            limit: limit(&req.limit)?,
-        },
-    };
+    let q = invoice_query(req, work_order, agreement)?;
     let mut conn = app.store.conn().await?;
     let page = lists::list_invoices(&mut conn, &r.scope, &q).await?;
     Ok(Listing {
         page,
-        filter,
-        sort,
-        descending,
+        filter: q.filter,
+        sort: q.sort,
+        descending: q.descending,
         search: q.search,
         limit: q.paging.limit,
         account: r.scope.account,
@@ -791,4 +819,87 @@ pub async fn expire_ended_agreements(app: &App, today: Date) -> Result<u64> {
         tracing::info!(expired = n, "agreements expired");
     }
     Ok(n)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn request(pairs: &[(&str, &str)]) -> ListRequest {
+        let mut req = ListRequest::default();
+        for (k, v) in pairs {
+            let field = match *k {
+                "filter" => &mut req.filter,
+                "sort" => &mut req.sort,
+                "order" => &mut req.order,
+                "q" => &mut req.search,
+                "cursor" => &mut req.cursor,
+                "limit" => &mut req.limit,
+                other => panic!("no field {other}"),
+            };
+            *field = Some((*v).to_owned());
+        }
+        req
+    }
+
+    fn refused<T: std::fmt::Debug>(result: Result<T>) -> &'static str {
+        match result {
+            Err(RecordsError::Invalid(e)) => e.field,
+            other => panic!("not refused: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn list_requests_become_queries_with_each_lists_defaults() {
+        let none = ListRequest::default();
+        let q = work_order_query(&none, Some(3), None).unwrap();
+        assert_eq!(
+            (q.filter, q.sort, q.descending, q.agreement),
+            (
+                WorkOrderFilter::Active,
+                WorkOrderSort::Opened,
+                true,
+                Some(AgreementId(3))
+            )
+        );
+        let q = agreement_query(&request(&[("sort", "name"), ("q", " boiler\u{0} ")])).unwrap();
+        assert_eq!((q.sort, q.descending), (AgreementSort::Name, false));
+        assert_eq!(q.search.as_deref(), Some("boiler"));
+        let q = invoice_query(&request(&[("order", "asc"), ("limit", "100")]), None, None).unwrap();
+        assert_eq!((q.descending, q.paging.limit), (false, 100));
+        assert_eq!(
+            asset_query(&none, Some(7)).unwrap().parent,
+            Some(AssetId(7))
+        );
+    }
+
+    #[test]
+    fn bad_list_requests_name_the_field() {
+        assert_eq!(refused(agreement_query(&request(&[("sort", "x")]))), "sort");
+        assert_eq!(
+            refused(asset_query(&request(&[("filter", "x")]), None)),
+            "filter"
+        );
+        assert_eq!(
+            refused(agreement_query(&request(&[("order", "up")]))),
+            "order"
+        );
+        assert_eq!(
+            refused(agreement_query(&request(&[("limit", "101")]))),
+            "limit"
+        );
+        assert_eq!(
+            refused(agreement_query(&request(&[("cursor", "AAAA")]))),
+            "cursor"
+        );
+        assert_eq!(
+            refused(work_order_query(
+                &request(&[("q", &"x".repeat(101))]),
+                None,
+                None
+            )),
+            "search"
+        );
+        assert_eq!(refused(id_param(&Some("-1".into()), "asset")), "asset");
+    }
 }

@@ -1,11 +1,14 @@
 //! The one shape every notification takes before it is queued: who, in which language, for
-//! which event, and the rendered subject, text and HTML, with attachments.
+//! which event, and the rendered subject, text and HTML, with attachments, and the one-time
+//! secret (if any) that only the recipient's copy may hold.
 
 use jiff::Timestamp;
 use onsite_domain::text::EmailAddress;
 use onsite_i18n::Locale;
 use onsite_store::outbox::{self, Enqueued, NewEmail};
 use onsite_store::{Conn, StoreError};
+
+use crate::Secret;
 
 pub use onsite_store::outbox::Attachment;
 
@@ -24,6 +27,10 @@ pub struct Email {
     pub text: String,
     pub html: String,
     pub attachments: Vec<Attachment>,
+    /// The one-time secret (a password-reset token, an invitation code) for the recipient
+    /// alone. The subject, text and HTML hold [`crate::emails::SECRET`] in its place; the
+    /// outbox keeps it apart until the message is delivered (`onsite_store::outbox`).
+    pub secret: Option<Secret>,
 }
 
 impl Email {
@@ -40,6 +47,7 @@ impl Email {
             text_body: &self.text,
             html_body: &self.html,
             attachments: &self.attachments,
+            secret: self.secret.as_ref().map(Secret::expose),
         };
         outbox::enqueue(conn, &new, Timestamp::now()).await
     }

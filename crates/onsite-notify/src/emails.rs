@@ -1,11 +1,22 @@
 //! One function per kind of email, each rendering its templates (`templates/email/<kind>/`)
-//! into an [`Email`]. Later kinds (invitation, booking confirmed with its `.ics`, rescheduled,
-//! canceled, on the way, completed, password reset) go here the same way.
+//! into an [`Email`]. The visits' emails are in `booking_emails.rs` and `visit_emails.rs`, the
+//! records' in `record_emails.rs`.
+//!
+//! Two kinds carry a one-time secret that signs someone in: the invitation (its code) and the
+//! password reset (the token in its link). Their templates write [`SECRET`] where the secret
+//! goes, their contexts have no field for it, and the secret travels beside the rendered text
+//! in [`Email::secret`] ([`with_secret`] checks both), so the stored message that staff can
+//! read never holds it.
 
+use crate::Secret;
 use crate::email::Email;
 use crate::render::{self, email_templates};
 use onsite_domain::text::EmailAddress;
 use onsite_i18n::Locale;
+
+/// What the templates write where a one-time secret goes; only the recipient's copy gets the
+/// secret in its place (`onsite_store::outbox::SECRET_PLACEHOLDER`).
+pub use onsite_store::outbox::SECRET_PLACEHOLDER as SECRET;
 
 /// Why an email could not be rendered (a template bug: every template is exercised by tests).
 #[derive(Debug, thiserror::Error)]
@@ -45,12 +56,11 @@ pub fn test_message(
 }
 
 /// The invitation to the portal: a link to the sign-in page's "Redeem invitation" tab and the
-/// one-time code.
+/// one-time code (given to [`invitation`] apart: it is a secret).
 pub struct Invitation<'a> {
     /// How to greet the contact (their first name).
     pub name: &'a str,
     pub link: &'a str,
-    pub code: &'a str,
     /// The expiry date, already formatted for the recipient's locale.
     pub expires: &'a str,
 }
@@ -62,19 +72,22 @@ email_templates!(
     "email/invitation/body.html"
 );
 
-/// The invitation email. One event per invitation: `event_key` is `invitation:<id>`.
+/// The invitation email, carrying `code` for the recipient only. One event per invitation:
+/// `event_key` is `invitation:<id>`.
 pub fn invitation(
     to: &EmailAddress,
     locale: Locale,
     event_key: String,
     ctx: &Invitation<'_>,
+    code: &str,
 ) -> Result<Email, RenderError> {
-    build("invitation", to, locale, event_key, ctx)
+    with_secret(build("invitation", to, locale, event_key, ctx)?, code)
 }
 
-/// The password-reset link.
+/// The password-reset link (its token given to [`password_reset`] apart: it is a secret).
 pub struct PasswordReset<'a> {
-    pub link: &'a str,
+    /// The reset page the token is appended to: `https://…/reset-password/`.
+    pub reset_page: &'a str,
     /// How long the link works, in minutes.
     pub minutes: &'a str,
 }
@@ -86,14 +99,16 @@ email_templates!(
     "email/password-reset/body.html"
 );
 
-/// The password-reset email. `event_key` is `password-reset:<token hash>`.
+/// The password-reset email, carrying `token` for the recipient only. `event_key` is
+/// `password-reset:<token hash>`.
 pub fn password_reset(
     to: &EmailAddress,
     locale: Locale,
     event_key: String,
     ctx: &PasswordReset<'_>,
+    token: &str,
 ) -> Result<Email, RenderError> {
-    build("password-reset", to, locale, event_key, ctx)
+    with_secret(build("password-reset", to, locale, event_key, ctx)?, token)
 }
 
 /// A sales opportunity given to the recipient's partner company (SPEC §9).
@@ -149,5 +164,81 @@ pub(crate) fn build(
         text: parts.text,
         html: parts.html,
         attachments: Vec::new(),
+        secret: None,
     })
+}
+
+/// Why a secret cannot ride with a rendered email (a template or caller bug: tests exercise
+/// every kind that carries one).
+#[derive(Debug, thiserror::Error)]
+enum SecretMisplaced {
+    #[error("a one-time secret must be letters, digits and dashes")]
+    Characters,
+    #[error("the text or the HTML has no {SECRET} for the secret")]
+    NoPlaceholder,
+    #[error("the rendered email holds the secret itself")]
+    InClear,
+}
+
+/// `email` with the one-time `secret` its templates stand for with [`SECRET`]. Checks that
+/// both bodies have the placeholder, that nothing rendered holds the secret itself, and that
+/// the secret needs no escaping where it goes (HTML, a URL path).
+pub(crate) fn with_secret(mut email: Email, secret: &str) -> Result<Email, RenderError> {
+    let parts = [&email.subject, &email.text, &email.html];
+    let misplaced = if secret.is_empty()
+        || !secret
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-')
+    {
+        Some(SecretMisplaced::Characters)
+    } else if !email.text.contains(SECRET) || !email.html.contains(SECRET) {
+        Some(SecretMisplaced::NoPlaceholder)
+    } else if parts.iter().any(|p| p.contains(secret)) || !email.attachments.is_empty() {
+        Some(SecretMisplaced::InClear)
+    } else {
+        None
+    };
+    if let Some(e) = misplaced {
+        return Err(RenderError {
+            kind: email.kind,
+            source: askama::Error::custom(e),
+        });
+    }
+    email.secret = Some(Secret::new(secret));
+    Ok(email)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn reset(token: &str) -> Result<Email, RenderError> {
+        password_reset(
+            &EmailAddress::parse("ana@example.com").unwrap(),
+            Locale::from_tag("en").unwrap(),
+            "password-reset:x".into(),
+            &PasswordReset {
+                reset_page: "https://portal.example.com/reset-password/",
+                minutes: "60",
+            },
+            token,
+        )
+    }
+
+    #[test]
+    fn a_secret_that_would_need_escaping_or_is_rendered_in_clear_is_refused() {
+        assert!(reset(&"ab".repeat(32)).is_ok());
+        assert!(reset("").is_err());
+        assert!(reset("a<b").is_err());
+        assert!(reset("a b").is_err());
+        // "reset" is in the rendered link: the secret would be readable in the text.
+        assert!(reset("reset").is_err());
+        let plain = test_message(
+            &EmailAddress::parse("ana@example.com").unwrap(),
+            Locale::from_tag("en").unwrap(),
+            "test:1".into(),
+        )
+        .unwrap();
+        assert!(with_secret(plain, "abc123").is_err(), "no placeholder");
+    }
 }

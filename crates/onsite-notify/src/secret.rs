@@ -12,7 +12,8 @@ impl Secret {
         Secret(value.into())
     }
 
-    /// The secret text, for the one place that needs it (authenticating to the SMTP server).
+    /// The secret text, for the places that need it: authenticating to the SMTP server, and
+    /// the recipient's copy of an email that carries a one-time secret.
     pub fn expose(&self) -> &str {
         &self.0
     }

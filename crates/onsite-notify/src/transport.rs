@@ -1,6 +1,12 @@
 //! Where queued emails go: the embedded mailbox (the default; messages stay readable in the
 //! back office and nothing leaves the server) or an SMTP server.
 //!
+//! One-time secrets: a message that carries one (a password-reset token, an invitation code)
+//! gets it in place of its placeholder only in the copy built for SMTP ([`build_message`]),
+//! right before it is handed over. The mailbox delivers to no one, so there the secret is
+//! shown to nobody: it is erased when the message is recorded as delivered, and password
+//! resets and emailed invitations need SMTP to reach their recipients.
+//!
 //! Duplicates and SMTP: the outbox hands each message to one worker at a time and records the
 //! outcome, but one window cannot be closed by any sender: the SMTP server accepted the message
 //! and the worker died (or lost the database) before recording it. The message is then sent
@@ -15,7 +21,7 @@ use lettre::transport::smtp::AsyncSmtpTransportBuilder;
 use lettre::transport::smtp::authentication::Credentials;
 use lettre::transport::smtp::client::{Tls, TlsParameters};
 use lettre::{Address, AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
-use onsite_store::outbox::OutboxMessage;
+use onsite_store::outbox::{OutboxMessage, fill_secret};
 use std::sync::OnceLock;
 use std::time::Duration;
 
@@ -23,7 +29,7 @@ use std::time::Duration;
 #[derive(Debug, Clone, Default)]
 pub enum Transport {
     /// The embedded mailbox: a message is "delivered" by being marked so; staff read it in the
-    /// back office.
+    /// back office, with any one-time secret hidden (and erased, as after any delivery).
     #[default]
     Mailbox,
     Smtp(SmtpConfig),
@@ -211,8 +217,13 @@ impl Sender {
         }
     }
 
-    /// Delivers one message; `Ok` carries the server's answer for the log.
-    pub(crate) async fn send(&self, message: &OutboxMessage) -> Result<String, SendError> {
+    /// Delivers one message, with its one-time secret (if it carries one) in the copy handed to
+    /// SMTP; `Ok` carries the server's answer for the log.
+    pub(crate) async fn send(
+        &self,
+        message: &OutboxMessage,
+        secret: Option<&str>,
+    ) -> Result<String, SendError> {
         let (config, client) = match self {
             Sender::Mailbox => return Ok("stored in the mailbox".to_owned()),
             Sender::Smtp { config, client } => (config, client),
@@ -225,7 +236,7 @@ impl Sender {
             .as_ref()
             // A setting staff must fix; retrying keeps the message until they do.
             .map_err(|e| SendError::Transient(e.clone()))?;
-        let mime = build_message(message, from).map_err(SendError::Permanent)?;
+        let mime = build_message(message, secret, from).map_err(SendError::Permanent)?;
         match transport.send(mime).await {
             Ok(response) => Ok(response.message().collect::<Vec<_>>().join(" ")),
             Err(e) => Err(classify(&e)),
@@ -266,15 +277,26 @@ fn error_chain(e: &dyn std::error::Error) -> String {
     text
 }
 
-/// The MIME message: text and HTML alternatives, then any attachments.
-fn build_message(message: &OutboxMessage, from: &Mailbox) -> Result<Message, String> {
+/// The MIME message: text and HTML alternatives, then any attachments; the one-time `secret`
+/// in place of its placeholder.
+fn build_message(
+    message: &OutboxMessage,
+    secret: Option<&str>,
+    from: &Mailbox,
+) -> Result<Message, String> {
     let to: Address = message
         .recipient
         .as_str()
         .parse()
         .map_err(|e| format!("recipient {}: {e}", message.recipient.as_str()))?;
-    let alternative =
-        MultiPart::alternative_plain_html(message.text_body.clone(), message.html_body.clone());
+    let for_recipient = |text: &str| match secret {
+        Some(secret) => fill_secret(text, secret),
+        None => text.to_owned(),
+    };
+    let alternative = MultiPart::alternative_plain_html(
+        for_recipient(&message.text_body),
+        for_recipient(&message.html_body),
+    );
     let body = if message.attachments.is_empty() {
         alternative
     } else {
@@ -295,7 +317,7 @@ fn build_message(message: &OutboxMessage, from: &Mailbox) -> Result<Message, Str
     Message::builder()
         .from(from.clone())
         .to(Mailbox::new(None, to))
-        .subject(message.subject.clone())
+        .subject(for_recipient(&message.subject))
         .message_id(Some(message_id(&message.event_key, from.email.domain())))
         .date_now()
         .raw_header(HeaderValue::new(

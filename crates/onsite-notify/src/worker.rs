@@ -8,10 +8,14 @@
 //!
 //! [`Worker::try_execute_task`] processes at most one message, so tests (and a CLI) can drive
 //! the worker one step at a time; [`Worker::run`] loops over it until shutdown.
+//!
+//! A message's one-time secret is the worker's to hand to SMTP and to no one else: the claim
+//! returns it, the transport puts it in the recipient's copy, and recording the outcome erases
+//! it. A message whose secret is gone is never sent without it.
 
 use crate::transport::{SendError, Sender, Transport};
 use jiff::{SignedDuration, Timestamp};
-use onsite_store::outbox::{self, Claim, Claimed, Failure, OutboxId};
+use onsite_store::outbox::{self, Claim, Claimed, Failure, OutboxId, SecretState};
 use onsite_store::{Store, StoreError};
 use std::future::Future;
 use std::sync::Arc;
@@ -123,7 +127,12 @@ impl Worker {
             let mut conn = self.store.conn().await?;
             outbox::claim_next(&mut conn, self.now(), lease).await?
         };
-        let Some(Claimed { claim, message }) = claimed else {
+        let Some(Claimed {
+            claim,
+            message,
+            secret,
+        }) = claimed
+        else {
             return Ok(Outcome::NoWork);
         };
         let span = tracing::info_span!(
@@ -142,8 +151,21 @@ impl Worker {
                 self.record(claim, Record::Failed(&error, Failure::Permanent)).await?;
                 return Ok(Outcome::GaveUp { id, error });
             }
+            if message.secret != SecretState::None && secret.is_none() {
+                // Sent without it, the message would be of no use to the recipient.
+                let error = "its one-time secret is no longer kept; ask for a new link or invitation".to_owned();
+                tracing::error!(%error, "email not sent");
+                self.record(claim, Record::Failed(&error, Failure::Permanent)).await?;
+                return Ok(Outcome::GaveUp { id, error });
+            }
+            if secret.is_some() && matches!(self.sender, Sender::Mailbox) {
+                tracing::warn!(
+                    "this email's one-time secret (a password reset or an invitation code) reaches no one with the mailbox transport: it is erased unseen; configure SMTP"
+                );
+            }
             let deadline = self.options.lease / 2;
-            let result = match tokio::time::timeout(deadline, self.sender.send(&message)).await {
+            let sending = self.sender.send(&message, secret.as_deref());
+            let result = match tokio::time::timeout(deadline, sending).await {
                 Ok(result) => result,
                 Err(_) => Err(SendError::Transient(format!("no answer within {} s", deadline.as_secs()))),
             };

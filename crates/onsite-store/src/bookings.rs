@@ -405,6 +405,21 @@ pub async fn overlapping(
     .await?)
 }
 
+/// How many pairs of open (not canceled) visits of one technician overlap, in the whole
+/// database: zero unless the guarantees above failed. For checks after the fact (crash and
+/// load tests, benchmarks); it reads every booking.
+pub async fn overlapping_pairs(conn: &mut Conn) -> Result<i64> {
+    Ok(sqlx::query_scalar(
+        "SELECT COUNT(*) FROM bookings a JOIN bookings b ON a.technician_id = b.technician_id \
+         AND a.id < b.id AND a.starts_at < b.ends_at AND b.starts_at < a.ends_at \
+         AND b.starts_at > a.starts_at - $1 \
+         WHERE a.state <> 'canceled' AND b.state <> 'canceled'",
+    )
+    .bind(LONGEST_VISIT.as_millis() as i64)
+    .fetch_one(&mut *conn)
+    .await?)
+}
+
 /// The booking a submission with this idempotency key created, if any.
 pub async fn booking_by_idempotency_key(conn: &mut Conn, key: &str) -> Result<Option<Booking>> {
     sqlx::query(&format!(

@@ -17,6 +17,7 @@ pub mod accounts;
 pub mod agreements;
 pub mod assets;
 pub mod audit;
+pub mod backup;
 pub mod bookings;
 pub mod catalog;
 pub mod directory;
@@ -114,7 +115,10 @@ impl Store {
             .max_connections(max_connections)
             .acquire_timeout(Duration::from_secs(10));
         let pool_options = match backend {
-            Backend::Sqlite => pool_options.after_connect(|conn, _| {
+            // One connection stays open while the program runs: SQLite then refuses any other
+            // process the database's exclusive lock, which is how `onsite restore` (see
+            // `backup.rs`) knows a server is running on it.
+            Backend::Sqlite => pool_options.min_connections(1).after_connect(|conn, _| {
                 Box::pin(async move {
                     conn.execute(
                         "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; \
@@ -206,11 +210,17 @@ impl Store {
     }
 }
 
+/// The file path and the query of `sqlite://relative/or/absolute/path?query` or
+/// `sqlite:path`.
+pub(crate) fn sqlite_path(url: &str) -> (&str, &str) {
+    let rest = url.trim_start_matches("sqlite:").trim_start_matches("//");
+    rest.split_once('?').unwrap_or((rest, ""))
+}
+
 /// Accepts `sqlite://relative/or/absolute/path` and `sqlite:path`, creates the parent folder,
 /// and asks sqlx to create the file.
 fn sqlite_url(url: &str) -> Result<String> {
-    let rest = url.trim_start_matches("sqlite:").trim_start_matches("//");
-    let (path, query) = rest.split_once('?').unwrap_or((rest, ""));
+    let (path, query) = sqlite_path(url);
     if path.is_empty() || path == ":memory:" {
         return Err(StoreError::UnsupportedUrl);
     }

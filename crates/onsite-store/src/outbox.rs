@@ -12,6 +12,11 @@
 //! - *A crashed worker does not strand a message*: a claim is a lease (`locked_until`) that
 //!   expires; every claim bumps a fencing token ([`Claim::token`]), so a worker that lost its
 //!   lease can no longer record an outcome ([`mark_sent`] and [`mark_failed`] return `false`).
+//! - *A one-time secret reaches its recipient only*: a message that carries one (a
+//!   password-reset token, an invitation code) is stored with [`SECRET_PLACEHOLDER`] in its
+//!   text and the secret apart. Only [`claim_next`] returns the secret, to the worker that
+//!   delivers the message; [`mark_sent`] and a final [`mark_failed`] erase it in the statement
+//!   that records the outcome. [`get`] and [`list`], which every view uses, never read it.
 //!
 //! The clock is a parameter everywhere (`now`): the worker passes its own, tests pass any.
 
@@ -89,8 +94,19 @@ impl std::fmt::Debug for Attachment {
     }
 }
 
+/// Stands for a message's one-time secret in its stored subject, text and HTML. The delivery
+/// worker puts the secret in its place ([`fill_secret`]) in the copy it hands to SMTP; every
+/// view puts a marker saying it is hidden. It needs no escaping in HTML or in a URL.
+pub const SECRET_PLACEHOLDER: &str = "{{onsite-one-time-secret}}";
+
+/// `text` with every [`SECRET_PLACEHOLDER`] replaced by `with`: the secret for the recipient's
+/// copy, a "hidden" marker for everyone else.
+pub fn fill_secret(text: &str, with: &str) -> String {
+    text.replace(SECRET_PLACEHOLDER, with)
+}
+
 /// A rendered message to queue.
-#[derive(Debug, Clone, Copy)]
+#[derive(Clone, Copy)]
 pub struct NewEmail<'a> {
     /// The idempotency key of the event that caused the message, unique across all messages:
     /// e.g. `booking:42:confirmed:v3`.
@@ -104,6 +120,24 @@ pub struct NewEmail<'a> {
     pub text_body: &'a str,
     pub html_body: &'a str,
     pub attachments: &'a [Attachment],
+    /// The one-time secret the message carries to its recipient, if any; the subject and
+    /// bodies hold [`SECRET_PLACEHOLDER`] where it goes.
+    pub secret: Option<&'a str>,
+}
+
+impl std::fmt::Debug for NewEmail<'_> {
+    // The secret is for the recipient only: never in a log.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("NewEmail")
+            .field("event_key", &self.event_key)
+            .field("kind", &self.kind)
+            .field("recipient", &self.recipient)
+            .field("locale", &self.locale)
+            .field("subject", &self.subject)
+            .field("attachments", &self.attachments)
+            .field("secret", &self.secret.map(|_| "***"))
+            .finish_non_exhaustive()
+    }
 }
 
 /// What [`enqueue`] did.
@@ -130,8 +164,9 @@ pub async fn enqueue(conn: &mut Conn, email: &NewEmail<'_>, now: Timestamp) -> R
     // statement aborts the caller's whole transaction.
     let inserted: Option<i64> = sqlx::query_scalar(
         "INSERT INTO email_outbox (event_key, kind, recipient, locale, subject, text_body, \
-         html_body, status, attempts, next_attempt_at, claim_token, created_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, 'pending', 0, $8, 0, $8) \
+         html_body, status, attempts, next_attempt_at, claim_token, created_at, secret, \
+         carries_secret) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, 'pending', 0, $8, 0, $8, $9, $10) \
          ON CONFLICT (event_key) DO NOTHING RETURNING id",
     )
     .bind(email.event_key)
@@ -142,6 +177,8 @@ pub async fn enqueue(conn: &mut Conn, email: &NewEmail<'_>, now: Timestamp) -> R
     .bind(email.text_body)
     .bind(email.html_body)
     .bind(to_ms(now))
+    .bind(email.secret)
+    .bind(email.secret.is_some())
     .fetch_optional(&mut *conn)
     .await?;
     let Some(id) = inserted else {
@@ -174,11 +211,26 @@ pub struct Claim {
 }
 
 /// A claimed message, ready to deliver.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct Claimed {
     pub claim: Claim,
     /// The message, with `attempts` already counting this attempt.
     pub message: OutboxMessage,
+    /// The one-time secret to put in place of [`SECRET_PLACEHOLDER`] in the copy handed to
+    /// the recipient's mail server, and nowhere else. `None` also when the message carries a
+    /// secret that is no longer kept ([`SecretState::Erased`]): such a message cannot be
+    /// delivered.
+    pub secret: Option<String>,
+}
+
+impl std::fmt::Debug for Claimed {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Claimed")
+            .field("claim", &self.claim)
+            .field("message", &self.message)
+            .field("secret", &self.secret.as_ref().map(|_| "***"))
+            .finish()
+    }
 }
 
 /// Claims the pending message that has been due longest, for `lease`: no other claim can take
@@ -206,7 +258,7 @@ pub async fn claim_next(
                      WHERE status = 'pending' AND next_attempt_at <= $1 \
                        AND (locked_until IS NULL OR locked_until <= $1) \
                      ORDER BY next_attempt_at, id LIMIT 1 {lock}) \
-         RETURNING id, claim_token"
+         RETURNING id, claim_token, secret"
     );
     let row = sqlx::query(&sql)
         .bind(to_ms(now))
@@ -221,13 +273,19 @@ pub async fn claim_next(
         id: OutboxId(row.i64("id")?),
         token: row.i64("claim_token")?,
     };
+    let secret = row.opt_text("secret")?;
     let message = get(conn, claim.id).await?;
-    Ok(Some(Claimed { claim, message }))
+    Ok(Some(Claimed {
+        claim,
+        message,
+        secret,
+    }))
 }
 
-/// Records that the message was delivered by `transport` (`mailbox`, `smtp`). `false` when the
-/// claim was lost (its lease expired and another worker claimed the message): the caller then
-/// records nothing, and the other worker's outcome stands.
+/// Records that the message was delivered by `transport` (`mailbox`, `smtp`), and erases its
+/// one-time secret in the same statement. `false` when the claim was lost (its lease expired
+/// and another worker claimed the message): the caller then records nothing, and the other
+/// worker's outcome stands.
 pub async fn mark_sent(
     conn: &mut Conn,
     claim: Claim,
@@ -235,7 +293,8 @@ pub async fn mark_sent(
     now: Timestamp,
 ) -> Result<bool> {
     let done = sqlx::query(
-        "UPDATE email_outbox SET status = 'sent', sent_at = $3, transport = $4, locked_until = NULL \
+        "UPDATE email_outbox SET status = 'sent', sent_at = $3, transport = $4, locked_until = NULL, \
+         secret = NULL \
          WHERE id = $1 AND claim_token = $2 AND status = 'pending'",
     )
     .bind(claim.id.0)
@@ -256,7 +315,8 @@ pub enum Failure {
     Permanent,
 }
 
-/// Records a failed attempt and its error. `false` when the claim was lost (see [`mark_sent`]).
+/// Records a failed attempt and its error; a final failure also erases the message's one-time
+/// secret. `false` when the claim was lost (see [`mark_sent`]).
 pub async fn mark_failed(
     conn: &mut Conn,
     claim: Claim,
@@ -277,7 +337,8 @@ pub async fn mark_failed(
         .await?,
         Failure::Permanent => {
             sqlx::query(
-                "UPDATE email_outbox SET status = 'failed', last_error = $3, locked_until = NULL \
+                "UPDATE email_outbox SET status = 'failed', last_error = $3, locked_until = NULL, \
+                 secret = NULL \
                  WHERE id = $1 AND claim_token = $2 AND status = 'pending'",
             )
             .bind(claim.id.0)
@@ -292,17 +353,33 @@ pub async fn mark_failed(
 
 /// Makes a message that was not delivered due at `now` again, with a fresh set of attempts
 /// (the back office's "retry now", after fixing the mail settings). A message already sent is
-/// never sent again: `false` then, as for an unknown id.
+/// never sent again, and one whose one-time secret was erased cannot be: `false` then, as for
+/// an unknown id.
 pub async fn retry_now(conn: &mut Conn, id: OutboxId, now: Timestamp) -> Result<bool> {
     let done = sqlx::query(
         "UPDATE email_outbox SET status = 'pending', next_attempt_at = $2, attempts = 0 \
-         WHERE id = $1 AND status IN ('pending', 'failed')",
+         WHERE id = $1 AND status IN ('pending', 'failed') \
+           AND (carries_secret = FALSE OR secret IS NOT NULL)",
     )
     .bind(id.0)
     .bind(to_ms(now))
     .execute(&mut *conn)
     .await?;
     Ok(done.rows_affected() == 1)
+}
+
+/// Whether a message carries a one-time secret, and whether the outbox still keeps it (never
+/// the secret itself: no view can show what it does not have).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SecretState {
+    /// The message carries no secret.
+    None,
+    /// Kept, for the worker that will deliver the message; erased when it is delivered or
+    /// fails for good.
+    AwaitingDelivery,
+    /// Erased: the message was delivered, failed for good, or was stored before secrets were
+    /// kept apart (migration 0011). It cannot be sent again.
+    Erased,
 }
 
 /// A message as stored, with its attachments.
@@ -317,6 +394,7 @@ pub struct OutboxMessage {
     pub text_body: String,
     pub html_body: String,
     pub attachments: Vec<Attachment>,
+    pub secret: SecretState,
     pub status: OutboxStatus,
     pub attempts: i64,
     pub next_attempt_at: Timestamp,
@@ -336,6 +414,7 @@ pub struct OutboxSummary {
     pub recipient: EmailAddress,
     pub locale: String,
     pub subject: String,
+    pub secret: SecretState,
     pub status: OutboxStatus,
     pub attempts: i64,
     pub next_attempt_at: Timestamp,
@@ -346,8 +425,18 @@ pub struct OutboxSummary {
     pub sent_at: Option<Timestamp>,
 }
 
+/// What the views read. Never the secret: only whether one is carried and still kept.
 const SUMMARY_COLUMNS: &str = "m.id, m.event_key, m.kind, m.recipient, m.locale, m.subject, m.status, \
-     m.attempts, m.next_attempt_at, m.locked_until, m.last_error, m.transport, m.created_at, m.sent_at";
+     m.attempts, m.next_attempt_at, m.locked_until, m.last_error, m.transport, m.created_at, m.sent_at, \
+     m.carries_secret, (m.secret IS NOT NULL) AS secret_kept";
+
+fn secret_state_from_row(r: &AnyRow) -> Result<SecretState> {
+    Ok(match (r.bool("carries_secret")?, r.bool("secret_kept")?) {
+        (false, _) => SecretState::None,
+        (true, true) => SecretState::AwaitingDelivery,
+        (true, false) => SecretState::Erased,
+    })
+}
 
 fn status_from_row(r: &AnyRow) -> Result<OutboxStatus> {
     let s = r.text("status")?;
@@ -362,6 +451,7 @@ fn summary_from_row(r: &AnyRow) -> Result<OutboxSummary> {
         recipient: EmailAddress::parse(&r.text("recipient")?)?,
         locale: r.text("locale")?,
         subject: r.text("subject")?,
+        secret: secret_state_from_row(r)?,
         status: status_from_row(r)?,
         attempts: r.i64("attempts")?,
         next_attempt_at: r.ts("next_attempt_at")?,
@@ -408,6 +498,7 @@ pub async fn get(conn: &mut Conn, id: OutboxId) -> Result<OutboxMessage> {
         text_body: r.text("text_body")?,
         html_body: r.text("html_body")?,
         attachments,
+        secret: secret_state_from_row(&r)?,
         status: status_from_row(&r)?,
         attempts: r.i64("attempts")?,
         next_attempt_at: r.ts("next_attempt_at")?,

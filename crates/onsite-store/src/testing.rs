@@ -169,6 +169,22 @@ impl Drop for TestDb {
     }
 }
 
+/// The names of the files in `dir`, sorted: what a test compares before and after an
+/// operation on database files (a backup, a restore) that must leave nothing behind.
+pub fn file_names(dir: &std::path::Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .expect("a readable folder")
+        .map(|e| {
+            e.expect("a folder entry")
+                .file_name()
+                .to_string_lossy()
+                .into_owned()
+        })
+        .collect();
+    names.sort();
+    names
+}
+
 fn template_name() -> String {
     let mut h = std::collections::hash_map::DefaultHasher::new();
     for m in crate::migrate::MIGRATIONS {

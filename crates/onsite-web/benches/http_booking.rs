@@ -434,6 +434,7 @@ async fn site(
         trust_forwarded_for: false,
         connections: onsite_web::ConnectionLimits::default(),
         metrics_token: None,
+        emails_reach_inboxes: false,
     };
     let app = App::new(store.clone(), Arc::new(tokio::sync::Notify::new()), &base);
     let state = AppState::new(
@@ -566,7 +567,8 @@ async fn booking_phase(
         println!("  other answers: {kinds:?}");
     }
     // Overlaps would be a bug: the database refuses them, check anyway.
-    let overlapping = count_overlaps(&site.store).await?;
+    let overlapping =
+        onsite_store::bookings::overlapping_pairs(&mut *site.store.conn().await?).await?;
     println!("  overlapping visits in the database: {overlapping}");
     site.close().await;
     Ok(Phase {
@@ -833,35 +835,6 @@ async fn one_booking_run(sizes: &Sizes) -> Result<(), Failure> {
         .build()?;
     booking_phase(sizes, &http, "one run, group commit", true).await?;
     Ok(())
-}
-
-/// Pairs of open visits of one technician that overlap, technician by technician.
-async fn count_overlaps(store: &Store) -> Result<i64, Failure> {
-    use onsite_store::technicians;
-    use onsite_store::visit_board::{self, BoardFilter};
-    let mut conn = store.conn().await?;
-    let mut overlaps = 0;
-    for tech in technicians::list_technicians(&mut conn).await? {
-        let rows = visit_board::visits(
-            &mut conn,
-            &BoardFilter {
-                from: Timestamp::now() - SignedDuration::from_hours(24 * 3),
-                to: Timestamp::now() + SignedDuration::from_hours(24 * 70),
-                technician: Some(tech.id),
-                state: None,
-                limit: 1000,
-            },
-        )
-        .await?;
-        let mut spans: Vec<(Timestamp, Timestamp)> = rows
-            .iter()
-            .filter(|v| v.visit.booking.state != onsite_domain::booking::BookingState::Canceled)
-            .map(|v| (v.visit.booking.starts_at, v.visit.booking.ends_at))
-            .collect();
-        spans.sort();
-        overlaps += spans.windows(2).filter(|p| p[1].0 < p[0].1).count() as i64;
-    }
-    Ok(overlaps)
 }
 
 fn main() {

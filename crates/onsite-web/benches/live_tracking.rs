@@ -297,6 +297,7 @@ fn serve(url: &str) -> Result<(), Failure> {
                 trust_forwarded_for: false,
                 connections: onsite_web::ConnectionLimits::default(),
                 metrics_token: None,
+                emails_reach_inboxes: false,
             },
         );
         println!("PORT {port}");

@@ -103,7 +103,7 @@ async fn read_form_token(request: Request) -> Result<(Request, Option<String>), 
 
 /// The raw value of field `name` in a URL-encoded body. Our tokens are hex, so a value that
 /// needed decoding could not match anyway; it is returned as sent.
-fn form_field(body: &[u8], name: &str) -> Option<String> {
+pub(crate) fn form_field(body: &[u8], name: &str) -> Option<String> {
     body.split(|b| *b == b'&').find_map(|pair| {
         let mut it = pair.splitn(2, |b| *b == b'=');
         let key = it.next()?;

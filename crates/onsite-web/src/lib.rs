@@ -22,6 +22,8 @@ pub mod clock;
 pub mod csrf;
 pub mod error;
 pub mod forms;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod guard;
 pub mod health;
 pub mod layout;
@@ -85,6 +87,10 @@ pub struct WebConfig {
     /// The bearer token a metrics scraper presents for `GET /metrics` (administrators need
     /// none, their session is enough); `None`: only administrators may read the metrics.
     pub metrics_token: Option<String>,
+    /// Email leaves the portal (the SMTP transport). `false` with the embedded mailbox: nothing
+    /// reaches an inbox, and a message's one-time secret (an invitation code, a reset link)
+    /// reaches nobody, so pages that would say "an email is on its way" say so instead.
+    pub emails_reach_inboxes: bool,
 }
 
 /// What a connection may cost the server: its time to send a request head, its idle time

@@ -92,7 +92,7 @@ fn content_security_policy(map_tile_url: &str) -> String {
     }
     format!(
         "default-src 'self'; script-src 'self'; style-src 'self'; img-src {img}; connect-src 'self'; \
-         font-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'; object-src 'none'"
+         font-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'; object-src 'none'"
     )
 }
 

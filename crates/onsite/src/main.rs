@@ -2,6 +2,7 @@
 //! demo city and checks the mail setup. Configuration comes from `config.rs`; everything else
 //! is in the library crates.
 
+mod backup;
 mod config;
 mod serve;
 
@@ -42,6 +43,12 @@ enum Command {
     SendTestEmail(TestEmailArgs),
     /// Invite a contact (or every contact of an account) to the portal and print the code.
     Invite(InviteArgs),
+    /// Copy the embedded database to FILE while the server keeps serving (SQLite; for
+    /// PostgreSQL it explains pg_dump).
+    Backup(BackupArgs),
+    /// Put a backup in place of the embedded database and migrate it; the server must be
+    /// stopped. The previous database is kept beside it.
+    Restore(RestoreArgs),
 }
 
 #[derive(Debug, Args)]
@@ -107,6 +114,27 @@ struct InviteArgs {
     roles: Vec<String>,
 }
 
+#[derive(Debug, Args)]
+struct BackupArgs {
+    #[command(flatten)]
+    database: DatabaseArgs,
+    /// Where to write the copy; refused if it exists, unless --force.
+    #[arg(value_name = "FILE")]
+    file: PathBuf,
+    /// Replace FILE if it exists.
+    #[arg(long)]
+    force: bool,
+}
+
+#[derive(Debug, Args)]
+struct RestoreArgs {
+    #[command(flatten)]
+    database: DatabaseArgs,
+    /// A backup made by `onsite backup`.
+    #[arg(value_name = "FILE")]
+    file: PathBuf,
+}
+
 /// Exit code for a bad setting or argument (as clap uses for usage errors).
 const BAD_INPUT: u8 = 2;
 
@@ -141,6 +169,8 @@ fn main() -> ExitCode {
             Command::SendTestEmail(args) => {
                 serve::send_test_email(&config, &args.to, &args.lang).await
             }
+            Command::Backup(args) => backup::backup(&config, &args.file, args.force).await,
+            Command::Restore(args) => backup::restore(&config, &args.file).await,
         }
     });
     match result {
@@ -171,6 +201,8 @@ fn load_config(cli: &Cli) -> Result<Config, config::ConfigError> {
         Command::Demo(a) => &a.database,
         Command::SendTestEmail(a) => &a.database,
         Command::Invite(a) => &a.database,
+        Command::Backup(a) => &a.database,
+        Command::Restore(a) => &a.database,
     };
     layers.flag("data_dir", "--data-dir", db.data_dir.clone());
     layers.flag("database_url", "--database-url", db.database_url.clone());

@@ -18,7 +18,7 @@ impl<E: Into<anyhow::Error>> From<E> for Failure {
     }
 }
 
-async fn open_store(config: &Config) -> Result<Store, Failure> {
+pub async fn open_store(config: &Config) -> Result<Store, Failure> {
     Store::open(&config.database_url)
         .await
         .with_context(|| {
@@ -31,7 +31,7 @@ async fn open_store(config: &Config) -> Result<Store, Failure> {
 }
 
 /// Hides the password of a database URL for messages.
-fn redact(url: &str) -> String {
+pub fn redact(url: &str) -> String {
     match (url.find("://"), url.rfind('@')) {
         (Some(scheme), Some(at)) if at > scheme => {
             let creds = &url[scheme + 3..at];
@@ -249,6 +249,7 @@ pub async fn serve(config: Config, demo: bool) -> Result<(), Failure> {
             trust_forwarded_for: config.trust_forwarded_for,
             connections: config.connections,
             metrics_token: config.metrics_token.clone(),
+            emails_reach_inboxes: matches!(config.mail, MailTransport::Smtp(_)),
         },
     );
     if demo {

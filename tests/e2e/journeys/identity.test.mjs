@@ -1,8 +1,9 @@
-// Identity, end to end in a real browser against the real binary with the demo city:
-// a dispatcher invites a contact from the staff pages, the invitation email appears in the
-// mailbox, the contact redeems the code, chooses a password, fills their profile, signs out and
-// in again, forgets the password, and resets it through the emailed link (read by the
-// dispatcher in the mailbox, in a second browser), then signs in with the new one.
+// Identity, end to end in a real browser against the real binary with the demo city, which
+// sends its email to a real SMTP server started here: a dispatcher invites a contact from the
+// staff pages, the invitation email appears in the mailbox with its code hidden, the contact
+// receives it by email and redeems the code, chooses a password, fills their profile, signs out
+// and in again, forgets the password, and resets it through the link they received (which the
+// dispatcher, in a second browser, cannot read in the mailbox), then signs in with the new one.
 //
 // The dispatcher of the demo, Louise Gendron, works in French (her profile says so), so her
 // part of the journey reads the French labels; the invited contact browses in English.
@@ -12,6 +13,7 @@ import { existsSync } from 'node:fs';
 import { after, before, test } from 'node:test';
 import { screenshot, startPortal } from '../support/app.mjs';
 import { readMessage, signIn } from '../support/identity.mjs';
+import { startSmtpSink } from '../support/mail.mjs';
 
 const DISPATCHER = { email: 'dispatcher@demo.test', password: 'demo-password' };
 // A contact of the demo customer's account (Boulangerie Fabre) without a portal account.
@@ -19,14 +21,20 @@ const CONTACT = { name: 'Service Comptabilité', email: 'comptabilite@boulangeri
 const FIRST_PASSWORD = 'flour and water every morning';
 const NEW_PASSWORD = 'croissants before sunrise please';
 
+// What the French-speaking dispatcher sees in place of a reset link's token or a code.
+const HIDDEN = '[masqué : secret à usage unique réservé au destinataire]';
+
+let smtp;
 let portal;
 
 before(async () => {
-  portal = await startPortal({ serveArgs: ['--demo'] });
+  smtp = await startSmtpSink();
+  portal = await startPortal({ serveArgs: ['--demo'], env: smtp.serverEnv });
 });
 
 after(async () => {
   await portal?.stop();
+  await smtp?.stop();
 });
 
 test('the sign-in page, in English and in French', { timeout: 60_000 }, async () => {
@@ -60,17 +68,24 @@ test('invited, redeemed, signed in again, password forgotten and reset', { timeo
   const shownCode = (await staff.locator('code.invitation-code').innerText()).trim();
   assert.match(shownCode, /^[0-9A-Z]{5}(-[0-9A-Z]{1,5}){5}$/);
 
-  // The invitation email is in the mailbox, and carries the same code.
+  // The invitation email is in the mailbox, its code hidden there.
   await staff.getByRole('link', { name: 'Voir l’e-mail d’invitation dans la boîte aux lettres' }).click();
   const invitation = await readMessage(staff, { recipient: CONTACT.email, subject: /invit/i });
-  const code = /Your invitation code: (\S+)/.exec(invitation.text)?.[1];
-  assert.equal(code, shownCode, 'the emailed code is the one shown to staff');
-  const redeemLink = /(http:\/\/\S+\/redeem)\b/.exec(invitation.text)?.[1];
-  assert.ok(redeemLink, `a link to redeem in:\n${invitation.text}`);
+  assert.ok(invitation.text.includes(`Your invitation code: ${HIDDEN}`), `the code hidden in:\n${invitation.text}`);
+  assert.ok(!invitation.text.includes(shownCode), 'the mailbox does not show the code');
   const frame = staff.locator('iframe.message-html');
   assert.equal(await frame.getAttribute('sandbox'), '', 'the HTML runs nothing');
   await frame.scrollIntoViewIfNeeded();
-  await staff.frameLocator('iframe.message-html').getByText(code).waitFor();
+  await staff.frameLocator('iframe.message-html').getByText(HIDDEN).waitFor();
+  assert.ok(!(await staff.frameLocator('iframe.message-html').locator('body').innerText()).includes(shownCode));
+
+  // The contact receives it, with the same code.
+  const received = await smtp.waitForMessage({ to: CONTACT.email, subject: /invit/i });
+  const code = /Your invitation code: (\S+)/.exec(received.text)?.[1];
+  assert.equal(code, shownCode, 'the emailed code is the one shown to staff');
+  assert.ok(received.html.includes(code), 'and in the HTML part');
+  const redeemLink = /(http:\/\/\S+\/redeem)\b/.exec(received.text)?.[1];
+  assert.ok(redeemLink, `a link to redeem in:\n${received.text}`);
   await staff.getByRole('button', { name: 'Se déconnecter' }).click();
   await staff.getByText('Vous êtes déconnecté.').waitFor();
   assert.deepEqual(staff.problems, [], 'no console errors or CSP violations for staff');
@@ -113,15 +128,22 @@ test('invited, redeemed, signed in again, password forgotten and reset', { timeo
   await contact.getByRole('button', { name: 'Send the link' }).click();
   await contact.getByText('If an account uses this address, we have sent it a link').waitFor();
 
-  // The dispatcher reads the reset email in the mailbox, in another browser.
+  // The contact receives the link.
+  const reset = await smtp.waitForMessage({ to: CONTACT.email, subject: /password/i });
+  const resetLink = /(http:\/\/\S+\/reset-password\/[0-9a-f]{64})/.exec(reset.text)?.[1];
+  assert.ok(resetLink, `a reset link in:\n${reset.text}`);
+
+  // The dispatcher, in another browser, finds the reset email in the mailbox, without the link.
   const staffAgain = await portal.newPage({ locale: 'fr-CA' });
   await signIn(staffAgain, portal.url, DISPATCHER, { email: 'Adresse e-mail', password: 'Mot de passe', button: 'Se connecter' });
   await staffAgain.getByRole('navigation', { name: 'Rubriques' }).getByRole('link', { name: 'Boîte aux lettres' }).click();
   await staffAgain.getByLabel('Destinataire').fill(CONTACT.email);
   await staffAgain.getByRole('button', { name: 'Filtrer' }).click();
-  const reset = await readMessage(staffAgain, { recipient: CONTACT.email, subject: /password/i });
-  const resetLink = /(http:\/\/\S+\/reset-password\/[0-9a-f]{64})/.exec(reset.text)?.[1];
-  assert.ok(resetLink, `a reset link in:\n${reset.text}`);
+  const stored = await readMessage(staffAgain, { recipient: CONTACT.email, subject: /password/i });
+  assert.ok(stored.text.includes(`/reset-password/${HIDDEN}`), `the token hidden in:\n${stored.text}`);
+  assert.ok(!stored.text.includes(resetLink), 'the mailbox does not show the link');
+  await staffAgain.getByText('Il a été remis au serveur de messagerie du destinataire et n’a pas été conservé.').waitFor();
+  assert.ok(existsSync(await screenshot(staffAgain, 'mailbox-reset-hidden-fr')));
   assert.deepEqual(staffAgain.problems, [], 'no console errors or CSP violations for staff');
 
   // The contact follows the link and chooses a new password; then only it works.

@@ -149,6 +149,12 @@ test('the technician sets out and the customer follows, then rates the visit', {
   assert.notEqual(nearEta, farEta, 'the estimate changed');
   assert.equal(await customer.evaluate(() => window.onsiteJourneyMarker), 'still here', 'no page reload');
   assert.equal(await customer.locator('.live-technician').count(), 1, 'the technician is on the map');
+  // The marker's tooltip names the technician, as text (never parsed as HTML).
+  await customer.locator('.live-technician').hover();
+  const tooltip = customer.locator('.leaflet-tooltip');
+  await tooltip.waitFor();
+  assert.equal(await tooltip.locator('span').count(), 1, 'the name is a text node in its own span');
+  assert.ok((await tooltip.innerText()).trim().length > 0, 'the tooltip names the technician');
   await screenshot(customer, 'live-map');
 
   // Start work: the live map drops the technician and says the visit is under way.

@@ -237,7 +237,7 @@ pub struct AgreementInput {
     pub expose_to_customer: bool,
 }
 
-struct AgreementFields {
+pub(crate) struct AgreementFields {
     number: String,
     name: String,
     status: AgreementStatus,
@@ -246,7 +246,7 @@ struct AgreementFields {
     description: Option<String>,
 }
 
-fn agreement_fields(i: &AgreementInput) -> Result<AgreementFields, InvalidInput> {
+pub(crate) fn agreement_fields(i: &AgreementInput) -> Result<AgreementFields, InvalidInput> {
     let starts_on = date("starts_on", &i.starts_on)?;
     let ends_on = date("ends_on", &i.ends_on)?;
     if ends_on < starts_on {
@@ -365,13 +365,13 @@ pub struct AssetInput {
     pub expose_to_customer: bool,
 }
 
-struct AssetFields {
+pub(crate) struct AssetFields {
     name: String,
     product: String,
     serial_number: Option<String>,
 }
 
-fn asset_fields(i: &AssetInput) -> Result<AssetFields, InvalidInput> {
+pub(crate) fn asset_fields(i: &AssetInput) -> Result<AssetFields, InvalidInput> {
     let product = i.product.trim();
     let serial = i.serial_number.trim();
     Ok(AssetFields {
@@ -518,14 +518,14 @@ pub struct WorkOrderInput {
     pub expose_to_customer: bool,
 }
 
-struct WorkOrderFields {
+pub(crate) struct WorkOrderFields {
     number: Option<String>,
     service_type: ServiceTypeId,
     status: WorkOrderStatus,
     summary: Option<String>,
 }
 
-fn work_order_fields(i: &WorkOrderInput) -> Result<WorkOrderFields, InvalidInput> {
+pub(crate) fn work_order_fields(i: &WorkOrderInput) -> Result<WorkOrderFields, InvalidInput> {
     Ok(WorkOrderFields {
         number: if i.number.trim().is_empty() {
             None
@@ -699,16 +699,16 @@ pub struct InvoiceInput {
     pub expose_to_customer: bool,
 }
 
-struct InvoiceFields {
+pub(crate) struct InvoiceFields {
     number: String,
     status: InvoiceStatus,
     currency: Currency,
     issued_on: Date,
     due_on: Date,
-    lines: Vec<InvoiceLine>,
+    pub(crate) lines: Vec<InvoiceLine>,
 }
 
-fn invoice_fields(i: &InvoiceInput) -> Result<InvoiceFields, InvalidInput> {
+pub(crate) fn invoice_fields(i: &InvoiceInput) -> Result<InvoiceFields, InvalidInput> {
     let currency = Currency::parse(&i.currency)?;
     let issued_on = date("issued_on", &i.issued_on)?;
     let due_on = date("due_on", &i.due_on)?;

@@ -1480,14 +1480,9 @@ async fn race(db: TestDb) {
         assert_eq!(won, 1, "round {round}");
     }
     let elapsed = started.elapsed();
-    let overlapping: i64 = sqlx::query_scalar(
-        "SELECT COUNT(*) FROM bookings a JOIN bookings b ON a.technician_id = b.technician_id \
-         AND a.id < b.id AND a.starts_at < b.ends_at AND b.starts_at < a.ends_at \
-         WHERE a.state <> 'canceled' AND b.state <> 'canceled'",
-    )
-    .fetch_one(&mut *w.conn().await)
-    .await
-    .unwrap();
+    let overlapping = onsite_store::bookings::overlapping_pairs(&mut *w.conn().await)
+        .await
+        .unwrap();
     assert_eq!(overlapping, 0);
     assert_eq!(w.count("bookings").await, 20);
     assert_eq!(w.count("email_outbox").await, 20);

@@ -10,8 +10,9 @@ use onsite_domain::role::Role;
 use onsite_domain::text::EmailAddress;
 use onsite_domain::time::TimeZoneName;
 use onsite_domain::{AccountId, ContactId};
+use onsite_notify::testing::SmtpSink;
 use onsite_store::accounts::{self, NewAccount, NewContact};
-use onsite_store::outbox::{self, OutboxFilter};
+use onsite_store::outbox::{self, OutboxFilter, SECRET_PLACEHOLDER};
 use onsite_store::testing::TestDb;
 use std::sync::Arc;
 
@@ -64,20 +65,22 @@ async fn contact(app: &App, account_id: AccountId, email: &str) -> ContactId {
     .unwrap()
 }
 
-/// The newest queued message to `to`: (subject, text).
-async fn last_email(app: &App, to: &str) -> Option<(String, String)> {
+/// The text of the newest message to `to` as the outbox keeps it (what staff can read).
+async fn stored_text(app: &App, to: &str) -> String {
     let filter = OutboxFilter {
         recipient: Some(EmailAddress::parse(to).unwrap()),
         ..Default::default()
     };
     let mut conn = app.store.conn().await.unwrap();
-    let summary = outbox::list(&mut conn, &filter, 1, None)
-        .await
-        .unwrap()
-        .into_iter()
-        .next()?;
-    let m = outbox::get(&mut conn, summary.id).await.unwrap();
-    Some((m.subject, m.text_body))
+    let summary = outbox::list(&mut conn, &filter, 1, None).await.unwrap()[0].clone();
+    outbox::get(&mut conn, summary.id).await.unwrap().text_body
+}
+
+/// Delivers the queued email over real SMTP to `sink`, and returns the newest message `to`
+/// received: (subject, text), as the recipient reads it.
+async fn last_email(app: &App, sink: &SmtpSink, to: &str) -> Option<(String, String)> {
+    sink.deliver_queued(&app.store).await;
+    sink.last_to(to)
 }
 
 fn code_in(text: &str) -> String {
@@ -108,7 +111,8 @@ async fn invited_contact_redeems_once_and_signs_in() {
     )
     .await
     .unwrap();
-    let (subject, text) = last_email(&app, "ana@example.com")
+    let sink = SmtpSink::start().await;
+    let (subject, text) = last_email(&app, &sink, "ana@example.com")
         .await
         .expect("invitation emailed");
     assert_eq!(subject, "Your invitation to the service portal");
@@ -118,6 +122,12 @@ async fn invited_contact_redeems_once_and_signs_in() {
         code,
         invited.code.expose(),
         "the emailed code is the one staff can copy"
+    );
+    // The outbox's copy, which staff can read, never held it.
+    let stored = stored_text(&app, "ana@example.com").await;
+    assert!(
+        stored.contains(SECRET_PLACEHOLDER) && !stored.contains(&code),
+        "{stored}"
     );
 
     // Typed loosely: lower case, spaces instead of dashes.
@@ -346,14 +356,19 @@ async fn forgotten_password_resets_once_and_ends_every_session() {
         .await
         .unwrap();
 
+    let sink = SmtpSink::start().await;
     identity::forgot_password(&app, "nobody@example.com", "ip", now)
         .await
         .unwrap();
-    assert!(last_email(&app, "nobody@example.com").await.is_none());
+    assert!(
+        last_email(&app, &sink, "nobody@example.com")
+            .await
+            .is_none()
+    );
     identity::forgot_password(&app, "fay@example.com", "ip", now)
         .await
         .unwrap();
-    let (subject, text) = last_email(&app, "fay@example.com").await.unwrap();
+    let (subject, text) = last_email(&app, &sink, "fay@example.com").await.unwrap();
     assert_eq!(subject, "Reset your password");
     let link = text
         .lines()
@@ -361,6 +376,12 @@ async fn forgotten_password_resets_once_and_ends_every_session() {
         .expect("link")
         .trim();
     let token = link.rsplit('/').next().unwrap();
+    assert_eq!(token.len(), 64, "{link}");
+    let stored = stored_text(&app, "fay@example.com").await;
+    assert!(
+        stored.contains(SECRET_PLACEHOLDER) && !stored.contains(token),
+        "{stored}"
+    );
 
     assert!(identity::reset_link_valid(&app, token, now).await.unwrap());
     assert!(matches!(

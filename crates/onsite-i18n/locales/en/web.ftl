@@ -140,6 +140,7 @@ web-staff-invite-all-intro = Invites every contact without a portal account whos
 web-staff-invite-all-roles = Roles for the new accounts
 web-staff-invited-title = Invitation created
 web-staff-invited-to = An invitation email is on its way to { $name }:
+web-staff-invited-hand-over = This portal sends no email (its mail goes to the embedded mailbox), and the invitation email there shows no code: give { $name } this code yourself. Their address:
 web-staff-invited-code = Invitation code:
 web-staff-invited-expires = The code works until { $date }.
 web-staff-invited-shown-once = The code is shown only this once. Copy it now if you want to give it to the contact another way.
@@ -158,6 +159,7 @@ web-staff-bulk-have-account = { $count ->
     [one] One contact skipped: already has an account.
    *[other] { $count } contacts skipped: already have an account.
 }
+web-staff-bulk-no-inboxes = This portal sends no email (its mail goes to the embedded mailbox), so these invitations' codes reached nobody. Invite each contact from their page to see the code and hand it over, or set up SMTP (docs/configuration.md).
 web-staff-bulk-see-mailbox = See the invitation emails in the mailbox
 web-staff-invite-refused-title = No invitation was created
 web-staff-back-to-contacts = Back to contacts
@@ -179,7 +181,7 @@ web-staff-page-number = Page { $number }
 
 ## Staff: the mailbox
 web-mailbox-title = Mailbox
-web-mailbox-intro = Every email the portal sends, newest first: invitations, password resets, appointment messages.
+web-mailbox-intro = Every email the portal sends, newest first: invitations, password resets, appointment messages. Reset links and invitation codes are for their recipients only: they are never shown here.
 web-mailbox-count-pending = { $count } waiting
 web-mailbox-count-sent = { $count } sent
 web-mailbox-count-failed = { $count } failed
@@ -215,3 +217,9 @@ web-mailbox-bytes = { $count } bytes
 web-mailbox-text = Text
 web-mailbox-html = As the recipient sees it
 web-mailbox-html-frame = The email as HTML
+web-mailbox-secret-hidden = [hidden: a one-time secret for the recipient only]
+web-mailbox-secret-awaiting = This message carries a one-time secret (a password-reset link or an invitation code) for its recipient only. It is hidden here, and erased once the message is delivered.
+web-mailbox-secret-erased-smtp = This message carried a one-time secret (a password-reset link or an invitation code) for its recipient only. It went to the recipient's mail server and was not kept.
+web-mailbox-secret-erased-mailbox = This message carried a one-time secret (a password-reset link or an invitation code) for its recipient only. The mailbox delivers email to no one, so the secret was not kept and nobody can read it: password resets and emailed invitations need SMTP to be set up.
+web-mailbox-secret-erased-unsent = This message carried a one-time secret (a password-reset link or an invitation code) for its recipient only. It was not delivered, and the secret is not kept: ask for a new reset link, or invite the person again.
+web-mailbox-secret-gone = This message's one-time secret is not kept, so it cannot be sent again: ask for a new reset link, or invite the person again.

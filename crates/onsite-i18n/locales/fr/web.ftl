@@ -140,6 +140,7 @@ web-staff-invite-all-intro = Invite chaque contact sans compte sur le portail do
 web-staff-invite-all-roles = Rôles des nouveaux comptes
 web-staff-invited-title = Invitation créée
 web-staff-invited-to = Un e-mail d’invitation part pour { $name } :
+web-staff-invited-hand-over = Ce portail n’envoie pas d’e-mail (son courrier va dans la boîte aux lettres intégrée), et l’e-mail d’invitation n’y montre pas le code : transmettez vous-même ce code à { $name }. Son adresse :
 web-staff-invited-code = Code d’invitation :
 web-staff-invited-expires = Le code est valable jusqu’au { $date }.
 web-staff-invited-shown-once = Le code n’est affiché que cette fois. Copiez-le maintenant si vous voulez le transmettre au contact autrement.
@@ -158,6 +159,7 @@ web-staff-bulk-have-account = { $count ->
     [one] { $count } contact ignoré : a déjà un compte.
    *[other] { $count } contacts ignorés : ont déjà un compte.
 }
+web-staff-bulk-no-inboxes = Ce portail n’envoie pas d’e-mail (son courrier va dans la boîte aux lettres intégrée) : les codes de ces invitations ne sont parvenus à personne. Invitez chaque contact depuis sa page pour voir le code et le lui transmettre, ou configurez SMTP (docs/configuration.md).
 web-staff-bulk-see-mailbox = Voir les e-mails d’invitation dans la boîte aux lettres
 web-staff-invite-refused-title = Aucune invitation n’a été créée
 web-staff-back-to-contacts = Retour aux contacts
@@ -179,7 +181,7 @@ web-staff-page-number = Page { $number }
 
 ## Personnel : la boîte aux lettres
 web-mailbox-title = Boîte aux lettres
-web-mailbox-intro = Tous les e-mails envoyés par le portail, du plus récent au plus ancien : invitations, réinitialisations de mot de passe, messages de rendez-vous.
+web-mailbox-intro = Tous les e-mails envoyés par le portail, du plus récent au plus ancien : invitations, réinitialisations de mot de passe, messages de rendez-vous. Les liens de réinitialisation et les codes d’invitation sont réservés à leurs destinataires : ils ne sont jamais affichés ici.
 web-mailbox-count-pending = { $count } en attente
 web-mailbox-count-sent = { $count } envoyés
 web-mailbox-count-failed = { $count } en échec
@@ -215,3 +217,9 @@ web-mailbox-bytes = { $count } octets
 web-mailbox-text = Texte
 web-mailbox-html = Tel que le destinataire le voit
 web-mailbox-html-frame = L’e-mail en HTML
+web-mailbox-secret-hidden = [masqué : secret à usage unique réservé au destinataire]
+web-mailbox-secret-awaiting = Ce message contient un secret à usage unique (un lien de réinitialisation de mot de passe ou un code d’invitation) réservé à son destinataire. Il est masqué ici, et effacé dès que le message est remis.
+web-mailbox-secret-erased-smtp = Ce message contenait un secret à usage unique (un lien de réinitialisation de mot de passe ou un code d’invitation) réservé à son destinataire. Il a été remis au serveur de messagerie du destinataire et n’a pas été conservé.
+web-mailbox-secret-erased-mailbox = Ce message contenait un secret à usage unique (un lien de réinitialisation de mot de passe ou un code d’invitation) réservé à son destinataire. La boîte aux lettres ne remet d’e-mail à personne : le secret n’a donc pas été conservé et personne ne peut le lire. Les réinitialisations de mot de passe et les invitations par e-mail demandent que SMTP soit configuré.
+web-mailbox-secret-erased-unsent = Ce message contenait un secret à usage unique (un lien de réinitialisation de mot de passe ou un code d’invitation) réservé à son destinataire. Il n’a pas été remis, et le secret n’est pas conservé : demandez un nouveau lien de réinitialisation, ou invitez de nouveau la personne.
+web-mailbox-secret-gone = Le secret à usage unique de ce message n’est pas conservé : il ne peut donc pas être renvoyé. Demandez un nouveau lien de réinitialisation, ou invitez de nouveau la personne.

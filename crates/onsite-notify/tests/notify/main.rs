@@ -1,32 +1,21 @@
 //! The onsite-notify suite: rendering, the mailbox transport, and SMTP against a real server
-//! process (aiosmtpd, `tests/support/smtp_sink.py`). Store-backed tests run on SQLite and on
-//! PostgreSQL (`both_backends!`).
+//! process (aiosmtpd, `tests/support/smtp_sink.py`, run by `onsite_notify::testing`).
+//! Store-backed tests run on SQLite and on PostgreSQL (`both_backends!`).
 
 mod booking_emails;
 mod mailbox;
 mod offered;
 mod record_emails;
 mod render;
-mod sink;
+mod secrets;
 mod smtp;
 mod visit_emails;
 
 use jiff::{SignedDuration, Timestamp};
-use onsite_notify::{Outcome, Worker};
+use onsite_notify::Worker;
+pub use onsite_notify::testing::drain;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicI64, Ordering};
-
-/// Steps the worker until nothing is due, returning what each step did.
-pub async fn drain(worker: &Worker) -> Vec<Outcome> {
-    let mut outcomes = Vec::new();
-    for _ in 0..1000 {
-        match worker.try_execute_task().await.expect("worker step") {
-            Outcome::NoWork => return outcomes,
-            outcome => outcomes.push(outcome),
-        }
-    }
-    panic!("the worker never ran out of work: {outcomes:?}")
-}
 
 /// A clock the test moves forward: now, plus however much time the test has let pass.
 #[derive(Clone, Default)]

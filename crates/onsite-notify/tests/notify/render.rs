@@ -93,8 +93,9 @@ fn user_data_is_escaped_in_html_and_verbatim_in_text() {
 
 #[test]
 fn invitation_carries_the_link_and_code_in_both_bodies_and_both_languages() {
-    use onsite_notify::emails::{Invitation, invitation};
+    use onsite_notify::emails::{Invitation, SECRET, invitation};
     let to = onsite_domain::text::EmailAddress::parse("ana@example.com").unwrap();
+    let code = "7KQ2M-XW9RD-00000-11111-22222-3";
     for (tag, subject) in [
         ("en", "Your invitation to the service portal"),
         ("fr", "Votre invitation au portail de service"),
@@ -103,14 +104,17 @@ fn invitation_carries_the_link_and_code_in_both_bodies_and_both_languages() {
         let ctx = Invitation {
             name: "Ana <script>",
             link: "https://portal.example.com/sign-in?tab=redeem",
-            code: "7KQ2M-XW9RD-00000-11111-22222-3",
             expires: "2026-12-06",
         };
-        let email = invitation(&to, locale, "invitation:1".into(), &ctx).unwrap();
+        let email = invitation(&to, locale, "invitation:1".into(), &ctx, code).unwrap();
         assert_eq!(email.subject, subject);
         assert_eq!(email.kind, "invitation");
+        // The code rides apart, for the recipient's copy only; the text has its placeholder.
+        assert_eq!(email.secret.as_ref().map(|s| s.expose()), Some(code));
+        assert!(!format!("{email:?}").contains(code), "Debug hides the code");
         for body in [&email.text, &email.html] {
-            assert!(body.contains("7KQ2M-XW9RD-00000-11111-22222-3"), "{body}");
+            assert!(body.contains(SECRET), "{body}");
+            assert!(!body.contains(code), "{body}");
             assert!(
                 body.contains("https://portal.example.com/sign-in?tab=redeem")
                     || body.contains("https://portal.example.com/sign-in?tab&#x3d;redeem"),
@@ -132,22 +136,27 @@ fn invitation_carries_the_link_and_code_in_both_bodies_and_both_languages() {
 
 #[test]
 fn password_reset_carries_the_link_and_its_lifetime() {
-    use onsite_notify::emails::{PasswordReset, password_reset};
+    use onsite_notify::emails::{PasswordReset, SECRET, password_reset};
     let to = onsite_domain::text::EmailAddress::parse("ana@example.com").unwrap();
     let fr = onsite_i18n::Locale::from_tag("fr").unwrap();
+    let token = "0123456789abcdef".repeat(4);
     let email = password_reset(
         &to,
         fr,
         "password-reset:abc".into(),
         &PasswordReset {
-            link: "https://p.example/reset/tok",
+            reset_page: "https://p.example/reset/",
             minutes: "60",
         },
+        &token,
     )
     .unwrap();
     assert_eq!(email.subject, "Réinitialiser votre mot de passe");
-    assert!(
-        email.text.contains("https://p.example/reset/tok") && email.text.contains("60 minutes")
-    );
-    assert!(email.html.contains("https://p.example/reset/tok"));
+    let link = format!("https://p.example/reset/{SECRET}");
+    assert!(email.text.contains(&link) && email.text.contains("60 minutes"));
+    assert!(email.html.contains(&format!("href=\"{link}\"")));
+    for part in [&email.subject, &email.text, &email.html] {
+        assert!(!part.contains(&token), "{part}");
+    }
+    assert_eq!(email.secret.as_ref().map(|s| s.expose()), Some(&*token));
 }

@@ -1,28 +1,16 @@
 //! SMTP delivery against a real server process: exactly once for committed messages, never for
 //! rolled-back ones, also across an outage of the server.
 
-use crate::sink::{SmtpSink, free_port};
 use crate::{TestClock, drain};
 use jiff::{SignedDuration, Timestamp};
 use onsite_domain::text::EmailAddress;
 use onsite_i18n::Locale;
-use onsite_notify::{Attachment, Email, Outcome, SmtpConfig, TlsMode, Transport, Worker, emails};
+use onsite_notify::testing::{SmtpSink, free_port, smtp_transport as smtp};
+use onsite_notify::{Attachment, Email, Outcome, Worker, emails};
 use onsite_store::outbox::{self, Enqueued, OutboxStatus};
 use onsite_store::{Store, both_backends};
 use std::collections::BTreeSet;
 use std::sync::Arc;
-
-fn smtp(port: u16) -> Transport {
-    Transport::Smtp(SmtpConfig {
-        host: "127.0.0.1".into(),
-        port,
-        tls: TlsMode::None,
-        username: None,
-        password: None,
-        from: "Onsite <noreply@onsite.test>".into(),
-        timeout_secs: 5,
-    })
-}
 
 fn test_email(to: &str, event_key: &str) -> Email {
     let to = EmailAddress::parse(to).unwrap();

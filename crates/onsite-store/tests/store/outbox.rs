@@ -1,9 +1,12 @@
-//! The email outbox: queued with the transaction, claimed once, leases that expire, listing.
+//! The email outbox: queued with the transaction, claimed once, leases that expire, listing;
+//! one-time secrets kept apart for the delivery only, and redacted from older rows by
+//! migration 0011.
 
 use jiff::{SignedDuration, Timestamp};
 use onsite_domain::text::EmailAddress;
 use onsite_store::outbox::{
     self, Attachment, Enqueued, Failure, NewEmail, OutboxFilter, OutboxId, OutboxStatus,
+    SECRET_PLACEHOLDER, SecretState,
 };
 use onsite_store::{Store, both_backends};
 use std::collections::BTreeSet;
@@ -28,6 +31,7 @@ fn email<'a>(
         text_body: "Text",
         html_body: "<p>HTML</p>",
         attachments,
+        secret: None,
     }
 }
 
@@ -473,3 +477,312 @@ both_backends!(
         ));
     }
 );
+
+/// A reset link's token and the email that carries it, as `identity::forgot_password` queues
+/// it: the placeholder in the text, the token apart.
+fn reset_email<'a>(event_key: &'a str, to: &'a EmailAddress, token: &'a str) -> NewEmail<'a> {
+    NewEmail {
+        kind: "password-reset",
+        text_body: "Choose a new password: https://portal.test/reset-password/{{onsite-one-time-secret}}",
+        html_body: "<a href=\"https://portal.test/reset-password/{{onsite-one-time-secret}}\">Reset</a>",
+        secret: Some(token),
+        ..email(event_key, to, &[])
+    }
+}
+
+/// The secret column as stored.
+async fn stored_secret(conn: &mut onsite_store::Conn, id: OutboxId) -> Option<String> {
+    sqlx::query_scalar("SELECT secret FROM email_outbox WHERE id = $1")
+        .bind(id.0)
+        .fetch_one(&mut *conn)
+        .await
+        .unwrap()
+}
+
+both_backends!(
+    a_one_time_secret_goes_to_the_claim_only_and_is_erased_with_the_outcome,
+    |store: Store| async move {
+        let to = ana();
+        let token = "f00d".repeat(16);
+        let mut conn = store.conn().await.unwrap();
+        let sent = outbox::enqueue(
+            &mut conn,
+            &reset_email("password-reset:a", &to, &token),
+            Timestamp::now(),
+        )
+        .await
+        .unwrap()
+        .id();
+        assert!(SECRET_PLACEHOLDER.starts_with("{{"));
+
+        // What the views read has the placeholder, never the token.
+        let message = outbox::get(&mut conn, sent).await.unwrap();
+        assert_eq!(message.secret, SecretState::AwaitingDelivery);
+        assert!(message.text_body.contains(SECRET_PLACEHOLDER));
+        assert!(!format!("{message:?}").contains(&token));
+        let listed = outbox::list(&mut conn, &OutboxFilter::default(), 10, None)
+            .await
+            .unwrap();
+        assert_eq!(listed[0].secret, SecretState::AwaitingDelivery);
+        assert!(!format!("{listed:?}").contains(&token));
+
+        // The claim has it, for the delivery; its Debug does not show it.
+        let now = Timestamp::now();
+        let claimed = outbox::claim_next(&mut conn, now, LEASE)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(claimed.secret.as_deref(), Some(token.as_str()));
+        assert!(!format!("{claimed:?}").contains(&token));
+        // A claim that lost its lease erases nothing: the message is still to deliver.
+        let stale = outbox::Claim {
+            token: claimed.claim.token - 1,
+            ..claimed.claim
+        };
+        assert!(
+            !outbox::mark_sent(&mut conn, stale, "smtp", now)
+                .await
+                .unwrap()
+        );
+        assert_eq!(stored_secret(&mut conn, sent).await, Some(token.clone()));
+        // A passing failure keeps it for the next attempt.
+        assert!(
+            outbox::mark_failed(&mut conn, claimed.claim, "451 busy", Failure::RetryAt(now))
+                .await
+                .unwrap()
+        );
+        assert_eq!(stored_secret(&mut conn, sent).await, Some(token.clone()));
+        let again = outbox::claim_next(&mut conn, now, LEASE)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(again.secret.as_deref(), Some(token.as_str()));
+        // Recording the delivery erases it in the same statement.
+        assert!(
+            outbox::mark_sent(&mut conn, again.claim, "smtp", now)
+                .await
+                .unwrap()
+        );
+        assert_eq!(stored_secret(&mut conn, sent).await, None);
+        let message = outbox::get(&mut conn, sent).await.unwrap();
+        assert_eq!(
+            (message.status, message.secret),
+            (OutboxStatus::Sent, SecretState::Erased)
+        );
+
+        // A final failure erases it too, and such a message cannot be sent again.
+        let failed = outbox::enqueue(
+            &mut conn,
+            &reset_email("password-reset:b", &to, &token),
+            now,
+        )
+        .await
+        .unwrap()
+        .id();
+        let claimed = outbox::claim_next(&mut conn, now, LEASE)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(claimed.claim.id, failed);
+        outbox::mark_failed(
+            &mut conn,
+            claimed.claim,
+            "550 no such user",
+            Failure::Permanent,
+        )
+        .await
+        .unwrap();
+        assert_eq!(stored_secret(&mut conn, failed).await, None);
+        assert_eq!(
+            outbox::get(&mut conn, failed).await.unwrap().secret,
+            SecretState::Erased
+        );
+        assert!(!outbox::retry_now(&mut conn, failed, now).await.unwrap());
+        assert_eq!(
+            outbox::get(&mut conn, failed).await.unwrap().status,
+            OutboxStatus::Failed
+        );
+        // A message without a secret is retried as before.
+        let plain = outbox::enqueue(&mut conn, &email("test:plain", &to, &[]), now)
+            .await
+            .unwrap()
+            .id();
+        let claimed = outbox::claim_next(&mut conn, now, LEASE)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!((claimed.claim.id, claimed.secret), (plain, None));
+        outbox::mark_failed(&mut conn, claimed.claim, "550", Failure::Permanent)
+            .await
+            .unwrap();
+        assert_eq!(
+            outbox::get(&mut conn, plain).await.unwrap().secret,
+            SecretState::None
+        );
+        assert!(outbox::retry_now(&mut conn, plain, now).await.unwrap());
+    }
+);
+
+/// The outbox as the versions before migration 0011 left it: no secret columns, and the
+/// migration not yet applied.
+async fn as_before_migration_0011(store: &Store) {
+    let mut conn = store.conn().await.unwrap();
+    for sql in [
+        "ALTER TABLE email_outbox DROP COLUMN secret",
+        "ALTER TABLE email_outbox DROP COLUMN carries_secret",
+        "DELETE FROM schema_migrations WHERE version = 11",
+    ] {
+        sqlx::query(sql).execute(&mut *conn).await.unwrap();
+    }
+}
+
+/// A message as the versions before migration 0011 stored it, the secret in clear.
+async fn insert_old(
+    store: &Store,
+    event_key: &str,
+    kind: &str,
+    status: &str,
+    text: &str,
+    html: &str,
+) -> OutboxId {
+    let now = Timestamp::now().as_millisecond();
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO email_outbox (event_key, kind, recipient, locale, subject, text_body, \
+         html_body, status, attempts, next_attempt_at, claim_token, created_at, transport, sent_at) \
+         VALUES ($1, $2, 'adam@example.com', 'en', 'Subject', $3, $4, $5, 1, $6, 1, $6, $7, $8) \
+         RETURNING id",
+    )
+    .bind(event_key)
+    .bind(kind)
+    .bind(text)
+    .bind(html)
+    .bind(status)
+    .bind(now)
+    .bind((status == "sent").then_some("mailbox"))
+    .bind((status == "sent").then_some(now))
+    .fetch_one(&mut *store.conn().await.unwrap())
+    .await
+    .unwrap();
+    OutboxId(id)
+}
+
+async fn messages_stored_with_secrets_in_clear_are_redacted(db: onsite_store::testing::TestDb) {
+    as_before_migration_0011(db.store()).await;
+    let token = "c0ffee".repeat(10) + "abcd";
+    let code = "7KQ2M-XW9RD-00000-11111-22222-3";
+    let link = format!("https://portal.test/reset-password/{token}");
+    let old = db.store();
+    let reset_sent = insert_old(
+        old,
+        "password-reset:1111",
+        "password-reset",
+        "sent",
+        &format!("Choose a new password:\n{link}\n"),
+        &format!("<a href=\"{link}\">Choose</a>"),
+    )
+    .await;
+    let reset_pending = insert_old(
+        old,
+        "password-reset:2222",
+        "password-reset",
+        "pending",
+        &format!("{link}\n"),
+        &format!("<a href=\"{link}\">Choose</a>"),
+    )
+    .await;
+    let invitation_failed = insert_old(
+        old,
+        "invitation:7",
+        "invitation",
+        "failed",
+        &format!("Your invitation code: {code}\n"),
+        &format!("<code style=\"font-size:20px;\">{code}</code>"),
+    )
+    .await;
+    // Recognised by its event key even under another kind.
+    let renamed_kind = insert_old(
+        old,
+        "invitation:8",
+        "invite",
+        "sent",
+        &format!("Code: {code}"),
+        &format!("<p>{code}</p>"),
+    )
+    .await;
+    let booking = insert_old(
+        old,
+        "booking:42:confirmed:v1",
+        "booking-confirmed",
+        "sent",
+        "Your visit: https://portal.test/bookings/42",
+        "<p>Your visit</p>",
+    )
+    .await;
+    sqlx::query(
+        "INSERT INTO email_outbox_attachments (message_id, filename, content_type, content) \
+         VALUES ($1, 'visit.ics', 'text/calendar', $2)",
+    )
+    .bind(booking.0)
+    .bind(b"BEGIN:VCALENDAR".as_slice())
+    .execute(&mut *old.conn().await.unwrap())
+    .await
+    .unwrap();
+
+    // The next start of Onsite migrates.
+    let store = Store::open(db.url()).await.unwrap();
+    let mut conn = store.conn().await.unwrap();
+    for id in [reset_sent, reset_pending, invitation_failed, renamed_kind] {
+        let m = outbox::get(&mut conn, id).await.unwrap();
+        assert_eq!(m.text_body, SECRET_PLACEHOLDER, "{id}");
+        assert_eq!(m.html_body, SECRET_PLACEHOLDER, "{id}");
+        assert_eq!(m.secret, SecretState::Erased, "{id}");
+        let shown = format!("{m:?}");
+        assert!(!shown.contains(&token) && !shown.contains(code), "{shown}");
+        assert_eq!(stored_secret(&mut conn, id).await, None);
+    }
+    // What was waiting cannot go without its secret: it failed, saying why.
+    let pending = outbox::get(&mut conn, reset_pending).await.unwrap();
+    assert_eq!(pending.status, OutboxStatus::Failed);
+    assert!(pending.last_error.unwrap().contains("ask for a new link"));
+    assert!(
+        outbox::claim_next(&mut conn, Timestamp::now(), LEASE)
+            .await
+            .unwrap()
+            .is_none()
+    );
+    let sent = outbox::get(&mut conn, reset_sent).await.unwrap();
+    assert_eq!(
+        (sent.status, sent.transport.as_deref()),
+        (OutboxStatus::Sent, Some("mailbox"))
+    );
+    assert_eq!(
+        outbox::get(&mut conn, invitation_failed)
+            .await
+            .unwrap()
+            .status,
+        OutboxStatus::Failed
+    );
+    // Other messages are untouched.
+    let booking = outbox::get(&mut conn, booking).await.unwrap();
+    assert_eq!(
+        booking.text_body,
+        "Your visit: https://portal.test/bookings/42"
+    );
+    assert_eq!(booking.secret, SecretState::None);
+    assert_eq!(booking.attachments.len(), 1);
+}
+
+mod messages_stored_with_secrets_in_clear_are_redacted_by_migration_0011 {
+    use super::*;
+    use onsite_store::testing::TestDb;
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn sqlite() {
+        messages_stored_with_secrets_in_clear_are_redacted(TestDb::sqlite().await).await;
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn postgres() {
+        messages_stored_with_secrets_in_clear_are_redacted(TestDb::postgres().await).await;
+    }
+}

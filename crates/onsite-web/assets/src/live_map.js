@@ -56,7 +56,10 @@
     var here = [last.lat, last.lon];
     if (!technician) {
       technician = L.circleMarker(here, { radius: 9, weight: 3, className: "live-technician" }).addTo(map);
-      technician.bindTooltip(data.textTechnician);
+      // The name is set as text, never parsed as HTML (Leaflet inserts a string tooltip as HTML).
+      var label = document.createElement("span");
+      label.textContent = data.textTechnician;
+      technician.bindTooltip(label);
       map.fitBounds(L.latLngBounds([here, destination]).pad(0.3), { maxZoom: 15 });
     } else {
       technician.setLatLng(here);

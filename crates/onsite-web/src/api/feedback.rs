@@ -13,7 +13,7 @@ use axum::Json;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use onsite_app::feedback::{self, FeedbackError, StaffFeedback};
+use onsite_app::feedback::{self, FeedbackError, FeedbackInput, StaffFeedback};
 use onsite_i18n::Locale;
 use onsite_store::feedback::{Average, Question, Response as Feedback};
 use serde_json::{Map, Value, json};
@@ -91,6 +91,22 @@ fn as_text(v: &Value) -> String {
     }
 }
 
+/// The answers of a JSON body (`rating`, `comment`, `answers` by question id), as the form's.
+pub(crate) fn json_input(body: &Map<String, Value>) -> FeedbackInput {
+    let mut pairs: Vec<(String, String)> = Vec::new();
+    for key in ["rating", "comment"] {
+        if let Some(v) = body.get(key) {
+            pairs.push((key.to_owned(), as_text(v)));
+        }
+    }
+    if let Some(Value::Object(answers)) = body.get("answers") {
+        for (q, v) in answers {
+            pairs.push((format!("q-{q}"), as_text(v)));
+        }
+    }
+    input_of(pairs.iter().map(|(k, v)| (k.as_str(), v.clone())))
+}
+
 /// `POST /api/v1/bookings/{id}/feedback` with `{"rating": 4, "comment": "…", "answers":
 /// {"<question id>": 5 | true | "text"}}`: 201 with the feedback; refused answers are 422 with
 /// every field and its message, and nothing is stored.
@@ -103,18 +119,7 @@ pub async fn send(
 ) -> WebResult<Response> {
     let locale = page.locale;
     let id = booking_id(&id)?;
-    let mut pairs: Vec<(String, String)> = Vec::new();
-    for key in ["rating", "comment"] {
-        if let Some(v) = body.get(key) {
-            pairs.push((key.to_owned(), as_text(v)));
-        }
-    }
-    if let Some(Value::Object(answers)) = body.get("answers") {
-        for (q, v) in answers {
-            pairs.push((format!("q-{q}"), as_text(v)));
-        }
-    }
-    let input = input_of(pairs.iter().map(|(k, v)| (k.as_str(), v.clone())));
+    let input = json_input(&body);
     match feedback::send_feedback(&state.app, &user.principal(), id, &input, state.clock.now())
         .await
     {

@@ -12,7 +12,7 @@ use onsite_app::identity::{self, InviteMode};
 use onsite_domain::role::Role;
 use onsite_domain::{AccountId, ContactId, InvalidInput};
 
-fn parse_roles(raw: &[String]) -> Result<Vec<Role>, InvalidInput> {
+pub(crate) fn parse_roles(raw: &[String]) -> Result<Vec<Role>, InvalidInput> {
     raw.iter()
         .map(|r| {
             r.parse::<Role>()

@@ -122,18 +122,39 @@ fn known(v: Option<f64>) -> Option<f64> {
     v.filter(|x| !(x.is_finite() && *x < 0.0))
 }
 
+/// A report from what a format gave: the position and time are required, the rest optional.
 fn report_of(
     latitude: Option<f64>,
     longitude: Option<f64>,
     recorded_at: Option<Timestamp>,
-) -> Result<(f64, f64, Timestamp), TrackingError> {
-    let latitude = latitude.ok_or(invalid(InvalidPosition::Latitude))?;
-    let longitude = longitude.ok_or(invalid(InvalidPosition::Longitude))?;
-    let recorded_at = recorded_at.ok_or(invalid(InvalidPosition::Timestamp))?;
-    Ok((latitude, longitude, recorded_at))
+    accuracy_m: Option<f64>,
+    speed_kmh: Option<f64>,
+    heading_deg: Option<f64>,
+) -> Result<Report, TrackingError> {
+    Ok(Report {
+        latitude: latitude.ok_or(invalid(InvalidPosition::Latitude))?,
+        longitude: longitude.ok_or(invalid(InvalidPosition::Longitude))?,
+        recorded_at: recorded_at.ok_or(invalid(InvalidPosition::Timestamp))?,
+        accuracy_m,
+        speed_kmh,
+        heading_deg,
+    })
 }
 
 // ---- The technician page --------------------------------------------------------------------
+
+/// The technician page's JSON body as a report (checked by `tracking::validate` later).
+pub fn browser_report(body: &[u8]) -> Result<Report, TrackingError> {
+    let value: Value = serde_json::from_slice(body).unwrap_or(Value::Null);
+    report_of(
+        number(value.get("latitude")),
+        number(value.get("longitude")),
+        number(value.get("recorded_at")).and_then(unix),
+        number(value.get("accuracy_m")),
+        known(number(value.get("speed_kmh"))),
+        known(number(value.get("heading_deg"))),
+    )
+}
 
 /// `POST /technician/position`: the signed-in technician's browser position.
 pub async fn browser_position(
@@ -145,22 +166,8 @@ pub async fn browser_position(
     if body.len() > BODY_MAX {
         return too_large(&page);
     }
-    let value: Value = serde_json::from_slice(&body).unwrap_or(Value::Null);
-    let parsed = report_of(
-        number(value.get("latitude")),
-        number(value.get("longitude")),
-        number(value.get("recorded_at")).and_then(unix),
-    );
-    let result = match parsed {
-        Ok((latitude, longitude, recorded_at)) => {
-            let report = Report {
-                latitude,
-                longitude,
-                accuracy_m: number(value.get("accuracy_m")),
-                recorded_at,
-                speed_kmh: known(number(value.get("speed_kmh"))),
-                heading_deg: known(number(value.get("heading_deg"))),
-            };
+    let result = match browser_report(&body) {
+        Ok(report) => {
             tracking::record_for_technician(
                 &state.app,
                 &user.principal(),
@@ -184,8 +191,8 @@ fn stored(recorded: tracking::Recorded) -> Response {
 
 // ---- OwnTracks ------------------------------------------------------------------------------
 
-/// The password of an `Authorization: Basic` header.
-fn basic_password(headers: &HeaderMap) -> Option<String> {
+/// The password of an `Authorization: Basic` header (the token of an OwnTracks request).
+pub fn basic_password(headers: &HeaderMap) -> Option<String> {
     let value = headers.get(AUTHORIZATION)?.to_str().ok()?;
     let (scheme, encoded) = value.trim().split_once(' ')?;
     if !scheme.eq_ignore_ascii_case("basic") {
@@ -220,6 +227,23 @@ fn base64_decode(s: &str) -> Option<Vec<u8>> {
     Some(out)
 }
 
+/// An OwnTracks message as a report; `None` when it is not a location (waypoints, transitions,
+/// cards…).
+pub fn owntracks_report(body: &[u8]) -> Option<Result<Report, TrackingError>> {
+    let value: Value = serde_json::from_slice(body).unwrap_or(Value::Null);
+    if value.get("_type").and_then(Value::as_str) != Some("location") {
+        return None;
+    }
+    Some(report_of(
+        number(value.get("lat")),
+        number(value.get("lon")),
+        number(value.get("tst")).and_then(unix),
+        number(value.get("acc")),
+        known(number(value.get("vel"))),
+        known(number(value.get("cog"))),
+    ))
+}
+
 /// `POST /track/owntracks`: OwnTracks' HTTP mode.
 pub async fn owntracks(
     State(state): State<AppState>,
@@ -237,26 +261,12 @@ pub async fn owntracks(
         Ok(t) => t,
         Err(e) => return refusal(&page, &e),
     };
-    let value: Value = serde_json::from_slice(&body).unwrap_or(Value::Null);
-    if value.get("_type").and_then(Value::as_str) != Some("location") {
+    let Some(parsed) = owntracks_report(&body) else {
         // Waypoints, transitions, cards…: nothing for us, but not an error to OwnTracks.
         return owntracks_ok();
-    }
-    let parsed = report_of(
-        number(value.get("lat")),
-        number(value.get("lon")),
-        number(value.get("tst")).and_then(unix),
-    );
+    };
     let result = match parsed {
-        Ok((latitude, longitude, recorded_at)) => {
-            let report = Report {
-                latitude,
-                longitude,
-                accuracy_m: number(value.get("acc")),
-                recorded_at,
-                speed_kmh: known(number(value.get("vel"))),
-                heading_deg: known(number(value.get("cog"))),
-            };
+        Ok(report) => {
             tracking::record_for(&state.app, sender, &report, Source::OwnTracks, now).await
         }
         Err(e) => Err(e),
@@ -288,9 +298,32 @@ pub async fn osmand(
         .get(CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .unwrap_or("");
-    let (token, parsed, accuracy, speed, heading) = if content_type.contains("json") {
+    let (token, parsed) = osmand_report(content_type, query, &body);
+    let now = state.clock.now();
+    let sender = match tracking::check_token(&state.app, token.as_deref()).await {
+        Ok(t) => t,
+        Err(e) => return refusal(&page, &e),
+    };
+    let result = match parsed {
+        Ok(report) => tracking::record_for(&state.app, sender, &report, Source::OsmAnd, now).await,
+        Err(e) => Err(e),
+    };
+    match result {
+        Ok(_) => StatusCode::OK.into_response(),
+        Err(e) => refusal(&page, &e),
+    }
+}
+
+/// An OsmAnd request's token (the device identifier) and report, from the query and the body
+/// (a form, or Traccar Client 9's JSON when `content_type` says JSON).
+pub fn osmand_report(
+    content_type: &str,
+    query: HashMap<String, String>,
+    body: &[u8],
+) -> (Option<String>, Result<Report, TrackingError>) {
+    if content_type.contains("json") {
         // Traccar Client 9: {"device_id", "location": {"timestamp", "coords": {…}}}; speed m/s.
-        let value: Value = serde_json::from_slice(&body).unwrap_or(Value::Null);
+        let value: Value = serde_json::from_slice(body).unwrap_or(Value::Null);
         let location = value.get("location").unwrap_or(&Value::Null);
         let coords = location.get("coords").unwrap_or(&Value::Null);
         let token = value
@@ -308,16 +341,16 @@ pub async fn osmand(
                 number(coords.get("latitude")),
                 number(coords.get("longitude")),
                 recorded_at,
+                number(coords.get("accuracy")),
+                known(number(coords.get("speed"))).map(|ms| ms * 3.6),
+                known(number(coords.get("heading"))),
             ),
-            number(coords.get("accuracy")),
-            known(number(coords.get("speed"))).map(|ms| ms * 3.6),
-            known(number(coords.get("heading"))),
         )
     } else {
         // Query parameters, and for a form body its fields too.
         let mut fields = query;
         if !body.is_empty()
-            && let Ok(form) = serde_urlencoded_pairs(&body)
+            && let Ok(form) = serde_urlencoded_pairs(body)
         {
             fields.extend(form);
         }
@@ -330,34 +363,11 @@ pub async fn osmand(
                 num("lat"),
                 num("lon"),
                 get("timestamp").and_then(parse_time),
+                num("accuracy"),
+                known(num("speed")).map(|kn| kn * KNOT_KMH),
+                known(num("bearing").or(num("heading"))),
             ),
-            num("accuracy"),
-            known(num("speed")).map(|kn| kn * KNOT_KMH),
-            known(num("bearing").or(num("heading"))),
         )
-    };
-    let now = state.clock.now();
-    let sender = match tracking::check_token(&state.app, token.as_deref()).await {
-        Ok(t) => t,
-        Err(e) => return refusal(&page, &e),
-    };
-    let result = match parsed {
-        Ok((latitude, longitude, recorded_at)) => {
-            let report = Report {
-                latitude,
-                longitude,
-                accuracy_m: accuracy,
-                recorded_at,
-                speed_kmh: speed,
-                heading_deg: heading,
-            };
-            tracking::record_for(&state.app, sender, &report, Source::OsmAnd, now).await
-        }
-        Err(e) => Err(e),
-    };
-    match result {
-        Ok(_) => StatusCode::OK.into_response(),
-        Err(e) => refusal(&page, &e),
     }
 }
 
@@ -448,4 +458,64 @@ pub async fn live(
         }
     });
     Ok((StatusCode::OK, Json(body)).into_response())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn query(pairs: &[(&str, &str)]) -> HashMap<String, String> {
+        pairs
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect()
+    }
+
+    #[test]
+    fn osmand_fixes_are_read_from_the_query_a_form_body_or_json() {
+        let at = Timestamp::from_second(1_700_000_000).unwrap();
+        let q = query(&[("id", "tok"), ("lat", "45.5"), ("lon", "-73.6")]);
+        let (token, report) = osmand_report("", q, b"timestamp=1700000000&speed=10&bearing=90");
+        let report = report.unwrap();
+        assert_eq!(token.as_deref(), Some("tok"));
+        assert_eq!((report.latitude, report.longitude), (45.5, -73.6));
+        assert_eq!(report.recorded_at, at);
+        assert_eq!(report.speed_kmh, Some(10.0 * KNOT_KMH));
+        assert_eq!(report.heading_deg, Some(90.0));
+
+        let body = br#"{"device_id": "dev", "location": {"timestamp": "2023-11-14T22:13:20Z",
+            "coords": {"latitude": 45.5, "longitude": -73.6, "speed": 10, "heading": -1}}}"#;
+        let (token, report) = osmand_report("application/json", HashMap::new(), body);
+        let report = report.unwrap();
+        assert_eq!(token.as_deref(), Some("dev"));
+        assert_eq!(report.recorded_at, at);
+        assert_eq!(report.speed_kmh, Some(36.0));
+        assert_eq!(report.heading_deg, None, "-1 is unknown");
+
+        let (_, missing) = osmand_report("", query(&[("lat", "45.5")]), b"");
+        assert!(matches!(
+            missing,
+            Err(TrackingError::Invalid(InvalidPosition::Longitude))
+        ));
+    }
+
+    #[test]
+    fn owntracks_reads_locations_and_ignores_other_messages() {
+        let body =
+            br#"{"_type": "location", "lat": 45.5, "lon": -73.6, "tst": 1700000000, "acc": 12}"#;
+        let report = owntracks_report(body).unwrap().unwrap();
+        assert_eq!(report.accuracy_m, Some(12.0));
+        assert!(owntracks_report(br#"{"_type": "waypoint"}"#).is_none());
+        assert!(owntracks_report(b"not json").is_none());
+        assert!(matches!(
+            owntracks_report(br#"{"_type": "location", "lat": 1, "lon": 2}"#),
+            Some(Err(TrackingError::Invalid(InvalidPosition::Timestamp)))
+        ));
+        assert!(matches!(
+            browser_report(
+                br#"{"latitude": "45.5", "longitude": -73.6, "recorded_at": 1700000000}"#
+            ),
+            Ok(Report { latitude: 45.5, .. })
+        ));
+    }
 }

@@ -413,7 +413,7 @@ fn return_link(query: &BoardQuery) -> String {
     link
 }
 
-fn parse_action(raw: Option<&str>) -> Result<BookingAction, InvalidInput> {
+pub(crate) fn parse_action(raw: Option<&str>) -> Result<BookingAction, InvalidInput> {
     match raw.map(str::trim) {
         Some("start_travel") => Ok(BookingAction::StartTravel),
         Some("start_work") => Ok(BookingAction::StartWork),

@@ -1,7 +1,12 @@
 //! The embedded mailbox: every email the portal sent or is sending (the outbox), for staff to
 //! read in the app. With the `mailbox` transport (the default, and the demo's) this is where
-//! invitations and reset links arrive; with SMTP it is the record of what went out, and the
-//! place to retry what failed.
+//! the portal's emails arrive; with SMTP it is the record of what went out, and the place to
+//! retry what failed.
+//!
+//! One-time secrets (the token of a password-reset link, an invitation code) are for their
+//! recipient only: the outbox never hands them to a view, and every view (list, message, its
+//! HTML) shows a localized "hidden" marker in their place, whatever the message's state. With
+//! the `mailbox` transport such a secret reaches no one: the message page says so.
 //!
 //! The HTML body of a message is shown in a sandboxed frame whose document comes from its own
 //! address (`/staff/mailbox/{id}/html`) with a `Content-Security-Policy: sandbox` of its own:
@@ -11,6 +16,7 @@
 use crate::forms::FieldErrors;
 use crate::guard::see_other;
 use crate::layout::{Page, render_with_status};
+use crate::locale::Lang;
 use crate::{AppState, WebError, WebResult};
 use askama::Template;
 use axum::extract::{Path, Query, State};
@@ -21,7 +27,10 @@ use axum::http::header::{
 use axum::http::{HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use onsite_domain::text::EmailAddress;
-use onsite_store::outbox::{self, OutboxFilter, OutboxId, OutboxMessage, OutboxStatus};
+use onsite_i18n::Locale;
+use onsite_store::outbox::{
+    self, OutboxFilter, OutboxId, OutboxMessage, OutboxStatus, SecretState, fill_secret,
+};
 
 /// Messages per page of the list.
 const PAGE_SIZE: i64 = 50;
@@ -77,6 +86,16 @@ struct ListPage {
 
 fn status_label(page: &Page, status: OutboxStatus) -> String {
     page.t(&format!("web-mailbox-status-{}", status.as_str()))
+}
+
+/// What staff see in place of a one-time secret, as plain text.
+fn hidden_secret(locale: Locale) -> String {
+    locale.text("web-mailbox-secret-hidden")
+}
+
+/// The text as staff may see it: any one-time secret's placeholder replaced by the marker.
+fn as_staff_see(text: &str, locale: Locale) -> String {
+    fill_secret(text, &hidden_secret(locale))
 }
 
 /// `GET /staff/mailbox`: newest first, filtered by status and recipient, a page at a time.
@@ -142,7 +161,7 @@ pub async fn list(
         .map(|m| Row {
             id: m.id,
             recipient: m.recipient.as_str().to_owned(),
-            subject: m.subject,
+            subject: as_staff_see(&m.subject, locale),
             status: status_label(&page, m.status),
             status_key: m.status.as_str(),
             created: page.time(m.created_at),
@@ -190,20 +209,41 @@ async fn load(state: &AppState, id: i64) -> WebResult<OutboxMessage> {
     Ok(outbox::get(&mut *state.store.conn().await?, OutboxId(id)).await?)
 }
 
+/// What the message page says about a message's one-time secret, if it carries one: that it is
+/// hidden, and where it went.
+fn secret_note(message: &OutboxMessage) -> Option<&'static str> {
+    Some(match (message.secret, message.status) {
+        (SecretState::None, _) => return None,
+        (SecretState::AwaitingDelivery, _) => "web-mailbox-secret-awaiting",
+        (SecretState::Erased, OutboxStatus::Sent)
+            if message.transport.as_deref() == Some("smtp") =>
+        {
+            "web-mailbox-secret-erased-smtp"
+        }
+        (SecretState::Erased, OutboxStatus::Sent) => "web-mailbox-secret-erased-mailbox",
+        (SecretState::Erased, OutboxStatus::Pending | OutboxStatus::Failed) => {
+            "web-mailbox-secret-erased-unsent"
+        }
+    })
+}
+
 #[derive(Template)]
 #[template(path = "staff/mailbox_message.html")]
 struct MessagePage {
     page: Page,
+    /// With any one-time secret shown as hidden.
     message: OutboxMessage,
     status: String,
     created: String,
     sent: Option<String>,
     next_attempt: String,
+    secret_note: Option<String>,
 }
 
 impl MessagePage {
-    fn failed(&self) -> bool {
-        self.message.status == OutboxStatus::Failed
+    /// Whether "Retry now" can send it: failed, and not missing its one-time secret.
+    fn retryable(&self) -> bool {
+        self.message.status == OutboxStatus::Failed && self.message.secret != SecretState::Erased
     }
 }
 
@@ -213,27 +253,41 @@ pub async fn message(
     page: Page,
     Path(id): Path<i64>,
 ) -> WebResult<Response> {
-    let message = load(&state, id).await?;
+    let mut message = load(&state, id).await?;
+    let locale = page.locale;
+    message.subject = as_staff_see(&message.subject, locale);
+    message.text_body = as_staff_see(&message.text_body, locale);
+    // Shown in its own frame (`html`), never here.
+    message.html_body.clear();
     let view = MessagePage {
         status: status_label(&page, message.status),
         created: page.time(message.created_at),
         sent: message.sent_at.map(|t| page.time(t)),
         next_attempt: page.time(message.next_attempt_at),
+        secret_note: secret_note(&message).map(|id| page.t(id)),
         page,
         message,
     };
     let mut response = render_with_status(StatusCode::OK, &view)?;
-    // Messages hold codes and links that sign people in: no caching anywhere.
+    // Messages hold personal data: no caching anywhere.
     response
         .headers_mut()
         .insert(CACHE_CONTROL, HeaderValue::from_static("no-store"));
     Ok(response)
 }
 
-/// `GET /staff/mailbox/{id}/html`: the HTML body, for the detail page's sandboxed frame only.
-pub async fn html(State(state): State<AppState>, Path(id): Path<i64>) -> WebResult<Response> {
+/// `GET /staff/mailbox/{id}/html`: the HTML body, for the detail page's sandboxed frame only,
+/// with any one-time secret shown as hidden.
+pub async fn html(
+    State(state): State<AppState>,
+    Lang(locale): Lang,
+    Path(id): Path<i64>,
+) -> WebResult<Response> {
     let message = load(&state, id).await?;
-    let mut response = message.html_body.into_response();
+    let marker = askama::filters::escape(hidden_secret(locale), askama::filters::Html)
+        .unwrap_or_else(|never| match never {})
+        .to_string();
+    let mut response = fill_secret(&message.html_body, &marker).into_response();
     let headers = response.headers_mut();
     headers.insert(
         CONTENT_TYPE,
@@ -307,12 +361,19 @@ pub async fn retry(State(state): State<AppState>, Path(id): Path<i64>) -> WebRes
         state.app.mail_queued();
         return Ok(see_other(&format!("/staff/mailbox/{id}?notice=retried")));
     }
-    // Unknown, or already sent (a sent message is never sent again).
-    outbox::get(&mut conn, id).await?;
+    // Unknown, already sent (a sent message is never sent again), or its one-time secret is
+    // gone (it would arrive without it).
+    let message = outbox::get(&mut conn, id).await?;
+    let message_id =
+        if message.status != OutboxStatus::Sent && message.secret == SecretState::Erased {
+            "web-mailbox-secret-gone"
+        } else {
+            "web-mailbox-already-sent"
+        };
     Err(WebError::Refused {
         status: StatusCode::CONFLICT,
         code: "conflict",
-        message_id: "web-mailbox-already-sent",
+        message_id,
         field: None,
     })
 }

@@ -311,7 +311,7 @@ pub(crate) fn point_inside(t: &Territory) -> Option<GeoPoint> {
 }
 
 /// A number as people type it in the locale: "45.5", "-73,55" (French), with a Unicode minus.
-fn parse_coordinate(locale: Locale, raw: &str) -> Option<f64> {
+pub(crate) fn parse_coordinate(locale: Locale, raw: &str) -> Option<f64> {
     let mut s: String = raw.trim().replace('\u{2212}', "-");
     if locale.tag() == "fr" || !s.contains('.') {
         s = s.replace(',', ".");

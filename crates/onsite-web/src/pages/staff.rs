@@ -228,6 +228,9 @@ pub async fn contacts(
 struct InvitedPage {
     page: Page,
     outcome: InviteOutcome,
+    /// Whether the invitation email carries the code to the contact (SMTP), or the code
+    /// reaches the contact only if staff hand it over (the embedded mailbox).
+    emails_reach_inboxes: bool,
 }
 
 #[derive(Debug)]
@@ -300,7 +303,11 @@ pub async fn invite_contact(
         ),
         Err(e) => return Err(e.into()),
     };
-    let view = InvitedPage { page, outcome };
+    let view = InvitedPage {
+        page,
+        outcome,
+        emails_reach_inboxes: state.config.emails_reach_inboxes,
+    };
     // The page holds a code: the session layer keeps it out of every cache (`no-store`).
     render_with_status(status, &view)
 }
@@ -348,7 +355,12 @@ pub async fn invite_account(
         ),
         Err(e) => return Err(e.into()),
     };
-    render_with_status(status, &InvitedPage { page, outcome })
+    let view = InvitedPage {
+        page,
+        outcome,
+        emails_reach_inboxes: state.config.emails_reach_inboxes,
+    };
+    render_with_status(status, &view)
 }
 
 #[derive(Debug)]

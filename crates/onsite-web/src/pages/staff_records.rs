@@ -845,16 +845,16 @@ const SPARE_LINES: usize = 2;
 /// `line_quantity`, `line_unit_price`, `line_tax_rate`, repeated in the rows' order), and
 /// whether **Add a line** was pressed (the form again with one more row, nothing saved).
 #[derive(Debug, Default)]
-struct InvoiceForm {
+pub(crate) struct InvoiceForm {
     /// The lines typed (blank rows left out).
-    input: staff::InvoiceInput,
+    pub(crate) input: staff::InvoiceInput,
     /// Blank rows to show below them.
     spare: usize,
     add_line: bool,
 }
 
 impl InvoiceForm {
-    fn read(pairs: Vec<(String, String)>) -> InvoiceForm {
+    pub(crate) fn read(pairs: Vec<(String, String)>) -> InvoiceForm {
         let mut form = InvoiceForm::default();
         let i = &mut form.input;
         let mut columns: [Vec<String>; 4] = Default::default();

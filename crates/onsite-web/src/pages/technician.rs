@@ -194,7 +194,7 @@ pub struct TransitionForm {
 }
 
 /// The three moves a technician makes; anything else (canceling included) is not one.
-fn parse_action(raw: Option<&str>) -> Option<BookingAction> {
+pub(crate) fn parse_action(raw: Option<&str>) -> Option<BookingAction> {
     match raw.map(str::trim) {
         Some("start_travel") => Some(BookingAction::StartTravel),
         Some("start_work") => Some(BookingAction::StartWork),

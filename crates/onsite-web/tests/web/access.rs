@@ -1,6 +1,7 @@
 //! The access matrix, generated from the route table: every kind of person × every route,
-//! answered exactly as the authorization policy says (0 unexpected successes), and one
-//! account's records never shown to another. A route added to the table is tested here at
+//! answered exactly as the authorization policy says (0 unexpected successes), one account's
+//! records never shown to another, and nobody's reset link or invitation code shown to anyone
+//! else. A route added to the table is tested here at
 //! once; one whose path needs ids this harness cannot fill fails until [`Fixture::path`]
 //! learns them.
 //!
@@ -9,7 +10,7 @@
 
 use crate::both_backends;
 use crate::distribution::{CUSTOMER, Market};
-use crate::support::{A_MARKERS, B_MARKERS, TestApp, TestResponse, World};
+use crate::support::{A_MARKERS, B_MARKERS, Browser, TestApp, TestResponse, World, kept_secrets};
 use axum::body::Body;
 use axum::http::{Method, Request, StatusCode};
 use onsite_app::policy::{Actor, Capability};
@@ -90,6 +91,7 @@ impl Fixture {
                     content_type: "text/calendar".into(),
                     content: b"BEGIN:VCALENDAR".to_vec(),
                 }],
+                secret: None,
             },
             crate::support::now(app),
         )
@@ -334,7 +336,17 @@ fn expected_refusal(
 /// One request of `who` to the route, with a fresh session (so that what one probe does, such
 /// as signing out, cannot change the next) and a valid CSRF token.
 async fn probe(app: &TestApp, fixture: &Fixture, who: Option<&str>, route: &Route) -> TestResponse {
-    let path = fixture.path(route);
+    probe_at(app, fixture, who, route, &fixture.path(route)).await
+}
+
+/// [`probe`], at `path` (the route's path with other parameters).
+async fn probe_at(
+    app: &TestApp,
+    fixture: &Fixture,
+    who: Option<&str>,
+    route: &Route,
+    path: &str,
+) -> TestResponse {
     let (cookie, token) = match who {
         Some(name) => {
             let (session, csrf) = app.session_for(fixture.world.user(name)).await;
@@ -347,7 +359,7 @@ async fn probe(app: &TestApp, fixture: &Fixture, who: Option<&str>, route: &Rout
     };
     let mut request = Request::builder()
         .method(route.method.clone())
-        .uri(&path)
+        .uri(path)
         .header("host", "onsite.test")
         .header("sec-fetch-site", "same-origin")
         .header("cookie", cookie);
@@ -622,3 +634,147 @@ both_backends!(no_input_makes_a_server_error, |app| async move {
         failures.join("\n")
     );
 });
+
+/// Every answer any person gets from any route, the mailbox's routes also at each of
+/// `messages`, that shows one of `secrets` (in its body or a header): "who × method path".
+async fn answers_showing(
+    app: &TestApp,
+    fixture: &Fixture,
+    messages: &[OutboxId],
+    secrets: &[String],
+) -> Vec<String> {
+    let mut leaks = Vec::new();
+    for route in table() {
+        let mut paths = vec![fixture.path(&route)];
+        if route.path.starts_with("/staff/mailbox/{id}") {
+            paths.extend(messages.iter().map(|id| {
+                route
+                    .path
+                    .replace("{id}", &id.to_string())
+                    .replace("{index}", "0")
+            }));
+        }
+        for path in &paths {
+            for who in PEOPLE {
+                let answer = probe_at(app, fixture, who, &route, path).await;
+                let headers = format!("{:?}", answer.headers);
+                let body = String::from_utf8_lossy(&answer.bytes);
+                for secret in secrets {
+                    if body.contains(secret.as_str()) || headers.contains(secret.as_str()) {
+                        leaks.push(format!(
+                            "{} × {} {path}",
+                            who.unwrap_or("anonymous"),
+                            route.method
+                        ));
+                    }
+                }
+            }
+        }
+    }
+    leaks
+}
+
+// Issue 12: a dispatcher asked for the administrator's password reset, read the link in the
+// mailbox and became administrator. No route shows anyone a reset link or an invitation code
+// meant for someone else: not while the email waits, not once SMTP delivered it. The recipient
+// alone gets it, and it works.
+both_backends!(
+    no_one_reads_another_persons_reset_link_or_invitation_code_by_any_route,
+    |app| async move {
+        let fixture = Fixture::build(&app).await;
+        let w = &fixture.world;
+        // The dispatcher asks for the administrator's reset link and a customer's.
+        let mut dispatcher = app.browser_as(w.user("dispatcher")).await;
+        for whose in ["admin", "customer of A"] {
+            let asked = dispatcher
+                .post("/forgot-password", &[("email", &w.person(whose).email)])
+                .await;
+            assert_eq!(asked.status, axum::http::StatusCode::OK, "{whose}");
+        }
+        // An invitation made without anyone to show its code to (as the bulk invitation does).
+        let newcomer = crate::support::insert_contact(
+            &app,
+            w.account_a,
+            "Iris",
+            "Invitee",
+            "iris.invitee@a-account.test",
+            None,
+        )
+        .await;
+        let invited = onsite_app::identity::invite(
+            app.app(),
+            newcomer,
+            &[onsite_domain::role::Role::SelfScheduling],
+            None,
+            onsite_app::identity::InviteMode::Automatic,
+            crate::support::now(&app),
+        )
+        .await
+        .unwrap();
+        let kept = kept_secrets(&app).await;
+        let messages: Vec<OutboxId> = kept.iter().map(|(id, _)| *id).collect();
+        let secrets: Vec<String> = kept.into_iter().map(|(_, s)| s).collect();
+        assert_eq!(
+            secrets.len(),
+            3,
+            "two reset tokens and a code wait for delivery"
+        );
+        assert!(secrets.contains(&invited.code.expose().to_owned()));
+
+        let waiting = answers_showing(&app, &fixture, &messages, &secrets).await;
+        assert!(
+            waiting.is_empty(),
+            "secrets shown while waiting for delivery:\n{}",
+            waiting.join("\n")
+        );
+
+        // Delivered over real SMTP: each recipient has their own, and the outbox none.
+        let sink = onsite_notify::testing::SmtpSink::start().await;
+        sink.deliver_queued(app.db.store()).await;
+        assert!(
+            kept_secrets(&app).await.is_empty(),
+            "nothing kept after delivery"
+        );
+        let admin = w.person("admin");
+        let (_, text) = sink.last_to(&admin.email).expect("the admin's reset email");
+        let link = text
+            .split_whitespace()
+            .find(|l| l.starts_with("http://onsite.test/reset-password/"))
+            .expect("a reset link");
+        assert!(secrets.iter().any(|s| link.ends_with(s.as_str())), "{link}");
+        let (_, text) = sink
+            .last_to("iris.invitee@a-account.test")
+            .expect("the invitation");
+        assert!(text.contains(invited.code.expose()), "{text}");
+
+        let delivered = answers_showing(&app, &fixture, &messages, &secrets).await;
+        assert!(
+            delivered.is_empty(),
+            "secrets shown after delivery:\n{}",
+            delivered.join("\n")
+        );
+
+        // The link works for the one who received it.
+        let path = link.trim_start_matches("http://onsite.test");
+        let mut admin_browser = Browser::new(&app);
+        admin_browser.get(path).await;
+        let reset = admin_browser
+            .post(
+                path,
+                &[
+                    ("password", "only the admin knows"),
+                    ("confirm", "only the admin knows"),
+                ],
+            )
+            .await;
+        assert_eq!(reset.header("location"), "/sign-in?notice=password-reset");
+        assert_eq!(
+            admin_browser
+                .sign_in(&admin.email, "only the admin knows")
+                .await
+                .status,
+            axum::http::StatusCode::SEE_OTHER
+        );
+        sink.stop().await;
+    }
+);

@@ -59,7 +59,7 @@ async fn the_content_security_policy_allows_nothing_inline() {
         "style-src 'self'",
         "img-src 'self' data: https://tile.openstreetmap.org",
         "connect-src 'self'",
-        "base-uri 'self'",
+        "base-uri 'none'",
         "form-action 'self'",
         "object-src 'none'",
     ] {

@@ -6,24 +6,15 @@ use axum::http::StatusCode;
 use jiff::SignedDuration;
 use onsite_app::identity::{self, InviteMode};
 use onsite_domain::role::Role;
-use onsite_domain::text::EmailAddress;
+use onsite_notify::testing::SmtpSink;
 use onsite_store::outbox::{self, OutboxFilter};
 
-/// The newest email to `to`: (subject, text body).
-async fn last_email(app: &TestApp, to: &str) -> (String, String) {
-    let filter = OutboxFilter {
-        recipient: Some(EmailAddress::parse(to).unwrap()),
-        ..Default::default()
-    };
-    let mut conn = app.db.store().conn().await.unwrap();
-    let newest = outbox::list(&mut conn, &filter, 1, None)
-        .await
-        .unwrap()
-        .into_iter()
-        .next()
-        .unwrap_or_else(|| panic!("no email to {to}"));
-    let message = outbox::get(&mut conn, newest.id).await.unwrap();
-    (message.subject, message.text_body)
+/// Delivers the queued email over real SMTP to `sink` and returns the newest message `to`
+/// received: (subject, text), as the recipient reads it.
+async fn last_email(app: &TestApp, sink: &SmtpSink, to: &str) -> (String, String) {
+    sink.deliver_queued(app.db.store()).await;
+    sink.last_to(to)
+        .unwrap_or_else(|| panic!("no email to {to}"))
 }
 
 /// The first line of `text` that starts with `prefix`, without it.
@@ -314,7 +305,8 @@ async fn an_invited_contact_redeems_the_code_creates_the_account_and_fills_the_p
     )
     .await
     .unwrap();
-    let (_, text) = last_email(&app, "nora.newcomer@a-account.test").await;
+    let sink = SmtpSink::start().await;
+    let (_, text) = last_email(&app, &sink, "nora.newcomer@a-account.test").await;
     let code = line_after(&text, "Your invitation code:");
     assert_eq!(code, invited.code.expose());
 
@@ -627,7 +619,8 @@ async fn a_forgotten_password_is_reset_through_the_emailed_link() {
         .await;
     assert_eq!(malformed.status, StatusCode::UNPROCESSABLE_ENTITY);
 
-    let (_, text) = last_email(&app, &ana.email).await;
+    let sink = SmtpSink::start().await;
+    let (_, text) = last_email(&app, &sink, &ana.email).await;
     let link = text
         .split_whitespace()
         .find(|w| w.starts_with("http://onsite.test/reset-password/"))

@@ -1,7 +1,7 @@
 //! Staff pages: contacts and invitations, users and roles, the mailbox, and the invitation
 //! API.
 
-use crate::support::{Browser, PASSWORD, TestApp, World, insert_contact};
+use crate::support::{Browser, PASSWORD, TestApp, World, insert_contact, kept_secrets};
 use axum::http::StatusCode;
 use onsite_domain::role::Role;
 use onsite_domain::text::EmailAddress;
@@ -75,6 +75,51 @@ async fn the_dispatcher_finds_contacts_and_their_portal_status() {
         browser.get("/staff/contacts?page=abc").await.status,
         StatusCode::BAD_REQUEST
     );
+}
+
+#[tokio::test]
+async fn without_smtp_the_invitation_pages_say_the_code_must_be_handed_over() {
+    let app = TestApp::spawn_with(onsite_web::WebConfig {
+        emails_reach_inboxes: false,
+        ..crate::support::config()
+    })
+    .await;
+    let world = World::build(&app).await;
+    let mut browser = app.browser_as(world.user("dispatcher")).await;
+    browser.get("/staff/contacts").await;
+    let one = browser
+        .post(
+            &format!("/staff/contacts/{}/invite", world.contact_a_new),
+            &[("role-self-scheduling", "on")],
+        )
+        .await
+        .text();
+    assert!(!one.contains("An invitation email is on its way"), "{one}");
+    assert!(one.contains("This portal sends no email"), "{one}");
+    assert_eq!(shown_code(&one).len(), 31, "the code is still shown once");
+    let all = browser
+        .post(
+            &format!("/staff/accounts/{}/invite", world.account_a),
+            &[("role-self-scheduling", "on")],
+        )
+        .await
+        .text();
+    assert!(all.contains("codes reached nobody"), "{all}");
+
+    // With SMTP, the same pages say the email is on its way and nothing of the kind.
+    let app = TestApp::spawn().await;
+    let world = World::build(&app).await;
+    let mut browser = app.browser_as(world.user("dispatcher")).await;
+    browser.get("/staff/contacts").await;
+    let one = browser
+        .post(
+            &format!("/staff/contacts/{}/invite", world.contact_a_new),
+            &[("role-self-scheduling", "on")],
+        )
+        .await
+        .text();
+    assert!(one.contains("An invitation email is on its way"), "{one}");
+    assert!(!one.contains("This portal sends no email"), "{one}");
 }
 
 #[tokio::test]
@@ -317,6 +362,7 @@ async fn queue(app: &TestApp, key: &str, to: &str, subject: &str, html: &str) ->
                 content_type: "text/calendar".into(),
                 content: b"BEGIN:VCALENDAR".to_vec(),
             }],
+            secret: None,
         },
         crate::support::now(app),
     )
@@ -463,6 +509,132 @@ async fn the_mailbox_lists_shows_and_retries_messages_without_running_their_html
     assert_eq!(sent.status, StatusCode::CONFLICT);
     assert!(sent.text().contains("never sent twice"));
 }
+
+/// Every view of message `id` the `dispatcher` browsing in `lang` gets: the list (filtered to its
+/// recipient), the message page, its HTML, its first attachment (none: 404), each checked for
+/// `secret`; returns the message page's text.
+async fn mailbox_views(
+    app: &TestApp,
+    dispatcher: onsite_domain::UserId,
+    lang: &'static str,
+    id: outbox::OutboxId,
+    to: &str,
+    secret: &str,
+) -> String {
+    let mut browser = app.browser_as(dispatcher).await;
+    browser.accept_language = Some(lang);
+    let list = browser
+        .get(&format!(
+            "/staff/mailbox?recipient={}",
+            to.replace('@', "%40")
+        ))
+        .await;
+    let detail = browser.get(&format!("/staff/mailbox/{id}")).await;
+    let html = browser.get(&format!("/staff/mailbox/{id}/html")).await;
+    let attachment = browser
+        .get(&format!("/staff/mailbox/{id}/attachments/0"))
+        .await;
+    assert_eq!(attachment.status, StatusCode::NOT_FOUND);
+    for (view, answer) in [("list", &list), ("message", &detail), ("html", &html)] {
+        assert_eq!(answer.status, StatusCode::OK, "{view}");
+        assert!(!answer.text().contains(secret), "{view} shows the secret");
+    }
+    let marker = if lang == "fr" {
+        "[masqué : secret à usage unique réservé au destinataire]"
+    } else {
+        "[hidden: a one-time secret for the recipient only]"
+    };
+    assert!(detail.text().contains(marker), "{}", detail.text());
+    assert!(
+        html.text().contains(&format!("reset-password/{marker}")),
+        "the HTML has the marker where the link's token was: {}",
+        html.text()
+    );
+    detail.text()
+}
+
+// The views of a message that carries a password-reset link: hidden in every state, and the
+// message page says where the secret went (to nobody with the mailbox transport).
+crate::both_backends!(
+    the_mailbox_hides_one_time_secrets_and_says_where_they_went,
+    |app| async move {
+        let world = World::build(&app).await;
+        let now = crate::support::now(&app);
+        let reset_for = |whose: &'static str| {
+            let app = &app;
+            let email = world.person(whose).email.clone();
+            async move {
+                onsite_app::identity::forgot_password(app.app(), &email, "10.9.8.7", now)
+                    .await
+                    .unwrap();
+                kept_secrets(app).await.pop().expect("a kept secret")
+            }
+        };
+
+        // Waiting for delivery.
+        let admin = world.person("admin").email.clone();
+        let (id, token) = reset_for("admin").await;
+        let page = mailbox_views(&app, world.user("dispatcher"), "en", id, &admin, &token).await;
+        assert!(page.contains("It is hidden here, and erased once the message is delivered."));
+
+        // "Delivered" by the mailbox transport: to no one, and the secret is gone.
+        let worker =
+            onsite_notify::Worker::new(app.db.store().clone(), onsite_notify::Transport::Mailbox);
+        onsite_notify::testing::drain(&worker).await;
+        assert!(kept_secrets(&app).await.is_empty());
+        let page = mailbox_views(&app, world.user("dispatcher"), "fr", id, &admin, &token).await;
+        assert!(
+            page.contains("La boîte aux lettres ne remet d’e-mail à personne"),
+            "{page}"
+        );
+
+        // Delivered over SMTP.
+        let sink = onsite_notify::testing::SmtpSink::start().await;
+        let customer = world.person("customer of A").email.clone();
+        let (id, token) = reset_for("customer of A").await;
+        sink.deliver_queued(app.db.store()).await;
+        let (_, received) = sink.last_to(&customer).unwrap();
+        assert!(received.contains(&token), "the recipient has it");
+        let page = mailbox_views(&app, world.user("dispatcher"), "en", id, &customer, &token).await;
+        assert!(page.contains("mail server and was not kept."), "{page}");
+
+        // Refused for good: the secret is gone, and the message cannot be retried.
+        let reviewer = world.person("reviewer of A").email.clone();
+        let (id, token) = reset_for("reviewer of A").await;
+        {
+            let mut conn = app.db.store().conn().await.unwrap();
+            let later = jiff::Timestamp::now();
+            let claimed = outbox::claim_next(&mut conn, later, jiff::SignedDuration::from_mins(1))
+                .await
+                .unwrap()
+                .unwrap();
+            assert_eq!(claimed.claim.id, id);
+            outbox::mark_failed(
+                &mut conn,
+                claimed.claim,
+                "550 no such user",
+                outbox::Failure::Permanent,
+            )
+            .await
+            .unwrap();
+        }
+        let page = mailbox_views(&app, world.user("dispatcher"), "en", id, &reviewer, &token).await;
+        assert!(page.contains("It was not delivered, and the secret is not kept"));
+        assert!(!page.contains("Retry now"), "{page}");
+        let mut dispatcher = app.browser_as(world.user("dispatcher")).await;
+        dispatcher.get(&format!("/staff/mailbox/{id}")).await;
+        let retry = dispatcher
+            .post(&format!("/staff/mailbox/{id}/retry"), &[])
+            .await;
+        assert_eq!(retry.status, StatusCode::CONFLICT);
+        assert!(
+            retry.text().contains("cannot be sent again"),
+            "{}",
+            retry.text()
+        );
+        sink.stop().await;
+    }
+);
 
 #[tokio::test]
 async fn the_invitation_api_answers_json_for_staff_only() {

@@ -38,6 +38,8 @@ pub fn config() -> WebConfig {
         trust_forwarded_for: false,
         connections: onsite_web::ConnectionLimits::default(),
         metrics_token: None,
+        // The tests that deliver mail do so over real SMTP.
+        emails_reach_inboxes: true,
     }
 }
 
@@ -780,4 +782,18 @@ impl Raw {
             .unwrap();
         String::from_utf8_lossy(&body).into_owned()
     }
+}
+
+/// The one-time secrets (reset tokens, invitation codes) the outbox keeps for the delivery of
+/// messages not yet sent, read as only the delivery worker may: (message, secret), oldest
+/// first.
+pub async fn kept_secrets(app: &TestApp) -> Vec<(onsite_store::outbox::OutboxId, String)> {
+    let rows: Vec<(i64, String)> =
+        sqlx::query_as("SELECT id, secret FROM email_outbox WHERE secret IS NOT NULL ORDER BY id")
+            .fetch_all(&mut *app.db.store().conn().await.unwrap())
+            .await
+            .unwrap();
+    rows.into_iter()
+        .map(|(id, secret)| (onsite_store::outbox::OutboxId(id), secret))
+        .collect()
 }

@@ -1,4 +1,9 @@
-//! The binary as a person runs it: help, configuration errors, migrate, demo, serve.
+//! The binary as a person runs it: help, configuration errors, migrate, demo, serve; backup
+//! and restore under booking load (`backup.rs`); SIGKILL during a booking storm (`crash.rs`).
+
+mod backup;
+mod crash;
+mod load;
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
@@ -34,6 +39,8 @@ fn every_command_has_help() {
         &["demo", "--help"],
         &["send-test-email", "--help"],
         &["invite", "--help"],
+        &["backup", "--help"],
+        &["restore", "--help"],
     ] {
         let out = run(onsite().args(args));
         assert!(out.status.success(), "{args:?}: {}", text(&out.stderr));
@@ -146,6 +153,24 @@ fn start_server(
     let _ = child.kill();
     let _ = child.wait();
     panic!("the server never said where it listens; it printed: {seen:?}");
+}
+
+/// A server that is killed (SIGKILL) when dropped, so that a failing test leaves none behind.
+struct Running(std::process::Child);
+
+impl Running {
+    /// Kills the server now (SIGKILL) and reaps it.
+    fn kill(&mut self) {
+        self.0.kill().expect("SIGKILL the server");
+        self.0.wait().unwrap();
+    }
+}
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
 }
 
 fn get(addr: &str, path: &str) -> String {

@@ -1,6 +1,10 @@
-//! A real SMTP server for the tests: `tests/support/smtp_sink.py` (aiosmtpd) in a child
-//! process, writing what it receives to a temporary folder.
+//! A real SMTP server for tests (feature `testing`), this crate's and the others': aiosmtpd
+//! (`tests/support/smtp_sink.py`) in a child process, writing what it receives to a temporary
+//! folder, which the test reads back as a receiving mail client would. Needs Python 3 with
+//! `pip install aiosmtpd==1.4.6` (`ONSITE_TEST_PYTHON` selects another Python).
 
+use crate::{Outcome, SmtpConfig, TlsMode, Transport, Worker};
+use onsite_store::Store;
 use serde_json::Value;
 use std::path::PathBuf;
 use std::process::Stdio;
@@ -8,8 +12,10 @@ use std::time::Duration;
 use tokio::io::{AsyncBufReadExt, AsyncReadExt, BufReader};
 use tokio::process::{Child, Command};
 
+/// The SMTP server process; killed when dropped.
 pub struct SmtpSink {
     child: Child,
+    port: u16,
     dir: tempfile::TempDir,
 }
 
@@ -17,6 +23,31 @@ pub struct SmtpSink {
 pub fn free_port() -> u16 {
     let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind a free port");
     listener.local_addr().unwrap().port()
+}
+
+/// An SMTP transport to `127.0.0.1:port`, plain text, without credentials.
+pub fn smtp_transport(port: u16) -> Transport {
+    Transport::Smtp(SmtpConfig {
+        host: "127.0.0.1".into(),
+        port,
+        tls: TlsMode::None,
+        username: None,
+        password: None,
+        from: "Onsite <noreply@onsite.test>".into(),
+        timeout_secs: 5,
+    })
+}
+
+/// Steps the worker until nothing is due, returning what each step did.
+pub async fn drain(worker: &Worker) -> Vec<Outcome> {
+    let mut outcomes = Vec::new();
+    for _ in 0..1000 {
+        match worker.try_execute_task().await.expect("worker step") {
+            Outcome::NoWork => return outcomes,
+            outcome => outcomes.push(outcome),
+        }
+    }
+    panic!("the worker never ran out of work: {outcomes:?}")
 }
 
 /// A message as the server received it.
@@ -65,6 +96,11 @@ fn from_hex(hex: &str) -> Option<Vec<u8>> {
 }
 
 impl SmtpSink {
+    /// A server on a free port.
+    pub async fn start() -> SmtpSink {
+        Self::start_on(free_port()).await
+    }
+
     pub async fn start_on(port: u16) -> SmtpSink {
         let dir = tempfile::tempdir().unwrap();
         let script = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/support/smtp_sink.py");
@@ -96,7 +132,18 @@ impl SmtpSink {
                  stdout: {line:?}\nstderr: {err}"
             );
         }
-        SmtpSink { child, dir }
+        SmtpSink { child, port, dir }
+    }
+
+    /// The transport that delivers to this server.
+    pub fn transport(&self) -> Transport {
+        smtp_transport(self.port)
+    }
+
+    /// Delivers every due message of `store` to this server, as a worker of `onsite serve`
+    /// with SMTP settings would.
+    pub async fn deliver_queued(&self, store: &Store) -> Vec<Outcome> {
+        drain(&Worker::new(store.clone(), self.transport())).await
     }
 
     /// Everything received so far, in order of arrival.
@@ -113,6 +160,16 @@ impl SmtpSink {
                 json: serde_json::from_slice(&std::fs::read(p).unwrap()).unwrap(),
             })
             .collect()
+    }
+
+    /// The newest message received for `recipient`: its subject and plain text, as the
+    /// recipient reads them.
+    pub fn last_to(&self, recipient: &str) -> Option<(String, String)> {
+        self.received()
+            .into_iter()
+            .rev()
+            .find(|m| m.rcpt_tos().iter().any(|r| r == recipient))
+            .map(|m| (m.header("subject").to_owned(), m.text_part("text/plain")))
     }
 
     pub async fn stop(mut self) {

@@ -1,0 +1,173 @@
+//! Every form body and query string a page or the API reads, through axum's own `Form` and
+//! `Query` extractors into the handlers' own types, then the checks the handlers and use cases
+//! run on the fields before anything reaches the store: ids, days and slots, the booking's
+//! service request, actions, the records lists' filters, sorts, orders, limits and cursors,
+//! the staff's record forms (agreement, asset, work order, invoice with its lines and totals),
+//! Send Feedback, and the opportunity form. A refusal is a 4xx; what is accepted holds no value
+//! its type forbids.
+
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+use onsite_app::identity::{ProfileInput, parse_profile};
+use onsite_app::records::staff::{AgreementInput, AssetInput, WorkOrderInput};
+use onsite_app::records::{
+    ListRequest, agreement_query, asset_query, id_param, invoice_query, work_order_query,
+};
+use onsite_fuzz::{SUPPORTED, field, form, has_control, pairs, query};
+use onsite_store::records::MAX_PAGE;
+use onsite_web::{api, fuzzing, locale, pages};
+use std::collections::HashMap;
+
+/// Decodes `input` as each of the handlers' types, as a body for forms and as a query string
+/// for queries.
+macro_rules! decode_all {
+    ($input:expr; forms: $($f:ty),*; queries: $($q:ty),* $(,)?) => {{
+        let body: &[u8] = $input.as_bytes();
+        $( let _ = form::<$f>(body); )*
+        $( let _ = query::<$q>($input); )*
+    }};
+}
+
+fn list_request(req: &ListRequest) {
+    let ids = ["account", "agreement", "asset", "work_order", "parent"];
+    let [account, agreement, asset, work_order, parent] = [
+        &req.account,
+        &req.agreement,
+        &req.asset,
+        &req.work_order,
+        &req.parent,
+    ]
+    .into_iter()
+    .zip(ids)
+    .map(|(raw, name)| id_param(raw, name).ok().flatten())
+    .collect::<Vec<_>>()[..] else {
+        unreachable!()
+    };
+    let _ = account;
+    let checks = [
+        work_order_query(req, agreement, asset).map(|q| (q.paging.limit, q.search)),
+        agreement_query(req).map(|q| (q.paging.limit, q.search)),
+        asset_query(req, parent).map(|q| (q.paging.limit, q.search)),
+        invoice_query(req, work_order, agreement).map(|q| (q.paging.limit, q.search)),
+    ];
+    for (limit, search) in checks.into_iter().flatten() {
+        assert!((1..=MAX_PAGE).contains(&limit));
+        if let Some(s) = search {
+            assert!(
+                !s.is_empty() && !has_control(&s) && s.chars().count() <= 100,
+                "{s:?}"
+            );
+        }
+    }
+}
+
+fuzz_target!(|input: &str| {
+    decode_all!(input;
+        forms:
+            locale::SwitchForm,
+            pages::staff_records::ExposeForm,
+            pages::profile::ProfileForm,
+            pages::profile::PasswordForm,
+            pages::sign_in::SignInForm,
+            pages::sign_in::CodeForm,
+            pages::sign_in::AccountForm,
+            pages::bookings::BookForm,
+            pages::bookings::RescheduleForm,
+            pages::bookings::CancelForm,
+            pages::opportunities::DistributeForm,
+            pages::technician::TransitionForm,
+            pages::partner::ReasonForm,
+            pages::partner::StageForm,
+            pages::partner::NoteForm,
+            pages::external::BeginForm,
+            pages::dispatch::TransitionForm,
+            pages::records::DecisionFields,
+            pages::password::ForgotForm,
+            pages::password::ResetForm;
+        queries:
+            api::bookings::RequestQuery,
+            api::bookings::StaffQuery,
+            api::opportunities::StatusQuery,
+            api::opportunities::FilterQuery,
+            pages::staff_records::SeenVersion,
+            pages::feedback::StaffQuery,
+            pages::profile::ProfileQuery,
+            pages::sign_in::SignInQuery,
+            pages::bookings::HomeQuery,
+            pages::bookings::NewQuery,
+            pages::bookings::ShowQuery,
+            pages::opportunities::ListQuery,
+            pages::mailbox::ListQuery,
+            pages::partner::ListQuery,
+            pages::external::CallbackQuery,
+            pages::dispatch::BoardQuery,
+            pages::staff::ListQuery,
+            HashMap<String, String>,
+    );
+
+    // The fields as the handlers read them, then the checks they make.
+    let fields = pairs(input.as_bytes());
+    let get = |name| field(&fields, name);
+    for name in ["id", "service_type", "asset", "question", "technician"] {
+        if let Some(id) = get(name).and_then(fuzzing::parse_id) {
+            assert!(id > 0);
+        }
+    }
+    let _ = fuzzing::parse_date(get("date"));
+    let _ = fuzzing::parse_instant(get("slot"));
+    if let Ok(Some(request)) = fuzzing::service_request(get("service_type"), get("asset")) {
+        assert!(request.service_type.0 > 0 && request.asset.is_none_or(|a| a.0 > 0));
+    }
+    let _ = fuzzing::technician_action(get("action"));
+    let _ = fuzzing::dispatch_action(get("action"));
+    if let Some(token) = fuzzing::csrf_form_field(input.as_bytes()) {
+        assert!(input.contains(&token) || token.contains('\u{fffd}'));
+    }
+
+    // Records: the lists' query strings, and the staff's forms.
+    if let Some(req) = query::<ListRequest>(input) {
+        list_request(&req);
+    }
+    if let Some(i) = form::<AgreementInput>(input.as_bytes()) {
+        let _ = fuzzing_app::agreement_form(&i);
+    }
+    if let Some(i) = form::<AssetInput>(input.as_bytes()) {
+        let _ = fuzzing_app::asset_form(&i);
+    }
+    if let Some(i) = form::<WorkOrderInput>(input.as_bytes()) {
+        let _ = fuzzing_app::work_order_form(&i);
+    }
+    let invoice = fuzzing::invoice_form(fields.clone());
+    if let Ok(totals) = fuzzing_app::invoice_form(&invoice) {
+        assert_eq!(totals.gross_minor, totals.net_minor + totals.tax_minor);
+    }
+
+    // Send Feedback, as a form and as JSON.
+    let answers = fuzzing::feedback_form(&fields);
+    let _ = fuzzing_app::feedback_answers(&answers);
+    if let Ok(serde_json::Value::Object(body)) = serde_json::from_str(input) {
+        let _ = fuzzing_app::feedback_answers(&fuzzing::feedback_json(&body));
+    }
+
+    // The opportunity form, in every language (decimal marks differ).
+    for locale in SUPPORTED {
+        if let Ok(o) = fuzzing::opportunity_form(*locale, &fields) {
+            assert!(o.estimated_revenue_minor >= 0);
+            assert!((-90.0..=90.0).contains(&o.location.lat()));
+            assert!(!o.name.trim().is_empty() && !o.customer_name.trim().is_empty());
+        }
+    }
+
+    // The profile form.
+    let profile = ProfileInput {
+        display_name: get("display_name").unwrap_or_default().to_owned(),
+        phone: get("phone").unwrap_or_default().to_owned(),
+        language: get("language").unwrap_or_default().to_owned(),
+        time_zone: get("time_zone").unwrap_or_default().to_owned(),
+        notify_email: get("notify_email").is_some(),
+    };
+    let _ = parse_profile(&profile);
+});
+
+use onsite_app::fuzzing as fuzzing_app;
