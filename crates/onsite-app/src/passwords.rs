@@ -1,8 +1,21 @@
 //! Passwords: the rules for choosing one (NIST SP 800-63B: long enough, no composition rules,
 //! not a common one) and Argon2id hashing with OWASP's parameters (m = 19 MiB, t = 2, p = 1,
-//! the `password-auth` defaults). Hashing is deliberately slow, so it runs on the blocking pool.
+//! the `password-auth` defaults).
+//!
+//! Hashing is deliberately slow and needs 19 MiB of working memory, so it runs on a few threads
+//! of its own ([`HASHERS`], one per core, at most four), one hash at a time on each, and
+//! requests wait their turn:
+//! - a flood of sign-in attempts queues instead of occupying up to 512 threads of tokio's
+//!   blocking pool (and 19 MiB each) at once;
+//! - memory stays bounded: once a block that large was freed, glibc raises its mmap threshold
+//!   and serves the next ones from the allocating thread's arena, which keeps them after use.
+//!   Hashing on the blocking pool's ever-changing threads spread those blocks over every arena
+//!   (up to 8 per core): a demo server reached 580 MiB resident after 20 s of sign-in attempts
+//!   (docs/benchmarks.md, "Memory under a request storm"). On a fixed set of threads, at most
+//!   that many blocks are kept.
 
-use std::sync::LazyLock;
+use std::sync::mpsc;
+use std::sync::{LazyLock, Mutex};
 
 pub const MIN_CHARS: usize = 8;
 pub const MAX_CHARS: usize = 128;
@@ -56,9 +69,52 @@ pub fn check(password: &str, email: &str) -> Result<(), WeakPassword> {
     Ok(())
 }
 
+/// Most threads that hash passwords (see the module doc).
+const MAX_HASHERS: usize = 4;
+
+/// The threads that hash passwords and the queue they take work from.
+static HASHERS: LazyLock<mpsc::Sender<Box<dyn FnOnce() + Send>>> = LazyLock::new(|| {
+    let (queue, work) = mpsc::channel::<Box<dyn FnOnce() + Send>>();
+    let work = std::sync::Arc::new(Mutex::new(work));
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get().min(MAX_HASHERS));
+    for i in 0..threads {
+        let work = work.clone();
+        let spawned = std::thread::Builder::new()
+            .name(format!("onsite-hasher-{i}"))
+            .spawn(move || {
+                loop {
+                    // The lock is held only while taking one job; a poisoned one still hands
+                    // out jobs (a job that panicked left nothing half-done in the queue).
+                    let job = work.lock().unwrap_or_else(|e| e.into_inner()).recv();
+                    match job {
+                        Ok(job) => job(),
+                        Err(_) => return,
+                    }
+                }
+            });
+        if let Err(e) = spawned {
+            tracing::error!(error = %e, "cannot start a password hashing thread");
+        }
+    }
+    queue
+});
+
+/// Runs `work` on a hashing thread; `None` if it could not run (no thread, or it panicked).
+/// Work whose caller went away before its turn (the request timed out) is skipped.
+async fn on_hasher<T: Send + 'static>(work: impl FnOnce() -> T + Send + 'static) -> Option<T> {
+    let (done, answer) = tokio::sync::oneshot::channel();
+    let job = Box::new(move || {
+        if !done.is_closed() {
+            let _ = done.send(work());
+        }
+    });
+    HASHERS.send(job).ok()?;
+    answer.await.ok()
+}
+
 /// Argon2id PHC string of `password`.
 pub async fn hash(password: String) -> String {
-    tokio::task::spawn_blocking(move || password_auth::generate_hash(password))
+    on_hasher(move || password_auth::generate_hash(password))
         .await
         .expect("password hashing does not panic")
 }
@@ -71,7 +127,7 @@ static DECOY: LazyLock<String> =
 /// Whether `password` matches `stored` (or, with no stored hash, spends the same time and
 /// says no).
 pub async fn verify(password: String, stored: Option<String>) -> bool {
-    tokio::task::spawn_blocking(move || match stored {
+    on_hasher(move || match stored {
         Some(hash) => password_auth::verify_password(password, &hash).is_ok(),
         None => {
             let _ = password_auth::verify_password(password, &DECOY);
@@ -105,6 +161,36 @@ mod tests {
             check("lowercaseonly", "a@b.c").is_ok(),
             "no composition rules"
         );
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+    async fn hashing_runs_on_a_few_threads_of_its_own_one_job_at_a_time_each() {
+        use std::sync::atomic::{AtomicUsize, Ordering};
+        let running = std::sync::Arc::new(AtomicUsize::new(0));
+        let most = std::sync::Arc::new(AtomicUsize::new(0));
+        let mut jobs = tokio::task::JoinSet::new();
+        for _ in 0..32 {
+            let (running, most) = (running.clone(), most.clone());
+            jobs.spawn(on_hasher(move || {
+                let now = running.fetch_add(1, Ordering::SeqCst) + 1;
+                most.fetch_max(now, Ordering::SeqCst);
+                std::thread::sleep(std::time::Duration::from_millis(5));
+                running.fetch_sub(1, Ordering::SeqCst);
+                std::thread::current().name().unwrap_or_default().to_owned()
+            }));
+        }
+        let names: std::collections::BTreeSet<String> = jobs
+            .join_all()
+            .await
+            .into_iter()
+            .map(|name| name.expect("every job ran"))
+            .collect();
+        assert!(
+            names.iter().all(|n| n.starts_with("onsite-hasher-")),
+            "{names:?}"
+        );
+        assert!(names.len() <= MAX_HASHERS, "{names:?}");
+        assert!(most.load(Ordering::SeqCst) <= MAX_HASHERS);
     }
 
     #[tokio::test]
