@@ -48,23 +48,35 @@ fuzz_target!(|input: Input| {
             assert!(pair[0].start < pair[1].start, "slots in order");
         }
         for slot in &day.slots {
-            assert_eq!(slot.start.to_zoned(tz.clone()).date(), date, "a slot of its day");
+            assert_eq!(
+                slot.start.to_zoned(tz.clone()).date(),
+                date,
+                "a slot of its day"
+            );
             assert!(slot.start < slot.end);
         }
-        let to = date.checked_add(jiff::Span::new().days(i64::from(input.span % 400))).unwrap_or(date);
+        let to = date
+            .checked_add(jiff::Span::new().days(i64::from(input.span % 400)))
+            .unwrap_or(date);
         for d in planner.available_days(date, to) {
             assert!(d.date >= date && d.date <= to);
         }
         let _ = planner.days(date, to);
     }
     let instants = [
-        world.now.checked_add(jiff::SignedDuration::from_secs(input.offset_s)).ok(),
+        world
+            .now
+            .checked_add(jiff::SignedDuration::from_secs(input.offset_s))
+            .ok(),
         Timestamp::from_millisecond(input.anywhere_ms).ok(),
     ];
     for t in instants.into_iter().flatten() {
         if planner.assign(t).is_ok() {
             let date = t.to_zoned(tz.clone()).date();
-            assert!(planner.slots(date).slots.iter().any(|s| s.start == t), "{t} is a slot");
+            assert!(
+                planner.slots(date).slots.iter().any(|s| s.start == t),
+                "{t} is a slot"
+            );
         }
         let _ = planner.assign_at(t);
     }

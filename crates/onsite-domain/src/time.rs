@@ -18,9 +18,11 @@ impl TimeZoneName {
         if s.is_empty() || s.len() > 64 {
             return Err(InvalidInput::new("time_zone", "time-zone"));
         }
-        match TimeZone::get(s) {
-            Ok(tz) => Ok(Self(tz.iana_name().unwrap_or(s).to_owned())),
-            Err(_) => Err(InvalidInput::new("time_zone", "time-zone")),
+        // Only zones with an IANA name: jiff also resolves `Etc/Unknown` (CLDR's "unknown
+        // zone", UTC under another label), which is no IANA zone and has no name of its own.
+        match TimeZone::get(s).ok().as_ref().and_then(TimeZone::iana_name) {
+            Some(name) => Ok(Self(name.to_owned())),
+            None => Err(InvalidInput::new("time_zone", "time-zone")),
         }
     }
 
@@ -117,6 +119,20 @@ mod tests {
         );
         assert!(TimeZoneName::parse("Mars/Olympus").is_err());
         assert!(TimeZoneName::parse("").is_err());
+    }
+
+    /// Found by the `time_zones` fuzz target: jiff's special unknown zone was accepted, and
+    /// kept in the case it was typed in.
+    #[test]
+    fn names_are_canonical_iana_names_and_the_unknown_zone_is_refused() {
+        assert_eq!(
+            TimeZoneName::parse(" america/TORONTO ").unwrap().as_str(),
+            "America/Toronto"
+        );
+        assert_eq!(TimeZoneName::parse("utc").unwrap().as_str(), "UTC");
+        for unknown in ["Etc/Unknown", "etC/uNkNOWN"] {
+            assert!(TimeZoneName::parse(unknown).is_err(), "{unknown}");
+        }
     }
 
     #[test]

@@ -18,6 +18,7 @@ use jiff::civil::Date;
 use jiff::tz::TimeZone;
 use onsite_app::booking::{self, BookRequest, ServiceRequest, VisitView};
 use onsite_domain::booking::{BookingAction, BookingState};
+use onsite_domain::time::TimeZoneName;
 use onsite_domain::{InvalidInput, TechnicianId};
 use onsite_store::visibility::Visibility;
 use onsite_store::visit_board::{self, BoardFilter, BoardVisit};
@@ -399,9 +400,7 @@ pub async fn staff_visits(
         .filter(|z| !z.is_empty())
     {
         None => TimeZone::UTC,
-        Some(name) => {
-            TimeZone::get(name).map_err(|_| InvalidInput::new("time_zone", "time-zone"))?
-        }
+        Some(name) => TimeZoneName::parse(name)?.time_zone(),
     };
     let today = state.clock.now().to_zoned(zone.clone()).date();
     let from = parse_date("from", query.from.as_deref())?.unwrap_or(today);

@@ -1298,6 +1298,14 @@ both_backends!(the_api_covers_the_journey, |app| async move {
             .iter()
             .any(|v| v["id"] == id && v["account"] == "Zephyrine Holdings")
     );
+    // Days in IANA zones only: jiff's `Etc/Unknown` (found by fuzzing) is none.
+    for zone in ["Mars/Olympus", "Etc/Unknown", "etc/unknown"] {
+        let refused = staff
+            .get(&format!("/api/v1/staff/visits?from={day}&time_zone={zone}"))
+            .await;
+        assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY, "{zone}");
+        assert_eq!(refused.json()["error"]["field"], "time_zone", "{zone}");
+    }
     let forbidden = api
         .post(
             &format!("/api/v1/staff/visits/{id}/transition"),
