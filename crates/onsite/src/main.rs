@@ -16,6 +16,8 @@ use std::process::ExitCode;
 /// per-thread arenas once its dynamic mmap threshold has risen: a demo server grew to 580 MiB
 /// in 20 s of sign-in attempts; mimalloc gives them back to the system (docs/benchmarks.md,
 /// "Memory under a request storm").
+/// Off with `--no-default-features` (the feature `mimalloc`).
+#[cfg(feature = "mimalloc")]
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
