@@ -77,49 +77,41 @@ async fn the_dispatcher_finds_contacts_and_their_portal_status() {
     );
 }
 
+/// The page a dispatcher sees after inviting `world`'s new contact, then after inviting all of
+/// account A, on a portal configured with `config`.
+async fn invitation_pages(config: onsite_web::WebConfig) -> (String, String) {
+    let app = TestApp::spawn_with(config).await;
+    let world = World::build(&app).await;
+    let mut browser = app.browser_as(world.user("dispatcher")).await;
+    browser.get("/staff/contacts").await;
+    let mut invite = async |path: String| {
+        browser
+            .post(&path, &[("role-self-scheduling", "on")])
+            .await
+            .text()
+    };
+    let one = invite(format!("/staff/contacts/{}/invite", world.contact_a_new)).await;
+    let all = invite(format!("/staff/accounts/{}/invite", world.account_a)).await;
+    (one, all)
+}
+
 #[tokio::test]
 async fn without_smtp_the_invitation_pages_say_the_code_must_be_handed_over() {
-    let app = TestApp::spawn_with(onsite_web::WebConfig {
+    let (one, all) = invitation_pages(onsite_web::WebConfig {
         emails_reach_inboxes: false,
         ..crate::support::config()
     })
     .await;
-    let world = World::build(&app).await;
-    let mut browser = app.browser_as(world.user("dispatcher")).await;
-    browser.get("/staff/contacts").await;
-    let one = browser
-        .post(
-            &format!("/staff/contacts/{}/invite", world.contact_a_new),
-            &[("role-self-scheduling", "on")],
-        )
-        .await
-        .text();
     assert!(!one.contains("An invitation email is on its way"), "{one}");
     assert!(one.contains("This portal sends no email"), "{one}");
     assert_eq!(shown_code(&one).len(), 31, "the code is still shown once");
-    let all = browser
-        .post(
-            &format!("/staff/accounts/{}/invite", world.account_a),
-            &[("role-self-scheduling", "on")],
-        )
-        .await
-        .text();
     assert!(all.contains("codes reached nobody"), "{all}");
 
     // With SMTP, the same pages say the email is on its way and nothing of the kind.
-    let app = TestApp::spawn().await;
-    let world = World::build(&app).await;
-    let mut browser = app.browser_as(world.user("dispatcher")).await;
-    browser.get("/staff/contacts").await;
-    let one = browser
-        .post(
-            &format!("/staff/contacts/{}/invite", world.contact_a_new),
-            &[("role-self-scheduling", "on")],
-        )
-        .await
-        .text();
+    let (one, all) = invitation_pages(crate::support::config()).await;
     assert!(one.contains("An invitation email is on its way"), "{one}");
     assert!(!one.contains("This portal sends no email"), "{one}");
+    assert!(!all.contains("codes reached nobody"), "{all}");
 }
 
 #[tokio::test]
