@@ -21,8 +21,8 @@ use crate::{AppState, WebError, WebResult};
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::header::{
-    CACHE_CONTROL, CONTENT_DISPOSITION, CONTENT_SECURITY_POLICY, CONTENT_TYPE,
-    X_CONTENT_TYPE_OPTIONS, X_FRAME_OPTIONS,
+    CONTENT_DISPOSITION, CONTENT_SECURITY_POLICY, CONTENT_TYPE, X_CONTENT_TYPE_OPTIONS,
+    X_FRAME_OPTIONS,
 };
 use axum::http::{HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -268,12 +268,8 @@ pub async fn message(
         page,
         message,
     };
-    let mut response = render_with_status(StatusCode::OK, &view)?;
-    // Messages hold personal data: no caching anywhere.
-    response
-        .headers_mut()
-        .insert(CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    Ok(response)
+    // Messages hold personal data: the session layer keeps them out of every cache (`no-store`).
+    render_with_status(StatusCode::OK, &view)
 }
 
 /// `GET /staff/mailbox/{id}/html`: the HTML body, for the detail page's sandboxed frame only,
@@ -298,7 +294,6 @@ pub async fn html(
         HeaderValue::from_static(EMAIL_HTML_POLICY),
     );
     headers.insert(X_FRAME_OPTIONS, HeaderValue::from_static("SAMEORIGIN"));
-    headers.insert(CACHE_CONTROL, HeaderValue::from_static("no-store"));
     Ok(response)
 }
 
@@ -348,7 +343,6 @@ pub async fn attachment(
     headers.insert(X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
     // Even opened in place, a file could not run anything in the portal's origin.
     headers.insert(CONTENT_SECURITY_POLICY, HeaderValue::from_static("sandbox"));
-    headers.insert(CACHE_CONTROL, HeaderValue::from_static("no-store"));
     Ok(response)
 }
 
