@@ -4,6 +4,7 @@
 pub mod booking;
 pub mod context;
 pub mod distribution;
+pub mod failure;
 pub mod feedback;
 #[doc(hidden)]
 pub mod fuzzing;

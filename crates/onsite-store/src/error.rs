@@ -71,6 +71,18 @@ impl StoreError {
         matches!(self, StoreError::Conflict { .. })
     }
 
+    /// Whether the database cannot be reached or is too busy right now (no connection, the
+    /// pool's wait ran out): a request may succeed later, nothing is wrong with it.
+    pub fn is_unavailable(&self) -> bool {
+        matches!(
+            self,
+            StoreError::Connect(_)
+                | StoreError::Database(
+                    sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Io(_)
+                )
+        )
+    }
+
     /// Whether the database refused two overlapping visits of one technician.
     pub fn is_overlap(&self) -> bool {
         matches!(self, StoreError::Conflict { constraint } if constraint == OVERLAP_CONSTRAINT)

@@ -488,7 +488,7 @@ pub async fn transition(
         "start_work" => BookingAction::StartWork,
         "complete" => BookingAction::Complete,
         "cancel" => BookingAction::Cancel,
-        _ => return Err(WebError::Invalid(InvalidInput::new("action", "unknown"))),
+        _ => return Err(WebError::from(InvalidInput::new("action", "unknown"))),
     };
     let to = booking::transition(
         &state.app,

@@ -6,13 +6,14 @@
 use crate::error::WebError;
 use crate::layout::Page;
 use crate::pages::bookings::booking_id;
-use crate::pages::feedback::{StaffQuery, filter_of, input_of, problem_message};
+use crate::pages::feedback::{StaffQuery, filter_of, input_of};
 use crate::session::CurrentUser;
 use crate::{AppState, WebResult};
 use axum::Json;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
+use onsite_app::failure::invalid_message;
 use onsite_app::feedback::{self, FeedbackError, FeedbackInput, StaffFeedback};
 use onsite_i18n::Locale;
 use onsite_store::feedback::{Average, Question, Response as Feedback};
@@ -127,7 +128,7 @@ pub async fn send(
         Err(FeedbackError::Invalid(problems)) => {
             let fields: Vec<Value> = problems
                 .iter()
-                .map(|p| json!({ "field": p.field, "message": problem_message(locale, p) }))
+                .map(|p| json!({ "field": p.field, "message": invalid_message(locale, p.reason) }))
                 .collect();
             let e = FeedbackError::Invalid(problems.clone());
             Ok(answer(

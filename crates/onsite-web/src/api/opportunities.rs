@@ -11,13 +11,11 @@
 //! caller's language, with a stable `code` to branch on.
 
 use crate::layout::Page;
-use crate::pages::opportunities::{Refusal, refusal};
 use crate::session::CurrentUser;
 use crate::{AppState, WebError, WebResult};
 use axum::Json;
 use axum::extract::{Path, Query, State};
-use axum::http::header::CONTENT_TYPE;
-use axum::http::{HeaderValue, StatusCode};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use jiff::Timestamp;
 use onsite_app::distribution::{
@@ -32,26 +30,6 @@ use onsite_i18n::Locale;
 use onsite_store::distribution::Dated;
 use serde::Deserialize;
 use serde_json::{Value, json};
-
-/// The answer to a refused use case: the edge's own errors, or the error shape with the
-/// use case's message.
-fn refused(e: DistributionError, locale: Locale) -> Response {
-    match refusal(e, locale) {
-        Refusal::Web(w) => w.into_response(),
-        Refusal::Explained {
-            status,
-            code,
-            message,
-            field,
-        } => {
-            let body = json!({ "error": { "code": code, "message": message, "field": field } });
-            let mut response = (status, body.to_string()).into_response();
-            let headers = response.headers_mut();
-            headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
-            response
-        }
-    }
-}
 
 fn ts(t: Option<Timestamp>) -> Value {
     t.map_or(Value::Null, |t| Value::String(t.to_string()))
@@ -106,7 +84,6 @@ pub struct StatusQuery {
 /// first.
 pub async fn list(
     State(state): State<AppState>,
-    page: Page,
     user: CurrentUser,
     Query(q): Query<StatusQuery>,
 ) -> WebResult<Response> {
@@ -119,7 +96,7 @@ pub async fn list(
             "opportunities": list.iter().map(staff_json).collect::<Vec<_>>()
         }))
         .into_response()),
-        Err(e) => Ok(refused(e, page.locale)),
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -156,7 +133,6 @@ impl NewOpportunity {
 /// distribution is on). 201 with its id and the partner it went to, if any.
 pub async fn create(
     State(state): State<AppState>,
-    page: Page,
     user: CurrentUser,
     Json(body): Json<NewOpportunity>,
 ) -> WebResult<Response> {
@@ -169,7 +145,7 @@ pub async fn create(
             Json(json!({ "opportunity": { "id": created.id, "partner_id": created.partner } })),
         )
             .into_response()),
-        Err(e) => Ok(refused(e, page.locale)),
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -224,7 +200,7 @@ pub async fn explanation(
     let (principal, id) = (user.principal(), OpportunityId(id));
     let x = match distribution::explain(&state.app, &principal, id, state.clock.now()).await {
         Ok(x) => x,
-        Err(e) => return Ok(refused(e, page.locale)),
+        Err(e) => return Err(e.into()),
     };
     let expires_at = offer_expiry(&state, &principal, &x.opportunity).await?;
     Ok(Json(explanation_json(&x, expires_at, page.locale)).into_response())
@@ -262,7 +238,6 @@ pub struct DistributeBody {
 /// `POST /api/v1/opportunities/{id}/distribute`: to the top partner, or to `partner_id`.
 pub async fn distribute(
     State(state): State<AppState>,
-    page: Page,
     user: CurrentUser,
     Path(id): Path<i64>,
     Json(body): Json<DistributeBody>,
@@ -279,7 +254,7 @@ pub async fn distribute(
     .await
     {
         Ok(done) => done,
-        Err(e) => return Ok(refused(e, page.locale)),
+        Err(e) => return Err(e.into()),
     };
     // Where it is now, with the offer's expiry (as the staff list reports it).
     let listed = distribution::staff_opportunities(
@@ -313,7 +288,6 @@ pub struct FilterQuery {
 /// `GET /api/v1/partner/opportunities?filter=new|accepted|in_progress|closed|all`.
 pub async fn partner_list(
     State(state): State<AppState>,
-    page: Page,
     user: CurrentUser,
     Query(q): Query<FilterQuery>,
 ) -> WebResult<Response> {
@@ -323,7 +297,7 @@ pub async fn partner_list(
             "opportunities": list.iter().map(partner_json).collect::<Vec<_>>()
         }))
         .into_response()),
-        Err(e) => Ok(refused(e, page.locale)),
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -331,7 +305,6 @@ pub async fn partner_list(
 /// partner's own history of it.
 pub async fn partner_get(
     State(state): State<AppState>,
-    page: Page,
     user: CurrentUser,
     Path(id): Path<i64>,
 ) -> WebResult<Response> {
@@ -344,7 +317,7 @@ pub async fn partner_get(
             "history": d.history,
         }))
         .into_response()),
-        Err(e) => Ok(refused(e, page.locale)),
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -352,31 +325,29 @@ pub async fn partner_get(
 /// more: it is no longer theirs).
 async fn moved(
     state: &AppState,
-    page: &Page,
     user: &CurrentUser,
     id: OpportunityId,
     outcome: Result<(), DistributionError>,
     declined: bool,
 ) -> WebResult<Response> {
     if let Err(e) = outcome {
-        return Ok(refused(e, page.locale));
+        return Err(e.into());
     }
     if declined {
         return Ok(Json(json!({ "declined": id })).into_response());
     }
-    partner_get(State(state.clone()), page.clone(), user.clone(), Path(id.0)).await
+    partner_get(State(state.clone()), user.clone(), Path(id.0)).await
 }
 
 /// `POST /api/v1/partner/opportunities/{id}/accept` (no body).
 pub async fn accept(
     State(state): State<AppState>,
-    page: Page,
     user: CurrentUser,
     Path(id): Path<i64>,
 ) -> WebResult<Response> {
     let id = OpportunityId(id);
     let outcome = distribution::accept(&state.app, &user.principal(), id, state.clock.now()).await;
-    moved(&state, &page, &user, id, outcome, false).await
+    moved(&state, &user, id, outcome, false).await
 }
 
 #[derive(Debug, Deserialize)]
@@ -389,7 +360,6 @@ pub struct ReasonBody {
 /// the next available partner at once.
 pub async fn decline(
     State(state): State<AppState>,
-    page: Page,
     user: CurrentUser,
     Path(id): Path<i64>,
     Json(body): Json<ReasonBody>,
@@ -403,7 +373,7 @@ pub async fn decline(
         state.clock.now(),
     )
     .await;
-    moved(&state, &page, &user, id, outcome, true).await
+    moved(&state, &user, id, outcome, true).await
 }
 
 #[derive(Debug, Deserialize)]
@@ -415,7 +385,6 @@ pub struct StageBody {
 /// `POST /api/v1/partner/opportunities/{id}/stage` `{"stage": "qualify|develop|propose|negotiate"}`.
 pub async fn stage(
     State(state): State<AppState>,
-    page: Page,
     user: CurrentUser,
     Path(id): Path<i64>,
     Json(body): Json<StageBody>,
@@ -424,7 +393,7 @@ pub async fn stage(
     let stage = Stage::parse(&body.stage)?;
     let outcome =
         distribution::set_stage(&state.app, &user.principal(), id, stage, state.clock.now()).await;
-    moved(&state, &page, &user, id, outcome, false).await
+    moved(&state, &user, id, outcome, false).await
 }
 
 #[derive(Debug, Deserialize)]
@@ -436,7 +405,6 @@ pub struct NoteBody {
 /// `POST /api/v1/partner/opportunities/{id}/notes` `{"note": "…"}`.
 pub async fn note(
     State(state): State<AppState>,
-    page: Page,
     user: CurrentUser,
     Path(id): Path<i64>,
     Json(body): Json<NoteBody>,
@@ -450,7 +418,7 @@ pub async fn note(
         state.clock.now(),
     )
     .await;
-    moved(&state, &page, &user, id, outcome, false).await
+    moved(&state, &user, id, outcome, false).await
 }
 
 #[derive(Debug, Deserialize)]
@@ -469,7 +437,6 @@ pub struct CloseBody {
 /// "feedback"}`.
 pub async fn close(
     State(state): State<AppState>,
-    page: Page,
     user: CurrentUser,
     Path(id): Path<i64>,
     Json(body): Json<CloseBody>,
@@ -491,7 +458,7 @@ pub async fn close(
         }
         _ => return Err(InvalidInput::new("outcome", "unknown").into()),
     };
-    moved(&state, &page, &user, id, outcome, false).await
+    moved(&state, &user, id, outcome, false).await
 }
 
 #[derive(Debug, Deserialize)]
@@ -503,7 +470,6 @@ pub struct FeedbackBody {
 /// `POST /api/v1/partner/opportunities/{id}/feedback` `{"feedback": "…"}` (closed ones).
 pub async fn feedback(
     State(state): State<AppState>,
-    page: Page,
     user: CurrentUser,
     Path(id): Path<i64>,
     Json(body): Json<FeedbackBody>,
@@ -517,14 +483,13 @@ pub async fn feedback(
         state.clock.now(),
     )
     .await;
-    moved(&state, &page, &user, id, outcome, false).await
+    moved(&state, &user, id, outcome, false).await
 }
 
 /// `POST /api/v1/partner/opportunities`: an internal opportunity (the same body as staff's
 /// create), in progress at once. 201 with its id.
 pub async fn create_internal(
     State(state): State<AppState>,
-    page: Page,
     user: CurrentUser,
     Json(body): Json<NewOpportunity>,
 ) -> WebResult<Response> {
@@ -542,7 +507,7 @@ pub async fn create_internal(
             Json(json!({ "opportunity": { "id": id } })),
         )
             .into_response()),
-        Err(e) => Ok(refused(e, page.locale)),
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -554,11 +519,7 @@ fn metric_json(tally: &Tally, m: Metric) -> Value {
 
 /// `GET /api/v1/partner/metrics`: the partner's own metrics over the look-back window, and the
 /// counts behind them.
-pub async fn metrics(
-    State(state): State<AppState>,
-    page: Page,
-    user: CurrentUser,
-) -> WebResult<Response> {
+pub async fn metrics(State(state): State<AppState>, user: CurrentUser) -> WebResult<Response> {
     match distribution::my_metrics(&state.app, &user.principal(), state.clock.now()).await {
         Ok(tally) => Ok(Json(json!({
             "lookback_days": MetricsPolicy::default().lookback_days,
@@ -566,6 +527,6 @@ pub async fn metrics(
             "tally": tally,
         }))
         .into_response()),
-        Err(e) => Ok(refused(e, page.locale)),
+        Err(e) => Err(e.into()),
     }
 }

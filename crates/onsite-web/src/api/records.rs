@@ -16,7 +16,7 @@ use axum::Json;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use onsite_app::records::{self, ListRequest, Listing, RecordsError};
+use onsite_app::records::{self, ListRequest, Listing};
 use onsite_domain::{AgreementId, AssetId, InvoiceId, WorkOrderId};
 use onsite_store::records::approvals::Approval;
 use onsite_store::records::details::VisitRow;
@@ -35,19 +35,6 @@ fn id(raw: &str) -> WebResult<i64> {
         .ok()
         .filter(|n| *n > 0)
         .ok_or(WebError::NotFound)
-}
-
-/// A list's error: bad options are 400 naming the field, like the pages.
-fn list_error(e: RecordsError) -> WebError {
-    match e {
-        RecordsError::Invalid(i) => WebError::Refused {
-            status: StatusCode::BAD_REQUEST,
-            code: "invalid",
-            message_id: RecordsError::Invalid(i.clone()).message_id(),
-            field: Some(i.field),
-        },
-        e => e.into(),
-    }
 }
 
 /// A related record beside a row (`null` when the caller may not see it).
@@ -178,7 +165,7 @@ pub async fn agreements(
 ) -> WebResult<Response> {
     let l = records::agreements(&state.app, &user.principal(), &req)
         .await
-        .map_err(list_error)?;
+        .map_err(WebError::bad_query)?;
     Ok(answer(listing(
         &l,
         l.filter.as_str(),
@@ -195,7 +182,7 @@ pub async fn assets(
 ) -> WebResult<Response> {
     let l = records::assets(&state.app, &user.principal(), &req)
         .await
-        .map_err(list_error)?;
+        .map_err(WebError::bad_query)?;
     Ok(answer(listing(
         &l,
         l.filter.as_str(),
@@ -212,7 +199,7 @@ pub async fn asset_tree(
 ) -> WebResult<Response> {
     let l = records::asset_tree(&state.app, &user.principal(), &req)
         .await
-        .map_err(list_error)?;
+        .map_err(WebError::bad_query)?;
     Ok(answer(listing(
         &l,
         l.filter.as_str(),
@@ -229,7 +216,7 @@ pub async fn work_orders(
 ) -> WebResult<Response> {
     let l = records::work_orders(&state.app, &user.principal(), &req)
         .await
-        .map_err(list_error)?;
+        .map_err(WebError::bad_query)?;
     Ok(answer(listing(
         &l,
         l.filter.as_str(),
@@ -246,7 +233,7 @@ pub async fn invoices(
 ) -> WebResult<Response> {
     let l = records::invoices(&state.app, &user.principal(), &req)
         .await
-        .map_err(list_error)?;
+        .map_err(WebError::bad_query)?;
     Ok(answer(listing(
         &l,
         l.filter.as_str(),

@@ -18,14 +18,13 @@
 //! `{"error": {"code", "message", "field"}}` with a 4xx status, and nothing is stored. Bodies
 //! are bounded at [`BODY_MAX`].
 
-use crate::layout::Page;
 use crate::pages::bookings::booking_id;
 use crate::session::CurrentUser;
 use crate::{AppState, WebError, WebResult};
 use axum::Json;
 use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
-use axum::http::header::{AUTHORIZATION, CONTENT_TYPE};
+use axum::http::header::{AUTHORIZATION, CONTENT_TYPE, WWW_AUTHENTICATE};
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use jiff::Timestamp;
@@ -40,40 +39,18 @@ pub const BODY_MAX: usize = 16 * 1024;
 /// 1 knot in km/h (the OsmAnd protocol's speed unit).
 const KNOT_KMH: f64 = 1.852;
 
-/// The JSON refusal of a tracking request, in the requester's language.
-pub(crate) fn refusal(page: &Page, e: &TrackingError) -> Response {
-    if let TrackingError::Store(inner) = e {
-        tracing::error!(error = %inner, "tracking request failed");
-    }
-    let (status, code) = match e {
-        TrackingError::Disabled => (StatusCode::FORBIDDEN, "tracking_disabled"),
-        TrackingError::BadToken => (StatusCode::UNAUTHORIZED, "bad_token"),
-        TrackingError::NotAllowed => (StatusCode::FORBIDDEN, "forbidden"),
-        TrackingError::NotFound => (StatusCode::NOT_FOUND, "not_found"),
-        TrackingError::Invalid(_) => (StatusCode::UNPROCESSABLE_ENTITY, "invalid"),
-        TrackingError::TooMany => (StatusCode::TOO_MANY_REQUESTS, "too_many_requests"),
-        TrackingError::Unavailable | TrackingError::Store(_) => {
-            (StatusCode::SERVICE_UNAVAILABLE, "unavailable")
-        }
-    };
-    let body = json!({
-        "error": { "code": code, "message": page.t(e.message_id()), "field": e.field() }
-    });
-    let mut response = (status, Json(body)).into_response();
-    if status == StatusCode::UNAUTHORIZED {
+/// A refused tracking request, in the edge's JSON error shape; a bad token also tells the app
+/// to authenticate with HTTP Basic (OwnTracks' user name and password).
+pub(crate) fn refusal(e: TrackingError) -> Response {
+    let basic = matches!(e, TrackingError::BadToken);
+    let mut response = WebError::from(e).into_response();
+    if basic {
         response.headers_mut().insert(
-            "www-authenticate",
+            WWW_AUTHENTICATE,
             HeaderValue::from_static("Basic realm=\"onsite tracking\""),
         );
     }
     response
-}
-
-fn too_large(page: &Page) -> Response {
-    let body = json!({
-        "error": { "code": "payload_too_large", "message": page.t("web-error-payload-too-large"), "field": null }
-    });
-    (StatusCode::PAYLOAD_TOO_LARGE, Json(body)).into_response()
 }
 
 fn invalid(e: InvalidPosition) -> TrackingError {
@@ -159,12 +136,11 @@ pub fn browser_report(body: &[u8]) -> Result<Report, TrackingError> {
 /// `POST /technician/position`: the signed-in technician's browser position.
 pub async fn browser_position(
     State(state): State<AppState>,
-    page: Page,
     user: CurrentUser,
     body: Bytes,
 ) -> Response {
     if body.len() > BODY_MAX {
-        return too_large(&page);
+        return WebError::PayloadTooLarge.into_response();
     }
     let result = match browser_report(&body) {
         Ok(report) => {
@@ -180,7 +156,7 @@ pub async fn browser_position(
     };
     match result {
         Ok(recorded) => stored(recorded),
-        Err(e) => refusal(&page, &e),
+        Err(e) => refusal(e),
     }
 }
 
@@ -247,19 +223,18 @@ pub fn owntracks_report(body: &[u8]) -> Option<Result<Report, TrackingError>> {
 /// `POST /track/owntracks`: OwnTracks' HTTP mode.
 pub async fn owntracks(
     State(state): State<AppState>,
-    page: Page,
     headers: HeaderMap,
     Query(query): Query<HashMap<String, String>>,
     body: Bytes,
 ) -> Response {
     if body.len() > BODY_MAX {
-        return too_large(&page);
+        return WebError::PayloadTooLarge.into_response();
     }
     let token = basic_password(&headers).or_else(|| query.get("token").cloned());
     let now = state.clock.now();
     let sender = match tracking::check_token(&state.app, token.as_deref()).await {
         Ok(t) => t,
-        Err(e) => return refusal(&page, &e),
+        Err(e) => return refusal(e),
     };
     let Some(parsed) = owntracks_report(&body) else {
         // Waypoints, transitions, cards…: nothing for us, but not an error to OwnTracks.
@@ -273,7 +248,7 @@ pub async fn owntracks(
     };
     match result {
         Ok(_) => owntracks_ok(),
-        Err(e) => refusal(&page, &e),
+        Err(e) => refusal(e),
     }
 }
 
@@ -286,13 +261,12 @@ fn owntracks_ok() -> Response {
 /// `GET|POST /track/osmand`: the OsmAnd protocol (Traccar Client).
 pub async fn osmand(
     State(state): State<AppState>,
-    page: Page,
     headers: HeaderMap,
     Query(query): Query<HashMap<String, String>>,
     body: Bytes,
 ) -> Response {
     if body.len() > BODY_MAX {
-        return too_large(&page);
+        return WebError::PayloadTooLarge.into_response();
     }
     let content_type = headers
         .get(CONTENT_TYPE)
@@ -302,7 +276,7 @@ pub async fn osmand(
     let now = state.clock.now();
     let sender = match tracking::check_token(&state.app, token.as_deref()).await {
         Ok(t) => t,
-        Err(e) => return refusal(&page, &e),
+        Err(e) => return refusal(e),
     };
     let result = match parsed {
         Ok(report) => tracking::record_for(&state.app, sender, &report, Source::OsmAnd, now).await,
@@ -310,7 +284,7 @@ pub async fn osmand(
     };
     match result {
         Ok(_) => StatusCode::OK.into_response(),
-        Err(e) => refusal(&page, &e),
+        Err(e) => refusal(e),
     }
 }
 

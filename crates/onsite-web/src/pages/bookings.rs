@@ -41,57 +41,6 @@ static LIVE_MAP_EXISTS: LazyLock<bool> = LazyLock::new(|| {
         .any(|r| r.path == LIVE_MAP_ROUTE)
 });
 
-// ---- Errors ---------------------------------------------------------------------------------
-
-impl From<BookingError> for WebError {
-    /// The statuses of booking refusals (one place, for the pages and the API): another
-    /// account's visit is 404 like a missing one; a time that cannot be booked any more is 409.
-    fn from(e: BookingError) -> Self {
-        if e.is_internal() {
-            return WebError::internal(e);
-        }
-        let message_id = e.message_id();
-        let refused = |status, code, field| WebError::Refused {
-            status,
-            code,
-            message_id,
-            field,
-        };
-        match &e {
-            BookingError::NotFound => WebError::NotFound,
-            BookingError::NotAllowed => refused(StatusCode::FORBIDDEN, "forbidden", None),
-            BookingError::Disabled => refused(StatusCode::FORBIDDEN, "disabled", None),
-            BookingError::Invalid(invalid) => refused(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                "invalid",
-                Some(invalid.field),
-            ),
-            BookingError::InvalidSlot(_) => refused(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                "invalid_slot",
-                Some("slot_start"),
-            ),
-            BookingError::SlotTaken => {
-                refused(StatusCode::CONFLICT, "slot_taken", Some("slot_start"))
-            }
-            BookingError::Changed => refused(StatusCode::CONFLICT, "changed", None),
-            BookingError::NotModifiable(_) => refused(StatusCode::CONFLICT, "not_modifiable", None),
-            BookingError::Store(_) | BookingError::Email(_) => WebError::internal(e),
-        }
-    }
-}
-
-/// The status a page shows a refused booking form with.
-fn status_of(e: &BookingError) -> StatusCode {
-    match e {
-        BookingError::SlotTaken | BookingError::Changed | BookingError::NotModifiable(_) => {
-            StatusCode::CONFLICT
-        }
-        BookingError::NotAllowed | BookingError::Disabled => StatusCode::FORBIDDEN,
-        _ => StatusCode::UNPROCESSABLE_ENTITY,
-    }
-}
-
 // ---- Reading what people send ---------------------------------------------------------------
 
 /// An id from a path or a form: anything that is not a positive number names nothing.
@@ -870,7 +819,7 @@ pub async fn book(
         Err(e) if e.is_internal() => Err(e.into()),
         Err(e) => {
             let message = page.t(e.message_id());
-            let status = status_of(&e);
+            let status = crate::error::form_status(&e);
             let mut errors = FieldErrors::new();
             let slot_error = match &e {
                 BookingError::SlotTaken | BookingError::InvalidSlot(_) => {
@@ -1109,7 +1058,7 @@ pub async fn reschedule(
         Err(e) if e.is_internal() || matches!(e, BookingError::NotFound) => Err(e.into()),
         Err(e) => {
             let message = page.t(e.message_id());
-            let status = status_of(&e);
+            let status = crate::error::form_status(&e);
             let mut errors = FieldErrors::new();
             let slot_error = match &e {
                 BookingError::SlotTaken | BookingError::InvalidSlot(_) => {
@@ -1155,7 +1104,7 @@ pub async fn cancel(
         Err(e) if e.is_internal() || matches!(e, BookingError::NotFound) => Err(e.into()),
         Err(e) => {
             let message = page.t(e.message_id());
-            let status = status_of(&e);
+            let status = crate::error::form_status(&e);
             let field = match &e {
                 BookingError::Invalid(i) if i.field == "reason" => "reason",
                 _ => FORM,

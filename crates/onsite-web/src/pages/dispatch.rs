@@ -472,11 +472,7 @@ pub async fn transition(
         Ok(_) => Ok(see_other(&return_link(&query))),
         Err(e) if e.is_internal() || matches!(e, BookingError::NotFound) => Err(e.into()),
         Err(e) => {
-            let status = match &e {
-                BookingError::NotModifiable(_) | BookingError::Changed => StatusCode::CONFLICT,
-                BookingError::NotAllowed => StatusCode::FORBIDDEN,
-                _ => StatusCode::UNPROCESSABLE_ENTITY,
-            };
+            let status = crate::error::status(&e);
             let mut errors = FieldErrors::new();
             errors.add(FORM, page.t(e.message_id()));
             board_view(&state, page, &user, &query, errors, status).await

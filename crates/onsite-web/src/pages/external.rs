@@ -21,8 +21,9 @@ use crate::session::{
 use crate::{AppState, WebError, WebResult};
 use axum::Form;
 use axum::extract::{Path, Query, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
+use onsite_app::failure::Failure;
 use onsite_app::identity::{self, IdentityError};
 use onsite_app::oidc::{Callback, FLOW_LIFETIME, OidcError, Outcome, Purpose};
 
@@ -39,29 +40,15 @@ pub fn redirect_uri(state: &AppState, provider_id: &str) -> String {
         .link(&format!("/auth/oidc/{provider_id}/callback"))
 }
 
-/// How a failed flow is answered: the core's reason in the person's language, 4xx for what
-/// the request or the person got wrong, 5xx (logged) for what failed on our side or the
-/// provider's.
+/// How a failed flow is answered: the core's reason in the person's language; what failed on
+/// our side or the provider's is logged as an error, a refusal as information.
 fn refused(e: OidcError) -> WebError {
-    let status = match &e {
-        OidcError::ProviderUnavailable { .. } => StatusCode::BAD_GATEWAY,
-        _ if e.is_server_error() => StatusCode::INTERNAL_SERVER_ERROR,
-        OidcError::UnknownProvider(_) => StatusCode::NOT_FOUND,
-        OidcError::NotLinked | OidcError::AccountDisabled => StatusCode::FORBIDDEN,
-        OidcError::LinkedToAnotherUser => StatusCode::CONFLICT,
-        _ => StatusCode::BAD_REQUEST,
-    };
-    if status.is_server_error() {
+    if e.kind().is_server_side() {
         tracing::error!(error = %e, "external sign-in failed");
     } else {
         tracing::info!(error = %e, "external sign-in refused");
     }
-    WebError::Refused {
-        status,
-        code: "external_sign_in",
-        message_id: e.reason(),
-        field: None,
-    }
+    e.into()
 }
 
 /// Sends the browser to the provider, remembering the flow's state in this browser.

@@ -24,6 +24,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use onsite_app::distribution::text::setting_message;
+use onsite_app::failure::invalid_message;
 use onsite_app::feedback::{
     self, FeedbackError, FeedbackInput, PORTAL_SETTINGS, Problem, QuestionInput, StaffFeedback,
 };
@@ -33,46 +34,6 @@ use onsite_domain::{BookingId, InvalidInput, ServiceTypeId, SurveyQuestionId, Te
 use onsite_i18n::{Arg, Locale, SUPPORTED, datetime};
 use onsite_store::feedback::{Average, Question, Response as Feedback, ResponseFilter};
 use onsite_store::records::{Cursor, Start};
-
-// ---- Errors ---------------------------------------------------------------------------------
-
-impl From<FeedbackError> for WebError {
-    /// The statuses of feedback refusals (pages and API): another account's visit is 404 like
-    /// a missing one; a second response is 409.
-    fn from(e: FeedbackError) -> Self {
-        if e.is_internal() {
-            return WebError::internal(e);
-        }
-        let message_id = e.message_id();
-        let refused = |status, code, field| WebError::Refused {
-            status,
-            code,
-            message_id,
-            field,
-        };
-        match &e {
-            FeedbackError::NotFound => WebError::NotFound,
-            FeedbackError::NotAllowed => refused(StatusCode::FORBIDDEN, "forbidden", None),
-            FeedbackError::Disabled => refused(StatusCode::FORBIDDEN, "disabled", None),
-            FeedbackError::NotCompleted(_) => refused(StatusCode::CONFLICT, "not_completed", None),
-            FeedbackError::AlreadySent => refused(StatusCode::CONFLICT, "already_sent", None),
-            FeedbackError::Invalid(_) | FeedbackError::Setting(_) | FeedbackError::TileUrl => {
-                refused(StatusCode::UNPROCESSABLE_ENTITY, "invalid", None)
-            }
-            FeedbackError::Store(_) => WebError::internal(e),
-        }
-    }
-}
-
-/// A refused field's message: its reason in the person's language.
-pub(crate) fn problem_message(locale: Locale, p: &Problem) -> String {
-    let text = locale.text(&format!("invalid-{}", p.reason));
-    if text.starts_with("Unknown localization key") {
-        locale.text("web-error-invalid")
-    } else {
-        text
-    }
-}
 
 /// The rating as read: "4 out of 5".
 fn stars(page: &Page, stars: u8) -> String {
@@ -184,7 +145,7 @@ async fn form_view(
         problems
             .iter()
             .find(|p| p.field == field)
-            .map(|p| problem_message(page.locale, p))
+            .map(|p| invalid_message(page.locale, p.reason))
     };
     let mut errors = FieldErrors::new();
     for (field, name) in [("rating", "rating"), ("comment", "comment")] {
@@ -693,7 +654,7 @@ pub async fn survey_save(
             let mut errors = FieldErrors::new();
             let adding = field("action") == "add";
             for p in &problems {
-                let message = problem_message(page.locale, p);
+                let message = invalid_message(page.locale, p.reason);
                 // The add form's fields have fixed names; an edited question's error goes on top.
                 let key = match p.field.as_str() {
                     "kind" if adding => "kind",

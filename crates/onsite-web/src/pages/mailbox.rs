@@ -26,6 +26,7 @@ use axum::http::header::{
 };
 use axum::http::{HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
+use onsite_app::failure::{Kind, Refusal};
 use onsite_domain::text::EmailAddress;
 use onsite_i18n::Locale;
 use onsite_store::outbox::{
@@ -364,12 +365,7 @@ pub async fn retry(State(state): State<AppState>, Path(id): Path<i64>) -> WebRes
         } else {
             "web-mailbox-already-sent"
         };
-    Err(WebError::Refused {
-        status: StatusCode::CONFLICT,
-        code: "conflict",
-        message_id,
-        field: None,
-    })
+    Err(Refusal::new(Kind::Conflict, message_id).into())
 }
 
 #[cfg(test)]

@@ -78,73 +78,15 @@ pub(crate) fn status_key(status: OpportunityStatus) -> &'static str {
     }
 }
 
-/// A refused distribution use case, as the web answers it.
-pub(crate) enum Refusal {
-    /// Answered like any other error of the edge: not found (also: not yours), not allowed,
-    /// our fault.
-    Web(WebError),
-    /// The request's fault, explained with its specifics in the person's language.
-    Explained {
-        status: StatusCode,
-        code: &'static str,
-        message: String,
-        /// The input at fault: a form field, a JSON member, a setting key.
-        field: Option<String>,
-    },
-}
-
-/// The status, stable code and input at fault of an error that is the request's fault; `None`
-/// for the ones the edge answers itself (not found, not allowed, internal).
-fn classify(e: &DistributionError) -> Option<(StatusCode, &'static str, Option<String>)> {
-    use DistributionError as E;
-    use onsite_domain::settings::InvalidSetting as S;
-    let conflict = StatusCode::CONFLICT;
-    let invalid = StatusCode::UNPROCESSABLE_ENTITY;
-    Some(match e {
-        E::NotFound | E::Forbidden | E::Store(_) | E::Email(_) => return None,
-        E::Invalid(i) => (invalid, "invalid", Some(i.field.to_owned())),
-        E::Setting(S::Unknown(key)) => (invalid, "invalid", Some(key.clone())),
-        E::Setting(
-            S::NotBool { key }
-            | S::IntegerOutOfRange { key, .. }
-            | S::DecimalOutOfRange { key, .. },
-        ) => (invalid, "invalid", Some((*key).to_owned())),
-        E::UnknownPartner => (invalid, "unknown_partner", Some("partner_id".to_owned())),
-        E::Unavailable { .. } => (
-            conflict,
-            "partner_unavailable",
-            Some("partner_id".to_owned()),
-        ),
-        E::IllegalMove { .. } => (conflict, "illegal_move", None),
-        E::Expired => (conflict, "expired", None),
-        E::NoPartnerAvailable => (conflict, "no_partner_available", None),
-    })
-}
-
-/// Sorts a use case's error into a [`Refusal`], with its message in `locale`.
-pub(crate) fn refusal(e: DistributionError, locale: Locale) -> Refusal {
-    match classify(&e) {
-        Some((status, code, field)) => Refusal::Explained {
-            status,
-            code,
-            message: e.message(locale),
-            field,
-        },
-        None => Refusal::Web(read_error(e)),
-    }
-}
-
-/// A use case's error where only the edge's answers are expected (reading a page): not found,
-/// not allowed, invalid input, or our fault.
-pub(crate) fn read_error(e: DistributionError) -> WebError {
-    match e {
-        DistributionError::NotFound => WebError::NotFound,
-        DistributionError::Forbidden => WebError::Forbidden,
-        DistributionError::Invalid(i) => WebError::Invalid(i),
-        e if e.is_internal() => WebError::internal(e),
-        // A refusal with words of its own where none was expected (a read does not move
-        // anything): a conflict, with the edge's generic message.
-        e => WebError::Conflict(e.to_string()),
+/// A refused distribution use case the page can explain (a value at fault, or the state of
+/// the opportunity): its status and message in `locale`; anything else is the error page.
+pub(crate) fn refusal(
+    e: DistributionError,
+    locale: Locale,
+) -> Result<(StatusCode, String), WebError> {
+    match crate::error::form_refusal_status(&e) {
+        Some(status) => Ok((status, e.message(locale))),
+        None => Err(e.into()),
     }
 }
 
@@ -462,15 +404,9 @@ pub(crate) fn form_refusal(
         errors.add_invalid(locale, invalid);
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, errors));
     }
-    match refusal(e, locale) {
-        Refusal::Web(w) => Err(w),
-        Refusal::Explained {
-            status, message, ..
-        } => {
-            errors.add(FORM, message);
-            Ok((status, errors))
-        }
-    }
+    let (status, message) = refusal(e, locale)?;
+    errors.add(FORM, message);
+    Ok((status, errors))
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -579,7 +515,7 @@ pub async fn list(
         .ok_or_else(|| InvalidInput::new("status", "unknown"))?;
     let all = distribution::staff_opportunities(&state.app, &user.principal(), None)
         .await
-        .map_err(read_error)?;
+        .map_err(WebError::from)?;
     let now = state.clock.now();
     let tabs = TABS
         .into_iter()
@@ -884,7 +820,7 @@ async fn show_page(
     let now = state.clock.now();
     let x = distribution::explain(&state.app, &principal, id, now)
         .await
-        .map_err(read_error)?;
+        .map_err(WebError::from)?;
     // The list's view of it: when the offer expires (Distributed), how often it came back
     // (New). Only those two lists are read: they stay short (bounded by the partners'
     // capacities, and by what staff have not distributed yet), unlike the closed ones.
@@ -895,7 +831,7 @@ async fn show_page(
     ) {
         distribution::staff_opportunities(&state.app, &principal, Some(status))
             .await
-            .map_err(read_error)?
+            .map_err(WebError::from)?
             .into_iter()
             .find(|s| s.opportunity.opportunity.id == id)
     } else {
@@ -994,12 +930,7 @@ pub async fn distribute(
                 "/staff/opportunities/{id}?notice=distributed"
             )));
         }
-        Err(e) => match refusal(e, page.locale) {
-            Refusal::Web(w) => return Err(w),
-            Refusal::Explained {
-                status, message, ..
-            } => (status, message),
-        },
+        Err(e) => refusal(e, page.locale)?,
     };
     let view = show_page(&state, page, &user, id, Some(message)).await?;
     render_with_status(status, &view)
@@ -1205,15 +1136,9 @@ pub async fn save_settings(
             continue;
         }
         if let Err(e) = distribution::set_setting(&state.app, &principal, setting.key, &raw).await {
-            return match refusal(e, locale) {
-                Refusal::Web(w) => Err(w),
-                Refusal::Explained {
-                    status, message, ..
-                } => {
-                    errors.add(setting.key, message);
-                    render_with_status(status, &settings_view(page, fields, errors))
-                }
-            };
+            let (status, message) = refusal(e, locale)?;
+            errors.add(setting.key, message);
+            return render_with_status(status, &settings_view(page, fields, errors));
         }
     }
     Ok(see_other(

@@ -13,11 +13,11 @@ use crate::forms::{FORM, FieldErrors};
 use crate::guard::see_other;
 use crate::layout::{Page, render_with_status};
 use crate::pages::opportunities::{
-    FormChoices, OpportunityFields, OpportunityFormPage, Refusal, form_choices, form_refusal,
-    money, read_error, refusal, stage_label, status_key, status_label,
+    FormChoices, OpportunityFields, OpportunityFormPage, form_choices, form_refusal, money,
+    refusal, stage_label, status_key, status_label,
 };
 use crate::session::CurrentUser;
-use crate::{AppState, WebResult};
+use crate::{AppState, WebError, WebResult};
 use askama::Template;
 use axum::Form;
 use axum::extract::{Path, Query, State};
@@ -173,10 +173,10 @@ pub async fn list(
     let principal = user.principal();
     let list = distribution::partner_opportunities(&state.app, &principal, filter)
         .await
-        .map_err(read_error)?;
+        .map_err(WebError::from)?;
     let tally = distribution::my_metrics(&state.app, &principal, state.clock.now())
         .await
-        .map_err(read_error)?;
+        .map_err(WebError::from)?;
     let locale = page.locale;
     let view = ListPage {
         tabs: TABS
@@ -322,7 +322,7 @@ pub async fn show(
 ) -> WebResult<Response> {
     let d = distribution::opportunity_for_partner(&state.app, &user.principal(), OpportunityId(id))
         .await
-        .map_err(read_error)?;
+        .map_err(WebError::from)?;
     render_with_status(
         StatusCode::OK,
         &detail_page(page, d, FieldErrors::new(), Typed::default()),
@@ -399,20 +399,16 @@ async fn answer(
             }
             StatusCode::UNPROCESSABLE_ENTITY
         }
-        _ => match refusal(e, locale) {
-            Refusal::Web(w) => return Err(w),
-            Refusal::Explained {
-                status, message, ..
-            } => {
-                errors.add(FORM, message);
-                status
-            }
-        },
+        _ => {
+            let (status, message) = refusal(e, locale)?;
+            errors.add(FORM, message);
+            status
+        }
     };
     // Shown again as it is now (a refused move may mean someone else moved it first).
     let d = distribution::opportunity_for_partner(&state.app, &user.principal(), id)
         .await
-        .map_err(read_error)?;
+        .map_err(WebError::from)?;
     render_with_status(status, &detail_page(page, d, errors, typed))
 }
 

@@ -75,10 +75,10 @@ pub async fn forgot(
             view.sent = true;
             render_with_status(StatusCode::OK, &view)
         }
-        Err(e @ IdentityError::RateLimited(wait)) => {
+        Err(e @ IdentityError::RateLimited(_)) => {
             view.errors.add(FORM, e.message(locale));
-            let mut response = render_with_status(StatusCode::TOO_MANY_REQUESTS, &view)?;
-            set_retry_after(&mut response, wait);
+            let mut response = render_with_status(crate::error::status(&e), &view)?;
+            set_retry_after(&mut response, &e);
             Ok(response)
         }
         Err(e) => Err(e.into()),

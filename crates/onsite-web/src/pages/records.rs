@@ -30,54 +30,6 @@ use onsite_store::records::lists::{
     AgreementRow, AssetNode, AssetRow, InvoiceRow, Link as RecordLink, WorkOrderRow,
 };
 
-// ---- Errors ---------------------------------------------------------------------------------
-
-impl From<RecordsError> for WebError {
-    /// The statuses of records refusals, for the pages and the API alike: out of reach is 404
-    /// (never 403, so existence does not leak); a bad list option or cursor is 400 on a read
-    /// and 422 on a form; a decision that comes too late is 409.
-    fn from(e: RecordsError) -> Self {
-        if e.is_internal() {
-            return WebError::internal(e);
-        }
-        let message_id = e.message_id();
-        let refused = |status, code, field| WebError::Refused {
-            status,
-            code,
-            message_id,
-            field,
-        };
-        match &e {
-            RecordsError::NotFound => WebError::NotFound,
-            RecordsError::NotAllowed => refused(StatusCode::FORBIDDEN, "forbidden", None),
-            RecordsError::Invalid(i) => {
-                refused(StatusCode::UNPROCESSABLE_ENTITY, "invalid", Some(i.field))
-            }
-            RecordsError::Changed => refused(StatusCode::CONFLICT, "changed", None),
-            RecordsError::AlreadyDecided => refused(StatusCode::CONFLICT, "already_decided", None),
-            RecordsError::NotPending => refused(StatusCode::CONFLICT, "not_pending", None),
-            RecordsError::NumberTaken => {
-                refused(StatusCode::CONFLICT, "number_taken", Some("number"))
-            }
-            RecordsError::Store(_) | RecordsError::Email(_) => WebError::internal(e),
-        }
-    }
-}
-
-/// A list request's error: a bad cursor, sort or filter in a link is the request's fault,
-/// answered 400 (a read changes nothing, so there is no form to show again).
-pub(crate) fn list_error(e: RecordsError) -> WebError {
-    match e {
-        RecordsError::Invalid(i) => WebError::Refused {
-            status: StatusCode::BAD_REQUEST,
-            code: "invalid",
-            message_id: RecordsError::Invalid(i.clone()).message_id(),
-            field: Some(i.field),
-        },
-        e => e.into(),
-    }
-}
-
 // ---- Formatting -----------------------------------------------------------------------------
 
 fn date(locale: Locale, d: Date) -> String {
@@ -385,7 +337,7 @@ pub(crate) async fn agreement_list(
 ) -> WebResult<ListView<AgreementLine>> {
     let listing = records::agreements(&state.app, &user.principal(), req)
         .await
-        .map_err(list_error)?;
+        .map_err(WebError::bad_query)?;
     let default_desc = listing.sort.as_str() == "ends";
     let list = ListState::of(
         base,
@@ -472,7 +424,7 @@ pub(crate) async fn asset_list(
 ) -> WebResult<ListView<AssetLine>> {
     let listing = records::assets(&state.app, &user.principal(), req)
         .await
-        .map_err(list_error)?;
+        .map_err(WebError::bad_query)?;
     let default_desc = listing.sort.as_str() == "added";
     let list = ListState::of(
         base,
@@ -589,7 +541,7 @@ pub async fn asset_tree(
 ) -> WebResult<Response> {
     let listing = records::asset_tree(&state.app, &user.principal(), &req)
         .await
-        .map_err(list_error)?;
+        .map_err(WebError::bad_query)?;
     let locale = page.locale;
     let list = ListState::of(
         "/records/assets/tree",
@@ -684,7 +636,7 @@ pub(crate) async fn work_order_list(
 ) -> WebResult<ListView<WorkOrderLine>> {
     let listing = records::work_orders(&state.app, &user.principal(), req)
         .await
-        .map_err(list_error)?;
+        .map_err(WebError::bad_query)?;
     let locale = page.locale;
     let default_desc = listing.sort.as_str() == "opened";
     let list = ListState::of(
@@ -796,7 +748,7 @@ pub(crate) async fn invoice_list(
 ) -> WebResult<ListView<InvoiceLine>> {
     let listing = records::invoices(&state.app, &user.principal(), req)
         .await
-        .map_err(list_error)?;
+        .map_err(WebError::bad_query)?;
     let sort = listing.sort.as_str();
     let default_desc = matches!(sort, "issued" | "due");
     let list = ListState::of(
@@ -1329,13 +1281,7 @@ fn shown_refusal(
     e: &RecordsError,
     comment: &str,
 ) -> Option<(StatusCode, String, String)> {
-    let status = match e {
-        RecordsError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
-        RecordsError::Changed | RecordsError::AlreadyDecided | RecordsError::NotPending => {
-            StatusCode::CONFLICT
-        }
-        _ => return None,
-    };
+    let status = crate::error::form_refusal_status(e)?;
     Some((status, page.t(e.message_id()), comment.to_owned()))
 }
 

@@ -7,7 +7,7 @@
 //! sign-in of the portal it replaces did.
 
 use super::{return_path, start_session};
-use crate::error::set_retry_after;
+use crate::error::{form_status, set_retry_after};
 use crate::forms::{FORM, FieldErrors};
 use crate::guard::see_other;
 use crate::layout::{Page, render_with_status};
@@ -67,10 +67,8 @@ impl SignInPage {
     /// The form again after a refusal, with the refusal's status (and, when there were too
     /// many attempts, how long to wait in `Retry-After`).
     fn render_refused(&self, e: &IdentityError) -> WebResult<Response> {
-        let mut response = self.render(status_of(e))?;
-        if let IdentityError::RateLimited(wait) = e {
-            set_retry_after(&mut response, *wait);
-        }
+        let mut response = self.render(form_status(e))?;
+        set_retry_after(&mut response, e);
         Ok(response)
     }
 }
@@ -157,16 +155,6 @@ pub async fn redeem_page(
 #[serde(default)]
 pub struct CodeForm {
     code: String,
-}
-
-/// The status of a refused sign-in or redemption step.
-fn status_of(e: &IdentityError) -> StatusCode {
-    match e {
-        IdentityError::RateLimited(_) => StatusCode::TOO_MANY_REQUESTS,
-        IdentityError::BadCredentials => StatusCode::UNAUTHORIZED,
-        IdentityError::EmailTaken => StatusCode::CONFLICT,
-        _ => StatusCode::UNPROCESSABLE_ENTITY,
-    }
 }
 
 /// `POST /redeem`: checks the code, then asks for the new account's password.

@@ -16,7 +16,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use jiff::Timestamp;
-use onsite_app::identity::{self, IdentityError, InviteMode, STAFF_ROLES, web_roles_for};
+use onsite_app::identity::{self, InviteMode, STAFF_ROLES, web_roles_for};
 use onsite_app::policy::Capability;
 use onsite_domain::account::AccountKind;
 use onsite_domain::role::Role;
@@ -253,13 +253,6 @@ enum InviteOutcome {
     Refused { message: String },
 }
 
-fn refusal_status(e: &IdentityError) -> StatusCode {
-    match e {
-        IdentityError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
-        _ => StatusCode::CONFLICT,
-    }
-}
-
 /// `POST /staff/contacts/{id}/invite`: a new invitation for one contact, whatever came
 /// before (the contact's earlier code stops working); shows the code once, for staff to hand
 /// over another way if the email does not arrive.
@@ -295,13 +288,15 @@ pub async fn invite_contact(
                 expires: page.time(invited.expires_at),
             },
         ),
-        Err(e) if !e.is_internal() && !matches!(e, IdentityError::NotFound) => (
-            refusal_status(&e),
-            InviteOutcome::Refused {
-                message: page.t(e.message_id()),
-            },
-        ),
-        Err(e) => return Err(e.into()),
+        Err(e) => match crate::error::form_refusal_status(&e) {
+            Some(status) => (
+                status,
+                InviteOutcome::Refused {
+                    message: page.t(e.message_id()),
+                },
+            ),
+            None => return Err(e.into()),
+        },
     };
     let view = InvitedPage {
         page,
@@ -347,13 +342,15 @@ pub async fn invite_account(
                 already_have_account: bulk.already_have_account.len(),
             },
         ),
-        Err(e) if !e.is_internal() && !matches!(e, IdentityError::NotFound) => (
-            refusal_status(&e),
-            InviteOutcome::Refused {
-                message: page.t(e.message_id()),
-            },
-        ),
-        Err(e) => return Err(e.into()),
+        Err(e) => match crate::error::form_refusal_status(&e) {
+            Some(status) => (
+                status,
+                InviteOutcome::Refused {
+                    message: page.t(e.message_id()),
+                },
+            ),
+            None => return Err(e.into()),
+        },
     };
     let view = InvitedPage {
         page,
@@ -447,19 +444,6 @@ pub async fn users(
     render_with_status(StatusCode::OK, &view)
 }
 
-/// A refused role change: the use case's message on an error page.
-fn roles_refused(e: IdentityError) -> WebError {
-    match e {
-        IdentityError::OwnAdminRole => WebError::Refused {
-            status: StatusCode::CONFLICT,
-            code: "conflict",
-            message_id: IdentityError::OwnAdminRole.message_id(),
-            field: Some("roles"),
-        },
-        other => other.into(),
-    }
-}
-
 /// `POST /staff/users/{id}/web-roles`: the user's web roles (staff roles unchanged).
 pub async fn set_web_roles(
     State(state): State<AppState>,
@@ -470,7 +454,7 @@ pub async fn set_web_roles(
     let roles = ticked_roles(&form)?;
     identity::set_web_roles(&state.app, user.user.id, UserId(user_id), &roles)
         .await
-        .map_err(roles_refused)?;
+        .map_err(WebError::from)?;
     Ok(see_other("/staff/users?notice=roles-saved"))
 }
 
@@ -485,6 +469,6 @@ pub async fn set_staff_roles(
     let roles = ticked_roles(&form)?;
     identity::set_staff_roles(&state.app, user.user.id, UserId(user_id), &roles)
         .await
-        .map_err(roles_refused)?;
+        .map_err(WebError::from)?;
     Ok(see_other("/staff/users?notice=roles-saved"))
 }

@@ -123,10 +123,8 @@ fn form_head(
 /// A refusal the person can fix from the form (a bad field, a taken number, a record changed
 /// meanwhile) as its status and message; anything else is the error page.
 fn form_error(page: &Page, e: RecordsError) -> WebResult<(StatusCode, String)> {
-    let status = match &e {
-        RecordsError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
-        RecordsError::Changed | RecordsError::NumberTaken => StatusCode::CONFLICT,
-        _ => return Err(e.into()),
+    let Some(status) = crate::error::form_refusal_status(&e) else {
+        return Err(e.into());
     };
     // An edit is no decision: say what to do about someone else's save in an editor's words.
     let message_id = match e {

@@ -17,7 +17,7 @@ use crate::{AppState, WebResult};
 use askama::Template;
 use axum::Form;
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::HeaderMap;
 use axum::response::Response;
 use onsite_app::booking::BookingError;
 use onsite_app::technician::{self, DayVisit, TechnicianDay};
@@ -256,11 +256,7 @@ pub async fn transition(
         }
         Err(e) if e.is_internal() || matches!(e, BookingError::NotFound) => return Err(e.into()),
         Err(e) => {
-            let status = match &e {
-                BookingError::NotModifiable(_) | BookingError::Changed => StatusCode::CONFLICT,
-                BookingError::NotAllowed => StatusCode::FORBIDDEN,
-                _ => StatusCode::UNPROCESSABLE_ENTITY,
-            };
+            let status = crate::error::status(&e);
             let message = match &e {
                 BookingError::Invalid(i) if i.field == "action" => {
                     page.t("technician-unknown-action")

@@ -99,24 +99,6 @@ fn setup_page(
     })
 }
 
-fn tracking_error(e: TrackingError) -> WebError {
-    match e {
-        TrackingError::Store(e) => WebError::internal(e),
-        TrackingError::NotFound => WebError::NotFound,
-        other => WebError::Refused {
-            status: match other {
-                TrackingError::Disabled | TrackingError::NotAllowed => {
-                    axum::http::StatusCode::FORBIDDEN
-                }
-                _ => axum::http::StatusCode::UNPROCESSABLE_ENTITY,
-            },
-            code: "refused",
-            message_id: other.message_id(),
-            field: other.field(),
-        },
-    }
-}
-
 /// `GET /technician/tracking`: how to share one's position with a tracking app.
 pub async fn setup(
     State(state): State<AppState>,
@@ -125,7 +107,7 @@ pub async fn setup(
 ) -> WebResult<Response> {
     let status = tracking::token_status(&state.app, &user.principal())
         .await
-        .map_err(tracking_error)?;
+        .map_err(WebError::from)?;
     setup_page(&state, page, &user, status, None)
 }
 
@@ -139,10 +121,10 @@ pub async fn new_token(
     let principal = user.principal();
     let token = tracking::issue_token(&state.app, &principal, state.clock.now())
         .await
-        .map_err(tracking_error)?;
+        .map_err(WebError::from)?;
     let status = tracking::token_status(&state.app, &principal)
         .await
-        .map_err(tracking_error)?;
+        .map_err(WebError::from)?;
     setup_page(&state, page, &user, status, Some(token))
 }
 
