@@ -45,9 +45,8 @@
 //! end (a refusal, a body over the limit) is answered with `Connection: close`: its body may
 //! still be arriving, and a client must not send its next request after it.
 
-use crate::pages::bookings::booking_id;
-use crate::pages::tracking::{EVENT_STREAM, Watch, authorized_map};
 use crate::session::{CurrentUser, SESSION_COOKIE, load, plausible_token, principal_of};
+use crate::tracking::pages::{EVENT_STREAM, Watch, authorized_map};
 use crate::{AppState, locale, router};
 use axum::extract::ConnectInfo;
 use axum::http::header::CONNECTION;
@@ -551,7 +550,7 @@ async fn admit(
     let id = path
         .strip_prefix("/bookings/")?
         .strip_suffix("/live/events")?;
-    let booking = booking_id(id).ok()?;
+    let booking = crate::input::parse_id(id).map(onsite_domain::BookingId)?;
     let token = locale::cookie(&headers, SESSION_COOKIE).filter(|t| plausible_token(t))?;
     let signed_in = load(&shared.state, &token).await.ok()??;
     let principal = principal_of(&signed_in.user);

@@ -15,6 +15,7 @@
 
 use crate::forms::FieldErrors;
 use crate::guard::see_other;
+use crate::input::PathId;
 use crate::layout::{Page, render_with_status};
 use crate::locale::Lang;
 use crate::{AppState, WebError, WebResult};
@@ -252,7 +253,7 @@ impl MessagePage {
 pub async fn message(
     State(state): State<AppState>,
     page: Page,
-    Path(id): Path<i64>,
+    PathId(id): PathId<i64>,
 ) -> WebResult<Response> {
     let mut message = load(&state, id).await?;
     let locale = page.locale;
@@ -278,7 +279,7 @@ pub async fn message(
 pub async fn html(
     State(state): State<AppState>,
     Lang(locale): Lang,
-    Path(id): Path<i64>,
+    PathId(id): PathId<i64>,
 ) -> WebResult<Response> {
     let message = load(&state, id).await?;
     let marker = askama::filters::escape(hidden_secret(locale), askama::filters::Html)
@@ -322,8 +323,11 @@ fn safe_filename(name: &str) -> String {
 /// `GET /staff/mailbox/{id}/attachments/{index}`: an attachment, as a download.
 pub async fn attachment(
     State(state): State<AppState>,
-    Path((id, index)): Path<(i64, usize)>,
+    Path((id, index)): Path<(String, String)>,
 ) -> WebResult<Response> {
+    let (Some(id), Ok(index)) = (crate::input::parse_id(&id), index.parse::<usize>()) else {
+        return Err(WebError::NotFound);
+    };
     let message = load(&state, id).await?;
     let attachment = message
         .attachments
@@ -348,7 +352,7 @@ pub async fn attachment(
 }
 
 /// `POST /staff/mailbox/{id}/retry`: "Retry now" for a message that was not delivered.
-pub async fn retry(State(state): State<AppState>, Path(id): Path<i64>) -> WebResult<Response> {
+pub async fn retry(State(state): State<AppState>, PathId(id): PathId<i64>) -> WebResult<Response> {
     let id = OutboxId(id);
     let mut conn = state.store.conn().await?;
     if outbox::retry_now(&mut conn, id, state.clock.now()).await? {

@@ -18,17 +18,18 @@
 //! `{"error": {"code", "message", "field"}}` with a 4xx status, and nothing is stored. Bodies
 //! are bounded at [`BODY_MAX`].
 
-use crate::pages::bookings::booking_id;
+use crate::input::PathId;
 use crate::session::CurrentUser;
 use crate::{AppState, WebError, WebResult};
 use axum::Json;
 use axum::body::Bytes;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::http::header::{AUTHORIZATION, CONTENT_TYPE, WWW_AUTHENTICATE};
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use jiff::Timestamp;
 use onsite_app::tracking::{self, InvalidPosition, LiveAccess, LiveMap, Report, TrackingError};
+use onsite_domain::BookingId;
 use onsite_store::positions::Source;
 use serde_json::{Value, json};
 use std::collections::HashMap;
@@ -406,9 +407,8 @@ pub(crate) fn position_json(map: &LiveMap, now: Timestamp) -> Value {
 pub async fn live(
     State(state): State<AppState>,
     user: CurrentUser,
-    Path(id): Path<String>,
+    PathId(id): PathId<BookingId>,
 ) -> WebResult<Response> {
-    let id = booking_id(&id)?;
     let now = state.clock.now();
     let map = match tracking::live_map(&state.app, &user.principal(), id, now).await {
         Ok(LiveAccess::Traveling(map)) => map,

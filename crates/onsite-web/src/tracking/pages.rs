@@ -20,15 +20,15 @@
 //! the new technician's positions. Positions arrive through the process's hub at once; the periodic check
 //! also picks up one stored by another app server (several servers on PostgreSQL).
 
-use crate::api::tracking::position_json;
 use crate::error::WebError;
+use crate::input::PathId;
 use crate::layout::{Page, render};
-use crate::pages::bookings::booking_id;
 use crate::session::CurrentUser;
+use crate::tracking::api::position_json;
 use crate::{AppState, WebResult};
 use askama::Template;
 use axum::body::{Body, Bytes};
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::header::CONTENT_TYPE;
 use axum::response::{IntoResponse, Response};
 use jiff::Timestamp;
@@ -195,9 +195,8 @@ pub async fn live_page(
     State(state): State<AppState>,
     page: Page,
     user: CurrentUser,
-    Path(id): Path<String>,
+    PathId(id): PathId<BookingId>,
 ) -> WebResult<Response> {
-    let id = booking_id(&id)?;
     let now = state.clock.now();
     let map = authorized_map(&state, &user.principal(), id, now).await?;
     let tiles = tracking::tile_url(&state.app)
@@ -433,9 +432,8 @@ pub async fn live_events(
     State(state): State<AppState>,
     page: Page,
     user: CurrentUser,
-    Path(id): Path<String>,
+    PathId(id): PathId<BookingId>,
 ) -> WebResult<Response> {
-    let id = booking_id(&id)?;
     let now = state.clock.now();
     let map = authorized_map(&state, &user.principal(), id, now).await?;
     let watch = Watch::open(state, page.locale, user.token.clone(), id, map, now);

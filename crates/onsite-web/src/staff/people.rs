@@ -7,12 +7,13 @@
 //! ever carry the web roles of the contact's account kind (checked by the use case).
 
 use crate::guard::see_other;
+use crate::input::PathId;
 use crate::layout::{Page, render_with_status};
 use crate::session::CurrentUser;
 use crate::{AppState, WebError, WebResult};
 use askama::Template;
 use axum::Form;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use jiff::Timestamp;
@@ -260,7 +261,7 @@ pub async fn invite_contact(
     State(state): State<AppState>,
     page: Page,
     user: CurrentUser,
-    Path(contact_id): Path<i64>,
+    PathId(contact_id): PathId<i64>,
     Form(form): Form<HashMap<String, String>>,
 ) -> WebResult<Response> {
     let roles = ticked_roles(&form)?;
@@ -313,7 +314,7 @@ pub async fn invite_account(
     State(state): State<AppState>,
     page: Page,
     user: CurrentUser,
-    Path(account_id): Path<i64>,
+    PathId(account_id): PathId<i64>,
     Form(form): Form<HashMap<String, String>>,
 ) -> WebResult<Response> {
     let roles = ticked_roles(&form)?;
@@ -448,7 +449,7 @@ pub async fn users(
 pub async fn set_web_roles(
     State(state): State<AppState>,
     user: CurrentUser,
-    Path(user_id): Path<i64>,
+    PathId(user_id): PathId<i64>,
     Form(form): Form<HashMap<String, String>>,
 ) -> WebResult<Response> {
     let roles = ticked_roles(&form)?;
@@ -463,7 +464,7 @@ pub async fn set_web_roles(
 pub async fn set_staff_roles(
     State(state): State<AppState>,
     user: CurrentUser,
-    Path(user_id): Path<i64>,
+    PathId(user_id): PathId<i64>,
     Form(form): Form<HashMap<String, String>>,
 ) -> WebResult<Response> {
     let roles = ticked_roles(&form)?;

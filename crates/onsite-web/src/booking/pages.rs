@@ -8,15 +8,16 @@
 //! account: another account's visit is "not found", exactly like one that does not exist. The
 //! pages only hide what the use cases would refuse anyway (Modify on a visit that has started).
 
-use crate::error::WebError;
+use crate::booking::service_request;
 use crate::forms::{FORM, FieldErrors};
 use crate::guard::see_other;
+use crate::input::{PathId, parse_date, parse_instant};
 use crate::layout::{Page, render, render_with_status};
 use crate::session::{CurrentUser, SignedIn};
 use crate::{AppState, WebResult};
 use askama::Template;
 use axum::Form;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use jiff::civil::{Date, Weekday};
@@ -25,8 +26,8 @@ use jiff::{Timestamp, ToSpan};
 use onsite_app::booking::{
     self, BookRequest, BookingError, DayPicker, ServiceRequest, SlotList, VisitView,
 };
+use onsite_domain::BookingId;
 use onsite_domain::booking::BookingState;
-use onsite_domain::{AssetId, BookingId, InvalidInput, ServiceTypeId};
 use onsite_i18n::datetime;
 use std::collections::HashMap;
 use std::sync::LazyLock;
@@ -40,68 +41,6 @@ static LIVE_MAP_EXISTS: LazyLock<bool> = LazyLock::new(|| {
         .iter()
         .any(|r| r.path == LIVE_MAP_ROUTE)
 });
-
-// ---- Reading what people send ---------------------------------------------------------------
-
-/// An id from a path or a form: anything that is not a positive number names nothing.
-pub(crate) fn parse_id(raw: &str) -> Option<i64> {
-    raw.trim().parse::<i64>().ok().filter(|id| *id > 0)
-}
-
-/// A booking id from the path; anything else is "not found", like an id that does not exist.
-pub(crate) fn booking_id(raw: &str) -> WebResult<BookingId> {
-    parse_id(raw).map(BookingId).ok_or(WebError::NotFound)
-}
-
-/// A day `YYYY-MM-DD`; empty is none.
-pub(crate) fn parse_date(
-    field: &'static str,
-    raw: Option<&str>,
-) -> Result<Option<Date>, InvalidInput> {
-    match raw.map(str::trim).filter(|s| !s.is_empty()) {
-        None => Ok(None),
-        Some(s) if s.len() == 10 => s
-            .parse::<Date>()
-            .map(Some)
-            .map_err(|_| InvalidInput::new(field, "date")),
-        Some(_) => Err(InvalidInput::new(field, "date")),
-    }
-}
-
-/// An instant, as slots give them (RFC 3339, e.g. `2026-06-09T14:00:00Z`).
-pub(crate) fn parse_instant(
-    field: &'static str,
-    raw: Option<&str>,
-) -> Result<Timestamp, InvalidInput> {
-    let raw = raw
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-        .ok_or(InvalidInput::new(field, "required"))?;
-    if raw.len() > 64 {
-        return Err(InvalidInput::new(field, "instant"));
-    }
-    raw.parse::<Timestamp>()
-        .map_err(|_| InvalidInput::new(field, "instant"))
-}
-
-/// What is being booked, from the `service_type` and `asset` fields of a form or query.
-pub(crate) fn service_request(
-    service_type: Option<&str>,
-    asset: Option<&str>,
-) -> Result<Option<ServiceRequest>, InvalidInput> {
-    let Some(raw) = service_type.map(str::trim).filter(|s| !s.is_empty()) else {
-        return Ok(None);
-    };
-    let service_type =
-        ServiceTypeId(parse_id(raw).ok_or(InvalidInput::new("service_type", "unknown"))?);
-    let asset = match asset.map(str::trim).filter(|s| !s.is_empty()) {
-        None => None,
-        Some(raw) => Some(AssetId(
-            parse_id(raw).ok_or(InvalidInput::new("asset", "unknown"))?,
-        )),
-    };
-    Ok(Some(ServiceRequest::new(service_type, asset)))
-}
 
 // ---- Visits as the pages show them ----------------------------------------------------------
 
@@ -963,10 +902,9 @@ pub async fn show(
     State(state): State<AppState>,
     page: Page,
     user: CurrentUser,
-    Path(id): Path<String>,
+    PathId(id): PathId<BookingId>,
     Query(query): Query<ShowQuery>,
 ) -> WebResult<Response> {
-    let id = booking_id(&id)?;
     let booked = query.booked.as_deref() == Some("1");
     let input = VisitInput {
         date: query.date,
@@ -991,10 +929,9 @@ pub async fn visit_slots(
     State(state): State<AppState>,
     page: Page,
     user: CurrentUser,
-    Path(id): Path<String>,
+    PathId(id): PathId<BookingId>,
     Query(query): Query<ShowQuery>,
 ) -> WebResult<Response> {
-    let id = booking_id(&id)?;
     let principal = user.principal();
     let visit = booking::booking_for_customer(&state.app, &principal, id).await?;
     if !visit.may_modify {
@@ -1024,10 +961,9 @@ pub async fn reschedule(
     State(state): State<AppState>,
     page: Page,
     user: CurrentUser,
-    Path(id): Path<String>,
+    PathId(id): PathId<BookingId>,
     Form(form): Form<RescheduleForm>,
 ) -> WebResult<Response> {
-    let id = booking_id(&id)?;
     let again = |page, errors, slot_error, status| {
         let input = VisitInput {
             date: form.date.clone(),
@@ -1086,10 +1022,9 @@ pub async fn cancel(
     State(state): State<AppState>,
     page: Page,
     user: CurrentUser,
-    Path(id): Path<String>,
+    PathId(id): PathId<BookingId>,
     Form(form): Form<CancelForm>,
 ) -> WebResult<Response> {
-    let id = booking_id(&id)?;
     let reason = form.reason.unwrap_or_default();
     match booking::cancel(
         &state.app,
@@ -1236,28 +1171,6 @@ mod tests {
         assert_eq!(duration(&en, 45), "45 min");
         assert_eq!(duration(&en, 60), "1 h");
         assert_eq!(duration(&en, 90), "1 h 30 min");
-    }
-
-    #[test]
-    fn ids_dates_and_instants_are_parsed_strictly() {
-        assert_eq!(parse_id("12"), Some(12));
-        for bad in ["0", "-3", "abc", "", "99999999999999999999"] {
-            assert_eq!(parse_id(bad), None, "{bad}");
-        }
-        assert_eq!(
-            parse_date("date", Some("2026-06-09")).unwrap(),
-            Some(Date::constant(2026, 6, 9))
-        );
-        assert_eq!(parse_date("date", Some(" ")).unwrap(), None);
-        for bad in ["2026-02-30", "2026-6-9", "20260609", "tomorrow"] {
-            assert!(parse_date("date", Some(bad)).is_err(), "{bad}");
-        }
-        assert!(parse_instant("slot", Some("2026-06-09T14:00:00Z")).is_ok());
-        assert_eq!(parse_instant("slot", None).unwrap_err().reason, "required");
-        assert_eq!(
-            parse_instant("slot", Some("soon")).unwrap_err().reason,
-            "instant"
-        );
     }
 
     #[test]

@@ -9,18 +9,19 @@
 //! case is scoped to the principal's own partner account: another partner's opportunity (or one
 //! that does not exist) is a 404, the same answer, so ids cannot be probed.
 
-use crate::forms::{FORM, FieldErrors};
-use crate::guard::see_other;
-use crate::layout::{Page, render_with_status};
-use crate::pages::opportunities::{
+use crate::distribution::staff::{
     FormChoices, OpportunityFields, OpportunityFormPage, form_choices, form_refusal, money,
     refusal, stage_label, status_key, status_label,
 };
+use crate::forms::{FORM, FieldErrors};
+use crate::guard::see_other;
+use crate::input::PathId;
+use crate::layout::{Page, render_with_status};
 use crate::session::CurrentUser;
 use crate::{AppState, WebError, WebResult};
 use askama::Template;
 use axum::Form;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use jiff::Timestamp;
@@ -318,7 +319,7 @@ pub async fn show(
     State(state): State<AppState>,
     page: Page,
     user: CurrentUser,
-    Path(id): Path<i64>,
+    PathId(id): PathId<i64>,
 ) -> WebResult<Response> {
     let d = distribution::opportunity_for_partner(&state.app, &user.principal(), OpportunityId(id))
         .await
@@ -417,7 +418,7 @@ pub async fn accept(
     State(state): State<AppState>,
     page: Page,
     user: CurrentUser,
-    Path(id): Path<i64>,
+    PathId(id): PathId<i64>,
 ) -> WebResult<Response> {
     let id = OpportunityId(id);
     let outcome = distribution::accept(&state.app, &user.principal(), id, state.clock.now()).await;
@@ -446,7 +447,7 @@ pub async fn decline(
     State(state): State<AppState>,
     page: Page,
     user: CurrentUser,
-    Path(id): Path<i64>,
+    PathId(id): PathId<i64>,
     Form(form): Form<ReasonForm>,
 ) -> WebResult<Response> {
     let id = OpportunityId(id);
@@ -476,7 +477,7 @@ pub async fn set_stage(
     State(state): State<AppState>,
     page: Page,
     user: CurrentUser,
-    Path(id): Path<i64>,
+    PathId(id): PathId<i64>,
     Form(form): Form<StageForm>,
 ) -> WebResult<Response> {
     let id = OpportunityId(id);
@@ -510,7 +511,7 @@ pub async fn add_note(
     State(state): State<AppState>,
     page: Page,
     user: CurrentUser,
-    Path(id): Path<i64>,
+    PathId(id): PathId<i64>,
     Form(form): Form<NoteForm>,
 ) -> WebResult<Response> {
     let id = OpportunityId(id);
@@ -534,7 +535,7 @@ pub async fn close_won(
     State(state): State<AppState>,
     page: Page,
     user: CurrentUser,
-    Path(id): Path<i64>,
+    PathId(id): PathId<i64>,
     Form(form): Form<ReasonForm>,
 ) -> WebResult<Response> {
     let id = OpportunityId(id);
@@ -559,7 +560,7 @@ pub async fn close_lost(
     State(state): State<AppState>,
     page: Page,
     user: CurrentUser,
-    Path(id): Path<i64>,
+    PathId(id): PathId<i64>,
     Form(form): Form<ReasonForm>,
 ) -> WebResult<Response> {
     let id = OpportunityId(id);
@@ -586,7 +587,7 @@ pub async fn add_feedback(
     State(state): State<AppState>,
     page: Page,
     user: CurrentUser,
-    Path(id): Path<i64>,
+    PathId(id): PathId<i64>,
     Form(form): Form<ReasonForm>,
 ) -> WebResult<Response> {
     let id = OpportunityId(id);

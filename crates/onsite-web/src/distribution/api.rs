@@ -10,11 +10,12 @@
 //! partner is not available, a move that is not legal now) carry them in `message`, in the
 //! caller's language, with a stable `code` to branch on.
 
+use crate::input::PathId;
 use crate::layout::Page;
 use crate::session::CurrentUser;
 use crate::{AppState, WebError, WebResult};
 use axum::Json;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use jiff::Timestamp;
@@ -195,7 +196,7 @@ pub async fn explanation(
     State(state): State<AppState>,
     page: Page,
     user: CurrentUser,
-    Path(id): Path<i64>,
+    PathId(id): PathId<i64>,
 ) -> WebResult<Response> {
     let (principal, id) = (user.principal(), OpportunityId(id));
     let x = match distribution::explain(&state.app, &principal, id, state.clock.now()).await {
@@ -239,7 +240,7 @@ pub struct DistributeBody {
 pub async fn distribute(
     State(state): State<AppState>,
     user: CurrentUser,
-    Path(id): Path<i64>,
+    PathId(id): PathId<i64>,
     Json(body): Json<DistributeBody>,
 ) -> WebResult<Response> {
     let principal = user.principal();
@@ -306,7 +307,7 @@ pub async fn partner_list(
 pub async fn partner_get(
     State(state): State<AppState>,
     user: CurrentUser,
-    Path(id): Path<i64>,
+    PathId(id): PathId<i64>,
 ) -> WebResult<Response> {
     match distribution::opportunity_for_partner(&state.app, &user.principal(), OpportunityId(id))
         .await
@@ -336,14 +337,14 @@ async fn moved(
     if declined {
         return Ok(Json(json!({ "declined": id })).into_response());
     }
-    partner_get(State(state.clone()), user.clone(), Path(id.0)).await
+    partner_get(State(state.clone()), user.clone(), PathId(id.0)).await
 }
 
 /// `POST /api/v1/partner/opportunities/{id}/accept` (no body).
 pub async fn accept(
     State(state): State<AppState>,
     user: CurrentUser,
-    Path(id): Path<i64>,
+    PathId(id): PathId<i64>,
 ) -> WebResult<Response> {
     let id = OpportunityId(id);
     let outcome = distribution::accept(&state.app, &user.principal(), id, state.clock.now()).await;
@@ -361,7 +362,7 @@ pub struct ReasonBody {
 pub async fn decline(
     State(state): State<AppState>,
     user: CurrentUser,
-    Path(id): Path<i64>,
+    PathId(id): PathId<i64>,
     Json(body): Json<ReasonBody>,
 ) -> WebResult<Response> {
     let id = OpportunityId(id);
@@ -386,7 +387,7 @@ pub struct StageBody {
 pub async fn stage(
     State(state): State<AppState>,
     user: CurrentUser,
-    Path(id): Path<i64>,
+    PathId(id): PathId<i64>,
     Json(body): Json<StageBody>,
 ) -> WebResult<Response> {
     let id = OpportunityId(id);
@@ -406,7 +407,7 @@ pub struct NoteBody {
 pub async fn note(
     State(state): State<AppState>,
     user: CurrentUser,
-    Path(id): Path<i64>,
+    PathId(id): PathId<i64>,
     Json(body): Json<NoteBody>,
 ) -> WebResult<Response> {
     let id = OpportunityId(id);
@@ -438,7 +439,7 @@ pub struct CloseBody {
 pub async fn close(
     State(state): State<AppState>,
     user: CurrentUser,
-    Path(id): Path<i64>,
+    PathId(id): PathId<i64>,
     Json(body): Json<CloseBody>,
 ) -> WebResult<Response> {
     let id = OpportunityId(id);
@@ -471,7 +472,7 @@ pub struct FeedbackBody {
 pub async fn feedback(
     State(state): State<AppState>,
     user: CurrentUser,
-    Path(id): Path<i64>,
+    PathId(id): PathId<i64>,
     Json(body): Json<FeedbackBody>,
 ) -> WebResult<Response> {
     let id = OpportunityId(id);

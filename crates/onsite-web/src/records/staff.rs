@@ -12,8 +12,9 @@
 //! and what was typed — nothing written).
 
 use crate::guard::see_other;
+use crate::input::PathId;
 use crate::layout::{Page, render, render_with_status};
-use crate::pages::records::{
+use crate::records::pages::{
     AgreementLine, AssetLine, Controls, DecisionLine, HistoryLine, InvoiceLine, LineRow, STAFF,
     SortHeader, TaxLine, VisitLine, WorkOrderLine, agreement_line, agreement_list, asset_line,
     asset_list, decision_line, history_line, invoice_line, invoice_list, invoice_page, visit_line,
@@ -23,7 +24,7 @@ use crate::session::CurrentUser;
 use crate::{AppState, WebResult};
 use askama::Template;
 use axum::Form;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use onsite_app::records::{self, ListRequest, RecordsError, staff};
@@ -186,7 +187,7 @@ fn status_options<S: Copy>(
 pub async fn expose_work_order(
     State(state): State<AppState>,
     user: CurrentUser,
-    Path(id): Path<i64>,
+    PathId(id): PathId<i64>,
     Form(form): Form<ExposeForm>,
 ) -> WebResult<Response> {
     expose(&state, &user, RecordKind::WorkOrder, id, &form).await
@@ -196,7 +197,7 @@ pub async fn expose_work_order(
 pub async fn expose_agreement(
     State(state): State<AppState>,
     user: CurrentUser,
-    Path(id): Path<i64>,
+    PathId(id): PathId<i64>,
     Form(form): Form<ExposeForm>,
 ) -> WebResult<Response> {
     expose(&state, &user, RecordKind::Agreement, id, &form).await
@@ -206,7 +207,7 @@ pub async fn expose_agreement(
 pub async fn expose_asset(
     State(state): State<AppState>,
     user: CurrentUser,
-    Path(id): Path<i64>,
+    PathId(id): PathId<i64>,
     Form(form): Form<ExposeForm>,
 ) -> WebResult<Response> {
     expose(&state, &user, RecordKind::Asset, id, &form).await
@@ -216,7 +217,7 @@ pub async fn expose_asset(
 pub async fn expose_invoice(
     State(state): State<AppState>,
     user: CurrentUser,
-    Path(id): Path<i64>,
+    PathId(id): PathId<i64>,
     Form(form): Form<ExposeForm>,
 ) -> WebResult<Response> {
     expose(&state, &user, RecordKind::Invoice, id, &form).await
@@ -270,7 +271,7 @@ pub async fn work_order(
     State(state): State<AppState>,
     page: Page,
     user: CurrentUser,
-    Path(id): Path<i64>,
+    PathId(id): PathId<i64>,
 ) -> WebResult<Response> {
     let d = records::work_order(&state.app, &user.principal(), WorkOrderId(id), None).await?;
     let view = WorkOrderPage {
@@ -359,7 +360,7 @@ pub async fn edit_work_order(
     State(state): State<AppState>,
     page: Page,
     user: CurrentUser,
-    Path(id): Path<i64>,
+    PathId(id): PathId<i64>,
 ) -> WebResult<Response> {
     let d = records::work_order(&state.app, &user.principal(), WorkOrderId(id), None).await?;
     let w = &d.work_order;
@@ -386,7 +387,7 @@ pub async fn update_work_order(
     State(state): State<AppState>,
     page: Page,
     user: CurrentUser,
-    Path(id): Path<i64>,
+    PathId(id): PathId<i64>,
     Query(seen): Query<SeenVersion>,
     Form(input): Form<staff::WorkOrderInput>,
 ) -> WebResult<Response> {
@@ -459,7 +460,7 @@ pub async fn agreement(
     State(state): State<AppState>,
     page: Page,
     user: CurrentUser,
-    Path(id): Path<i64>,
+    PathId(id): PathId<i64>,
 ) -> WebResult<Response> {
     let d = records::agreement(&state.app, &user.principal(), AgreementId(id), None).await?;
     let view = AgreementPage {
@@ -541,7 +542,7 @@ pub async fn edit_agreement(
     State(state): State<AppState>,
     page: Page,
     user: CurrentUser,
-    Path(id): Path<i64>,
+    PathId(id): PathId<i64>,
 ) -> WebResult<Response> {
     let d = records::agreement(&state.app, &user.principal(), AgreementId(id), None).await?;
     let a = &d.agreement;
@@ -567,7 +568,7 @@ pub async fn update_agreement(
     State(state): State<AppState>,
     page: Page,
     user: CurrentUser,
-    Path(id): Path<i64>,
+    PathId(id): PathId<i64>,
     Query(seen): Query<SeenVersion>,
     Form(input): Form<staff::AgreementInput>,
 ) -> WebResult<Response> {
@@ -642,7 +643,7 @@ pub async fn asset(
     State(state): State<AppState>,
     page: Page,
     user: CurrentUser,
-    Path(id): Path<i64>,
+    PathId(id): PathId<i64>,
 ) -> WebResult<Response> {
     let principal = user.principal();
     let d = records::asset(&state.app, &principal, AssetId(id), None).await?;
@@ -721,7 +722,7 @@ pub async fn edit_asset(
     State(state): State<AppState>,
     page: Page,
     user: CurrentUser,
-    Path(id): Path<i64>,
+    PathId(id): PathId<i64>,
 ) -> WebResult<Response> {
     let d = records::asset(&state.app, &user.principal(), AssetId(id), None).await?;
     let a = &d.asset;
@@ -746,7 +747,7 @@ pub async fn update_asset(
     State(state): State<AppState>,
     page: Page,
     user: CurrentUser,
-    Path(id): Path<i64>,
+    PathId(id): PathId<i64>,
     Query(seen): Query<SeenVersion>,
     Form(input): Form<staff::AssetInput>,
 ) -> WebResult<Response> {
@@ -817,7 +818,7 @@ pub async fn invoice(
     State(state): State<AppState>,
     page: Page,
     user: CurrentUser,
-    Path(id): Path<i64>,
+    PathId(id): PathId<i64>,
 ) -> WebResult<Response> {
     let d = records::invoice(&state.app, &user.principal(), InvoiceId(id), None).await?;
     let v = invoice_page(page, STAFF, &d);
@@ -981,7 +982,7 @@ pub async fn edit_invoice(
     State(state): State<AppState>,
     page: Page,
     user: CurrentUser,
-    Path(id): Path<i64>,
+    PathId(id): PathId<i64>,
 ) -> WebResult<Response> {
     let d = records::invoice(&state.app, &user.principal(), InvoiceId(id), None).await?;
     let i = &d.invoice;
@@ -1024,7 +1025,7 @@ pub async fn update_invoice(
     State(state): State<AppState>,
     page: Page,
     user: CurrentUser,
-    Path(id): Path<i64>,
+    PathId(id): PathId<i64>,
     Query(seen): Query<SeenVersion>,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> WebResult<Response> {

@@ -10,10 +10,11 @@
 //! document.
 
 use crate::error::WebError;
+use crate::input::PathId;
 use crate::session::CurrentUser;
 use crate::{AppState, WebResult};
 use axum::Json;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use onsite_app::records::{self, ListRequest, Listing};
@@ -27,14 +28,6 @@ use serde_json::{Value, json};
 
 fn answer(body: Value) -> Response {
     (StatusCode::OK, Json(body)).into_response()
-}
-
-/// A path id: anything but a positive integer is simply not found (like an id out of reach).
-fn id(raw: &str) -> WebResult<i64> {
-    raw.parse::<i64>()
-        .ok()
-        .filter(|n| *n > 0)
-        .ok_or(WebError::NotFound)
 }
 
 /// A related record beside a row (`null` when the caller may not see it).
@@ -246,9 +239,9 @@ pub async fn invoices(
 pub async fn agreement(
     State(state): State<AppState>,
     user: CurrentUser,
-    Path(raw): Path<String>,
+    PathId(id): PathId<AgreementId>,
 ) -> WebResult<Response> {
-    let d = records::agreement(&state.app, &user.principal(), AgreementId(id(&raw)?), None).await?;
+    let d = records::agreement(&state.app, &user.principal(), id, None).await?;
     Ok(answer(json!({
         "agreement": agreement_json(&d.agreement),
         "covers": {
@@ -268,9 +261,9 @@ pub async fn agreement(
 pub async fn asset(
     State(state): State<AppState>,
     user: CurrentUser,
-    Path(raw): Path<String>,
+    PathId(id): PathId<AssetId>,
 ) -> WebResult<Response> {
-    let d = records::asset(&state.app, &user.principal(), AssetId(id(&raw)?), None).await?;
+    let d = records::asset(&state.app, &user.principal(), id, None).await?;
     Ok(answer(json!({
         "asset": asset_json(&d.asset),
         "components": d.components.items.iter().map(asset_json).collect::<Vec<_>>(),
@@ -283,10 +276,9 @@ pub async fn asset(
 pub async fn work_order(
     State(state): State<AppState>,
     user: CurrentUser,
-    Path(raw): Path<String>,
+    PathId(id): PathId<WorkOrderId>,
 ) -> WebResult<Response> {
-    let d =
-        records::work_order(&state.app, &user.principal(), WorkOrderId(id(&raw)?), None).await?;
+    let d = records::work_order(&state.app, &user.principal(), id, None).await?;
     Ok(answer(json!({
         "work_order": work_order_json(&d.work_order),
         "visits": d.visits.iter().map(visit_json).collect::<Vec<_>>(),
@@ -300,9 +292,9 @@ pub async fn work_order(
 pub async fn invoice(
     State(state): State<AppState>,
     user: CurrentUser,
-    Path(raw): Path<String>,
+    PathId(id): PathId<InvoiceId>,
 ) -> WebResult<Response> {
-    let d = records::invoice(&state.app, &user.principal(), InvoiceId(id(&raw)?), None).await?;
+    let d = records::invoice(&state.app, &user.principal(), id, None).await?;
     Ok(answer(json!({
         "invoice": invoice_json(&d.invoice),
         "lines": d.lines.iter().map(|l| json!({

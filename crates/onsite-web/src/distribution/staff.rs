@@ -10,12 +10,13 @@
 
 use crate::forms::{FORM, FieldErrors};
 use crate::guard::see_other;
+use crate::input::PathId;
 use crate::layout::{Page, render_with_status};
 use crate::session::CurrentUser;
 use crate::{AppState, WebError, WebResult};
 use askama::Template;
 use axum::Form;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use jiff::Timestamp;
@@ -885,7 +886,7 @@ pub async fn show(
     State(state): State<AppState>,
     page: Page,
     user: CurrentUser,
-    Path(id): Path<i64>,
+    PathId(id): PathId<i64>,
 ) -> WebResult<Response> {
     let view = show_page(&state, page, &user, OpportunityId(id), None).await?;
     render_with_status(StatusCode::OK, &view)
@@ -905,7 +906,7 @@ pub async fn distribute(
     State(state): State<AppState>,
     page: Page,
     user: CurrentUser,
-    Path(id): Path<i64>,
+    PathId(id): PathId<i64>,
     Form(form): Form<DistributeForm>,
 ) -> WebResult<Response> {
     let id = OpportunityId(id);

@@ -8,19 +8,20 @@
 //! Everything goes through `onsite_app::feedback`, which scopes a customer to their own
 //! account's visits: another account's visit is "not found", like a missing one.
 
+use crate::distribution::staff::{
+    SettingField, labelled_setting_field, normalized, plain_number, shown_value,
+};
 use crate::error::WebError;
 use crate::forms::{FORM, FieldErrors};
 use crate::guard::{encode_component, see_other};
+use crate::input::PathId;
+use crate::input::parse_id;
 use crate::layout::{Page, render, render_with_status};
-use crate::pages::bookings::{booking_id, parse_id};
-use crate::pages::opportunities::{
-    SettingField, labelled_setting_field, normalized, plain_number, shown_value,
-};
 use crate::session::CurrentUser;
 use crate::{AppState, WebResult};
 use askama::Template;
 use axum::Form;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use onsite_app::distribution::text::setting_message;
@@ -201,9 +202,8 @@ pub async fn form_page(
     State(state): State<AppState>,
     page: Page,
     user: CurrentUser,
-    Path(id): Path<String>,
+    PathId(id): PathId<BookingId>,
 ) -> WebResult<Response> {
-    let id = booking_id(&id)?;
     render(&form_view(&state, page, &user, id, None).await?)
 }
 
@@ -230,10 +230,9 @@ pub async fn send(
     State(state): State<AppState>,
     page: Page,
     user: CurrentUser,
-    Path(id): Path<String>,
+    PathId(id): PathId<BookingId>,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> WebResult<Response> {
-    let id = booking_id(&id)?;
     let input = input_of_owned(&pairs);
     match feedback::send_feedback(&state.app, &user.principal(), id, &input, state.clock.now())
         .await

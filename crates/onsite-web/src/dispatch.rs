@@ -4,21 +4,24 @@
 //! (with a reason) — through `onsite_app::booking::transition`, which records who and when and
 //! sends the customer's emails. Reassigning visits by hand is the back office's (issue 10).
 
+use crate::booking::pages::state_label;
 use crate::forms::{FORM, FieldErrors};
 use crate::guard::{encode_component, see_other};
+use crate::input::PathId;
+use crate::input::{parse_date, parse_id};
 use crate::layout::{Page, render_with_status};
-use crate::pages::bookings::{booking_id, parse_date, parse_id, state_label};
 use crate::session::CurrentUser;
 use crate::{AppState, WebResult};
 use askama::Template;
 use axum::Form;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use jiff::ToSpan;
 use jiff::civil::Date;
 use jiff::tz::TimeZone;
 use onsite_app::booking::{self, BookingError};
+use onsite_domain::BookingId;
 use onsite_domain::booking::{BookingAction, BookingState};
 use onsite_domain::{InvalidInput, TechnicianId};
 use onsite_i18n::datetime;
@@ -432,10 +435,9 @@ pub async fn transition(
     State(state): State<AppState>,
     page: Page,
     user: CurrentUser,
-    Path(id): Path<String>,
+    PathId(id): PathId<BookingId>,
     Form(form): Form<TransitionForm>,
 ) -> WebResult<Response> {
-    let id = booking_id(&id)?;
     let query = BoardQuery {
         day: form.day.clone(),
         days: form.days.clone(),

@@ -5,18 +5,21 @@
 //! scoping (another account's visit is 404) and the same refusals, in the one JSON error shape.
 //! Described in `openapi.json` and `docs/api.md`.
 
+use crate::booking::service_request;
 use crate::error::WebError;
-use crate::pages::bookings::{booking_id, parse_date, parse_id, parse_instant, service_request};
+use crate::input::PathId;
+use crate::input::{parse_date, parse_id, parse_instant};
 use crate::session::CurrentUser;
 use crate::{AppState, WebResult};
 use axum::Json;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use jiff::ToSpan;
 use jiff::civil::Date;
 use jiff::tz::TimeZone;
 use onsite_app::booking::{self, BookRequest, ServiceRequest, VisitView};
+use onsite_domain::BookingId;
 use onsite_domain::booking::{BookingAction, BookingState};
 use onsite_domain::time::TimeZoneName;
 use onsite_domain::{InvalidInput, TechnicianId};
@@ -284,9 +287,8 @@ pub async fn list(State(state): State<AppState>, user: CurrentUser) -> WebResult
 pub async fn get(
     State(state): State<AppState>,
     user: CurrentUser,
-    Path(id): Path<String>,
+    PathId(id): PathId<BookingId>,
 ) -> WebResult<Response> {
-    let id = booking_id(&id)?;
     let visit = booking::booking_for_customer(&state.app, &user.principal(), id).await?;
     Ok(answer(
         StatusCode::OK,
@@ -304,10 +306,9 @@ pub struct Reschedule {
 pub async fn reschedule(
     State(state): State<AppState>,
     user: CurrentUser,
-    Path(id): Path<String>,
+    PathId(id): PathId<BookingId>,
     Json(body): Json<Reschedule>,
 ) -> WebResult<Response> {
-    let id = booking_id(&id)?;
     let slot_start = parse_instant("slot_start", Some(&body.slot_start))?;
     let visit = booking::reschedule(
         &state.app,
@@ -334,10 +335,9 @@ pub struct Cancel {
 pub async fn cancel(
     State(state): State<AppState>,
     user: CurrentUser,
-    Path(id): Path<String>,
+    PathId(id): PathId<BookingId>,
     Json(body): Json<Cancel>,
 ) -> WebResult<Response> {
-    let id = booking_id(&id)?;
     let visit = booking::cancel(
         &state.app,
         &user.principal(),
@@ -479,10 +479,9 @@ pub struct Transition {
 pub async fn transition(
     State(state): State<AppState>,
     user: CurrentUser,
-    Path(id): Path<String>,
+    PathId(id): PathId<BookingId>,
     Json(body): Json<Transition>,
 ) -> WebResult<Response> {
-    let id = booking_id(&id)?;
     let action = match body.action.trim() {
         "start_travel" => BookingAction::StartTravel,
         "start_work" => BookingAction::StartWork,

@@ -8,15 +8,16 @@
 //! Everything goes through `onsite_app::technician`: another technician's visit is not found,
 //! and an illegal move is refused with the reason, nothing changed.
 
+use crate::booking::pages::{state_label, visit_times};
 use crate::forms::{FORM, FieldErrors};
 use crate::guard::see_other;
+use crate::input::PathId;
 use crate::layout::{Page, render, render_with_status};
-use crate::pages::bookings::{booking_id, state_label, visit_times};
 use crate::session::CurrentUser;
 use crate::{AppState, WebResult};
 use askama::Template;
 use axum::Form;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::response::Response;
 use onsite_app::booking::BookingError;
@@ -228,10 +229,9 @@ pub async fn transition(
     page: Page,
     user: CurrentUser,
     headers: HeaderMap,
-    Path(id): Path<String>,
+    PathId(id): PathId<BookingId>,
     Form(form): Form<TransitionForm>,
 ) -> WebResult<Response> {
-    let id = booking_id(&id)?;
     let principal = user.principal();
     let htmx = headers.get("hx-request").is_some_and(|v| v == "true");
     let done = match parse_action(form.action.as_deref()) {

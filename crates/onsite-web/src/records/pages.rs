@@ -11,12 +11,13 @@
 
 use crate::error::WebError;
 use crate::guard::see_other;
+use crate::input::PathId;
 use crate::layout::{Page, render, render_with_status};
 use crate::session::CurrentUser;
 use crate::{AppState, WebResult};
 use askama::Template;
 use axum::Form;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use jiff::civil::Date;
@@ -939,7 +940,7 @@ pub async fn agreement(
     State(state): State<AppState>,
     page: Page,
     user: CurrentUser,
-    Path(id): Path<i64>,
+    PathId(id): PathId<i64>,
 ) -> WebResult<Response> {
     agreement_page(&state, page, &user, AgreementId(id), None).await
 }
@@ -960,7 +961,7 @@ pub async fn asset(
     State(state): State<AppState>,
     page: Page,
     user: CurrentUser,
-    Path(id): Path<i64>,
+    PathId(id): PathId<i64>,
 ) -> WebResult<Response> {
     let id = AssetId(id);
     let d = records::asset(&state.app, &user.principal(), id, None).await?;
@@ -1106,7 +1107,7 @@ pub async fn work_order(
     State(state): State<AppState>,
     page: Page,
     user: CurrentUser,
-    Path(id): Path<i64>,
+    PathId(id): PathId<i64>,
 ) -> WebResult<Response> {
     work_order_page(&state, page, &user, WorkOrderId(id), None).await
 }
@@ -1216,7 +1217,7 @@ pub async fn invoice(
     State(state): State<AppState>,
     page: Page,
     user: CurrentUser,
-    Path(id): Path<i64>,
+    PathId(id): PathId<i64>,
 ) -> WebResult<Response> {
     let view = invoice_view(&state, page, &user, InvoiceId(id)).await?;
     render(&view)
@@ -1228,7 +1229,7 @@ pub async fn invoice_print(
     State(state): State<AppState>,
     page: Page,
     user: CurrentUser,
-    Path(id): Path<i64>,
+    PathId(id): PathId<i64>,
 ) -> WebResult<Response> {
     let v = invoice_view(&state, page, &user, InvoiceId(id)).await?;
     render(&InvoicePrintPage {
@@ -1290,7 +1291,7 @@ pub async fn decide_work_order(
     State(state): State<AppState>,
     page: Page,
     user: CurrentUser,
-    Path(id): Path<i64>,
+    PathId(id): PathId<i64>,
     Form(form): Form<DecisionFields>,
 ) -> WebResult<Response> {
     let id = WorkOrderId(id);
@@ -1317,7 +1318,7 @@ pub async fn decide_agreement(
     State(state): State<AppState>,
     page: Page,
     user: CurrentUser,
-    Path(id): Path<i64>,
+    PathId(id): PathId<i64>,
     Form(form): Form<DecisionFields>,
 ) -> WebResult<Response> {
     let id = AgreementId(id);

@@ -2,10 +2,11 @@
 //! contact of an account, automatically: addresses invited before are skipped). Staff only
 //! (`Dispatch`, in the route table).
 
+use crate::input::PathId;
 use crate::session::CurrentUser;
 use crate::{AppState, WebResult};
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use onsite_app::identity::{self, InviteMode};
@@ -70,7 +71,7 @@ pub struct BulkInvitation {
 pub async fn create_for_account(
     State(state): State<AppState>,
     user: CurrentUser,
-    Path(account_id): Path<i64>,
+    PathId(account_id): PathId<i64>,
     Json(body): Json<BulkInvitation>,
 ) -> WebResult<Response> {
     let roles = parse_roles(&body.roles)?;

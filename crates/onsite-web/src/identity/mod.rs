@@ -1,23 +1,10 @@
-//! Server-rendered pages, one module per area. Their routes, with the capability each needs,
-//! are declared in the route table (`routes.rs`); handlers here trust that the guard has let
-//! the person in, and scope every query to what the person may see.
+//! Who the person is: sign in and out, redeem an invitation, forgotten and changed passwords,
+//! the profile, and external sign-in (OpenID Connect).
 
-pub mod bookings;
-pub mod dispatch;
 pub mod external;
-pub mod feedback;
-pub mod home;
-pub mod mailbox;
-pub mod opportunities;
-pub mod partner;
 pub mod password;
 pub mod profile;
-pub mod records;
 pub mod sign_in;
-pub mod staff;
-pub mod staff_records;
-pub mod technician;
-pub mod tracking;
 
 use crate::AppState;
 use crate::guard::see_other;

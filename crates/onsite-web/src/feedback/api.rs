@@ -4,17 +4,18 @@
 //! (another account's visit is 404) and the same refusals. Described in `openapi.json`.
 
 use crate::error::WebError;
+use crate::feedback::pages::{StaffQuery, filter_of, input_of};
+use crate::input::PathId;
 use crate::layout::Page;
-use crate::pages::bookings::booking_id;
-use crate::pages::feedback::{StaffQuery, filter_of, input_of};
 use crate::session::CurrentUser;
 use crate::{AppState, WebResult};
 use axum::Json;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use onsite_app::failure::invalid_message;
 use onsite_app::feedback::{self, FeedbackError, FeedbackInput, StaffFeedback};
+use onsite_domain::BookingId;
 use onsite_i18n::Locale;
 use onsite_store::feedback::{Average, Question, Response as Feedback};
 use serde_json::{Map, Value, json};
@@ -61,10 +62,9 @@ pub async fn get(
     State(state): State<AppState>,
     page: Page,
     user: CurrentUser,
-    Path(id): Path<String>,
+    PathId(id): PathId<BookingId>,
 ) -> WebResult<Response> {
     let locale = page.locale;
-    let id = booking_id(&id)?;
     let page = feedback::feedback_page(&state.app, &user.principal(), id).await?;
     let questions: Vec<Value> = page
         .questions
@@ -115,11 +115,10 @@ pub async fn send(
     State(state): State<AppState>,
     page: Page,
     user: CurrentUser,
-    Path(id): Path<String>,
+    PathId(id): PathId<BookingId>,
     Json(body): Json<Map<String, Value>>,
 ) -> WebResult<Response> {
     let locale = page.locale;
-    let id = booking_id(&id)?;
     let input = json_input(&body);
     match feedback::send_feedback(&state.app, &user.principal(), id, &input, state.clock.now())
         .await

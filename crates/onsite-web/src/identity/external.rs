@@ -14,6 +14,7 @@
 
 use super::start_session;
 use crate::guard::see_other;
+use crate::input::PathId;
 use crate::locale::cookie;
 use crate::session::{
     ClientAddress, CookieOptions, CurrentActor, CurrentUser, clear_cookie, set_cookie,
@@ -201,7 +202,7 @@ pub async fn callback(
 /// not theirs is not found (and nothing changes).
 pub async fn unlink(
     State(state): State<AppState>,
-    Path(identity_id): Path<i64>,
+    PathId(identity_id): PathId<i64>,
     user: CurrentUser,
 ) -> WebResult<Response> {
     let done = state

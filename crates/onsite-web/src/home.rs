@@ -4,8 +4,8 @@
 //! them use; customers who may book get their appointments (Book a new appointment, Active,
 //! Upcoming and Past appointments) instead.
 
+use crate::booking::pages as bookings;
 use crate::layout::{Page, render};
-use crate::pages::bookings;
 use crate::{AppState, CurrentActor, WebResult};
 use askama::Template;
 use axum::extract::{Query, State};
