@@ -36,6 +36,7 @@ pub mod request_id;
 pub mod routes;
 pub mod security;
 pub mod session;
+pub mod settings_form;
 
 // The areas: each with its pages, API and views side by side.
 pub mod booking;
