@@ -3,7 +3,6 @@
 //! canceling, what customers may and may not touch, the homepage's groups, background
 //! reassignment, and the race for the last free technician.
 
-use crate::fixtures::{allow_inserts, customer_accounts, plateau, refuse_inserts};
 use jiff::civil::{Date, Weekday};
 use jiff::tz::TimeZone;
 use jiff::{SignedDuration, Timestamp};
@@ -11,6 +10,8 @@ use onsite_app::App;
 use onsite_app::booking::{self, BookRequest, BookingError, ServiceRequest};
 use onsite_app::policy::Principal;
 use onsite_app::reassign;
+use onsite_testkit::both_backends;
+use onsite_testkit::fixtures::{allow_inserts, customer_accounts, plateau, refuse_inserts};
 
 use onsite_domain::booking::{BookingAction, BookingState};
 use onsite_domain::geo::GeoPoint;
@@ -31,8 +32,8 @@ use onsite_store::catalog::{self, NewServiceType};
 use onsite_store::outbox::{self, OutboxMessage};
 use onsite_store::technicians::{self, NewTechnician};
 use onsite_store::territories::{self, NewTerritory, PostalPrefix};
-use onsite_store::testing::TestDb;
 use onsite_store::work_orders::{self, NewWorkOrder};
+use onsite_testkit::TestDb;
 use std::sync::Arc;
 
 fn toronto() -> TimeZone {
@@ -262,11 +263,7 @@ async fn technician(
 }
 
 async fn world(db: TestDb) -> World {
-    let app = App::new(
-        db.store().clone(),
-        Arc::new(tokio::sync::Notify::new()),
-        "https://portal.example.com/",
-    );
+    let app = crate::app_on(&db);
     let mut conn = app.store.conn().await.unwrap();
     let territory = territories::insert_territory(
         &mut conn,
@@ -362,254 +359,267 @@ fn utc(t: Timestamp) -> String {
     t.strftime("%Y%m%dT%H%M%SZ").to_string()
 }
 
-both!(customer_books_a_visit_in_one_transaction, |db| async move {
-    let w = world(db).await;
-    let days = booking::available_days(&w.app, &w.ana, &w.furnace(), tuesday(), wednesday(), now())
-        .await
-        .unwrap();
-    assert!(days.served);
-    assert_eq!(
-        days.days
-            .iter()
-            .map(|d| (d.date, d.available))
-            .collect::<Vec<_>>(),
-        [(tuesday(), true), (wednesday(), true)]
-    );
-    let slots = booking::slots(&w.app, &w.ana, &w.furnace(), tuesday(), now())
-        .await
-        .unwrap();
-    let first = slots.slots.first().expect("Tuesday has slots").start;
-    assert_eq!(first, local(tuesday(), 8, 0), "Tom lives next door: 08:00");
-    assert_eq!(slots.slots.last().unwrap().start, local(tuesday(), 16, 0));
+both_backends!(
+    customer_books_a_visit_in_one_transaction,
+    |db: TestDb| async move {
+        let w = world(db).await;
+        let days =
+            booking::available_days(&w.app, &w.ana, &w.furnace(), tuesday(), wednesday(), now())
+                .await
+                .unwrap();
+        assert!(days.served);
+        assert_eq!(
+            days.days
+                .iter()
+                .map(|d| (d.date, d.available))
+                .collect::<Vec<_>>(),
+            [(tuesday(), true), (wednesday(), true)]
+        );
+        let slots = booking::slots(&w.app, &w.ana, &w.furnace(), tuesday(), now())
+            .await
+            .unwrap();
+        let first = slots.slots.first().expect("Tuesday has slots").start;
+        assert_eq!(first, local(tuesday(), 8, 0), "Tom lives next door: 08:00");
+        assert_eq!(slots.slots.last().unwrap().start, local(tuesday(), 16, 0));
 
-    let booked = w.book(&w.ana, first).await.unwrap();
-    assert!(!booked.replayed);
-    let v = &booked.visit;
-    assert_eq!(
-        (
-            v.state,
-            v.starts_at,
-            v.ends_at,
-            v.technician_name.as_str(),
-            v.may_modify
-        ),
-        (
-            BookingState::Scheduled,
-            first,
-            first + SignedDuration::from_mins(60),
-            "Tom",
-            true
+        let booked = w.book(&w.ana, first).await.unwrap();
+        assert!(!booked.replayed);
+        let v = &booked.visit;
+        assert_eq!(
+            (
+                v.state,
+                v.starts_at,
+                v.ends_at,
+                v.technician_name.as_str(),
+                v.may_modify
+            ),
+            (
+                BookingState::Scheduled,
+                first,
+                first + SignedDuration::from_mins(60),
+                "Tom",
+                true
+            )
+        );
+        assert_eq!(v.service_type, "Furnace maintenance");
+        assert_eq!(v.comments.as_deref(), Some("Door code 1234"));
+        assert_eq!(v.address, "4301 Rue Saint-Denis, Montréal H2J 2K9");
+        assert!(
+            v.work_order_number.as_deref().unwrap().starts_with("WO-"),
+            "{:?}",
+            v.work_order_number
+        );
+
+        // The work order, the booking, its first transition, the audit event and the email.
+        let mut conn = w.conn().await;
+        let wo = work_orders::work_order(&mut conn, v.work_order_id)
+            .await
+            .unwrap();
+        assert_eq!(
+            (
+                wo.account_id,
+                wo.service_type_id,
+                wo.status,
+                wo.summary.as_deref(),
+                wo.number.as_str()
+            ),
+            (
+                w.acme,
+                w.st,
+                WorkOrderStatus::Scheduled,
+                Some("Door code 1234"),
+                v.work_order_number.as_deref().unwrap()
+            )
+        );
+        let history = bookings::transitions(&mut conn, v.id).await.unwrap();
+        assert_eq!(history.len(), 1);
+        assert_eq!(
+            (
+                history[0].from,
+                history[0].to,
+                history[0].actor,
+                history[0].at
+            ),
+            (None, BookingState::Scheduled, Some(w.ana.user_id), now())
+        );
+        let audited: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM audit_events WHERE action = 'booking.create' AND entity_id = $1",
         )
-    );
-    assert_eq!(v.service_type, "Furnace maintenance");
-    assert_eq!(v.comments.as_deref(), Some("Door code 1234"));
-    assert_eq!(v.address, "4301 Rue Saint-Denis, Montréal H2J 2K9");
-    assert!(
-        v.work_order_number.as_deref().unwrap().starts_with("WO-"),
-        "{:?}",
-        v.work_order_number
-    );
-
-    // The work order, the booking, its first transition, the audit event and the email.
-    let mut conn = w.conn().await;
-    let wo = work_orders::work_order(&mut conn, v.work_order_id)
+        .bind(v.id.0)
+        .fetch_one(&mut *conn)
         .await
         .unwrap();
-    assert_eq!(
-        (
-            wo.account_id,
-            wo.service_type_id,
-            wo.status,
-            wo.summary.as_deref(),
-            wo.number.as_str()
-        ),
-        (
-            w.acme,
-            w.st,
-            WorkOrderStatus::Scheduled,
-            Some("Door code 1234"),
-            v.work_order_number.as_deref().unwrap()
+        assert_eq!(audited, 1);
+        drop(conn);
+        let email = w
+            .email(&format!("booking:{}:confirmed", v.id))
+            .await
+            .expect("confirmation queued");
+        assert_eq!(email.recipient.as_str(), "ana@example.com");
+        assert_eq!(email.kind, "booking-confirmed");
+        assert!(
+            email.text_body.contains("Arrival: 8:00 AM"),
+            "{}",
+            email.text_body
+        );
+        assert!(
+            email
+                .text_body
+                .contains(&format!("https://portal.example.com/bookings/{}", v.id))
+        );
+        let cal = calendar(&email);
+        assert_eq!(prop(&cal, "METHOD"), "REQUEST");
+        assert_eq!(prop(&cal, "UID"), v.ics_uid);
+        assert!(v.ics_uid.ends_with("@portal.example.com"), "{}", v.ics_uid);
+        assert_eq!(prop(&cal, "SEQUENCE"), "0");
+        assert_eq!(prop(&cal, "DTSTART"), utc(first));
+        assert_eq!(prop(&cal, "DTEND"), utc(v.ends_at));
+
+        // The slot is gone for everyone; the next customer gets Uma at 08:30 at the earliest.
+        let after = booking::slots(&w.app, &w.bob, &w.furnace(), tuesday(), now())
+            .await
+            .unwrap();
+        assert_eq!(after.slots.first().unwrap().start, local(tuesday(), 8, 30));
+        let second = w.book(&w.bob, local(tuesday(), 8, 30)).await.unwrap();
+        assert_eq!(second.visit.technician_name, "Uma");
+        assert_ne!(second.visit.work_order_number, v.work_order_number);
+    }
+);
+
+both_backends!(
+    bad_times_are_refused_with_the_reason,
+    |db: TestDb| async move {
+        let w = world(db).await;
+        let err = w
+            .book(&w.ana, local(Date::constant(2026, 6, 8), 7, 0))
+            .await
+            .unwrap_err();
+        assert!(matches!(err, BookingError::InvalidSlot(_)), "{err:?}");
+        assert_eq!(err.message_id(), "booking-too-soon");
+        let err = w
+            .book(&w.ana, local(Date::constant(2026, 9, 1), 9, 0))
+            .await
+            .unwrap_err();
+        assert_eq!(err.message_id(), "booking-outside-horizon");
+        let err = w.book(&w.ana, local(tuesday(), 9, 10)).await.unwrap_err();
+        assert_eq!(err.message_id(), "booking-not-a-slot");
+        let err = w.book(&w.ana, local(tuesday(), 20, 0)).await.unwrap_err();
+        assert_eq!(
+            err.message_id(),
+            "booking-slot-taken",
+            "nobody works at 20:00"
+        );
+        let long = "x".repeat(booking::COMMENTS_MAX + 1);
+        let err = booking::book(
+            &w.app,
+            &w.ana,
+            BookRequest {
+                service: w.furnace(),
+                slot_start: local(tuesday(), 9, 0),
+                comments: &long,
+                idempotency_key: None,
+            },
+            now(),
         )
-    );
-    let history = bookings::transitions(&mut conn, v.id).await.unwrap();
-    assert_eq!(history.len(), 1);
-    assert_eq!(
-        (
-            history[0].from,
-            history[0].to,
-            history[0].actor,
-            history[0].at
-        ),
-        (None, BookingState::Scheduled, Some(w.ana.user_id), now())
-    );
-    let audited: i64 = sqlx::query_scalar(
-        "SELECT COUNT(*) FROM audit_events WHERE action = 'booking.create' AND entity_id = $1",
-    )
-    .bind(v.id.0)
-    .fetch_one(&mut *conn)
-    .await
-    .unwrap();
-    assert_eq!(audited, 1);
-    drop(conn);
-    let email = w
-        .email(&format!("booking:{}:confirmed", v.id))
-        .await
-        .expect("confirmation queued");
-    assert_eq!(email.recipient.as_str(), "ana@example.com");
-    assert_eq!(email.kind, "booking-confirmed");
-    assert!(
-        email.text_body.contains("Arrival: 8:00 AM"),
-        "{}",
-        email.text_body
-    );
-    assert!(
-        email
-            .text_body
-            .contains(&format!("https://portal.example.com/bookings/{}", v.id))
-    );
-    let cal = calendar(&email);
-    assert_eq!(prop(&cal, "METHOD"), "REQUEST");
-    assert_eq!(prop(&cal, "UID"), v.ics_uid);
-    assert!(v.ics_uid.ends_with("@portal.example.com"), "{}", v.ics_uid);
-    assert_eq!(prop(&cal, "SEQUENCE"), "0");
-    assert_eq!(prop(&cal, "DTSTART"), utc(first));
-    assert_eq!(prop(&cal, "DTEND"), utc(v.ends_at));
-
-    // The slot is gone for everyone; the next customer gets Uma at 08:30 at the earliest.
-    let after = booking::slots(&w.app, &w.bob, &w.furnace(), tuesday(), now())
-        .await
-        .unwrap();
-    assert_eq!(after.slots.first().unwrap().start, local(tuesday(), 8, 30));
-    let second = w.book(&w.bob, local(tuesday(), 8, 30)).await.unwrap();
-    assert_eq!(second.visit.technician_name, "Uma");
-    assert_ne!(second.visit.work_order_number, v.work_order_number);
-});
-
-both!(bad_times_are_refused_with_the_reason, |db| async move {
-    let w = world(db).await;
-    let err = w
-        .book(&w.ana, local(Date::constant(2026, 6, 8), 7, 0))
         .await
         .unwrap_err();
-    assert!(matches!(err, BookingError::InvalidSlot(_)), "{err:?}");
-    assert_eq!(err.message_id(), "booking-too-soon");
-    let err = w
-        .book(&w.ana, local(Date::constant(2026, 9, 1), 9, 0))
-        .await
-        .unwrap_err();
-    assert_eq!(err.message_id(), "booking-outside-horizon");
-    let err = w.book(&w.ana, local(tuesday(), 9, 10)).await.unwrap_err();
-    assert_eq!(err.message_id(), "booking-not-a-slot");
-    let err = w.book(&w.ana, local(tuesday(), 20, 0)).await.unwrap_err();
-    assert_eq!(
-        err.message_id(),
-        "booking-slot-taken",
-        "nobody works at 20:00"
-    );
-    let long = "x".repeat(booking::COMMENTS_MAX + 1);
-    let err = booking::book(
-        &w.app,
-        &w.ana,
-        BookRequest {
+        assert_eq!(err.message_id(), "booking-comments-too-long");
+        // Another account's asset, an unknown service type: not found.
+        let unknown = ServiceRequest::new(ServiceTypeId(999), None);
+        let err = booking::slots(&w.app, &w.ana, &unknown, tuesday(), now())
+            .await
+            .unwrap_err();
+        assert!(matches!(err, BookingError::NotFound));
+        let mut theirs = w.furnace();
+        theirs.account = Some(w.other);
+        let err = booking::slots(&w.app, &w.ana, &theirs, tuesday(), now())
+            .await
+            .unwrap_err();
+        assert!(matches!(err, BookingError::NotFound));
+        assert_eq!(w.count("bookings").await, 0);
+        assert_eq!(w.count("work_orders").await, 0);
+        assert_eq!(w.count("email_outbox").await, 0);
+    }
+);
+
+both_backends!(
+    a_failure_after_the_insert_leaves_nothing,
+    |db: TestDb| async move {
+        let w = world(db).await;
+        // Make the last write of the transaction (queuing the email) fail.
+        refuse_inserts(&w.app.store, "email_outbox", "1 = 1").await;
+        let err = w.book(&w.ana, local(tuesday(), 9, 0)).await.unwrap_err();
+        assert!(err.is_internal(), "{err:?}");
+        assert_eq!(err.message_id(), "error-internal");
+        for table in [
+            "work_orders",
+            "bookings",
+            "booking_transitions",
+            "audit_events",
+            "email_outbox",
+        ] {
+            assert_eq!(w.count(table).await, 0, "{table}");
+        }
+        // The technician's lock went with the transaction: the time is still bookable.
+        allow_inserts(&w.app.store, "email_outbox").await;
+        let booked = w.book(&w.ana, local(tuesday(), 9, 0)).await.unwrap();
+        assert_eq!(booked.visit.technician_name, "Tom");
+    }
+);
+
+both_backends!(
+    the_same_idempotency_key_books_once,
+    |db: TestDb| async move {
+        let w = world(db).await;
+        let request = |key| BookRequest {
             service: w.furnace(),
             slot_start: local(tuesday(), 9, 0),
-            comments: &long,
-            idempotency_key: None,
-        },
-        now(),
-    )
-    .await
-    .unwrap_err();
-    assert_eq!(err.message_id(), "booking-comments-too-long");
-    // Another account's asset, an unknown service type: not found.
-    let unknown = ServiceRequest::new(ServiceTypeId(999), None);
-    let err = booking::slots(&w.app, &w.ana, &unknown, tuesday(), now())
+            comments: "",
+            idempotency_key: Some(key),
+        };
+        let first = booking::book(&w.app, &w.ana, request("form-1"), now())
+            .await
+            .unwrap();
+        let again = booking::book(&w.app, &w.ana, request("form-1"), now())
+            .await
+            .unwrap();
+        assert!(again.replayed && !first.replayed);
+        assert_eq!(again.visit.id, first.visit.id);
+        // A double click: both submissions at once.
+        let (a, b) = tokio::join!(
+            booking::book(&w.app, &w.ana, request("form-2"), now()),
+            booking::book(&w.app, &w.ana, request("form-2"), now()),
+        );
+        let (a, b) = (a.unwrap(), b.unwrap());
+        assert_eq!(a.visit.id, b.visit.id);
+        assert!(a.replayed != b.replayed, "exactly one booked");
+        assert_ne!(
+            a.visit.id, first.visit.id,
+            "another form is another booking"
+        );
+        assert_eq!(w.count("bookings").await, 2);
+        assert_eq!(w.count("work_orders").await, 2);
+        assert_eq!(w.count("email_outbox").await, 2);
+        // Keys belong to the person: Bob's "form-1" is his own.
+        let bobs = booking::book(
+            &w.app,
+            &w.bob,
+            BookRequest {
+                slot_start: local(tuesday(), 11, 0),
+                ..request("form-1")
+            },
+            now(),
+        )
         .await
-        .unwrap_err();
-    assert!(matches!(err, BookingError::NotFound));
-    let mut theirs = w.furnace();
-    theirs.account = Some(w.other);
-    let err = booking::slots(&w.app, &w.ana, &theirs, tuesday(), now())
-        .await
-        .unwrap_err();
-    assert!(matches!(err, BookingError::NotFound));
-    assert_eq!(w.count("bookings").await, 0);
-    assert_eq!(w.count("work_orders").await, 0);
-    assert_eq!(w.count("email_outbox").await, 0);
-});
-
-both!(a_failure_after_the_insert_leaves_nothing, |db| async move {
-    let w = world(db).await;
-    // Make the last write of the transaction (queuing the email) fail.
-    refuse_inserts(&w.app.store, "email_outbox", "1 = 1").await;
-    let err = w.book(&w.ana, local(tuesday(), 9, 0)).await.unwrap_err();
-    assert!(err.is_internal(), "{err:?}");
-    assert_eq!(err.message_id(), "error-internal");
-    for table in [
-        "work_orders",
-        "bookings",
-        "booking_transitions",
-        "audit_events",
-        "email_outbox",
-    ] {
-        assert_eq!(w.count(table).await, 0, "{table}");
+        .unwrap();
+        assert!(!bobs.replayed);
+        assert_eq!(w.count("bookings").await, 3);
     }
-    // The technician's lock went with the transaction: the time is still bookable.
-    allow_inserts(&w.app.store, "email_outbox").await;
-    let booked = w.book(&w.ana, local(tuesday(), 9, 0)).await.unwrap();
-    assert_eq!(booked.visit.technician_name, "Tom");
-});
+);
 
-both!(the_same_idempotency_key_books_once, |db| async move {
-    let w = world(db).await;
-    let request = |key| BookRequest {
-        service: w.furnace(),
-        slot_start: local(tuesday(), 9, 0),
-        comments: "",
-        idempotency_key: Some(key),
-    };
-    let first = booking::book(&w.app, &w.ana, request("form-1"), now())
-        .await
-        .unwrap();
-    let again = booking::book(&w.app, &w.ana, request("form-1"), now())
-        .await
-        .unwrap();
-    assert!(again.replayed && !first.replayed);
-    assert_eq!(again.visit.id, first.visit.id);
-    // A double click: both submissions at once.
-    let (a, b) = tokio::join!(
-        booking::book(&w.app, &w.ana, request("form-2"), now()),
-        booking::book(&w.app, &w.ana, request("form-2"), now()),
-    );
-    let (a, b) = (a.unwrap(), b.unwrap());
-    assert_eq!(a.visit.id, b.visit.id);
-    assert!(a.replayed != b.replayed, "exactly one booked");
-    assert_ne!(
-        a.visit.id, first.visit.id,
-        "another form is another booking"
-    );
-    assert_eq!(w.count("bookings").await, 2);
-    assert_eq!(w.count("work_orders").await, 2);
-    assert_eq!(w.count("email_outbox").await, 2);
-    // Keys belong to the person: Bob's "form-1" is his own.
-    let bobs = booking::book(
-        &w.app,
-        &w.bob,
-        BookRequest {
-            slot_start: local(tuesday(), 11, 0),
-            ..request("form-1")
-        },
-        now(),
-    )
-    .await
-    .unwrap();
-    assert!(!bobs.replayed);
-    assert_eq!(w.count("bookings").await, 3);
-});
-
-both!(
+both_backends!(
     rescheduling_keeps_the_uid_and_work_order_and_may_change_technician,
-    |db| async move {
+    |db: TestDb| async move {
         let w = world(db).await;
         let booked = w.book(&w.ana, local(tuesday(), 9, 0)).await.unwrap().visit;
         assert_eq!(booked.technician_name, "Tom");
@@ -690,9 +700,9 @@ both!(
     }
 );
 
-both!(
+both_backends!(
     canceling_needs_a_reason_and_sends_a_cancellation,
-    |db| async move {
+    |db: TestDb| async move {
         let w = world(db).await;
         let booked = w.book(&w.ana, local(tuesday(), 9, 0)).await.unwrap().visit;
         for blank in ["", "   \n\t "] {
@@ -764,65 +774,68 @@ both!(
     }
 );
 
-both!(another_accounts_visit_is_not_found, |db| async move {
-    let w = world(db).await;
-    let anas = w.book(&w.ana, local(tuesday(), 9, 0)).await.unwrap().visit;
-    let err = booking::booking_for_customer(&w.app, &w.bob, anas.id)
-        .await
-        .unwrap_err();
-    assert!(matches!(err, BookingError::NotFound));
-    let missing = booking::booking_for_customer(&w.app, &w.bob, BookingId(987_654))
-        .await
-        .unwrap_err();
-    assert_eq!(
-        err.message_id(),
-        missing.message_id(),
-        "the same answer as for no visit at all"
-    );
-    let err = booking::reschedule(&w.app, &w.bob, anas.id, local(tuesday(), 11, 0), now())
-        .await
-        .unwrap_err();
-    assert!(matches!(err, BookingError::NotFound));
-    let err = booking::cancel(&w.app, &w.bob, anas.id, "not mine", now())
-        .await
-        .unwrap_err();
-    assert!(matches!(err, BookingError::NotFound));
-    assert!(
-        booking::homepage(&w.app, &w.bob, now())
+both_backends!(
+    another_accounts_visit_is_not_found,
+    |db: TestDb| async move {
+        let w = world(db).await;
+        let anas = w.book(&w.ana, local(tuesday(), 9, 0)).await.unwrap().visit;
+        let err = booking::booking_for_customer(&w.app, &w.bob, anas.id)
             .await
-            .unwrap()
-            .is_empty()
-    );
-    // Staff see it.
-    assert_eq!(
-        booking::booking_for_customer(&w.app, &w.staff, anas.id)
+            .unwrap_err();
+        assert!(matches!(err, BookingError::NotFound));
+        let missing = booking::booking_for_customer(&w.app, &w.bob, BookingId(987_654))
             .await
-            .unwrap()
-            .id,
-        anas.id
-    );
-    // Someone without self-scheduling (a reviewer) cannot book at all.
-    let reviewer = Principal {
-        roles: vec![Role::CustomerReviewer],
-        ..w.ana.clone()
-    };
-    let err = w
-        .book(&reviewer, local(tuesday(), 11, 0))
-        .await
-        .unwrap_err();
-    assert!(matches!(err, BookingError::NotAllowed));
-    let visit = booking::booking_for_customer(&w.app, &w.ana, anas.id)
-        .await
-        .unwrap();
-    assert_eq!(
-        (visit.ics_sequence, visit.state),
-        (0, BookingState::Scheduled)
-    );
-});
+            .unwrap_err();
+        assert_eq!(
+            err.message_id(),
+            missing.message_id(),
+            "the same answer as for no visit at all"
+        );
+        let err = booking::reschedule(&w.app, &w.bob, anas.id, local(tuesday(), 11, 0), now())
+            .await
+            .unwrap_err();
+        assert!(matches!(err, BookingError::NotFound));
+        let err = booking::cancel(&w.app, &w.bob, anas.id, "not mine", now())
+            .await
+            .unwrap_err();
+        assert!(matches!(err, BookingError::NotFound));
+        assert!(
+            booking::homepage(&w.app, &w.bob, now())
+                .await
+                .unwrap()
+                .is_empty()
+        );
+        // Staff see it.
+        assert_eq!(
+            booking::booking_for_customer(&w.app, &w.staff, anas.id)
+                .await
+                .unwrap()
+                .id,
+            anas.id
+        );
+        // Someone without self-scheduling (a reviewer) cannot book at all.
+        let reviewer = Principal {
+            roles: vec![Role::CustomerReviewer],
+            ..w.ana.clone()
+        };
+        let err = w
+            .book(&reviewer, local(tuesday(), 11, 0))
+            .await
+            .unwrap_err();
+        assert!(matches!(err, BookingError::NotAllowed));
+        let visit = booking::booking_for_customer(&w.app, &w.ana, anas.id)
+            .await
+            .unwrap();
+        assert_eq!(
+            (visit.ics_sequence, visit.state),
+            (0, BookingState::Scheduled)
+        );
+    }
+);
 
-both!(
+both_backends!(
     customers_cannot_change_visits_that_have_started,
-    |db| async move {
+    |db: TestDb| async move {
         let w = world(db).await;
         use BookingAction::*;
         let cases: [(&[BookingAction], BookingState); 4] = [
@@ -888,92 +901,95 @@ both!(
     }
 );
 
-both!(staff_move_visits_through_their_states, |db| async move {
-    let w = world(db).await;
-    let v = w.book(&w.ana, local(tuesday(), 9, 0)).await.unwrap().visit;
-    let err = booking::transition(
-        &w.app,
-        &w.ana,
-        v.id,
-        BookingAction::StartTravel,
-        None,
-        now(),
-    )
-    .await
-    .unwrap_err();
-    assert!(
-        matches!(err, BookingError::NotAllowed),
-        "customers do not drive visits"
-    );
-    let err = booking::transition(&w.app, &w.staff, v.id, BookingAction::Complete, None, now())
+both_backends!(
+    staff_move_visits_through_their_states,
+    |db: TestDb| async move {
+        let w = world(db).await;
+        let v = w.book(&w.ana, local(tuesday(), 9, 0)).await.unwrap().visit;
+        let err = booking::transition(
+            &w.app,
+            &w.ana,
+            v.id,
+            BookingAction::StartTravel,
+            None,
+            now(),
+        )
         .await
         .unwrap_err();
-    assert!(matches!(
-        err,
-        BookingError::NotModifiable(BookingState::Scheduled)
-    ));
-    let steps = [
-        (BookingAction::StartTravel, BookingState::Traveling),
-        (BookingAction::StartWork, BookingState::InProgress),
-        (BookingAction::Complete, BookingState::Completed),
-    ];
-    for (i, (action, expected)) in steps.into_iter().enumerate() {
-        let at = now() + SignedDuration::from_mins(10 * (i as i64 + 1));
-        let note = (action == BookingAction::Complete).then_some("Replaced the filter");
-        let state = booking::transition(&w.app, &w.staff, v.id, action, note, at)
+        assert!(
+            matches!(err, BookingError::NotAllowed),
+            "customers do not drive visits"
+        );
+        let err = booking::transition(&w.app, &w.staff, v.id, BookingAction::Complete, None, now())
+            .await
+            .unwrap_err();
+        assert!(matches!(
+            err,
+            BookingError::NotModifiable(BookingState::Scheduled)
+        ));
+        let steps = [
+            (BookingAction::StartTravel, BookingState::Traveling),
+            (BookingAction::StartWork, BookingState::InProgress),
+            (BookingAction::Complete, BookingState::Completed),
+        ];
+        for (i, (action, expected)) in steps.into_iter().enumerate() {
+            let at = now() + SignedDuration::from_mins(10 * (i as i64 + 1));
+            let note = (action == BookingAction::Complete).then_some("Replaced the filter");
+            let state = booking::transition(&w.app, &w.staff, v.id, action, note, at)
+                .await
+                .unwrap();
+            assert_eq!(state, expected);
+        }
+        let mut conn = w.conn().await;
+        let history = bookings::transitions(&mut conn, v.id).await.unwrap();
+        assert_eq!(history.len(), 4);
+        assert!(
+            history[1..]
+                .iter()
+                .all(|t| t.actor == Some(w.staff.user_id))
+        );
+        assert_eq!(history[3].note.as_deref(), Some("Replaced the filter"));
+        let wo = work_orders::work_order(&mut conn, v.work_order_id)
             .await
             .unwrap();
-        assert_eq!(state, expected);
-    }
-    let mut conn = w.conn().await;
-    let history = bookings::transitions(&mut conn, v.id).await.unwrap();
-    assert_eq!(history.len(), 4);
-    assert!(
-        history[1..]
-            .iter()
-            .all(|t| t.actor == Some(w.staff.user_id))
-    );
-    assert_eq!(history[3].note.as_deref(), Some("Replaced the filter"));
-    let wo = work_orders::work_order(&mut conn, v.work_order_id)
+        assert_eq!(wo.status, WorkOrderStatus::Completed);
+        drop(conn);
+        // A staff cancel through the dispatcher page needs a reason too.
+        let other = w.book(&w.ana, local(tuesday(), 11, 0)).await.unwrap().visit;
+        let err = booking::transition(
+            &w.app,
+            &w.staff,
+            other.id,
+            BookingAction::Cancel,
+            None,
+            now(),
+        )
+        .await
+        .unwrap_err();
+        assert_eq!(err.message_id(), "booking-reason-required");
+        let state = booking::transition(
+            &w.app,
+            &w.staff,
+            other.id,
+            BookingAction::Cancel,
+            Some("Storm"),
+            now(),
+        )
         .await
         .unwrap();
-    assert_eq!(wo.status, WorkOrderStatus::Completed);
-    drop(conn);
-    // A staff cancel through the dispatcher page needs a reason too.
-    let other = w.book(&w.ana, local(tuesday(), 11, 0)).await.unwrap().visit;
-    let err = booking::transition(
-        &w.app,
-        &w.staff,
-        other.id,
-        BookingAction::Cancel,
-        None,
-        now(),
-    )
-    .await
-    .unwrap_err();
-    assert_eq!(err.message_id(), "booking-reason-required");
-    let state = booking::transition(
-        &w.app,
-        &w.staff,
-        other.id,
-        BookingAction::Cancel,
-        Some("Storm"),
-        now(),
-    )
-    .await
-    .unwrap();
-    assert_eq!(state, BookingState::Canceled);
-    // The customer hears of it.
-    assert!(
-        w.email(&format!("booking:{}:canceled", other.id))
-            .await
-            .is_some()
-    );
-});
+        assert_eq!(state, BookingState::Canceled);
+        // The customer hears of it.
+        assert!(
+            w.email(&format!("booking:{}:canceled", other.id))
+                .await
+                .is_some()
+        );
+    }
+);
 
-both!(
+both_backends!(
     the_homepage_groups_visits_as_the_portal_shows_them,
-    |db| async move {
+    |db: TestDb| async move {
         let w = world(db).await;
         use BookingAction::*;
         let empty = booking::homepage(&w.app, &w.ana, now()).await.unwrap();
@@ -1052,9 +1068,9 @@ both!(
     }
 );
 
-both!(
+both_backends!(
     time_off_moves_the_visit_to_another_technician_at_the_same_time,
-    |db| async move {
+    |db: TestDb| async move {
         let w = world(db).await;
         let v = w.book(&w.ana, local(tuesday(), 10, 0)).await.unwrap().visit;
         assert_eq!(v.technician_name, "Tom");
@@ -1133,9 +1149,9 @@ both!(
     }
 );
 
-both!(
+both_backends!(
     nobody_free_flags_the_visit_and_asks_for_a_new_time,
-    |db| async move {
+    |db: TestDb| async move {
         let w = world(db).await;
         let v = w.book(&w.ana, local(tuesday(), 10, 0)).await.unwrap().visit;
         // Uma is busy then.
@@ -1208,9 +1224,9 @@ both!(
     }
 );
 
-both!(
+both_backends!(
     losing_a_skill_or_territory_reassigns_the_visits_it_affects,
-    |db| async move {
+    |db: TestDb| async move {
         let w = world(db).await;
         let first = w.book(&w.ana, local(tuesday(), 10, 0)).await.unwrap().visit;
         let second = w.book(&w.ana, local(tuesday(), 13, 0)).await.unwrap().visit;
@@ -1260,63 +1276,66 @@ both!(
     }
 );
 
-both!(a_job_left_behind_is_run_by_the_worker, |db| async move {
-    let w = world(db).await;
-    let v = w.book(&w.ana, local(tuesday(), 10, 0)).await.unwrap().visit;
-    // A change committed by a server that died before running its job.
-    let mut conn = w.conn().await;
-    technicians::add_time_off(
-        &mut conn,
-        w.tom,
-        local(tuesday(), 0, 0),
-        local(wednesday(), 0, 0),
-        None,
-    )
-    .await
-    .unwrap();
-    onsite_store::reassignment::enqueue(
-        &mut conn,
-        w.tom,
-        onsite_store::reassignment::ChangeReason::TimeOff,
-        None,
-        now(),
-    )
-    .await
-    .unwrap();
-    drop(conn);
-    let stop = Arc::new(tokio::sync::Notify::new());
-    let worker = {
-        let app = w.app.clone();
-        let stop = stop.clone();
-        // The worker's clock reads the test's "now".
-        tokio::spawn(reassign::reassignment_worker_with_clock(
-            app,
-            now,
-            async move { stop.notified().await },
-        ))
-    };
-    let mut moved = false;
-    for _ in 0..100 {
-        let visit = booking::booking_for_customer(&w.app, &w.ana, v.id)
-            .await
-            .unwrap();
-        if visit.technician_name == "Uma" {
-            moved = true;
-            break;
+both_backends!(
+    a_job_left_behind_is_run_by_the_worker,
+    |db: TestDb| async move {
+        let w = world(db).await;
+        let v = w.book(&w.ana, local(tuesday(), 10, 0)).await.unwrap().visit;
+        // A change committed by a server that died before running its job.
+        let mut conn = w.conn().await;
+        technicians::add_time_off(
+            &mut conn,
+            w.tom,
+            local(tuesday(), 0, 0),
+            local(wednesday(), 0, 0),
+            None,
+        )
+        .await
+        .unwrap();
+        onsite_store::reassignment::enqueue(
+            &mut conn,
+            w.tom,
+            onsite_store::reassignment::ChangeReason::TimeOff,
+            None,
+            now(),
+        )
+        .await
+        .unwrap();
+        drop(conn);
+        let stop = Arc::new(tokio::sync::Notify::new());
+        let worker = {
+            let app = w.app.clone();
+            let stop = stop.clone();
+            // The worker's clock reads the test's "now".
+            tokio::spawn(reassign::reassignment_worker_with_clock(
+                app,
+                now,
+                async move { stop.notified().await },
+            ))
+        };
+        let mut moved = false;
+        for _ in 0..100 {
+            let visit = booking::booking_for_customer(&w.app, &w.ana, v.id)
+                .await
+                .unwrap();
+            if visit.technician_name == "Uma" {
+                moved = true;
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
         }
-        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        stop.notify_one();
+        worker.await.unwrap();
+        assert!(moved, "the worker reassigned the visit");
+        let mut conn = w.conn().await;
+        assert_eq!(
+            onsite_store::reassignment::open_jobs(&mut conn)
+                .await
+                .unwrap(),
+            0
+        );
     }
-    stop.notify_one();
-    worker.await.unwrap();
-    assert!(moved, "the worker reassigned the visit");
-    let mut conn = w.conn().await;
-    assert_eq!(
-        onsite_store::reassignment::open_jobs(&mut conn)
-            .await
-            .unwrap(),
-        0
-    );
-});
+);
 
 #[test]
 fn every_booking_message_exists_in_every_language() {
@@ -1437,23 +1456,11 @@ async fn race(db: TestDb) {
     );
 }
 
-mod last_free_technician_race {
-    use super::*;
+both_backends!(last_free_technician_race, race);
 
-    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-    async fn sqlite() {
-        race(TestDb::sqlite().await).await;
-    }
-
-    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-    async fn postgres() {
-        race(TestDb::postgres().await).await;
-    }
-}
-
-both!(
+both_backends!(
     roster_changes_made_outside_the_app_are_seen_by_the_next_search_and_book,
-    |db| async move {
+    |db: TestDb| async move {
         let w = world(db).await;
         let slots = booking::slots(&w.app, &w.ana, &w.furnace(), tuesday(), now())
             .await

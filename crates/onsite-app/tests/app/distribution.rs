@@ -15,49 +15,19 @@ use onsite_domain::opportunity::OpportunityStatus;
 use onsite_domain::role::Role;
 use onsite_domain::settings::InvalidSetting;
 use onsite_domain::text::EmailAddress;
-use onsite_domain::time::TimeZoneName;
 use onsite_domain::{AccountId, OpportunityId, ProductId, TechnicianId, TerritoryId, UserId};
-use onsite_i18n::Locale;
 use onsite_store::accounts::{self, NewAccount, NewContact, NewUser};
 use onsite_store::outbox::{self, OutboxFilter};
 use onsite_store::partners::{self, LeadType, NewPartnerProfile, OpportunityEventKind as Kind};
 use onsite_store::territories::{self, NewTerritory, PostalPrefix};
-use onsite_store::testing::TestDb;
 use onsite_store::{audit, catalog};
-use std::sync::Arc;
+use onsite_testkit::TestDb;
+use onsite_testkit::both_backends;
+use onsite_testkit::fixtures::{address_at, en, fr, point, t0};
 use std::time::Instant;
-
-/// Runs a scenario on SQLite and on PostgreSQL.
-macro_rules! both_backends {
-    ($name:ident, $body:ident) => {
-        mod $name {
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn sqlite() {
-                super::$body(onsite_store::testing::TestDb::sqlite().await).await;
-            }
-
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn postgres() {
-                super::$body(onsite_store::testing::TestDb::postgres().await).await;
-            }
-        }
-    };
-}
-
-fn t0() -> Timestamp {
-    Timestamp::from_second(1_780_000_000).unwrap()
-}
 
 fn hours(n: i64) -> Timestamp {
     t0() + SignedDuration::from_hours(n)
-}
-
-fn en() -> Locale {
-    Locale::from_tag("en").unwrap()
-}
-
-fn fr() -> Locale {
-    Locale::from_tag("fr").unwrap()
 }
 
 /// The customer of every test opportunity: on the Plateau (postal code H2J).
@@ -88,15 +58,9 @@ struct World {
     heat_pump: ProductId,
 }
 
+/// The customers' address at (`lat`, `lon`).
 fn address(lat: f64, lon: f64) -> Address {
-    Address {
-        line: "4301 Rue Saint-Denis".into(),
-        city: "Montréal".into(),
-        postal_code: "H2J 2L5".into(),
-        country: "CA".into(),
-        location: GeoPoint::new(lat, lon).unwrap(),
-        time_zone: TimeZoneName::parse("America/Toronto").unwrap(),
-    }
+    address_at("4301 Rue Saint-Denis", point(lat, lon))
 }
 
 async fn user(
@@ -197,11 +161,7 @@ async fn partner(
 }
 
 async fn world(db: TestDb) -> World {
-    let app = App::new(
-        db.store().clone(),
-        Arc::new(tokio::sync::Notify::new()),
-        "https://portal.example.com",
-    );
+    let app = crate::app_on(&db);
     let mut conn = app.store.conn().await.unwrap();
     let plateau = territories::insert_territory(
         &mut conn,

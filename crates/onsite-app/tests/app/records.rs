@@ -3,8 +3,8 @@
 //! "not found" on lists, details and searches), a reviewer cannot approve, decisions are
 //! recorded, emailed to the dispatchers, refused twice or after a change; the staff's side.
 
+use jiff::SignedDuration;
 use jiff::civil::date;
-use jiff::{SignedDuration, Timestamp};
 use onsite_app::App;
 use onsite_app::policy::Principal;
 use onsite_app::records::approvals::{self, DecisionInput, Target};
@@ -12,15 +12,13 @@ use onsite_app::records::staff::{
     self as records_staff, AgreementInput, AssetInput, InvoiceInput, LineInput, WorkOrderInput,
 };
 use onsite_app::records::{self, Decision, ListRequest, RecordsError};
-use onsite_domain::account::{AccountKind, Address};
+use onsite_domain::account::AccountKind;
 use onsite_domain::agreement::AgreementStatus;
-use onsite_domain::geo::GeoPoint;
 use onsite_domain::invoice::{InvoiceLine, InvoiceStatus};
 use onsite_domain::money::Currency;
 use onsite_domain::role::Role;
 use onsite_domain::service_type::VisitDuration;
 use onsite_domain::text::EmailAddress;
-use onsite_domain::time::TimeZoneName;
 use onsite_domain::work_order::WorkOrderStatus;
 use onsite_domain::{AccountId, AgreementId, AssetId, InvoiceId, ServiceTypeId, WorkOrderId};
 use onsite_store::accounts::{self, NewAccount, NewContact, NewUser};
@@ -32,40 +30,10 @@ use onsite_store::invoices::{self, NewInvoice};
 use onsite_store::outbox::{self, OutboxFilter};
 use onsite_store::records::RecordKind;
 use onsite_store::records::approvals as approvals_store;
-use onsite_store::testing::TestDb;
 use onsite_store::work_orders::{self, NewWorkOrder};
-use std::sync::Arc;
-
-macro_rules! both_backends {
-    ($name:ident, $body:ident) => {
-        mod $name {
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn sqlite() {
-                super::$body(onsite_store::testing::TestDb::sqlite().await).await;
-            }
-
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn postgres() {
-                super::$body(onsite_store::testing::TestDb::postgres().await).await;
-            }
-        }
-    };
-}
-
-fn t0() -> Timestamp {
-    Timestamp::from_second(1_780_000_000).unwrap()
-}
-
-fn address() -> Address {
-    Address {
-        line: "4301 Rue Saint-Denis".into(),
-        city: "Montréal".into(),
-        postal_code: "H2J 2L5".into(),
-        country: "CA".into(),
-        location: GeoPoint::new(45.52, -73.58).unwrap(),
-        time_zone: TimeZoneName::parse("America/Toronto").unwrap(),
-    }
-}
+use onsite_testkit::TestDb;
+use onsite_testkit::both_backends;
+use onsite_testkit::fixtures::{address, t0};
 
 /// One account's records: an exposed and a hidden one of each kind, and what waits for a
 /// decision.
@@ -279,11 +247,7 @@ async fn records_of(app: &App, name: &str, service: ServiceTypeId, tag: &str) ->
 }
 
 async fn world(db: TestDb) -> World {
-    let app = App::new(
-        db.store().clone(),
-        Arc::new(tokio::sync::Notify::new()),
-        "https://portal.example.com",
-    );
+    let app = crate::app_on(&db);
     let service = catalog::insert_service_type(
         &mut app.store.conn().await.unwrap(),
         &NewServiceType {

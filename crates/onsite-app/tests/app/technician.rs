@@ -3,7 +3,6 @@
 //! illegal moves refused with nothing changed, and the "on the way" and "completed" emails
 //! queued with the move, their links following the tracking and surveys settings.
 
-use crate::fixtures::plateau;
 use jiff::civil::{Date, Weekday};
 use jiff::tz::TimeZone;
 use jiff::{SignedDuration, Timestamp};
@@ -11,7 +10,7 @@ use onsite_app::App;
 use onsite_app::booking::{self, BookingError};
 use onsite_app::policy::Principal;
 use onsite_app::technician;
-use onsite_domain::account::{AccountKind, Address};
+use onsite_domain::account::AccountKind;
 use onsite_domain::booking::{BookingAction, BookingState};
 use onsite_domain::geo::GeoPoint;
 use onsite_domain::role::Role;
@@ -28,10 +27,11 @@ use onsite_store::bookings::{self, NewBooking};
 use onsite_store::catalog::{self, NewServiceType};
 use onsite_store::outbox::{self, OutboxMessage};
 use onsite_store::technicians::{self, NewTechnician};
-use onsite_store::testing::TestDb;
 use onsite_store::visibility::Visibility;
 use onsite_store::work_orders::{self, NewWorkOrder};
-use std::sync::Arc;
+use onsite_testkit::TestDb;
+use onsite_testkit::both_backends;
+use onsite_testkit::fixtures::{address_at, plateau};
 
 fn toronto() -> TimeZone {
     TimeZone::get("America/Toronto").unwrap()
@@ -109,14 +109,7 @@ async fn account(app: &App, name: &str, at: GeoPoint, line: &str) -> AccountId {
             kind: AccountKind::Customer,
             name,
             active: true,
-            address: &Address {
-                line: line.into(),
-                city: "Montréal".into(),
-                postal_code: "H2J 2K9".into(),
-                country: "CA".into(),
-                location: at,
-                time_zone: TimeZoneName::parse("America/Toronto").unwrap(),
-            },
+            address: &address_at(line, at),
             territory_id: None,
         },
     )
@@ -162,11 +155,7 @@ fn technician_principal(user: UserId, tech: TechnicianId) -> Principal {
 }
 
 async fn world(db: TestDb) -> World {
-    let app = App::new(
-        db.store().clone(),
-        Arc::new(tokio::sync::Notify::new()),
-        "https://portal.example.com/",
-    );
+    let app = crate::app_on(&db);
     let acme = account(&app, "Acme Bakery", plateau(), "4301 Rue Saint-Denis").await;
     let beta = account(&app, "Beta Foods", hochelaga(), "3000 Rue Ontario E").await;
     let mut conn = app.store.conn().await.unwrap();
@@ -330,9 +319,9 @@ impl World {
     }
 }
 
-both!(
+both_backends!(
     technician_sees_todays_and_tomorrows_visits_in_order_and_only_their_own,
-    |db| async move {
+    |db: TestDb| async move {
         let w = world(db).await;
         let tuesday = monday().tomorrow().unwrap();
         // Written out of order on purpose.
@@ -417,61 +406,63 @@ both!(
     }
 );
 
-both!(every_move_is_recorded_with_who_and_when, |db| async move {
-    let w = world(db).await;
-    let id = w
-        .visit(w.acme, w.tom, local(monday(), 9, 0), plateau())
-        .await;
-    let steps = [
-        (BookingAction::StartTravel, None, BookingState::Traveling),
-        (BookingAction::StartWork, None, BookingState::InProgress),
-        (
-            BookingAction::Complete,
-            Some("Filter replaced"),
-            BookingState::Completed,
-        ),
-    ];
-    for (action, note, state) in steps {
-        let v = w.moved(&w.tom_as, id, action, note).await.unwrap();
-        assert_eq!(v.state(), state);
-        assert_eq!(w.state(id).await, state);
-    }
-    let history = bookings::transitions(&mut *w.conn().await, id)
-        .await
-        .unwrap();
-    let moves: Vec<_> = history
-        .iter()
-        .skip(1)
-        .map(|t| (t.from, t.to, t.actor, t.at, t.note.clone()))
-        .collect();
-    let tom = Some(w.tom_as.user_id);
-    assert_eq!(
-        moves,
-        [
+both_backends!(
+    every_move_is_recorded_with_who_and_when,
+    |db: TestDb| async move {
+        let w = world(db).await;
+        let id = w
+            .visit(w.acme, w.tom, local(monday(), 9, 0), plateau())
+            .await;
+        let steps = [
+            (BookingAction::StartTravel, None, BookingState::Traveling),
+            (BookingAction::StartWork, None, BookingState::InProgress),
             (
-                Some(BookingState::Scheduled),
-                BookingState::Traveling,
-                tom,
-                now(),
-                None
-            ),
-            (
-                Some(BookingState::Traveling),
-                BookingState::InProgress,
-                tom,
-                now(),
-                None
-            ),
-            (
-                Some(BookingState::InProgress),
+                BookingAction::Complete,
+                Some("Filter replaced"),
                 BookingState::Completed,
-                tom,
-                now(),
-                Some("Filter replaced".to_owned())
             ),
-        ]
-    );
-    let audited: i64 = sqlx::query_scalar(
+        ];
+        for (action, note, state) in steps {
+            let v = w.moved(&w.tom_as, id, action, note).await.unwrap();
+            assert_eq!(v.state(), state);
+            assert_eq!(w.state(id).await, state);
+        }
+        let history = bookings::transitions(&mut *w.conn().await, id)
+            .await
+            .unwrap();
+        let moves: Vec<_> = history
+            .iter()
+            .skip(1)
+            .map(|t| (t.from, t.to, t.actor, t.at, t.note.clone()))
+            .collect();
+        let tom = Some(w.tom_as.user_id);
+        assert_eq!(
+            moves,
+            [
+                (
+                    Some(BookingState::Scheduled),
+                    BookingState::Traveling,
+                    tom,
+                    now(),
+                    None
+                ),
+                (
+                    Some(BookingState::Traveling),
+                    BookingState::InProgress,
+                    tom,
+                    now(),
+                    None
+                ),
+                (
+                    Some(BookingState::InProgress),
+                    BookingState::Completed,
+                    tom,
+                    now(),
+                    Some("Filter replaced".to_owned())
+                ),
+            ]
+        );
+        let audited: i64 = sqlx::query_scalar(
         "SELECT COUNT(*) FROM audit_events WHERE action = 'booking.transition' AND entity_id = $1 AND actor_user_id = $2",
     )
     .bind(id.0)
@@ -479,23 +470,24 @@ both!(every_move_is_recorded_with_who_and_when, |db| async move {
     .fetch_one(&mut *w.conn().await)
     .await
     .unwrap();
-    assert_eq!(audited, 3);
-    // The work order follows.
-    let wo = work_orders::work_order(
-        &mut *w.conn().await,
-        bookings::booking(&mut *w.conn().await, id)
-            .await
-            .unwrap()
-            .work_order_id,
-    )
-    .await
-    .unwrap();
-    assert_eq!(wo.status, WorkOrderStatus::Completed);
-});
+        assert_eq!(audited, 3);
+        // The work order follows.
+        let wo = work_orders::work_order(
+            &mut *w.conn().await,
+            bookings::booking(&mut *w.conn().await, id)
+                .await
+                .unwrap()
+                .work_order_id,
+        )
+        .await
+        .unwrap();
+        assert_eq!(wo.status, WorkOrderStatus::Completed);
+    }
+);
 
-both!(
+both_backends!(
     illegal_and_foreign_moves_are_refused_and_change_nothing,
-    |db| async move {
+    |db: TestDb| async move {
         let w = world(db).await;
         let id = w
             .visit(w.acme, w.tom, local(monday(), 9, 0), plateau())
@@ -562,9 +554,9 @@ both!(
     }
 );
 
-both!(
+both_backends!(
     on_the_way_email_tells_the_arrival_from_the_previous_visit_and_links_the_live_map,
-    |db| async move {
+    |db: TestDb| async move {
         let w = world(db).await;
         // Tom's 9:00 visit is in Hochelaga: the 11:00 one on the Plateau is driven from there.
         let first = w
@@ -648,9 +640,9 @@ both!(
     }
 );
 
-both!(
+both_backends!(
     completed_email_links_the_feedback_only_when_surveys_are_on,
-    |db| async move {
+    |db: TestDb| async move {
         let w = world(db).await;
         let with = w
             .visit(w.acme, w.tom, local(monday(), 9, 0), plateau())

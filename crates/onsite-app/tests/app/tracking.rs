@@ -10,7 +10,7 @@ use onsite_domain::technician::ResourceKind;
 use onsite_domain::time::TimeZoneName;
 use onsite_store::positions::{self, Position, Source};
 use onsite_store::technicians::{self, NewTechnician};
-use onsite_store::testing::TestDb;
+use onsite_testkit::{TestDb, both_backends};
 use std::sync::Arc;
 
 async fn concurrent_positions_are_all_stored(db: TestDb) {
@@ -81,12 +81,7 @@ async fn concurrent_positions_are_all_stored(db: TestDb) {
     assert_ne!(technician, TechnicianId(0));
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn concurrent_positions_are_all_stored_sqlite() {
-    concurrent_positions_are_all_stored(TestDb::sqlite().await).await;
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn concurrent_positions_are_all_stored_postgres() {
-    concurrent_positions_are_all_stored(TestDb::postgres().await).await;
-}
+both_backends!(
+    concurrent_positions_are_all_stored,
+    concurrent_positions_are_all_stored
+);

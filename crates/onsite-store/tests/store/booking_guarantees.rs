@@ -3,7 +3,7 @@
 //! once, the technician lock serializes booking transactions, reassignment jobs are claimed
 //! by one worker at a time, and visits read back with the names the portal shows.
 
-use crate::fixtures::{self, montreal, point};
+use crate::fixtures::{self, montreal, point, t0};
 use jiff::{SignedDuration, Timestamp};
 use onsite_domain::account::AccountKind;
 use onsite_domain::booking::{BookingAction, BookingState};
@@ -15,11 +15,8 @@ use onsite_store::reassignment::{self, ChangeReason};
 use onsite_store::technicians::{self, NewTechnician};
 use onsite_store::visibility::Visibility;
 use onsite_store::work_orders::{self, NewWorkOrder};
-use onsite_store::{Conn, Store, StoreError, both_backends, visits};
-
-fn t0() -> Timestamp {
-    Timestamp::from_second(1_780_000_000).unwrap()
-}
+use onsite_store::{Conn, Store, StoreError, visits};
+use onsite_testkit::both_backends;
 
 fn at(minutes: i64) -> Timestamp {
     t0() + SignedDuration::from_mins(minutes)

@@ -1,8 +1,8 @@
 //! Bookings: creation records the first transition, every later state change goes through the
 //! domain's state machine and is recorded; illegal moves write nothing.
 
-use crate::fixtures::{self, corrupt_number, montreal, point};
-use jiff::{SignedDuration, Timestamp};
+use crate::fixtures::{self, corrupt_number, montreal, point, t0};
+use jiff::SignedDuration;
 use onsite_domain::account::AccountKind;
 use onsite_domain::booking::{BookingAction, BookingState};
 use onsite_domain::technician::ResourceKind;
@@ -15,7 +15,8 @@ use onsite_store::bookings::{
 };
 use onsite_store::technicians::{self, NewTechnician};
 use onsite_store::work_orders::{self, NewWorkOrder};
-use onsite_store::{Conn, Store, StoreError, both_backends};
+use onsite_store::{Conn, Store, StoreError};
+use onsite_testkit::both_backends;
 
 struct World {
     account: AccountId,
@@ -25,10 +26,6 @@ struct World {
     work_order: WorkOrderId,
     other_work_order: WorkOrderId,
     dispatcher: UserId,
-}
-
-fn t0() -> Timestamp {
-    Timestamp::from_second(1_780_000_000).unwrap()
 }
 
 fn minutes(m: i64) -> SignedDuration {

@@ -1,11 +1,13 @@
 //! OpenID Connect flows (single use, expiring) and linked identities on both engines.
 
-use jiff::{SignedDuration, Timestamp};
+use crate::fixtures::t0;
+use jiff::SignedDuration;
 use onsite_domain::UserId;
 use onsite_domain::text::EmailAddress;
 use onsite_store::accounts::{self, NewUser};
 use onsite_store::external_identities::{self as ext, NewFlow, NewLink};
-use onsite_store::{Store, StoreError, both_backends};
+use onsite_store::{Store, StoreError};
+use onsite_testkit::both_backends;
 
 async fn user(store: &Store, email: &str) -> UserId {
     let mut conn = store.conn().await.unwrap();
@@ -23,10 +25,6 @@ async fn user(store: &Store, email: &str) -> UserId {
     )
     .await
     .unwrap()
-}
-
-fn t0() -> Timestamp {
-    Timestamp::from_second(1_800_000_000).unwrap()
 }
 
 fn flow<'a>(state_hash: &'a str, user_id: Option<UserId>) -> NewFlow<'a> {

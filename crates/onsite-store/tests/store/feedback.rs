@@ -2,8 +2,8 @@
 //! when two arrive at once, and the staff's lists and averages per technician, service type and
 //! month.
 
-use crate::fixtures::{self, montreal, point};
-use jiff::{SignedDuration, Timestamp};
+use crate::fixtures::{self, montreal, point, t0};
+use jiff::SignedDuration;
 use onsite_domain::account::AccountKind;
 use onsite_domain::booking::BookingAction;
 use onsite_domain::feedback::{Answer, QuestionKind, QuestionLabels, Stars};
@@ -15,11 +15,8 @@ use onsite_store::feedback::{self, Grouping, NewResponse, ResponseFilter};
 use onsite_store::records::Start;
 use onsite_store::technicians::{self, NewTechnician};
 use onsite_store::work_orders::{self, NewWorkOrder};
-use onsite_store::{Conn, Store, both_backends};
-
-fn t0() -> Timestamp {
-    Timestamp::from_second(1_780_000_000).unwrap()
-}
+use onsite_store::{Conn, Store};
+use onsite_testkit::both_backends;
 
 #[derive(Clone, Copy)]
 struct World {

@@ -10,7 +10,8 @@ use onsite_domain::{ContactId, UserId};
 use onsite_store::accounts::{self, NewAccount, NewContact, NewUser};
 use onsite_store::invitations::{self, CodeStatus, NewInvitation};
 use onsite_store::sessions::{self, NewSession};
-use onsite_store::{Store, both_backends, password_resets, rate_limits};
+use onsite_store::{Store, password_resets, rate_limits};
+use onsite_testkit::both_backends;
 
 async fn contact(store: &Store, email: &str) -> (ContactId, EmailAddress) {
     let mut conn = store.conn().await.unwrap();

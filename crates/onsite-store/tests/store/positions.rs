@@ -7,7 +7,8 @@ use onsite_domain::TechnicianId;
 use onsite_domain::technician::ResourceKind;
 use onsite_store::positions::{self, Position, Source};
 use onsite_store::technicians::{self, NewTechnician};
-use onsite_store::{Conn, Store, both_backends};
+use onsite_store::{Conn, Store};
+use onsite_testkit::both_backends;
 
 async fn technician(conn: &mut Conn, name: &str) -> TechnicianId {
     technicians::insert_technician(

@@ -6,9 +6,9 @@
 //! Text keys here are plain ASCII, so the expected order computed in Rust (lower-cased, byte
 //! order) is every engine's order.
 
-use crate::fixtures::{self, point};
+use crate::fixtures::{self, point, t0};
+use jiff::SignedDuration;
 use jiff::civil::{Date, date};
-use jiff::{SignedDuration, Timestamp};
 use onsite_domain::account::AccountKind;
 use onsite_domain::agreement::AgreementStatus;
 use onsite_domain::invoice::{InvoiceLine, InvoiceStatus, totals};
@@ -27,11 +27,8 @@ use onsite_store::records::staff::{self, AssetChanges, Edit};
 use onsite_store::records::{Page, RecordKind, Scope, Start};
 use onsite_store::technicians::{self, NewTechnician};
 use onsite_store::work_orders::{self, NewWorkOrder};
-use onsite_store::{Backend, Conn, Store, StoreError, both_backends};
-
-fn t0() -> Timestamp {
-    Timestamp::from_second(1_780_000_000).unwrap()
-}
+use onsite_store::{Backend, Conn, Store, StoreError};
+use onsite_testkit::both_backends;
 
 /// What the tests know about each inserted work order, to compute expected lists.
 #[derive(Debug, Clone)]
@@ -1569,7 +1566,7 @@ both_backends!(
 /// cursor: no sort of the account's rows (the only sort is of the page's own rows, outside).
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sqlite_walks_the_sort_index_for_every_list() {
-    let db = onsite_store::testing::TestDb::sqlite().await;
+    let db = onsite_testkit::TestDb::sqlite().await;
     let store = db.store().clone();
     let w = world(&store).await;
     let mut conn = store.conn().await.unwrap();

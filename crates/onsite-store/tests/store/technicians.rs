@@ -10,7 +10,8 @@ use onsite_store::accounts::{self, NewUser};
 use onsite_store::catalog;
 use onsite_store::technicians::{self, DayHours, NewTechnician};
 use onsite_store::territories::{self, NewTerritory};
-use onsite_store::{Conn, Store, StoreError, both_backends};
+use onsite_store::{Conn, Store, StoreError};
+use onsite_testkit::both_backends;
 
 async fn territory(conn: &mut Conn, name: &str) -> TerritoryId {
     territories::insert_territory(

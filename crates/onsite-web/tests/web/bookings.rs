@@ -9,7 +9,6 @@
 //! type of one hour. Times are real (the app's clock), so tests find the first free day rather
 //! than name one.
 
-use crate::both_backends;
 use crate::support::{TestApp, TestResponse, World};
 use axum::body::Body;
 use axum::http::{Method, Request, StatusCode};
@@ -29,6 +28,7 @@ use onsite_store::catalog::{self, NewServiceType};
 use onsite_store::outbox::{self, OutboxFilter};
 use onsite_store::technicians::{self, NewTechnician};
 use onsite_store::territories::{self, NewTerritory, PostalPrefix};
+use onsite_testkit::both_backends;
 use serde_json::{Value, json};
 
 /// What the self-scheduling tests book.
@@ -326,7 +326,7 @@ fn error_code(answer: &TestResponse) -> String {
 
 both_backends!(
     a_customer_books_from_the_pages_and_sees_it_under_upcoming,
-    |app| async move {
+    |app: TestApp| async move {
         let world = World::build(&app).await;
         let s = schedule(&app, &world).await;
         let mut ana = app.browser_as(world.user("customer of A")).await;
@@ -436,52 +436,55 @@ both_backends!(
     }
 );
 
-both_backends!(a_double_submitted_form_books_once, |app| async move {
-    let world = World::build(&app).await;
-    let s = schedule(&app, &world).await;
-    let ana = principal(&app, world.user("customer of A")).await;
-    let (day, slots) = first_free_day(&app, &ana, s.service_type).await;
-    let mut browser = app.browser_as(world.user("customer of A")).await;
-    let fields = [
-        ("idempotency_key", "form-7f3a"),
-        ("service_type", &s.service_type.to_string()),
-        ("asset", ""),
-        ("date", &day.to_string()),
-        ("slot", &slots[0].to_string()),
-        ("comments", ""),
-    ];
-    let first = browser.post("/bookings", &fields).await;
-    let second = browser.post("/bookings", &fields).await;
-    assert_eq!(first.status, StatusCode::SEE_OTHER);
-    assert_eq!(second.status, StatusCode::SEE_OTHER, "{}", second.text());
-    assert_eq!(first.header("location"), second.header("location"));
-    assert_eq!(bookings_of_a(&app, &world).await, 1);
+both_backends!(
+    a_double_submitted_form_books_once,
+    |app: TestApp| async move {
+        let world = World::build(&app).await;
+        let s = schedule(&app, &world).await;
+        let ana = principal(&app, world.user("customer of A")).await;
+        let (day, slots) = first_free_day(&app, &ana, s.service_type).await;
+        let mut browser = app.browser_as(world.user("customer of A")).await;
+        let fields = [
+            ("idempotency_key", "form-7f3a"),
+            ("service_type", &s.service_type.to_string()),
+            ("asset", ""),
+            ("date", &day.to_string()),
+            ("slot", &slots[0].to_string()),
+            ("comments", ""),
+        ];
+        let first = browser.post("/bookings", &fields).await;
+        let second = browser.post("/bookings", &fields).await;
+        assert_eq!(first.status, StatusCode::SEE_OTHER);
+        assert_eq!(second.status, StatusCode::SEE_OTHER, "{}", second.text());
+        assert_eq!(first.header("location"), second.header("location"));
+        assert_eq!(bookings_of_a(&app, &world).await, 1);
 
-    // The API: the same Idempotency-Key twice is one booking, the second answer says so.
-    let api = Api::new(&app, world.user("customer of A")).await;
-    // Another time of the day, far enough from the first for the one technician.
-    let later = slots
-        .iter()
-        .find(|t| **t >= slots[0] + SignedDuration::from_hours(2))
-        .copied()
-        .unwrap_or_else(|| *slots.last().unwrap());
-    let body = json!({"service_type": s.service_type.0, "slot_start": later.to_string()});
-    let one = api
-        .post("/api/v1/bookings", &body, &[("idempotency-key", "api-1")])
-        .await;
-    let two = api
-        .post("/api/v1/bookings", &body, &[("idempotency-key", "api-1")])
-        .await;
-    assert_eq!(one.status, StatusCode::CREATED, "{}", one.text());
-    assert_eq!(two.status, StatusCode::OK, "{}", two.text());
-    assert_eq!(one.json()["booking"]["id"], two.json()["booking"]["id"]);
-    assert_eq!(two.json()["replayed"], true);
-    assert_eq!(bookings_of_a(&app, &world).await, 2);
-});
+        // The API: the same Idempotency-Key twice is one booking, the second answer says so.
+        let api = Api::new(&app, world.user("customer of A")).await;
+        // Another time of the day, far enough from the first for the one technician.
+        let later = slots
+            .iter()
+            .find(|t| **t >= slots[0] + SignedDuration::from_hours(2))
+            .copied()
+            .unwrap_or_else(|| *slots.last().unwrap());
+        let body = json!({"service_type": s.service_type.0, "slot_start": later.to_string()});
+        let one = api
+            .post("/api/v1/bookings", &body, &[("idempotency-key", "api-1")])
+            .await;
+        let two = api
+            .post("/api/v1/bookings", &body, &[("idempotency-key", "api-1")])
+            .await;
+        assert_eq!(one.status, StatusCode::CREATED, "{}", one.text());
+        assert_eq!(two.status, StatusCode::OK, "{}", two.text());
+        assert_eq!(one.json()["booking"]["id"], two.json()["booking"]["id"]);
+        assert_eq!(two.json()["replayed"], true);
+        assert_eq!(bookings_of_a(&app, &world).await, 2);
+    }
+);
 
 both_backends!(
     a_time_just_taken_brings_back_the_days_slots_with_the_message,
-    |app| async move {
+    |app: TestApp| async move {
         let world = World::build(&app).await;
         let s = schedule(&app, &world).await;
         let bruno = principal(&app, world.user("customer of B")).await;
@@ -531,7 +534,7 @@ both_backends!(
 
 both_backends!(
     a_customer_reschedules_then_cancels_with_a_reason,
-    |app| async move {
+    |app: TestApp| async move {
         let world = World::build(&app).await;
         let s = schedule(&app, &world).await;
         let who = principal(&app, world.user("customer of A")).await;
@@ -644,7 +647,7 @@ both_backends!(
 
 both_backends!(
     another_accounts_visit_is_not_found_anywhere,
-    |app| async move {
+    |app: TestApp| async move {
         let world = World::build(&app).await;
         let s = schedule(&app, &world).await;
         let ana = principal(&app, world.user("customer of A")).await;
@@ -748,7 +751,7 @@ async fn later_email_texts(app: &TestApp, id: BookingId) -> Vec<String> {
 // still see all of it.
 both_backends!(
     hidden_assets_and_work_orders_stay_hidden_on_the_customers_visits,
-    |app| async move {
+    |app: TestApp| async move {
         let world = World::build(&app).await;
         let s = schedule(&app, &world).await;
         let ana = principal(&app, world.user("customer of A")).await;
@@ -868,7 +871,7 @@ both_backends!(
 
 both_backends!(
     visits_that_have_started_cannot_be_modified_and_move_through_the_homepage,
-    |app| async move {
+    |app: TestApp| async move {
         let world = World::build(&app).await;
         let s = schedule(&app, &world).await;
         let ana = principal(&app, world.user("customer of A")).await;
@@ -975,7 +978,7 @@ both_backends!(
 
 both_backends!(
     the_dispatcher_cancels_with_a_reason_and_sees_flagged_visits_first,
-    |app| async move {
+    |app: TestApp| async move {
         let world = World::build(&app).await;
         let s = schedule(&app, &world).await;
         let ana = principal(&app, world.user("customer of A")).await;
@@ -1057,7 +1060,7 @@ both_backends!(
 
 both_backends!(
     nobody_serving_the_address_is_said_plainly,
-    |app| async move {
+    |app: TestApp| async move {
         let world = World::build(&app).await;
         let s = schedule(&app, &world).await;
         let mut ana = app.browser_as(world.user("customer of A")).await;
@@ -1084,93 +1087,96 @@ both_backends!(
 
 // Whatever a customer sends to the booking pages, the answer is a clear 4xx, never a 500, and
 // nothing is booked.
-both_backends!(bad_booking_input_is_refused_clearly, |app| async move {
-    let world = World::build(&app).await;
-    let s = schedule(&app, &world).await;
-    let ana = principal(&app, world.user("customer of A")).await;
-    let (day, slots) = first_free_day(&app, &ana, s.service_type).await;
-    let mut browser = app.browser_as(world.user("customer of A")).await;
-    let st = s.service_type.to_string();
-    let day = day.to_string();
-    let on_grid = slots[0].to_string();
-    let off_grid = (slots[0] + SignedDuration::from_mins(7)).to_string();
-    let past = (crate::support::now(&app) - SignedDuration::from_hours(30 * 24)).to_string();
-    let long = "x".repeat(2500);
-    let cases: Vec<(Vec<(&str, &str)>, &str)> = vec![
-        (vec![("slot", &on_grid)], "Choose a service type."),
-        (
-            vec![("service_type", "abc"), ("slot", &on_grid)],
-            "This value is not one we know.",
-        ),
-        (
-            vec![("service_type", "999999"), ("slot", &on_grid)],
-            "not available for booking online",
-        ),
-        (
-            vec![("service_type", &st), ("asset", "-4"), ("slot", &on_grid)],
-            "This value is not one we know.",
-        ),
-        (
-            vec![("service_type", &st), ("slot", "tomorrow at ten")],
-            "Choose a time from the list.",
-        ),
-        (
-            vec![("service_type", &st), ("slot", &off_grid)],
-            "This is not one of the times offered.",
-        ),
-        (vec![("service_type", &st), ("slot", &past)], "too soon"),
-        (
-            vec![
-                ("service_type", &st),
-                ("date", "2026-13-45"),
-                ("slot", &on_grid),
-                ("comments", &long),
-            ],
-            "The comments are too long.",
-        ),
-    ];
-    for (fields, message) in cases {
-        let answer = browser.post("/bookings", &fields).await;
-        assert!(
-            answer.status.is_client_error(),
-            "{fields:?}: {}",
-            answer.status
-        );
-        assert!(
-            answer.text().contains(message),
-            "{fields:?}: wanted {message:?} in\n{}",
-            answer.text()
-        );
+both_backends!(
+    bad_booking_input_is_refused_clearly,
+    |app: TestApp| async move {
+        let world = World::build(&app).await;
+        let s = schedule(&app, &world).await;
+        let ana = principal(&app, world.user("customer of A")).await;
+        let (day, slots) = first_free_day(&app, &ana, s.service_type).await;
+        let mut browser = app.browser_as(world.user("customer of A")).await;
+        let st = s.service_type.to_string();
+        let day = day.to_string();
+        let on_grid = slots[0].to_string();
+        let off_grid = (slots[0] + SignedDuration::from_mins(7)).to_string();
+        let past = (crate::support::now(&app) - SignedDuration::from_hours(30 * 24)).to_string();
+        let long = "x".repeat(2500);
+        let cases: Vec<(Vec<(&str, &str)>, &str)> = vec![
+            (vec![("slot", &on_grid)], "Choose a service type."),
+            (
+                vec![("service_type", "abc"), ("slot", &on_grid)],
+                "This value is not one we know.",
+            ),
+            (
+                vec![("service_type", "999999"), ("slot", &on_grid)],
+                "not available for booking online",
+            ),
+            (
+                vec![("service_type", &st), ("asset", "-4"), ("slot", &on_grid)],
+                "This value is not one we know.",
+            ),
+            (
+                vec![("service_type", &st), ("slot", "tomorrow at ten")],
+                "Choose a time from the list.",
+            ),
+            (
+                vec![("service_type", &st), ("slot", &off_grid)],
+                "This is not one of the times offered.",
+            ),
+            (vec![("service_type", &st), ("slot", &past)], "too soon"),
+            (
+                vec![
+                    ("service_type", &st),
+                    ("date", "2026-13-45"),
+                    ("slot", &on_grid),
+                    ("comments", &long),
+                ],
+                "The comments are too long.",
+            ),
+        ];
+        for (fields, message) in cases {
+            let answer = browser.post("/bookings", &fields).await;
+            assert!(
+                answer.status.is_client_error(),
+                "{fields:?}: {}",
+                answer.status
+            );
+            assert!(
+                answer.text().contains(message),
+                "{fields:?}: wanted {message:?} in\n{}",
+                answer.text()
+            );
+        }
+        for path in [
+            format!("/bookings/new?service_type={st}&date=2026-02-30"),
+            format!("/bookings/new?service_type=0&date={day}"),
+            format!("/bookings/new?service_type={st}&asset=99999"),
+            "/bookings/new?service_type=%00&asset=%FF".to_owned(),
+            format!("/bookings/new/slots?service_type={st}&date=yesterday"),
+            "/bookings/0".to_owned(),
+            "/bookings/abc".to_owned(),
+            "/bookings/99999999999999999999".to_owned(),
+            "/bookings/-1/slots".to_owned(),
+        ] {
+            let answer = browser.get(&path).await;
+            assert!(
+                !answer.status.is_server_error(),
+                "{path}: {}",
+                answer.status
+            );
+            assert_ne!(
+                answer.status,
+                StatusCode::OK,
+                "{path} is refused or says what is wrong"
+            );
+        }
+        assert_eq!(bookings_of_a(&app, &world).await, 0);
     }
-    for path in [
-        format!("/bookings/new?service_type={st}&date=2026-02-30"),
-        format!("/bookings/new?service_type=0&date={day}"),
-        format!("/bookings/new?service_type={st}&asset=99999"),
-        "/bookings/new?service_type=%00&asset=%FF".to_owned(),
-        format!("/bookings/new/slots?service_type={st}&date=yesterday"),
-        "/bookings/0".to_owned(),
-        "/bookings/abc".to_owned(),
-        "/bookings/99999999999999999999".to_owned(),
-        "/bookings/-1/slots".to_owned(),
-    ] {
-        let answer = browser.get(&path).await;
-        assert!(
-            !answer.status.is_server_error(),
-            "{path}: {}",
-            answer.status
-        );
-        assert_ne!(
-            answer.status,
-            StatusCode::OK,
-            "{path} is refused or says what is wrong"
-        );
-    }
-    assert_eq!(bookings_of_a(&app, &world).await, 0);
-});
+);
 
 // ---- The JSON API ---------------------------------------------------------------------------
 
-both_backends!(the_api_covers_the_journey, |app| async move {
+both_backends!(the_api_covers_the_journey, |app: TestApp| async move {
     let world = World::build(&app).await;
     let s = schedule(&app, &world).await;
     let api = Api::new(&app, world.user("customer of A")).await;

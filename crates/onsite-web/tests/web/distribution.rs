@@ -4,7 +4,6 @@
 //! happy path and its refusals (bad input answers 4xx with the field's message and changes
 //! nothing). Partner A never reaches partner B's opportunities, by any route.
 
-use crate::both_backends;
 use crate::support::{TestApp, World, insert_account, insert_contact, insert_user};
 use axum::http::{Method, StatusCode};
 use onsite_app::distribution::{self as dist, OpportunityInput};
@@ -17,6 +16,7 @@ use onsite_domain::{AccountId, OpportunityId, ProductId, TerritoryId, UserId};
 use onsite_store::partners::{self, LeadType, NewPartnerProfile};
 use onsite_store::territories::{self, NewTerritory, PostalPrefix};
 use onsite_store::{catalog, distribution as store};
+use onsite_testkit::both_backends;
 use onsite_web::routes::table;
 
 /// The customer of every test opportunity: inside the Plateau's polygon.
@@ -244,7 +244,7 @@ fn id_in(location: &str) -> OpportunityId {
 
 both_backends!(
     staff_create_an_opportunity_see_why_partners_rank_and_distribute_it,
-    |app| async move {
+    |app: TestApp| async move {
         let world = World::build(&app).await;
         let m = Market::build(&app, &world).await;
         let mut staff = app.browser_as(world.user("dispatcher")).await;
@@ -518,7 +518,7 @@ both_backends!(
 
 both_backends!(
     a_partner_declines_the_next_accepts_works_and_wins_and_the_metrics_follow,
-    |app| async move {
+    |app: TestApp| async move {
         let world = World::build(&app).await;
         let m = Market::build(&app, &world).await;
         let id = m
@@ -691,7 +691,7 @@ both_backends!(
 
 both_backends!(
     partner_a_never_reaches_partner_bs_opportunities,
-    |app| async move {
+    |app: TestApp| async move {
         let world = World::build(&app).await;
         let m = Market::build(&app, &world).await;
         let theirs = m
@@ -1026,7 +1026,7 @@ async fn with_automatic_distribution_a_new_opportunity_goes_to_the_top_partner_a
 
 both_backends!(
     the_api_distributes_and_partners_work_their_opportunities,
-    |app| async move {
+    |app: TestApp| async move {
         let world = World::build(&app).await;
         let m = Market::build(&app, &world).await;
         let mut staff = app.browser_as(world.user("dispatcher")).await;
