@@ -10,16 +10,14 @@
 
 use jiff::{SignedDuration, Timestamp};
 use onsite_domain::AccountId;
-use onsite_domain::service_type::VisitDuration;
 use onsite_domain::work_order::WorkOrderStatus;
 use onsite_store::Store;
-use onsite_store::catalog::{self, NewServiceType};
 use onsite_store::records::lists::{
     self, ListQuery, Paging, WorkOrderFilter, WorkOrderQuery, WorkOrderSort,
 };
 use onsite_store::records::{Scope, Start};
 use onsite_testkit::TestDb;
-use onsite_testkit::fixtures::customer_accounts;
+use onsite_testkit::fixtures::{customer_accounts, service_type};
 use std::hint::black_box;
 use std::time::{Duration, Instant};
 
@@ -126,19 +124,7 @@ async fn run(name: &str, db: TestDb) -> Outcome {
     let mut conn = store.conn().await.unwrap();
     let [ours, theirs] =
         customer_accounts(&mut conn, ["Boulangerie Saint-Denis", "Other Inc"]).await;
-    let service = catalog::insert_service_type(
-        &mut conn,
-        &NewServiceType {
-            name: "Maintenance",
-            description: "",
-            duration: VisitDuration::from_minutes(60).unwrap(),
-            required_skills: &[],
-            self_scheduling: true,
-            active: true,
-        },
-    )
-    .await
-    .unwrap();
+    let service = service_type(&mut conn, "Maintenance", &[]).await;
     drop(conn);
     let t = Instant::now();
     bulk_insert(&store, ours, service.0, ROWS, "WO", 42).await;

@@ -1,17 +1,21 @@
 //! What several suites build the same way: the instant tests start from, Montréal's zone and
-//! places, accounts and service types written straight into the store, the two locales, and
-//! a database write that fails on purpose.
+//! places, accounts, users, service types and technicians written straight into the store, the
+//! two locales, and a database write that fails on purpose.
 
 use jiff::Timestamp;
 use onsite_domain::account::{AccountKind, Address};
 use onsite_domain::geo::GeoPoint;
+use onsite_domain::role::Role;
 use onsite_domain::service_type::VisitDuration;
 use onsite_domain::skill::{Rating, SkillLevel};
+use onsite_domain::technician::ResourceKind;
+use onsite_domain::text::EmailAddress;
 use onsite_domain::time::TimeZoneName;
-use onsite_domain::{AccountId, CharacteristicId, ServiceTypeId};
+use onsite_domain::{AccountId, CharacteristicId, ContactId, ServiceTypeId, TechnicianId, UserId};
 use onsite_i18n::Locale;
-use onsite_store::accounts::{self, NewAccount};
+use onsite_store::accounts::{self, NewAccount, NewUser};
 use onsite_store::catalog::{self, NewServiceType};
+use onsite_store::technicians::{self, NewTechnician};
 use onsite_store::{Backend, Conn, Store};
 
 /// Thursday 28 May 2026, 20:26:40 UTC: the instant the tests that need "some time" start from.
@@ -101,6 +105,30 @@ pub async fn customer_accounts<const N: usize>(
     ids
 }
 
+/// A user without a password (one who signs in through an invitation, a reset link or an
+/// external identity), with `roles` and, for a portal user, the `contact` they are.
+pub async fn user(
+    conn: &mut Conn,
+    email: &str,
+    display_name: &str,
+    contact: Option<ContactId>,
+    roles: &[Role],
+) -> UserId {
+    accounts::insert_user(
+        conn,
+        &NewUser {
+            email: &EmailAddress::parse(email).expect("a valid email address"),
+            password_hash: None,
+            display_name,
+            language: None,
+            contact_id: contact,
+            roles,
+        },
+    )
+    .await
+    .expect("insert a user")
+}
+
 pub fn skill(id: CharacteristicId, rating: i64) -> SkillLevel {
     SkillLevel {
         characteristic_id: id,
@@ -123,6 +151,28 @@ pub async fn service_type(conn: &mut Conn, name: &str, skills: &[SkillLevel]) ->
     )
     .await
     .expect("insert a service type")
+}
+
+/// An active technician in Montréal's zone, working from (45.5, -73.6), without working hours,
+/// territories or skills: someone the visits a test writes straight into the store belong to
+/// (`user`: the person who signs in as them, if any).
+pub async fn technician(conn: &mut Conn, name: &str, user: Option<UserId>) -> TechnicianId {
+    technicians::insert_technician(
+        conn,
+        &NewTechnician {
+            name,
+            kind: ResourceKind::User,
+            user_id: user,
+            home_base: point(45.5, -73.6),
+            time_zone: &montreal(),
+            weekly_hours: &[],
+            territories: &[],
+            skills: &[],
+            active: true,
+        },
+    )
+    .await
+    .expect("insert a technician")
 }
 
 pub fn en() -> Locale {

@@ -11,24 +11,25 @@ use onsite_app::booking::{self, BookRequest, BookingError, ServiceRequest};
 use onsite_app::policy::Principal;
 use onsite_app::reassign;
 use onsite_testkit::both_backends;
-use onsite_testkit::fixtures::{allow_inserts, customer_accounts, plateau, refuse_inserts};
+use onsite_testkit::fixtures::{
+    self, allow_inserts, customer_accounts, montreal, plateau, point, refuse_inserts,
+};
 
 use onsite_domain::booking::{BookingAction, BookingState};
 use onsite_domain::geo::GeoPoint;
 use onsite_domain::role::Role;
-use onsite_domain::service_type::VisitDuration;
 use onsite_domain::skill::{Rating, SkillLevel};
 use onsite_domain::technician::ResourceKind;
 use onsite_domain::text::EmailAddress;
-use onsite_domain::time::{TimeZoneName, WorkingPeriod};
+use onsite_domain::time::WorkingPeriod;
 use onsite_domain::work_order::WorkOrderStatus;
 use onsite_domain::{AccountId, BookingId, CharacteristicId, ServiceTypeId, TechnicianId};
 use onsite_i18n::SUPPORTED;
 use onsite_notify::ics;
 use onsite_store::Conn;
-use onsite_store::accounts::{self, NewContact, NewUser};
+use onsite_store::accounts::{self, NewContact};
 use onsite_store::bookings::{self, NewBooking, RecordedTransition};
-use onsite_store::catalog::{self, NewServiceType};
+use onsite_store::catalog;
 use onsite_store::outbox::{self, OutboxMessage};
 use onsite_store::technicians::{self, NewTechnician};
 use onsite_store::territories::{self, NewTerritory, PostalPrefix};
@@ -63,10 +64,6 @@ fn tuesday() -> Date {
 
 fn wednesday() -> Date {
     Date::constant(2026, 6, 10)
-}
-
-fn point(lat: f64, lon: f64) -> GeoPoint {
-    GeoPoint::new(lat, lon).unwrap()
 }
 
 struct World {
@@ -217,19 +214,14 @@ async fn customer(conn: &mut Conn, account: AccountId, email: &str, name: &str) 
     )
     .await
     .unwrap();
-    let user_id = accounts::insert_user(
+    let user_id = fixtures::user(
         conn,
-        &NewUser {
-            email: &email,
-            password_hash: None,
-            display_name: name,
-            language: None,
-            contact_id: Some(contact),
-            roles: &[Role::SelfScheduling],
-        },
+        email.as_str(),
+        name,
+        Some(contact),
+        &[Role::SelfScheduling],
     )
-    .await
-    .unwrap();
+    .await;
     Principal {
         user_id,
         roles: vec![Role::SelfScheduling],
@@ -245,7 +237,7 @@ async fn technician(
     territory: onsite_domain::TerritoryId,
     hvac: CharacteristicId,
 ) -> TechnicianId {
-    let tz = TimeZoneName::parse("America/Toronto").unwrap();
+    let tz = montreal();
     technicians::insert_technician(
         conn,
         &NewTechnician {
@@ -283,39 +275,24 @@ async fn world(db: TestDb) -> World {
     let hvac = catalog::insert_characteristic(&mut conn, "HVAC")
         .await
         .unwrap();
-    let st = catalog::insert_service_type(
+    let st = fixtures::service_type(
         &mut conn,
-        &NewServiceType {
-            name: "Furnace maintenance",
-            description: "",
-            duration: VisitDuration::from_minutes(60).unwrap(),
-            required_skills: &[SkillLevel {
-                characteristic_id: hvac,
-                rating: Rating::new(3).unwrap(),
-            }],
-            self_scheduling: true,
-            active: true,
-        },
+        "Furnace maintenance",
+        &[fixtures::skill(hvac, 3)],
     )
-    .await
-    .unwrap();
+    .await;
     let [acme, other] = customer_accounts(&mut conn, ["Acme", "Other"]).await;
     let ana = customer(&mut conn, acme, "ana@example.com", "Ana").await;
     let bob = customer(&mut conn, other, "bob@example.com", "Bob").await;
     let staff_email = EmailAddress::parse("dispatch@example.com").unwrap();
-    let staff_id = accounts::insert_user(
+    let staff_id = fixtures::user(
         &mut conn,
-        &NewUser {
-            email: &staff_email,
-            password_hash: None,
-            display_name: "Dispatch",
-            language: None,
-            contact_id: None,
-            roles: &[Role::Dispatcher],
-        },
+        staff_email.as_str(),
+        "Dispatch",
+        None,
+        &[Role::Dispatcher],
     )
-    .await
-    .unwrap();
+    .await;
     let staff = Principal {
         user_id: staff_id,
         roles: vec![Role::Dispatcher],

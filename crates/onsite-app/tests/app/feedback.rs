@@ -9,26 +9,21 @@ use onsite_app::booking;
 use onsite_app::feedback::{self, FeedbackError, FeedbackInput, QuestionInput};
 use onsite_app::policy::Principal;
 use onsite_testkit::fixtures::{customer_accounts, plateau};
-use onsite_testkit::{FromTestDb, both_backends};
+use onsite_testkit::{FromTestDb, both_backends, fixtures};
 
 use onsite_domain::booking::{BookingAction, BookingState};
 use onsite_domain::feedback::Answer;
 
 use onsite_domain::role::Role;
-use onsite_domain::service_type::VisitDuration;
 use onsite_domain::settings::InvalidSetting;
-use onsite_domain::technician::ResourceKind;
 use onsite_domain::text::EmailAddress;
-use onsite_domain::time::TimeZoneName;
 use onsite_domain::work_order::WorkOrderStatus;
 use onsite_domain::{AccountId, BookingId, ServiceTypeId, SurveyQuestionId, TechnicianId};
 use onsite_store::Conn;
-use onsite_store::accounts::{self, NewContact, NewUser};
+use onsite_store::accounts::{self, NewContact};
 use onsite_store::bookings::{self, NewBooking, RecordedTransition};
-use onsite_store::catalog::{self, NewServiceType};
 use onsite_store::feedback::ResponseFilter;
 use onsite_store::records::Start;
-use onsite_store::technicians::{self, NewTechnician};
 use onsite_store::work_orders::{self, NewWorkOrder};
 use onsite_testkit::TestDb;
 
@@ -86,19 +81,7 @@ async fn person(
         ),
         None => None,
     };
-    let user_id = accounts::insert_user(
-        conn,
-        &NewUser {
-            email: &email,
-            password_hash: None,
-            display_name: name,
-            language: None,
-            contact_id: contact,
-            roles: &[role],
-        },
-    )
-    .await
-    .unwrap();
+    let user_id = fixtures::user(conn, email.as_str(), name, contact, &[role]).await;
     Principal {
         user_id,
         roles: vec![role],
@@ -204,45 +187,13 @@ async fn world(db: &TestDb) -> World {
     )
     .await;
     let admin = person(&mut conn, None, "admin@example.com", "Admin", Role::Admin).await;
-    let tz = TimeZoneName::parse("America/Toronto").unwrap();
     let mut techs = Vec::new();
     for name in ["Tom", "Uma"] {
-        techs.push(
-            technicians::insert_technician(
-                &mut conn,
-                &NewTechnician {
-                    name,
-                    kind: ResourceKind::User,
-                    user_id: None,
-                    home_base: plateau(),
-                    time_zone: &tz,
-                    weekly_hours: &[],
-                    territories: &[],
-                    skills: &[],
-                    active: true,
-                },
-            )
-            .await
-            .unwrap(),
-        );
+        techs.push(fixtures::technician(&mut conn, name, None).await);
     }
     let mut types = Vec::new();
     for name in ["Furnace maintenance", "Heat pump repair"] {
-        types.push(
-            catalog::insert_service_type(
-                &mut conn,
-                &NewServiceType {
-                    name,
-                    description: "",
-                    duration: VisitDuration::from_minutes(60).unwrap(),
-                    required_skills: &[],
-                    self_scheduling: true,
-                    active: true,
-                },
-            )
-            .await
-            .unwrap(),
-        );
+        types.push(fixtures::service_type(&mut conn, name, &[]).await);
     }
     let (tom, uma, furnace, heat_pump) = (techs[0], techs[1], types[0], types[1]);
     let done = visit(&mut conn, acme, tom, furnace, 0, COMPLETED).await;

@@ -10,9 +10,9 @@ use onsite_app::oidc::{
 use onsite_app::secrets::Secret;
 use onsite_domain::UserId;
 use onsite_domain::text::EmailAddress;
-use onsite_store::accounts::{self, NewUser};
+use onsite_store::accounts;
 use onsite_testkit::oidc::{self, AtProvider, CLIENT_ID, CLIENT_SECRET, TestProvider};
-use onsite_testkit::{TestDb, free_port};
+use onsite_testkit::{TestDb, fixtures, free_port};
 use openidconnect::url::Url;
 
 const PROVIDER_ID: &str = "corp";
@@ -58,20 +58,7 @@ impl Harness {
 
     async fn user(&self, email: &str) -> UserId {
         let mut conn = self.db.store().conn().await.unwrap();
-        let email = EmailAddress::parse(email).unwrap();
-        accounts::insert_user(
-            &mut conn,
-            &NewUser {
-                email: &email,
-                password_hash: None,
-                display_name: "",
-                language: None,
-                contact_id: None,
-                roles: &[],
-            },
-        )
-        .await
-        .unwrap()
+        fixtures::user(&mut conn, email, "", None, &[]).await
     }
 
     async fn begin(&self, purpose: Purpose, return_to: Option<&str>) -> Begun {

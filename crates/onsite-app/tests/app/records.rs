@@ -17,7 +17,6 @@ use onsite_domain::agreement::AgreementStatus;
 use onsite_domain::invoice::{InvoiceLine, InvoiceStatus};
 use onsite_domain::money::Currency;
 use onsite_domain::role::Role;
-use onsite_domain::service_type::VisitDuration;
 use onsite_domain::text::EmailAddress;
 use onsite_domain::work_order::WorkOrderStatus;
 use onsite_domain::{AccountId, AgreementId, AssetId, InvoiceId, ServiceTypeId, WorkOrderId};
@@ -25,7 +24,6 @@ use onsite_store::accounts::{self, NewAccount, NewContact, NewUser};
 use onsite_store::agreements::{self, NewAgreement};
 use onsite_store::assets::{self, NewAsset};
 use onsite_store::audit;
-use onsite_store::catalog::{self, NewServiceType};
 use onsite_store::invoices::{self, NewInvoice};
 use onsite_store::outbox::{self, OutboxFilter};
 use onsite_store::records::RecordKind;
@@ -33,7 +31,7 @@ use onsite_store::records::approvals as approvals_store;
 use onsite_store::work_orders::{self, NewWorkOrder};
 use onsite_testkit::TestDb;
 use onsite_testkit::both_backends;
-use onsite_testkit::fixtures::{address, t0};
+use onsite_testkit::fixtures::{address, service_type, t0};
 
 mod browse;
 mod decisions;
@@ -252,19 +250,12 @@ async fn records_of(app: &App, name: &str, service: ServiceTypeId, tag: &str) ->
 
 async fn world(db: TestDb) -> World {
     let app = crate::app_on(&db);
-    let service = catalog::insert_service_type(
+    let service = service_type(
         &mut app.store.conn().await.unwrap(),
-        &NewServiceType {
-            name: "Compressor repair",
-            description: "",
-            duration: VisitDuration::from_minutes(60).unwrap(),
-            required_skills: &[],
-            self_scheduling: true,
-            active: true,
-        },
+        "Compressor repair",
+        &[],
     )
-    .await
-    .unwrap();
+    .await;
     let a = records_of(&app, "Boulangerie Saint-Denis", service, "A").await;
     let b = records_of(&app, "Other Inc", service, "B").await;
     let reviewer = user(

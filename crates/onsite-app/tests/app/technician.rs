@@ -14,7 +14,6 @@ use onsite_domain::account::AccountKind;
 use onsite_domain::booking::{BookingAction, BookingState};
 use onsite_domain::geo::GeoPoint;
 use onsite_domain::role::Role;
-use onsite_domain::service_type::VisitDuration;
 use onsite_domain::technician::ResourceKind;
 use onsite_domain::text::EmailAddress;
 use onsite_domain::time::{TimeZoneName, WorkingPeriod};
@@ -22,16 +21,15 @@ use onsite_domain::work_order::WorkOrderStatus;
 use onsite_domain::{AccountId, BookingId, ServiceTypeId, TechnicianId, UserId};
 use onsite_i18n::{Locale, datetime};
 use onsite_schedule::{GreatCircle, TravelModel};
-use onsite_store::accounts::{self, NewAccount, NewContact, NewUser};
+use onsite_store::accounts::{self, NewAccount, NewContact};
 use onsite_store::bookings::{self, NewBooking};
-use onsite_store::catalog::{self, NewServiceType};
 use onsite_store::outbox::{self, OutboxMessage};
 use onsite_store::technicians::{self, NewTechnician};
 use onsite_store::visibility::Visibility;
 use onsite_store::work_orders::{self, NewWorkOrder};
 use onsite_testkit::TestDb;
 use onsite_testkit::both_backends;
-use onsite_testkit::fixtures::{address_at, plateau};
+use onsite_testkit::fixtures::{self, address_at, plateau, service_type};
 
 fn toronto() -> TimeZone {
     TimeZone::get("America/Toronto").unwrap()
@@ -86,19 +84,7 @@ struct World {
 async fn staff_user(app: &App, email: &str, name: &str, role: Role) -> UserId {
     let mut conn = app.store.conn().await.unwrap();
     let email = EmailAddress::parse(email).unwrap();
-    accounts::insert_user(
-        &mut conn,
-        &NewUser {
-            email: &email,
-            password_hash: None,
-            display_name: name,
-            language: None,
-            contact_id: None,
-            roles: &[role],
-        },
-    )
-    .await
-    .unwrap()
+    fixtures::user(&mut conn, email.as_str(), name, None, &[role]).await
 }
 
 async fn account(app: &App, name: &str, at: GeoPoint, line: &str) -> AccountId {
@@ -159,19 +145,7 @@ async fn world(db: TestDb) -> World {
     let acme = account(&app, "Acme Bakery", plateau(), "4301 Rue Saint-Denis").await;
     let beta = account(&app, "Beta Foods", hochelaga(), "3000 Rue Ontario E").await;
     let mut conn = app.store.conn().await.unwrap();
-    let st = catalog::insert_service_type(
-        &mut conn,
-        &NewServiceType {
-            name: "Furnace maintenance",
-            description: "",
-            duration: VisitDuration::from_minutes(60).unwrap(),
-            required_skills: &[],
-            self_scheduling: true,
-            active: true,
-        },
-    )
-    .await
-    .unwrap();
+    let st = service_type(&mut conn, "Furnace maintenance", &[]).await;
     let email = EmailAddress::parse("ana@acme.test").unwrap();
     let contact = accounts::insert_contact(
         &mut conn,
@@ -185,19 +159,14 @@ async fn world(db: TestDb) -> World {
     )
     .await
     .unwrap();
-    let ana = accounts::insert_user(
+    let ana = fixtures::user(
         &mut conn,
-        &NewUser {
-            email: &email,
-            password_hash: None,
-            display_name: "Ana",
-            language: None,
-            contact_id: Some(contact),
-            roles: &[Role::SelfScheduling],
-        },
+        email.as_str(),
+        "Ana",
+        Some(contact),
+        &[Role::SelfScheduling],
     )
-    .await
-    .unwrap();
+    .await;
     drop(conn);
     let tom_user = staff_user(&app, "tom@staff.test", "Tom Tremblay", Role::Technician).await;
     let uma_user = staff_user(&app, "uma@staff.test", "Uma Ouellet", Role::Technician).await;

@@ -7,23 +7,7 @@ both_backends!(
     |store: Store| async move {
         let w = world(&store).await;
         let mut conn = store.conn().await.unwrap();
-        let tz = fixtures::montreal();
-        let tech = technicians::insert_technician(
-            &mut conn,
-            &NewTechnician {
-                name: "Marc Tremblay",
-                kind: ResourceKind::User,
-                user_id: None,
-                home_base: point(45.5, -73.6),
-                time_zone: &tz,
-                weekly_hours: &[],
-                territories: &[],
-                skills: &[],
-                active: true,
-            },
-        )
-        .await
-        .unwrap();
+        let tech = fixtures::technician(&mut conn, "Marc Tremblay", None).await;
         let agreement = w.agrs.iter().find(|g| g.exposed).unwrap().id;
         let shown = w.wos.iter().position(|o| o.exposed).unwrap();
         let hidden = w.wos.iter().position(|o| !o.exposed).unwrap();
