@@ -11,12 +11,11 @@ use onsite_app::oidc::Oidc;
 use onsite_app::secrets::Secret;
 use onsite_domain::account::AccountKind;
 use onsite_domain::role::Role;
-use onsite_domain::technician::ResourceKind;
 use onsite_domain::text::{EmailAddress, PhoneNumber};
 use onsite_domain::{AccountId, ContactId, UserId};
 use onsite_store::accounts::{self, NewAccount, NewContact, NewUser};
 use onsite_store::sessions::{self, NewSession};
-use onsite_testkit::fixtures::{east_end_address, montreal, point};
+use onsite_testkit::fixtures::{self, east_end_address};
 use onsite_testkit::{FromTestDb, TestDb, TestRuntime};
 use onsite_web::{AppState, WebConfig};
 use std::collections::BTreeMap;
@@ -616,22 +615,7 @@ impl World {
         .await;
         {
             let mut conn = app.db.store().conn().await.unwrap();
-            onsite_store::technicians::insert_technician(
-                &mut conn,
-                &onsite_store::technicians::NewTechnician {
-                    name: "Théo Technicien",
-                    kind: ResourceKind::User,
-                    user_id: Some(user),
-                    home_base: point(45.5, -73.6),
-                    time_zone: &montreal(),
-                    weekly_hours: &[],
-                    territories: &[],
-                    skills: &[],
-                    active: true,
-                },
-            )
-            .await
-            .unwrap();
+            fixtures::technician(&mut conn, "Théo Technicien", Some(user)).await;
         }
         person("technician", user, "theo@staff.test");
         let user = insert_user(
