@@ -577,7 +577,7 @@ both_backends!(
 // pages and API alike (a page used to answer 400 where the API answered 404).
 both_backends!(
     ids_that_are_not_ids_are_not_found_on_pages_and_api_alike,
-    |app| async move {
+    |app: TestApp| async move {
         let fixture = Fixture::build(&app).await;
         let mut failures = Vec::new();
         for route in table().iter().filter(|r| r.path.contains("{id}")) {
