@@ -3,7 +3,8 @@
 //! and a writer that goes away mid-turn (a cancelled request) neither commits its work nor
 //! leaves the database locked.
 
-use onsite_store::{Store, audit, both_backends};
+use onsite_store::{Store, audit};
+use onsite_testkit::both_backends;
 use std::time::Duration;
 
 async fn rows(store: &Store, entity_id: Option<i64>) -> i64 {
