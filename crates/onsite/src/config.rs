@@ -25,6 +25,10 @@ const KEYS: &[Key] = &[
         env: "ONSITE_DATABASE_URL",
     },
     Key {
+        file: "database.group_commit",
+        env: "ONSITE_DATABASE_GROUP_COMMIT",
+    },
+    Key {
         file: "listen",
         env: "ONSITE_LISTEN",
     },
@@ -143,6 +147,9 @@ pub struct Config {
     pub data_dir: PathBuf,
     /// `sqlite://…` or `postgres://…`; by default a SQLite file in the data directory.
     pub database_url: String,
+    /// Bookings on SQLite share their commits (`Store::turn`, group commit); `false`: each is
+    /// a `BEGIN IMMEDIATE` transaction of its own.
+    pub group_commit: bool,
     pub listen: IpAddr,
     pub port: u16,
     /// The address people reach the portal at (links in emails); by default derived from
@@ -170,6 +177,7 @@ impl fmt::Debug for Config {
         f.debug_struct("Config")
             .field("data_dir", &self.data_dir)
             .field("database", &self.database_url.split(':').next())
+            .field("group_commit", &self.group_commit)
             .field("listen", &self.listen)
             .field("port", &self.port)
             .field("public_url", &self.public_url)
@@ -320,6 +328,16 @@ impl Layers {
             }
             None => format!("sqlite://{}", data_dir.join("onsite.db").display()),
         };
+        let group_commit = match text("database.group_commit").as_deref() {
+            None | Some("true") => true,
+            Some("false") => false,
+            Some(_) => {
+                return Err(fail(
+                    "database.group_commit",
+                    "must be true or false".into(),
+                ));
+            }
+        };
         let listen = match text("listen") {
             Some(v) => v.parse().map_err(|_| {
                 fail(
@@ -460,6 +478,7 @@ impl Layers {
         Ok(Config {
             data_dir,
             database_url,
+            group_commit,
             listen,
             port,
             public_url,
@@ -570,6 +589,29 @@ mod tests {
             .resolve()
             .unwrap_err();
         assert!(e.to_string().contains("ONSITE_LISTEN"));
+    }
+
+    #[test]
+    fn group_commit_is_on_unless_turned_off() {
+        assert!(Layers::default().resolve().unwrap().group_commit);
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("onsite.toml");
+        std::fs::write(&file, "[database]\ngroup_commit = false\n").unwrap();
+        let mut l = Layers::default();
+        l.file(&file).unwrap();
+        assert!(!l.resolve().unwrap().group_commit);
+        l.env([(
+            "ONSITE_DATABASE_GROUP_COMMIT".to_string(),
+            "true".to_string(),
+        )]);
+        assert!(l.resolve().unwrap().group_commit);
+        let e = env(&[("ONSITE_DATABASE_GROUP_COMMIT", "off")])
+            .resolve()
+            .unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "environment variable ONSITE_DATABASE_GROUP_COMMIT: must be true or false"
+        );
     }
 
     #[test]

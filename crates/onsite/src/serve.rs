@@ -21,6 +21,7 @@ impl<E: Into<anyhow::Error>> From<E> for Failure {
 pub async fn open_store(config: &Config) -> Result<Store, Failure> {
     Store::open(&config.database_url)
         .await
+        .map(|store| store.with_group_commit(config.group_commit))
         .with_context(|| {
             format!(
                 "cannot open the database ({})",

@@ -1356,8 +1356,11 @@ fn every_booking_message_exists_in_every_language() {
 
 /// 20 rounds × 100 customers booking the last free technician at the same instant: exactly one
 /// wins each round, nobody gets a server error, and no two visits of the technician overlap.
-async fn race(db: TestDb) {
-    let w = world(db).await;
+/// With group commit on (the default) or off (`database.group_commit = false`: each booking
+/// its own transaction, on SQLite too).
+async fn race(db: TestDb, group_commit: bool) {
+    let mut w = world(db).await;
+    w.app.store = w.app.store.with_group_commit(group_commit);
     // Uma is away for the week: Tom is the last free technician.
     let mut conn = w.conn().await;
     technicians::add_time_off(
@@ -1431,7 +1434,7 @@ async fn race(db: TestDb) {
     assert_eq!(w.count("bookings").await, 20);
     assert_eq!(w.count("email_outbox").await, 20);
     eprintln!(
-        "race on {:?}: 20 rounds × 100 bookings in {:.1} s",
+        "race on {:?} (group commit {group_commit}): 20 rounds × 100 bookings in {:.1} s",
         w.app.store.backend(),
         elapsed.as_secs_f64()
     );
@@ -1442,12 +1445,26 @@ mod last_free_technician_race {
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn sqlite() {
-        race(TestDb::sqlite().await).await;
+        race(TestDb::sqlite().await, true).await;
     }
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn postgres() {
-        race(TestDb::postgres().await).await;
+        race(TestDb::postgres().await, true).await;
+    }
+}
+
+mod last_free_technician_race_without_group_commit {
+    use super::*;
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn sqlite() {
+        race(TestDb::sqlite().await, false).await;
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn postgres() {
+        race(TestDb::postgres().await, false).await;
     }
 }
 
