@@ -34,6 +34,7 @@ pub mod pages;
 pub mod request_id;
 pub mod routes;
 pub mod security;
+pub mod server;
 pub mod session;
 
 pub use clock::Clock;
