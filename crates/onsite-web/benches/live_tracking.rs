@@ -315,6 +315,7 @@ fn serve(url: &str) -> Result<(), Failure> {
                 map_tile_url: "https://tile.openstreetmap.org/{z}/{x}/{y}.png".into(),
                 trust_forwarded_for: false,
                 connections: onsite_web::ConnectionLimits::default(),
+                lean_live_map: true,
                 metrics_token: None,
                 emails_reach_inboxes: false,
             },
@@ -322,13 +323,7 @@ fn serve(url: &str) -> Result<(), Failure> {
         println!("PORT {port}");
         match std::env::var("LIVE_TRACKING_SERVER").as_deref() {
             Ok("lean") => {
-                onsite_web::lean::serve(
-                    listener,
-                    state,
-                    std::future::pending(),
-                    onsite_web::lean::Lean::On,
-                )
-                .await?
+                onsite_web::lean::serve(listener, state, std::future::pending()).await?
             }
             Ok("hyper") => {
                 onsite_web::server::serve(listener, state, std::future::pending()).await?

@@ -29,6 +29,7 @@ use crate::{AppState, ConnectionLimits, router};
 use axum::extract::ConnectInfo;
 use axum::http::header::{CONNECTION, CONTENT_TYPE};
 use axum::http::{HeaderValue, Request};
+use bytes::Bytes;
 use http_body::Body as _;
 use hyper::body::Incoming;
 use hyper::server::conn::http1;
@@ -74,20 +75,42 @@ pub async fn serve(
 ) -> std::io::Result<()> {
     let limits = state.config.connections;
     let router = router(state);
+    run(
+        listener,
+        limits.max_connections,
+        shutdown,
+        move |stream, peer, stopped| connection(stream, peer, router.clone(), limits, stopped),
+    )
+    .await
+}
+
+/// Accepts connections on `listener` and serves each with `serve` (given the socket, the peer
+/// and a receiver that turns true when the server stops) in a task of its own, at most
+/// `max_connections` at once: at the cap it accepts nothing more (new connections wait in the
+/// listen backlog) until one closes. Once `shutdown` resolves it accepts nothing more and
+/// returns when every connection's task has ended.
+pub(crate) async fn run<S, F>(
+    listener: TcpListener,
+    max_connections: usize,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+    serve: S,
+) -> std::io::Result<()>
+where
+    S: Fn(TcpStream, SocketAddr, watch::Receiver<bool>) -> F + Send + 'static,
+    F: Future<Output = ()> + Send + 'static,
+{
     let (stop, stopped) = watch::channel(false);
     // Every connection task holds a receiver; `closed` resolves when the last one ends.
     let (open, connections) = watch::channel(());
-    let accepting = stopped.clone();
     let acceptor = tokio::spawn(accept(
         listener,
-        limits.max_connections,
-        accepting,
-        move |stream, peer| {
+        max_connections,
+        stopped,
+        move |stream, peer, stopped| {
             let open = connections.clone();
-            let router = router.clone();
-            let stopped = stopped.clone();
+            let served = serve(stream, peer, stopped);
             async move {
-                connection(stream, peer, router, limits, stopped).await;
+                served.await;
                 drop(open);
             }
         },
@@ -99,16 +122,13 @@ pub async fn serve(
     Ok(())
 }
 
-/// Accepts connections and serves each with `serve` in its own task, at most
-/// `max_connections` at once: at the cap it accepts nothing more (new connections wait in the
-/// listen backlog) until one closes. Returns once `stopped` turns true.
-pub(crate) async fn accept<F, S>(
+async fn accept<F, S>(
     listener: TcpListener,
     max_connections: usize,
     mut stopped: watch::Receiver<bool>,
     serve: S,
 ) where
-    S: Fn(TcpStream, SocketAddr) -> F,
+    S: Fn(TcpStream, SocketAddr, watch::Receiver<bool>) -> F,
     F: Future<Output = ()> + Send + 'static,
 {
     let slots = Arc::new(Semaphore::new(max_connections));
@@ -124,7 +144,7 @@ pub(crate) async fn accept<F, S>(
         };
         match accepted {
             Ok((stream, peer)) => {
-                let served = serve(stream, peer);
+                let served = serve(stream, peer, stopped.clone());
                 tokio::spawn(async move {
                     served.await;
                     drop(slot);
@@ -160,6 +180,7 @@ async fn connection(
 ) {
     let progress = Arc::new(Progress::default());
     let io = Socket {
+        prefix: Bytes::new(),
         stream,
         progress: progress.clone(),
     };
@@ -187,7 +208,7 @@ async fn connection(
             seen = progress.requests.load(Ordering::Acquire);
             if !stopped && stopping.as_mut().poll(cx).is_ready() {
                 stopped = true;
-                progress.stopping.store(true, Ordering::Release);
+                progress.stop_streams();
                 if !matches!(phase, Phase::Busy) {
                     // Nothing in flight: nothing to finish.
                     return Poll::Ready(Ok("stopped"));
@@ -265,7 +286,7 @@ impl Phase {
 
 /// What a connection's parts tell its task: the requests in progress and the bytes read.
 #[derive(Debug, Default)]
-struct Progress {
+pub(crate) struct Progress {
     /// Responses not yet completely handed to hyper, and request bodies not yet read to
     /// their end.
     open: AtomicUsize,
@@ -286,6 +307,19 @@ impl Progress {
     /// its answer not yet flushed to the socket.
     fn busy(&self) -> bool {
         self.open.load(Ordering::Acquire) > 0 || self.unflushed.load(Ordering::Acquire)
+    }
+
+    /// Whether every request taken (at least one) is answered, flushed and its body read, so
+    /// hyper is idle between two requests (or closing by itself).
+    pub(crate) fn settled(&self) -> bool {
+        self.requests.load(Ordering::Acquire) > 0
+            && !self.busy()
+            && !self.unread.load(Ordering::Acquire)
+    }
+
+    /// Ends the connection's event streams (the server is stopping).
+    pub(crate) fn stop_streams(&self) {
+        self.stopping.store(true, Ordering::Release);
     }
 }
 
@@ -308,7 +342,7 @@ impl Drop for Open {
 /// The router as hyper's service for the connection with `peer`: `ConnectInfo`, every request
 /// and response counted in `progress`, `Connection: close` on an answer given before its
 /// request's body was read to its end.
-fn service(
+pub(crate) fn service(
     router: axum::Router,
     peer: SocketAddr,
     progress: Arc<Progress>,
@@ -380,7 +414,7 @@ enum BodyKind {
 }
 
 /// A body (request or response) whose end [`Progress`] counts.
-pub struct Counted<B: http_body::Body> {
+pub(crate) struct Counted<B: http_body::Body> {
     inner: B,
     open: Open,
     /// Whether it was read to its end.
@@ -424,10 +458,13 @@ impl<B: http_body::Body> Drop for Counted<B> {
     }
 }
 
-/// The connection's socket, counting the bytes read and whether hyper's writes are flushed.
-struct Socket {
-    stream: TcpStream,
-    progress: Arc<Progress>,
+/// The connection's socket as hyper sees it: bytes already read from it put back in front
+/// (`prefix`, for the lean path that looked at a head first, `crate::lean`), the bytes read
+/// counted and whether hyper's writes are flushed.
+pub(crate) struct Socket {
+    pub(crate) prefix: Bytes,
+    pub(crate) stream: TcpStream,
+    pub(crate) progress: Arc<Progress>,
 }
 
 impl AsyncRead for Socket {
@@ -436,6 +473,11 @@ impl AsyncRead for Socket {
         cx: &mut Context<'_>,
         buf: &mut ReadBuf<'_>,
     ) -> Poll<std::io::Result<()>> {
+        if !self.prefix.is_empty() {
+            let n = self.prefix.len().min(buf.remaining());
+            buf.put_slice(&self.prefix.split_to(n));
+            return Poll::Ready(Ok(()));
+        }
         let before = buf.filled().len();
         let polled = Pin::new(&mut self.stream).poll_read(cx, buf);
         let read = buf.filled().len() - before;

@@ -61,6 +61,10 @@ const KEYS: &[Key] = &[
         env: "ONSITE_HTTP_MAX_CONNECTIONS",
     },
     Key {
+        file: "http.lean_live_map",
+        env: "ONSITE_HTTP_LEAN_LIVE_MAP",
+    },
+    Key {
         file: "log",
         env: "ONSITE_LOG",
     },
@@ -162,6 +166,9 @@ pub struct Config {
     pub metrics_token: Option<String>,
     /// Head and idle timeouts, and the cap on connections served at once.
     pub connections: onsite_web::ConnectionLimits,
+    /// The live map's event streams take the lean path (`onsite_web::lean`); `false`: hyper
+    /// serves them as every other request.
+    pub lean_live_map: bool,
     pub log: String,
     pub map_tile_url: String,
     pub mail_from: String,
@@ -183,6 +190,7 @@ impl fmt::Debug for Config {
             .field("public_url", &self.public_url)
             .field("metrics_token", &self.metrics_token.as_ref().map(|_| "***"))
             .field("connections", &self.connections)
+            .field("lean_live_map", &self.lean_live_map)
             .field("mail", &self.mail)
             .field("oidc", &self.oidc)
             .finish_non_exhaustive()
@@ -328,16 +336,14 @@ impl Layers {
             }
             None => format!("sqlite://{}", data_dir.join("onsite.db").display()),
         };
-        let group_commit = match text("database.group_commit").as_deref() {
-            None | Some("true") => true,
-            Some("false") => false,
-            Some(_) => {
-                return Err(fail(
-                    "database.group_commit",
-                    "must be true or false".into(),
-                ));
-            }
+        // A setting that is true or false.
+        let switch = |key: &str, default: bool| match text(key).as_deref() {
+            None => Ok(default),
+            Some("true") => Ok(true),
+            Some("false") => Ok(false),
+            Some(_) => Err(fail(key, "must be true or false".into())),
         };
+        let group_commit = switch("database.group_commit", true)?;
         let listen = match text("listen") {
             Some(v) => v.parse().map_err(|_| {
                 fail(
@@ -361,13 +367,7 @@ impl Layers {
             }
             None => None,
         };
-        let trust_forwarded_for = match text("trust_forwarded_for").as_deref() {
-            None | Some("false") => false,
-            Some("true") => true,
-            Some(_) => {
-                return Err(fail("trust_forwarded_for", "must be true or false".into()));
-            }
-        };
+        let trust_forwarded_for = switch("trust_forwarded_for", false)?;
         let metrics_token = match text("metrics_token") {
             Some(t) if t.len() >= 32 && t.bytes().all(|b| b.is_ascii_graphic()) => Some(t),
             Some(_) => {
@@ -396,6 +396,7 @@ impl Layers {
             )
             .map_err(|r| fail("http.max_connections", r))? as usize,
         };
+        let lean_live_map = switch("http.lean_live_map", true)?;
         let log = text("log").unwrap_or_else(|| "info,sqlx=warn,tower_http=info".to_owned());
         if let Err(e) = tracing_subscriber::EnvFilter::try_new(&log) {
             return Err(fail(
@@ -485,6 +486,7 @@ impl Layers {
             trust_forwarded_for,
             metrics_token,
             connections,
+            lean_live_map,
             log,
             map_tile_url,
             mail_from,
@@ -589,6 +591,22 @@ mod tests {
             .resolve()
             .unwrap_err();
         assert!(e.to_string().contains("ONSITE_LISTEN"));
+    }
+
+    #[test]
+    fn the_lean_live_map_path_is_on_unless_turned_off() {
+        assert!(Layers::default().resolve().unwrap().lean_live_map);
+        let c = env(&[("ONSITE_HTTP_LEAN_LIVE_MAP", "false")])
+            .resolve()
+            .unwrap();
+        assert!(!c.lean_live_map);
+        let e = env(&[("ONSITE_HTTP_LEAN_LIVE_MAP", "no")])
+            .resolve()
+            .unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "environment variable ONSITE_HTTP_LEAN_LIVE_MAP: must be true or false"
+        );
     }
 
     #[test]
