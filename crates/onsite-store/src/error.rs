@@ -169,7 +169,10 @@ fn postgres_failure(code: &str) -> StoreErrorKind {
         "23503" => StoreErrorKind::Conflict,
         // connection exceptions, insufficient resources, operator intervention (shutdown),
         // system errors (I/O)
-        _ if ["08", "53", "57", "58"].iter().any(|class| code.starts_with(class)) => {
+        _ if ["08", "53", "57", "58"]
+            .iter()
+            .any(|class| code.starts_with(class)) =>
+        {
             StoreErrorKind::Unavailable
         }
         _ => StoreErrorKind::Internal,

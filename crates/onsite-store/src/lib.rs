@@ -111,7 +111,8 @@ impl Store {
             Backend::Sqlite => sqlite_url(url)?,
             Backend::Postgres => url.to_owned(),
         };
-        let options = AnyConnectOptions::from_str(&url).map_err(|e| StoreError::Connect(Arc::new(e)))?;
+        let options =
+            AnyConnectOptions::from_str(&url).map_err(|e| StoreError::Connect(Arc::new(e)))?;
         let pool_options = AnyPoolOptions::new()
             .max_connections(max_connections)
             .acquire_timeout(Duration::from_secs(10));

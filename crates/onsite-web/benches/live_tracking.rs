@@ -2,12 +2,16 @@
 //! embedded database (SQLite, WAL, synchronous=FULL, as `onsite serve` opens it), driven over
 //! loopback HTTP by this process.
 //!
-//! 1. **Memory per watching connection**: the server's resident memory (`VmRSS` of the child
-//!    process, from `/proc`) before and after 1,000 customers open their live map's event
-//!    stream (`GET /bookings/{id}/live/events`), divided by the connections. Target ≤ 16 KiB.
-//!    Measured twice, each in a fresh server: the baseline with every stream through hyper
-//!    (`onsite_web::lean::Lean::Off`), then the production server, whose streams take the lean
-//!    path (`onsite_web::lean`); the other phases run against the production server.
+//! 1. **Memory per watching connection**: the server's resident anonymous memory (`RssAnon`
+//!    of the child process, from `/proc`) before and after 1,000 customers open their live
+//!    map's event stream (`GET /bookings/{id}/live/events`), divided by the connections.
+//!    Measured for three ways of serving, each in a fresh server, in turn, seven rounds
+//!    (medians): the lean path (`onsite_web::lean::serve`), plain hyper with tuned HTTP/1
+//!    settings and every connection limit (`onsite_web::server::serve`, what
+//!    `http.lean_live_map = false` runs), and `axum::serve` with hyper's defaults. The lean
+//!    path stays only while it saves more than two thirds of what tuned hyper costs (issue 13).
+//!    The server child uses the binary's allocator (mimalloc). The other phases run against
+//!    the production server (`onsite_web::serve`).
 //! 2. **Delay from ingestion to delivery**: 100 technicians post an OwnTracks position every
 //!    second (`POST /track/owntracks`, each on its own keep-alive connection); each technician
 //!    has 10 Traveling visits of 10 accounts, whose customers watch. The delay of a delivery is
@@ -322,9 +326,7 @@ fn serve(url: &str) -> Result<(), Failure> {
         );
         println!("PORT {port}");
         match std::env::var("LIVE_TRACKING_SERVER").as_deref() {
-            Ok("lean") => {
-                onsite_web::lean::serve(listener, state, std::future::pending()).await?
-            }
+            Ok("lean") => onsite_web::lean::serve(listener, state, std::future::pending()).await?,
             Ok("hyper") => {
                 onsite_web::server::serve(listener, state, std::future::pending()).await?
             }

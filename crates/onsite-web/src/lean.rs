@@ -26,29 +26,36 @@
 //!
 //! Anything else (another request, a partial or slow head, no or a dead session, a refusal, a
 //! database error) is handed, untouched, to hyper's HTTP/1 connection with the portal's
-//! router (as `axum::serve` does: keep-alive, the peer address as `ConnectInfo`), so 404s,
+//! router, as [`server`](crate::server) serves it (its settings, `ConnectInfo`, the counting
+//! of requests and responses, `Connection: close` after an unread body), so 404s,
 //! redirects, error pages, localization, logging and metrics stay exactly those of the router.
 //! Once every request hyper took is answered (response written and flushed, request body read
 //! to its end), hyper is idle between two requests: `graceful_shutdown` then closes only its
 //! state (nothing is written; the last response went out without `connection: close`), and
 //! `into_parts` gives back the socket and the bytes it read past that request, which the next
-//! peek looks at first (`Rewind`). An idle keep-alive connection between two requests thus
-//! holds no hyper buffers either. When hyper closes the connection by itself (the client asked,
-//! HTTP/1.0, an error, a request body left unread) or the server stops, it ends as with hyper.
+//! peek looks at first (`server::Socket`'s prefix). An idle keep-alive connection between two
+//! requests thus holds no hyper buffers either. When hyper closes the connection by itself
+//! (the client asked, HTTP/1.0, an error, a request body left unread) or the server stops, it
+//! ends as with hyper (an event stream hyper serves ends at the stop).
+//!
+//! The lean path is on by default; `http.lean_live_map = false` ([`WebConfig::lean_live_map`](
+//! crate::WebConfig::lean_live_map)) serves everything with [`server`](crate::server) alone.
+//! Issue 13 measured it against that (docs/benchmarks.md): 7.7 KiB per watcher against 28.0.
 //!
 //! What a connection may cost ([`ConnectionLimits`](crate::ConnectionLimits), issue 12): the
 //! wait for the first byte of a head is bounded here (`header_timeout` on a new connection,
 //! `idle_timeout` between two requests), the look at a head by [`HEAD_WAIT`] and what the
 //! head's time has left, and hyper's read of the head by its header read timeout set to the
 //! rest, so a head trickling in byte by byte is cut as one that stalls. At most
-//! `max_connections` are served at once. A request answered before its body was read to its
-//! end (a refusal, a body over the limit) is answered with `Connection: close`: its body may
-//! still be arriving, and a client must not send its next request after it.
+//! `max_connections` are served at once (`server::run` accepts them). A request answered
+//! before its body was read to its end (a refusal, a body over the limit) is answered with
+//! `Connection: close`: its body may still be arriving, and a client must not send its next
+//! request after it.
 
 use crate::pages::bookings::booking_id;
 use crate::pages::tracking::{EVENT_STREAM, Watch, authorized_map};
-use crate::session::{CurrentUser, SESSION_COOKIE, load, plausible_token, principal_of};
 use crate::server::{self, Socket};
+use crate::session::{CurrentUser, SESSION_COOKIE, load, plausible_token, principal_of};
 use crate::{AppState, locale, router};
 use axum::http::{HeaderMap, HeaderName, HeaderValue};
 use bytes::Bytes;

@@ -184,10 +184,8 @@ async fn connection(
         stream,
         progress: progress.clone(),
     };
-    let mut connection = http1().serve_connection(
-        TokioIo::new(io),
-        service(router, peer, progress.clone()),
-    );
+    let mut connection =
+        http1().serve_connection(TokioIo::new(io), service(router, peer, progress.clone()));
     let mut phase = Phase::Fresh {
         due: Instant::now() + limits.header_timeout,
     };

@@ -1044,7 +1044,9 @@ both_backends!(
             .unwrap()
             .expect("serve ends without error");
         assert!(
-            raw.rest(Duration::from_secs(5)).await.ends_with("0\r\n\r\n"),
+            raw.rest(Duration::from_secs(5))
+                .await
+                .ends_with("0\r\n\r\n"),
             "the stream ended with its last chunk"
         );
     }
