@@ -7,7 +7,7 @@
 use jiff::Timestamp;
 use libfuzzer_sys::fuzz_target;
 use onsite_app::feedback::parse_month;
-use onsite_web::api::tracking::parse_time;
+use onsite_web::tracking::api::parse_time;
 use onsite_web::fuzzing;
 
 fuzz_target!(|raw: &str| {

@@ -16,7 +16,10 @@ use onsite_app::records::{
 };
 use onsite_fuzz::{SUPPORTED, field, form, has_control, pairs, query};
 use onsite_store::records::MAX_PAGE;
-use onsite_web::{api, fuzzing, locale, pages};
+use onsite_web::{
+    booking, dispatch, distribution, feedback, fuzzing, identity, locale, records, staff,
+    technician, tracking,
+};
 use std::collections::HashMap;
 
 /// Decodes `input` as each of the handlers' types, as a body for forms and as a query string
@@ -66,43 +69,43 @@ fuzz_target!(|input: &str| {
     decode_all!(input;
         forms:
             locale::SwitchForm,
-            pages::staff_records::ExposeForm,
-            pages::profile::ProfileForm,
-            pages::profile::PasswordForm,
-            pages::sign_in::SignInForm,
-            pages::sign_in::CodeForm,
-            pages::sign_in::AccountForm,
-            pages::bookings::BookForm,
-            pages::bookings::RescheduleForm,
-            pages::bookings::CancelForm,
-            pages::opportunities::DistributeForm,
-            pages::technician::TransitionForm,
-            pages::partner::ReasonForm,
-            pages::partner::StageForm,
-            pages::partner::NoteForm,
-            pages::external::BeginForm,
-            pages::dispatch::TransitionForm,
-            pages::records::DecisionFields,
-            pages::password::ForgotForm,
-            pages::password::ResetForm;
+            records::staff::ExposeForm,
+            identity::profile::ProfileForm,
+            identity::profile::PasswordForm,
+            identity::sign_in::SignInForm,
+            identity::sign_in::CodeForm,
+            identity::sign_in::AccountForm,
+            booking::pages::BookForm,
+            booking::pages::RescheduleForm,
+            booking::pages::CancelForm,
+            distribution::staff::DistributeForm,
+            technician::TransitionForm,
+            distribution::partner::ReasonForm,
+            distribution::partner::StageForm,
+            distribution::partner::NoteForm,
+            identity::external::BeginForm,
+            dispatch::TransitionForm,
+            records::pages::DecisionFields,
+            identity::password::ForgotForm,
+            identity::password::ResetForm;
         queries:
-            api::bookings::RequestQuery,
-            api::bookings::StaffQuery,
-            api::opportunities::StatusQuery,
-            api::opportunities::FilterQuery,
-            pages::staff_records::SeenVersion,
-            pages::feedback::StaffQuery,
-            pages::profile::ProfileQuery,
-            pages::sign_in::SignInQuery,
-            pages::bookings::HomeQuery,
-            pages::bookings::NewQuery,
-            pages::bookings::ShowQuery,
-            pages::opportunities::ListQuery,
-            pages::mailbox::ListQuery,
-            pages::partner::ListQuery,
-            pages::external::CallbackQuery,
-            pages::dispatch::BoardQuery,
-            pages::staff::ListQuery,
+            booking::api::RequestQuery,
+            booking::api::StaffQuery,
+            distribution::api::StatusQuery,
+            distribution::api::FilterQuery,
+            records::staff::SeenVersion,
+            feedback::pages::StaffQuery,
+            identity::profile::ProfileQuery,
+            identity::sign_in::SignInQuery,
+            booking::pages::HomeQuery,
+            booking::pages::NewQuery,
+            booking::pages::ShowQuery,
+            distribution::staff::ListQuery,
+            staff::mailbox::ListQuery,
+            distribution::partner::ListQuery,
+            identity::external::CallbackQuery,
+            dispatch::BoardQuery,
+            staff::people::ListQuery,
             HashMap<String, String>,
     );
 

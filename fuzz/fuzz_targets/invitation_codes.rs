@@ -24,5 +24,5 @@ fuzz_target!(|raw: &str| {
             .any(|c| c.is_whitespace() || matches!(c, 'O' | 'I' | 'L'))
     );
     // The redemption form, through axum.
-    let _ = onsite_fuzz::form::<onsite_web::pages::sign_in::CodeForm>(raw.as_bytes());
+    let _ = onsite_fuzz::form::<onsite_web::identity::sign_in::CodeForm>(raw.as_bytes());
 });

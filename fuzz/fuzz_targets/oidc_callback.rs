@@ -8,7 +8,7 @@
 use arbitrary::Arbitrary;
 use libfuzzer_sys::fuzz_target;
 use onsite_app::secrets::Secret;
-use onsite_web::pages::external::{BeginForm, CallbackQuery};
+use onsite_web::identity::external::{BeginForm, CallbackQuery};
 use std::collections::HashMap;
 
 #[derive(Debug, Arbitrary)]

@@ -14,7 +14,7 @@ use onsite_app::tracking::{CLOCK_SKEW, Report, TrackingError, validate};
 use onsite_domain::TechnicianId;
 use onsite_domain::geo::GeoPoint;
 use onsite_store::positions::Source;
-use onsite_web::api::tracking::{basic_password, browser_report, osmand_report, owntracks_report};
+use onsite_web::tracking::api::{basic_password, browser_report, osmand_report, owntracks_report};
 use std::collections::HashMap;
 
 #[derive(Debug, Arbitrary)]

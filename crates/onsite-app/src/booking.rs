@@ -17,6 +17,7 @@
 //! idempotency key returns the first booking and books nothing.
 
 use crate::context::App;
+use crate::failure::{Failure, Kind};
 use crate::policy::{Capability, Principal};
 use crate::secrets::Secret;
 use jiff::civil::Date;
@@ -49,6 +50,7 @@ use onsite_store::visibility::Visibility;
 use onsite_store::visits::{self, Visit};
 use onsite_store::work_orders::{self, NewWorkOrder};
 use onsite_store::{Conn, StoreError, assets, audit, reassignment};
+use std::borrow::Cow;
 
 /// Longest customer comment on a booking, in characters.
 pub const COMMENTS_MAX: usize = 2000;
@@ -125,6 +127,50 @@ impl BookingError {
     /// Whether this is the system's fault (log it, answer 500) rather than the request's.
     pub fn is_internal(&self) -> bool {
         matches!(self, BookingError::Store(_) | BookingError::Email(_))
+    }
+}
+
+impl Failure for BookingError {
+    fn kind(&self) -> Kind {
+        match self {
+            BookingError::NotFound => Kind::NotFound,
+            BookingError::NotAllowed => Kind::NotAllowed,
+            BookingError::Disabled => Kind::Disabled,
+            BookingError::Invalid(_) | BookingError::InvalidSlot(_) => Kind::Invalid,
+            BookingError::SlotTaken | BookingError::Changed | BookingError::NotModifiable(_) => {
+                Kind::Conflict
+            }
+            BookingError::Store(e) => e.kind(),
+            BookingError::Email(_) => Kind::Internal,
+        }
+    }
+
+    fn code(&self) -> &'static str {
+        match self {
+            BookingError::InvalidSlot(_) => "invalid_slot",
+            BookingError::SlotTaken => "slot_taken",
+            BookingError::Changed => "changed",
+            BookingError::NotModifiable(_) => "not_modifiable",
+            BookingError::Store(e) => e.code(),
+            _ => self.kind().code(),
+        }
+    }
+
+    fn field(&self) -> Option<Cow<'static, str>> {
+        match self {
+            BookingError::Invalid(i) => Some(Cow::Borrowed(i.field)),
+            BookingError::InvalidSlot(_) | BookingError::SlotTaken => {
+                Some(Cow::Borrowed("slot_start"))
+            }
+            _ => None,
+        }
+    }
+
+    fn message(&self, locale: Locale) -> String {
+        match self {
+            BookingError::Store(e) => e.message(locale),
+            _ => locale.text(self.message_id()),
+        }
     }
 }
 

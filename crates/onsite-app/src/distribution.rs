@@ -30,6 +30,7 @@ pub mod sweep;
 pub mod text;
 
 use crate::context::App;
+use crate::failure::{Failure, Kind};
 use crate::policy::{Capability, Principal};
 use jiff::{SignedDuration, Timestamp};
 use onsite_distribute::{
@@ -45,6 +46,7 @@ use onsite_store::accounts;
 use onsite_store::distribution as store;
 use onsite_store::partners::{self as partners_store, OpportunityEvent, OpportunityEventKind};
 use onsite_store::{Backend, Conn, StoreError, audit, territories};
+use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 
 pub use partner::{
@@ -200,6 +202,52 @@ impl DistributionError {
             self,
             DistributionError::Store(_) | DistributionError::Email(_)
         )
+    }
+}
+
+impl Failure for DistributionError {
+    fn kind(&self) -> Kind {
+        use DistributionError as E;
+        match self {
+            E::Forbidden => Kind::NotAllowed,
+            E::NotFound => Kind::NotFound,
+            E::UnknownPartner | E::Setting(_) | E::Invalid(_) => Kind::Invalid,
+            E::IllegalMove { .. } | E::Expired | E::Unavailable { .. } | E::NoPartnerAvailable => {
+                Kind::Conflict
+            }
+            E::Store(e) => e.kind(),
+            E::Email(_) => Kind::Internal,
+        }
+    }
+
+    fn code(&self) -> &'static str {
+        use DistributionError as E;
+        match self {
+            E::UnknownPartner => "unknown_partner",
+            E::Unavailable { .. } => "partner_unavailable",
+            E::IllegalMove { .. } => "illegal_move",
+            E::Expired => "expired",
+            E::NoPartnerAvailable => "no_partner_available",
+            E::Store(e) => e.code(),
+            _ => self.kind().code(),
+        }
+    }
+
+    fn field(&self) -> Option<Cow<'static, str>> {
+        use DistributionError as E;
+        match self {
+            E::Invalid(i) => Some(Cow::Borrowed(i.field)),
+            E::Setting(s) => s.field(),
+            E::UnknownPartner | E::Unavailable { .. } => Some(Cow::Borrowed("partner_id")),
+            _ => None,
+        }
+    }
+
+    fn message(&self, locale: Locale) -> String {
+        match self {
+            DistributionError::Store(e) => e.message(locale),
+            _ => text::error_message(self, locale),
+        }
     }
 }
 

@@ -14,6 +14,7 @@
 //! month; administrators edit the survey (add, edit, reorder, retire and restore questions).
 
 use crate::context::App;
+use crate::failure::{Failure, Kind};
 use crate::policy::{Capability, Principal};
 use crate::settings::{self, SettingError, SettingRow};
 use jiff::Timestamp;
@@ -24,12 +25,14 @@ use onsite_domain::feedback::{
 use onsite_domain::settings::{self as site, InvalidSetting, Setting, SettingValue};
 use onsite_domain::text::free_text;
 use onsite_domain::{BookingId, InvalidInput, ServiceTypeId, SurveyQuestionId, TechnicianId};
+use onsite_i18n::Locale;
 use onsite_store::feedback::{
     self as store, Average, Grouping, NewResponse, Question, QuestionSummary, Response,
     ResponseFilter,
 };
 use onsite_store::records::{Page, Start};
 use onsite_store::{StoreError, accounts, audit, visits};
+use std::borrow::Cow;
 
 /// How many responses a page of the staff list holds (Next / Previous for the others).
 pub const RESPONSES_PER_PAGE: u32 = 50;
@@ -108,6 +111,44 @@ impl FeedbackError {
 
     pub fn is_internal(&self) -> bool {
         matches!(self, FeedbackError::Store(_))
+    }
+}
+
+impl Failure for FeedbackError {
+    fn kind(&self) -> Kind {
+        match self {
+            FeedbackError::NotFound => Kind::NotFound,
+            FeedbackError::NotAllowed => Kind::NotAllowed,
+            FeedbackError::Disabled => Kind::Disabled,
+            FeedbackError::NotCompleted(_) | FeedbackError::AlreadySent => Kind::Conflict,
+            FeedbackError::Invalid(_) | FeedbackError::Setting(_) | FeedbackError::TileUrl => {
+                Kind::Invalid
+            }
+            FeedbackError::Store(e) => e.kind(),
+        }
+    }
+
+    fn code(&self) -> &'static str {
+        match self {
+            FeedbackError::NotCompleted(_) => "not_completed",
+            FeedbackError::AlreadySent => "already_sent",
+            FeedbackError::Store(e) => e.code(),
+            _ => self.kind().code(),
+        }
+    }
+
+    fn field(&self) -> Option<Cow<'static, str>> {
+        match self {
+            FeedbackError::Setting(s) => s.field(),
+            _ => None,
+        }
+    }
+
+    fn message(&self, locale: Locale) -> String {
+        match self {
+            FeedbackError::Store(e) => e.message(locale),
+            _ => locale.text(self.message_id()),
+        }
     }
 }
 

@@ -4,6 +4,7 @@
 //! (`throttle.rs`).
 
 use crate::context::App;
+use crate::failure::{Failure, Kind};
 use crate::passwords::{self, WeakPassword};
 use crate::secrets::{Secret, normalize_code};
 use crate::throttle::{self, CodeTry, SignIn, Throttled};
@@ -20,6 +21,7 @@ use onsite_store::accounts::{self, NewUser, Profile, UserRecord};
 use onsite_store::invitations::{self, CodeStatus, NewInvitation};
 use onsite_store::sessions::{self, NewSession};
 use onsite_store::{Conn, StoreError, audit, password_resets};
+use std::borrow::Cow;
 
 /// A session ends after this long without a request…
 pub const SESSION_IDLE: SignedDuration = SignedDuration::from_hours(2);
@@ -125,6 +127,62 @@ impl IdentityError {
     /// Whether this is the system's fault (log it, answer 500) rather than the input's.
     pub fn is_internal(&self) -> bool {
         matches!(self, IdentityError::Store(_) | IdentityError::Email(_))
+    }
+}
+
+impl Failure for IdentityError {
+    fn kind(&self) -> Kind {
+        use IdentityError as E;
+        match self {
+            E::RateLimited(throttled) => Kind::RateLimited(*throttled),
+            E::BadCredentials => Kind::Unauthenticated,
+            E::NotFound => Kind::NotFound,
+            E::Invalid(_)
+            | E::UnknownCode
+            | E::ExpiredCode
+            | E::UsedCode
+            | E::WrongCurrentPassword
+            | E::WeakPassword(_) => Kind::Invalid,
+            E::EmailTaken
+            | E::AccountInactive
+            | E::AlreadyHasAccount
+            | E::AlreadyInvited
+            | E::OwnAdminRole => Kind::Conflict,
+            E::InvalidResetLink => Kind::Malformed,
+            E::Store(e) => e.kind(),
+            E::Email(_) => Kind::Internal,
+        }
+    }
+
+    fn code(&self) -> &'static str {
+        use IdentityError as E;
+        match self {
+            E::BadCredentials => "bad_credentials",
+            E::UnknownCode | E::ExpiredCode | E::UsedCode => "invalid_code",
+            E::InvalidResetLink => "invalid_link",
+            E::Store(e) => e.code(),
+            _ => self.kind().code(),
+        }
+    }
+
+    fn field(&self) -> Option<Cow<'static, str>> {
+        use IdentityError as E;
+        Some(Cow::Borrowed(match self {
+            E::Invalid(i) => i.field,
+            E::UnknownCode | E::ExpiredCode | E::UsedCode => "code",
+            E::WrongCurrentPassword => "current_password",
+            E::WeakPassword(_) => "password",
+            E::OwnAdminRole => "roles",
+            _ => return None,
+        }))
+    }
+
+    fn message(&self, locale: Locale) -> String {
+        match self {
+            IdentityError::Invalid(i) => i.message(locale),
+            IdentityError::Store(e) => e.message(locale),
+            other => IdentityError::message(other, locale),
+        }
     }
 }
 

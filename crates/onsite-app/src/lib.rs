@@ -4,11 +4,13 @@
 pub mod booking;
 pub mod context;
 pub mod distribution;
+pub mod failure;
 pub mod feedback;
 #[doc(hidden)]
 pub mod fuzzing;
 pub mod housekeeping;
 pub mod identity;
+pub mod mailbox;
 pub mod oidc;
 pub mod passwords;
 pub mod policy;

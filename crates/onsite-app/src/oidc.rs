@@ -15,9 +15,11 @@
 //!
 //! Nothing here logs a token, a code, a nonce, a verifier or a client secret.
 
+use crate::failure::{Failure, Kind};
 use crate::secrets::Secret;
 use jiff::{SignedDuration, Timestamp};
 use onsite_domain::UserId;
+use onsite_i18n::Locale;
 use onsite_store::external_identities::{self as store_ext, ExternalIdentity, NewFlow, NewLink};
 use onsite_store::{Store, StoreError, accounts};
 use openidconnect::core::{
@@ -224,6 +226,28 @@ impl OidcError {
                 | OidcError::Store(_)
                 | OidcError::ProviderUnavailable { .. }
         )
+    }
+}
+
+impl Failure for OidcError {
+    fn kind(&self) -> Kind {
+        match self {
+            OidcError::ProviderUnavailable { .. } => Kind::Upstream,
+            OidcError::BadRedirectUri(_) => Kind::Internal,
+            OidcError::Store(e) => e.kind(),
+            OidcError::UnknownProvider(_) => Kind::NotFound,
+            OidcError::NotLinked | OidcError::AccountDisabled => Kind::NotAllowed,
+            OidcError::LinkedToAnotherUser => Kind::Conflict,
+            _ => Kind::Malformed,
+        }
+    }
+
+    fn code(&self) -> &'static str {
+        "external_sign_in"
+    }
+
+    fn message(&self, locale: Locale) -> String {
+        locale.text(self.reason())
     }
 }
 

@@ -21,10 +21,12 @@ pub mod staff;
 pub mod text;
 
 use crate::context::App;
+use crate::failure::{Failure, Kind};
 use crate::policy::{Capability, Principal};
 use jiff::civil::Date;
 use onsite_domain::invoice::{InvoiceLine, Totals, totals};
 use onsite_domain::{AccountId, AgreementId, AssetId, InvalidInput, InvoiceId, WorkOrderId};
+use onsite_i18n::Locale;
 use onsite_notify::emails::RenderError;
 use onsite_store::StoreError;
 use onsite_store::records::approvals::{self as store_approvals, Approval};
@@ -38,6 +40,7 @@ use onsite_store::records::lists::{
 };
 use onsite_store::records::{DEFAULT_PAGE, MAX_PAGE, Page, RecordKind, Scope};
 use serde::Deserialize;
+use std::borrow::Cow;
 
 pub use onsite_store::records::approvals::Decision;
 
@@ -130,6 +133,48 @@ impl RecordsError {
     /// Whether this is the system's fault (log it, answer 500) rather than the request's.
     pub fn is_internal(&self) -> bool {
         matches!(self, RecordsError::Store(_) | RecordsError::Email(_))
+    }
+}
+
+impl Failure for RecordsError {
+    fn kind(&self) -> Kind {
+        match self {
+            RecordsError::NotFound => Kind::NotFound,
+            RecordsError::NotAllowed => Kind::NotAllowed,
+            RecordsError::Invalid(_) => Kind::Invalid,
+            RecordsError::Changed
+            | RecordsError::AlreadyDecided
+            | RecordsError::NotPending
+            | RecordsError::NumberTaken => Kind::Conflict,
+            RecordsError::Store(e) => e.kind(),
+            RecordsError::Email(_) => Kind::Internal,
+        }
+    }
+
+    fn code(&self) -> &'static str {
+        match self {
+            RecordsError::Changed => "changed",
+            RecordsError::AlreadyDecided => "already_decided",
+            RecordsError::NotPending => "not_pending",
+            RecordsError::NumberTaken => "number_taken",
+            RecordsError::Store(e) => e.code(),
+            _ => self.kind().code(),
+        }
+    }
+
+    fn field(&self) -> Option<Cow<'static, str>> {
+        match self {
+            RecordsError::Invalid(i) => Some(Cow::Borrowed(i.field)),
+            RecordsError::NumberTaken => Some(Cow::Borrowed("number")),
+            _ => None,
+        }
+    }
+
+    fn message(&self, locale: Locale) -> String {
+        match self {
+            RecordsError::Store(e) => e.message(locale),
+            _ => locale.text(self.message_id()),
+        }
     }
 }
 

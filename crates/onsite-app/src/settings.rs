@@ -4,10 +4,13 @@
 //! nothing; every change is audit-logged with the previous value.
 
 use crate::context::App;
+use crate::failure::{Failure, Kind};
 use crate::policy::{Capability, Principal};
 use onsite_domain::settings::{InvalidSetting, Setting, SettingValue};
+use onsite_i18n::Locale;
 use onsite_store::{Conn, StoreError, audit};
 use serde::Serialize;
+use std::borrow::Cow;
 
 /// A setting and its current value.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -26,6 +29,31 @@ pub enum SettingError {
     Invalid(#[from] InvalidSetting),
     #[error(transparent)]
     Store(#[from] StoreError),
+}
+
+impl Failure for SettingError {
+    fn kind(&self) -> Kind {
+        match self {
+            SettingError::Forbidden => Kind::NotAllowed,
+            SettingError::Invalid(s) => s.kind(),
+            SettingError::Store(e) => e.kind(),
+        }
+    }
+
+    fn field(&self) -> Option<Cow<'static, str>> {
+        match self {
+            SettingError::Invalid(s) => s.field(),
+            _ => None,
+        }
+    }
+
+    fn message(&self, locale: Locale) -> String {
+        match self {
+            SettingError::Forbidden => locale.text("web-error-forbidden"),
+            SettingError::Invalid(s) => s.message(locale),
+            SettingError::Store(e) => e.message(locale),
+        }
+    }
 }
 
 /// The settings of `group`, in its order, with their values (the default when never set).

@@ -27,16 +27,20 @@
 
 use crate::booking::{self, VisitView};
 use crate::context::App;
+use crate::failure::{Failure, Kind};
 use crate::policy::{Capability, Principal};
 use crate::secrets::Secret;
+use crate::throttle::Throttled;
 use jiff::{SignedDuration, Timestamp};
 use onsite_domain::booking::BookingState;
 use onsite_domain::geo::GeoPoint;
 use onsite_domain::settings::{self, SettingValue};
 use onsite_domain::{BookingId, TechnicianId};
+use onsite_i18n::Locale;
 use onsite_schedule::{GreatCircle, TravelModel};
 use onsite_store::positions::{self, Position, Source};
 use onsite_store::{Conn, Store, StoreError, bookings, visits};
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
@@ -135,6 +139,42 @@ impl TrackingError {
             TrackingError::Invalid(InvalidPosition::Speed) => Some("speed"),
             TrackingError::Invalid(InvalidPosition::Heading) => Some("heading"),
             _ => None,
+        }
+    }
+}
+
+impl Failure for TrackingError {
+    fn kind(&self) -> Kind {
+        match self {
+            TrackingError::Disabled => Kind::Disabled,
+            TrackingError::BadToken => Kind::Unauthenticated,
+            TrackingError::NotAllowed => Kind::NotAllowed,
+            TrackingError::NotFound => Kind::NotFound,
+            TrackingError::Invalid(_) => Kind::Invalid,
+            TrackingError::TooMany => {
+                Kind::RateLimited(Throttled::after(SignedDuration::from_secs(1)))
+            }
+            TrackingError::Unavailable => Kind::Unavailable,
+            TrackingError::Store(e) => e.kind(),
+        }
+    }
+
+    fn code(&self) -> &'static str {
+        match self {
+            TrackingError::BadToken => "bad_token",
+            TrackingError::Store(e) => e.code(),
+            _ => self.kind().code(),
+        }
+    }
+
+    fn field(&self) -> Option<Cow<'static, str>> {
+        TrackingError::field(self).map(Cow::Borrowed)
+    }
+
+    fn message(&self, locale: Locale) -> String {
+        match self {
+            TrackingError::Store(e) => e.message(locale),
+            _ => locale.text(self.message_id()),
         }
     }
 }

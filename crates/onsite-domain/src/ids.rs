@@ -13,6 +13,12 @@ macro_rules! id_type {
             }
         }
 
+        impl From<i64> for $name {
+            fn from(id: i64) -> Self {
+                Self(id)
+            }
+        }
+
         impl std::str::FromStr for $name {
             type Err = std::num::ParseIntError;
             fn from_str(s: &str) -> Result<Self, Self::Err> {

@@ -1,6 +1,6 @@
 //! The store's error type. Unique-constraint violations become [`StoreError::Conflict`] so the
 //! edge can answer 409 with the constraint that fired; everything else is a database failure
-//! that is logged, never shown. [`StoreError::kind`] says which kind of failure an error is
+//! that is logged, never shown. [`StoreError::classify`] says which kind of failure an error is
 //! (a conflict, a busy or unreachable database, or a bug), so that callers can answer each
 //! differently.
 //!
@@ -94,8 +94,9 @@ impl From<onsite_domain::InvalidInput> for StoreError {
 }
 
 impl StoreError {
-    /// What kind of failure this is.
-    pub fn kind(&self) -> StoreErrorKind {
+    /// What kind of failure this is. (Named so that it does not hide the `kind` of the
+    /// app's `Failure` trait, which maps it onto the kinds the web edge answers.)
+    pub fn classify(&self) -> StoreErrorKind {
         match self {
             StoreError::NotFound => StoreErrorKind::NotFound,
             StoreError::Conflict { .. } => StoreErrorKind::Conflict,
@@ -112,6 +113,16 @@ impl StoreError {
 
     pub fn is_conflict(&self) -> bool {
         matches!(self, StoreError::Conflict { .. })
+    }
+
+    /// Whether the database cannot be reached or is too busy right now (no connection, the
+    /// pool's wait ran out, a lock not granted in time: [`StoreErrorKind::Unavailable`] or
+    /// [`StoreErrorKind::Busy`]): a request may succeed later, nothing is wrong with it.
+    pub fn is_unavailable(&self) -> bool {
+        matches!(
+            self.classify(),
+            StoreErrorKind::Unavailable | StoreErrorKind::Busy
+        )
     }
 
     /// Whether the database refused two overlapping visits of one technician.

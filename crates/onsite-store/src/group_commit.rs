@@ -19,7 +19,7 @@
 //! 4. The commit answers every member at once: `Ok` only after `COMMIT` returned, so nothing
 //!    acknowledged is lost and the durability is the database's (`synchronous = FULL`). A
 //!    failed commit is every member's error: the same [`StoreError`] (a clone), so its
-//!    [`kind`](StoreError::kind) still tells a busy or unavailable database from a bug.
+//!    [`classify`](StoreError::classify) still tells a busy or unavailable database from a bug.
 //!
 //! Writers outside the groups (`Store::begin`) wait in SQLite's busy handler instead, which
 //! retries after a growing sleep; groups running back to back would leave them no gap, so

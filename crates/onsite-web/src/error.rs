@@ -19,26 +19,34 @@ use axum::http::header::{CACHE_CONTROL, CONTENT_LENGTH, CONTENT_TYPE, RETRY_AFTE
 use axum::http::{HeaderValue, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
-use onsite_app::identity::IdentityError;
+use onsite_app::failure::{Failure, Kind};
 use onsite_app::throttle::Throttled;
 use onsite_domain::InvalidInput;
 use onsite_i18n::Locale;
 use onsite_store::StoreError;
+use serde::Serialize;
 use std::borrow::Cow;
+use std::sync::Arc;
 
 pub type WebResult<T, E = WebError> = Result<T, E>;
 
-/// Everything that can go wrong while answering a request.
+/// Everything that can go wrong while answering a request: a use case's [`Failure`], or one
+/// of the edge's own refusals.
 #[derive(Debug, thiserror::Error)]
 pub enum WebError {
+    /// A use case's failure: its [`Kind`] decides the status ([`status_of`]).
+    #[error(transparent)]
+    Failed(Arc<dyn Failure>),
+    /// A use case refused an option of the URL (a list's cursor, sort or filter): a read
+    /// changes nothing and has no form to show again, so it is the request's fault (400),
+    /// explained by the failure.
+    #[error("bad query: {0}")]
+    BadQuery(Arc<dyn Failure>),
     #[error("not found")]
     NotFound,
     /// The request is malformed in a way no field explains.
     #[error("bad request")]
     BadRequest,
-    /// A value did not parse into its domain type: 422 naming the field and the reason.
-    #[error("invalid input: {0}")]
-    Invalid(#[from] InvalidInput),
     /// A state-changing request from another site (see `security::refuse_cross_site`).
     #[error("cross-site request refused")]
     CrossSite,
@@ -50,24 +58,8 @@ pub enum WebError {
     Unauthorized,
     #[error("request body too large")]
     PayloadTooLarge,
-    /// Too many attempts for now (`onsite_app::throttle`): 429 with `Retry-After` and a
-    /// message saying how long to wait.
-    #[error("too many attempts; retry after {} s", .0.seconds())]
-    TooManyRequests(Throttled),
-    /// A refusal with a message of its own: identity and external sign-in errors, whose use
-    /// cases name the Fluent message that explains them.
-    #[error("refused ({code}): {message_id}")]
-    Refused {
-        status: StatusCode,
-        code: &'static str,
-        message_id: &'static str,
-        field: Option<&'static str>,
-    },
     #[error("forbidden")]
     Forbidden,
-    /// A unique constraint refused the write; the constraint is logged, not shown.
-    #[error("conflict on {0}")]
-    Conflict(String),
     #[error("service unavailable")]
     Unavailable,
     /// A bug or a failing dependency: logged with its cause chain, shown as a plain 500 with
@@ -81,151 +73,171 @@ impl WebError {
         WebError::Internal(Box::new(error))
     }
 
-    /// The status and what the person is told: the one place where errors map to statuses.
+    /// A use case's failure met while reading a URL's options: see [`WebError::BadQuery`].
+    pub fn bad_query(failure: impl Failure) -> WebError {
+        match failure.kind() {
+            Kind::Invalid | Kind::Malformed => WebError::BadQuery(Arc::new(failure)),
+            _ => WebError::Failed(Arc::new(failure)),
+        }
+    }
+
+    /// The status and what the person is told.
     pub fn report(&self) -> (StatusCode, ErrorReport) {
-        let (status, code, message) = match self {
-            WebError::NotFound => (StatusCode::NOT_FOUND, "not_found", "web-error-not-found"),
+        let edge = |kind: Kind, message: &'static str| ErrorReport {
+            code: kind.code(),
+            message: Message::Id(Cow::Borrowed(message)),
+            field: None,
+            wait: None,
+        };
+        let (kind, report) = match self {
+            WebError::Failed(failure) => (failure.kind(), ErrorReport::of(failure)),
+            WebError::BadQuery(failure) => (Kind::Malformed, ErrorReport::of(failure)),
+            WebError::NotFound => (Kind::NotFound, edge(Kind::NotFound, "web-error-not-found")),
             WebError::BadRequest => (
-                StatusCode::BAD_REQUEST,
-                "bad_request",
-                "web-error-bad-request",
+                Kind::Malformed,
+                edge(Kind::Malformed, "web-error-bad-request"),
             ),
-            WebError::Invalid(e) => {
-                let report = ErrorReport {
-                    code: "invalid",
-                    message_id: Cow::Owned(format!("invalid-{}", e.reason)),
-                    field: Some(e.field),
-                    wait: None,
-                };
-                return (StatusCode::UNPROCESSABLE_ENTITY, report);
-            }
-            WebError::CrossSite => (StatusCode::FORBIDDEN, "cross_site", "web-error-cross-site"),
-            WebError::Csrf => (StatusCode::FORBIDDEN, "csrf", "web-error-csrf"),
+            WebError::CrossSite => (
+                Kind::NotAllowed,
+                ErrorReport {
+                    code: "cross_site",
+                    ..edge(Kind::NotAllowed, "web-error-cross-site")
+                },
+            ),
+            WebError::Csrf => (
+                Kind::NotAllowed,
+                ErrorReport {
+                    code: "csrf",
+                    ..edge(Kind::NotAllowed, "web-error-csrf")
+                },
+            ),
             WebError::Unauthorized => (
-                StatusCode::UNAUTHORIZED,
-                "unauthorized",
-                "web-error-unauthorized",
+                Kind::Unauthenticated,
+                edge(Kind::Unauthenticated, "web-error-unauthorized"),
             ),
-            WebError::PayloadTooLarge => (
-                StatusCode::PAYLOAD_TOO_LARGE,
-                "payload_too_large",
-                "web-error-payload-too-large",
+            WebError::PayloadTooLarge => {
+                return (
+                    StatusCode::PAYLOAD_TOO_LARGE,
+                    ErrorReport::for_status(StatusCode::PAYLOAD_TOO_LARGE),
+                );
+            }
+            WebError::Forbidden => (
+                Kind::NotAllowed,
+                edge(Kind::NotAllowed, "web-error-forbidden"),
             ),
-            WebError::TooManyRequests(throttled) => {
-                let report = ErrorReport {
-                    code: "too_many_requests",
-                    message_id: Cow::Borrowed("identity-rate-limited"),
-                    field: None,
-                    wait: Some(*throttled),
-                };
-                return (StatusCode::TOO_MANY_REQUESTS, report);
-            }
-            WebError::Refused {
-                status,
-                code,
-                message_id,
-                field,
-            } => {
-                let report = ErrorReport {
-                    code,
-                    message_id: Cow::Borrowed(message_id),
-                    field: *field,
-                    wait: None,
-                };
-                return (*status, report);
-            }
-            WebError::Forbidden => (StatusCode::FORBIDDEN, "forbidden", "web-error-forbidden"),
-            WebError::Conflict(_) => (StatusCode::CONFLICT, "conflict", "web-error-conflict"),
             WebError::Unavailable => (
-                StatusCode::SERVICE_UNAVAILABLE,
-                "unavailable",
-                "web-error-unavailable",
+                Kind::Unavailable,
+                edge(Kind::Unavailable, "web-error-unavailable"),
             ),
-            WebError::Internal(_) => (
-                StatusCode::INTERNAL_SERVER_ERROR,
-                "internal",
-                "error-internal",
-            ),
+            WebError::Internal(_) => (Kind::Internal, edge(Kind::Internal, "error-internal")),
         };
-        (
-            status,
-            ErrorReport {
-                code,
-                message_id: Cow::Borrowed(message),
-                field: None,
-                wait: None,
-            },
-        )
+        (status_of(kind), report)
     }
 }
 
-impl From<IdentityError> for WebError {
-    /// The statuses of identity refusals (API answers; pages show their own forms again).
-    fn from(e: IdentityError) -> Self {
-        use IdentityError as E;
-        let message_id = e.message_id();
-        let refused = |status, code, field| WebError::Refused {
-            status,
-            code,
-            message_id,
-            field,
-        };
-        match &e {
-            _ if e.is_internal() => WebError::internal(e),
-            E::Invalid(invalid) => WebError::Invalid(invalid.clone()),
-            E::NotFound => WebError::NotFound,
-            E::RateLimited(throttled) => WebError::TooManyRequests(*throttled),
-            E::BadCredentials => refused(StatusCode::UNAUTHORIZED, "bad_credentials", None),
-            E::UnknownCode | E::ExpiredCode | E::UsedCode => refused(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                "invalid_code",
-                Some("code"),
-            ),
-            E::EmailTaken
-            | E::AccountInactive
-            | E::AlreadyHasAccount
-            | E::AlreadyInvited
-            | E::OwnAdminRole => refused(StatusCode::CONFLICT, "conflict", None),
-            E::InvalidResetLink => refused(StatusCode::BAD_REQUEST, "invalid_link", None),
-            E::WrongCurrentPassword => refused(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                "invalid",
-                Some("current_password"),
-            ),
-            E::WeakPassword(_) => refused(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                "invalid",
-                Some("password"),
-            ),
-            E::Store(_) | E::Email(_) => WebError::internal(e),
-        }
+/// The one place where a kind of failure becomes an HTTP status, for pages and the API alike.
+pub fn status_of(kind: Kind) -> StatusCode {
+    match kind {
+        Kind::Malformed => StatusCode::BAD_REQUEST,
+        Kind::Unauthenticated => StatusCode::UNAUTHORIZED,
+        Kind::NotAllowed | Kind::Disabled => StatusCode::FORBIDDEN,
+        Kind::NotFound => StatusCode::NOT_FOUND,
+        Kind::Conflict => StatusCode::CONFLICT,
+        Kind::Invalid => StatusCode::UNPROCESSABLE_ENTITY,
+        Kind::RateLimited(_) => StatusCode::TOO_MANY_REQUESTS,
+        Kind::Internal => StatusCode::INTERNAL_SERVER_ERROR,
+        Kind::Upstream => StatusCode::BAD_GATEWAY,
+        Kind::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
     }
 }
 
-impl From<StoreError> for WebError {
-    fn from(e: StoreError) -> Self {
-        match e {
-            StoreError::NotFound => WebError::NotFound,
-            StoreError::Conflict { constraint } => WebError::Conflict(constraint),
-            other => WebError::internal(other),
-        }
+/// The status a page shows a form again with, refused by `failure`.
+pub fn status(failure: &impl Failure) -> StatusCode {
+    status_of(failure.kind())
+}
+
+/// The status a form is shown again with, refused by `failure`: as [`status_of`], except that
+/// an option the form named and that is gone (a service type, an asset) is the form's invalid
+/// value, not a missing page.
+pub fn form_status(failure: &impl Failure) -> StatusCode {
+    match failure.kind() {
+        Kind::NotFound => StatusCode::UNPROCESSABLE_ENTITY,
+        kind => status_of(kind),
     }
 }
+
+/// The status of a refusal a form can show again for the person to fix (a value at fault, or
+/// the state of things that changed meanwhile); `None`: anything else, which is the error
+/// page.
+pub fn form_refusal_status(failure: &impl Failure) -> Option<StatusCode> {
+    match failure.kind() {
+        kind @ (Kind::Invalid | Kind::Conflict) => Some(status_of(kind)),
+        _ => None,
+    }
+}
+
+/// Every use case's error converts into a [`WebError`] with `?`.
+macro_rules! failures {
+    ($($failure:ty),* $(,)?) => {$(
+        impl From<$failure> for WebError {
+            fn from(e: $failure) -> Self {
+                WebError::Failed(Arc::new(e))
+            }
+        }
+    )*};
+}
+
+failures!(
+    onsite_app::booking::BookingError,
+    onsite_app::distribution::DistributionError,
+    onsite_app::mailbox::MailboxError,
+    onsite_app::feedback::FeedbackError,
+    onsite_app::identity::IdentityError,
+    onsite_app::oidc::OidcError,
+    onsite_app::records::RecordsError,
+    onsite_app::settings::SettingError,
+    onsite_app::tracking::TrackingError,
+    onsite_domain::settings::InvalidSetting,
+    InvalidInput,
+    StoreError,
+);
 
 /// What an error response tells the person; [`render_errors`] turns it into a page or JSON.
 #[derive(Debug, Clone)]
 pub struct ErrorReport {
     /// Stable, machine-readable (`not_found`, `invalid`…): API clients branch on it.
     pub code: &'static str,
-    /// The Fluent message shown to the person.
-    pub message_id: Cow<'static, str>,
+    /// What the person is told, rendered in their language by [`render_errors`].
+    pub message: Message,
     /// The input at fault, when one is.
-    pub field: Option<&'static str>,
-    /// Too many attempts: how long to wait (the message says it).
+    pub field: Option<Cow<'static, str>>,
+    /// Too many attempts: how long to wait (the message says it, `Retry-After` too).
     pub wait: Option<Throttled>,
 }
 
+/// The message of an error response, before its language is known.
+#[derive(Debug, Clone)]
+pub enum Message {
+    /// A Fluent message of the edge.
+    Id(Cow<'static, str>),
+    /// A use case's failure, which words itself (with its specifics).
+    Failure(Arc<dyn Failure>),
+}
+
 impl ErrorReport {
+    /// The report of a use case's failure.
+    pub fn of(failure: &Arc<dyn Failure>) -> ErrorReport {
+        ErrorReport {
+            code: failure.code(),
+            message: Message::Failure(failure.clone()),
+            field: failure.field(),
+            wait: match failure.kind() {
+                Kind::RateLimited(wait) => Some(wait),
+                _ => None,
+            },
+        }
+    }
+
     /// The report for an error response that carries none (made by the framework or a tower
     /// layer), from its status alone.
     pub fn for_status(status: StatusCode) -> ErrorReport {
@@ -251,24 +263,18 @@ impl ErrorReport {
         };
         ErrorReport {
             code,
-            message_id: Cow::Borrowed(message),
+            message: Message::Id(Cow::Borrowed(message)),
             field: None,
             wait: None,
         }
     }
 
-    /// The message in `locale`; a validation reason without a message of its own (a new one
-    /// added to the domain) falls back to the generic "invalid value" text.
-    pub fn message(&self, locale: Locale) -> String {
-        if let Some(wait) = self.wait {
-            return wait.message(locale);
+    /// The message in `locale`.
+    pub fn text(&self, locale: Locale) -> String {
+        match &self.message {
+            Message::Id(id) => locale.text(id),
+            Message::Failure(failure) => failure.message(locale),
         }
-        let text = locale.text(&self.message_id);
-        if text.starts_with("Unknown localization key") {
-            tracing::warn!(message_id = %self.message_id, "no localized message; add it to web.ftl");
-            return locale.text("web-error-invalid");
-        }
-        text
     }
 }
 
@@ -282,16 +288,22 @@ impl IntoResponse for WebError {
         }
         let mut response = status.into_response();
         if let Some(wait) = report.wait {
-            set_retry_after(&mut response, wait);
+            retry_after(&mut response, wait);
         }
         response.extensions_mut().insert(report);
         response
     }
 }
 
-/// Tells the client how long to wait before trying again (`Retry-After`, in seconds): on every
-/// 429, the API's and the forms' shown again alike.
-pub fn set_retry_after(response: &mut Response, wait: Throttled) {
+/// Tells the client how long to wait before trying again (`Retry-After`, in seconds) when
+/// `failure` is a wait: on every 429, the API's and the forms' shown again alike.
+pub fn set_retry_after(response: &mut Response, failure: &impl Failure) {
+    if let Kind::RateLimited(wait) = failure.kind() {
+        retry_after(response, wait);
+    }
+}
+
+fn retry_after(response: &mut Response, wait: Throttled) {
     response
         .headers_mut()
         .insert(RETRY_AFTER, HeaderValue::from(wait.seconds()));
@@ -319,6 +331,19 @@ pub fn is_api(path: &str) -> bool {
     path == "/api" || path.starts_with("/api/")
 }
 
+/// Whether an error answers in JSON: the API, the tracking apps' `/track/` routes, and any
+/// request that sent JSON (the technician page's position reports).
+fn answers_json(parts: &axum::http::request::Parts) -> bool {
+    let path = parts.uri.path();
+    is_api(path)
+        || path.starts_with("/track/")
+        || parts
+            .headers
+            .get(CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|ct| ct.starts_with("application/json"))
+}
+
 /// A response that already has a real body of its own (a form shown again with 422, a JSON
 /// health report) is left alone; bare statuses and framework text are rewritten.
 fn has_own_body(response: &Response) -> bool {
@@ -331,6 +356,39 @@ fn has_own_body(response: &Response) -> bool {
                 || ct.starts_with("application/json")
                 || ct.starts_with("text/event-stream")
         })
+}
+
+/// The API's one error shape (crates.io style): `{"error": {"code", "message", "field"}}`.
+#[derive(Debug, Serialize)]
+pub struct ErrorBody {
+    pub error: ErrorDetail,
+}
+
+/// What went wrong, in an [`ErrorBody`].
+#[derive(Debug, Serialize)]
+pub struct ErrorDetail {
+    /// Stable and machine-readable: clients branch on it.
+    pub code: &'static str,
+    /// In the caller's language.
+    pub message: String,
+    /// The input at fault (a JSON member, a query parameter, a setting key), or `null`.
+    pub field: Option<Cow<'static, str>>,
+}
+
+impl ErrorBody {
+    pub fn new(report: &ErrorReport, message: String) -> ErrorBody {
+        ErrorBody {
+            error: ErrorDetail {
+                code: report.code,
+                message,
+                field: report.field.clone(),
+            },
+        }
+    }
+
+    pub fn to_json(&self) -> String {
+        serde_json::to_string(self).unwrap_or_else(|_| String::from("{}"))
+    }
 }
 
 #[derive(Template)]
@@ -349,7 +407,7 @@ struct ErrorPage<'a> {
 pub async fn render_errors(request: Request, next: Next) -> Response {
     let (parts, body) = request.into_parts();
     let page = Page::from_parts(&parts);
-    let api = is_api(parts.uri.path());
+    let api = answers_json(&parts);
     let response = next.run(Request::from_parts(parts, body)).await;
     let status = response.status();
     if !(status.is_client_error() || status.is_server_error()) {
@@ -362,14 +420,12 @@ pub async fn render_errors(request: Request, next: Next) -> Response {
     };
     let (mut head, _) = response.into_parts();
     head.headers.remove(CONTENT_LENGTH);
-    let message = report.message(page.locale);
+    let message = report.text(page.locale);
     let mut response = if api {
-        let body = serde_json::json!({
-            "error": { "code": report.code, "message": message, "field": report.field }
-        });
+        let body = ErrorBody::new(&report, message);
         head.headers
             .insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
-        Response::from_parts(head, Body::from(body.to_string()))
+        Response::from_parts(head, Body::from(body.to_json()))
     } else {
         let template = ErrorPage {
             page: &page,
@@ -439,20 +495,33 @@ impl tower_http::catch_panic::ResponseForPanic for PanicToError {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use onsite_app::identity::IdentityError;
+
+    fn assert_worded(report: &ErrorReport, what: &str) {
+        for locale in onsite_i18n::SUPPORTED {
+            let text = report.text(*locale);
+            assert!(
+                !text.starts_with("Unknown localization key"),
+                "{what} in {}",
+                locale.tag()
+            );
+        }
+    }
 
     #[test]
     fn every_status_mapping_has_messages_in_every_locale() {
         let errors = [
             WebError::NotFound,
             WebError::BadRequest,
-            WebError::Invalid(InvalidInput::new("email", "required")),
+            WebError::from(InvalidInput::new("email", "required")),
             WebError::CrossSite,
             WebError::Csrf,
             WebError::Unauthorized,
             WebError::PayloadTooLarge,
-            WebError::TooManyRequests(Throttled::after(jiff::SignedDuration::from_secs(5))),
             WebError::Forbidden,
-            WebError::Conflict("x".into()),
+            WebError::from(StoreError::Conflict {
+                constraint: "x".into(),
+            }),
             WebError::Unavailable,
             WebError::internal(std::io::Error::other("disk")),
         ];
@@ -462,15 +531,29 @@ mod tests {
             .map(|e| e.report().1)
             .chain(statuses.map(ErrorReport::for_status));
         for report in reports {
-            for locale in onsite_i18n::SUPPORTED {
-                let text = locale.text(&report.message_id);
-                assert!(
-                    !text.starts_with("Unknown localization key"),
-                    "{} in {}",
-                    report.message_id,
-                    locale.tag()
-                );
-            }
+            assert_worded(&report, report.code);
+        }
+    }
+
+    #[test]
+    fn every_kind_has_one_status() {
+        let wait = Throttled::after(jiff::SignedDuration::from_secs(5));
+        let expected = [
+            (Kind::Malformed, 400),
+            (Kind::Unauthenticated, 401),
+            (Kind::NotAllowed, 403),
+            (Kind::Disabled, 403),
+            (Kind::NotFound, 404),
+            (Kind::Conflict, 409),
+            (Kind::Invalid, 422),
+            (Kind::RateLimited(wait), 429),
+            (Kind::Internal, 500),
+            (Kind::Upstream, 502),
+            (Kind::Unavailable, 503),
+        ];
+        for (kind, status) in expected {
+            assert_eq!(status_of(kind).as_u16(), status, "{kind:?}");
+            assert_eq!(status_of(kind).is_server_error(), kind.is_server_side());
         }
     }
 
@@ -490,19 +573,14 @@ mod tests {
             "too-few-vertices",
             "start-before-end",
         ] {
-            let (_, report) = WebError::Invalid(InvalidInput::new("f", reason)).report();
-            for locale in onsite_i18n::SUPPORTED {
-                let text = locale.text(&report.message_id);
-                assert!(
-                    !text.starts_with("Unknown localization key"),
-                    "{reason} in {}",
-                    locale.tag()
-                );
-            }
+            let (status, report) = WebError::from(InvalidInput::new("f", reason)).report();
+            assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+            assert_eq!(report.field.as_deref(), Some("f"));
+            assert_worded(&report, reason);
         }
-        let (_, unknown) = WebError::Invalid(InvalidInput::new("f", "brand-new-reason")).report();
+        let (_, unknown) = WebError::from(InvalidInput::new("f", "brand-new-reason")).report();
         assert_eq!(
-            unknown.message(onsite_i18n::DEFAULT),
+            unknown.text(onsite_i18n::DEFAULT),
             onsite_i18n::DEFAULT.text("web-error-invalid")
         );
     }
@@ -531,15 +609,7 @@ mod tests {
             let id = e.message_id();
             let (status, report) = WebError::from(e).report();
             assert!(status.is_client_error(), "{id}: {status}");
-            assert_eq!(report.message_id, id);
-            for locale in onsite_i18n::SUPPORTED {
-                let text = report.message(*locale);
-                assert!(
-                    !text.starts_with("Unknown localization key"),
-                    "{id} in {}",
-                    locale.tag()
-                );
-            }
+            assert_worded(&report, id);
         }
         let internal = IdentityError::Store(StoreError::UnsupportedUrl);
         assert_eq!(
@@ -566,17 +636,26 @@ mod tests {
             WebError::from(StoreError::UnsupportedUrl).report().0,
             StatusCode::INTERNAL_SERVER_ERROR
         );
+        // A use case that met a missing row answers as the store would, not as a bug.
+        assert_eq!(
+            WebError::from(onsite_app::booking::BookingError::Store(
+                StoreError::NotFound
+            ))
+            .report()
+            .0,
+            StatusCode::NOT_FOUND
+        );
     }
 
     #[test]
     fn too_many_attempts_say_how_long_to_wait() {
         let wait = Throttled::after(jiff::SignedDuration::from_millis(89_500));
-        let response = WebError::TooManyRequests(wait).into_response();
+        let response = WebError::from(IdentityError::RateLimited(wait)).into_response();
         assert_eq!(response.status(), StatusCode::TOO_MANY_REQUESTS);
         assert_eq!(response.headers()[RETRY_AFTER], "90");
         let report = response.extensions().get::<ErrorReport>().unwrap();
         assert_eq!(
-            report.message(onsite_i18n::DEFAULT),
+            report.text(onsite_i18n::DEFAULT),
             "Too many attempts. Please wait 2 minutes and try again."
         );
     }

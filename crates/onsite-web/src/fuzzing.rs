@@ -2,9 +2,9 @@
 //! readers of what requests carry, called as the handlers call them. Not an API: nothing else
 //! uses this module, and it adds no behaviour.
 
+use crate::distribution::staff::OpportunityFields;
 use crate::forms::FieldErrors;
-use crate::pages::opportunities::OpportunityFields;
-use crate::pages::staff_records::InvoiceForm;
+use crate::records::staff::InvoiceForm;
 use jiff::Timestamp;
 use jiff::civil::Date;
 use onsite_app::booking::ServiceRequest;
@@ -18,17 +18,17 @@ use onsite_i18n::Locale;
 
 /// An id from a path or a form field.
 pub fn parse_id(raw: &str) -> Option<i64> {
-    crate::pages::bookings::parse_id(raw)
+    crate::input::parse_id(raw)
 }
 
 /// A `date` field (`YYYY-MM-DD`).
 pub fn parse_date(raw: Option<&str>) -> Result<Option<Date>, InvalidInput> {
-    crate::pages::bookings::parse_date("date", raw)
+    crate::input::parse_date("date", raw)
 }
 
 /// A `slot` field (RFC 3339).
 pub fn parse_instant(raw: Option<&str>) -> Result<Timestamp, InvalidInput> {
-    crate::pages::bookings::parse_instant("slot", raw)
+    crate::input::parse_instant("slot", raw)
 }
 
 /// The `service_type` and `asset` fields of the booking forms.
@@ -36,17 +36,17 @@ pub fn service_request(
     service_type: Option<&str>,
     asset: Option<&str>,
 ) -> Result<Option<ServiceRequest>, InvalidInput> {
-    crate::pages::bookings::service_request(service_type, asset)
+    crate::booking::service_request(service_type, asset)
 }
 
 /// An amount typed in an opportunity form.
 pub fn parse_amount(locale: Locale, raw: &str) -> Option<Result<i64, ()>> {
-    crate::pages::opportunities::parse_amount(locale, raw)
+    crate::distribution::staff::parse_amount(locale, raw)
 }
 
 /// A latitude or longitude typed in an opportunity form.
 pub fn parse_coordinate(locale: Locale, raw: &str) -> Option<f64> {
-    crate::pages::opportunities::parse_coordinate(locale, raw)
+    crate::distribution::staff::parse_coordinate(locale, raw)
 }
 
 /// The opportunity form's fields (no territories: coordinates or nothing).
@@ -60,7 +60,7 @@ pub fn opportunity_form(
 
 /// The answers of Send Feedback.
 pub fn feedback_form(pairs: &[(String, String)]) -> FeedbackInput {
-    crate::pages::feedback::input_of_owned(pairs)
+    crate::feedback::pages::input_of_owned(pairs)
 }
 
 /// The staff's invoice form (lines as rows of repeated fields).
@@ -70,17 +70,17 @@ pub fn invoice_form(pairs: Vec<(String, String)>) -> InvoiceInput {
 
 /// The `action` of the technician's day page.
 pub fn technician_action(raw: Option<&str>) -> Option<BookingAction> {
-    crate::pages::technician::parse_action(raw)
+    crate::technician::parse_action(raw)
 }
 
 /// The `action` of the dispatch board.
 pub fn dispatch_action(raw: Option<&str>) -> Result<BookingAction, InvalidInput> {
-    crate::pages::dispatch::parse_action(raw)
+    crate::dispatch::parse_action(raw)
 }
 
 /// The `roles` of an invitation (JSON API).
 pub fn invitation_roles(raw: &[String]) -> Result<Vec<Role>, InvalidInput> {
-    crate::api::invitations::parse_roles(raw)
+    crate::staff::invitations::parse_roles(raw)
 }
 
 /// The CSRF field of a URL-encoded body, as the CSRF check reads it.
@@ -90,10 +90,10 @@ pub fn csrf_form_field(body: &[u8]) -> Option<String> {
 
 /// A form's `return_to`, as sign-in and external sign-in read it.
 pub fn return_path(raw: Option<&str>) -> Option<&str> {
-    crate::pages::return_path(raw)
+    crate::identity::return_path(raw)
 }
 
 /// The answers of Send Feedback's JSON body.
 pub fn feedback_json(body: &serde_json::Map<String, serde_json::Value>) -> FeedbackInput {
-    crate::api::feedback::json_input(body)
+    crate::feedback::api::json_input(body)
 }

@@ -13,12 +13,12 @@
 //! - its `onsite_session` cookie loads a live session through `session::load`, the code the
 //!   session layer uses (same idle and absolute timeouts);
 //! - that person has the capability the route table gives the route (looked up in
-//!   [`routes::table`](crate::routes::table) once), and `pages::tracking::authorized_map`, the
+//!   [`routes::table`](crate::routes::table) once), and `tracking::pages::authorized_map`, the
 //!   function the hyper handler asks, says yes.
 //!
 //! It then consumes the head and writes the response itself: `200`, `text/event-stream`,
 //! `Cache-Control: no-store`, `Connection: close`, a request id and the security headers of
-//! the edge layer (`security::Policy`), then the events of the same `pages::tracking::Watch`
+//! the edge layer (`security::Policy`), then the events of the same `tracking::pages::Watch`
 //! the handler streams (one format, one logic: re-checks every 30 s and on state changes, the
 //! `state` event, keep-alive comments), and closes the connection when the stream ends, the
 //! client closes or sends anything, or the server shuts down. A stream costs its task, the
@@ -52,10 +52,9 @@
 //! `Connection: close`: its body may still be arriving, and a client must not send its next
 //! request after it.
 
-use crate::pages::bookings::booking_id;
-use crate::pages::tracking::{EVENT_STREAM, Watch, authorized_map};
 use crate::server::{self, Socket};
 use crate::session::{CurrentUser, SESSION_COOKIE, load, plausible_token, principal_of};
+use crate::tracking::pages::{EVENT_STREAM, Watch, authorized_map};
 use crate::{AppState, locale, router};
 use axum::http::{HeaderMap, HeaderName, HeaderValue};
 use bytes::Bytes;
@@ -320,7 +319,7 @@ async fn admit(
     let id = path
         .strip_prefix("/bookings/")?
         .strip_suffix("/live/events")?;
-    let booking = booking_id(id).ok()?;
+    let booking = crate::input::parse_id(id).map(onsite_domain::BookingId)?;
     let token = locale::cookie(&headers, SESSION_COOKIE).filter(|t| plausible_token(t))?;
     let signed_in = load(&shared.state, &token).await.ok()??;
     let principal = principal_of(&signed_in.user);

@@ -16,7 +16,7 @@
 //! scrapers with the token → cross-site and CSRF refusal → body limit → timeout → routes (each
 //! behind its capability guard).
 
-pub mod api;
+// The edge: what every request goes through.
 pub mod assets;
 pub mod clock;
 pub mod csrf;
@@ -26,16 +26,29 @@ pub mod forms;
 pub mod fuzzing;
 pub mod guard;
 pub mod health;
+pub mod input;
 pub mod layout;
 pub mod lean;
 pub mod locale;
 pub mod metrics;
-pub mod pages;
+pub mod openapi;
 pub mod request_id;
 pub mod routes;
 pub mod security;
 pub mod server;
 pub mod session;
+
+// The areas: each with its pages, API and views side by side.
+pub mod booking;
+pub mod dispatch;
+pub mod distribution;
+pub mod feedback;
+pub mod home;
+pub mod identity;
+pub mod records;
+pub mod staff;
+pub mod technician;
+pub mod tracking;
 
 pub use clock::Clock;
 pub use error::{WebError, WebResult};

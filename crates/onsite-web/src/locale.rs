@@ -95,7 +95,7 @@ pub async fn switch(
 ) -> WebResult<Response> {
     let locale = Locale::from_tag(&form.lang)
         .filter(|l| l.tag().eq_ignore_ascii_case(form.lang.trim()))
-        .ok_or(WebError::Invalid(InvalidInput::new("lang", "unknown")))?;
+        .ok_or(WebError::from(InvalidInput::new("lang", "unknown")))?;
     if let Some(signed_in) = &visitor.signed_in {
         identity::set_language(&state.app, signed_in.user.id, Some(locale.tag())).await?;
     }

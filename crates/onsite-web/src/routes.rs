@@ -5,7 +5,7 @@
 //! without saying who may use it.
 
 use crate::guard::{self, Rule};
-use crate::{AppState, api, assets, health, locale, metrics, pages};
+use crate::{AppState, assets, health, locale, metrics};
 use axum::Router;
 use axum::handler::Handler;
 use axum::http::Method;
@@ -60,10 +60,12 @@ where
 /// Every route. Keep it grouped by area; the capability column is the access policy of the
 /// web edge (what each capability means is in `onsite_app::policy`).
 pub fn table() -> Vec<Route> {
-    use pages::{
-        bookings, dispatch, external, home, mailbox, opportunities, partner, password, profile,
-        records, sign_in, staff, staff_records,
-    };
+    use crate::booking::pages as bookings;
+    use crate::distribution::{partner, staff as opportunities};
+    use crate::identity::{external, password, profile, sign_in};
+    use crate::records::{pages as records, staff as staff_records};
+    use crate::staff::{mailbox, people as staff};
+    use crate::{dispatch, home};
     vec![
         // Anyone.
         page("/", Public, home::home),
@@ -142,45 +144,45 @@ pub fn table() -> Vec<Route> {
         page(
             "/bookings/{id}/feedback",
             SelfSchedule,
-            pages::feedback::form_page,
+            crate::feedback::pages::form_page,
         ),
         action(
             "/bookings/{id}/feedback",
             SelfSchedule,
-            pages::feedback::send,
+            crate::feedback::pages::send,
         ),
         // Track my technician: View Live Map of a Traveling visit and its server-sent events.
         page(
             "/bookings/{id}/live",
             SelfSchedule,
-            pages::tracking::live_page,
+            crate::tracking::pages::live_page,
         ),
         page(
             "/bookings/{id}/live/events",
             SelfSchedule,
-            pages::tracking::live_events,
+            crate::tracking::pages::live_events,
         ),
         // Track my technician: the technician page's position and the tracking-app setup.
         action(
             "/technician/position",
             TechnicianDay,
-            api::tracking::browser_position,
+            crate::tracking::api::browser_position,
         ),
         page(
             "/technician/tracking",
             TechnicianDay,
-            pages::tracking::setup,
+            crate::tracking::pages::setup,
         ),
         action(
             "/technician/tracking/token",
             TechnicianDay,
-            pages::tracking::new_token,
+            crate::tracking::pages::new_token,
         ),
         // Tracking apps (OwnTracks, Traccar Client): Public here because they authenticate
         // by the technician's personal token alone; without a valid one they are refused.
-        action("/track/owntracks", Public, api::tracking::owntracks),
-        page("/track/osmand", Public, api::tracking::osmand),
-        action("/track/osmand", Public, api::tracking::osmand),
+        action("/track/owntracks", Public, crate::tracking::api::owntracks),
+        page("/track/osmand", Public, crate::tracking::api::osmand),
+        action("/track/osmand", Public, crate::tracking::api::osmand),
         // Staff: customer records (the approval emails link to these pages).
         page("/staff/work-orders", Dispatch, staff_records::work_orders),
         page("/staff/agreements", Dispatch, staff_records::agreements),
@@ -286,11 +288,11 @@ pub fn table() -> Vec<Route> {
             dispatch::transition,
         ),
         // The technician's day (issue 5): today's and tomorrow's visits, and their moves.
-        page("/technician", TechnicianDay, pages::technician::day),
+        page("/technician", TechnicianDay, crate::technician::day),
         action(
             "/technician/visits/{id}/transition",
             TechnicianDay,
-            pages::technician::transition,
+            crate::technician::transition,
         ),
         // Staff: the embedded mailbox.
         page("/staff/mailbox", Dispatch, mailbox::list),
@@ -327,26 +329,30 @@ pub fn table() -> Vec<Route> {
             opportunities::save_settings,
         ),
         // Staff: customer feedback; administrators: the survey and the portal settings.
-        page("/staff/feedback", Dispatch, pages::feedback::staff_page),
+        page(
+            "/staff/feedback",
+            Dispatch,
+            crate::feedback::pages::staff_page,
+        ),
         page(
             "/staff/settings/survey",
             Administer,
-            pages::feedback::survey_page,
+            crate::feedback::pages::survey_page,
         ),
         action(
             "/staff/settings/survey",
             Administer,
-            pages::feedback::survey_save,
+            crate::feedback::pages::survey_save,
         ),
         page(
             "/staff/settings/portal",
             Administer,
-            pages::feedback::portal_page,
+            crate::feedback::pages::portal_page,
         ),
         action(
             "/staff/settings/portal",
             Administer,
-            pages::feedback::portal_save,
+            crate::feedback::pages::portal_save,
         ),
         // The partner portal: the opportunities distributed to one's own partner account.
         page("/partner/opportunities", WorkOpportunities, partner::list),
@@ -435,179 +441,195 @@ pub fn table() -> Vec<Route> {
             records::invoice_print,
         ),
         // JSON API.
-        action("/api/v1/invitations", Dispatch, api::invitations::create),
+        action(
+            "/api/v1/invitations",
+            Dispatch,
+            crate::staff::invitations::create,
+        ),
         action(
             "/api/v1/accounts/{id}/invitations",
             Dispatch,
-            api::invitations::create_for_account,
+            crate::staff::invitations::create_for_account,
         ),
         // JSON API: partner distribution (staff, then partners).
-        page("/api/v1/opportunities", Dispatch, api::opportunities::list),
+        page(
+            "/api/v1/opportunities",
+            Dispatch,
+            crate::distribution::api::list,
+        ),
         action(
             "/api/v1/opportunities",
             Dispatch,
-            api::opportunities::create,
+            crate::distribution::api::create,
         ),
         page(
             "/api/v1/opportunities/{id}/explanation",
             Dispatch,
-            api::opportunities::explanation,
+            crate::distribution::api::explanation,
         ),
         action(
             "/api/v1/opportunities/{id}/distribute",
             Dispatch,
-            api::opportunities::distribute,
+            crate::distribution::api::distribute,
         ),
         page(
             "/api/v1/partner/opportunities",
             WorkOpportunities,
-            api::opportunities::partner_list,
+            crate::distribution::api::partner_list,
         ),
         action(
             "/api/v1/partner/opportunities",
             WorkOpportunities,
-            api::opportunities::create_internal,
+            crate::distribution::api::create_internal,
         ),
         page(
             "/api/v1/partner/opportunities/{id}",
             WorkOpportunities,
-            api::opportunities::partner_get,
+            crate::distribution::api::partner_get,
         ),
         action(
             "/api/v1/partner/opportunities/{id}/accept",
             WorkOpportunities,
-            api::opportunities::accept,
+            crate::distribution::api::accept,
         ),
         action(
             "/api/v1/partner/opportunities/{id}/decline",
             WorkOpportunities,
-            api::opportunities::decline,
+            crate::distribution::api::decline,
         ),
         action(
             "/api/v1/partner/opportunities/{id}/stage",
             WorkOpportunities,
-            api::opportunities::stage,
+            crate::distribution::api::stage,
         ),
         action(
             "/api/v1/partner/opportunities/{id}/notes",
             WorkOpportunities,
-            api::opportunities::note,
+            crate::distribution::api::note,
         ),
         action(
             "/api/v1/partner/opportunities/{id}/close",
             WorkOpportunities,
-            api::opportunities::close,
+            crate::distribution::api::close,
         ),
         action(
             "/api/v1/partner/opportunities/{id}/feedback",
             WorkOpportunities,
-            api::opportunities::feedback,
+            crate::distribution::api::feedback,
         ),
         page(
             "/api/v1/partner/metrics",
             WorkOpportunities,
-            api::opportunities::metrics,
+            crate::distribution::api::metrics,
         ),
         // JSON API: customer records (reviewers and approvers), scoped like the pages.
         page(
             "/api/v1/records/agreements",
             ReviewRecords,
-            api::records::agreements,
+            crate::records::api::agreements,
         ),
         page(
             "/api/v1/records/agreements/{id}",
             ReviewRecords,
-            api::records::agreement,
+            crate::records::api::agreement,
         ),
         page(
             "/api/v1/records/assets",
             ReviewRecords,
-            api::records::assets,
+            crate::records::api::assets,
         ),
         page(
             "/api/v1/records/assets/tree",
             ReviewRecords,
-            api::records::asset_tree,
+            crate::records::api::asset_tree,
         ),
         page(
             "/api/v1/records/assets/{id}",
             ReviewRecords,
-            api::records::asset,
+            crate::records::api::asset,
         ),
         page(
             "/api/v1/records/work-orders",
             ReviewRecords,
-            api::records::work_orders,
+            crate::records::api::work_orders,
         ),
         page(
             "/api/v1/records/work-orders/{id}",
             ReviewRecords,
-            api::records::work_order,
+            crate::records::api::work_order,
         ),
         page(
             "/api/v1/records/invoices",
             ReviewRecords,
-            api::records::invoices,
+            crate::records::api::invoices,
         ),
         page(
             "/api/v1/records/invoices/{id}",
             ReviewRecords,
-            api::records::invoice,
+            crate::records::api::invoice,
         ),
         // JSON API: self-scheduling (customers) and the visits' states (staff). The OpenAPI
         // description of every `/api/` route is public, like this source.
-        page("/api/openapi.json", Public, api::openapi::document),
+        page("/api/openapi.json", Public, crate::openapi::document),
         page(
             "/api/v1/service-types",
             SelfSchedule,
-            api::bookings::service_types,
+            crate::booking::api::service_types,
         ),
-        page("/api/v1/assets", SelfSchedule, api::bookings::assets),
+        page("/api/v1/assets", SelfSchedule, crate::booking::api::assets),
         page(
             "/api/v1/availability",
             SelfSchedule,
-            api::bookings::availability,
+            crate::booking::api::availability,
         ),
-        page("/api/v1/slots", SelfSchedule, api::bookings::slots),
-        page("/api/v1/bookings", SelfSchedule, api::bookings::list),
-        action("/api/v1/bookings", SelfSchedule, api::bookings::book),
-        page("/api/v1/bookings/{id}", SelfSchedule, api::bookings::get),
+        page("/api/v1/slots", SelfSchedule, crate::booking::api::slots),
+        page("/api/v1/bookings", SelfSchedule, crate::booking::api::list),
+        action("/api/v1/bookings", SelfSchedule, crate::booking::api::book),
+        page(
+            "/api/v1/bookings/{id}",
+            SelfSchedule,
+            crate::booking::api::get,
+        ),
         // JSON API: feedback (customers on their visits; staff's responses and averages).
         page(
             "/api/v1/bookings/{id}/feedback",
             SelfSchedule,
-            api::feedback::get,
+            crate::feedback::api::get,
         ),
         action(
             "/api/v1/bookings/{id}/feedback",
             SelfSchedule,
-            api::feedback::send,
+            crate::feedback::api::send,
         ),
-        page("/api/v1/staff/feedback", Dispatch, api::feedback::staff),
+        page(
+            "/api/v1/staff/feedback",
+            Dispatch,
+            crate::feedback::api::staff,
+        ),
         page(
             "/api/v1/bookings/{id}/live",
             SelfSchedule,
-            api::tracking::live,
+            crate::tracking::api::live,
         ),
         action(
             "/api/v1/bookings/{id}/reschedule",
             SelfSchedule,
-            api::bookings::reschedule,
+            crate::booking::api::reschedule,
         ),
         action(
             "/api/v1/bookings/{id}/cancel",
             SelfSchedule,
-            api::bookings::cancel,
+            crate::booking::api::cancel,
         ),
         page(
             "/api/v1/staff/visits",
             Dispatch,
-            api::bookings::staff_visits,
+            crate::booking::api::staff_visits,
         ),
         action(
             "/api/v1/staff/visits/{id}/transition",
             Dispatch,
-            api::bookings::transition,
+            crate::booking::api::transition,
         ),
     ]
 }

@@ -205,7 +205,7 @@ async fn a_failed_group_commit_gives_every_member_the_same_typed_error() {
     for e in &errors {
         // The database's own error, for each member: its kind is kept (a row referred to is
         // missing: a conflict, not a bug).
-        assert_eq!(e.kind(), StoreErrorKind::Conflict, "{e:?}");
+        assert_eq!(e.classify(), StoreErrorKind::Conflict, "{e:?}");
         assert!(matches!(e, StoreError::Database(_)), "{e:?}");
         assert_eq!(e.to_string(), errors[0].to_string());
     }
@@ -226,7 +226,7 @@ both_backends!(
             .await
             .map_err(StoreError::from)
             .unwrap_err();
-        assert_eq!(bug.kind(), StoreErrorKind::Internal, "{bug:?}");
+        assert_eq!(bug.classify(), StoreErrorKind::Internal, "{bug:?}");
 
         // One connection holds the lock another wants, which gives up at once.
         let mut holder = store.begin().await.unwrap();
@@ -260,7 +260,7 @@ both_backends!(
                     .unwrap_err()
             }
         };
-        assert_eq!(busy.kind(), StoreErrorKind::Busy, "{busy:?}");
+        assert_eq!(busy.classify(), StoreErrorKind::Busy, "{busy:?}");
         holder.rollback().await.unwrap();
     }
 );

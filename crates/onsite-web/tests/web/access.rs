@@ -567,6 +567,37 @@ both_backends!(unknown_ids_are_refused_on_every_route, |app| async move {
     );
 });
 
+// An id that is not a positive whole number names nothing: 404 on every route that takes one,
+// pages and API alike (a page used to answer 400 where the API answered 404).
+both_backends!(
+    ids_that_are_not_ids_are_not_found_on_pages_and_api_alike,
+    |app| async move {
+        let fixture = Fixture::build(&app).await;
+        let mut failures = Vec::new();
+        for route in table().iter().filter(|r| r.path.contains("{id}")) {
+            let Some(who) = futures_util::future::join_all(
+                PEOPLE
+                    .iter()
+                    .map(|who| async { (*who, actor_of(&app, &fixture, *who).await) }),
+            )
+            .await
+            .into_iter()
+            .find(|(_, actor)| actor.may(route.capability))
+            .map(|(who, _)| who) else {
+                continue;
+            };
+            for bad in ["x", "0", "-1", "1.5", "99999999999999999999", "%20"] {
+                let path = route.path.replace("{id}", bad).replace("{index}", "0");
+                let answer = probe_at(&app, &fixture, who, route, &path).await;
+                if answer.status != StatusCode::NOT_FOUND {
+                    failures.push(format!("{} {path}: {}", route.method, answer.status));
+                }
+            }
+        }
+        assert!(failures.is_empty(), "{}", failures.join("\n"));
+    }
+);
+
 // Whatever is sent to any route, by anyone, the answer is never a server error.
 both_backends!(no_input_makes_a_server_error, |app| async move {
     let fixture = Fixture::build(&app).await;

@@ -208,7 +208,7 @@ async fn opportunity_count(app: &TestApp) -> usize {
 
 /// The `required` members of a schema of the OpenAPI document (following `allOf`).
 fn required_of(schema: &str) -> std::collections::BTreeSet<String> {
-    let doc: serde_json::Value = serde_json::from_str(onsite_web::api::openapi::DOCUMENT).unwrap();
+    let doc: serde_json::Value = serde_json::from_str(onsite_web::openapi::DOCUMENT).unwrap();
     fn walk(
         doc: &serde_json::Value,
         s: &serde_json::Value,

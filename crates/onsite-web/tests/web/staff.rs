@@ -495,6 +495,16 @@ async fn the_mailbox_lists_shows_and_retries_messages_without_running_their_html
         .await
         .text();
     assert!(again.contains("The message will be sent again now.") && again.contains("Waiting"));
+    // Who asked for the retry is on record.
+    let events = onsite_store::audit::recent(&mut app.db.store().conn().await.unwrap(), 5)
+        .await
+        .unwrap();
+    assert!(
+        events
+            .iter()
+            .any(|e| e.action == "mailbox.retry" && e.entity_id == Some(id.0) && e.actor.is_some()),
+        "{events:?}"
+    );
     let sent = browser
         .post(&format!("/staff/mailbox/{}/retry", ids[0]), &[])
         .await;

@@ -411,7 +411,7 @@ both_backends!(
         )
         .await;
         assert_eq!(status, StatusCode::FORBIDDEN);
-        assert_eq!(body["error"]["code"], "tracking_disabled");
+        assert_eq!(body["error"]["code"], "disabled");
         let answer = osmand(
             &app,
             Method::GET,

@@ -1,0 +1,123 @@
+//! The home page. For visitors it is the landing page: what Onsite does, in the words of the
+//! portal (Book a new appointment, View Live Map…), who goes where, and the way in (Sign in,
+//! Redeem invitation). For someone signed in it is a welcome that lists what their roles let
+//! them use; customers who may book get their appointments (Book a new appointment, Active,
+//! Upcoming and Past appointments) instead.
+
+use crate::booking::pages as bookings;
+use crate::layout::{Page, render};
+use crate::{AppState, CurrentActor, WebResult};
+use askama::Template;
+use axum::extract::{Query, State};
+use axum::response::Response;
+use onsite_app::policy::Capability;
+
+/// One thing a signed-in person can do from home.
+#[derive(Debug, Clone)]
+struct Card {
+    title: String,
+    text: String,
+    /// Where to go, and the link's text, when the area exists already.
+    link: Option<(&'static str, String)>,
+}
+
+/// A card's link: (path, message id of its text).
+type CardLink = Option<(&'static str, &'static str)>;
+
+/// The cards of the signed-in home: (capability, title id, text id, link). Shown to those the
+/// policy lets use the capability.
+const CARDS: &[(Capability, &str, &str, CardLink)] = &[
+    (
+        Capability::SelfSchedule,
+        "web-home-card-appointments-title",
+        "web-home-card-appointments-text",
+        None,
+    ),
+    (
+        Capability::ReviewRecords,
+        "web-home-card-records-title",
+        "web-home-card-records-text",
+        None,
+    ),
+    (
+        Capability::WorkOpportunities,
+        "web-home-card-opportunities-title",
+        "web-home-card-opportunities-text",
+        Some(("/partner/opportunities", "partner-web-nav-opportunities")),
+    ),
+    (
+        Capability::TechnicianDay,
+        "web-home-card-day-title",
+        "web-home-card-day-text",
+        Some(("/technician", "technician-nav-day")),
+    ),
+    (
+        Capability::Dispatch,
+        "web-home-card-contacts-title",
+        "web-home-card-contacts-text",
+        Some(("/staff/contacts", "web-nav-contacts")),
+    ),
+    (
+        Capability::Dispatch,
+        "partner-web-home-card-title",
+        "partner-web-home-card-text",
+        Some((
+            "/staff/opportunities",
+            "partner-web-nav-staff-opportunities",
+        )),
+    ),
+    (
+        Capability::Dispatch,
+        "web-home-card-mailbox-title",
+        "web-home-card-mailbox-text",
+        Some(("/staff/mailbox", "web-nav-mailbox")),
+    ),
+    (
+        Capability::Dispatch,
+        "web-home-card-users-title",
+        "web-home-card-users-text",
+        Some(("/staff/users", "web-nav-users")),
+    ),
+    (
+        Capability::SignedIn,
+        "web-home-card-profile-title",
+        "web-home-card-profile-text",
+        Some(("/profile", "web-nav-profile")),
+    ),
+];
+
+#[derive(Template)]
+#[template(path = "home.html")]
+struct Home {
+    page: Page,
+    cards: Vec<Card>,
+}
+
+/// `GET /`. A customer who may book gets their appointments instead of the welcome
+/// (`pages::bookings::homepage`).
+pub async fn home(
+    State(state): State<AppState>,
+    page: Page,
+    CurrentActor(visitor): CurrentActor,
+    Query(query): Query<bookings::HomeQuery>,
+) -> WebResult<Response> {
+    if let Some(user) = &visitor.signed_in
+        && visitor.actor.may(Capability::SelfSchedule)
+    {
+        return bookings::homepage(&state, page, user, &query).await;
+    }
+    let cards = if visitor.signed_in.is_some() {
+        CARDS
+            .iter()
+            .filter(|(capability, ..)| visitor.actor.may(*capability))
+            .map(|(_, title, text, link)| Card {
+                title: page.t(title),
+                text: page.t(text),
+                link: link.map(|(path, label)| (path, page.t(label))),
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
+    render(&Home { page, cards })
+}

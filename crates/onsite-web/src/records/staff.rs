@@ -1,0 +1,1096 @@
+//! The staff's side of customer records (`Capability::Dispatch`, issue 6): each record's page —
+//! work order, agreement, asset, invoice — with its account, what the customer decided, and
+//! the **Expose to Customer** toggle; simple create and edit forms (accounts and related
+//! records by their ids); and the staff's lists of each kind (every account, or one with
+//! `?account=`), searchable and keyset-paged by the customer lists' own code. The approval
+//! emails sent to dispatchers link here (`/staff/work-orders/{id}`, `/staff/agreements/{id}`).
+//! Staff reach every account's records, hidden ones too.
+//!
+//! Every kind shares the same steps, written once: [`expose`] (the toggle), [`form_head`] (a
+//! form's title and where it posts: a new record, or an edit at the version shown) and
+//! [`after_save`] (the record's page with "Saved.", or the form again with why it was refused
+//! and what was typed — nothing written).
+
+use crate::guard::see_other;
+use crate::input::PathId;
+use crate::layout::{Page, render, render_with_status};
+use crate::records::pages::{
+    AgreementLine, AssetLine, Controls, DecisionLine, HistoryLine, InvoiceLine, LineRow, STAFF,
+    SortHeader, TaxLine, VisitLine, WorkOrderLine, agreement_line, agreement_list, asset_line,
+    asset_list, decision_line, history_line, invoice_line, invoice_list, invoice_page, visit_line,
+    work_order_line, work_order_list,
+};
+use crate::session::CurrentUser;
+use crate::{AppState, WebResult};
+use askama::Template;
+use axum::Form;
+use axum::extract::{Query, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use onsite_app::records::{self, ListRequest, RecordsError, staff};
+use onsite_domain::{AccountId, AgreementId, AssetId, InvoiceId, WorkOrderId};
+use onsite_store::records::RecordKind;
+use std::fmt::Display;
+
+// ---- What every kind shares -----------------------------------------------------------------
+
+/// Where a kind's staff pages are.
+fn staff_base(kind: RecordKind) -> &'static str {
+    match kind {
+        RecordKind::Agreement => "/staff/agreements",
+        RecordKind::Asset => "/staff/assets",
+        RecordKind::WorkOrder => "/staff/work-orders",
+        RecordKind::Invoice => "/staff/invoices",
+    }
+}
+
+/// The record's page, saying "Saved.".
+fn saved(kind: RecordKind, id: impl Display) -> Response {
+    see_other(&format!("{}/{id}?notice=record-saved", staff_base(kind)))
+}
+
+/// The Expose to Customer toggle: `exposed=true` shows the record to the customer's reviewers
+/// and approvers, anything else hides it.
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(default)]
+pub struct ExposeForm {
+    exposed: String,
+}
+
+/// `POST /staff/<kind>/{id}/expose`, for every kind.
+async fn expose(
+    state: &AppState,
+    user: &CurrentUser,
+    kind: RecordKind,
+    id: i64,
+    form: &ExposeForm,
+) -> WebResult<Response> {
+    let exposed = form.exposed == "true";
+    staff::set_exposed(&state.app, &user.principal(), kind, id, exposed).await?;
+    Ok(saved(kind, id))
+}
+
+/// Which form is shown: a new record's, or the edit of one at the version the editor saw.
+#[derive(Debug, Clone, Copy)]
+enum Target {
+    New,
+    Edit { id: i64, seen_version: Option<i64> },
+}
+
+/// The top of a create or edit form.
+#[derive(Debug)]
+struct FormHead {
+    title: String,
+    /// Where it posts; an edit carries the version shown (`?seen_version=`).
+    action: String,
+    /// A new record: its account is chosen (it is fixed once created).
+    new: bool,
+    /// Why the last submit was refused.
+    error: Option<String>,
+}
+
+fn form_head(
+    page: &Page,
+    kind: RecordKind,
+    target: Target,
+    label: &str,
+    error: Option<String>,
+) -> FormHead {
+    let base = staff_base(kind);
+    match target {
+        Target::New => FormHead {
+            title: page.t(match kind {
+                RecordKind::Agreement => "records-staff-new-agreement",
+                RecordKind::Asset => "records-staff-new-asset",
+                RecordKind::WorkOrder => "records-staff-new-work-order",
+                RecordKind::Invoice => "records-staff-new-invoice",
+            }),
+            action: base.to_owned(),
+            new: true,
+            error,
+        },
+        Target::Edit { id, seen_version } => FormHead {
+            title: format!("{} — {label}", page.t("records-staff-edit")),
+            action: match seen_version {
+                Some(v) => format!("{base}/{id}/edit?seen_version={v}"),
+                None => format!("{base}/{id}/edit"),
+            },
+            new: false,
+            error,
+        },
+    }
+}
+
+/// A refusal the person can fix from the form (a bad field, a taken number, a record changed
+/// meanwhile) as its status and message; anything else is the error page.
+fn form_error(page: &Page, e: RecordsError) -> WebResult<(StatusCode, String)> {
+    let Some(status) = crate::error::form_refusal_status(&e) else {
+        return Err(e.into());
+    };
+    // An edit is no decision: say what to do about someone else's save in an editor's words.
+    let message_id = match e {
+        RecordsError::Changed => "records-staff-error-changed",
+        e => e.message_id(),
+    };
+    Ok((status, page.t(message_id)))
+}
+
+/// After a create or an edit: the record's page, or the form (`again`) with why it was
+/// refused and what was typed. The use case wrote nothing when it refused.
+fn after_save<T: Display, V: Template>(
+    page: Page,
+    kind: RecordKind,
+    result: Result<T, RecordsError>,
+    again: impl FnOnce(Page, Option<String>) -> V,
+) -> WebResult<Response> {
+    match result {
+        Ok(id) => Ok(saved(kind, id)),
+        Err(e) => {
+            let (status, message) = form_error(&page, e)?;
+            render_with_status(status, &again(page, Some(message)))
+        }
+    }
+}
+
+/// The version the edit form was shown with (in its action's query).
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(default)]
+pub struct SeenVersion {
+    seen_version: Option<i64>,
+}
+
+/// One option of a status select.
+#[derive(Debug)]
+struct StatusOption {
+    value: &'static str,
+    label: String,
+    selected: bool,
+}
+
+fn status_options<S: Copy>(
+    page: &Page,
+    all: impl IntoIterator<Item = S>,
+    current: &str,
+    name: fn(S) -> &'static str,
+    label_id: fn(S) -> String,
+) -> Vec<StatusOption> {
+    all.into_iter()
+        .map(|s| StatusOption {
+            value: name(s),
+            label: page.t(&label_id(s)),
+            selected: name(s) == current,
+        })
+        .collect()
+}
+
+/// `POST /staff/work-orders/{id}/expose`.
+pub async fn expose_work_order(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    PathId(id): PathId<i64>,
+    Form(form): Form<ExposeForm>,
+) -> WebResult<Response> {
+    expose(&state, &user, RecordKind::WorkOrder, id, &form).await
+}
+
+/// `POST /staff/agreements/{id}/expose`.
+pub async fn expose_agreement(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    PathId(id): PathId<i64>,
+    Form(form): Form<ExposeForm>,
+) -> WebResult<Response> {
+    expose(&state, &user, RecordKind::Agreement, id, &form).await
+}
+
+/// `POST /staff/assets/{id}/expose`.
+pub async fn expose_asset(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    PathId(id): PathId<i64>,
+    Form(form): Form<ExposeForm>,
+) -> WebResult<Response> {
+    expose(&state, &user, RecordKind::Asset, id, &form).await
+}
+
+/// `POST /staff/invoices/{id}/expose`.
+pub async fn expose_invoice(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    PathId(id): PathId<i64>,
+    Form(form): Form<ExposeForm>,
+) -> WebResult<Response> {
+    expose(&state, &user, RecordKind::Invoice, id, &form).await
+}
+
+// ---- Work orders ----------------------------------------------------------------------------
+
+#[derive(Template)]
+#[template(path = "records/staff_work_orders.html")]
+struct WorkOrdersPage {
+    page: Page,
+    controls: Controls,
+    headers: Vec<SortHeader>,
+    rows: Vec<WorkOrderLine>,
+}
+
+/// `GET /staff/work-orders`: every account's work orders (or one's, `?account=`), hidden ones
+/// too — the customer list's filters (awaiting approval among them), sorts, search and pages.
+pub async fn work_orders(
+    State(state): State<AppState>,
+    page: Page,
+    user: CurrentUser,
+    Query(req): Query<ListRequest>,
+) -> WebResult<Response> {
+    let list = work_order_list(&state, &page, &user, &req, "/staff/work-orders").await?;
+    render(&WorkOrdersPage {
+        controls: list.controls,
+        headers: list.headers,
+        rows: list.rows,
+        page,
+    })
+}
+
+#[derive(Template)]
+#[template(path = "records/staff_work_order.html")]
+struct WorkOrderPage {
+    page: Page,
+    w: WorkOrderLine,
+    account: String,
+    account_id: AccountId,
+    exposed: bool,
+    expose_action: String,
+    visits: Vec<VisitLine>,
+    invoices: Vec<InvoiceLine>,
+    history: Vec<HistoryLine>,
+    decisions: Vec<DecisionLine>,
+}
+
+/// `GET /staff/work-orders/{id}`: any account's work order, with what the customer decided.
+pub async fn work_order(
+    State(state): State<AppState>,
+    page: Page,
+    user: CurrentUser,
+    PathId(id): PathId<i64>,
+) -> WebResult<Response> {
+    let d = records::work_order(&state.app, &user.principal(), WorkOrderId(id), None).await?;
+    let view = WorkOrderPage {
+        w: work_order_line(&page, &d.work_order),
+        account: d.work_order.account_name.clone(),
+        account_id: d.work_order.account_id,
+        exposed: d.work_order.expose_to_customer,
+        expose_action: format!("/staff/work-orders/{id}/expose"),
+        visits: d.visits.iter().map(|v| visit_line(&page, v)).collect(),
+        invoices: d
+            .invoices
+            .items
+            .iter()
+            .map(|i| invoice_line(STAFF, page.locale, i))
+            .collect(),
+        history: d.history.iter().map(|h| history_line(&page, h)).collect(),
+        decisions: d
+            .approvals
+            .iter()
+            .map(|a| decision_line(&page, a))
+            .collect(),
+        page,
+    };
+    render(&view)
+}
+
+#[derive(Template)]
+#[template(path = "records/staff_work_order_form.html")]
+struct WorkOrderFormPage {
+    page: Page,
+    head: FormHead,
+    input: staff::WorkOrderInput,
+    statuses: Vec<StatusOption>,
+}
+
+fn work_order_form(
+    page: Page,
+    target: Target,
+    input: staff::WorkOrderInput,
+    error: Option<String>,
+) -> WorkOrderFormPage {
+    use onsite_domain::work_order::WorkOrderStatus as S;
+    WorkOrderFormPage {
+        head: form_head(&page, RecordKind::WorkOrder, target, &input.number, error),
+        statuses: status_options(
+            &page,
+            S::ALL,
+            &input.status,
+            S::as_str,
+            records::text::work_order_status,
+        ),
+        input,
+        page,
+    }
+}
+
+/// `GET /staff/work-orders/new` (`?account=`, `?asset=` and `?agreement=` fill those fields:
+/// the links from an asset's or an agreement's page).
+pub async fn new_work_order(page: Page, Query(req): Query<ListRequest>) -> WebResult<Response> {
+    let input = staff::WorkOrderInput {
+        account: req.account.unwrap_or_default(),
+        asset: req.asset.unwrap_or_default(),
+        agreement: req.agreement.unwrap_or_default(),
+        status: "estimate_pending".into(),
+        ..Default::default()
+    };
+    render(&work_order_form(page, Target::New, input, None))
+}
+
+/// `POST /staff/work-orders`: numbered `WO-<id>` when the number is left blank.
+pub async fn create_work_order(
+    State(state): State<AppState>,
+    page: Page,
+    user: CurrentUser,
+    Form(input): Form<staff::WorkOrderInput>,
+) -> WebResult<Response> {
+    let now = state.clock.now();
+    let result = staff::create_work_order(&state.app, &user.principal(), &input, now).await;
+    after_save(page, RecordKind::WorkOrder, result, |page, error| {
+        work_order_form(page, Target::New, input, error)
+    })
+}
+
+/// `GET /staff/work-orders/{id}/edit`.
+pub async fn edit_work_order(
+    State(state): State<AppState>,
+    page: Page,
+    user: CurrentUser,
+    PathId(id): PathId<i64>,
+) -> WebResult<Response> {
+    let d = records::work_order(&state.app, &user.principal(), WorkOrderId(id), None).await?;
+    let w = &d.work_order;
+    let input = staff::WorkOrderInput {
+        account: w.account_id.to_string(),
+        number: w.number.clone(),
+        service_type: w.service_type_id.to_string(),
+        asset: link_id(&w.asset),
+        agreement: link_id(&w.agreement),
+        status: w.status.as_str().to_owned(),
+        summary: w.summary.clone().unwrap_or_default(),
+        expose_to_customer: w.expose_to_customer,
+    };
+    let target = Target::Edit {
+        id,
+        seen_version: Some(w.version),
+    };
+    render(&work_order_form(page, target, input, None))
+}
+
+/// `POST /staff/work-orders/{id}/edit`: refused as changed when someone saved it meanwhile
+/// (or an approver decided on it).
+pub async fn update_work_order(
+    State(state): State<AppState>,
+    page: Page,
+    user: CurrentUser,
+    PathId(id): PathId<i64>,
+    Query(seen): Query<SeenVersion>,
+    Form(input): Form<staff::WorkOrderInput>,
+) -> WebResult<Response> {
+    let result = staff::update_work_order(
+        &state.app,
+        &user.principal(),
+        WorkOrderId(id),
+        &input,
+        seen.seen_version,
+        state.clock.now(),
+    )
+    .await
+    .map(|()| id);
+    let target = Target::Edit {
+        id,
+        seen_version: seen.seen_version,
+    };
+    after_save(page, RecordKind::WorkOrder, result, |page, error| {
+        work_order_form(page, target, input, error)
+    })
+}
+
+/// A related record's id for a form field; blank when there is none.
+fn link_id<Id: Display>(link: &Option<onsite_store::records::lists::Link<Id>>) -> String {
+    link.as_ref().map(|l| l.id.to_string()).unwrap_or_default()
+}
+
+// ---- Agreements -----------------------------------------------------------------------------
+
+#[derive(Template)]
+#[template(path = "records/staff_agreements.html")]
+struct AgreementsPage {
+    page: Page,
+    controls: Controls,
+    headers: Vec<SortHeader>,
+    rows: Vec<AgreementLine>,
+}
+
+/// `GET /staff/agreements`: every account's agreements (or one's, `?account=`), hidden ones too.
+pub async fn agreements(
+    State(state): State<AppState>,
+    page: Page,
+    user: CurrentUser,
+    Query(req): Query<ListRequest>,
+) -> WebResult<Response> {
+    let list = agreement_list(&state, page.locale, &user, &req, "/staff/agreements").await?;
+    render(&AgreementsPage {
+        controls: list.controls,
+        headers: list.headers,
+        rows: list.rows,
+        page,
+    })
+}
+
+#[derive(Template)]
+#[template(path = "records/staff_agreement.html")]
+struct AgreementPage {
+    page: Page,
+    a: AgreementLine,
+    account: String,
+    account_id: AccountId,
+    exposed: bool,
+    expose_action: String,
+    work_orders: Vec<WorkOrderLine>,
+    decisions: Vec<DecisionLine>,
+}
+
+/// `GET /staff/agreements/{id}`: any account's agreement, with what the customer decided.
+pub async fn agreement(
+    State(state): State<AppState>,
+    page: Page,
+    user: CurrentUser,
+    PathId(id): PathId<i64>,
+) -> WebResult<Response> {
+    let d = records::agreement(&state.app, &user.principal(), AgreementId(id), None).await?;
+    let view = AgreementPage {
+        a: agreement_line(page.locale, &d.agreement),
+        account: d.agreement.account_name.clone(),
+        account_id: d.agreement.account_id,
+        exposed: d.agreement.expose_to_customer,
+        expose_action: format!("/staff/agreements/{id}/expose"),
+        work_orders: d
+            .work_orders
+            .items
+            .iter()
+            .map(|w| work_order_line(&page, w))
+            .collect(),
+        decisions: d
+            .approvals
+            .iter()
+            .map(|a| decision_line(&page, a))
+            .collect(),
+        page,
+    };
+    render(&view)
+}
+
+#[derive(Template)]
+#[template(path = "records/staff_agreement_form.html")]
+struct AgreementFormPage {
+    page: Page,
+    head: FormHead,
+    input: staff::AgreementInput,
+    statuses: Vec<StatusOption>,
+}
+
+fn agreement_form(
+    page: Page,
+    target: Target,
+    input: staff::AgreementInput,
+    error: Option<String>,
+) -> AgreementFormPage {
+    use onsite_domain::agreement::AgreementStatus as S;
+    AgreementFormPage {
+        head: form_head(&page, RecordKind::Agreement, target, &input.number, error),
+        statuses: status_options(
+            &page,
+            S::ALL,
+            &input.status,
+            S::as_str,
+            records::text::agreement_status,
+        ),
+        input,
+        page,
+    }
+}
+
+/// `GET /staff/agreements/new`.
+pub async fn new_agreement(page: Page) -> WebResult<Response> {
+    let input = staff::AgreementInput {
+        status: "active".into(),
+        ..Default::default()
+    };
+    render(&agreement_form(page, Target::New, input, None))
+}
+
+/// `POST /staff/agreements`.
+pub async fn create_agreement(
+    State(state): State<AppState>,
+    page: Page,
+    user: CurrentUser,
+    Form(input): Form<staff::AgreementInput>,
+) -> WebResult<Response> {
+    let result = staff::create_agreement(&state.app, &user.principal(), &input).await;
+    after_save(page, RecordKind::Agreement, result, |page, error| {
+        agreement_form(page, Target::New, input, error)
+    })
+}
+
+/// `GET /staff/agreements/{id}/edit`.
+pub async fn edit_agreement(
+    State(state): State<AppState>,
+    page: Page,
+    user: CurrentUser,
+    PathId(id): PathId<i64>,
+) -> WebResult<Response> {
+    let d = records::agreement(&state.app, &user.principal(), AgreementId(id), None).await?;
+    let a = &d.agreement;
+    let input = staff::AgreementInput {
+        account: a.account_id.to_string(),
+        number: a.number.clone(),
+        name: a.name.clone(),
+        status: a.status.as_str().to_owned(),
+        starts_on: a.starts_on.to_string(),
+        ends_on: a.ends_on.to_string(),
+        description: a.description.clone().unwrap_or_default(),
+        expose_to_customer: a.expose_to_customer,
+    };
+    let target = Target::Edit {
+        id,
+        seen_version: Some(a.version),
+    };
+    render(&agreement_form(page, target, input, None))
+}
+
+/// `POST /staff/agreements/{id}/edit`: refused as changed when someone saved it meanwhile.
+pub async fn update_agreement(
+    State(state): State<AppState>,
+    page: Page,
+    user: CurrentUser,
+    PathId(id): PathId<i64>,
+    Query(seen): Query<SeenVersion>,
+    Form(input): Form<staff::AgreementInput>,
+) -> WebResult<Response> {
+    let result = staff::update_agreement(
+        &state.app,
+        &user.principal(),
+        AgreementId(id),
+        &input,
+        seen.seen_version,
+    )
+    .await
+    .map(|()| id);
+    let target = Target::Edit {
+        id,
+        seen_version: seen.seen_version,
+    };
+    after_save(page, RecordKind::Agreement, result, |page, error| {
+        agreement_form(page, target, input, error)
+    })
+}
+
+// ---- Assets ---------------------------------------------------------------------------------
+
+#[derive(Template)]
+#[template(path = "records/staff_assets.html")]
+struct AssetsPage {
+    page: Page,
+    controls: Controls,
+    headers: Vec<SortHeader>,
+    rows: Vec<AssetLine>,
+}
+
+/// `GET /staff/assets`: every account's assets (or one's, `?account=`), hidden ones too —
+/// the customer list's filters, sorts, search and keyset pages.
+pub async fn assets(
+    State(state): State<AppState>,
+    page: Page,
+    user: CurrentUser,
+    Query(req): Query<ListRequest>,
+) -> WebResult<Response> {
+    let list = asset_list(&state, page.locale, &user, &req, STAFF, "/staff/assets").await?;
+    render(&AssetsPage {
+        controls: list.controls,
+        headers: list.headers,
+        rows: list.rows,
+        page,
+    })
+}
+
+/// A skill working on the asset requires, as shown.
+#[derive(Debug)]
+struct SkillLine {
+    name: String,
+    rating: u8,
+}
+
+#[derive(Template)]
+#[template(path = "records/staff_asset.html")]
+struct AssetPage {
+    page: Page,
+    a: AssetLine,
+    exposed: bool,
+    expose_action: String,
+    components: Vec<AssetLine>,
+    skills: Vec<SkillLine>,
+    work_orders: Vec<WorkOrderLine>,
+}
+
+/// `GET /staff/assets/{id}`: any account's asset, with its parent, master, components, the
+/// skills working on it requires, and its work orders.
+pub async fn asset(
+    State(state): State<AppState>,
+    page: Page,
+    user: CurrentUser,
+    PathId(id): PathId<i64>,
+) -> WebResult<Response> {
+    let principal = user.principal();
+    let d = records::asset(&state.app, &principal, AssetId(id), None).await?;
+    let skills = staff::asset_skills(&state.app, &principal, AssetId(id)).await?;
+    let view = AssetPage {
+        a: asset_line(STAFF, &d.asset),
+        exposed: d.asset.expose_to_customer,
+        expose_action: format!("/staff/assets/{id}/expose"),
+        components: d
+            .components
+            .items
+            .iter()
+            .map(|c| asset_line(STAFF, c))
+            .collect(),
+        skills: skills
+            .into_iter()
+            .map(|(name, rating)| SkillLine { name, rating })
+            .collect(),
+        work_orders: d
+            .work_orders
+            .items
+            .iter()
+            .map(|w| work_order_line(&page, w))
+            .collect(),
+        page,
+    };
+    render(&view)
+}
+
+#[derive(Template)]
+#[template(path = "records/staff_asset_form.html")]
+struct AssetFormPage {
+    page: Page,
+    head: FormHead,
+    input: staff::AssetInput,
+}
+
+fn asset_form(
+    page: Page,
+    target: Target,
+    input: staff::AssetInput,
+    error: Option<String>,
+) -> AssetFormPage {
+    AssetFormPage {
+        head: form_head(&page, RecordKind::Asset, target, &input.name, error),
+        input,
+        page,
+    }
+}
+
+/// `GET /staff/assets/new` (`?account=` and `?parent=` fill those fields: "add a component").
+pub async fn new_asset(page: Page, Query(req): Query<ListRequest>) -> WebResult<Response> {
+    let input = staff::AssetInput {
+        account: req.account.unwrap_or_default(),
+        parent: req.parent.unwrap_or_default(),
+        ..Default::default()
+    };
+    render(&asset_form(page, Target::New, input, None))
+}
+
+/// `POST /staff/assets`: refused with the reason for a parent of another account.
+pub async fn create_asset(
+    State(state): State<AppState>,
+    page: Page,
+    user: CurrentUser,
+    Form(input): Form<staff::AssetInput>,
+) -> WebResult<Response> {
+    let result = staff::create_asset(&state.app, &user.principal(), &input).await;
+    after_save(page, RecordKind::Asset, result, |page, error| {
+        asset_form(page, Target::New, input, error)
+    })
+}
+
+/// `GET /staff/assets/{id}/edit`.
+pub async fn edit_asset(
+    State(state): State<AppState>,
+    page: Page,
+    user: CurrentUser,
+    PathId(id): PathId<i64>,
+) -> WebResult<Response> {
+    let d = records::asset(&state.app, &user.principal(), AssetId(id), None).await?;
+    let a = &d.asset;
+    let input = staff::AssetInput {
+        account: a.account_id.to_string(),
+        parent: link_id(&a.parent),
+        name: a.name.clone(),
+        product: a.product.clone(),
+        serial_number: a.serial_number.clone().unwrap_or_default(),
+        expose_to_customer: a.expose_to_customer,
+    };
+    let target = Target::Edit {
+        id,
+        seen_version: Some(a.version),
+    };
+    render(&asset_form(page, target, input, None))
+}
+
+/// `POST /staff/assets/{id}/edit`: refused with the reason for a parent of another account, a
+/// parent among its own components (a cycle), or an asset changed meanwhile.
+pub async fn update_asset(
+    State(state): State<AppState>,
+    page: Page,
+    user: CurrentUser,
+    PathId(id): PathId<i64>,
+    Query(seen): Query<SeenVersion>,
+    Form(input): Form<staff::AssetInput>,
+) -> WebResult<Response> {
+    let result = staff::update_asset(
+        &state.app,
+        &user.principal(),
+        AssetId(id),
+        &input,
+        seen.seen_version,
+    )
+    .await
+    .map(|()| id);
+    let target = Target::Edit {
+        id,
+        seen_version: seen.seen_version,
+    };
+    after_save(page, RecordKind::Asset, result, |page, error| {
+        asset_form(page, target, input, error)
+    })
+}
+
+// ---- Invoices -------------------------------------------------------------------------------
+
+#[derive(Template)]
+#[template(path = "records/staff_invoices.html")]
+struct InvoicesPage {
+    page: Page,
+    controls: Controls,
+    headers: Vec<SortHeader>,
+    rows: Vec<InvoiceLine>,
+}
+
+/// `GET /staff/invoices`: every account's invoices (or one's, `?account=`), hidden ones too.
+pub async fn invoices(
+    State(state): State<AppState>,
+    page: Page,
+    user: CurrentUser,
+    Query(req): Query<ListRequest>,
+) -> WebResult<Response> {
+    let list = invoice_list(&state, page.locale, &user, &req, STAFF, "/staff/invoices").await?;
+    render(&InvoicesPage {
+        controls: list.controls,
+        headers: list.headers,
+        rows: list.rows,
+        page,
+    })
+}
+
+/// The customer's invoice page (`records/invoice_body.html`) with the staff's additions.
+#[derive(Template)]
+#[template(path = "records/staff_invoice.html")]
+struct InvoicePage {
+    page: Page,
+    i: InvoiceLine,
+    currency: String,
+    lines: Vec<LineRow>,
+    taxes: Vec<TaxLine>,
+    net: String,
+    tax: String,
+    gross: String,
+    title: String,
+    exposed: bool,
+    expose_action: String,
+}
+
+/// `GET /staff/invoices/{id}`: any account's invoice, its lines, taxes and totals.
+pub async fn invoice(
+    State(state): State<AppState>,
+    page: Page,
+    user: CurrentUser,
+    PathId(id): PathId<i64>,
+) -> WebResult<Response> {
+    let d = records::invoice(&state.app, &user.principal(), InvoiceId(id), None).await?;
+    let v = invoice_page(page, STAFF, &d);
+    render(&InvoicePage {
+        page: v.page,
+        i: v.i,
+        currency: v.currency,
+        lines: v.lines,
+        taxes: v.taxes,
+        net: v.net,
+        tax: v.tax,
+        gross: v.gross,
+        title: v.title,
+        exposed: d.invoice.expose_to_customer,
+        expose_action: format!("/staff/invoices/{id}/expose"),
+    })
+}
+
+/// Blank line rows an invoice form offers below its lines.
+const SPARE_LINES: usize = 2;
+
+/// The invoice form as posted: its fields, one row per line (`line_description`,
+/// `line_quantity`, `line_unit_price`, `line_tax_rate`, repeated in the rows' order), and
+/// whether **Add a line** was pressed (the form again with one more row, nothing saved).
+#[derive(Debug, Default)]
+pub(crate) struct InvoiceForm {
+    /// The lines typed (blank rows left out).
+    pub(crate) input: staff::InvoiceInput,
+    /// Blank rows to show below them.
+    spare: usize,
+    add_line: bool,
+}
+
+impl InvoiceForm {
+    pub(crate) fn read(pairs: Vec<(String, String)>) -> InvoiceForm {
+        let mut form = InvoiceForm::default();
+        let i = &mut form.input;
+        let mut columns: [Vec<String>; 4] = Default::default();
+        for (name, value) in pairs {
+            match name.as_str() {
+                "account" => i.account = value,
+                "number" => i.number = value,
+                "work_order" => i.work_order = value,
+                "agreement" => i.agreement = value,
+                "status" => i.status = value,
+                "currency" => i.currency = value,
+                "issued_on" => i.issued_on = value,
+                "due_on" => i.due_on = value,
+                "expose_to_customer" => i.expose_to_customer = value == "true",
+                "add_line" => form.add_line = true,
+                "line_description" => columns[0].push(value),
+                "line_quantity" => columns[1].push(value),
+                "line_unit_price" => columns[2].push(value),
+                "line_tax_rate" => columns[3].push(value),
+                _ => {}
+            }
+        }
+        let rows = columns.iter().map(Vec::len).max().unwrap_or(0);
+        let mut cells = columns.map(Vec::into_iter);
+        for _ in 0..rows {
+            let [description, quantity, unit_price, tax_rate] =
+                cells.each_mut().map(|c| c.next().unwrap_or_default());
+            let line = staff::LineInput {
+                description,
+                quantity,
+                unit_price,
+                tax_rate,
+            };
+            if [
+                &line.description,
+                &line.quantity,
+                &line.unit_price,
+                &line.tax_rate,
+            ]
+            .iter()
+            .all(|s| s.trim().is_empty())
+            {
+                form.spare += 1;
+            } else {
+                form.input.lines.push(line);
+            }
+        }
+        form.spare = form.spare.max(1) + usize::from(form.add_line);
+        form
+    }
+}
+
+#[derive(Template)]
+#[template(path = "records/staff_invoice_form.html")]
+struct InvoiceFormPage {
+    page: Page,
+    head: FormHead,
+    input: staff::InvoiceInput,
+    /// The lines typed, then blank rows.
+    rows: Vec<staff::LineInput>,
+    statuses: Vec<StatusOption>,
+}
+
+fn invoice_form(
+    page: Page,
+    target: Target,
+    form: InvoiceForm,
+    error: Option<String>,
+) -> InvoiceFormPage {
+    use onsite_domain::invoice::InvoiceStatus as S;
+    let input = form.input;
+    let mut rows = input.lines.clone();
+    rows.extend((0..form.spare).map(|_| staff::LineInput::default()));
+    InvoiceFormPage {
+        head: form_head(&page, RecordKind::Invoice, target, &input.number, error),
+        statuses: status_options(
+            &page,
+            S::ALL,
+            &input.status,
+            S::as_str,
+            records::text::invoice_status,
+        ),
+        rows,
+        input,
+        page,
+    }
+}
+
+/// `GET /staff/invoices/new` (`?account=`, `?work_order=` and `?agreement=` fill those
+/// fields).
+pub async fn new_invoice(page: Page, Query(req): Query<ListRequest>) -> WebResult<Response> {
+    let form = InvoiceForm {
+        input: staff::InvoiceInput {
+            account: req.account.unwrap_or_default(),
+            work_order: req.work_order.unwrap_or_default(),
+            agreement: req.agreement.unwrap_or_default(),
+            status: "draft".into(),
+            currency: "CAD".into(),
+            ..Default::default()
+        },
+        spare: SPARE_LINES + 1,
+        add_line: false,
+    };
+    render(&invoice_form(page, Target::New, form, None))
+}
+
+/// `POST /staff/invoices`: the invoice with its lines, or the form again with why.
+pub async fn create_invoice(
+    State(state): State<AppState>,
+    page: Page,
+    user: CurrentUser,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> WebResult<Response> {
+    let form = InvoiceForm::read(pairs);
+    if form.add_line {
+        return render(&invoice_form(page, Target::New, form, None));
+    }
+    let result = staff::create_invoice(&state.app, &user.principal(), &form.input).await;
+    after_save(page, RecordKind::Invoice, result, |page, error| {
+        invoice_form(page, Target::New, form, error)
+    })
+}
+
+/// `GET /staff/invoices/{id}/edit`: its lines as typed ("1.5", "95.00", "14.975").
+pub async fn edit_invoice(
+    State(state): State<AppState>,
+    page: Page,
+    user: CurrentUser,
+    PathId(id): PathId<i64>,
+) -> WebResult<Response> {
+    let d = records::invoice(&state.app, &user.principal(), InvoiceId(id), None).await?;
+    let i = &d.invoice;
+    let digits = records::text::minor_digits(i.currency);
+    let form = InvoiceForm {
+        input: staff::InvoiceInput {
+            account: i.account_id.to_string(),
+            number: i.number.clone(),
+            work_order: link_id(&i.work_order),
+            agreement: link_id(&i.agreement),
+            status: i.status.as_str().to_owned(),
+            currency: i.currency.as_str().to_owned(),
+            issued_on: i.issued_on.to_string(),
+            due_on: i.due_on.to_string(),
+            lines: d
+                .lines
+                .iter()
+                .map(|l| staff::LineInput {
+                    description: l.line.description.clone(),
+                    quantity: staff::decimal_text(l.line.quantity_milli, 3, true),
+                    unit_price: staff::decimal_text(l.line.unit_price_minor, digits, false),
+                    tax_rate: staff::decimal_text(l.line.tax_rate_milli_percent, 3, true),
+                })
+                .collect(),
+            expose_to_customer: i.expose_to_customer,
+        },
+        spare: SPARE_LINES,
+        add_line: false,
+    };
+    let target = Target::Edit {
+        id,
+        seen_version: Some(i.version),
+    };
+    render(&invoice_form(page, target, form, None))
+}
+
+/// `POST /staff/invoices/{id}/edit`: replaces its lines; refused as changed when someone saved
+/// it meanwhile.
+pub async fn update_invoice(
+    State(state): State<AppState>,
+    page: Page,
+    user: CurrentUser,
+    PathId(id): PathId<i64>,
+    Query(seen): Query<SeenVersion>,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> WebResult<Response> {
+    let form = InvoiceForm::read(pairs);
+    let target = Target::Edit {
+        id,
+        seen_version: seen.seen_version,
+    };
+    if form.add_line {
+        return render(&invoice_form(page, target, form, None));
+    }
+    let result = staff::update_invoice(
+        &state.app,
+        &user.principal(),
+        InvoiceId(id),
+        &form.input,
+        seen.seen_version,
+    )
+    .await
+    .map(|()| id);
+    after_save(page, RecordKind::Invoice, result, |page, error| {
+        invoice_form(page, target, form, error)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pairs(list: &[(&str, &str)]) -> Vec<(String, String)> {
+        list.iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect()
+    }
+
+    #[test]
+    fn an_invoice_form_reads_its_rows_in_order_and_keeps_blank_ones_aside() {
+        let form = InvoiceForm::read(pairs(&[
+            ("number", "INV-9"),
+            ("line_description", "Labour"),
+            ("line_quantity", "1.5"),
+            ("line_unit_price", "95.00"),
+            ("line_tax_rate", "14.975"),
+            ("line_description", ""),
+            ("line_quantity", ""),
+            ("line_unit_price", ""),
+            ("line_tax_rate", ""),
+            ("line_description", "Parts"),
+            ("line_quantity", "2"),
+            ("line_unit_price", "10"),
+            ("line_tax_rate", ""),
+            ("expose_to_customer", "true"),
+        ]));
+        assert_eq!(form.input.number, "INV-9");
+        assert!(form.input.expose_to_customer);
+        let descriptions: Vec<&str> = form
+            .input
+            .lines
+            .iter()
+            .map(|l| l.description.as_str())
+            .collect();
+        assert_eq!(descriptions, ["Labour", "Parts"]);
+        assert_eq!(form.input.lines[1].quantity, "2");
+        assert_eq!((form.spare, form.add_line), (1, false));
+        let more = InvoiceForm::read(pairs(&[("add_line", "")]));
+        assert_eq!((more.spare, more.add_line), (2, true));
+    }
+}
