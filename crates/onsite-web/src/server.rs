@@ -346,14 +346,9 @@ pub(crate) fn service(
     progress: Arc<Progress>,
 ) -> impl hyper::service::Service<
     Request<Incoming>,
-    Response = axum::http::Response<Counted<axum::body::Body>>,
+    Response = CountedResponse,
     Error = Infallible,
-    Future = Pin<
-        Box<
-            dyn Future<Output = Result<axum::http::Response<Counted<axum::body::Body>>, Infallible>>
-                + Send,
-        >,
-    >,
+    Future = Pin<Box<dyn Future<Output = Result<CountedResponse, Infallible>> + Send>>,
 > {
     hyper::service::service_fn(move |request: Request<Incoming>| {
         let (mut parts, body) = request.into_parts();
@@ -401,6 +396,9 @@ pub(crate) fn service(
         }) as Pin<Box<dyn Future<Output = _> + Send>>
     })
 }
+
+/// A response of the router whose body [`Progress`] counts.
+pub(crate) type CountedResponse = axum::http::Response<Counted<axum::body::Body>>;
 
 /// What a [`Counted`] body is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
