@@ -35,6 +35,7 @@ pub fn config() -> WebConfig {
         map_tile_url: TILES.to_owned(),
         trust_forwarded_for: false,
         connections: onsite_web::ConnectionLimits::default(),
+        lean_live_map: true,
         metrics_token: None,
         // The tests that deliver mail do so over real SMTP.
         emails_reach_inboxes: true,

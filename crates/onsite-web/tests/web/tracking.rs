@@ -769,6 +769,11 @@ async fn lean_stream_delivers_a_position(app: &TestApp, raw: &mut Raw, token: &s
     ] {
         assert!(head.contains(line), "{line} missing in {head}");
     }
+    a_posted_position_arrives(app, raw, token).await;
+}
+
+/// A position posted now with `token` arrives as an event on the stream `raw` reads.
+async fn a_posted_position_arrives(app: &TestApp, raw: &mut Raw, token: &str) {
     let t = now(app).as_second();
     let (status, _) = owntracks(app, Some(&basic(token)), "", location(45.53, -73.56, t)).await;
     assert_eq!(status, StatusCode::OK);
@@ -987,6 +992,53 @@ both_backends!(
             raw.rest(Duration::from_secs(5)).await,
             "",
             "closed as asked"
+        );
+    }
+);
+
+both_backends!(
+    with_the_lean_path_off_hyper_streams_the_live_map_until_the_server_stops,
+    |app| async move {
+        let trip = trip(&app).await;
+        let mut state = app.state.clone();
+        state.config = std::sync::Arc::new(onsite_web::WebConfig {
+            lean_live_map: false,
+            ..(*state.config).clone()
+        });
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+        let server = tokio::spawn(onsite_web::serve(listener, state, async move {
+            let _ = stopped.await;
+        }));
+        let (session, _) = app.session_for(trip.world.user("customer of A")).await;
+        let mut raw = Raw::open(addr).await;
+        raw.write(&events_head(
+            trip.booking,
+            Some(&format!("onsite_session={session}")),
+        ))
+        .await;
+        let (status, head) = raw.head().await;
+        assert_eq!(status, 200, "{head}");
+        assert!(head.contains("content-type: text/event-stream"), "{head}");
+        assert!(head.contains("transfer-encoding: chunked"), "hyper: {head}");
+        assert!(!head.contains("connection: close"), "hyper: {head}");
+        assert!(head.contains("cache-control: no-store"), "{head}");
+        a_posted_position_arrives(&app, &mut raw, &trip.token).await;
+
+        // A stream never finishes by itself: stopping the server ends it, and the server
+        // returns.
+        stop.send(()).unwrap();
+        let finished = tokio::time::timeout(Duration::from_secs(10), server).await;
+        finished
+            .expect("serve returns after shutdown with a stream open")
+            .unwrap()
+            .expect("serve ends without error");
+        assert!(
+            raw.rest(Duration::from_secs(5))
+                .await
+                .ends_with("0\r\n\r\n"),
+            "the stream ended with its last chunk"
         );
     }
 );

@@ -302,7 +302,18 @@ fn every_booking_message_exists_in_every_language() {
 /// 20 rounds × 100 customers booking the last free technician at the same instant: exactly one
 /// wins each round, nobody gets a server error, and no two visits of the technician overlap.
 async fn race(db: TestDb) {
-    let w = world(db).await;
+    race_with(db, true).await;
+}
+
+/// The same race with group commit off (`database.group_commit = false`: each booking its own
+/// transaction, on SQLite too).
+async fn race_without_group_commit(db: TestDb) {
+    race_with(db, false).await;
+}
+
+async fn race_with(db: TestDb, group_commit: bool) {
+    let mut w = world(db).await;
+    w.app.store = w.app.store.with_group_commit(group_commit);
     // Uma is away for the week: Tom is the last free technician.
     let mut conn = w.conn().await;
     technicians::add_time_off(
@@ -376,13 +387,17 @@ async fn race(db: TestDb) {
     assert_eq!(w.count("bookings").await, 20);
     assert_eq!(w.count("email_outbox").await, 20);
     eprintln!(
-        "race on {:?}: 20 rounds × 100 bookings in {:.1} s",
+        "race on {:?} (group commit {group_commit}): 20 rounds × 100 bookings in {:.1} s",
         w.app.store.backend(),
         elapsed.as_secs_f64()
     );
 }
 
 both_backends!(last_free_technician_race, race);
+both_backends!(
+    last_free_technician_race_without_group_commit,
+    race_without_group_commit
+);
 
 both_backends!(
     roster_changes_made_outside_the_app_are_seen_by_the_next_search_and_book,
