@@ -41,7 +41,7 @@ use jiff::{SignedDuration, Timestamp};
 use onsite_app::App;
 use onsite_app::secrets::Secret;
 use onsite_app::tracking::{self, Report};
-use onsite_domain::account::{AccountKind, Address};
+use onsite_domain::account::AccountKind;
 use onsite_domain::booking::BookingAction;
 use onsite_domain::geo::GeoPoint;
 use onsite_domain::role::Role;
@@ -59,6 +59,7 @@ use onsite_store::positions::{self, Position, Source};
 use onsite_store::sessions::{self, NewSession};
 use onsite_store::technicians::{self, NewTechnician};
 use onsite_store::work_orders::{self, NewWorkOrder};
+use onsite_testkit::fixtures::east_end_address;
 use onsite_web::{AppState, WebConfig};
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
@@ -131,17 +132,6 @@ struct Fleet {
     watchers: Vec<Watcher>,
 }
 
-fn address() -> Address {
-    Address {
-        line: "5000 Rue Sherbrooke E".into(),
-        city: "Montréal".into(),
-        postal_code: "H1V 1A1".into(),
-        country: "CA".into(),
-        location: GeoPoint::new(45.557, -73.553).expect("in range"),
-        time_zone: TimeZoneName::parse("America/Toronto").expect("a zone"),
-    }
-}
-
 /// Technicians with tokens, and for each of the first `posting` of them
 /// `watchers_per_technician` accounts with a customer (a session) and a Traveling visit;
 /// the others one Traveling visit each. One transaction.
@@ -161,7 +151,7 @@ async fn build(store: &Store, sizes: &Sizes) -> Result<Fleet, Failure> {
     )
     .await?;
     let zone = TimeZoneName::parse("America/Toronto")?;
-    let addr = address();
+    let addr = east_end_address();
     let mut techs = Vec::new();
     let mut watchers = Vec::new();
     let total = sizes.posting + sizes.extra;

@@ -37,6 +37,7 @@ pub mod routes;
 pub mod security;
 pub mod server;
 pub mod session;
+pub mod settings_form;
 
 // The areas: each with its pages, API and views side by side.
 pub mod booking;

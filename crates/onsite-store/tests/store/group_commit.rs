@@ -4,7 +4,8 @@
 //! leaves the database locked; a failed group commit gives each member the database's own
 //! error, whose kind tells a busy database from a bug.
 
-use onsite_store::{Backend, Store, StoreError, StoreErrorKind, audit, both_backends};
+use onsite_store::{Backend, Store, StoreError, StoreErrorKind, audit};
+use onsite_testkit::both_backends;
 use std::time::Duration;
 
 async fn rows(store: &Store, entity_id: Option<i64>) -> i64 {
