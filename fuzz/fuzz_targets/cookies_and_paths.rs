@@ -13,8 +13,8 @@ use libfuzzer_sys::fuzz_target;
 use onsite_app::oidc::is_local_path;
 use onsite_web::csrf::constant_time_eq;
 use onsite_web::fuzzing;
-use onsite_web::locale::{COOKIE_NAME, cookie, local_path};
 use onsite_web::identity::external::STATE_COOKIE;
+use onsite_web::locale::{COOKIE_NAME, cookie, local_path};
 use onsite_web::session::{CSRF_COOKIE, SESSION_COOKIE, plausible_token};
 
 #[derive(Debug, Arbitrary)]

@@ -7,8 +7,8 @@
 use jiff::Timestamp;
 use libfuzzer_sys::fuzz_target;
 use onsite_app::feedback::parse_month;
-use onsite_web::tracking::api::parse_time;
 use onsite_web::fuzzing;
+use onsite_web::tracking::api::parse_time;
 
 fuzz_target!(|raw: &str| {
     if let Ok(Some(date)) = fuzzing::parse_date(Some(raw)) {

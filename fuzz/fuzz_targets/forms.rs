@@ -18,7 +18,7 @@ use onsite_fuzz::{SUPPORTED, field, form, has_control, pairs, query};
 use onsite_store::records::MAX_PAGE;
 use onsite_web::{
     booking, dispatch, distribution, feedback, fuzzing, identity, locale, records, staff,
-    technician, tracking,
+    technician,
 };
 use std::collections::HashMap;
 

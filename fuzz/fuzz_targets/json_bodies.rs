@@ -8,8 +8,8 @@ use libfuzzer_sys::fuzz_target;
 use onsite_fuzz::json;
 use onsite_web::booking::api as bookings;
 use onsite_web::distribution::api as opportunities;
-use onsite_web::staff::invitations;
 use onsite_web::fuzzing;
+use onsite_web::staff::invitations;
 use serde_json::{Map, Value};
 
 fuzz_target!(|body: &[u8]| {
