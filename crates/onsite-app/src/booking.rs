@@ -817,6 +817,18 @@ pub async fn booking_for_customer(
     visit_view(&mut conn, principal, &visit).await
 }
 
+/// What a visit was booked for (its service type and asset), to search new times for it: for
+/// the people who may see the visit only.
+pub async fn service_request_of(
+    app: &App,
+    principal: &Principal,
+    id: BookingId,
+) -> Result<ServiceRequest> {
+    let reach = reach(principal)?;
+    let visit = scoped_visit(&mut *app.store.conn().await?, reach, id).await?;
+    Ok(ServiceRequest::new(visit.service_type_id, visit.asset_id))
+}
+
 async fn scoped_visit(conn: &mut Conn, reach: Reach, id: BookingId) -> Result<Visit> {
     let visit = found(visits::visit(conn, id).await)?;
     if !reach.sees(visit.account_id) {

@@ -148,28 +148,3 @@ impl Failure for InvalidSetting {
         crate::distribution::text::setting_message(locale, self)
     }
 }
-
-/// A refusal that is only its kind and its message (a retry of a message already sent).
-#[derive(Debug, Clone, Copy, thiserror::Error)]
-#[error("refused: {message_id}")]
-pub struct Refusal {
-    pub kind: Kind,
-    /// The Fluent message that explains it.
-    pub message_id: &'static str,
-}
-
-impl Refusal {
-    pub const fn new(kind: Kind, message_id: &'static str) -> Refusal {
-        Refusal { kind, message_id }
-    }
-}
-
-impl Failure for Refusal {
-    fn kind(&self) -> Kind {
-        self.kind
-    }
-
-    fn message(&self, locale: Locale) -> String {
-        locale.text(self.message_id)
-    }
-}

@@ -10,6 +10,7 @@ pub mod feedback;
 pub mod fuzzing;
 pub mod housekeeping;
 pub mod identity;
+pub mod mailbox;
 pub mod oidc;
 pub mod passwords;
 pub mod policy;

@@ -24,6 +24,21 @@ pub struct Principal {
     pub technician_id: Option<TechnicianId>,
 }
 
+/// A dispatcher or administrator, as the policy granted it. Only [`Principal::staff`] makes
+/// one, so a use case of the back office that takes a `&Staff` cannot be reached by anyone
+/// else: the precondition is in the type, not re-checked in the use case.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Staff {
+    user: UserId,
+}
+
+impl Staff {
+    /// Who acts (for the audit log).
+    pub fn user(self) -> UserId {
+        self.user
+    }
+}
+
 /// What a route lets someone do. One variant per capability of the product, not per route.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Capability {
@@ -65,6 +80,12 @@ impl Capability {
 }
 
 impl Principal {
+    /// The back office's grant, if this person has it ([`Capability::Dispatch`]).
+    pub fn staff(&self) -> Option<Staff> {
+        self.may(Capability::Dispatch)
+            .then_some(Staff { user: self.user_id })
+    }
+
     pub fn has(&self, role: Role) -> bool {
         self.roles.contains(&role)
     }

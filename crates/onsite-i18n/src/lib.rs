@@ -6,6 +6,7 @@
 //! fails otherwise.
 
 pub mod datetime;
+pub mod number;
 
 use fluent_templates::fluent_bundle::FluentValue;
 use fluent_templates::{Loader, static_loader};

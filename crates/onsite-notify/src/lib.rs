@@ -13,8 +13,6 @@ pub mod ics;
 pub mod record_emails;
 pub mod render;
 mod secret;
-#[cfg(feature = "testing")]
-pub mod testing;
 pub mod transport;
 pub mod visit_emails;
 pub mod worker;

@@ -10,19 +10,14 @@
 
 use jiff::{SignedDuration, Timestamp};
 use onsite_domain::AccountId;
-use onsite_domain::account::{AccountKind, Address};
-use onsite_domain::geo::GeoPoint;
-use onsite_domain::service_type::VisitDuration;
-use onsite_domain::time::TimeZoneName;
 use onsite_domain::work_order::WorkOrderStatus;
-use onsite_store::accounts::{self, NewAccount};
-use onsite_store::catalog::{self, NewServiceType};
+use onsite_store::Store;
 use onsite_store::records::lists::{
     self, ListQuery, Paging, WorkOrderFilter, WorkOrderQuery, WorkOrderSort,
 };
 use onsite_store::records::{Scope, Start};
-use onsite_store::testing::TestDb;
-use onsite_store::{Conn, Store};
+use onsite_testkit::TestDb;
+use onsite_testkit::fixtures::{customer_accounts, service_type};
 use std::hint::black_box;
 use std::time::{Duration, Instant};
 
@@ -49,32 +44,6 @@ impl Rng {
     fn below(&mut self, n: u64) -> u64 {
         self.next() % n.max(1)
     }
-}
-
-fn address() -> Address {
-    Address {
-        line: "4301 Rue Saint-Denis".into(),
-        city: "Montréal".into(),
-        postal_code: "H2J 2L5".into(),
-        country: "CA".into(),
-        location: GeoPoint::new(45.52, -73.58).unwrap(),
-        time_zone: TimeZoneName::parse("America/Toronto").unwrap(),
-    }
-}
-
-async fn account(conn: &mut Conn, name: &str) -> AccountId {
-    accounts::insert_account(
-        conn,
-        &NewAccount {
-            kind: AccountKind::Customer,
-            name,
-            active: true,
-            address: &address(),
-            territory_id: None,
-        },
-    )
-    .await
-    .unwrap()
 }
 
 /// Inserts `n` work orders of `account` in one transaction, `BATCH` rows per statement:
@@ -153,21 +122,9 @@ struct Outcome {
 async fn run(name: &str, db: TestDb) -> Outcome {
     let store = db.store().clone();
     let mut conn = store.conn().await.unwrap();
-    let ours = account(&mut conn, "Boulangerie Saint-Denis").await;
-    let theirs = account(&mut conn, "Other Inc").await;
-    let service = catalog::insert_service_type(
-        &mut conn,
-        &NewServiceType {
-            name: "Maintenance",
-            description: "",
-            duration: VisitDuration::from_minutes(60).unwrap(),
-            required_skills: &[],
-            self_scheduling: true,
-            active: true,
-        },
-    )
-    .await
-    .unwrap();
+    let [ours, theirs] =
+        customer_accounts(&mut conn, ["Boulangerie Saint-Denis", "Other Inc"]).await;
+    let service = service_type(&mut conn, "Maintenance", &[]).await;
     drop(conn);
     let t = Instant::now();
     bulk_insert(&store, ours, service.0, ROWS, "WO", 42).await;

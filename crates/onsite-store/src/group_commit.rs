@@ -18,7 +18,16 @@
 //!    error or a cancelled request) rolls back only this writer's savepoint.
 //! 4. The commit answers every member at once: `Ok` only after `COMMIT` returned, so nothing
 //!    acknowledged is lost and the durability is the database's (`synchronous = FULL`). A
-//!    failed commit is every member's error.
+//!    failed commit is every member's error: the same [`StoreError`] (a clone), so its
+//!    [`classify`](StoreError::classify) still tells a busy or unavailable database from a bug.
+//!
+//! Writers outside the groups (`Store::begin`) wait in SQLite's busy handler instead, which
+//! retries after a growing sleep; groups running back to back would leave them no gap, so
+//! after each group the mutex's holder leaves the write lock free until they have it (woken
+//! when the last of them got it, see [`OtherWriter`]) or [`YIELD_AT_MOST`] has passed.
+//!
+//! Group commit can be turned off (`Store::with_group_commit(false)`, the setting
+//! `database.group_commit`): every turn is then a `BEGIN IMMEDIATE` transaction of its own.
 //!
 //! PostgreSQL runs writers concurrently (row locks, the per-technician advisory lock): there
 //! a turn is simply its own transaction.
@@ -27,30 +36,33 @@ use crate::{Conn, Result, StoreError, Tx};
 use sqlx::pool::PoolConnection;
 use sqlx::{Any, AnyPool, Executor};
 use std::sync::Arc;
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 use tokio::sync::{Mutex, OwnedMutexGuard, watch};
 
 /// The outcome of one group's commit, as its members receive it.
-type Outcome = Option<std::result::Result<(), String>>;
+type Outcome = Option<Result<()>>;
 
 /// The process's queue of grouped writers (one per [`crate::Store`], shared by its clones).
 #[derive(Debug, Clone)]
 pub(crate) struct GroupWriter {
     state: Arc<Mutex<State>>,
-    /// Writers outside the groups waiting for SQLite's write lock (see [`OtherWriter`]).
-    others: Arc<AtomicUsize>,
+    /// How many writers outside the groups wait for SQLite's write lock (see
+    /// [`OtherWriter`]).
+    others: Arc<watch::Sender<usize>>,
 }
 
 impl Default for GroupWriter {
     fn default() -> Self {
-        let others = Arc::new(AtomicUsize::new(0));
+        let (others, waiting) = watch::channel(0);
         GroupWriter {
             state: Arc::new(Mutex::new(State {
-                others: others.clone(),
-                ..State::default()
+                others: waiting,
+                conn: None,
+                group: None,
+                abandoned: None,
+                next_savepoint: 0,
             })),
-            others,
+            others: Arc::new(others),
         }
     }
 }
@@ -58,21 +70,24 @@ impl Default for GroupWriter {
 /// A writer outside the groups (`Store::begin`: cancel, reschedule, the workers) waiting for
 /// the write lock, counted while it waits. It waits in SQLite's busy handler, which retries
 /// after 1, 2, 5, 10… ms; groups running back to back would leave it no gap, so after each
-/// group the lock is left free while anyone is counted here (at most [`YIELD_AT_MOST`]).
-pub(crate) struct OtherWriter(Arc<AtomicUsize>);
+/// group the lock is left free while anyone is counted here (at most [`YIELD_AT_MOST`]). The
+/// count is a `watch` channel: the group's task sleeps until it falls to zero, woken by the
+/// change.
+pub(crate) struct OtherWriter(Arc<watch::Sender<usize>>);
 
 impl Drop for OtherWriter {
     fn drop(&mut self) {
-        self.0.fetch_sub(1, Ordering::SeqCst);
+        self.0.send_modify(|waiting| *waiting -= 1);
     }
 }
 
 /// The longest the groups leave the write lock free for writers outside them.
 const YIELD_AT_MOST: Duration = Duration::from_millis(100);
 
-#[derive(Debug, Default)]
+#[derive(Debug)]
 struct State {
-    others: Arc<AtomicUsize>,
+    /// How many writers outside the groups wait for the write lock.
+    others: watch::Receiver<usize>,
     /// The group's connection while its transaction is open.
     conn: Option<PoolConnection<Any>>,
     group: Option<Group>,
@@ -89,13 +104,13 @@ struct Group {
     kept: usize,
     commit_scheduled: bool,
     /// A savepoint statement failed: the group's transaction cannot be trusted any more.
-    broken: Option<String>,
+    broken: Option<StoreError>,
 }
 
 impl GroupWriter {
     /// Counts the caller as a writer outside the groups until the guard drops.
     pub(crate) fn other_writer(&self) -> OtherWriter {
-        self.others.fetch_add(1, Ordering::SeqCst);
+        self.others.send_modify(|waiting| *waiting += 1);
         OtherWriter(self.others.clone())
     }
 
@@ -120,9 +135,10 @@ impl GroupWriter {
         state.next_savepoint += 1;
         let savepoint = format!("booking_{}", state.next_savepoint);
         if let Err(e) = state.exec(&format!("SAVEPOINT {savepoint}")).await {
+            let e = StoreError::from(e);
             state.break_group(&e);
             state.schedule_commit(&self.state);
-            return Err(e.into());
+            return Err(e);
         }
         Ok(GroupTurn {
             state: Some(state),
@@ -140,9 +156,9 @@ impl State {
         }
     }
 
-    fn break_group(&mut self, e: &sqlx::Error) {
+    fn break_group(&mut self, e: &StoreError) {
         if let Some(g) = self.group.as_mut() {
-            g.broken.get_or_insert_with(|| e.to_string());
+            g.broken.get_or_insert_with(|| e.clone());
         }
     }
 
@@ -155,7 +171,7 @@ impl State {
                 ))
                 .await;
             if let Err(e) = undone {
-                self.break_group(&e);
+                self.break_group(&e.into());
             }
         }
     }
@@ -188,21 +204,24 @@ impl State {
         let Some(group) = self.group.take() else {
             return;
         };
-        let outcome = match (&group.broken, group.kept) {
-            (Some(why), _) => Err(why.clone()),
+        let outcome = match (group.broken, group.kept) {
+            (Some(why), _) => Err(why),
             (None, 0) => Ok(()),
-            (None, _) => self.exec("COMMIT").await.map_err(|e| e.to_string()),
+            (None, _) => self.exec("COMMIT").await.map_err(StoreError::from),
         };
+        if let Err(e) = &outcome {
+            tracing::error!(error = %e, members = group.kept, "a group commit failed");
+        }
         if outcome.is_err() || group.kept == 0 {
             // Ends the transaction whatever state the failure left it in.
             let _ = self.exec("ROLLBACK").await;
         }
         self.conn = None;
         let _ = group.done.send(Some(outcome));
-        let until = Instant::now() + YIELD_AT_MOST;
-        while self.others.load(Ordering::SeqCst) > 0 && Instant::now() < until {
-            tokio::time::sleep(Duration::from_millis(1)).await;
-        }
+        // The write lock is free: leave it to the writers outside the groups that wait for it
+        // (woken when the last of them has it), for at most YIELD_AT_MOST.
+        let _ = tokio::time::timeout(YIELD_AT_MOST, self.others.wait_for(|waiting| *waiting == 0))
+            .await;
     }
 }
 
@@ -232,12 +251,13 @@ impl GroupTurn {
             .exec(&format!("RELEASE SAVEPOINT {}", self.savepoint))
             .await;
         if let Err(e) = released {
+            let e = StoreError::from(e);
             state.break_group(&e);
             state.schedule_commit(&self.shared);
-            return Err(e.into());
+            return Err(e);
         }
         let Some(group) = state.group.as_mut() else {
-            return Err(group_failed("no open group"));
+            return Err(StoreError::Interrupted("no open group"));
         };
         group.kept += 1;
         let mut done = group.done.subscribe();
@@ -246,13 +266,11 @@ impl GroupTurn {
         let outcome = done
             .wait_for(Option::is_some)
             .await
-            .map_err(|_| group_failed("the group's commit did not run"))?
+            .map_err(|_| StoreError::Interrupted("the group's commit did not run"))?
             .clone();
-        match outcome {
-            Some(Ok(())) => Ok(()),
-            Some(Err(why)) => Err(group_failed(&why)),
-            None => Err(group_failed("the group's commit did not run")),
-        }
+        outcome.unwrap_or(Err(StoreError::Interrupted(
+            "the group's commit did not run",
+        )))
     }
 
     async fn discard(mut self) -> Result<()> {
@@ -264,7 +282,8 @@ impl GroupTurn {
             .exec(&format!(
                 "ROLLBACK TO SAVEPOINT {sp}; RELEASE SAVEPOINT {sp}"
             ))
-            .await;
+            .await
+            .map_err(StoreError::from);
         if let Err(e) = &undone {
             state.break_group(e);
         }
@@ -278,7 +297,7 @@ impl GroupTurn {
         } else {
             state.schedule_commit(&self.shared);
         }
-        undone.map_err(StoreError::from)
+        undone
     }
 }
 
@@ -291,12 +310,6 @@ impl Drop for GroupTurn {
             state.schedule_commit(&self.shared);
         }
     }
-}
-
-fn group_failed(why: &str) -> StoreError {
-    StoreError::Database(sqlx::Error::Protocol(format!(
-        "the grouped commit failed: {why}"
-    )))
 }
 
 /// A write transaction that may be grouped with others ([`crate::Store::turn`]): on SQLite a

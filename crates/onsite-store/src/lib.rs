@@ -46,13 +46,14 @@ pub mod work_orders;
 #[cfg(feature = "testing")]
 pub mod testing;
 
-pub use error::StoreError;
+pub use error::{StoreError, StoreErrorKind};
 pub use group_commit::{GroupTurn, Turn};
 pub use row::{RowExt, date_text, from_ms, to_ms};
 
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::{Any, AnyPool, Executor};
 use std::str::FromStr;
+use std::sync::Arc;
 use std::time::Duration;
 
 /// A connection of either backend; repository functions take `&mut Conn` so that they run the
@@ -110,7 +111,8 @@ impl Store {
             Backend::Sqlite => sqlite_url(url)?,
             Backend::Postgres => url.to_owned(),
         };
-        let options = AnyConnectOptions::from_str(&url).map_err(StoreError::Connect)?;
+        let options =
+            AnyConnectOptions::from_str(&url).map_err(|e| StoreError::Connect(Arc::new(e)))?;
         let pool_options = AnyPoolOptions::new()
             .max_connections(max_connections)
             .acquire_timeout(Duration::from_secs(10));
@@ -133,7 +135,7 @@ impl Store {
         let pool = pool_options
             .connect_with(options)
             .await
-            .map_err(StoreError::Connect)?;
+            .map_err(|e| StoreError::Connect(Arc::new(e)))?;
         let store = Store {
             pool,
             backend,
@@ -177,8 +179,10 @@ impl Store {
         }
     }
 
-    /// The same database with group commit on (the default) or off (each [`Store::turn`] its
-    /// own `BEGIN IMMEDIATE` transaction: the benchmarks' baseline).
+    /// The same database with group commit on (the default) or off: each [`Store::turn`] is
+    /// then a `BEGIN IMMEDIATE` transaction of its own on SQLite too (the setting
+    /// `database.group_commit = false`, and the benchmarks' baseline). PostgreSQL's turns are
+    /// their own transactions either way.
     pub fn with_group_commit(&self, on: bool) -> Store {
         Store {
             pool: self.pool.clone(),
@@ -227,7 +231,7 @@ fn sqlite_url(url: &str) -> Result<String> {
     if let Some(parent) = std::path::Path::new(path).parent()
         && !parent.as_os_str().is_empty()
     {
-        std::fs::create_dir_all(parent).map_err(StoreError::DataDir)?;
+        std::fs::create_dir_all(parent).map_err(|e| StoreError::DataDir(Arc::new(e)))?;
     }
     let mut out = format!("sqlite://{path}?mode=rwc");
     if !query.is_empty() {

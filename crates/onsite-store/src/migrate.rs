@@ -93,7 +93,7 @@ async fn apply_pending(backend: Backend, conn: &mut sqlx::AnyConnection) -> Resu
     for m in MIGRATIONS.iter().filter(|m| !applied.contains(&m.version)) {
         let err = |source| StoreError::Migration {
             version: m.version,
-            source,
+            source: std::sync::Arc::new(source),
         };
         let mut tx = match backend {
             Backend::Sqlite => conn.begin_with("BEGIN IMMEDIATE").await.map_err(err)?,

@@ -1,4 +1,5 @@
-//! Fresh databases for tests, on both backends (feature `testing`).
+//! Fresh databases for tests, on both backends (feature `testing`; the tests of every crate
+//! reach it through `onsite-testkit`, whose `both_backends!` runs a test on each).
 //!
 //! SQLite: a new file in a temporary folder. PostgreSQL: a new database cloned from a migrated
 //! template (`CREATE DATABASE … TEMPLATE`), which is far faster than migrating each time; the
@@ -169,22 +170,6 @@ impl Drop for TestDb {
     }
 }
 
-/// The names of the files in `dir`, sorted: what a test compares before and after an
-/// operation on database files (a backup, a restore) that must leave nothing behind.
-pub fn file_names(dir: &std::path::Path) -> Vec<String> {
-    let mut names: Vec<String> = std::fs::read_dir(dir)
-        .expect("a readable folder")
-        .map(|e| {
-            e.expect("a folder entry")
-                .file_name()
-                .to_string_lossy()
-                .into_owned()
-        })
-        .collect();
-    names.sort();
-    names
-}
-
 fn template_name() -> String {
     let mut h = std::collections::hash_map::DefaultHasher::new();
     for m in crate::migrate::MIGRATIONS {
@@ -203,29 +188,4 @@ fn with_database(url: &str, db: &str) -> String {
         Some(q) => format!("{base}/{db}?{q}"),
         None => format!("{base}/{db}"),
     }
-}
-
-/// Runs an async store test against both backends:
-/// `both_backends!(name, |store| async move { … })` defines `name::sqlite` and
-/// `name::postgres`.
-#[macro_export]
-macro_rules! both_backends {
-    ($name:ident, $body:expr) => {
-        mod $name {
-            #[allow(unused_imports)]
-            use super::*;
-
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn sqlite() {
-                let db = $crate::testing::TestDb::sqlite().await;
-                ($body)(db.store().clone()).await;
-            }
-
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn postgres() {
-                let db = $crate::testing::TestDb::postgres().await;
-                ($body)(db.store().clone()).await;
-            }
-        }
-    };
 }

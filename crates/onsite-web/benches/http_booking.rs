@@ -433,6 +433,7 @@ async fn site(
         map_tile_url: "https://tile.openstreetmap.org/{z}/{x}/{y}.png".to_owned(),
         trust_forwarded_for: false,
         connections: onsite_web::ConnectionLimits::default(),
+        lean_live_map: true,
         metrics_token: None,
         emails_reach_inboxes: false,
     };

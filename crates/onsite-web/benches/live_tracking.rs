@@ -2,12 +2,16 @@
 //! embedded database (SQLite, WAL, synchronous=FULL, as `onsite serve` opens it), driven over
 //! loopback HTTP by this process.
 //!
-//! 1. **Memory per watching connection**: the server's resident memory (`VmRSS` of the child
-//!    process, from `/proc`) before and after 1,000 customers open their live map's event
-//!    stream (`GET /bookings/{id}/live/events`), divided by the connections. Target ≤ 16 KiB.
-//!    Measured twice, each in a fresh server: the baseline with every stream through hyper
-//!    (`onsite_web::lean::Lean::Off`), then the production server, whose streams take the lean
-//!    path (`onsite_web::lean`); the other phases run against the production server.
+//! 1. **Memory per watching connection**: the server's resident anonymous memory (`RssAnon`
+//!    of the child process, from `/proc`) before and after 1,000 customers open their live
+//!    map's event stream (`GET /bookings/{id}/live/events`), divided by the connections.
+//!    Measured for three ways of serving, each in a fresh server, in turn, seven rounds
+//!    (medians): the lean path (`onsite_web::lean::serve`), plain hyper with tuned HTTP/1
+//!    settings and every connection limit (`onsite_web::server::serve`, what
+//!    `http.lean_live_map = false` runs), and `axum::serve` with hyper's defaults. The lean
+//!    path stays only while it saves more than two thirds of what tuned hyper costs (issue 13).
+//!    The server child uses the binary's allocator (mimalloc). The other phases run against
+//!    the production server (`onsite_web::serve`).
 //! 2. **Delay from ingestion to delivery**: 100 technicians post an OwnTracks position every
 //!    second (`POST /track/owntracks`, each on its own keep-alive connection); each technician
 //!    has 10 Traveling visits of 10 accounts, whose customers watch. The delay of a delivery is
@@ -37,7 +41,7 @@ use jiff::{SignedDuration, Timestamp};
 use onsite_app::App;
 use onsite_app::secrets::Secret;
 use onsite_app::tracking::{self, Report};
-use onsite_domain::account::{AccountKind, Address};
+use onsite_domain::account::AccountKind;
 use onsite_domain::booking::BookingAction;
 use onsite_domain::geo::GeoPoint;
 use onsite_domain::role::Role;
@@ -55,6 +59,7 @@ use onsite_store::positions::{self, Position, Source};
 use onsite_store::sessions::{self, NewSession};
 use onsite_store::technicians::{self, NewTechnician};
 use onsite_store::work_orders::{self, NewWorkOrder};
+use onsite_testkit::fixtures::east_end_address;
 use onsite_web::{AppState, WebConfig};
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
@@ -65,6 +70,11 @@ use tokio::net::TcpStream;
 
 type Failure = Box<dyn std::error::Error + Send + Sync>;
 
+/// The binary's allocator (its default feature `mimalloc`), so that the server child's memory
+/// is what a production server's would be.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 struct Sizes {
     /// Technicians posting every second, each watched by `watchers_per_technician`.
     posting: usize,
@@ -74,7 +84,19 @@ struct Sizes {
     extra: usize,
     live_phase: Duration,
     rate_phase: Duration,
+    /// Servers measured for memory per way of serving.
+    memory_rounds: usize,
 }
+
+/// The ways of serving whose memory per watcher phase 1 measures, with what they are.
+const SERVERS: [(&str, &str); 3] = [
+    ("lean", "the lean path, onsite_web::lean"),
+    (
+        "hyper",
+        "plain hyper with tuned HTTP/1 settings, onsite_web::server",
+    ),
+    ("axum", "axum::serve with hyper's default settings"),
+];
 
 const FULL: Sizes = Sizes {
     posting: 100,
@@ -82,6 +104,7 @@ const FULL: Sizes = Sizes {
     extra: 1500,
     live_phase: Duration::from_secs(20),
     rate_phase: Duration::from_secs(4),
+    memory_rounds: 7,
 };
 
 const QUICK: Sizes = Sizes {
@@ -90,6 +113,7 @@ const QUICK: Sizes = Sizes {
     extra: 20,
     live_phase: Duration::from_secs(3),
     rate_phase: Duration::from_secs(1),
+    memory_rounds: 1,
 };
 
 struct Tech {
@@ -106,17 +130,6 @@ struct Watcher {
 struct Fleet {
     techs: Vec<Tech>,
     watchers: Vec<Watcher>,
-}
-
-fn address() -> Address {
-    Address {
-        line: "5000 Rue Sherbrooke E".into(),
-        city: "Montréal".into(),
-        postal_code: "H1V 1A1".into(),
-        country: "CA".into(),
-        location: GeoPoint::new(45.557, -73.553).expect("in range"),
-        time_zone: TimeZoneName::parse("America/Toronto").expect("a zone"),
-    }
 }
 
 /// Technicians with tokens, and for each of the first `posting` of them
@@ -138,7 +151,7 @@ async fn build(store: &Store, sizes: &Sizes) -> Result<Fleet, Failure> {
     )
     .await?;
     let zone = TimeZoneName::parse("America/Toronto")?;
-    let addr = address();
+    let addr = east_end_address();
     let mut techs = Vec::new();
     let mut watchers = Vec::new();
     let total = sizes.posting + sizes.extra;
@@ -296,27 +309,36 @@ fn serve(url: &str) -> Result<(), Failure> {
                 map_tile_url: "https://tile.openstreetmap.org/{z}/{x}/{y}.png".into(),
                 trust_forwarded_for: false,
                 connections: onsite_web::ConnectionLimits::default(),
+                lean_live_map: true,
                 metrics_token: None,
                 emails_reach_inboxes: false,
             },
         );
         println!("PORT {port}");
-        // The baseline of phase 1: every connection through hyper, as before the lean path.
-        let lean = match std::env::var("LIVE_TRACKING_LEAN").as_deref() {
-            Ok("off") => onsite_web::lean::Lean::Off,
-            _ => onsite_web::lean::Lean::On,
-        };
-        onsite_web::lean::serve(listener, state, std::future::pending(), lean).await?;
+        match std::env::var("LIVE_TRACKING_SERVER").as_deref() {
+            Ok("lean") => onsite_web::lean::serve(listener, state, std::future::pending()).await?,
+            Ok("hyper") => {
+                onsite_web::server::serve(listener, state, std::future::pending()).await?
+            }
+            Ok("axum") => {
+                let app = onsite_web::router(state)
+                    .into_make_service_with_connect_info::<std::net::SocketAddr>();
+                axum::serve(listener, app).await?
+            }
+            _ => onsite_web::serve(listener, state, std::future::pending()).await?,
+        }
         Ok(())
     })
 }
 
+/// The process's resident anonymous memory (`RssAnon`: its heap and stacks, not the pages of
+/// its program file), KiB.
 fn rss_kib(pid: u32) -> u64 {
     std::fs::read_to_string(format!("/proc/{pid}/status"))
         .ok()
         .and_then(|s| {
             s.lines()
-                .find(|l| l.starts_with("VmRSS:"))
+                .find(|l| l.starts_with("RssAnon:"))
                 .and_then(|l| l.split_whitespace().nth(1))
                 .and_then(|v| v.parse().ok())
         })
@@ -450,13 +472,16 @@ async fn watch(
     }))
 }
 
-/// Starts the server child on the database at `url`, the lean path `on` or `off`; the child,
-/// its pid and its port.
-async fn spawn_server(url: &str, lean: &str) -> Result<(tokio::process::Child, u32, u16), Failure> {
+/// Starts the server child on the database at `url`, serving with `server` (one of
+/// [`SERVERS`], or `production` for `onsite_web::serve`); the child, its pid and its port.
+async fn spawn_server(
+    url: &str,
+    server: &str,
+) -> Result<(tokio::process::Child, u32, u16), Failure> {
     // In a child process so that its memory is its own.
     let mut child = tokio::process::Command::new(std::env::current_exe()?)
         .env("LIVE_TRACKING_SERVE", url)
-        .env("LIVE_TRACKING_LEAN", lean)
+        .env("LIVE_TRACKING_SERVER", server)
         .stdout(std::process::Stdio::piped())
         .kill_on_drop(true)
         .spawn()?;
@@ -531,32 +556,37 @@ async fn run(sizes: &Sizes) -> Result<(), Failure> {
     );
     store.close().await;
 
-    // 1. Memory per watching connection: first the baseline (every stream through hyper) in a
-    // server of its own, then the production server (lean path), which the other phases use.
-    let (mut baseline, pid, port) = spawn_server(&url, "off").await?;
-    let (hyper_per, before, after, _) = memory(port, pid, &fleet).await?;
-    baseline.kill().await?;
-    drop(baseline);
-    let (mut child, pid, port) = spawn_server(&url, "on").await?;
-    let (lean_per, lean_before, lean_after, (sent, delays, readers)) =
-        memory(port, pid, &fleet).await?;
+    // 1. Memory per watching connection: each way of serving in a fresh server of its own,
+    // in turn, `memory_rounds` times; then the production server, which the other phases use.
     let connections = fleet.watchers.len();
+    let mut figures: Vec<Vec<f64>> = vec![Vec::new(); SERVERS.len()];
     println!();
-    println!("1. memory per watching connection (server RSS delta / connections)");
-    println!(
-        "   hyper path (baseline): server RSS {before} KiB before, {after} KiB with {connections} open streams: {hyper_per:.1} KiB per connection"
-    );
-    println!(
-        "   lean path:             server RSS {lean_before} KiB before, {lean_after} KiB with {connections} open streams: {lean_per:.1} KiB per connection (target ≤ 16 KiB)"
-    );
-    println!(
-        "   ratio lean / hyper: {:.2}",
-        if hyper_per > 0.0 {
-            lean_per / hyper_per
-        } else {
-            f64::NAN
+    println!("1. memory per watching connection (server RSS delta / {connections} open streams)");
+    for round in 1..=sizes.memory_rounds {
+        for (i, (server, _)) in SERVERS.iter().enumerate() {
+            let (mut child, pid, port) = spawn_server(&url, server).await?;
+            let (per, before, after, (_, _, readers)) = memory(port, pid, &fleet).await?;
+            for r in readers {
+                r.abort();
+            }
+            child.kill().await?;
+            println!(
+                "   round {round}, {server:<5}: server RSS {before} KiB before, {after} KiB after: {per:.1} KiB per connection"
+            );
+            figures[i].push(per);
         }
+    }
+    let medians: Vec<f64> = figures.iter().map(|f| median(f.clone())).collect();
+    for ((server, what), per) in SERVERS.iter().zip(&medians) {
+        println!("   median {server:<5} ({what}): {per:.1} KiB per connection");
+    }
+    println!(
+        "   ratio lean / hyper: {:.2} (the lean path stays only below 0.33)",
+        medians[0] / medians[1]
     );
+    println!("   ratio hyper / axum: {:.2}", medians[1] / medians[2]);
+    let (mut child, pid, port) = spawn_server(&url, "production").await?;
+    let (_, _, _, (sent, delays, readers)) = memory(port, pid, &fleet).await?;
 
     // 2. Delay from ingestion to delivery.
     let stop = Arc::new(AtomicBool::new(false));

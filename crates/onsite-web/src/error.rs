@@ -191,7 +191,7 @@ macro_rules! failures {
 failures!(
     onsite_app::booking::BookingError,
     onsite_app::distribution::DistributionError,
-    onsite_app::failure::Refusal,
+    onsite_app::mailbox::MailboxError,
     onsite_app::feedback::FeedbackError,
     onsite_app::identity::IdentityError,
     onsite_app::oidc::OidcError,

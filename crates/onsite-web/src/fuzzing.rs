@@ -2,7 +2,7 @@
 //! readers of what requests carry, called as the handlers call them. Not an API: nothing else
 //! uses this module, and it adds no behaviour.
 
-use crate::distribution::staff::OpportunityFields;
+use crate::distribution::form::OpportunityFields;
 use crate::forms::FieldErrors;
 use crate::records::staff::InvoiceForm;
 use jiff::Timestamp;
@@ -41,12 +41,12 @@ pub fn service_request(
 
 /// An amount typed in an opportunity form.
 pub fn parse_amount(locale: Locale, raw: &str) -> Option<Result<i64, ()>> {
-    crate::distribution::staff::parse_amount(locale, raw)
+    crate::distribution::form::parse_amount(locale, raw)
 }
 
 /// A latitude or longitude typed in an opportunity form.
 pub fn parse_coordinate(locale: Locale, raw: &str) -> Option<f64> {
-    crate::distribution::staff::parse_coordinate(locale, raw)
+    crate::distribution::form::parse_coordinate(locale, raw)
 }
 
 /// The opportunity form's fields (no territories: coordinates or nothing).

@@ -13,12 +13,12 @@
 //! - its `onsite_session` cookie loads a live session through `session::load`, the code the
 //!   session layer uses (same idle and absolute timeouts);
 //! - that person has the capability the route table gives the route (looked up in
-//!   [`routes::table`](crate::routes::table) once), and `pages::tracking::authorized_map`, the
+//!   [`routes::table`](crate::routes::table) once), and `tracking::pages::authorized_map`, the
 //!   function the hyper handler asks, says yes.
 //!
 //! It then consumes the head and writes the response itself: `200`, `text/event-stream`,
 //! `Cache-Control: no-store`, `Connection: close`, a request id and the security headers of
-//! the edge layer (`security::Policy`), then the events of the same `pages::tracking::Watch`
+//! the edge layer (`security::Policy`), then the events of the same `tracking::pages::Watch`
 //! the handler streams (one format, one logic: re-checks every 30 s and on state changes, the
 //! `state` event, keep-alive comments), and closes the connection when the stream ends, the
 //! client closes or sends anything, or the server shuts down. A stream costs its task, the
@@ -26,49 +26,50 @@
 //!
 //! Anything else (another request, a partial or slow head, no or a dead session, a refusal, a
 //! database error) is handed, untouched, to hyper's HTTP/1 connection with the portal's
-//! router (as `axum::serve` does: keep-alive, the peer address as `ConnectInfo`), so 404s,
+//! router, as [`server`](crate::server) serves it (its settings, `ConnectInfo`, the counting
+//! of requests and responses, `Connection: close` after an unread body), so 404s,
 //! redirects, error pages, localization, logging and metrics stay exactly those of the router.
 //! Once every request hyper took is answered (response written and flushed, request body read
 //! to its end), hyper is idle between two requests: `graceful_shutdown` then closes only its
 //! state (nothing is written; the last response went out without `connection: close`), and
 //! `into_parts` gives back the socket and the bytes it read past that request, which the next
-//! peek looks at first (`Rewind`). An idle keep-alive connection between two requests thus
-//! holds no hyper buffers either. When hyper closes the connection by itself (the client asked,
-//! HTTP/1.0, an error, a request body left unread) or the server stops, it ends as with hyper.
+//! peek looks at first (`server::Socket`'s prefix). An idle keep-alive connection between two
+//! requests thus holds no hyper buffers either. When hyper closes the connection by itself
+//! (the client asked, HTTP/1.0, an error, a request body left unread) or the server stops, it
+//! ends as with hyper (an event stream hyper serves ends at the stop).
+//!
+//! The lean path is on by default; `http.lean_live_map = false` ([`WebConfig::lean_live_map`](
+//! crate::WebConfig::lean_live_map)) serves everything with [`server`](crate::server) alone.
+//! Issue 13 measured it against that (docs/benchmarks.md): 7.7 KiB per watcher against 28.0.
 //!
 //! What a connection may cost ([`ConnectionLimits`](crate::ConnectionLimits), issue 12): the
 //! wait for the first byte of a head is bounded here (`header_timeout` on a new connection,
 //! `idle_timeout` between two requests), the look at a head by [`HEAD_WAIT`] and what the
 //! head's time has left, and hyper's read of the head by its header read timeout set to the
 //! rest, so a head trickling in byte by byte is cut as one that stalls. At most
-//! `max_connections` are served at once. A request answered before its body was read to its
-//! end (a refusal, a body over the limit) is answered with `Connection: close`: its body may
-//! still be arriving, and a client must not send its next request after it.
+//! `max_connections` are served at once (`server::run` accepts them). A request answered
+//! before its body was read to its end (a refusal, a body over the limit) is answered with
+//! `Connection: close`: its body may still be arriving, and a client must not send its next
+//! request after it.
 
+use crate::server::{self, Socket};
 use crate::session::{CurrentUser, SESSION_COOKIE, load, plausible_token, principal_of};
 use crate::tracking::pages::{EVENT_STREAM, Watch, authorized_map};
 use crate::{AppState, locale, router};
-use axum::extract::ConnectInfo;
-use axum::http::header::CONNECTION;
-use axum::http::{HeaderMap, HeaderName, HeaderValue, Request};
+use axum::http::{HeaderMap, HeaderName, HeaderValue};
 use bytes::Bytes;
-use http_body::Body as _;
-use hyper::body::Incoming;
 use hyper_util::rt::{TokioIo, TokioTimer};
 use onsite_app::policy::{Actor, Capability};
-use std::convert::Infallible;
 use std::future::Future;
 use std::net::SocketAddr;
 use std::pin::Pin;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-use std::task::{Context, Poll};
+use std::task::Poll;
 use std::time::Duration;
-use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt, ReadBuf};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
-use tokio::sync::{Semaphore, watch};
+use tokio::sync::watch;
 use tokio::time::Instant;
-use tower::ServiceExt;
 
 /// The route the lean path serves (as written in the route table).
 pub const LIVE_EVENTS: &str = "/bookings/{id}/live/events";
@@ -83,105 +84,46 @@ pub const HEAD_MAX: usize = 4096;
 /// Most headers a head may have for the lean path.
 const MAX_HEADERS: usize = 32;
 
-/// Whether [`serve`] puts the lean path in front of hyper. Production always does; the
-/// benchmark measures [`Lean::Off`] as its baseline (`axum::serve` as before the lean path:
-/// without the connection limits of [`ConnectionLimits`](crate::ConnectionLimits)).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Lean {
-    On,
-    Off,
-}
-
 /// What every connection shares.
 struct Shared {
     state: AppState,
     capability: Capability,
-    shutdown: watch::Receiver<bool>,
     /// The portal's router, which hyper serves the other requests with.
     router: axum::Router,
 }
 
 /// Serves the portal on `listener` (see the module doc) until `shutdown` resolves; then the
 /// lean streams end, hyper finishes the requests in flight and this returns once every
-/// connection is closed (as `axum::serve` with a graceful shutdown does).
+/// connection is closed. Connections are accepted as by [`server::serve`], at most
+/// `max_connections` at once.
 pub async fn serve(
     listener: TcpListener,
     state: AppState,
     shutdown: impl Future<Output = ()> + Send + 'static,
-    lean: Lean,
 ) -> std::io::Result<()> {
     let capability = crate::routes::table()
         .iter()
         .find(|r| r.path == LIVE_EVENTS && r.method == axum::http::Method::GET)
         .map(|r| r.capability);
-    let (Lean::On, Some(capability)) = (lean, capability) else {
-        let app = router(state).into_make_service_with_connect_info::<SocketAddr>();
-        return axum::serve(listener, app)
-            .with_graceful_shutdown(shutdown)
-            .await;
+    let Some(capability) = capability else {
+        return server::serve(listener, state, shutdown).await;
     };
-    let (stop, stopped) = watch::channel(false);
-    // Every connection task holds a receiver; `closed` resolves when the last one ends.
-    let (open, connections) = watch::channel(());
+    let max_connections = state.config.connections.max_connections;
     let shared = Arc::new(Shared {
         router: router(state.clone()),
         state,
         capability,
-        shutdown: stopped,
     });
-    let acceptor = tokio::spawn(accept(listener, shared, connections));
-    shutdown.await;
-    let _ = stop.send(true);
-    let _ = acceptor.await;
-    open.closed().await;
-    Ok(())
-}
-
-/// Accepts connections and serves each in its own task, at most
-/// [`ConnectionLimits::max_connections`](crate::ConnectionLimits) at once: at the cap it
-/// accepts nothing more (new connections wait in the listen backlog) until one closes.
-async fn accept(listener: TcpListener, shared: Arc<Shared>, connections: watch::Receiver<()>) {
-    let mut stopped = shared.shutdown.clone();
-    let slots = Arc::new(Semaphore::new(
-        shared.state.config.connections.max_connections,
-    ));
-    loop {
-        let slot = tokio::select! {
-            slot = slots.clone().acquire_owned() => slot,
-            _ = stopped.wait_for(|stop| *stop) => return,
-        };
-        let Ok(slot) = slot else { return };
-        let accepted = tokio::select! {
-            accepted = listener.accept() => accepted,
-            _ = stopped.wait_for(|stop| *stop) => return,
-        };
-        match accepted {
-            Ok((stream, peer)) => {
-                let open = connections.clone();
-                let shared = shared.clone();
-                tokio::spawn(async move {
-                    connection(stream, peer, &shared).await;
-                    drop(slot);
-                    drop(open);
-                });
-            }
-            // As axum's own listener: connection errors concern one client; others (too many
-            // open files) pass with time.
-            Err(e) if is_connection_error(&e) => {}
-            Err(e) => {
-                tracing::error!(error = %e, "cannot accept a connection");
-                tokio::time::sleep(Duration::from_secs(1)).await;
-            }
-        }
-    }
-}
-
-fn is_connection_error(e: &std::io::Error) -> bool {
-    use std::io::ErrorKind::*;
-    matches!(
-        e.kind(),
-        ConnectionRefused | ConnectionAborted | ConnectionReset
+    server::run(
+        listener,
+        max_connections,
+        shutdown,
+        move |stream, peer, stopped| {
+            let shared = shared.clone();
+            async move { connection(stream, peer, &shared, stopped).await }
+        },
     )
+    .await
 }
 
 /// One connection: before each request head, the lean path when the head qualifies, else
@@ -193,7 +135,12 @@ fn is_connection_error(e: &std::io::Error) -> bool {
 /// of its first byte. The wait for a first byte is this function's; the rest of the head's
 /// time is split between the lean path's look (at most [`HEAD_WAIT`]) and hyper's header read
 /// timeout, which gets what remains. A connection past a limit is closed.
-async fn connection(mut stream: TcpStream, peer: SocketAddr, shared: &Shared) {
+async fn connection(
+    mut stream: TcpStream,
+    peer: SocketAddr,
+    shared: &Shared,
+    stopped: watch::Receiver<bool>,
+) {
     let limits = shared.state.config.connections;
     // Bytes of the connection already read (by hyper) but not yet served.
     let mut prefix = Bytes::new();
@@ -207,7 +154,7 @@ async fn connection(mut stream: TcpStream, peer: SocketAddr, shared: &Shared) {
             } else {
                 limits.idle_timeout
             };
-            let mut stopped = shared.shutdown.clone();
+            let mut stopped = stopped.clone();
             let mut byte = [0u8; 1];
             tokio::select! {
                 peeked = tokio::time::timeout(wait, stream.peek(&mut byte)) => match peeked {
@@ -229,170 +176,28 @@ async fn connection(mut stream: TcpStream, peer: SocketAddr, shared: &Shared) {
                 return;
             }
             drop(rest);
-            stream_events(stream, peer, admitted, shared).await;
+            stream_events(stream, peer, admitted, shared, stopped).await;
             return;
         }
-        let io = Rewind {
+        let io = Socket {
             prefix,
             stream,
             progress: Arc::default(),
         };
         // Boxed: a lean stream's task then does not carry the size of hyper's connection.
-        match Box::pin(hyper_until_idle(io, peer, shared, head_due)).await {
-            Some((rewind, read)) => {
-                stream = rewind.stream;
-                prefix = if rewind.prefix.is_empty() {
+        match Box::pin(hyper_until_idle(io, peer, shared, head_due, &stopped)).await {
+            Some((socket, read)) => {
+                stream = socket.stream;
+                prefix = if socket.prefix.is_empty() {
                     read
                 } else {
-                    let mut both = Vec::with_capacity(read.len() + rewind.prefix.len());
+                    let mut both = Vec::with_capacity(read.len() + socket.prefix.len());
                     both.extend_from_slice(&read);
-                    both.extend_from_slice(&rewind.prefix);
+                    both.extend_from_slice(&socket.prefix);
                     Bytes::from(both)
                 };
             }
             None => return,
-        }
-    }
-}
-
-/// A connection's socket with bytes already read from it put back in front.
-struct Rewind {
-    prefix: Bytes,
-    stream: TcpStream,
-    /// Where hyper's writes are counted while it serves the connection.
-    progress: Arc<Progress>,
-}
-
-impl AsyncRead for Rewind {
-    fn poll_read(
-        mut self: Pin<&mut Self>,
-        cx: &mut Context<'_>,
-        buf: &mut ReadBuf<'_>,
-    ) -> Poll<std::io::Result<()>> {
-        if !self.prefix.is_empty() {
-            let n = self.prefix.len().min(buf.remaining());
-            buf.put_slice(&self.prefix.split_to(n));
-            return Poll::Ready(Ok(()));
-        }
-        Pin::new(&mut self.stream).poll_read(cx, buf)
-    }
-}
-
-impl AsyncWrite for Rewind {
-    fn poll_write(
-        mut self: Pin<&mut Self>,
-        cx: &mut Context<'_>,
-        buf: &[u8],
-    ) -> Poll<std::io::Result<usize>> {
-        self.progress.unflushed.store(true, Ordering::Release);
-        Pin::new(&mut self.stream).poll_write(cx, buf)
-    }
-
-    fn poll_write_vectored(
-        mut self: Pin<&mut Self>,
-        cx: &mut Context<'_>,
-        bufs: &[std::io::IoSlice<'_>],
-    ) -> Poll<std::io::Result<usize>> {
-        self.progress.unflushed.store(true, Ordering::Release);
-        Pin::new(&mut self.stream).poll_write_vectored(cx, bufs)
-    }
-
-    fn is_write_vectored(&self) -> bool {
-        self.stream.is_write_vectored()
-    }
-
-    fn poll_flush(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<std::io::Result<()>> {
-        // hyper flushes the socket once its own write buffer is empty.
-        let flushed = Pin::new(&mut self.stream).poll_flush(cx);
-        if matches!(flushed, Poll::Ready(Ok(()))) {
-            self.progress.unflushed.store(false, Ordering::Release);
-        }
-        flushed
-    }
-
-    fn poll_shutdown(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<std::io::Result<()>> {
-        Pin::new(&mut self.stream).poll_shutdown(cx)
-    }
-}
-
-/// The requests hyper took on a connection since it was handed over.
-#[derive(Default)]
-struct Progress {
-    started: AtomicUsize,
-    /// Responses not yet completely handed to hyper, and request bodies not yet read to
-    /// their end.
-    open: AtomicUsize,
-    /// A request body was dropped unread: hyper drains or closes, the connection stays
-    /// with it.
-    unread: AtomicBool,
-    /// hyper wrote to the socket and has not flushed since (its buffer may hold more).
-    unflushed: AtomicBool,
-}
-
-impl Progress {
-    /// Whether every request hyper took is answered and its body read, so hyper is idle
-    /// between two requests (or closing by itself).
-    fn settled(&self) -> bool {
-        self.started.load(Ordering::Acquire) > 0
-            && self.open.load(Ordering::Acquire) == 0
-            && !self.unread.load(Ordering::Acquire)
-            && !self.unflushed.load(Ordering::Acquire)
-    }
-}
-
-/// Counts one open response or request body while it lives.
-struct Open(Arc<Progress>);
-
-impl Open {
-    fn new(progress: &Arc<Progress>) -> Open {
-        progress.open.fetch_add(1, Ordering::AcqRel);
-        Open(progress.clone())
-    }
-}
-
-impl Drop for Open {
-    fn drop(&mut self) {
-        self.0.open.fetch_sub(1, Ordering::AcqRel);
-    }
-}
-
-/// A body (request or response) whose end [`Progress`] counts.
-struct Counted<B: http_body::Body> {
-    inner: B,
-    open: Open,
-    /// For a request body: whether it was read to its end.
-    ended: bool,
-    request: bool,
-}
-
-impl<B: http_body::Body + Unpin> http_body::Body for Counted<B> {
-    type Data = B::Data;
-    type Error = B::Error;
-
-    fn poll_frame(
-        mut self: Pin<&mut Self>,
-        cx: &mut Context<'_>,
-    ) -> Poll<Option<Result<http_body::Frame<B::Data>, B::Error>>> {
-        let polled = Pin::new(&mut self.inner).poll_frame(cx);
-        if matches!(polled, Poll::Ready(None)) {
-            self.ended = true;
-        }
-        polled
-    }
-
-    fn is_end_stream(&self) -> bool {
-        self.inner.is_end_stream()
-    }
-
-    fn size_hint(&self) -> http_body::SizeHint {
-        self.inner.size_hint()
-    }
-}
-
-impl<B: http_body::Body> Drop for Counted<B> {
-    fn drop(&mut self) {
-        if self.request && !self.ended && !self.inner.is_end_stream() {
-            self.open.0.unread.store(true, Ordering::Release);
         }
     }
 }
@@ -402,60 +207,22 @@ impl<B: http_body::Body> Drop for Counted<B> {
 /// the connection back from it: the socket and the bytes hyper read past the last request.
 /// `None` when the connection is over (hyper closed it, an error, the server stops).
 async fn hyper_until_idle(
-    io: Rewind,
+    io: Socket,
     peer: SocketAddr,
     shared: &Shared,
     head_due: Instant,
-) -> Option<(Rewind, Bytes)> {
-    let mut io = io;
-    let progress = Arc::new(Progress::default());
-    io.progress = progress.clone();
-    let counting = progress.clone();
-    let app = shared.router.clone();
-    let service = hyper::service::service_fn(move |request: Request<Incoming>| {
-        let (mut parts, body) = request.into_parts();
-        parts.extensions.insert(ConnectInfo(peer));
-        counting.started.fetch_add(1, Ordering::AcqRel);
-        let response_open = Open::new(&counting);
-        let body = if body.is_end_stream() {
-            axum::body::Body::new(body)
-        } else {
-            axum::body::Body::new(Counted {
-                inner: body,
-                open: Open::new(&counting),
-                ended: false,
-                request: true,
-            })
-        };
-        let call = app.clone().oneshot(Request::from_parts(parts, body));
-        let answered = counting.clone();
-        Box::pin(async move {
-            let mut response = call.await?;
-            if answered.unread.load(Ordering::Acquire) {
-                // The request was answered without reading its whole body (a refusal, a body
-                // over the limit): the rest of it may still be on its way, and hyper could
-                // only read it away if it is there already. Say that this connection ends, so
-                // that the client sends its next request on a new one.
-                response
-                    .headers_mut()
-                    .insert(CONNECTION, HeaderValue::from_static("close"));
-            }
-            Ok::<_, Infallible>(response.map(|body| Counted {
-                inner: body,
-                open: response_open,
-                ended: false,
-                request: false,
-            }))
-        }) as Pin<Box<dyn Future<Output = _> + Send>>
-    });
+    stopped: &watch::Receiver<bool>,
+) -> Option<(Socket, Bytes)> {
+    let progress = io.progress.clone();
+    let service = server::service(shared.router.clone(), peer, progress.clone());
     // hyper's header read timeout covers what the head's time has left (its timer runs while
     // hyper waits for a head; see `connection`).
-    let mut connection = hyper::server::conn::http1::Builder::new()
+    let mut connection = server::http1()
         .timer(TokioTimer::new())
         .header_read_timeout(head_due.saturating_duration_since(Instant::now()))
         .serve_connection(TokioIo::new(io), service);
     let mut stopping = std::pin::pin!(async {
-        let mut stopped = shared.shutdown.clone();
+        let mut stopped = stopped.clone();
         let _ = stopped.wait_for(|stop| *stop).await;
     });
     let mut paused = false;
@@ -474,6 +241,8 @@ async fn hyper_until_idle(
             }
             if !stopped && stopping.as_mut().poll(cx).is_ready() {
                 stopped = true;
+                // Finishes what is in flight (an event stream hyper serves ends now).
+                progress.stop_streams();
                 Pin::new(&mut connection).graceful_shutdown();
                 continue;
             }
@@ -641,6 +410,7 @@ async fn stream_events(
     peer: SocketAddr,
     admitted: Admitted,
     shared: &Shared,
+    mut stopped: watch::Receiver<bool>,
 ) {
     let Admitted {
         booking, mut watch, ..
@@ -659,7 +429,6 @@ async fn stream_events(
         return;
     }
     drop(head);
-    let mut stopped = shared.shutdown.clone();
     let (mut reader, mut writer) = stream.split();
     let mut scratch = [0u8; 16];
     let why = loop {

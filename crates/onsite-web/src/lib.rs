@@ -35,7 +35,9 @@ pub mod openapi;
 pub mod request_id;
 pub mod routes;
 pub mod security;
+pub mod server;
 pub mod session;
+pub mod settings_form;
 
 // The areas: each with its pages, API and views side by side.
 pub mod booking;
@@ -95,8 +97,11 @@ pub struct WebConfig {
     /// sets it: otherwise anyone could claim any address. Off: the TCP peer's address.
     pub trust_forwarded_for: bool,
     /// How long a connection may take to send a request head or stay idle, and how many are
-    /// served at once ([`lean::serve`]).
+    /// served at once ([`server`]).
     pub connections: ConnectionLimits,
+    /// Serve the live map's event streams on the lean path ([`lean`]: without hyper's
+    /// per-connection buffers); `false`: every request through hyper ([`server::serve`]).
+    pub lean_live_map: bool,
     /// The bearer token a metrics scraper presents for `GET /metrics` (administrators need
     /// none, their session is enough); `None`: only administrators may read the metrics.
     pub metrics_token: Option<String>,
@@ -214,13 +219,18 @@ pub fn edge(routes: Router<AppState>, state: AppState) -> Router {
 }
 
 /// Serves the portal on `listener` until `shutdown` resolves, then finishes the requests in
-/// flight. Handlers can extract `ConnectInfo<SocketAddr>` (the peer address). The live map's
-/// event streams on fresh connections take the lean path ([`lean`]); everything else is
-/// served by [`router`] through hyper.
+/// flight, within the [`ConnectionLimits`]. Handlers can extract `ConnectInfo<SocketAddr>`
+/// (the peer address). With [`WebConfig::lean_live_map`] (the default) the live map's event
+/// streams take the lean path ([`lean`]) and everything else is served by [`router`] through
+/// hyper; without it, everything is ([`server`]).
 pub async fn serve(
     listener: tokio::net::TcpListener,
     state: AppState,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    lean::serve(listener, state, shutdown, lean::Lean::On).await
+    if state.config.lean_live_map {
+        lean::serve(listener, state, shutdown).await
+    } else {
+        server::serve(listener, state, shutdown).await
+    }
 }

@@ -33,6 +33,7 @@ use axum::http::{HeaderMap, HeaderValue};
 use axum::middleware::Next;
 use axum::response::Response;
 use onsite_app::identity;
+use onsite_app::policy::Staff;
 use onsite_app::policy::{Actor, Principal};
 use onsite_app::secrets::Secret;
 use onsite_store::accounts::UserRecord;
@@ -373,6 +374,23 @@ impl<S: Send + Sync> FromRequestParts<S> for CurrentUser {
             .signed_in
             .map(CurrentUser)
             .ok_or(WebError::Unauthorized)
+    }
+}
+
+/// Extractor: the signed-in person's back-office grant ([`Staff`]), for the use cases that
+/// take it. The route's guard has let only staff in; anyone else is refused here too.
+#[derive(Debug, Clone, Copy)]
+pub struct StaffUser(pub Staff);
+
+impl<S: Send + Sync> FromRequestParts<S> for StaffUser {
+    type Rejection = WebError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let user = CurrentUser::from_request_parts(parts, state).await?;
+        user.principal()
+            .staff()
+            .map(StaffUser)
+            .ok_or(WebError::Forbidden)
     }
 }
 

@@ -25,6 +25,10 @@ const KEYS: &[Key] = &[
         env: "ONSITE_DATABASE_URL",
     },
     Key {
+        file: "database.group_commit",
+        env: "ONSITE_DATABASE_GROUP_COMMIT",
+    },
+    Key {
         file: "listen",
         env: "ONSITE_LISTEN",
     },
@@ -55,6 +59,10 @@ const KEYS: &[Key] = &[
     Key {
         file: "http.max_connections",
         env: "ONSITE_HTTP_MAX_CONNECTIONS",
+    },
+    Key {
+        file: "http.lean_live_map",
+        env: "ONSITE_HTTP_LEAN_LIVE_MAP",
     },
     Key {
         file: "log",
@@ -143,6 +151,9 @@ pub struct Config {
     pub data_dir: PathBuf,
     /// `sqlite://…` or `postgres://…`; by default a SQLite file in the data directory.
     pub database_url: String,
+    /// Bookings on SQLite share their commits (`Store::turn`, group commit); `false`: each is
+    /// a `BEGIN IMMEDIATE` transaction of its own.
+    pub group_commit: bool,
     pub listen: IpAddr,
     pub port: u16,
     /// The address people reach the portal at (links in emails); by default derived from
@@ -155,6 +166,9 @@ pub struct Config {
     pub metrics_token: Option<String>,
     /// Head and idle timeouts, and the cap on connections served at once.
     pub connections: onsite_web::ConnectionLimits,
+    /// The live map's event streams take the lean path (`onsite_web::lean`); `false`: hyper
+    /// serves them as every other request.
+    pub lean_live_map: bool,
     pub log: String,
     pub map_tile_url: String,
     pub mail_from: String,
@@ -170,11 +184,13 @@ impl fmt::Debug for Config {
         f.debug_struct("Config")
             .field("data_dir", &self.data_dir)
             .field("database", &self.database_url.split(':').next())
+            .field("group_commit", &self.group_commit)
             .field("listen", &self.listen)
             .field("port", &self.port)
             .field("public_url", &self.public_url)
             .field("metrics_token", &self.metrics_token.as_ref().map(|_| "***"))
             .field("connections", &self.connections)
+            .field("lean_live_map", &self.lean_live_map)
             .field("mail", &self.mail)
             .field("oidc", &self.oidc)
             .finish_non_exhaustive()
@@ -320,6 +336,14 @@ impl Layers {
             }
             None => format!("sqlite://{}", data_dir.join("onsite.db").display()),
         };
+        // A setting that is true or false.
+        let switch = |key: &str, default: bool| match text(key).as_deref() {
+            None => Ok(default),
+            Some("true") => Ok(true),
+            Some("false") => Ok(false),
+            Some(_) => Err(fail(key, "must be true or false".into())),
+        };
+        let group_commit = switch("database.group_commit", true)?;
         let listen = match text("listen") {
             Some(v) => v.parse().map_err(|_| {
                 fail(
@@ -343,13 +367,7 @@ impl Layers {
             }
             None => None,
         };
-        let trust_forwarded_for = match text("trust_forwarded_for").as_deref() {
-            None | Some("false") => false,
-            Some("true") => true,
-            Some(_) => {
-                return Err(fail("trust_forwarded_for", "must be true or false".into()));
-            }
-        };
+        let trust_forwarded_for = switch("trust_forwarded_for", false)?;
         let metrics_token = match text("metrics_token") {
             Some(t) if t.len() >= 32 && t.bytes().all(|b| b.is_ascii_graphic()) => Some(t),
             Some(_) => {
@@ -378,6 +396,7 @@ impl Layers {
             )
             .map_err(|r| fail("http.max_connections", r))? as usize,
         };
+        let lean_live_map = switch("http.lean_live_map", true)?;
         let log = text("log").unwrap_or_else(|| "info,sqlx=warn,tower_http=info".to_owned());
         if let Err(e) = tracing_subscriber::EnvFilter::try_new(&log) {
             return Err(fail(
@@ -460,12 +479,14 @@ impl Layers {
         Ok(Config {
             data_dir,
             database_url,
+            group_commit,
             listen,
             port,
             public_url,
             trust_forwarded_for,
             metrics_token,
             connections,
+            lean_live_map,
             log,
             map_tile_url,
             mail_from,
@@ -570,6 +591,45 @@ mod tests {
             .resolve()
             .unwrap_err();
         assert!(e.to_string().contains("ONSITE_LISTEN"));
+    }
+
+    #[test]
+    fn the_lean_live_map_path_is_on_unless_turned_off() {
+        assert!(Layers::default().resolve().unwrap().lean_live_map);
+        let c = env(&[("ONSITE_HTTP_LEAN_LIVE_MAP", "false")])
+            .resolve()
+            .unwrap();
+        assert!(!c.lean_live_map);
+        let e = env(&[("ONSITE_HTTP_LEAN_LIVE_MAP", "no")])
+            .resolve()
+            .unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "environment variable ONSITE_HTTP_LEAN_LIVE_MAP: must be true or false"
+        );
+    }
+
+    #[test]
+    fn group_commit_is_on_unless_turned_off() {
+        assert!(Layers::default().resolve().unwrap().group_commit);
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("onsite.toml");
+        std::fs::write(&file, "[database]\ngroup_commit = false\n").unwrap();
+        let mut l = Layers::default();
+        l.file(&file).unwrap();
+        assert!(!l.resolve().unwrap().group_commit);
+        l.env([(
+            "ONSITE_DATABASE_GROUP_COMMIT".to_string(),
+            "true".to_string(),
+        )]);
+        assert!(l.resolve().unwrap().group_commit);
+        let e = env(&[("ONSITE_DATABASE_GROUP_COMMIT", "off")])
+            .resolve()
+            .unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "environment variable ONSITE_DATABASE_GROUP_COMMIT: must be true or false"
+        );
     }
 
     #[test]

@@ -21,6 +21,7 @@ impl<E: Into<anyhow::Error>> From<E> for Failure {
 pub async fn open_store(config: &Config) -> Result<Store, Failure> {
     Store::open(&config.database_url)
         .await
+        .map(|store| store.with_group_commit(config.group_commit))
         .with_context(|| {
             format!(
                 "cannot open the database ({})",
@@ -248,6 +249,7 @@ pub async fn serve(config: Config, demo: bool) -> Result<(), Failure> {
             // sets X-Forwarded-For.
             trust_forwarded_for: config.trust_forwarded_for,
             connections: config.connections,
+            lean_live_map: config.lean_live_map,
             metrics_token: config.metrics_token.clone(),
             emails_reach_inboxes: matches!(config.mail, MailTransport::Smtp(_)),
         },

@@ -7,8 +7,8 @@
 //   const { text } = await smtp.waitForMessage({ to: 'ana@example.com', subject: /password/i });
 //   await smtp.stop();
 //
-// It is the SMTP server of the Rust mail tests (aiosmtpd, crates/onsite-notify/tests/support/
-// smtp_sink.py), run by $ONSITE_TEST_PYTHON or python3: `pip install aiosmtpd==1.4.6`.
+// It is the SMTP server of the Rust mail tests (aiosmtpd, crates/onsite-testkit/smtp_sink.py),
+// run by $ONSITE_TEST_PYTHON or python3: `pip install aiosmtpd==1.4.6`.
 
 import { spawn } from 'node:child_process';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
@@ -17,7 +17,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { repoRoot } from './app.mjs';
 
-const SCRIPT = path.join(repoRoot, 'crates', 'onsite-notify', 'tests', 'support', 'smtp_sink.py');
+const SCRIPT = path.join(repoRoot, 'crates', 'onsite-testkit', 'smtp_sink.py');
 const START_TIMEOUT_MS = 30_000;
 
 /** A port nothing listens on yet. */

@@ -8,7 +8,7 @@ use onsite_distribute::{Criterion, Metric};
 use onsite_domain::ProductId;
 use onsite_domain::opportunity::OpportunityStatus;
 use onsite_domain::settings::InvalidSetting;
-use onsite_i18n::{Arg, Locale};
+use onsite_i18n::{Arg, Locale, number};
 
 /// The message id explaining an exclusion criterion.
 pub fn criterion_message_id(c: &Criterion) -> &'static str {
@@ -180,7 +180,10 @@ pub fn setting_message(locale: Locale, s: &InvalidSetting) -> String {
             )
         }
         InvalidSetting::DecimalOutOfRange { key, min, max } => {
-            let (min, max) = (plain_decimal(locale, *min), plain_decimal(locale, *max));
+            let (min, max) = (
+                number::shortest(locale, *min),
+                number::shortest(locale, *max),
+            );
             locale.text_with(
                 id,
                 &[
@@ -246,40 +249,9 @@ pub fn field_message_id(field: &str) -> Option<&'static str> {
     })
 }
 
-fn decimal_mark(locale: Locale) -> char {
-    if locale.tag() == "fr" { ',' } else { '.' }
-}
-
-fn group_mark(locale: Locale) -> &'static str {
-    // French groups thousands with a narrow no-break space.
-    if locale.tag() == "fr" {
-        "\u{202f}"
-    } else {
-        ","
-    }
-}
-
 /// `value` with `places` decimals and the locale's decimal mark: "3.2" / "3,2".
 pub fn decimal(locale: Locale, value: f64, places: usize) -> String {
-    let s = format!("{:.*}", places, value + 0.0);
-    // "-0" and "-0.0" are noise from rounding tiny negatives.
-    let s = if s
-        .trim_start_matches('-')
-        .chars()
-        .all(|c| c == '0' || c == '.')
-    {
-        s.trim_start_matches('-').to_owned()
-    } else {
-        s
-    };
-    s.replace('.', &decimal_mark(locale).to_string())
-}
-
-/// A number as short as it is exact: "-0.005", "2", "-0,01".
-fn plain_decimal(locale: Locale, value: f64) -> String {
-    (value + 0.0)
-        .to_string()
-        .replace('.', &decimal_mark(locale).to_string())
+    number::rounded(locale, value, places)
 }
 
 /// An opportunity's amount as the locale writes money: "$14,500.00" / "14 500,00 $".
@@ -293,22 +265,7 @@ pub fn money(locale: Locale, minor: i64) -> String {
 /// An amount in minor units with two decimals and grouped thousands, without a currency:
 /// "14,500.00" / "14 500,00" (a form field's value; [`money`] for reading).
 pub fn amount(locale: Locale, minor: i64) -> String {
-    let negative = minor < 0;
-    let abs = minor.unsigned_abs();
-    let (units, cents) = (abs / 100, abs % 100);
-    let digits = units.to_string();
-    let mut grouped = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            grouped.push_str(group_mark(locale));
-        }
-        grouped.push(c);
-    }
-    format!(
-        "{}{grouped}{}{cents:02}",
-        if negative { "-" } else { "" },
-        decimal_mark(locale)
-    )
+    number::fixed(locale, minor, 2)
 }
 
 #[cfg(test)]
@@ -356,8 +313,8 @@ mod tests {
         assert_eq!(decimal(en(), 3.25, 1), "3.2");
         assert_eq!(decimal(fr(), 3.26, 1), "3,3");
         assert_eq!(decimal(en(), -0.0001, 1), "0.0");
-        assert_eq!(plain_decimal(fr(), -0.01), "-0,01");
-        assert_eq!(plain_decimal(en(), -0.0), "0");
+        assert_eq!(number::shortest(fr(), -0.01), "-0,01");
+        assert_eq!(number::shortest(en(), -0.0), "0");
     }
 
     #[test]

@@ -1,13 +1,12 @@
 //! The words and numbers of the record pages in the reader's language: amounts in an
 //! invoice's currency, quantities, tax rates, and the Fluent ids of statuses, filters and sorts
-//! (`locales/<lang>/records.ftl`). The decimal and grouping marks come from Fluent too, so a
-//! new locale brings its own.
+//! (`locales/<lang>/records.ftl`). Numbers are written by `onsite_i18n::number`.
 
 use onsite_domain::agreement::AgreementStatus;
 use onsite_domain::invoice::InvoiceStatus;
 use onsite_domain::money::Currency;
 use onsite_domain::work_order::WorkOrderStatus;
-use onsite_i18n::{Arg, Locale};
+use onsite_i18n::{Arg, Locale, number};
 
 /// Digits after the decimal mark of a currency's minor unit (ISO 4217): most have 2.
 pub fn minor_digits(currency: Currency) -> u32 {
@@ -20,35 +19,9 @@ pub fn minor_digits(currency: Currency) -> u32 {
     }
 }
 
-/// An integer count of `10^-digits` units as a decimal number in the locale: "14,500.00" /
-/// "14 500,00"; `digits` 0 gives a whole number.
-pub fn fixed(locale: Locale, scaled: i64, digits: u32) -> String {
-    let negative = scaled < 0;
-    let abs = scaled.unsigned_abs();
-    let unit = 10u64.pow(digits);
-    let (whole, fraction) = (abs / unit, abs % unit);
-    let digits_text = whole.to_string();
-    let group = locale.text("records-group-mark");
-    let mut out = String::new();
-    if negative {
-        out.push('-');
-    }
-    for (i, c) in digits_text.chars().enumerate() {
-        if i > 0 && (digits_text.len() - i) % 3 == 0 {
-            out.push_str(&group);
-        }
-        out.push(c);
-    }
-    if digits > 0 {
-        out.push_str(&locale.text("records-decimal-mark"));
-        out.push_str(&format!("{fraction:0width$}", width = digits as usize));
-    }
-    out
-}
-
 /// An amount in minor units of `currency`: "CAD 1,234.56" / "1 234,56 CAD".
 pub fn money(locale: Locale, minor: i64, currency: Currency) -> String {
-    let amount = fixed(locale, minor, minor_digits(currency));
+    let amount = number::fixed(locale, minor, minor_digits(currency));
     locale.text_with(
         "records-money",
         &[
@@ -60,28 +33,13 @@ pub fn money(locale: Locale, minor: i64, currency: Currency) -> String {
 
 /// A quantity in thousandths, without trailing zeros: 1500 → "1.5", 2000 → "2".
 pub fn quantity(locale: Locale, milli: i64) -> String {
-    trim_zeros(locale, fixed(locale, milli, 3))
+    number::trimmed(locale, milli, 3)
 }
 
 /// A tax rate in thousandths of a percent: 14975 → "14.975 %" / "14,975 %".
 pub fn percent(locale: Locale, milli_percent: i64) -> String {
-    let value = trim_zeros(locale, fixed(locale, milli_percent, 3));
+    let value = number::trimmed(locale, milli_percent, 3);
     locale.text_with("records-percent", &[("value", Arg::Str(&value))])
-}
-
-fn trim_zeros(locale: Locale, s: String) -> String {
-    let mark = locale.text("records-decimal-mark");
-    match s.rsplit_once(&mark) {
-        Some((whole, fraction)) => {
-            let fraction = fraction.trim_end_matches('0');
-            if fraction.is_empty() {
-                whole.to_owned()
-            } else {
-                format!("{whole}{mark}{fraction}")
-            }
-        }
-        None => s,
-    }
 }
 
 /// The Fluent id of a work order's status: `records-work-order-status-estimate-pending`.

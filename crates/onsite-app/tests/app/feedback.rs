@@ -3,55 +3,29 @@
 //! with nothing stored; the homepage's Send Feedback; the staff's averages per technician,
 //! service type and month; the survey and the portal settings for administrators only.
 
-use crate::fixtures::{customer_accounts, plateau};
 use jiff::{SignedDuration, Timestamp};
 use onsite_app::App;
 use onsite_app::booking;
 use onsite_app::feedback::{self, FeedbackError, FeedbackInput, QuestionInput};
 use onsite_app::policy::Principal;
+use onsite_testkit::fixtures::{customer_accounts, plateau};
+use onsite_testkit::{FromTestDb, both_backends, fixtures};
 
 use onsite_domain::booking::{BookingAction, BookingState};
 use onsite_domain::feedback::Answer;
 
 use onsite_domain::role::Role;
-use onsite_domain::service_type::VisitDuration;
 use onsite_domain::settings::InvalidSetting;
-use onsite_domain::technician::ResourceKind;
 use onsite_domain::text::EmailAddress;
-use onsite_domain::time::TimeZoneName;
 use onsite_domain::work_order::WorkOrderStatus;
 use onsite_domain::{AccountId, BookingId, ServiceTypeId, SurveyQuestionId, TechnicianId};
 use onsite_store::Conn;
-use onsite_store::accounts::{self, NewContact, NewUser};
+use onsite_store::accounts::{self, NewContact};
 use onsite_store::bookings::{self, NewBooking, RecordedTransition};
-use onsite_store::catalog::{self, NewServiceType};
 use onsite_store::feedback::ResponseFilter;
 use onsite_store::records::Start;
-use onsite_store::technicians::{self, NewTechnician};
-use onsite_store::testing::TestDb;
 use onsite_store::work_orders::{self, NewWorkOrder};
-use std::sync::Arc;
-
-macro_rules! both {
-    ($name:ident, $body:expr) => {
-        mod $name {
-            #[allow(unused_imports)]
-            use super::*;
-
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn sqlite() {
-                let db = TestDb::sqlite().await;
-                ($body)(world(&db).await).await;
-            }
-
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn postgres() {
-                let db = TestDb::postgres().await;
-                ($body)(world(&db).await).await;
-            }
-        }
-    };
-}
+use onsite_testkit::TestDb;
 
 /// 1 May 2026, noon UTC: visits are days after it.
 fn t0() -> Timestamp {
@@ -62,8 +36,8 @@ fn now() -> Timestamp {
     t0() + SignedDuration::from_hours(24 * 90)
 }
 
-/// The database (a [`TestDb`]) lives in the test function, outside the test's future, until
-/// the test ends.
+/// What every test of this file starts from; the test keeps the database (a [`TestDb`]) until
+/// it ends.
 struct World {
     app: App,
     acme: AccountId,
@@ -107,19 +81,7 @@ async fn person(
         ),
         None => None,
     };
-    let user_id = accounts::insert_user(
-        conn,
-        &NewUser {
-            email: &email,
-            password_hash: None,
-            display_name: name,
-            language: None,
-            contact_id: contact,
-            roles: &[role],
-        },
-    )
-    .await
-    .unwrap();
+    let user_id = fixtures::user(conn, email.as_str(), name, contact, &[role]).await;
     Principal {
         user_id,
         roles: vec![role],
@@ -190,12 +152,14 @@ const COMPLETED: &[BookingAction] = &[
     BookingAction::Complete,
 ];
 
+impl FromTestDb for World {
+    async fn from_test_db(db: TestDb) -> (World, Option<TestDb>) {
+        (world(&db).await, Some(db))
+    }
+}
+
 async fn world(db: &TestDb) -> World {
-    let app = App::new(
-        db.store().clone(),
-        Arc::new(tokio::sync::Notify::new()),
-        "https://portal.example.com/",
-    );
+    let app = crate::app_on(db);
     let mut conn = app.store.conn().await.unwrap();
     let [acme, other] = customer_accounts(&mut conn, ["Acme", "Other"]).await;
     let ana = person(
@@ -223,45 +187,13 @@ async fn world(db: &TestDb) -> World {
     )
     .await;
     let admin = person(&mut conn, None, "admin@example.com", "Admin", Role::Admin).await;
-    let tz = TimeZoneName::parse("America/Toronto").unwrap();
     let mut techs = Vec::new();
     for name in ["Tom", "Uma"] {
-        techs.push(
-            technicians::insert_technician(
-                &mut conn,
-                &NewTechnician {
-                    name,
-                    kind: ResourceKind::User,
-                    user_id: None,
-                    home_base: plateau(),
-                    time_zone: &tz,
-                    weekly_hours: &[],
-                    territories: &[],
-                    skills: &[],
-                    active: true,
-                },
-            )
-            .await
-            .unwrap(),
-        );
+        techs.push(fixtures::technician(&mut conn, name, None).await);
     }
     let mut types = Vec::new();
     for name in ["Furnace maintenance", "Heat pump repair"] {
-        types.push(
-            catalog::insert_service_type(
-                &mut conn,
-                &NewServiceType {
-                    name,
-                    description: "",
-                    duration: VisitDuration::from_minutes(60).unwrap(),
-                    required_skills: &[],
-                    self_scheduling: true,
-                    active: true,
-                },
-            )
-            .await
-            .unwrap(),
-        );
+        types.push(fixtures::service_type(&mut conn, name, &[]).await);
     }
     let (tom, uma, furnace, heat_pump) = (techs[0], techs[1], types[0], types[1]);
     let done = visit(&mut conn, acme, tom, furnace, 0, COMPLETED).await;
@@ -330,7 +262,7 @@ impl World {
     }
 }
 
-both!(
+both_backends!(
     a_customer_rates_a_completed_visit_of_their_account_once,
     |w: World| async move {
         let sent = feedback::send_feedback(&w.app, &w.ana, w.done, &input("4"), now())
@@ -387,7 +319,7 @@ both!(
     }
 );
 
-both!(
+both_backends!(
     with_surveys_off_feedback_is_refused_and_not_offered,
     |w: World| async move {
         assert_eq!(w.past_due().await, [(w.done2, true), (w.done, true)]);
@@ -406,7 +338,7 @@ both!(
     }
 );
 
-both!(
+both_backends!(
     bad_feedback_is_refused_field_by_field_and_nothing_is_stored,
     |w: World| async move {
         let on_time = w
@@ -476,7 +408,7 @@ both!(
     }
 );
 
-both!(
+both_backends!(
     staff_see_averages_per_technician_service_type_and_month,
     |w: World| async move {
         let mut conn = w.app.store.conn().await.unwrap();
@@ -574,7 +506,7 @@ both!(
     }
 );
 
-both!(
+both_backends!(
     only_administrators_edit_the_survey_and_portal_settings,
     |w: World| async move {
         let q = QuestionInput {

@@ -1,39 +1,22 @@
 //! Identity use cases against a fresh database: sign-in, invitations and redemption, profile,
 //! forgotten and changed passwords.
 
-use crate::fixtures::{allow_inserts, refuse_inserts};
+use crate::app_on;
 use jiff::{SignedDuration, Timestamp};
 use onsite_app::App;
 use onsite_app::identity::{self, IdentityError, InviteMode, ProfileInput};
-use onsite_domain::account::{AccountKind, Address};
-use onsite_domain::geo::GeoPoint;
+use onsite_domain::account::AccountKind;
 use onsite_domain::role::Role;
 use onsite_domain::text::EmailAddress;
-use onsite_domain::time::TimeZoneName;
 use onsite_domain::{AccountId, ContactId};
-use onsite_notify::testing::SmtpSink;
 use onsite_store::accounts::{self, NewAccount, NewContact};
 use onsite_store::outbox::{self, OutboxFilter, SECRET_PLACEHOLDER};
-use onsite_store::testing::TestDb;
-use std::sync::Arc;
-
-fn app(db: &TestDb) -> App {
-    App::new(
-        db.store().clone(),
-        Arc::new(tokio::sync::Notify::new()),
-        "https://portal.example.com/",
-    )
-}
+use onsite_testkit::TestDb;
+use onsite_testkit::both_backends;
+use onsite_testkit::fixtures::{allow_inserts, east_end_address, refuse_inserts};
+use onsite_testkit::smtp::SmtpSink;
 
 async fn account(app: &App, active: bool) -> AccountId {
-    let address = Address {
-        line: "5000 Rue Sherbrooke E".into(),
-        city: "Montréal".into(),
-        postal_code: "H1V 1A1".into(),
-        country: "CA".into(),
-        location: GeoPoint::new(45.557, -73.553).unwrap(),
-        time_zone: TimeZoneName::parse("America/Toronto").unwrap(),
-    };
     let mut conn = app.store.conn().await.unwrap();
     accounts::insert_account(
         &mut conn,
@@ -41,7 +24,7 @@ async fn account(app: &App, active: bool) -> AccountId {
             kind: AccountKind::Customer,
             name: "Acme",
             active,
-            address: &address,
+            address: &east_end_address(),
             territory_id: None,
         },
     )
@@ -97,7 +80,7 @@ const PASSWORD: &str = "a long enough passphrase";
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn invited_contact_redeems_once_and_signs_in() {
     let db = TestDb::sqlite().await;
-    let app = app(&db);
+    let app = app_on(&db);
     let now = Timestamp::now();
     let account_id = account(&app, true).await;
     let contact_id = contact(&app, account_id, "ana@example.com").await;
@@ -196,7 +179,7 @@ async fn invited_contact_redeems_once_and_signs_in() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn codes_expire_and_a_new_invitation_replaces_the_old() {
     let db = TestDb::postgres().await;
-    let app = app(&db);
+    let app = app_on(&db);
     let now = Timestamp::now();
     let account_id = account(&app, true).await;
     let contact_id = contact(&app, account_id, "bo@example.com").await;
@@ -238,7 +221,7 @@ async fn codes_expire_and_a_new_invitation_replaces_the_old() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn inactive_accounts_cannot_be_invited_and_automatic_invitations_happen_once() {
     let db = TestDb::sqlite().await;
-    let app = app(&db);
+    let app = app_on(&db);
     let now = Timestamp::now();
     let inactive = account(&app, false).await;
     let c = contact(&app, inactive, "gone@example.com").await;
@@ -321,7 +304,7 @@ fn wait_of(result: Result<impl std::fmt::Debug, IdentityError>) -> u64 {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn wrong_passwords_and_unknown_emails_get_one_answer() {
     let db = TestDb::sqlite().await;
-    let app = app(&db);
+    let app = app_on(&db);
     let now = Timestamp::now();
     owner(&app, "eve@example.com", now).await;
     let unknown = identity::sign_in(&app, "nobody@example.com", PASSWORD, "ip1", now)
@@ -340,10 +323,10 @@ async fn wrong_passwords_and_unknown_emails_get_one_answer() {
 // Failures from one source refuse that source for the account; a stranger's failures, from
 // however many addresses, never refuse the owner's own: they only make the owner wait a little
 // after a mistake of their own. A success clears the source's failures for the account.
-both!(
+both_backends!(
     a_stranger_cannot_lock_the_owner_out,
     |db: TestDb| async move {
-        let app = app(&db);
+        let app = app_on(&db);
         let t0 = window_start();
         let at = |secs: i64| t0 + SignedDuration::from_secs(secs);
         owner(&app, "eve@example.com", t0).await;
@@ -401,10 +384,10 @@ both!(
 
 // Successful sign-ins do not count: an office behind one address signs in all day. Failures
 // do, per address across accounts (password spraying).
-both!(
+both_backends!(
     only_failures_count_and_spraying_is_refused_per_source,
     |db: TestDb| async move {
-        let app = app(&db);
+        let app = app_on(&db);
         let t0 = window_start();
         owner(&app, "eve@example.com", t0).await;
         let office = "192.0.2.77";
@@ -449,8 +432,8 @@ both!(
 );
 
 // Invitation codes: only codes that do not work count, per address; a working code never does.
-both!(only_codes_that_do_not_work_count, |db: TestDb| async move {
-    let app = app(&db);
+both_backends!(only_codes_that_do_not_work_count, |db: TestDb| async move {
+    let app = app_on(&db);
     let t0 = window_start();
     let acme = account(&app, true).await;
     let c = contact(&app, acme, "ivy@example.com").await;
@@ -494,10 +477,10 @@ both!(only_codes_that_do_not_work_count, |db: TestDb| async move {
 // Forgot password: a few links per address and window, then the same answer and no email, so
 // that nobody can fill a mailbox or keep its owner from a link; each address may ask a few
 // times per window.
-both!(
+both_backends!(
     reset_emails_are_limited_without_refusing_the_owner,
     |db: TestDb| async move {
-        let app = app(&db);
+        let app = app_on(&db);
         let t0 = window_start();
         owner(&app, "fay@example.com", t0).await;
         for i in 0..5 {
@@ -526,10 +509,10 @@ both!(
 );
 
 // External sign-ins: flows begun and not finished count per address; finished ones do not.
-both!(
+both_backends!(
     finished_external_sign_ins_do_not_count,
     |db: TestDb| async move {
-        let app = app(&db);
+        let app = app_on(&db);
         let t0 = window_start();
         for _ in 0..40 {
             identity::limit_external_sign_in(&app, "192.0.2.9", t0)
@@ -557,7 +540,7 @@ both!(
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn forgotten_password_resets_once_and_ends_every_session() {
     let db = TestDb::sqlite().await;
-    let app = app(&db);
+    let app = app_on(&db);
     let now = Timestamp::now();
     let account_id = account(&app, true).await;
     let c = contact(&app, account_id, "fay@example.com").await;
@@ -634,7 +617,7 @@ async fn forgotten_password_resets_once_and_ends_every_session() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn changing_the_password_ends_the_other_sessions_and_profile_input_is_checked() {
     let db = TestDb::sqlite().await;
-    let app = app(&db);
+    let app = app_on(&db);
     let now = Timestamp::now();
     let account_id = account(&app, true).await;
     let c = contact(&app, account_id, "gil@example.com").await;
@@ -728,7 +711,7 @@ async fn changing_the_password_ends_the_other_sessions_and_profile_input_is_chec
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn housekeeping_removes_expired_sessions_and_old_counters_only() {
     let db = TestDb::postgres().await;
-    let app = app(&db);
+    let app = app_on(&db);
     let now = Timestamp::now();
     let account_id = account(&app, true).await;
     let c = contact(&app, account_id, "hal@example.com").await;
@@ -781,10 +764,10 @@ async fn count(app: &App, table: &str) -> i64 {
 }
 
 // An unknown account or contact is "not found" (the person's mistake), not a failure of ours.
-both!(
+both_backends!(
     unknown_accounts_and_contacts_are_not_found,
     |db: TestDb| async move {
-        let app = app(&db);
+        let app = app_on(&db);
         let now = Timestamp::now();
         let roles = [Role::SelfScheduling];
         let err = identity::invite_account(&app, AccountId(987_654), &roles, None, now)
@@ -809,10 +792,10 @@ both!(
 // Inviting every contact of an account is one transaction: when one invitation fails part-way,
 // none is made, no email is queued and no address is remembered as invited; once the fault is
 // gone, every contact is invited.
-both!(
+both_backends!(
     a_failure_part_way_through_a_bulk_invitation_leaves_nothing,
     |db: TestDb| async move {
-        let app = app(&db);
+        let app = app_on(&db);
         let now = Timestamp::now();
         let acme = account(&app, true).await;
         // Contacts are invited by last name: "Silva" for all three, then by first name (all

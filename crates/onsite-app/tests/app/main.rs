@@ -1,33 +1,25 @@
 //! The app's integration tests, one binary: use cases against a fresh database and, for
 //! external sign-in, a real OpenID provider process.
 
-/// Runs an async test on a fresh SQLite and a fresh PostgreSQL database:
-/// `both!(name, |db: TestDb| async move { … })` makes `name::sqlite` and `name::postgres`.
-macro_rules! both {
-    ($name:ident, $body:expr) => {
-        mod $name {
-            #[allow(unused_imports)]
-            use super::*;
-
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn sqlite() {
-                ($body)(TestDb::sqlite().await).await;
-            }
-
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn postgres() {
-                ($body)(TestDb::postgres().await).await;
-            }
-        }
-    };
-}
+use onsite_app::App;
+use onsite_testkit::TestDb;
+use std::sync::Arc;
 
 mod booking;
 mod distribution;
 mod feedback;
-mod fixtures;
 mod identity;
 mod oidc;
 mod records;
 mod technician;
 mod tracking;
+
+/// The app on a test's database, at the public URL `https://portal.example.com`, with a mail
+/// worker nobody runs (the tests read the outbox or deliver it themselves).
+fn app_on(db: &TestDb) -> App {
+    App::new(
+        db.store().clone(),
+        Arc::new(tokio::sync::Notify::new()),
+        "https://portal.example.com",
+    )
+}

@@ -1,7 +1,7 @@
-//! External sign-in end to end against a real OpenID provider: `oidc-provider` from npm
-//! (`tests/oidc-provider/server.mjs`), started by each test on a free loopback port and killed
-//! when the test ends, even by a panic. The provider's sign-in and consent forms are driven over
-//! plain HTTP with a cookie jar, like a browser would.
+//! External sign-in end to end against a real OpenID provider (`onsite_testkit::oidc`:
+//! `oidc-provider` from npm), started by each test on a free loopback port and killed when the
+//! test ends, even by a panic. The provider's sign-in and consent forms are driven over plain
+//! HTTP with a cookie jar, like a browser would.
 
 use jiff::{SignedDuration, Timestamp};
 use onsite_app::oidc::{
@@ -10,212 +10,18 @@ use onsite_app::oidc::{
 use onsite_app::secrets::Secret;
 use onsite_domain::UserId;
 use onsite_domain::text::EmailAddress;
-use onsite_store::accounts::{self, NewUser};
-use onsite_store::testing::TestDb;
+use onsite_store::accounts;
+use onsite_testkit::oidc::{self, AtProvider, CLIENT_ID, CLIENT_SECRET, TestProvider};
+use onsite_testkit::{TestDb, fixtures, free_port};
 use openidconnect::url::Url;
-use std::io::{BufRead, BufReader, Read};
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
-use std::sync::{Arc, Mutex, mpsc};
-use std::time::Duration;
 
 const PROVIDER_ID: &str = "corp";
-const CLIENT_ID: &str = "onsite-test";
-const CLIENT_SECRET: &str = "client-secret-for-tests-only-4f9c2a7e";
 /// Never contacted: the test reads the code and state off the provider's redirect to it.
 const REDIRECT_URI: &str = "http://127.0.0.1:9/auth/oidc/corp/callback";
 
-fn provider_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/oidc-provider")
-}
-
-/// Runs `npm ci` for the provider unless the pinned version is already installed. Tests run
-/// in parallel processes, so under a file lock.
-fn ensure_installed(dir: &Path) {
-    let lock = std::fs::File::create(std::env::temp_dir().join("onsite-oidc-provider-npm.lock"))
-        .expect("lock file");
-    lock.lock().expect("lock the npm install");
-    if installed_version(dir) != pinned_version(dir) {
-        let status = Command::new("npm")
-            .args(["ci", "--no-audit", "--no-fund", "--prefix"])
-            .arg(dir)
-            .stdout(Stdio::null())
-            .status();
-        if !status.as_ref().is_ok_and(|s| s.success()) {
-            panic!(
-                "the test OpenID provider is not installed and `npm ci` failed ({status:?}); run \
-                 `npm ci --prefix tests/oidc-provider --no-audit --no-fund` (needs Node.js 20.19 or later)"
-            );
-        }
-    }
-}
-
-fn json(path: &Path) -> Option<serde_json::Value> {
-    serde_json::from_str(&std::fs::read_to_string(path).ok()?).ok()
-}
-
-fn pinned_version(dir: &Path) -> Option<String> {
-    Some(
-        json(&dir.join("package.json"))?["dependencies"]["oidc-provider"]
-            .as_str()?
-            .to_owned(),
-    )
-}
-
-fn installed_version(dir: &Path) -> Option<String> {
-    Some(
-        json(&dir.join("node_modules/oidc-provider/package.json"))?["version"]
-            .as_str()?
-            .to_owned(),
-    )
-}
-
-/// The provider process; killed on drop.
-struct TestProvider {
-    child: Child,
-    issuer: String,
-    log: Arc<Mutex<String>>,
-}
-
-impl Drop for TestProvider {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-impl TestProvider {
-    fn start() -> TestProvider {
-        let dir = provider_dir();
-        ensure_installed(&dir);
-        // The port is free when asked but could be taken before node binds it: try again.
-        for attempt in 1..=3 {
-            let port = std::net::TcpListener::bind("127.0.0.1:0")
-                .unwrap()
-                .local_addr()
-                .unwrap()
-                .port();
-            let child = Command::new("node")
-                .arg(dir.join("server.mjs"))
-                .arg(port.to_string())
-                .env("OIDC_CLIENT_ID", CLIENT_ID)
-                .env("OIDC_CLIENT_SECRET", CLIENT_SECRET)
-                .env("OIDC_REDIRECT_URIS", REDIRECT_URI)
-                // If this test process dies without dropping us, the provider sees its stdin
-                // close and quits.
-                .env("OIDC_EXIT_ON_STDIN_EOF", "1")
-                .stdin(Stdio::piped())
-                .stdout(Stdio::piped())
-                .stderr(Stdio::piped())
-                .spawn()
-                .unwrap_or_else(|e| {
-                    panic!("cannot run `node` ({e}): install Node.js 20.19 or later")
-                });
-            let mut provider = TestProvider {
-                child,
-                issuer: String::new(),
-                log: Arc::default(),
-            };
-            let stdout = provider.child.stdout.take().unwrap();
-            let (ready_tx, ready_rx) = mpsc::channel();
-            std::thread::spawn(move || {
-                for line in BufReader::new(stdout).lines().map_while(Result::ok) {
-                    if let Some(issuer) = line.strip_prefix("listening on ") {
-                        let _ = ready_tx.send(issuer.to_owned());
-                    }
-                }
-            });
-            let mut stderr = provider.child.stderr.take().unwrap();
-            let log = provider.log.clone();
-            std::thread::spawn(move || {
-                let mut buf = [0u8; 4096];
-                while let Ok(n @ 1..) = stderr.read(&mut buf) {
-                    log.lock()
-                        .unwrap()
-                        .push_str(&String::from_utf8_lossy(&buf[..n]));
-                }
-            });
-            match ready_rx.recv_timeout(Duration::from_secs(30)) {
-                Ok(issuer) => {
-                    provider.issuer = issuer;
-                    return provider;
-                }
-                Err(_) => {
-                    let exited = provider.child.try_wait().ok().flatten();
-                    std::thread::sleep(Duration::from_millis(100));
-                    let log = provider.log.lock().unwrap().clone();
-                    if exited.is_none() || attempt == 3 {
-                        panic!("the test OpenID provider did not start ({exited:?}):\n{log}");
-                    }
-                }
-            }
-        }
-        unreachable!("the loop returns or panics")
-    }
-}
-
-/// What a person does at the provider's pages.
-#[derive(Clone, Copy)]
-enum AtProvider<'a> {
-    SignInAs(&'a str),
-    Cancel,
-}
-
-/// A browser without JavaScript: keeps cookies, follows redirects one by one, fills the
-/// provider's login and consent forms, and stops at the redirect to Onsite's callback.
+/// The provider's side, up to its redirect to [`REDIRECT_URI`].
 async fn through_provider(authorize_url: &Url, act: AtProvider<'_>) -> Url {
-    let http = reqwest::Client::builder()
-        .cookie_store(true)
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .unwrap();
-    let mut url = authorize_url.clone();
-    let mut form: Option<Vec<(&str, &str)>> = None;
-    for _ in 0..20 {
-        let request = match form.take() {
-            Some(fields) => http.post(url.clone()).form(&fields),
-            None => http.get(url.clone()),
-        };
-        let response = request
-            .send()
-            .await
-            .unwrap_or_else(|e| panic!("provider unreachable at {url}: {e}"));
-        let status = response.status();
-        if status.is_redirection() {
-            let location = response.headers()[reqwest::header::LOCATION]
-                .to_str()
-                .unwrap()
-                .to_owned();
-            let target = url.join(&location).unwrap();
-            if target.as_str().starts_with(REDIRECT_URI) {
-                return target;
-            }
-            url = target;
-            continue;
-        }
-        let body = response.text().await.unwrap();
-        assert!(
-            status.is_success(),
-            "the provider answered {status} at {url}:\n{body}"
-        );
-        match act {
-            _ if body.contains(r#"name="prompt" value="login""#) => match act {
-                AtProvider::SignInAs(login) => {
-                    form = Some(vec![
-                        ("prompt", "login"),
-                        ("login", login),
-                        ("password", "any password"),
-                    ])
-                }
-                AtProvider::Cancel => url = Url::parse(&format!("{url}/abort")).unwrap(),
-            },
-            _ if body.contains(r#"name="prompt" value="consent""#) => {
-                form = Some(vec![("prompt", "consent")])
-            }
-            _ => panic!("unexpected page at {url}:\n{body}"),
-        }
-    }
-    panic!("no redirect to the callback after 20 steps")
+    oidc::through_provider(authorize_url.as_str(), REDIRECT_URI, act).await
 }
 
 fn query(url: &Url, name: &str) -> Option<String> {
@@ -233,7 +39,7 @@ struct Harness {
 
 impl Harness {
     async fn start() -> Harness {
-        let provider = TestProvider::start();
+        let provider = TestProvider::start(REDIRECT_URI);
         let oidc = Oidc::new(vec![OidcProviderConfig {
             id: PROVIDER_ID.to_owned(),
             display_name: "Corp ID".to_owned(),
@@ -252,20 +58,7 @@ impl Harness {
 
     async fn user(&self, email: &str) -> UserId {
         let mut conn = self.db.store().conn().await.unwrap();
-        let email = EmailAddress::parse(email).unwrap();
-        accounts::insert_user(
-            &mut conn,
-            &NewUser {
-                email: &email,
-                password_hash: None,
-                display_name: "",
-                language: None,
-                contact_id: None,
-                roles: &[],
-            },
-        )
-        .await
-        .unwrap()
+        fixtures::user(&mut conn, email, "", None, &[]).await
     }
 
     async fn begin(&self, purpose: Purpose, return_to: Option<&str>) -> Begun {
@@ -614,12 +407,7 @@ async fn callbacks_that_do_not_belong_to_the_flow_are_refused() {
 
 #[tokio::test]
 async fn an_unreachable_provider_is_reported_not_hidden() {
-    // A port nothing listens on.
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
+    let port = free_port();
     let oidc = Oidc::new(vec![OidcProviderConfig {
         id: "down".to_owned(),
         display_name: "Down".to_owned(),

@@ -3,7 +3,6 @@
 //! illegal moves refused with nothing changed, and the "on the way" and "completed" emails
 //! queued with the move, their links following the tracking and surveys settings.
 
-use crate::fixtures::plateau;
 use jiff::civil::{Date, Weekday};
 use jiff::tz::TimeZone;
 use jiff::{SignedDuration, Timestamp};
@@ -11,11 +10,10 @@ use onsite_app::App;
 use onsite_app::booking::{self, BookingError};
 use onsite_app::policy::Principal;
 use onsite_app::technician;
-use onsite_domain::account::{AccountKind, Address};
+use onsite_domain::account::AccountKind;
 use onsite_domain::booking::{BookingAction, BookingState};
 use onsite_domain::geo::GeoPoint;
 use onsite_domain::role::Role;
-use onsite_domain::service_type::VisitDuration;
 use onsite_domain::technician::ResourceKind;
 use onsite_domain::text::EmailAddress;
 use onsite_domain::time::{TimeZoneName, WorkingPeriod};
@@ -23,15 +21,15 @@ use onsite_domain::work_order::WorkOrderStatus;
 use onsite_domain::{AccountId, BookingId, ServiceTypeId, TechnicianId, UserId};
 use onsite_i18n::{Locale, datetime};
 use onsite_schedule::{GreatCircle, TravelModel};
-use onsite_store::accounts::{self, NewAccount, NewContact, NewUser};
+use onsite_store::accounts::{self, NewAccount, NewContact};
 use onsite_store::bookings::{self, NewBooking};
-use onsite_store::catalog::{self, NewServiceType};
 use onsite_store::outbox::{self, OutboxMessage};
 use onsite_store::technicians::{self, NewTechnician};
-use onsite_store::testing::TestDb;
 use onsite_store::visibility::Visibility;
 use onsite_store::work_orders::{self, NewWorkOrder};
-use std::sync::Arc;
+use onsite_testkit::TestDb;
+use onsite_testkit::both_backends;
+use onsite_testkit::fixtures::{self, address_at, plateau, service_type};
 
 fn toronto() -> TimeZone {
     TimeZone::get("America/Toronto").unwrap()
@@ -86,19 +84,7 @@ struct World {
 async fn staff_user(app: &App, email: &str, name: &str, role: Role) -> UserId {
     let mut conn = app.store.conn().await.unwrap();
     let email = EmailAddress::parse(email).unwrap();
-    accounts::insert_user(
-        &mut conn,
-        &NewUser {
-            email: &email,
-            password_hash: None,
-            display_name: name,
-            language: None,
-            contact_id: None,
-            roles: &[role],
-        },
-    )
-    .await
-    .unwrap()
+    fixtures::user(&mut conn, email.as_str(), name, None, &[role]).await
 }
 
 async fn account(app: &App, name: &str, at: GeoPoint, line: &str) -> AccountId {
@@ -109,14 +95,7 @@ async fn account(app: &App, name: &str, at: GeoPoint, line: &str) -> AccountId {
             kind: AccountKind::Customer,
             name,
             active: true,
-            address: &Address {
-                line: line.into(),
-                city: "Montréal".into(),
-                postal_code: "H2J 2K9".into(),
-                country: "CA".into(),
-                location: at,
-                time_zone: TimeZoneName::parse("America/Toronto").unwrap(),
-            },
+            address: &address_at(line, at),
             territory_id: None,
         },
     )
@@ -162,27 +141,11 @@ fn technician_principal(user: UserId, tech: TechnicianId) -> Principal {
 }
 
 async fn world(db: TestDb) -> World {
-    let app = App::new(
-        db.store().clone(),
-        Arc::new(tokio::sync::Notify::new()),
-        "https://portal.example.com/",
-    );
+    let app = crate::app_on(&db);
     let acme = account(&app, "Acme Bakery", plateau(), "4301 Rue Saint-Denis").await;
     let beta = account(&app, "Beta Foods", hochelaga(), "3000 Rue Ontario E").await;
     let mut conn = app.store.conn().await.unwrap();
-    let st = catalog::insert_service_type(
-        &mut conn,
-        &NewServiceType {
-            name: "Furnace maintenance",
-            description: "",
-            duration: VisitDuration::from_minutes(60).unwrap(),
-            required_skills: &[],
-            self_scheduling: true,
-            active: true,
-        },
-    )
-    .await
-    .unwrap();
+    let st = service_type(&mut conn, "Furnace maintenance", &[]).await;
     let email = EmailAddress::parse("ana@acme.test").unwrap();
     let contact = accounts::insert_contact(
         &mut conn,
@@ -196,19 +159,14 @@ async fn world(db: TestDb) -> World {
     )
     .await
     .unwrap();
-    let ana = accounts::insert_user(
+    let ana = fixtures::user(
         &mut conn,
-        &NewUser {
-            email: &email,
-            password_hash: None,
-            display_name: "Ana",
-            language: None,
-            contact_id: Some(contact),
-            roles: &[Role::SelfScheduling],
-        },
+        email.as_str(),
+        "Ana",
+        Some(contact),
+        &[Role::SelfScheduling],
     )
-    .await
-    .unwrap();
+    .await;
     drop(conn);
     let tom_user = staff_user(&app, "tom@staff.test", "Tom Tremblay", Role::Technician).await;
     let uma_user = staff_user(&app, "uma@staff.test", "Uma Ouellet", Role::Technician).await;
@@ -330,9 +288,9 @@ impl World {
     }
 }
 
-both!(
+both_backends!(
     technician_sees_todays_and_tomorrows_visits_in_order_and_only_their_own,
-    |db| async move {
+    |db: TestDb| async move {
         let w = world(db).await;
         let tuesday = monday().tomorrow().unwrap();
         // Written out of order on purpose.
@@ -417,61 +375,63 @@ both!(
     }
 );
 
-both!(every_move_is_recorded_with_who_and_when, |db| async move {
-    let w = world(db).await;
-    let id = w
-        .visit(w.acme, w.tom, local(monday(), 9, 0), plateau())
-        .await;
-    let steps = [
-        (BookingAction::StartTravel, None, BookingState::Traveling),
-        (BookingAction::StartWork, None, BookingState::InProgress),
-        (
-            BookingAction::Complete,
-            Some("Filter replaced"),
-            BookingState::Completed,
-        ),
-    ];
-    for (action, note, state) in steps {
-        let v = w.moved(&w.tom_as, id, action, note).await.unwrap();
-        assert_eq!(v.state(), state);
-        assert_eq!(w.state(id).await, state);
-    }
-    let history = bookings::transitions(&mut *w.conn().await, id)
-        .await
-        .unwrap();
-    let moves: Vec<_> = history
-        .iter()
-        .skip(1)
-        .map(|t| (t.from, t.to, t.actor, t.at, t.note.clone()))
-        .collect();
-    let tom = Some(w.tom_as.user_id);
-    assert_eq!(
-        moves,
-        [
+both_backends!(
+    every_move_is_recorded_with_who_and_when,
+    |db: TestDb| async move {
+        let w = world(db).await;
+        let id = w
+            .visit(w.acme, w.tom, local(monday(), 9, 0), plateau())
+            .await;
+        let steps = [
+            (BookingAction::StartTravel, None, BookingState::Traveling),
+            (BookingAction::StartWork, None, BookingState::InProgress),
             (
-                Some(BookingState::Scheduled),
-                BookingState::Traveling,
-                tom,
-                now(),
-                None
-            ),
-            (
-                Some(BookingState::Traveling),
-                BookingState::InProgress,
-                tom,
-                now(),
-                None
-            ),
-            (
-                Some(BookingState::InProgress),
+                BookingAction::Complete,
+                Some("Filter replaced"),
                 BookingState::Completed,
-                tom,
-                now(),
-                Some("Filter replaced".to_owned())
             ),
-        ]
-    );
-    let audited: i64 = sqlx::query_scalar(
+        ];
+        for (action, note, state) in steps {
+            let v = w.moved(&w.tom_as, id, action, note).await.unwrap();
+            assert_eq!(v.state(), state);
+            assert_eq!(w.state(id).await, state);
+        }
+        let history = bookings::transitions(&mut *w.conn().await, id)
+            .await
+            .unwrap();
+        let moves: Vec<_> = history
+            .iter()
+            .skip(1)
+            .map(|t| (t.from, t.to, t.actor, t.at, t.note.clone()))
+            .collect();
+        let tom = Some(w.tom_as.user_id);
+        assert_eq!(
+            moves,
+            [
+                (
+                    Some(BookingState::Scheduled),
+                    BookingState::Traveling,
+                    tom,
+                    now(),
+                    None
+                ),
+                (
+                    Some(BookingState::Traveling),
+                    BookingState::InProgress,
+                    tom,
+                    now(),
+                    None
+                ),
+                (
+                    Some(BookingState::InProgress),
+                    BookingState::Completed,
+                    tom,
+                    now(),
+                    Some("Filter replaced".to_owned())
+                ),
+            ]
+        );
+        let audited: i64 = sqlx::query_scalar(
         "SELECT COUNT(*) FROM audit_events WHERE action = 'booking.transition' AND entity_id = $1 AND actor_user_id = $2",
     )
     .bind(id.0)
@@ -479,23 +439,24 @@ both!(every_move_is_recorded_with_who_and_when, |db| async move {
     .fetch_one(&mut *w.conn().await)
     .await
     .unwrap();
-    assert_eq!(audited, 3);
-    // The work order follows.
-    let wo = work_orders::work_order(
-        &mut *w.conn().await,
-        bookings::booking(&mut *w.conn().await, id)
-            .await
-            .unwrap()
-            .work_order_id,
-    )
-    .await
-    .unwrap();
-    assert_eq!(wo.status, WorkOrderStatus::Completed);
-});
+        assert_eq!(audited, 3);
+        // The work order follows.
+        let wo = work_orders::work_order(
+            &mut *w.conn().await,
+            bookings::booking(&mut *w.conn().await, id)
+                .await
+                .unwrap()
+                .work_order_id,
+        )
+        .await
+        .unwrap();
+        assert_eq!(wo.status, WorkOrderStatus::Completed);
+    }
+);
 
-both!(
+both_backends!(
     illegal_and_foreign_moves_are_refused_and_change_nothing,
-    |db| async move {
+    |db: TestDb| async move {
         let w = world(db).await;
         let id = w
             .visit(w.acme, w.tom, local(monday(), 9, 0), plateau())
@@ -562,9 +523,9 @@ both!(
     }
 );
 
-both!(
+both_backends!(
     on_the_way_email_tells_the_arrival_from_the_previous_visit_and_links_the_live_map,
-    |db| async move {
+    |db: TestDb| async move {
         let w = world(db).await;
         // Tom's 9:00 visit is in Hochelaga: the 11:00 one on the Plateau is driven from there.
         let first = w
@@ -648,9 +609,9 @@ both!(
     }
 );
 
-both!(
+both_backends!(
     completed_email_links_the_feedback_only_when_surveys_are_on,
-    |db| async move {
+    |db: TestDb| async move {
         let w = world(db).await;
         let with = w
             .visit(w.acme, w.tom, local(monday(), 9, 0), plateau())

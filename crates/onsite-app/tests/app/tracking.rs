@@ -5,12 +5,8 @@
 use jiff::{SignedDuration, Timestamp};
 use onsite_app::App;
 use onsite_domain::TechnicianId;
-use onsite_domain::geo::GeoPoint;
-use onsite_domain::technician::ResourceKind;
-use onsite_domain::time::TimeZoneName;
 use onsite_store::positions::{self, Position, Source};
-use onsite_store::technicians::{self, NewTechnician};
-use onsite_store::testing::TestDb;
+use onsite_testkit::{TestDb, both_backends, fixtures};
 use std::sync::Arc;
 
 async fn concurrent_positions_are_all_stored(db: TestDb) {
@@ -19,22 +15,8 @@ async fn concurrent_positions_are_all_stored(db: TestDb) {
         Arc::new(tokio::sync::Notify::new()),
         "http://onsite.test",
     );
-    let technician = technicians::insert_technician(
-        &mut db.store().conn().await.unwrap(),
-        &NewTechnician {
-            name: "Tess",
-            kind: ResourceKind::User,
-            user_id: None,
-            home_base: GeoPoint::new(45.5, -73.6).unwrap(),
-            time_zone: &TimeZoneName::parse("America/Toronto").unwrap(),
-            weekly_hours: &[],
-            territories: &[],
-            skills: &[],
-            active: true,
-        },
-    )
-    .await
-    .unwrap();
+    let technician =
+        fixtures::technician(&mut db.store().conn().await.unwrap(), "Tess", None).await;
     let mut watcher = app.tracking.hub.subscribe(technician);
     let t0 = Timestamp::now();
     let n = 600;
@@ -81,12 +63,7 @@ async fn concurrent_positions_are_all_stored(db: TestDb) {
     assert_ne!(technician, TechnicianId(0));
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn concurrent_positions_are_all_stored_sqlite() {
-    concurrent_positions_are_all_stored(TestDb::sqlite().await).await;
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn concurrent_positions_are_all_stored_postgres() {
-    concurrent_positions_are_all_stored(TestDb::postgres().await).await;
-}
+both_backends!(
+    concurrent_positions_are_all_stored,
+    concurrent_positions_are_all_stored
+);

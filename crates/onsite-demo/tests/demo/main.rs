@@ -7,8 +7,9 @@ use jiff::civil::{Date, date};
 use onsite_demo::{DemoError, PASSWORD, SIGN_INS};
 use onsite_domain::role::Role;
 use onsite_domain::text::EmailAddress;
-use onsite_store::testing::TestDb;
-use onsite_store::{Store, accounts, both_backends};
+use onsite_store::{Store, accounts};
+use onsite_testkit::TestDb;
+use onsite_testkit::both_backends;
 use std::time::Instant;
 
 /// A Sunday — most technicians are off — and the day Montréal springs forward (DST).

@@ -3,8 +3,6 @@
 
 ## Numbers and money
 
-records-decimal-mark = .
-records-group-mark = ,
 # An amount in an invoice's currency: "CAD 1,234.56".
 records-money = { $currency } { $amount }
 records-percent = { $value }%

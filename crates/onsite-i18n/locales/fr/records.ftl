@@ -3,8 +3,6 @@
 
 ## Nombres et montants
 
-records-decimal-mark = ,
-records-group-mark = {"\u202F"}
 # Un montant dans la devise de la facture : « 1 234,56 CAD ».
 records-money = { $amount } { $currency }
 records-percent = { $value }{"\u00A0"}%

@@ -5,9 +5,10 @@ use jiff::Timestamp;
 use jiff::tz::TimeZone;
 use onsite_domain::BookingId;
 use onsite_domain::text::EmailAddress;
-use onsite_i18n::{Locale, SUPPORTED};
+use onsite_i18n::SUPPORTED;
 use onsite_notify::booking_emails::{self, VisitFacts};
 use onsite_notify::{Email, ics};
+use onsite_testkit::fixtures::{en, fr};
 
 fn facts<'a>(tz: &'a TimeZone, sequence: i64) -> VisitFacts<'a> {
     VisitFacts {
@@ -37,14 +38,6 @@ fn now() -> Timestamp {
 
 fn to() -> EmailAddress {
     EmailAddress::parse("ana@example.com").unwrap()
-}
-
-fn en() -> Locale {
-    Locale::from_tag("en").unwrap()
-}
-
-fn fr() -> Locale {
-    Locale::from_tag("fr").unwrap()
 }
 
 fn calendar(email: &Email) -> Vec<(String, String)> {

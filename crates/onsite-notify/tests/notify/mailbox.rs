@@ -4,8 +4,9 @@ use crate::drain;
 use onsite_domain::text::EmailAddress;
 use onsite_i18n::Locale;
 use onsite_notify::{Outcome, Transport, Worker, WorkerOptions, emails, queue_test_email};
+use onsite_store::Store;
 use onsite_store::outbox::{self, OutboxFilter, OutboxStatus};
-use onsite_store::{Store, both_backends};
+use onsite_testkit::both_backends;
 use std::time::Duration;
 
 both_backends!(

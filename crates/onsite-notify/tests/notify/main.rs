@@ -1,5 +1,5 @@
 //! The onsite-notify suite: rendering, the mailbox transport, and SMTP against a real server
-//! process (aiosmtpd, `tests/support/smtp_sink.py`, run by `onsite_notify::testing`).
+//! process (aiosmtpd, run by `onsite_testkit::smtp`).
 //! Store-backed tests run on SQLite and on PostgreSQL (`both_backends!`).
 
 mod booking_emails;
@@ -13,7 +13,7 @@ mod visit_emails;
 
 use jiff::{SignedDuration, Timestamp};
 use onsite_notify::Worker;
-pub use onsite_notify::testing::drain;
+pub use onsite_testkit::smtp::drain;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicI64, Ordering};
 

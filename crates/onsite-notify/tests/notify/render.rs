@@ -1,16 +1,9 @@
 //! The test message renders in every language, as text and HTML, with user data escaped.
 
 use onsite_domain::text::EmailAddress;
-use onsite_i18n::{Locale, SUPPORTED};
+use onsite_i18n::SUPPORTED;
 use onsite_notify::emails;
-
-fn fr() -> Locale {
-    Locale::from_tag("fr").unwrap()
-}
-
-fn en() -> Locale {
-    Locale::from_tag("en").unwrap()
-}
+use onsite_testkit::fixtures::{en, fr};
 
 #[test]
 fn test_message_reads_in_english() {

@@ -6,10 +6,11 @@ use crate::drain;
 use onsite_domain::text::EmailAddress;
 use onsite_i18n::Locale;
 use onsite_notify::emails::{PasswordReset, SECRET, password_reset};
-use onsite_notify::testing::SmtpSink;
 use onsite_notify::{Email, Outcome, Transport, Worker};
+use onsite_store::Store;
 use onsite_store::outbox::{self, OutboxId, SecretState};
-use onsite_store::{Store, both_backends};
+use onsite_testkit::both_backends;
+use onsite_testkit::smtp::SmtpSink;
 use sqlx::Row;
 
 const RESET_PAGE: &str = "https://portal.example.com/reset-password/";

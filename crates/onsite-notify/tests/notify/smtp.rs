@@ -5,10 +5,12 @@ use crate::{TestClock, drain};
 use jiff::{SignedDuration, Timestamp};
 use onsite_domain::text::EmailAddress;
 use onsite_i18n::Locale;
-use onsite_notify::testing::{SmtpSink, free_port, smtp_transport as smtp};
 use onsite_notify::{Attachment, Email, Outcome, Worker, emails};
+use onsite_store::Store;
 use onsite_store::outbox::{self, Enqueued, OutboxStatus};
-use onsite_store::{Store, both_backends};
+use onsite_testkit::both_backends;
+use onsite_testkit::free_port;
+use onsite_testkit::smtp::{SmtpSink, smtp_transport as smtp};
 use std::collections::BTreeSet;
 use std::sync::Arc;
 

@@ -8,6 +8,8 @@
 //! not in the cursor, so even a well-formed forged cursor only moves within the caller's own
 //! list.
 
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use onsite_domain::InvalidInput;
 
 /// The longest token accepted (a text key is bounded by what the columns hold; anything this
@@ -87,7 +89,7 @@ impl Cursor {
         );
         let mut bytes = payload.into_bytes();
         bytes.extend_from_slice(&checksum(&bytes).to_be_bytes());
-        Some(Cursor(base64url_encode(&bytes)))
+        Some(Cursor(URL_SAFE_NO_PAD.encode(&bytes)))
     }
 
     /// Reads a token back for the list sorted by `sort` in the given direction, whose keys are
@@ -106,7 +108,7 @@ impl Cursor {
         if token.len() > MAX_TOKEN {
             return Err(bad());
         }
-        let bytes = base64url_decode(token).ok_or_else(bad)?;
+        let bytes = URL_SAFE_NO_PAD.decode(token).map_err(|_| bad())?;
         if bytes.len() < 8 {
             return Err(bad());
         }
@@ -153,41 +155,6 @@ fn checksum(bytes: &[u8]) -> u64 {
         h = h.wrapping_mul(0x0100_0000_01b3);
     }
     h
-}
-
-const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-
-fn base64url_encode(bytes: &[u8]) -> String {
-    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
-    for chunk in bytes.chunks(3) {
-        let n = chunk
-            .iter()
-            .enumerate()
-            .fold(0u32, |n, (i, b)| n | (u32::from(*b) << (16 - 8 * i)));
-        for i in 0..=chunk.len() {
-            out.push(ALPHABET[((n >> (18 - 6 * i)) & 63) as usize] as char);
-        }
-    }
-    out
-}
-
-fn base64url_decode(text: &str) -> Option<Vec<u8>> {
-    let mut out = Vec::with_capacity(text.len() * 3 / 4);
-    let mut acc: u32 = 0;
-    let mut bits = 0;
-    for c in text.bytes() {
-        let v = ALPHABET.iter().position(|&a| a == c)? as u32;
-        acc = (acc << 6) | v;
-        bits += 6;
-        if bits >= 8 {
-            bits -= 8;
-            out.push((acc >> bits) as u8);
-            acc &= (1 << bits) - 1;
-        }
-    }
-    // Leftover bits must be the zero padding of the last character, and a lone last character
-    // (6 bits) is never produced by the encoder.
-    (acc == 0 && bits < 6).then_some(out)
 }
 
 #[cfg(test)]

@@ -3,8 +3,8 @@
 //! SQLite only: PostgreSQL is backed up with pg_dump, which `database_file` says.
 
 use onsite_store::backup::{self, BackupError};
-use onsite_store::testing::{TestDb, file_names};
 use onsite_store::{Store, audit};
+use onsite_testkit::{TestDb, file_names};
 use sqlx::{ConnectOptions, Connection, Executor};
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};

@@ -1,24 +1,13 @@
 //! Round trips through the repository functions and the portability helpers.
 
-use onsite_domain::account::{AccountKind, Address};
-use onsite_domain::geo::GeoPoint;
+use crate::fixtures::address;
+use onsite_domain::account::AccountKind;
 use onsite_domain::role::Role;
 use onsite_domain::settings::{self, SettingValue};
 use onsite_domain::text::EmailAddress;
-use onsite_domain::time::TimeZoneName;
 use onsite_store::accounts::{self, NewAccount, NewContact, NewUser};
-use onsite_store::{StoreError, audit, both_backends};
-
-fn address() -> Address {
-    Address {
-        line: "4101 Rue Sherbrooke E".into(),
-        city: "Montréal".into(),
-        postal_code: "H1X 2B2".into(),
-        country: "CA".into(),
-        location: GeoPoint::new(45.5601, -73.5527).unwrap(),
-        time_zone: TimeZoneName::parse("America/Toronto").unwrap(),
-    }
-}
+use onsite_store::{StoreError, audit};
+use onsite_testkit::both_backends;
 
 both_backends!(
     account_contact_and_user_round_trip,

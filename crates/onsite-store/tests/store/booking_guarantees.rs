@@ -3,23 +3,18 @@
 //! once, the technician lock serializes booking transactions, reassignment jobs are claimed
 //! by one worker at a time, and visits read back with the names the portal shows.
 
-use crate::fixtures::{self, montreal, point};
+use crate::fixtures::{self, point, t0};
 use jiff::{SignedDuration, Timestamp};
 use onsite_domain::account::AccountKind;
 use onsite_domain::booking::{BookingAction, BookingState};
-use onsite_domain::technician::ResourceKind;
 use onsite_domain::work_order::WorkOrderStatus;
 use onsite_domain::{AccountId, BookingId, ServiceTypeId, TechnicianId, WorkOrderId};
 use onsite_store::bookings::{self, Handover, Move, NewBooking};
 use onsite_store::reassignment::{self, ChangeReason};
-use onsite_store::technicians::{self, NewTechnician};
 use onsite_store::visibility::Visibility;
 use onsite_store::work_orders::{self, NewWorkOrder};
-use onsite_store::{Conn, Store, StoreError, both_backends, visits};
-
-fn t0() -> Timestamp {
-    Timestamp::from_second(1_780_000_000).unwrap()
-}
+use onsite_store::{Conn, Store, StoreError, visits};
+use onsite_testkit::both_backends;
 
 fn at(minutes: i64) -> Timestamp {
     t0() + SignedDuration::from_mins(minutes)
@@ -31,26 +26,6 @@ struct World {
     ana: TechnicianId,
     ben: TechnicianId,
     work_order: WorkOrderId,
-}
-
-async fn technician(conn: &mut Conn, name: &str) -> TechnicianId {
-    let tz = montreal();
-    technicians::insert_technician(
-        conn,
-        &NewTechnician {
-            name,
-            kind: ResourceKind::User,
-            user_id: None,
-            home_base: point(45.5, -73.6),
-            time_zone: &tz,
-            weekly_hours: &[],
-            territories: &[],
-            skills: &[],
-            active: true,
-        },
-    )
-    .await
-    .unwrap()
 }
 
 async fn work_order(
@@ -80,8 +55,8 @@ async fn work_order(
 async fn world(conn: &mut Conn) -> World {
     let account = fixtures::account(conn, AccountKind::Customer, "Boulangerie").await;
     let service_type = fixtures::service_type(conn, "Furnace maintenance", &[]).await;
-    let ana = technician(conn, "Ana").await;
-    let ben = technician(conn, "Ben").await;
+    let ana = fixtures::technician(conn, "Ana", None).await;
+    let ben = fixtures::technician(conn, "Ben", None).await;
     let work_order = work_order(conn, account, service_type, "WO-1").await;
     World {
         account,

@@ -1,21 +1,19 @@
 //! Bookings: creation records the first transition, every later state change goes through the
 //! domain's state machine and is recorded; illegal moves write nothing.
 
-use crate::fixtures::{self, corrupt_number, montreal, point};
-use jiff::{SignedDuration, Timestamp};
+use crate::fixtures::{self, corrupt_number, point, t0};
+use jiff::SignedDuration;
 use onsite_domain::account::AccountKind;
 use onsite_domain::booking::{BookingAction, BookingState};
-use onsite_domain::technician::ResourceKind;
 use onsite_domain::text::EmailAddress;
 use onsite_domain::work_order::WorkOrderStatus;
 use onsite_domain::{AccountId, BookingId, TechnicianId, UserId, WorkOrderId};
-use onsite_store::accounts::{self, NewUser};
 use onsite_store::bookings::{
     self, BookingTransition, NewBooking, RecordedTransition, TransitionError,
 };
-use onsite_store::technicians::{self, NewTechnician};
 use onsite_store::work_orders::{self, NewWorkOrder};
-use onsite_store::{Conn, Store, StoreError, both_backends};
+use onsite_store::{Conn, Store, StoreError};
+use onsite_testkit::both_backends;
 
 struct World {
     account: AccountId,
@@ -27,10 +25,6 @@ struct World {
     dispatcher: UserId,
 }
 
-fn t0() -> Timestamp {
-    Timestamp::from_second(1_780_000_000).unwrap()
-}
-
 fn minutes(m: i64) -> SignedDuration {
     SignedDuration::from_mins(m)
 }
@@ -39,26 +33,9 @@ async fn world(conn: &mut Conn) -> World {
     let account = fixtures::account(conn, AccountKind::Customer, "Boulangerie").await;
     let other_account = fixtures::account(conn, AccountKind::Customer, "Other").await;
     let st = fixtures::service_type(conn, "Furnace maintenance", &[]).await;
-    let tz = montreal();
     let mut techs = Vec::new();
     for name in ["Ana", "Ben"] {
-        let id = technicians::insert_technician(
-            conn,
-            &NewTechnician {
-                name,
-                kind: ResourceKind::User,
-                user_id: None,
-                home_base: point(45.5, -73.6),
-                time_zone: &tz,
-                weekly_hours: &[],
-                territories: &[],
-                skills: &[],
-                active: true,
-            },
-        )
-        .await
-        .unwrap();
-        techs.push(id);
+        techs.push(fixtures::technician(conn, name, None).await);
     }
     let mut wos = Vec::new();
     for (number, acc) in [("WO-1", account), ("WO-2", other_account)] {
@@ -81,19 +58,7 @@ async fn world(conn: &mut Conn) -> World {
         wos.push(id);
     }
     let email = EmailAddress::parse("dispatch@example.com").unwrap();
-    let dispatcher = accounts::insert_user(
-        conn,
-        &NewUser {
-            email: &email,
-            password_hash: None,
-            display_name: "D",
-            language: None,
-            contact_id: None,
-            roles: &[],
-        },
-    )
-    .await
-    .unwrap();
+    let dispatcher = fixtures::user(conn, email.as_str(), "D", None, &[]).await;
     World {
         account,
         other_account,

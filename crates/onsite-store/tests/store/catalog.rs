@@ -6,7 +6,8 @@ use onsite_domain::service_type::VisitDuration;
 use onsite_domain::{ServiceTypeId, TerritoryId};
 use onsite_store::catalog::{self, NewServiceType, ServiceTypeFilter};
 use onsite_store::territories::{self, NewTerritory, PostalPrefix};
-use onsite_store::{Store, StoreError, both_backends};
+use onsite_store::{Store, StoreError};
+use onsite_testkit::both_backends;
 
 fn plateau() -> Polygon {
     Polygon::new(vec![

@@ -2,7 +2,7 @@
 //! transaction. The writer prints a number only after its commit returned; after the kill,
 //! every printed number must be in the database.
 
-use onsite_store::testing::TestDb;
+use onsite_testkit::TestDb;
 use std::collections::HashSet;
 use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};

@@ -7,7 +7,8 @@ use onsite_domain::geo::GeoPoint;
 use onsite_domain::text::EmailAddress;
 use onsite_domain::time::TimeZoneName;
 use onsite_store::accounts::{self, NewAccount, NewContact};
-use onsite_store::{Store, both_backends, directory};
+use onsite_store::{Store, directory};
+use onsite_testkit::{TestDb, both_backends};
 
 async fn account_with_contact(store: &Store, account: &str, first: &str, last: &str, email: &str) {
     let mut conn = store.conn().await.unwrap();
@@ -108,7 +109,7 @@ async fn as_before_the_migration(store: &Store) {
 }
 
 /// Rows written before the search keys get theirs when the store opens (after migrating).
-async fn older_rows_are_found_once_the_store_reopens(db: onsite_store::testing::TestDb) {
+async fn older_rows_are_found_once_the_store_reopens(db: TestDb) {
     account_with_contact(db.store(), "Hôtel Élan", "Zoé", "Lévesque", "zl@elan.test").await;
     as_before_the_migration(db.store()).await;
     assert!(found(db.store(), "zoe").await.is_empty());
@@ -122,17 +123,7 @@ async fn older_rows_are_found_once_the_store_reopens(db: onsite_store::testing::
     assert_eq!(found(&reopened, "zoé").await, ["Hôtel Élan"]);
 }
 
-mod rows_written_before_the_search_keys_are_filled_when_the_store_opens {
-    use super::*;
-    use onsite_store::testing::TestDb;
-
-    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-    async fn sqlite() {
-        older_rows_are_found_once_the_store_reopens(TestDb::sqlite().await).await;
-    }
-
-    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-    async fn postgres() {
-        older_rows_are_found_once_the_store_reopens(TestDb::postgres().await).await;
-    }
-}
+both_backends!(
+    rows_written_before_the_search_keys_are_filled_when_the_store_opens,
+    older_rows_are_found_once_the_store_reopens
+);

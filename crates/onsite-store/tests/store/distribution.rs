@@ -14,11 +14,12 @@ use onsite_store::distribution::{self as dist, Listing};
 use onsite_store::partners::{
     self, LeadType, NewOpportunity, OpportunityEvent, OpportunityEventKind as Kind,
 };
-use onsite_store::{Conn, Store, both_backends};
+use onsite_store::{Conn, Store};
+use onsite_testkit::both_backends;
 use std::time::Duration;
 
 fn h(n: i64) -> Timestamp {
-    Timestamp::from_second(1_780_000_000).unwrap() + SignedDuration::from_hours(n)
+    fixtures::t0() + SignedDuration::from_hours(n)
 }
 
 async fn opportunity(

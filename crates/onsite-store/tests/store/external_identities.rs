@@ -1,32 +1,15 @@
 //! OpenID Connect flows (single use, expiring) and linked identities on both engines.
 
-use jiff::{SignedDuration, Timestamp};
+use crate::fixtures::{self, t0};
+use jiff::SignedDuration;
 use onsite_domain::UserId;
-use onsite_domain::text::EmailAddress;
-use onsite_store::accounts::{self, NewUser};
 use onsite_store::external_identities::{self as ext, NewFlow, NewLink};
-use onsite_store::{Store, StoreError, both_backends};
+use onsite_store::{Store, StoreError};
+use onsite_testkit::both_backends;
 
 async fn user(store: &Store, email: &str) -> UserId {
     let mut conn = store.conn().await.unwrap();
-    let email = EmailAddress::parse(email).unwrap();
-    accounts::insert_user(
-        &mut conn,
-        &NewUser {
-            email: &email,
-            password_hash: None,
-            display_name: "",
-            language: None,
-            contact_id: None,
-            roles: &[],
-        },
-    )
-    .await
-    .unwrap()
-}
-
-fn t0() -> Timestamp {
-    Timestamp::from_second(1_800_000_000).unwrap()
+    fixtures::user(&mut conn, email, "", None, &[]).await
 }
 
 fn flow<'a>(state_hash: &'a str, user_id: Option<UserId>) -> NewFlow<'a> {

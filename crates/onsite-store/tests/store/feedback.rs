@@ -2,24 +2,19 @@
 //! when two arrive at once, and the staff's lists and averages per technician, service type and
 //! month.
 
-use crate::fixtures::{self, montreal, point};
-use jiff::{SignedDuration, Timestamp};
+use crate::fixtures::{self, point, t0};
+use jiff::SignedDuration;
 use onsite_domain::account::AccountKind;
 use onsite_domain::booking::BookingAction;
 use onsite_domain::feedback::{Answer, QuestionKind, QuestionLabels, Stars};
-use onsite_domain::technician::ResourceKind;
 use onsite_domain::work_order::WorkOrderStatus;
 use onsite_domain::{AccountId, BookingId, ServiceTypeId, TechnicianId};
 use onsite_store::bookings::{self, NewBooking, RecordedTransition};
 use onsite_store::feedback::{self, Grouping, NewResponse, ResponseFilter};
 use onsite_store::records::Start;
-use onsite_store::technicians::{self, NewTechnician};
 use onsite_store::work_orders::{self, NewWorkOrder};
-use onsite_store::{Conn, Store, both_backends};
-
-fn t0() -> Timestamp {
-    Timestamp::from_second(1_780_000_000).unwrap()
-}
+use onsite_store::{Conn, Store};
+use onsite_testkit::both_backends;
 
 #[derive(Clone, Copy)]
 struct World {
@@ -34,31 +29,13 @@ async fn world(conn: &mut Conn) -> World {
         fixtures::service_type(conn, "Furnace maintenance", &[]).await,
         fixtures::service_type(conn, "Heat pump repair", &[]).await,
     ];
-    let tz = montreal();
-    let mut techs = Vec::new();
-    for name in ["Ana", "Ben"] {
-        techs.push(
-            technicians::insert_technician(
-                conn,
-                &NewTechnician {
-                    name,
-                    kind: ResourceKind::User,
-                    user_id: None,
-                    home_base: point(45.5, -73.6),
-                    time_zone: &tz,
-                    weekly_hours: &[],
-                    territories: &[],
-                    skills: &[],
-                    active: true,
-                },
-            )
-            .await
-            .unwrap(),
-        );
-    }
+    let techs = [
+        fixtures::technician(conn, "Ana", None).await,
+        fixtures::technician(conn, "Ben", None).await,
+    ];
     World {
         account,
-        techs: [techs[0], techs[1]],
+        techs,
         types,
     }
 }

@@ -1,9 +1,11 @@
 //! Grouped write transactions (`Store::turn`), on both engines: a kept turn is committed and
 //! visible to every connection when `keep` returns, a discarded or failed one leaves nothing,
 //! and a writer that goes away mid-turn (a cancelled request) neither commits its work nor
-//! leaves the database locked.
+//! leaves the database locked; a failed group commit gives each member the database's own
+//! error, whose kind tells a busy database from a bug.
 
-use onsite_store::{Store, audit, both_backends};
+use onsite_store::{Backend, Store, StoreError, StoreErrorKind, audit};
+use onsite_testkit::both_backends;
 use std::time::Duration;
 
 async fn rows(store: &Store, entity_id: Option<i64>) -> i64 {
@@ -152,5 +154,114 @@ both_backends!(
             t.await.unwrap();
         }
         assert_eq!(rows(&store, Some(3)).await, 5);
+    }
+);
+
+/// Whether the rows of `entity_ids` are there, each.
+async fn present(store: &Store, entity_ids: &[i64]) -> Vec<bool> {
+    let mut found = Vec::new();
+    for &i in entity_ids {
+        found.push(rows(store, Some(i)).await > 0);
+    }
+    found
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_failed_group_commit_gives_every_member_the_same_typed_error() {
+    let db = onsite_store::testing::TestDb::sqlite().await;
+    let store = db.store().clone();
+    // The first member holds the group open while two more queue behind it.
+    let mut first = store.turn().await.unwrap();
+    let mut members = Vec::new();
+    for i in [11, 12] {
+        let store = store.clone();
+        members.push(tokio::spawn(async move {
+            let mut turn = store.turn().await.unwrap();
+            write(&mut turn, i).await;
+            turn.keep().await
+        }));
+    }
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    // A write whose foreign key SQLite checks only at COMMIT (no such user): the group's
+    // commit fails.
+    sqlx::query("PRAGMA defer_foreign_keys = ON")
+        .execute(&mut *first)
+        .await
+        .unwrap();
+    audit::record(
+        &mut first,
+        Some(onsite_domain::UserId(999_999)),
+        "group.test",
+        "group",
+        Some(10),
+        &serde_json::json!({}),
+    )
+    .await
+    .unwrap();
+    let failed = first.keep().await.unwrap_err();
+    let mut errors = vec![failed];
+    for m in members {
+        errors.push(m.await.unwrap().unwrap_err());
+    }
+    for e in &errors {
+        // The database's own error, for each member: its kind is kept (a row referred to is
+        // missing: a conflict, not a bug).
+        assert_eq!(e.classify(), StoreErrorKind::Conflict, "{e:?}");
+        assert!(matches!(e, StoreError::Database(_)), "{e:?}");
+        assert_eq!(e.to_string(), errors[0].to_string());
+    }
+    assert_eq!(present(&store, &[10, 11, 12]).await, [false; 3]);
+    // The next group commits.
+    let mut turn = store.turn().await.unwrap();
+    write(&mut turn, 13).await;
+    turn.keep().await.unwrap();
+    assert_eq!(present(&store, &[13]).await, [true]);
+}
+
+both_backends!(
+    store_errors_tell_a_busy_database_from_a_bug,
+    |store: Store| async move {
+        let mut conn = store.conn().await.unwrap();
+        let bug = sqlx::query("SELECT nothing FROM no_such_table")
+            .execute(&mut *conn)
+            .await
+            .map_err(StoreError::from)
+            .unwrap_err();
+        assert_eq!(bug.classify(), StoreErrorKind::Internal, "{bug:?}");
+
+        // One connection holds the lock another wants, which gives up at once.
+        let mut holder = store.begin().await.unwrap();
+        write_tx(&mut holder).await;
+        let mut impatient = store.conn().await.unwrap().detach();
+        let busy = match store.backend() {
+            Backend::Sqlite => {
+                sqlx::query("PRAGMA busy_timeout = 0")
+                    .execute(&mut impatient)
+                    .await
+                    .unwrap();
+                sqlx::query("BEGIN IMMEDIATE")
+                    .execute(&mut impatient)
+                    .await
+                    .map_err(StoreError::from)
+                    .unwrap_err()
+            }
+            Backend::Postgres => {
+                sqlx::query("LOCK TABLE audit_events IN ACCESS EXCLUSIVE MODE")
+                    .execute(&mut *holder)
+                    .await
+                    .unwrap();
+                sqlx::query("SET lock_timeout = '50ms'")
+                    .execute(&mut impatient)
+                    .await
+                    .unwrap();
+                sqlx::query("SELECT COUNT(*) FROM audit_events")
+                    .execute(&mut impatient)
+                    .await
+                    .map_err(StoreError::from)
+                    .unwrap_err()
+            }
+        };
+        assert_eq!(busy.classify(), StoreErrorKind::Busy, "{busy:?}");
+        holder.rollback().await.unwrap();
     }
 );

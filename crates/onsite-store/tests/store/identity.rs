@@ -1,5 +1,6 @@
 //! Sessions, rate limits, invitations and password resets on both engines.
 
+use crate::fixtures;
 use jiff::{SignedDuration, Timestamp};
 use onsite_domain::account::{AccountKind, Address};
 use onsite_domain::geo::GeoPoint;
@@ -7,10 +8,11 @@ use onsite_domain::role::Role;
 use onsite_domain::text::EmailAddress;
 use onsite_domain::time::TimeZoneName;
 use onsite_domain::{ContactId, UserId};
-use onsite_store::accounts::{self, NewAccount, NewContact, NewUser};
+use onsite_store::accounts::{self, NewAccount, NewContact};
 use onsite_store::invitations::{self, CodeStatus, NewInvitation};
 use onsite_store::sessions::{self, NewSession};
-use onsite_store::{Store, both_backends, password_resets, rate_limits};
+use onsite_store::{Store, password_resets, rate_limits};
+use onsite_testkit::both_backends;
 
 async fn contact(store: &Store, email: &str) -> (ContactId, EmailAddress) {
     let mut conn = store.conn().await.unwrap();
@@ -52,20 +54,7 @@ async fn contact(store: &Store, email: &str) -> (ContactId, EmailAddress) {
 
 async fn user(store: &Store, email: &str) -> UserId {
     let mut conn = store.conn().await.unwrap();
-    let email = EmailAddress::parse(email).unwrap();
-    accounts::insert_user(
-        &mut conn,
-        &NewUser {
-            email: &email,
-            password_hash: None,
-            display_name: "",
-            language: None,
-            contact_id: None,
-            roles: &[],
-        },
-    )
-    .await
-    .unwrap()
+    fixtures::user(&mut conn, email, "", None, &[]).await
 }
 
 const IDLE: SignedDuration = SignedDuration::from_hours(2);

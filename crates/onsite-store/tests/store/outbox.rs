@@ -4,11 +4,12 @@
 
 use jiff::{SignedDuration, Timestamp};
 use onsite_domain::text::EmailAddress;
+use onsite_store::Store;
 use onsite_store::outbox::{
     self, Attachment, Enqueued, Failure, NewEmail, OutboxFilter, OutboxId, OutboxStatus,
     SECRET_PLACEHOLDER, SecretState,
 };
-use onsite_store::{Store, both_backends};
+use onsite_testkit::{TestDb, both_backends};
 use std::collections::BTreeSet;
 
 const LEASE: SignedDuration = SignedDuration::from_mins(10);
@@ -666,7 +667,7 @@ async fn insert_old(
     OutboxId(id)
 }
 
-async fn messages_stored_with_secrets_in_clear_are_redacted(db: onsite_store::testing::TestDb) {
+async fn messages_stored_with_secrets_in_clear_are_redacted(db: TestDb) {
     as_before_migration_0011(db.store()).await;
     let token = "c0ffee".repeat(10) + "abcd";
     let code = "7KQ2M-XW9RD-00000-11111-22222-3";
@@ -772,17 +773,7 @@ async fn messages_stored_with_secrets_in_clear_are_redacted(db: onsite_store::te
     assert_eq!(booking.attachments.len(), 1);
 }
 
-mod messages_stored_with_secrets_in_clear_are_redacted_by_migration_0011 {
-    use super::*;
-    use onsite_store::testing::TestDb;
-
-    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-    async fn sqlite() {
-        messages_stored_with_secrets_in_clear_are_redacted(TestDb::sqlite().await).await;
-    }
-
-    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-    async fn postgres() {
-        messages_stored_with_secrets_in_clear_are_redacted(TestDb::postgres().await).await;
-    }
-}
+both_backends!(
+    messages_stored_with_secrets_in_clear_are_redacted_by_migration_0011,
+    messages_stored_with_secrets_in_clear_are_redacted
+);

@@ -1,7 +1,7 @@
 //! Partner profiles, opportunities and their event history.
 
-use crate::fixtures::{self, corrupt, point};
-use jiff::{SignedDuration, Timestamp};
+use crate::fixtures::{self, corrupt, point, t0};
+use jiff::SignedDuration;
 use onsite_domain::OpportunityId;
 use onsite_domain::account::AccountKind;
 use onsite_domain::opportunity::OpportunityStatus;
@@ -10,11 +10,8 @@ use onsite_store::partners::{
     self, LeadType, NewOpportunity, NewPartnerProfile, OpportunityEvent, OpportunityEventKind,
 };
 use onsite_store::territories::{self, NewTerritory};
-use onsite_store::{Store, StoreError, both_backends};
-
-fn t0() -> Timestamp {
-    Timestamp::from_second(1_780_000_000).unwrap()
-}
+use onsite_store::{Store, StoreError};
+use onsite_testkit::both_backends;
 
 both_backends!(
     partner_profiles_round_trip_and_are_replaced_whole,
@@ -86,7 +83,7 @@ both_backends!(
         assert_eq!(p.products, [hp, ev]);
         assert_eq!(
             p.location,
-            fixtures::address("").location,
+            fixtures::plateau(),
             "a partner is where its account is"
         );
 

@@ -1,32 +1,12 @@
 //! Technicians' positions and tracking tokens: batches stored whole, the latest position since
 //! a moment, the retention purge, tokens replaced and refused once the technician is inactive.
 
-use crate::fixtures::{montreal, point};
+use crate::fixtures;
 use jiff::{SignedDuration, Timestamp};
 use onsite_domain::TechnicianId;
-use onsite_domain::technician::ResourceKind;
+use onsite_store::Store;
 use onsite_store::positions::{self, Position, Source};
-use onsite_store::technicians::{self, NewTechnician};
-use onsite_store::{Conn, Store, both_backends};
-
-async fn technician(conn: &mut Conn, name: &str) -> TechnicianId {
-    technicians::insert_technician(
-        conn,
-        &NewTechnician {
-            name,
-            kind: ResourceKind::User,
-            user_id: None,
-            home_base: point(45.5, -73.6),
-            time_zone: &montreal(),
-            weekly_hours: &[],
-            territories: &[],
-            skills: &[],
-            active: true,
-        },
-    )
-    .await
-    .unwrap()
-}
+use onsite_testkit::both_backends;
 
 fn at(technician_id: TechnicianId, recorded_at: Timestamp, lat: f64) -> Position {
     Position {
@@ -46,8 +26,8 @@ both_backends!(
     a_batch_is_stored_whole_and_the_latest_position_is_found,
     |store: Store| async move {
         let mut conn = store.conn().await.unwrap();
-        let ana = technician(&mut conn, "Ana").await;
-        let bob = technician(&mut conn, "Bob").await;
+        let ana = fixtures::technician(&mut conn, "Ana", None).await;
+        let bob = fixtures::technician(&mut conn, "Bob", None).await;
         let t0 = Timestamp::from_second(1_900_000_000).unwrap();
         // More rows than one statement takes, out of order, two technicians.
         let mut batch: Vec<Position> = (0..1200)
@@ -113,7 +93,7 @@ both_backends!(
     a_new_token_replaces_the_old_and_inactive_technicians_have_none,
     |store: Store| async move {
         let mut conn = store.conn().await.unwrap();
-        let ana = technician(&mut conn, "Ana").await;
+        let ana = fixtures::technician(&mut conn, "Ana", None).await;
         let now = Timestamp::from_second(1_900_000_000).unwrap();
         assert!(
             positions::token_created_at(&mut conn, ana)

@@ -2,7 +2,6 @@
 //! and filtered by Expose to Customer for portal users.
 
 use crate::fixtures::{self, corrupt, skill};
-use jiff::Timestamp;
 use jiff::civil::date;
 use onsite_domain::account::AccountKind;
 use onsite_domain::agreement::AgreementStatus;
@@ -15,7 +14,8 @@ use onsite_store::assets::{self, NewAsset};
 use onsite_store::invoices::{self, NewInvoice};
 use onsite_store::visibility::Visibility;
 use onsite_store::work_orders::{self, NewWorkOrder};
-use onsite_store::{Store, StoreError, both_backends, catalog};
+use onsite_store::{Store, StoreError, catalog};
+use onsite_testkit::both_backends;
 
 fn asset<'a>(
     account_id: onsite_domain::AccountId,
@@ -214,7 +214,7 @@ both_backends!(
             AgreementStatus::Active
         );
 
-        let t0 = Timestamp::from_second(1_780_000_000).unwrap();
+        let t0 = fixtures::t0();
         let mut ids = Vec::new();
         for (i, (account, status, exposed)) in [
             (mine, WorkOrderStatus::EstimatePending, true),

@@ -9,8 +9,8 @@ use onsite_domain::settings::{HORIZON_DAYS, SettingValue};
 use onsite_domain::technician::ResourceKind;
 use onsite_store::technicians::{self, NewTechnician};
 use onsite_store::territories::{self, NewTerritory};
-use onsite_store::testing::TestDb;
-use onsite_store::{Conn, Store, both_backends, catalog, settings};
+use onsite_store::{Conn, Store, catalog, settings};
+use onsite_testkit::{TestDb, both_backends};
 use std::sync::Arc;
 
 async fn territory(conn: &mut Conn, name: &str) -> TerritoryId {
@@ -165,12 +165,4 @@ async fn another_server_write_is_seen(db: TestDb) {
     second.close().await;
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn another_server_write_is_seen_sqlite() {
-    another_server_write_is_seen(TestDb::sqlite().await).await;
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn another_server_write_is_seen_postgres() {
-    another_server_write_is_seen(TestDb::postgres().await).await;
-}
+both_backends!(another_server_write_is_seen, another_server_write_is_seen);

@@ -1,16 +1,16 @@
 //! Technicians with their hours, exceptions, time off, territories and skills.
 
-use crate::fixtures::{corrupt, montreal, point, skill};
+use crate::fixtures::{self, corrupt, montreal, point, skill};
 use jiff::civil::{Weekday, date};
 use onsite_domain::technician::ResourceKind;
 use onsite_domain::text::EmailAddress;
 use onsite_domain::time::WorkingPeriod;
 use onsite_domain::{TechnicianId, TerritoryId, UserId};
-use onsite_store::accounts::{self, NewUser};
 use onsite_store::catalog;
 use onsite_store::technicians::{self, DayHours, NewTechnician};
 use onsite_store::territories::{self, NewTerritory};
-use onsite_store::{Conn, Store, StoreError, both_backends};
+use onsite_store::{Conn, Store, StoreError};
+use onsite_testkit::both_backends;
 
 async fn territory(conn: &mut Conn, name: &str) -> TerritoryId {
     territories::insert_territory(
@@ -276,19 +276,7 @@ both_backends!(
         .await
         .unwrap();
         let email = EmailAddress::parse("luc@example.com").unwrap();
-        let user = accounts::insert_user(
-            &mut conn,
-            &NewUser {
-                email: &email,
-                password_hash: None,
-                display_name: "Luc",
-                language: None,
-                contact_id: None,
-                roles: &[],
-            },
-        )
-        .await
-        .unwrap();
+        let user = fixtures::user(&mut conn, email.as_str(), "Luc", None, &[]).await;
         assert!(
             technicians::technician_for_user(&mut conn, user)
                 .await

@@ -23,9 +23,7 @@ use axum::response::Response;
 use jiff::civil::{Date, Weekday};
 use jiff::tz::TimeZone;
 use jiff::{Timestamp, ToSpan};
-use onsite_app::booking::{
-    self, BookRequest, BookingError, DayPicker, ServiceRequest, SlotList, VisitView,
-};
+use onsite_app::booking::{self, BookRequest, BookingError, DayPicker, SlotList, VisitView};
 use onsite_domain::BookingId;
 use onsite_domain::booking::BookingState;
 use onsite_i18n::datetime;
@@ -821,13 +819,6 @@ struct VisitInput {
     reason: String,
 }
 
-/// The service request a visit was booked for (to search new times for it).
-async fn request_of(state: &AppState, id: BookingId) -> WebResult<ServiceRequest> {
-    let mut conn = state.store.conn().await?;
-    let visit = onsite_store::visits::visit(&mut conn, id).await?;
-    Ok(ServiceRequest::new(visit.service_type_id, visit.asset_id))
-}
-
 #[allow(clippy::too_many_arguments)]
 async fn visit_view(
     state: &AppState,
@@ -853,7 +844,7 @@ async fn visit_view(
     let mut slots = SlotsView::none("reschedule-form");
     let mut reschedule_unavailable = false;
     if visit.may_modify && !booked {
-        let request = request_of(state, id).await?;
+        let request = booking::service_request_of(&state.app, &user.principal(), id).await?;
         let (from, to) = horizon_query(now);
         match booking::available_days(&state.app, &principal, &request, from, to, now).await {
             Ok(picker) => {
@@ -939,7 +930,7 @@ pub async fn visit_slots(
     }
     let slots = match parse_date("date", query.date.as_deref())? {
         Some(date) => {
-            let request = request_of(&state, id).await?;
+            let request = booking::service_request_of(&state.app, &user.principal(), id).await?;
             let list =
                 booking::slots(&state.app, &principal, &request, date, state.clock.now()).await?;
             slots_view(&page, &list, "reschedule-form", None, None)

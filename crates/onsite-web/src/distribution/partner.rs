@@ -9,10 +9,10 @@
 //! case is scoped to the principal's own partner account: another partner's opportunity (or one
 //! that does not exist) is a 404, the same answer, so ids cannot be probed.
 
-use crate::distribution::staff::{
-    FormChoices, OpportunityFields, OpportunityFormPage, form_choices, form_refusal, money,
-    refusal, stage_label, status_key, status_label,
+use crate::distribution::form::{
+    FormChoices, OpportunityFields, OpportunityFormPage, form_choices, form_refusal,
 };
+use crate::distribution::{money, refusal, stage_label, status_key, status_label};
 use crate::forms::{FORM, FieldErrors};
 use crate::guard::see_other;
 use crate::input::PathId;

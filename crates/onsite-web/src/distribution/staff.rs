@@ -8,11 +8,14 @@
 //! caused them. The opportunity form is shared with the partner portal's internal
 //! opportunities (`pages/partner.rs`).
 
-use crate::forms::{FORM, FieldErrors};
+use super::form::{OpportunityFields, OpportunityFormPage, form_choices, form_refusal};
+use super::{age, money, refusal, stage_label, status_key, status_label};
+use crate::forms::FieldErrors;
 use crate::guard::see_other;
 use crate::input::PathId;
 use crate::layout::{Page, render_with_status};
 use crate::session::CurrentUser;
+use crate::settings_form::{SettingField, labelled_setting_field, normalized, shown_value};
 use crate::{AppState, WebError, WebResult};
 use askama::Template;
 use axum::Form;
@@ -21,394 +24,15 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use jiff::Timestamp;
 use onsite_app::distribution::{
-    self, DistributionError, Explanation, OpportunityInput, SETTINGS, StaffOpportunity, Stage, text,
+    self, DistributionError, Explanation, SETTINGS, StaffOpportunity, text,
 };
 use onsite_app::policy::Capability;
 use onsite_distribute::{Contribution, Metric};
-use onsite_domain::geo::GeoPoint;
 use onsite_domain::opportunity::OpportunityStatus;
 use onsite_domain::settings::{Setting, SettingKind, SettingValue};
-use onsite_domain::territory::Territory;
-use onsite_domain::{AccountId, InvalidInput, OpportunityId, ProductId, TerritoryId};
+use onsite_domain::{AccountId, InvalidInput, OpportunityId};
 use onsite_i18n::{Arg, Locale};
 use onsite_store::distribution::Dated;
-use onsite_store::{catalog, partners, territories};
-use std::collections::BTreeSet;
-
-// ---------------------------------------------------------------------------------------------
-// Words shared by the staff pages, the partner portal and the API.
-
-/// An amount in Canadian dollars as the locale writes it: "$14,500.00" / "14 500,00 $" (the
-/// same words as the app's explanations and emails).
-pub(crate) fn money(locale: Locale, minor: i64) -> String {
-    text::money(locale, minor)
-}
-
-/// How long ago: "3 days", "5 hours", "less than a minute".
-pub(crate) fn age(locale: Locale, now: Timestamp, since: Timestamp) -> String {
-    let minutes = now.duration_since(since).as_secs().max(0) / 60;
-    let (id, n) = match minutes {
-        m if m < 60 => ("partner-web-age-minutes", m),
-        m if m < 60 * 24 => ("partner-web-age-hours", m / 60),
-        m => ("partner-web-age-days", m / (60 * 24)),
-    };
-    // Ages are far below 2^53 minutes: exact as f64.
-    locale.text_with(id, &[("count", Arg::Num(n as f64))])
-}
-
-pub(crate) fn status_label(locale: Locale, status: OpportunityStatus) -> String {
-    locale.text(text::status_message_id(status))
-}
-
-/// A stored stage in words (a stage written by an older version reads as itself).
-pub(crate) fn stage_label(locale: Locale, stage: &str) -> String {
-    Stage::parse(stage).map_or_else(
-        |_| stage.to_owned(),
-        |s| locale.text(text::stage_message_id(s)),
-    )
-}
-
-/// The CSS class suffix of a status badge.
-pub(crate) fn status_key(status: OpportunityStatus) -> &'static str {
-    match status {
-        OpportunityStatus::New => "new",
-        OpportunityStatus::Distributed => "distributed",
-        OpportunityStatus::InProgress => "in-progress",
-        OpportunityStatus::Won => "won",
-        OpportunityStatus::Lost => "lost",
-    }
-}
-
-/// A refused distribution use case the page can explain (a value at fault, or the state of
-/// the opportunity): its status and message in `locale`; anything else is the error page.
-pub(crate) fn refusal(
-    e: DistributionError,
-    locale: Locale,
-) -> Result<(StatusCode, String), WebError> {
-    match crate::error::form_refusal_status(&e) {
-        Some(status) => Ok((status, e.message(locale))),
-        None => Err(e.into()),
-    }
-}
-
-// ---------------------------------------------------------------------------------------------
-// The opportunity form (staff: a new opportunity; partners: an internal one).
-
-/// What the opportunity form holds, as typed (shown again when refused).
-#[derive(Debug, Clone, Default)]
-pub(crate) struct OpportunityFields {
-    pub name: String,
-    pub customer_name: String,
-    pub postal_code: String,
-    pub latitude: String,
-    pub longitude: String,
-    /// A territory to place the customer in when no coordinates are given.
-    pub territory: String,
-    pub estimated_revenue: String,
-    pub lead_type: String,
-    pub products: BTreeSet<i64>,
-}
-
-impl OpportunityFields {
-    /// Reads the submitted pairs (`product` repeats, one per ticked box). Unknown fields are
-    /// ignored; a product that is not a number is kept out and reported by [`Self::parse`].
-    pub fn from_pairs(pairs: &[(String, String)]) -> (OpportunityFields, bool) {
-        let mut f = OpportunityFields::default();
-        let mut bad_product = false;
-        for (k, v) in pairs {
-            match k.as_str() {
-                "name" => f.name = v.clone(),
-                "customer_name" => f.customer_name = v.clone(),
-                "postal_code" => f.postal_code = v.clone(),
-                "latitude" => f.latitude = v.clone(),
-                "longitude" => f.longitude = v.clone(),
-                "territory" => f.territory = v.clone(),
-                "estimated_revenue" => f.estimated_revenue = v.clone(),
-                "lead_type" => f.lead_type = v.clone(),
-                "product" => match v.trim().parse::<i64>() {
-                    Ok(id) => {
-                        f.products.insert(id);
-                    }
-                    Err(_) => bad_product = true,
-                },
-                _ => {}
-            }
-        }
-        (f, bad_product)
-    }
-
-    /// The use case's input, or every field this form can tell is wrong (the use case checks
-    /// the rest: lengths, lead type, products that exist).
-    pub fn parse(
-        &self,
-        locale: Locale,
-        territories: &[Territory],
-        bad_product: bool,
-    ) -> Result<OpportunityInput, FieldErrors> {
-        let mut errors = FieldErrors::new();
-        // Every required field reported at once (the use case stops at the first one).
-        for (field, value) in [("name", &self.name), ("customer_name", &self.customer_name)] {
-            if value.trim().is_empty() {
-                errors.add_invalid(locale, &InvalidInput::new(field, "required"));
-            }
-        }
-        let revenue = parse_amount(locale, &self.estimated_revenue);
-        match &revenue {
-            Some(Ok(_)) => {}
-            Some(Err(())) => errors.add(
-                "estimated_revenue",
-                locale.text("partner-web-invalid-amount"),
-            ),
-            None => errors.add_invalid(locale, &InvalidInput::new("estimated_revenue", "required")),
-        }
-        let location = self.location(locale, territories, &mut errors);
-        if self.lead_type.trim().is_empty() {
-            errors.add_invalid(locale, &InvalidInput::new("lead_type", "required"));
-        }
-        if bad_product {
-            errors.add_invalid(locale, &InvalidInput::new("products", "unknown"));
-        }
-        match (revenue, location) {
-            (Some(Ok(revenue)), Some(location)) if errors.is_empty() => Ok(OpportunityInput {
-                name: self.name.clone(),
-                customer_name: self.customer_name.clone(),
-                location,
-                postal_code: self.postal_code.clone(),
-                estimated_revenue_minor: revenue,
-                lead_type: self.lead_type.clone(),
-                products: self.products.iter().map(|&p| ProductId(p)).collect(),
-            }),
-            _ => Err(errors),
-        }
-    }
-
-    /// The customer's point: the coordinates typed, else a point inside the territory picked.
-    fn location(
-        &self,
-        locale: Locale,
-        territories: &[Territory],
-        errors: &mut FieldErrors,
-    ) -> Option<GeoPoint> {
-        let (lat, lon) = (self.latitude.trim(), self.longitude.trim());
-        if !lat.is_empty() || !lon.is_empty() {
-            let lat = parse_coordinate(locale, lat);
-            let lon = parse_coordinate(locale, lon);
-            if lat.is_none() {
-                errors.add("latitude", locale.text("partner-web-invalid-latitude"));
-            }
-            if lon.is_none() {
-                errors.add("longitude", locale.text("partner-web-invalid-longitude"));
-            }
-            return match GeoPoint::new(lat?, lon?) {
-                Ok(p) => Some(p),
-                Err(e) => {
-                    let id = if e.field == "latitude" {
-                        "partner-web-invalid-latitude"
-                    } else {
-                        "partner-web-invalid-longitude"
-                    };
-                    errors.add(e.field, locale.text(id));
-                    None
-                }
-            };
-        }
-        if self.territory.trim().is_empty() {
-            errors.add("latitude", locale.text("partner-web-location-required"));
-            return None;
-        }
-        let territory = self
-            .territory
-            .trim()
-            .parse::<i64>()
-            .ok()
-            .and_then(|id| territories.iter().find(|t| t.id == TerritoryId(id)));
-        match territory {
-            None => {
-                errors.add_invalid(locale, &InvalidInput::new("territory", "unknown"));
-                None
-            }
-            Some(t) => match point_inside(t) {
-                Some(p) => Some(p),
-                None => {
-                    errors.add("territory", locale.text("partner-web-territory-no-area"));
-                    None
-                }
-            },
-        }
-    }
-}
-
-/// A point of the territory's area: the mean of its vertices when that lies inside (it does
-/// for the roughly convex areas of a city's boroughs), else its first vertex (the edge counts
-/// as inside). `None` for a territory defined by postal codes only.
-pub(crate) fn point_inside(t: &Territory) -> Option<GeoPoint> {
-    let polygon = t.polygon.as_ref()?;
-    let vertices = polygon.vertices();
-    let n = vertices.len() as f64;
-    let lat = vertices.iter().map(|v| v.lat()).sum::<f64>() / n;
-    let lon = vertices.iter().map(|v| v.lon()).sum::<f64>() / n;
-    GeoPoint::new(lat, lon)
-        .ok()
-        .filter(|p| polygon.contains(*p))
-        .or_else(|| vertices.first().copied())
-}
-
-/// A number as people type it in the locale: "45.5", "-73,55" (French), with a Unicode minus.
-pub(crate) fn parse_coordinate(locale: Locale, raw: &str) -> Option<f64> {
-    let mut s: String = raw.trim().replace('\u{2212}', "-");
-    if locale.tag() == "fr" || !s.contains('.') {
-        s = s.replace(',', ".");
-    }
-    s.parse::<f64>().ok().filter(|v| v.is_finite())
-}
-
-/// An amount of dollars as people type it ("12500", "12,500.50", "12 500,50 $" in French) in
-/// minor units, exactly (no floating point). `None` when empty; `Err` when not an amount.
-pub(crate) fn parse_amount(locale: Locale, raw: &str) -> Option<Result<i64, ()>> {
-    let cleaned: String = raw
-        .chars()
-        .filter(|c| !c.is_whitespace() && *c != '$' && *c != '\u{202f}' && *c != '\u{a0}')
-        .collect();
-    if cleaned.is_empty() {
-        return None;
-    }
-    let (grouping, decimal) = if locale.tag() == "fr" {
-        ('.', ',')
-    } else {
-        (',', '.')
-    };
-    let cleaned: String = cleaned.chars().filter(|c| *c != grouping).collect();
-    let (units, cents) = match cleaned.split_once(decimal) {
-        Some((u, c)) => (u, c),
-        None => (cleaned.as_str(), ""),
-    };
-    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
-    if !digits(units) || !(cents.is_empty() || (digits(cents) && cents.len() <= 2)) {
-        return Some(Err(()));
-    }
-    let units: i64 = match units.parse() {
-        Ok(u) => u,
-        Err(_) => return Some(Err(())),
-    };
-    let cents: i64 = format!("{cents:0<2}").parse().unwrap_or(0);
-    Some(
-        units
-            .checked_mul(100)
-            .and_then(|u| u.checked_add(cents))
-            .ok_or(()),
-    )
-}
-
-/// A product checkbox.
-#[derive(Debug)]
-pub(crate) struct ProductOption {
-    pub id: i64,
-    pub name: String,
-    pub checked: bool,
-}
-
-/// A territory option.
-#[derive(Debug)]
-pub(crate) struct TerritoryOption {
-    pub id: i64,
-    pub name: String,
-    pub selected: bool,
-}
-
-/// The opportunity form page (staff's new opportunity, a partner's internal one).
-#[derive(Template)]
-#[template(path = "partner/opportunity_form.html")]
-pub(crate) struct OpportunityFormPage {
-    pub page: Page,
-    pub title_id: &'static str,
-    pub intro_id: &'static str,
-    pub action: &'static str,
-    pub back: &'static str,
-    pub errors: FieldErrors,
-    pub fields: OpportunityFields,
-    pub territories: Vec<TerritoryOption>,
-    pub products: Vec<ProductOption>,
-    pub lead_types: Vec<String>,
-}
-
-/// What the form offers: territories, products and the lead types partners work.
-pub(crate) struct FormChoices {
-    pub territories: Vec<Territory>,
-    pub products: Vec<catalog::Product>,
-    pub lead_types: Vec<String>,
-}
-
-pub(crate) async fn form_choices(state: &AppState) -> WebResult<FormChoices> {
-    let mut conn = state.store.conn().await?;
-    let territories = territories::list_territories(&mut conn).await?;
-    let products = catalog::list_products(&mut conn).await?;
-    let lead_types: BTreeSet<String> = partners::list_partner_profiles(&mut conn)
-        .await?
-        .into_iter()
-        .flat_map(|p| p.lead_types)
-        .collect();
-    Ok(FormChoices {
-        territories,
-        products,
-        lead_types: lead_types.into_iter().collect(),
-    })
-}
-
-impl OpportunityFormPage {
-    pub fn new(
-        page: Page,
-        ids: (&'static str, &'static str),
-        action: &'static str,
-        back: &'static str,
-        choices: &FormChoices,
-        fields: OpportunityFields,
-        errors: FieldErrors,
-    ) -> OpportunityFormPage {
-        OpportunityFormPage {
-            territories: choices
-                .territories
-                .iter()
-                .map(|t| TerritoryOption {
-                    id: t.id.0,
-                    name: t.name.clone(),
-                    selected: fields.territory.trim() == t.id.0.to_string(),
-                })
-                .collect(),
-            products: choices
-                .products
-                .iter()
-                .map(|p| ProductOption {
-                    id: p.id.0,
-                    name: p.name.clone(),
-                    checked: fields.products.contains(&p.id.0),
-                })
-                .collect(),
-            lead_types: choices.lead_types.clone(),
-            page,
-            title_id: ids.0,
-            intro_id: ids.1,
-            action,
-            back,
-            errors,
-            fields,
-        }
-    }
-}
-
-/// Puts a refused use case's error next to its field in the opportunity form (or at the top).
-pub(crate) fn form_refusal(
-    locale: Locale,
-    e: DistributionError,
-) -> Result<(StatusCode, FieldErrors), WebError> {
-    let mut errors = FieldErrors::new();
-    if let DistributionError::Invalid(invalid) = &e {
-        errors.add_invalid(locale, invalid);
-        return Ok((StatusCode::UNPROCESSABLE_ENTITY, errors));
-    }
-    let (status, message) = refusal(e, locale)?;
-    errors.add(FORM, message);
-    Ok((status, errors))
-}
 
 // ---------------------------------------------------------------------------------------------
 // The list.
@@ -707,16 +331,6 @@ fn signed(locale: Locale, v: f64, places: usize) -> String {
     }
 }
 
-/// A weight as short as it is exact, in the locale: "-0.005" / "-0,005".
-pub(crate) fn plain_number(locale: Locale, v: f64) -> String {
-    let s = (v + 0.0).to_string();
-    if locale.tag() == "fr" {
-        s.replace('.', ",")
-    } else {
-        s
-    }
-}
-
 /// The count a history metric rests on, in words: "5 finished opportunities".
 fn basis_count(locale: Locale, metric: Metric, count: u32) -> String {
     let id = match metric {
@@ -755,7 +369,7 @@ fn metric_line(locale: Locale, c: &Contribution) -> MetricLine {
     MetricLine {
         name: text::metric_name(locale, c.metric),
         value: text::metric_value(locale, c.metric, c.value),
-        weight: plain_number(locale, c.weight),
+        weight: onsite_i18n::number::shortest(locale, c.weight),
         contribution: signed(locale, c.contribution, 3),
         basis,
         disabled: c.weight == 0.0,
@@ -940,21 +554,6 @@ pub async fn distribute(
 // ---------------------------------------------------------------------------------------------
 // Settings.
 
-/// One setting of a settings form (this page's and the portal settings page's).
-#[derive(Debug)]
-pub(crate) struct SettingField {
-    pub(crate) key: &'static str,
-    pub(crate) label: String,
-    /// "Between -0.01 and 0", "On or off", "A whole number from 1 to 720".
-    pub(crate) range: String,
-    pub(crate) default: String,
-    /// What the field shows: the stored value, or what was typed when refused.
-    pub(crate) value: String,
-    /// A switch (on/off) rather than a text field.
-    pub(crate) switch: bool,
-    pub(crate) on: bool,
-}
-
 #[derive(Template)]
 #[template(path = "staff/opportunities_settings.html")]
 struct SettingsPage {
@@ -974,67 +573,8 @@ fn setting_label(locale: Locale, s: &Setting) -> String {
     }
 }
 
-pub(crate) fn setting_range(locale: Locale, s: &Setting) -> String {
-    match s.kind {
-        SettingKind::Decimal { min, max } => {
-            let (min, max) = (plain_number(locale, min), plain_number(locale, max));
-            locale.text_with(
-                "partner-web-settings-range",
-                &[("min", Arg::Str(&min)), ("max", Arg::Str(&max))],
-            )
-        }
-        SettingKind::Integer { min, max } => {
-            let (min, max) = (min.to_string(), max.to_string());
-            locale.text_with(
-                "partner-web-settings-range-whole",
-                &[("min", Arg::Str(&min)), ("max", Arg::Str(&max))],
-            )
-        }
-        SettingKind::Bool | SettingKind::Text => locale.text("partner-web-settings-on-off"),
-    }
-}
-
-pub(crate) fn shown_value(locale: Locale, v: &SettingValue) -> String {
-    match v {
-        SettingValue::Bool(b) => b.to_string(),
-        SettingValue::Integer(i) => i.to_string(),
-        SettingValue::Decimal(d) => plain_number(locale, *d),
-        SettingValue::Text(t) => t.clone(),
-    }
-}
-
 fn setting_field(locale: Locale, s: &'static Setting, value: String, on: bool) -> SettingField {
     labelled_setting_field(locale, s, setting_label(locale, s), value, on)
-}
-
-/// A settings form's field for `s` under `label`, showing `value` (`on` for a switch).
-pub(crate) fn labelled_setting_field(
-    locale: Locale,
-    s: &'static Setting,
-    label: String,
-    value: String,
-    on: bool,
-) -> SettingField {
-    let default = match s.parse(s.default) {
-        Ok(v) if matches!(s.kind, SettingKind::Bool) => {
-            locale.text(if v == SettingValue::Bool(true) {
-                "partner-web-settings-on"
-            } else {
-                "partner-web-settings-off"
-            })
-        }
-        Ok(v) => shown_value(locale, &v),
-        Err(_) => s.default.to_owned(),
-    };
-    SettingField {
-        key: s.key,
-        label,
-        range: setting_range(locale, s),
-        default,
-        value,
-        switch: matches!(s.kind, SettingKind::Bool),
-        on,
-    }
 }
 
 fn settings_view(page: Page, fields: Vec<SettingField>, errors: FieldErrors) -> SettingsPage {
@@ -1071,17 +611,6 @@ pub async fn settings_page(State(state): State<AppState>, page: Page) -> WebResu
         StatusCode::OK,
         &settings_view(page, fields, FieldErrors::new()),
     )
-}
-
-/// A number typed in the locale, as the setting parser reads numbers: a French decimal comma
-/// becomes a point, a typographic minus a hyphen.
-pub(crate) fn normalized(locale: Locale, raw: &str) -> String {
-    let s = raw.trim().replace('\u{2212}', "-");
-    if locale.tag() == "fr" {
-        s.replace(',', ".")
-    } else {
-        s
-    }
 }
 
 /// `POST /staff/settings/distribution`: checks every value first; if any is refused (not a
@@ -1145,62 +674,4 @@ pub async fn save_settings(
     Ok(see_other(
         "/staff/settings/distribution?notice=settings-saved",
     ))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn en() -> Locale {
-        Locale::from_tag("en").unwrap()
-    }
-
-    fn fr() -> Locale {
-        Locale::from_tag("fr").unwrap()
-    }
-
-    #[test]
-    fn amounts_are_read_exactly_in_each_language() {
-        assert_eq!(parse_amount(en(), "12500"), Some(Ok(1_250_000)));
-        assert_eq!(parse_amount(en(), " $12,500.5 "), Some(Ok(1_250_050)));
-        assert_eq!(parse_amount(fr(), "12 500,05 $"), Some(Ok(1_250_005)));
-        assert_eq!(parse_amount(fr(), "12\u{202f}500"), Some(Ok(1_250_000)));
-        assert_eq!(parse_amount(en(), ""), None);
-        for bad in [
-            "abc",
-            "-5",
-            "1.234",
-            "1e3",
-            "12..5",
-            ".5",
-            "99999999999999999999",
-        ] {
-            assert_eq!(parse_amount(en(), bad), Some(Err(())), "{bad}");
-        }
-    }
-
-    #[test]
-    fn money_is_in_canadian_dollars_as_each_language_writes_it() {
-        assert_eq!(money(en(), 1_450_000), "$14,500.00");
-        assert_eq!(money(fr(), 1_450_000), "14\u{202f}500,00 $");
-    }
-
-    #[test]
-    fn coordinates_accept_the_french_decimal_comma() {
-        assert_eq!(parse_coordinate(fr(), "45,5"), Some(45.5));
-        assert_eq!(parse_coordinate(en(), "\u{2212}73.5"), Some(-73.5));
-        assert_eq!(parse_coordinate(en(), "north"), None);
-        assert_eq!(parse_coordinate(en(), "NaN"), None);
-    }
-
-    #[test]
-    fn ages_read_in_minutes_hours_or_days() {
-        let now: Timestamp = "2026-03-09T12:00:00Z".parse().unwrap();
-        let ago = |mins: i64| now - jiff::SignedDuration::from_mins(mins);
-        assert_eq!(age(en(), now, ago(0)), "less than a minute");
-        assert_eq!(age(en(), now, ago(59)), "59 minutes");
-        assert_eq!(age(en(), now, ago(61)), "1 hour");
-        assert_eq!(age(en(), now, ago(60 * 24 * 3 + 5)), "3 days");
-        assert_eq!(age(fr(), now, ago(60 * 24)), "1 jour");
-    }
 }

@@ -8,9 +8,6 @@
 //! Everything goes through `onsite_app::feedback`, which scopes a customer to their own
 //! account's visits: another account's visit is "not found", like a missing one.
 
-use crate::distribution::staff::{
-    SettingField, labelled_setting_field, normalized, plain_number, shown_value,
-};
 use crate::error::WebError;
 use crate::feedback::{StaffQuery, filter_of, input_of};
 use crate::forms::{FORM, FieldErrors};
@@ -19,6 +16,7 @@ use crate::input::PathId;
 use crate::input::parse_id;
 use crate::layout::{Page, render, render_with_status};
 use crate::session::CurrentUser;
+use crate::settings_form::{SettingField, labelled_setting_field, normalized, shown_value};
 use crate::{AppState, WebResult};
 use askama::Template;
 use axum::Form;
@@ -46,7 +44,7 @@ fn stars(page: &Page, stars: u8) -> String {
 fn average(locale: Locale, mean: f64) -> String {
     let text = format!("{mean:.1}");
     // The decimal separator as `plain_number` writes it in this language.
-    match plain_number(locale, 0.5).chars().nth(1) {
+    match onsite_i18n::number::shortest(locale, 0.5).chars().nth(1) {
         Some(sep) if sep != '.' => text.replace('.', &sep.to_string()),
         _ => text,
     }

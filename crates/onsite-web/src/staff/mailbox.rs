@@ -18,6 +18,7 @@ use crate::guard::see_other;
 use crate::input::PathId;
 use crate::layout::{Page, render_with_status};
 use crate::locale::Lang;
+use crate::session::StaffUser;
 use crate::{AppState, WebError, WebResult};
 use askama::Template;
 use axum::extract::{Path, Query, State};
@@ -27,11 +28,12 @@ use axum::http::header::{
 };
 use axum::http::{HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
-use onsite_app::failure::{Kind, Refusal};
+use onsite_app::mailbox;
+use onsite_app::policy::Staff;
 use onsite_domain::text::EmailAddress;
 use onsite_i18n::Locale;
 use onsite_store::outbox::{
-    self, OutboxFilter, OutboxId, OutboxMessage, OutboxStatus, SecretState, fill_secret,
+    OutboxFilter, OutboxId, OutboxMessage, OutboxStatus, SecretState, fill_secret,
 };
 
 /// Messages per page of the list.
@@ -103,6 +105,7 @@ fn as_staff_see(text: &str, locale: Locale) -> String {
 /// `GET /staff/mailbox`: newest first, filtered by status and recipient, a page at a time.
 pub async fn list(
     State(state): State<AppState>,
+    StaffUser(staff): StaffUser,
     page: Page,
     Query(query): Query<ListQuery>,
 ) -> WebResult<Response> {
@@ -137,29 +140,31 @@ pub async fn list(
             }
         }
     };
-    let mut conn = state.store.conn().await?;
-    let counts = outbox::counts(&mut conn).await?;
     let filter = OutboxFilter {
         status,
         recipient,
         kind: None,
     };
-    let messages = if errors.is_empty() {
-        outbox::list(
-            &mut conn,
+    let found = if errors.is_empty() {
+        mailbox::messages(
+            &state.app,
+            staff,
             &filter,
-            PAGE_SIZE + 1,
             query.before.map(OutboxId),
+            PAGE_SIZE,
         )
         .await?
     } else {
-        Vec::new()
+        mailbox::Mailbox {
+            counts: mailbox::counts(&state.app, staff).await?,
+            messages: Vec::new(),
+            has_more: false,
+        }
     };
-    drop(conn);
-    let has_more = messages.len() as i64 > PAGE_SIZE;
-    let rows: Vec<Row> = messages
+    let (counts, has_more) = (found.counts, found.has_more);
+    let rows: Vec<Row> = found
+        .messages
         .into_iter()
-        .take(PAGE_SIZE as usize)
         .map(|m| Row {
             id: m.id,
             recipient: m.recipient.as_str().to_owned(),
@@ -207,8 +212,8 @@ pub async fn list(
     render_with_status(code, &view)
 }
 
-async fn load(state: &AppState, id: i64) -> WebResult<OutboxMessage> {
-    Ok(outbox::get(&mut *state.store.conn().await?, OutboxId(id)).await?)
+async fn load(state: &AppState, staff: Staff, id: i64) -> WebResult<OutboxMessage> {
+    Ok(mailbox::message(&state.app, staff, OutboxId(id)).await?)
 }
 
 /// What the message page says about a message's one-time secret, if it carries one: that it is
@@ -252,10 +257,11 @@ impl MessagePage {
 /// `GET /staff/mailbox/{id}`: one message: its envelope, delivery, text, HTML and attachments.
 pub async fn message(
     State(state): State<AppState>,
+    StaffUser(staff): StaffUser,
     page: Page,
     PathId(id): PathId<i64>,
 ) -> WebResult<Response> {
-    let mut message = load(&state, id).await?;
+    let mut message = load(&state, staff, id).await?;
     let locale = page.locale;
     message.subject = as_staff_see(&message.subject, locale);
     message.text_body = as_staff_see(&message.text_body, locale);
@@ -278,10 +284,11 @@ pub async fn message(
 /// with any one-time secret shown as hidden.
 pub async fn html(
     State(state): State<AppState>,
+    StaffUser(staff): StaffUser,
     Lang(locale): Lang,
     PathId(id): PathId<i64>,
 ) -> WebResult<Response> {
-    let message = load(&state, id).await?;
+    let message = load(&state, staff, id).await?;
     let marker = askama::filters::escape(hidden_secret(locale), askama::filters::Html)
         .unwrap_or_else(|never| match never {})
         .to_string();
@@ -323,12 +330,13 @@ fn safe_filename(name: &str) -> String {
 /// `GET /staff/mailbox/{id}/attachments/{index}`: an attachment, as a download.
 pub async fn attachment(
     State(state): State<AppState>,
+    StaffUser(staff): StaffUser,
     Path((id, index)): Path<(String, String)>,
 ) -> WebResult<Response> {
     let (Some(id), Ok(index)) = (crate::input::parse_id(&id), index.parse::<usize>()) else {
         return Err(WebError::NotFound);
     };
-    let message = load(&state, id).await?;
+    let message = load(&state, staff, id).await?;
     let attachment = message
         .attachments
         .into_iter()
@@ -352,24 +360,14 @@ pub async fn attachment(
 }
 
 /// `POST /staff/mailbox/{id}/retry`: "Retry now" for a message that was not delivered.
-pub async fn retry(State(state): State<AppState>, PathId(id): PathId<i64>) -> WebResult<Response> {
+pub async fn retry(
+    State(state): State<AppState>,
+    StaffUser(staff): StaffUser,
+    PathId(id): PathId<i64>,
+) -> WebResult<Response> {
     let id = OutboxId(id);
-    let mut conn = state.store.conn().await?;
-    if outbox::retry_now(&mut conn, id, state.clock.now()).await? {
-        drop(conn);
-        state.app.mail_queued();
-        return Ok(see_other(&format!("/staff/mailbox/{id}?notice=retried")));
-    }
-    // Unknown, already sent (a sent message is never sent again), or its one-time secret is
-    // gone (it would arrive without it).
-    let message = outbox::get(&mut conn, id).await?;
-    let message_id =
-        if message.status != OutboxStatus::Sent && message.secret == SecretState::Erased {
-            "web-mailbox-secret-gone"
-        } else {
-            "web-mailbox-already-sent"
-        };
-    Err(Refusal::new(Kind::Conflict, message_id).into())
+    mailbox::retry(&state.app, staff, id, state.clock.now()).await?;
+    Ok(see_other(&format!("/staff/mailbox/{id}?notice=retried")))
 }
 
 #[cfg(test)]

@@ -29,6 +29,9 @@ use axum::extract::{Query, State};
 use axum::http::header::{AUTHORIZATION, CONTENT_TYPE, WWW_AUTHENTICATE};
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
+use base64::Engine;
+use base64::alphabet::STANDARD;
+use base64::engine::{DecodePaddingMode, GeneralPurpose, GeneralPurposeConfig};
 use jiff::Timestamp;
 use onsite_app::failure::Kind;
 use onsite_app::tracking::{self, InvalidPosition, LiveAccess, Report, TrackingError};
@@ -42,6 +45,12 @@ use utoipa::ToSchema;
 
 /// Largest body a tracking endpoint reads (a position is a few hundred bytes).
 pub const BODY_MAX: usize = 16 * 1024;
+
+/// Standard base64 that accepts a value with or without its padding.
+const BASE64_LENIENT: GeneralPurpose = GeneralPurpose::new(
+    &STANDARD,
+    GeneralPurposeConfig::new().with_decode_padding_mode(DecodePaddingMode::Indifferent),
+);
 
 /// 1 knot in km/h (the OsmAnd protocol's speed unit).
 const KNOT_KMH: f64 = 1.852;
@@ -188,33 +197,10 @@ pub fn basic_password(headers: &HeaderMap) -> Option<String> {
     if !scheme.eq_ignore_ascii_case("basic") {
         return None;
     }
-    let decoded = base64_decode(encoded.trim())?;
+    // Standard base64, with or without padding (some apps leave it out).
+    let decoded = BASE64_LENIENT.decode(encoded.trim()).ok()?;
     let text = String::from_utf8(decoded).ok()?;
     text.split_once(':').map(|(_, p)| p.to_owned())
-}
-
-/// Standard base64 (with or without padding).
-fn base64_decode(s: &str) -> Option<Vec<u8>> {
-    let mut out = Vec::with_capacity(s.len() * 3 / 4);
-    let mut bits: u32 = 0;
-    let mut n = 0;
-    for c in s.bytes().filter(|c| *c != b'=') {
-        let v = match c {
-            b'A'..=b'Z' => c - b'A',
-            b'a'..=b'z' => c - b'a' + 26,
-            b'0'..=b'9' => c - b'0' + 52,
-            b'+' | b'-' => 62,
-            b'/' | b'_' => 63,
-            _ => return None,
-        };
-        bits = (bits << 6) | v as u32;
-        n += 6;
-        if n >= 8 {
-            n -= 8;
-            out.push((bits >> n) as u8);
-        }
-    }
-    Some(out)
 }
 
 /// An OwnTracks message as a report; `None` when it is not a location (waypoints, transitions,
@@ -362,37 +348,8 @@ pub fn osmand_report(
 
 /// The fields of a URL-encoded body.
 fn serde_urlencoded_pairs(body: &[u8]) -> Result<Vec<(String, String)>, ()> {
-    let text = std::str::from_utf8(body).map_err(|_| ())?;
-    Ok(text
-        .split('&')
-        .filter(|p| !p.is_empty())
-        .map(|pair| {
-            let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
-            (percent_decode(k), percent_decode(v))
-        })
-        .collect())
-}
-
-fn percent_decode(s: &str) -> String {
-    let hex = |b: u8| (b as char).to_digit(16).map(|d| d as u8);
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        match bytes[i] {
-            b'+' => out.push(b' '),
-            b'%' if i + 2 < bytes.len() => match (hex(bytes[i + 1]), hex(bytes[i + 2])) {
-                (Some(high), Some(low)) => {
-                    out.push(high * 16 + low);
-                    i += 2;
-                }
-                _ => out.push(b'%'),
-            },
-            b => out.push(b),
-        }
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
+    std::str::from_utf8(body).map_err(|_| ())?;
+    Ok(form_urlencoded::parse(body).into_owned().collect())
 }
 
 // ---- The live map as JSON -------------------------------------------------------------------

@@ -8,7 +8,6 @@
 //! The people are real users with real sessions in a fresh database; path parameters are
 //! filled with ids of account A's objects.
 
-use crate::both_backends;
 use crate::distribution::{CUSTOMER, Market};
 use crate::support::{A_MARKERS, B_MARKERS, Browser, TestApp, TestResponse, World, kept_secrets};
 use axum::body::Body;
@@ -18,6 +17,7 @@ use onsite_domain::OpportunityId;
 use onsite_domain::text::EmailAddress;
 use onsite_store::external_identities::{self, NewLink};
 use onsite_store::outbox::{self, Attachment, NewEmail, OutboxId};
+use onsite_testkit::both_backends;
 use onsite_web::routes::{Route, table};
 
 /// The kinds of people of the matrix, by their [`World`] name (`None`: anonymous).
@@ -396,7 +396,7 @@ async fn actor_of(app: &TestApp, fixture: &Fixture, who: Option<&str>) -> Actor 
 
 both_backends!(
     every_person_gets_exactly_what_the_policy_allows_on_every_route,
-    |app| async move {
+    |app: TestApp| async move {
         let fixture = Fixture::build(&app).await;
         let mut failures = Vec::new();
         let mut checked = 0;
@@ -466,7 +466,7 @@ both_backends!(
 // an address; and account A's own pages show it (so the markers mean something).
 both_backends!(
     one_accounts_records_never_appear_for_another,
-    |app| async move {
+    |app: TestApp| async move {
         let fixture = Fixture::build(&app).await;
         let outsiders = ["customer of B", "partner", "technician"];
         let mut leaks = Vec::new();
@@ -515,66 +515,72 @@ both_backends!(
 
 // Someone may unlink only their own external identities: another's id is not found, and it
 // stays linked.
-both_backends!(nobody_unlinks_someone_elses_identity, |app| async move {
-    let fixture = Fixture::build(&app).await;
-    let unlink = table()
-        .into_iter()
-        .find(|r| r.path == "/profile/external/{id}/unlink")
+both_backends!(
+    nobody_unlinks_someone_elses_identity,
+    |app: TestApp| async move {
+        let fixture = Fixture::build(&app).await;
+        let unlink = table()
+            .into_iter()
+            .find(|r| r.path == "/profile/external/{id}/unlink")
+            .unwrap();
+        let answer = probe(&app, &fixture, Some("customer of B"), &unlink).await;
+        assert_eq!(answer.status, StatusCode::NOT_FOUND);
+        let still = external_identities::for_user(
+            &mut app.db.store().conn().await.unwrap(),
+            fixture.world.user("customer of A"),
+        )
+        .await
         .unwrap();
-    let answer = probe(&app, &fixture, Some("customer of B"), &unlink).await;
-    assert_eq!(answer.status, StatusCode::NOT_FOUND);
-    let still = external_identities::for_user(
-        &mut app.db.store().conn().await.unwrap(),
-        fixture.world.user("customer of A"),
-    )
-    .await
-    .unwrap();
-    assert_eq!(still.len(), 1);
-    let own = probe(&app, &fixture, Some("customer of A"), &unlink).await;
-    assert_eq!(own.header("location"), "/profile?notice=unlinked");
-});
+        assert_eq!(still.len(), 1);
+        let own = probe(&app, &fixture, Some("customer of A"), &unlink).await;
+        assert_eq!(own.header("location"), "/profile?notice=unlinked");
+    }
+);
 
 // An id that names nothing, on every route that takes one, for everyone the route is open to:
 // a refusal of the request (404, or the body's own mistake), never a success nor a server
 // error, in the JSON error shape under /api/ (an unknown account used to answer 500 on
 // `POST /api/v1/accounts/{id}/invitations`).
-both_backends!(unknown_ids_are_refused_on_every_route, |app| async move {
-    let fixture = Fixture::build(&app).await;
-    let mut failures = Vec::new();
-    let mut not_found = 0;
-    for route in table().iter().filter(|r| r.path.contains("{id}")) {
-        let path = route
-            .path
-            .replace("{id}", "987654321")
-            .replace("{index}", "0");
-        for who in PEOPLE {
-            if !actor_of(&app, &fixture, who).await.may(route.capability) {
-                continue;
+both_backends!(
+    unknown_ids_are_refused_on_every_route,
+    |app: TestApp| async move {
+        let fixture = Fixture::build(&app).await;
+        let mut failures = Vec::new();
+        let mut not_found = 0;
+        for route in table().iter().filter(|r| r.path.contains("{id}")) {
+            let path = route
+                .path
+                .replace("{id}", "987654321")
+                .replace("{index}", "0");
+            for who in PEOPLE {
+                if !actor_of(&app, &fixture, who).await.may(route.capability) {
+                    continue;
+                }
+                let answer = probe_at(&app, &fixture, who, route, &path).await;
+                let label = format!("{} × {} {path}", who.unwrap_or("anonymous"), route.method);
+                if !answer.status.is_client_error() {
+                    failures.push(format!("{label}: {} {}", answer.status, answer.text()));
+                } else if path.starts_with("/api/") && !answer.json()["error"]["code"].is_string() {
+                    failures.push(format!("{label}: {}", answer.text()));
+                }
+                not_found += usize::from(answer.status == StatusCode::NOT_FOUND);
             }
-            let answer = probe_at(&app, &fixture, who, route, &path).await;
-            let label = format!("{} × {} {path}", who.unwrap_or("anonymous"), route.method);
-            if !answer.status.is_client_error() {
-                failures.push(format!("{label}: {} {}", answer.status, answer.text()));
-            } else if path.starts_with("/api/") && !answer.json()["error"]["code"].is_string() {
-                failures.push(format!("{label}: {}", answer.text()));
-            }
-            not_found += usize::from(answer.status == StatusCode::NOT_FOUND);
         }
+        assert!(not_found >= 40, "{not_found} answers were 404");
+        assert!(
+            failures.is_empty(),
+            "{} unexpected answers:\n{}",
+            failures.len(),
+            failures.join("\n")
+        );
     }
-    assert!(not_found >= 40, "{not_found} answers were 404");
-    assert!(
-        failures.is_empty(),
-        "{} unexpected answers:\n{}",
-        failures.len(),
-        failures.join("\n")
-    );
-});
+);
 
 // An id that is not a positive whole number names nothing: 404 on every route that takes one,
 // pages and API alike (a page used to answer 400 where the API answered 404).
 both_backends!(
     ids_that_are_not_ids_are_not_found_on_pages_and_api_alike,
-    |app| async move {
+    |app: TestApp| async move {
         let fixture = Fixture::build(&app).await;
         let mut failures = Vec::new();
         for route in table().iter().filter(|r| r.path.contains("{id}")) {
@@ -602,7 +608,7 @@ both_backends!(
 );
 
 // Whatever is sent to any route, by anyone, the answer is never a server error.
-both_backends!(no_input_makes_a_server_error, |app| async move {
+both_backends!(no_input_makes_a_server_error, |app: TestApp| async move {
     let fixture = Fixture::build(&app).await;
     let long = "x".repeat(5000);
     let form_bodies = [
@@ -750,7 +756,7 @@ async fn answers_showing(
 // alone gets it, and it works.
 both_backends!(
     no_one_reads_another_persons_reset_link_or_invitation_code_by_any_route,
-    |app| async move {
+    |app: TestApp| async move {
         let fixture = Fixture::build(&app).await;
         let w = &fixture.world;
         // The dispatcher asks for the administrator's reset link and a customer's.
@@ -799,7 +805,7 @@ both_backends!(
         );
 
         // Delivered over real SMTP: each recipient has their own, and the outbox none.
-        let sink = onsite_notify::testing::SmtpSink::start().await;
+        let sink = onsite_testkit::smtp::SmtpSink::start().await;
         sink.deliver_queued(app.db.store()).await;
         assert!(
             kept_secrets(&app).await.is_empty(),

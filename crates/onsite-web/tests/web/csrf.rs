@@ -1,10 +1,10 @@
 //! Cross-site request forgery: every state-changing route of the route table refuses (403) a
 //! request without a valid token, or with a valid token from another site; on both backends.
 
-use crate::both_backends;
 use crate::support::{Browser, TEST_CSRF, TestApp, World, encode};
 use axum::body::Body;
 use axum::http::{Method, Request, StatusCode};
+use onsite_testkit::both_backends;
 use onsite_web::routes::table;
 
 /// Every path of a state-changing route, its parameters filled with any value: the check
@@ -44,7 +44,7 @@ fn post(path: &str, cookie: &str, headers: &[(&str, &str)], body: &str) -> Reque
 
 both_backends!(
     every_write_without_a_valid_token_or_from_another_site_is_refused,
-    |app| async move {
+    |app: TestApp| async move {
         let world = World::build(&app).await;
         let (session, session_csrf) = app.session_for(world.user("admin")).await;
         let signed_in = format!("onsite_session={session}");
@@ -152,7 +152,7 @@ both_backends!(
     }
 );
 
-both_backends!(a_refused_write_changes_nothing, |app| async move {
+both_backends!(a_refused_write_changes_nothing, |app: TestApp| async move {
     let world = World::build(&app).await;
     let ana = world.user("customer of A");
     let mut browser = app.browser_as(ana).await;

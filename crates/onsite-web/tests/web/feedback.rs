@@ -3,12 +3,12 @@
 //! staff's responses and averages; another account's visit is 404 (pages and API); the survey
 //! and the portal settings for administrators only, out-of-range values refused by name.
 
-use crate::both_backends;
 use crate::support::{TestApp, World};
 use axum::http::StatusCode;
 use onsite_app::booking;
 use onsite_domain::BookingId;
 use onsite_domain::booking::BookingAction;
+use onsite_testkit::both_backends;
 use serde_json::json;
 
 /// A visit of account A taken to Completed by the dispatcher.
@@ -90,7 +90,7 @@ pub async fn completed_in_store(
 
 both_backends!(
     send_feedback_shows_on_the_past_tab_until_sent_and_staff_see_it,
-    |app| async move {
+    |app: TestApp| async move {
         let world = World::build(&app).await;
         let id = completed_visit(&app, &world).await;
         let link = format!("/bookings/{id}/feedback");
@@ -161,7 +161,7 @@ both_backends!(
 
 both_backends!(
     with_surveys_off_send_feedback_does_not_appear_and_is_refused,
-    |app| async move {
+    |app: TestApp| async move {
         let world = World::build(&app).await;
         let id = completed_visit(&app, &world).await;
         let link = format!("/bookings/{id}/feedback");
@@ -197,7 +197,7 @@ both_backends!(
 
 both_backends!(
     another_accounts_visit_feedback_is_not_found,
-    |app| async move {
+    |app: TestApp| async move {
         let world = World::build(&app).await;
         let id = completed_visit(&app, &world).await;
         let mut bruno = app.browser_as(world.user("customer of B")).await;
@@ -221,7 +221,7 @@ both_backends!(
 
 both_backends!(
     the_survey_questions_are_asked_and_required_ones_enforced,
-    |app| async move {
+    |app: TestApp| async move {
         let world = World::build(&app).await;
         let id = completed_visit(&app, &world).await;
         let mut admin = app.browser_as(world.user("admin")).await;
@@ -285,7 +285,7 @@ both_backends!(
 
 both_backends!(
     portal_settings_refuse_out_of_range_values_and_non_admins,
-    |app| async move {
+    |app: TestApp| async move {
         let world = World::build(&app).await;
         let mut admin = app.browser_as(world.user("admin")).await;
         let page = admin.get("/staff/settings/portal").await;
@@ -332,7 +332,7 @@ both_backends!(
 
 both_backends!(
     send_feedback_reads_in_french_and_the_links_follow_the_role,
-    |app| async move {
+    |app: TestApp| async move {
         let world = World::build(&app).await;
         let id = completed_visit(&app, &world).await;
         let mut ana = app.browser_as(world.user("customer of A")).await;

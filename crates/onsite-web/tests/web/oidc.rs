@@ -1,204 +1,25 @@
 //! External sign-in through the pages, end to end against a real OpenID provider
-//! (`oidc-provider` from npm, `tests/oidc-provider/server.mjs`), started by the test on a free
-//! loopback port and killed when it ends: link an identity from the profile (Manage external
+//! (`onsite_testkit::oidc`: `oidc-provider` from npm), started by the test on a free loopback
+//! port and killed when it ends: link an identity from the profile (Manage external
 //! authentication), sign in with it from the sign-in page, unlink it; and the refusals.
-//!
-//! Needs Node.js; the provider's packages are installed with `npm ci` on first use (CI runs
-//! `npm ci --prefix tests/oidc-provider` beforehand).
 
 use crate::support::{Browser, PUBLIC_URL, TestApp, World, config};
 use axum::http::StatusCode;
 use onsite_app::oidc::{Oidc, OidcClientSecret, OidcProviderConfig};
-use onsite_store::testing::TestDb;
-use reqwest::Url;
-use std::io::{BufRead, BufReader, Read};
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
-use std::sync::{Arc, Mutex, mpsc};
-use std::time::Duration;
+use onsite_testkit::TestDb;
+use onsite_testkit::oidc::{self, AtProvider, CLIENT_ID, CLIENT_SECRET, TestProvider};
 
 const PROVIDER_ID: &str = "corp";
-const CLIENT_ID: &str = "onsite-web-test";
-const CLIENT_SECRET: &str = "client-secret-for-web-tests-only-7d1e";
-
 /// The callback as registered at the provider: the public URL plus the callback route.
 fn redirect_uri() -> String {
     format!("{PUBLIC_URL}/auth/oidc/{PROVIDER_ID}/callback")
 }
 
-fn provider_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/oidc-provider")
-}
-
-fn json_file(path: &Path) -> Option<serde_json::Value> {
-    serde_json::from_str(&std::fs::read_to_string(path).ok()?).ok()
-}
-
-/// `npm ci` for the provider unless the pinned version is installed (under a lock: test
-/// binaries may run at once).
-fn ensure_installed(dir: &Path) {
-    let lock = std::fs::File::create(std::env::temp_dir().join("onsite-oidc-provider-npm.lock"))
-        .expect("lock file");
-    lock.lock().expect("lock the npm install");
-    let pinned = json_file(&dir.join("package.json")).and_then(|j| {
-        j["dependencies"]["oidc-provider"]
-            .as_str()
-            .map(str::to_owned)
-    });
-    let installed = json_file(&dir.join("node_modules/oidc-provider/package.json"))
-        .and_then(|j| j["version"].as_str().map(str::to_owned));
-    if pinned.is_none() || pinned != installed {
-        let status = Command::new("npm")
-            .args(["ci", "--no-audit", "--no-fund", "--prefix"])
-            .arg(dir)
-            .stdout(Stdio::null())
-            .status();
-        assert!(
-            status.as_ref().is_ok_and(|s| s.success()),
-            "the test OpenID provider is not installed and `npm ci` failed ({status:?}); run \
-             `npm ci --prefix tests/oidc-provider --no-audit --no-fund` (Node.js 20.19 or later)"
-        );
-    }
-}
-
-/// The provider process; killed on drop.
-struct TestProvider {
-    child: Child,
-    issuer: String,
-    log: Arc<Mutex<String>>,
-}
-
-impl Drop for TestProvider {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-impl TestProvider {
-    fn start() -> TestProvider {
-        let dir = provider_dir();
-        ensure_installed(&dir);
-        for attempt in 1..=3 {
-            // Free when asked, but another process could take it first: then try again.
-            let port = std::net::TcpListener::bind("127.0.0.1:0")
-                .unwrap()
-                .local_addr()
-                .unwrap()
-                .port();
-            let child = Command::new("node")
-                .arg(dir.join("server.mjs"))
-                .arg(port.to_string())
-                .env("OIDC_CLIENT_ID", CLIENT_ID)
-                .env("OIDC_CLIENT_SECRET", CLIENT_SECRET)
-                .env("OIDC_REDIRECT_URIS", redirect_uri())
-                .env("OIDC_EXIT_ON_STDIN_EOF", "1")
-                .stdin(Stdio::piped())
-                .stdout(Stdio::piped())
-                .stderr(Stdio::piped())
-                .spawn()
-                .unwrap_or_else(|e| panic!("cannot run `node` ({e}): install Node.js"));
-            let mut provider = TestProvider {
-                child,
-                issuer: String::new(),
-                log: Arc::default(),
-            };
-            let stdout = provider.child.stdout.take().unwrap();
-            let (ready_tx, ready_rx) = mpsc::channel();
-            std::thread::spawn(move || {
-                for line in BufReader::new(stdout).lines().map_while(Result::ok) {
-                    if let Some(issuer) = line.strip_prefix("listening on ") {
-                        let _ = ready_tx.send(issuer.to_owned());
-                    }
-                }
-            });
-            let mut stderr = provider.child.stderr.take().unwrap();
-            let log = provider.log.clone();
-            std::thread::spawn(move || {
-                let mut buf = [0u8; 4096];
-                while let Ok(n @ 1..) = stderr.read(&mut buf) {
-                    log.lock()
-                        .unwrap()
-                        .push_str(&String::from_utf8_lossy(&buf[..n]));
-                }
-            });
-            match ready_rx.recv_timeout(Duration::from_secs(30)) {
-                Ok(issuer) => {
-                    provider.issuer = issuer;
-                    return provider;
-                }
-                Err(_) => {
-                    let exited = provider.child.try_wait().ok().flatten();
-                    std::thread::sleep(Duration::from_millis(100));
-                    let log = provider.log.lock().unwrap().clone();
-                    assert!(
-                        exited.is_some() && attempt < 3,
-                        "the test OpenID provider did not start ({exited:?}):\n{log}"
-                    );
-                }
-            }
-        }
-        unreachable!("the loop returns or panics")
-    }
-}
-
-/// What the person does at the provider.
-#[derive(Clone, Copy)]
-enum AtProvider<'a> {
-    SignInAs(&'a str),
-    Cancel,
-}
-
-/// The provider's side in a browser without JavaScript: follows redirects with its own
-/// cookies, fills the login and consent forms, and stops at the redirect back to Onsite,
-/// returned as the path and query to open on Onsite.
+/// The provider's side, up to its redirect back to Onsite, returned as the path and query to
+/// open on Onsite.
 async fn through_provider(authorize_url: &str, act: AtProvider<'_>) -> String {
-    let http = reqwest::Client::builder()
-        .cookie_store(true)
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .unwrap();
-    let mut url = Url::parse(authorize_url).expect("an absolute authorize URL");
-    let mut form: Option<Vec<(&str, &str)>> = None;
-    for _ in 0..20 {
-        let request = match form.take() {
-            Some(fields) => http.post(url.clone()).form(&fields),
-            None => http.get(url.clone()),
-        };
-        let response = request.send().await.expect("the provider answers");
-        let status = response.status();
-        if status.is_redirection() {
-            let location = response.headers()[reqwest::header::LOCATION]
-                .to_str()
-                .unwrap()
-                .to_owned();
-            let target = url.join(&location).unwrap();
-            if target.as_str().starts_with(&redirect_uri()) {
-                return target.as_str().trim_start_matches(PUBLIC_URL).to_owned();
-            }
-            url = target;
-            continue;
-        }
-        let body = response.text().await.unwrap();
-        assert!(status.is_success(), "{status} at {url}:\n{body}");
-        if body.contains(r#"name="prompt" value="login""#) {
-            match act {
-                AtProvider::SignInAs(login) => {
-                    form = Some(vec![
-                        ("prompt", "login"),
-                        ("login", login),
-                        ("password", "any password"),
-                    ])
-                }
-                AtProvider::Cancel => url = Url::parse(&format!("{url}/abort")).unwrap(),
-            }
-        } else if body.contains(r#"name="prompt" value="consent""#) {
-            form = Some(vec![("prompt", "consent")]);
-        } else {
-            panic!("unexpected page at {url}:\n{body}");
-        }
-    }
-    panic!("no redirect back to Onsite after 20 steps")
+    let callback = oidc::through_provider(authorize_url, &redirect_uri(), act).await;
+    callback.as_str().trim_start_matches(PUBLIC_URL).to_owned()
 }
 
 async fn spawn_with_provider(provider: &TestProvider) -> TestApp {
@@ -216,7 +37,7 @@ async fn spawn_with_provider(provider: &TestProvider) -> TestApp {
 
 #[tokio::test]
 async fn a_customer_links_an_identity_signs_in_with_it_and_unlinks_it() {
-    let provider = TestProvider::start();
+    let provider = TestProvider::start(&redirect_uri());
     let app = spawn_with_provider(&provider).await;
     let world = World::build(&app).await;
 
@@ -319,7 +140,7 @@ async fn a_customer_links_an_identity_signs_in_with_it_and_unlinks_it() {
 
 #[tokio::test]
 async fn external_sign_in_refusals_are_explained_and_sign_nobody_in() {
-    let provider = TestProvider::start();
+    let provider = TestProvider::start(&redirect_uri());
     let app = spawn_with_provider(&provider).await;
 
     // The person cancels at the provider.

@@ -8,7 +8,7 @@
 //! ways on the document alone).
 
 use crate::access::{Fixture, probe_at};
-use crate::both_backends;
+use onsite_testkit::both_backends;
 use crate::support::{TestApp, TestResponse};
 use axum::body::Body;
 use axum::http::{Method, Request};
@@ -363,7 +363,7 @@ const UNKNOWN: i64 = 987_654_321;
 
 both_backends!(
     every_api_route_answers_as_the_openapi_document_says,
-    |app| async move {
+    |app: TestApp| async move {
         let fixture = Fixture::build(&app).await;
         let contract = Contract::load(&app).await;
         let mut run = Run {

@@ -6,8 +6,8 @@ use axum::http::StatusCode;
 use jiff::SignedDuration;
 use onsite_app::identity::{self, InviteMode};
 use onsite_domain::role::Role;
-use onsite_notify::testing::SmtpSink;
 use onsite_store::outbox::{self, OutboxFilter};
+use onsite_testkit::smtp::SmtpSink;
 use onsite_web::WebConfig;
 
 /// Delivers the queued email over real SMTP to `sink` and returns the newest message `to`

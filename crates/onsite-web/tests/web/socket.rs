@@ -3,7 +3,7 @@
 //! connections); a refused request that leaves its body unread; requests without `Host`.
 
 use crate::support::{Raw, TEST_CSRF, TestApp, config, no_providers, serve_on_socket, state_on};
-use onsite_store::testing::TestDb;
+use onsite_testkit::TestDb;
 use onsite_web::{ConnectionLimits, WebConfig};
 use std::time::{Duration, Instant};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};

@@ -495,6 +495,16 @@ async fn the_mailbox_lists_shows_and_retries_messages_without_running_their_html
         .await
         .text();
     assert!(again.contains("The message will be sent again now.") && again.contains("Waiting"));
+    // Who asked for the retry is on record.
+    let events = onsite_store::audit::recent(&mut app.db.store().conn().await.unwrap(), 5)
+        .await
+        .unwrap();
+    assert!(
+        events
+            .iter()
+            .any(|e| e.action == "mailbox.retry" && e.entity_id == Some(id.0) && e.actor.is_some()),
+        "{events:?}"
+    );
     let sent = browser
         .post(&format!("/staff/mailbox/{}/retry", ids[0]), &[])
         .await;
@@ -547,9 +557,9 @@ async fn mailbox_views(
 
 // The views of a message that carries a password-reset link: hidden in every state, and the
 // message page says where the secret went (to nobody with the mailbox transport).
-crate::both_backends!(
+onsite_testkit::both_backends!(
     the_mailbox_hides_one_time_secrets_and_says_where_they_went,
-    |app| async move {
+    |app: TestApp| async move {
         let world = World::build(&app).await;
         let now = crate::support::now(&app);
         let reset_for = |whose: &'static str| {
@@ -572,7 +582,7 @@ crate::both_backends!(
         // "Delivered" by the mailbox transport: to no one, and the secret is gone.
         let worker =
             onsite_notify::Worker::new(app.db.store().clone(), onsite_notify::Transport::Mailbox);
-        onsite_notify::testing::drain(&worker).await;
+        onsite_testkit::smtp::drain(&worker).await;
         assert!(kept_secrets(&app).await.is_empty());
         let page = mailbox_views(&app, world.user("dispatcher"), "fr", id, &admin, &token).await;
         assert!(
@@ -581,7 +591,7 @@ crate::both_backends!(
         );
 
         // Delivered over SMTP.
-        let sink = onsite_notify::testing::SmtpSink::start().await;
+        let sink = onsite_testkit::smtp::SmtpSink::start().await;
         let customer = world.person("customer of A").email.clone();
         let (id, token) = reset_for("customer of A").await;
         sink.deliver_queued(app.db.store()).await;

@@ -3,10 +3,10 @@
 //! once it is exposed and stops seeing it when it is hidden again; a refused form says why and
 //! changes nothing; nobody but staff reaches these pages.
 
-use crate::both_backends;
 use crate::records::Records;
 use crate::support::{Browser, TestApp, TestResponse, World};
 use axum::http::StatusCode;
+use onsite_testkit::both_backends;
 
 async fn setup(app: &TestApp) -> (World, Records) {
     let world = World::build(app).await;
@@ -48,7 +48,7 @@ async fn form_action(browser: &mut Browser<'_>, path: &str) -> String {
 
 both_backends!(
     a_dispatcher_creates_edits_and_exposes_assets_and_the_reviewer_follows,
-    |app| async move {
+    |app: TestApp| async move {
         let (world, r) = setup(&app).await;
         let mut dispatcher = app.browser_as(world.user("dispatcher")).await;
         let mut reviewer = app.browser_as(world.user("reviewer of A")).await;
@@ -203,7 +203,7 @@ both_backends!(
 
 both_backends!(
     a_dispatcher_creates_edits_and_exposes_invoices_with_their_lines,
-    |app| async move {
+    |app: TestApp| async move {
         let (world, r) = setup(&app).await;
         let mut dispatcher = app.browser_as(world.user("dispatcher")).await;
         let mut reviewer = app.browser_as(world.user("reviewer of A")).await;
@@ -341,7 +341,7 @@ both_backends!(
 
 both_backends!(
     only_staff_reach_the_staff_asset_and_invoice_pages,
-    |app| async move {
+    |app: TestApp| async move {
         let (world, r) = setup(&app).await;
         for who in ["reviewer of A", "approver of A", "customer of A"] {
             let mut browser = app.browser_as(world.user(who)).await;
@@ -405,28 +405,33 @@ both_backends!(
     }
 );
 
-both_backends!(the_staff_record_pages_speak_french, |app| async move {
-    let (world, r) = setup(&app).await;
-    let mut dispatcher = app.browser_as(world.user("dispatcher")).await;
-    dispatcher.accept_language = Some("fr-CA,fr;q=0.9");
-    let asset = dispatcher
-        .get(&format!("/staff/assets/{}", r.asset_a))
-        .await
-        .text();
-    assert!(asset.contains("Rendre visible au client") || asset.contains("Masquer au client"));
-    assert!(asset.contains("Ajouter un composant"));
-    let form = dispatcher.get("/staff/invoices/new").await.text();
-    assert!(form.contains("Ajouter une ligne") && form.contains("Les lignes vides sont ignorées"));
-    let invoice = dispatcher
-        .get(&format!("/staff/invoices/{}", r.invoice_a))
-        .await
-        .text();
-    assert!(invoice.contains("592,45"), "French amounts");
-});
+both_backends!(
+    the_staff_record_pages_speak_french,
+    |app: TestApp| async move {
+        let (world, r) = setup(&app).await;
+        let mut dispatcher = app.browser_as(world.user("dispatcher")).await;
+        dispatcher.accept_language = Some("fr-CA,fr;q=0.9");
+        let asset = dispatcher
+            .get(&format!("/staff/assets/{}", r.asset_a))
+            .await
+            .text();
+        assert!(asset.contains("Rendre visible au client") || asset.contains("Masquer au client"));
+        assert!(asset.contains("Ajouter un composant"));
+        let form = dispatcher.get("/staff/invoices/new").await.text();
+        assert!(
+            form.contains("Ajouter une ligne") && form.contains("Les lignes vides sont ignorées")
+        );
+        let invoice = dispatcher
+            .get(&format!("/staff/invoices/{}", r.invoice_a))
+            .await
+            .text();
+        assert!(invoice.contains("592,45"), "French amounts");
+    }
+);
 
 both_backends!(
     an_assets_staff_page_names_the_skills_working_on_it_requires,
-    |app| async move {
+    |app: TestApp| async move {
         let (world, r) = setup(&app).await;
         let mut conn = app.db.store().conn().await.unwrap();
         let brazing = onsite_store::catalog::insert_characteristic(&mut conn, "Brazing")
@@ -465,7 +470,7 @@ both_backends!(
 
 both_backends!(
     staff_list_every_accounts_work_orders_and_agreements_hidden_ones_too,
-    |app| async move {
+    |app: TestApp| async move {
         let (world, _) = setup(&app).await;
         let mut dispatcher = app.browser_as(world.user("dispatcher")).await;
         let work_orders = dispatcher.get("/staff/work-orders?filter=all").await;
@@ -501,7 +506,7 @@ both_backends!(
 
 both_backends!(
     new_record_forms_linked_from_a_record_start_filled_in,
-    |app| async move {
+    |app: TestApp| async move {
         let (world, r) = setup(&app).await;
         let mut dispatcher = app.browser_as(world.user("dispatcher")).await;
         let (account, asset, agreement) = (

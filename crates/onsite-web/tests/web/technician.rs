@@ -8,7 +8,6 @@
 //! self-scheduling technician of `bookings::schedule` (Sam, no portal user) has one of account
 //! B's, the "other technician's visit".
 
-use crate::both_backends;
 use crate::support::{TestApp, World, encode};
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
@@ -20,6 +19,7 @@ use onsite_domain::work_order::WorkOrderStatus;
 use onsite_domain::{AccountId, BookingId, ServiceTypeId, TechnicianId};
 use onsite_store::bookings::{self, NewBooking, RecordedTransition};
 use onsite_store::work_orders::{self, NewWorkOrder};
+use onsite_testkit::both_backends;
 
 fn toronto() -> TimeZone {
     TimeZone::get("America/Toronto").unwrap()
@@ -139,7 +139,7 @@ fn card(page: &str, id: BookingId) -> &str {
 
 both_backends!(
     technician_sees_todays_and_tomorrows_visits_with_the_buttons_of_their_state,
-    |app| async move {
+    |app: TestApp| async move {
         let d = day(&app).await;
         let a = d.world.account_a;
         let later = d
@@ -231,136 +231,142 @@ both_backends!(
     }
 );
 
-both_backends!(technician_moves_a_visit_through_its_day, |app| async move {
-    let d = day(&app).await;
-    let id = d
-        .visit(&app, d.world.account_a, d.theo, at(&app, 0, 10), "", &[])
-        .await;
-    let mut theo = app.browser_as(d.world.user("technician")).await;
-    theo.get("/technician").await;
-    let path = format!("/technician/visits/{id}/transition");
+both_backends!(
+    technician_moves_a_visit_through_its_day,
+    |app: TestApp| async move {
+        let d = day(&app).await;
+        let id = d
+            .visit(&app, d.world.account_a, d.theo, at(&app, 0, 10), "", &[])
+            .await;
+        let mut theo = app.browser_as(d.world.user("technician")).await;
+        theo.get("/technician").await;
+        let path = format!("/technician/visits/{id}/transition");
 
-    // Without JavaScript: back to the day, with the confirmation.
-    let moved = theo.post(&path, &[("action", "start_travel")]).await;
-    assert_eq!(moved.status, StatusCode::SEE_OTHER, "{}", moved.text());
-    assert!(
-        moved
-            .header("location")
-            .starts_with("/technician?notice=visit-updated")
-    );
-    assert_eq!(state_of(&app, id).await, BookingState::Traveling);
+        // Without JavaScript: back to the day, with the confirmation.
+        let moved = theo.post(&path, &[("action", "start_travel")]).await;
+        assert_eq!(moved.status, StatusCode::SEE_OTHER, "{}", moved.text());
+        assert!(
+            moved
+                .header("location")
+                .starts_with("/technician?notice=visit-updated")
+        );
+        assert_eq!(state_of(&app, id).await, BookingState::Traveling);
 
-    // With htmx: the card alone, in its new state.
-    let body = encode(&[("action", "start_work"), ("csrf", &theo.csrf.clone())]);
-    let swapped = theo
-        .post_raw(
-            &path,
-            &body,
-            &[("sec-fetch-site", "same-origin"), ("hx-request", "true")],
-        )
-        .await;
-    assert_eq!(swapped.status, StatusCode::OK, "{}", swapped.text());
-    let html = swapped.text();
-    assert!(html.trim_start().starts_with("<li"), "{html}");
-    assert!(!html.contains("<html"));
-    assert!(html.contains(r#"data-state="in_progress""#));
-    assert!(html.contains(">Complete</button>"));
-    assert_eq!(state_of(&app, id).await, BookingState::InProgress);
-
-    // An illegal move: refused with the reason, nothing changed (page and card).
-    let refused = theo.post(&path, &[("action", "start_travel")]).await;
-    assert_eq!(refused.status, StatusCode::CONFLICT);
-    assert!(
-        refused.text().contains("This visit is In Progress now"),
-        "{}",
-        refused.text()
-    );
-    let body = encode(&[("action", "start_travel"), ("csrf", &theo.csrf.clone())]);
-    let refused = theo
-        .post_raw(
-            &path,
-            &body,
-            &[("sec-fetch-site", "same-origin"), ("hx-request", "true")],
-        )
-        .await;
-    assert_eq!(refused.status, StatusCode::CONFLICT);
-    assert!(refused.text().contains(r#"class="error-message"#));
-    let unknown = theo.post(&path, &[("action", "cancel")]).await;
-    assert_eq!(unknown.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(
-        unknown
-            .text()
-            .contains("Choose Start travel, Start work or Complete")
-    );
-    assert_eq!(state_of(&app, id).await, BookingState::InProgress);
-
-    // Complete with a note: recorded, with who.
-    let done = theo
-        .post(
-            &path,
-            &[("action", "complete"), ("note", "Filter replaced")],
-        )
-        .await;
-    assert_eq!(done.status, StatusCode::SEE_OTHER);
-    assert_eq!(state_of(&app, id).await, BookingState::Completed);
-    let history = bookings::transitions(&mut app.db.store().conn().await.unwrap(), id)
-        .await
-        .unwrap();
-    let last = history.last().unwrap();
-    assert_eq!(last.actor, Some(d.world.user("technician")));
-    assert_eq!(last.note.as_deref(), Some("Filter replaced"));
-    // The customer was told both times.
-    let keys: Vec<String> = onsite_store::outbox::list(
-        &mut app.db.store().conn().await.unwrap(),
-        &onsite_store::outbox::OutboxFilter::default(),
-        500,
-        None,
-    )
-    .await
-    .unwrap()
-    .into_iter()
-    .map(|m| m.event_key)
-    .collect();
-    assert!(
-        keys.contains(&format!("booking:{id}:on-the-way")),
-        "{keys:?}"
-    );
-    assert!(
-        keys.contains(&format!("booking:{id}:completed")),
-        "{keys:?}"
-    );
-});
-
-both_backends!(another_technicians_visit_is_not_found, |app| async move {
-    let d = day(&app).await;
-    let sams = d
-        .visit(&app, d.world.account_b, d.sam, at(&app, 0, 10), "", &[])
-        .await;
-    let mut theo = app.browser_as(d.world.user("technician")).await;
-    theo.get("/technician").await;
-    for action in ["start_travel", "start_work", "complete"] {
-        let answer = theo
-            .post(
-                &format!("/technician/visits/{sams}/transition"),
-                &[("action", action)],
+        // With htmx: the card alone, in its new state.
+        let body = encode(&[("action", "start_work"), ("csrf", &theo.csrf.clone())]);
+        let swapped = theo
+            .post_raw(
+                &path,
+                &body,
+                &[("sec-fetch-site", "same-origin"), ("hx-request", "true")],
             )
             .await;
-        assert_eq!(answer.status, StatusCode::NOT_FOUND, "{action}");
-        assert!(!answer.text().contains("Borealis"));
-    }
-    let missing = theo
-        .post(
-            "/technician/visits/999999/transition",
-            &[("action", "start_travel")],
+        assert_eq!(swapped.status, StatusCode::OK, "{}", swapped.text());
+        let html = swapped.text();
+        assert!(html.trim_start().starts_with("<li"), "{html}");
+        assert!(!html.contains("<html"));
+        assert!(html.contains(r#"data-state="in_progress""#));
+        assert!(html.contains(">Complete</button>"));
+        assert_eq!(state_of(&app, id).await, BookingState::InProgress);
+
+        // An illegal move: refused with the reason, nothing changed (page and card).
+        let refused = theo.post(&path, &[("action", "start_travel")]).await;
+        assert_eq!(refused.status, StatusCode::CONFLICT);
+        assert!(
+            refused.text().contains("This visit is In Progress now"),
+            "{}",
+            refused.text()
+        );
+        let body = encode(&[("action", "start_travel"), ("csrf", &theo.csrf.clone())]);
+        let refused = theo
+            .post_raw(
+                &path,
+                &body,
+                &[("sec-fetch-site", "same-origin"), ("hx-request", "true")],
+            )
+            .await;
+        assert_eq!(refused.status, StatusCode::CONFLICT);
+        assert!(refused.text().contains(r#"class="error-message"#));
+        let unknown = theo.post(&path, &[("action", "cancel")]).await;
+        assert_eq!(unknown.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(
+            unknown
+                .text()
+                .contains("Choose Start travel, Start work or Complete")
+        );
+        assert_eq!(state_of(&app, id).await, BookingState::InProgress);
+
+        // Complete with a note: recorded, with who.
+        let done = theo
+            .post(
+                &path,
+                &[("action", "complete"), ("note", "Filter replaced")],
+            )
+            .await;
+        assert_eq!(done.status, StatusCode::SEE_OTHER);
+        assert_eq!(state_of(&app, id).await, BookingState::Completed);
+        let history = bookings::transitions(&mut app.db.store().conn().await.unwrap(), id)
+            .await
+            .unwrap();
+        let last = history.last().unwrap();
+        assert_eq!(last.actor, Some(d.world.user("technician")));
+        assert_eq!(last.note.as_deref(), Some("Filter replaced"));
+        // The customer was told both times.
+        let keys: Vec<String> = onsite_store::outbox::list(
+            &mut app.db.store().conn().await.unwrap(),
+            &onsite_store::outbox::OutboxFilter::default(),
+            500,
+            None,
         )
-        .await;
-    assert_eq!(missing.status, StatusCode::NOT_FOUND);
-    assert_eq!(state_of(&app, sams).await, BookingState::Scheduled);
-});
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|m| m.event_key)
+        .collect();
+        assert!(
+            keys.contains(&format!("booking:{id}:on-the-way")),
+            "{keys:?}"
+        );
+        assert!(
+            keys.contains(&format!("booking:{id}:completed")),
+            "{keys:?}"
+        );
+    }
+);
+
+both_backends!(
+    another_technicians_visit_is_not_found,
+    |app: TestApp| async move {
+        let d = day(&app).await;
+        let sams = d
+            .visit(&app, d.world.account_b, d.sam, at(&app, 0, 10), "", &[])
+            .await;
+        let mut theo = app.browser_as(d.world.user("technician")).await;
+        theo.get("/technician").await;
+        for action in ["start_travel", "start_work", "complete"] {
+            let answer = theo
+                .post(
+                    &format!("/technician/visits/{sams}/transition"),
+                    &[("action", action)],
+                )
+                .await;
+            assert_eq!(answer.status, StatusCode::NOT_FOUND, "{action}");
+            assert!(!answer.text().contains("Borealis"));
+        }
+        let missing = theo
+            .post(
+                "/technician/visits/999999/transition",
+                &[("action", "start_travel")],
+            )
+            .await;
+        assert_eq!(missing.status, StatusCode::NOT_FOUND);
+        assert_eq!(state_of(&app, sams).await, BookingState::Scheduled);
+    }
+);
 
 both_backends!(
     customer_cannot_use_the_technician_routes,
-    |app| async move {
+    |app: TestApp| async move {
         let d = day(&app).await;
         let id = d
             .visit(&app, d.world.account_a, d.theo, at(&app, 0, 10), "", &[])
@@ -392,34 +398,37 @@ both_backends!(
     }
 );
 
-both_backends!(technician_reads_their_day_in_french, |app| async move {
-    let d = day(&app).await;
-    let id = d
-        .visit(&app, d.world.account_a, d.theo, at(&app, 0, 10), "", &[])
-        .await;
-    let mut theo = app.browser_as(d.world.user("technician")).await;
-    theo.accept_language = Some("fr-CA,fr;q=0.9");
-    let html = theo.get("/technician").await.text();
-    assert!(html.contains(r#"<html lang="fr""#), "{html}");
-    for words in [
-        "Ma journée",
-        "Aujourd’hui",
-        "Demain",
-        ">Partir</button>",
-        "Aucune visite demain.",
-    ] {
-        assert!(html.contains(words), "{words}");
+both_backends!(
+    technician_reads_their_day_in_french,
+    |app: TestApp| async move {
+        let d = day(&app).await;
+        let id = d
+            .visit(&app, d.world.account_a, d.theo, at(&app, 0, 10), "", &[])
+            .await;
+        let mut theo = app.browser_as(d.world.user("technician")).await;
+        theo.accept_language = Some("fr-CA,fr;q=0.9");
+        let html = theo.get("/technician").await.text();
+        assert!(html.contains(r#"<html lang="fr""#), "{html}");
+        for words in [
+            "Ma journée",
+            "Aujourd’hui",
+            "Demain",
+            ">Partir</button>",
+            "Aucune visite demain.",
+        ] {
+            assert!(html.contains(words), "{words}");
+        }
+        let refused = theo
+            .post(
+                &format!("/technician/visits/{id}/transition"),
+                &[("action", "complete")],
+            )
+            .await;
+        assert_eq!(refused.status, StatusCode::CONFLICT);
+        assert!(
+            refused.text().contains("cette étape n’est pas possible"),
+            "{}",
+            refused.text()
+        );
     }
-    let refused = theo
-        .post(
-            &format!("/technician/visits/{id}/transition"),
-            &[("action", "complete")],
-        )
-        .await;
-    assert_eq!(refused.status, StatusCode::CONFLICT);
-    assert!(
-        refused.text().contains("cette étape n’est pas possible"),
-        "{}",
-        refused.text()
-    );
-});
+);

@@ -5,7 +5,6 @@
 //! to the customers of the booking's account while the visit is Traveling, and to nobody
 //! else; with tracking off everything refuses.
 
-use crate::both_backends;
 use crate::support::{Raw, TestApp, TestResponse, World, now, serve_on_socket};
 use axum::body::Body;
 use axum::http::{Method, Request, StatusCode};
@@ -16,6 +15,7 @@ use onsite_app::tracking;
 use onsite_domain::booking::{BookingAction, BookingState};
 use onsite_domain::{BookingId, TechnicianId};
 use onsite_store::positions;
+use onsite_testkit::both_backends;
 use serde_json::{Value, json};
 use std::time::Duration;
 use tower::ServiceExt;
@@ -148,7 +148,7 @@ fn location(lat: f64, lon: f64, tst: i64) -> Value {
 
 both_backends!(
     owntracks_and_osmand_positions_are_stored_with_the_technicians_token,
-    |app| async move {
+    |app: TestApp| async move {
         let trip = trip(&app).await;
         let t = now(&app).as_second();
         let auth = basic(&trip.token);
@@ -232,7 +232,7 @@ both_backends!(
 
 both_backends!(
     tracking_apps_are_refused_without_a_good_token_or_with_bad_values,
-    |app| async move {
+    |app: TestApp| async move {
         let trip = trip(&app).await;
         let t = now(&app).as_second();
         let auth = basic(&trip.token);
@@ -300,7 +300,7 @@ both_backends!(
 
 both_backends!(
     the_technician_page_posts_the_browsers_position_and_the_setup_page_shows_a_token_once,
-    |app| async move {
+    |app: TestApp| async move {
         let trip = trip(&app).await;
         let mut tess = app.browser_as(trip.tess).await;
         let setup = tess.get("/technician/tracking").await;
@@ -371,7 +371,7 @@ both_backends!(
 
 both_backends!(
     positions_outside_a_traveling_visit_are_acknowledged_but_not_kept,
-    |app| async move {
+    |app: TestApp| async move {
         let trip = trip(&app).await;
         start(&app, &trip.tech, trip.booking, BookingAction::StartWork).await;
         let t = now(&app).as_second();
@@ -389,7 +389,7 @@ both_backends!(
 
 both_backends!(
     with_tracking_off_the_endpoints_refuse_and_no_live_map_shows,
-    |app| async move {
+    |app: TestApp| async move {
         let trip = trip(&app).await;
         let mut ana = app.browser_as(trip.world.user("customer of A")).await;
         let live_link = format!("/bookings/{}/live", trip.booking);
@@ -442,7 +442,7 @@ both_backends!(
 
 both_backends!(
     the_live_map_shows_the_last_position_the_eta_and_the_address,
-    |app| async move {
+    |app: TestApp| async move {
         let trip = trip(&app).await;
         let mut ana = app.browser_as(trip.world.user("customer of A")).await;
         let page = ana.get(&format!("/bookings/{}/live", trip.booking)).await;
@@ -547,7 +547,7 @@ fn sse_request(path: &str, cookie: Option<&str>) -> Request<Body> {
 
 both_backends!(
     a_posted_position_reaches_the_live_stream_within_seconds_and_the_stream_ends_with_the_trip,
-    |app| async move {
+    |app: TestApp| async move {
         let trip = trip(&app).await;
         let (session, _) = app.session_for(trip.world.user("customer of A")).await;
         let cookie = format!("onsite_session={session}");
@@ -625,7 +625,7 @@ both_backends!(
 
 both_backends!(
     nobody_but_the_accounts_customers_sees_the_live_map_and_not_after_the_trip,
-    |app| async move {
+    |app: TestApp| async move {
         let trip = trip(&app).await;
         let t = now(&app).as_second();
         owntracks(
@@ -769,6 +769,11 @@ async fn lean_stream_delivers_a_position(app: &TestApp, raw: &mut Raw, token: &s
     ] {
         assert!(head.contains(line), "{line} missing in {head}");
     }
+    a_posted_position_arrives(app, raw, token).await;
+}
+
+/// A position posted now with `token` arrives as an event on the stream `raw` reads.
+async fn a_posted_position_arrives(app: &TestApp, raw: &mut Raw, token: &str) {
     let t = now(app).as_second();
     let (status, _) = owntracks(app, Some(&basic(token)), "", location(45.53, -73.56, t)).await;
     assert_eq!(status, StatusCode::OK);
@@ -790,7 +795,7 @@ fn events_head(booking: BookingId, cookie: Option<&str>) -> String {
 
 both_backends!(
     a_fresh_connection_watching_the_live_map_gets_positions_on_the_lean_path_until_the_trip_ends,
-    |app| async move {
+    |app: TestApp| async move {
         let trip = trip(&app).await;
         let addr = serve_on_socket(&app).await;
         let (session, _) = app.session_for(trip.world.user("customer of A")).await;
@@ -820,7 +825,7 @@ both_backends!(
 
 both_backends!(
     over_a_socket_nobody_else_gets_the_live_stream_and_hyper_answers_as_before,
-    |app| async move {
+    |app: TestApp| async move {
         let trip = trip(&app).await;
         let addr = serve_on_socket(&app).await;
         let t = now(&app).as_second();
@@ -880,7 +885,7 @@ both_backends!(
 
 both_backends!(
     a_slow_or_unusual_request_head_is_served_by_hyper_as_before,
-    |app| async move {
+    |app: TestApp| async move {
         let trip = trip(&app).await;
         let addr = serve_on_socket(&app).await;
         let (session, _) = app.session_for(trip.world.user("customer of A")).await;
@@ -933,7 +938,7 @@ both_backends!(
 
 both_backends!(
     a_browser_reusing_a_keep_alive_connection_for_the_live_map_gets_the_lean_path,
-    |app| async move {
+    |app: TestApp| async move {
         let trip = trip(&app).await;
         let addr = serve_on_socket(&app).await;
         let (session, _) = app.session_for(trip.world.user("customer of A")).await;
@@ -956,7 +961,7 @@ both_backends!(
 
 both_backends!(
     two_pipelined_requests_on_one_connection_are_both_answered_in_order,
-    |app| async move {
+    |app: TestApp| async move {
         let trip = trip(&app).await;
         let addr = serve_on_socket(&app).await;
         let (session, _) = app.session_for(trip.world.user("customer of A")).await;
@@ -987,6 +992,53 @@ both_backends!(
             raw.rest(Duration::from_secs(5)).await,
             "",
             "closed as asked"
+        );
+    }
+);
+
+both_backends!(
+    with_the_lean_path_off_hyper_streams_the_live_map_until_the_server_stops,
+    |app| async move {
+        let trip = trip(&app).await;
+        let mut state = app.state.clone();
+        state.config = std::sync::Arc::new(onsite_web::WebConfig {
+            lean_live_map: false,
+            ..(*state.config).clone()
+        });
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+        let server = tokio::spawn(onsite_web::serve(listener, state, async move {
+            let _ = stopped.await;
+        }));
+        let (session, _) = app.session_for(trip.world.user("customer of A")).await;
+        let mut raw = Raw::open(addr).await;
+        raw.write(&events_head(
+            trip.booking,
+            Some(&format!("onsite_session={session}")),
+        ))
+        .await;
+        let (status, head) = raw.head().await;
+        assert_eq!(status, 200, "{head}");
+        assert!(head.contains("content-type: text/event-stream"), "{head}");
+        assert!(head.contains("transfer-encoding: chunked"), "hyper: {head}");
+        assert!(!head.contains("connection: close"), "hyper: {head}");
+        assert!(head.contains("cache-control: no-store"), "{head}");
+        a_posted_position_arrives(&app, &mut raw, &trip.token).await;
+
+        // A stream never finishes by itself: stopping the server ends it, and the server
+        // returns.
+        stop.send(()).unwrap();
+        let finished = tokio::time::timeout(Duration::from_secs(10), server).await;
+        finished
+            .expect("serve returns after shutdown with a stream open")
+            .unwrap()
+            .expect("serve ends without error");
+        assert!(
+            raw.rest(Duration::from_secs(5))
+                .await
+                .ends_with("0\r\n\r\n"),
+            "the stream ended with its last chunk"
         );
     }
 );

@@ -4,7 +4,7 @@ use crate::load::{Storm, bookable, sign_in};
 use crate::{Running, onsite, run, start_server, text};
 use onsite_domain::BookingId;
 use onsite_store::backup;
-use onsite_store::testing::file_names;
+use onsite_testkit::file_names;
 use std::collections::HashSet;
 use std::path::Path;
 use std::process::Output;

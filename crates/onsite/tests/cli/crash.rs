@@ -12,7 +12,7 @@ use crate::load::{Lcg, Outcome, Storm, bookable, sign_in};
 use crate::{Running, get, onsite, run, start_server, text};
 use onsite_domain::BookingId;
 use onsite_domain::booking::BookingState;
-use onsite_store::testing::TestDb;
+use onsite_testkit::TestDb;
 use std::path::Path;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};

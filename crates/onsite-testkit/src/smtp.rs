@@ -1,9 +1,10 @@
-//! A real SMTP server for tests (feature `testing`), this crate's and the others': aiosmtpd
-//! (`tests/support/smtp_sink.py`) in a child process, writing what it receives to a temporary
-//! folder, which the test reads back as a receiving mail client would. Needs Python 3 with
-//! `pip install aiosmtpd==1.4.6` (`ONSITE_TEST_PYTHON` selects another Python).
+//! A real SMTP server for tests: aiosmtpd (`smtp_sink.py`, beside this crate's manifest) in a
+//! child process, writing what it receives to a temporary folder, which the test reads back as
+//! a receiving mail client would. Needs Python 3 with `pip install aiosmtpd==1.4.6`
+//! (`ONSITE_TEST_PYTHON` selects another Python).
 
-use crate::{Outcome, SmtpConfig, TlsMode, Transport, Worker};
+use crate::free_port;
+use onsite_notify::{Outcome, SmtpConfig, TlsMode, Transport, Worker};
 use onsite_store::Store;
 use serde_json::Value;
 use std::path::PathBuf;
@@ -17,12 +18,6 @@ pub struct SmtpSink {
     child: Child,
     port: u16,
     dir: tempfile::TempDir,
-}
-
-/// A port nothing listens on (yet): bind port 0, note the port, let it go.
-pub fn free_port() -> u16 {
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind a free port");
-    listener.local_addr().unwrap().port()
 }
 
 /// An SMTP transport to `127.0.0.1:port`, plain text, without credentials.
@@ -103,7 +98,7 @@ impl SmtpSink {
 
     pub async fn start_on(port: u16) -> SmtpSink {
         let dir = tempfile::tempdir().unwrap();
-        let script = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/support/smtp_sink.py");
+        let script = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("smtp_sink.py");
         let python = std::env::var("ONSITE_TEST_PYTHON").unwrap_or_else(|_| "python3".to_owned());
         let mut child = Command::new(&python)
             .arg(&script)

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""A real SMTP server for the onsite-notify tests, built on aiosmtpd.
+"""A real SMTP server for Onsite's tests (`onsite_testkit::smtp`), built on aiosmtpd.
 
 Accepts every message and writes it to --dir as NAME.eml (the bytes received) and NAME.json
 (envelope, headers and every MIME leaf part decoded by Python's own email parser, so the tests

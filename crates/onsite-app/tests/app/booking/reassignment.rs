@@ -1,0 +1,274 @@
+//! Reassignment in the background: a technician's time off or a lost skill or territory moves
+//! their visits to another technician at the same time, or flags them for a new time when
+//! nobody is free; a job left behind is run by the worker.
+
+use super::*;
+
+both_backends!(
+    time_off_moves_the_visit_to_another_technician_at_the_same_time,
+    |db: TestDb| async move {
+        let w = world(db).await;
+        let v = w.book(&w.ana, local(tuesday(), 10, 0)).await.unwrap().visit;
+        assert_eq!(v.technician_name, "Tom");
+        let untouched = w
+            .book(&w.ana, local(wednesday(), 10, 0))
+            .await
+            .unwrap()
+            .visit;
+        let (_, change) = reassign::add_time_off(
+            &w.app,
+            &w.staff,
+            w.tom,
+            local(tuesday(), 0, 0),
+            local(wednesday(), 0, 0),
+            Some("Dentist"),
+            now(),
+        )
+        .await
+        .unwrap();
+        let report = change.report.expect("ran right after the change");
+        assert_eq!(report.reassigned, [(v.id, w.uma)]);
+        assert_eq!(report.kept, [untouched.id]);
+        assert!(report.flagged.is_empty());
+        let moved = booking::booking_for_customer(&w.app, &w.ana, v.id)
+            .await
+            .unwrap();
+        assert_eq!(
+            (
+                moved.technician_name.as_str(),
+                moved.starts_at,
+                moved.ends_at,
+                moved.needs_new_time
+            ),
+            ("Uma", v.starts_at, v.ends_at, false)
+        );
+        let mut conn = w.conn().await;
+        let history = bookings::transitions(&mut conn, v.id).await.unwrap();
+        let last = history.last().unwrap();
+        assert_eq!(
+            last.note.as_deref(),
+            Some("technician changed from Tom to Uma (time off)")
+        );
+        assert_eq!(last.actor, Some(w.staff.user_id));
+        drop(conn);
+        // Running again changes nothing.
+        assert_eq!(
+            reassign::run_pending_reassignments(&w.app, now())
+                .await
+                .unwrap(),
+            0
+        );
+        assert_eq!(
+            booking::booking_for_customer(&w.app, &w.ana, untouched.id)
+                .await
+                .unwrap()
+                .technician_name,
+            "Tom"
+        );
+        // Only staff may do it, and the times must make sense.
+        let err = reassign::add_time_off(
+            &w.app,
+            &w.ana,
+            w.tom,
+            now(),
+            now() + SignedDuration::from_hours(1),
+            None,
+            now(),
+        )
+        .await
+        .unwrap_err();
+        assert!(matches!(err, BookingError::NotAllowed));
+        let err = reassign::add_time_off(&w.app, &w.staff, w.tom, now(), now(), None, now())
+            .await
+            .unwrap_err();
+        assert_eq!(err.message_id(), "booking-time-off-order");
+    }
+);
+
+both_backends!(
+    nobody_free_flags_the_visit_and_asks_for_a_new_time,
+    |db: TestDb| async move {
+        let w = world(db).await;
+        let v = w.book(&w.ana, local(tuesday(), 10, 0)).await.unwrap().visit;
+        // Uma is busy then.
+        w.store_visit(w.other, w.uma, local(tuesday(), 9, 30), 120, &[])
+            .await;
+        let (_, change) = reassign::add_time_off(
+            &w.app,
+            &w.staff,
+            w.tom,
+            local(tuesday(), 9, 0),
+            local(tuesday(), 12, 0),
+            None,
+            now(),
+        )
+        .await
+        .unwrap();
+        assert_eq!(change.report.unwrap().flagged, [v.id]);
+        let flagged = booking::booking_for_customer(&w.app, &w.ana, v.id)
+            .await
+            .unwrap();
+        assert!(flagged.needs_new_time);
+        assert_eq!(
+            (flagged.technician_name.as_str(), flagged.starts_at),
+            ("Tom", v.starts_at)
+        );
+        let mut conn = w.conn().await;
+        let waiting = onsite_store::visits::needing_attention(&mut conn)
+            .await
+            .unwrap();
+        assert_eq!(
+            waiting.iter().map(|x| x.booking.id).collect::<Vec<_>>(),
+            [v.id]
+        );
+        drop(conn);
+        let asked: Vec<String> = sqlx::query_scalar(
+            "SELECT event_key FROM email_outbox WHERE kind = 'booking-new-time'",
+        )
+        .fetch_all(&mut *w.conn().await)
+        .await
+        .unwrap();
+        assert_eq!(asked.len(), 1);
+        assert!(asked[0].starts_with(&format!("booking:{}:new-time:", v.id)));
+        let email = w.email(&asked[0]).await.unwrap();
+        assert_eq!(email.recipient.as_str(), "ana@example.com");
+        assert!(
+            email
+                .text_body
+                .contains(&format!("https://portal.example.com/bookings/{}", v.id))
+        );
+
+        // Another change to Tom runs the sweep again: still flagged, not asked twice.
+        reassign::set_technician_territories(&w.app, &w.staff, w.tom, &[], now())
+            .await
+            .unwrap();
+        assert_eq!(
+            w.count("email_outbox WHERE kind = 'booking-new-time'")
+                .await,
+            1
+        );
+
+        // The customer picks a new time: the flag clears.
+        let moved = booking::reschedule(&w.app, &w.ana, v.id, local(wednesday(), 10, 0), now())
+            .await
+            .unwrap();
+        assert!(!moved.needs_new_time);
+        assert_eq!(
+            moved.technician_name, "Uma",
+            "Tom serves no territory any more"
+        );
+    }
+);
+
+both_backends!(
+    losing_a_skill_or_territory_reassigns_the_visits_it_affects,
+    |db: TestDb| async move {
+        let w = world(db).await;
+        let first = w.book(&w.ana, local(tuesday(), 10, 0)).await.unwrap().visit;
+        let second = w.book(&w.ana, local(tuesday(), 13, 0)).await.unwrap().visit;
+        assert_eq!(
+            (
+                first.technician_name.as_str(),
+                second.technician_name.as_str()
+            ),
+            ("Tom", "Tom")
+        );
+        // Tom's HVAC rating drops below what furnaces need.
+        let change = reassign::set_technician_skills(
+            &w.app,
+            &w.staff,
+            w.tom,
+            &[SkillLevel {
+                characteristic_id: w.hvac,
+                rating: Rating::new(2).unwrap(),
+            }],
+            now(),
+        )
+        .await
+        .unwrap();
+        let mut moved = change.report.unwrap().reassigned;
+        moved.sort();
+        assert_eq!(moved, [(first.id, w.uma), (second.id, w.uma)]);
+        // Uma loses the territory: nobody is left for those visits.
+        let change = reassign::set_technician_territories(&w.app, &w.staff, w.uma, &[], now())
+            .await
+            .unwrap();
+        let mut flagged = change.report.unwrap().flagged;
+        flagged.sort();
+        assert_eq!(flagged, [first.id, second.id]);
+        let err = reassign::set_technician_skills(
+            &w.app,
+            &w.staff,
+            w.tom,
+            &[SkillLevel {
+                characteristic_id: CharacteristicId(999),
+                rating: Rating::new(2).unwrap(),
+            }],
+            now(),
+        )
+        .await
+        .unwrap_err();
+        assert_eq!(err.message_id(), "booking-unknown-reference");
+    }
+);
+
+both_backends!(
+    a_job_left_behind_is_run_by_the_worker,
+    |db: TestDb| async move {
+        let w = world(db).await;
+        let v = w.book(&w.ana, local(tuesday(), 10, 0)).await.unwrap().visit;
+        // A change committed by a server that died before running its job.
+        let mut conn = w.conn().await;
+        technicians::add_time_off(
+            &mut conn,
+            w.tom,
+            local(tuesday(), 0, 0),
+            local(wednesday(), 0, 0),
+            None,
+        )
+        .await
+        .unwrap();
+        onsite_store::reassignment::enqueue(
+            &mut conn,
+            w.tom,
+            onsite_store::reassignment::ChangeReason::TimeOff,
+            None,
+            now(),
+        )
+        .await
+        .unwrap();
+        drop(conn);
+        let stop = Arc::new(tokio::sync::Notify::new());
+        let worker = {
+            let app = w.app.clone();
+            let stop = stop.clone();
+            // The worker's clock reads the test's "now".
+            tokio::spawn(reassign::reassignment_worker_with_clock(
+                app,
+                now,
+                async move { stop.notified().await },
+            ))
+        };
+        let mut moved = false;
+        for _ in 0..100 {
+            let visit = booking::booking_for_customer(&w.app, &w.ana, v.id)
+                .await
+                .unwrap();
+            if visit.technician_name == "Uma" {
+                moved = true;
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+        stop.notify_one();
+        worker.await.unwrap();
+        assert!(moved, "the worker reassigned the visit");
+        let mut conn = w.conn().await;
+        assert_eq!(
+            onsite_store::reassignment::open_jobs(&mut conn)
+                .await
+                .unwrap(),
+            0
+        );
+    }
+);
