@@ -8,12 +8,12 @@
 //! ways on the document alone).
 
 use crate::access::{Fixture, probe_at};
-use onsite_testkit::both_backends;
 use crate::support::{TestApp, TestResponse};
 use axum::body::Body;
 use axum::http::{Method, Request};
 use jsonschema::Validator;
 use onsite_app::policy::Capability;
+use onsite_testkit::both_backends;
 use onsite_web::routes::{Route, table};
 use serde_json::{Map, Value, json};
 use std::collections::{BTreeMap, BTreeSet};
