@@ -786,6 +786,18 @@ async fn a_posted_position_arrives(app: &TestApp, raw: &mut Raw, token: &str) {
     assert!(data["eta_text"].as_str().is_some_and(|s| !s.is_empty()));
 }
 
+/// The trip's customer opens its live map's event stream on a fresh connection to `addr`.
+async fn watch_the_live_map(app: &TestApp, trip: &Trip, addr: std::net::SocketAddr) -> Raw {
+    let (session, _) = app.session_for(trip.world.user("customer of A")).await;
+    let mut raw = Raw::open(addr).await;
+    raw.write(&events_head(
+        trip.booking,
+        Some(&format!("onsite_session={session}")),
+    ))
+    .await;
+    raw
+}
+
 fn events_head(booking: BookingId, cookie: Option<&str>) -> String {
     let cookie = cookie.map_or_else(String::new, |c| format!("Cookie: {c}\r\n"));
     format!(
@@ -798,13 +810,7 @@ both_backends!(
     |app: TestApp| async move {
         let trip = trip(&app).await;
         let addr = serve_on_socket(&app).await;
-        let (session, _) = app.session_for(trip.world.user("customer of A")).await;
-        let mut raw = Raw::open(addr).await;
-        raw.write(&events_head(
-            trip.booking,
-            Some(&format!("onsite_session={session}")),
-        ))
-        .await;
+        let mut raw = watch_the_live_map(&app, &trip, addr).await;
         lean_stream_delivers_a_position(&app, &mut raw, &trip.token).await;
 
         start(&app, &trip.tech, trip.booking, BookingAction::StartWork).await;
@@ -1011,13 +1017,7 @@ both_backends!(
         let server = tokio::spawn(onsite_web::serve(listener, state, async move {
             let _ = stopped.await;
         }));
-        let (session, _) = app.session_for(trip.world.user("customer of A")).await;
-        let mut raw = Raw::open(addr).await;
-        raw.write(&events_head(
-            trip.booking,
-            Some(&format!("onsite_session={session}")),
-        ))
-        .await;
+        let mut raw = watch_the_live_map(&app, &trip, addr).await;
         let (status, head) = raw.head().await;
         assert_eq!(status, 200, "{head}");
         assert!(head.contains("content-type: text/event-stream"), "{head}");
