@@ -27,6 +27,7 @@ use onsite_store::StoreError;
 use serde::Serialize;
 use std::borrow::Cow;
 use std::sync::Arc;
+use utoipa::ToSchema;
 
 pub type WebResult<T, E = WebError> = Result<T, E>;
 
@@ -359,20 +360,35 @@ fn has_own_body(response: &Response) -> bool {
 }
 
 /// The API's one error shape (crates.io style): `{"error": {"code", "message", "field"}}`.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = Error)]
 pub struct ErrorBody {
     pub error: ErrorDetail,
 }
 
-/// What went wrong, in an [`ErrorBody`].
-#[derive(Debug, Serialize)]
+/// What went wrong, in an error body (`Error`).
+#[derive(Debug, Serialize, ToSchema)]
 pub struct ErrorDetail {
-    /// Stable and machine-readable: clients branch on it.
+    /// Stable and machine-readable: clients branch on it (`not_found`, `invalid`,
+    /// `slot_taken`…).
     pub code: &'static str,
     /// In the caller's language.
     pub message: String,
     /// The input at fault (a JSON member, a query parameter, a setting key), or `null`.
+    #[schema(required = true, value_type = Option<String>)]
     pub field: Option<Cow<'static, str>>,
+    /// When several inputs are refused at once (Send Feedback's answers): each with its
+    /// message, `field` being the first. Absent otherwise.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fields: Option<Vec<FieldError>>,
+}
+
+/// One refused input of an error's `fields`.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct FieldError {
+    pub field: String,
+    /// Why, in the caller's language.
+    pub message: String,
 }
 
 impl ErrorBody {
@@ -382,6 +398,7 @@ impl ErrorBody {
                 code: report.code,
                 message,
                 field: report.field.clone(),
+                fields: None,
             },
         }
     }

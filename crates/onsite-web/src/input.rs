@@ -1,5 +1,6 @@
 //! Reading what people send, once for pages and API alike: typed ids from the path (anything
 //! but a positive whole number names nothing: 404), days and instants from forms and queries.
+//! [`PathId`] also describes itself in the OpenAPI document (`params(PathId<BookingId>)`).
 
 use crate::WebError;
 use axum::extract::{FromRequestParts, Path};
@@ -29,6 +30,31 @@ impl<S: Send + Sync, T: From<i64>> FromRequestParts<S> for PathId<T> {
         parse_id(&raw)
             .map(|id| PathId(T::from(id)))
             .ok_or(WebError::NotFound)
+    }
+}
+
+/// The route's `{id}`, in the OpenAPI document.
+impl<T> utoipa::IntoParams for PathId<T> {
+    fn into_params(
+        _: impl Fn() -> Option<utoipa::openapi::path::ParameterIn>,
+    ) -> Vec<utoipa::openapi::path::Parameter> {
+        use utoipa::openapi::path::{ParameterBuilder, ParameterIn};
+        use utoipa::openapi::schema::{KnownFormat, ObjectBuilder, SchemaFormat, Type};
+        let id = ObjectBuilder::new()
+            .schema_type(Type::Integer)
+            .format(Some(SchemaFormat::KnownFormat(KnownFormat::Int64)))
+            .minimum(Some(1));
+        vec![
+            ParameterBuilder::new()
+                .name("id")
+                .parameter_in(ParameterIn::Path)
+                .required(utoipa::openapi::Required::True)
+                .description(Some(
+                    "The record's id; anything but a positive whole number names nothing (404).",
+                ))
+                .schema(Some(id))
+                .build(),
+        ]
     }
 }
 

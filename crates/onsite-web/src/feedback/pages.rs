@@ -9,6 +9,7 @@
 //! account's visits: another account's visit is "not found", like a missing one.
 
 use crate::error::WebError;
+use crate::feedback::{StaffQuery, filter_of, input_of};
 use crate::forms::{FORM, FieldErrors};
 use crate::guard::{encode_component, see_other};
 use crate::input::PathId;
@@ -29,10 +30,10 @@ use onsite_app::feedback::{
 };
 use onsite_domain::feedback::{Answer, QuestionKind};
 use onsite_domain::settings::{self as site, Setting, SettingKind, SettingValue};
-use onsite_domain::{BookingId, InvalidInput, ServiceTypeId, SurveyQuestionId, TechnicianId};
+use onsite_domain::{BookingId, SurveyQuestionId};
 use onsite_i18n::{Arg, Locale, SUPPORTED, datetime};
-use onsite_store::feedback::{Average, Question, Response as Feedback, ResponseFilter};
-use onsite_store::records::{Cursor, Start};
+use onsite_store::feedback::{Average, Question, Response as Feedback};
+use onsite_store::records::Cursor;
 
 /// The rating as read: "4 out of 5".
 fn stars(page: &Page, stars: u8) -> String {
@@ -205,23 +206,6 @@ pub async fn form_page(
     render(&form_view(&state, page, &user, id, None).await?)
 }
 
-/// The answers of a submitted form or JSON body: `rating`, `comment`, `q-<id>`.
-pub(crate) fn input_of<'a>(pairs: impl Iterator<Item = (&'a str, String)>) -> FeedbackInput {
-    let mut input = FeedbackInput::default();
-    for (key, value) in pairs {
-        match key {
-            "rating" => input.rating = value,
-            "comment" => input.comment = value,
-            other => {
-                if let Some(id) = other.strip_prefix("q-").and_then(parse_id) {
-                    input.answers.push((SurveyQuestionId(id), value));
-                }
-            }
-        }
-    }
-    input
-}
-
 /// `POST /bookings/{id}/feedback`: sends it; refused answers come back with their messages and
 /// nothing is stored.
 pub async fn send(
@@ -252,22 +236,7 @@ pub(crate) fn input_of_owned(pairs: &[(String, String)]) -> FeedbackInput {
 
 // ---- Staff: responses and averages ----------------------------------------------------------
 
-#[derive(Debug, Default, serde::Deserialize)]
-#[serde(default)]
-pub struct StaffQuery {
-    technician: Option<String>,
-    service_type: Option<String>,
-    month: Option<String>,
-    /// A page's `next` / `prev` token; none: the newest responses.
-    cursor: Option<String>,
-}
-
 impl StaffQuery {
-    /// Where the page of responses starts; an altered or foreign cursor is refused (`cursor`).
-    pub(crate) fn start(&self) -> Result<Start, InvalidInput> {
-        onsite_store::feedback::responses_start(self.cursor.as_deref().unwrap_or(""))
-    }
-
     /// This list (same filters) at the page of `cursor`.
     fn href(&self, cursor: &Cursor) -> String {
         let mut params: Vec<String> = [
@@ -284,26 +253,6 @@ impl StaffQuery {
         params.push(format!("cursor={}", encode_component(cursor.as_str())));
         format!("/staff/feedback?{}", params.join("&"))
     }
-}
-
-/// The staff's filter from the query; an unreadable one is refused naming the field.
-pub(crate) fn filter_of(q: &StaffQuery) -> Result<ResponseFilter, InvalidInput> {
-    let id = |field: &'static str, raw: &Option<String>| -> Result<Option<i64>, InvalidInput> {
-        match raw.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
-            None => Ok(None),
-            Some(s) => parse_id(s)
-                .map(Some)
-                .ok_or(InvalidInput::new(field, "unknown")),
-        }
-    };
-    Ok(ResponseFilter {
-        technician: id("technician", &q.technician)?.map(TechnicianId),
-        service_type: id("service_type", &q.service_type)?.map(ServiceTypeId),
-        month: match q.month.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
-            None => None,
-            Some(m) => Some(feedback::parse_month(m)?),
-        },
-    })
 }
 
 struct AverageRow {

@@ -19,7 +19,9 @@
 //! are bounded at [`BODY_MAX`].
 
 use crate::input::PathId;
+use crate::openapi::{Errors, State as VisitState, refusal};
 use crate::session::CurrentUser;
+use crate::tracking::Position;
 use crate::{AppState, WebError, WebResult};
 use axum::Json;
 use axum::body::Bytes;
@@ -31,11 +33,15 @@ use base64::Engine;
 use base64::alphabet::STANDARD;
 use base64::engine::{DecodePaddingMode, GeneralPurpose, GeneralPurposeConfig};
 use jiff::Timestamp;
-use onsite_app::tracking::{self, InvalidPosition, LiveAccess, LiveMap, Report, TrackingError};
+use onsite_app::failure::Kind;
+use onsite_app::tracking::{self, InvalidPosition, LiveAccess, Report, TrackingError};
 use onsite_domain::BookingId;
+use onsite_domain::booking::BookingState;
 use onsite_store::positions::Source;
-use serde_json::{Value, json};
+use serde::Serialize;
+use serde_json::Value;
 use std::collections::HashMap;
+use utoipa::ToSchema;
 
 /// Largest body a tracking endpoint reads (a position is a few hundred bytes).
 pub const BODY_MAX: usize = 16 * 1024;
@@ -170,9 +176,16 @@ pub async fn browser_position(
     }
 }
 
+/// The answer to a position report: whether it was kept (a fix older than the last one is
+/// not).
+#[derive(Debug, Serialize)]
+struct Stored {
+    stored: bool,
+}
+
 fn stored(recorded: tracking::Recorded) -> Response {
-    let body = json!({ "stored": recorded == tracking::Recorded::Stored });
-    (StatusCode::OK, Json(body)).into_response()
+    let stored = recorded == tracking::Recorded::Stored;
+    (StatusCode::OK, Json(Stored { stored })).into_response()
 }
 
 // ---- OwnTracks ------------------------------------------------------------------------------
@@ -239,8 +252,9 @@ pub async fn owntracks(
     }
 }
 
+/// What OwnTracks expects back: `[]` (no messages for the device).
 fn owntracks_ok() -> Response {
-    (StatusCode::OK, Json(json!([]))).into_response()
+    (StatusCode::OK, Json(Vec::<Value>::new())).into_response()
 }
 
 // ---- OsmAnd / Traccar Client ----------------------------------------------------------------
@@ -340,32 +354,69 @@ fn serde_urlencoded_pairs(body: &[u8]) -> Result<Vec<(String, String)>, ()> {
 
 // ---- The live map as JSON -------------------------------------------------------------------
 
-/// The live map as JSON (also what the page's events carry).
-pub(crate) fn position_json(map: &LiveMap, now: Timestamp) -> Value {
-    match &map.position {
-        Some(p) => json!({
-            "latitude": p.latitude,
-            "longitude": p.longitude,
-            "accuracy_m": p.accuracy_m,
-            "recorded_at": p.recorded_at.as_second(),
-            "age_s": now.duration_since(p.recorded_at).as_secs().max(0),
-            "stale": p.stale,
-            "eta": p.eta.as_second(),
-            "eta_minutes": p.eta_minutes,
-            "distance_km": (p.distance_km * 10.0).round() / 10.0,
-        }),
-        None => Value::Null,
-    }
+/// The live map of a Traveling visit.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct LiveAnswer {
+    live: Live,
 }
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Live {
+    booking_id: i64,
+    /// `traveling`, the one state with a live map.
+    #[schema(value_type = VisitState)]
+    state: BookingState,
+    technician: String,
+    destination: Destination,
+    /// When the visit started Traveling, Unix seconds.
+    traveling_since: i64,
+    /// `null` until the technician's device sends a position.
+    #[schema(required = true)]
+    position: Option<Position>,
+    /// Unix seconds.
+    server_now: i64,
+}
+
+/// The service address.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Destination {
+    latitude: f64,
+    longitude: f64,
+    address: String,
+}
+
+refusal!(
+    /// No live map to show.
+    NoLiveMap,
+    Kind::NotFound,
+    "Not a visit of the caller's account, not Traveling, or tracking is off (`not_found`).",
+);
 
 /// `GET /api/v1/bookings/{id}/live`: the technician's last position and the ETA of a
 /// Traveling visit of the caller's account; 404 otherwise (another account's visit, a visit
 /// not Traveling, tracking off).
+#[utoipa::path(
+    get,
+    path = "/api/v1/bookings/{id}/live",
+    tag = "self-scheduling",
+    summary = "The live map of one of my visits while it is Traveling",
+    description = "The technician's last position (recorded since the visit started \
+        Traveling), the service address and the estimated arrival (now plus the drive from the \
+        position with the site's travel model). Only for a customer of the visit's own account, \
+        only while the visit is Traveling and tracking is on: otherwise 404. Instants are Unix \
+        seconds. The live map page follows the same data pushed as server-sent events \
+        (`GET /bookings/{id}/live/events`, events `position` and `state`).",
+    params(PathId<BookingId>),
+    responses(
+        (status = 200, description = "The live map.", body = LiveAnswer),
+        Errors<NoLiveMap>,
+    ),
+)]
 pub async fn live(
     State(state): State<AppState>,
     user: CurrentUser,
     PathId(id): PathId<BookingId>,
-) -> WebResult<Response> {
+) -> WebResult<Json<LiveAnswer>> {
     let now = state.clock.now();
     let map = match tracking::live_map(&state.app, &user.principal(), id, now).await {
         Ok(LiveAccess::Traveling(map)) => map,
@@ -373,22 +424,21 @@ pub async fn live(
         Err(TrackingError::Store(e)) => return Err(WebError::internal(e)),
         Err(_) => return Err(WebError::NotFound),
     };
-    let body = json!({
-        "live": {
-            "booking_id": map.visit.id.0,
-            "state": map.visit.state.as_str(),
-            "technician": map.visit.technician_name,
-            "destination": {
-                "latitude": map.destination.lat(),
-                "longitude": map.destination.lon(),
-                "address": map.visit.address,
+    Ok(Json(LiveAnswer {
+        live: Live {
+            booking_id: map.visit.id.0,
+            state: map.visit.state,
+            technician: map.visit.technician_name.clone(),
+            destination: Destination {
+                latitude: map.destination.lat(),
+                longitude: map.destination.lon(),
+                address: map.visit.address.clone(),
             },
-            "traveling_since": map.since.as_second(),
-            "position": position_json(&map, now),
-            "server_now": now.as_second(),
-        }
-    });
-    Ok((StatusCode::OK, Json(body)).into_response())
+            traveling_since: map.since.as_second(),
+            position: Position::of(&map, now),
+            server_now: now.as_second(),
+        },
+    }))
 }
 
 #[cfg(test)]

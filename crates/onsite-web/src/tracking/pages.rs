@@ -24,7 +24,7 @@ use crate::error::WebError;
 use crate::input::PathId;
 use crate::layout::{Page, render};
 use crate::session::CurrentUser;
-use crate::tracking::api::position_json;
+use crate::tracking::position_json;
 use crate::{AppState, WebResult};
 use askama::Template;
 use axum::body::{Body, Bytes};

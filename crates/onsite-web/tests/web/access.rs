@@ -33,25 +33,27 @@ const PEOPLE: [Option<&str>; 9] = [
     Some("admin"),
 ];
 
-/// Account A's objects that fill path parameters.
-struct Fixture {
-    world: World,
+/// Account A's objects that fill path parameters (also the OpenAPI test's, `openapi.rs`).
+pub(crate) struct Fixture {
+    pub(crate) world: World,
+    /// The partners and products of partner distribution.
+    pub(crate) market: Market,
     /// A New opportunity (staff routes of partner distribution).
-    opportunity_new: OpportunityId,
+    pub(crate) opportunity_new: OpportunityId,
     /// An opportunity distributed to the World's partner account (partner A; the partner
     /// routes). Partner B's are tested in `distribution.rs`.
-    opportunity_a: OpportunityId,
+    pub(crate) opportunity_a: OpportunityId,
     /// An external identity linked to the customer of A.
     identity_a: i64,
     /// A message to the customer of A, with an attachment.
     message_a: OutboxId,
     /// What account A can book, and a Scheduled visit of account A.
-    schedule: crate::bookings::Schedule,
-    booking_a: onsite_domain::BookingId,
+    pub(crate) schedule: crate::bookings::Schedule,
+    pub(crate) booking_a: onsite_domain::BookingId,
     /// A Completed visit of account A (Send Feedback's routes).
-    completed_a: onsite_domain::BookingId,
+    pub(crate) completed_a: onsite_domain::BookingId,
     /// Customer records of accounts A and B (exposed and hidden).
-    records: crate::records::Records,
+    pub(crate) records: crate::records::Records,
     /// A tracking token of the schedule's technician (not one of the probing people, so that
     /// the technician's own "new token" probe cannot revoke it), and the time of its positions.
     tracking_token: String,
@@ -59,7 +61,7 @@ struct Fixture {
 }
 
 impl Fixture {
-    async fn build(app: &TestApp) -> Fixture {
+    pub(crate) async fn build(app: &TestApp) -> Fixture {
         let world = World::build(app).await;
         let mut conn = app.db.store().conn().await.unwrap();
         let identity_a = external_identities::link(
@@ -124,6 +126,7 @@ impl Fixture {
         let tracking_time = crate::support::now(app).as_second();
         Fixture {
             world,
+            market,
             opportunity_new,
             opportunity_a,
             identity_a,
@@ -138,7 +141,7 @@ impl Fixture {
     }
 
     /// The route's path with its parameters filled by account A's objects.
-    fn path(&self, route: &Route) -> String {
+    pub(crate) fn path(&self, route: &Route) -> String {
         let w = &self.world;
         match route.path {
             "/assets/{version}/{*path}" => onsite_web::assets::url("onsite.css"),
@@ -248,7 +251,7 @@ impl Fixture {
 
     /// A body a person would send to the route (its fields do not matter to the guard; they
     /// keep allowed requests from changing more than they must).
-    fn body(&self, route: &Route) -> (&'static str, String) {
+    pub(crate) fn body(&self, route: &Route) -> (&'static str, String) {
         match route.path {
             "/api/v1/invitations" => (
                 "application/json",
@@ -340,7 +343,7 @@ async fn probe(app: &TestApp, fixture: &Fixture, who: Option<&str>, route: &Rout
 }
 
 /// [`probe`], at `path` (the route's path with other parameters).
-async fn probe_at(
+pub(crate) async fn probe_at(
     app: &TestApp,
     fixture: &Fixture,
     who: Option<&str>,

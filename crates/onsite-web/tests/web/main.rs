@@ -13,6 +13,7 @@ mod feedback;
 mod home;
 mod language;
 mod oidc;
+mod openapi;
 mod ops;
 mod records;
 mod request_id;

@@ -1,0 +1,784 @@
+//! The OpenAPI document (`GET /api/openapi.json`) against the API's real answers. Every `/api/`
+//! route of the route table is called for real, with the access matrix's people and records
+//! (`access::Fixture`), in at least one success and one refusal; each answer must have a
+//! status its operation declares, and a body valid against the schema declared for that status
+//! (JSON Schema 2020-12, checked by `jsonschema`, with every object of the document closed: a
+//! member the document does not declare fails too). A route without an operation fails, and so
+//! does an operation without a route (`onsite_web::openapi`'s unit tests check the same both
+//! ways on the document alone).
+
+use crate::access::{Fixture, probe_at};
+use crate::support::{TestApp, TestResponse};
+use axum::body::Body;
+use axum::http::{Method, Request};
+use jsonschema::Validator;
+use onsite_app::policy::Capability;
+use onsite_testkit::both_backends;
+use onsite_web::routes::{Route, table};
+use serde_json::{Map, Value, json};
+use std::collections::{BTreeMap, BTreeSet};
+
+/// The document, its schemas closed, and what was seen of each route.
+struct Contract {
+    doc: Value,
+    /// `components.schemas`, closed (see [`closed`]).
+    schemas: Value,
+    /// Per route (method, path template): the statuses it answered.
+    seen: BTreeMap<(Method, &'static str), BTreeSet<u16>>,
+    failures: Vec<String>,
+}
+
+impl Contract {
+    async fn load(app: &TestApp) -> Contract {
+        let answer = app.get("/api/openapi.json").await;
+        let doc = answer.json();
+        let mut schemas = Map::new();
+        for (name, schema) in doc["components"]["schemas"].as_object().expect("schemas") {
+            schemas.insert(name.clone(), closed(schema, &doc, false));
+        }
+        let mut contract = Contract {
+            doc,
+            schemas: Value::Object(schemas),
+            seen: BTreeMap::new(),
+            failures: Vec::new(),
+        };
+        let route = route(Method::GET, "/api/openapi.json");
+        contract.check(&route, "anonymous", &answer);
+        contract
+    }
+
+    /// Checks `answer` of `route` against the document; a mismatch is remembered as a failure.
+    fn check(&mut self, route: &Route, who: &str, answer: &TestResponse) {
+        let label = format!("{who} × {} {}: {}", route.method, route.path, answer.status);
+        self.seen
+            .entry((route.method.clone(), route.path))
+            .or_default()
+            .insert(answer.status.as_u16());
+        if let Err(why) = self.conforms(route, answer) {
+            self.failures
+                .push(format!("{label}: {why}\n    {}", answer_text(answer)));
+        }
+    }
+
+    fn conforms(&self, route: &Route, answer: &TestResponse) -> Result<(), String> {
+        let method = route.method.as_str().to_lowercase();
+        let operation = &self.doc["paths"][route.path][&method];
+        if !operation.is_object() {
+            return Err("no operation in the document".into());
+        }
+        let status = answer.status.as_u16().to_string();
+        let Some(response) = operation["responses"].get(&status) else {
+            let declared: Vec<&String> =
+                operation["responses"].as_object().unwrap().keys().collect();
+            return Err(format!("status not declared (declared: {declared:?})"));
+        };
+        let schema = &response["content"]["application/json"]["schema"];
+        match (answer.bytes.is_empty(), schema.is_null()) {
+            (true, true) => return Ok(()),
+            (true, false) => return Err("an empty body where JSON is declared".into()),
+            (false, true) => return Err("a body where none is declared".into()),
+            (false, false) => {}
+        }
+        if !answer
+            .header("content-type")
+            .starts_with("application/json")
+        {
+            return Err(format!("content type {}", answer.header("content-type")));
+        }
+        let body: Value =
+            serde_json::from_slice(&answer.bytes).map_err(|e| format!("not JSON: {e}"))?;
+        let validator = self.validator(schema)?;
+        let errors: Vec<String> = validator
+            .iter_errors(&body)
+            .map(|e| format!("at {}: {e}", e.instance_path()))
+            .collect();
+        match errors.is_empty() {
+            true => Ok(()),
+            false => Err(format!("does not fit its schema: {}", errors.join("; "))),
+        }
+    }
+
+    /// A validator of `schema` (of a response), its references into the closed components.
+    fn validator(&self, schema: &Value) -> Result<Validator, String> {
+        let mut root = match closed(schema, &self.doc, false) {
+            Value::Object(map) => map,
+            other => return Err(format!("a schema that is not an object: {other}")),
+        };
+        root.insert(
+            "components".into(),
+            json!({ "schemas": self.schemas.clone() }),
+        );
+        jsonschema::draft202012::options()
+            .should_validate_formats(true)
+            .build(&Value::Object(root))
+            .map_err(|e| format!("the document's schema does not compile: {e}"))
+    }
+
+    /// Fails the test with every mismatch, and unless every API route of the table answered
+    /// at least one success and one refusal.
+    fn assert_complete(&self) {
+        let mut failures = self.failures.clone();
+        for route in table().into_iter().filter(|r| r.path.starts_with("/api/")) {
+            let seen = self.seen.get(&(route.method.clone(), route.path));
+            let statuses = seen.map(|s| s.iter().copied().collect::<Vec<_>>());
+            let success = seen.is_some_and(|s| s.iter().any(|s| (200..300).contains(s)));
+            let refusal = seen.is_some_and(|s| s.iter().any(|s| (400..500).contains(s)));
+            // The document itself answers anyone, and refuses nothing.
+            let refuses_nothing = route.path == "/api/openapi.json";
+            if !success || !(refusal || refuses_nothing) {
+                failures.push(format!(
+                    "{} {}: called with too few outcomes: {statuses:?}",
+                    route.method, route.path
+                ));
+            }
+        }
+        let operations = self.doc["paths"].as_object().unwrap();
+        for (path, item) in operations {
+            for method in item.as_object().unwrap().keys() {
+                let routed = table().into_iter().any(|r| {
+                    r.path == path.as_str() && r.method.as_str().eq_ignore_ascii_case(method)
+                });
+                if !routed {
+                    failures.push(format!("{method} {path}: an operation without a route"));
+                }
+            }
+        }
+        assert!(
+            failures.is_empty(),
+            "{} answers differ from the OpenAPI document:\n{}",
+            failures.len(),
+            failures.join("\n")
+        );
+    }
+}
+
+/// `schema` with every object closed: a schema that lists properties (or combines others with
+/// `allOf`) gets `unevaluatedProperties: false`, unless it is itself a part of an `allOf`,
+/// whose referenced parts are inlined so that the whole decides. Nothing else changes.
+fn closed(schema: &Value, doc: &Value, part_of_all: bool) -> Value {
+    let Value::Object(map) = schema else {
+        return schema.clone();
+    };
+    let mut out = Map::new();
+    for (key, value) in map {
+        let value = match key.as_str() {
+            "allOf" => Value::Array(
+                value
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|part| match part["$ref"].as_str() {
+                        Some(r) => closed(resolve(doc, r), doc, true),
+                        None => closed(part, doc, true),
+                    })
+                    .collect(),
+            ),
+            "oneOf" | "anyOf" => Value::Array(
+                value
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|v| closed(v, doc, false))
+                    .collect(),
+            ),
+            "properties" => Value::Object(
+                value
+                    .as_object()
+                    .unwrap()
+                    .iter()
+                    .map(|(name, v)| (name.clone(), closed(v, doc, false)))
+                    .collect(),
+            ),
+            "items" | "additionalProperties" => closed(value, doc, false),
+            _ => value.clone(),
+        };
+        out.insert(key.clone(), value);
+    }
+    let lists_members = map.contains_key("properties") || map.contains_key("allOf");
+    if lists_members && !part_of_all && !map.contains_key("additionalProperties") {
+        out.insert("unevaluatedProperties".into(), Value::Bool(false));
+    }
+    Value::Object(out)
+}
+
+fn resolve<'a>(doc: &'a Value, reference: &str) -> &'a Value {
+    let pointer = reference.strip_prefix('#').expect("a local reference");
+    doc.pointer(pointer)
+        .unwrap_or_else(|| panic!("{reference} resolves"))
+}
+
+fn answer_text(answer: &TestResponse) -> String {
+    let text = String::from_utf8_lossy(&answer.bytes);
+    text.chars().take(600).collect()
+}
+
+/// The route of the table at `method` `path`.
+fn route(method: Method, path: &str) -> Route {
+    table()
+        .into_iter()
+        .find(|r| r.method == method && r.path == path)
+        .unwrap_or_else(|| panic!("{method} {path} is in the route table"))
+}
+
+/// One call of a scenario: who calls which route (its method and template) at which path,
+/// with which body, and the status it must be answered.
+struct Step {
+    who: Option<&'static str>,
+    method: Method,
+    route: &'static str,
+    path: String,
+    /// `(content type, body)` of a write; a GET has none.
+    body: Option<(&'static str, String)>,
+    /// Extra request headers.
+    headers: Vec<(&'static str, &'static str)>,
+    expect: u16,
+}
+
+/// `who` reads `path` (of the route `route`) and must be answered `expect`.
+fn get(who: Option<&'static str>, route: &'static str, path: &str, expect: u16) -> Step {
+    Step {
+        who,
+        method: Method::GET,
+        route,
+        path: path.to_owned(),
+        body: None,
+        headers: Vec::new(),
+        expect,
+    }
+}
+
+/// `who` posts the JSON `body` to `path` (of the route `route`), answered `expect`.
+fn post(
+    who: Option<&'static str>,
+    route: &'static str,
+    path: &str,
+    body: Value,
+    expect: u16,
+) -> Step {
+    Step {
+        body: Some(("application/json", body.to_string())),
+        method: Method::POST,
+        ..get(who, route, path, expect)
+    }
+}
+
+impl Step {
+    /// This step with the body `raw` of `content_type` (not JSON, or not well-formed).
+    fn raw(self, content_type: &'static str, raw: &str) -> Step {
+        Step {
+            body: Some((content_type, raw.to_owned())),
+            ..self
+        }
+    }
+
+    fn header(mut self, name: &'static str, value: &'static str) -> Step {
+        self.headers.push((name, value));
+        self
+    }
+}
+
+/// Runs scenarios against the app, checking each answer against the document.
+struct Run<'a> {
+    app: &'a TestApp,
+    fixture: &'a Fixture,
+    contract: Contract,
+}
+
+impl Run<'_> {
+    /// Runs `steps` in order; their answers' JSON (`null` for none).
+    async fn steps(&mut self, steps: Vec<Step>) -> Vec<Value> {
+        let mut answers = Vec::new();
+        for step in steps {
+            answers.push(self.step(step).await);
+        }
+        answers
+    }
+
+    async fn step(&mut self, step: Step) -> Value {
+        let route = route(step.method.clone(), step.route);
+        let answer = match (&step.body, step.headers.is_empty()) {
+            (None, true) => probe_at(self.app, self.fixture, step.who, &route, &step.path).await,
+            _ => self.send(&step).await,
+        };
+        let who = step.who.unwrap_or("anonymous");
+        if answer.status.as_u16() != step.expect {
+            self.contract.failures.push(format!(
+                "{who} × {} {}: expected {}, got {}\n    {}",
+                step.method,
+                step.path,
+                step.expect,
+                answer.status,
+                answer_text(&answer)
+            ));
+        }
+        self.contract.check(&route, who, &answer);
+        serde_json::from_slice(&answer.bytes).unwrap_or(Value::Null)
+    }
+
+    /// A request of the step's person (a fresh session and its CSRF token), from the portal.
+    async fn send(&self, step: &Step) -> TestResponse {
+        let (session, csrf) = match step.who {
+            Some(name) => self.app.session_for(self.fixture.world.user(name)).await,
+            None => (String::new(), String::new()),
+        };
+        let mut request = Request::builder()
+            .method(step.method.clone())
+            .uri(&step.path)
+            .header("host", "onsite.test")
+            .header("sec-fetch-site", "same-origin")
+            .header("cookie", format!("onsite_session={session}"))
+            .header("x-csrf-token", csrf);
+        for (name, value) in &step.headers {
+            request = request.header(*name, *value);
+        }
+        let body = match &step.body {
+            Some((content_type, body)) => {
+                request = request.header("content-type", *content_type);
+                Body::from(body.clone())
+            }
+            None => Body::empty(),
+        };
+        self.app.send(request.body(body).unwrap()).await
+    }
+}
+
+/// An opportunity as both create routes take it.
+fn new_opportunity(name: &str) -> Value {
+    json!({
+        "name": name,
+        "customer_name": "Marie Lavoie",
+        "latitude": crate::distribution::CUSTOMER.0,
+        "longitude": crate::distribution::CUSTOMER.1,
+        "estimated_revenue_minor": 1_450_000,
+        "lead_type": "residential",
+    })
+}
+
+const CUSTOMER: Option<&str> = Some("customer of A");
+const DISPATCHER: Option<&str> = Some("dispatcher");
+const PARTNER: Option<&str> = Some("partner");
+const REVIEWER: Option<&str> = Some("reviewer of A");
+/// An id that names nothing.
+const UNKNOWN: i64 = 987_654_321;
+
+both_backends!(
+    every_api_route_answers_as_the_openapi_document_says,
+    |app: TestApp| async move {
+        let fixture = Fixture::build(&app).await;
+        let contract = Contract::load(&app).await;
+        let mut run = Run {
+            app: &app,
+            fixture: &fixture,
+            contract,
+        };
+        let w = &fixture.world;
+        let s = &fixture.schedule;
+        let r = &fixture.records;
+
+        // Refusals of the guard and the edge, on every route at once: nobody signed in, a role
+        // the route is not for, a write without its CSRF token.
+        for route in table().into_iter().filter(|r| r.path.starts_with("/api/")) {
+            if route.capability == Capability::Public {
+                continue;
+            }
+            let path = fixture.path(&route);
+            for who in [None, Some("technician")] {
+                let answer = probe_at(&app, &fixture, who, &route, &path).await;
+                run.contract
+                    .check(&route, who.unwrap_or("anonymous"), &answer);
+            }
+            if route.method == Method::POST {
+                let request = Request::post(&path)
+                    .header("host", "onsite.test")
+                    .header("content-type", "application/json")
+                    .body(Body::from("{}"))
+                    .unwrap();
+                let answer = app.send(request).await;
+                run.contract
+                    .check(&route, "nobody, without a CSRF token", &answer);
+            }
+        }
+
+        // Invitations.
+        let one = "/api/v1/invitations";
+        let bulk = "/api/v1/accounts/{id}/invitations";
+        let account = bulk.replace("{id}", &w.account_a.to_string());
+        let nobody = bulk.replace("{id}", &UNKNOWN.to_string());
+        let roles = json!(["self-scheduling"]);
+        let contact = w.contact_a_new;
+        run.steps(vec![
+            post(
+                DISPATCHER,
+                one,
+                one,
+                json!({"contact_id": contact, "roles": roles}),
+                201,
+            ),
+            post(
+                DISPATCHER,
+                one,
+                one,
+                json!({"contact_id": UNKNOWN, "roles": roles}),
+                404,
+            ),
+            post(
+                DISPATCHER,
+                one,
+                one,
+                json!({"contact_id": contact, "roles": ["admin"]}),
+                422,
+            ),
+            post(DISPATCHER, one, one, json!({"contact_id": contact}), 422),
+            post(DISPATCHER, one, one, Value::Null, 400).raw("application/json", "{\"contact"),
+            post(DISPATCHER, one, one, Value::Null, 415).raw("text/plain", "contact_id=1"),
+            post(DISPATCHER, bulk, &account, json!({"roles": roles}), 200),
+            post(DISPATCHER, bulk, &account, json!({"roles": []}), 422),
+            post(DISPATCHER, bulk, &nobody, json!({"roles": roles}), 404),
+        ])
+        .await;
+
+        // Self-scheduling: what to book and when.
+        let availability = format!("/api/v1/availability?service_type={}", s.service_type);
+        let answers = run
+            .steps(vec![
+                get(
+                    CUSTOMER,
+                    "/api/v1/service-types",
+                    "/api/v1/service-types",
+                    200,
+                ),
+                get(CUSTOMER, "/api/v1/assets", "/api/v1/assets", 200),
+                get(CUSTOMER, "/api/v1/availability", &availability, 200),
+                get(
+                    CUSTOMER,
+                    "/api/v1/availability",
+                    &format!("{availability}&from=2031-02-30"),
+                    422,
+                ),
+                get(
+                    CUSTOMER,
+                    "/api/v1/availability",
+                    &format!("/api/v1/availability?service_type={UNKNOWN}"),
+                    404,
+                ),
+                get(
+                    CUSTOMER,
+                    "/api/v1/slots",
+                    "/api/v1/slots?date=2031-01-06",
+                    422,
+                ),
+            ])
+            .await;
+        let bookable: Vec<&str> = answers[2]["days"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|d| d["available"] == true)
+            .filter_map(|d| d["date"].as_str())
+            .collect();
+        assert!(bookable.len() >= 2, "{}", answers[2]);
+        let slots_of = |day: &str| {
+            let path = format!("/api/v1/slots?service_type={}&date={day}", s.service_type);
+            get(CUSTOMER, "/api/v1/slots", &path, 200)
+        };
+        let days = run
+            .steps(vec![slots_of(bookable[0]), slots_of(bookable[1])])
+            .await;
+        let slot = |day: usize| days[day]["slots"][0]["start"].clone();
+
+        // Booking (twice with one idempotency key: once), the visits, moving and canceling.
+        let book = "/api/v1/bookings";
+        let new_booking = json!({"service_type": s.service_type, "slot_start": slot(0)});
+        let mut with_extra = new_booking.clone();
+        with_extra["extra"] = json!(1);
+        let key = ("idempotency-key", "openapi-contract-1");
+        let booked = run
+            .steps(vec![
+                post(CUSTOMER, book, book, new_booking.clone(), 201).header(key.0, key.1),
+                post(CUSTOMER, book, book, new_booking, 200).header(key.0, key.1),
+                post(
+                    CUSTOMER,
+                    book,
+                    book,
+                    json!({"service_type": s.service_type, "slot_start": "soon"}),
+                    422,
+                ),
+                post(CUSTOMER, book, book, with_extra, 422),
+            ])
+            .await;
+        let new_visit = booked[0]["booking"]["id"].as_i64().expect("a booked visit");
+        let visit = |template: &str, id: i64| template.replace("{id}", &id.to_string());
+        let (one, reschedule, cancel) = (
+            "/api/v1/bookings/{id}",
+            "/api/v1/bookings/{id}/reschedule",
+            "/api/v1/bookings/{id}/cancel",
+        );
+        let a = fixture.booking_a.0;
+        let reason = json!({"reason": "Plans changed"});
+        run.steps(vec![
+            get(CUSTOMER, book, book, 200),
+            get(CUSTOMER, one, &visit(one, a), 200),
+            get(CUSTOMER, one, &visit(one, UNKNOWN), 404),
+            post(
+                CUSTOMER,
+                reschedule,
+                &visit(reschedule, a),
+                json!({"slot_start": slot(1)}),
+                200,
+            ),
+            post(
+                CUSTOMER,
+                reschedule,
+                &visit(reschedule, a),
+                json!({"slot_start": "later"}),
+                422,
+            ),
+            post(
+                CUSTOMER,
+                cancel,
+                &visit(cancel, new_visit),
+                json!({"reason": ""}),
+                422,
+            ),
+            post(
+                CUSTOMER,
+                cancel,
+                &visit(cancel, new_visit),
+                reason.clone(),
+                200,
+            ),
+            post(CUSTOMER, cancel, &visit(cancel, new_visit), reason, 409),
+        ])
+        .await;
+
+        // Dispatch: the visits of a period and their moves; the live map of one on its way.
+        let (board, transition, live) = (
+            "/api/v1/staff/visits",
+            "/api/v1/staff/visits/{id}/transition",
+            "/api/v1/bookings/{id}/live",
+        );
+        let travel = json!({"action": "start_travel"});
+        let done = fixture.completed_a.0;
+        run.steps(vec![
+            get(DISPATCHER, board, board, 200),
+            get(
+                DISPATCHER,
+                board,
+                &format!("{board}?from=2031-01-10&to=2031-01-01"),
+                422,
+            ),
+            post(
+                DISPATCHER,
+                transition,
+                &visit(transition, a),
+                travel.clone(),
+                200,
+            ),
+            post(DISPATCHER, transition, &visit(transition, a), travel, 409),
+            post(
+                DISPATCHER,
+                transition,
+                &visit(transition, a),
+                json!({"action": "fly"}),
+                422,
+            ),
+            get(CUSTOMER, live, &visit(live, a), 200),
+            get(CUSTOMER, live, &visit(live, done), 404),
+        ])
+        .await;
+
+        // Feedback on a Completed visit, and what staff see of it.
+        let survey = "/api/v1/bookings/{id}/feedback";
+        let sent = json!({"rating": 5, "comment": "On time and tidy"});
+        let staff = "/api/v1/staff/feedback";
+        run.steps(vec![
+            get(CUSTOMER, survey, &visit(survey, done), 200),
+            get(CUSTOMER, survey, &visit(survey, a), 409),
+            post(
+                CUSTOMER,
+                survey,
+                &visit(survey, done),
+                json!({"rating": 9}),
+                422,
+            ),
+            post(CUSTOMER, survey, &visit(survey, done), sent.clone(), 201),
+            post(CUSTOMER, survey, &visit(survey, done), sent, 409),
+            get(CUSTOMER, survey, &visit(survey, done), 200),
+            get(DISPATCHER, staff, staff, 200),
+            get(DISPATCHER, staff, &format!("{staff}?month=2031-13"), 422),
+        ])
+        .await;
+
+        // Partner distribution, staff's side.
+        let (list, explain, distribute) = (
+            "/api/v1/opportunities",
+            "/api/v1/opportunities/{id}/explanation",
+            "/api/v1/opportunities/{id}/distribute",
+        );
+        let new = fixture.opportunity_new.0;
+        let mut nowhere = new_opportunity("Nowhere lead");
+        nowhere["latitude"] = json!(123.0);
+        run.steps(vec![
+            get(DISPATCHER, list, list, 200),
+            get(DISPATCHER, list, &format!("{list}?status=lukewarm"), 422),
+            post(
+                DISPATCHER,
+                list,
+                list,
+                new_opportunity("Contract lead"),
+                201,
+            ),
+            post(DISPATCHER, list, list, nowhere, 422),
+            get(DISPATCHER, explain, &visit(explain, new), 200),
+            get(DISPATCHER, explain, &visit(explain, UNKNOWN), 404),
+            post(
+                DISPATCHER,
+                distribute,
+                &visit(distribute, new),
+                json!({"partner_id": UNKNOWN}),
+                422,
+            ),
+            post(
+                DISPATCHER,
+                distribute,
+                &visit(distribute, new),
+                json!({}),
+                200,
+            ),
+            post(
+                DISPATCHER,
+                distribute,
+                &visit(distribute, new),
+                json!({}),
+                409,
+            ),
+            get(DISPATCHER, explain, &visit(explain, new), 200),
+        ])
+        .await;
+
+        // Partner distribution, the partner's side: its list, its own lead, one offered to
+        // another partner, one declined, and one worked from accepting to its feedback.
+        let market = &fixture.market;
+        let theirs = market
+            .distributed_to(&app, w, "Partner B's lead", market.partner_b)
+            .await;
+        let second = market
+            .distributed_to(&app, w, "Another lead", market.partner_a)
+            .await;
+        let (mine, detail) = (
+            "/api/v1/partner/opportunities",
+            "/api/v1/partner/opportunities/{id}",
+        );
+        let offered = fixture.opportunity_a.0;
+        let at = |id: i64, action: &str| format!("{mine}/{id}/{action}");
+        let act = |action: &'static str| match action {
+            "accept" => "/api/v1/partner/opportunities/{id}/accept",
+            "decline" => "/api/v1/partner/opportunities/{id}/decline",
+            "stage" => "/api/v1/partner/opportunities/{id}/stage",
+            "notes" => "/api/v1/partner/opportunities/{id}/notes",
+            "close" => "/api/v1/partner/opportunities/{id}/close",
+            _ => "/api/v1/partner/opportunities/{id}/feedback",
+        };
+        let mut steps = vec![
+            get(PARTNER, mine, mine, 200),
+            get(PARTNER, mine, &format!("{mine}?filter=lukewarm"), 422),
+            post(PARTNER, mine, mine, new_opportunity("Found it myself"), 201),
+            post(PARTNER, mine, mine, json!({"name": "Half a lead"}), 422),
+            get(PARTNER, detail, &visit(detail, offered), 200),
+            get(PARTNER, detail, &visit(detail, theirs.0), 404),
+            post(
+                PARTNER,
+                act("decline"),
+                &at(second.0, "decline"),
+                json!({"reason": " "}),
+                422,
+            ),
+            post(
+                PARTNER,
+                act("decline"),
+                &at(second.0, "decline"),
+                json!({"reason": "Far"}),
+                200,
+            ),
+            post(
+                PARTNER,
+                act("decline"),
+                &at(second.0, "decline"),
+                json!({"reason": "Far"}),
+                404,
+            ),
+            get(
+                PARTNER,
+                "/api/v1/partner/metrics",
+                "/api/v1/partner/metrics",
+                200,
+            ),
+        ];
+        for (action, body, expect) in [
+            ("accept", None, 200),
+            ("accept", None, 409),
+            ("stage", Some(json!({"stage": "qualify"})), 200),
+            ("stage", Some(json!({"stage": "dream"})), 422),
+            ("notes", Some(json!({"note": "Called Marie"})), 200),
+            ("notes", Some(json!({"note": ""})), 422),
+            ("feedback", Some(json!({"feedback": "Early"})), 409),
+            ("close", Some(json!({"outcome": "maybe"})), 422),
+            ("close", Some(json!({"outcome": "won"})), 200),
+            ("close", Some(json!({"outcome": "won"})), 409),
+            ("feedback", Some(json!({"feedback": "Good lead"})), 200),
+        ] {
+            let path = at(offered, action);
+            steps.push(match body {
+                Some(body) => post(PARTNER, act(action), &path, body, expect),
+                None => Step {
+                    method: Method::POST,
+                    ..get(PARTNER, act(action), &path, expect)
+                },
+            });
+        }
+        run.steps(steps).await;
+
+        // Customer records, as a reviewer of account A: each list (and an option it refuses),
+        // lists by a related record, and each record (and one out of reach).
+        let mut steps = Vec::new();
+        for (list, refused) in [
+            ("/api/v1/records/agreements", "?sort=colour"),
+            ("/api/v1/records/assets", "?limit=0"),
+            ("/api/v1/records/assets/tree", "?order=sideways"),
+            ("/api/v1/records/work-orders", "?filter=someday"),
+            ("/api/v1/records/invoices", "?cursor=forged"),
+        ] {
+            steps.push(get(REVIEWER, list, list, 200));
+            steps.push(get(REVIEWER, list, &format!("{list}{refused}"), 400));
+        }
+        let (work_orders, assets) = ("/api/v1/records/work-orders", "/api/v1/records/assets");
+        let of_b = format!("{work_orders}?agreement={}", r.agreement_b);
+        steps.push(get(REVIEWER, work_orders, &of_b, 404));
+        let parts = format!("{assets}?parent={}", r.asset_a);
+        steps.push(get(REVIEWER, assets, &parts, 200));
+        for (record, id, hidden) in [
+            (
+                "/api/v1/records/agreements/{id}",
+                r.renewal_a.0,
+                r.agreement_a_hidden.0,
+            ),
+            ("/api/v1/records/assets/{id}", r.asset_a.0, r.asset_b.0),
+            (
+                "/api/v1/records/work-orders/{id}",
+                r.estimate_a.0,
+                r.work_order_b.0,
+            ),
+            (
+                "/api/v1/records/invoices/{id}",
+                r.invoice_a.0,
+                r.invoice_a_hidden.0,
+            ),
+        ] {
+            steps.push(get(REVIEWER, record, &visit(record, id), 200));
+            steps.push(get(REVIEWER, record, &visit(record, hidden), 404));
+        }
+        run.steps(steps).await;
+
+        run.contract.assert_complete();
+    }
+);
