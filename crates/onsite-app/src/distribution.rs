@@ -253,6 +253,33 @@ impl Failure for DistributionError {
 
 pub type Result<T, E = DistributionError> = std::result::Result<T, E>;
 
+/// What the opportunity form offers: territories, products and the lead types partners work.
+#[derive(Debug, Clone)]
+pub struct FormChoices {
+    pub territories: Vec<onsite_domain::territory::Territory>,
+    pub products: Vec<onsite_store::catalog::Product>,
+    /// Sorted, each once.
+    pub lead_types: Vec<String>,
+}
+
+/// The choices of the opportunity form (staff's new opportunity, a partner's internal one).
+pub async fn form_choices(app: &App) -> Result<FormChoices> {
+    let mut conn = app.store.conn().await?;
+    let territories = territories::list_territories(&mut conn).await?;
+    let products = onsite_store::catalog::list_products(&mut conn).await?;
+    let lead_types: std::collections::BTreeSet<String> =
+        partners_store::list_partner_profiles(&mut conn)
+            .await?
+            .into_iter()
+            .flat_map(|p| p.lead_types)
+            .collect();
+    Ok(FormChoices {
+        territories,
+        products,
+        lead_types: lead_types.into_iter().collect(),
+    })
+}
+
 fn require(principal: &Principal, capability: Capability) -> Result<()> {
     if principal.may(capability) {
         Ok(())

@@ -12,7 +12,6 @@ use onsite_domain::geo::GeoPoint;
 use onsite_domain::territory::Territory;
 use onsite_domain::{InvalidInput, ProductId, TerritoryId};
 use onsite_i18n::Locale;
-use onsite_store::{catalog, partners, territories};
 use std::collections::BTreeSet;
 
 /// What the opportunity form holds, as typed (shown again when refused).
@@ -252,27 +251,11 @@ pub(crate) struct OpportunityFormPage {
     pub lead_types: Vec<String>,
 }
 
-/// What the form offers: territories, products and the lead types partners work.
-pub(crate) struct FormChoices {
-    pub territories: Vec<Territory>,
-    pub products: Vec<catalog::Product>,
-    pub lead_types: Vec<String>,
-}
+pub(crate) use onsite_app::distribution::FormChoices;
 
+/// The choices of the opportunity form.
 pub(crate) async fn form_choices(state: &AppState) -> WebResult<FormChoices> {
-    let mut conn = state.store.conn().await?;
-    let territories = territories::list_territories(&mut conn).await?;
-    let products = catalog::list_products(&mut conn).await?;
-    let lead_types: BTreeSet<String> = partners::list_partner_profiles(&mut conn)
-        .await?
-        .into_iter()
-        .flat_map(|p| p.lead_types)
-        .collect();
-    Ok(FormChoices {
-        territories,
-        products,
-        lead_types: lead_types.into_iter().collect(),
-    })
+    Ok(onsite_app::distribution::form_choices(&state.app).await?)
 }
 
 impl OpportunityFormPage {
