@@ -89,12 +89,13 @@ fuzz_target!(|input: &str| {
             identity::password::ForgotForm,
             identity::password::ResetForm;
         queries:
-            booking::api::RequestQuery,
+            booking::api::AvailabilityQuery,
+            booking::api::SlotsQuery,
             booking::api::StaffQuery,
             distribution::api::StatusQuery,
             distribution::api::FilterQuery,
             records::staff::SeenVersion,
-            feedback::pages::StaffQuery,
+            feedback::StaffQuery,
             identity::profile::ProfileQuery,
             identity::sign_in::SignInQuery,
             booking::pages::HomeQuery,

@@ -20,13 +20,14 @@ use axum::response::Response;
 use jiff::ToSpan;
 use jiff::civil::Date;
 use jiff::tz::TimeZone;
+use onsite_app::board;
 use onsite_app::booking::{self, BookingError};
 use onsite_domain::BookingId;
 use onsite_domain::booking::{BookingAction, BookingState};
 use onsite_domain::{InvalidInput, TechnicianId};
 use onsite_i18n::datetime;
 use onsite_store::visibility::Visibility;
-use onsite_store::visit_board::{self, BoardFilter, BoardVisit};
+use onsite_store::visit_board::{BoardFilter, BoardVisit};
 
 /// Most visits one board shows (the page says when there are more: narrow the filters).
 const BOARD_LIMIT: i64 = 400;
@@ -267,9 +268,9 @@ async fn board_view(
     mut errors: FieldErrors,
     status: StatusCode,
 ) -> WebResult<Response> {
-    let mut conn = state.store.conn().await?;
-    let reference = state.store.reference(&mut conn).await?;
-    let staff = &reference.technicians;
+    let grant = user.principal().staff().ok_or(crate::WebError::Forbidden)?;
+    let technicians = board::technicians(&state.app, grant).await?;
+    let staff = &technicians;
     let zone = board_zone(
         user,
         staff.first().map(|t| t.time_zone.time_zone()).as_ref(),
@@ -285,8 +286,12 @@ async fn board_view(
         .checked_add(filters.days.days())
         .and_then(|d| d.to_zoned(zone.clone()))
         .map_err(|_| InvalidInput::new("day", "date"))?;
-    let found = visit_board::visits(
-        &mut conn,
+    let board::Board {
+        visits: found,
+        attention,
+    } = board::board(
+        &state.app,
+        grant,
         &BoardFilter {
             from: start.timestamp(),
             to: end.timestamp(),
@@ -296,8 +301,6 @@ async fn board_view(
         },
     )
     .await?;
-    let attention = visit_board::needing_attention(&mut conn).await?;
-    drop(conn);
     let status = if status == StatusCode::OK && !errors.is_empty() {
         StatusCode::UNPROCESSABLE_ENTITY
     } else {

@@ -12,6 +12,7 @@ use crate::input::PathId;
 use crate::input::{parse_date, parse_id, parse_instant};
 use crate::openapi::{Errors, Invalid, JsonBody, NotFound, State as VisitState, refusal};
 use crate::session::CurrentUser;
+use crate::session::StaffUser;
 use crate::{AppState, WebResult};
 use axum::Json;
 use axum::extract::{Query, State};
@@ -20,6 +21,7 @@ use axum::response::{IntoResponse, Response};
 use jiff::civil::Date;
 use jiff::tz::TimeZone;
 use jiff::{Timestamp, ToSpan};
+use onsite_app::board;
 use onsite_app::booking::{self, BookRequest, ServiceRequest, VisitView};
 use onsite_app::failure::Kind;
 use onsite_domain::BookingId;
@@ -775,6 +777,7 @@ pub struct StaffVisits {
 )]
 pub async fn staff_visits(
     State(state): State<AppState>,
+    StaffUser(staff): StaffUser,
     Query(query): Query<StaffQuery>,
 ) -> WebResult<Json<StaffVisits>> {
     let zone = match query
@@ -822,9 +825,9 @@ pub async fn staff_visits(
         .and_then(|d| d.to_zoned(zone.clone()))
         .map_err(bad_day)?
         .timestamp();
-    let mut conn = state.store.conn().await?;
-    let visits = visit_board::visits(
-        &mut conn,
+    let board::Board { visits, attention } = board::board(
+        &state.app,
+        staff,
         &BoardFilter {
             from: start,
             to: end,
@@ -834,7 +837,6 @@ pub async fn staff_visits(
         },
     )
     .await?;
-    let attention = visit_board::needing_attention(&mut conn).await?;
     let truncated = visits.len() as i64 > STAFF_LIMIT;
     Ok(Json(StaffVisits {
         from,
