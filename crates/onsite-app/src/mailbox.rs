@@ -5,7 +5,7 @@
 
 use crate::App;
 use crate::failure::{Failure, Kind};
-use crate::policy::Staff;
+use crate::policy::{Grant, Staff};
 use jiff::Timestamp;
 use onsite_i18n::Locale;
 use onsite_store::StoreError;

@@ -24,17 +24,232 @@ pub struct Principal {
     pub technician_id: Option<TechnicianId>,
 }
 
-/// A dispatcher or administrator, as the policy granted it. Only [`Principal::staff`] makes
-/// one, so a use case of the back office that takes a `&Staff` cannot be reached by anyone
-/// else: the precondition is in the type, not re-checked in the use case.
+/// What the policy granted a signed-in person, as a value a use case takes instead of a
+/// [`Principal`]: the precondition is in the type, so a use case never re-derives who may call
+/// it. Only [`Grant::of`] makes one, from the person's roles; the web edge extracts it once per
+/// request (`session::Granted`).
+pub trait Grant: Sized + Copy {
+    /// The grant, if this person has it.
+    fn of(principal: &Principal) -> Option<Self>;
+    /// Who acts (for the audit log, the booking's author, the person's own settings).
+    fn user(self) -> UserId;
+}
+
+/// A dispatcher or administrator: the back office, every account ([`Capability::Dispatch`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Staff {
     user: UserId,
 }
 
-impl Staff {
-    /// Who acts (for the audit log).
-    pub fn user(self) -> UserId {
+/// An administrator: site settings, roles and staff ([`Capability::Administer`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Admin {
+    user: UserId,
+}
+
+/// The accounts a grant reaches: every one, or one customer's own.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reach {
+    /// A dispatcher or administrator: any account.
+    Staff(Staff),
+    /// A contact of a customer account: that account only.
+    Account(AccountId),
+}
+
+impl Reach {
+    /// Whether this reach sees the records of `account` (if not, they are "not found").
+    pub fn sees(self, account: AccountId) -> bool {
+        match self {
+            Reach::Staff(_) => true,
+            Reach::Account(own) => own == account,
+        }
+    }
+
+    /// The customer's own account; `None` for staff, who reach every account.
+    pub fn account(self) -> Option<AccountId> {
+        match self {
+            Reach::Staff(_) => None,
+            Reach::Account(own) => Some(own),
+        }
+    }
+
+    /// The back office's grant, when this reach is staff's.
+    pub fn staff(self) -> Option<Staff> {
+        match self {
+            Reach::Staff(staff) => Some(staff),
+            Reach::Account(_) => None,
+        }
+    }
+}
+
+/// Someone who books and manages visits: a self-scheduling contact for their account
+/// ([`Capability::SelfSchedule`]), or staff for any account.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Scheduler {
+    user: UserId,
+    pub reach: Reach,
+}
+
+/// Someone who reads records (agreements, assets, work orders, invoices): a reviewer or
+/// approver for their account ([`Capability::ReviewRecords`]), or staff for any account.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Reviewer {
+    user: UserId,
+    pub reach: Reach,
+}
+
+/// A customer approver: decides what waits for their account ([`Capability::ApproveRecords`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Approver {
+    user: UserId,
+    pub account: AccountId,
+}
+
+/// A partner contact: works the opportunities of their partner account
+/// ([`Capability::WorkOpportunities`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Partner {
+    user: UserId,
+    pub account: AccountId,
+}
+
+/// A technician working their own day ([`Capability::TechnicianDay`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct OnDuty {
+    user: UserId,
+    pub technician: TechnicianId,
+}
+
+/// Someone who moves visits through their states: staff (any visit) or a technician (their
+/// own visits).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Worker {
+    Staff(Staff),
+    Technician(OnDuty),
+}
+
+/// Anyone signed in: their own profile and settings ([`Capability::SignedIn`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Member {
+    user: UserId,
+}
+
+/// Staff reach every account; a customer contact with `capability` reaches their own.
+fn reach(principal: &Principal, capability: Capability) -> Option<Reach> {
+    if let Some(staff) = Staff::of(principal) {
+        return Some(Reach::Staff(staff));
+    }
+    principal
+        .customer_account()
+        .filter(|_| principal.may(capability))
+        .map(Reach::Account)
+}
+
+impl Grant for Staff {
+    fn of(p: &Principal) -> Option<Self> {
+        p.may(Capability::Dispatch)
+            .then_some(Staff { user: p.user_id })
+    }
+    fn user(self) -> UserId {
+        self.user
+    }
+}
+
+impl Grant for Admin {
+    fn of(p: &Principal) -> Option<Self> {
+        p.may(Capability::Administer)
+            .then_some(Admin { user: p.user_id })
+    }
+    fn user(self) -> UserId {
+        self.user
+    }
+}
+
+impl Grant for Scheduler {
+    fn of(p: &Principal) -> Option<Self> {
+        reach(p, Capability::SelfSchedule).map(|reach| Scheduler {
+            user: p.user_id,
+            reach,
+        })
+    }
+    fn user(self) -> UserId {
+        self.user
+    }
+}
+
+impl Grant for Reviewer {
+    fn of(p: &Principal) -> Option<Self> {
+        reach(p, Capability::ReviewRecords).map(|reach| Reviewer {
+            user: p.user_id,
+            reach,
+        })
+    }
+    fn user(self) -> UserId {
+        self.user
+    }
+}
+
+impl Grant for Approver {
+    fn of(p: &Principal) -> Option<Self> {
+        p.customer_account()
+            .filter(|_| p.may(Capability::ApproveRecords))
+            .map(|account| Approver {
+                user: p.user_id,
+                account,
+            })
+    }
+    fn user(self) -> UserId {
+        self.user
+    }
+}
+
+impl Grant for Partner {
+    fn of(p: &Principal) -> Option<Self> {
+        p.partner_account()
+            .filter(|_| p.may(Capability::WorkOpportunities))
+            .map(|account| Partner {
+                user: p.user_id,
+                account,
+            })
+    }
+    fn user(self) -> UserId {
+        self.user
+    }
+}
+
+impl Grant for OnDuty {
+    fn of(p: &Principal) -> Option<Self> {
+        p.technician_id
+            .filter(|_| p.may(Capability::TechnicianDay))
+            .map(|technician| OnDuty {
+                user: p.user_id,
+                technician,
+            })
+    }
+    fn user(self) -> UserId {
+        self.user
+    }
+}
+
+impl Grant for Worker {
+    fn of(p: &Principal) -> Option<Self> {
+        Staff::of(p)
+            .map(Worker::Staff)
+            .or_else(|| OnDuty::of(p).map(Worker::Technician))
+    }
+    fn user(self) -> UserId {
+        match self {
+            Worker::Staff(s) => s.user(),
+            Worker::Technician(t) => t.user(),
+        }
+    }
+}
+
+impl Grant for Member {
+    fn of(p: &Principal) -> Option<Self> {
+        Some(Member { user: p.user_id })
+    }
+    fn user(self) -> UserId {
         self.user
     }
 }
@@ -82,8 +297,12 @@ impl Capability {
 impl Principal {
     /// The back office's grant, if this person has it ([`Capability::Dispatch`]).
     pub fn staff(&self) -> Option<Staff> {
-        self.may(Capability::Dispatch)
-            .then_some(Staff { user: self.user_id })
+        Staff::of(self)
+    }
+
+    /// Any grant, if this person has it.
+    pub fn grant<G: Grant>(&self) -> Option<G> {
+        G::of(self)
     }
 
     pub fn has(&self, role: Role) -> bool {
@@ -207,6 +426,82 @@ mod tests {
                 assert_eq!(actor.may(cap), allowed.contains(&cap), "{who} × {cap:?}");
             }
         }
+    }
+
+    /// Every grant against every kind of person: made exactly for those the policy lets in,
+    /// with the account or technician of the person and never another.
+    #[test]
+    fn grants_follow_the_policy() {
+        let p = |roles: &[Role], account: bool, technician: bool| match user(
+            roles, account, technician,
+        ) {
+            Actor::User(p) => p,
+            Actor::Anonymous => unreachable!(),
+        };
+        let customer = p(&[Role::SelfScheduling], true, false);
+        let reviewer = p(&[Role::CustomerReviewer], true, false);
+        let approver = p(&[Role::CustomerApprover], true, false);
+        let partner = p(&[Role::Partner], true, false);
+        let technician = p(&[Role::Technician], false, true);
+        let dispatcher = p(&[Role::Dispatcher], false, false);
+        let admin = p(&[Role::Admin], false, false);
+        let orphan = p(
+            &[Role::SelfScheduling, Role::CustomerApprover, Role::Partner],
+            false,
+            false,
+        );
+
+        let staff = Staff::of(&dispatcher).unwrap();
+        assert_eq!(staff.user(), UserId(1));
+        assert_eq!(
+            Scheduler::of(&customer).map(|g| g.reach),
+            Some(Reach::Account(AccountId(7)))
+        );
+        assert_eq!(
+            Scheduler::of(&dispatcher).map(|g| g.reach),
+            Some(Reach::Staff(staff))
+        );
+        assert_eq!(Scheduler::of(&reviewer), None);
+        assert_eq!(
+            Reviewer::of(&reviewer).map(|g| g.reach),
+            Some(Reach::Account(AccountId(7)))
+        );
+        assert_eq!(
+            Reviewer::of(&approver).map(|g| g.reach),
+            Some(Reach::Account(AccountId(7)))
+        );
+        assert_eq!(Reviewer::of(&customer), None);
+        assert_eq!(
+            Approver::of(&approver).map(|g| g.account),
+            Some(AccountId(7))
+        );
+        assert_eq!(Approver::of(&reviewer), None);
+        assert_eq!(Approver::of(&dispatcher), None);
+        assert_eq!(Partner::of(&partner).map(|g| g.account), Some(AccountId(7)));
+        assert_eq!(Partner::of(&customer), None);
+        assert_eq!(
+            OnDuty::of(&technician).map(|g| g.technician),
+            Some(TechnicianId(3))
+        );
+        assert_eq!(OnDuty::of(&dispatcher), None);
+        assert!(matches!(
+            Worker::of(&technician),
+            Some(Worker::Technician(_))
+        ));
+        assert!(matches!(Worker::of(&admin), Some(Worker::Staff(_))));
+        assert_eq!(Worker::of(&customer), None);
+        assert!(Admin::of(&admin).is_some() && Admin::of(&dispatcher).is_none());
+        assert_eq!(Staff::of(&partner), None);
+        for grant in [
+            Scheduler::of(&orphan).is_some(),
+            Reviewer::of(&orphan).is_some(),
+            Approver::of(&orphan).is_some(),
+            Partner::of(&orphan).is_some(),
+        ] {
+            assert!(!grant, "a contact without an account is granted nothing");
+        }
+        assert!(Reach::Staff(staff).sees(AccountId(99)));
+        assert!(!Reach::Account(AccountId(7)).sees(AccountId(99)));
     }
 
     #[test]

@@ -33,8 +33,9 @@ use axum::http::{HeaderMap, HeaderValue};
 use axum::middleware::Next;
 use axum::response::Response;
 use onsite_app::identity;
+#[cfg(doc)]
 use onsite_app::policy::Staff;
-use onsite_app::policy::{Actor, Principal};
+use onsite_app::policy::{Actor, Grant, Principal};
 use onsite_app::secrets::Secret;
 use onsite_store::accounts::UserRecord;
 use std::net::{IpAddr, SocketAddr};
@@ -377,19 +378,20 @@ impl<S: Send + Sync> FromRequestParts<S> for CurrentUser {
     }
 }
 
-/// Extractor: the signed-in person's back-office grant ([`Staff`]), for the use cases that
-/// take it. The route's guard has let only staff in; anyone else is refused here too.
+/// Extractor: what the policy granted the signed-in person ([`Grant`]: [`Staff`],
+/// `Scheduler`, `Reviewer`, `Partner`…), for the use cases that take it. The route's guard has
+/// let in only those with the route's capability; anyone else is refused here too.
 #[derive(Debug, Clone, Copy)]
-pub struct StaffUser(pub Staff);
+pub struct Granted<G>(pub G);
 
-impl<S: Send + Sync> FromRequestParts<S> for StaffUser {
+impl<S: Send + Sync, G: Grant> FromRequestParts<S> for Granted<G> {
     type Rejection = WebError;
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
         let user = CurrentUser::from_request_parts(parts, state).await?;
         user.principal()
-            .staff()
-            .map(StaffUser)
+            .grant::<G>()
+            .map(Granted)
             .ok_or(WebError::Forbidden)
     }
 }

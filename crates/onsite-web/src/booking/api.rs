@@ -12,7 +12,7 @@ use crate::input::PathId;
 use crate::input::{parse_date, parse_id, parse_instant};
 use crate::openapi::{Errors, Invalid, JsonBody, NotFound, State as VisitState, refusal};
 use crate::session::CurrentUser;
-use crate::session::StaffUser;
+use crate::session::Granted;
 use crate::{AppState, WebResult};
 use axum::Json;
 use axum::extract::{Query, State};
@@ -24,6 +24,7 @@ use jiff::{Timestamp, ToSpan};
 use onsite_app::board;
 use onsite_app::booking::{self, BookRequest, ServiceRequest, VisitView};
 use onsite_app::failure::Kind;
+use onsite_app::policy::Staff;
 use onsite_domain::BookingId;
 use onsite_domain::booking::{BookingAction, BookingState};
 use onsite_domain::time::TimeZoneName;
@@ -777,7 +778,7 @@ pub struct StaffVisits {
 )]
 pub async fn staff_visits(
     State(state): State<AppState>,
-    StaffUser(staff): StaffUser,
+    Granted(staff): Granted<Staff>,
     Query(query): Query<StaffQuery>,
 ) -> WebResult<Json<StaffVisits>> {
     let zone = match query

@@ -18,7 +18,7 @@ use crate::guard::see_other;
 use crate::input::PathId;
 use crate::layout::{Page, render_with_status};
 use crate::locale::Lang;
-use crate::session::StaffUser;
+use crate::session::Granted;
 use crate::{AppState, WebError, WebResult};
 use askama::Template;
 use axum::extract::{Path, Query, State};
@@ -105,7 +105,7 @@ fn as_staff_see(text: &str, locale: Locale) -> String {
 /// `GET /staff/mailbox`: newest first, filtered by status and recipient, a page at a time.
 pub async fn list(
     State(state): State<AppState>,
-    StaffUser(staff): StaffUser,
+    Granted(staff): Granted<Staff>,
     page: Page,
     Query(query): Query<ListQuery>,
 ) -> WebResult<Response> {
@@ -257,7 +257,7 @@ impl MessagePage {
 /// `GET /staff/mailbox/{id}`: one message: its envelope, delivery, text, HTML and attachments.
 pub async fn message(
     State(state): State<AppState>,
-    StaffUser(staff): StaffUser,
+    Granted(staff): Granted<Staff>,
     page: Page,
     PathId(id): PathId<i64>,
 ) -> WebResult<Response> {
@@ -284,7 +284,7 @@ pub async fn message(
 /// with any one-time secret shown as hidden.
 pub async fn html(
     State(state): State<AppState>,
-    StaffUser(staff): StaffUser,
+    Granted(staff): Granted<Staff>,
     Lang(locale): Lang,
     PathId(id): PathId<i64>,
 ) -> WebResult<Response> {
@@ -330,7 +330,7 @@ fn safe_filename(name: &str) -> String {
 /// `GET /staff/mailbox/{id}/attachments/{index}`: an attachment, as a download.
 pub async fn attachment(
     State(state): State<AppState>,
-    StaffUser(staff): StaffUser,
+    Granted(staff): Granted<Staff>,
     Path((id, index)): Path<(String, String)>,
 ) -> WebResult<Response> {
     let (Some(id), Ok(index)) = (crate::input::parse_id(&id), index.parse::<usize>()) else {
@@ -362,7 +362,7 @@ pub async fn attachment(
 /// `POST /staff/mailbox/{id}/retry`: "Retry now" for a message that was not delivered.
 pub async fn retry(
     State(state): State<AppState>,
-    StaffUser(staff): StaffUser,
+    Granted(staff): Granted<Staff>,
     PathId(id): PathId<i64>,
 ) -> WebResult<Response> {
     let id = OutboxId(id);
