@@ -15,6 +15,8 @@ pub struct App {
     pub public_url: String,
     /// Live positions: the group-commit writer and the per-technician fan-out (`tracking.rs`).
     pub tracking: crate::tracking::Tracking,
+    /// The setup page's code while the installation has no administrator (`team.rs`).
+    pub setup: crate::team::SetupCode,
 }
 
 impl App {
@@ -24,6 +26,7 @@ impl App {
             mail,
             public_url: public_url.into().trim_end_matches('/').to_owned(),
             tracking: Default::default(),
+            setup: Default::default(),
         }
     }
 

@@ -71,6 +71,18 @@ pub enum IdentityError {
     /// everyone out of the settings).
     #[error("an administrator cannot remove their own admin role")]
     OwnAdminRole,
+    /// Nobody disables their own user (they would be signed out at once).
+    #[error("an administrator cannot disable themselves")]
+    OwnAccount,
+    /// Not the setup code the server logged (`team::SetupCode`).
+    #[error("wrong setup code")]
+    WrongSetupCode,
+    /// The installation has an administrator: the first-start paths are closed.
+    #[error("an administrator exists already")]
+    AdminExists,
+    /// The user is disabled: enable them before giving them access again.
+    #[error("the user is disabled")]
+    AccountDisabled,
     #[error(transparent)]
     WeakPassword(#[from] WeakPassword),
     #[error(transparent)]
@@ -109,6 +121,10 @@ impl IdentityError {
             IdentityError::InvalidResetLink => "identity-reset-invalid",
             IdentityError::WrongCurrentPassword => "identity-wrong-current-password",
             IdentityError::OwnAdminRole => "identity-own-admin-role",
+            IdentityError::OwnAccount => "identity-own-account",
+            IdentityError::AdminExists => "identity-admin-exists",
+            IdentityError::WrongSetupCode => "identity-setup-code-wrong",
+            IdentityError::AccountDisabled => "identity-account-disabled",
             IdentityError::WeakPassword(w) => w.message_id(),
             IdentityError::Invalid(_) => "identity-invalid-input",
             IdentityError::Store(_) | IdentityError::Email(_) => "error-internal",
@@ -142,12 +158,16 @@ impl Failure for IdentityError {
             | E::ExpiredCode
             | E::UsedCode
             | E::WrongCurrentPassword
+            | E::WrongSetupCode
             | E::WeakPassword(_) => Kind::Invalid,
             E::EmailTaken
             | E::AccountInactive
             | E::AlreadyHasAccount
             | E::AlreadyInvited
-            | E::OwnAdminRole => Kind::Conflict,
+            | E::OwnAdminRole
+            | E::OwnAccount
+            | E::AdminExists
+            | E::AccountDisabled => Kind::Conflict,
             E::InvalidResetLink => Kind::Malformed,
             E::Store(e) => e.kind(),
             E::Email(_) => Kind::Internal,
@@ -169,10 +189,11 @@ impl Failure for IdentityError {
         use IdentityError as E;
         Some(Cow::Borrowed(match self {
             E::Invalid(i) => i.field,
-            E::UnknownCode | E::ExpiredCode | E::UsedCode => "code",
+            E::UnknownCode | E::ExpiredCode | E::UsedCode | E::WrongSetupCode => "code",
             E::WrongCurrentPassword => "current_password",
             E::WeakPassword(_) => "password",
             E::OwnAdminRole => "roles",
+            E::EmailTaken => "email",
             _ => return None,
         }))
     }

@@ -20,6 +20,7 @@ pub mod reassign;
 pub mod records;
 pub mod secrets;
 pub mod settings;
+pub mod team;
 pub mod technician;
 pub mod throttle;
 pub mod tracking;

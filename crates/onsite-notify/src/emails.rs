@@ -111,6 +111,39 @@ pub fn password_reset(
     with_secret(build("password-reset", to, locale, event_key, ctx)?, token)
 }
 
+/// Access to the portal given (or given again) by an administrator: a link to choose a
+/// password, its token given to [`access_granted`] apart (it is a secret).
+pub struct AccessGranted<'a> {
+    /// The page the token is appended to: `https://…/reset-password/`.
+    pub set_page: &'a str,
+    /// How long the link works, in hours.
+    pub hours: &'a str,
+    /// Who gave the access (the administrator's name).
+    pub granted_by: &'a str,
+    /// The address the person signs in with.
+    pub email: &'a str,
+}
+
+email_templates!(
+    AccessGranted,
+    "email/access-granted/subject.txt",
+    "email/access-granted/body.txt",
+    "email/access-granted/body.html"
+);
+
+/// The "choose your password" email of a new staff user, or of one whose access an
+/// administrator reset, carrying `token` for the recipient only. `event_key` is
+/// `access-granted:<token hash>`.
+pub fn access_granted(
+    to: &EmailAddress,
+    locale: Locale,
+    event_key: String,
+    ctx: &AccessGranted<'_>,
+    token: &str,
+) -> Result<Email, RenderError> {
+    with_secret(build("access-granted", to, locale, event_key, ctx)?, token)
+}
+
 /// A sales opportunity given to the recipient's partner company (SPEC §9).
 pub struct OpportunityOffered<'a> {
     /// How to greet the recipient (their first name).

@@ -367,3 +367,28 @@ pub async fn user_of_contact(conn: &mut Conn, contact: ContactId) -> Result<Opti
         .await?;
     Ok(id.map(UserId))
 }
+
+/// How many users hold `role` and are not disabled (the first-start check counts the
+/// administrators).
+pub async fn count_enabled_with_role(conn: &mut Conn, role: Role) -> Result<i64> {
+    Ok(sqlx::query_scalar(
+        "SELECT COUNT(*) FROM users u JOIN user_roles r ON r.user_id = u.id \
+         WHERE r.role = $1 AND NOT u.disabled",
+    )
+    .bind(role.as_str())
+    .fetch_one(&mut *conn)
+    .await?)
+}
+
+/// Disables a user (they can no longer sign in; their history stays) or enables them again.
+pub async fn set_disabled(conn: &mut Conn, user: UserId, disabled: bool) -> Result<()> {
+    let done = sqlx::query("UPDATE users SET disabled = $1 WHERE id = $2")
+        .bind(disabled)
+        .bind(user.0)
+        .execute(&mut *conn)
+        .await?;
+    if done.rows_affected() == 0 {
+        return Err(StoreError::NotFound);
+    }
+    Ok(())
+}

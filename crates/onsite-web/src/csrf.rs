@@ -26,7 +26,7 @@ use crate::session::Visitor;
 use axum::body::Body;
 use axum::extract::Request;
 use axum::http::header::{CONTENT_LENGTH, CONTENT_TYPE};
-use subtle::ConstantTimeEq;
+use onsite_app::secrets::constant_time_eq;
 
 /// The form field that carries the token.
 pub const FIELD: &str = "csrf";
@@ -111,12 +111,6 @@ pub(crate) fn form_field(body: &[u8], name: &str) -> Option<String> {
         let value = it.next().unwrap_or_default();
         (key == name.as_bytes()).then(|| String::from_utf8_lossy(value).into_owned())
     })
-}
-
-/// Equality that takes the same time wherever the first difference is. (The length is not
-/// secret: every token has the same.)
-pub fn constant_time_eq(a: &str, b: &str) -> bool {
-    !a.is_empty() && bool::from(a.as_bytes().ct_eq(b.as_bytes()))
 }
 
 #[cfg(test)]

@@ -2,8 +2,10 @@
 //! to its field (`aria-invalid`, `aria-describedby`) and all of them summarized at the top of
 //! the form with links to the fields (`templates/form_errors.html`).
 
+use onsite_app::failure::Failure;
 use onsite_domain::InvalidInput;
 use onsite_i18n::Locale;
+use std::borrow::Cow;
 
 /// The key of an error about the whole form rather than one field (wrong email or password).
 pub const FORM: &str = "";
@@ -35,6 +37,16 @@ impl FieldErrors {
             text
         };
         self.add(invalid.field, text);
+    }
+
+    /// Records a use case's refusal next to the field it names (the whole form when it names
+    /// none), with its message.
+    pub fn add_failure(&mut self, locale: Locale, failure: &impl Failure) {
+        let field = match failure.field() {
+            Some(Cow::Borrowed(field)) => field,
+            _ => FORM,
+        };
+        self.add(field, failure.message(locale));
     }
 
     pub fn with(field: &'static str, message: String) -> FieldErrors {

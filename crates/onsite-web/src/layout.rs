@@ -91,6 +91,10 @@ pub const NOTICES: &[(&str, &str)] = &[
     ("linked", "identity-notice-linked"),
     ("unlinked", "identity-notice-unlinked"),
     ("roles-saved", "identity-notice-roles-saved"),
+    ("user-created", "identity-notice-user-created"),
+    ("access-sent", "identity-notice-access-sent"),
+    ("user-disabled", "identity-notice-user-disabled"),
+    ("user-enabled", "identity-notice-user-enabled"),
     ("retried", "web-mailbox-notice-retried"),
     // Self-scheduling and the dispatcher's board.
     ("booking-rescheduled", "bookings-notice-rescheduled"),

@@ -13,13 +13,13 @@
 //! the build version tells an attacker what to look for: not for anyone who can reach the port.
 
 use crate::AppState;
-use crate::csrf::constant_time_eq;
 use crate::error::WebError;
 use axum::extract::{MatchedPath, Request, State};
 use axum::http::header::{AUTHORIZATION, CONTENT_TYPE, WWW_AUTHENTICATE};
 use axum::http::{HeaderValue, Method};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
+use onsite_app::secrets::constant_time_eq;
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::sync::Mutex;

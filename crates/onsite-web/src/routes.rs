@@ -62,7 +62,7 @@ where
 pub fn table() -> Vec<Route> {
     use crate::booking::pages as bookings;
     use crate::distribution::{partner, staff as opportunities};
-    use crate::identity::{external, password, profile, sign_in};
+    use crate::identity::{external, password, profile, setup, sign_in};
     use crate::records::{pages as records, staff as staff_records};
     use crate::staff::{mailbox, people as staff};
     use crate::{dispatch, home};
@@ -88,6 +88,9 @@ pub fn table() -> Vec<Route> {
         ),
         // The provider's redirect back: finishes both signing in and linking.
         page("/auth/oidc/{id}/callback", Public, external::callback),
+        // An empty installation's first administrator (gone once one exists).
+        page("/setup", AnonymousOnly, setup::setup_page),
+        action("/setup", AnonymousOnly, setup::set_up),
         // A forgotten password: also from a browser where someone else is still signed in.
         page("/forgot-password", Public, password::forgot_page),
         action("/forgot-password", Public, password::forgot),
@@ -113,6 +116,11 @@ pub fn table() -> Vec<Route> {
             staff::invite_account,
         ),
         page("/staff/users", Dispatch, staff::users),
+        // Administrators: staff users, their access, disabling them.
+        action("/staff/users", Administer, staff::create_user),
+        action("/staff/users/{id}/access", Administer, staff::reset_access),
+        action("/staff/users/{id}/disable", Administer, staff::disable_user),
+        action("/staff/users/{id}/enable", Administer, staff::enable_user),
         action(
             "/staff/users/{id}/web-roles",
             Dispatch,

@@ -45,6 +45,9 @@ enum Command {
     SendTestEmail(TestEmailArgs),
     /// Invite a contact (or every contact of an account) to the portal and print the code.
     Invite(InviteArgs),
+    /// Administrators: `admin create` makes the first one of an empty installation.
+    #[command(subcommand)]
+    Admin(AdminCommand),
     /// Copy the embedded database to FILE while the server keeps serving (SQLite; for
     /// PostgreSQL it explains pg_dump).
     Backup(BackupArgs),
@@ -116,6 +119,25 @@ struct InviteArgs {
     roles: Vec<String>,
 }
 
+#[derive(Debug, Subcommand)]
+enum AdminCommand {
+    /// Make the first administrator (refused once one exists) and print the link where they
+    /// choose their password.
+    Create(AdminCreateArgs),
+}
+
+#[derive(Debug, Args)]
+struct AdminCreateArgs {
+    #[command(flatten)]
+    database: DatabaseArgs,
+    /// The administrator's email address (they sign in with it).
+    #[arg(long, value_name = "EMAIL")]
+    email: String,
+    /// Their name [default: the part of the email before the @].
+    #[arg(long, value_name = "NAME", default_value = "")]
+    name: String,
+}
+
 #[derive(Debug, Args)]
 struct BackupArgs {
     #[command(flatten)]
@@ -168,6 +190,9 @@ fn main() -> ExitCode {
             Command::Invite(args) => {
                 serve::invite(&config, args.contact, args.account, &args.roles).await
             }
+            Command::Admin(AdminCommand::Create(args)) => {
+                serve::create_first_admin(&config, &args.email, &args.name).await
+            }
             Command::SendTestEmail(args) => {
                 serve::send_test_email(&config, &args.to, &args.lang).await
             }
@@ -203,6 +228,7 @@ fn load_config(cli: &Cli) -> Result<Config, config::ConfigError> {
         Command::Demo(a) => &a.database,
         Command::SendTestEmail(a) => &a.database,
         Command::Invite(a) => &a.database,
+        Command::Admin(AdminCommand::Create(a)) => &a.database,
         Command::Backup(a) => &a.database,
         Command::Restore(a) => &a.database,
     };

@@ -106,12 +106,8 @@ pub async fn invite(
         })
         .collect::<Result<Vec<_>, _>>()?;
     let store = open_store(config).await?;
-    let public_url = config
-        .public_url
-        .clone()
-        .unwrap_or_else(|| format!("http://{}:{}", config.listen, config.port));
     // The running server's mail worker sends what this queues.
-    let app = onsite_app::App::new(store.clone(), Default::default(), public_url);
+    let app = onsite_app::App::new(store.clone(), Default::default(), public_url(config));
     let now = jiff::Timestamp::now();
     use onsite_app::identity::{self, IdentityError, InviteMode};
     let refused = |e: IdentityError| match e {
@@ -143,6 +139,43 @@ pub async fn invite(
     }
     store.close().await;
     Ok(())
+}
+
+/// `onsite admin create`: the first administrator of an empty installation, with the link
+/// where they choose their password.
+pub async fn create_first_admin(config: &Config, email: &str, name: &str) -> Result<(), Failure> {
+    let store = open_store(config).await?;
+    let app = onsite_app::App::new(store.clone(), Default::default(), public_url(config));
+    let made = onsite_app::team::create_first_admin(&app, email, name, jiff::Timestamp::now())
+        .await
+        .map_err(|e| {
+            if e.is_internal() {
+                Failure::Other(e.into())
+            } else {
+                use onsite_app::failure::Failure as _;
+                let message = onsite_app::failure::Failure::message(&e, onsite_i18n::DEFAULT);
+                match e.field() {
+                    Some(field) => Failure::BadInput(format!("--{field}: {message}")),
+                    None => Failure::BadInput(message),
+                }
+            }
+        })?;
+    println!(
+        "Created the administrator {email}. Within {} hours, open this link to choose the \
+         password, then sign in:\n{}",
+        onsite_app::team::ACCESS_LINK_LIFETIME.as_hours(),
+        made.link.expose()
+    );
+    store.close().await;
+    Ok(())
+}
+
+/// The portal's address as people reach it (for links in emails and printed links).
+fn public_url(config: &Config) -> String {
+    config
+        .public_url
+        .clone()
+        .unwrap_or_else(|| format!("http://{}:{}", config.listen, config.port))
 }
 
 fn transport(config: &Config) -> onsite_notify::Transport {
@@ -256,6 +289,23 @@ pub async fn serve(config: Config, demo: bool) -> Result<(), Failure> {
     );
     if demo {
         print_sign_ins();
+    }
+    let setup = state.app.setup.clone();
+    match onsite_app::team::first_admin_needed(&state.app).await {
+        Ok(true) => {
+            let code = setup.open();
+            // Printed for the operator; the code opens the setup page of this process only.
+            println!(
+                "No administrator yet. Open {local_url}/setup with the setup code {} \
+                 (or run `onsite admin create --email …`).",
+                code.expose()
+            );
+            tracing::warn!(
+                "no administrator yet: the setup page at /setup is open with the setup code printed at start"
+            );
+        }
+        Ok(false) => {}
+        Err(e) => tracing::warn!(error = %e, "could not tell whether an administrator exists"),
     }
     println!("Onsite is listening on {local_url}");
     let server = onsite_web::serve(listener, state, stopped());

@@ -29,6 +29,14 @@ email-reset-button = Choose a new password
 email-reset-expires = The link works once, within { $minutes } minutes.
 email-reset-not-you = If you did not ask for this, ignore this message: your password stays the same.
 
+## Access given by an administrator (a new staff user, or access reset).
+
+email-access-subject = Your service portal access
+email-access-intro = { $name } gave you access to the service portal. Open this link to choose your password:
+email-access-button = Choose your password
+email-access-expires = The link works once, within { $hours } hours.
+email-access-sign-in = Then sign in with { $email } and that password.
+
 ## A new opportunity distributed to a partner (to its portal users with the partner role).
 
 email-offered-subject = New opportunity for you: { $opportunity }

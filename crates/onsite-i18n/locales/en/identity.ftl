@@ -23,6 +23,9 @@ identity-not-found = Not found.
 identity-reset-invalid = This password reset link is not valid any more: it was used already, it expired, or it is mistyped.
 identity-wrong-current-password = The current password is not right.
 identity-own-admin-role = You cannot remove your own administrator role. Ask another administrator.
+identity-own-account = You cannot disable your own user. Ask another administrator.
+identity-admin-exists = This installation has an administrator already. Sign in, and create other users in the back office.
+identity-account-disabled = This user is disabled. Enable them first.
 identity-invalid-input = Some of what you entered is not valid.
 password-too-short = Choose a password of at least 8 characters.
 password-too-long = Choose a password of at most 128 characters.
@@ -73,6 +76,10 @@ identity-notice-password-changed = Your password is changed. You are signed out 
 identity-notice-linked = The external account is linked. You can sign in with it from now on.
 identity-notice-unlinked = The external account is unlinked.
 identity-notice-roles-saved = The roles are saved.
+identity-notice-user-created = The user is created. They got an email with a link to choose their password.
+identity-notice-access-sent = A new link to choose a password is on its way to the user.
+identity-notice-user-disabled = The user is disabled and signed out everywhere.
+identity-notice-user-enabled = The user can sign in again.
 
 ## Forgot and reset password
 identity-forgot-title = Forgot password
@@ -112,3 +119,11 @@ identity-external-linked-at = linked on { $date }
 identity-external-unlink = Unlink { $provider }
 identity-external-link = Link { $provider }
 identity-external-no-providers = Your service company has not set up any external sign-in.
+
+## The one-time setup page of an empty installation.
+identity-setup-title = Set up Onsite
+identity-setup-intro = This installation has no administrator yet. Enter the setup code from the server's log (the line “setup code”), and your own email and password: you become its first administrator.
+identity-setup-code-label = Setup code
+identity-setup-name-label = Your name
+identity-setup-button = Become the administrator
+identity-setup-code-wrong = This is not the setup code the server logged. Copy it from the line “setup code” of the server's log.

@@ -29,6 +29,14 @@ email-reset-button = Choisir un nouveau mot de passe
 email-reset-expires = Le lien ne sert qu'une fois, dans les { $minutes } minutes.
 email-reset-not-you = Si vous n'êtes pas à l'origine de cette demande, ignorez ce message : votre mot de passe reste le même.
 
+## Accès donné par un administrateur (nouvel utilisateur du personnel, ou accès réinitialisé).
+
+email-access-subject = Votre accès au portail de service
+email-access-intro = { $name } vous a donné accès au portail de service. Ouvrez ce lien pour choisir votre mot de passe :
+email-access-button = Choisir votre mot de passe
+email-access-expires = Le lien ne sert qu'une fois, dans les { $hours } heures.
+email-access-sign-in = Connectez-vous ensuite avec { $email } et ce mot de passe.
+
 ## A new opportunity distributed to a partner (to its portal users with the partner role).
 
 email-offered-subject = Nouvelle opportunité pour vous : { $opportunity }

@@ -23,6 +23,9 @@ identity-not-found = Introuvable.
 identity-reset-invalid = Ce lien de réinitialisation n’est plus valable : il a déjà servi, il a expiré, ou il est mal recopié.
 identity-wrong-current-password = Le mot de passe actuel n’est pas correct.
 identity-own-admin-role = Vous ne pouvez pas retirer votre propre rôle d’administrateur. Demandez-le à un autre administrateur.
+identity-own-account = Vous ne pouvez pas désactiver votre propre utilisateur. Demandez-le à un autre administrateur.
+identity-admin-exists = Cette installation a déjà un administrateur. Connectez-vous, et créez les autres utilisateurs dans l’arrière-boutique.
+identity-account-disabled = Cet utilisateur est désactivé. Réactivez-le d’abord.
 identity-invalid-input = Une partie de ce que vous avez saisi n’est pas valable.
 password-too-short = Choisissez un mot de passe d’au moins 8 caractères.
 password-too-long = Choisissez un mot de passe d’au plus 128 caractères.
@@ -73,6 +76,10 @@ identity-notice-password-changed = Votre mot de passe est changé. Vous êtes d�
 identity-notice-linked = Le compte externe est lié. Vous pouvez désormais vous connecter avec lui.
 identity-notice-unlinked = Le compte externe n’est plus lié.
 identity-notice-roles-saved = Les rôles sont enregistrés.
+identity-notice-user-created = L’utilisateur est créé. Il a reçu un e-mail avec un lien pour choisir son mot de passe.
+identity-notice-access-sent = Un nouveau lien pour choisir un mot de passe part vers l’utilisateur.
+identity-notice-user-disabled = L’utilisateur est désactivé et déconnecté partout.
+identity-notice-user-enabled = L’utilisateur peut de nouveau se connecter.
 
 ## Mot de passe oublié et réinitialisation
 identity-forgot-title = Mot de passe oublié
@@ -112,3 +119,11 @@ identity-external-linked-at = lié le { $date }
 identity-external-unlink = Délier { $provider }
 identity-external-link = Lier { $provider }
 identity-external-no-providers = Votre entreprise de service n’a configuré aucune connexion externe.
+
+## La page de mise en service d'une installation vide.
+identity-setup-title = Mettre en service Onsite
+identity-setup-intro = Cette installation n'a pas encore d'administrateur. Saisissez le code de mise en service du journal du serveur (la ligne « setup code »), votre adresse e-mail et votre mot de passe : vous en devenez le premier administrateur.
+identity-setup-code-label = Code de mise en service
+identity-setup-name-label = Votre nom
+identity-setup-button = Devenir l’administrateur
+identity-setup-code-wrong = Ce n'est pas le code de mise en service du journal du serveur. Copiez-le depuis la ligne « setup code » du journal.

@@ -4,6 +4,7 @@
 pub mod external;
 pub mod password;
 pub mod profile;
+pub mod setup;
 pub mod sign_in;
 
 use crate::AppState;

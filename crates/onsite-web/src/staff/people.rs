@@ -6,6 +6,7 @@
 //! needs `Administer`, so a dispatcher cannot make anyone an administrator. Invitations only
 //! ever carry the web roles of the contact's account kind (checked by the use case).
 
+use crate::forms::FieldErrors;
 use crate::guard::see_other;
 use crate::input::PathId;
 use crate::layout::{Page, render_with_status};
@@ -21,6 +22,7 @@ use onsite_app::directory;
 use onsite_app::identity::{self, InviteMode, STAFF_ROLES, web_roles_for};
 use onsite_app::policy::Capability;
 use onsite_app::policy::Staff;
+use onsite_app::team;
 use onsite_domain::account::AccountKind;
 use onsite_domain::role::Role;
 use onsite_domain::{AccountId, ContactId, InvalidInput, UserId};
@@ -378,6 +380,21 @@ struct UsersPage {
     has_more: bool,
     users: Vec<UserView>,
     may_administer: bool,
+    /// The signed-in person (not offered to disable themselves).
+    me: UserId,
+    /// The "New staff user" form, as typed, with its errors.
+    new_user: NewUserView,
+    errors: FieldErrors,
+}
+
+/// The "New staff user" form's values.
+#[derive(Debug, Default)]
+struct NewUserView {
+    email: String,
+    name: String,
+    roles: Vec<RoleOption>,
+    /// The language tag chosen for their emails (empty: the portal's default).
+    language: String,
 }
 
 impl UsersPage {
@@ -409,21 +426,46 @@ fn user_view(page: &Page, u: UserSummary) -> UserView {
     }
 }
 
-/// `GET /staff/users`: everyone who can sign in, with their roles.
+/// `GET /staff/users`: everyone who can sign in, with their roles (and, for administrators,
+/// the "New staff user" form and each user's access and disable buttons).
 pub async fn users(
     State(state): State<AppState>,
     page: Page,
-    Granted(staff): Granted<Staff>,
+    user: CurrentUser,
     Query(query): Query<ListQuery>,
 ) -> WebResult<Response> {
+    let new_user = new_user_view(&page, &NewUserForm::default(), &[Role::Dispatcher]);
+    users_page(&state, page, &user, &query, new_user, FieldErrors::new()).await
+}
+
+async fn users_page(
+    state: &AppState,
+    page: Page,
+    user: &CurrentUser,
+    query: &ListQuery,
+    new_user: NewUserView,
+    errors: FieldErrors,
+) -> WebResult<Response> {
     let search = query.search();
-    let found = directory::users(&state.app, staff, &search, PAGE_SIZE, query.offset()).await?;
+    let found = directory::users(
+        &state.app,
+        user.grant()?,
+        &search,
+        PAGE_SIZE,
+        query.offset(),
+    )
+    .await?;
     let users = found
         .items
         .into_iter()
         .map(|u| user_view(&page, u))
         .collect();
     let may_administer = page.may(Capability::Administer);
+    let status = if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
     let view = UsersPage {
         page,
         search,
@@ -431,8 +473,88 @@ pub async fn users(
         has_more: found.has_more,
         users,
         may_administer,
+        me: user.user.id,
+        new_user,
+        errors,
     };
-    render_with_status(StatusCode::OK, &view)
+    render_with_status(status, &view)
+}
+
+fn new_user_view(page: &Page, form: &NewUserForm, roles: &[Role]) -> NewUserView {
+    NewUserView {
+        email: form.email.trim().to_owned(),
+        name: form.name.trim().to_owned(),
+        roles: role_options(page, &team::CREATABLE_ROLES, |r| roles.contains(&r)),
+        language: form.language.trim().to_owned(),
+    }
+}
+
+/// The "New staff user" form.
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(default)]
+pub struct NewUserForm {
+    email: String,
+    name: String,
+    language: String,
+    #[serde(flatten)]
+    ticked: HashMap<String, String>,
+}
+
+/// `POST /staff/users`: an administrator creates a staff user, who gets an email to choose
+/// their password. A refused form is shown again with its errors and nothing is created.
+pub async fn create_user(
+    State(state): State<AppState>,
+    page: Page,
+    user: CurrentUser,
+    Form(form): Form<NewUserForm>,
+) -> WebResult<Response> {
+    let roles = ticked_roles(&form.ticked)?;
+    let input = team::StaffUserInput {
+        email: form.email.clone(),
+        name: form.name.clone(),
+        roles: roles.clone(),
+        language: Some(form.language.clone()),
+    };
+    match team::create_staff_user(&state.app, user.grant()?, &input, state.clock.now()).await {
+        Ok(_) => Ok(see_other("/staff/users?notice=user-created")),
+        Err(e) if !e.is_internal() => {
+            let mut errors = FieldErrors::new();
+            errors.add_failure(page.locale, &e);
+            let view = new_user_view(&page, &form, &roles);
+            users_page(&state, page, &user, &ListQuery::default(), view, errors).await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// `POST /staff/users/{id}/access`: emails the user a new link to choose their password.
+pub async fn reset_access(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    PathId(id): PathId<UserId>,
+) -> WebResult<Response> {
+    team::reset_access(&state.app, user.grant()?, id, state.clock.now()).await?;
+    Ok(see_other("/staff/users?notice=access-sent"))
+}
+
+/// `POST /staff/users/{id}/disable`: signs the user out everywhere and keeps them out.
+pub async fn disable_user(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    PathId(id): PathId<UserId>,
+) -> WebResult<Response> {
+    team::set_disabled(&state.app, user.grant()?, id, true, state.clock.now()).await?;
+    Ok(see_other("/staff/users?notice=user-disabled"))
+}
+
+/// `POST /staff/users/{id}/enable`: lets a disabled user sign in again.
+pub async fn enable_user(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    PathId(id): PathId<UserId>,
+) -> WebResult<Response> {
+    team::set_disabled(&state.app, user.grant()?, id, false, state.clock.now()).await?;
+    Ok(see_other("/staff/users?notice=user-enabled"))
 }
 
 /// `POST /staff/users/{id}/web-roles`: the user's web roles (staff roles unchanged).
