@@ -11,6 +11,7 @@ mod feedback;
 mod identity;
 mod oidc;
 mod records;
+mod team;
 mod technician;
 mod tracking;
 
