@@ -435,7 +435,8 @@ pub async fn users(
     Query(query): Query<ListQuery>,
 ) -> WebResult<Response> {
     let new_user = new_user_view(&page, &NewUserForm::default(), &[Role::Dispatcher]);
-    users_page(&state, page, &user, &query, new_user, FieldErrors::new()).await
+    let refused = (FieldErrors::new(), StatusCode::OK);
+    users_page(&state, page, &user, &query, new_user, refused).await
 }
 
 async fn users_page(
@@ -444,7 +445,7 @@ async fn users_page(
     user: &CurrentUser,
     query: &ListQuery,
     new_user: NewUserView,
-    errors: FieldErrors,
+    (errors, status): (FieldErrors, StatusCode),
 ) -> WebResult<Response> {
     let search = query.search();
     let found = directory::users(
@@ -461,11 +462,6 @@ async fn users_page(
         .map(|u| user_view(&page, u))
         .collect();
     let may_administer = page.may(Capability::Administer);
-    let status = if errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
     let view = UsersPage {
         page,
         search,
@@ -521,7 +517,8 @@ pub async fn create_user(
             let mut errors = FieldErrors::new();
             errors.add_failure(page.locale, &e);
             let view = new_user_view(&page, &form, &roles);
-            users_page(&state, page, &user, &ListQuery::default(), view, errors).await
+            let refused = (errors, crate::error::form_status(&e));
+            users_page(&state, page, &user, &ListQuery::default(), view, refused).await
         }
         Err(e) => Err(e.into()),
     }

@@ -22,5 +22,6 @@ mod sign_in;
 mod socket;
 mod staff;
 mod staff_records;
+mod team;
 mod technician;
 mod tracking;

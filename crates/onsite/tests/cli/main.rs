@@ -39,6 +39,7 @@ fn every_command_has_help() {
         &["demo", "--help"],
         &["send-test-email", "--help"],
         &["invite", "--help"],
+        &["admin", "create", "--help"],
         &["backup", "--help"],
         &["restore", "--help"],
     ] {
@@ -184,6 +185,82 @@ fn get(addr: &str, path: &str) -> String {
     let mut response = String::new();
     s.read_to_string(&mut response).unwrap();
     response
+}
+
+/// An empty installation: the server prints the setup code and serves the setup page; `onsite
+/// admin create` makes the first administrator once and prints their password link; then the
+/// setup page is gone, even on a restart.
+#[test]
+fn an_empty_installation_gets_its_first_administrator_from_the_command_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let (child, addr, printed) = start_server(dir.path(), &[]);
+    let mut server = Running(child);
+    assert!(
+        printed
+            .iter()
+            .any(|l| l.starts_with("No administrator yet.") && l.contains("setup code")),
+        "{printed:?}"
+    );
+    assert!(get(&addr, "/setup").starts_with("HTTP/1.1 200"));
+
+    let bad = run(onsite()
+        .args(["admin", "create", "--email", "boss@", "--data-dir"])
+        .arg(dir.path()));
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(
+        text(&bad.stderr).contains("--email"),
+        "{}",
+        text(&bad.stderr)
+    );
+    let made = run(onsite()
+        .args([
+            "admin",
+            "create",
+            "--email",
+            "boss@example.com",
+            "--name",
+            "Bea Boss",
+            "--data-dir",
+        ])
+        .arg(dir.path()));
+    assert!(made.status.success(), "{}", text(&made.stderr));
+    let out = text(&made.stdout);
+    assert!(
+        out.contains("Created the administrator boss@example.com"),
+        "{out}"
+    );
+    let link = out
+        .lines()
+        .find(|l| l.contains("/reset-password/"))
+        .expect("the password link");
+    assert_eq!(link.rsplit('/').next().unwrap().len(), 64, "{link}");
+    let again = run(onsite()
+        .args([
+            "admin",
+            "create",
+            "--email",
+            "two@example.com",
+            "--data-dir",
+        ])
+        .arg(dir.path()));
+    assert_eq!(again.status.code(), Some(2));
+    assert!(
+        text(&again.stderr).contains("administrator already"),
+        "{}",
+        text(&again.stderr)
+    );
+
+    assert!(
+        get(&addr, "/setup").starts_with("HTTP/1.1 404"),
+        "gone at once"
+    );
+    server.kill();
+    let (child, _addr, printed) = start_server(dir.path(), &[]);
+    let _restarted = Running(child);
+    assert!(
+        !printed.iter().any(|l| l.contains("setup code")),
+        "{printed:?}"
+    );
 }
 
 #[test]
