@@ -1,4 +1,4 @@
-//! Site settings as use cases, for every settings page (distribution, portal): a group of
+//! Site settings as use cases, for every settings page (scheduling, distribution, portal): a group of
 //! settings with their current values, and an administrator changing one. Values are validated
 //! by `onsite_domain::settings` (the one place that knows each range); a refused value changes
 //! nothing; every change is audit-logged with the previous value.
@@ -6,7 +6,7 @@
 use crate::context::App;
 use crate::failure::{Failure, Kind};
 use crate::policy::{Admin, Grant};
-use onsite_domain::settings::{InvalidSetting, Setting, SettingValue};
+use onsite_domain::settings::{self as site, InvalidSetting, Setting, SettingValue};
 use onsite_i18n::Locale;
 use onsite_store::{Conn, StoreError, audit};
 use serde::Serialize;
@@ -49,6 +49,29 @@ impl Failure for SettingError {
             SettingError::Store(e) => e.message(locale),
         }
     }
+}
+
+/// The scheduling settings page's settings, in its order: self-scheduling on or off, the
+/// slots offered, and how travel between visits is estimated; and how long invitation codes
+/// work.
+pub const SCHEDULING: [&Setting; 8] = [
+    &site::SELF_SCHEDULING_ENABLED,
+    &site::SLOT_MINUTES,
+    &site::ARRIVAL_WINDOW_MINUTES,
+    &site::HORIZON_DAYS,
+    &site::LEAD_TIME_MINUTES,
+    &site::TRAVEL_SPEED_KMH,
+    &site::TRAVEL_ROAD_FACTOR,
+    &site::INVITATION_DAYS,
+];
+
+/// An administrator reads the settings of `group` (a settings page).
+pub async fn read(
+    app: &App,
+    _admin: Admin,
+    group: &[&'static Setting],
+) -> Result<Vec<SettingRow>, StoreError> {
+    values(&mut *app.store.conn().await?, group).await
 }
 
 /// The settings of `group`, in its order, with their values (the default when never set).

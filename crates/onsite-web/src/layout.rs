@@ -62,6 +62,11 @@ const NAVIGATION: &[(&str, &str, Capability)] = &[
         Capability::Administer,
     ),
     (
+        "/staff/settings/scheduling",
+        "web-scheduling-settings-nav",
+        Capability::Administer,
+    ),
+    (
         "/partner/opportunities",
         "partner-web-nav-opportunities",
         Capability::WorkOpportunities,
@@ -95,6 +100,7 @@ pub const NOTICES: &[(&str, &str)] = &[
     ("access-sent", "identity-notice-access-sent"),
     ("user-disabled", "identity-notice-user-disabled"),
     ("user-enabled", "identity-notice-user-enabled"),
+    ("scheduling-saved", "web-notice-settings-saved"),
     ("retried", "web-mailbox-notice-retried"),
     // Self-scheduling and the dispatcher's board.
     ("booking-rescheduled", "bookings-notice-rescheduled"),

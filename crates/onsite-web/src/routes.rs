@@ -353,6 +353,16 @@ pub fn table() -> Vec<Route> {
             crate::feedback::pages::survey_save,
         ),
         page(
+            "/staff/settings/scheduling",
+            Administer,
+            crate::staff::settings::scheduling_page,
+        ),
+        action(
+            "/staff/settings/scheduling",
+            Administer,
+            crate::staff::settings::scheduling_save,
+        ),
+        page(
             "/staff/settings/portal",
             Administer,
             crate::feedback::pages::portal_page,

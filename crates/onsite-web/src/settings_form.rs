@@ -79,6 +79,54 @@ pub fn labelled_setting_field(
     }
 }
 
+/// One setting of a submitted settings form.
+#[derive(Debug)]
+pub struct Submitted {
+    pub setting: &'static Setting,
+    /// What to validate and save: a number as the setting parser reads it, `true`/`false`.
+    pub raw: String,
+    /// What the field shows again if the form is refused: what was typed.
+    pub shown: String,
+    /// A switch that was on (an unticked switch sends nothing: off).
+    pub on: bool,
+}
+
+/// The values a settings form sent for each setting of `group`, in its order.
+pub fn submitted(
+    locale: Locale,
+    group: &[&'static Setting],
+    pairs: &[(String, String)],
+) -> Vec<Submitted> {
+    let typed = |key: &str| pairs.iter().find(|(k, _)| k == key).map(|(_, v)| v.clone());
+    group
+        .iter()
+        .map(|&setting| {
+            let shown = typed(setting.key).unwrap_or_default();
+            let (raw, on) = match setting.kind {
+                SettingKind::Bool => {
+                    let on = typed(setting.key).is_some_and(|v| v != "off" && v != "false");
+                    return Submitted {
+                        setting,
+                        raw: on.to_string(),
+                        shown: on.to_string(),
+                        on,
+                    };
+                }
+                SettingKind::Text => (shown.trim().to_owned(), false),
+                SettingKind::Integer { .. } | SettingKind::Decimal { .. } => {
+                    (normalized(locale, &shown), false)
+                }
+            };
+            Submitted {
+                setting,
+                raw,
+                shown,
+                on,
+            }
+        })
+        .collect()
+}
+
 /// A number typed in the locale, as the setting parser reads numbers: a French decimal comma
 /// becomes a point, a typographic minus a hyphen.
 pub fn normalized(locale: Locale, raw: &str) -> String {

@@ -235,3 +235,19 @@ web-mailbox-secret-erased-smtp = This message carried a one-time secret (a passw
 web-mailbox-secret-erased-mailbox = This message carried a one-time secret (a password-reset link or an invitation code) for its recipient only. The mailbox delivers email to no one, so the secret was not kept and nobody can read it: password resets and emailed invitations need SMTP to be set up.
 web-mailbox-secret-erased-unsent = This message carried a one-time secret (a password-reset link or an invitation code) for its recipient only. It was not delivered, and the secret is not kept: ask for a new reset link, or invite the person again.
 web-mailbox-secret-gone = This message's one-time secret is not kept, so it cannot be sent again: ask for a new reset link, or invite the person again.
+
+## The scheduling settings page (administrators).
+web-scheduling-settings-title = Scheduling settings
+web-scheduling-settings-intro = How customers book online and how travel between visits is estimated. A change applies to the very next search for free times, on every server.
+web-scheduling-settings-legend = Self-scheduling
+web-scheduling-settings-nav = Scheduling
+web-scheduling-settings-save = Save the settings
+web-notice-settings-saved = The settings are saved.
+web-setting-scheduling-enabled = Customers book online (self-scheduling)
+web-setting-scheduling-slot_minutes = Time between offered start times (minutes)
+web-setting-scheduling-arrival_window_minutes = Arrival window shown to customers (minutes; 0: the exact time)
+web-setting-scheduling-horizon_days = How far ahead customers can book (days)
+web-setting-scheduling-lead_time_minutes = Shortest notice for a booking (minutes)
+web-setting-scheduling-travel_speed_kmh = Average travel speed (km/h)
+web-setting-scheduling-travel_road_factor = Road distance over straight-line distance
+web-setting-identity-invitation_days = How long an invitation code works (days)

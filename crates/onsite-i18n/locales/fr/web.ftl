@@ -235,3 +235,19 @@ web-mailbox-secret-erased-smtp = Ce message contenait un secret à usage unique 
 web-mailbox-secret-erased-mailbox = Ce message contenait un secret à usage unique (un lien de réinitialisation de mot de passe ou un code d’invitation) réservé à son destinataire. La boîte aux lettres ne remet d’e-mail à personne : le secret n’a donc pas été conservé et personne ne peut le lire. Les réinitialisations de mot de passe et les invitations par e-mail demandent que SMTP soit configuré.
 web-mailbox-secret-erased-unsent = Ce message contenait un secret à usage unique (un lien de réinitialisation de mot de passe ou un code d’invitation) réservé à son destinataire. Il n’a pas été remis, et le secret n’est pas conservé : demandez un nouveau lien de réinitialisation, ou invitez de nouveau la personne.
 web-mailbox-secret-gone = Le secret à usage unique de ce message n’est pas conservé : il ne peut donc pas être renvoyé. Demandez un nouveau lien de réinitialisation, ou invitez de nouveau la personne.
+
+## La page des réglages de prise de rendez-vous (administrateurs).
+web-scheduling-settings-title = Réglages de prise de rendez-vous
+web-scheduling-settings-intro = Comment les clients prennent rendez-vous en ligne et comment les trajets entre visites sont estimés. Un changement s’applique dès la prochaine recherche de créneaux, sur tous les serveurs.
+web-scheduling-settings-legend = Prise de rendez-vous en ligne
+web-scheduling-settings-nav = Rendez-vous
+web-scheduling-settings-save = Enregistrer les réglages
+web-notice-settings-saved = Les réglages sont enregistrés.
+web-setting-scheduling-enabled = Les clients prennent rendez-vous en ligne
+web-setting-scheduling-slot_minutes = Écart entre les heures de début proposées (minutes)
+web-setting-scheduling-arrival_window_minutes = Plage d’arrivée montrée aux clients (minutes ; 0 : l’heure exacte)
+web-setting-scheduling-horizon_days = Jusqu’à quand les clients peuvent réserver (jours)
+web-setting-scheduling-lead_time_minutes = Délai minimal avant un rendez-vous (minutes)
+web-setting-scheduling-travel_speed_kmh = Vitesse moyenne des trajets (km/h)
+web-setting-scheduling-travel_road_factor = Distance par la route rapportée à la distance à vol d’oiseau
+web-setting-identity-invitation_days = Durée de validité d’un code d’invitation (jours)

@@ -16,7 +16,7 @@ use crate::input::PathId;
 use crate::input::parse_id;
 use crate::layout::{Page, render, render_with_status};
 use crate::session::CurrentUser;
-use crate::settings_form::{SettingField, labelled_setting_field, normalized, shown_value};
+use crate::settings_form::{SettingField, labelled_setting_field, shown_value, submitted};
 use crate::{AppState, WebResult};
 use askama::Template;
 use axum::Form;
@@ -29,7 +29,7 @@ use onsite_app::feedback::{
     self, FeedbackError, FeedbackInput, PORTAL_SETTINGS, Problem, QuestionInput, StaffFeedback,
 };
 use onsite_domain::feedback::{Answer, QuestionKind};
-use onsite_domain::settings::{self as site, Setting, SettingKind, SettingValue};
+use onsite_domain::settings::{self as site, Setting, SettingValue};
 use onsite_domain::{BookingId, SurveyQuestionId};
 use onsite_i18n::{Arg, Locale, SUPPORTED, datetime};
 use onsite_store::feedback::{Average, Question, Response as Feedback};
@@ -708,31 +708,15 @@ pub async fn portal_save(
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> WebResult<Response> {
     let locale = page.locale;
-    let typed = |key: &str| pairs.iter().find(|(k, _)| k == key).map(|(_, v)| v.clone());
     let mut errors = FieldErrors::new();
     let mut wanted = Vec::with_capacity(PORTAL_SETTINGS.len());
     let mut fields = Vec::with_capacity(PORTAL_SETTINGS.len());
-    for setting in PORTAL_SETTINGS {
-        let (raw, shown, on) = match setting.kind {
-            // An unticked switch sends nothing: off.
-            SettingKind::Bool => {
-                let on = typed(setting.key).is_some_and(|v| v != "off" && v != "false");
-                (on.to_string(), on.to_string(), on)
-            }
-            SettingKind::Text => {
-                let shown = typed(setting.key).unwrap_or_default();
-                (shown.trim().to_owned(), shown, false)
-            }
-            _ => {
-                let shown = typed(setting.key).unwrap_or_default();
-                (normalized(locale, &shown), shown, false)
-            }
-        };
-        match feedback::check_portal_setting(setting, &raw) {
-            Ok(value) => wanted.push((setting, raw, value)),
-            Err(e) => errors.add(setting.key, portal_error(locale, &e)),
+    for sent in submitted(locale, &PORTAL_SETTINGS, &pairs) {
+        match feedback::check_portal_setting(sent.setting, &sent.raw) {
+            Ok(value) => wanted.push((sent.setting, sent.raw, value)),
+            Err(e) => errors.add(sent.setting.key, portal_error(locale, &e)),
         }
-        fields.push(portal_field(locale, setting, shown, on));
+        fields.push(portal_field(locale, sent.setting, sent.shown, sent.on));
     }
     if !errors.is_empty() {
         return render_with_status(

@@ -203,3 +203,91 @@ onsite_testkit::both_backends!(
         assert_eq!(own.status, StatusCode::CONFLICT);
     }
 );
+
+onsite_testkit::both_backends!(
+    an_administrator_changes_the_scheduling_settings_within_their_ranges,
+    |app: TestApp| async move {
+        let world = crate::support::World::build(&app).await;
+        let mut admin = app.browser_as(world.user("admin")).await;
+        let page = admin.get("/staff/settings/scheduling").await;
+        assert_eq!(page.status, StatusCode::OK);
+        let html = page.text();
+        assert!(html.contains(r#"name="scheduling/slot_minutes""#), "{html}");
+        assert!(
+            html.contains(r#"href="/staff/settings/scheduling""#),
+            "in the navigation"
+        );
+        let fields = |slot: &'static str, speed: &'static str| {
+            vec![
+                ("scheduling/enabled", "on"),
+                ("scheduling/slot_minutes", slot),
+                ("scheduling/arrival_window_minutes", "0"),
+                ("scheduling/horizon_days", "30"),
+                ("scheduling/lead_time_minutes", "120"),
+                ("scheduling/travel_speed_kmh", speed),
+                ("scheduling/travel_road_factor", "1.3"),
+                ("identity/invitation_days", "14"),
+            ]
+        };
+        let refused = admin
+            .post("/staff/settings/scheduling", &fields("1000", "40"))
+            .await;
+        assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+        let text = refused.text();
+        assert!(
+            text.contains("scheduling/slot_minutes"),
+            "the message names the setting"
+        );
+        assert!(text.contains("240"), "and its range: {text}");
+        assert!(text.contains(r#"value="1000""#), "what was typed stays");
+        let store = app.db.store();
+        let slot = |store: onsite_store::Store| async move {
+            let mut conn = store.conn().await.unwrap();
+            onsite_store::settings::get(&mut conn, &onsite_domain::settings::SLOT_MINUTES)
+                .await
+                .unwrap()
+        };
+        use onsite_domain::settings::SettingValue;
+        assert_eq!(
+            slot(store.clone()).await,
+            SettingValue::Integer(30),
+            "nothing saved"
+        );
+
+        let saved = admin
+            .post("/staff/settings/scheduling", &fields("45", "40"))
+            .await;
+        assert_eq!(
+            saved.header("location"),
+            "/staff/settings/scheduling?notice=scheduling-saved"
+        );
+        assert_eq!(slot(store.clone()).await, SettingValue::Integer(45));
+        let mut conn = store.conn().await.unwrap();
+        let audited: Vec<String> = onsite_store::audit::recent(&mut conn, 20)
+            .await
+            .unwrap()
+            .into_iter()
+            .filter(|e| e.action == "setting.update")
+            .map(|e| {
+                let detail: serde_json::Value = serde_json::from_str(&e.detail).unwrap();
+                detail["key"].as_str().unwrap_or_default().to_owned()
+            })
+            .collect();
+        assert_eq!(audited.len(), 2, "only what changed: {audited:?}");
+        assert!(audited.contains(&"scheduling/slot_minutes".to_owned()));
+        assert!(audited.contains(&"scheduling/travel_speed_kmh".to_owned()));
+        // Unticking the switch turns self-scheduling off.
+        let mut off = fields("45", "40");
+        off.remove(0);
+        admin.post("/staff/settings/scheduling", &off).await;
+        assert_eq!(
+            onsite_store::settings::get(
+                &mut conn,
+                &onsite_domain::settings::SELF_SCHEDULING_ENABLED
+            )
+            .await
+            .unwrap(),
+            SettingValue::Bool(false)
+        );
+    }
+);
