@@ -10,7 +10,7 @@
 
 use super::{RecordsError, Result, text};
 use crate::context::App;
-use crate::policy::{Capability, Principal};
+use crate::policy::{Grant, Staff};
 use crate::secrets::Secret;
 use jiff::Timestamp;
 use jiff::civil::Date;
@@ -26,7 +26,7 @@ use onsite_domain::{
 use onsite_store::agreements::{self, NewAgreement};
 use onsite_store::assets::{self, NewAsset};
 use onsite_store::invoices::{self, NewInvoice};
-use onsite_store::records::lists;
+use onsite_store::records::lists::{self, Agreements, Assets, Invoices, WorkOrders};
 use onsite_store::records::staff::{
     self as store, AgreementChanges, AssetChanges, Edit, InvoiceChanges, WorkOrderChanges,
 };
@@ -40,14 +40,6 @@ pub const SERIAL_MAX: usize = 100;
 pub const TEXT_MAX: usize = 4000;
 pub const LINES_MAX: usize = 200;
 pub const LINE_DESCRIPTION_MAX: usize = 500;
-
-fn staff_only(principal: &Principal) -> Result<()> {
-    if principal.may(Capability::Dispatch) {
-        Ok(())
-    } else {
-        Err(RecordsError::NotAllowed)
-    }
-}
 
 /// Runs `f` in a transaction, committing on success and rolling back at once otherwise.
 async fn in_tx<T>(app: &App, f: impl AsyncFnOnce(&mut Conn) -> Result<T>) -> Result<T> {
@@ -67,17 +59,16 @@ async fn in_tx<T>(app: &App, f: impl AsyncFnOnce(&mut Conn) -> Result<T>) -> Res
 /// Sets Expose to Customer on a record of any kind.
 pub async fn set_exposed(
     app: &App,
-    principal: &Principal,
+    staff: Staff,
     kind: RecordKind,
     id: i64,
     exposed: bool,
 ) -> Result<()> {
-    staff_only(principal)?;
     in_tx(app, async |tx: &mut Conn| {
         store::set_exposed(tx, kind, id, exposed).await?;
         audit::record(
             tx,
-            Some(principal.user_id),
+            Some(staff.user()),
             &format!("{}.expose", kind.as_str()),
             kind.as_str(),
             Some(id),
@@ -264,10 +255,9 @@ pub(crate) fn agreement_fields(i: &AgreementInput) -> Result<AgreementFields, In
 
 pub async fn create_agreement(
     app: &App,
-    principal: &Principal,
+    staff: Staff,
     input: &AgreementInput,
 ) -> Result<AgreementId> {
-    staff_only(principal)?;
     let f = agreement_fields(input)?;
     in_tx(app, async |tx: &mut Conn| {
         let account = customer_account(tx, &input.account).await?;
@@ -287,7 +277,7 @@ pub async fn create_agreement(
         .await?;
         audit::record(
             tx,
-            Some(principal.user_id),
+            Some(staff.user()),
             "agreement.create",
             "agreement",
             Some(id.0),
@@ -303,16 +293,15 @@ pub async fn create_agreement(
 /// made from, if it carries one.
 pub async fn update_agreement(
     app: &App,
-    principal: &Principal,
+    staff: Staff,
     id: AgreementId,
     input: &AgreementInput,
     seen_version: Option<i64>,
 ) -> Result<()> {
-    staff_only(principal)?;
     let f = agreement_fields(input)?;
     in_tx(app, async |tx: &mut Conn| {
         account_of(tx, RecordKind::Agreement, id.0, &input.account).await?;
-        let before = lists::agreement_row(tx, &Scope::staff(None), id).await?;
+        let before = lists::row::<Agreements>(tx, &Scope::staff(None), id).await?;
         edited(
             store::update_agreement(
                 tx,
@@ -334,7 +323,7 @@ pub async fn update_agreement(
         }
         audit::record(
             tx,
-            Some(principal.user_id),
+            Some(staff.user()),
             "agreement.update",
             "agreement",
             Some(id.0),
@@ -389,8 +378,7 @@ pub(crate) fn asset_fields(i: &AssetInput) -> Result<AssetFields, InvalidInput> 
     })
 }
 
-pub async fn create_asset(app: &App, principal: &Principal, input: &AssetInput) -> Result<AssetId> {
-    staff_only(principal)?;
+pub async fn create_asset(app: &App, staff: Staff, input: &AssetInput) -> Result<AssetId> {
     let f = asset_fields(input)?;
     in_tx(app, async |tx: &mut Conn| {
         let account = customer_account(tx, &input.account).await?;
@@ -410,7 +398,7 @@ pub async fn create_asset(app: &App, principal: &Principal, input: &AssetInput) 
         .await?;
         audit::record(
             tx,
-            Some(principal.user_id),
+            Some(staff.user()),
             "asset.create",
             "asset",
             Some(id.0),
@@ -425,12 +413,11 @@ pub async fn create_asset(app: &App, principal: &Principal, input: &AssetInput) 
 /// Edits an asset; a new parent moves it, with its components, into that hierarchy.
 pub async fn update_asset(
     app: &App,
-    principal: &Principal,
+    staff: Staff,
     id: AssetId,
     input: &AssetInput,
     seen_version: Option<i64>,
 ) -> Result<()> {
-    staff_only(principal)?;
     let f = asset_fields(input)?;
     in_tx(app, async |tx: &mut Conn| {
         let account = account_of(tx, RecordKind::Asset, id.0, &input.account).await?;
@@ -440,7 +427,7 @@ pub async fn update_asset(
         {
             return Err(InvalidInput::new("parent", "cycle").into());
         }
-        let before = lists::asset_row(tx, &Scope::staff(None), id).await?;
+        let before = lists::row::<Assets>(tx, &Scope::staff(None), id).await?;
         edited(
             store::update_asset(
                 tx,
@@ -460,7 +447,7 @@ pub async fn update_asset(
         }
         audit::record(
             tx,
-            Some(principal.user_id),
+            Some(staff.user()),
             "asset.update",
             "asset",
             Some(id.0),
@@ -474,12 +461,7 @@ pub async fn update_asset(
 
 /// The skills working on an asset requires, by name with their minimum rating (1–10), for the
 /// staff's asset page. Empty when it requires none.
-pub async fn asset_skills(
-    app: &App,
-    principal: &Principal,
-    id: AssetId,
-) -> Result<Vec<(String, u8)>> {
-    staff_only(principal)?;
+pub async fn asset_skills(app: &App, _: Staff, id: AssetId) -> Result<Vec<(String, u8)>> {
     let mut conn = app.store.conn().await?;
     let asset = assets::asset(&mut conn, id).await?;
     if asset.required_skills.is_empty() {
@@ -551,11 +533,10 @@ async fn service_type_exists(conn: &mut Conn, id: ServiceTypeId) -> Result<()> {
 
 pub async fn create_work_order(
     app: &App,
-    principal: &Principal,
+    staff: Staff,
     input: &WorkOrderInput,
     now: Timestamp,
 ) -> Result<WorkOrderId> {
-    staff_only(principal)?;
     let f = work_order_fields(input)?;
     in_tx(app, async |tx: &mut Conn| {
         let account = customer_account(tx, &input.account).await?;
@@ -592,7 +573,7 @@ pub async fn create_work_order(
         };
         audit::record(
             tx,
-            Some(principal.user_id),
+            Some(staff.user()),
             "work_order.create",
             "work_order",
             Some(id.0),
@@ -606,13 +587,12 @@ pub async fn create_work_order(
 
 pub async fn update_work_order(
     app: &App,
-    principal: &Principal,
+    staff: Staff,
     id: WorkOrderId,
     input: &WorkOrderInput,
     seen_version: Option<i64>,
     now: Timestamp,
 ) -> Result<()> {
-    staff_only(principal)?;
     let f = work_order_fields(input)?;
     in_tx(app, async |tx: &mut Conn| {
         let account = account_of(tx, RecordKind::WorkOrder, id.0, &input.account).await?;
@@ -626,7 +606,7 @@ pub async fn update_work_order(
             &input.agreement,
         )
         .await?;
-        let before = lists::work_order_row(tx, &Scope::staff(None), id).await?;
+        let before = lists::row::<WorkOrders>(tx, &Scope::staff(None), id).await?;
         let number = f.number.clone().unwrap_or_else(|| before.number.clone());
         edited(
             store::update_work_order(
@@ -650,7 +630,7 @@ pub async fn update_work_order(
         }
         audit::record(
             tx,
-            Some(principal.user_id),
+            Some(staff.user()),
             "work_order.update",
             "work_order",
             Some(id.0),
@@ -764,12 +744,7 @@ pub(crate) fn invoice_fields(i: &InvoiceInput) -> Result<InvoiceFields, InvalidI
     })
 }
 
-pub async fn create_invoice(
-    app: &App,
-    principal: &Principal,
-    input: &InvoiceInput,
-) -> Result<InvoiceId> {
-    staff_only(principal)?;
+pub async fn create_invoice(app: &App, staff: Staff, input: &InvoiceInput) -> Result<InvoiceId> {
     let f = invoice_fields(input)?;
     in_tx(app, async |tx: &mut Conn| {
         let account = customer_account(tx, &input.account).await?;
@@ -807,7 +782,7 @@ pub async fn create_invoice(
         .await?;
         audit::record(
             tx,
-            Some(principal.user_id),
+            Some(staff.user()),
             "invoice.create",
             "invoice",
             Some(id.0),
@@ -822,12 +797,11 @@ pub async fn create_invoice(
 /// Edits an invoice, replacing its lines.
 pub async fn update_invoice(
     app: &App,
-    principal: &Principal,
+    staff: Staff,
     id: InvoiceId,
     input: &InvoiceInput,
     seen_version: Option<i64>,
 ) -> Result<()> {
-    staff_only(principal)?;
     let f = invoice_fields(input)?;
     in_tx(app, async |tx: &mut Conn| {
         let account = account_of(tx, RecordKind::Invoice, id.0, &input.account).await?;
@@ -847,7 +821,7 @@ pub async fn update_invoice(
             &input.agreement,
         )
         .await?;
-        let before = lists::invoice_row(tx, &Scope::staff(None), id).await?;
+        let before = lists::row::<Invoices>(tx, &Scope::staff(None), id).await?;
         edited(
             store::update_invoice(
                 tx,
@@ -871,7 +845,7 @@ pub async fn update_invoice(
         }
         audit::record(
             tx,
-            Some(principal.user_id),
+            Some(staff.user()),
             "invoice.update",
             "invoice",
             Some(id.0),

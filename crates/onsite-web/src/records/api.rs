@@ -12,14 +12,15 @@
 use crate::error::WebError;
 use crate::input::PathId;
 use crate::openapi::{Errors, NotFound, State as VisitState, enum_schema, json_name, refusal};
-use crate::session::CurrentUser;
+use crate::session::{CurrentUser, Granted};
 use crate::{AppState, WebResult};
 use axum::Json;
 use axum::extract::{Query, State};
 use jiff::Timestamp;
 use jiff::civil::Date;
 use onsite_app::failure::Kind;
-use onsite_app::records::{self, ListRequest, Listing};
+use onsite_app::policy::Reviewer;
+use onsite_app::records::{self, ListRequest, Listed, Listing};
 use onsite_domain::agreement::AgreementStatus;
 use onsite_domain::booking::BookingState;
 use onsite_domain::invoice::InvoiceStatus;
@@ -28,7 +29,8 @@ use onsite_domain::{AgreementId, AssetId, InvoiceId, WorkOrderId};
 use onsite_store::records::approvals::{Approval, Decision};
 use onsite_store::records::details::VisitRow;
 use onsite_store::records::lists::{
-    AgreementRow, AssetNode, AssetRow, InvoiceRow, Link, WorkOrderRow,
+    AgreementRow, Agreements, AssetNode, AssetRow, Assets, InvoiceRow, Invoices, Link, ListOption,
+    WorkOrderRow, WorkOrders,
 };
 use serde::Serialize;
 use utoipa::{IntoParams, ToSchema};
@@ -118,7 +120,7 @@ pub struct RecordPage<T> {
 }
 
 impl<T> RecordPage<T> {
-    fn of<R, F, S>(l: &Listing<R, F, S>, filter: &str, sort: &str) -> Json<RecordPage<T>>
+    fn of<R, F: ListOption, S: ListOption>(l: &Listing<R, F, S>) -> Json<RecordPage<T>>
     where
         T: for<'a> From<&'a R>,
     {
@@ -126,8 +128,8 @@ impl<T> RecordPage<T> {
             items: all(&l.page.items),
             next: l.page.next.as_ref().map(|c| c.as_str().to_owned()),
             prev: l.page.prev.as_ref().map(|c| c.as_str().to_owned()),
-            filter: filter.to_owned(),
-            sort: sort.to_owned(),
+            filter: l.filter.as_str().to_owned(),
+            sort: l.sort.as_str().to_owned(),
             order: if l.descending { "desc" } else { "asc" },
             q: l.search.clone(),
             limit: l.limit,
@@ -380,6 +382,39 @@ impl From<&Approval> for RecordDecision {
     }
 }
 
+/// A page of list `K` as the API sends it.
+async fn list<K: Served>(
+    state: &AppState,
+    reviewer: Reviewer,
+    req: &ListRequest,
+) -> WebResult<Json<RecordPage<K::Item>>> {
+    let l = records::list::<K>(&state.app, reviewer, req)
+        .await
+        .map_err(WebError::bad_query)?;
+    Ok(RecordPage::of(&l))
+}
+
+/// A list whose rows the API sends as [`Served::Item`].
+trait Served: Listed {
+    type Item: for<'a> From<&'a Self::Row>;
+}
+
+impl Served for Agreements {
+    type Item = RecordAgreement;
+}
+
+impl Served for Assets {
+    type Item = RecordAsset;
+}
+
+impl Served for WorkOrders {
+    type Item = RecordWorkOrder;
+}
+
+impl Served for Invoices {
+    type Item = RecordInvoice;
+}
+
 fn all<'a, R: 'a, T: From<&'a R>>(rows: impl IntoIterator<Item = &'a R>) -> Vec<T> {
     rows.into_iter().map(T::from).collect()
 }
@@ -402,13 +437,10 @@ fn all<'a, R: 'a, T: From<&'a R>>(rows: impl IntoIterator<Item = &'a R>) -> Vec<
 )]
 pub async fn agreements(
     State(state): State<AppState>,
-    user: CurrentUser,
+    Granted(reviewer): Granted<Reviewer>,
     Query(req): Query<ListRequest>,
 ) -> WebResult<Json<RecordPage<RecordAgreement>>> {
-    let l = records::agreements(&state.app, &user.principal(), &req)
-        .await
-        .map_err(WebError::bad_query)?;
-    Ok(RecordPage::of(&l, l.filter.as_str(), l.sort.as_str()))
+    list::<Agreements>(&state, reviewer, &req).await
 }
 
 /// `GET /api/v1/records/assets`.
@@ -429,13 +461,10 @@ pub async fn agreements(
 )]
 pub async fn assets(
     State(state): State<AppState>,
-    user: CurrentUser,
+    Granted(reviewer): Granted<Reviewer>,
     Query(req): Query<ListRequest>,
 ) -> WebResult<Json<RecordPage<RecordAsset>>> {
-    let l = records::assets(&state.app, &user.principal(), &req)
-        .await
-        .map_err(WebError::bad_query)?;
-    Ok(RecordPage::of(&l, l.filter.as_str(), l.sort.as_str()))
+    list::<Assets>(&state, reviewer, &req).await
 }
 
 /// `GET /api/v1/records/assets/tree`: top-level assets, each with its components.
@@ -456,13 +485,13 @@ pub async fn assets(
 )]
 pub async fn asset_tree(
     State(state): State<AppState>,
-    user: CurrentUser,
+    Granted(reviewer): Granted<Reviewer>,
     Query(req): Query<ListRequest>,
 ) -> WebResult<Json<RecordPage<RecordAssetNode>>> {
-    let l = records::asset_tree(&state.app, &user.principal(), &req)
+    let l = records::asset_tree(&state.app, reviewer, &req)
         .await
         .map_err(WebError::bad_query)?;
-    Ok(RecordPage::of(&l, l.filter.as_str(), l.sort.as_str()))
+    Ok(RecordPage::of(&l))
 }
 
 /// `GET /api/v1/records/work-orders`.
@@ -487,13 +516,10 @@ pub async fn asset_tree(
 )]
 pub async fn work_orders(
     State(state): State<AppState>,
-    user: CurrentUser,
+    Granted(reviewer): Granted<Reviewer>,
     Query(req): Query<ListRequest>,
 ) -> WebResult<Json<RecordPage<RecordWorkOrder>>> {
-    let l = records::work_orders(&state.app, &user.principal(), &req)
-        .await
-        .map_err(WebError::bad_query)?;
-    Ok(RecordPage::of(&l, l.filter.as_str(), l.sort.as_str()))
+    list::<WorkOrders>(&state, reviewer, &req).await
 }
 
 /// `GET /api/v1/records/invoices`.
@@ -518,13 +544,10 @@ pub async fn work_orders(
 )]
 pub async fn invoices(
     State(state): State<AppState>,
-    user: CurrentUser,
+    Granted(reviewer): Granted<Reviewer>,
     Query(req): Query<ListRequest>,
 ) -> WebResult<Json<RecordPage<RecordInvoice>>> {
-    let l = records::invoices(&state.app, &user.principal(), &req)
-        .await
-        .map_err(WebError::bad_query)?;
-    Ok(RecordPage::of(&l, l.filter.as_str(), l.sort.as_str()))
+    list::<Invoices>(&state, reviewer, &req).await
 }
 
 /// One agreement, what it covers, its work orders, invoices, visits and decisions.
@@ -572,10 +595,12 @@ pub struct Renewal {
 )]
 pub async fn agreement(
     State(state): State<AppState>,
+    Granted(reviewer): Granted<Reviewer>,
     user: CurrentUser,
     PathId(id): PathId<AgreementId>,
 ) -> WebResult<Json<AgreementDetail>> {
-    let d = records::agreement(&state.app, &user.principal(), id, None).await?;
+    let approver = user.principal().grant();
+    let d = records::agreement(&state.app, reviewer, approver, id, None).await?;
     Ok(Json(AgreementDetail {
         agreement: (&d.agreement).into(),
         covers: Coverage {
@@ -630,10 +655,10 @@ pub struct AssetDetail {
 )]
 pub async fn asset(
     State(state): State<AppState>,
-    user: CurrentUser,
+    Granted(reviewer): Granted<Reviewer>,
     PathId(id): PathId<AssetId>,
 ) -> WebResult<Json<AssetDetail>> {
-    let d = records::asset(&state.app, &user.principal(), id, None).await?;
+    let d = records::asset(&state.app, reviewer, id, None).await?;
     Ok(Json(AssetDetail {
         asset: (&d.asset).into(),
         components: all(&d.components.items),
@@ -667,10 +692,12 @@ pub struct WorkOrderDetail {
 )]
 pub async fn work_order(
     State(state): State<AppState>,
+    Granted(reviewer): Granted<Reviewer>,
     user: CurrentUser,
     PathId(id): PathId<WorkOrderId>,
 ) -> WebResult<Json<WorkOrderDetail>> {
-    let d = records::work_order(&state.app, &user.principal(), id, None).await?;
+    let approver = user.principal().grant();
+    let d = records::work_order(&state.app, reviewer, approver, id, None).await?;
     Ok(Json(WorkOrderDetail {
         work_order: (&d.work_order).into(),
         visits: all(&d.visits),
@@ -724,10 +751,10 @@ pub struct InvoiceTax {
 )]
 pub async fn invoice(
     State(state): State<AppState>,
-    user: CurrentUser,
+    Granted(reviewer): Granted<Reviewer>,
     PathId(id): PathId<InvoiceId>,
 ) -> WebResult<Json<InvoiceDetail>> {
-    let d = records::invoice(&state.app, &user.principal(), id, None).await?;
+    let d = records::invoice(&state.app, reviewer, id, None).await?;
     Ok(Json(InvoiceDetail {
         invoice: (&d.invoice).into(),
         lines: d
