@@ -66,18 +66,48 @@ pub async fn set_exposed(
 ) -> Result<()> {
     in_tx(app, async |tx: &mut Conn| {
         store::set_exposed(tx, kind, id, exposed).await?;
-        audit::record(
-            tx,
-            Some(staff.user()),
-            &format!("{}.expose", kind.as_str()),
-            kind.as_str(),
-            Some(id),
-            &serde_json::json!({ "exposed": exposed }),
-        )
-        .await?;
-        Ok(())
+        let detail = serde_json::json!({ "exposed": exposed });
+        audited(tx, staff, kind, "expose", id, detail).await
     })
     .await
+}
+
+/// Records the event `<kind>.<action>` of record `id` by this staff member.
+async fn audited(
+    tx: &mut Conn,
+    staff: Staff,
+    kind: RecordKind,
+    action: &str,
+    id: i64,
+    detail: serde_json::Value,
+) -> Result<()> {
+    let event = format!("{}.{action}", kind.as_str());
+    audit::record(
+        tx,
+        Some(staff.user()),
+        &event,
+        kind.as_str(),
+        Some(id),
+        &detail,
+    )
+    .await?;
+    Ok(())
+}
+
+/// The end of every edit: Expose to Customer as the form says (`exposed`: before, now), and
+/// the event `<kind>.update`.
+async fn updated(
+    tx: &mut Conn,
+    staff: Staff,
+    kind: RecordKind,
+    id: i64,
+    (was, now): (bool, bool),
+    detail: serde_json::Value,
+) -> Result<()> {
+    if was != now {
+        store::set_exposed(tx, kind, id, now).await?;
+    }
+    audited(tx, staff, kind, "update", id, detail).await
 }
 
 // ---- Parsing the forms ----------------------------------------------------------------------
@@ -275,13 +305,13 @@ pub async fn create_agreement(
             },
         )
         .await?;
-        audit::record(
+        audited(
             tx,
-            Some(staff.user()),
-            "agreement.create",
-            "agreement",
-            Some(id.0),
-            &serde_json::json!({ "number": f.number, "status": f.status.as_str() }),
+            staff,
+            RecordKind::Agreement,
+            "create",
+            id.0,
+            serde_json::json!({ "number": f.number, "status": f.status.as_str() }),
         )
         .await?;
         Ok(id)
@@ -318,23 +348,13 @@ pub async fn update_agreement(
             )
             .await?,
         )?;
-        if before.expose_to_customer != input.expose_to_customer {
-            store::set_exposed(tx, RecordKind::Agreement, id.0, input.expose_to_customer).await?;
-        }
-        audit::record(
-            tx,
-            Some(staff.user()),
-            "agreement.update",
-            "agreement",
-            Some(id.0),
-            &serde_json::json!({
-                "from": before.status.as_str(),
-                "to": f.status.as_str(),
-                "exposed": input.expose_to_customer,
-            }),
-        )
-        .await?;
-        Ok(())
+        let exposed = (before.expose_to_customer, input.expose_to_customer);
+        let detail = serde_json::json!({
+            "from": before.status.as_str(),
+            "to": f.status.as_str(),
+            "exposed": input.expose_to_customer,
+        });
+        updated(tx, staff, RecordKind::Agreement, id.0, exposed, detail).await
     })
     .await
 }
@@ -396,13 +416,13 @@ pub async fn create_asset(app: &App, staff: Staff, input: &AssetInput) -> Result
             },
         )
         .await?;
-        audit::record(
+        audited(
             tx,
-            Some(staff.user()),
-            "asset.create",
-            "asset",
-            Some(id.0),
-            &serde_json::json!({ "name": f.name, "parent": parent }),
+            staff,
+            RecordKind::Asset,
+            "create",
+            id.0,
+            serde_json::json!({ "name": f.name, "parent": parent }),
         )
         .await?;
         Ok(id)
@@ -442,19 +462,9 @@ pub async fn update_asset(
             )
             .await?,
         )?;
-        if before.expose_to_customer != input.expose_to_customer {
-            store::set_exposed(tx, RecordKind::Asset, id.0, input.expose_to_customer).await?;
-        }
-        audit::record(
-            tx,
-            Some(staff.user()),
-            "asset.update",
-            "asset",
-            Some(id.0),
-            &serde_json::json!({ "parent": parent, "exposed": input.expose_to_customer }),
-        )
-        .await?;
-        Ok(())
+        let exposed = (before.expose_to_customer, input.expose_to_customer);
+        let detail = serde_json::json!({ "parent": parent, "exposed": input.expose_to_customer });
+        updated(tx, staff, RecordKind::Asset, id.0, exposed, detail).await
     })
     .await
 }
@@ -571,13 +581,13 @@ pub async fn create_work_order(
             Some(n) => n.clone(),
             None => visits::number_work_order(tx, id).await?,
         };
-        audit::record(
+        audited(
             tx,
-            Some(staff.user()),
-            "work_order.create",
-            "work_order",
-            Some(id.0),
-            &serde_json::json!({ "number": number, "to": f.status.as_str() }),
+            staff,
+            RecordKind::WorkOrder,
+            "create",
+            id.0,
+            serde_json::json!({ "number": number, "to": f.status.as_str() }),
         )
         .await?;
         Ok(id)
@@ -625,23 +635,13 @@ pub async fn update_work_order(
             )
             .await?,
         )?;
-        if before.expose_to_customer != input.expose_to_customer {
-            store::set_exposed(tx, RecordKind::WorkOrder, id.0, input.expose_to_customer).await?;
-        }
-        audit::record(
-            tx,
-            Some(staff.user()),
-            "work_order.update",
-            "work_order",
-            Some(id.0),
-            &serde_json::json!({
-                "from": before.status.as_str(),
-                "to": f.status.as_str(),
-                "exposed": input.expose_to_customer,
-            }),
-        )
-        .await?;
-        Ok(())
+        let exposed = (before.expose_to_customer, input.expose_to_customer);
+        let detail = serde_json::json!({
+            "from": before.status.as_str(),
+            "to": f.status.as_str(),
+            "exposed": input.expose_to_customer,
+        });
+        updated(tx, staff, RecordKind::WorkOrder, id.0, exposed, detail).await
     })
     .await
 }
@@ -780,13 +780,13 @@ pub async fn create_invoice(app: &App, staff: Staff, input: &InvoiceInput) -> Re
             },
         )
         .await?;
-        audit::record(
+        audited(
             tx,
-            Some(staff.user()),
-            "invoice.create",
-            "invoice",
-            Some(id.0),
-            &serde_json::json!({ "number": f.number, "lines": f.lines.len() }),
+            staff,
+            RecordKind::Invoice,
+            "create",
+            id.0,
+            serde_json::json!({ "number": f.number, "lines": f.lines.len() }),
         )
         .await?;
         Ok(id)
@@ -840,23 +840,13 @@ pub async fn update_invoice(
             )
             .await?,
         )?;
-        if before.expose_to_customer != input.expose_to_customer {
-            store::set_exposed(tx, RecordKind::Invoice, id.0, input.expose_to_customer).await?;
-        }
-        audit::record(
-            tx,
-            Some(staff.user()),
-            "invoice.update",
-            "invoice",
-            Some(id.0),
-            &serde_json::json!({
-                "from": before.status.as_str(),
-                "to": f.status.as_str(),
-                "exposed": input.expose_to_customer,
-            }),
-        )
-        .await?;
-        Ok(())
+        let exposed = (before.expose_to_customer, input.expose_to_customer);
+        let detail = serde_json::json!({
+            "from": before.status.as_str(),
+            "to": f.status.as_str(),
+            "exposed": input.expose_to_customer,
+        });
+        updated(tx, staff, RecordKind::Invoice, id.0, exposed, detail).await
     })
     .await
 }

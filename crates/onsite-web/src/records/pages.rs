@@ -923,6 +923,32 @@ pub(crate) fn history_line(page: &Page, h: &HistoryEntry) -> HistoryLine {
     }
 }
 
+/// What a work order's page shows of it on either side, related records linked under a root.
+pub(crate) struct WorkOrderParts {
+    pub(crate) w: WorkOrderLine,
+    pub(crate) visits: Vec<VisitLine>,
+    pub(crate) invoices: Vec<InvoiceLine>,
+    pub(crate) history: Vec<HistoryLine>,
+    pub(crate) decisions: Vec<DecisionLine>,
+}
+
+impl WorkOrderParts {
+    pub(crate) fn of(page: &Page, root: Root, d: &records::WorkOrderDetail) -> WorkOrderParts {
+        WorkOrderParts {
+            w: work_order_line(page, &d.work_order),
+            visits: d.visits.iter().map(|v| visit_line(page, v)).collect(),
+            invoices: d
+                .invoices
+                .items
+                .iter()
+                .map(|i| invoice_line(root, page.locale, i))
+                .collect(),
+            history: d.history.iter().map(|h| history_line(page, h)).collect(),
+            decisions: d.approvals.iter().map(|a| decision_line(page, a)).collect(),
+        }
+    }
+}
+
 #[derive(Template)]
 #[template(path = "records/work_order.html")]
 struct WorkOrderPage {
@@ -951,21 +977,19 @@ async fn work_order_page(
         error: refusal.as_ref().map(|r| r.1.clone()),
         comment: refusal.as_ref().map(|r| r.2.clone()).unwrap_or_default(),
     });
+    let WorkOrderParts {
+        w,
+        visits,
+        invoices,
+        history,
+        decisions,
+    } = WorkOrderParts::of(&page, CUSTOMER, &d);
     let view = WorkOrderPage {
-        w: work_order_line(&page, &d.work_order),
-        visits: d.visits.iter().map(|v| visit_line(&page, v)).collect(),
-        invoices: d
-            .invoices
-            .items
-            .iter()
-            .map(|i| invoice_line(CUSTOMER, page.locale, i))
-            .collect(),
-        history: d.history.iter().map(|h| history_line(&page, h)).collect(),
-        decisions: d
-            .approvals
-            .iter()
-            .map(|a| decision_line(&page, a))
-            .collect(),
+        w,
+        visits,
+        invoices,
+        history,
+        decisions,
         form,
         page,
     };

@@ -16,9 +16,8 @@ use crate::input::PathId;
 use crate::layout::{Page, render, render_with_status};
 use crate::records::pages::{
     AgreementLine, AssetLine, Controls, DecisionLine, HistoryLine, InvoiceLine, LineRow, ListPage,
-    STAFF, Shown, SortHeader, TaxLine, VisitLine, WorkOrderLine, agreement_line, asset_line,
-    decision_line, history_line, invoice_line, invoice_page, list_page, list_view, visit_line,
-    work_order_line,
+    STAFF, Shown, SortHeader, TaxLine, VisitLine, WorkOrderLine, WorkOrderParts, agreement_line,
+    asset_line, decision_line, invoice_page, list_page, list_view, work_order_line,
 };
 use crate::session::Granted;
 use crate::{AppState, WebResult};
@@ -235,25 +234,23 @@ pub async fn work_order(
     PathId(id): PathId<i64>,
 ) -> WebResult<Response> {
     let d = records::work_order(&state.app, reviewer, None, WorkOrderId(id), None).await?;
+    let WorkOrderParts {
+        w,
+        visits,
+        invoices,
+        history,
+        decisions,
+    } = WorkOrderParts::of(&page, STAFF, &d);
     let view = WorkOrderPage {
-        w: work_order_line(&page, &d.work_order),
+        w,
         account: d.work_order.account_name.clone(),
         account_id: d.work_order.account_id,
         exposed: d.work_order.expose_to_customer,
         expose_action: format!("/staff/work-orders/{id}/expose"),
-        visits: d.visits.iter().map(|v| visit_line(&page, v)).collect(),
-        invoices: d
-            .invoices
-            .items
-            .iter()
-            .map(|i| invoice_line(STAFF, page.locale, i))
-            .collect(),
-        history: d.history.iter().map(|h| history_line(&page, h)).collect(),
-        decisions: d
-            .approvals
-            .iter()
-            .map(|a| decision_line(&page, a))
-            .collect(),
+        visits,
+        invoices,
+        history,
+        decisions,
         page,
     };
     render(&view)
