@@ -419,53 +419,80 @@ fn all<'a, R: 'a, T: From<&'a R>>(rows: impl IntoIterator<Item = &'a R>) -> Vec<
     rows.into_iter().map(T::from).collect()
 }
 
-/// `GET /api/v1/records/agreements`.
-#[utoipa::path(
-    get,
-    path = "/api/v1/records/agreements",
-    tag = "records",
-    summary = "My account's agreements (default Active)",
-    params(ListParams),
-    responses(
-        (
-            status = 200,
-            description = "A page of agreements.",
-            body = RecordPage<RecordAgreement>,
-        ),
-        Errors<(BadListOption, UnknownRelated)>,
-    ),
-)]
-pub async fn agreements(
-    State(state): State<AppState>,
-    Granted(reviewer): Granted<Reviewer>,
-    Query(req): Query<ListRequest>,
-) -> WebResult<Json<RecordPage<RecordAgreement>>> {
-    list::<Agreements>(&state, reviewer, &req).await
+/// Declares the API endpoint of a list: its OpenAPI description and its handler, [`list`] of
+/// its kind. After the summary and the description of a page: the query parameters beyond
+/// [`ListParams`], then the operation's id where the handler's name is taken elsewhere.
+macro_rules! list_endpoint {
+    (
+        $name:ident, $kind:ident, $item:ident, $path:tt, $summary:tt, $page:tt,
+        [$($param:tt),* $(,)?] $(, operation_id = $op:tt)? $(,)?
+    ) => {
+        #[doc = concat!("`GET ", $path, "`.")]
+        #[utoipa::path(
+            get,
+            path = $path,
+            $(operation_id = $op,)?
+            tag = "records",
+            summary = $summary,
+            params(ListParams $(, $param)*),
+            responses(
+                (status = 200, description = $page, body = RecordPage<$item>),
+                Errors<(BadListOption, UnknownRelated)>,
+            ),
+        )]
+        pub async fn $name(
+            State(state): State<AppState>,
+            Granted(reviewer): Granted<Reviewer>,
+            Query(req): Query<ListRequest>,
+        ) -> WebResult<Json<RecordPage<$item>>> {
+            list::<$kind>(&state, reviewer, &req).await
+        }
+    };
 }
 
-/// `GET /api/v1/records/assets`.
-#[utoipa::path(
-    get,
-    path = "/api/v1/records/assets",
+list_endpoint!(
+    agreements,
+    Agreements,
+    RecordAgreement,
+    "/api/v1/records/agreements",
+    "My account's agreements (default Active)",
+    "A page of agreements.",
+    [],
+);
+list_endpoint!(
+    assets,
+    Assets,
+    RecordAsset,
+    "/api/v1/records/assets",
+    "My account's assets, with parent and master",
+    "A page of assets.",
+    [("parent" = Option<i64>, Query, description = "Components of this asset.")],
     operation_id = "record_assets",
-    tag = "records",
-    summary = "My account's assets, with parent and master",
-    params(
-        ListParams,
-        ("parent" = Option<i64>, Query, description = "Components of this asset."),
-    ),
-    responses(
-        (status = 200, description = "A page of assets.", body = RecordPage<RecordAsset>),
-        Errors<(BadListOption, UnknownRelated)>,
-    ),
-)]
-pub async fn assets(
-    State(state): State<AppState>,
-    Granted(reviewer): Granted<Reviewer>,
-    Query(req): Query<ListRequest>,
-) -> WebResult<Json<RecordPage<RecordAsset>>> {
-    list::<Assets>(&state, reviewer, &req).await
-}
+);
+list_endpoint!(
+    work_orders,
+    WorkOrders,
+    RecordWorkOrder,
+    "/api/v1/records/work-orders",
+    "My account's work orders (default active)",
+    "A page of work orders.",
+    [
+        ("agreement" = Option<i64>, Query, description = "Of this agreement."),
+        ("asset" = Option<i64>, Query, description = "On this asset."),
+    ],
+);
+list_endpoint!(
+    invoices,
+    Invoices,
+    RecordInvoice,
+    "/api/v1/records/invoices",
+    "My account's invoices (default active)",
+    "A page of invoices.",
+    [
+        ("work_order" = Option<i64>, Query, description = "Of this work order."),
+        ("agreement" = Option<i64>, Query, description = "Of this agreement."),
+    ],
+);
 
 /// `GET /api/v1/records/assets/tree`: top-level assets, each with its components.
 #[utoipa::path(
@@ -492,62 +519,6 @@ pub async fn asset_tree(
         .await
         .map_err(WebError::bad_query)?;
     Ok(RecordPage::of(&l))
-}
-
-/// `GET /api/v1/records/work-orders`.
-#[utoipa::path(
-    get,
-    path = "/api/v1/records/work-orders",
-    tag = "records",
-    summary = "My account's work orders (default active)",
-    params(
-        ListParams,
-        ("agreement" = Option<i64>, Query, description = "Of this agreement."),
-        ("asset" = Option<i64>, Query, description = "On this asset."),
-    ),
-    responses(
-        (
-            status = 200,
-            description = "A page of work orders.",
-            body = RecordPage<RecordWorkOrder>,
-        ),
-        Errors<(BadListOption, UnknownRelated)>,
-    ),
-)]
-pub async fn work_orders(
-    State(state): State<AppState>,
-    Granted(reviewer): Granted<Reviewer>,
-    Query(req): Query<ListRequest>,
-) -> WebResult<Json<RecordPage<RecordWorkOrder>>> {
-    list::<WorkOrders>(&state, reviewer, &req).await
-}
-
-/// `GET /api/v1/records/invoices`.
-#[utoipa::path(
-    get,
-    path = "/api/v1/records/invoices",
-    tag = "records",
-    summary = "My account's invoices (default active)",
-    params(
-        ListParams,
-        ("work_order" = Option<i64>, Query, description = "Of this work order."),
-        ("agreement" = Option<i64>, Query, description = "Of this agreement."),
-    ),
-    responses(
-        (
-            status = 200,
-            description = "A page of invoices.",
-            body = RecordPage<RecordInvoice>,
-        ),
-        Errors<(BadListOption, UnknownRelated)>,
-    ),
-)]
-pub async fn invoices(
-    State(state): State<AppState>,
-    Granted(reviewer): Granted<Reviewer>,
-    Query(req): Query<ListRequest>,
-) -> WebResult<Json<RecordPage<RecordInvoice>>> {
-    list::<Invoices>(&state, reviewer, &req).await
 }
 
 /// One agreement, what it covers, its work orders, invoices, visits and decisions.

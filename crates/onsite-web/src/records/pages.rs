@@ -1182,6 +1182,55 @@ fn shown_refusal(
     Some((status, page.t(e.message_id()), comment.to_owned()))
 }
 
+/// Approve or reject what waits on `target`: its page with the decision's notice, or the page
+/// again with why the decision was refused.
+async fn decide(
+    state: &AppState,
+    page: Page,
+    (reviewer, approver): (Reviewer, Approver),
+    target: Target,
+    form: &DecisionFields,
+) -> WebResult<Response> {
+    let input = decision_input(target, form)?;
+    match approvals::decide(&state.app, approver, &input, state.clock.now()).await {
+        Ok(d) => {
+            let approved = d.decision == Decision::Approved;
+            Ok(see_other(&match target {
+                Target::WorkOrder(id) => {
+                    let notice = if approved {
+                        "estimate-approved"
+                    } else {
+                        "estimate-rejected"
+                    };
+                    format!("/records/work-orders/{id}?notice={notice}")
+                }
+                Target::Agreement(id) => {
+                    let notice = if approved {
+                        "renewal-approved"
+                    } else {
+                        "renewal-rejected"
+                    };
+                    format!("/records/agreements/{id}?notice={notice}")
+                }
+            }))
+        }
+        Err(e) => {
+            let Some(refusal) = shown_refusal(&page, &e, &form.comment) else {
+                return Err(e.into());
+            };
+            let grants = (reviewer, Some(approver));
+            match target {
+                Target::WorkOrder(id) => {
+                    work_order_page(state, page, grants, id, Some(refusal)).await
+                }
+                Target::Agreement(id) => {
+                    agreement_page(state, page, grants, id, Some(refusal)).await
+                }
+            }
+        }
+    }
+}
+
 /// `POST /records/work-orders/{id}/decision`: approve or reject the estimate.
 pub async fn decide_work_order(
     State(state): State<AppState>,
@@ -1191,23 +1240,8 @@ pub async fn decide_work_order(
     PathId(id): PathId<i64>,
     Form(form): Form<DecisionFields>,
 ) -> WebResult<Response> {
-    let id = WorkOrderId(id);
-    let input = decision_input(Target::WorkOrder(id), &form)?;
-    match approvals::decide(&state.app, approver, &input, state.clock.now()).await {
-        Ok(d) => {
-            let notice = match d.decision {
-                Decision::Approved => "estimate-approved",
-                Decision::Rejected => "estimate-rejected",
-            };
-            Ok(see_other(&format!(
-                "/records/work-orders/{id}?notice={notice}"
-            )))
-        }
-        Err(e) => match shown_refusal(&page, &e, &form.comment) {
-            Some(r) => work_order_page(&state, page, (reviewer, Some(approver)), id, Some(r)).await,
-            None => Err(e.into()),
-        },
-    }
+    let target = Target::WorkOrder(WorkOrderId(id));
+    decide(&state, page, (reviewer, approver), target, &form).await
 }
 
 /// `POST /records/agreements/{id}/decision`: approve or reject the renewal.
@@ -1219,21 +1253,6 @@ pub async fn decide_agreement(
     PathId(id): PathId<i64>,
     Form(form): Form<DecisionFields>,
 ) -> WebResult<Response> {
-    let id = AgreementId(id);
-    let input = decision_input(Target::Agreement(id), &form)?;
-    match approvals::decide(&state.app, approver, &input, state.clock.now()).await {
-        Ok(d) => {
-            let notice = match d.decision {
-                Decision::Approved => "renewal-approved",
-                Decision::Rejected => "renewal-rejected",
-            };
-            Ok(see_other(&format!(
-                "/records/agreements/{id}?notice={notice}"
-            )))
-        }
-        Err(e) => match shown_refusal(&page, &e, &form.comment) {
-            Some(r) => agreement_page(&state, page, (reviewer, Some(approver)), id, Some(r)).await,
-            None => Err(e.into()),
-        },
-    }
+    let target = Target::Agreement(AgreementId(id));
+    decide(&state, page, (reviewer, approver), target, &form).await
 }
