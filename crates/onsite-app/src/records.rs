@@ -394,7 +394,7 @@ impl Listed for Invoices {
 
 /// List `K`'s options from a request: each list's defaults, a bad option refused naming its
 /// field.
-fn options<K: Listed>(req: &ListRequest) -> Result<Options<K::Filter, K::Sort>> {
+pub fn list_options<K: Listed>(req: &ListRequest) -> Result<Options<K::Filter, K::Sort>> {
     let filter = parse_or(&req.filter, K::FILTER, K::Filter::parse)?;
     let sort = parse_or(&req.sort, K::SORT, K::Sort::parse)?;
     let descending = order(&req.order, K::descending_by_default(sort))?;
@@ -445,7 +445,7 @@ pub async fn list<K: Listed>(
             return Err(RecordsError::NotFound);
         }
     }
-    let o = options::<K>(req)?;
+    let o = list_options::<K>(req)?;
     let mut q = K::Query::from(o.clone());
     K::relate(&mut q, &ids);
     let page = lists::list::<K>(&mut conn, &scope, &q).await?;
@@ -466,7 +466,7 @@ pub async fn asset_tree(
     req: &ListRequest,
 ) -> Result<Listing<AssetNode, AssetFilter, AssetSort>> {
     let scope = requested_scope(reviewer, req)?;
-    let o = options::<Assets>(req)?;
+    let o = list_options::<Assets>(req)?;
     let mut conn = app.store.conn().await?;
     let page = lists::asset_tree(&mut conn, &scope, &AssetQuery::from(o.clone())).await?;
     Ok(Listing {
@@ -792,7 +792,7 @@ mod tests {
     }
 
     fn query<K: Listed>(req: &ListRequest, ids: &[Option<i64>]) -> Result<K::Query> {
-        let mut q = K::Query::from(options::<K>(req)?);
+        let mut q = K::Query::from(list_options::<K>(req)?);
         K::relate(&mut q, ids);
         Ok(q)
     }

@@ -268,6 +268,8 @@ pub struct Options<F, S> {
 macro_rules! from_options {
     ($query:ident, $filter:ident, $sort:ident) => {
         impl From<Options<$filter, $sort>> for $query {
+            // A list without related records has no other field.
+            #[allow(clippy::needless_update)]
             fn from(o: Options<$filter, $sort>) -> Self {
                 $query {
                     filter: o.filter,
