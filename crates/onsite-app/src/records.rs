@@ -2,15 +2,18 @@
 //! assets, work orders and invoices for a customer's reviewers and approvers, the approvers'
 //! decisions, and the staff's side (Expose to Customer, create and edit).
 //!
-//! Who sees what: a reviewer or approver (`ReviewRecords`) reaches only their own account's
-//! records with Expose to Customer set; staff (`Dispatch`) reach every record, of one account
-//! when they name it. Anything outside the caller's reach — another account's record, an
-//! unexposed one — is [`RecordsError::NotFound`], on lists (a foreign account or agreement named
-//! in the request), details and searches alike, so its existence is never revealed. The rule
-//! "each record's own flag decides" is the store's ([`onsite_store::records`]).
+//! Who sees what is what the policy granted: a [`Reviewer`] of a customer account (a reviewer
+//! or approver, `ReviewRecords`) reaches only their own account's records with Expose to
+//! Customer set; a staff [`Reviewer`] (`Dispatch`) reaches every record, of one account when
+//! they name it. Only an [`Approver`] decides, and only [`Staff`](crate::policy::Staff) edit.
+//! Anything outside the caller's reach — another account's record, an unexposed one — is
+//! [`RecordsError::NotFound`], on lists (a foreign account or agreement named in the request),
+//! details and searches alike, so its existence is never revealed. The rule "each record's own
+//! flag decides" is the store's ([`onsite_store::records`]).
 //!
 //! - this module: list requests as pages and the API send them (raw strings, parsed here into
-//!   typed queries), the four lists and the asset tree, the four detail use cases;
+//!   typed queries), one [`list`] for the four kinds ([`Listed`]: each list's defaults and
+//!   related records), the asset tree, the four detail use cases;
 //! - [`approvals`]: Approve / Reject with a comment, checked against the version the approver
 //!   saw, recorded and emailed to the staff in one transaction;
 //! - [`staff`]: Expose to Customer, create and edit with validated inputs;

@@ -6,10 +6,10 @@
 //! emails sent to dispatchers link here (`/staff/work-orders/{id}`, `/staff/agreements/{id}`).
 //! Staff reach every account's records, hidden ones too.
 //!
-//! Every kind shares the same steps, written once: [`expose`] (the toggle), [`form_head`] (a
-//! form's title and where it posts: a new record, or an edit at the version shown) and
-//! [`after_save`] (the record's page with "Saved.", or the form again with why it was refused
-//! and what was typed — nothing written).
+//! Every kind shares the same steps, written once: [`list`] (the list page), [`expose`] (the
+//! toggle), [`form_head`] (a form's title and where it posts: a new record, or an edit at the
+//! version shown) and [`after_save`] (the record's page with "Saved.", or the form again with
+//! why it was refused and what was typed — nothing written).
 
 use crate::guard::see_other;
 use crate::input::PathId;
