@@ -11,11 +11,10 @@
 use libfuzzer_sys::fuzz_target;
 use onsite_app::identity::{ProfileInput, parse_profile};
 use onsite_app::records::staff::{AgreementInput, AssetInput, WorkOrderInput};
-use onsite_app::records::{
-    ListRequest, agreement_query, asset_query, id_param, invoice_query, work_order_query,
-};
+use onsite_app::records::{ListRequest, id_param, list_options};
 use onsite_fuzz::{SUPPORTED, field, form, has_control, pairs, query};
 use onsite_store::records::MAX_PAGE;
+use onsite_store::records::lists::{Agreements, Assets, Invoices, WorkOrders};
 use onsite_web::{
     booking, dispatch, distribution, feedback, fuzzing, identity, locale, records, staff,
     technician,
@@ -33,26 +32,14 @@ macro_rules! decode_all {
 }
 
 fn list_request(req: &ListRequest) {
-    let ids = ["account", "agreement", "asset", "work_order", "parent"];
-    let [account, agreement, asset, work_order, parent] = [
-        &req.account,
-        &req.agreement,
-        &req.asset,
-        &req.work_order,
-        &req.parent,
-    ]
-    .into_iter()
-    .zip(ids)
-    .map(|(raw, name)| id_param(raw, name).ok().flatten())
-    .collect::<Vec<_>>()[..] else {
-        unreachable!()
-    };
-    let _ = account;
+    for name in ListRequest::LIMITS {
+        let _ = id_param(req.limit_of(name), name);
+    }
     let checks = [
-        work_order_query(req, agreement, asset).map(|q| (q.paging.limit, q.search)),
-        agreement_query(req).map(|q| (q.paging.limit, q.search)),
-        asset_query(req, parent).map(|q| (q.paging.limit, q.search)),
-        invoice_query(req, work_order, agreement).map(|q| (q.paging.limit, q.search)),
+        list_options::<WorkOrders>(req).map(|o| (o.paging.limit, o.search)),
+        list_options::<Agreements>(req).map(|o| (o.paging.limit, o.search)),
+        list_options::<Assets>(req).map(|o| (o.paging.limit, o.search)),
+        list_options::<Invoices>(req).map(|o| (o.paging.limit, o.search)),
     ];
     for (limit, search) in checks.into_iter().flatten() {
         assert!((1..=MAX_PAGE).contains(&limit));

@@ -2,15 +2,18 @@
 //! assets, work orders and invoices for a customer's reviewers and approvers, the approvers'
 //! decisions, and the staff's side (Expose to Customer, create and edit).
 //!
-//! Who sees what: a reviewer or approver (`ReviewRecords`) reaches only their own account's
-//! records with Expose to Customer set; staff (`Dispatch`) reach every record, of one account
-//! when they name it. Anything outside the caller's reach — another account's record, an
-//! unexposed one — is [`RecordsError::NotFound`], on lists (a foreign account or agreement named
-//! in the request), details and searches alike, so its existence is never revealed. The rule
-//! "each record's own flag decides" is the store's ([`onsite_store::records`]).
+//! Who sees what is what the policy granted: a [`Reviewer`] of a customer account (a reviewer
+//! or approver, `ReviewRecords`) reaches only their own account's records with Expose to
+//! Customer set; a staff [`Reviewer`] (`Dispatch`) reaches every record, of one account when
+//! they name it. Only an [`Approver`] decides, and only [`Staff`](crate::policy::Staff) edit.
+//! Anything outside the caller's reach — another account's record, an unexposed one — is
+//! [`RecordsError::NotFound`], on lists (a foreign account or agreement named in the request),
+//! details and searches alike, so its existence is never revealed. The rule "each record's own
+//! flag decides" is the store's ([`onsite_store::records`]).
 //!
 //! - this module: list requests as pages and the API send them (raw strings, parsed here into
-//!   typed queries), the four lists and the asset tree, the four detail use cases;
+//!   typed queries), one [`list`] for the four kinds ([`Listed`]: each list's defaults and
+//!   related records), the asset tree, the four detail use cases;
 //! - [`approvals`]: Approve / Reject with a comment, checked against the version the approver
 //!   saw, recorded and emailed to the staff in one transaction;
 //! - [`staff`]: Expose to Customer, create and edit with validated inputs;
@@ -22,7 +25,7 @@ pub mod text;
 
 use crate::context::App;
 use crate::failure::{Failure, Kind};
-use crate::policy::{Capability, Principal};
+use crate::policy::{Approver, Reach, Reviewer};
 use jiff::civil::Date;
 use onsite_domain::invoice::{InvoiceLine, Totals, totals};
 use onsite_domain::{AccountId, AgreementId, AssetId, InvalidInput, InvoiceId, WorkOrderId};
@@ -34,9 +37,10 @@ use onsite_store::records::details::{
     self, Coverage, HistoryEntry, HistoryEvent, VisitRow, VisitsOf,
 };
 use onsite_store::records::lists::{
-    self, AgreementFilter, AgreementQuery, AgreementRow, AgreementSort, AssetFilter, AssetNode,
-    AssetQuery, AssetRow, AssetSort, InvoiceFilter, InvoiceQuery, InvoiceRow, InvoiceSort, Paging,
-    WorkOrderFilter, WorkOrderQuery, WorkOrderRow, WorkOrderSort,
+    self, AgreementFilter, AgreementQuery, AgreementRow, AgreementSort, Agreements, AssetFilter,
+    AssetNode, AssetQuery, AssetRow, AssetSort, Assets, InvoiceFilter, InvoiceQuery, InvoiceRow,
+    InvoiceSort, Invoices, ListOption, ListSort, Options, Paging, RecordList, WorkOrderFilter,
+    WorkOrderQuery, WorkOrderRow, WorkOrderSort, WorkOrders,
 };
 use onsite_store::records::{DEFAULT_PAGE, MAX_PAGE, Page, RecordKind, Scope};
 use serde::Deserialize;
@@ -182,37 +186,15 @@ pub type Result<T, E = RecordsError> = std::result::Result<T, E>;
 
 // ---- Who may see what -----------------------------------------------------------------------
 
-/// How the caller reaches records.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Reach {
-    /// A reviewer or approver: this account's exposed records.
-    Customer(AccountId),
-    /// A dispatcher or admin: every record.
-    Staff,
-}
-
-pub(crate) fn reach(principal: &Principal) -> Result<Reach> {
-    if principal.may(Capability::Dispatch) {
-        return Ok(Reach::Staff);
-    }
-    if principal.may(Capability::ReviewRecords)
-        && let Some(account) = principal.customer_account()
-    {
-        return Ok(Reach::Customer(account));
-    }
-    Err(RecordsError::NotAllowed)
-}
-
-impl Reach {
-    /// The scope of a query; a customer naming another account finds nothing.
-    pub(crate) fn scope(self, account: Option<AccountId>) -> Result<Scope> {
-        match self {
-            Reach::Customer(own) => match account {
-                Some(other) if other != own => Err(RecordsError::NotFound),
-                _ => Ok(Scope::customer(own)),
-            },
-            Reach::Staff => Ok(Scope::staff(account)),
-        }
+/// The store's scope for what the policy granted: a customer's own account (naming another
+/// finds nothing), or every account for staff, or the one they name.
+fn scope(reviewer: Reviewer, account: Option<AccountId>) -> Result<Scope> {
+    match reviewer.reach {
+        Reach::Account(own) => match account {
+            Some(other) if other != own => Err(RecordsError::NotFound),
+            _ => Ok(Scope::customer(own)),
+        },
+        Reach::Staff(_) => Ok(Scope::staff(account)),
     }
 }
 
@@ -251,13 +233,32 @@ pub struct ListRequest {
     pub parent: Option<String>,
 }
 
+impl ListRequest {
+    /// The fields that limit a list to an account or a related record, in the order pages
+    /// write them into their links.
+    pub const LIMITS: [&'static str; 5] = ["account", "agreement", "asset", "work_order", "parent"];
+
+    /// The non-blank value of one of the [`LIMITS`](Self::LIMITS) fields.
+    pub fn limit_of(&self, field: &str) -> Option<&str> {
+        let raw = match field {
+            "account" => &self.account,
+            "agreement" => &self.agreement,
+            "asset" => &self.asset,
+            "work_order" => &self.work_order,
+            "parent" => &self.parent,
+            _ => return None,
+        };
+        given(raw)
+    }
+}
+
 fn given(raw: &Option<String>) -> Option<&str> {
     raw.as_deref().map(str::trim).filter(|s| !s.is_empty())
 }
 
 /// An id named by a list request (`account`, `agreement`, `asset`, `work_order`, `parent`).
-pub fn id_param(raw: &Option<String>, field: &'static str) -> Result<Option<i64>> {
-    match given(raw) {
+pub fn id_param(raw: Option<&str>, field: &'static str) -> Result<Option<i64>> {
+    match raw {
         None => Ok(None),
         Some(s) => s
             .parse::<i64>()
@@ -326,253 +327,154 @@ pub struct Listing<T, F, S> {
     pub account: Option<AccountId>,
 }
 
-/// The caller's scope for a request, after checking that the account and the related record
-/// it names (agreement, asset…) are within reach.
-struct Resolved {
-    scope: Scope,
+/// A list as requests name it: its defaults, and the related records a request may limit it
+/// to. [`list`] reads any of them.
+pub trait Listed: RecordList {
+    const FILTER: Self::Filter;
+    const SORT: Self::Sort;
+    /// The request fields naming a related record this list may be limited to, with its kind.
+    const RELATED: &'static [(&'static str, RecordKind)];
+    /// Whether `sort` reads newest first unless the request says otherwise.
+    fn descending_by_default(sort: Self::Sort) -> bool;
+    /// Limits the query to the related records named (ids in [`RELATED`](Self::RELATED)'s order).
+    fn relate(q: &mut Self::Query, ids: &[Option<i64>]);
 }
 
-async fn resolve(
+impl Listed for WorkOrders {
+    const FILTER: WorkOrderFilter = WorkOrderFilter::Active;
+    const SORT: WorkOrderSort = WorkOrderSort::Opened;
+    const RELATED: &'static [(&'static str, RecordKind)] = &[
+        ("agreement", RecordKind::Agreement),
+        ("asset", RecordKind::Asset),
+    ];
+    fn descending_by_default(sort: WorkOrderSort) -> bool {
+        sort == WorkOrderSort::Opened
+    }
+    fn relate(q: &mut WorkOrderQuery, ids: &[Option<i64>]) {
+        q.agreement = ids[0].map(AgreementId);
+        q.asset = ids[1].map(AssetId);
+    }
+}
+
+impl Listed for Agreements {
+    /// The seed's default view; latest ending first.
+    const FILTER: AgreementFilter = AgreementFilter::Active;
+    const SORT: AgreementSort = AgreementSort::Ends;
+    const RELATED: &'static [(&'static str, RecordKind)] = &[];
+    fn descending_by_default(sort: AgreementSort) -> bool {
+        sort == AgreementSort::Ends
+    }
+    fn relate(_: &mut AgreementQuery, _: &[Option<i64>]) {}
+}
+
+impl Listed for Assets {
+    const FILTER: AssetFilter = AssetFilter::All;
+    const SORT: AssetSort = AssetSort::Name;
+    const RELATED: &'static [(&'static str, RecordKind)] = &[("parent", RecordKind::Asset)];
+    fn descending_by_default(sort: AssetSort) -> bool {
+        sort == AssetSort::Added
+    }
+    fn relate(q: &mut AssetQuery, ids: &[Option<i64>]) {
+        q.parent = ids[0].map(AssetId);
+    }
+}
+
+impl Listed for Invoices {
+    const FILTER: InvoiceFilter = InvoiceFilter::Active;
+    const SORT: InvoiceSort = InvoiceSort::Issued;
+    const RELATED: &'static [(&'static str, RecordKind)] = &[
+        ("work_order", RecordKind::WorkOrder),
+        ("agreement", RecordKind::Agreement),
+    ];
+    fn descending_by_default(sort: InvoiceSort) -> bool {
+        matches!(sort, InvoiceSort::Issued | InvoiceSort::Due)
+    }
+    fn relate(q: &mut InvoiceQuery, ids: &[Option<i64>]) {
+        q.work_order = ids[0].map(WorkOrderId);
+        q.agreement = ids[1].map(AgreementId);
+    }
+}
+
+/// List `K`'s options from a request: each list's defaults, a bad option refused naming its
+/// field.
+pub fn list_options<K: Listed>(req: &ListRequest) -> Result<Options<K::Filter, K::Sort>> {
+    let filter = parse_or(&req.filter, K::FILTER, K::Filter::parse)?;
+    let sort = parse_or(&req.sort, K::SORT, K::Sort::parse)?;
+    let descending = order(&req.order, K::descending_by_default(sort))?;
+    let start = sort.cursor(req.cursor.as_deref().unwrap_or(""), descending)?;
+    Ok(Options {
+        filter,
+        sort,
+        descending,
+        search: search_text(&req.search)?,
+        paging: Paging {
+            start,
+            limit: limit(&req.limit)?,
+        },
+    })
+}
+
+impl<T, F, S> Listing<T, F, S> {
+    fn of(page: Page<T>, o: Options<F, S>, account: Option<AccountId>) -> Self {
+        Listing {
+            page,
+            filter: o.filter,
+            sort: o.sort,
+            descending: o.descending,
+            search: o.search,
+            limit: o.paging.limit,
+            account,
+        }
+    }
+}
+
+/// A page of list `K` in the reviewer's reach: the account and the related records the request
+/// names must be within it (else [`RecordsError::NotFound`]).
+pub async fn list<K: Listed>(
     app: &App,
-    principal: &Principal,
+    reviewer: Reviewer,
     req: &ListRequest,
-    related: &[(RecordKind, Option<i64>)],
-) -> Result<Resolved> {
-    let reach = reach(principal)?;
-    let account = id_param(&req.account, "account")?.map(AccountId);
-    let scope = reach.scope(account)?;
+) -> Result<Listing<K::Row, K::Filter, K::Sort>> {
+    let ids = K::RELATED
+        .iter()
+        .map(|(field, _)| id_param(req.limit_of(field), field))
+        .collect::<Result<Vec<_>>>()?;
+    let scope = requested_scope(reviewer, req)?;
     let mut conn = app.store.conn().await?;
-    for (kind, id) in related {
+    for ((_, kind), id) in K::RELATED.iter().zip(&ids) {
         if let Some(id) = id
             && !lists::in_scope(&mut conn, &scope, *kind, *id).await?
         {
             return Err(RecordsError::NotFound);
         }
     }
-    Ok(Resolved { scope })
+    let o = list_options::<K>(req)?;
+    let mut q = K::Query::from(o.clone());
+    K::relate(&mut q, &ids);
+    let page = lists::list::<K>(&mut conn, &scope, &q).await?;
+    Ok(Listing::of(page, o, scope.account))
 }
 
-fn default_descending_work_orders(sort: WorkOrderSort) -> bool {
-    sort == WorkOrderSort::Opened
-}
-
-/// The work order list's query from a request (the agreement and asset ids read and checked
-/// by the caller): default Active, newest first.
-pub fn work_order_query(
-    req: &ListRequest,
-    agreement: Option<i64>,
-    asset: Option<i64>,
-) -> Result<WorkOrderQuery> {
-    let filter = parse_or(&req.filter, WorkOrderFilter::Active, WorkOrderFilter::parse)?;
-    let sort = parse_or(&req.sort, WorkOrderSort::Opened, WorkOrderSort::parse)?;
-    let descending = order(&req.order, default_descending_work_orders(sort))?;
-    let start = sort.cursor(req.cursor.as_deref().unwrap_or(""), descending)?;
-    Ok(WorkOrderQuery {
-        filter,
-        sort,
-        descending,
-        search: search_text(&req.search)?,
-        agreement: agreement.map(AgreementId),
-        asset: asset.map(AssetId),
-        paging: Paging {
-            start,
-            limit: limit(&req.limit)?,
-        },
-    })
-}
-
-/// The account's work orders: default Active, newest first.
-pub async fn work_orders(
-    app: &App,
-    principal: &Principal,
-    req: &ListRequest,
-) -> Result<Listing<WorkOrderRow, WorkOrderFilter, WorkOrderSort>> {
-    let agreement = id_param(&req.agreement, "agreement")?;
-    let asset = id_param(&req.asset, "asset")?;
-    let r = resolve(
-        app,
-        principal,
-        req,
-        &[
-            (RecordKind::Agreement, agreement),
-            (RecordKind::Asset, asset),
-        ],
-    )
-    .await?;
-    let q = work_order_query(req, agreement, asset)?;
-    let mut conn = app.store.conn().await?;
-    let page = lists::list_work_orders(&mut conn, &r.scope, &q).await?;
-    Ok(Listing {
-        page,
-        filter: q.filter,
-        sort: q.sort,
-        descending: q.descending,
-        search: q.search,
-        limit: q.paging.limit,
-        account: r.scope.account,
-    })
-}
-
-/// The agreement list's query from a request: default Active, latest ending first.
-pub fn agreement_query(req: &ListRequest) -> Result<AgreementQuery> {
-    let filter = parse_or(&req.filter, AgreementFilter::Active, AgreementFilter::parse)?;
-    let sort = parse_or(&req.sort, AgreementSort::Ends, AgreementSort::parse)?;
-    let descending = order(&req.order, sort == AgreementSort::Ends)?;
-    let start = sort.cursor(req.cursor.as_deref().unwrap_or(""), descending)?;
-    Ok(AgreementQuery {
-        filter,
-        sort,
-        descending,
-        search: search_text(&req.search)?,
-        paging: Paging {
-            start,
-            limit: limit(&req.limit)?,
-        },
-    })
-}
-
-/// The account's agreements: default Active (the seed's default view), latest ending first.
-pub async fn agreements(
-    app: &App,
-    principal: &Principal,
-    req: &ListRequest,
-) -> Result<Listing<AgreementRow, AgreementFilter, AgreementSort>> {
-    let r = resolve(app, principal, req, &[]).await?;
-    let q = agreement_query(req)?;
-    let mut conn = app.store.conn().await?;
-    let page = lists::list_agreements(&mut conn, &r.scope, &q).await?;
-    Ok(Listing {
-        page,
-        filter: q.filter,
-        sort: q.sort,
-        descending: q.descending,
-        search: q.search,
-        limit: q.paging.limit,
-        account: r.scope.account,
-    })
-}
-
-/// The asset list's query from a request (the parent's id read and checked by the caller):
-/// default all, by name.
-pub fn asset_query(req: &ListRequest, parent: Option<i64>) -> Result<AssetQuery> {
-    let filter = parse_or(&req.filter, AssetFilter::All, AssetFilter::parse)?;
-    let sort = parse_or(&req.sort, AssetSort::Name, AssetSort::parse)?;
-    let descending = order(&req.order, sort == AssetSort::Added)?;
-    let start = sort.cursor(req.cursor.as_deref().unwrap_or(""), descending)?;
-    Ok(AssetQuery {
-        filter,
-        sort,
-        descending,
-        search: search_text(&req.search)?,
-        parent: parent.map(AssetId),
-        paging: Paging {
-            start,
-            limit: limit(&req.limit)?,
-        },
-    })
-}
-
-/// The account's assets, each with its parent and master: default all, by name.
-pub async fn assets(
-    app: &App,
-    principal: &Principal,
-    req: &ListRequest,
-) -> Result<Listing<AssetRow, AssetFilter, AssetSort>> {
-    let parent = id_param(&req.parent, "parent")?;
-    let r = resolve(app, principal, req, &[(RecordKind::Asset, parent)]).await?;
-    let q = asset_query(req, parent)?;
-    let mut conn = app.store.conn().await?;
-    let page = lists::list_assets(&mut conn, &r.scope, &q).await?;
-    Ok(Listing {
-        page,
-        filter: q.filter,
-        sort: q.sort,
-        descending: q.descending,
-        search: q.search,
-        limit: q.paging.limit,
-        account: r.scope.account,
-    })
+/// The scope of a list request: the reviewer's, limited to the account it names.
+fn requested_scope(reviewer: Reviewer, req: &ListRequest) -> Result<Scope> {
+    let account = id_param(req.limit_of("account"), "account")?.map(AccountId);
+    scope(reviewer, account)
 }
 
 /// The asset tree: a page of top-level assets (sorted, searched and paged like the list), each
 /// with its visible components to any depth.
 pub async fn asset_tree(
     app: &App,
-    principal: &Principal,
+    reviewer: Reviewer,
     req: &ListRequest,
 ) -> Result<Listing<AssetNode, AssetFilter, AssetSort>> {
-    let r = resolve(app, principal, req, &[]).await?;
-    let q = asset_query(req, None)?;
+    let scope = requested_scope(reviewer, req)?;
+    let o = list_options::<Assets>(req)?;
     let mut conn = app.store.conn().await?;
-    let page = lists::asset_tree(&mut conn, &r.scope, &q).await?;
+    let page = lists::asset_tree(&mut conn, &scope, &AssetQuery::from(o.clone())).await?;
     Ok(Listing {
-        page,
         filter: AssetFilter::TopLevel,
-        sort: q.sort,
-        descending: q.descending,
-        search: q.search,
-        limit: q.paging.limit,
-        account: r.scope.account,
-    })
-}
-
-/// The invoice list's query from a request (the work order and agreement ids read and checked
-/// by the caller): default Active, latest issued first.
-pub fn invoice_query(
-    req: &ListRequest,
-    work_order: Option<i64>,
-    agreement: Option<i64>,
-) -> Result<InvoiceQuery> {
-    let filter = parse_or(&req.filter, InvoiceFilter::Active, InvoiceFilter::parse)?;
-    let sort = parse_or(&req.sort, InvoiceSort::Issued, InvoiceSort::parse)?;
-    let descending = order(
-        &req.order,
-        matches!(sort, InvoiceSort::Issued | InvoiceSort::Due),
-    )?;
-    let start = sort.cursor(req.cursor.as_deref().unwrap_or(""), descending)?;
-    Ok(InvoiceQuery {
-        filter,
-        sort,
-        descending,
-        search: search_text(&req.search)?,
-        work_order: work_order.map(WorkOrderId),
-        agreement: agreement.map(AgreementId),
-        paging: Paging {
-            start,
-            limit: limit(&req.limit)?,
-        },
-    })
-}
-
-/// The account's invoices with their totals: default Active, latest issued first.
-pub async fn invoices(
-    app: &App,
-    principal: &Principal,
-    req: &ListRequest,
-) -> Result<Listing<InvoiceRow, InvoiceFilter, InvoiceSort>> {
-    let work_order = id_param(&req.work_order, "work_order")?;
-    let agreement = id_param(&req.agreement, "agreement")?;
-    let r = resolve(
-        app,
-        principal,
-        req,
-        &[
-            (RecordKind::WorkOrder, work_order),
-            (RecordKind::Agreement, agreement),
-        ],
-    )
-    .await?;
-    let q = invoice_query(req, work_order, agreement)?;
-    let mut conn = app.store.conn().await?;
-    let page = lists::list_invoices(&mut conn, &r.scope, &q).await?;
-    Ok(Listing {
-        page,
-        filter: q.filter,
-        sort: q.sort,
-        descending: q.descending,
-        search: q.search,
-        limit: q.paging.limit,
-        account: r.scope.account,
+        ..Listing::of(page, o, scope.account)
     })
 }
 
@@ -608,16 +510,16 @@ pub struct AgreementDetail {
 /// lists); customers always reach their own.
 pub async fn agreement(
     app: &App,
-    principal: &Principal,
+    reviewer: Reviewer,
+    approver: Option<Approver>,
     id: AgreementId,
     account: Option<AccountId>,
 ) -> Result<AgreementDetail> {
-    let reach = reach(principal)?;
-    let scope = reach.scope(account)?;
+    let scope = scope(reviewer, account)?;
     let mut conn = app.store.conn().await?;
-    let agreement = lists::agreement_row(&mut conn, &scope, id).await?;
+    let agreement = lists::row::<Agreements>(&mut conn, &scope, id).await?;
     let coverage = details::coverage(&mut conn, &scope, id).await?;
-    let work_orders = lists::list_work_orders(
+    let work_orders = lists::list::<WorkOrders>(
         &mut conn,
         &scope,
         &WorkOrderQuery {
@@ -628,7 +530,7 @@ pub async fn agreement(
         },
     )
     .await?;
-    let invoices = lists::list_invoices(
+    let invoices = lists::list::<Invoices>(
         &mut conn,
         &scope,
         &InvoiceQuery {
@@ -649,7 +551,7 @@ pub async fn agreement(
     let approvals = store_approvals::approvals_of(&mut conn, RecordKind::Agreement, id.0).await?;
     let pending = agreement.status == onsite_domain::agreement::AgreementStatus::RenewalPending;
     Ok(AgreementDetail {
-        can_decide: pending && approvals::may_decide(principal),
+        can_decide: pending && approver.is_some_and(|a| reviewer.reach.sees(a.account)),
         renewal: pending
             .then(|| approvals::renewal_period(agreement.starts_on, agreement.ends_on))
             .flatten(),
@@ -675,15 +577,14 @@ pub struct AssetDetail {
 
 pub async fn asset(
     app: &App,
-    principal: &Principal,
+    reviewer: Reviewer,
     id: AssetId,
     account: Option<AccountId>,
 ) -> Result<AssetDetail> {
-    let reach = reach(principal)?;
-    let scope = reach.scope(account)?;
+    let scope = scope(reviewer, account)?;
     let mut conn = app.store.conn().await?;
-    let asset = lists::asset_row(&mut conn, &scope, id).await?;
-    let components = lists::list_assets(
+    let asset = lists::row::<Assets>(&mut conn, &scope, id).await?;
+    let components = lists::list::<Assets>(
         &mut conn,
         &scope,
         &AssetQuery {
@@ -693,7 +594,7 @@ pub async fn asset(
         },
     )
     .await?;
-    let work_orders = lists::list_work_orders(
+    let work_orders = lists::list::<WorkOrders>(
         &mut conn,
         &scope,
         &WorkOrderQuery {
@@ -732,14 +633,14 @@ pub struct WorkOrderDetail {
 
 pub async fn work_order(
     app: &App,
-    principal: &Principal,
+    reviewer: Reviewer,
+    approver: Option<Approver>,
     id: WorkOrderId,
     account: Option<AccountId>,
 ) -> Result<WorkOrderDetail> {
-    let reach = reach(principal)?;
-    let scope = reach.scope(account)?;
+    let scope = scope(reviewer, account)?;
     let mut conn = app.store.conn().await?;
-    let work_order = lists::work_order_row(&mut conn, &scope, id).await?;
+    let work_order = lists::row::<WorkOrders>(&mut conn, &scope, id).await?;
     let visits = details::visits(
         &mut conn,
         &scope,
@@ -747,7 +648,7 @@ pub async fn work_order(
         details::VISITS_MAX,
     )
     .await?;
-    let invoices = lists::list_invoices(
+    let invoices = lists::list::<Invoices>(
         &mut conn,
         &scope,
         &InvoiceQuery {
@@ -759,13 +660,13 @@ pub async fn work_order(
     )
     .await?;
     let mut history = details::work_order_history(&mut conn, id).await?;
-    if matches!(reach, Reach::Customer(_)) {
+    if matches!(reviewer.reach, Reach::Account(_)) {
         history.retain(|h| !matches!(h.event, HistoryEvent::Exposed(_) | HistoryEvent::Edited));
     }
     let approvals = store_approvals::approvals_of(&mut conn, RecordKind::WorkOrder, id.0).await?;
     let pending = work_order.status == onsite_domain::work_order::WorkOrderStatus::EstimatePending;
     Ok(WorkOrderDetail {
-        can_decide: pending && approvals::may_decide(principal),
+        can_decide: pending && approver.is_some_and(|a| reviewer.reach.sees(a.account)),
         work_order,
         visits,
         invoices,
@@ -803,14 +704,13 @@ pub struct InvoiceDetail {
 
 pub async fn invoice(
     app: &App,
-    principal: &Principal,
+    reviewer: Reviewer,
     id: InvoiceId,
     account: Option<AccountId>,
 ) -> Result<InvoiceDetail> {
-    let reach = reach(principal)?;
-    let scope = reach.scope(account)?;
+    let scope = scope(reviewer, account)?;
     let mut conn = app.store.conn().await?;
-    let invoice = lists::invoice_row(&mut conn, &scope, id).await?;
+    let invoice = lists::row::<Invoices>(&mut conn, &scope, id).await?;
     let lines = lists::invoice_lines(&mut conn, &[id])
         .await?
         .remove(&id)
@@ -894,10 +794,16 @@ mod tests {
         }
     }
 
+    fn query<K: Listed>(req: &ListRequest, ids: &[Option<i64>]) -> Result<K::Query> {
+        let mut q = K::Query::from(list_options::<K>(req)?);
+        K::relate(&mut q, ids);
+        Ok(q)
+    }
+
     #[test]
     fn list_requests_become_queries_with_each_lists_defaults() {
         let none = ListRequest::default();
-        let q = work_order_query(&none, Some(3), None).unwrap();
+        let q = query::<WorkOrders>(&none, &[Some(3), None]).unwrap();
         assert_eq!(
             (q.filter, q.sort, q.descending, q.agreement),
             (
@@ -907,44 +813,40 @@ mod tests {
                 Some(AgreementId(3))
             )
         );
-        let q = agreement_query(&request(&[("sort", "name"), ("q", " boiler\u{0} ")])).unwrap();
+        let q = query::<Agreements>(&request(&[("sort", "name"), ("q", " boiler\u{0} ")]), &[])
+            .unwrap();
         assert_eq!((q.sort, q.descending), (AgreementSort::Name, false));
         assert_eq!(q.search.as_deref(), Some("boiler"));
-        let q = invoice_query(&request(&[("order", "asc"), ("limit", "100")]), None, None).unwrap();
+        let q = query::<Invoices>(
+            &request(&[("order", "asc"), ("limit", "100")]),
+            &[None, None],
+        )
+        .unwrap();
         assert_eq!((q.descending, q.paging.limit), (false, 100));
         assert_eq!(
-            asset_query(&none, Some(7)).unwrap().parent,
+            query::<Assets>(&none, &[Some(7)]).unwrap().parent,
             Some(AssetId(7))
         );
     }
 
     #[test]
     fn bad_list_requests_name_the_field() {
-        assert_eq!(refused(agreement_query(&request(&[("sort", "x")]))), "sort");
+        let agreements = |pairs: &[(&str, &str)]| query::<Agreements>(&request(pairs), &[]);
+        assert_eq!(refused(agreements(&[("sort", "x")])), "sort");
         assert_eq!(
-            refused(asset_query(&request(&[("filter", "x")]), None)),
+            refused(query::<Assets>(&request(&[("filter", "x")]), &[None])),
             "filter"
         );
+        assert_eq!(refused(agreements(&[("order", "up")])), "order");
+        assert_eq!(refused(agreements(&[("limit", "101")])), "limit");
+        assert_eq!(refused(agreements(&[("cursor", "AAAA")])), "cursor");
         assert_eq!(
-            refused(agreement_query(&request(&[("order", "up")]))),
-            "order"
-        );
-        assert_eq!(
-            refused(agreement_query(&request(&[("limit", "101")]))),
-            "limit"
-        );
-        assert_eq!(
-            refused(agreement_query(&request(&[("cursor", "AAAA")]))),
-            "cursor"
-        );
-        assert_eq!(
-            refused(work_order_query(
+            refused(query::<WorkOrders>(
                 &request(&[("q", &"x".repeat(101))]),
-                None,
-                None
+                &[None, None]
             )),
             "search"
         );
-        assert_eq!(refused(id_param(&Some("-1".into()), "asset")), "asset");
+        assert_eq!(refused(id_param(Some("-1"), "asset")), "asset");
     }
 }

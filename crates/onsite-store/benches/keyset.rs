@@ -13,7 +13,7 @@ use onsite_domain::AccountId;
 use onsite_domain::work_order::WorkOrderStatus;
 use onsite_store::Store;
 use onsite_store::records::lists::{
-    self, ListQuery, Paging, WorkOrderFilter, WorkOrderQuery, WorkOrderSort,
+    self, ListQuery, Paging, WorkOrderFilter, WorkOrderQuery, WorkOrderSort, WorkOrders,
 };
 use onsite_store::records::{Scope, Start};
 use onsite_testkit::TestDb;
@@ -150,7 +150,7 @@ async fn run(name: &str, db: TestDb) -> Outcome {
         let mut start = Start::First;
         let mut seen = 0;
         for _ in 1..TARGET_PAGE {
-            let page = lists::list_work_orders(&mut conn, &scope, &query(start.clone()))
+            let page = lists::list::<WorkOrders>(&mut conn, &scope, &query(start.clone()))
                 .await
                 .unwrap();
             seen += page.items.len();
@@ -161,7 +161,7 @@ async fn run(name: &str, db: TestDb) -> Outcome {
         }
         let walk = walk.elapsed();
         assert_eq!(seen, (TARGET_PAGE - 1) * PAGE as usize);
-        let page500 = lists::list_work_orders(&mut conn, &scope, &query(start.clone()))
+        let page500 = lists::list::<WorkOrders>(&mut conn, &scope, &query(start.clone()))
             .await
             .unwrap();
 
@@ -192,14 +192,14 @@ async fn run(name: &str, db: TestDb) -> Outcome {
         for _ in 0..RUNS {
             let t = Instant::now();
             black_box(
-                lists::list_work_orders(&mut conn, &scope, &query(Start::First))
+                lists::list::<WorkOrders>(&mut conn, &scope, &query(Start::First))
                     .await
                     .unwrap(),
             );
             first.push(t.elapsed());
             let t = Instant::now();
             black_box(
-                lists::list_work_orders(&mut conn, &scope, &query(start.clone()))
+                lists::list::<WorkOrders>(&mut conn, &scope, &query(start.clone()))
                     .await
                     .unwrap(),
             );

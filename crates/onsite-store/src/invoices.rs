@@ -1,6 +1,7 @@
 //! Invoices and their lines. Totals are never stored: they are computed from the lines by
 //! [`onsite_domain::invoice::totals`], so they cannot drift from them.
 
+use crate::records::lists::invoice_lines;
 use crate::visibility::Visibility;
 use crate::{Conn, Result, RowExt, StoreError, date_text, to_ms};
 use jiff::Timestamp;
@@ -9,7 +10,6 @@ use onsite_domain::invoice::{Invoice, InvoiceLine, InvoiceStatus};
 use onsite_domain::money::Currency;
 use onsite_domain::{AccountId, AgreementId, InvoiceId, WorkOrderId};
 use sqlx::any::AnyRow;
-use std::collections::HashMap;
 
 pub struct NewInvoice<'a> {
     /// Human-facing, unique, e.g. `INV-2026-00042`.
@@ -43,40 +43,51 @@ pub async fn insert_invoice(conn: &mut Conn, i: &NewInvoice<'_>) -> Result<Invoi
     .bind(to_ms(Timestamp::now()))
     .fetch_one(&mut *conn)
     .await?;
-    if !i.lines.is_empty() {
-        // All lines in one statement (one round trip per invoice, not per line).
-        let mut sql = String::from(
-            "INSERT INTO invoice_lines (invoice_id, position, description, quantity_milli, unit_price_minor, \
-             tax_rate_milli_percent) VALUES ",
-        );
-        for n in 0..i.lines.len() {
-            let p = n * 6;
-            if n > 0 {
-                sql.push_str(", ");
-            }
-            sql.push_str(&format!(
-                "(${}, ${}, ${}, ${}, ${}, ${})",
-                p + 1,
-                p + 2,
-                p + 3,
-                p + 4,
-                p + 5,
-                p + 6
-            ));
-        }
-        let mut q = sqlx::query(&sql);
-        for (n, line) in i.lines.iter().enumerate() {
-            q = q
-                .bind(id)
-                .bind(n as i64 + 1)
-                .bind(line.description.as_str())
-                .bind(line.quantity_milli)
-                .bind(line.unit_price_minor)
-                .bind(line.tax_rate_milli_percent);
-        }
-        q.execute(&mut *conn).await?;
-    }
+    insert_lines(conn, InvoiceId(id), i.lines).await?;
     Ok(InvoiceId(id))
+}
+
+/// Adds these lines to an invoice that has none, numbered 1, 2, … in their order: all in one
+/// statement (one round trip per invoice, not per line).
+pub(crate) async fn insert_lines(
+    conn: &mut Conn,
+    id: InvoiceId,
+    lines: &[InvoiceLine],
+) -> Result<()> {
+    if lines.is_empty() {
+        return Ok(());
+    }
+    let mut sql = String::from(
+        "INSERT INTO invoice_lines (invoice_id, position, description, quantity_milli, unit_price_minor, \
+         tax_rate_milli_percent) VALUES ",
+    );
+    for n in 0..lines.len() {
+        let p = n * 6;
+        if n > 0 {
+            sql.push_str(", ");
+        }
+        sql.push_str(&format!(
+            "(${}, ${}, ${}, ${}, ${}, ${})",
+            p + 1,
+            p + 2,
+            p + 3,
+            p + 4,
+            p + 5,
+            p + 6
+        ));
+    }
+    let mut q = sqlx::query(&sql);
+    for (n, line) in lines.iter().enumerate() {
+        q = q
+            .bind(id.0)
+            .bind(n as i64 + 1)
+            .bind(line.description.as_str())
+            .bind(line.quantity_milli)
+            .bind(line.unit_price_minor)
+            .bind(line.tax_rate_milli_percent);
+    }
+    q.execute(&mut *conn).await?;
+    Ok(())
 }
 
 const COLUMNS: &str = "x.id, x.number, x.account_id, x.work_order_id, x.agreement_id, x.status, x.currency, \
@@ -130,31 +141,10 @@ async fn select(conn: &mut Conn, cond: &str, arg: i64) -> Result<Vec<Invoice>> {
     .iter()
     .map(invoice_from_row)
     .collect::<Result<Vec<_>>>()?;
-    if invoices.is_empty() {
-        return Ok(invoices);
-    }
-    let rows = sqlx::query(&format!(
-        "SELECT l.invoice_id, l.description, l.quantity_milli, l.unit_price_minor, l.tax_rate_milli_percent \
-         FROM invoice_lines l JOIN invoices x ON x.id = l.invoice_id WHERE {cond} \
-         ORDER BY l.invoice_id, l.position, l.id"
-    ))
-    .bind(arg)
-    .fetch_all(&mut *conn)
-    .await?;
-    let mut lines: HashMap<i64, Vec<InvoiceLine>> = HashMap::new();
-    for r in &rows {
-        lines
-            .entry(r.i64("invoice_id")?)
-            .or_default()
-            .push(InvoiceLine {
-                description: r.text("description")?,
-                quantity_milli: r.i64("quantity_milli")?,
-                unit_price_minor: r.i64("unit_price_minor")?,
-                tax_rate_milli_percent: r.i64("tax_rate_milli_percent")?,
-            });
-    }
+    let ids: Vec<InvoiceId> = invoices.iter().map(|i| i.id).collect();
+    let mut lines = invoice_lines(conn, &ids).await?;
     for inv in &mut invoices {
-        inv.lines = lines.remove(&inv.id.0).unwrap_or_default();
+        inv.lines = lines.remove(&inv.id).unwrap_or_default();
     }
     Ok(invoices)
 }

@@ -66,6 +66,7 @@ pub fn table() -> Vec<Route> {
     use crate::records::{pages as records, staff as staff_records};
     use crate::staff::{mailbox, people as staff};
     use crate::{dispatch, home};
+    use onsite_store::records::lists::{Agreements, Assets, Invoices, WorkOrders};
     vec![
         // Anyone.
         page("/", Public, home::home),
@@ -192,8 +193,16 @@ pub fn table() -> Vec<Route> {
         page("/track/osmand", Public, crate::tracking::api::osmand),
         action("/track/osmand", Public, crate::tracking::api::osmand),
         // Staff: customer records (the approval emails link to these pages).
-        page("/staff/work-orders", Dispatch, staff_records::work_orders),
-        page("/staff/agreements", Dispatch, staff_records::agreements),
+        page(
+            "/staff/work-orders",
+            Dispatch,
+            staff_records::list::<WorkOrders>,
+        ),
+        page(
+            "/staff/agreements",
+            Dispatch,
+            staff_records::list::<Agreements>,
+        ),
         page(
             "/staff/work-orders/new",
             Dispatch,
@@ -222,7 +231,7 @@ pub fn table() -> Vec<Route> {
         action(
             "/staff/work-orders/{id}/expose",
             Dispatch,
-            staff_records::expose_work_order,
+            staff_records::expose::<WorkOrders>,
         ),
         page(
             "/staff/agreements/new",
@@ -248,9 +257,9 @@ pub fn table() -> Vec<Route> {
         action(
             "/staff/agreements/{id}/expose",
             Dispatch,
-            staff_records::expose_agreement,
+            staff_records::expose::<Agreements>,
         ),
-        page("/staff/assets", Dispatch, staff_records::assets),
+        page("/staff/assets", Dispatch, staff_records::list::<Assets>),
         page("/staff/assets/new", Dispatch, staff_records::new_asset),
         action("/staff/assets", Dispatch, staff_records::create_asset),
         page("/staff/assets/{id}", Dispatch, staff_records::asset),
@@ -267,9 +276,9 @@ pub fn table() -> Vec<Route> {
         action(
             "/staff/assets/{id}/expose",
             Dispatch,
-            staff_records::expose_asset,
+            staff_records::expose::<Assets>,
         ),
-        page("/staff/invoices", Dispatch, staff_records::invoices),
+        page("/staff/invoices", Dispatch, staff_records::list::<Invoices>),
         page("/staff/invoices/new", Dispatch, staff_records::new_invoice),
         action("/staff/invoices", Dispatch, staff_records::create_invoice),
         page("/staff/invoices/{id}", Dispatch, staff_records::invoice),
@@ -286,7 +295,7 @@ pub fn table() -> Vec<Route> {
         action(
             "/staff/invoices/{id}/expose",
             Dispatch,
-            staff_records::expose_invoice,
+            staff_records::expose::<Invoices>,
         ),
         // Staff: the dispatcher's board of visits.
         page("/staff/visits", Dispatch, dispatch::board),
@@ -426,7 +435,11 @@ pub fn table() -> Vec<Route> {
         ),
         // Customer records (reviewers and approvers of a customer account): the lists, the
         // asset tree, the detail pages, the invoice's print page; approvers decide.
-        page("/records/agreements", ReviewRecords, records::agreements),
+        page(
+            "/records/agreements",
+            ReviewRecords,
+            records::list::<Agreements>,
+        ),
         page(
             "/records/agreements/{id}",
             ReviewRecords,
@@ -437,10 +450,14 @@ pub fn table() -> Vec<Route> {
             ApproveRecords,
             records::decide_agreement,
         ),
-        page("/records/assets", ReviewRecords, records::assets),
+        page("/records/assets", ReviewRecords, records::list::<Assets>),
         page("/records/assets/tree", ReviewRecords, records::asset_tree),
         page("/records/assets/{id}", ReviewRecords, records::asset),
-        page("/records/work-orders", ReviewRecords, records::work_orders),
+        page(
+            "/records/work-orders",
+            ReviewRecords,
+            records::list::<WorkOrders>,
+        ),
         page(
             "/records/work-orders/{id}",
             ReviewRecords,
@@ -451,7 +468,11 @@ pub fn table() -> Vec<Route> {
             ApproveRecords,
             records::decide_work_order,
         ),
-        page("/records/invoices", ReviewRecords, records::invoices),
+        page(
+            "/records/invoices",
+            ReviewRecords,
+            records::list::<Invoices>,
+        ),
         page("/records/invoices/{id}", ReviewRecords, records::invoice),
         page(
             "/records/invoices/{id}/print",

@@ -15,9 +15,9 @@
 //!   into the next calendar year); rejected → `active` with its period unchanged: the customer
 //!   keeps what they paid for until it ends, and the agreement is not renewed.
 
-use super::{Reach, RecordsError, Result, reach};
+use super::{RecordsError, Result};
 use crate::context::App;
-use crate::policy::{Capability, Principal};
+use crate::policy::{Approver, Grant};
 use jiff::Timestamp;
 use jiff::civil::Date;
 use jiff::tz::TimeZone;
@@ -28,7 +28,7 @@ use onsite_domain::{AgreementId, InvalidInput, WorkOrderId};
 use onsite_i18n::Locale;
 use onsite_notify::record_emails::{self, DecidedRecord, DecisionFacts};
 use onsite_store::records::approvals::{self as store, Decision, NewApproval};
-use onsite_store::records::lists;
+use onsite_store::records::lists::{self, Agreements, WorkOrders};
 use onsite_store::records::{RecordKind, Scope};
 use onsite_store::{StoreError, accounts, audit};
 
@@ -69,11 +69,6 @@ pub struct Decided {
     pub notified: usize,
 }
 
-/// Whether this person may approve or reject (an approver of a customer account).
-pub fn may_decide(principal: &Principal) -> bool {
-    principal.may(Capability::ApproveRecords) && principal.customer_account().is_some()
-}
-
 /// The next term of an agreement that runs `starts_on..=ends_on`: from the day after it ends,
 /// for the same length, measured in years, months and days (2025-01-01..=2025-12-31 renews as
 /// 2026-01-01..=2026-12-31). `None` if the period is empty or the dates overflow.
@@ -90,26 +85,23 @@ pub fn renewal_period(starts_on: Date, ends_on: Date) -> Option<(Date, Date)> {
 /// Records an approver's decision and tells the staff. See the module documentation.
 pub async fn decide(
     app: &App,
-    principal: &Principal,
+    approver: Approver,
     input: &DecisionInput,
     now: Timestamp,
 ) -> Result<Decided> {
-    let account = match reach(principal)? {
-        Reach::Customer(account) if may_decide(principal) => account,
-        _ => return Err(RecordsError::NotAllowed),
-    };
+    let account = approver.account;
     let comment = free_text("comment", &input.comment, COMMENT_MAX)?;
     if input.decision == Decision::Rejected && comment.is_none() {
         return Err(InvalidInput::new("comment", "required").into());
     }
     let scope = Scope::customer(account);
-    let approver = accounts::user_by_id(&mut *app.store.conn().await?, principal.user_id)
+    let person = accounts::user_by_id(&mut *app.store.conn().await?, approver.user())
         .await?
         .ok_or(RecordsError::NotAllowed)?;
-    let approver_name = if approver.display_name.trim().is_empty() {
-        approver.email.as_str().to_owned()
+    let approver_name = if person.display_name.trim().is_empty() {
+        person.email.as_str().to_owned()
     } else {
-        format!("{} <{}>", approver.display_name.trim(), approver.email)
+        format!("{} <{}>", person.display_name.trim(), person.email)
     };
 
     let mut tx = app.store.begin().await?;
@@ -119,7 +111,7 @@ pub async fn decide(
         comment: comment.as_deref(),
         approver_name: &approver_name,
     };
-    match decide_in(app, &mut tx, principal, input, &facts, now).await {
+    match decide_in(app, &mut tx, approver, input, &facts, now).await {
         Ok(decided) => {
             tx.commit().await.map_err(StoreError::from)?;
             app.mail_queued();
@@ -144,7 +136,7 @@ struct Facts<'a> {
 async fn decide_in(
     app: &App,
     tx: &mut onsite_store::Conn,
-    principal: &Principal,
+    approver: Approver,
     input: &DecisionInput,
     f: &Facts<'_>,
     now: Timestamp,
@@ -153,7 +145,7 @@ async fn decide_in(
     // Read in the approver's scope: what they cannot see cannot be decided.
     let (kind, record_id, version, from, number, title, account_name, period) = match input.target {
         Target::WorkOrder(id) => {
-            let w = lists::work_order_row(tx, &scope, id).await?;
+            let w = lists::row::<WorkOrders>(tx, &scope, id).await?;
             let title = w.summary.clone().unwrap_or_else(|| w.service_type.clone());
             (
                 RecordKind::WorkOrder,
@@ -167,7 +159,7 @@ async fn decide_in(
             )
         }
         Target::Agreement(id) => {
-            let a = lists::agreement_row(tx, &scope, id).await?;
+            let a = lists::row::<Agreements>(tx, &scope, id).await?;
             (
                 RecordKind::Agreement,
                 id.0,
@@ -256,7 +248,7 @@ async fn decide_in(
             account_id: account,
             decision: input.decision,
             comment,
-            decided_by: principal.user_id,
+            decided_by: approver.user(),
             decided_by_name: approver_name,
             decided_at: now,
             from_status: from,
@@ -272,7 +264,7 @@ async fn decide_in(
     };
     audit::record(
         tx,
-        Some(principal.user_id),
+        Some(approver.user()),
         &format!("{}.{}", kind.as_str(), input.decision.as_str()),
         kind.as_str(),
         Some(record_id),

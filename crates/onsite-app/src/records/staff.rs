@@ -10,7 +10,7 @@
 
 use super::{RecordsError, Result, text};
 use crate::context::App;
-use crate::policy::{Capability, Principal};
+use crate::policy::{Grant, Staff};
 use crate::secrets::Secret;
 use jiff::Timestamp;
 use jiff::civil::Date;
@@ -26,7 +26,7 @@ use onsite_domain::{
 use onsite_store::agreements::{self, NewAgreement};
 use onsite_store::assets::{self, NewAsset};
 use onsite_store::invoices::{self, NewInvoice};
-use onsite_store::records::lists;
+use onsite_store::records::lists::{self, Agreements, Assets, Invoices, WorkOrders};
 use onsite_store::records::staff::{
     self as store, AgreementChanges, AssetChanges, Edit, InvoiceChanges, WorkOrderChanges,
 };
@@ -40,14 +40,6 @@ pub const SERIAL_MAX: usize = 100;
 pub const TEXT_MAX: usize = 4000;
 pub const LINES_MAX: usize = 200;
 pub const LINE_DESCRIPTION_MAX: usize = 500;
-
-fn staff_only(principal: &Principal) -> Result<()> {
-    if principal.may(Capability::Dispatch) {
-        Ok(())
-    } else {
-        Err(RecordsError::NotAllowed)
-    }
-}
 
 /// Runs `f` in a transaction, committing on success and rolling back at once otherwise.
 async fn in_tx<T>(app: &App, f: impl AsyncFnOnce(&mut Conn) -> Result<T>) -> Result<T> {
@@ -67,26 +59,55 @@ async fn in_tx<T>(app: &App, f: impl AsyncFnOnce(&mut Conn) -> Result<T>) -> Res
 /// Sets Expose to Customer on a record of any kind.
 pub async fn set_exposed(
     app: &App,
-    principal: &Principal,
+    staff: Staff,
     kind: RecordKind,
     id: i64,
     exposed: bool,
 ) -> Result<()> {
-    staff_only(principal)?;
     in_tx(app, async |tx: &mut Conn| {
         store::set_exposed(tx, kind, id, exposed).await?;
-        audit::record(
-            tx,
-            Some(principal.user_id),
-            &format!("{}.expose", kind.as_str()),
-            kind.as_str(),
-            Some(id),
-            &serde_json::json!({ "exposed": exposed }),
-        )
-        .await?;
-        Ok(())
+        let detail = serde_json::json!({ "exposed": exposed });
+        audited(tx, staff, kind, "expose", id, detail).await
     })
     .await
+}
+
+/// Records the event `<kind>.<action>` of record `id` by this staff member.
+async fn audited(
+    tx: &mut Conn,
+    staff: Staff,
+    kind: RecordKind,
+    action: &str,
+    id: i64,
+    detail: serde_json::Value,
+) -> Result<()> {
+    let event = format!("{}.{action}", kind.as_str());
+    audit::record(
+        tx,
+        Some(staff.user()),
+        &event,
+        kind.as_str(),
+        Some(id),
+        &detail,
+    )
+    .await?;
+    Ok(())
+}
+
+/// The end of every edit: Expose to Customer as the form says (`exposed`: before, now), and
+/// the event `<kind>.update`.
+async fn updated(
+    tx: &mut Conn,
+    staff: Staff,
+    kind: RecordKind,
+    id: i64,
+    (was, now): (bool, bool),
+    detail: serde_json::Value,
+) -> Result<()> {
+    if was != now {
+        store::set_exposed(tx, kind, id, now).await?;
+    }
+    audited(tx, staff, kind, "update", id, detail).await
 }
 
 // ---- Parsing the forms ----------------------------------------------------------------------
@@ -264,10 +285,9 @@ pub(crate) fn agreement_fields(i: &AgreementInput) -> Result<AgreementFields, In
 
 pub async fn create_agreement(
     app: &App,
-    principal: &Principal,
+    staff: Staff,
     input: &AgreementInput,
 ) -> Result<AgreementId> {
-    staff_only(principal)?;
     let f = agreement_fields(input)?;
     in_tx(app, async |tx: &mut Conn| {
         let account = customer_account(tx, &input.account).await?;
@@ -285,13 +305,13 @@ pub async fn create_agreement(
             },
         )
         .await?;
-        audit::record(
+        audited(
             tx,
-            Some(principal.user_id),
-            "agreement.create",
-            "agreement",
-            Some(id.0),
-            &serde_json::json!({ "number": f.number, "status": f.status.as_str() }),
+            staff,
+            RecordKind::Agreement,
+            "create",
+            id.0,
+            serde_json::json!({ "number": f.number, "status": f.status.as_str() }),
         )
         .await?;
         Ok(id)
@@ -303,16 +323,15 @@ pub async fn create_agreement(
 /// made from, if it carries one.
 pub async fn update_agreement(
     app: &App,
-    principal: &Principal,
+    staff: Staff,
     id: AgreementId,
     input: &AgreementInput,
     seen_version: Option<i64>,
 ) -> Result<()> {
-    staff_only(principal)?;
     let f = agreement_fields(input)?;
     in_tx(app, async |tx: &mut Conn| {
         account_of(tx, RecordKind::Agreement, id.0, &input.account).await?;
-        let before = lists::agreement_row(tx, &Scope::staff(None), id).await?;
+        let before = lists::row::<Agreements>(tx, &Scope::staff(None), id).await?;
         edited(
             store::update_agreement(
                 tx,
@@ -329,23 +348,13 @@ pub async fn update_agreement(
             )
             .await?,
         )?;
-        if before.expose_to_customer != input.expose_to_customer {
-            store::set_exposed(tx, RecordKind::Agreement, id.0, input.expose_to_customer).await?;
-        }
-        audit::record(
-            tx,
-            Some(principal.user_id),
-            "agreement.update",
-            "agreement",
-            Some(id.0),
-            &serde_json::json!({
-                "from": before.status.as_str(),
-                "to": f.status.as_str(),
-                "exposed": input.expose_to_customer,
-            }),
-        )
-        .await?;
-        Ok(())
+        let exposed = (before.expose_to_customer, input.expose_to_customer);
+        let detail = serde_json::json!({
+            "from": before.status.as_str(),
+            "to": f.status.as_str(),
+            "exposed": input.expose_to_customer,
+        });
+        updated(tx, staff, RecordKind::Agreement, id.0, exposed, detail).await
     })
     .await
 }
@@ -389,8 +398,7 @@ pub(crate) fn asset_fields(i: &AssetInput) -> Result<AssetFields, InvalidInput> 
     })
 }
 
-pub async fn create_asset(app: &App, principal: &Principal, input: &AssetInput) -> Result<AssetId> {
-    staff_only(principal)?;
+pub async fn create_asset(app: &App, staff: Staff, input: &AssetInput) -> Result<AssetId> {
     let f = asset_fields(input)?;
     in_tx(app, async |tx: &mut Conn| {
         let account = customer_account(tx, &input.account).await?;
@@ -408,13 +416,13 @@ pub async fn create_asset(app: &App, principal: &Principal, input: &AssetInput) 
             },
         )
         .await?;
-        audit::record(
+        audited(
             tx,
-            Some(principal.user_id),
-            "asset.create",
-            "asset",
-            Some(id.0),
-            &serde_json::json!({ "name": f.name, "parent": parent }),
+            staff,
+            RecordKind::Asset,
+            "create",
+            id.0,
+            serde_json::json!({ "name": f.name, "parent": parent }),
         )
         .await?;
         Ok(id)
@@ -425,12 +433,11 @@ pub async fn create_asset(app: &App, principal: &Principal, input: &AssetInput) 
 /// Edits an asset; a new parent moves it, with its components, into that hierarchy.
 pub async fn update_asset(
     app: &App,
-    principal: &Principal,
+    staff: Staff,
     id: AssetId,
     input: &AssetInput,
     seen_version: Option<i64>,
 ) -> Result<()> {
-    staff_only(principal)?;
     let f = asset_fields(input)?;
     in_tx(app, async |tx: &mut Conn| {
         let account = account_of(tx, RecordKind::Asset, id.0, &input.account).await?;
@@ -440,7 +447,7 @@ pub async fn update_asset(
         {
             return Err(InvalidInput::new("parent", "cycle").into());
         }
-        let before = lists::asset_row(tx, &Scope::staff(None), id).await?;
+        let before = lists::row::<Assets>(tx, &Scope::staff(None), id).await?;
         edited(
             store::update_asset(
                 tx,
@@ -455,31 +462,16 @@ pub async fn update_asset(
             )
             .await?,
         )?;
-        if before.expose_to_customer != input.expose_to_customer {
-            store::set_exposed(tx, RecordKind::Asset, id.0, input.expose_to_customer).await?;
-        }
-        audit::record(
-            tx,
-            Some(principal.user_id),
-            "asset.update",
-            "asset",
-            Some(id.0),
-            &serde_json::json!({ "parent": parent, "exposed": input.expose_to_customer }),
-        )
-        .await?;
-        Ok(())
+        let exposed = (before.expose_to_customer, input.expose_to_customer);
+        let detail = serde_json::json!({ "parent": parent, "exposed": input.expose_to_customer });
+        updated(tx, staff, RecordKind::Asset, id.0, exposed, detail).await
     })
     .await
 }
 
 /// The skills working on an asset requires, by name with their minimum rating (1–10), for the
 /// staff's asset page. Empty when it requires none.
-pub async fn asset_skills(
-    app: &App,
-    principal: &Principal,
-    id: AssetId,
-) -> Result<Vec<(String, u8)>> {
-    staff_only(principal)?;
+pub async fn asset_skills(app: &App, _: Staff, id: AssetId) -> Result<Vec<(String, u8)>> {
     let mut conn = app.store.conn().await?;
     let asset = assets::asset(&mut conn, id).await?;
     if asset.required_skills.is_empty() {
@@ -551,11 +543,10 @@ async fn service_type_exists(conn: &mut Conn, id: ServiceTypeId) -> Result<()> {
 
 pub async fn create_work_order(
     app: &App,
-    principal: &Principal,
+    staff: Staff,
     input: &WorkOrderInput,
     now: Timestamp,
 ) -> Result<WorkOrderId> {
-    staff_only(principal)?;
     let f = work_order_fields(input)?;
     in_tx(app, async |tx: &mut Conn| {
         let account = customer_account(tx, &input.account).await?;
@@ -590,13 +581,13 @@ pub async fn create_work_order(
             Some(n) => n.clone(),
             None => visits::number_work_order(tx, id).await?,
         };
-        audit::record(
+        audited(
             tx,
-            Some(principal.user_id),
-            "work_order.create",
-            "work_order",
-            Some(id.0),
-            &serde_json::json!({ "number": number, "to": f.status.as_str() }),
+            staff,
+            RecordKind::WorkOrder,
+            "create",
+            id.0,
+            serde_json::json!({ "number": number, "to": f.status.as_str() }),
         )
         .await?;
         Ok(id)
@@ -606,13 +597,12 @@ pub async fn create_work_order(
 
 pub async fn update_work_order(
     app: &App,
-    principal: &Principal,
+    staff: Staff,
     id: WorkOrderId,
     input: &WorkOrderInput,
     seen_version: Option<i64>,
     now: Timestamp,
 ) -> Result<()> {
-    staff_only(principal)?;
     let f = work_order_fields(input)?;
     in_tx(app, async |tx: &mut Conn| {
         let account = account_of(tx, RecordKind::WorkOrder, id.0, &input.account).await?;
@@ -626,7 +616,7 @@ pub async fn update_work_order(
             &input.agreement,
         )
         .await?;
-        let before = lists::work_order_row(tx, &Scope::staff(None), id).await?;
+        let before = lists::row::<WorkOrders>(tx, &Scope::staff(None), id).await?;
         let number = f.number.clone().unwrap_or_else(|| before.number.clone());
         edited(
             store::update_work_order(
@@ -645,23 +635,13 @@ pub async fn update_work_order(
             )
             .await?,
         )?;
-        if before.expose_to_customer != input.expose_to_customer {
-            store::set_exposed(tx, RecordKind::WorkOrder, id.0, input.expose_to_customer).await?;
-        }
-        audit::record(
-            tx,
-            Some(principal.user_id),
-            "work_order.update",
-            "work_order",
-            Some(id.0),
-            &serde_json::json!({
-                "from": before.status.as_str(),
-                "to": f.status.as_str(),
-                "exposed": input.expose_to_customer,
-            }),
-        )
-        .await?;
-        Ok(())
+        let exposed = (before.expose_to_customer, input.expose_to_customer);
+        let detail = serde_json::json!({
+            "from": before.status.as_str(),
+            "to": f.status.as_str(),
+            "exposed": input.expose_to_customer,
+        });
+        updated(tx, staff, RecordKind::WorkOrder, id.0, exposed, detail).await
     })
     .await
 }
@@ -764,12 +744,7 @@ pub(crate) fn invoice_fields(i: &InvoiceInput) -> Result<InvoiceFields, InvalidI
     })
 }
 
-pub async fn create_invoice(
-    app: &App,
-    principal: &Principal,
-    input: &InvoiceInput,
-) -> Result<InvoiceId> {
-    staff_only(principal)?;
+pub async fn create_invoice(app: &App, staff: Staff, input: &InvoiceInput) -> Result<InvoiceId> {
     let f = invoice_fields(input)?;
     in_tx(app, async |tx: &mut Conn| {
         let account = customer_account(tx, &input.account).await?;
@@ -805,13 +780,13 @@ pub async fn create_invoice(
             },
         )
         .await?;
-        audit::record(
+        audited(
             tx,
-            Some(principal.user_id),
-            "invoice.create",
-            "invoice",
-            Some(id.0),
-            &serde_json::json!({ "number": f.number, "lines": f.lines.len() }),
+            staff,
+            RecordKind::Invoice,
+            "create",
+            id.0,
+            serde_json::json!({ "number": f.number, "lines": f.lines.len() }),
         )
         .await?;
         Ok(id)
@@ -822,12 +797,11 @@ pub async fn create_invoice(
 /// Edits an invoice, replacing its lines.
 pub async fn update_invoice(
     app: &App,
-    principal: &Principal,
+    staff: Staff,
     id: InvoiceId,
     input: &InvoiceInput,
     seen_version: Option<i64>,
 ) -> Result<()> {
-    staff_only(principal)?;
     let f = invoice_fields(input)?;
     in_tx(app, async |tx: &mut Conn| {
         let account = account_of(tx, RecordKind::Invoice, id.0, &input.account).await?;
@@ -847,7 +821,7 @@ pub async fn update_invoice(
             &input.agreement,
         )
         .await?;
-        let before = lists::invoice_row(tx, &Scope::staff(None), id).await?;
+        let before = lists::row::<Invoices>(tx, &Scope::staff(None), id).await?;
         edited(
             store::update_invoice(
                 tx,
@@ -866,23 +840,13 @@ pub async fn update_invoice(
             )
             .await?,
         )?;
-        if before.expose_to_customer != input.expose_to_customer {
-            store::set_exposed(tx, RecordKind::Invoice, id.0, input.expose_to_customer).await?;
-        }
-        audit::record(
-            tx,
-            Some(principal.user_id),
-            "invoice.update",
-            "invoice",
-            Some(id.0),
-            &serde_json::json!({
-                "from": before.status.as_str(),
-                "to": f.status.as_str(),
-                "exposed": input.expose_to_customer,
-            }),
-        )
-        .await?;
-        Ok(())
+        let exposed = (before.expose_to_customer, input.expose_to_customer);
+        let detail = serde_json::json!({
+            "from": before.status.as_str(),
+            "to": f.status.as_str(),
+            "exposed": input.expose_to_customer,
+        });
+        updated(tx, staff, RecordKind::Invoice, id.0, exposed, detail).await
     })
     .await
 }

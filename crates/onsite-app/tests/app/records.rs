@@ -6,7 +6,7 @@
 use jiff::SignedDuration;
 use jiff::civil::date;
 use onsite_app::App;
-use onsite_app::policy::Principal;
+use onsite_app::policy::{Approver, Grant, Principal, Reviewer, Staff};
 use onsite_app::records::approvals::{self, DecisionInput, Target};
 use onsite_app::records::staff::{
     self as records_staff, AgreementInput, AssetInput, InvoiceInput, LineInput, WorkOrderInput,
@@ -28,6 +28,7 @@ use onsite_store::invoices::{self, NewInvoice};
 use onsite_store::outbox::{self, OutboxFilter};
 use onsite_store::records::RecordKind;
 use onsite_store::records::approvals as approvals_store;
+use onsite_store::records::lists::{Agreements, Assets, Invoices, WorkOrders};
 use onsite_store::work_orders::{self, NewWorkOrder};
 use onsite_testkit::TestDb;
 use onsite_testkit::both_backends;
@@ -70,6 +71,11 @@ struct World {
     a: Records,
     b: Records,
     service: ServiceTypeId,
+}
+
+/// What the policy grants this person; the test's people have what it asks of them.
+fn grant<G: Grant>(who: &Principal) -> G {
+    G::of(who).expect("granted")
 }
 
 async fn user(

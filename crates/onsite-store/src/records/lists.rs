@@ -23,6 +23,20 @@ use onsite_domain::{
 use sqlx::any::AnyRow;
 use std::collections::HashMap;
 
+/// A list's filter or sort, by its stable name in URLs and the API.
+pub trait ListOption: Copy + Eq + std::fmt::Debug + Send + Sync + 'static {
+    const ALL: &'static [Self];
+    fn as_str(self) -> &'static str;
+    /// The option of this name; [`InvalidInput`] naming `filter` or `sort` otherwise.
+    fn parse(s: &str) -> Result<Self, InvalidInput>;
+}
+
+/// A list's sort: it reads the page tokens made for it.
+pub trait ListSort: ListOption {
+    /// Reads a page token made for this sort and direction.
+    fn cursor(self, token: &str, descending: bool) -> Result<Start, InvalidInput>;
+}
+
 /// Declares a list's sorts: the enum, its stable names, and each one's SQL expression and key
 /// type (the expression must be the one indexed).
 macro_rules! sorts {
@@ -62,6 +76,22 @@ macro_rules! sorts {
                 Cursor::decode(token, spec.name, descending, spec.kind)
             }
         }
+
+        impl ListOption for $name {
+            const ALL: &'static [$name] = $name::ALL;
+            fn as_str(self) -> &'static str {
+                $name::as_str(self)
+            }
+            fn parse(s: &str) -> Result<Self, InvalidInput> {
+                $name::parse(s)
+            }
+        }
+
+        impl ListSort for $name {
+            fn cursor(self, token: &str, descending: bool) -> Result<Start, InvalidInput> {
+                $name::cursor(self, token, descending)
+            }
+        }
     };
 }
 
@@ -86,6 +116,16 @@ macro_rules! filters {
                     .ok_or(InvalidInput::new("filter", "unknown"))
             }
         }
+
+        impl ListOption for $name {
+            const ALL: &'static [$name] = $name::ALL;
+            fn as_str(self) -> &'static str {
+                $name::as_str(self)
+            }
+            fn parse(s: &str) -> Result<Self, InvalidInput> {
+                $name::parse(s)
+            }
+        }
     };
 }
 
@@ -104,6 +144,144 @@ impl Default for Paging {
             limit: query::DEFAULT_PAGE,
         }
     }
+}
+
+/// One of the four lists, so that one function reads any of them: [`list`] for a page,
+/// [`row`] for one record as its list shows it, [`explain`] for the engine's plan. Its
+/// columns, joins and conditions stay in the store (sealed).
+pub trait RecordList: sealed::Sql {
+    /// Its records' kind (and table).
+    const KIND: RecordKind;
+    type Id: Copy + Send;
+    type Filter: ListOption;
+    type Sort: ListSort;
+    /// Filter, sort, order, search, page, and the related records it may be limited to.
+    type Query: Clone
+        + Default
+        + std::fmt::Debug
+        + Send
+        + Sync
+        + From<Options<Self::Filter, Self::Sort>>;
+    type Row: Send;
+}
+
+/// A list's sort, its order and where its page starts.
+type Order<'q> = (&'static SortSpec, bool, &'q Paging);
+
+mod sealed {
+    use super::{Order, RecordList};
+    use crate::records::Scope;
+    use crate::records::query::Where;
+    use crate::{Conn, Result};
+    use sqlx::any::AnyRow;
+    use std::future::Future;
+
+    /// How the store reads a [`RecordList`].
+    pub trait Sql {
+        /// The columns of a row (on `x` and the joined aliases).
+        fn columns(scope: &Scope) -> String;
+        /// Joins for the names of related records the scope may show.
+        fn joins(scope: &Scope) -> String;
+        /// The query's conditions beyond the scope.
+        fn conditions(scope: &Scope, q: &<Self as RecordList>::Query, w: &mut Where)
+        where
+            Self: RecordList;
+        fn order(q: &<Self as RecordList>::Query) -> Order<'_>
+        where
+            Self: RecordList;
+        fn from_row(r: &AnyRow) -> Result<<Self as RecordList>::Row>
+        where
+            Self: RecordList;
+        fn raw(id: <Self as RecordList>::Id) -> i64
+        where
+            Self: RecordList;
+        /// Completes rows with what one query over the page reads (an invoice's totals).
+        fn complete(
+            _conn: &mut Conn,
+            _rows: &mut [<Self as RecordList>::Row],
+        ) -> impl Future<Output = Result<()>> + Send
+        where
+            Self: RecordList,
+        {
+            async { Ok(()) }
+        }
+    }
+}
+
+/// A page of list `K`.
+pub async fn list<K: RecordList>(
+    conn: &mut Conn,
+    scope: &Scope,
+    q: &K::Query,
+) -> Result<Page<K::Row>> {
+    let mut page = query::page(conn, keyset::<K>(scope, q), K::from_row).await?;
+    K::complete(conn, &mut page.items).await?;
+    Ok(page)
+}
+
+/// One record of list `K` in the scope, as its list shows it; [`StoreError::NotFound`]
+/// otherwise.
+pub async fn row<K: RecordList>(conn: &mut Conn, scope: &Scope, id: K::Id) -> Result<K::Row> {
+    let mut w = Where::new();
+    let p = w.arg(Arg::I64(K::raw(id)));
+    w.cond(format!("x.id = {p}"));
+    scope.apply(&mut w);
+    let table = K::KIND.table();
+    let found = query::one(conn, table, &K::columns(scope), &K::joins(scope), w)
+        .await?
+        .ok_or(StoreError::NotFound)?;
+    let mut rows = [K::from_row(&found)?];
+    K::complete(conn, &mut rows).await?;
+    let [row] = rows;
+    Ok(row)
+}
+
+fn keyset<K: RecordList>(scope: &Scope, q: &K::Query) -> Keyset {
+    let mut w = Where::new();
+    scope.apply(&mut w);
+    K::conditions(scope, q, &mut w);
+    let (sort, descending, paging) = K::order(q);
+    Keyset {
+        w,
+        table: K::KIND.table(),
+        columns: K::columns(scope),
+        joins: K::joins(scope),
+        sort,
+        descending,
+        start: paging.start.clone(),
+        limit: paging.limit,
+    }
+}
+
+/// What a request chooses of any list: its filter, sort, order, search and page. A list's
+/// query is made from them ([`RecordList::Query`] is `From<Options<…>>`), with no related record.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Options<F, S> {
+    pub filter: F,
+    pub sort: S,
+    pub descending: bool,
+    pub search: Option<String>,
+    pub paging: Paging,
+}
+
+/// `From<Options<filter, sort>>` for a list's query, whose other fields keep their defaults.
+macro_rules! from_options {
+    ($query:ident, $filter:ident, $sort:ident) => {
+        impl From<Options<$filter, $sort>> for $query {
+            // A list without related records has no other field.
+            #[allow(clippy::needless_update)]
+            fn from(o: Options<$filter, $sort>) -> Self {
+                $query {
+                    filter: o.filter,
+                    sort: o.sort,
+                    descending: o.descending,
+                    search: o.search,
+                    paging: o.paging,
+                    ..Default::default()
+                }
+            }
+        }
+    };
 }
 
 /// A related record shown beside a row, by what people call it.
@@ -197,6 +375,8 @@ impl Default for WorkOrderQuery {
     }
 }
 
+from_options!(WorkOrderQuery, WorkOrderFilter, WorkOrderSort);
+
 /// A work order as lists and its detail page show it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct WorkOrderRow {
@@ -227,105 +407,90 @@ const WORK_ORDER_COLUMNS: &str = "x.id, x.number, x.account_id, acc.name AS acco
      x.expose_to_customer, \
      (SELECT COUNT(*) FROM bookings b WHERE b.work_order_id = x.id AND b.state <> 'canceled') AS bookings_count";
 
-fn work_order_joins(scope: &Scope) -> String {
-    format!(
-        "JOIN accounts acc ON acc.id = x.account_id JOIN service_types s ON s.id = x.service_type_id \
-         LEFT JOIN assets a ON a.id = x.asset_id AND {} \
-         LEFT JOIN agreements g ON g.id = x.agreement_id AND {}",
-        scope.related("a"),
-        scope.related("g")
-    )
+/// The work order list.
+#[derive(Debug, Clone, Copy)]
+pub struct WorkOrders;
+
+impl RecordList for WorkOrders {
+    const KIND: RecordKind = RecordKind::WorkOrder;
+    type Id = WorkOrderId;
+    type Filter = WorkOrderFilter;
+    type Sort = WorkOrderSort;
+    type Query = WorkOrderQuery;
+    type Row = WorkOrderRow;
 }
 
-fn work_order_from_row(r: &AnyRow) -> Result<WorkOrderRow> {
-    Ok(WorkOrderRow {
-        id: WorkOrderId(r.i64("id")?),
-        number: r.text("number")?,
-        account_id: AccountId(r.i64("account_id")?),
-        account_name: r.text("account_name")?,
-        status: WorkOrderStatus::parse(&r.text("status")?)?,
-        summary: r.opt_text("summary")?,
-        service_type_id: ServiceTypeId(r.i64("service_type_id")?),
-        service_type: r.text("service_type_name")?,
-        asset: link(r, "asset_link", "asset_label", AssetId)?,
-        agreement: link(r, "agreement_link", "agreement_label", AgreementId)?,
-        bookings: r.i64("bookings_count")?,
-        opened_at: r.ts("created_at")?,
-        updated_at: r.ts("updated_at")?,
-        version: r.i64("version")?,
-        expose_to_customer: r.bool("expose_to_customer")?,
-    })
-}
+impl sealed::Sql for WorkOrders {
+    fn columns(_: &Scope) -> String {
+        WORK_ORDER_COLUMNS.to_owned()
+    }
 
-pub async fn list_work_orders(
-    conn: &mut Conn,
-    scope: &Scope,
-    q: &WorkOrderQuery,
-) -> Result<Page<WorkOrderRow>> {
-    query::page(conn, work_orders_keyset(scope, q), work_order_from_row).await
-}
-
-fn work_orders_keyset(scope: &Scope, q: &WorkOrderQuery) -> Keyset {
-    let mut w = Where::new();
-    scope.apply(&mut w);
-    if let Some(statuses) = q.filter.statuses() {
-        status_in(&mut w, &statuses);
-    }
-    if let Some(agreement) = q.agreement {
-        let p = w.arg(Arg::I64(agreement.0));
-        w.cond(format!("x.agreement_id = {p}"));
-    }
-    if let Some(asset) = q.asset {
-        let p = w.arg(Arg::I64(asset.0));
-        w.cond(format!("x.asset_id = {p}"));
-    }
-    if let Some(needle) = searchable(q.search.as_deref()) {
-        let p = w.arg(Arg::Text(query::like_pattern(needle)));
-        let like = |e: &str| format!("LOWER({e}) LIKE {p} ESCAPE '\\'");
-        w.cond(format!(
-            "({} OR {} OR EXISTS (SELECT 1 FROM service_types s WHERE s.id = x.service_type_id AND {}) \
-             OR EXISTS (SELECT 1 FROM assets a WHERE a.id = x.asset_id AND {} AND ({} OR {} OR {})))",
-            like("x.number"),
-            like("x.summary"),
-            like("s.name"),
+    fn joins(scope: &Scope) -> String {
+        format!(
+            "JOIN accounts acc ON acc.id = x.account_id JOIN service_types s ON s.id = x.service_type_id \
+             LEFT JOIN assets a ON a.id = x.asset_id AND {} \
+             LEFT JOIN agreements g ON g.id = x.agreement_id AND {}",
             scope.related("a"),
-            like("a.name"),
-            like("a.product"),
-            like("a.serial_number"),
-        ));
+            scope.related("g")
+        )
     }
-    Keyset {
-        w,
-        table: "work_orders",
-        columns: WORK_ORDER_COLUMNS.to_owned(),
-        joins: work_order_joins(scope),
-        sort: q.sort.spec(),
-        descending: q.descending,
-        start: q.paging.start.clone(),
-        limit: q.paging.limit,
-    }
-}
 
-/// One work order in the scope, as its list shows it; [`StoreError::NotFound`] otherwise.
-pub async fn work_order_row(
-    conn: &mut Conn,
-    scope: &Scope,
-    id: WorkOrderId,
-) -> Result<WorkOrderRow> {
-    let mut w = Where::new();
-    let p = w.arg(Arg::I64(id.0));
-    w.cond(format!("x.id = {p}"));
-    scope.apply(&mut w);
-    let row = query::one(
-        conn,
-        "work_orders",
-        WORK_ORDER_COLUMNS,
-        &work_order_joins(scope),
-        w,
-    )
-    .await?
-    .ok_or(StoreError::NotFound)?;
-    work_order_from_row(&row)
+    fn conditions(scope: &Scope, q: &WorkOrderQuery, w: &mut Where) {
+        if let Some(statuses) = q.filter.statuses() {
+            status_in(w, &statuses);
+        }
+        if let Some(agreement) = q.agreement {
+            let p = w.arg(Arg::I64(agreement.0));
+            w.cond(format!("x.agreement_id = {p}"));
+        }
+        if let Some(asset) = q.asset {
+            let p = w.arg(Arg::I64(asset.0));
+            w.cond(format!("x.asset_id = {p}"));
+        }
+        if let Some(needle) = searchable(q.search.as_deref()) {
+            let p = w.arg(Arg::Text(query::like_pattern(needle)));
+            let like = |e: &str| format!("LOWER({e}) LIKE {p} ESCAPE '\\'");
+            w.cond(format!(
+                "({} OR {} OR EXISTS (SELECT 1 FROM service_types s WHERE s.id = x.service_type_id AND {}) \
+                 OR EXISTS (SELECT 1 FROM assets a WHERE a.id = x.asset_id AND {} AND ({} OR {} OR {})))",
+                like("x.number"),
+                like("x.summary"),
+                like("s.name"),
+                scope.related("a"),
+                like("a.name"),
+                like("a.product"),
+                like("a.serial_number"),
+            ));
+        }
+    }
+
+    fn raw(id: WorkOrderId) -> i64 {
+        id.0
+    }
+
+    fn order(q: &WorkOrderQuery) -> Order<'_> {
+        (q.sort.spec(), q.descending, &q.paging)
+    }
+
+    fn from_row(r: &AnyRow) -> Result<WorkOrderRow> {
+        Ok(WorkOrderRow {
+            id: WorkOrderId(r.i64("id")?),
+            number: r.text("number")?,
+            account_id: AccountId(r.i64("account_id")?),
+            account_name: r.text("account_name")?,
+            status: WorkOrderStatus::parse(&r.text("status")?)?,
+            summary: r.opt_text("summary")?,
+            service_type_id: ServiceTypeId(r.i64("service_type_id")?),
+            service_type: r.text("service_type_name")?,
+            asset: link(r, "asset_link", "asset_label", AssetId)?,
+            agreement: link(r, "agreement_link", "agreement_label", AgreementId)?,
+            bookings: r.i64("bookings_count")?,
+            opened_at: r.ts("created_at")?,
+            updated_at: r.ts("updated_at")?,
+            version: r.i64("version")?,
+            expose_to_customer: r.bool("expose_to_customer")?,
+        })
+    }
 }
 
 // ---- Agreements -----------------------------------------------------------------------------
@@ -383,6 +548,8 @@ impl Default for AgreementQuery {
     }
 }
 
+from_options!(AgreementQuery, AgreementFilter, AgreementSort);
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct AgreementRow {
     pub id: AgreementId,
@@ -400,66 +567,61 @@ pub struct AgreementRow {
 
 const AGREEMENT_COLUMNS: &str = "x.id, x.number, x.account_id, acc.name AS account_name, x.name, x.status, \
      x.starts_on, x.ends_on, x.description, x.version, x.expose_to_customer";
-const AGREEMENT_JOINS: &str = "JOIN accounts acc ON acc.id = x.account_id";
 
-fn agreement_from_row(r: &AnyRow) -> Result<AgreementRow> {
-    Ok(AgreementRow {
-        id: AgreementId(r.i64("id")?),
-        number: r.text("number")?,
-        account_id: AccountId(r.i64("account_id")?),
-        account_name: r.text("account_name")?,
-        name: r.text("name")?,
-        status: AgreementStatus::parse(&r.text("status")?)?,
-        starts_on: r.date("starts_on")?,
-        ends_on: r.date("ends_on")?,
-        description: r.opt_text("description")?,
-        version: r.i64("version")?,
-        expose_to_customer: r.bool("expose_to_customer")?,
-    })
+/// The agreement list.
+#[derive(Debug, Clone, Copy)]
+pub struct Agreements;
+
+impl RecordList for Agreements {
+    const KIND: RecordKind = RecordKind::Agreement;
+    type Id = AgreementId;
+    type Filter = AgreementFilter;
+    type Sort = AgreementSort;
+    type Query = AgreementQuery;
+    type Row = AgreementRow;
 }
 
-pub async fn list_agreements(
-    conn: &mut Conn,
-    scope: &Scope,
-    q: &AgreementQuery,
-) -> Result<Page<AgreementRow>> {
-    query::page(conn, agreements_keyset(scope, q), agreement_from_row).await
-}
+impl sealed::Sql for Agreements {
+    fn columns(_: &Scope) -> String {
+        AGREEMENT_COLUMNS.to_owned()
+    }
 
-fn agreements_keyset(scope: &Scope, q: &AgreementQuery) -> Keyset {
-    let mut w = Where::new();
-    scope.apply(&mut w);
-    if let Some(statuses) = q.filter.statuses() {
-        status_in(&mut w, &statuses);
+    fn joins(_: &Scope) -> String {
+        "JOIN accounts acc ON acc.id = x.account_id".to_owned()
     }
-    if let Some(needle) = searchable(q.search.as_deref()) {
-        w.search(needle, &["x.number", "x.name", "x.description"]);
-    }
-    Keyset {
-        w,
-        table: "agreements",
-        columns: AGREEMENT_COLUMNS.to_owned(),
-        joins: AGREEMENT_JOINS.to_owned(),
-        sort: q.sort.spec(),
-        descending: q.descending,
-        start: q.paging.start.clone(),
-        limit: q.paging.limit,
-    }
-}
 
-pub async fn agreement_row(
-    conn: &mut Conn,
-    scope: &Scope,
-    id: AgreementId,
-) -> Result<AgreementRow> {
-    let mut w = Where::new();
-    let p = w.arg(Arg::I64(id.0));
-    w.cond(format!("x.id = {p}"));
-    scope.apply(&mut w);
-    let row = query::one(conn, "agreements", AGREEMENT_COLUMNS, AGREEMENT_JOINS, w)
-        .await?
-        .ok_or(StoreError::NotFound)?;
-    agreement_from_row(&row)
+    fn conditions(_: &Scope, q: &AgreementQuery, w: &mut Where) {
+        if let Some(statuses) = q.filter.statuses() {
+            status_in(w, &statuses);
+        }
+        if let Some(needle) = searchable(q.search.as_deref()) {
+            w.search(needle, &["x.number", "x.name", "x.description"]);
+        }
+    }
+
+    fn raw(id: AgreementId) -> i64 {
+        id.0
+    }
+
+    fn order(q: &AgreementQuery) -> Order<'_> {
+        (q.sort.spec(), q.descending, &q.paging)
+    }
+
+    fn from_row(r: &AnyRow) -> Result<AgreementRow> {
+        Ok(AgreementRow {
+            id: AgreementId(r.i64("id")?),
+            number: r.text("number")?,
+            account_id: AccountId(r.i64("account_id")?),
+            account_name: r.text("account_name")?,
+            name: r.text("name")?,
+            status: AgreementStatus::parse(&r.text("status")?)?,
+            starts_on: r.date("starts_on")?,
+            ends_on: r.date("ends_on")?,
+            description: r.opt_text("description")?,
+            version: r.i64("version")?,
+            expose_to_customer: r.bool("expose_to_customer")?,
+        })
+    }
 }
 
 // ---- Assets ---------------------------------------------------------------------------------
@@ -501,6 +663,8 @@ impl Default for AssetQuery {
     }
 }
 
+from_options!(AssetQuery, AssetFilter, AssetSort);
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct AssetRow {
     pub id: AssetId,
@@ -523,87 +687,77 @@ const ASSET_COLUMNS: &str = "x.id, x.account_id, acc.name AS account_name, x.nam
      pa.id AS parent_link, pa.name AS parent_label, ma.id AS master_link, ma.name AS master_label, \
      x.version, x.expose_to_customer";
 
-fn asset_columns(scope: &Scope) -> String {
-    // The children count reads `c` against `x`: `related` compares with `x`'s account.
-    format!(
-        "{ASSET_COLUMNS}, (SELECT COUNT(*) FROM assets c WHERE c.parent_id = x.id AND {}) AS children_count",
-        scope.related("c")
-    )
+/// The asset list.
+#[derive(Debug, Clone, Copy)]
+pub struct Assets;
+
+impl RecordList for Assets {
+    const KIND: RecordKind = RecordKind::Asset;
+    type Id = AssetId;
+    type Filter = AssetFilter;
+    type Sort = AssetSort;
+    type Query = AssetQuery;
+    type Row = AssetRow;
 }
 
-fn asset_joins(scope: &Scope) -> String {
-    format!(
-        "JOIN accounts acc ON acc.id = x.account_id \
-         LEFT JOIN assets pa ON pa.id = x.parent_id AND {} \
-         LEFT JOIN assets ma ON ma.id = x.master_id AND {}",
-        scope.related("pa"),
-        scope.related("ma")
-    )
-}
-
-fn asset_from_row(r: &AnyRow) -> Result<AssetRow> {
-    Ok(AssetRow {
-        id: AssetId(r.i64("id")?),
-        account_id: AccountId(r.i64("account_id")?),
-        account_name: r.text("account_name")?,
-        name: r.text("name")?,
-        product: r.text("product")?,
-        serial_number: r.opt_text("serial_number")?,
-        parent: link(r, "parent_link", "parent_label", AssetId)?,
-        master: link(r, "master_link", "master_label", AssetId)?,
-        children: r.i64("children_count")?,
-        version: r.i64("version")?,
-        expose_to_customer: r.bool("expose_to_customer")?,
-    })
-}
-
-pub async fn list_assets(conn: &mut Conn, scope: &Scope, q: &AssetQuery) -> Result<Page<AssetRow>> {
-    query::page(conn, assets_keyset(scope, q), asset_from_row).await
-}
-
-fn assets_keyset(scope: &Scope, q: &AssetQuery) -> Keyset {
-    let mut w = Where::new();
-    scope.apply(&mut w);
-    if q.filter == AssetFilter::TopLevel {
-        w.cond(format!(
-            "(x.parent_id IS NULL OR NOT EXISTS (SELECT 1 FROM assets pa WHERE pa.id = x.parent_id AND {}))",
-            scope.related("pa")
-        ));
+impl sealed::Sql for Assets {
+    fn columns(scope: &Scope) -> String {
+        // The children count reads `c` against `x`: `related` compares with `x`'s account.
+        format!(
+            "{ASSET_COLUMNS}, (SELECT COUNT(*) FROM assets c WHERE c.parent_id = x.id AND {}) AS children_count",
+            scope.related("c")
+        )
     }
-    if let Some(parent) = q.parent {
-        let p = w.arg(Arg::I64(parent.0));
-        w.cond(format!("x.parent_id = {p}"));
-    }
-    if let Some(needle) = searchable(q.search.as_deref()) {
-        w.search(needle, &["x.name", "x.product", "x.serial_number"]);
-    }
-    Keyset {
-        w,
-        table: "assets",
-        columns: asset_columns(scope),
-        joins: asset_joins(scope),
-        sort: q.sort.spec(),
-        descending: q.descending,
-        start: q.paging.start.clone(),
-        limit: q.paging.limit,
-    }
-}
 
-pub async fn asset_row(conn: &mut Conn, scope: &Scope, id: AssetId) -> Result<AssetRow> {
-    let mut w = Where::new();
-    let p = w.arg(Arg::I64(id.0));
-    w.cond(format!("x.id = {p}"));
-    scope.apply(&mut w);
-    let row = query::one(
-        conn,
-        "assets",
-        &asset_columns(scope),
-        &asset_joins(scope),
-        w,
-    )
-    .await?
-    .ok_or(StoreError::NotFound)?;
-    asset_from_row(&row)
+    fn joins(scope: &Scope) -> String {
+        format!(
+            "JOIN accounts acc ON acc.id = x.account_id \
+             LEFT JOIN assets pa ON pa.id = x.parent_id AND {} \
+             LEFT JOIN assets ma ON ma.id = x.master_id AND {}",
+            scope.related("pa"),
+            scope.related("ma")
+        )
+    }
+
+    fn conditions(scope: &Scope, q: &AssetQuery, w: &mut Where) {
+        if q.filter == AssetFilter::TopLevel {
+            w.cond(format!(
+                "(x.parent_id IS NULL OR NOT EXISTS (SELECT 1 FROM assets pa WHERE pa.id = x.parent_id AND {}))",
+                scope.related("pa")
+            ));
+        }
+        if let Some(parent) = q.parent {
+            let p = w.arg(Arg::I64(parent.0));
+            w.cond(format!("x.parent_id = {p}"));
+        }
+        if let Some(needle) = searchable(q.search.as_deref()) {
+            w.search(needle, &["x.name", "x.product", "x.serial_number"]);
+        }
+    }
+
+    fn raw(id: AssetId) -> i64 {
+        id.0
+    }
+
+    fn order(q: &AssetQuery) -> Order<'_> {
+        (q.sort.spec(), q.descending, &q.paging)
+    }
+
+    fn from_row(r: &AnyRow) -> Result<AssetRow> {
+        Ok(AssetRow {
+            id: AssetId(r.i64("id")?),
+            account_id: AccountId(r.i64("account_id")?),
+            account_name: r.text("account_name")?,
+            name: r.text("name")?,
+            product: r.text("product")?,
+            serial_number: r.opt_text("serial_number")?,
+            parent: link(r, "parent_link", "parent_label", AssetId)?,
+            master: link(r, "master_link", "master_label", AssetId)?,
+            children: r.i64("children_count")?,
+            version: r.i64("version")?,
+            expose_to_customer: r.bool("expose_to_customer")?,
+        })
+    }
 }
 
 /// A node of the asset tree: an asset and its visible components, recursively, by name.
@@ -621,7 +775,7 @@ pub struct AssetNode {
 /// visible parents, components by name. The descendants of a page's roots are read in one query
 /// over their master hierarchies (`assets_master` index).
 pub async fn asset_tree(conn: &mut Conn, scope: &Scope, q: &AssetQuery) -> Result<Page<AssetNode>> {
-    let roots = list_assets(
+    let roots = list::<Assets>(
         conn,
         scope,
         &AssetQuery {
@@ -776,6 +930,8 @@ impl Default for InvoiceQuery {
     }
 }
 
+from_options!(InvoiceQuery, InvoiceFilter, InvoiceSort);
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct InvoiceRow {
     pub id: InvoiceId,
@@ -798,94 +954,90 @@ const INVOICE_COLUMNS: &str = "x.id, x.number, x.account_id, acc.name AS account
      x.issued_on, x.due_on, w.id AS work_order_link, w.number AS work_order_label, \
      g.id AS agreement_link, g.number AS agreement_label, x.version, x.expose_to_customer";
 
-fn invoice_joins(scope: &Scope) -> String {
-    format!(
-        "JOIN accounts acc ON acc.id = x.account_id \
-         LEFT JOIN work_orders w ON w.id = x.work_order_id AND {} \
-         LEFT JOIN agreements g ON g.id = x.agreement_id AND {}",
-        scope.related("w"),
-        scope.related("g")
-    )
+/// The invoice list; its rows' totals are computed from their lines.
+#[derive(Debug, Clone, Copy)]
+pub struct Invoices;
+
+impl RecordList for Invoices {
+    const KIND: RecordKind = RecordKind::Invoice;
+    type Id = InvoiceId;
+    type Filter = InvoiceFilter;
+    type Sort = InvoiceSort;
+    type Query = InvoiceQuery;
+    type Row = InvoiceRow;
 }
 
-fn invoice_from_row(r: &AnyRow) -> Result<InvoiceRow> {
-    Ok(InvoiceRow {
-        id: InvoiceId(r.i64("id")?),
-        number: r.text("number")?,
-        account_id: AccountId(r.i64("account_id")?),
-        account_name: r.text("account_name")?,
-        status: InvoiceStatus::parse(&r.text("status")?)?,
-        currency: Currency::parse(&r.text("currency")?)?,
-        issued_on: r.date("issued_on")?,
-        due_on: r.date("due_on")?,
-        work_order: link(r, "work_order_link", "work_order_label", WorkOrderId)?,
-        agreement: link(r, "agreement_link", "agreement_label", AgreementId)?,
-        totals: totals(&[]),
-        version: r.i64("version")?,
-        expose_to_customer: r.bool("expose_to_customer")?,
-    })
-}
+impl sealed::Sql for Invoices {
+    fn columns(_: &Scope) -> String {
+        INVOICE_COLUMNS.to_owned()
+    }
 
-fn invoices_keyset(scope: &Scope, q: &InvoiceQuery) -> Keyset {
-    let mut w = Where::new();
-    scope.apply(&mut w);
-    if let Some(statuses) = q.filter.statuses() {
-        status_in(&mut w, &statuses);
+    fn joins(scope: &Scope) -> String {
+        format!(
+            "JOIN accounts acc ON acc.id = x.account_id \
+             LEFT JOIN work_orders w ON w.id = x.work_order_id AND {} \
+             LEFT JOIN agreements g ON g.id = x.agreement_id AND {}",
+            scope.related("w"),
+            scope.related("g")
+        )
     }
-    if let Some(work_order) = q.work_order {
-        let p = w.arg(Arg::I64(work_order.0));
-        w.cond(format!("x.work_order_id = {p}"));
-    }
-    if let Some(agreement) = q.agreement {
-        let p = w.arg(Arg::I64(agreement.0));
-        w.cond(format!("x.agreement_id = {p}"));
-    }
-    if let Some(needle) = searchable(q.search.as_deref()) {
-        let p = w.arg(Arg::Text(query::like_pattern(needle)));
-        w.cond(format!(
-            "(LOWER(x.number) LIKE {p} ESCAPE '\\' OR EXISTS (SELECT 1 FROM work_orders w \
-             WHERE w.id = x.work_order_id AND {} AND LOWER(w.number) LIKE {p} ESCAPE '\\'))",
-            scope.related("w")
-        ));
-    }
-    Keyset {
-        w,
-        table: "invoices",
-        columns: INVOICE_COLUMNS.to_owned(),
-        joins: invoice_joins(scope),
-        sort: q.sort.spec(),
-        descending: q.descending,
-        start: q.paging.start.clone(),
-        limit: q.paging.limit,
-    }
-}
 
-pub async fn list_invoices(
-    conn: &mut Conn,
-    scope: &Scope,
-    q: &InvoiceQuery,
-) -> Result<Page<InvoiceRow>> {
-    let mut page = query::page(conn, invoices_keyset(scope, q), invoice_from_row).await?;
-    let ids: Vec<InvoiceId> = page.items.iter().map(|i| i.id).collect();
-    let mut lines = invoice_lines(conn, &ids).await?;
-    for inv in &mut page.items {
-        inv.totals = totals(lines.remove(&inv.id).as_deref().unwrap_or_default());
+    fn conditions(scope: &Scope, q: &InvoiceQuery, w: &mut Where) {
+        if let Some(statuses) = q.filter.statuses() {
+            status_in(w, &statuses);
+        }
+        if let Some(work_order) = q.work_order {
+            let p = w.arg(Arg::I64(work_order.0));
+            w.cond(format!("x.work_order_id = {p}"));
+        }
+        if let Some(agreement) = q.agreement {
+            let p = w.arg(Arg::I64(agreement.0));
+            w.cond(format!("x.agreement_id = {p}"));
+        }
+        if let Some(needle) = searchable(q.search.as_deref()) {
+            let p = w.arg(Arg::Text(query::like_pattern(needle)));
+            w.cond(format!(
+                "(LOWER(x.number) LIKE {p} ESCAPE '\\' OR EXISTS (SELECT 1 FROM work_orders w \
+                 WHERE w.id = x.work_order_id AND {} AND LOWER(w.number) LIKE {p} ESCAPE '\\'))",
+                scope.related("w")
+            ));
+        }
     }
-    Ok(page)
-}
 
-pub async fn invoice_row(conn: &mut Conn, scope: &Scope, id: InvoiceId) -> Result<InvoiceRow> {
-    let mut w = Where::new();
-    let p = w.arg(Arg::I64(id.0));
-    w.cond(format!("x.id = {p}"));
-    scope.apply(&mut w);
-    let row = query::one(conn, "invoices", INVOICE_COLUMNS, &invoice_joins(scope), w)
-        .await?
-        .ok_or(StoreError::NotFound)?;
-    let mut inv = invoice_from_row(&row)?;
-    let mut lines = invoice_lines(conn, &[id]).await?;
-    inv.totals = totals(lines.remove(&id).as_deref().unwrap_or_default());
-    Ok(inv)
+    fn raw(id: InvoiceId) -> i64 {
+        id.0
+    }
+
+    fn order(q: &InvoiceQuery) -> Order<'_> {
+        (q.sort.spec(), q.descending, &q.paging)
+    }
+
+    fn from_row(r: &AnyRow) -> Result<InvoiceRow> {
+        Ok(InvoiceRow {
+            id: InvoiceId(r.i64("id")?),
+            number: r.text("number")?,
+            account_id: AccountId(r.i64("account_id")?),
+            account_name: r.text("account_name")?,
+            status: InvoiceStatus::parse(&r.text("status")?)?,
+            currency: Currency::parse(&r.text("currency")?)?,
+            issued_on: r.date("issued_on")?,
+            due_on: r.date("due_on")?,
+            work_order: link(r, "work_order_link", "work_order_label", WorkOrderId)?,
+            agreement: link(r, "agreement_link", "agreement_label", AgreementId)?,
+            totals: totals(&[]),
+            version: r.i64("version")?,
+            expose_to_customer: r.bool("expose_to_customer")?,
+        })
+    }
+
+    async fn complete(conn: &mut Conn, rows: &mut [InvoiceRow]) -> Result<()> {
+        let ids: Vec<InvoiceId> = rows.iter().map(|i| i.id).collect();
+        let mut lines = invoice_lines(conn, &ids).await?;
+        for inv in rows {
+            inv.totals = totals(lines.remove(&inv.id).as_deref().unwrap_or_default());
+        }
+        Ok(())
+    }
 }
 
 /// The lines of these invoices, each invoice's in order, in one query.
@@ -952,10 +1104,10 @@ pub async fn explain(
     q: &ListQuery,
 ) -> Result<Vec<String>> {
     let keyset = match q {
-        ListQuery::WorkOrders(q) => work_orders_keyset(scope, q),
-        ListQuery::Agreements(q) => agreements_keyset(scope, q),
-        ListQuery::Assets(q) => assets_keyset(scope, q),
-        ListQuery::Invoices(q) => invoices_keyset(scope, q),
+        ListQuery::WorkOrders(q) => keyset::<WorkOrders>(scope, q),
+        ListQuery::Agreements(q) => keyset::<Agreements>(scope, q),
+        ListQuery::Assets(q) => keyset::<Assets>(scope, q),
+        ListQuery::Invoices(q) => keyset::<Invoices>(scope, q),
     };
     query::explain(conn, backend, &keyset).await
 }

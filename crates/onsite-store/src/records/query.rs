@@ -59,7 +59,7 @@ impl<T> Page<T> {
 }
 
 /// A sortable column of a list.
-pub(crate) struct SortSpec {
+pub struct SortSpec {
     /// Stable name carried by cursors, e.g. `work-orders.number`.
     pub name: &'static str,
     /// The SQL expression on alias `x` (the same expression as in the index).
@@ -69,14 +69,14 @@ pub(crate) struct SortSpec {
 
 /// A bound argument.
 #[derive(Debug, Clone)]
-pub(crate) enum Arg {
+pub enum Arg {
     I64(i64),
     Text(String),
 }
 
 /// The conditions of a list under construction; `arg` hands out `$n` placeholders in order.
 #[derive(Debug, Clone)]
-pub(crate) struct Where {
+pub struct Where {
     conds: Vec<String>,
     args: Vec<Arg>,
 }

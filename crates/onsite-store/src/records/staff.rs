@@ -282,20 +282,7 @@ pub async fn update_invoice(
             .bind(id.0)
             .execute(&mut *conn)
             .await?;
-        for (n, line) in c.lines.iter().enumerate() {
-            sqlx::query(
-                "INSERT INTO invoice_lines (invoice_id, position, description, quantity_milli, \
-                 unit_price_minor, tax_rate_milli_percent) VALUES ($1, $2, $3, $4, $5, $6)",
-            )
-            .bind(id.0)
-            .bind(n as i64 + 1)
-            .bind(line.description.as_str())
-            .bind(line.quantity_milli)
-            .bind(line.unit_price_minor)
-            .bind(line.tax_rate_milli_percent)
-            .execute(&mut *conn)
-            .await?;
-        }
+        crate::invoices::insert_lines(conn, id, c.lines).await?;
     }
     Ok(edit)
 }

@@ -21,6 +21,7 @@ use onsite_store::bookings::{self, NewBooking};
 use onsite_store::invoices::{self, NewInvoice};
 use onsite_store::records::approvals::{self, Decision, NewApproval};
 use onsite_store::records::details::{self, HistoryEvent, VisitsOf};
+use onsite_store::records::lists as records_lists;
 use onsite_store::records::lists::*;
 use onsite_store::records::staff::{self, AssetChanges, Edit};
 use onsite_store::records::{Page, RecordKind, Scope, Start};

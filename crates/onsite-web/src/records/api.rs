@@ -12,14 +12,15 @@
 use crate::error::WebError;
 use crate::input::PathId;
 use crate::openapi::{Errors, NotFound, State as VisitState, enum_schema, json_name, refusal};
-use crate::session::CurrentUser;
+use crate::session::{CurrentUser, Granted};
 use crate::{AppState, WebResult};
 use axum::Json;
 use axum::extract::{Query, State};
 use jiff::Timestamp;
 use jiff::civil::Date;
 use onsite_app::failure::Kind;
-use onsite_app::records::{self, ListRequest, Listing};
+use onsite_app::policy::Reviewer;
+use onsite_app::records::{self, ListRequest, Listed, Listing};
 use onsite_domain::agreement::AgreementStatus;
 use onsite_domain::booking::BookingState;
 use onsite_domain::invoice::InvoiceStatus;
@@ -28,7 +29,8 @@ use onsite_domain::{AgreementId, AssetId, InvoiceId, WorkOrderId};
 use onsite_store::records::approvals::{Approval, Decision};
 use onsite_store::records::details::VisitRow;
 use onsite_store::records::lists::{
-    AgreementRow, AssetNode, AssetRow, InvoiceRow, Link, WorkOrderRow,
+    AgreementRow, Agreements, AssetNode, AssetRow, Assets, InvoiceRow, Invoices, Link, ListOption,
+    WorkOrderRow, WorkOrders,
 };
 use serde::Serialize;
 use utoipa::{IntoParams, ToSchema};
@@ -118,7 +120,7 @@ pub struct RecordPage<T> {
 }
 
 impl<T> RecordPage<T> {
-    fn of<R, F, S>(l: &Listing<R, F, S>, filter: &str, sort: &str) -> Json<RecordPage<T>>
+    fn of<R, F: ListOption, S: ListOption>(l: &Listing<R, F, S>) -> Json<RecordPage<T>>
     where
         T: for<'a> From<&'a R>,
     {
@@ -126,8 +128,8 @@ impl<T> RecordPage<T> {
             items: all(&l.page.items),
             next: l.page.next.as_ref().map(|c| c.as_str().to_owned()),
             prev: l.page.prev.as_ref().map(|c| c.as_str().to_owned()),
-            filter: filter.to_owned(),
-            sort: sort.to_owned(),
+            filter: l.filter.as_str().to_owned(),
+            sort: l.sort.as_str().to_owned(),
             order: if l.descending { "desc" } else { "asc" },
             q: l.search.clone(),
             limit: l.limit,
@@ -380,63 +382,117 @@ impl From<&Approval> for RecordDecision {
     }
 }
 
+/// A page of list `K` as the API sends it.
+async fn list<K: Served>(
+    state: &AppState,
+    reviewer: Reviewer,
+    req: &ListRequest,
+) -> WebResult<Json<RecordPage<K::Item>>> {
+    let l = records::list::<K>(&state.app, reviewer, req)
+        .await
+        .map_err(WebError::bad_query)?;
+    Ok(RecordPage::of(&l))
+}
+
+/// A list whose rows the API sends as [`Served::Item`].
+trait Served: Listed {
+    type Item: for<'a> From<&'a Self::Row>;
+}
+
+impl Served for Agreements {
+    type Item = RecordAgreement;
+}
+
+impl Served for Assets {
+    type Item = RecordAsset;
+}
+
+impl Served for WorkOrders {
+    type Item = RecordWorkOrder;
+}
+
+impl Served for Invoices {
+    type Item = RecordInvoice;
+}
+
 fn all<'a, R: 'a, T: From<&'a R>>(rows: impl IntoIterator<Item = &'a R>) -> Vec<T> {
     rows.into_iter().map(T::from).collect()
 }
 
-/// `GET /api/v1/records/agreements`.
-#[utoipa::path(
-    get,
-    path = "/api/v1/records/agreements",
-    tag = "records",
-    summary = "My account's agreements (default Active)",
-    params(ListParams),
-    responses(
-        (
-            status = 200,
-            description = "A page of agreements.",
-            body = RecordPage<RecordAgreement>,
-        ),
-        Errors<(BadListOption, UnknownRelated)>,
-    ),
-)]
-pub async fn agreements(
-    State(state): State<AppState>,
-    user: CurrentUser,
-    Query(req): Query<ListRequest>,
-) -> WebResult<Json<RecordPage<RecordAgreement>>> {
-    let l = records::agreements(&state.app, &user.principal(), &req)
-        .await
-        .map_err(WebError::bad_query)?;
-    Ok(RecordPage::of(&l, l.filter.as_str(), l.sort.as_str()))
+/// Declares the API endpoint of a list: its OpenAPI description and its handler, [`list`] of
+/// its kind. After the summary and the description of a page: the query parameters beyond
+/// [`ListParams`], then the operation's id where the handler's name is taken elsewhere.
+macro_rules! list_endpoint {
+    (
+        $name:ident, $kind:ident, $item:ident, $path:tt, $summary:tt, $page:tt,
+        [$($param:tt),* $(,)?] $(, operation_id = $op:tt)? $(,)?
+    ) => {
+        #[doc = concat!("`GET ", $path, "`.")]
+        #[utoipa::path(
+            get,
+            path = $path,
+            $(operation_id = $op,)?
+            tag = "records",
+            summary = $summary,
+            params(ListParams $(, $param)*),
+            responses(
+                (status = 200, description = $page, body = RecordPage<$item>),
+                Errors<(BadListOption, UnknownRelated)>,
+            ),
+        )]
+        pub async fn $name(
+            State(state): State<AppState>,
+            Granted(reviewer): Granted<Reviewer>,
+            Query(req): Query<ListRequest>,
+        ) -> WebResult<Json<RecordPage<$item>>> {
+            list::<$kind>(&state, reviewer, &req).await
+        }
+    };
 }
 
-/// `GET /api/v1/records/assets`.
-#[utoipa::path(
-    get,
-    path = "/api/v1/records/assets",
+list_endpoint!(
+    agreements,
+    Agreements,
+    RecordAgreement,
+    "/api/v1/records/agreements",
+    "My account's agreements (default Active)",
+    "A page of agreements.",
+    [],
+);
+list_endpoint!(
+    assets,
+    Assets,
+    RecordAsset,
+    "/api/v1/records/assets",
+    "My account's assets, with parent and master",
+    "A page of assets.",
+    [("parent" = Option<i64>, Query, description = "Components of this asset.")],
     operation_id = "record_assets",
-    tag = "records",
-    summary = "My account's assets, with parent and master",
-    params(
-        ListParams,
-        ("parent" = Option<i64>, Query, description = "Components of this asset."),
-    ),
-    responses(
-        (status = 200, description = "A page of assets.", body = RecordPage<RecordAsset>),
-        Errors<(BadListOption, UnknownRelated)>,
-    ),
-)]
-pub async fn assets(
-    State(state): State<AppState>,
-    user: CurrentUser,
-    Query(req): Query<ListRequest>,
-) -> WebResult<Json<RecordPage<RecordAsset>>> {
-    let l = records::assets(&state.app, &user.principal(), &req)
-        .await
-        .map_err(WebError::bad_query)?;
-    Ok(RecordPage::of(&l, l.filter.as_str(), l.sort.as_str()))
-}
+);
+list_endpoint!(
+    work_orders,
+    WorkOrders,
+    RecordWorkOrder,
+    "/api/v1/records/work-orders",
+    "My account's work orders (default active)",
+    "A page of work orders.",
+    [
+        ("agreement" = Option<i64>, Query, description = "Of this agreement."),
+        ("asset" = Option<i64>, Query, description = "On this asset."),
+    ],
+);
+list_endpoint!(
+    invoices,
+    Invoices,
+    RecordInvoice,
+    "/api/v1/records/invoices",
+    "My account's invoices (default active)",
+    "A page of invoices.",
+    [
+        ("work_order" = Option<i64>, Query, description = "Of this work order."),
+        ("agreement" = Option<i64>, Query, description = "Of this agreement."),
+    ],
+);
 
 /// `GET /api/v1/records/assets/tree`: top-level assets, each with its components.
 #[utoipa::path(
@@ -456,75 +512,13 @@ pub async fn assets(
 )]
 pub async fn asset_tree(
     State(state): State<AppState>,
-    user: CurrentUser,
+    Granted(reviewer): Granted<Reviewer>,
     Query(req): Query<ListRequest>,
 ) -> WebResult<Json<RecordPage<RecordAssetNode>>> {
-    let l = records::asset_tree(&state.app, &user.principal(), &req)
+    let l = records::asset_tree(&state.app, reviewer, &req)
         .await
         .map_err(WebError::bad_query)?;
-    Ok(RecordPage::of(&l, l.filter.as_str(), l.sort.as_str()))
-}
-
-/// `GET /api/v1/records/work-orders`.
-#[utoipa::path(
-    get,
-    path = "/api/v1/records/work-orders",
-    tag = "records",
-    summary = "My account's work orders (default active)",
-    params(
-        ListParams,
-        ("agreement" = Option<i64>, Query, description = "Of this agreement."),
-        ("asset" = Option<i64>, Query, description = "On this asset."),
-    ),
-    responses(
-        (
-            status = 200,
-            description = "A page of work orders.",
-            body = RecordPage<RecordWorkOrder>,
-        ),
-        Errors<(BadListOption, UnknownRelated)>,
-    ),
-)]
-pub async fn work_orders(
-    State(state): State<AppState>,
-    user: CurrentUser,
-    Query(req): Query<ListRequest>,
-) -> WebResult<Json<RecordPage<RecordWorkOrder>>> {
-    let l = records::work_orders(&state.app, &user.principal(), &req)
-        .await
-        .map_err(WebError::bad_query)?;
-    Ok(RecordPage::of(&l, l.filter.as_str(), l.sort.as_str()))
-}
-
-/// `GET /api/v1/records/invoices`.
-#[utoipa::path(
-    get,
-    path = "/api/v1/records/invoices",
-    tag = "records",
-    summary = "My account's invoices (default active)",
-    params(
-        ListParams,
-        ("work_order" = Option<i64>, Query, description = "Of this work order."),
-        ("agreement" = Option<i64>, Query, description = "Of this agreement."),
-    ),
-    responses(
-        (
-            status = 200,
-            description = "A page of invoices.",
-            body = RecordPage<RecordInvoice>,
-        ),
-        Errors<(BadListOption, UnknownRelated)>,
-    ),
-)]
-pub async fn invoices(
-    State(state): State<AppState>,
-    user: CurrentUser,
-    Query(req): Query<ListRequest>,
-) -> WebResult<Json<RecordPage<RecordInvoice>>> {
-    let l = records::invoices(&state.app, &user.principal(), &req)
-        .await
-        .map_err(WebError::bad_query)?;
-    Ok(RecordPage::of(&l, l.filter.as_str(), l.sort.as_str()))
+    Ok(RecordPage::of(&l))
 }
 
 /// One agreement, what it covers, its work orders, invoices, visits and decisions.
@@ -572,10 +566,12 @@ pub struct Renewal {
 )]
 pub async fn agreement(
     State(state): State<AppState>,
+    Granted(reviewer): Granted<Reviewer>,
     user: CurrentUser,
     PathId(id): PathId<AgreementId>,
 ) -> WebResult<Json<AgreementDetail>> {
-    let d = records::agreement(&state.app, &user.principal(), id, None).await?;
+    let approver = user.principal().grant();
+    let d = records::agreement(&state.app, reviewer, approver, id, None).await?;
     Ok(Json(AgreementDetail {
         agreement: (&d.agreement).into(),
         covers: Coverage {
@@ -630,10 +626,10 @@ pub struct AssetDetail {
 )]
 pub async fn asset(
     State(state): State<AppState>,
-    user: CurrentUser,
+    Granted(reviewer): Granted<Reviewer>,
     PathId(id): PathId<AssetId>,
 ) -> WebResult<Json<AssetDetail>> {
-    let d = records::asset(&state.app, &user.principal(), id, None).await?;
+    let d = records::asset(&state.app, reviewer, id, None).await?;
     Ok(Json(AssetDetail {
         asset: (&d.asset).into(),
         components: all(&d.components.items),
@@ -667,10 +663,12 @@ pub struct WorkOrderDetail {
 )]
 pub async fn work_order(
     State(state): State<AppState>,
+    Granted(reviewer): Granted<Reviewer>,
     user: CurrentUser,
     PathId(id): PathId<WorkOrderId>,
 ) -> WebResult<Json<WorkOrderDetail>> {
-    let d = records::work_order(&state.app, &user.principal(), id, None).await?;
+    let approver = user.principal().grant();
+    let d = records::work_order(&state.app, reviewer, approver, id, None).await?;
     Ok(Json(WorkOrderDetail {
         work_order: (&d.work_order).into(),
         visits: all(&d.visits),
@@ -724,10 +722,10 @@ pub struct InvoiceTax {
 )]
 pub async fn invoice(
     State(state): State<AppState>,
-    user: CurrentUser,
+    Granted(reviewer): Granted<Reviewer>,
     PathId(id): PathId<InvoiceId>,
 ) -> WebResult<Json<InvoiceDetail>> {
-    let d = records::invoice(&state.app, &user.principal(), id, None).await?;
+    let d = records::invoice(&state.app, reviewer, id, None).await?;
     Ok(Json(InvoiceDetail {
         invoice: (&d.invoice).into(),
         lines: d

@@ -13,7 +13,8 @@ use crate::error::WebError;
 use crate::guard::see_other;
 use crate::input::PathId;
 use crate::layout::{Page, render, render_with_status};
-use crate::session::CurrentUser;
+use crate::records::staff;
+use crate::session::{CurrentUser, Granted};
 use crate::{AppState, WebResult};
 use askama::Template;
 use axum::Form;
@@ -21,14 +22,16 @@ use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use jiff::civil::Date;
+use onsite_app::policy::{Approver, Reviewer};
 use onsite_app::records::approvals::{self, DecisionInput, Target};
-use onsite_app::records::{self, Decision, ListRequest, Listing, RecordsError, text};
+use onsite_app::records::{self, Decision, ListRequest, Listed, Listing, RecordsError, text};
 use onsite_domain::{AgreementId, AssetId, InvoiceId, WorkOrderId};
 use onsite_i18n::{Arg, Locale};
 use onsite_store::records::approvals::Approval;
 use onsite_store::records::details::{HistoryEntry, HistoryEvent, VisitRow};
 use onsite_store::records::lists::{
-    AgreementRow, AssetNode, AssetRow, InvoiceRow, Link as RecordLink, WorkOrderRow,
+    AgreementRow, AgreementSort, Agreements, AssetNode, AssetRow, AssetSort, Assets, InvoiceRow,
+    InvoiceSort, Invoices, Link as RecordLink, ListOption, WorkOrderRow, WorkOrderSort, WorkOrders,
 };
 
 // ---- Formatting -----------------------------------------------------------------------------
@@ -91,7 +94,7 @@ pub(crate) struct SortHeader {
 /// What every list page shares: the filter bar, the search box, the sort headers, the pager.
 #[derive(Debug)]
 pub(crate) struct Controls {
-    pub(crate) action: &'static str,
+    pub(crate) action: String,
     pub(crate) filters: Vec<Choice>,
     pub(crate) search: String,
     /// The list's options the search form keeps (filter, sort, order, related record).
@@ -103,7 +106,7 @@ pub(crate) struct Controls {
 
 /// The options of the list being shown, to write its links.
 struct ListState {
-    base: &'static str,
+    base: String,
     filter: Option<&'static str>,
     sort: &'static str,
     /// `Some` when the order is not the sort's default.
@@ -118,7 +121,7 @@ impl ListState {
     /// The state of a list page as its listing answered it: the links it builds keep the
     /// filter, sort, order (when not `default_desc`), search, page size and related record.
     fn of<T, F, S>(
-        base: &'static str,
+        base: String,
         listing: &Listing<T, F, S>,
         filter: Option<&'static str>,
         sort: &'static str,
@@ -192,7 +195,7 @@ impl ListState {
             hidden.push(((*k).to_owned(), v.clone()));
         }
         Controls {
-            action: self.base,
+            action: self.base.clone(),
             filters: filters
                 .iter()
                 .map(|(name, current)| Choice {
@@ -257,19 +260,10 @@ fn order_param(descending: bool, default_descending: bool) -> Option<&'static st
 }
 
 fn related_params(req: &ListRequest) -> Vec<(&'static str, String)> {
-    let mut out = Vec::new();
-    for (name, value) in [
-        ("account", &req.account),
-        ("agreement", &req.agreement),
-        ("asset", &req.asset),
-        ("work_order", &req.work_order),
-        ("parent", &req.parent),
-    ] {
-        if let Some(v) = value.as_deref().map(str::trim).filter(|v| !v.is_empty()) {
-            out.push((name, v.to_owned()));
-        }
-    }
-    out
+    ListRequest::LIMITS
+        .into_iter()
+        .filter_map(|name| Some((name, req.limit_of(name)?.to_owned())))
+        .collect()
 }
 
 #[derive(Debug)]
@@ -300,73 +294,6 @@ pub(crate) fn agreement_line(locale: Locale, a: &AgreementRow) -> AgreementLine 
         account_id: a.account_id,
         exposed: a.expose_to_customer,
     }
-}
-
-#[derive(Template)]
-#[template(path = "records/agreements.html")]
-struct AgreementsPage {
-    page: Page,
-    controls: Controls,
-    headers: Vec<SortHeader>,
-    rows: Vec<AgreementLine>,
-}
-
-/// `GET /records/agreements`: Active by default, Expired, All Agreements.
-pub async fn agreements(
-    State(state): State<AppState>,
-    page: Page,
-    user: CurrentUser,
-    Query(req): Query<ListRequest>,
-) -> WebResult<Response> {
-    let list = agreement_list(&state, page.locale, &user, &req, "/records/agreements").await?;
-    let view = AgreementsPage {
-        controls: list.controls,
-        headers: list.headers,
-        rows: list.rows,
-        page,
-    };
-    render(&view)
-}
-
-/// The agreement list at `base` (`/records/agreements` or `/staff/agreements`).
-pub(crate) async fn agreement_list(
-    state: &AppState,
-    locale: Locale,
-    user: &CurrentUser,
-    req: &ListRequest,
-    base: &'static str,
-) -> WebResult<ListView<AgreementLine>> {
-    let listing = records::agreements(&state.app, &user.principal(), req)
-        .await
-        .map_err(WebError::bad_query)?;
-    let default_desc = listing.sort.as_str() == "ends";
-    let list = ListState::of(
-        base,
-        &listing,
-        Some(listing.filter.as_str()),
-        listing.sort.as_str(),
-        default_desc,
-        related_params(req),
-    );
-    use onsite_store::records::lists::AgreementFilter as F;
-    let filters: Vec<(&'static str, bool)> = [F::Active, F::Expired, F::All, F::AwaitingApproval]
-        .into_iter()
-        .map(|f| (f.as_str(), f == listing.filter))
-        .collect();
-    Ok(ListView {
-        controls: list.controls(locale, "agreements", &filters, &listing),
-        headers: vec![
-            list.header(locale, "records-col-number", "number", listing.descending),
-            list.header(locale, "records-col-name", "name", listing.descending),
-            list.header(locale, "records-col-ends", "ends", listing.descending),
-        ],
-        rows: listing
-            .page
-            .items
-            .iter()
-            .map(|a| agreement_line(locale, a))
-            .collect(),
-    })
 }
 
 /// Where a side's record pages are: [`CUSTOMER`] (`/records/…`) or [`STAFF`] (`/staff/…`).
@@ -406,89 +333,177 @@ pub(crate) fn asset_line(root: Root, a: &AssetRow) -> AssetLine {
     }
 }
 
+/// A record list as its pages show it, for the customer (under [`CUSTOMER`]) and the staff
+/// (under [`STAFF`]): its path, its sortable columns, its line and its two pages.
+pub(crate) trait Shown: Listed {
+    /// Its path under a side's root, also its name in Fluent ids (`work-orders`).
+    const PATH: &'static str;
+    /// Its sortable columns, in order: the header's Fluent id and the sort.
+    const HEADERS: &'static [(&'static str, Self::Sort)];
+    type Line;
+    type CustomerPage: ListPage<Line = Self::Line>;
+    type StaffPage: ListPage<Line = Self::Line>;
+    /// A row, its related records linked under `root`.
+    fn line(page: &Page, root: Root, row: &Self::Row) -> Self::Line;
+}
+
+/// A list's page: the list's view in its template.
+pub(crate) trait ListPage: Template {
+    type Line;
+    fn new(page: Page, view: ListView<Self::Line>) -> Self;
+}
+
+/// Declares a list page: its template shows the list's controls, headers and rows.
+macro_rules! list_page {
+    ($name:ident, $path:literal, $line:ty) => {
+        #[derive(Template)]
+        #[template(path = $path)]
+        pub(crate) struct $name {
+            page: Page,
+            controls: Controls,
+            headers: Vec<SortHeader>,
+            rows: Vec<$line>,
+        }
+
+        impl ListPage for $name {
+            type Line = $line;
+            fn new(page: Page, view: $crate::records::pages::ListView<$line>) -> Self {
+                $name {
+                    page,
+                    controls: view.controls,
+                    headers: view.headers,
+                    rows: view.rows,
+                }
+            }
+        }
+    };
+}
+pub(crate) use list_page;
+
+list_page!(AgreementsPage, "records/agreements.html", AgreementLine);
+list_page!(AssetsPage, "records/assets.html", AssetLine);
+list_page!(WorkOrdersPage, "records/work_orders.html", WorkOrderLine);
+list_page!(InvoicesPage, "records/invoices.html", InvoiceLine);
+
+impl Shown for Agreements {
+    const PATH: &'static str = "agreements";
+    const HEADERS: &'static [(&'static str, AgreementSort)] = &[
+        ("records-col-number", AgreementSort::Number),
+        ("records-col-name", AgreementSort::Name),
+        ("records-col-ends", AgreementSort::Ends),
+    ];
+    type Line = AgreementLine;
+    type CustomerPage = AgreementsPage;
+    type StaffPage = staff::AgreementsPage;
+    fn line(page: &Page, _: Root, row: &AgreementRow) -> AgreementLine {
+        agreement_line(page.locale, row)
+    }
+}
+
+impl Shown for Assets {
+    const PATH: &'static str = "assets";
+    const HEADERS: &'static [(&'static str, AssetSort)] = &[
+        ("records-col-name", AssetSort::Name),
+        ("records-col-product", AssetSort::Product),
+    ];
+    type Line = AssetLine;
+    type CustomerPage = AssetsPage;
+    type StaffPage = staff::AssetsPage;
+    fn line(_: &Page, root: Root, row: &AssetRow) -> AssetLine {
+        asset_line(root, row)
+    }
+}
+
+impl Shown for WorkOrders {
+    const PATH: &'static str = "work-orders";
+    const HEADERS: &'static [(&'static str, WorkOrderSort)] = &[
+        ("records-col-number", WorkOrderSort::Number),
+        ("records-col-status", WorkOrderSort::Status),
+        ("records-col-opened", WorkOrderSort::Opened),
+    ];
+    type Line = WorkOrderLine;
+    type CustomerPage = WorkOrdersPage;
+    type StaffPage = staff::WorkOrdersPage;
+    fn line(page: &Page, _: Root, row: &WorkOrderRow) -> WorkOrderLine {
+        work_order_line(page, row)
+    }
+}
+
+impl Shown for Invoices {
+    const PATH: &'static str = "invoices";
+    const HEADERS: &'static [(&'static str, InvoiceSort)] = &[
+        ("records-col-number", InvoiceSort::Number),
+        ("records-col-status", InvoiceSort::Status),
+        ("records-col-issued", InvoiceSort::Issued),
+        ("records-col-due", InvoiceSort::Due),
+    ];
+    type Line = InvoiceLine;
+    type CustomerPage = InvoicesPage;
+    type StaffPage = staff::InvoicesPage;
+    fn line(page: &Page, root: Root, row: &InvoiceRow) -> InvoiceLine {
+        invoice_line(root, page.locale, row)
+    }
+}
+
 /// What a list page shows: its filter bar, search box and pager, the sortable headers and
-/// the rows. Built once for the customer's list and the staff's (`base` is the list's path).
+/// the rows. Built once for the customer's list and the staff's.
 pub(crate) struct ListView<L> {
     pub(crate) controls: Controls,
     pub(crate) headers: Vec<SortHeader>,
     pub(crate) rows: Vec<L>,
 }
 
-/// The asset list under `root` (`/records/assets` or `/staff/assets`).
-pub(crate) async fn asset_list(
+/// List `K` under `root` (`/records/…` or `/staff/…`), as the reviewer reaches it.
+pub(crate) async fn list_view<K: Shown>(
     state: &AppState,
-    locale: Locale,
-    user: &CurrentUser,
+    page: &Page,
+    reviewer: Reviewer,
     req: &ListRequest,
     root: Root,
-    base: &'static str,
-) -> WebResult<ListView<AssetLine>> {
-    let listing = records::assets(&state.app, &user.principal(), req)
+) -> WebResult<ListView<K::Line>> {
+    let listing = records::list::<K>(&state.app, reviewer, req)
         .await
         .map_err(WebError::bad_query)?;
-    let default_desc = listing.sort.as_str() == "added";
+    let locale = page.locale;
     let list = ListState::of(
-        base,
+        format!("{root}/{}", K::PATH),
         &listing,
         Some(listing.filter.as_str()),
         listing.sort.as_str(),
-        default_desc,
+        K::descending_by_default(listing.sort),
         related_params(req),
     );
-    use onsite_store::records::lists::AssetFilter as F;
-    let filters: Vec<(&'static str, bool)> = [F::All, F::TopLevel]
-        .into_iter()
-        .map(|f| (f.as_str(), f == listing.filter))
+    let filters: Vec<(&'static str, bool)> = K::Filter::ALL
+        .iter()
+        .map(|f| (f.as_str(), *f == listing.filter))
         .collect();
     Ok(ListView {
-        controls: list.controls(locale, "assets", &filters, &listing),
-        headers: vec![
-            list.header(locale, "records-col-name", "name", listing.descending),
-            list.header(locale, "records-col-product", "product", listing.descending),
-        ],
+        controls: list.controls(locale, K::PATH, &filters, &listing),
+        headers: K::HEADERS
+            .iter()
+            .map(|(label, sort)| list.header(locale, label, sort.as_str(), listing.descending))
+            .collect(),
         rows: listing
             .page
             .items
             .iter()
-            .map(|a| asset_line(root, a))
+            .map(|row| K::line(page, root, row))
             .collect(),
     })
 }
 
-#[derive(Template)]
-#[template(path = "records/assets.html")]
-struct AssetsPage {
-    page: Page,
-    controls: Controls,
-    headers: Vec<SortHeader>,
-    rows: Vec<AssetLine>,
-    tree_href: String,
-}
-
-/// `GET /records/assets`: every exposed asset, with its parent and master.
-pub async fn assets(
+/// `GET /records/<list>`: the account's exposed records of one kind, with the list's filters
+/// (each list's default first), sorts, search and keyset pages; work orders of one agreement
+/// or asset with `?agreement=` / `?asset=`, invoices of one work order or agreement, an
+/// asset's components with `?parent=`.
+pub(crate) async fn list<K: Shown>(
     State(state): State<AppState>,
     page: Page,
-    user: CurrentUser,
+    Granted(reviewer): Granted<Reviewer>,
     Query(req): Query<ListRequest>,
 ) -> WebResult<Response> {
-    let list = asset_list(
-        &state,
-        page.locale,
-        &user,
-        &req,
-        CUSTOMER,
-        "/records/assets",
-    )
-    .await?;
-    let view = AssetsPage {
-        controls: list.controls,
-        headers: list.headers,
-        rows: list.rows,
-        tree_href: "/records/assets/tree".into(),
-        page,
-    };
-    render(&view)
+    let view = list_view::<K>(&state, &page, reviewer, &req, CUSTOMER).await?;
+    render(&K::CustomerPage::new(page, view))
 }
 
 /// One asset of the tree, flattened with its depth (the template nests by depth).
@@ -537,15 +552,15 @@ struct AssetTreePage {
 pub async fn asset_tree(
     State(state): State<AppState>,
     page: Page,
-    user: CurrentUser,
+    Granted(reviewer): Granted<Reviewer>,
     Query(req): Query<ListRequest>,
 ) -> WebResult<Response> {
-    let listing = records::asset_tree(&state.app, &user.principal(), &req)
+    let listing = records::asset_tree(&state.app, reviewer, &req)
         .await
         .map_err(WebError::bad_query)?;
     let locale = page.locale;
     let list = ListState::of(
-        "/records/assets/tree",
+        "/records/assets/tree".to_owned(),
         &listing,
         None,
         listing.sort.as_str(),
@@ -600,75 +615,6 @@ pub(crate) fn work_order_line(page: &Page, w: &WorkOrderRow) -> WorkOrderLine {
     }
 }
 
-#[derive(Template)]
-#[template(path = "records/work_orders.html")]
-struct WorkOrdersPage {
-    page: Page,
-    controls: Controls,
-    headers: Vec<SortHeader>,
-    rows: Vec<WorkOrderLine>,
-}
-
-/// `GET /records/work-orders`: active by default, inactive, all, awaiting approval; of one
-/// agreement or asset with `?agreement=` / `?asset=`.
-pub async fn work_orders(
-    State(state): State<AppState>,
-    page: Page,
-    user: CurrentUser,
-    Query(req): Query<ListRequest>,
-) -> WebResult<Response> {
-    let list = work_order_list(&state, &page, &user, &req, "/records/work-orders").await?;
-    let view = WorkOrdersPage {
-        controls: list.controls,
-        headers: list.headers,
-        rows: list.rows,
-        page,
-    };
-    render(&view)
-}
-
-/// The work order list at `base` (`/records/work-orders` or `/staff/work-orders`).
-pub(crate) async fn work_order_list(
-    state: &AppState,
-    page: &Page,
-    user: &CurrentUser,
-    req: &ListRequest,
-    base: &'static str,
-) -> WebResult<ListView<WorkOrderLine>> {
-    let listing = records::work_orders(&state.app, &user.principal(), req)
-        .await
-        .map_err(WebError::bad_query)?;
-    let locale = page.locale;
-    let default_desc = listing.sort.as_str() == "opened";
-    let list = ListState::of(
-        base,
-        &listing,
-        Some(listing.filter.as_str()),
-        listing.sort.as_str(),
-        default_desc,
-        related_params(req),
-    );
-    use onsite_store::records::lists::WorkOrderFilter as F;
-    let filters: Vec<(&'static str, bool)> = [F::Active, F::Inactive, F::All, F::AwaitingApproval]
-        .into_iter()
-        .map(|f| (f.as_str(), f == listing.filter))
-        .collect();
-    Ok(ListView {
-        controls: list.controls(locale, "work-orders", &filters, &listing),
-        headers: vec![
-            list.header(locale, "records-col-number", "number", listing.descending),
-            list.header(locale, "records-col-status", "status", listing.descending),
-            list.header(locale, "records-col-opened", "opened", listing.descending),
-        ],
-        rows: listing
-            .page
-            .items
-            .iter()
-            .map(|w| work_order_line(page, w))
-            .collect(),
-    })
-}
-
 #[derive(Debug)]
 pub(crate) struct InvoiceLine {
     pub(crate) id: InvoiceId,
@@ -702,84 +648,6 @@ pub(crate) fn invoice_line(root: Root, locale: Locale, i: &InvoiceRow) -> Invoic
         account_id: i.account_id,
         exposed: i.expose_to_customer,
     }
-}
-
-#[derive(Template)]
-#[template(path = "records/invoices.html")]
-struct InvoicesPage {
-    page: Page,
-    controls: Controls,
-    headers: Vec<SortHeader>,
-    rows: Vec<InvoiceLine>,
-}
-
-/// `GET /records/invoices`: active by default (draft, issued), inactive, all.
-pub async fn invoices(
-    State(state): State<AppState>,
-    page: Page,
-    user: CurrentUser,
-    Query(req): Query<ListRequest>,
-) -> WebResult<Response> {
-    let list = invoice_list(
-        &state,
-        page.locale,
-        &user,
-        &req,
-        CUSTOMER,
-        "/records/invoices",
-    )
-    .await?;
-    let view = InvoicesPage {
-        controls: list.controls,
-        headers: list.headers,
-        rows: list.rows,
-        page,
-    };
-    render(&view)
-}
-
-/// The invoice list under `root` (`/records/invoices` or `/staff/invoices`).
-pub(crate) async fn invoice_list(
-    state: &AppState,
-    locale: Locale,
-    user: &CurrentUser,
-    req: &ListRequest,
-    root: Root,
-    base: &'static str,
-) -> WebResult<ListView<InvoiceLine>> {
-    let listing = records::invoices(&state.app, &user.principal(), req)
-        .await
-        .map_err(WebError::bad_query)?;
-    let sort = listing.sort.as_str();
-    let default_desc = matches!(sort, "issued" | "due");
-    let list = ListState::of(
-        base,
-        &listing,
-        Some(listing.filter.as_str()),
-        sort,
-        default_desc,
-        related_params(req),
-    );
-    use onsite_store::records::lists::InvoiceFilter as F;
-    let filters: Vec<(&'static str, bool)> = [F::Active, F::Inactive, F::All]
-        .into_iter()
-        .map(|f| (f.as_str(), f == listing.filter))
-        .collect();
-    Ok(ListView {
-        controls: list.controls(locale, "invoices", &filters, &listing),
-        headers: vec![
-            list.header(locale, "records-col-number", "number", listing.descending),
-            list.header(locale, "records-col-status", "status", listing.descending),
-            list.header(locale, "records-col-issued", "issued", listing.descending),
-            list.header(locale, "records-col-due", "due", listing.descending),
-        ],
-        rows: listing
-            .page
-            .items
-            .iter()
-            .map(|i| invoice_line(root, locale, i))
-            .collect(),
-    })
 }
 
 // ---- Details --------------------------------------------------------------------------------
@@ -861,11 +729,11 @@ struct AgreementPage {
 async fn agreement_page(
     state: &AppState,
     page: Page,
-    user: &CurrentUser,
+    (reviewer, approver): (Reviewer, Option<Approver>),
     id: AgreementId,
     refusal: Option<(StatusCode, String, String)>,
 ) -> WebResult<Response> {
-    let d = records::agreement(&state.app, &user.principal(), id, None).await?;
+    let d = records::agreement(&state.app, reviewer, approver, id, None).await?;
     let locale = page.locale;
     let status = refusal.as_ref().map_or(StatusCode::OK, |r| r.0);
     let form = d.can_decide.then(|| DecisionForm {
@@ -939,10 +807,12 @@ async fn agreement_page(
 pub async fn agreement(
     State(state): State<AppState>,
     page: Page,
+    Granted(reviewer): Granted<Reviewer>,
     user: CurrentUser,
     PathId(id): PathId<i64>,
 ) -> WebResult<Response> {
-    agreement_page(&state, page, &user, AgreementId(id), None).await
+    let approver = user.principal().grant();
+    agreement_page(&state, page, (reviewer, approver), AgreementId(id), None).await
 }
 
 #[derive(Template)]
@@ -960,11 +830,11 @@ struct AssetPage {
 pub async fn asset(
     State(state): State<AppState>,
     page: Page,
-    user: CurrentUser,
+    Granted(reviewer): Granted<Reviewer>,
     PathId(id): PathId<i64>,
 ) -> WebResult<Response> {
     let id = AssetId(id);
-    let d = records::asset(&state.app, &user.principal(), id, None).await?;
+    let d = records::asset(&state.app, reviewer, id, None).await?;
     let view = AssetPage {
         a: asset_line(CUSTOMER, &d.asset),
         components: d
@@ -1053,6 +923,32 @@ pub(crate) fn history_line(page: &Page, h: &HistoryEntry) -> HistoryLine {
     }
 }
 
+/// What a work order's page shows of it on either side, related records linked under a root.
+pub(crate) struct WorkOrderParts {
+    pub(crate) w: WorkOrderLine,
+    pub(crate) visits: Vec<VisitLine>,
+    pub(crate) invoices: Vec<InvoiceLine>,
+    pub(crate) history: Vec<HistoryLine>,
+    pub(crate) decisions: Vec<DecisionLine>,
+}
+
+impl WorkOrderParts {
+    pub(crate) fn of(page: &Page, root: Root, d: &records::WorkOrderDetail) -> WorkOrderParts {
+        WorkOrderParts {
+            w: work_order_line(page, &d.work_order),
+            visits: d.visits.iter().map(|v| visit_line(page, v)).collect(),
+            invoices: d
+                .invoices
+                .items
+                .iter()
+                .map(|i| invoice_line(root, page.locale, i))
+                .collect(),
+            history: d.history.iter().map(|h| history_line(page, h)).collect(),
+            decisions: d.approvals.iter().map(|a| decision_line(page, a)).collect(),
+        }
+    }
+}
+
 #[derive(Template)]
 #[template(path = "records/work_order.html")]
 struct WorkOrderPage {
@@ -1068,11 +964,11 @@ struct WorkOrderPage {
 async fn work_order_page(
     state: &AppState,
     page: Page,
-    user: &CurrentUser,
+    (reviewer, approver): (Reviewer, Option<Approver>),
     id: WorkOrderId,
     refusal: Option<(StatusCode, String, String)>,
 ) -> WebResult<Response> {
-    let d = records::work_order(&state.app, &user.principal(), id, None).await?;
+    let d = records::work_order(&state.app, reviewer, approver, id, None).await?;
     let status = refusal.as_ref().map_or(StatusCode::OK, |r| r.0);
     let form = d.can_decide.then(|| DecisionForm {
         action: format!("/records/work-orders/{id}/decision"),
@@ -1081,21 +977,19 @@ async fn work_order_page(
         error: refusal.as_ref().map(|r| r.1.clone()),
         comment: refusal.as_ref().map(|r| r.2.clone()).unwrap_or_default(),
     });
+    let WorkOrderParts {
+        w,
+        visits,
+        invoices,
+        history,
+        decisions,
+    } = WorkOrderParts::of(&page, CUSTOMER, &d);
     let view = WorkOrderPage {
-        w: work_order_line(&page, &d.work_order),
-        visits: d.visits.iter().map(|v| visit_line(&page, v)).collect(),
-        invoices: d
-            .invoices
-            .items
-            .iter()
-            .map(|i| invoice_line(CUSTOMER, page.locale, i))
-            .collect(),
-        history: d.history.iter().map(|h| history_line(&page, h)).collect(),
-        decisions: d
-            .approvals
-            .iter()
-            .map(|a| decision_line(&page, a))
-            .collect(),
+        w,
+        visits,
+        invoices,
+        history,
+        decisions,
         form,
         page,
     };
@@ -1106,10 +1000,12 @@ async fn work_order_page(
 pub async fn work_order(
     State(state): State<AppState>,
     page: Page,
+    Granted(reviewer): Granted<Reviewer>,
     user: CurrentUser,
     PathId(id): PathId<i64>,
 ) -> WebResult<Response> {
-    work_order_page(&state, page, &user, WorkOrderId(id), None).await
+    let approver = user.principal().grant();
+    work_order_page(&state, page, (reviewer, approver), WorkOrderId(id), None).await
 }
 
 #[derive(Debug)]
@@ -1161,10 +1057,10 @@ struct InvoicePrintPage {
 async fn invoice_view(
     state: &AppState,
     page: Page,
-    user: &CurrentUser,
+    reviewer: Reviewer,
     id: InvoiceId,
 ) -> WebResult<InvoicePage> {
-    let d = records::invoice(&state.app, &user.principal(), id, None).await?;
+    let d = records::invoice(&state.app, reviewer, id, None).await?;
     Ok(invoice_page(page, CUSTOMER, &d))
 }
 
@@ -1216,10 +1112,10 @@ pub(crate) fn invoice_page(page: Page, root: Root, d: &records::InvoiceDetail) -
 pub async fn invoice(
     State(state): State<AppState>,
     page: Page,
-    user: CurrentUser,
+    Granted(reviewer): Granted<Reviewer>,
     PathId(id): PathId<i64>,
 ) -> WebResult<Response> {
-    let view = invoice_view(&state, page, &user, InvoiceId(id)).await?;
+    let view = invoice_view(&state, page, reviewer, InvoiceId(id)).await?;
     render(&view)
 }
 
@@ -1228,10 +1124,10 @@ pub async fn invoice(
 pub async fn invoice_print(
     State(state): State<AppState>,
     page: Page,
-    user: CurrentUser,
+    Granted(reviewer): Granted<Reviewer>,
     PathId(id): PathId<i64>,
 ) -> WebResult<Response> {
-    let v = invoice_view(&state, page, &user, InvoiceId(id)).await?;
+    let v = invoice_view(&state, page, reviewer, InvoiceId(id)).await?;
     render(&InvoicePrintPage {
         page: v.page,
         i: v.i,
@@ -1286,56 +1182,77 @@ fn shown_refusal(
     Some((status, page.t(e.message_id()), comment.to_owned()))
 }
 
+/// Approve or reject what waits on `target`: its page with the decision's notice, or the page
+/// again with why the decision was refused.
+async fn decide(
+    state: &AppState,
+    page: Page,
+    (reviewer, approver): (Reviewer, Approver),
+    target: Target,
+    form: &DecisionFields,
+) -> WebResult<Response> {
+    let input = decision_input(target, form)?;
+    match approvals::decide(&state.app, approver, &input, state.clock.now()).await {
+        Ok(d) => {
+            let approved = d.decision == Decision::Approved;
+            Ok(see_other(&match target {
+                Target::WorkOrder(id) => {
+                    let notice = if approved {
+                        "estimate-approved"
+                    } else {
+                        "estimate-rejected"
+                    };
+                    format!("/records/work-orders/{id}?notice={notice}")
+                }
+                Target::Agreement(id) => {
+                    let notice = if approved {
+                        "renewal-approved"
+                    } else {
+                        "renewal-rejected"
+                    };
+                    format!("/records/agreements/{id}?notice={notice}")
+                }
+            }))
+        }
+        Err(e) => {
+            let Some(refusal) = shown_refusal(&page, &e, &form.comment) else {
+                return Err(e.into());
+            };
+            let grants = (reviewer, Some(approver));
+            match target {
+                Target::WorkOrder(id) => {
+                    work_order_page(state, page, grants, id, Some(refusal)).await
+                }
+                Target::Agreement(id) => {
+                    agreement_page(state, page, grants, id, Some(refusal)).await
+                }
+            }
+        }
+    }
+}
+
 /// `POST /records/work-orders/{id}/decision`: approve or reject the estimate.
 pub async fn decide_work_order(
     State(state): State<AppState>,
     page: Page,
-    user: CurrentUser,
+    Granted(reviewer): Granted<Reviewer>,
+    Granted(approver): Granted<Approver>,
     PathId(id): PathId<i64>,
     Form(form): Form<DecisionFields>,
 ) -> WebResult<Response> {
-    let id = WorkOrderId(id);
-    let input = decision_input(Target::WorkOrder(id), &form)?;
-    match approvals::decide(&state.app, &user.principal(), &input, state.clock.now()).await {
-        Ok(d) => {
-            let notice = match d.decision {
-                Decision::Approved => "estimate-approved",
-                Decision::Rejected => "estimate-rejected",
-            };
-            Ok(see_other(&format!(
-                "/records/work-orders/{id}?notice={notice}"
-            )))
-        }
-        Err(e) => match shown_refusal(&page, &e, &form.comment) {
-            Some(r) => work_order_page(&state, page, &user, id, Some(r)).await,
-            None => Err(e.into()),
-        },
-    }
+    let target = Target::WorkOrder(WorkOrderId(id));
+    decide(&state, page, (reviewer, approver), target, &form).await
 }
 
 /// `POST /records/agreements/{id}/decision`: approve or reject the renewal.
 pub async fn decide_agreement(
     State(state): State<AppState>,
     page: Page,
-    user: CurrentUser,
+    Granted(reviewer): Granted<Reviewer>,
+    Granted(approver): Granted<Approver>,
     PathId(id): PathId<i64>,
     Form(form): Form<DecisionFields>,
 ) -> WebResult<Response> {
-    let id = AgreementId(id);
-    let input = decision_input(Target::Agreement(id), &form)?;
-    match approvals::decide(&state.app, &user.principal(), &input, state.clock.now()).await {
-        Ok(d) => {
-            let notice = match d.decision {
-                Decision::Approved => "renewal-approved",
-                Decision::Rejected => "renewal-rejected",
-            };
-            Ok(see_other(&format!(
-                "/records/agreements/{id}?notice={notice}"
-            )))
-        }
-        Err(e) => match shown_refusal(&page, &e, &form.comment) {
-            Some(r) => agreement_page(&state, page, &user, id, Some(r)).await,
-            None => Err(e.into()),
-        },
-    }
+    let target = Target::Agreement(AgreementId(id));
+    decide(&state, page, (reviewer, approver), target, &form).await
 }

@@ -6,30 +6,31 @@
 //! emails sent to dispatchers link here (`/staff/work-orders/{id}`, `/staff/agreements/{id}`).
 //! Staff reach every account's records, hidden ones too.
 //!
-//! Every kind shares the same steps, written once: [`expose`] (the toggle), [`form_head`] (a
-//! form's title and where it posts: a new record, or an edit at the version shown) and
-//! [`after_save`] (the record's page with "Saved.", or the form again with why it was refused
-//! and what was typed — nothing written).
+//! Every kind shares the same steps, written once: [`list`] (the list page), [`expose`] (the
+//! toggle), [`form_head`] (a form's title and where it posts: a new record, or an edit at the
+//! version shown) and [`after_save`] (the record's page with "Saved.", or the form again with
+//! why it was refused and what was typed — nothing written).
 
 use crate::guard::see_other;
 use crate::input::PathId;
 use crate::layout::{Page, render, render_with_status};
 use crate::records::pages::{
-    AgreementLine, AssetLine, Controls, DecisionLine, HistoryLine, InvoiceLine, LineRow, STAFF,
-    SortHeader, TaxLine, VisitLine, WorkOrderLine, agreement_line, agreement_list, asset_line,
-    asset_list, decision_line, history_line, invoice_line, invoice_list, invoice_page, visit_line,
-    work_order_line, work_order_list,
+    AgreementLine, AssetLine, Controls, DecisionLine, HistoryLine, InvoiceLine, LineRow, ListPage,
+    STAFF, Shown, SortHeader, TaxLine, VisitLine, WorkOrderLine, WorkOrderParts, agreement_line,
+    asset_line, decision_line, invoice_page, list_page, list_view, work_order_line,
 };
-use crate::session::CurrentUser;
+use crate::session::Granted;
 use crate::{AppState, WebResult};
 use askama::Template;
 use axum::Form;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
+use onsite_app::policy::{Reviewer, Staff};
 use onsite_app::records::{self, ListRequest, RecordsError, staff};
 use onsite_domain::{AccountId, AgreementId, AssetId, InvoiceId, WorkOrderId};
 use onsite_store::records::RecordKind;
+use onsite_store::records::lists::RecordList;
 use std::fmt::Display;
 
 // ---- What every kind shares -----------------------------------------------------------------
@@ -57,17 +58,42 @@ pub struct ExposeForm {
     exposed: String,
 }
 
-/// `POST /staff/<kind>/{id}/expose`, for every kind.
-async fn expose(
-    state: &AppState,
-    user: &CurrentUser,
-    kind: RecordKind,
-    id: i64,
-    form: &ExposeForm,
+/// `POST /staff/<list>/{id}/expose`, for every kind.
+pub async fn expose<K: RecordList>(
+    State(state): State<AppState>,
+    Granted(staff): Granted<Staff>,
+    PathId(id): PathId<i64>,
+    Form(form): Form<ExposeForm>,
 ) -> WebResult<Response> {
     let exposed = form.exposed == "true";
-    staff::set_exposed(&state.app, &user.principal(), kind, id, exposed).await?;
-    Ok(saved(kind, id))
+    staff::set_exposed(&state.app, staff, K::KIND, id, exposed).await?;
+    Ok(saved(K::KIND, id))
+}
+
+list_page!(
+    WorkOrdersPage,
+    "records/staff_work_orders.html",
+    WorkOrderLine
+);
+list_page!(
+    AgreementsPage,
+    "records/staff_agreements.html",
+    AgreementLine
+);
+list_page!(AssetsPage, "records/staff_assets.html", AssetLine);
+list_page!(InvoicesPage, "records/staff_invoices.html", InvoiceLine);
+
+/// `GET /staff/<list>`: every account's records of one kind (or one account's, `?account=`),
+/// hidden ones too — the customer list's filters (awaiting approval among them), sorts,
+/// search and keyset pages.
+pub(crate) async fn list<K: Shown>(
+    State(state): State<AppState>,
+    page: Page,
+    Granted(reviewer): Granted<Reviewer>,
+    Query(req): Query<ListRequest>,
+) -> WebResult<Response> {
+    let view = list_view::<K>(&state, &page, reviewer, &req, STAFF).await?;
+    render(&K::StaffPage::new(page, view))
 }
 
 /// Which form is shown: a new record's, or the edit of one at the version the editor saw.
@@ -183,73 +209,7 @@ fn status_options<S: Copy>(
         .collect()
 }
 
-/// `POST /staff/work-orders/{id}/expose`.
-pub async fn expose_work_order(
-    State(state): State<AppState>,
-    user: CurrentUser,
-    PathId(id): PathId<i64>,
-    Form(form): Form<ExposeForm>,
-) -> WebResult<Response> {
-    expose(&state, &user, RecordKind::WorkOrder, id, &form).await
-}
-
-/// `POST /staff/agreements/{id}/expose`.
-pub async fn expose_agreement(
-    State(state): State<AppState>,
-    user: CurrentUser,
-    PathId(id): PathId<i64>,
-    Form(form): Form<ExposeForm>,
-) -> WebResult<Response> {
-    expose(&state, &user, RecordKind::Agreement, id, &form).await
-}
-
-/// `POST /staff/assets/{id}/expose`.
-pub async fn expose_asset(
-    State(state): State<AppState>,
-    user: CurrentUser,
-    PathId(id): PathId<i64>,
-    Form(form): Form<ExposeForm>,
-) -> WebResult<Response> {
-    expose(&state, &user, RecordKind::Asset, id, &form).await
-}
-
-/// `POST /staff/invoices/{id}/expose`.
-pub async fn expose_invoice(
-    State(state): State<AppState>,
-    user: CurrentUser,
-    PathId(id): PathId<i64>,
-    Form(form): Form<ExposeForm>,
-) -> WebResult<Response> {
-    expose(&state, &user, RecordKind::Invoice, id, &form).await
-}
-
 // ---- Work orders ----------------------------------------------------------------------------
-
-#[derive(Template)]
-#[template(path = "records/staff_work_orders.html")]
-struct WorkOrdersPage {
-    page: Page,
-    controls: Controls,
-    headers: Vec<SortHeader>,
-    rows: Vec<WorkOrderLine>,
-}
-
-/// `GET /staff/work-orders`: every account's work orders (or one's, `?account=`), hidden ones
-/// too — the customer list's filters (awaiting approval among them), sorts, search and pages.
-pub async fn work_orders(
-    State(state): State<AppState>,
-    page: Page,
-    user: CurrentUser,
-    Query(req): Query<ListRequest>,
-) -> WebResult<Response> {
-    let list = work_order_list(&state, &page, &user, &req, "/staff/work-orders").await?;
-    render(&WorkOrdersPage {
-        controls: list.controls,
-        headers: list.headers,
-        rows: list.rows,
-        page,
-    })
-}
 
 #[derive(Template)]
 #[template(path = "records/staff_work_order.html")]
@@ -270,29 +230,27 @@ struct WorkOrderPage {
 pub async fn work_order(
     State(state): State<AppState>,
     page: Page,
-    user: CurrentUser,
+    Granted(reviewer): Granted<Reviewer>,
     PathId(id): PathId<i64>,
 ) -> WebResult<Response> {
-    let d = records::work_order(&state.app, &user.principal(), WorkOrderId(id), None).await?;
+    let d = records::work_order(&state.app, reviewer, None, WorkOrderId(id), None).await?;
+    let WorkOrderParts {
+        w,
+        visits,
+        invoices,
+        history,
+        decisions,
+    } = WorkOrderParts::of(&page, STAFF, &d);
     let view = WorkOrderPage {
-        w: work_order_line(&page, &d.work_order),
+        w,
         account: d.work_order.account_name.clone(),
         account_id: d.work_order.account_id,
         exposed: d.work_order.expose_to_customer,
         expose_action: format!("/staff/work-orders/{id}/expose"),
-        visits: d.visits.iter().map(|v| visit_line(&page, v)).collect(),
-        invoices: d
-            .invoices
-            .items
-            .iter()
-            .map(|i| invoice_line(STAFF, page.locale, i))
-            .collect(),
-        history: d.history.iter().map(|h| history_line(&page, h)).collect(),
-        decisions: d
-            .approvals
-            .iter()
-            .map(|a| decision_line(&page, a))
-            .collect(),
+        visits,
+        invoices,
+        history,
+        decisions,
         page,
     };
     render(&view)
@@ -345,11 +303,11 @@ pub async fn new_work_order(page: Page, Query(req): Query<ListRequest>) -> WebRe
 pub async fn create_work_order(
     State(state): State<AppState>,
     page: Page,
-    user: CurrentUser,
+    Granted(staff): Granted<Staff>,
     Form(input): Form<staff::WorkOrderInput>,
 ) -> WebResult<Response> {
     let now = state.clock.now();
-    let result = staff::create_work_order(&state.app, &user.principal(), &input, now).await;
+    let result = staff::create_work_order(&state.app, staff, &input, now).await;
     after_save(page, RecordKind::WorkOrder, result, |page, error| {
         work_order_form(page, Target::New, input, error)
     })
@@ -359,10 +317,10 @@ pub async fn create_work_order(
 pub async fn edit_work_order(
     State(state): State<AppState>,
     page: Page,
-    user: CurrentUser,
+    Granted(reviewer): Granted<Reviewer>,
     PathId(id): PathId<i64>,
 ) -> WebResult<Response> {
-    let d = records::work_order(&state.app, &user.principal(), WorkOrderId(id), None).await?;
+    let d = records::work_order(&state.app, reviewer, None, WorkOrderId(id), None).await?;
     let w = &d.work_order;
     let input = staff::WorkOrderInput {
         account: w.account_id.to_string(),
@@ -386,14 +344,14 @@ pub async fn edit_work_order(
 pub async fn update_work_order(
     State(state): State<AppState>,
     page: Page,
-    user: CurrentUser,
+    Granted(staff): Granted<Staff>,
     PathId(id): PathId<i64>,
     Query(seen): Query<SeenVersion>,
     Form(input): Form<staff::WorkOrderInput>,
 ) -> WebResult<Response> {
     let result = staff::update_work_order(
         &state.app,
-        &user.principal(),
+        staff,
         WorkOrderId(id),
         &input,
         seen.seen_version,
@@ -418,31 +376,6 @@ fn link_id<Id: Display>(link: &Option<onsite_store::records::lists::Link<Id>>) -
 // ---- Agreements -----------------------------------------------------------------------------
 
 #[derive(Template)]
-#[template(path = "records/staff_agreements.html")]
-struct AgreementsPage {
-    page: Page,
-    controls: Controls,
-    headers: Vec<SortHeader>,
-    rows: Vec<AgreementLine>,
-}
-
-/// `GET /staff/agreements`: every account's agreements (or one's, `?account=`), hidden ones too.
-pub async fn agreements(
-    State(state): State<AppState>,
-    page: Page,
-    user: CurrentUser,
-    Query(req): Query<ListRequest>,
-) -> WebResult<Response> {
-    let list = agreement_list(&state, page.locale, &user, &req, "/staff/agreements").await?;
-    render(&AgreementsPage {
-        controls: list.controls,
-        headers: list.headers,
-        rows: list.rows,
-        page,
-    })
-}
-
-#[derive(Template)]
 #[template(path = "records/staff_agreement.html")]
 struct AgreementPage {
     page: Page,
@@ -459,10 +392,10 @@ struct AgreementPage {
 pub async fn agreement(
     State(state): State<AppState>,
     page: Page,
-    user: CurrentUser,
+    Granted(reviewer): Granted<Reviewer>,
     PathId(id): PathId<i64>,
 ) -> WebResult<Response> {
-    let d = records::agreement(&state.app, &user.principal(), AgreementId(id), None).await?;
+    let d = records::agreement(&state.app, reviewer, None, AgreementId(id), None).await?;
     let view = AgreementPage {
         a: agreement_line(page.locale, &d.agreement),
         account: d.agreement.account_name.clone(),
@@ -528,10 +461,10 @@ pub async fn new_agreement(page: Page) -> WebResult<Response> {
 pub async fn create_agreement(
     State(state): State<AppState>,
     page: Page,
-    user: CurrentUser,
+    Granted(staff): Granted<Staff>,
     Form(input): Form<staff::AgreementInput>,
 ) -> WebResult<Response> {
-    let result = staff::create_agreement(&state.app, &user.principal(), &input).await;
+    let result = staff::create_agreement(&state.app, staff, &input).await;
     after_save(page, RecordKind::Agreement, result, |page, error| {
         agreement_form(page, Target::New, input, error)
     })
@@ -541,10 +474,10 @@ pub async fn create_agreement(
 pub async fn edit_agreement(
     State(state): State<AppState>,
     page: Page,
-    user: CurrentUser,
+    Granted(reviewer): Granted<Reviewer>,
     PathId(id): PathId<i64>,
 ) -> WebResult<Response> {
-    let d = records::agreement(&state.app, &user.principal(), AgreementId(id), None).await?;
+    let d = records::agreement(&state.app, reviewer, None, AgreementId(id), None).await?;
     let a = &d.agreement;
     let input = staff::AgreementInput {
         account: a.account_id.to_string(),
@@ -567,14 +500,14 @@ pub async fn edit_agreement(
 pub async fn update_agreement(
     State(state): State<AppState>,
     page: Page,
-    user: CurrentUser,
+    Granted(staff): Granted<Staff>,
     PathId(id): PathId<i64>,
     Query(seen): Query<SeenVersion>,
     Form(input): Form<staff::AgreementInput>,
 ) -> WebResult<Response> {
     let result = staff::update_agreement(
         &state.app,
-        &user.principal(),
+        staff,
         AgreementId(id),
         &input,
         seen.seen_version,
@@ -591,32 +524,6 @@ pub async fn update_agreement(
 }
 
 // ---- Assets ---------------------------------------------------------------------------------
-
-#[derive(Template)]
-#[template(path = "records/staff_assets.html")]
-struct AssetsPage {
-    page: Page,
-    controls: Controls,
-    headers: Vec<SortHeader>,
-    rows: Vec<AssetLine>,
-}
-
-/// `GET /staff/assets`: every account's assets (or one's, `?account=`), hidden ones too —
-/// the customer list's filters, sorts, search and keyset pages.
-pub async fn assets(
-    State(state): State<AppState>,
-    page: Page,
-    user: CurrentUser,
-    Query(req): Query<ListRequest>,
-) -> WebResult<Response> {
-    let list = asset_list(&state, page.locale, &user, &req, STAFF, "/staff/assets").await?;
-    render(&AssetsPage {
-        controls: list.controls,
-        headers: list.headers,
-        rows: list.rows,
-        page,
-    })
-}
 
 /// A skill working on the asset requires, as shown.
 #[derive(Debug)]
@@ -642,12 +549,12 @@ struct AssetPage {
 pub async fn asset(
     State(state): State<AppState>,
     page: Page,
-    user: CurrentUser,
+    Granted(reviewer): Granted<Reviewer>,
+    Granted(staff): Granted<Staff>,
     PathId(id): PathId<i64>,
 ) -> WebResult<Response> {
-    let principal = user.principal();
-    let d = records::asset(&state.app, &principal, AssetId(id), None).await?;
-    let skills = staff::asset_skills(&state.app, &principal, AssetId(id)).await?;
+    let d = records::asset(&state.app, reviewer, AssetId(id), None).await?;
+    let skills = staff::asset_skills(&state.app, staff, AssetId(id)).await?;
     let view = AssetPage {
         a: asset_line(STAFF, &d.asset),
         exposed: d.asset.expose_to_customer,
@@ -708,10 +615,10 @@ pub async fn new_asset(page: Page, Query(req): Query<ListRequest>) -> WebResult<
 pub async fn create_asset(
     State(state): State<AppState>,
     page: Page,
-    user: CurrentUser,
+    Granted(staff): Granted<Staff>,
     Form(input): Form<staff::AssetInput>,
 ) -> WebResult<Response> {
-    let result = staff::create_asset(&state.app, &user.principal(), &input).await;
+    let result = staff::create_asset(&state.app, staff, &input).await;
     after_save(page, RecordKind::Asset, result, |page, error| {
         asset_form(page, Target::New, input, error)
     })
@@ -721,10 +628,10 @@ pub async fn create_asset(
 pub async fn edit_asset(
     State(state): State<AppState>,
     page: Page,
-    user: CurrentUser,
+    Granted(reviewer): Granted<Reviewer>,
     PathId(id): PathId<i64>,
 ) -> WebResult<Response> {
-    let d = records::asset(&state.app, &user.principal(), AssetId(id), None).await?;
+    let d = records::asset(&state.app, reviewer, AssetId(id), None).await?;
     let a = &d.asset;
     let input = staff::AssetInput {
         account: a.account_id.to_string(),
@@ -746,20 +653,14 @@ pub async fn edit_asset(
 pub async fn update_asset(
     State(state): State<AppState>,
     page: Page,
-    user: CurrentUser,
+    Granted(staff): Granted<Staff>,
     PathId(id): PathId<i64>,
     Query(seen): Query<SeenVersion>,
     Form(input): Form<staff::AssetInput>,
 ) -> WebResult<Response> {
-    let result = staff::update_asset(
-        &state.app,
-        &user.principal(),
-        AssetId(id),
-        &input,
-        seen.seen_version,
-    )
-    .await
-    .map(|()| id);
+    let result = staff::update_asset(&state.app, staff, AssetId(id), &input, seen.seen_version)
+        .await
+        .map(|()| id);
     let target = Target::Edit {
         id,
         seen_version: seen.seen_version,
@@ -770,31 +671,6 @@ pub async fn update_asset(
 }
 
 // ---- Invoices -------------------------------------------------------------------------------
-
-#[derive(Template)]
-#[template(path = "records/staff_invoices.html")]
-struct InvoicesPage {
-    page: Page,
-    controls: Controls,
-    headers: Vec<SortHeader>,
-    rows: Vec<InvoiceLine>,
-}
-
-/// `GET /staff/invoices`: every account's invoices (or one's, `?account=`), hidden ones too.
-pub async fn invoices(
-    State(state): State<AppState>,
-    page: Page,
-    user: CurrentUser,
-    Query(req): Query<ListRequest>,
-) -> WebResult<Response> {
-    let list = invoice_list(&state, page.locale, &user, &req, STAFF, "/staff/invoices").await?;
-    render(&InvoicesPage {
-        controls: list.controls,
-        headers: list.headers,
-        rows: list.rows,
-        page,
-    })
-}
 
 /// The customer's invoice page (`records/invoice_body.html`) with the staff's additions.
 #[derive(Template)]
@@ -817,10 +693,10 @@ struct InvoicePage {
 pub async fn invoice(
     State(state): State<AppState>,
     page: Page,
-    user: CurrentUser,
+    Granted(reviewer): Granted<Reviewer>,
     PathId(id): PathId<i64>,
 ) -> WebResult<Response> {
-    let d = records::invoice(&state.app, &user.principal(), InvoiceId(id), None).await?;
+    let d = records::invoice(&state.app, reviewer, InvoiceId(id), None).await?;
     let v = invoice_page(page, STAFF, &d);
     render(&InvoicePage {
         page: v.page,
@@ -964,14 +840,14 @@ pub async fn new_invoice(page: Page, Query(req): Query<ListRequest>) -> WebResul
 pub async fn create_invoice(
     State(state): State<AppState>,
     page: Page,
-    user: CurrentUser,
+    Granted(staff): Granted<Staff>,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> WebResult<Response> {
     let form = InvoiceForm::read(pairs);
     if form.add_line {
         return render(&invoice_form(page, Target::New, form, None));
     }
-    let result = staff::create_invoice(&state.app, &user.principal(), &form.input).await;
+    let result = staff::create_invoice(&state.app, staff, &form.input).await;
     after_save(page, RecordKind::Invoice, result, |page, error| {
         invoice_form(page, Target::New, form, error)
     })
@@ -981,10 +857,10 @@ pub async fn create_invoice(
 pub async fn edit_invoice(
     State(state): State<AppState>,
     page: Page,
-    user: CurrentUser,
+    Granted(reviewer): Granted<Reviewer>,
     PathId(id): PathId<i64>,
 ) -> WebResult<Response> {
-    let d = records::invoice(&state.app, &user.principal(), InvoiceId(id), None).await?;
+    let d = records::invoice(&state.app, reviewer, InvoiceId(id), None).await?;
     let i = &d.invoice;
     let digits = records::text::minor_digits(i.currency);
     let form = InvoiceForm {
@@ -1024,7 +900,7 @@ pub async fn edit_invoice(
 pub async fn update_invoice(
     State(state): State<AppState>,
     page: Page,
-    user: CurrentUser,
+    Granted(staff): Granted<Staff>,
     PathId(id): PathId<i64>,
     Query(seen): Query<SeenVersion>,
     Form(pairs): Form<Vec<(String, String)>>,
@@ -1039,7 +915,7 @@ pub async fn update_invoice(
     }
     let result = staff::update_invoice(
         &state.app,
-        &user.principal(),
+        staff,
         InvoiceId(id),
         &form.input,
         seen.seen_version,

@@ -35,7 +35,7 @@ pub struct Records {
 
 async fn agreement(
     app: &TestApp,
-    who: &onsite_app::policy::Principal,
+    who: onsite_app::policy::Staff,
     account: AccountId,
     number: &str,
     name: &str,
@@ -62,7 +62,7 @@ async fn agreement(
 
 async fn asset(
     app: &TestApp,
-    who: &onsite_app::policy::Principal,
+    who: onsite_app::policy::Staff,
     account: AccountId,
     parent: Option<AssetId>,
     name: &str,
@@ -87,7 +87,7 @@ async fn asset(
 #[allow(clippy::too_many_arguments)]
 async fn work_order(
     app: &TestApp,
-    who: &onsite_app::policy::Principal,
+    who: onsite_app::policy::Staff,
     account: AccountId,
     number: &str,
     service_type: ServiceTypeId,
@@ -116,7 +116,7 @@ async fn work_order(
 
 async fn invoice(
     app: &TestApp,
-    who: &onsite_app::policy::Principal,
+    who: onsite_app::policy::Staff,
     account: AccountId,
     number: &str,
     work_order: Option<WorkOrderId>,
@@ -149,13 +149,16 @@ async fn invoice(
 
 impl Records {
     pub async fn build(app: &TestApp, world: &World, service_type: ServiceTypeId) -> Records {
-        let staff = crate::bookings::principal(app, world.user("dispatcher")).await;
+        let staff: onsite_app::policy::Staff =
+            crate::bookings::principal(app, world.user("dispatcher"))
+                .await
+                .grant()
+                .expect("a dispatcher is staff");
         let (a, b) = (world.account_a, world.account_b);
-        let agreement_a =
-            agreement(app, &staff, a, "AGR-A-1", "Rooftop care", "active", true).await;
+        let agreement_a = agreement(app, staff, a, "AGR-A-1", "Rooftop care", "active", true).await;
         let renewal_a = agreement(
             app,
-            &staff,
+            staff,
             a,
             "AGR-A-2",
             "Boiler care",
@@ -165,7 +168,7 @@ impl Records {
         .await;
         let agreement_a_hidden = agreement(
             app,
-            &staff,
+            staff,
             a,
             "AGR-A-SECRET",
             "Secret care",
@@ -173,15 +176,14 @@ impl Records {
             false,
         )
         .await;
-        let agreement_b =
-            agreement(app, &staff, b, "AGR-B-1", "Freight care", "active", true).await;
-        let asset_a = asset(app, &staff, a, None, "Roof unit A", true).await;
-        let component_a = asset(app, &staff, a, Some(asset_a), "Compressor A", true).await;
-        let asset_a_hidden = asset(app, &staff, a, None, "Secret unit A", false).await;
-        let asset_b = asset(app, &staff, b, None, "Freight unit B", true).await;
+        let agreement_b = agreement(app, staff, b, "AGR-B-1", "Freight care", "active", true).await;
+        let asset_a = asset(app, staff, a, None, "Roof unit A", true).await;
+        let component_a = asset(app, staff, a, Some(asset_a), "Compressor A", true).await;
+        let asset_a_hidden = asset(app, staff, a, None, "Secret unit A", false).await;
+        let asset_b = asset(app, staff, b, None, "Freight unit B", true).await;
         let estimate_a = work_order(
             app,
-            &staff,
+            staff,
             a,
             "WO-A-1",
             service_type,
@@ -192,7 +194,7 @@ impl Records {
         .await;
         let estimate_a2 = work_order(
             app,
-            &staff,
+            staff,
             a,
             "WO-A-2",
             service_type,
@@ -203,7 +205,7 @@ impl Records {
         .await;
         let work_order_a_hidden = work_order(
             app,
-            &staff,
+            staff,
             a,
             "WO-A-SECRET",
             service_type,
@@ -213,10 +215,10 @@ impl Records {
         )
         .await;
         let work_order_b =
-            work_order(app, &staff, b, "WO-B-1", service_type, None, None, true).await;
-        let invoice_a = invoice(app, &staff, a, "INV-A-1", Some(estimate_a), true).await;
-        let invoice_a_hidden = invoice(app, &staff, a, "INV-A-SECRET", None, false).await;
-        let invoice_b = invoice(app, &staff, b, "INV-B-1", None, true).await;
+            work_order(app, staff, b, "WO-B-1", service_type, None, None, true).await;
+        let invoice_a = invoice(app, staff, a, "INV-A-1", Some(estimate_a), true).await;
+        let invoice_a_hidden = invoice(app, staff, a, "INV-A-SECRET", None, false).await;
+        let invoice_b = invoice(app, staff, b, "INV-B-1", None, true).await;
         Records {
             agreement_a,
             renewal_a,

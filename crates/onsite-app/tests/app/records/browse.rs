@@ -14,112 +14,124 @@ async fn see_only_own_exposed(db: TestDb) {
     let w = world(db).await;
     let all = req(&[("filter", "all")]);
     for who in [&w.reviewer, &w.approver] {
-        let wos = records::work_orders(&w.app, who, &all).await.unwrap();
+        let wos = records::list::<WorkOrders>(&w.app, grant(who), &all)
+            .await
+            .unwrap();
         let mut ids: Vec<_> = wos.page.items.iter().map(|r| r.id).collect();
         ids.sort();
         assert_eq!(ids, [w.a.estimate, w.a.estimate2, w.a.scheduled]);
         assert_eq!(wos.account, Some(w.a.account));
-        let agrs = records::agreements(&w.app, who, &all).await.unwrap();
+        let agrs = records::list::<Agreements>(&w.app, grant(who), &all)
+            .await
+            .unwrap();
         assert_eq!(agrs.page.items.len(), 2);
         assert!(agrs.page.items.iter().all(|g| g.account_id == w.a.account));
-        let assets = records::assets(&w.app, who, &ListRequest::default())
+        let assets = records::list::<Assets>(&w.app, grant(who), &ListRequest::default())
             .await
             .unwrap();
         assert_eq!(
             assets.page.items.iter().map(|a| a.id).collect::<Vec<_>>(),
             [w.a.asset]
         );
-        let tree = records::asset_tree(&w.app, who, &ListRequest::default())
+        let tree = records::asset_tree(&w.app, grant(who), &ListRequest::default())
             .await
             .unwrap();
         assert_eq!(
             tree.page.items.iter().map(|a| a.id).collect::<Vec<_>>(),
             [w.a.asset]
         );
-        let invs = records::invoices(&w.app, who, &all).await.unwrap();
+        let invs = records::list::<Invoices>(&w.app, grant(who), &all)
+            .await
+            .unwrap();
         assert_eq!(
             invs.page.items.iter().map(|i| i.id).collect::<Vec<_>>(),
             [w.a.invoice]
         );
 
         // Details of what they may see.
-        records::work_order(&w.app, who, w.a.estimate, None)
+        records::work_order(&w.app, grant(who), who.grant(), w.a.estimate, None)
             .await
             .unwrap();
-        records::agreement(&w.app, who, w.a.renewal, None)
+        records::agreement(&w.app, grant(who), who.grant(), w.a.renewal, None)
             .await
             .unwrap();
-        records::asset(&w.app, who, w.a.asset, None).await.unwrap();
-        records::invoice(&w.app, who, w.a.invoice, None)
+        records::asset(&w.app, grant(who), w.a.asset, None)
+            .await
+            .unwrap();
+        records::invoice(&w.app, grant(who), w.a.invoice, None)
             .await
             .unwrap();
 
         // A's hidden records and every record of B: not found, never "forbidden".
         for (r, what) in [
             (
-                records::work_order(&w.app, who, w.a.hidden_estimate, None)
+                records::work_order(&w.app, grant(who), who.grant(), w.a.hidden_estimate, None)
                     .await
                     .map(|_| ()),
                 "hidden work order",
             ),
             (
-                records::work_order(&w.app, who, w.b.estimate, None)
+                records::work_order(&w.app, grant(who), who.grant(), w.b.estimate, None)
                     .await
                     .map(|_| ()),
                 "B's work order",
             ),
             (
-                records::agreement(&w.app, who, w.a.hidden_agreement, None)
+                records::agreement(&w.app, grant(who), who.grant(), w.a.hidden_agreement, None)
                     .await
                     .map(|_| ()),
                 "hidden agreement",
             ),
             (
-                records::agreement(&w.app, who, w.b.renewal, None)
+                records::agreement(&w.app, grant(who), who.grant(), w.b.renewal, None)
                     .await
                     .map(|_| ()),
                 "B's agreement",
             ),
             (
-                records::asset(&w.app, who, w.a.hidden_asset, None)
+                records::asset(&w.app, grant(who), w.a.hidden_asset, None)
                     .await
                     .map(|_| ()),
                 "hidden asset",
             ),
             (
-                records::asset(&w.app, who, w.b.asset, None)
+                records::asset(&w.app, grant(who), w.b.asset, None)
                     .await
                     .map(|_| ()),
                 "B's asset",
             ),
             (
-                records::invoice(&w.app, who, w.a.hidden_invoice, None)
+                records::invoice(&w.app, grant(who), w.a.hidden_invoice, None)
                     .await
                     .map(|_| ()),
                 "hidden invoice",
             ),
             (
-                records::invoice(&w.app, who, w.b.invoice, None)
+                records::invoice(&w.app, grant(who), w.b.invoice, None)
                     .await
                     .map(|_| ()),
                 "B's invoice",
             ),
             (
-                records::invoice(&w.app, who, w.a.invoice, Some(w.b.account))
+                records::invoice(&w.app, grant(who), w.a.invoice, Some(w.b.account))
                     .await
                     .map(|_| ()),
                 "asking as B",
             ),
             (
-                records::work_orders(&w.app, who, &req(&[("account", &w.b.account.to_string())]))
-                    .await
-                    .map(|_| ()),
+                records::list::<WorkOrders>(
+                    &w.app,
+                    grant(who),
+                    &req(&[("account", &w.b.account.to_string())]),
+                )
+                .await
+                .map(|_| ()),
                 "B's list",
             ),
             (
-                records::work_orders(
+                records::list::<WorkOrders>(
                     &w.app,
-                    who,
+                    grant(who),
                     &req(&[("agreement", &w.b.renewal.to_string())]),
                 )
                 .await
@@ -127,9 +139,9 @@ async fn see_only_own_exposed(db: TestDb) {
                 "B's agreement's work orders",
             ),
             (
-                records::work_orders(
+                records::list::<WorkOrders>(
                     &w.app,
-                    who,
+                    grant(who),
                     &req(&[("agreement", &w.a.hidden_agreement.to_string())]),
                 )
                 .await
@@ -137,9 +149,9 @@ async fn see_only_own_exposed(db: TestDb) {
                 "a hidden agreement's work orders",
             ),
             (
-                records::invoices(
+                records::list::<Invoices>(
                     &w.app,
-                    who,
+                    grant(who),
                     &req(&[("work_order", &w.b.scheduled.to_string())]),
                 )
                 .await
@@ -147,9 +159,9 @@ async fn see_only_own_exposed(db: TestDb) {
                 "B's work order's invoices",
             ),
             (
-                records::assets(
+                records::list::<Assets>(
                     &w.app,
-                    who,
+                    grant(who),
                     &req(&[("parent", &w.a.hidden_asset.to_string())]),
                 )
                 .await
@@ -161,15 +173,20 @@ async fn see_only_own_exposed(db: TestDb) {
         }
         // Searches find nothing of B's nor of A's hidden records.
         for q in ["WO-B-1", "WO-A-3", "Hidden boiler", "INV-A-2", "INV-B-1"] {
-            let wos = records::work_orders(&w.app, who, &req(&[("filter", "all"), ("q", q)]))
+            let wos = records::list::<WorkOrders>(
+                &w.app,
+                grant(who),
+                &req(&[("filter", "all"), ("q", q)]),
+            )
+            .await
+            .unwrap();
+            let assets = records::list::<Assets>(&w.app, grant(who), &req(&[("q", q)]))
                 .await
                 .unwrap();
-            let assets = records::assets(&w.app, who, &req(&[("q", q)]))
-                .await
-                .unwrap();
-            let invs = records::invoices(&w.app, who, &req(&[("filter", "all"), ("q", q)]))
-                .await
-                .unwrap();
+            let invs =
+                records::list::<Invoices>(&w.app, grant(who), &req(&[("filter", "all"), ("q", q)]))
+                    .await
+                    .unwrap();
             assert!(
                 wos.page.items.is_empty()
                     && assets.page.items.is_empty()
@@ -179,11 +196,8 @@ async fn see_only_own_exposed(db: TestDb) {
         }
     }
     // A self-scheduling customer has no records role; B's approver sees B's.
-    assert!(matches!(
-        records::work_orders(&w.app, &w.self_scheduler, &all).await,
-        Err(RecordsError::NotAllowed)
-    ));
-    let theirs = records::work_orders(&w.app, &w.b_approver, &all)
+    assert_eq!(Reviewer::of(&w.self_scheduler), None);
+    let theirs = records::list::<WorkOrders>(&w.app, grant(&w.b_approver), &all)
         .await
         .unwrap();
     assert!(
@@ -194,32 +208,48 @@ async fn see_only_own_exposed(db: TestDb) {
             .all(|r| r.account_id == w.b.account)
     );
     // Staff see everything, of one account when they name it.
-    let staff_a = records::work_orders(
+    let staff_a = records::list::<WorkOrders>(
         &w.app,
-        &w.staff,
+        grant(&w.staff),
         &req(&[("filter", "all"), ("account", &w.a.account.to_string())]),
     )
     .await
     .unwrap();
     assert_eq!(staff_a.page.items.len(), 4);
-    let staff_all = records::work_orders(&w.app, &w.staff, &all).await.unwrap();
-    assert_eq!(staff_all.page.items.len(), 8);
-    records::work_order(&w.app, &w.staff, w.a.hidden_estimate, None)
+    let staff_all = records::list::<WorkOrders>(&w.app, grant(&w.staff), &all)
         .await
         .unwrap();
+    assert_eq!(staff_all.page.items.len(), 8);
+    records::work_order(
+        &w.app,
+        grant(&w.staff),
+        w.staff.grant(),
+        w.a.hidden_estimate,
+        None,
+    )
+    .await
+    .unwrap();
     not_found(
-        records::work_order(&w.app, &w.staff, w.a.hidden_estimate, Some(w.b.account)).await,
+        records::work_order(
+            &w.app,
+            grant(&w.staff),
+            w.staff.grant(),
+            w.a.hidden_estimate,
+            Some(w.b.account),
+        )
+        .await,
         "staff naming the wrong account",
     );
     // Defaults: agreements Active (renewal pending counts as active), work orders Active.
-    let default = records::agreements(&w.app, &w.reviewer, &ListRequest::default())
+    let default = records::list::<Agreements>(&w.app, grant(&w.reviewer), &ListRequest::default())
         .await
         .unwrap();
     assert_eq!(default.filter.as_str(), "active");
     assert_eq!(default.page.items.len(), 2);
-    let expired = records::agreements(&w.app, &w.reviewer, &req(&[("filter", "expired")]))
-        .await
-        .unwrap();
+    let expired =
+        records::list::<Agreements>(&w.app, grant(&w.reviewer), &req(&[("filter", "expired")]))
+            .await
+            .unwrap();
     assert!(expired.page.items.is_empty());
 }
 
@@ -239,7 +269,7 @@ async fn bad_requests(db: TestDb) {
         (vec![("account", "abc")], "account"),
         (vec![("agreement", "-4")], "agreement"),
     ] {
-        let r = records::work_orders(&w.app, &w.reviewer, &req(&pairs)).await;
+        let r = records::list::<WorkOrders>(&w.app, grant(&w.reviewer), &req(&pairs)).await;
         match r {
             Err(RecordsError::Invalid(e)) => {
                 assert_eq!(e.field, field, "{pairs:?}");
@@ -250,18 +280,18 @@ async fn bad_requests(db: TestDb) {
     }
     let long = "x".repeat(101);
     assert!(matches!(
-        records::assets(&w.app, &w.reviewer, &req(&[("q", &long)])).await,
+        records::list::<Assets>(&w.app, grant(&w.reviewer), &req(&[("q", &long)])).await,
         Err(RecordsError::Invalid(_))
     ));
     // Control characters (PostgreSQL refuses a NUL) are dropped, not a server error.
-    let r = records::invoices(&w.app, &w.reviewer, &req(&[("q", "INV\0-A")]))
+    let r = records::list::<Invoices>(&w.app, grant(&w.reviewer), &req(&[("q", "INV\0-A")]))
         .await
         .unwrap();
     assert_eq!(r.page.items.len(), 1);
     // A cursor made for another sort or list is refused, not misread.
-    let page = records::work_orders(
+    let page = records::list::<WorkOrders>(
         &w.app,
-        &w.reviewer,
+        grant(&w.reviewer),
         &req(&[("filter", "all"), ("limit", "1")]),
     )
     .await
@@ -285,19 +315,20 @@ async fn bad_requests(db: TestDb) {
             ],
         ),
     ] {
-        let r = records::work_orders(&w.app, &w.reviewer, &req(&pairs)).await;
+        let r = records::list::<WorkOrders>(&w.app, grant(&w.reviewer), &req(&pairs)).await;
         assert!(
             matches!(&r, Err(RecordsError::Invalid(e)) if e.field == "cursor"),
             "{list}: {r:?}"
         );
         assert_eq!(r.unwrap_err().message_id(), "records-error-cursor");
     }
-    let r = records::invoices(&w.app, &w.reviewer, &req(&[("cursor", &cursor)])).await;
+    let r =
+        records::list::<Invoices>(&w.app, grant(&w.reviewer), &req(&[("cursor", &cursor)])).await;
     assert!(matches!(r, Err(RecordsError::Invalid(_))), "{r:?}");
     // And the real next page follows.
-    let next = records::work_orders(
+    let next = records::list::<WorkOrders>(
         &w.app,
-        &w.reviewer,
+        grant(&w.reviewer),
         &req(&[("filter", "all"), ("limit", "1"), ("cursor", &cursor)]),
     )
     .await
@@ -310,7 +341,7 @@ both_backends!(invoices_show_lines_taxes_and_totals, invoice_detail);
 
 async fn invoice_detail(db: TestDb) {
     let w = world(db).await;
-    let d = records::invoice(&w.app, &w.reviewer, w.a.invoice, None)
+    let d = records::invoice(&w.app, grant(&w.reviewer), w.a.invoice, None)
         .await
         .unwrap();
     assert_eq!(d.lines.len(), 3);

@@ -13,18 +13,27 @@ async fn approvals_flow(db: TestDb) {
     let approve = decision(Target::WorkOrder(w.a.estimate), Decision::Approved, "", v);
     // A reviewer, a staff member and a self-scheduler cannot decide; nothing changes.
     for who in [&w.reviewer, &w.staff, &w.self_scheduler] {
-        assert!(matches!(
-            approvals::decide(app, who, &approve, t0()).await,
-            Err(RecordsError::NotAllowed)
-        ));
+        assert_eq!(Approver::of(who), None);
     }
-    let detail = records::work_order(app, &w.reviewer, w.a.estimate, None)
-        .await
-        .unwrap();
+    let detail = records::work_order(
+        app,
+        grant(&w.reviewer),
+        w.reviewer.grant(),
+        w.a.estimate,
+        None,
+    )
+    .await
+    .unwrap();
     assert!(!detail.can_decide, "a reviewer is not offered the buttons");
-    let detail = records::work_order(app, &w.approver, w.a.estimate, None)
-        .await
-        .unwrap();
+    let detail = records::work_order(
+        app,
+        grant(&w.approver),
+        w.approver.grant(),
+        w.a.estimate,
+        None,
+    )
+    .await
+    .unwrap();
     assert!(detail.can_decide);
     assert_eq!(detail.work_order.version, v);
     // Another account's or a hidden estimate: not found.
@@ -34,19 +43,25 @@ async fn approvals_flow(db: TestDb) {
     ] {
         let d = decision(target, Decision::Approved, "", 1);
         assert!(matches!(
-            approvals::decide(app, &w.approver, &d, t0()).await,
+            approvals::decide(app, grant(&w.approver), &d, t0()).await,
             Err(RecordsError::NotFound)
         ));
     }
 
     // Approve: unscheduled, recorded, both dispatchers emailed in their language.
-    let decided = approvals::decide(app, &w.approver, &approve, t0())
+    let decided = approvals::decide(app, grant(&w.approver), &approve, t0())
         .await
         .unwrap();
     assert_eq!((decided.status, decided.notified), ("unscheduled", 2));
-    let row = records::work_order(app, &w.approver, w.a.estimate, None)
-        .await
-        .unwrap();
+    let row = records::work_order(
+        app,
+        grant(&w.approver),
+        w.approver.grant(),
+        w.a.estimate,
+        None,
+    )
+    .await
+    .unwrap();
     assert_eq!(row.work_order.status, WorkOrderStatus::Unscheduled);
     assert!(!row.can_decide);
     assert_eq!(row.approvals.len(), 1);
@@ -117,12 +132,12 @@ async fn approvals_flow(db: TestDb) {
 
     // Not twice: the same version again (a double click) is "already decided".
     assert!(matches!(
-        approvals::decide(app, &w.approver, &approve, t0()).await,
+        approvals::decide(app, grant(&w.approver), &approve, t0()).await,
         Err(RecordsError::AlreadyDecided)
     ));
     let reject_same = decision(Target::WorkOrder(w.a.estimate), Decision::Rejected, "No", v);
     assert!(matches!(
-        approvals::decide(app, &w.approver, &reject_same, t0()).await,
+        approvals::decide(app, grant(&w.approver), &reject_same, t0()).await,
         Err(RecordsError::AlreadyDecided)
     ));
     // At the current version, it no longer waits.
@@ -134,7 +149,7 @@ async fn approvals_flow(db: TestDb) {
         v_now,
     );
     assert!(matches!(
-        approvals::decide(app, &w.approver, &late, t0()).await,
+        approvals::decide(app, grant(&w.approver), &late, t0()).await,
         Err(RecordsError::NotPending)
     ));
 
@@ -146,7 +161,7 @@ async fn approvals_flow(db: TestDb) {
         "  \n ",
         v2,
     );
-    let err = approvals::decide(app, &w.approver, &bare, t0())
+    let err = approvals::decide(app, grant(&w.approver), &bare, t0())
         .await
         .unwrap_err();
     assert_eq!(err.message_id(), "records-error-comment-required");
@@ -168,14 +183,20 @@ async fn approvals_flow(db: TestDb) {
         "Too expensive",
         v2,
     );
-    let err = approvals::decide(app, &w.approver, &stale, t0())
+    let err = approvals::decide(app, grant(&w.approver), &stale, t0())
         .await
         .unwrap_err();
     assert!(matches!(err, RecordsError::Changed), "{err:?}");
     assert_eq!(err.message_id(), "records-error-changed");
-    let row = records::work_order(app, &w.approver, w.a.estimate2, None)
-        .await
-        .unwrap();
+    let row = records::work_order(
+        app,
+        grant(&w.approver),
+        w.approver.grant(),
+        w.a.estimate2,
+        None,
+    )
+    .await
+    .unwrap();
     assert_eq!(
         row.work_order.status,
         WorkOrderStatus::EstimatePending,
@@ -191,16 +212,22 @@ async fn approvals_flow(db: TestDb) {
     );
     let decided = approvals::decide(
         app,
-        &w.approver,
+        grant(&w.approver),
         &reject,
         t0() + SignedDuration::from_mins(5),
     )
     .await
     .unwrap();
     assert_eq!(decided.status, "canceled");
-    let row = records::work_order(app, &w.approver, w.a.estimate2, None)
-        .await
-        .unwrap();
+    let row = records::work_order(
+        app,
+        grant(&w.approver),
+        w.approver.grant(),
+        w.a.estimate2,
+        None,
+    )
+    .await
+    .unwrap();
     assert_eq!(row.work_order.status, WorkOrderStatus::Canceled);
     assert_eq!(
         row.approvals[0].comment.as_deref(),
@@ -215,11 +242,17 @@ async fn approvals_flow(db: TestDb) {
     assert!(en[1].3.contains("Too expensive <b>for now</b>"));
     // The reviewer sees the decisions too, and nothing of B changed.
     assert_eq!(
-        records::work_order(app, &w.reviewer, w.a.estimate2, None)
-            .await
-            .unwrap()
-            .approvals
-            .len(),
+        records::work_order(
+            app,
+            grant(&w.reviewer),
+            w.reviewer.grant(),
+            w.a.estimate2,
+            None
+        )
+        .await
+        .unwrap()
+        .approvals
+        .len(),
         1
     );
     assert!(
@@ -239,9 +272,15 @@ both_backends!(renewals_extend_the_agreement_or_leave_it_to_end, renewals);
 async fn renewals(db: TestDb) {
     let w = world(db).await;
     let app = &w.app;
-    let detail = records::agreement(app, &w.approver, w.a.renewal, None)
-        .await
-        .unwrap();
+    let detail = records::agreement(
+        app,
+        grant(&w.approver),
+        w.approver.grant(),
+        w.a.renewal,
+        None,
+    )
+    .await
+    .unwrap();
     assert!(detail.can_decide);
     assert_eq!(detail.renewal, Some((date(2026, 1, 1), date(2026, 12, 31))));
     assert_eq!(detail.invoices.items.len(), 1, "its exposed invoice only");
@@ -251,16 +290,22 @@ async fn renewals(db: TestDb) {
         "Renew for 2026",
         detail.agreement.version,
     );
-    let decided = approvals::decide(app, &w.approver, &approve, t0())
+    let decided = approvals::decide(app, grant(&w.approver), &approve, t0())
         .await
         .unwrap();
     assert_eq!(
         decided.renewed,
         Some((date(2026, 1, 1), date(2026, 12, 31)))
     );
-    let after = records::agreement(app, &w.reviewer, w.a.renewal, None)
-        .await
-        .unwrap();
+    let after = records::agreement(
+        app,
+        grant(&w.reviewer),
+        w.reviewer.grant(),
+        w.a.renewal,
+        None,
+    )
+    .await
+    .unwrap();
     assert_eq!(
         (
             after.agreement.status,
@@ -291,7 +336,7 @@ async fn renewals(db: TestDb) {
         en[0].3
     );
     assert!(matches!(
-        approvals::decide(app, &w.approver, &approve, t0()).await,
+        approvals::decide(app, grant(&w.approver), &approve, t0()).await,
         Err(RecordsError::AlreadyDecided)
     ));
 
@@ -302,16 +347,19 @@ async fn renewals(db: TestDb) {
         "We are moving out",
         v,
     );
-    assert!(matches!(
-        approvals::decide(app, &w.reviewer, &reject, t0()).await,
-        Err(RecordsError::NotAllowed)
-    ));
-    approvals::decide(app, &w.approver, &reject, t0())
+    assert_eq!(Approver::of(&w.reviewer), None);
+    approvals::decide(app, grant(&w.approver), &reject, t0())
         .await
         .unwrap();
-    let after = records::agreement(app, &w.approver, w.a.renewal2, None)
-        .await
-        .unwrap();
+    let after = records::agreement(
+        app,
+        grant(&w.approver),
+        w.approver.grant(),
+        w.a.renewal2,
+        None,
+    )
+    .await
+    .unwrap();
     assert_eq!(
         (
             after.agreement.status,
@@ -340,18 +388,24 @@ async fn renewals(db: TestDb) {
         expired, 3,
         "A's rejected and hidden ones and B's hidden one (renewals waiting stay)"
     );
-    let after = records::agreement(app, &w.approver, w.a.renewal2, None)
-        .await
-        .unwrap();
+    let after = records::agreement(
+        app,
+        grant(&w.approver),
+        w.approver.grant(),
+        w.a.renewal2,
+        None,
+    )
+    .await
+    .unwrap();
     assert_eq!(after.agreement.status, AgreementStatus::Expired);
-    let list = records::agreements(app, &w.reviewer, &req(&[("filter", "expired")]))
+    let list = records::list::<Agreements>(app, grant(&w.reviewer), &req(&[("filter", "expired")]))
         .await
         .unwrap();
     assert_eq!(
         list.page.items.iter().map(|g| g.id).collect::<Vec<_>>(),
         [w.a.renewal2]
     );
-    let active = records::agreements(app, &w.reviewer, &ListRequest::default())
+    let active = records::list::<Agreements>(app, grant(&w.reviewer), &ListRequest::default())
         .await
         .unwrap();
     assert_eq!(
@@ -361,7 +415,7 @@ async fn renewals(db: TestDb) {
     // B's renewal is out of A's approver's reach.
     let theirs = decision(Target::Agreement(w.b.renewal), Decision::Approved, "", 1);
     assert!(matches!(
-        approvals::decide(app, &w.approver, &theirs, t0()).await,
+        approvals::decide(app, grant(&w.approver), &theirs, t0()).await,
         Err(RecordsError::NotFound)
     ));
 }

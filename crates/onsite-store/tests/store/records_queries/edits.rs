@@ -14,7 +14,7 @@ both_backends!(
             .find(|o| o.exposed && o.status == WorkOrderStatus::EstimatePending)
             .unwrap();
         let scope = Scope::customer(w.a);
-        let v1 = work_order_row(&mut conn, &scope, pending.id)
+        let v1 = records_lists::row::<WorkOrders>(&mut conn, &scope, pending.id)
             .await
             .unwrap()
             .version;
@@ -25,7 +25,7 @@ both_backends!(
             .execute(&mut *conn)
             .await
             .unwrap();
-        let v2 = work_order_row(&mut conn, &scope, pending.id)
+        let v2 = records_lists::row::<WorkOrders>(&mut conn, &scope, pending.id)
             .await
             .unwrap()
             .version;
@@ -64,7 +64,9 @@ both_backends!(
             .await
             .unwrap()
         );
-        let row = work_order_row(&mut conn, &scope, pending.id).await.unwrap();
+        let row = records_lists::row::<WorkOrders>(&mut conn, &scope, pending.id)
+            .await
+            .unwrap();
         assert_eq!((row.status, row.version), (WorkOrderStatus::Unscheduled, 3));
 
         let detail = serde_json::json!({});
@@ -130,7 +132,7 @@ both_backends!(
             .iter()
             .find(|g| g.status == AgreementStatus::RenewalPending)
             .unwrap();
-        let before = agreement_row(&mut conn, &Scope::staff(None), renewal.id)
+        let before = records_lists::row::<Agreements>(&mut conn, &Scope::staff(None), renewal.id)
             .await
             .unwrap();
         assert!(
@@ -145,7 +147,7 @@ both_backends!(
             .await
             .unwrap()
         );
-        let after = agreement_row(&mut conn, &Scope::staff(None), renewal.id)
+        let after = records_lists::row::<Agreements>(&mut conn, &Scope::staff(None), renewal.id)
             .await
             .unwrap();
         assert_eq!(
@@ -245,7 +247,7 @@ both_backends!(
             .await
             .unwrap();
         assert!(
-            asset_row(&mut conn, &Scope::customer(w.a), w.boiler)
+            records_lists::row::<Assets>(&mut conn, &Scope::customer(w.a), w.boiler)
                 .await
                 .is_ok()
         );

@@ -46,7 +46,7 @@ both_backends!(
                             let store = store.clone();
                             async move {
                                 let mut conn = store.conn().await.unwrap();
-                                list_work_orders(
+                                records_lists::list::<WorkOrders>(
                                     &mut conn,
                                     &scope,
                                     &WorkOrderQuery {
@@ -79,10 +79,13 @@ both_backends!(
             paging: paging(Start::First, 100),
             ..Default::default()
         };
-        let customer =
-            list_work_orders(&mut conn, &Scope::customer(w.a), &all(WorkOrderFilter::All))
-                .await
-                .unwrap();
+        let customer = records_lists::list::<WorkOrders>(
+            &mut conn,
+            &Scope::customer(w.a),
+            &all(WorkOrderFilter::All),
+        )
+        .await
+        .unwrap();
         let want: Vec<WorkOrderId> = w.wos.iter().filter(|o| o.exposed).map(|o| o.id).collect();
         assert_eq!(customer.items.len(), want.len());
         for row in &customer.items {
@@ -95,7 +98,7 @@ both_backends!(
                 assert_eq!(asset.label, "Rooftop unit");
             }
         }
-        let staff = list_work_orders(
+        let staff = records_lists::list::<WorkOrders>(
             &mut conn,
             &Scope::staff(Some(w.a)),
             &all(WorkOrderFilter::All),
@@ -109,32 +112,40 @@ both_backends!(
                 .iter()
                 .any(|r| r.asset.as_ref().is_some_and(|a| a.id == w.contactor))
         );
-        let everyone = list_work_orders(&mut conn, &Scope::staff(None), &all(WorkOrderFilter::All))
-            .await
-            .unwrap();
+        let everyone = records_lists::list::<WorkOrders>(
+            &mut conn,
+            &Scope::staff(None),
+            &all(WorkOrderFilter::All),
+        )
+        .await
+        .unwrap();
         assert_eq!(everyone.items.len(), w.wos.len() + w.b_wos.len());
         // B's records never reach A, and A's none of B.
-        let of_b = list_work_orders(&mut conn, &Scope::customer(w.b), &all(WorkOrderFilter::All))
-            .await
-            .unwrap();
+        let of_b = records_lists::list::<WorkOrders>(
+            &mut conn,
+            &Scope::customer(w.b),
+            &all(WorkOrderFilter::All),
+        )
+        .await
+        .unwrap();
         assert_eq!(
             of_b.items.iter().map(|r| r.id).collect::<Vec<_>>().len(),
             w.b_wos.len()
         );
         assert!(of_b.items.iter().all(|r| r.account_id == w.b));
         for id in &w.b_wos {
-            let err = work_order_row(&mut conn, &Scope::customer(w.a), *id)
+            let err = records_lists::row::<WorkOrders>(&mut conn, &Scope::customer(w.a), *id)
                 .await
                 .unwrap_err();
             assert!(matches!(err, StoreError::NotFound));
         }
         let hidden = w.wos.iter().find(|o| !o.exposed).unwrap();
         assert!(matches!(
-            work_order_row(&mut conn, &Scope::customer(w.a), hidden.id).await,
+            records_lists::row::<WorkOrders>(&mut conn, &Scope::customer(w.a), hidden.id).await,
             Err(StoreError::NotFound)
         ));
         assert_eq!(
-            work_order_row(&mut conn, &Scope::staff(None), hidden.id)
+            records_lists::row::<WorkOrders>(&mut conn, &Scope::staff(None), hidden.id)
                 .await
                 .unwrap()
                 .id,
@@ -152,9 +163,10 @@ both_backends!(
                 s == WorkOrderStatus::EstimatePending
             }),
         ] {
-            let page = list_work_orders(&mut conn, &Scope::customer(w.a), &all(filter))
-                .await
-                .unwrap();
+            let page =
+                records_lists::list::<WorkOrders>(&mut conn, &Scope::customer(w.a), &all(filter))
+                    .await
+                    .unwrap();
             let mut got: Vec<_> = page.items.iter().map(|r| r.id).collect();
             got.sort();
             let mut want: Vec<_> = w
@@ -200,66 +212,83 @@ both_backends!(
         };
         // By number, whatever the case.
         let one = w.wos.iter().find(|o| o.exposed).unwrap();
-        let got = ids(
-            list_work_orders(&mut conn, &customer, &search(&one.number.to_lowercase()))
-                .await
-                .unwrap(),
-        );
+        let got = ids(records_lists::list::<WorkOrders>(
+            &mut conn,
+            &customer,
+            &search(&one.number.to_lowercase()),
+        )
+        .await
+        .unwrap());
         assert_eq!(got, vec![one.id]);
         // By summary.
-        let got = ids(
-            list_work_orders(&mut conn, &customer, &search("VISIT NUMBER 12"))
-                .await
-                .unwrap(),
-        );
+        let got = ids(records_lists::list::<WorkOrders>(
+            &mut conn,
+            &customer,
+            &search("VISIT NUMBER 12"),
+        )
+        .await
+        .unwrap());
         assert_eq!(got, visible(&|i, _| i == 12));
         // By service type name.
-        let got = ids(
-            list_work_orders(&mut conn, &customer, &search("compressor rep"))
-                .await
-                .unwrap(),
-        );
+        let got =
+            ids(
+                records_lists::list::<WorkOrders>(&mut conn, &customer, &search("compressor rep"))
+                    .await
+                    .unwrap(),
+            );
         assert_eq!(got, visible(&|i, _| i % 4 == 0));
         // By the visible asset's name, product and serial number.
         for needle in ["rooftop", "energence", "lnx-2231"] {
-            let got = ids(list_work_orders(&mut conn, &customer, &search(needle))
-                .await
-                .unwrap());
+            let got = ids(
+                records_lists::list::<WorkOrders>(&mut conn, &customer, &search(needle))
+                    .await
+                    .unwrap(),
+            );
             assert_eq!(got, visible(&|i, _| i % 3 == 0), "{needle}");
         }
         // The hidden contactor's name finds nothing for the customer, everything for staff.
-        let got = ids(list_work_orders(&mut conn, &customer, &search("siemens"))
-            .await
-            .unwrap());
-        assert!(got.is_empty(), "{got:?}");
-        let staff = ids(
-            list_work_orders(&mut conn, &Scope::staff(Some(w.a)), &search("siemens"))
+        let got = ids(
+            records_lists::list::<WorkOrders>(&mut conn, &customer, &search("siemens"))
                 .await
                 .unwrap(),
         );
+        assert!(got.is_empty(), "{got:?}");
+        let staff = ids(records_lists::list::<WorkOrders>(
+            &mut conn,
+            &Scope::staff(Some(w.a)),
+            &search("siemens"),
+        )
+        .await
+        .unwrap());
         assert_eq!(
             staff.len(),
             w.wos.iter().enumerate().filter(|(i, _)| i % 3 == 1).count()
         );
         // B's "Visit number 1" never shows for A; LIKE wildcards are taken literally.
-        let got = ids(list_work_orders(&mut conn, &customer, &search("WO-B"))
-            .await
-            .unwrap());
+        let got = ids(
+            records_lists::list::<WorkOrders>(&mut conn, &customer, &search("WO-B"))
+                .await
+                .unwrap(),
+        );
         assert!(got.is_empty());
         for needle in ["%", "_", "\\", "' OR 1=1 --"] {
-            let got = ids(list_work_orders(&mut conn, &customer, &search(needle))
-                .await
-                .unwrap());
+            let got = ids(
+                records_lists::list::<WorkOrders>(&mut conn, &customer, &search(needle))
+                    .await
+                    .unwrap(),
+            );
             assert!(got.is_empty(), "{needle:?} matched {got:?}");
         }
         // A blank search is no search.
-        let got = ids(list_work_orders(&mut conn, &customer, &search("   "))
-            .await
-            .unwrap());
+        let got = ids(
+            records_lists::list::<WorkOrders>(&mut conn, &customer, &search("   "))
+                .await
+                .unwrap(),
+        );
         assert_eq!(got, visible(&|_, _| true));
 
         // Agreements by name and number, assets by serial, invoices by their work order's number.
-        let page = list_agreements(
+        let page = records_lists::list::<Agreements>(
             &mut conn,
             &customer,
             &AgreementQuery {
@@ -277,7 +306,7 @@ both_backends!(
                 .collect::<Vec<_>>(),
             ["Romeo"]
         );
-        let page = list_assets(
+        let page = records_lists::list::<Assets>(
             &mut conn,
             &customer,
             &AssetQuery {
@@ -291,7 +320,7 @@ both_backends!(
             page.items.iter().map(|a| a.id).collect::<Vec<_>>(),
             [w.compressor]
         );
-        let page = list_assets(
+        let page = records_lists::list::<Assets>(
             &mut conn,
             &customer,
             &AssetQuery {
@@ -308,7 +337,7 @@ both_backends!(
             .enumerate()
             .find(|(i, v)| v.exposed && w.wos[*i].exposed)
             .unwrap();
-        let page = list_invoices(
+        let page = records_lists::list::<Invoices>(
             &mut conn,
             &customer,
             &InvoiceQuery {
@@ -379,7 +408,7 @@ both_backends!(agreement_filters_and_sorts, |store: Store| async move {
                             let store = store.clone();
                             async move {
                                 let mut conn = store.conn().await.unwrap();
-                                list_agreements(
+                                records_lists::list::<Agreements>(
                                     &mut conn,
                                     &scope,
                                     &AgreementQuery {
@@ -402,7 +431,7 @@ both_backends!(agreement_filters_and_sorts, |store: Store| async move {
     }
     let mut conn = store.conn().await.unwrap();
     assert!(matches!(
-        agreement_row(&mut conn, &Scope::customer(w.a), w.b_agreement).await,
+        records_lists::row::<Agreements>(&mut conn, &Scope::customer(w.a), w.b_agreement).await,
         Err(StoreError::NotFound)
     ));
     assert_eq!(AgreementQuery::default().filter, AgreementFilter::Active);
@@ -460,7 +489,7 @@ both_backends!(
                             let store = store.clone();
                             async move {
                                 let mut conn = store.conn().await.unwrap();
-                                list_invoices(
+                                records_lists::list::<Invoices>(
                                     &mut conn,
                                     &scope,
                                     &InvoiceQuery {
@@ -481,7 +510,7 @@ both_backends!(
             }
         }
         let mut conn = store.conn().await.unwrap();
-        let page = list_invoices(
+        let page = records_lists::list::<Invoices>(
             &mut conn,
             &scope,
             &InvoiceQuery {
@@ -501,12 +530,12 @@ both_backends!(
             let i = w.invs.iter().position(|v| v.id == row.id).unwrap();
             assert_eq!(row.work_order.is_some(), w.wos[i].exposed, "{}", row.number);
         }
-        let one = invoice_row(&mut conn, &scope, page.items[0].id)
+        let one = records_lists::row::<Invoices>(&mut conn, &scope, page.items[0].id)
             .await
             .unwrap();
         assert_eq!(one, page.items[0]);
         assert!(matches!(
-            invoice_row(&mut conn, &scope, w.b_invoice).await,
+            records_lists::row::<Invoices>(&mut conn, &scope, w.b_invoice).await,
             Err(StoreError::NotFound)
         ));
     }
@@ -518,7 +547,7 @@ both_backends!(
         let w = world(&store).await;
         let mut conn = store.conn().await.unwrap();
         let customer = Scope::customer(w.a);
-        let all = list_assets(&mut conn, &customer, &AssetQuery::default())
+        let all = records_lists::list::<Assets>(&mut conn, &customer, &AssetQuery::default())
             .await
             .unwrap();
         let names: Vec<&str> = all.items.iter().map(|a| a.name.as_str()).collect();
@@ -538,9 +567,13 @@ both_backends!(
         assert_eq!(by_id(w.rtu).children, 1);
 
         // Staff see everything, with every link.
-        let staff = list_assets(&mut conn, &Scope::staff(Some(w.a)), &AssetQuery::default())
-            .await
-            .unwrap();
+        let staff = records_lists::list::<Assets>(
+            &mut conn,
+            &Scope::staff(Some(w.a)),
+            &AssetQuery::default(),
+        )
+        .await
+        .unwrap();
         assert_eq!(staff.items.len(), 5);
         let fan = staff.items.iter().find(|a| a.id == w.fan).unwrap();
         assert_eq!(fan.parent.as_ref().map(|p| p.id), Some(w.contactor));
@@ -605,7 +638,7 @@ both_backends!(
         assert!(second.next.is_none());
 
         // Components of one asset; every sort stitches.
-        let parts = list_assets(
+        let parts = records_lists::list::<Assets>(
             &mut conn,
             &Scope::staff(Some(w.a)),
             &AssetQuery {
@@ -651,7 +684,7 @@ both_backends!(
                         let store = store.clone();
                         async move {
                             let mut conn = store.conn().await.unwrap();
-                            list_assets(
+                            records_lists::list::<Assets>(
                                 &mut conn,
                                 &customer,
                                 &AssetQuery {
@@ -671,11 +704,11 @@ both_backends!(
         }
         let mut conn = store.conn().await.unwrap();
         assert!(matches!(
-            asset_row(&mut conn, &customer, w.theirs).await,
+            records_lists::row::<Assets>(&mut conn, &customer, w.theirs).await,
             Err(StoreError::NotFound)
         ));
         assert!(matches!(
-            asset_row(&mut conn, &customer, w.boiler).await,
+            records_lists::row::<Assets>(&mut conn, &customer, w.boiler).await,
             Err(StoreError::NotFound)
         ));
     }
@@ -686,7 +719,7 @@ both_backends!(
     |store: Store| async move {
         let w = world(&store).await;
         let mut conn = store.conn().await.unwrap();
-        let page = list_work_orders(
+        let page = records_lists::list::<WorkOrders>(
             &mut conn,
             &Scope::customer(w.a),
             &WorkOrderQuery {
@@ -719,7 +752,7 @@ both_backends!(
             key: onsite_store::records::SortKey::Text("WO-B0".into()),
             id: w.b_wos[0].0,
         });
-        let page = list_work_orders(
+        let page = records_lists::list::<WorkOrders>(
             &mut conn,
             &Scope::customer(w.a),
             &WorkOrderQuery {

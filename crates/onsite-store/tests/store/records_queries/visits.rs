@@ -77,7 +77,7 @@ both_backends!(
                 .iter()
                 .any(|h| matches!(h.event, HistoryEvent::Visit { .. }))
         );
-        let list = list_work_orders(
+        let list = records_lists::list::<WorkOrders>(
             &mut conn,
             &customer,
             &WorkOrderQuery {
