@@ -1,6 +1,7 @@
 //! Invoices and their lines. Totals are never stored: they are computed from the lines by
 //! [`onsite_domain::invoice::totals`], so they cannot drift from them.
 
+use crate::sql::{Run, by_parent, values};
 use crate::visibility::Visibility;
 use crate::{Conn, Result, RowExt, StoreError, date_text, to_ms};
 use jiff::Timestamp;
@@ -9,7 +10,6 @@ use onsite_domain::invoice::{Invoice, InvoiceLine, InvoiceStatus};
 use onsite_domain::money::Currency;
 use onsite_domain::{AccountId, AgreementId, InvoiceId, WorkOrderId};
 use sqlx::any::AnyRow;
-use std::collections::HashMap;
 
 pub struct NewInvoice<'a> {
     /// Human-facing, unique, e.g. `INV-2026-00042`.
@@ -45,25 +45,11 @@ pub async fn insert_invoice(conn: &mut Conn, i: &NewInvoice<'_>) -> Result<Invoi
     .await?;
     if !i.lines.is_empty() {
         // All lines in one statement (one round trip per invoice, not per line).
-        let mut sql = String::from(
+        let sql = format!(
             "INSERT INTO invoice_lines (invoice_id, position, description, quantity_milli, unit_price_minor, \
-             tax_rate_milli_percent) VALUES ",
+             tax_rate_milli_percent) VALUES {}",
+            values(i.lines.len(), &["?"; 6])
         );
-        for n in 0..i.lines.len() {
-            let p = n * 6;
-            if n > 0 {
-                sql.push_str(", ");
-            }
-            sql.push_str(&format!(
-                "(${}, ${}, ${}, ${}, ${}, ${})",
-                p + 1,
-                p + 2,
-                p + 3,
-                p + 4,
-                p + 5,
-                p + 6
-            ));
-        }
         let mut q = sqlx::query(&sql);
         for (n, line) in i.lines.iter().enumerate() {
             q = q
@@ -109,15 +95,11 @@ pub async fn set_invoice_status(
     id: InvoiceId,
     status: InvoiceStatus,
 ) -> Result<()> {
-    let done = sqlx::query("UPDATE invoices SET status = $1 WHERE id = $2")
+    sqlx::query("UPDATE invoices SET status = $1 WHERE id = $2")
         .bind(status.as_str())
         .bind(id.0)
-        .execute(&mut *conn)
-        .await?;
-    if done.rows_affected() == 0 {
-        return Err(StoreError::NotFound);
-    }
-    Ok(())
+        .changed_or_not_found(conn)
+        .await
 }
 
 async fn select(conn: &mut Conn, cond: &str, arg: i64) -> Result<Vec<Invoice>> {
@@ -125,11 +107,8 @@ async fn select(conn: &mut Conn, cond: &str, arg: i64) -> Result<Vec<Invoice>> {
         "SELECT {COLUMNS} FROM invoices x WHERE {cond} ORDER BY x.issued_on DESC, x.id DESC"
     ))
     .bind(arg)
-    .fetch_all(&mut *conn)
-    .await?
-    .iter()
-    .map(invoice_from_row)
-    .collect::<Result<Vec<_>>>()?;
+    .all(conn, invoice_from_row)
+    .await?;
     if invoices.is_empty() {
         return Ok(invoices);
     }
@@ -141,18 +120,14 @@ async fn select(conn: &mut Conn, cond: &str, arg: i64) -> Result<Vec<Invoice>> {
     .bind(arg)
     .fetch_all(&mut *conn)
     .await?;
-    let mut lines: HashMap<i64, Vec<InvoiceLine>> = HashMap::new();
-    for r in &rows {
-        lines
-            .entry(r.i64("invoice_id")?)
-            .or_default()
-            .push(InvoiceLine {
-                description: r.text("description")?,
-                quantity_milli: r.i64("quantity_milli")?,
-                unit_price_minor: r.i64("unit_price_minor")?,
-                tax_rate_milli_percent: r.i64("tax_rate_milli_percent")?,
-            });
-    }
+    let mut lines = by_parent(&rows, "invoice_id", |r| {
+        Ok(InvoiceLine {
+            description: r.text("description")?,
+            quantity_milli: r.i64("quantity_milli")?,
+            unit_price_minor: r.i64("unit_price_minor")?,
+            tax_rate_milli_percent: r.i64("tax_rate_milli_percent")?,
+        })
+    })?;
     for inv in &mut invoices {
         inv.lines = lines.remove(&inv.id.0).unwrap_or_default();
     }

@@ -20,6 +20,7 @@
 //!
 //! The clock is a parameter everywhere (`now`): the worker passes its own, tests pass any.
 
+use crate::sql::{Run, skip_locked};
 use crate::{Conn, Result, RowExt, StoreError, to_ms};
 use jiff::{SignedDuration, Timestamp};
 use onsite_domain::text::EmailAddress;
@@ -241,16 +242,9 @@ pub async fn claim_next(
     now: Timestamp,
     lease: SignedDuration,
 ) -> Result<Option<Claimed>> {
-    // The one place the engines differ. PostgreSQL: concurrent workers each lock a different
-    // row, skipping rows another worker is claiming right now instead of waiting for them (and
-    // in READ COMMITTED a row re-checked after a concurrent claim fails the lease test).
-    // SQLite has no row locks and needs none: one writer at a time, so the sub-select and the
-    // update see the same state.
-    let lock = if conn.backend_name().eq_ignore_ascii_case("postgresql") {
-        "FOR UPDATE SKIP LOCKED"
-    } else {
-        ""
-    };
+    // The one place the engines differ (see `skip_locked`); in READ COMMITTED a row re-checked
+    // after a concurrent claim fails the lease test.
+    let lock = skip_locked(conn);
     let sql = format!(
         "UPDATE email_outbox \
          SET attempts = attempts + 1, claim_token = claim_token + 1, locked_until = $2 \
@@ -292,7 +286,7 @@ pub async fn mark_sent(
     transport: &str,
     now: Timestamp,
 ) -> Result<bool> {
-    let done = sqlx::query(
+    sqlx::query(
         "UPDATE email_outbox SET status = 'sent', sent_at = $3, transport = $4, locked_until = NULL, \
          secret = NULL \
          WHERE id = $1 AND claim_token = $2 AND status = 'pending'",
@@ -301,9 +295,8 @@ pub async fn mark_sent(
     .bind(claim.token)
     .bind(to_ms(now))
     .bind(transport)
-    .execute(&mut *conn)
-    .await?;
-    Ok(done.rows_affected() == 1)
+    .changed(conn)
+    .await
 }
 
 /// What to do after a failed attempt.
@@ -356,16 +349,15 @@ pub async fn mark_failed(
 /// never sent again, and one whose one-time secret was erased cannot be: `false` then, as for
 /// an unknown id.
 pub async fn retry_now(conn: &mut Conn, id: OutboxId, now: Timestamp) -> Result<bool> {
-    let done = sqlx::query(
+    sqlx::query(
         "UPDATE email_outbox SET status = 'pending', next_attempt_at = $2, attempts = 0 \
          WHERE id = $1 AND status IN ('pending', 'failed') \
            AND (carries_secret = FALSE OR secret IS NOT NULL)",
     )
     .bind(id.0)
     .bind(to_ms(now))
-    .execute(&mut *conn)
-    .await?;
-    Ok(done.rows_affected() == 1)
+    .changed(conn)
+    .await
 }
 
 /// Whether a message carries a one-time secret, and whether the outbox still keeps it (never
@@ -564,12 +556,7 @@ pub async fn list(
             Arg::Int(i) => query.bind(i),
         };
     }
-    query
-        .fetch_all(&mut *conn)
-        .await?
-        .iter()
-        .map(summary_from_row)
-        .collect()
+    query.all(conn, summary_from_row).await
 }
 
 enum Arg {

@@ -1,6 +1,7 @@
 //! Partners' distribution profiles, the opportunities distributed to them, and the event
 //! history the distribution metrics (win rate, stall rate…) are computed from.
 
+use crate::sql::{Run, by_parent, insert_links, replace_links, rows};
 use crate::{Conn, Result, RowExt, StoreError, to_ms};
 use jiff::Timestamp;
 use onsite_domain::geo::GeoPoint;
@@ -77,29 +78,18 @@ pub async fn set_partner_profile(conn: &mut Conn, p: &NewPartnerProfile<'_>) -> 
     .bind(lead_types)
     .execute(&mut *conn)
     .await?;
-    sqlx::query("DELETE FROM partner_territories WHERE account_id = $1")
-        .bind(p.account_id.0)
-        .execute(&mut *conn)
-        .await?;
-    for t in p.territories {
-        sqlx::query("INSERT INTO partner_territories (account_id, territory_id) VALUES ($1, $2)")
-            .bind(p.account_id.0)
-            .bind(t.0)
-            .execute(&mut *conn)
-            .await?;
-    }
-    sqlx::query("DELETE FROM partner_products WHERE account_id = $1")
-        .bind(p.account_id.0)
-        .execute(&mut *conn)
-        .await?;
-    for prod in p.products {
-        sqlx::query("INSERT INTO partner_products (account_id, product_id) VALUES ($1, $2)")
-            .bind(p.account_id.0)
-            .bind(prod.0)
-            .execute(&mut *conn)
-            .await?;
-    }
-    Ok(())
+    let owner = ("account_id", p.account_id.0);
+    let territories = p.territories.iter().map(|t| t.0);
+    replace_links(
+        conn,
+        "partner_territories",
+        owner,
+        "territory_id",
+        territories,
+    )
+    .await?;
+    let products = p.products.iter().map(|prod| prod.0);
+    replace_links(conn, "partner_products", owner, "product_id", products).await
 }
 
 pub async fn partner_profile(conn: &mut Conn, account: AccountId) -> Result<PartnerProfile> {
@@ -115,6 +105,7 @@ pub async fn list_partner_profiles(conn: &mut Conn) -> Result<Vec<PartnerProfile
 }
 
 async fn load_profiles(conn: &mut Conn, one: Option<AccountId>) -> Result<Vec<PartnerProfile>> {
+    let arg = one.map(|a| a.0);
     let cond = if one.is_some() {
         "p.account_id = $1"
     } else {
@@ -127,7 +118,7 @@ async fn load_profiles(conn: &mut Conn, one: Option<AccountId>) -> Result<Vec<Pa
     );
     let mut profiles = Vec::new();
     let mut index = HashMap::new();
-    for r in fetch(conn, &profile_sql, one).await? {
+    for r in rows(conn, &profile_sql, arg.as_slice()).await? {
         let account_id = AccountId(r.i64("account_id")?);
         let capacity = u32::try_from(r.i64("capacity")?)
             .map_err(|_| StoreError::Corrupt("partner capacity out of range".into()))?;
@@ -156,7 +147,7 @@ async fn load_profiles(conn: &mut Conn, one: Option<AccountId>) -> Result<Vec<Pa
         "SELECT c.account_id, c.territory_id AS item FROM partner_territories c \
          JOIN partner_profiles p ON p.account_id = c.account_id WHERE {cond} ORDER BY c.account_id, c.territory_id"
     );
-    for r in fetch(conn, &sql, one).await? {
+    for r in rows(conn, &sql, arg.as_slice()).await? {
         if let Some(&i) = index.get(&r.i64("account_id")?) {
             profiles[i].territories.push(TerritoryId(r.i64("item")?));
         }
@@ -165,21 +156,12 @@ async fn load_profiles(conn: &mut Conn, one: Option<AccountId>) -> Result<Vec<Pa
         "SELECT c.account_id, c.product_id AS item FROM partner_products c \
          JOIN partner_profiles p ON p.account_id = c.account_id WHERE {cond} ORDER BY c.account_id, c.product_id"
     );
-    for r in fetch(conn, &sql, one).await? {
+    for r in rows(conn, &sql, arg.as_slice()).await? {
         if let Some(&i) = index.get(&r.i64("account_id")?) {
             profiles[i].products.push(ProductId(r.i64("item")?));
         }
     }
     Ok(profiles)
-}
-
-async fn fetch(conn: &mut Conn, sql: &str, one: Option<AccountId>) -> Result<Vec<AnyRow>> {
-    let q = sqlx::query(sql);
-    let q = match one {
-        Some(a) => q.bind(a.0),
-        None => q,
-    };
-    Ok(q.fetch_all(&mut *conn).await?)
 }
 
 // ---- Opportunities --------------------------------------------------------------------------
@@ -225,15 +207,15 @@ pub async fn insert_opportunity(conn: &mut Conn, o: &NewOpportunity<'_>) -> Resu
     .bind(to_ms(o.created_at))
     .fetch_one(&mut *conn)
     .await?;
-    for p in o.products {
-        sqlx::query(
-            "INSERT INTO opportunity_products (opportunity_id, product_id) VALUES ($1, $2)",
-        )
-        .bind(id)
-        .bind(p.0)
-        .execute(&mut *conn)
-        .await?;
-    }
+    let products = o.products.iter().map(|p| p.0);
+    insert_links(
+        conn,
+        "opportunity_products",
+        ("opportunity_id", id),
+        "product_id",
+        products,
+    )
+    .await?;
     Ok(OpportunityId(id))
 }
 
@@ -275,12 +257,7 @@ pub(crate) async fn select_opportunities(
     let sql = format!(
         "SELECT {OPPORTUNITY_COLUMNS} FROM opportunities o WHERE {cond} ORDER BY o.created_at DESC, o.id DESC"
     );
-    let mut q = sqlx::query(&sql);
-    if let Some(v) = arg {
-        q = q.bind(v);
-    }
-    let mut opportunities = q
-        .fetch_all(&mut *conn)
+    let mut opportunities = rows(conn, &sql, arg.as_slice())
         .await?
         .iter()
         .map(opportunity_from_row)
@@ -292,17 +269,10 @@ pub(crate) async fn select_opportunities(
         "SELECT c.opportunity_id, c.product_id FROM opportunity_products c JOIN opportunities o \
          ON o.id = c.opportunity_id WHERE {cond} ORDER BY c.opportunity_id, c.product_id"
     );
-    let mut q = sqlx::query(&sql);
-    if let Some(v) = arg {
-        q = q.bind(v);
-    }
-    let mut products: HashMap<i64, Vec<ProductId>> = HashMap::new();
-    for r in q.fetch_all(&mut *conn).await? {
-        products
-            .entry(r.i64("opportunity_id")?)
-            .or_default()
-            .push(ProductId(r.i64("product_id")?));
-    }
+    let rows = rows(conn, &sql, arg.as_slice()).await?;
+    let mut products = by_parent(&rows, "opportunity_id", |r| {
+        Ok(ProductId(r.i64("product_id")?))
+    })?;
     for o in &mut opportunities {
         o.products = products.remove(&o.id.0).unwrap_or_default();
     }
@@ -395,18 +365,9 @@ pub struct OpportunityEvent {
     pub note: Option<String>,
 }
 
+/// Records an event ([`crate::distribution::record_event`], without its id).
 pub async fn record_opportunity_event(conn: &mut Conn, e: &OpportunityEvent) -> Result<()> {
-    sqlx::query(
-        "INSERT INTO opportunity_events (opportunity_id, partner_account_id, kind, at, note) VALUES ($1, $2, $3, $4, $5)",
-    )
-    .bind(e.opportunity_id.0)
-    .bind(e.partner_account_id.map(|a| a.0))
-    .bind(e.kind.as_str())
-    .bind(to_ms(e.at))
-    .bind(e.note.as_deref())
-    .execute(&mut *conn)
-    .await?;
-    Ok(())
+    crate::distribution::record_event(conn, e).await.map(drop)
 }
 
 /// The opportunity's history, oldest first.
@@ -414,14 +375,12 @@ pub async fn events_of_opportunity(
     conn: &mut Conn,
     id: OpportunityId,
 ) -> Result<Vec<OpportunityEvent>> {
-    let rows = sqlx::query(
-        "SELECT opportunity_id, partner_account_id, kind, at, note FROM opportunity_events \
-         WHERE opportunity_id = $1 ORDER BY at, id",
-    )
+    sqlx::query(&format!(
+        "{EVENTS} WHERE opportunity_id = $1 ORDER BY at, id"
+    ))
     .bind(id.0)
-    .fetch_all(&mut *conn)
-    .await?;
-    rows.iter().map(event_from_row).collect()
+    .all(conn, event_from_row)
+    .await
 }
 
 /// A partner's events since `since`, oldest first: the input of its distribution metrics.
@@ -430,16 +389,18 @@ pub async fn events_of_partner(
     partner: AccountId,
     since: Timestamp,
 ) -> Result<Vec<OpportunityEvent>> {
-    let rows = sqlx::query(
-        "SELECT opportunity_id, partner_account_id, kind, at, note FROM opportunity_events \
-         WHERE partner_account_id = $1 AND at >= $2 ORDER BY at, id",
-    )
+    sqlx::query(&format!(
+        "{EVENTS} WHERE partner_account_id = $1 AND at >= $2 ORDER BY at, id"
+    ))
     .bind(partner.0)
     .bind(to_ms(since))
-    .fetch_all(&mut *conn)
-    .await?;
-    rows.iter().map(event_from_row).collect()
+    .all(conn, event_from_row)
+    .await
 }
+
+/// The events' columns, as [`event_from_row`] reads them.
+pub(crate) const EVENTS: &str =
+    "SELECT opportunity_id, partner_account_id, kind, at, note FROM opportunity_events";
 
 pub(crate) fn event_from_row(r: &AnyRow) -> Result<OpportunityEvent> {
     Ok(OpportunityEvent {

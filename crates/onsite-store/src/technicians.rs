@@ -5,7 +5,8 @@
 //! the whole selection (never one query per technician), so listing all technicians (what the
 //! reference snapshot does, `reference.rs`) costs six queries however many there are.
 
-use crate::catalog::skill_from_row;
+use crate::catalog::{insert_skills, skill_from_row};
+use crate::sql::{Run, insert_links, replace_links, rows};
 use crate::{Conn, Result, RowExt, StoreError, date_text, to_ms};
 use jiff::Timestamp;
 use jiff::civil::Date;
@@ -69,8 +70,17 @@ pub async fn insert_technician(conn: &mut Conn, t: &NewTechnician<'_>) -> Result
     .await?;
     let id = TechnicianId(id);
     insert_weekly_hours(conn, id, t.weekly_hours).await?;
-    insert_territories(conn, id, t.territories).await?;
-    insert_skills(conn, id, t.skills).await?;
+    let owner = ("technician_id", id.0);
+    let territories = t.territories.iter().map(|t| t.0);
+    insert_links(
+        conn,
+        "technician_territories",
+        owner,
+        "territory_id",
+        territories,
+    )
+    .await?;
+    insert_skills(conn, "technician_skills", owner, "rating", t.skills).await?;
     Ok(id)
 }
 
@@ -93,11 +103,15 @@ pub async fn set_territories(
     id: TechnicianId,
     territories: &[TerritoryId],
 ) -> Result<()> {
-    sqlx::query("DELETE FROM technician_territories WHERE technician_id = $1")
-        .bind(id.0)
-        .execute(&mut *conn)
-        .await?;
-    insert_territories(conn, id, territories).await
+    let territories = territories.iter().map(|t| t.0);
+    replace_links(
+        conn,
+        "technician_territories",
+        ("technician_id", id.0),
+        "territory_id",
+        territories,
+    )
+    .await
 }
 
 /// Replaces the skills.
@@ -106,7 +120,14 @@ pub async fn set_skills(conn: &mut Conn, id: TechnicianId, skills: &[SkillLevel]
         .bind(id.0)
         .execute(&mut *conn)
         .await?;
-    insert_skills(conn, id, skills).await
+    insert_skills(
+        conn,
+        "technician_skills",
+        ("technician_id", id.0),
+        "rating",
+        skills,
+    )
+    .await
 }
 
 async fn insert_weekly_hours(
@@ -124,35 +145,6 @@ async fn insert_weekly_hours(
         .bind(i64::from(p.end))
         .execute(&mut *conn)
         .await?;
-    }
-    Ok(())
-}
-
-async fn insert_territories(
-    conn: &mut Conn,
-    id: TechnicianId,
-    territories: &[TerritoryId],
-) -> Result<()> {
-    for t in territories {
-        sqlx::query(
-            "INSERT INTO technician_territories (technician_id, territory_id) VALUES ($1, $2)",
-        )
-        .bind(id.0)
-        .bind(t.0)
-        .execute(&mut *conn)
-        .await?;
-    }
-    Ok(())
-}
-
-async fn insert_skills(conn: &mut Conn, id: TechnicianId, skills: &[SkillLevel]) -> Result<()> {
-    for s in skills {
-        sqlx::query("INSERT INTO technician_skills (technician_id, characteristic_id, rating) VALUES ($1, $2, $3)")
-            .bind(id.0)
-            .bind(s.characteristic_id.0)
-            .bind(i64::from(s.rating))
-            .execute(&mut *conn)
-            .await?;
     }
     Ok(())
 }
@@ -200,15 +192,11 @@ pub async fn add_time_off(
 
 /// Links the technician to the user who signs in as them (or unlinks with `None`).
 pub async fn link_user(conn: &mut Conn, id: TechnicianId, user: Option<UserId>) -> Result<()> {
-    let done = sqlx::query("UPDATE technicians SET user_id = $1 WHERE id = $2")
+    sqlx::query("UPDATE technicians SET user_id = $1 WHERE id = $2")
         .bind(user.map(|u| u.0))
         .bind(id.0)
-        .execute(&mut *conn)
-        .await?;
-    if done.rows_affected() == 0 {
-        return Err(StoreError::NotFound);
-    }
-    Ok(())
+        .changed_or_not_found(conn)
+        .await
 }
 
 /// Which technicians a read loads.
@@ -248,17 +236,9 @@ impl Selection {
     }
 }
 
-async fn fetch(conn: &mut Conn, sql: &str, args: &[i64]) -> Result<Vec<sqlx::any::AnyRow>> {
-    let mut q = sqlx::query(sql);
-    for v in args {
-        q = q.bind(*v);
-    }
-    Ok(q.fetch_all(&mut *conn).await?)
-}
-
 async fn load(conn: &mut Conn, sel: Selection) -> Result<Vec<Technician>> {
     let (cond, args) = sel.condition();
-    let rows = fetch(
+    let found = rows(
         conn,
         &format!(
             "SELECT t.id, t.name, t.kind, t.user_id, t.home_latitude, t.home_longitude, t.time_zone, t.active \
@@ -267,9 +247,9 @@ async fn load(conn: &mut Conn, sel: Selection) -> Result<Vec<Technician>> {
         &args,
     )
     .await?;
-    let mut techs = Vec::with_capacity(rows.len());
-    let mut index = HashMap::with_capacity(rows.len());
-    for r in &rows {
+    let mut techs = Vec::with_capacity(found.len());
+    let mut index = HashMap::with_capacity(found.len());
+    for r in &found {
         let id = TechnicianId(r.i64("id")?);
         index.insert(id.0, techs.len());
         techs.push(Technician {
@@ -304,7 +284,7 @@ async fn load(conn: &mut Conn, sel: Selection) -> Result<Vec<Technician>> {
         "c.weekday, c.start_minute, c.end_minute",
         "c.weekday, c.start_minute",
     );
-    for r in fetch(conn, &sql, &args).await? {
+    for r in rows(conn, &sql, &args).await? {
         let Some(&i) = index.get(&r.i64("technician_id")?) else {
             continue;
         };
@@ -321,7 +301,7 @@ async fn load(conn: &mut Conn, sel: Selection) -> Result<Vec<Technician>> {
         "c.day, c.start_minute, c.end_minute",
         "c.day",
     );
-    for r in fetch(conn, &sql, &args).await? {
+    for r in rows(conn, &sql, &args).await? {
         let Some(&i) = index.get(&r.i64("technician_id")?) else {
             continue;
         };
@@ -348,7 +328,7 @@ async fn load(conn: &mut Conn, sel: Selection) -> Result<Vec<Technician>> {
         "c.id, c.starts_at, c.ends_at, c.reason",
         "c.starts_at",
     );
-    for r in fetch(conn, &sql, &args).await? {
+    for r in rows(conn, &sql, &args).await? {
         let Some(&i) = index.get(&r.i64("technician_id")?) else {
             continue;
         };
@@ -361,7 +341,7 @@ async fn load(conn: &mut Conn, sel: Selection) -> Result<Vec<Technician>> {
     }
 
     let sql = child("technician_territories", "c.territory_id", "c.territory_id");
-    for r in fetch(conn, &sql, &args).await? {
+    for r in rows(conn, &sql, &args).await? {
         let Some(&i) = index.get(&r.i64("technician_id")?) else {
             continue;
         };
@@ -375,7 +355,7 @@ async fn load(conn: &mut Conn, sel: Selection) -> Result<Vec<Technician>> {
         "c.characteristic_id, c.rating",
         "c.characteristic_id",
     );
-    for r in fetch(conn, &sql, &args).await? {
+    for r in rows(conn, &sql, &args).await? {
         let Some(&i) = index.get(&r.i64("technician_id")?) else {
             continue;
         };

@@ -1,0 +1,214 @@
+//! The shapes of running a statement that every repository module needs, written once: one row
+//! or [`StoreError::NotFound`], the row if any, every row (each read by a `…_from_row`
+//! function), a change that must find its row, a guarded change that says whether it happened;
+//! the `$n` lists of `IN (…)` and of multi-row `VALUES`; child rows grouped under their
+//! parent's id; link tables (`owner → items`) written and replaced whole; and the locks that
+//! differ between the engines.
+
+use crate::{Conn, Result, StoreError};
+use sqlx::any::{AnyArguments, AnyRow};
+use sqlx::query::Query;
+use sqlx::{Any, Encode, Row, Type};
+use std::collections::HashMap;
+
+/// A statement of the `Any` driver with its arguments bound.
+pub(crate) type AnyQuery<'q> = Query<'q, Any, AnyArguments<'q>>;
+
+/// Running a statement and reading its rows through a mapping function.
+pub(crate) trait Run {
+    /// The row the statement finds, read by `map`; [`StoreError::NotFound`] when there is none.
+    async fn one<T>(self, conn: &mut Conn, map: impl FnOnce(&AnyRow) -> Result<T>) -> Result<T>;
+
+    /// The row the statement finds, if any, read by `map`.
+    async fn optional<T>(
+        self,
+        conn: &mut Conn,
+        map: impl FnOnce(&AnyRow) -> Result<T>,
+    ) -> Result<Option<T>>;
+
+    /// Every row the statement finds, each read by `map`, in order.
+    async fn all<T>(self, conn: &mut Conn, map: impl FnMut(&AnyRow) -> Result<T>)
+    -> Result<Vec<T>>;
+
+    /// Runs a guarded change (`UPDATE … WHERE id = $1 AND <the state it leaves>`): whether it
+    /// changed a row.
+    async fn changed(self, conn: &mut Conn) -> Result<bool>;
+
+    /// Runs a change of one row by its key: [`StoreError::NotFound`] when no row has the key.
+    async fn changed_or_not_found(self, conn: &mut Conn) -> Result<()>;
+}
+
+impl<'q> Run for AnyQuery<'q> {
+    async fn one<T>(self, conn: &mut Conn, map: impl FnOnce(&AnyRow) -> Result<T>) -> Result<T> {
+        self.optional(conn, map).await?.ok_or(StoreError::NotFound)
+    }
+
+    async fn optional<T>(
+        self,
+        conn: &mut Conn,
+        map: impl FnOnce(&AnyRow) -> Result<T>,
+    ) -> Result<Option<T>> {
+        self.fetch_optional(&mut *conn)
+            .await?
+            .as_ref()
+            .map(map)
+            .transpose()
+    }
+
+    async fn all<T>(
+        self,
+        conn: &mut Conn,
+        map: impl FnMut(&AnyRow) -> Result<T>,
+    ) -> Result<Vec<T>> {
+        self.fetch_all(&mut *conn).await?.iter().map(map).collect()
+    }
+
+    async fn changed(self, conn: &mut Conn) -> Result<bool> {
+        Ok(self.execute(&mut *conn).await?.rows_affected() > 0)
+    }
+
+    async fn changed_or_not_found(self, conn: &mut Conn) -> Result<()> {
+        if self.changed(conn).await? {
+            Ok(())
+        } else {
+            Err(StoreError::NotFound)
+        }
+    }
+}
+
+/// Whether `conn` is a PostgreSQL connection (else SQLite).
+pub(crate) fn is_postgres(conn: &Conn) -> bool {
+    conn.backend_name().eq_ignore_ascii_case("postgresql")
+}
+
+/// What a claim's sub-select (`SELECT id … LIMIT 1`) ends with so that concurrent workers each
+/// take a different row: on PostgreSQL `FOR UPDATE SKIP LOCKED`, skipping the rows another
+/// worker is claiming right now instead of waiting for them; SQLite has no row locks and needs
+/// none (one writer at a time, so the sub-select and the update see the same state).
+pub(crate) fn skip_locked(conn: &Conn) -> &'static str {
+    if is_postgres(conn) {
+        "FOR UPDATE SKIP LOCKED"
+    } else {
+        ""
+    }
+}
+
+/// Takes PostgreSQL's advisory lock `key` until the end of the current transaction.
+pub(crate) async fn advisory_xact_lock(conn: &mut Conn, key: i64) -> Result<()> {
+    sqlx::query("SELECT pg_advisory_xact_lock($1)")
+        .bind(key)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
+/// The rows of `sql`, its `$1…$n` bound to `args` in order.
+pub(crate) async fn rows(conn: &mut Conn, sql: &str, args: &[i64]) -> Result<Vec<AnyRow>> {
+    let mut q = sqlx::query(sql);
+    for v in args {
+        q = q.bind(*v);
+    }
+    Ok(q.fetch_all(&mut *conn).await?)
+}
+
+/// `$from, $from+1, …` for an `IN (…)` list of `n` values.
+pub(crate) fn placeholders(from: usize, n: usize) -> String {
+    (from..from + n)
+        .map(|i| format!("${i}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// The `VALUES` of a multi-row INSERT of `rows` rows, numbered from `$1`: each row is `row`'s
+/// expressions with `?` standing for the next parameter, e.g. `values(2, &["?", "NULLIF(?, -1)"])`
+/// is `($1, NULLIF($2, -1)), ($3, NULLIF($4, -1))`.
+pub(crate) fn values(rows: usize, row: &[&str]) -> String {
+    let mut next = 0;
+    (0..rows)
+        .map(|_| {
+            let exprs = row
+                .iter()
+                .map(|expr| {
+                    next += 1;
+                    expr.replace('?', &format!("${next}"))
+                })
+                .collect::<Vec<_>>();
+            format!("({})", exprs.join(", "))
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Child rows under the id of their parent (column `parent`), each read by `map`, in row order.
+pub(crate) fn by_parent<T>(
+    rows: &[AnyRow],
+    parent: &str,
+    mut map: impl FnMut(&AnyRow) -> Result<T>,
+) -> Result<HashMap<i64, Vec<T>>> {
+    let mut out: HashMap<i64, Vec<T>> = HashMap::new();
+    for r in rows {
+        out.entry(r.try_get(parent)?).or_default().push(map(r)?);
+    }
+    Ok(out)
+}
+
+/// Adds an `(owner, item)` row to the link table `table` (columns `owner_col`, `item_col`) for
+/// each of `items`, in one statement.
+pub(crate) async fn insert_links<V>(
+    conn: &mut Conn,
+    table: &str,
+    (owner_col, owner): (&str, i64),
+    item_col: &str,
+    items: impl IntoIterator<Item = V>,
+) -> Result<()>
+where
+    V: for<'q> Encode<'q, Any> + Type<Any> + Send,
+{
+    let items: Vec<V> = items.into_iter().collect();
+    if items.is_empty() {
+        return Ok(());
+    }
+    let sql = format!(
+        "INSERT INTO {table} ({owner_col}, {item_col}) VALUES {}",
+        values(items.len(), &["?", "?"])
+    );
+    let mut q = sqlx::query(&sql);
+    for item in items {
+        q = q.bind(owner).bind(item);
+    }
+    q.execute(&mut *conn).await?;
+    Ok(())
+}
+
+/// Replaces the owner's rows of a link table with one per item ([`insert_links`]).
+pub(crate) async fn replace_links<V>(
+    conn: &mut Conn,
+    table: &str,
+    (owner_col, owner): (&str, i64),
+    item_col: &str,
+    items: impl IntoIterator<Item = V>,
+) -> Result<()>
+where
+    V: for<'q> Encode<'q, Any> + Type<Any> + Send,
+{
+    sqlx::query(&format!("DELETE FROM {table} WHERE {owner_col} = $1"))
+        .bind(owner)
+        .execute(&mut *conn)
+        .await?;
+    insert_links(conn, table, (owner_col, owner), item_col, items).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn values_number_the_parameters_row_after_row() {
+        assert_eq!(values(1, &["?"]), "($1)");
+        assert_eq!(
+            values(2, &["?", "NULLIF(?, -1)"]),
+            "($1, NULLIF($2, -1)), ($3, NULLIF($4, -1))"
+        );
+        assert_eq!(placeholders(5, 3), "$5, $6, $7");
+    }
+}
