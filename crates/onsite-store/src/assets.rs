@@ -4,7 +4,7 @@
 //! with the hierarchy; a parent must belong to the same account.
 
 use crate::catalog::{insert_skills, skill_from_row};
-use crate::sql::{Run, by_parent};
+use crate::sql::{Run, child_rows};
 use crate::visibility::Visibility;
 use crate::{Conn, Result, RowExt, StoreError, to_ms};
 use jiff::Timestamp;
@@ -99,14 +99,14 @@ async fn select(conn: &mut Conn, cond: &str, arg: i64) -> Result<Vec<Asset>> {
     if assets.is_empty() {
         return Ok(assets);
     }
-    let rows = sqlx::query(&format!(
+    let sql = format!(
         "SELECT k.asset_id, k.characteristic_id, k.min_rating FROM asset_skills k JOIN assets x ON x.id = k.asset_id \
          WHERE {cond} ORDER BY k.asset_id, k.characteristic_id"
-    ))
-    .bind(arg)
-    .fetch_all(&mut *conn)
+    );
+    let mut skills = child_rows(conn, &sql, &[arg], "asset_id", |r| {
+        skill_from_row(r, "min_rating")
+    })
     .await?;
-    let mut skills = by_parent(&rows, "asset_id", |r| skill_from_row(r, "min_rating"))?;
     for a in &mut assets {
         a.required_skills = skills.remove(&a.id.0).unwrap_or_default();
     }

@@ -1,7 +1,7 @@
 //! The company's catalog: characteristics (skills), service types with their required skills,
 //! and the products partners sell.
 
-use crate::sql::{Run, by_parent, values};
+use crate::sql::{Run, child_rows, values};
 use crate::{Conn, Result, RowExt};
 use onsite_domain::service_type::{ServiceType, VisitDuration};
 use onsite_domain::skill::{Characteristic, Rating, SkillLevel};
@@ -152,16 +152,15 @@ pub async fn list_service_types(
     ))
     .all(conn, service_type_from_row)
     .await?;
-    let rows = sqlx::query(&format!(
+    let sql = format!(
         "SELECT k.service_type_id, k.characteristic_id, k.min_rating FROM service_type_skills k \
          JOIN service_types s ON s.id = k.service_type_id WHERE {condition} \
          ORDER BY k.service_type_id, k.characteristic_id"
-    ))
-    .fetch_all(&mut *conn)
-    .await?;
-    let mut skills = by_parent(&rows, "service_type_id", |r| {
+    );
+    let mut skills = child_rows(conn, &sql, &[], "service_type_id", |r| {
         skill_from_row(r, "min_rating")
-    })?;
+    })
+    .await?;
     for st in &mut types {
         st.required_skills = skills.remove(&st.id.0).unwrap_or_default();
     }

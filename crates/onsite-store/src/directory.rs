@@ -5,6 +5,7 @@
 //! computes in Rust on every write (migration 0009); pages are offset-based (staff lists sorted
 //! by name, with page numbers).
 
+use crate::sql::placeholders;
 use crate::{Conn, Result, RowExt};
 use jiff::Timestamp;
 use onsite_domain::account::AccountKind;
@@ -152,14 +153,6 @@ fn like_pattern(term: &str, fold: fn(&str) -> String) -> String {
     }
     out.push('%');
     out
-}
-
-/// `$from, $from+1, …` for an `IN (…)` list of `n` values.
-fn placeholders(from: usize, n: usize) -> String {
-    (from..from + n)
-        .map(|i| format!("${i}"))
-        .collect::<Vec<_>>()
-        .join(", ")
 }
 
 /// Accounts (sorted by name) that match `search` by their name or by one of their contacts'

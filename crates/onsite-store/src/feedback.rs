@@ -6,7 +6,7 @@
 
 use crate::records::cursor::{Cursor, KeyKind, Start};
 use crate::records::query::{self, Arg, Keyset, Page, SortSpec, Where};
-use crate::sql::Run;
+use crate::sql::{Run, placeholders};
 use crate::{Conn, Result, RowExt, StoreError, to_ms};
 use jiff::Timestamp;
 use onsite_domain::feedback::{Answer, QuestionKind, QuestionLabels, Stars};
@@ -293,10 +293,7 @@ async fn load_answers(conn: &mut Conn, responses: &mut [Response]) -> Result<()>
     if responses.is_empty() {
         return Ok(());
     }
-    let placeholders = (1..=responses.len())
-        .map(|i| format!("${i}"))
-        .collect::<Vec<_>>()
-        .join(", ");
+    let placeholders = placeholders(1, responses.len());
     let sql = format!(
         "SELECT fa.response_id, fa.question_id, q.kind, fa.rating, fa.text_value, \
          CASE WHEN fa.yes IS NULL THEN -1 WHEN fa.yes THEN 1 ELSE 0 END AS yes_value \

@@ -1,14 +1,13 @@
 //! Partners' distribution profiles, the opportunities distributed to them, and the event
 //! history the distribution metrics (win rate, stall rate…) are computed from.
 
-use crate::sql::{Run, by_parent, insert_links, replace_links, rows};
+use crate::sql::{Run, child_rows, insert_links, replace_links, rows};
 use crate::{Conn, Result, RowExt, StoreError, to_ms};
 use jiff::Timestamp;
 use onsite_domain::geo::GeoPoint;
 use onsite_domain::opportunity::{Opportunity, OpportunityStatus, PartnerProfile};
 use onsite_domain::{AccountId, InvalidInput, OpportunityId, ProductId, TerritoryId};
 use sqlx::any::AnyRow;
-use std::collections::HashMap;
 
 /// A kind of lead (`residential`, `commercial`…): trimmed, lower case, 1–40 characters, no
 /// commas (profiles store their lead types comma-separated).
@@ -104,6 +103,27 @@ pub async fn list_partner_profiles(conn: &mut Conn) -> Result<Vec<PartnerProfile
     load_profiles(conn, None).await
 }
 
+fn profile_from_row(r: &AnyRow) -> Result<PartnerProfile> {
+    let capacity = u32::try_from(r.i64("capacity")?)
+        .map_err(|_| StoreError::Corrupt("partner capacity out of range".into()))?;
+    let lead_types = r
+        .text("lead_types")?
+        .split(',')
+        .filter(|s| !s.is_empty())
+        .map(|s| LeadType::parse(s).map(|l| l.0))
+        .collect::<std::result::Result<Vec<_>, _>>()?;
+    Ok(PartnerProfile {
+        account_id: AccountId(r.i64("account_id")?),
+        capacity,
+        revenue_min_minor: r.i64("revenue_min_minor")?,
+        revenue_max_minor: r.i64("revenue_max_minor")?,
+        location: GeoPoint::new(r.f64("latitude")?, r.f64("longitude")?)?,
+        territories: Vec::new(),
+        lead_types,
+        products: Vec::new(),
+    })
+}
+
 async fn load_profiles(conn: &mut Conn, one: Option<AccountId>) -> Result<Vec<PartnerProfile>> {
     let arg = one.map(|a| a.0);
     let cond = if one.is_some() {
@@ -116,50 +136,33 @@ async fn load_profiles(conn: &mut Conn, one: Option<AccountId>) -> Result<Vec<Pa
          a.longitude FROM partner_profiles p JOIN accounts a ON a.id = p.account_id WHERE {cond} \
          ORDER BY a.name, p.account_id"
     );
-    let mut profiles = Vec::new();
-    let mut index = HashMap::new();
-    for r in rows(conn, &profile_sql, arg.as_slice()).await? {
-        let account_id = AccountId(r.i64("account_id")?);
-        let capacity = u32::try_from(r.i64("capacity")?)
-            .map_err(|_| StoreError::Corrupt("partner capacity out of range".into()))?;
-        let lead_types = r
-            .text("lead_types")?
-            .split(',')
-            .filter(|s| !s.is_empty())
-            .map(|s| LeadType::parse(s).map(|l| l.0))
-            .collect::<std::result::Result<Vec<_>, _>>()?;
-        index.insert(account_id.0, profiles.len());
-        profiles.push(PartnerProfile {
-            account_id,
-            capacity,
-            revenue_min_minor: r.i64("revenue_min_minor")?,
-            revenue_max_minor: r.i64("revenue_max_minor")?,
-            location: GeoPoint::new(r.f64("latitude")?, r.f64("longitude")?)?,
-            territories: Vec::new(),
-            lead_types,
-            products: Vec::new(),
-        });
-    }
+    let args = arg.as_slice();
+    let mut profiles = rows(conn, &profile_sql, args)
+        .await?
+        .iter()
+        .map(profile_from_row)
+        .collect::<Result<Vec<_>>>()?;
     if profiles.is_empty() {
         return Ok(profiles);
     }
-    let sql = format!(
-        "SELECT c.account_id, c.territory_id AS item FROM partner_territories c \
-         JOIN partner_profiles p ON p.account_id = c.account_id WHERE {cond} ORDER BY c.account_id, c.territory_id"
-    );
-    for r in rows(conn, &sql, arg.as_slice()).await? {
-        if let Some(&i) = index.get(&r.i64("account_id")?) {
-            profiles[i].territories.push(TerritoryId(r.i64("item")?));
-        }
-    }
-    let sql = format!(
-        "SELECT c.account_id, c.product_id AS item FROM partner_products c \
-         JOIN partner_profiles p ON p.account_id = c.account_id WHERE {cond} ORDER BY c.account_id, c.product_id"
-    );
-    for r in rows(conn, &sql, arg.as_slice()).await? {
-        if let Some(&i) = index.get(&r.i64("account_id")?) {
-            profiles[i].products.push(ProductId(r.i64("item")?));
-        }
+    let links = |table: &str, item: &str| {
+        format!(
+            "SELECT c.account_id, c.{item} AS item FROM {table} c \
+             JOIN partner_profiles p ON p.account_id = c.account_id WHERE {cond} \
+             ORDER BY c.account_id, c.{item}"
+        )
+    };
+    let item = |r: &AnyRow| r.i64("item");
+    let sql = links("partner_territories", "territory_id");
+    let mut territories = child_rows(conn, &sql, args, "account_id", item).await?;
+    let sql = links("partner_products", "product_id");
+    let mut products = child_rows(conn, &sql, args, "account_id", item).await?;
+    for p in &mut profiles {
+        let id = &p.account_id.0;
+        let territory_ids = territories.remove(id).unwrap_or_default();
+        p.territories = territory_ids.into_iter().map(TerritoryId).collect();
+        let product_ids = products.remove(id).unwrap_or_default();
+        p.products = product_ids.into_iter().map(ProductId).collect();
     }
     Ok(profiles)
 }
@@ -269,10 +272,10 @@ pub(crate) async fn select_opportunities(
         "SELECT c.opportunity_id, c.product_id FROM opportunity_products c JOIN opportunities o \
          ON o.id = c.opportunity_id WHERE {cond} ORDER BY c.opportunity_id, c.product_id"
     );
-    let rows = rows(conn, &sql, arg.as_slice()).await?;
-    let mut products = by_parent(&rows, "opportunity_id", |r| {
+    let mut products = child_rows(conn, &sql, arg.as_slice(), "opportunity_id", |r| {
         Ok(ProductId(r.i64("product_id")?))
-    })?;
+    })
+    .await?;
     for o in &mut opportunities {
         o.products = products.remove(&o.id.0).unwrap_or_default();
     }

@@ -7,7 +7,7 @@
 //! record an outcome. A job is idempotent (it only moves visits the technician can no longer
 //! make), so the rare second run after a lost lease does no harm.
 
-use crate::sql::{Run, skip_locked};
+use crate::sql::{Run, claim_due, lease_end};
 use crate::{Conn, Result, RowExt, StoreError, to_ms};
 use jiff::{SignedDuration, Timestamp};
 use onsite_domain::{BookingId, TechnicianId, UserId};
@@ -84,35 +84,14 @@ pub async fn enqueue(
     Ok(JobId(id))
 }
 
-fn lease_end(now: Timestamp, lease: SignedDuration) -> Result<i64> {
-    Ok(to_ms(
-        now.saturating_add(lease)
-            .map_err(|e| StoreError::Corrupt(e.to_string()))?,
-    ))
-}
-
 /// Claims the oldest due job nobody holds, for `lease`.
 pub async fn claim_next(
     conn: &mut Conn,
     now: Timestamp,
     lease: SignedDuration,
 ) -> Result<Option<ClaimedJob>> {
-    // The one place the engines differ, as in the outbox (see `skip_locked`).
-    let lock = skip_locked(conn);
-    let sql = format!(
-        "UPDATE reassignment_jobs \
-         SET attempts = attempts + 1, claim_token = claim_token + 1, locked_until = $2 \
-         WHERE id = (SELECT id FROM reassignment_jobs \
-                     WHERE done_at IS NULL AND next_attempt_at <= $1 \
-                       AND (locked_until IS NULL OR locked_until <= $1) \
-                     ORDER BY next_attempt_at, id LIMIT 1 {lock}) \
-         RETURNING id, claim_token, technician_id, reason, requested_by, attempts"
-    );
-    let row = sqlx::query(&sql)
-        .bind(to_ms(now))
-        .bind(lease_end(now, lease)?)
-        .fetch_optional(&mut *conn)
-        .await?;
+    let queue = ("reassignment_jobs", "done_at IS NULL");
+    let row = claim_due(conn, queue, CLAIMED, now, lease).await?;
     row.as_ref().map(claimed_from_row).transpose()
 }
 
@@ -124,19 +103,21 @@ pub async fn claim(
     now: Timestamp,
     lease: SignedDuration,
 ) -> Result<Option<ClaimedJob>> {
-    let row = sqlx::query(
+    sqlx::query(&format!(
         "UPDATE reassignment_jobs \
          SET attempts = attempts + 1, claim_token = claim_token + 1, locked_until = $2 \
          WHERE id = $3 AND done_at IS NULL AND (locked_until IS NULL OR locked_until <= $1) \
-         RETURNING id, claim_token, technician_id, reason, requested_by, attempts",
-    )
+         RETURNING {CLAIMED}"
+    ))
     .bind(to_ms(now))
     .bind(lease_end(now, lease)?)
     .bind(id.0)
-    .fetch_optional(&mut *conn)
-    .await?;
-    row.as_ref().map(claimed_from_row).transpose()
+    .optional(conn, claimed_from_row)
+    .await
 }
+
+/// The columns [`claimed_from_row`] reads.
+const CLAIMED: &str = "id, claim_token, technician_id, reason, requested_by, attempts";
 
 fn claimed_from_row(r: &sqlx::any::AnyRow) -> Result<ClaimedJob> {
     Ok(ClaimedJob {

@@ -2,10 +2,11 @@
 //! or [`StoreError::NotFound`], the row if any, every row (each read by a `…_from_row`
 //! function), a change that must find its row, a guarded change that says whether it happened;
 //! the `$n` lists of `IN (…)` and of multi-row `VALUES`; child rows grouped under their
-//! parent's id; link tables (`owner → items`) written and replaced whole; and the locks that
-//! differ between the engines.
+//! parent's id; link tables (`owner → items`) written and replaced whole; claims on the work
+//! queues; and the locks that differ between the engines.
 
-use crate::{Conn, Result, StoreError};
+use crate::{Conn, Result, StoreError, to_ms};
+use jiff::{SignedDuration, Timestamp};
 use sqlx::any::{AnyArguments, AnyRow};
 use sqlx::query::Query;
 use sqlx::{Any, Encode, Row, Type};
@@ -81,16 +82,55 @@ pub(crate) fn is_postgres(conn: &Conn) -> bool {
     conn.backend_name().eq_ignore_ascii_case("postgresql")
 }
 
-/// What a claim's sub-select (`SELECT id … LIMIT 1`) ends with so that concurrent workers each
+/// What a claim's sub-select ([`claim_due`]) ends with so that concurrent workers each
 /// take a different row: on PostgreSQL `FOR UPDATE SKIP LOCKED`, skipping the rows another
 /// worker is claiming right now instead of waiting for them; SQLite has no row locks and needs
 /// none (one writer at a time, so the sub-select and the update see the same state).
-pub(crate) fn skip_locked(conn: &Conn) -> &'static str {
+fn skip_locked(conn: &Conn) -> &'static str {
     if is_postgres(conn) {
         "FOR UPDATE SKIP LOCKED"
     } else {
         ""
     }
+}
+
+/// The end of a lease of `lease` taken at `now`, as stored.
+pub(crate) fn lease_end(now: Timestamp, lease: SignedDuration) -> Result<i64> {
+    let end = now
+        .saturating_add(lease)
+        .map_err(|e| StoreError::Corrupt(e.to_string()))?;
+    Ok(to_ms(end))
+}
+
+/// Claims the row of a work queue (`table`, with the columns `attempts`, `claim_token`,
+/// `locked_until` and `next_attempt_at`) that has been due longest among those `open` (a
+/// condition) that nobody holds at `now`: counts the attempt, bumps the fencing token and holds
+/// the row until `now + lease`, in one statement. The claimed row's `returning` columns; `None`
+/// when nothing is due.
+pub(crate) async fn claim_due(
+    conn: &mut Conn,
+    (table, open): (&str, &str),
+    returning: &str,
+    now: Timestamp,
+    lease: SignedDuration,
+) -> Result<Option<AnyRow>> {
+    // The one place the engines differ (see `skip_locked`); in READ COMMITTED a row re-checked
+    // after a concurrent claim fails the lease test.
+    let lock = skip_locked(conn);
+    let sql = format!(
+        "UPDATE {table} \
+         SET attempts = attempts + 1, claim_token = claim_token + 1, locked_until = $2 \
+         WHERE id = (SELECT id FROM {table} \
+                     WHERE {open} AND next_attempt_at <= $1 \
+                       AND (locked_until IS NULL OR locked_until <= $1) \
+                     ORDER BY next_attempt_at, id LIMIT 1 {lock}) \
+         RETURNING {returning}"
+    );
+    Ok(sqlx::query(&sql)
+        .bind(to_ms(now))
+        .bind(lease_end(now, lease)?)
+        .fetch_optional(&mut *conn)
+        .await?)
 }
 
 /// Takes PostgreSQL's advisory lock `key` until the end of the current transaction.
@@ -139,32 +179,37 @@ pub(crate) fn values(rows: usize, row: &[&str]) -> String {
         .join(", ")
 }
 
-/// Child rows under the id of their parent (column `parent`), each read by `map`, in row order.
-pub(crate) fn by_parent<T>(
-    rows: &[AnyRow],
+/// A value any statement can bind, whatever its lifetime.
+pub(crate) trait Value: for<'q> Encode<'q, Any> + Type<Any> + Send {}
+
+impl<V: for<'q> Encode<'q, Any> + Type<Any> + Send> Value for V {}
+
+/// The rows of `sql` (its `$1…$n` bound to `args`) under the id of their parent (column
+/// `parent`), each read by `map`, in row order.
+pub(crate) async fn child_rows<T>(
+    conn: &mut Conn,
+    sql: &str,
+    args: &[i64],
     parent: &str,
     mut map: impl FnMut(&AnyRow) -> Result<T>,
 ) -> Result<HashMap<i64, Vec<T>>> {
     let mut out: HashMap<i64, Vec<T>> = HashMap::new();
-    for r in rows {
-        out.entry(r.try_get(parent)?).or_default().push(map(r)?);
+    for r in rows(conn, sql, args).await? {
+        out.entry(r.try_get(parent)?).or_default().push(map(&r)?);
     }
     Ok(out)
 }
 
 /// Adds an `(owner, item)` row to the link table `table` (columns `owner_col`, `item_col`) for
 /// each of `items`, in one statement.
-pub(crate) async fn insert_links<V>(
+pub(crate) async fn insert_links(
     conn: &mut Conn,
     table: &str,
     (owner_col, owner): (&str, i64),
     item_col: &str,
-    items: impl IntoIterator<Item = V>,
-) -> Result<()>
-where
-    V: for<'q> Encode<'q, Any> + Type<Any> + Send,
-{
-    let items: Vec<V> = items.into_iter().collect();
+    items: impl IntoIterator<Item = impl Value>,
+) -> Result<()> {
+    let items: Vec<_> = items.into_iter().collect();
     if items.is_empty() {
         return Ok(());
     }
@@ -181,16 +226,13 @@ where
 }
 
 /// Replaces the owner's rows of a link table with one per item ([`insert_links`]).
-pub(crate) async fn replace_links<V>(
+pub(crate) async fn replace_links(
     conn: &mut Conn,
     table: &str,
     (owner_col, owner): (&str, i64),
     item_col: &str,
-    items: impl IntoIterator<Item = V>,
-) -> Result<()>
-where
-    V: for<'q> Encode<'q, Any> + Type<Any> + Send,
-{
+    items: impl IntoIterator<Item = impl Value>,
+) -> Result<()> {
     sqlx::query(&format!("DELETE FROM {table} WHERE {owner_col} = $1"))
         .bind(owner)
         .execute(&mut *conn)

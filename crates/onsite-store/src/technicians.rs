@@ -6,7 +6,7 @@
 //! reference snapshot does, `reference.rs`) costs six queries however many there are.
 
 use crate::catalog::{insert_skills, skill_from_row};
-use crate::sql::{Run, insert_links, replace_links, rows};
+use crate::sql::{Run, child_rows, insert_links, replace_links, rows};
 use crate::{Conn, Result, RowExt, StoreError, date_text, to_ms};
 use jiff::Timestamp;
 use jiff::civil::Date;
@@ -15,7 +15,7 @@ use onsite_domain::skill::SkillLevel;
 use onsite_domain::technician::{ResourceKind, Technician, TimeOff, WorkingException};
 use onsite_domain::time::{TimeZoneName, WorkingPeriod, weekday_from_iso};
 use onsite_domain::{InvalidInput, TechnicianId, TerritoryId, TimeOffId, UserId};
-use std::collections::HashMap;
+use sqlx::any::AnyRow;
 
 /// The hours of one working day in local time, start before end, within the day.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -238,130 +238,118 @@ impl Selection {
 
 async fn load(conn: &mut Conn, sel: Selection) -> Result<Vec<Technician>> {
     let (cond, args) = sel.condition();
-    let found = rows(
-        conn,
-        &format!(
-            "SELECT t.id, t.name, t.kind, t.user_id, t.home_latitude, t.home_longitude, t.time_zone, t.active \
-             FROM technicians t WHERE {cond} ORDER BY t.name, t.id"
-        ),
-        &args,
-    )
-    .await?;
-    let mut techs = Vec::with_capacity(found.len());
-    let mut index = HashMap::with_capacity(found.len());
-    for r in &found {
-        let id = TechnicianId(r.i64("id")?);
-        index.insert(id.0, techs.len());
-        techs.push(Technician {
-            id,
-            name: r.text("name")?,
-            kind: ResourceKind::parse(&r.text("kind")?)?,
-            user_id: r.opt_i64("user_id")?.map(UserId),
-            home_base: GeoPoint::new(r.f64("home_latitude")?, r.f64("home_longitude")?)?,
-            time_zone: TimeZoneName::parse(&r.text("time_zone")?)?,
-            weekly_hours: Vec::new(),
-            exceptions: Vec::new(),
-            time_off: Vec::new(),
-            territories: Vec::new(),
-            skills: Vec::new(),
-            active: r.bool("active")?,
-        });
-    }
+    let sql = format!(
+        "SELECT t.id, t.name, t.kind, t.user_id, t.home_latitude, t.home_longitude, t.time_zone, t.active \
+         FROM technicians t WHERE {cond} ORDER BY t.name, t.id"
+    );
+    let mut techs = rows(conn, &sql, &args)
+        .await?
+        .iter()
+        .map(technician_from_row)
+        .collect::<Result<Vec<_>>>()?;
     if techs.is_empty() {
         return Ok(techs);
     }
-    // Child rows of technicians outside the selection cannot appear (same condition), but a
-    // row whose technician is missing from `index` is skipped rather than trusted.
+    // The child rows of the selection (the same condition), by technician.
     let child = |table: &str, cols: &str, order: &str| {
         format!(
             "SELECT c.technician_id, {cols} FROM {table} c JOIN technicians t ON t.id = c.technician_id \
              WHERE {cond} ORDER BY c.technician_id, {order}"
         )
     };
-
+    let of_technician = "technician_id";
     let sql = child(
         "working_hours",
         "c.weekday, c.start_minute, c.end_minute",
         "c.weekday, c.start_minute",
     );
-    for r in rows(conn, &sql, &args).await? {
-        let Some(&i) = index.get(&r.i64("technician_id")?) else {
-            continue;
-        };
-        let period = WorkingPeriod::new(
+    let mut weekly_hours = child_rows(conn, &sql, &args, of_technician, |r| {
+        Ok(WorkingPeriod::new(
             weekday_from_iso(r.i64("weekday")?)?,
             minute(r.i64("start_minute")?)?,
             minute(r.i64("end_minute")?)?,
-        )?;
-        techs[i].weekly_hours.push(period);
-    }
-
+        )?)
+    })
+    .await?;
     let sql = child(
         "working_exceptions",
         "c.day, c.start_minute, c.end_minute",
         "c.day",
     );
-    for r in rows(conn, &sql, &args).await? {
-        let Some(&i) = index.get(&r.i64("technician_id")?) else {
-            continue;
-        };
-        let hours = match (r.opt_i64("start_minute")?, r.opt_i64("end_minute")?) {
-            (None, None) => None,
-            (Some(s), Some(e)) => {
-                let h = DayHours::new(minute(s)?, minute(e)?)?;
-                Some((h.start, h.end))
-            }
-            _ => {
-                return Err(StoreError::Corrupt(
-                    "working exception with only one bound".into(),
-                ));
-            }
-        };
-        techs[i].exceptions.push(WorkingException {
-            date: r.date("day")?,
-            hours,
-        });
-    }
-
+    let mut exceptions = child_rows(conn, &sql, &args, of_technician, exception_from_row).await?;
     let sql = child(
         "time_off",
         "c.id, c.starts_at, c.ends_at, c.reason",
         "c.starts_at",
     );
-    for r in rows(conn, &sql, &args).await? {
-        let Some(&i) = index.get(&r.i64("technician_id")?) else {
-            continue;
-        };
-        techs[i].time_off.push(TimeOff {
+    let mut time_off = child_rows(conn, &sql, &args, of_technician, |r| {
+        Ok(TimeOff {
             id: TimeOffId(r.i64("id")?),
             starts_at: r.ts("starts_at")?,
             ends_at: r.ts("ends_at")?,
             reason: r.opt_text("reason")?,
-        });
-    }
-
+        })
+    })
+    .await?;
     let sql = child("technician_territories", "c.territory_id", "c.territory_id");
-    for r in rows(conn, &sql, &args).await? {
-        let Some(&i) = index.get(&r.i64("technician_id")?) else {
-            continue;
-        };
-        techs[i]
-            .territories
-            .push(TerritoryId(r.i64("territory_id")?));
-    }
-
+    let mut territories = child_rows(conn, &sql, &args, of_technician, |r| {
+        Ok(TerritoryId(r.i64("territory_id")?))
+    })
+    .await?;
     let sql = child(
         "technician_skills",
         "c.characteristic_id, c.rating",
         "c.characteristic_id",
     );
-    for r in rows(conn, &sql, &args).await? {
-        let Some(&i) = index.get(&r.i64("technician_id")?) else {
-            continue;
-        };
-        techs[i].skills.push(skill_from_row(&r, "rating")?);
+    let mut skills = child_rows(conn, &sql, &args, of_technician, |r| {
+        skill_from_row(r, "rating")
+    })
+    .await?;
+    for t in &mut techs {
+        let id = &t.id.0;
+        t.weekly_hours = weekly_hours.remove(id).unwrap_or_default();
+        t.exceptions = exceptions.remove(id).unwrap_or_default();
+        t.time_off = time_off.remove(id).unwrap_or_default();
+        t.territories = territories.remove(id).unwrap_or_default();
+        t.skills = skills.remove(id).unwrap_or_default();
     }
     Ok(techs)
+}
+
+fn technician_from_row(r: &AnyRow) -> Result<Technician> {
+    Ok(Technician {
+        id: TechnicianId(r.i64("id")?),
+        name: r.text("name")?,
+        kind: ResourceKind::parse(&r.text("kind")?)?,
+        user_id: r.opt_i64("user_id")?.map(UserId),
+        home_base: GeoPoint::new(r.f64("home_latitude")?, r.f64("home_longitude")?)?,
+        time_zone: TimeZoneName::parse(&r.text("time_zone")?)?,
+        weekly_hours: Vec::new(),
+        exceptions: Vec::new(),
+        time_off: Vec::new(),
+        territories: Vec::new(),
+        skills: Vec::new(),
+        active: r.bool("active")?,
+    })
+}
+
+fn exception_from_row(r: &AnyRow) -> Result<WorkingException> {
+    let hours = match (r.opt_i64("start_minute")?, r.opt_i64("end_minute")?) {
+        (None, None) => None,
+        (Some(s), Some(e)) => {
+            let h = DayHours::new(minute(s)?, minute(e)?)?;
+            Some((h.start, h.end))
+        }
+        _ => {
+            return Err(StoreError::Corrupt(
+                "working exception with only one bound".into(),
+            ));
+        }
+    };
+    Ok(WorkingException {
+        date: r.date("day")?,
+        hours,
+    })
 }
 
 fn minute(v: i64) -> Result<u16> {
