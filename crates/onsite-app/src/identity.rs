@@ -801,15 +801,7 @@ pub async fn set_web_roles(app: &App, by: UserId, user: UserId, roles: &[Role]) 
         None => return Err(InvalidInput::new("roles", "unknown").into()),
     }
     drop(conn);
-    let mut all: Vec<Role> = current
-        .roles
-        .iter()
-        .copied()
-        .filter(|r| STAFF_ROLES.contains(r))
-        .chain(roles.iter().copied())
-        .collect();
-    all.sort();
-    all.dedup();
+    let all = replacing(&current.roles, |r| !STAFF_ROLES.contains(r), roles);
     set_roles(app, by, user, &all).await
 }
 
@@ -825,16 +817,21 @@ pub async fn set_staff_roles(app: &App, by: UserId, user: UserId, roles: &[Role]
     if by == user && current.roles.contains(&Role::Admin) && !roles.contains(&Role::Admin) {
         return Err(IdentityError::OwnAdminRole);
     }
+    let all = replacing(&current.roles, |r| STAFF_ROLES.contains(r), roles);
+    set_roles(app, by, user, &all).await
+}
+
+/// `current` roles with those `replaced` replaced by `roles`: sorted, each once.
+fn replacing(current: &[Role], replaced: impl Fn(&Role) -> bool, roles: &[Role]) -> Vec<Role> {
     let mut all: Vec<Role> = current
-        .roles
         .iter()
         .copied()
-        .filter(|r| !STAFF_ROLES.contains(r))
+        .filter(|r| !replaced(r))
         .chain(roles.iter().copied())
         .collect();
     all.sort();
     all.dedup();
-    set_roles(app, by, user, &all).await
+    all
 }
 
 /// Staff replace a user's roles.

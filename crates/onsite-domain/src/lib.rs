@@ -2,6 +2,32 @@
 //! policies. No IO and no async: everything here is plain data and pure functions, so every other
 //! crate can trust a value once it has been parsed into one of these types.
 
+/// The conversions of a validated text type (one with `parse(&str)` and `as_str()`): from a
+/// `String` through `parse` (serde's `try_from`), back into a `String` (serde's `into`), and
+/// `Display` as its text.
+macro_rules! text_conversions {
+    ($($name:ty),* $(,)?) => {$(
+        impl TryFrom<String> for $name {
+            type Error = $crate::InvalidInput;
+            fn try_from(value: String) -> Result<Self, Self::Error> {
+                Self::parse(&value)
+            }
+        }
+
+        impl From<$name> for String {
+            fn from(value: $name) -> Self {
+                value.as_str().to_owned()
+            }
+        }
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+    )*};
+}
+
 pub mod account;
 pub mod agreement;
 pub mod asset;
