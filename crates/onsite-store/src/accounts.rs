@@ -1,6 +1,6 @@
 //! Accounts, contacts and the users who sign in.
 
-use crate::sql::{Run, insert_links, replace_links};
+use crate::sql::{Links, Run};
 use crate::{Conn, Result, RowExt, to_ms};
 use jiff::Timestamp;
 use onsite_domain::account::{Account, AccountKind, Address, Contact};
@@ -134,6 +134,12 @@ pub async fn contact(conn: &mut Conn, id: ContactId) -> Result<Contact> {
         .await
 }
 
+const USER_ROLES: Links = Links {
+    table: "user_roles",
+    owner: "user_id",
+    item: "role",
+};
+
 pub struct NewUser<'a> {
     pub email: &'a EmailAddress,
     /// An Argon2id PHC string, or `None` for a user who has not set a password yet.
@@ -158,7 +164,7 @@ pub async fn insert_user(conn: &mut Conn, u: &NewUser<'_>) -> Result<UserId> {
     .fetch_one(&mut *conn)
     .await?;
     let roles = u.roles.iter().map(|r| r.as_str().to_owned());
-    insert_links(conn, "user_roles", ("user_id", id), "role", roles).await?;
+    USER_ROLES.insert(conn, id, roles).await?;
     Ok(UserId(id))
 }
 
@@ -316,7 +322,7 @@ pub async fn set_roles(conn: &mut Conn, user: UserId, roles: &[Role]) -> Result<
     // A role given twice is one role.
     let roles: std::collections::BTreeSet<String> =
         roles.iter().map(|r| r.as_str().to_owned()).collect();
-    replace_links(conn, "user_roles", ("user_id", user.0), "role", roles).await
+    USER_ROLES.replace(conn, user.0, roles).await
 }
 
 /// The portal user of a contact, if the contact has one.

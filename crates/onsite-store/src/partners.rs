@@ -1,7 +1,7 @@
 //! Partners' distribution profiles, the opportunities distributed to them, and the event
 //! history the distribution metrics (win rate, stall rate…) are computed from.
 
-use crate::sql::{Run, child_rows, insert_links, replace_links, rows};
+use crate::sql::{Links, Run, child_rows, rows};
 use crate::{Conn, Result, RowExt, StoreError, to_ms};
 use jiff::Timestamp;
 use onsite_domain::geo::GeoPoint;
@@ -35,6 +35,22 @@ impl LeadType {
 }
 
 // ---- Profiles -------------------------------------------------------------------------------
+
+const PARTNER_TERRITORIES: Links = Links {
+    table: "partner_territories",
+    owner: "account_id",
+    item: "territory_id",
+};
+const PARTNER_PRODUCTS: Links = Links {
+    table: "partner_products",
+    owner: "account_id",
+    item: "product_id",
+};
+const OPPORTUNITY_PRODUCTS: Links = Links {
+    table: "opportunity_products",
+    owner: "opportunity_id",
+    item: "product_id",
+};
 
 pub struct NewPartnerProfile<'a> {
     /// A partner account.
@@ -77,18 +93,13 @@ pub async fn set_partner_profile(conn: &mut Conn, p: &NewPartnerProfile<'_>) -> 
     .bind(lead_types)
     .execute(&mut *conn)
     .await?;
-    let owner = ("account_id", p.account_id.0);
+    let owner = p.account_id.0;
     let territories = p.territories.iter().map(|t| t.0);
-    replace_links(
-        conn,
-        "partner_territories",
-        owner,
-        "territory_id",
-        territories,
-    )
-    .await?;
+    PARTNER_TERRITORIES
+        .replace(conn, owner, territories)
+        .await?;
     let products = p.products.iter().map(|prod| prod.0);
-    replace_links(conn, "partner_products", owner, "product_id", products).await
+    PARTNER_PRODUCTS.replace(conn, owner, products).await
 }
 
 pub async fn partner_profile(conn: &mut Conn, account: AccountId) -> Result<PartnerProfile> {
@@ -211,14 +222,7 @@ pub async fn insert_opportunity(conn: &mut Conn, o: &NewOpportunity<'_>) -> Resu
     .fetch_one(&mut *conn)
     .await?;
     let products = o.products.iter().map(|p| p.0);
-    insert_links(
-        conn,
-        "opportunity_products",
-        ("opportunity_id", id),
-        "product_id",
-        products,
-    )
-    .await?;
+    OPPORTUNITY_PRODUCTS.insert(conn, id, products).await?;
     Ok(OpportunityId(id))
 }
 

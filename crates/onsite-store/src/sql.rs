@@ -200,44 +200,62 @@ pub(crate) async fn child_rows<T>(
     Ok(out)
 }
 
-/// Adds an `(owner, item)` row to the link table `table` (columns `owner_col`, `item_col`) for
-/// each of `items`, in one statement.
-pub(crate) async fn insert_links(
-    conn: &mut Conn,
-    table: &str,
-    (owner_col, owner): (&str, i64),
-    item_col: &str,
-    items: impl IntoIterator<Item = impl Value>,
-) -> Result<()> {
-    let items: Vec<_> = items.into_iter().collect();
-    if items.is_empty() {
-        return Ok(());
-    }
-    let sql = format!(
-        "INSERT INTO {table} ({owner_col}, {item_col}) VALUES {}",
-        values(items.len(), &["?", "?"])
-    );
-    let mut q = sqlx::query(&sql);
-    for item in items {
-        q = q.bind(owner).bind(item);
-    }
-    q.execute(&mut *conn).await?;
-    Ok(())
+/// A link table: one row per owner and item (a technician's territories, a user's roles).
+pub(crate) struct Links {
+    pub table: &'static str,
+    /// The owner's column.
+    pub owner: &'static str,
+    /// The item's column.
+    pub item: &'static str,
 }
 
-/// Replaces the owner's rows of a link table with one per item ([`insert_links`]).
-pub(crate) async fn replace_links(
-    conn: &mut Conn,
-    table: &str,
-    (owner_col, owner): (&str, i64),
-    item_col: &str,
-    items: impl IntoIterator<Item = impl Value>,
-) -> Result<()> {
-    sqlx::query(&format!("DELETE FROM {table} WHERE {owner_col} = $1"))
-        .bind(owner)
-        .execute(&mut *conn)
-        .await?;
-    insert_links(conn, table, (owner_col, owner), item_col, items).await
+impl Links {
+    /// Adds a row for each of `items` to the owner's, in one statement.
+    pub(crate) async fn insert(
+        &self,
+        conn: &mut Conn,
+        owner: i64,
+        items: impl IntoIterator<Item = impl Value>,
+    ) -> Result<()> {
+        let items: Vec<_> = items.into_iter().collect();
+        if items.is_empty() {
+            return Ok(());
+        }
+        let Links {
+            table,
+            owner: owner_col,
+            item,
+        } = self;
+        let sql = format!(
+            "INSERT INTO {table} ({owner_col}, {item}) VALUES {}",
+            values(items.len(), &["?", "?"])
+        );
+        let mut q = sqlx::query(&sql);
+        for item in items {
+            q = q.bind(owner).bind(item);
+        }
+        q.execute(&mut *conn).await?;
+        Ok(())
+    }
+
+    /// Replaces the owner's rows with one for each of `items`.
+    pub(crate) async fn replace(
+        &self,
+        conn: &mut Conn,
+        owner: i64,
+        items: impl IntoIterator<Item = impl Value>,
+    ) -> Result<()> {
+        let Links {
+            table,
+            owner: owner_col,
+            ..
+        } = self;
+        sqlx::query(&format!("DELETE FROM {table} WHERE {owner_col} = $1"))
+            .bind(owner)
+            .execute(&mut *conn)
+            .await?;
+        self.insert(conn, owner, items).await
+    }
 }
 
 #[cfg(test)]

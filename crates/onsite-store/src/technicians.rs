@@ -6,7 +6,7 @@
 //! reference snapshot does, `reference.rs`) costs six queries however many there are.
 
 use crate::catalog::{insert_skills, skill_from_row};
-use crate::sql::{Run, child_rows, insert_links, replace_links, rows};
+use crate::sql::{Links, Run, child_rows, rows};
 use crate::{Conn, Result, RowExt, StoreError, date_text, to_ms};
 use jiff::Timestamp;
 use jiff::civil::Date;
@@ -41,6 +41,12 @@ impl DayHours {
     }
 }
 
+const TERRITORIES: Links = Links {
+    table: "technician_territories",
+    owner: "technician_id",
+    item: "territory_id",
+};
+
 pub struct NewTechnician<'a> {
     pub name: &'a str,
     pub kind: ResourceKind,
@@ -72,14 +78,7 @@ pub async fn insert_technician(conn: &mut Conn, t: &NewTechnician<'_>) -> Result
     insert_weekly_hours(conn, id, t.weekly_hours).await?;
     let owner = ("technician_id", id.0);
     let territories = t.territories.iter().map(|t| t.0);
-    insert_links(
-        conn,
-        "technician_territories",
-        owner,
-        "territory_id",
-        territories,
-    )
-    .await?;
+    TERRITORIES.insert(conn, id.0, territories).await?;
     insert_skills(conn, "technician_skills", owner, "rating", t.skills).await?;
     Ok(id)
 }
@@ -104,14 +103,7 @@ pub async fn set_territories(
     territories: &[TerritoryId],
 ) -> Result<()> {
     let territories = territories.iter().map(|t| t.0);
-    replace_links(
-        conn,
-        "technician_territories",
-        ("technician_id", id.0),
-        "territory_id",
-        territories,
-    )
-    .await
+    TERRITORIES.replace(conn, id.0, territories).await
 }
 
 /// Replaces the skills.
