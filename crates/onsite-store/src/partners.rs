@@ -308,60 +308,7 @@ fn opportunity_from_row(r: &AnyRow) -> Result<Opportunity> {
 
 // ---- Opportunity events ---------------------------------------------------------------------
 
-/// What happened to an opportunity; the distribution metrics count these per partner.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum OpportunityEventKind {
-    /// Given to a partner.
-    Distributed,
-    Accepted,
-    Declined,
-    /// Not accepted in time; taken back for redistribution.
-    Expired,
-    /// The partner worked it (a call, a visit, a note).
-    Touched,
-    /// Moved to another sales stage (the note says which).
-    Stage,
-    Won,
-    /// Closed lost (returned).
-    Lost,
-    /// Feedback on the closed opportunity was recorded (the note holds it).
-    Feedback,
-}
-
-impl OpportunityEventKind {
-    pub const ALL: [OpportunityEventKind; 9] = [
-        OpportunityEventKind::Distributed,
-        OpportunityEventKind::Accepted,
-        OpportunityEventKind::Declined,
-        OpportunityEventKind::Expired,
-        OpportunityEventKind::Touched,
-        OpportunityEventKind::Stage,
-        OpportunityEventKind::Won,
-        OpportunityEventKind::Lost,
-        OpportunityEventKind::Feedback,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            OpportunityEventKind::Distributed => "distributed",
-            OpportunityEventKind::Accepted => "accepted",
-            OpportunityEventKind::Declined => "declined",
-            OpportunityEventKind::Expired => "expired",
-            OpportunityEventKind::Touched => "touched",
-            OpportunityEventKind::Stage => "stage",
-            OpportunityEventKind::Won => "won",
-            OpportunityEventKind::Lost => "lost",
-            OpportunityEventKind::Feedback => "feedback",
-        }
-    }
-
-    pub fn parse(s: &str) -> std::result::Result<Self, InvalidInput> {
-        Self::ALL
-            .into_iter()
-            .find(|k| k.as_str() == s)
-            .ok_or(InvalidInput::new("kind", "unknown"))
-    }
-}
+pub use onsite_domain::opportunity::OpportunityEventKind;
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct OpportunityEvent {
