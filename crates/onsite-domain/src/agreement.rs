@@ -6,7 +6,6 @@ use serde::{Deserialize, Serialize};
 
 text_enum! {
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-    #[serde(rename_all = "snake_case")]
     pub enum AgreementStatus ("status") {
         Draft = "draft",
         Active = "active",

@@ -11,7 +11,6 @@ use serde::{Deserialize, Serialize};
 
 text_enum! {
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-    #[serde(rename_all = "snake_case")]
     pub enum BookingState ("state") {
         Scheduled = "scheduled",
         Traveling = "traveling",

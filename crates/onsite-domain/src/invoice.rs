@@ -7,7 +7,6 @@ use serde::{Deserialize, Serialize};
 
 text_enum! {
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-    #[serde(rename_all = "snake_case")]
     pub enum InvoiceStatus ("status") {
         Draft = "draft",
         Issued = "issued",

@@ -28,8 +28,9 @@ macro_rules! text_conversions {
     )*};
 }
 
-/// A closed set of values stored and sent as text: the enum, `ALL` its values in order,
-/// `as_str` their text and `parse` back (anything else is `InvalidInput { field, "unknown" }`).
+/// A closed set of values stored and sent as text: the enum (each value's serde name is its
+/// text), `ALL` its values in order, `as_str` their text and `parse` back (anything else is
+/// `InvalidInput { field, "unknown" }`). The enum derives `Serialize` and `Deserialize`.
 macro_rules! text_enum {
     (
         $(#[$meta:meta])*
@@ -39,7 +40,7 @@ macro_rules! text_enum {
     ) => {
         $(#[$meta])*
         pub enum $name {
-            $($(#[$vmeta])* $variant),+
+            $($(#[$vmeta])* #[serde(rename = $text)] $variant),+
         }
 
         impl $name {

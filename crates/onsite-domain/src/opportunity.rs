@@ -21,7 +21,6 @@ pub struct PartnerProfile {
 
 text_enum! {
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-    #[serde(rename_all = "snake_case")]
     pub enum OpportunityStatus ("status") {
         /// Not yet given to a partner.
         New = "new",
@@ -50,7 +49,6 @@ text_enum! {
     /// What happened to an opportunity held by a partner (the store's `opportunity_events.kind`);
     /// the distribution metrics count these per partner.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-    #[serde(rename_all = "snake_case")]
     pub enum OpportunityEventKind ("kind") {
         /// Given to the partner: starts an assignment.
         Distributed = "distributed",

@@ -5,7 +5,6 @@ use serde::{Deserialize, Serialize};
 
 text_enum! {
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-    #[serde(rename_all = "snake_case")]
     pub enum WorkOrderStatus ("status") {
         /// Waiting for the customer to approve or reject its estimate.
         EstimatePending = "estimate_pending",
