@@ -134,11 +134,7 @@ pub async fn contact(conn: &mut Conn, id: ContactId) -> Result<Contact> {
         .await
 }
 
-const USER_ROLES: Links = Links {
-    table: "user_roles",
-    owner: "user_id",
-    item: "role",
-};
+const USER_ROLES: Links = Links::new("user_roles", "user_id", "role");
 
 pub struct NewUser<'a> {
     pub email: &'a EmailAddress,

@@ -4,7 +4,7 @@
 //! with the hierarchy; a parent must belong to the same account.
 
 use crate::catalog::{insert_skills, skill_from_row};
-use crate::sql::{Run, child_rows};
+use crate::sql::{Run, attach};
 use crate::visibility::Visibility;
 use crate::{Conn, Result, RowExt, StoreError, to_ms};
 use jiff::Timestamp;
@@ -96,20 +96,15 @@ async fn select(conn: &mut Conn, cond: &str, arg: i64) -> Result<Vec<Asset>> {
     .bind(arg)
     .all(conn, asset_from_row)
     .await?;
-    if assets.is_empty() {
-        return Ok(assets);
-    }
     let sql = format!(
         "SELECT k.asset_id, k.characteristic_id, k.min_rating FROM asset_skills k JOIN assets x ON x.id = k.asset_id \
          WHERE {cond} ORDER BY k.asset_id, k.characteristic_id"
     );
-    let mut skills = child_rows(conn, &sql, &[arg], "asset_id", |r| {
-        skill_from_row(r, "min_rating")
+    let skill = |r: &AnyRow| skill_from_row(r, "min_rating");
+    attach(conn, &mut assets, (&sql, &[arg]), "asset_id", skill, |a| {
+        (a.id.0, &mut a.required_skills)
     })
     .await?;
-    for a in &mut assets {
-        a.required_skills = skills.remove(&a.id.0).unwrap_or_default();
-    }
     Ok(assets)
 }
 

@@ -1,7 +1,7 @@
 //! The company's catalog: characteristics (skills), service types with their required skills,
 //! and the products partners sell.
 
-use crate::sql::{Run, child_rows, values};
+use crate::sql::{Run, attach, values};
 use crate::{Conn, Result, RowExt};
 use onsite_domain::service_type::{ServiceType, VisitDuration};
 use onsite_domain::skill::{Characteristic, Rating, SkillLevel};
@@ -157,13 +157,16 @@ pub async fn list_service_types(
          JOIN service_types s ON s.id = k.service_type_id WHERE {condition} \
          ORDER BY k.service_type_id, k.characteristic_id"
     );
-    let mut skills = child_rows(conn, &sql, &[], "service_type_id", |r| {
-        skill_from_row(r, "min_rating")
-    })
+    let skill = |r: &AnyRow| skill_from_row(r, "min_rating");
+    attach(
+        conn,
+        &mut types,
+        (&sql, &[]),
+        "service_type_id",
+        skill,
+        |st| (st.id.0, &mut st.required_skills),
+    )
     .await?;
-    for st in &mut types {
-        st.required_skills = skills.remove(&st.id.0).unwrap_or_default();
-    }
     Ok(types)
 }
 

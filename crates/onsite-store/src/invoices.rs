@@ -1,7 +1,7 @@
 //! Invoices and their lines. Totals are never stored: they are computed from the lines by
 //! [`onsite_domain::invoice::totals`], so they cannot drift from them.
 
-use crate::sql::{Run, child_rows, values};
+use crate::sql::{Run, attach, values};
 use crate::visibility::Visibility;
 use crate::{Conn, Result, RowExt, StoreError, date_text, to_ms};
 use jiff::Timestamp;
@@ -109,26 +109,28 @@ async fn select(conn: &mut Conn, cond: &str, arg: i64) -> Result<Vec<Invoice>> {
     .bind(arg)
     .all(conn, invoice_from_row)
     .await?;
-    if invoices.is_empty() {
-        return Ok(invoices);
-    }
     let sql = format!(
         "SELECT l.invoice_id, l.description, l.quantity_milli, l.unit_price_minor, l.tax_rate_milli_percent \
          FROM invoice_lines l JOIN invoices x ON x.id = l.invoice_id WHERE {cond} \
          ORDER BY l.invoice_id, l.position, l.id"
     );
-    let mut lines = child_rows(conn, &sql, &[arg], "invoice_id", |r| {
+    let line = |r: &AnyRow| {
         Ok(InvoiceLine {
             description: r.text("description")?,
             quantity_milli: r.i64("quantity_milli")?,
             unit_price_minor: r.i64("unit_price_minor")?,
             tax_rate_milli_percent: r.i64("tax_rate_milli_percent")?,
         })
-    })
+    };
+    attach(
+        conn,
+        &mut invoices,
+        (&sql, &[arg]),
+        "invoice_id",
+        line,
+        |i| (i.id.0, &mut i.lines),
+    )
     .await?;
-    for inv in &mut invoices {
-        inv.lines = lines.remove(&inv.id.0).unwrap_or_default();
-    }
     Ok(invoices)
 }
 

@@ -1,7 +1,7 @@
 //! Partners' distribution profiles, the opportunities distributed to them, and the event
 //! history the distribution metrics (win rate, stall rate…) are computed from.
 
-use crate::sql::{Links, Run, child_rows, rows};
+use crate::sql::{Links, Run, attach, rows};
 use crate::{Conn, Result, RowExt, StoreError, to_ms};
 use jiff::Timestamp;
 use onsite_domain::geo::GeoPoint;
@@ -36,21 +36,10 @@ impl LeadType {
 
 // ---- Profiles -------------------------------------------------------------------------------
 
-const PARTNER_TERRITORIES: Links = Links {
-    table: "partner_territories",
-    owner: "account_id",
-    item: "territory_id",
-};
-const PARTNER_PRODUCTS: Links = Links {
-    table: "partner_products",
-    owner: "account_id",
-    item: "product_id",
-};
-const OPPORTUNITY_PRODUCTS: Links = Links {
-    table: "opportunity_products",
-    owner: "opportunity_id",
-    item: "product_id",
-};
+const PARTNER_TERRITORIES: Links = Links::new("partner_territories", "account_id", "territory_id");
+const PARTNER_PRODUCTS: Links = Links::new("partner_products", "account_id", "product_id");
+const OPPORTUNITY_PRODUCTS: Links =
+    Links::new("opportunity_products", "opportunity_id", "product_id");
 
 pub struct NewPartnerProfile<'a> {
     /// A partner account.
@@ -153,9 +142,6 @@ async fn load_profiles(conn: &mut Conn, one: Option<AccountId>) -> Result<Vec<Pa
         .iter()
         .map(profile_from_row)
         .collect::<Result<Vec<_>>>()?;
-    if profiles.is_empty() {
-        return Ok(profiles);
-    }
     let links = |table: &str, item: &str| {
         format!(
             "SELECT c.account_id, c.{item} AS item FROM {table} c \
@@ -163,18 +149,28 @@ async fn load_profiles(conn: &mut Conn, one: Option<AccountId>) -> Result<Vec<Pa
              ORDER BY c.account_id, c.{item}"
         )
     };
-    let item = |r: &AnyRow| r.i64("item");
     let sql = links("partner_territories", "territory_id");
-    let mut territories = child_rows(conn, &sql, args, "account_id", item).await?;
+    let territory = |r: &AnyRow| Ok(TerritoryId(r.i64("item")?));
+    attach(
+        conn,
+        &mut profiles,
+        (&sql, args),
+        "account_id",
+        territory,
+        |p| (p.account_id.0, &mut p.territories),
+    )
+    .await?;
     let sql = links("partner_products", "product_id");
-    let mut products = child_rows(conn, &sql, args, "account_id", item).await?;
-    for p in &mut profiles {
-        let id = &p.account_id.0;
-        let territory_ids = territories.remove(id).unwrap_or_default();
-        p.territories = territory_ids.into_iter().map(TerritoryId).collect();
-        let product_ids = products.remove(id).unwrap_or_default();
-        p.products = product_ids.into_iter().map(ProductId).collect();
-    }
+    let product = |r: &AnyRow| Ok(ProductId(r.i64("item")?));
+    attach(
+        conn,
+        &mut profiles,
+        (&sql, args),
+        "account_id",
+        product,
+        |p| (p.account_id.0, &mut p.products),
+    )
+    .await?;
     Ok(profiles)
 }
 
@@ -269,20 +265,21 @@ pub(crate) async fn select_opportunities(
         .iter()
         .map(opportunity_from_row)
         .collect::<Result<Vec<_>>>()?;
-    if opportunities.is_empty() {
-        return Ok(opportunities);
-    }
     let sql = format!(
         "SELECT c.opportunity_id, c.product_id FROM opportunity_products c JOIN opportunities o \
          ON o.id = c.opportunity_id WHERE {cond} ORDER BY c.opportunity_id, c.product_id"
     );
-    let mut products = child_rows(conn, &sql, arg.as_slice(), "opportunity_id", |r| {
-        Ok(ProductId(r.i64("product_id")?))
-    })
+    let product = |r: &AnyRow| Ok(ProductId(r.i64("product_id")?));
+    let children = (sql.as_str(), arg.as_slice());
+    attach(
+        conn,
+        &mut opportunities,
+        children,
+        "opportunity_id",
+        product,
+        |o| (o.id.0, &mut o.products),
+    )
     .await?;
-    for o in &mut opportunities {
-        o.products = products.remove(&o.id.0).unwrap_or_default();
-    }
     Ok(opportunities)
 }
 

@@ -1,8 +1,7 @@
 //! The shapes of running a statement that every repository module needs, written once: one row
 //! or [`StoreError::NotFound`], the row if any, every row (each read by a `…_from_row`
 //! function), a change that must find its row, a guarded change that says whether it happened;
-//! the `$n` lists of `IN (…)` and of multi-row `VALUES`; child rows grouped under their
-//! parent's id; link tables (`owner → items`) written and replaced whole; claims on the work
+//! the `$n` lists of `IN (…)` and of multi-row `VALUES`; child rows attached to their parents; link tables (`owner → items`) written and replaced whole; claims on the work
 //! queues; and the locks that differ between the engines.
 
 use crate::{Conn, Result, StoreError, to_ms};
@@ -184,32 +183,49 @@ pub(crate) trait Value: for<'q> Encode<'q, Any> + Type<Any> + Send {}
 
 impl<V: for<'q> Encode<'q, Any> + Type<Any> + Send> Value for V {}
 
-/// The rows of `sql` (its `$1…$n` bound to `args`) under the id of their parent (column
-/// `parent`), each read by `map`, in row order.
-pub(crate) async fn child_rows<T>(
+/// Gives each of `parents` its child rows: the rows of `sql` (its `$1…$n` bound to `args`)
+/// whose column `parent` holds the parent's id, each read by `map`, in row order, go into the
+/// list `slot` names (with the parent's id). No query when there is no parent.
+pub(crate) async fn attach<P, C>(
     conn: &mut Conn,
-    sql: &str,
-    args: &[i64],
+    parents: &mut [P],
+    (sql, args): (&str, &[i64]),
     parent: &str,
-    mut map: impl FnMut(&AnyRow) -> Result<T>,
-) -> Result<HashMap<i64, Vec<T>>> {
-    let mut out: HashMap<i64, Vec<T>> = HashMap::new();
-    for r in rows(conn, sql, args).await? {
-        out.entry(r.try_get(parent)?).or_default().push(map(&r)?);
+    mut map: impl FnMut(&AnyRow) -> Result<C>,
+    slot: fn(&mut P) -> (i64, &mut Vec<C>),
+) -> Result<()> {
+    if parents.is_empty() {
+        return Ok(());
     }
-    Ok(out)
+    let mut children: HashMap<i64, Vec<C>> = HashMap::new();
+    for r in rows(conn, sql, args).await? {
+        children
+            .entry(r.try_get(parent)?)
+            .or_default()
+            .push(map(&r)?);
+    }
+    for p in parents {
+        let (id, list) = slot(p);
+        *list = children.remove(&id).unwrap_or_default();
+    }
+    Ok(())
 }
 
 /// A link table: one row per owner and item (a technician's territories, a user's roles).
 pub(crate) struct Links {
-    pub table: &'static str,
+    table: &'static str,
     /// The owner's column.
-    pub owner: &'static str,
+    owner: &'static str,
     /// The item's column.
-    pub item: &'static str,
+    item: &'static str,
 }
 
 impl Links {
+    /// The link table `table` with the columns `owner` and `item`.
+    pub(crate) const fn new(table: &'static str, owner: &'static str, item: &'static str) -> Self {
+        Links { table, owner, item }
+    }
+
     /// Adds a row for each of `items` to the owner's, in one statement.
     pub(crate) async fn insert(
         &self,

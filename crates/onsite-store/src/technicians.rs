@@ -6,7 +6,7 @@
 //! reference snapshot does, `reference.rs`) costs six queries however many there are.
 
 use crate::catalog::{insert_skills, skill_from_row};
-use crate::sql::{Links, Run, child_rows, rows};
+use crate::sql::{Links, Run, attach, rows};
 use crate::{Conn, Result, RowExt, StoreError, date_text, to_ms};
 use jiff::Timestamp;
 use jiff::civil::Date;
@@ -41,11 +41,7 @@ impl DayHours {
     }
 }
 
-const TERRITORIES: Links = Links {
-    table: "technician_territories",
-    owner: "technician_id",
-    item: "territory_id",
-};
+const TERRITORIES: Links = Links::new("technician_territories", "technician_id", "territory_id");
 
 pub struct NewTechnician<'a> {
     pub name: &'a str,
@@ -239,9 +235,6 @@ async fn load(conn: &mut Conn, sel: Selection) -> Result<Vec<Technician>> {
         .iter()
         .map(technician_from_row)
         .collect::<Result<Vec<_>>>()?;
-    if techs.is_empty() {
-        return Ok(techs);
-    }
     // The child rows of the selection (the same condition), by technician.
     let child = |table: &str, cols: &str, order: &str| {
         format!(
@@ -249,18 +242,21 @@ async fn load(conn: &mut Conn, sel: Selection) -> Result<Vec<Technician>> {
              WHERE {cond} ORDER BY c.technician_id, {order}"
         )
     };
-    let of_technician = "technician_id";
+    let of = "technician_id";
     let sql = child(
         "working_hours",
         "c.weekday, c.start_minute, c.end_minute",
         "c.weekday, c.start_minute",
     );
-    let mut weekly_hours = child_rows(conn, &sql, &args, of_technician, |r| {
+    let period = |r: &AnyRow| {
         Ok(WorkingPeriod::new(
             weekday_from_iso(r.i64("weekday")?)?,
             minute(r.i64("start_minute")?)?,
             minute(r.i64("end_minute")?)?,
         )?)
+    };
+    attach(conn, &mut techs, (&sql, &args), of, period, |t| {
+        (t.id.0, &mut t.weekly_hours)
     })
     .await?;
     let sql = child(
@@ -268,24 +264,36 @@ async fn load(conn: &mut Conn, sel: Selection) -> Result<Vec<Technician>> {
         "c.day, c.start_minute, c.end_minute",
         "c.day",
     );
-    let mut exceptions = child_rows(conn, &sql, &args, of_technician, exception_from_row).await?;
+    attach(
+        conn,
+        &mut techs,
+        (&sql, &args),
+        of,
+        exception_from_row,
+        |t| (t.id.0, &mut t.exceptions),
+    )
+    .await?;
     let sql = child(
         "time_off",
         "c.id, c.starts_at, c.ends_at, c.reason",
         "c.starts_at",
     );
-    let mut time_off = child_rows(conn, &sql, &args, of_technician, |r| {
+    let time_off = |r: &AnyRow| {
         Ok(TimeOff {
             id: TimeOffId(r.i64("id")?),
             starts_at: r.ts("starts_at")?,
             ends_at: r.ts("ends_at")?,
             reason: r.opt_text("reason")?,
         })
+    };
+    attach(conn, &mut techs, (&sql, &args), of, time_off, |t| {
+        (t.id.0, &mut t.time_off)
     })
     .await?;
     let sql = child("technician_territories", "c.territory_id", "c.territory_id");
-    let mut territories = child_rows(conn, &sql, &args, of_technician, |r| {
-        Ok(TerritoryId(r.i64("territory_id")?))
+    let territory = |r: &AnyRow| Ok(TerritoryId(r.i64("territory_id")?));
+    attach(conn, &mut techs, (&sql, &args), of, territory, |t| {
+        (t.id.0, &mut t.territories)
     })
     .await?;
     let sql = child(
@@ -293,18 +301,11 @@ async fn load(conn: &mut Conn, sel: Selection) -> Result<Vec<Technician>> {
         "c.characteristic_id, c.rating",
         "c.characteristic_id",
     );
-    let mut skills = child_rows(conn, &sql, &args, of_technician, |r| {
-        skill_from_row(r, "rating")
+    let skill = |r: &AnyRow| skill_from_row(r, "rating");
+    attach(conn, &mut techs, (&sql, &args), of, skill, |t| {
+        (t.id.0, &mut t.skills)
     })
     .await?;
-    for t in &mut techs {
-        let id = &t.id.0;
-        t.weekly_hours = weekly_hours.remove(id).unwrap_or_default();
-        t.exceptions = exceptions.remove(id).unwrap_or_default();
-        t.time_off = time_off.remove(id).unwrap_or_default();
-        t.territories = territories.remove(id).unwrap_or_default();
-        t.skills = skills.remove(id).unwrap_or_default();
-    }
     Ok(techs)
 }
 
