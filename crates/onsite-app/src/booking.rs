@@ -18,7 +18,7 @@
 
 use crate::context::App;
 use crate::failure::{Failure, Kind};
-use crate::policy::{Capability, Principal};
+use crate::policy::{Customer, Grant, Reach, Scheduler, Worker};
 use crate::secrets::Secret;
 use jiff::civil::Date;
 use jiff::tz::TimeZone;
@@ -199,44 +199,6 @@ pub(crate) fn found<T>(r: Result<T, StoreError>) -> Result<T> {
 
 // ---- Who may do what ------------------------------------------------------------------------
 
-/// How the caller reaches accounts.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Reach {
-    /// A customer with self-scheduling: this account only.
-    Customer(AccountId),
-    /// A dispatcher or admin: any account.
-    Staff,
-}
-
-fn reach(principal: &Principal) -> Result<Reach> {
-    if principal.may(Capability::Dispatch) {
-        return Ok(Reach::Staff);
-    }
-    if principal.may(Capability::SelfSchedule)
-        && let Some(account) = principal.customer_account()
-    {
-        return Ok(Reach::Customer(account));
-    }
-    Err(BookingError::NotAllowed)
-}
-
-impl Reach {
-    /// Whether the caller may see a visit of `account` (if not, it is "not found").
-    fn sees(self, account: AccountId) -> bool {
-        match self {
-            Reach::Customer(own) => own == account,
-            Reach::Staff => true,
-        }
-    }
-
-    fn visibility(self) -> Visibility {
-        match self {
-            Reach::Customer(_) => Visibility::ExposedToCustomer,
-            Reach::Staff => Visibility::All,
-        }
-    }
-}
-
 // ---- What is being booked -------------------------------------------------------------------
 
 /// What a customer asks for: a service type, optionally on one of their assets. Staff booking
@@ -267,8 +229,8 @@ pub async fn service_types(app: &App) -> Result<Vec<ServiceType>> {
 }
 
 /// The assets a customer may pick when booking: their account's, exposed to them.
-pub async fn assets_for_booking(app: &App, principal: &Principal) -> Result<Vec<Asset>> {
-    let Reach::Customer(account) = reach(principal)? else {
+pub async fn assets_for_booking(app: &App, scheduler: Scheduler) -> Result<Vec<Asset>> {
+    let Reach::Account(account) = scheduler.reach else {
         // Staff book for an account they name: `assets_of_account` in the back office.
         return Ok(Vec::new());
     };
@@ -376,7 +338,7 @@ async fn subject(
         None => None,
     };
     let account_id = match reach {
-        Reach::Customer(own) => {
+        Reach::Account(own) => {
             if req.account.is_some_and(|a| a != own) {
                 return Err(BookingError::NotFound);
             }
@@ -385,7 +347,7 @@ async fn subject(
             }
             own
         }
-        Reach::Staff => req
+        Reach::Staff(_) => req
             .account
             .or(asset.as_ref().map(|a| a.account_id))
             .ok_or(InvalidInput::new("account", "required"))?,
@@ -417,7 +379,7 @@ async fn load_world(
         .service_type(req.service_type)
         .cloned()
         .ok_or(BookingError::NotFound)?;
-    let offered = service_type.active && (service_type.self_scheduling || reach == Reach::Staff);
+    let offered = service_type.active && (service_type.self_scheduling || reach.staff().is_some());
     if purpose == Purpose::NewVisit && !offered {
         return Err(BookingError::NotFound);
     }
@@ -544,13 +506,13 @@ pub struct DayPicker {
 /// Which days in `from..=to` (service location's zone) have at least one free slot.
 pub async fn available_days(
     app: &App,
-    principal: &Principal,
+    scheduler: Scheduler,
     req: &ServiceRequest,
     from: Date,
     to: Date,
     now: Timestamp,
 ) -> Result<DayPicker> {
-    let reach = reach(principal)?;
+    let reach = scheduler.reach;
     let mut conn = app.store.conn().await?;
     let reference = app.store.reference(&mut conn).await?;
     // Only the part of the range inside the horizon matters; read the visits for that part.
@@ -613,12 +575,12 @@ pub struct SlotList {
 /// The free slots of one day (service location's zone).
 pub async fn slots(
     app: &App,
-    principal: &Principal,
+    scheduler: Scheduler,
     req: &ServiceRequest,
     date: Date,
     now: Timestamp,
 ) -> Result<SlotList> {
-    let reach = reach(principal)?;
+    let reach = scheduler.reach;
     let mut conn = app.store.conn().await?;
     let reference = app.store.reference(&mut conn).await?;
     let subject = subject(&mut conn, reach, req, &site_settings(&reference)?).await?;
@@ -635,7 +597,7 @@ pub async fn slots(
     .await?;
     let planner = world.planner(&world.technicians, &world.commitments, now);
     let day = planner.slots(date);
-    let me = user(&mut conn, principal.user_id).await?;
+    let me = user(&mut conn, scheduler.user()).await?;
     Ok(SlotList {
         date: day.date,
         slots: day.slots,
@@ -780,17 +742,15 @@ pub fn group_homepage(views: Vec<VisitView>, time_zone: TimeZone) -> Homepage {
 }
 
 /// The signed-in customer's homepage.
-pub async fn homepage(app: &App, principal: &Principal, _now: Timestamp) -> Result<Homepage> {
-    let Reach::Customer(account_id) = reach(principal)? else {
-        return Err(BookingError::NotAllowed);
-    };
+pub async fn homepage(app: &App, customer: Customer, _now: Timestamp) -> Result<Homepage> {
+    let account_id = customer.account;
     let mut conn = app.store.conn().await?;
     let account = found(accounts::account(&mut conn, account_id).await)?;
-    let me = user(&mut conn, principal.user_id).await?;
+    let me = user(&mut conn, customer.user()).await?;
     let zone = display_zone(me.as_ref(), &account);
     let tracking = bool_setting(&mut conn, &settings::TRACKING_ENABLED).await?;
     let surveys = bool_setting(&mut conn, &settings::SURVEYS_ENABLED).await?;
-    let rated = crate::feedback::rated_visits(&mut conn, principal).await?;
+    let rated = crate::feedback::rated_visits(&mut conn, account_id).await?;
     let views = visits::visits_of_account(&mut conn, account_id)
         .await?
         .iter()
@@ -808,23 +768,23 @@ pub async fn homepage(app: &App, principal: &Principal, _now: Timestamp) -> Resu
 /// [`BookingError::NotFound`].
 pub async fn booking_for_customer(
     app: &App,
-    principal: &Principal,
+    scheduler: Scheduler,
     id: BookingId,
 ) -> Result<VisitView> {
-    let reach = reach(principal)?;
+    let reach = scheduler.reach;
     let mut conn = app.store.conn().await?;
     let visit = scoped_visit(&mut conn, reach, id).await?;
-    visit_view(&mut conn, principal, &visit).await
+    visit_view(&mut conn, scheduler, &visit).await
 }
 
 /// What a visit was booked for (its service type and asset), to search new times for it: for
 /// the people who may see the visit only.
 pub async fn service_request_of(
     app: &App,
-    principal: &Principal,
+    scheduler: Scheduler,
     id: BookingId,
 ) -> Result<ServiceRequest> {
-    let reach = reach(principal)?;
+    let reach = scheduler.reach;
     let visit = scoped_visit(&mut *app.store.conn().await?, reach, id).await?;
     Ok(ServiceRequest::new(visit.service_type_id, visit.asset_id))
 }
@@ -837,10 +797,10 @@ async fn scoped_visit(conn: &mut Conn, reach: Reach, id: BookingId) -> Result<Vi
     Ok(visit)
 }
 
-async fn visit_view(conn: &mut Conn, principal: &Principal, visit: &Visit) -> Result<VisitView> {
-    let visibility = reach(principal)?.visibility();
+async fn visit_view(conn: &mut Conn, scheduler: Scheduler, visit: &Visit) -> Result<VisitView> {
+    let visibility = scheduler.reach.visibility();
     let account = found(accounts::account(conn, visit.account_id).await)?;
-    let me = user(conn, principal.user_id).await?;
+    let me = user(conn, scheduler.user()).await?;
     let zone = display_zone(me.as_ref(), &account);
     let tracking = bool_setting(conn, &settings::TRACKING_ENABLED).await?;
     let mut view = view(visit, visibility, &account, &zone, tracking);
@@ -848,7 +808,7 @@ async fn visit_view(conn: &mut Conn, principal: &Principal, visit: &Visit) -> Re
         let sent = onsite_store::feedback::response_for_booking(conn, view.id).await?;
         view.feedback_rating = sent.as_ref().map(|r| r.rating.get());
         view.feedback_due = sent.is_none()
-            && principal.customer_account() == Some(visit.account_id)
+            && scheduler.reach.account() == Some(visit.account_id)
             && bool_setting(conn, &settings::SURVEYS_ENABLED).await?;
     }
     Ok(view)
@@ -867,12 +827,12 @@ pub(crate) struct Recipient {
 /// visit's customer. `None` when there is nobody, or they turned email notifications off.
 pub(crate) async fn recipient(
     conn: &mut Conn,
-    acting: Option<&Principal>,
+    acting: Option<Scheduler>,
     booking: BookingId,
     account: &Account,
 ) -> Result<Option<Recipient>> {
     let id = match acting {
-        Some(p) if p.customer_account() == Some(account.id) => Some(p.user_id),
+        Some(s) if s.reach.account() == Some(account.id) => Some(s.user()),
         _ => visits::customer_of_booking(conn, booking).await?,
     };
     let Some(id) = id else { return Ok(None) };
@@ -997,23 +957,23 @@ enum Attempt<T> {
 /// and the confirmation email with its calendar invitation.
 pub async fn book(
     app: &App,
-    principal: &Principal,
+    scheduler: Scheduler,
     req: BookRequest<'_>,
     now: Timestamp,
 ) -> Result<Booked> {
-    let reach = reach(principal)?;
+    let reach = scheduler.reach;
     let comments = free_text("comments", req.comments, COMMENTS_MAX)?;
     // Keys are the form's; prefixing the user keeps one person's key from meeting another's.
     let key = req
         .idempotency_key
         .map(|k| single_line("idempotency_key", k, IDEMPOTENCY_KEY_MAX))
         .transpose()?
-        .map(|k| format!("{}:{k}", principal.user_id));
+        .map(|k| format!("{}:{k}", scheduler.user()));
     let mut conn = app.store.conn().await?;
     if let Some(key) = &key
         && let Some(first) = bookings::booking_by_idempotency_key(&mut conn, key).await?
     {
-        return replayed(app, principal, reach, first.id).await;
+        return replayed(app, scheduler, reach, first.id).await;
     }
     let reference = app.store.reference(&mut conn).await?;
     let subject = subject(&mut conn, reach, &req.service, &site_settings(&reference)?).await?;
@@ -1035,7 +995,7 @@ pub async fn book(
             && let Some(first) =
                 bookings::booking_by_idempotency_key(&mut *app.store.conn().await?, key).await?
         {
-            return replayed(app, principal, reach, first.id).await;
+            return replayed(app, scheduler, reach, first.id).await;
         }
         Err(BookingError::SlotTaken)
     };
@@ -1052,7 +1012,7 @@ pub async fn book(
     loop {
         match try_book(
             app,
-            principal,
+            scheduler,
             &world,
             candidate,
             &req,
@@ -1069,7 +1029,7 @@ pub async fn book(
                     replayed: false,
                 });
             }
-            Attempt::Replayed(id) => return replayed(app, principal, reach, id).await,
+            Attempt::Replayed(id) => return replayed(app, scheduler, reach, id).await,
             Attempt::Taken => {
                 tried.push(candidate);
                 let next = (tried.len() < MAX_CANDIDATES)
@@ -1084,11 +1044,11 @@ pub async fn book(
     }
 }
 
-async fn replayed(app: &App, principal: &Principal, reach: Reach, id: BookingId) -> Result<Booked> {
+async fn replayed(app: &App, scheduler: Scheduler, reach: Reach, id: BookingId) -> Result<Booked> {
     let mut conn = app.store.conn().await?;
     let visit = scoped_visit(&mut conn, reach, id).await?;
     Ok(Booked {
-        visit: visit_view(&mut conn, principal, &visit).await?,
+        visit: visit_view(&mut conn, scheduler, &visit).await?,
         replayed: true,
     })
 }
@@ -1098,7 +1058,7 @@ async fn replayed(app: &App, principal: &Principal, reach: Reach, id: BookingId)
 #[allow(clippy::too_many_arguments)]
 async fn try_book(
     app: &App,
-    principal: &Principal,
+    scheduler: Scheduler,
     world: &World,
     technician: TechnicianId,
     req: &BookRequest<'_>,
@@ -1163,7 +1123,7 @@ async fn try_book(
             location: world.account.address.location,
             ics_uid: &uid,
             idempotency_key: key,
-            booked_by: Some(principal.user_id),
+            booked_by: Some(scheduler.user()),
             booked_at: now,
         },
     )
@@ -1193,7 +1153,7 @@ async fn try_book(
     }
     audit::record(
         &mut tx,
-        Some(principal.user_id),
+        Some(scheduler.user()),
         "booking.create",
         "booking",
         Some(booking.0),
@@ -1206,7 +1166,7 @@ async fn try_book(
     )
     .await?;
     let visit = visits::visit(&mut tx, booking).await?;
-    let to = recipient(&mut tx, Some(principal), booking, &world.account).await?;
+    let to = recipient(&mut tx, Some(scheduler), booking, &world.account).await?;
     if let Some(to) = &to {
         let parts = EmailParts::new(app, &visit, &world.account, to);
         booking_emails::booking_confirmed(&to.user.email, to.locale, &parts.facts(), now)?
@@ -1218,14 +1178,14 @@ async fn try_book(
     let zone = match &to {
         Some(me) => me.zone.clone(),
         None => display_zone(
-            user(&mut tx, principal.user_id).await?.as_ref(),
+            user(&mut tx, scheduler.user()).await?.as_ref(),
             &world.account,
         ),
     };
     let tracking = reference.enabled(&settings::TRACKING_ENABLED);
     let view = view(
         &visit,
-        reach(principal)?.visibility(),
+        scheduler.reach.visibility(),
         &world.account,
         &zone,
         tracking,
@@ -1269,19 +1229,19 @@ async fn recheck(
 /// already has changes nothing (a repeated submission).
 pub async fn reschedule(
     app: &App,
-    principal: &Principal,
+    scheduler: Scheduler,
     id: BookingId,
     new_start: Timestamp,
     now: Timestamp,
 ) -> Result<VisitView> {
-    let reach = reach(principal)?;
+    let reach = scheduler.reach;
     let mut conn = app.store.conn().await?;
     let visit = scoped_visit(&mut conn, reach, id).await?;
     if visit.booking.state != BookingState::Scheduled {
         return Err(BookingError::NotModifiable(visit.booking.state));
     }
     if visit.booking.starts_at == new_start {
-        return visit_view(&mut conn, principal, &visit).await;
+        return visit_view(&mut conn, scheduler, &visit).await;
     }
     let service = ServiceRequest {
         service_type: visit.service_type_id,
@@ -1290,8 +1250,8 @@ pub async fn reschedule(
     };
     // The account is the visit's; a customer already proved it is theirs.
     let reach = match reach {
-        Reach::Customer(_) => Reach::Customer(visit.account_id),
-        Reach::Staff => Reach::Staff,
+        Reach::Account(_) => Reach::Account(visit.account_id),
+        staff @ Reach::Staff(_) => staff,
     };
     let reference = app.store.reference(&mut conn).await?;
     let subject = subject(&mut conn, reach, &service, &site_settings(&reference)?).await?;
@@ -1316,7 +1276,7 @@ pub async fn reschedule(
     let mut candidate = first.technician_id;
     let mut tried = Vec::new();
     loop {
-        match try_move(app, principal, &world, &visit, candidate, new_start, now).await? {
+        match try_move(app, scheduler, &world, &visit, candidate, new_start, now).await? {
             Attempt::Done(()) => break,
             Attempt::Replayed(_) => return Err(BookingError::Changed),
             Attempt::Taken => {
@@ -1333,12 +1293,12 @@ pub async fn reschedule(
     app.mail_queued();
     let mut conn = app.store.conn().await?;
     let visit = found(visits::visit(&mut conn, id).await)?;
-    visit_view(&mut conn, principal, &visit).await
+    visit_view(&mut conn, scheduler, &visit).await
 }
 
 async fn try_move(
     app: &App,
-    principal: &Principal,
+    scheduler: Scheduler,
     world: &World,
     visit: &Visit,
     technician: TechnicianId,
@@ -1404,7 +1364,7 @@ async fn try_move(
         &mut tx,
         id,
         BookingState::Scheduled,
-        Some(principal.user_id),
+        Some(scheduler.user()),
         now,
         &note,
     )
@@ -1412,7 +1372,7 @@ async fn try_move(
     reassignment::resolve(&mut tx, id, now).await?;
     audit::record(
         &mut tx,
-        Some(principal.user_id),
+        Some(scheduler.user()),
         "booking.reschedule",
         "booking",
         Some(id.0),
@@ -1425,7 +1385,7 @@ async fn try_move(
     )
     .await?;
     let updated = visits::visit(&mut tx, id).await?;
-    if let Some(to) = recipient(&mut tx, Some(principal), id, &world.account).await? {
+    if let Some(to) = recipient(&mut tx, Some(scheduler), id, &world.account).await? {
         let parts = EmailParts::new(app, &updated, &world.account, &to);
         booking_emails::booking_rescheduled(
             &to.user.email,
@@ -1446,12 +1406,12 @@ async fn try_move(
 /// cancellation with a `METHOD:CANCEL` invitation.
 pub async fn cancel(
     app: &App,
-    principal: &Principal,
+    scheduler: Scheduler,
     id: BookingId,
     reason: &str,
     now: Timestamp,
 ) -> Result<VisitView> {
-    let reach = reach(principal)?;
+    let reach = scheduler.reach;
     let reason =
         free_text("reason", reason, REASON_MAX)?.ok_or(InvalidInput::new("reason", "required"))?;
     let mut conn = app.store.conn().await?;
@@ -1459,8 +1419,8 @@ pub async fn cancel(
     drop(conn);
     let state = visit.booking.state;
     let allowed = match reach {
-        Reach::Customer(_) => state.customer_may_modify(),
-        Reach::Staff => state.transition(BookingAction::Cancel).is_ok(),
+        Reach::Account(_) => state.customer_may_modify(),
+        Reach::Staff(_) => state.transition(BookingAction::Cancel).is_ok(),
     };
     if !allowed {
         return Err(BookingError::NotModifiable(state));
@@ -1470,7 +1430,7 @@ pub async fn cancel(
         &mut tx,
         id,
         BookingAction::Cancel,
-        Some(principal.user_id),
+        Some(scheduler.user()),
         Some(&reason),
         now,
     )
@@ -1486,7 +1446,7 @@ pub async fn cancel(
     // A customer may cancel only what is still Scheduled. Had a technician set out between the
     // read above and this write, the state machine would have accepted the Traveling visit:
     // the recorded transition says which state it left, and dropping the transaction undoes it.
-    if reach != Reach::Staff {
+    if reach.staff().is_none() {
         let left = bookings::transitions(&mut tx, id)
             .await?
             .pop()
@@ -1499,7 +1459,7 @@ pub async fn cancel(
     reassignment::resolve(&mut tx, id, now).await?;
     audit::record(
         &mut tx,
-        Some(principal.user_id),
+        Some(scheduler.user()),
         "booking.cancel",
         "booking",
         Some(id.0),
@@ -1511,7 +1471,7 @@ pub async fn cancel(
         return Err(BookingError::Changed);
     }
     let account = found(accounts::account(&mut tx, visit.account_id).await)?;
-    if let Some(to) = recipient(&mut tx, Some(principal), id, &account).await? {
+    if let Some(to) = recipient(&mut tx, Some(scheduler), id, &account).await? {
         let parts = EmailParts::new(app, &updated, &account, &to);
         booking_emails::booking_canceled(
             &to.user.email,
@@ -1531,7 +1491,7 @@ pub async fn cancel(
         .hub
         .visits_changed(updated.booking.technician_id);
     let mut conn = app.store.conn().await?;
-    visit_view(&mut conn, principal, &updated).await
+    visit_view(&mut conn, scheduler, &updated).await
 }
 
 /// A work order whose visits are all canceled is canceled too.
@@ -1558,38 +1518,33 @@ async fn close_work_order_if_done(
 /// [`BookingError::NotModifiable`] and writes nothing. Cancel needs a reason: the note.
 pub async fn transition(
     app: &App,
-    principal: &Principal,
+    worker: Worker,
     id: BookingId,
     action: BookingAction,
     note: Option<&str>,
     now: Timestamp,
 ) -> Result<BookingState> {
-    let staff = principal.may(Capability::Dispatch);
-    let technician = principal
-        .technician_id
-        .filter(|_| principal.may(Capability::TechnicianDay));
-    if !staff && technician.is_none() {
-        return Err(BookingError::NotAllowed);
-    }
     if action == BookingAction::Cancel {
-        if !staff {
+        let Worker::Staff(staff) = worker else {
             return Err(BookingError::NotAllowed);
-        }
-        return cancel(app, principal, id, note.unwrap_or(""), now)
+        };
+        return cancel(app, staff.into(), id, note.unwrap_or(""), now)
             .await
             .map(|v| v.state);
     }
     let note = free_text("note", note.unwrap_or(""), REASON_MAX)?;
     let mut tx = app.store.begin().await?;
     let booking = found(bookings::booking(&mut tx, id).await)?;
-    if !staff && technician != Some(booking.technician_id) {
+    if let Worker::Technician(on_duty) = worker
+        && on_duty.technician != booking.technician_id
+    {
         return Err(BookingError::NotFound);
     }
     let to = match bookings::transition_booking_at(
         &mut tx,
         id,
         action,
-        Some(principal.user_id),
+        Some(worker.user()),
         note.as_deref(),
         now,
     )
@@ -1612,7 +1567,7 @@ pub async fn transition(
     }
     audit::record(
         &mut tx,
-        Some(principal.user_id),
+        Some(worker.user()),
         "booking.transition",
         "booking",
         Some(id.0),

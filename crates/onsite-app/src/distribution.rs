@@ -6,7 +6,7 @@
 //!
 //! - [`staff`]: `explain`, `distribute`, `create_opportunity`, the staff list and the
 //!   distribution settings (weights, automatic distribution, time to accept).
-//! - [`partner`]: the partner portal, always scoped to the principal's own partner account.
+//! - [`partner`]: the partner portal, always scoped to the partner's own account ([`Partner`](crate::policy::Partner)).
 //! - [`sweep`]: expiry and automatic distribution of waiting opportunities, and the worker loop.
 //! - [`text`]: the localized words for criteria, metrics, statuses, stages and errors.
 //!
@@ -31,7 +31,6 @@ pub mod text;
 
 use crate::context::App;
 use crate::failure::{Failure, Kind};
-use crate::policy::{Capability, Principal};
 use jiff::{SignedDuration, Timestamp};
 use onsite_distribute::{
     Availability, Candidate, Criterion, EventKind, HistoryEvent, MetricsPolicy, Partners, Request,
@@ -133,9 +132,6 @@ impl Stage {
 
 #[derive(Debug, thiserror::Error)]
 pub enum DistributionError {
-    /// The principal may not do this at all (wrong role, or no partner account).
-    #[error("not allowed")]
-    Forbidden,
     /// No such opportunity — or, for a partner, not one distributed to it: the same answer, so
     /// a partner cannot learn which ids exist.
     #[error("opportunity not found")]
@@ -177,7 +173,6 @@ impl DistributionError {
     /// with arguments are rendered whole by [`DistributionError::message`].
     pub fn message_id(&self) -> &'static str {
         match self {
-            DistributionError::Forbidden => "distribution-error-forbidden",
             DistributionError::NotFound => "distribution-error-not-found",
             DistributionError::IllegalMove { .. } => "distribution-error-illegal-move",
             DistributionError::Expired => "distribution-error-expired",
@@ -209,7 +204,6 @@ impl Failure for DistributionError {
     fn kind(&self) -> Kind {
         use DistributionError as E;
         match self {
-            E::Forbidden => Kind::NotAllowed,
             E::NotFound => Kind::NotFound,
             E::UnknownPartner | E::Setting(_) | E::Invalid(_) => Kind::Invalid,
             E::IllegalMove { .. } | E::Expired | E::Unavailable { .. } | E::NoPartnerAvailable => {
@@ -278,14 +272,6 @@ pub async fn form_choices(app: &App) -> Result<FormChoices> {
         products,
         lead_types: lead_types.into_iter().collect(),
     })
-}
-
-fn require(principal: &Principal, capability: Capability) -> Result<()> {
-    if principal.may(capability) {
-        Ok(())
-    } else {
-        Err(DistributionError::Forbidden)
-    }
 }
 
 /// Serializes the transactions that choose a partner (see `onsite_store::distribution::

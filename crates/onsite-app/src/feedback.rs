@@ -15,9 +15,10 @@
 
 use crate::context::App;
 use crate::failure::{Failure, Kind};
-use crate::policy::{Capability, Principal};
+use crate::policy::{Admin, Customer, Grant, Staff};
 use crate::settings::{self, SettingError, SettingRow};
 use jiff::Timestamp;
+use onsite_domain::AccountId;
 use onsite_domain::booking::BookingState;
 use onsite_domain::feedback::{
     Answer, COMMENT_MAX, DEFAULT_LABEL_LANGUAGE, QuestionKind, QuestionLabels, Stars,
@@ -68,9 +69,6 @@ pub enum FeedbackError {
     /// Unknown, or another account's visit or question (never revealed as such).
     #[error("not found")]
     NotFound,
-    /// The person's roles do not allow this.
-    #[error("not allowed")]
-    NotAllowed,
     /// Surveys are turned off (site setting).
     #[error("surveys are disabled")]
     Disabled,
@@ -98,7 +96,6 @@ impl FeedbackError {
     pub fn message_id(&self) -> &'static str {
         match self {
             FeedbackError::NotFound => "feedback-error-not-found",
-            FeedbackError::NotAllowed => "feedback-error-not-allowed",
             FeedbackError::Disabled => "feedback-error-disabled",
             FeedbackError::NotCompleted(_) => "feedback-error-not-completed",
             FeedbackError::AlreadySent => "feedback-error-already-sent",
@@ -118,7 +115,6 @@ impl Failure for FeedbackError {
     fn kind(&self) -> Kind {
         match self {
             FeedbackError::NotFound => Kind::NotFound,
-            FeedbackError::NotAllowed => Kind::NotAllowed,
             FeedbackError::Disabled => Kind::Disabled,
             FeedbackError::NotCompleted(_) | FeedbackError::AlreadySent => Kind::Conflict,
             FeedbackError::Invalid(_) | FeedbackError::Setting(_) | FeedbackError::TileUrl => {
@@ -155,7 +151,6 @@ impl Failure for FeedbackError {
 impl From<SettingError> for FeedbackError {
     fn from(e: SettingError) -> Self {
         match e {
-            SettingError::Forbidden => FeedbackError::NotAllowed,
             SettingError::Invalid(i) => FeedbackError::Setting(i),
             SettingError::Store(s) => FeedbackError::Store(s),
         }
@@ -163,14 +158,6 @@ impl From<SettingError> for FeedbackError {
 }
 
 pub type Result<T, E = FeedbackError> = std::result::Result<T, E>;
-
-fn require(principal: &Principal, capability: Capability) -> Result<()> {
-    if principal.may(capability) {
-        Ok(())
-    } else {
-        Err(FeedbackError::NotAllowed)
-    }
-}
 
 /// Whether surveys are on.
 pub async fn surveys_enabled(conn: &mut onsite_store::Conn) -> Result<bool, StoreError> {
@@ -198,13 +185,10 @@ pub struct FeedbackPage {
 /// it is Completed.
 async fn rateable_visit(
     conn: &mut onsite_store::Conn,
-    principal: &Principal,
+    customer: Customer,
     id: BookingId,
 ) -> Result<visits::Visit> {
-    require(principal, Capability::SelfSchedule)?;
-    let Some(account) = principal.customer_account() else {
-        return Err(FeedbackError::NotAllowed);
-    };
+    let account = customer.account;
     let visit = match visits::visit(conn, id).await {
         Err(StoreError::NotFound) => return Err(FeedbackError::NotFound),
         other => other?,
@@ -222,13 +206,9 @@ async fn rateable_visit(
 }
 
 /// `GET` Send Feedback: the form, or what was sent.
-pub async fn feedback_page(
-    app: &App,
-    principal: &Principal,
-    id: BookingId,
-) -> Result<FeedbackPage> {
+pub async fn feedback_page(app: &App, customer: Customer, id: BookingId) -> Result<FeedbackPage> {
     let mut conn = app.store.conn().await?;
-    let visit = rateable_visit(&mut conn, principal, id).await?;
+    let visit = rateable_visit(&mut conn, customer, id).await?;
     Ok(FeedbackPage {
         booking_id: id,
         service_type: visit.service_type.clone(),
@@ -307,13 +287,13 @@ pub(crate) fn validate(
 /// Send Feedback: validated against the survey, stored once in one transaction.
 pub async fn send_feedback(
     app: &App,
-    principal: &Principal,
+    customer: Customer,
     id: BookingId,
     input: &FeedbackInput,
     now: Timestamp,
 ) -> Result<Response> {
     let mut tx = app.store.begin().await?;
-    let visit = rateable_visit(&mut tx, principal, id).await?;
+    let visit = rateable_visit(&mut tx, customer, id).await?;
     if store::response_for_booking(&mut tx, id).await?.is_some() {
         return Err(FeedbackError::AlreadySent);
     }
@@ -330,7 +310,7 @@ pub async fn send_feedback(
         .to_zoned(account.address.time_zone.time_zone())
         .strftime("%Y-%m")
         .to_string();
-    let author = accounts::user_by_id(&mut tx, principal.user_id)
+    let author = accounts::user_by_id(&mut tx, customer.user())
         .await?
         .map(|u| u.display_name)
         .unwrap_or_default();
@@ -344,7 +324,7 @@ pub async fn send_feedback(
             visit_month: &month,
             rating,
             comment: comment.as_deref(),
-            user_id: Some(principal.user_id),
+            user_id: Some(customer.user()),
             author_name: &author,
             submitted_at: now,
             answers: &answers,
@@ -362,16 +342,12 @@ pub async fn send_feedback(
         .ok_or(FeedbackError::Store(StoreError::NotFound))
 }
 
-/// The visits of the caller's account that were rated (for the homepage). Empty for anyone
-/// who is not a customer.
+/// The visits of `account` that were rated (for the customer's homepage).
 pub async fn rated_visits(
     conn: &mut onsite_store::Conn,
-    principal: &Principal,
+    account: AccountId,
 ) -> Result<Vec<BookingId>, StoreError> {
-    match principal.customer_account() {
-        Some(account) => store::answered_bookings(conn, account).await,
-        None => Ok(Vec::new()),
-    }
+    store::answered_bookings(conn, account).await
 }
 
 // ---- The staff's side -----------------------------------------------------------------------
@@ -411,11 +387,10 @@ pub fn parse_month(raw: &str) -> Result<String, InvalidInput> {
 /// (see `onsite_store::feedback::responses_start`), and the averages of all that match.
 pub async fn staff_feedback(
     app: &App,
-    principal: &Principal,
+    _staff: Staff,
     filter: ResponseFilter,
     start: Start,
 ) -> Result<StaffFeedback> {
-    require(principal, Capability::Dispatch)?;
     let mut conn = app.store.conn().await?;
     // The filters' choices, from the reference snapshot (every technician and service type).
     let reference = app.store.reference(&mut conn).await?;
@@ -445,8 +420,7 @@ pub async fn staff_feedback(
 // ---- The survey (administrators) ------------------------------------------------------------
 
 /// Every question, active first in order, then the retired ones.
-pub async fn survey(app: &App, principal: &Principal) -> Result<Vec<Question>> {
-    require(principal, Capability::Administer)?;
+pub async fn survey(app: &App, _admin: Admin) -> Result<Vec<Question>> {
     Ok(store::questions(&mut *app.store.conn().await?, true).await?)
 }
 
@@ -476,13 +450,13 @@ fn labels_of(input: &QuestionInput) -> Result<QuestionLabels> {
 
 async fn audited(
     tx: &mut onsite_store::Conn,
-    principal: &Principal,
+    admin: Admin,
     action: &str,
     id: SurveyQuestionId,
 ) -> Result<()> {
     audit::record(
         tx,
-        Some(principal.user_id),
+        Some(admin.user()),
         action,
         "survey_question",
         Some(id.0),
@@ -502,18 +476,17 @@ fn found<T>(r: Result<T, StoreError>) -> Result<T> {
 /// Adds a question at the end of the survey.
 pub async fn add_question(
     app: &App,
-    principal: &Principal,
+    admin: Admin,
     kind: &str,
     input: &QuestionInput,
     now: Timestamp,
 ) -> Result<SurveyQuestionId> {
-    require(principal, Capability::Administer)?;
     let kind = QuestionKind::parse(kind)
         .map_err(|e| FeedbackError::Invalid(vec![Problem::of("kind", e)]))?;
     let labels = labels_of(input)?;
     let mut tx = app.store.begin().await?;
     let id = store::insert_question(&mut tx, kind, &labels, input.required, now).await?;
-    audited(&mut tx, principal, "survey.question.add", id).await?;
+    audited(&mut tx, admin, "survey.question.add", id).await?;
     tx.commit().await.map_err(StoreError::from)?;
     Ok(id)
 }
@@ -521,28 +494,21 @@ pub async fn add_question(
 /// Changes a question's labels and whether it is required (its kind stays: answers exist).
 pub async fn edit_question(
     app: &App,
-    principal: &Principal,
+    admin: Admin,
     id: SurveyQuestionId,
     input: &QuestionInput,
     now: Timestamp,
 ) -> Result<()> {
-    require(principal, Capability::Administer)?;
     let labels = labels_of(input)?;
     let mut tx = app.store.begin().await?;
     found(store::update_question(&mut tx, id, &labels, input.required, now).await)?;
-    audited(&mut tx, principal, "survey.question.edit", id).await?;
+    audited(&mut tx, admin, "survey.question.edit", id).await?;
     tx.commit().await.map_err(StoreError::from)?;
     Ok(())
 }
 
 /// Moves an active question one place up or down.
-pub async fn move_question(
-    app: &App,
-    principal: &Principal,
-    id: SurveyQuestionId,
-    up: bool,
-) -> Result<()> {
-    require(principal, Capability::Administer)?;
+pub async fn move_question(app: &App, _admin: Admin, id: SurveyQuestionId, up: bool) -> Result<()> {
     let mut tx = app.store.begin().await?;
     found(store::move_question(&mut tx, id, up).await)?;
     tx.commit().await.map_err(StoreError::from)?;
@@ -552,12 +518,11 @@ pub async fn move_question(
 /// Retires a question (off the form; its answers stay) or brings it back (at its old place).
 pub async fn set_question_active(
     app: &App,
-    principal: &Principal,
+    admin: Admin,
     id: SurveyQuestionId,
     active: bool,
     now: Timestamp,
 ) -> Result<()> {
-    require(principal, Capability::Administer)?;
     let mut tx = app.store.begin().await?;
     found(store::set_active(&mut tx, id, active, now).await)?;
     let action = if active {
@@ -565,7 +530,7 @@ pub async fn set_question_active(
     } else {
         "survey.question.retire"
     };
-    audited(&mut tx, principal, action, id).await?;
+    audited(&mut tx, admin, action, id).await?;
     tx.commit().await.map_err(StoreError::from)?;
     Ok(())
 }
@@ -573,8 +538,7 @@ pub async fn set_question_active(
 // ---- Portal settings (administrators) -------------------------------------------------------
 
 /// The portal settings with their values.
-pub async fn portal_settings(app: &App, principal: &Principal) -> Result<Vec<SettingRow>> {
-    require(principal, Capability::Administer)?;
+pub async fn portal_settings(app: &App, _admin: Admin) -> Result<Vec<SettingRow>> {
     Ok(settings::values(&mut *app.store.conn().await?, &PORTAL_SETTINGS).await?)
 }
 
@@ -599,17 +563,16 @@ pub fn check_portal_setting(setting: &Setting, raw: &str) -> Result<SettingValue
 /// nothing changed when the value is not valid.
 pub async fn set_portal_setting(
     app: &App,
-    principal: &Principal,
+    admin: Admin,
     key: &str,
     raw: &str,
 ) -> Result<SettingValue> {
-    require(principal, Capability::Administer)?;
     let setting = PORTAL_SETTINGS
         .iter()
         .find(|s| s.key == key.trim())
         .ok_or_else(|| FeedbackError::Setting(InvalidSetting::Unknown(key.trim().to_owned())))?;
     check_portal_setting(setting, raw)?;
-    Ok(settings::set(app, principal, &PORTAL_SETTINGS, key, raw).await?)
+    Ok(settings::set(app, admin, &PORTAL_SETTINGS, key, raw).await?)
 }
 
 #[cfg(test)]

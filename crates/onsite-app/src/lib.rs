@@ -4,6 +4,7 @@
 pub mod board;
 pub mod booking;
 pub mod context;
+pub mod directory;
 pub mod distribution;
 pub mod failure;
 pub mod feedback;

@@ -5,6 +5,7 @@
 
 use onsite_domain::role::Role;
 use onsite_domain::{AccountId, TechnicianId, UserId};
+use onsite_store::visibility::Visibility;
 
 /// Who is asking.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -73,6 +74,15 @@ impl Reach {
         }
     }
 
+    /// What queries of this reach may read: everything for staff, what is exposed to the
+    /// customer for a customer.
+    pub fn visibility(self) -> Visibility {
+        match self {
+            Reach::Staff(_) => Visibility::All,
+            Reach::Account(_) => Visibility::ExposedToCustomer,
+        }
+    }
+
     /// The back office's grant, when this reach is staff's.
     pub fn staff(self) -> Option<Staff> {
         match self {
@@ -80,6 +90,14 @@ impl Reach {
             Reach::Account(_) => None,
         }
     }
+}
+
+/// A self-scheduling contact of a customer account ([`Capability::SelfSchedule`]): books,
+/// rates and follows the visits of that account only.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Customer {
+    user: UserId,
+    pub account: AccountId,
 }
 
 /// Someone who books and manages visits: a self-scheduling contact for their account
@@ -162,6 +180,38 @@ impl Grant for Admin {
     }
     fn user(self) -> UserId {
         self.user
+    }
+}
+
+impl Grant for Customer {
+    fn of(p: &Principal) -> Option<Self> {
+        p.customer_account()
+            .filter(|_| p.may(Capability::SelfSchedule))
+            .map(|account| Customer {
+                user: p.user_id,
+                account,
+            })
+    }
+    fn user(self) -> UserId {
+        self.user
+    }
+}
+
+impl From<Customer> for Scheduler {
+    fn from(customer: Customer) -> Scheduler {
+        Scheduler {
+            user: customer.user,
+            reach: Reach::Account(customer.account),
+        }
+    }
+}
+
+impl From<Staff> for Scheduler {
+    fn from(staff: Staff) -> Scheduler {
+        Scheduler {
+            user: staff.user,
+            reach: Reach::Staff(staff),
+        }
     }
 }
 
@@ -462,6 +512,11 @@ mod tests {
             Some(Reach::Staff(staff))
         );
         assert_eq!(Scheduler::of(&reviewer), None);
+        assert_eq!(
+            Customer::of(&customer).map(|g| g.account),
+            Some(AccountId(7))
+        );
+        assert_eq!(Customer::of(&dispatcher), None);
         assert_eq!(
             Reviewer::of(&reviewer).map(|g| g.reach),
             Some(Reach::Account(AccountId(7)))

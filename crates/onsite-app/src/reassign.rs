@@ -12,11 +12,11 @@
 //! is set once, and the email has an event key.
 
 use crate::booking::{
-    self, BookingError, EmailParts, REASON_MAX, Result, around, commit, found, recipient, rollback,
+    self, EmailParts, REASON_MAX, Result, around, commit, found, recipient, rollback,
     site_settings, territories_of,
 };
 use crate::context::App;
-use crate::policy::{Capability, Principal};
+use crate::policy::{Grant, Staff};
 use jiff::{SignedDuration, Timestamp};
 use onsite_domain::booking::{Booking, BookingState};
 use onsite_domain::service_type::VisitDuration;
@@ -65,25 +65,16 @@ pub struct StaffChange {
     pub report: Option<Report>,
 }
 
-fn staff(principal: &Principal) -> Result<()> {
-    if principal.may(Capability::Dispatch) {
-        Ok(())
-    } else {
-        Err(BookingError::NotAllowed)
-    }
-}
-
 /// Records time off for a technician (staff only) and reassigns the visits it takes away.
 pub async fn add_time_off(
     app: &App,
-    principal: &Principal,
+    staff: Staff,
     technician: TechnicianId,
     starts_at: Timestamp,
     ends_at: Timestamp,
     reason: Option<&str>,
     now: Timestamp,
 ) -> Result<(TimeOffId, StaffChange)> {
-    staff(principal)?;
     if starts_at >= ends_at {
         return Err(InvalidInput::new("ends_at", "before-start").into());
     }
@@ -99,13 +90,13 @@ pub async fn add_time_off(
         &mut tx,
         technician,
         ChangeReason::TimeOff,
-        Some(principal.user_id),
+        Some(staff.user()),
         now,
     )
     .await?;
     audit::record(
         &mut tx,
-        Some(principal.user_id),
+        Some(staff.user()),
         "technician.time-off",
         "technician",
         Some(technician.0),
@@ -130,12 +121,11 @@ pub async fn add_time_off(
 /// them.
 pub async fn set_technician_territories(
     app: &App,
-    principal: &Principal,
+    staff: Staff,
     technician: TechnicianId,
     serves: &[TerritoryId],
     now: Timestamp,
 ) -> Result<StaffChange> {
-    staff(principal)?;
     let mut tx = app.store.begin().await?;
     // The technician's booking lock: a booking of them either commits before this change (and
     // the job below sees it) or waits and re-reads them with the change.
@@ -153,13 +143,13 @@ pub async fn set_technician_territories(
         &mut tx,
         technician,
         ChangeReason::Territories,
-        Some(principal.user_id),
+        Some(staff.user()),
         now,
     )
     .await?;
     audit::record(
         &mut tx,
-        Some(principal.user_id),
+        Some(staff.user()),
         "technician.territories",
         "technician",
         Some(technician.0),
@@ -177,12 +167,11 @@ pub async fn set_technician_territories(
 /// they no longer have.
 pub async fn set_technician_skills(
     app: &App,
-    principal: &Principal,
+    staff: Staff,
     technician: TechnicianId,
     skills: &[SkillLevel],
     now: Timestamp,
 ) -> Result<StaffChange> {
-    staff(principal)?;
     let mut skills = skills.to_vec();
     skills.sort_by_key(|s| (s.characteristic_id, std::cmp::Reverse(s.rating)));
     skills.dedup_by_key(|s| s.characteristic_id);
@@ -203,13 +192,13 @@ pub async fn set_technician_skills(
         &mut tx,
         technician,
         ChangeReason::Skills,
-        Some(principal.user_id),
+        Some(staff.user()),
         now,
     )
     .await?;
     audit::record(
         &mut tx,
-        Some(principal.user_id),
+        Some(staff.user()),
         "technician.skills",
         "technician",
         Some(technician.0),

@@ -5,7 +5,7 @@
 
 use crate::context::App;
 use crate::failure::{Failure, Kind};
-use crate::policy::{Capability, Principal};
+use crate::policy::{Admin, Grant};
 use onsite_domain::settings::{InvalidSetting, Setting, SettingValue};
 use onsite_i18n::Locale;
 use onsite_store::{Conn, StoreError, audit};
@@ -21,9 +21,6 @@ pub struct SettingRow {
 
 #[derive(Debug, thiserror::Error)]
 pub enum SettingError {
-    /// Only administrators change settings.
-    #[error("not allowed")]
-    Forbidden,
     /// Not one of the page's settings, or a value outside its range.
     #[error(transparent)]
     Invalid(#[from] InvalidSetting),
@@ -34,7 +31,6 @@ pub enum SettingError {
 impl Failure for SettingError {
     fn kind(&self) -> Kind {
         match self {
-            SettingError::Forbidden => Kind::NotAllowed,
             SettingError::Invalid(s) => s.kind(),
             SettingError::Store(e) => e.kind(),
         }
@@ -49,7 +45,6 @@ impl Failure for SettingError {
 
     fn message(&self, locale: Locale) -> String {
         match self {
-            SettingError::Forbidden => locale.text("web-error-forbidden"),
             SettingError::Invalid(s) => s.message(locale),
             SettingError::Store(e) => e.message(locale),
         }
@@ -75,14 +70,11 @@ pub async fn values(
 /// does not validate, is refused naming the setting (and its range) and nothing changes.
 pub async fn set(
     app: &App,
-    principal: &Principal,
+    admin: Admin,
     group: &[&'static Setting],
     key: &str,
     raw: &str,
 ) -> Result<SettingValue, SettingError> {
-    if !principal.may(Capability::Administer) {
-        return Err(SettingError::Forbidden);
-    }
     let setting = group
         .iter()
         .copied()
@@ -93,7 +85,7 @@ pub async fn set(
     let value = onsite_store::settings::set(&mut tx, setting.key, raw).await??;
     audit::record(
         &mut tx,
-        Some(principal.user_id),
+        Some(admin.user()),
         "setting.update",
         "setting",
         None,

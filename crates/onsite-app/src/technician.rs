@@ -14,7 +14,7 @@ use crate::booking::{
     site_settings,
 };
 use crate::context::App;
-use crate::policy::{Capability, Principal};
+use crate::policy::{OnDuty, Worker};
 use jiff::civil::Date;
 use jiff::tz::TimeZone;
 use jiff::{SignedDuration, Timestamp, ToSpan};
@@ -23,7 +23,7 @@ use onsite_domain::booking::{BookingAction, BookingState};
 use onsite_domain::geo::GeoPoint;
 use onsite_domain::settings;
 use onsite_domain::technician::Technician;
-use onsite_domain::{AccountId, BookingId, InvalidInput, TechnicianId};
+use onsite_domain::{AccountId, BookingId, InvalidInput};
 use onsite_notify::visit_emails;
 use onsite_schedule::TravelModel;
 use onsite_store::visit_board::{self, BoardFilter};
@@ -92,14 +92,6 @@ impl TechnicianDay {
     }
 }
 
-/// The technician the principal works as, if their roles let them work a day.
-fn own_technician(principal: &Principal) -> Result<TechnicianId> {
-    principal
-        .technician_id
-        .filter(|_| principal.may(Capability::TechnicianDay))
-        .ok_or(BookingError::NotAllowed)
-}
-
 /// The start of `day` in `zone`.
 fn start_of(day: Date, zone: &TimeZone) -> Result<Timestamp> {
     Ok(day
@@ -109,8 +101,8 @@ fn start_of(day: Date, zone: &TimeZone) -> Result<Timestamp> {
 }
 
 /// The signed-in technician's today and tomorrow.
-pub async fn day(app: &App, principal: &Principal, now: Timestamp) -> Result<TechnicianDay> {
-    let id = own_technician(principal)?;
+pub async fn day(app: &App, on_duty: OnDuty, now: Timestamp) -> Result<TechnicianDay> {
+    let id = on_duty.technician;
     let mut conn = app.store.conn().await?;
     let technician = found(technicians::technician(&mut conn, id).await)?;
     let zone = technician.time_zone.time_zone();
@@ -157,8 +149,8 @@ pub async fn day(app: &App, principal: &Principal, now: Timestamp) -> Result<Tec
 }
 
 /// One visit of the signed-in technician (another technician's is not found).
-pub async fn visit(app: &App, principal: &Principal, id: BookingId) -> Result<DayVisit> {
-    let technician = own_technician(principal)?;
+pub async fn visit(app: &App, on_duty: OnDuty, id: BookingId) -> Result<DayVisit> {
+    let technician = on_duty.technician;
     let mut conn = app.store.conn().await?;
     let visit = found(visits::visit(&mut conn, id).await)?;
     if visit.booking.technician_id != technician {
@@ -179,20 +171,19 @@ pub async fn visit(app: &App, principal: &Principal, id: BookingId) -> Result<Da
 /// changes nothing.
 pub async fn transition(
     app: &App,
-    principal: &Principal,
+    on_duty: OnDuty,
     id: BookingId,
     action: BookingAction,
     note: Option<&str>,
     now: Timestamp,
 ) -> Result<DayVisit> {
-    own_technician(principal)?;
     if action == BookingAction::Cancel {
         return Err(BookingError::NotAllowed);
     }
     // Scoped first, so that another technician's visit is "not found" whatever the move.
-    visit(app, principal, id).await?;
-    booking::transition(app, principal, id, action, note, now).await?;
-    visit(app, principal, id).await
+    visit(app, on_duty, id).await?;
+    booking::transition(app, Worker::Technician(on_duty), id, action, note, now).await?;
+    visit(app, on_duty, id).await
 }
 
 async fn day_visit(

@@ -28,7 +28,7 @@
 use crate::booking::{self, VisitView};
 use crate::context::App;
 use crate::failure::{Failure, Kind};
-use crate::policy::{Capability, Principal};
+use crate::policy::{Customer, OnDuty};
 use crate::secrets::Secret;
 use crate::throttle::Throttled;
 use jiff::{SignedDuration, Timestamp};
@@ -72,9 +72,6 @@ pub enum TrackingError {
     /// No token, or one that belongs to nobody (or to an inactive technician).
     #[error("unknown tracking token")]
     BadToken,
-    /// Not a technician (positions), or not a customer (live map).
-    #[error("not allowed")]
-    NotAllowed,
     /// Unknown booking, another account's, or nothing to show.
     #[error("not found")]
     NotFound,
@@ -112,7 +109,6 @@ impl TrackingError {
         match self {
             TrackingError::Disabled => "tracking-error-disabled",
             TrackingError::BadToken => "tracking-error-bad-token",
-            TrackingError::NotAllowed => "tracking-error-not-allowed",
             TrackingError::NotFound => "tracking-error-not-found",
             TrackingError::Invalid(InvalidPosition::Latitude) => "tracking-error-latitude",
             TrackingError::Invalid(InvalidPosition::Longitude) => "tracking-error-longitude",
@@ -148,7 +144,6 @@ impl Failure for TrackingError {
         match self {
             TrackingError::Disabled => Kind::Disabled,
             TrackingError::BadToken => Kind::Unauthenticated,
-            TrackingError::NotAllowed => Kind::NotAllowed,
             TrackingError::NotFound => Kind::NotFound,
             TrackingError::Invalid(_) => Kind::Invalid,
             TrackingError::TooMany => {
@@ -554,11 +549,11 @@ pub async fn record_with_token(
 /// technician themselves.
 pub async fn record_for_technician(
     app: &App,
-    principal: &Principal,
+    on_duty: OnDuty,
     report: &Report,
     now: Timestamp,
 ) -> Result<Recorded> {
-    let technician = technician_of(principal)?;
+    let technician = on_duty.technician;
     let traveling = {
         let mut conn = app.store.conn().await?;
         require_enabled(&mut conn).await?;
@@ -571,13 +566,6 @@ pub async fn record_for_technician(
     record(app, sender, report, Source::Browser, now).await
 }
 
-fn technician_of(principal: &Principal) -> Result<TechnicianId> {
-    principal
-        .technician_id
-        .filter(|_| principal.may(Capability::TechnicianDay))
-        .ok_or(TrackingError::NotAllowed)
-}
-
 // ---- The technician's token -----------------------------------------------------------------
 
 /// The tracking setup page's facts.
@@ -588,8 +576,8 @@ pub struct TokenStatus {
     pub created_at: Option<Timestamp>,
 }
 
-pub async fn token_status(app: &App, principal: &Principal) -> Result<TokenStatus> {
-    let technician = technician_of(principal)?;
+pub async fn token_status(app: &App, on_duty: OnDuty) -> Result<TokenStatus> {
+    let technician = on_duty.technician;
     let mut conn = app.store.conn().await?;
     Ok(TokenStatus {
         enabled: enabled(&mut conn).await?,
@@ -599,8 +587,8 @@ pub async fn token_status(app: &App, principal: &Principal) -> Result<TokenStatu
 
 /// Makes the technician a new personal token (the old one stops working). The token is in
 /// the answer only: shown once, stored hashed.
-pub async fn issue_token(app: &App, principal: &Principal, now: Timestamp) -> Result<Secret> {
-    let technician = technician_of(principal)?;
+pub async fn issue_token(app: &App, on_duty: OnDuty, now: Timestamp) -> Result<Secret> {
+    let technician = on_duty.technician;
     let mut conn = app.store.conn().await?;
     require_enabled(&mut conn).await?;
     let token = Secret::token();
@@ -668,20 +656,15 @@ pub enum LiveAccess {
 }
 
 /// The live map of a visit for a customer of its own account. Another account's visit, an
-/// unknown one, tracking off, or someone who is not such a customer: [`TrackingError::NotFound`]
+/// unknown one, or tracking off: [`TrackingError::NotFound`]
 /// (or `Disabled`, which the web answers the same way).
 pub async fn live_map(
     app: &App,
-    principal: &Principal,
+    customer: Customer,
     id: BookingId,
     now: Timestamp,
 ) -> Result<LiveAccess> {
-    let Some(account) = principal
-        .customer_account()
-        .filter(|_| principal.may(Capability::SelfSchedule))
-    else {
-        return Err(TrackingError::NotFound);
-    };
+    let account = customer.account;
     let mut conn = app.store.conn().await?;
     require_enabled(&mut conn).await?;
     let visit = match visits::visit(&mut conn, id).await {
@@ -708,7 +691,7 @@ pub async fn live_map(
         .unwrap_or_default();
     let latest = positions::latest_since(&mut conn, visit.booking.technician_id, since).await?;
     drop(conn);
-    let view = booking::booking_for_customer(app, principal, id)
+    let view = booking::booking_for_customer(app, customer.into(), id)
         .await
         .map_err(|e| match e {
             booking::BookingError::Store(e) => TrackingError::Store(e),

@@ -717,7 +717,7 @@ async fn run(sizes: &Sizes) -> Result<(), Failure> {
         let request = ServiceRequest::new(*service_type, None);
         let picker = booking::available_days(
             &app,
-            &principal,
+            principal.grant().unwrap(),
             &request,
             today,
             today.checked_add(jiff::Span::new().days(60))?,
@@ -725,12 +725,13 @@ async fn run(sizes: &Sizes) -> Result<(), Failure> {
         )
         .await?;
         for day in picker.days.iter().filter(|d| d.available) {
-            let list = booking::slots(&app, &principal, &request, day.date, now).await?;
+            let list =
+                booking::slots(&app, principal.grant().unwrap(), &request, day.date, now).await?;
             for slot in list.slots.iter().step_by(3) {
                 let t = Instant::now();
                 let done = booking::book(
                     &app,
-                    &principal,
+                    principal.grant().unwrap(),
                     BookRequest {
                         service: request,
                         slot_start: slot.start,
@@ -766,7 +767,14 @@ async fn run(sizes: &Sizes) -> Result<(), Failure> {
     let mut reads = Vec::new();
     for _ in 0..sizes.slot_requests {
         let t = Instant::now();
-        booking::slots(&app, &principal, &request, today, Timestamp::now()).await?;
+        booking::slots(
+            &app,
+            principal.grant().unwrap(),
+            &request,
+            today,
+            Timestamp::now(),
+        )
+        .await?;
         reads.push(t.elapsed());
     }
     summary("reads + engine: booking::slots of a day", reads);

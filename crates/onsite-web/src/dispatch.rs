@@ -466,7 +466,7 @@ pub async fn transition(
     let note = form.note.as_deref().filter(|n| !n.trim().is_empty());
     let done = booking::transition(
         &state.app,
-        &user.principal(),
+        user.grant()?,
         id,
         action,
         note,

@@ -327,7 +327,7 @@ async fn admit(
         return None;
     }
     let now = shared.state.clock.now();
-    let map = authorized_map(&shared.state, &principal, booking, now)
+    let map = authorized_map(&shared.state, principal.grant()?, booking, now)
         .await
         .ok()?;
     let user = CurrentUser(Arc::new(signed_in));

@@ -70,6 +70,12 @@ impl SignedIn {
     pub fn principal(&self) -> Principal {
         principal_of(&self.user)
     }
+
+    /// What the policy granted this person, for a use case that takes it; refused when the
+    /// policy did not (the route's guard has usually refused already).
+    pub fn grant<G: Grant>(&self) -> Result<G, WebError> {
+        self.principal().grant().ok_or(WebError::Forbidden)
+    }
 }
 
 /// The policy's view of a user.
@@ -389,10 +395,7 @@ impl<S: Send + Sync, G: Grant> FromRequestParts<S> for Granted<G> {
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
         let user = CurrentUser::from_request_parts(parts, state).await?;
-        user.principal()
-            .grant::<G>()
-            .map(Granted)
-            .ok_or(WebError::Forbidden)
+        user.grant().map(Granted)
     }
 }
 

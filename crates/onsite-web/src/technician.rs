@@ -189,7 +189,7 @@ pub async fn day(
     page: Page,
     user: CurrentUser,
 ) -> WebResult<Response> {
-    let day = technician::day(&state.app, &user.principal(), state.clock.now()).await?;
+    let day = technician::day(&state.app, user.grant()?, state.clock.now()).await?;
     render(&day_page(page, &day, FieldErrors::new()))
 }
 
@@ -232,13 +232,19 @@ pub async fn transition(
     PathId(id): PathId<BookingId>,
     Form(form): Form<TransitionForm>,
 ) -> WebResult<Response> {
-    let principal = user.principal();
     let htmx = headers.get("hx-request").is_some_and(|v| v == "true");
     let done = match parse_action(form.action.as_deref()) {
         Some(action) => {
             let note = form.note.as_deref().filter(|n| !n.trim().is_empty());
-            technician::transition(&state.app, &principal, id, action, note, state.clock.now())
-                .await
+            technician::transition(
+                &state.app,
+                user.grant()?,
+                id,
+                action,
+                note,
+                state.clock.now(),
+            )
+            .await
         }
         None => Err(BookingError::Invalid(onsite_domain::InvalidInput::new(
             "action", "unknown",
@@ -268,13 +274,13 @@ pub async fn transition(
     };
     if htmx {
         // The card as it is now, with the reason.
-        let visit = technician::visit(&state.app, &principal, id).await?;
+        let visit = technician::visit(&state.app, user.grant()?, id).await?;
         let mut card = card(&page, &visit, true);
         card.error = Some(message);
         let html = CardFragment { page, card };
         return render_with_status(status, &html);
     }
-    let day = technician::day(&state.app, &principal, state.clock.now()).await?;
+    let day = technician::day(&state.app, user.grant()?, state.clock.now()).await?;
     render_with_status(
         status,
         &day_page(page, &day, FieldErrors::with(FORM, message)),

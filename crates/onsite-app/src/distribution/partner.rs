@@ -1,19 +1,19 @@
 //! The partner portal (`Capability::WorkOpportunities`): the opportunities distributed to the
-//! principal's own partner account and what the partner does with them — accept, decline (the
+//! partner's own account and what the partner does with them — accept, decline (the
 //! opportunity goes at once to the next available partner), move through the sales stages,
 //! note, close won or lost with feedback — and the internal opportunities it creates itself.
 //!
-//! Every use case is scoped to `principal.partner_account()`: an opportunity held by another
+//! Every use case takes the [`Partner`] grant and is scoped to its account: an opportunity held by another
 //! partner (or by nobody) answers [`DistributionError::NotFound`], exactly like an id that does
 //! not exist.
 
 use super::staff::OpportunityInput;
 use super::{
     Action, DistributionError, Result, Stage, accept_window, expires_at, lock_distribution, record,
-    redistribute, require,
+    redistribute,
 };
 use crate::context::App;
-use crate::policy::{Capability, Principal};
+use crate::policy::{Grant, Partner};
 use jiff::{SignedDuration, Timestamp};
 use onsite_distribute::{EventKind, HistoryEvent, MetricsPolicy, Tally, tally};
 use onsite_domain::opportunity::OpportunityStatus;
@@ -133,14 +133,6 @@ pub struct HistoryEntry {
     pub note: Option<String>,
 }
 
-/// The partner account the principal works for.
-fn me(principal: &Principal) -> Result<AccountId> {
-    require(principal, Capability::WorkOpportunities)?;
-    principal
-        .partner_account()
-        .ok_or(DistributionError::Forbidden)
-}
-
 /// The opportunity if the partner holds it; NotFound otherwise.
 async fn held(conn: &mut Conn, id: OpportunityId, partner: AccountId) -> Result<Dated> {
     match store::dated(conn, id).await {
@@ -161,10 +153,10 @@ fn required_text(field: &'static str, raw: &str) -> Result<String, InvalidInput>
 /// The partner's opportunities in one list, newest first.
 pub async fn partner_opportunities(
     app: &App,
-    principal: &Principal,
+    me: Partner,
     filter: Filter,
 ) -> Result<Vec<PartnerOpportunity>> {
-    let partner = me(principal)?;
+    let partner = me.account;
     let mut conn = app.store.conn().await?;
     let list = store::list_dated(
         &mut conn,
@@ -188,10 +180,10 @@ pub async fn partner_opportunities(
 /// One of the partner's opportunities with its products and the partner's own history.
 pub async fn opportunity_for_partner(
     app: &App,
-    principal: &Principal,
+    me: Partner,
     id: OpportunityId,
 ) -> Result<PartnerOpportunityDetail> {
-    let partner = me(principal)?;
+    let partner = me.account;
     let mut conn = app.store.conn().await?;
     let dated = held(&mut conn, id, partner).await?;
     let window = accept_window(&mut conn).await?;
@@ -222,14 +214,14 @@ pub async fn opportunity_for_partner(
 
 async fn audit_partner(
     tx: &mut Conn,
-    principal: &Principal,
+    me: Partner,
     action: &str,
     id: OpportunityId,
     detail: serde_json::Value,
 ) -> Result<()> {
     audit::record(
         tx,
-        Some(principal.user_id),
+        Some(me.user()),
         action,
         "opportunity",
         Some(id.0),
@@ -242,13 +234,8 @@ async fn audit_partner(
 /// Accepts an opportunity distributed to the partner: it becomes In progress. Refused once
 /// the time to accept has passed ([`DistributionError::Expired`]), even before the sweep took
 /// it back.
-pub async fn accept(
-    app: &App,
-    principal: &Principal,
-    id: OpportunityId,
-    now: Timestamp,
-) -> Result<()> {
-    let partner = me(principal)?;
+pub async fn accept(app: &App, me: Partner, id: OpportunityId, now: Timestamp) -> Result<()> {
+    let partner = me.account;
     let mut tx = app.store.begin().await?;
     let d = held(&mut tx, id, partner).await?;
     if d.opportunity.status != OpportunityStatus::Distributed {
@@ -262,14 +249,7 @@ pub async fn accept(
         return refuse(Action::Accept, d.opportunity.status);
     }
     record(&mut tx, id, partner, Kind::Accepted, None, now).await?;
-    audit_partner(
-        &mut tx,
-        principal,
-        "opportunity.accept",
-        id,
-        serde_json::json!({}),
-    )
-    .await?;
+    audit_partner(&mut tx, me, "opportunity.accept", id, serde_json::json!({})).await?;
     tx.commit().await.map_err(StoreError::from)?;
     Ok(())
 }
@@ -279,12 +259,12 @@ pub async fn accept(
 /// when nobody is available it stays New for staff (audit `opportunity.unplaced`).
 pub async fn decline(
     app: &App,
-    principal: &Principal,
+    me: Partner,
     id: OpportunityId,
     reason: &str,
     now: Timestamp,
 ) -> Result<()> {
-    let partner = me(principal)?;
+    let partner = me.account;
     let reason = required_text("reason", reason)?;
     let mut tx = app.store.begin().await?;
     lock_distribution(app.store.backend(), &mut tx).await?;
@@ -298,7 +278,7 @@ pub async fn decline(
     record(&mut tx, id, partner, Kind::Declined, Some(reason), now).await?;
     audit_partner(
         &mut tx,
-        principal,
+        me,
         "opportunity.decline",
         id,
         serde_json::json!({}),
@@ -316,12 +296,12 @@ pub async fn decline(
 /// is already in changes nothing.
 pub async fn set_stage(
     app: &App,
-    principal: &Principal,
+    me: Partner,
     id: OpportunityId,
     stage: Stage,
     now: Timestamp,
 ) -> Result<()> {
-    let partner = me(principal)?;
+    let partner = me.account;
     let mut tx = app.store.begin().await?;
     let d = held(&mut tx, id, partner).await?;
     if d.opportunity.status != OpportunityStatus::InProgress {
@@ -344,7 +324,7 @@ pub async fn set_stage(
     .await?;
     audit_partner(
         &mut tx,
-        principal,
+        me,
         "opportunity.stage",
         id,
         serde_json::json!({ "stage": stage.as_str() }),
@@ -357,12 +337,12 @@ pub async fn set_stage(
 /// Notes partner activity on an opportunity in progress (a call, a visit): a `touched` event.
 pub async fn add_note(
     app: &App,
-    principal: &Principal,
+    me: Partner,
     id: OpportunityId,
     note: &str,
     now: Timestamp,
 ) -> Result<()> {
-    let partner = me(principal)?;
+    let partner = me.account;
     let note = required_text("note", note)?;
     let mut tx = app.store.begin().await?;
     let d = held(&mut tx, id, partner).await?;
@@ -376,14 +356,14 @@ pub async fn add_note(
 
 async fn close(
     app: &App,
-    principal: &Principal,
+    me: Partner,
     id: OpportunityId,
     won: bool,
     reason: Option<String>,
     feedback: Option<String>,
     now: Timestamp,
 ) -> Result<()> {
-    let partner = me(principal)?;
+    let partner = me.account;
     let mut tx = app.store.begin().await?;
     let d = held(&mut tx, id, partner).await?;
     if d.opportunity.status != OpportunityStatus::InProgress {
@@ -405,7 +385,7 @@ async fn close(
     };
     audit_partner(
         &mut tx,
-        principal,
+        me,
         action,
         id,
         serde_json::json!({ "feedback": with_feedback }),
@@ -418,20 +398,20 @@ async fn close(
 /// Closes an opportunity in progress as won, with optional feedback.
 pub async fn close_won(
     app: &App,
-    principal: &Principal,
+    me: Partner,
     id: OpportunityId,
     feedback: &str,
     now: Timestamp,
 ) -> Result<()> {
     let feedback = free_text("feedback", feedback, TEXT_MAX)?;
-    close(app, principal, id, true, None, feedback, now).await
+    close(app, me, id, true, None, feedback, now).await
 }
 
 /// Closes an opportunity in progress as lost — returned — with the reason (required) and
 /// optional feedback.
 pub async fn close_lost(
     app: &App,
-    principal: &Principal,
+    me: Partner,
     id: OpportunityId,
     reason: &str,
     feedback: &str,
@@ -439,18 +419,18 @@ pub async fn close_lost(
 ) -> Result<()> {
     let reason = required_text("reason", reason)?;
     let feedback = free_text("feedback", feedback, TEXT_MAX)?;
-    close(app, principal, id, false, Some(reason), feedback, now).await
+    close(app, me, id, false, Some(reason), feedback, now).await
 }
 
 /// Adds feedback to a closed opportunity (after the close).
 pub async fn add_feedback(
     app: &App,
-    principal: &Principal,
+    me: Partner,
     id: OpportunityId,
     feedback: &str,
     now: Timestamp,
 ) -> Result<()> {
-    let partner = me(principal)?;
+    let partner = me.account;
     let feedback = required_text("feedback", feedback)?;
     let mut tx = app.store.begin().await?;
     let d = held(&mut tx, id, partner).await?;
@@ -463,7 +443,7 @@ pub async fn add_feedback(
     record(&mut tx, id, partner, Kind::Feedback, Some(feedback), now).await?;
     audit_partner(
         &mut tx,
-        principal,
+        me,
         "opportunity.feedback",
         id,
         serde_json::json!({}),
@@ -477,11 +457,11 @@ pub async fn add_feedback(
 /// counted against its capacity nor in its metrics.
 pub async fn create_internal_opportunity(
     app: &App,
-    principal: &Principal,
+    me: Partner,
     input: &OpportunityInput,
     now: Timestamp,
 ) -> Result<OpportunityId> {
-    let partner = me(principal)?;
+    let partner = me.account;
     let mut tx = app.store.begin().await?;
     let known: Vec<ProductId> = catalog::list_products(&mut tx)
         .await?
@@ -512,7 +492,7 @@ pub async fn create_internal_opportunity(
     .await?;
     audit_partner(
         &mut tx,
-        principal,
+        me,
         "opportunity.create-internal",
         id,
         serde_json::json!({}),
@@ -524,8 +504,8 @@ pub async fn create_internal_opportunity(
 
 /// The partner's own metrics counts over the look-back window (what "my metrics" shows; the
 /// ranking blends them with the average of all partners).
-pub async fn my_metrics(app: &App, principal: &Principal, now: Timestamp) -> Result<Tally> {
-    let partner = me(principal)?;
+pub async fn my_metrics(app: &App, me: Partner, now: Timestamp) -> Result<Tally> {
+    let partner = me.account;
     let policy = MetricsPolicy::default();
     let since = now - SignedDuration::from_hours(24 * i64::from(policy.lookback_days));
     let mut conn = app.store.conn().await?;

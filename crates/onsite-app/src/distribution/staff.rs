@@ -5,10 +5,10 @@
 
 use super::{
     Choice, DistributionError, EXPLAIN_TOP, How, Result, accept_window, automatic_on,
-    candidates_on, expires_at, lock_distribution, place, require, weights_on,
+    candidates_on, expires_at, lock_distribution, place, weights_on,
 };
 use crate::context::App;
-use crate::policy::{Capability, Principal};
+use crate::policy::{Admin, Grant, Staff};
 use jiff::Timestamp;
 use onsite_distribute::{Decision, Partners, Request, Weights, rank};
 use onsite_domain::account::AccountKind;
@@ -61,11 +61,10 @@ impl Explanation {
 /// declined it or let it expire are excluded as `passed_over`. Changes nothing.
 pub async fn explain(
     app: &App,
-    principal: &Principal,
+    _staff: Staff,
     id: OpportunityId,
     now: Timestamp,
 ) -> Result<Explanation> {
-    require(principal, Capability::Dispatch)?;
     let mut conn = app.store.conn().await?;
     let opportunity = match store::dated(&mut conn, id).await {
         Err(StoreError::NotFound) => return Err(DistributionError::NotFound),
@@ -118,12 +117,11 @@ pub struct Distributed {
 /// [`DistributionError::NoPartnerAvailable`]. The partner's portal users are emailed.
 pub async fn distribute(
     app: &App,
-    principal: &Principal,
+    staff: Staff,
     id: OpportunityId,
     partner: Option<AccountId>,
     now: Timestamp,
 ) -> Result<Distributed> {
-    require(principal, Capability::Dispatch)?;
     let choice = partner.map_or(Choice::Top, Choice::Partner);
     let mut tx = app.store.begin().await?;
     lock_distribution(app.store.backend(), &mut tx).await?;
@@ -132,7 +130,7 @@ pub async fn distribute(
         &mut tx,
         id,
         choice,
-        Some(principal.user_id),
+        Some(staff.user()),
         How::Staff,
         now,
     )
@@ -222,11 +220,10 @@ pub struct Created {
 /// available, for the sweep to retry).
 pub async fn create_opportunity(
     app: &App,
-    principal: &Principal,
+    staff: Staff,
     input: &OpportunityInput,
     now: Timestamp,
 ) -> Result<Created> {
-    require(principal, Capability::Dispatch)?;
     let mut tx = app.store.begin().await?;
     lock_distribution(app.store.backend(), &mut tx).await?;
     let known: Vec<ProductId> = catalog::list_products(&mut tx)
@@ -258,7 +255,7 @@ pub async fn create_opportunity(
     .await?;
     audit::record(
         &mut tx,
-        Some(principal.user_id),
+        Some(staff.user()),
         "opportunity.create",
         "opportunity",
         Some(id.0),
@@ -271,7 +268,7 @@ pub async fn create_opportunity(
             &mut tx,
             id,
             Choice::Top,
-            Some(principal.user_id),
+            Some(staff.user()),
             How::Automatic,
             now,
         )
@@ -302,10 +299,9 @@ pub struct StaffOpportunity {
 /// Every opportunity (or those in `status`), newest first, with where it is.
 pub async fn staff_opportunities(
     app: &App,
-    principal: &Principal,
+    _staff: Staff,
     status: Option<OpportunityStatus>,
 ) -> Result<Vec<StaffOpportunity>> {
-    require(principal, Capability::Dispatch)?;
     let mut conn = app.store.conn().await?;
     let statuses: Vec<OpportunityStatus> = status.into_iter().collect();
     let list = store::list_dated(
@@ -369,17 +365,11 @@ pub async fn weights(app: &App) -> Result<Weights> {
 /// `distribution/accept_hours`). A value that is not valid — not a number, outside its range —
 /// is refused with [`DistributionError::Setting`] naming the setting and its range, and nothing
 /// changes. Audit-logged with the previous value.
-pub async fn set_setting(
-    app: &App,
-    principal: &Principal,
-    key: &str,
-    raw: &str,
-) -> Result<SettingValue> {
+pub async fn set_setting(app: &App, admin: Admin, key: &str, raw: &str) -> Result<SettingValue> {
     use crate::settings::{self, SettingError};
-    settings::set(app, principal, &SETTINGS, key, raw)
+    settings::set(app, admin, &SETTINGS, key, raw)
         .await
         .map_err(|e| match e {
-            SettingError::Forbidden => DistributionError::Forbidden,
             SettingError::Invalid(i) => DistributionError::Setting(i),
             SettingError::Store(s) => DistributionError::Store(s),
         })

@@ -8,7 +8,7 @@ use jiff::tz::TimeZone;
 use jiff::{SignedDuration, Timestamp};
 use onsite_app::App;
 use onsite_app::booking::{self, BookRequest, BookingError, ServiceRequest};
-use onsite_app::policy::Principal;
+use onsite_app::policy::{Customer, Principal, Scheduler, Staff, Worker};
 use onsite_app::reassign;
 use onsite_testkit::both_backends;
 use onsite_testkit::fixtures::{
@@ -95,7 +95,7 @@ impl World {
     async fn book(&self, who: &Principal, at: Timestamp) -> Result<booking::Booked, BookingError> {
         booking::book(
             &self.app,
-            who,
+            who.grant().unwrap(),
             BookRequest {
                 service: self.furnace(),
                 slot_start: at,

@@ -7,7 +7,7 @@ use onsite_app::App;
 use onsite_app::distribution::{
     self as dist, Action, DistributionError, Filter, OpportunityInput, Stage,
 };
-use onsite_app::policy::Principal;
+use onsite_app::policy::{self, Admin, Principal, Staff};
 use onsite_distribute::{Criterion, Metric};
 use onsite_domain::account::{AccountKind, Address};
 use onsite_domain::geo::GeoPoint;
@@ -291,9 +291,14 @@ impl World {
 
     /// A New opportunity created by staff (automatic distribution off).
     async fn new_opportunity(&self, name: &str, at: Timestamp) -> OpportunityId {
-        let created = dist::create_opportunity(&self.app, &self.staff, &self.input(name), at)
-            .await
-            .unwrap();
+        let created = dist::create_opportunity(
+            &self.app,
+            self.staff.grant().unwrap(),
+            &self.input(name),
+            at,
+        )
+        .await
+        .unwrap();
         assert_eq!(created.partner, None);
         created.id
     }

@@ -7,7 +7,7 @@ use jiff::{SignedDuration, Timestamp};
 use onsite_app::App;
 use onsite_app::booking;
 use onsite_app::feedback::{self, FeedbackError, FeedbackInput, QuestionInput};
-use onsite_app::policy::Principal;
+use onsite_app::policy::{Admin, Customer, Principal, Staff};
 use onsite_testkit::fixtures::{customer_accounts, plateau};
 use onsite_testkit::{FromTestDb, both_backends, fixtures};
 
@@ -236,7 +236,7 @@ impl World {
     async fn question(&self, kind: &str, en: &str, required: bool) -> SurveyQuestionId {
         feedback::add_question(
             &self.app,
-            &self.admin,
+            self.admin.grant().unwrap(),
             kind,
             &QuestionInput {
                 labels: vec![("en".into(), en.into())],
@@ -249,13 +249,18 @@ impl World {
     }
 
     async fn surveys(&self, on: bool) {
-        feedback::set_portal_setting(&self.app, &self.admin, "surveys/enabled", &on.to_string())
-            .await
-            .unwrap();
+        feedback::set_portal_setting(
+            &self.app,
+            self.admin.grant().unwrap(),
+            "surveys/enabled",
+            &on.to_string(),
+        )
+        .await
+        .unwrap();
     }
 
     async fn past_due(&self) -> Vec<(BookingId, bool)> {
-        let home = booking::homepage(&self.app, &self.ana, now())
+        let home = booking::homepage(&self.app, self.ana.grant().unwrap(), now())
             .await
             .unwrap();
         home.past.iter().map(|v| (v.id, v.feedback_due)).collect()
@@ -265,9 +270,10 @@ impl World {
 both_backends!(
     a_customer_rates_a_completed_visit_of_their_account_once,
     |w: World| async move {
-        let sent = feedback::send_feedback(&w.app, &w.ana, w.done, &input("4"), now())
-            .await
-            .unwrap();
+        let sent =
+            feedback::send_feedback(&w.app, w.ana.grant().unwrap(), w.done, &input("4"), now())
+                .await
+                .unwrap();
         assert_eq!(sent.rating.get(), 4);
         assert_eq!(sent.comment.as_deref(), Some("Friendly and quick"));
         assert_eq!(
@@ -276,25 +282,36 @@ both_backends!(
         );
         assert_eq!(sent.visit_month, "2026-05");
 
-        let again = feedback::send_feedback(&w.app, &w.ana, w.done, &input("1"), now()).await;
+        let again =
+            feedback::send_feedback(&w.app, w.ana.grant().unwrap(), w.done, &input("1"), now())
+                .await;
         assert!(
             matches!(again, Err(FeedbackError::AlreadySent)),
             "{again:?}"
         );
-        let page = feedback::feedback_page(&w.app, &w.ana, w.done)
+        let page = feedback::feedback_page(&w.app, w.ana.grant().unwrap(), w.done)
             .await
             .unwrap();
         assert_eq!(page.sent.map(|r| r.rating.get()), Some(4));
 
         // Another account's visit is not found; staff do not rate; a visit not done yet
         // cannot be rated.
-        let other = feedback::send_feedback(&w.app, &w.bob, w.done2, &input("5"), now()).await;
+        let other =
+            feedback::send_feedback(&w.app, w.bob.grant().unwrap(), w.done2, &input("5"), now())
+                .await;
         assert!(matches!(other, Err(FeedbackError::NotFound)), "{other:?}");
-        let other = feedback::feedback_page(&w.app, &w.bob, w.done2).await;
+        let other = feedback::feedback_page(&w.app, w.bob.grant().unwrap(), w.done2).await;
         assert!(matches!(other, Err(FeedbackError::NotFound)), "{other:?}");
-        let staff = feedback::send_feedback(&w.app, &w.staff, w.done2, &input("5"), now()).await;
-        assert!(matches!(staff, Err(FeedbackError::NotAllowed)), "{staff:?}");
-        let early = feedback::send_feedback(&w.app, &w.ana, w.scheduled, &input("5"), now()).await;
+        // Staff do not rate visits: the policy grants them no `Customer`.
+        assert_eq!(w.staff.grant::<Customer>(), None);
+        let early = feedback::send_feedback(
+            &w.app,
+            w.ana.grant().unwrap(),
+            w.scheduled,
+            &input("5"),
+            now(),
+        )
+        .await;
         assert!(
             matches!(
                 early,
@@ -302,8 +319,14 @@ both_backends!(
             ),
             "{early:?}"
         );
-        let missing =
-            feedback::send_feedback(&w.app, &w.ana, BookingId(999_999), &input("5"), now()).await;
+        let missing = feedback::send_feedback(
+            &w.app,
+            w.ana.grant().unwrap(),
+            BookingId(999_999),
+            &input("5"),
+            now(),
+        )
+        .await;
         assert!(
             matches!(missing, Err(FeedbackError::NotFound)),
             "{missing:?}"
@@ -311,7 +334,7 @@ both_backends!(
         assert_eq!(w.responses().await, 1);
 
         // The visit page shows the rating; the homepage no longer offers Send Feedback on it.
-        let view = booking::booking_for_customer(&w.app, &w.ana, w.done)
+        let view = booking::booking_for_customer(&w.app, w.ana.grant().unwrap(), w.done)
             .await
             .unwrap();
         assert_eq!((view.feedback_rating, view.feedback_due), (Some(4), false));
@@ -325,14 +348,16 @@ both_backends!(
         assert_eq!(w.past_due().await, [(w.done2, true), (w.done, true)]);
         w.surveys(false).await;
         assert_eq!(w.past_due().await, [(w.done2, false), (w.done, false)]);
-        let refused = feedback::send_feedback(&w.app, &w.ana, w.done, &input("5"), now()).await;
+        let refused =
+            feedback::send_feedback(&w.app, w.ana.grant().unwrap(), w.done, &input("5"), now())
+                .await;
         assert!(
             matches!(refused, Err(FeedbackError::Disabled)),
             "{refused:?}"
         );
         assert_eq!(w.responses().await, 0);
         w.surveys(true).await;
-        feedback::send_feedback(&w.app, &w.ana, w.done, &input("5"), now())
+        feedback::send_feedback(&w.app, w.ana.grant().unwrap(), w.done, &input("5"), now())
             .await
             .unwrap();
     }
@@ -354,7 +379,7 @@ both_backends!(
             answers: vec![(talk, "9".into()), (notes, "fine".into())],
         };
         let Err(FeedbackError::Invalid(problems)) =
-            feedback::send_feedback(&w.app, &w.ana, w.done, &bad, now()).await
+            feedback::send_feedback(&w.app, w.ana.grant().unwrap(), w.done, &bad, now()).await
         else {
             panic!("accepted");
         };
@@ -380,7 +405,7 @@ both_backends!(
             ],
         };
         let Err(FeedbackError::Invalid(problems)) =
-            feedback::send_feedback(&w.app, &w.ana, w.done, &maybe, now()).await
+            feedback::send_feedback(&w.app, w.ana.grant().unwrap(), w.done, &maybe, now()).await
         else {
             panic!("accepted");
         };
@@ -389,7 +414,7 @@ both_backends!(
         assert_eq!(w.responses().await, 0);
 
         // A retired question is no longer asked (even if required); optional ones may be left.
-        feedback::set_question_active(&w.app, &w.admin, on_time, false, now())
+        feedback::set_question_active(&w.app, w.admin.grant().unwrap(), on_time, false, now())
             .await
             .unwrap();
         let good = FeedbackInput {
@@ -397,7 +422,7 @@ both_backends!(
             comment: String::new(),
             answers: vec![(talk, "4".into())],
         };
-        let sent = feedback::send_feedback(&w.app, &w.ana, w.done, &good, now())
+        let sent = feedback::send_feedback(&w.app, w.ana.grant().unwrap(), w.done, &good, now())
             .await
             .unwrap();
         assert_eq!(sent.comment, None);
@@ -422,14 +447,18 @@ both_backends!(
             (june_tom, "3"),
             (june_uma, "4"),
         ] {
-            feedback::send_feedback(&w.app, &w.ana, b, &input(stars), now())
+            feedback::send_feedback(&w.app, w.ana.grant().unwrap(), b, &input(stars), now())
                 .await
                 .unwrap();
         }
-        let all =
-            feedback::staff_feedback(&w.app, &w.staff, ResponseFilter::default(), Start::First)
-                .await
-                .unwrap();
+        let all = feedback::staff_feedback(
+            &w.app,
+            w.staff.grant().unwrap(),
+            ResponseFilter::default(),
+            Start::First,
+        )
+        .await
+        .unwrap();
         let summary = |a: &[onsite_store::feedback::Average]| {
             a.iter()
                 .map(|a| (a.label.clone(), a.count, a.mean()))
@@ -492,7 +521,7 @@ both_backends!(
             month: Some(feedback::parse_month("2026-05").unwrap()),
             ..ResponseFilter::default()
         };
-        let may = feedback::staff_feedback(&w.app, &w.staff, may, Start::First)
+        let may = feedback::staff_feedback(&w.app, w.staff.grant().unwrap(), may, Start::First)
             .await
             .unwrap();
         assert_eq!(
@@ -500,9 +529,7 @@ both_backends!(
             [("Tom".into(), 1, 5.0), ("Uma".into(), 1, 2.0)]
         );
         // Customers do not read the staff's page.
-        let refused =
-            feedback::staff_feedback(&w.app, &w.ana, ResponseFilter::default(), Start::First).await;
-        assert!(matches!(refused, Err(FeedbackError::NotAllowed)));
+        assert_eq!(w.ana.grant::<Staff>(), None);
     }
 );
 
@@ -513,26 +540,34 @@ both_backends!(
             labels: vec![("en".into(), "On time?".into())],
             required: false,
         };
-        let refused = feedback::add_question(&w.app, &w.staff, "yes_no", &q, now()).await;
-        assert!(matches!(refused, Err(FeedbackError::NotAllowed)));
-        let unknown = feedback::add_question(&w.app, &w.admin, "stars", &q, now()).await;
+        assert_eq!(w.staff.grant::<Admin>(), None);
+        let unknown =
+            feedback::add_question(&w.app, w.admin.grant().unwrap(), "stars", &q, now()).await;
         assert!(matches!(unknown, Err(FeedbackError::Invalid(_))));
         let french_only = QuestionInput {
             labels: vec![("fr".into(), "À l'heure ?".into())],
             required: false,
         };
-        let Err(FeedbackError::Invalid(p)) =
-            feedback::add_question(&w.app, &w.admin, "yes_no", &french_only, now()).await
+        let Err(FeedbackError::Invalid(p)) = feedback::add_question(
+            &w.app,
+            w.admin.grant().unwrap(),
+            "yes_no",
+            &french_only,
+            now(),
+        )
+        .await
         else {
             panic!("accepted");
         };
         assert_eq!(p[0].field, "label-en");
 
-        let refused =
-            feedback::set_portal_setting(&w.app, &w.staff, "tracking/retention_days", "10").await;
-        assert!(matches!(refused, Err(FeedbackError::NotAllowed)));
-        let out =
-            feedback::set_portal_setting(&w.app, &w.admin, "tracking/retention_days", "0").await;
+        let out = feedback::set_portal_setting(
+            &w.app,
+            w.admin.grant().unwrap(),
+            "tracking/retention_days",
+            "0",
+        )
+        .await;
         assert!(
             matches!(
                 out,
@@ -544,16 +579,28 @@ both_backends!(
             ),
             "{out:?}"
         );
-        let foreign =
-            feedback::set_portal_setting(&w.app, &w.admin, "distribution/accept_hours", "5").await;
+        let foreign = feedback::set_portal_setting(
+            &w.app,
+            w.admin.grant().unwrap(),
+            "distribution/accept_hours",
+            "5",
+        )
+        .await;
         assert!(matches!(
             foreign,
             Err(FeedbackError::Setting(InvalidSetting::Unknown(_)))
         ));
-        feedback::set_portal_setting(&w.app, &w.admin, "tracking/retention_days", "7")
+        feedback::set_portal_setting(
+            &w.app,
+            w.admin.grant().unwrap(),
+            "tracking/retention_days",
+            "7",
+        )
+        .await
+        .unwrap();
+        let rows = feedback::portal_settings(&w.app, w.admin.grant().unwrap())
             .await
             .unwrap();
-        let rows = feedback::portal_settings(&w.app, &w.admin).await.unwrap();
         let retention = rows
             .iter()
             .find(|r| r.setting.key == "tracking/retention_days")

@@ -90,7 +90,6 @@ invalid-lead-type = A lead type cannot contain commas.
 
 ## Errors.
 
-distribution-error-forbidden = You are not allowed to do this.
 distribution-error-not-found = This opportunity does not exist or is not yours.
 distribution-error-illegal-move = You cannot { $action } this opportunity now: it is { $status }.
 distribution-error-expired = The time to accept this opportunity has passed: it goes to another partner.

@@ -20,7 +20,6 @@ feedback-your-rating = Your rating
 feedback-fix-answers = Some answers need your attention.
 
 feedback-error-not-found = This visit does not exist, or is not one of yours.
-feedback-error-not-allowed = You are not allowed to do this.
 feedback-error-disabled = Feedback is not being collected at the moment.
 feedback-error-not-completed = Only a completed visit can be rated.
 feedback-error-already-sent = Feedback was already sent for this visit.

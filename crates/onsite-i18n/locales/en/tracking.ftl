@@ -2,7 +2,6 @@
 
 tracking-error-disabled = Location tracking is turned off on this portal.
 tracking-error-bad-token = This tracking token is unknown. Make a new one on the tracking setup page and enter it in the app.
-tracking-error-not-allowed = Only a technician can share a position.
 tracking-error-not-found = There is no live map for this visit.
 tracking-error-latitude = The latitude must be a number between -90 and 90.
 tracking-error-longitude = The longitude must be a number between -180 and 180.

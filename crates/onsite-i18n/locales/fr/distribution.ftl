@@ -90,7 +90,6 @@ invalid-lead-type = Un type de piste ne peut pas contenir de virgule.
 
 ## Errors.
 
-distribution-error-forbidden = Vous n'avez pas le droit de faire ceci.
 distribution-error-not-found = Cette opportunité n'existe pas ou n'est pas la vôtre.
 distribution-error-illegal-move = Vous ne pouvez pas { $action } cette opportunité maintenant : elle est { $status }.
 distribution-error-expired = Le délai pour accepter cette opportunité est passé : elle va à un autre partenaire.

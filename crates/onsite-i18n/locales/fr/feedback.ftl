@@ -20,7 +20,6 @@ feedback-your-rating = Votre note
 feedback-fix-answers = Certaines réponses sont à revoir.
 
 feedback-error-not-found = Cette visite n'existe pas, ou n'est pas l'une des vôtres.
-feedback-error-not-allowed = Vous n'avez pas le droit de faire ceci.
 feedback-error-disabled = Les avis ne sont pas recueillis en ce moment.
 feedback-error-not-completed = Seule une visite terminée peut être notée.
 feedback-error-already-sent = Un avis a déjà été envoyé pour cette visite.

@@ -2,7 +2,6 @@
 
 tracking-error-disabled = Le suivi de position est désactivé sur ce portail.
 tracking-error-bad-token = Ce jeton de suivi est inconnu. Créez-en un nouveau sur la page de configuration du suivi et saisissez-le dans l'application.
-tracking-error-not-allowed = Seul un technicien peut partager sa position.
 tracking-error-not-found = Il n'y a pas de carte en direct pour cette visite.
 tracking-error-latitude = La latitude doit être un nombre entre -90 et 90.
 tracking-error-longitude = La longitude doit être un nombre entre -180 et 180.

@@ -287,7 +287,7 @@ pub async fn assets(
     State(state): State<AppState>,
     user: CurrentUser,
 ) -> WebResult<Json<AssetList>> {
-    let assets = booking::assets_for_booking(&state.app, &user.principal()).await?;
+    let assets = booking::assets_for_booking(&state.app, user.grant()?).await?;
     let assets = assets
         .iter()
         .map(|a| Asset {
@@ -369,7 +369,7 @@ pub async fn availability(
         return Err(InvalidInput::new("to", "out-of-range").into());
     }
     let picker =
-        booking::available_days(&state.app, &user.principal(), &request, from, to, now).await?;
+        booking::available_days(&state.app, user.grant()?, &request, from, to, now).await?;
     Ok(Json(Availability {
         served: picker.served,
         bookable: picker.bookable.map(|(from, to)| Bookable { from, to }),
@@ -425,14 +425,7 @@ pub async fn slots(
     let request = requested(query.service_type.as_deref(), query.asset.as_deref())?;
     let date: Date =
         parse_date("date", query.date.as_deref())?.ok_or(InvalidInput::new("date", "required"))?;
-    let list = booking::slots(
-        &state.app,
-        &user.principal(),
-        &request,
-        date,
-        state.clock.now(),
-    )
-    .await?;
+    let list = booking::slots(&state.app, user.grant()?, &request, date, state.clock.now()).await?;
     Ok(Json(SlotList {
         date: list.date,
         served: list.served,
@@ -522,7 +515,7 @@ pub async fn book(
     let key = idempotency_key(&headers)?;
     let booked = booking::book(
         &state.app,
-        &user.principal(),
+        user.grant()?,
         BookRequest {
             service: request,
             slot_start,
@@ -566,7 +559,7 @@ pub async fn book(
     )),
 )]
 pub async fn list(State(state): State<AppState>, user: CurrentUser) -> WebResult<Json<Homepage>> {
-    let home = booking::homepage(&state.app, &user.principal(), state.clock.now()).await?;
+    let home = booking::homepage(&state.app, user.grant()?, state.clock.now()).await?;
     Ok(Json(Homepage {
         time_zone: zone_name(&home.time_zone),
         active: home.active.as_ref().map(Visit::from),
@@ -593,7 +586,7 @@ pub async fn get(
     user: CurrentUser,
     PathId(id): PathId<BookingId>,
 ) -> WebResult<Json<OneVisit>> {
-    let visit = booking::booking_for_customer(&state.app, &user.principal(), id).await?;
+    let visit = booking::booking_for_customer(&state.app, user.grant()?, id).await?;
     Ok(OneVisit::of(&visit))
 }
 
@@ -628,14 +621,8 @@ pub async fn reschedule(
     Json(body): Json<Reschedule>,
 ) -> WebResult<Json<OneVisit>> {
     let slot_start = parse_instant("slot_start", Some(&body.slot_start))?;
-    let visit = booking::reschedule(
-        &state.app,
-        &user.principal(),
-        id,
-        slot_start,
-        state.clock.now(),
-    )
-    .await?;
+    let visit =
+        booking::reschedule(&state.app, user.grant()?, id, slot_start, state.clock.now()).await?;
     Ok(OneVisit::of(&visit))
 }
 
@@ -670,7 +657,7 @@ pub async fn cancel(
 ) -> WebResult<Json<OneVisit>> {
     let visit = booking::cancel(
         &state.app,
-        &user.principal(),
+        user.grant()?,
         id,
         &body.reason,
         state.clock.now(),
@@ -916,7 +903,7 @@ pub async fn transition(
     };
     let to = booking::transition(
         &state.app,
-        &user.principal(),
+        user.grant()?,
         id,
         action,
         body.note.as_deref(),

@@ -199,7 +199,7 @@ pub async fn homepage(
     query: &HomeQuery,
 ) -> WebResult<Response> {
     let now = state.clock.now();
-    let home = booking::homepage(&state.app, &user.principal(), now).await?;
+    let home = booking::homepage(&state.app, user.grant()?, now).await?;
     let card = |v: &VisitView| visit_card(&page, v);
     let active = home.active.as_ref().map(card);
     let upcoming: Vec<VisitCard> = home.upcoming.iter().map(card).collect();
@@ -502,10 +502,9 @@ async fn new_booking_view(
     slot_error: Option<String>,
     status: StatusCode,
 ) -> WebResult<Response> {
-    let principal = user.principal();
     let now = state.clock.now();
     let service_types = booking::service_types(&state.app).await?;
-    let assets = booking::assets_for_booking(&state.app, &principal).await?;
+    let assets = booking::assets_for_booking(&state.app, user.grant()?).await?;
     let query = &chosen.query;
     let request = match service_request(query.service_type.as_deref(), query.asset.as_deref()) {
         Ok(r) => r,
@@ -526,11 +525,12 @@ async fn new_booking_view(
     let mut slots = SlotsView::none("book-form");
     if let Some(request) = &request {
         let (from, to) = horizon_query(now);
-        match booking::available_days(&state.app, &principal, request, from, to, now).await {
+        match booking::available_days(&state.app, user.grant()?, request, from, to, now).await {
             Ok(picker) => {
                 calendar_view = Some(calendar(&page, &picker, date));
                 if let Some(date) = date.filter(|_| picker.served) {
-                    let list = booking::slots(&state.app, &principal, request, date, now).await?;
+                    let list =
+                        booking::slots(&state.app, user.grant()?, request, date, now).await?;
                     slots = slots_view(&page, &list, "book-form", chosen.slot, slot_error);
                 }
             }
@@ -652,14 +652,8 @@ pub async fn new_booking_slots(
     let date = parse_date("date", query.date.as_deref())?;
     let slots = match (request, date) {
         (Some(request), Some(date)) => {
-            let list = booking::slots(
-                &state.app,
-                &user.principal(),
-                &request,
-                date,
-                state.clock.now(),
-            )
-            .await?;
+            let list = booking::slots(&state.app, user.grant()?, &request, date, state.clock.now())
+                .await?;
             slots_view(&page, &list, "book-form", None, None)
         }
         _ => SlotsView::none("book-form"),
@@ -735,7 +729,7 @@ pub async fn book(
     };
     let booked = booking::book(
         &state.app,
-        &user.principal(),
+        user.grant()?,
         BookRequest {
             service: request,
             slot_start: slot,
@@ -830,9 +824,8 @@ async fn visit_view(
     mut errors: FieldErrors,
     status: StatusCode,
 ) -> WebResult<Response> {
-    let principal = user.principal();
     let now = state.clock.now();
-    let visit = booking::booking_for_customer(&state.app, &principal, id).await?;
+    let visit = booking::booking_for_customer(&state.app, user.grant()?, id).await?;
     let date = match parse_date("date", input.date.as_deref()) {
         Ok(d) => d,
         Err(e) => {
@@ -844,13 +837,14 @@ async fn visit_view(
     let mut slots = SlotsView::none("reschedule-form");
     let mut reschedule_unavailable = false;
     if visit.may_modify && !booked {
-        let request = booking::service_request_of(&state.app, &user.principal(), id).await?;
+        let request = booking::service_request_of(&state.app, user.grant()?, id).await?;
         let (from, to) = horizon_query(now);
-        match booking::available_days(&state.app, &principal, &request, from, to, now).await {
+        match booking::available_days(&state.app, user.grant()?, &request, from, to, now).await {
             Ok(picker) => {
                 calendar_view = Some(calendar(&page, &picker, date));
                 if let Some(date) = date.filter(|_| picker.served) {
-                    let list = booking::slots(&state.app, &principal, &request, date, now).await?;
+                    let list =
+                        booking::slots(&state.app, user.grant()?, &request, date, now).await?;
                     slots = slots_view(
                         &page,
                         &list,
@@ -923,16 +917,15 @@ pub async fn visit_slots(
     PathId(id): PathId<BookingId>,
     Query(query): Query<ShowQuery>,
 ) -> WebResult<Response> {
-    let principal = user.principal();
-    let visit = booking::booking_for_customer(&state.app, &principal, id).await?;
+    let visit = booking::booking_for_customer(&state.app, user.grant()?, id).await?;
     if !visit.may_modify {
         return Err(BookingError::NotModifiable(visit.state).into());
     }
     let slots = match parse_date("date", query.date.as_deref())? {
         Some(date) => {
-            let request = booking::service_request_of(&state.app, &user.principal(), id).await?;
-            let list =
-                booking::slots(&state.app, &principal, &request, date, state.clock.now()).await?;
+            let request = booking::service_request_of(&state.app, user.grant()?, id).await?;
+            let list = booking::slots(&state.app, user.grant()?, &request, date, state.clock.now())
+                .await?;
             slots_view(&page, &list, "reschedule-form", None, None)
         }
         None => SlotsView::none("reschedule-form"),
@@ -978,7 +971,7 @@ pub async fn reschedule(
             .await;
         }
     };
-    match booking::reschedule(&state.app, &user.principal(), id, slot, state.clock.now()).await {
+    match booking::reschedule(&state.app, user.grant()?, id, slot, state.clock.now()).await {
         Ok(_) => Ok(see_other(&format!(
             "/bookings/{id}?notice=booking-rescheduled"
         ))),
@@ -1017,15 +1010,7 @@ pub async fn cancel(
     Form(form): Form<CancelForm>,
 ) -> WebResult<Response> {
     let reason = form.reason.unwrap_or_default();
-    match booking::cancel(
-        &state.app,
-        &user.principal(),
-        id,
-        &reason,
-        state.clock.now(),
-    )
-    .await
-    {
+    match booking::cancel(&state.app, user.grant()?, id, &reason, state.clock.now()).await {
         Ok(_) => Ok(see_other("/?tab=past&notice=booking-canceled")),
         Err(e) if e.is_internal() || matches!(e, BookingError::NotFound) => Err(e.into()),
         Err(e) => {

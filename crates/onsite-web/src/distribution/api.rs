@@ -23,6 +23,7 @@ use onsite_app::distribution::{
     self, DistributionError, Filter, OpportunityInput, PartnerOpportunity, StaffOpportunity, Stage,
 };
 use onsite_app::failure::Kind;
+use onsite_app::policy::Staff;
 use onsite_distribute::{Metric, MetricsPolicy, Tally};
 use onsite_domain::geo::GeoPoint;
 use onsite_domain::opportunity::{Opportunity as Held, OpportunityStatus};
@@ -214,7 +215,7 @@ pub async fn list(
         None | Some("") | Some("all") => None,
         Some(s) => Some(OpportunityStatus::parse(s)?),
     };
-    let list = distribution::staff_opportunities(&state.app, &user.principal(), status).await?;
+    let list = distribution::staff_opportunities(&state.app, user.grant()?, status).await?;
     Ok(Json(StaffOpportunityList {
         opportunities: list.iter().map(StaffOpportunityView::from).collect(),
     }))
@@ -296,7 +297,7 @@ pub async fn create(
 ) -> WebResult<(StatusCode, Json<Created>)> {
     let input = body.input()?;
     let created =
-        distribution::create_opportunity(&state.app, &user.principal(), &input, state.clock.now())
+        distribution::create_opportunity(&state.app, user.grant()?, &input, state.clock.now())
             .await?;
     let opportunity = CreatedOpportunity {
         id: created.id.0,
@@ -561,32 +562,26 @@ pub async fn explanation(
     user: CurrentUser,
     PathId(id): PathId<i64>,
 ) -> WebResult<Json<Explanation>> {
-    let (principal, id) = (user.principal(), OpportunityId(id));
-    let x = distribution::explain(&state.app, &principal, id, state.clock.now()).await?;
-    let expires_at = offer_expiry(&state, &principal, &x.opportunity).await?;
+    let id = OpportunityId(id);
+    let x = distribution::explain(&state.app, user.grant()?, id, state.clock.now()).await?;
+    let expires_at = offer_expiry(&state, user.grant()?, &x.opportunity).await?;
     Ok(Json(Explanation::of(&x, expires_at, page.locale)))
 }
 
 /// When a Distributed opportunity's offer expires, as the staff list reports it (one source for
 /// the rule); `None` in any other status.
-async fn offer_expiry(
-    state: &AppState,
-    principal: &onsite_app::policy::Principal,
-    d: &Dated,
-) -> WebResult<Option<Timestamp>> {
+async fn offer_expiry(state: &AppState, staff: Staff, d: &Dated) -> WebResult<Option<Timestamp>> {
     if d.opportunity.status != OpportunityStatus::Distributed {
         return Ok(None);
     }
-    Ok(distribution::staff_opportunities(
-        &state.app,
-        principal,
-        Some(OpportunityStatus::Distributed),
+    Ok(
+        distribution::staff_opportunities(&state.app, staff, Some(OpportunityStatus::Distributed))
+            .await
+            .map_err(WebError::internal)?
+            .into_iter()
+            .find(|s| s.opportunity.opportunity.id == d.opportunity.id)
+            .and_then(|s| s.expires_at),
     )
-    .await
-    .map_err(WebError::internal)?
-    .into_iter()
-    .find(|s| s.opportunity.opportunity.id == d.opportunity.id)
-    .and_then(|s| s.expires_at))
 }
 
 /// `POST /api/v1/opportunities/{id}/distribute`'s body.
@@ -639,11 +634,10 @@ pub async fn distribute(
     PathId(id): PathId<i64>,
     Json(body): Json<DistributeBody>,
 ) -> WebResult<Json<Distributed>> {
-    let principal = user.principal();
     let id = OpportunityId(id);
     let done = distribution::distribute(
         &state.app,
-        &principal,
+        user.grant()?,
         id,
         body.partner_id.map(AccountId),
         state.clock.now(),
@@ -652,7 +646,7 @@ pub async fn distribute(
     // Where it is now, with the offer's expiry (as the staff list reports it).
     let listed = distribution::staff_opportunities(
         &state.app,
-        &principal,
+        user.grant()?,
         Some(OpportunityStatus::Distributed),
     )
     .await
@@ -712,7 +706,7 @@ pub async fn partner_list(
     Query(q): Query<FilterQuery>,
 ) -> WebResult<Json<OpportunityList>> {
     let filter = Filter::parse(q.filter.as_deref().unwrap_or("all"))?;
-    let list = distribution::partner_opportunities(&state.app, &user.principal(), filter).await?;
+    let list = distribution::partner_opportunities(&state.app, user.grant()?, filter).await?;
     Ok(Json(OpportunityList {
         opportunities: list.iter().map(Opportunity::from).collect(),
     }))
@@ -769,8 +763,8 @@ pub async fn partner_get(
     user: CurrentUser,
     PathId(id): PathId<i64>,
 ) -> WebResult<Json<PartnerOpportunityDetail>> {
-    let d = distribution::opportunity_for_partner(&state.app, &user.principal(), OpportunityId(id))
-        .await?;
+    let d =
+        distribution::opportunity_for_partner(&state.app, user.grant()?, OpportunityId(id)).await?;
     Ok(Json(PartnerOpportunityDetail {
         opportunity: (&d.opportunity).into(),
         products: d
@@ -835,7 +829,7 @@ pub async fn accept(
     PathId(id): PathId<i64>,
 ) -> WebResult<Json<PartnerOpportunityDetail>> {
     let id = OpportunityId(id);
-    let outcome = distribution::accept(&state.app, &user.principal(), id, state.clock.now()).await;
+    let outcome = distribution::accept(&state.app, user.grant()?, id, state.clock.now()).await;
     moved(&state, &user, id, outcome).await
 }
 
@@ -875,7 +869,7 @@ pub async fn decline(
     let id = OpportunityId(id);
     distribution::decline(
         &state.app,
-        &user.principal(),
+        user.grant()?,
         id,
         &body.reason,
         state.clock.now(),
@@ -918,7 +912,7 @@ pub async fn stage(
     let id = OpportunityId(id);
     let stage = Stage::parse(&body.stage)?;
     let outcome =
-        distribution::set_stage(&state.app, &user.principal(), id, stage, state.clock.now()).await;
+        distribution::set_stage(&state.app, user.grant()?, id, stage, state.clock.now()).await;
     moved(&state, &user, id, outcome).await
 }
 
@@ -954,14 +948,8 @@ pub async fn note(
     Json(body): Json<NoteBody>,
 ) -> WebResult<Json<PartnerOpportunityDetail>> {
     let id = OpportunityId(id);
-    let outcome = distribution::add_note(
-        &state.app,
-        &user.principal(),
-        id,
-        &body.note,
-        state.clock.now(),
-    )
-    .await;
+    let outcome =
+        distribution::add_note(&state.app, user.grant()?, id, &body.note, state.clock.now()).await;
     moved(&state, &user, id, outcome).await
 }
 
@@ -1010,13 +998,13 @@ pub async fn close(
     Json(body): Json<CloseBody>,
 ) -> WebResult<Json<PartnerOpportunityDetail>> {
     let id = OpportunityId(id);
-    let (principal, now) = (user.principal(), state.clock.now());
+    let now = state.clock.now();
     let outcome = match body.outcome.trim() {
-        "won" => distribution::close_won(&state.app, &principal, id, &body.feedback, now).await,
+        "won" => distribution::close_won(&state.app, user.grant()?, id, &body.feedback, now).await,
         "lost" => {
             distribution::close_lost(
                 &state.app,
-                &principal,
+                user.grant()?,
                 id,
                 &body.reason,
                 &body.feedback,
@@ -1062,7 +1050,7 @@ pub async fn feedback(
     let id = OpportunityId(id);
     let outcome = distribution::add_feedback(
         &state.app,
-        &user.principal(),
+        user.grant()?,
         id,
         &body.feedback,
         state.clock.now(),
@@ -1104,7 +1092,7 @@ pub async fn create_internal(
     let input = body.input()?;
     let id = distribution::create_internal_opportunity(
         &state.app,
-        &user.principal(),
+        user.grant()?,
         &input,
         state.clock.now(),
     )
@@ -1195,7 +1183,7 @@ pub async fn metrics(
     State(state): State<AppState>,
     user: CurrentUser,
 ) -> WebResult<Json<PartnerMetrics>> {
-    let tally = distribution::my_metrics(&state.app, &user.principal(), state.clock.now()).await?;
+    let tally = distribution::my_metrics(&state.app, user.grant()?, state.clock.now()).await?;
     let metrics = Metric::FROM_HISTORY
         .iter()
         .map(|&m| {

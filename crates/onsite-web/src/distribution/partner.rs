@@ -171,11 +171,10 @@ pub async fn list(
         .into_iter()
         .find(|f| f.as_str() == wanted)
         .ok_or_else(|| InvalidInput::new("tab", "unknown"))?;
-    let principal = user.principal();
-    let list = distribution::partner_opportunities(&state.app, &principal, filter)
+    let list = distribution::partner_opportunities(&state.app, user.grant()?, filter)
         .await
         .map_err(WebError::from)?;
-    let tally = distribution::my_metrics(&state.app, &principal, state.clock.now())
+    let tally = distribution::my_metrics(&state.app, user.grant()?, state.clock.now())
         .await
         .map_err(WebError::from)?;
     let locale = page.locale;
@@ -321,7 +320,7 @@ pub async fn show(
     user: CurrentUser,
     PathId(id): PathId<i64>,
 ) -> WebResult<Response> {
-    let d = distribution::opportunity_for_partner(&state.app, &user.principal(), OpportunityId(id))
+    let d = distribution::opportunity_for_partner(&state.app, user.grant()?, OpportunityId(id))
         .await
         .map_err(WebError::from)?;
     render_with_status(
@@ -407,7 +406,7 @@ async fn answer(
         }
     };
     // Shown again as it is now (a refused move may mean someone else moved it first).
-    let d = distribution::opportunity_for_partner(&state.app, &user.principal(), id)
+    let d = distribution::opportunity_for_partner(&state.app, user.grant()?, id)
         .await
         .map_err(WebError::from)?;
     render_with_status(status, &detail_page(page, d, errors, typed))
@@ -421,7 +420,7 @@ pub async fn accept(
     PathId(id): PathId<i64>,
 ) -> WebResult<Response> {
     let id = OpportunityId(id);
-    let outcome = distribution::accept(&state.app, &user.principal(), id, state.clock.now()).await;
+    let outcome = distribution::accept(&state.app, user.grant()?, id, state.clock.now()).await;
     answer(
         &state,
         page,
@@ -453,7 +452,7 @@ pub async fn decline(
     let id = OpportunityId(id);
     let outcome = distribution::decline(
         &state.app,
-        &user.principal(),
+        user.grant()?,
         id,
         &form.reason,
         state.clock.now(),
@@ -483,8 +482,7 @@ pub async fn set_stage(
     let id = OpportunityId(id);
     let outcome = match Stage::parse(&form.stage) {
         Ok(stage) => {
-            distribution::set_stage(&state.app, &user.principal(), id, stage, state.clock.now())
-                .await
+            distribution::set_stage(&state.app, user.grant()?, id, stage, state.clock.now()).await
         }
         Err(invalid) => Err(invalid.into()),
     };
@@ -515,14 +513,8 @@ pub async fn add_note(
     Form(form): Form<NoteForm>,
 ) -> WebResult<Response> {
     let id = OpportunityId(id);
-    let outcome = distribution::add_note(
-        &state.app,
-        &user.principal(),
-        id,
-        &form.note,
-        state.clock.now(),
-    )
-    .await;
+    let outcome =
+        distribution::add_note(&state.app, user.grant()?, id, &form.note, state.clock.now()).await;
     let typed = Typed {
         note: form.note,
         ..Typed::default()
@@ -541,7 +533,7 @@ pub async fn close_won(
     let id = OpportunityId(id);
     let outcome = distribution::close_won(
         &state.app,
-        &user.principal(),
+        user.grant()?,
         id,
         &form.feedback,
         state.clock.now(),
@@ -566,7 +558,7 @@ pub async fn close_lost(
     let id = OpportunityId(id);
     let outcome = distribution::close_lost(
         &state.app,
-        &user.principal(),
+        user.grant()?,
         id,
         &form.reason,
         &form.feedback,
@@ -593,7 +585,7 @@ pub async fn add_feedback(
     let id = OpportunityId(id);
     let outcome = distribution::add_feedback(
         &state.app,
-        &user.principal(),
+        user.grant()?,
         id,
         &form.feedback,
         state.clock.now(),
@@ -654,13 +646,8 @@ pub async fn create_internal(
     let (status, errors) = match fields.parse(locale, &choices.territories, bad_product) {
         Ok(input) => {
             let now: Timestamp = state.clock.now();
-            match distribution::create_internal_opportunity(
-                &state.app,
-                &user.principal(),
-                &input,
-                now,
-            )
-            .await
+            match distribution::create_internal_opportunity(&state.app, user.grant()?, &input, now)
+                .await
             {
                 Ok(id) => {
                     return Ok(see_other(&format!(

@@ -138,7 +138,7 @@ pub async fn list(
         .into_iter()
         .find(|s| tab_value(*s) == wanted)
         .ok_or_else(|| InvalidInput::new("status", "unknown"))?;
-    let all = distribution::staff_opportunities(&state.app, &user.principal(), None)
+    let all = distribution::staff_opportunities(&state.app, user.grant()?, None)
         .await
         .map_err(WebError::from)?;
     let now = state.clock.now();
@@ -213,7 +213,7 @@ pub async fn create(
         Ok(input) => {
             match distribution::create_opportunity(
                 &state.app,
-                &user.principal(),
+                user.grant()?,
                 &input,
                 state.clock.now(),
             )
@@ -431,9 +431,8 @@ async fn show_page(
     id: OpportunityId,
     refused: Option<String>,
 ) -> WebResult<ShowPage> {
-    let principal = user.principal();
     let now = state.clock.now();
-    let x = distribution::explain(&state.app, &principal, id, now)
+    let x = distribution::explain(&state.app, user.grant()?, id, now)
         .await
         .map_err(WebError::from)?;
     // The list's view of it: when the offer expires (Distributed), how often it came back
@@ -444,7 +443,7 @@ async fn show_page(
         status,
         OpportunityStatus::New | OpportunityStatus::Distributed
     ) {
-        distribution::staff_opportunities(&state.app, &principal, Some(status))
+        distribution::staff_opportunities(&state.app, user.grant()?, Some(status))
             .await
             .map_err(WebError::from)?
             .into_iter()
@@ -531,14 +530,8 @@ pub async fn distribute(
                 .map_err(|_| InvalidInput::new("partner", "unknown"))?,
         )),
     };
-    let outcome = distribution::distribute(
-        &state.app,
-        &user.principal(),
-        id,
-        partner,
-        state.clock.now(),
-    )
-    .await;
+    let outcome =
+        distribution::distribute(&state.app, user.grant()?, id, partner, state.clock.now()).await;
     let (status, message) = match outcome {
         Ok(_) => {
             return Ok(see_other(&format!(
@@ -657,7 +650,6 @@ pub async fn save_settings(
     let current = distribution::distribution_settings(&state.app)
         .await
         .map_err(WebError::internal)?;
-    let principal = user.principal();
     for (setting, raw, value) in wanted {
         let unchanged = current
             .iter()
@@ -665,7 +657,9 @@ pub async fn save_settings(
         if unchanged {
             continue;
         }
-        if let Err(e) = distribution::set_setting(&state.app, &principal, setting.key, &raw).await {
+        if let Err(e) =
+            distribution::set_setting(&state.app, user.grant()?, setting.key, &raw).await
+        {
             let (status, message) = refusal(e, locale)?;
             errors.add(setting.key, message);
             return render_with_status(status, &settings_view(page, fields, errors));

@@ -217,7 +217,7 @@ pub async fn get(
     PathId(id): PathId<BookingId>,
 ) -> WebResult<Json<FeedbackPage>> {
     let locale = page.locale;
-    let page = feedback::feedback_page(&state.app, &user.principal(), id).await?;
+    let page = feedback::feedback_page(&state.app, user.grant()?, id).await?;
     Ok(Json(FeedbackPage {
         booking_id: id.0,
         questions: page
@@ -294,9 +294,7 @@ pub async fn send(
 ) -> WebResult<Response> {
     let locale = page.locale;
     let input = json_input(&body);
-    match feedback::send_feedback(&state.app, &user.principal(), id, &input, state.clock.now())
-        .await
-    {
+    match feedback::send_feedback(&state.app, user.grant()?, id, &input, state.clock.now()).await {
         Ok(sent) => Ok((StatusCode::CREATED, Json(FeedbackView::from(&sent))).into_response()),
         Err(FeedbackError::Invalid(problems)) => {
             let fields = problems
@@ -393,7 +391,7 @@ pub async fn staff(
     let filter = filter_of(&query)?;
     let start = query.start()?;
     let data: StaffFeedback =
-        feedback::staff_feedback(&state.app, &user.principal(), filter, start).await?;
+        feedback::staff_feedback(&state.app, user.grant()?, filter, start).await?;
     Ok(Json(StaffFeedbackPage {
         responses: data
             .responses

@@ -123,7 +123,7 @@ async fn form_view(
     id: BookingId,
     typed: Option<(&FeedbackInput, &[Problem])>,
 ) -> WebResult<FeedbackForm> {
-    let data = feedback::feedback_page(&state.app, &user.principal(), id).await?;
+    let data = feedback::feedback_page(&state.app, user.grant()?, id).await?;
     let zone = user
         .user
         .time_zone
@@ -216,9 +216,7 @@ pub async fn send(
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> WebResult<Response> {
     let input = input_of_owned(&pairs);
-    match feedback::send_feedback(&state.app, &user.principal(), id, &input, state.clock.now())
-        .await
-    {
+    match feedback::send_feedback(&state.app, user.grant()?, id, &input, state.clock.now()).await {
         Ok(_) => Ok(see_other("/?tab=past&notice=feedback-sent")),
         Err(FeedbackError::Invalid(problems)) => {
             let view = form_view(&state, page, &user, id, Some((&input, &problems))).await?;
@@ -416,7 +414,7 @@ pub async fn staff_page(
 ) -> WebResult<Response> {
     let filter = filter_of(&query)?;
     let start = query.start()?;
-    let data = feedback::staff_feedback(&state.app, &user.principal(), filter, start).await?;
+    let data = feedback::staff_feedback(&state.app, user.grant()?, filter, start).await?;
     render(&staff_view(page, data, &query))
 }
 
@@ -526,7 +524,7 @@ pub async fn survey_page(
     page: Page,
     user: CurrentUser,
 ) -> WebResult<Response> {
-    let questions = feedback::survey(&state.app, &user.principal()).await?;
+    let questions = feedback::survey(&state.app, user.grant()?).await?;
     render(&survey_view(page, &questions, FieldErrors::new(), None))
 }
 
@@ -566,14 +564,13 @@ pub async fn survey_save(
             .map(|(_, v)| v.as_str())
             .unwrap_or("")
     };
-    let principal = user.principal();
     let now = state.clock.now();
     let app = &state.app;
     let question = parse_id(field("question")).map(SurveyQuestionId);
     let outcome = match (field("action"), question) {
         ("add", _) => feedback::add_question(
             app,
-            &principal,
+            user.grant()?,
             field("kind"),
             &typed_labels(&pairs, ""),
             now,
@@ -582,15 +579,15 @@ pub async fn survey_save(
         .map(|_| ()),
         ("save", Some(id)) => {
             let input = typed_labels(&pairs, &format!("q{id}-"));
-            feedback::edit_question(app, &principal, id, &input, now).await
+            feedback::edit_question(app, user.grant()?, id, &input, now).await
         }
-        ("up", Some(id)) => feedback::move_question(app, &principal, id, true).await,
-        ("down", Some(id)) => feedback::move_question(app, &principal, id, false).await,
+        ("up", Some(id)) => feedback::move_question(app, user.grant()?, id, true).await,
+        ("down", Some(id)) => feedback::move_question(app, user.grant()?, id, false).await,
         ("retire", Some(id)) => {
-            feedback::set_question_active(app, &principal, id, false, now).await
+            feedback::set_question_active(app, user.grant()?, id, false, now).await
         }
         ("restore", Some(id)) => {
-            feedback::set_question_active(app, &principal, id, true, now).await
+            feedback::set_question_active(app, user.grant()?, id, true, now).await
         }
         _ => return Err(WebError::BadRequest),
     };
@@ -610,7 +607,7 @@ pub async fn survey_save(
                 };
                 errors.add(key, message);
             }
-            let questions = feedback::survey(app, &principal).await?;
+            let questions = feedback::survey(app, user.grant()?).await?;
             let typed = adding.then_some(&pairs[..]);
             render_with_status(
                 StatusCode::UNPROCESSABLE_ENTITY,
@@ -677,7 +674,7 @@ pub async fn portal_page(
     page: Page,
     user: CurrentUser,
 ) -> WebResult<Response> {
-    let rows = feedback::portal_settings(&state.app, &user.principal()).await?;
+    let rows = feedback::portal_settings(&state.app, user.grant()?).await?;
     let locale = page.locale;
     let fields = rows
         .iter()
@@ -711,7 +708,6 @@ pub async fn portal_save(
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> WebResult<Response> {
     let locale = page.locale;
-    let principal = user.principal();
     let typed = |key: &str| pairs.iter().find(|(k, _)| k == key).map(|(_, v)| v.clone());
     let mut errors = FieldErrors::new();
     let mut wanted = Vec::with_capacity(PORTAL_SETTINGS.len());
@@ -744,7 +740,7 @@ pub async fn portal_save(
             &portal_view(page, fields, errors),
         );
     }
-    let current = feedback::portal_settings(&state.app, &principal).await?;
+    let current = feedback::portal_settings(&state.app, user.grant()?).await?;
     for (setting, raw, value) in wanted {
         if current
             .iter()
@@ -753,9 +749,9 @@ pub async fn portal_save(
             continue;
         }
         if let Err(e) =
-            feedback::set_portal_setting(&state.app, &principal, setting.key, &raw).await
+            feedback::set_portal_setting(&state.app, user.grant()?, setting.key, &raw).await
         {
-            if e.is_internal() || matches!(e, FeedbackError::NotAllowed) {
+            if e.is_internal() {
                 return Err(e.into());
             }
             errors.add(setting.key, portal_error(locale, &e));

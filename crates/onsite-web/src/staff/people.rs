@@ -9,7 +9,7 @@
 use crate::guard::see_other;
 use crate::input::PathId;
 use crate::layout::{Page, render_with_status};
-use crate::session::CurrentUser;
+use crate::session::{CurrentUser, Granted};
 use crate::{AppState, WebError, WebResult};
 use askama::Template;
 use axum::Form;
@@ -17,12 +17,14 @@ use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use jiff::Timestamp;
+use onsite_app::directory;
 use onsite_app::identity::{self, InviteMode, STAFF_ROLES, web_roles_for};
 use onsite_app::policy::Capability;
+use onsite_app::policy::Staff;
 use onsite_domain::account::AccountKind;
 use onsite_domain::role::Role;
 use onsite_domain::{AccountId, ContactId, InvalidInput, UserId};
-use onsite_store::directory::{self, AccountContacts, ContactStatus, UserSummary};
+use onsite_store::directory::{AccountContacts, ContactStatus, UserSummary};
 use std::collections::HashMap;
 
 /// Accounts per page of the contacts list, users per page of the users list.
@@ -197,16 +199,13 @@ fn account_view(page: &Page, account: AccountContacts, now: Timestamp) -> Accoun
 pub async fn contacts(
     State(state): State<AppState>,
     page: Page,
+    Granted(staff): Granted<Staff>,
     Query(query): Query<ListQuery>,
 ) -> WebResult<Response> {
     let search = query.search();
-    let found = directory::accounts_with_contacts(
-        &mut *state.store.conn().await?,
-        &search,
-        PAGE_SIZE,
-        query.offset(),
-    )
-    .await?;
+    let found =
+        directory::accounts_with_contacts(&state.app, staff, &search, PAGE_SIZE, query.offset())
+            .await?;
     let now = state.clock.now();
     let accounts = found
         .items
@@ -267,9 +266,7 @@ pub async fn invite_contact(
     let roles = ticked_roles(&form)?;
     let contact_id = ContactId(contact_id);
     let now = state.clock.now();
-    let contact = onsite_store::accounts::contact(&mut *state.store.conn().await?, contact_id)
-        .await
-        .map_err(WebError::from)?;
+    let contact = directory::contact(&state.app, user.grant()?, contact_id).await?;
     let outcome = identity::invite(
         &state.app,
         contact_id,
@@ -322,9 +319,7 @@ pub async fn invite_account(
         return Err(InvalidInput::new("roles", "required").into());
     }
     let account_id = AccountId(account_id);
-    let account = onsite_store::accounts::account(&mut *state.store.conn().await?, account_id)
-        .await
-        .map_err(WebError::from)?;
+    let account = directory::account(&state.app, user.grant()?, account_id).await?;
     let outcome = identity::invite_account(
         &state.app,
         account_id,
@@ -418,16 +413,11 @@ fn user_view(page: &Page, u: UserSummary) -> UserView {
 pub async fn users(
     State(state): State<AppState>,
     page: Page,
+    Granted(staff): Granted<Staff>,
     Query(query): Query<ListQuery>,
 ) -> WebResult<Response> {
     let search = query.search();
-    let found = directory::users(
-        &mut *state.store.conn().await?,
-        &search,
-        PAGE_SIZE,
-        query.offset(),
-    )
-    .await?;
+    let found = directory::users(&state.app, staff, &search, PAGE_SIZE, query.offset()).await?;
     let users = found
         .items
         .into_iter()

@@ -20,7 +20,7 @@
 
 use crate::input::PathId;
 use crate::openapi::{Errors, State as VisitState, refusal};
-use crate::session::CurrentUser;
+use crate::session::{CurrentUser, Granted};
 use crate::tracking::Position;
 use crate::{AppState, WebError, WebResult};
 use axum::Json;
@@ -34,6 +34,7 @@ use base64::alphabet::STANDARD;
 use base64::engine::{DecodePaddingMode, GeneralPurpose, GeneralPurposeConfig};
 use jiff::Timestamp;
 use onsite_app::failure::Kind;
+use onsite_app::policy::OnDuty;
 use onsite_app::tracking::{self, InvalidPosition, LiveAccess, Report, TrackingError};
 use onsite_domain::BookingId;
 use onsite_domain::booking::BookingState;
@@ -152,7 +153,7 @@ pub fn browser_report(body: &[u8]) -> Result<Report, TrackingError> {
 /// `POST /technician/position`: the signed-in technician's browser position.
 pub async fn browser_position(
     State(state): State<AppState>,
-    user: CurrentUser,
+    Granted(on_duty): Granted<OnDuty>,
     body: Bytes,
 ) -> Response {
     if body.len() > BODY_MAX {
@@ -160,13 +161,7 @@ pub async fn browser_position(
     }
     let result = match browser_report(&body) {
         Ok(report) => {
-            tracking::record_for_technician(
-                &state.app,
-                &user.principal(),
-                &report,
-                state.clock.now(),
-            )
-            .await
+            tracking::record_for_technician(&state.app, on_duty, &report, state.clock.now()).await
         }
         Err(e) => Err(e),
     };
@@ -418,7 +413,7 @@ pub async fn live(
     PathId(id): PathId<BookingId>,
 ) -> WebResult<Json<LiveAnswer>> {
     let now = state.clock.now();
-    let map = match tracking::live_map(&state.app, &user.principal(), id, now).await {
+    let map = match tracking::live_map(&state.app, user.grant()?, id, now).await {
         Ok(LiveAccess::Traveling(map)) => map,
         Ok(LiveAccess::Left(_)) => return Err(WebError::NotFound),
         Err(TrackingError::Store(e)) => return Err(WebError::internal(e)),

@@ -32,7 +32,7 @@ use axum::extract::State;
 use axum::http::header::CONTENT_TYPE;
 use axum::response::{IntoResponse, Response};
 use jiff::Timestamp;
-use onsite_app::policy::Principal;
+use onsite_app::policy::Customer;
 use onsite_app::secrets::Secret;
 use onsite_app::tracking::{self, Live, LiveAccess, LiveMap, TrackingError};
 use onsite_domain::BookingId;
@@ -105,7 +105,7 @@ pub async fn setup(
     page: Page,
     user: CurrentUser,
 ) -> WebResult<Response> {
-    let status = tracking::token_status(&state.app, &user.principal())
+    let status = tracking::token_status(&state.app, user.grant()?)
         .await
         .map_err(WebError::from)?;
     setup_page(&state, page, &user, status, None)
@@ -118,11 +118,10 @@ pub async fn new_token(
     page: Page,
     user: CurrentUser,
 ) -> WebResult<Response> {
-    let principal = user.principal();
-    let token = tracking::issue_token(&state.app, &principal, state.clock.now())
+    let token = tracking::issue_token(&state.app, user.grant()?, state.clock.now())
         .await
         .map_err(WebError::from)?;
-    let status = tracking::token_status(&state.app, &principal)
+    let status = tracking::token_status(&state.app, user.grant()?)
         .await
         .map_err(WebError::from)?;
     setup_page(&state, page, &user, status, Some(token))
@@ -178,11 +177,11 @@ fn age_text(page: &Page, seconds: i64) -> String {
 /// (`crate::lean`) all ask this.
 pub(crate) async fn authorized_map(
     state: &AppState,
-    principal: &Principal,
+    customer: Customer,
     id: BookingId,
     now: Timestamp,
 ) -> WebResult<Box<LiveMap>> {
-    match tracking::live_map(&state.app, principal, id, now).await {
+    match tracking::live_map(&state.app, customer, id, now).await {
         Ok(LiveAccess::Traveling(map)) => Ok(map),
         Ok(LiveAccess::Left(_)) => Err(WebError::NotFound),
         Err(TrackingError::Store(e)) => Err(WebError::internal(e)),
@@ -198,7 +197,7 @@ pub async fn live_page(
     PathId(id): PathId<BookingId>,
 ) -> WebResult<Response> {
     let now = state.clock.now();
-    let map = authorized_map(&state, &user.principal(), id, now).await?;
+    let map = authorized_map(&state, user.grant()?, id, now).await?;
     let tiles = tracking::tile_url(&state.app)
         .await
         .map_err(WebError::internal)?;
@@ -329,8 +328,10 @@ impl Watch {
             Ok(Some(active)) => active,
             _ => return Check::Gone,
         };
-        let principal = crate::session::principal_of(&active.user);
-        match tracking::live_map(&self.state.app, &principal, self.id, now).await {
+        let Some(customer) = crate::session::principal_of(&active.user).grant() else {
+            return Check::Gone;
+        };
+        match tracking::live_map(&self.state.app, customer, self.id, now).await {
             Ok(LiveAccess::Traveling(map)) => {
                 if map.visit.technician_id != self.map.visit.technician_id {
                     self.rx = self
@@ -435,7 +436,7 @@ pub async fn live_events(
     PathId(id): PathId<BookingId>,
 ) -> WebResult<Response> {
     let now = state.clock.now();
-    let map = authorized_map(&state, &user.principal(), id, now).await?;
+    let map = authorized_map(&state, user.grant()?, id, now).await?;
     let watch = Watch::open(state, page.locale, user.token.clone(), id, map, now);
     let stream = futures_util::stream::unfold(watch, |mut watch| async move {
         watch

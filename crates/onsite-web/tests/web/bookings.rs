@@ -168,7 +168,7 @@ pub async fn first_free_day(
     let today = now.to_zoned(jiff::tz::TimeZone::UTC).date();
     let picker = booking::available_days(
         app.app(),
-        who,
+        who.grant().unwrap(),
         &request,
         today.yesterday().unwrap(),
         today.checked_add(jiff::Span::new().days(40)).unwrap(),
@@ -178,7 +178,7 @@ pub async fn first_free_day(
     .unwrap();
     // A day with room for several visits (late in the afternoon, today may have only one).
     for day in picker.days.iter().filter(|d| d.available) {
-        let slots = booking::slots(app.app(), who, &request, day.date, now)
+        let slots = booking::slots(app.app(), who.grant().unwrap(), &request, day.date, now)
             .await
             .unwrap();
         if slots.slots.len() >= 6 {
@@ -193,7 +193,7 @@ pub async fn book_first(app: &TestApp, who: &Principal, service_type: ServiceTyp
     let (_, slots) = first_free_day(app, who, service_type).await;
     booking::book(
         app.app(),
-        who,
+        who.grant().unwrap(),
         BookRequest {
             service: ServiceRequest::new(service_type, None),
             slot_start: slots[0],

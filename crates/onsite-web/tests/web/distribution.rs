@@ -146,7 +146,7 @@ impl Market {
     pub async fn new_opportunity(&self, app: &TestApp, world: &World, name: &str) -> OpportunityId {
         dist::create_opportunity(
             app.app(),
-            &staff(app, world).await,
+            staff(app, world).await.grant().unwrap(),
             &self.input(name),
             app.state.clock.now(),
         )
@@ -166,7 +166,7 @@ impl Market {
         let id = self.new_opportunity(app, world, name).await;
         dist::distribute(
             app.app(),
-            &staff(app, world).await,
+            staff(app, world).await.grant().unwrap(),
             id,
             Some(partner),
             app.state.clock.now(),

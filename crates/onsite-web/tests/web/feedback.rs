@@ -22,9 +22,16 @@ async fn completed_visit(app: &TestApp, world: &World) -> BookingId {
         BookingAction::StartWork,
         BookingAction::Complete,
     ] {
-        booking::transition(app.app(), &dora, id, action, None, crate::support::now(app))
-            .await
-            .unwrap();
+        booking::transition(
+            app.app(),
+            dora.grant().unwrap(),
+            id,
+            action,
+            None,
+            crate::support::now(app),
+        )
+        .await
+        .unwrap();
     }
     id
 }

@@ -55,7 +55,7 @@ pub async fn trip(app: &TestApp) -> Trip {
     let tech = crate::bookings::principal(app, tess).await;
     let technician = tech.technician_id.expect("Tess is a technician");
     assert_eq!(technician, schedule.technician);
-    let token = tracking::issue_token(app.app(), &tech, now(app))
+    let token = tracking::issue_token(app.app(), tech.grant().unwrap(), now(app))
         .await
         .unwrap()
         .expose()
@@ -72,9 +72,16 @@ pub async fn trip(app: &TestApp) -> Trip {
 }
 
 async fn start(app: &TestApp, who: &Principal, booking: BookingId, action: BookingAction) {
-    booking::transition(app.app(), who, booking, action, None, now(app))
-        .await
-        .unwrap();
+    booking::transition(
+        app.app(),
+        who.grant().unwrap(),
+        booking,
+        action,
+        None,
+        now(app),
+    )
+    .await
+    .unwrap();
 }
 
 async fn stored(app: &TestApp, technician: TechnicianId) -> i64 {

@@ -9,10 +9,16 @@ both_backends!(
     customer_books_a_visit_in_one_transaction,
     |db: TestDb| async move {
         let w = world(db).await;
-        let days =
-            booking::available_days(&w.app, &w.ana, &w.furnace(), tuesday(), wednesday(), now())
-                .await
-                .unwrap();
+        let days = booking::available_days(
+            &w.app,
+            w.ana.grant().unwrap(),
+            &w.furnace(),
+            tuesday(),
+            wednesday(),
+            now(),
+        )
+        .await
+        .unwrap();
         assert!(days.served);
         assert_eq!(
             days.days
@@ -21,9 +27,15 @@ both_backends!(
                 .collect::<Vec<_>>(),
             [(tuesday(), true), (wednesday(), true)]
         );
-        let slots = booking::slots(&w.app, &w.ana, &w.furnace(), tuesday(), now())
-            .await
-            .unwrap();
+        let slots = booking::slots(
+            &w.app,
+            w.ana.grant().unwrap(),
+            &w.furnace(),
+            tuesday(),
+            now(),
+        )
+        .await
+        .unwrap();
         let first = slots.slots.first().expect("Tuesday has slots").start;
         assert_eq!(first, local(tuesday(), 8, 0), "Tom lives next door: 08:00");
         assert_eq!(slots.slots.last().unwrap().start, local(tuesday(), 16, 0));
@@ -122,9 +134,15 @@ both_backends!(
         assert_eq!(prop(&cal, "DTEND"), utc(v.ends_at));
 
         // The slot is gone for everyone; the next customer gets Uma at 08:30 at the earliest.
-        let after = booking::slots(&w.app, &w.bob, &w.furnace(), tuesday(), now())
-            .await
-            .unwrap();
+        let after = booking::slots(
+            &w.app,
+            w.bob.grant().unwrap(),
+            &w.furnace(),
+            tuesday(),
+            now(),
+        )
+        .await
+        .unwrap();
         assert_eq!(after.slots.first().unwrap().start, local(tuesday(), 8, 30));
         let second = w.book(&w.bob, local(tuesday(), 8, 30)).await.unwrap();
         assert_eq!(second.visit.technician_name, "Uma");
@@ -158,7 +176,7 @@ both_backends!(
         let long = "x".repeat(booking::COMMENTS_MAX + 1);
         let err = booking::book(
             &w.app,
-            &w.ana,
+            w.ana.grant().unwrap(),
             BookRequest {
                 service: w.furnace(),
                 slot_start: local(tuesday(), 9, 0),
@@ -172,13 +190,13 @@ both_backends!(
         assert_eq!(err.message_id(), "booking-comments-too-long");
         // Another account's asset, an unknown service type: not found.
         let unknown = ServiceRequest::new(ServiceTypeId(999), None);
-        let err = booking::slots(&w.app, &w.ana, &unknown, tuesday(), now())
+        let err = booking::slots(&w.app, w.ana.grant().unwrap(), &unknown, tuesday(), now())
             .await
             .unwrap_err();
         assert!(matches!(err, BookingError::NotFound));
         let mut theirs = w.furnace();
         theirs.account = Some(w.other);
-        let err = booking::slots(&w.app, &w.ana, &theirs, tuesday(), now())
+        let err = booking::slots(&w.app, w.ana.grant().unwrap(), &theirs, tuesday(), now())
             .await
             .unwrap_err();
         assert!(matches!(err, BookingError::NotFound));
@@ -223,18 +241,18 @@ both_backends!(
             comments: "",
             idempotency_key: Some(key),
         };
-        let first = booking::book(&w.app, &w.ana, request("form-1"), now())
+        let first = booking::book(&w.app, w.ana.grant().unwrap(), request("form-1"), now())
             .await
             .unwrap();
-        let again = booking::book(&w.app, &w.ana, request("form-1"), now())
+        let again = booking::book(&w.app, w.ana.grant().unwrap(), request("form-1"), now())
             .await
             .unwrap();
         assert!(again.replayed && !first.replayed);
         assert_eq!(again.visit.id, first.visit.id);
         // A double click: both submissions at once.
         let (a, b) = tokio::join!(
-            booking::book(&w.app, &w.ana, request("form-2"), now()),
-            booking::book(&w.app, &w.ana, request("form-2"), now()),
+            booking::book(&w.app, w.ana.grant().unwrap(), request("form-2"), now()),
+            booking::book(&w.app, w.ana.grant().unwrap(), request("form-2"), now()),
         );
         let (a, b) = (a.unwrap(), b.unwrap());
         assert_eq!(a.visit.id, b.visit.id);
@@ -249,7 +267,7 @@ both_backends!(
         // Keys belong to the person: Bob's "form-1" is his own.
         let bobs = booking::book(
             &w.app,
-            &w.bob,
+            w.bob.grant().unwrap(),
             BookRequest {
                 slot_start: local(tuesday(), 11, 0),
                 ..request("form-1")
@@ -354,7 +372,7 @@ async fn race_with(db: TestDb, group_commit: bool) {
             tasks.push(tokio::spawn(async move {
                 booking::book(
                     &app,
-                    &who,
+                    who.grant().unwrap(),
                     BookRequest {
                         service: ServiceRequest::new(st, None),
                         slot_start: at,
@@ -403,9 +421,15 @@ both_backends!(
     roster_changes_made_outside_the_app_are_seen_by_the_next_search_and_book,
     |db: TestDb| async move {
         let w = world(db).await;
-        let slots = booking::slots(&w.app, &w.ana, &w.furnace(), tuesday(), now())
-            .await
-            .unwrap();
+        let slots = booking::slots(
+            &w.app,
+            w.ana.grant().unwrap(),
+            &w.furnace(),
+            tuesday(),
+            now(),
+        )
+        .await
+        .unwrap();
         let eight = local(tuesday(), 8, 0);
         assert_eq!(slots.slots.first().unwrap().start, eight);
         // Tom (next door) is given Tuesday morning off by a script, not through the app: no
@@ -423,9 +447,15 @@ both_backends!(
         drop(conn);
         // 08:00 was Tom's alone (Uma drives 10 minutes first); the search and the Book both
         // see his time off rather than a cached roster, and Uma takes 10:00.
-        let after = booking::slots(&w.app, &w.ana, &w.furnace(), tuesday(), now())
-            .await
-            .unwrap();
+        let after = booking::slots(
+            &w.app,
+            w.ana.grant().unwrap(),
+            &w.furnace(),
+            tuesday(),
+            now(),
+        )
+        .await
+        .unwrap();
         assert_ne!(after.slots.first().map(|s| s.start), Some(eight));
         let booked = w.book(&w.ana, local(tuesday(), 10, 0)).await.unwrap();
         assert_eq!(booked.visit.technician_id, w.uma);
@@ -437,9 +467,15 @@ both_backends!(
             .await
             .unwrap();
         drop(conn);
-        let after = booking::slots(&w.app, &w.bob, &w.furnace(), tuesday(), now())
-            .await
-            .unwrap();
+        let after = booking::slots(
+            &w.app,
+            w.bob.grant().unwrap(),
+            &w.furnace(),
+            tuesday(),
+            now(),
+        )
+        .await
+        .unwrap();
         assert!(
             after
                 .slots

@@ -12,11 +12,11 @@ both_backends!(
 async fn declined_opportunity_moves_on(db: TestDb) {
     let w = world(db).await;
     let id = w.new_opportunity("Heat pump", hours(0)).await;
-    dist::distribute(&w.app, &w.staff, id, None, hours(0))
+    dist::distribute(&w.app, w.staff.grant().unwrap(), id, None, hours(0))
         .await
         .unwrap();
 
-    let no_reason = dist::decline(&w.app, &w.a.who, id, "   ", hours(1))
+    let no_reason = dist::decline(&w.app, w.a.who.grant().unwrap(), id, "   ", hours(1))
         .await
         .unwrap_err();
     assert!(
@@ -26,9 +26,15 @@ async fn declined_opportunity_moves_on(db: TestDb) {
     assert_eq!(no_reason.message(en()), "Reason: This field is required.");
     assert_eq!(w.opportunity(id).await.partner_account_id, Some(w.a.id));
 
-    dist::decline(&w.app, &w.a.who, id, "No capacity this month", hours(1))
-        .await
-        .unwrap();
+    dist::decline(
+        &w.app,
+        w.a.who.grant().unwrap(),
+        id,
+        "No capacity this month",
+        hours(1),
+    )
+    .await
+    .unwrap();
     let o = w.opportunity(id).await;
     assert_eq!(
         (o.status, o.partner_account_id, o.distributed_at),
@@ -49,10 +55,12 @@ async fn declined_opportunity_moves_on(db: TestDb) {
         "the next partner is told"
     );
     assert!(matches!(
-        dist::opportunity_for_partner(&w.app, &w.a.who, id).await,
+        dist::opportunity_for_partner(&w.app, w.a.who.grant().unwrap(), id).await,
         Err(DistributionError::NotFound)
     ));
-    let why = dist::explain(&w.app, &w.staff, id, hours(1)).await.unwrap();
+    let why = dist::explain(&w.app, w.staff.grant().unwrap(), id, hours(1))
+        .await
+        .unwrap();
     assert_eq!(excluded(&why, w.a.id), Some(Criterion::PassedOver));
     assert_eq!(
         why.criterion_text(en(), &Criterion::PassedOver),
@@ -60,13 +68,19 @@ async fn declined_opportunity_moves_on(db: TestDb) {
     );
 
     // The next one declines too, then the last: nobody is left, it waits for staff.
-    dist::decline(&w.app, &w.b.who, id, "Too far", hours(2))
+    dist::decline(&w.app, w.b.who.grant().unwrap(), id, "Too far", hours(2))
         .await
         .unwrap();
     assert_eq!(w.opportunity(id).await.partner_account_id, Some(w.c.id));
-    dist::decline(&w.app, &w.c.who, id, "Not our trade", hours(3))
-        .await
-        .unwrap();
+    dist::decline(
+        &w.app,
+        w.c.who.grant().unwrap(),
+        id,
+        "Not our trade",
+        hours(3),
+    )
+    .await
+    .unwrap();
     let o = w.opportunity(id).await;
     assert_eq!(
         (o.status, o.partner_account_id),
@@ -77,13 +91,17 @@ async fn declined_opportunity_moves_on(db: TestDb) {
             .await
             .contains(&"opportunity.unplaced".to_owned())
     );
-    let staff_list = dist::staff_opportunities(&w.app, &w.staff, Some(OpportunityStatus::New))
-        .await
-        .unwrap();
+    let staff_list = dist::staff_opportunities(
+        &w.app,
+        w.staff.grant().unwrap(),
+        Some(OpportunityStatus::New),
+    )
+    .await
+    .unwrap();
     assert_eq!(staff_list.len(), 1);
     assert_eq!(staff_list[0].passed_over, 3, "flagged: it came back");
     assert!(matches!(
-        dist::distribute(&w.app, &w.staff, id, None, hours(4)).await,
+        dist::distribute(&w.app, w.staff.grant().unwrap(), id, None, hours(4)).await,
         Err(DistributionError::NoPartnerAvailable)
     ));
 }
@@ -93,15 +111,21 @@ async fn accept_then_close_won_raises_the_win_rate_in_the_next_explanation() {
     let w = world(TestDb::sqlite().await).await;
     // B has a history: one opportunity accepted and lost.
     let lost = w.new_opportunity("Lost one", hours(0)).await;
-    dist::distribute(&w.app, &w.staff, lost, Some(w.b.id), hours(0))
-        .await
-        .unwrap();
-    dist::accept(&w.app, &w.b.who, lost, hours(1))
+    dist::distribute(
+        &w.app,
+        w.staff.grant().unwrap(),
+        lost,
+        Some(w.b.id),
+        hours(0),
+    )
+    .await
+    .unwrap();
+    dist::accept(&w.app, w.b.who.grant().unwrap(), lost, hours(1))
         .await
         .unwrap();
     dist::close_lost(
         &w.app,
-        &w.b.who,
+        w.b.who.grant().unwrap(),
         lost,
         "Customer chose a competitor",
         "Price",
@@ -119,46 +143,66 @@ async fn accept_then_close_won_raises_the_win_rate_in_the_next_explanation() {
             .unwrap()
     };
     let probe = w.new_opportunity("Probe", hours(3)).await;
-    let before = dist::explain(&w.app, &w.staff, probe, hours(3))
+    let before = dist::explain(&w.app, w.staff.grant().unwrap(), probe, hours(3))
         .await
         .unwrap();
     let before_a = win_rate(&before, w.a.id);
     assert_eq!(before_a.basis.unwrap().count, 0);
 
     let id = w.new_opportunity("Heat pump", hours(3)).await;
-    dist::distribute(&w.app, &w.staff, id, Some(w.a.id), hours(3))
+    dist::distribute(&w.app, w.staff.grant().unwrap(), id, Some(w.a.id), hours(3))
         .await
         .unwrap();
-    dist::accept(&w.app, &w.a.who, id, hours(4)).await.unwrap();
-    let accepted = dist::partner_opportunities(&w.app, &w.a.who, Filter::Accepted)
+    dist::accept(&w.app, w.a.who.grant().unwrap(), id, hours(4))
+        .await
+        .unwrap();
+    let accepted = dist::partner_opportunities(&w.app, w.a.who.grant().unwrap(), Filter::Accepted)
         .await
         .unwrap();
     assert_eq!(accepted.len(), 1);
     assert_eq!(accepted[0].dated.accepted_at, Some(hours(4)));
-    dist::set_stage(&w.app, &w.a.who, id, Stage::Propose, hours(5))
-        .await
-        .unwrap();
+    dist::set_stage(
+        &w.app,
+        w.a.who.grant().unwrap(),
+        id,
+        Stage::Propose,
+        hours(5),
+    )
+    .await
+    .unwrap();
     assert!(
-        dist::partner_opportunities(&w.app, &w.a.who, Filter::Accepted)
+        dist::partner_opportunities(&w.app, w.a.who.grant().unwrap(), Filter::Accepted)
             .await
             .unwrap()
             .is_empty()
     );
     assert_eq!(
-        dist::partner_opportunities(&w.app, &w.a.who, Filter::InProgress)
+        dist::partner_opportunities(&w.app, w.a.who.grant().unwrap(), Filter::InProgress)
             .await
             .unwrap()
             .len(),
         1
     );
-    dist::add_note(&w.app, &w.a.who, id, "Visited the site", hours(6))
-        .await
-        .unwrap();
-    dist::close_won(&w.app, &w.a.who, id, "Happy customer", hours(30))
-        .await
-        .unwrap();
+    dist::add_note(
+        &w.app,
+        w.a.who.grant().unwrap(),
+        id,
+        "Visited the site",
+        hours(6),
+    )
+    .await
+    .unwrap();
+    dist::close_won(
+        &w.app,
+        w.a.who.grant().unwrap(),
+        id,
+        "Happy customer",
+        hours(30),
+    )
+    .await
+    .unwrap();
 
-    let after = dist::explain(&w.app, &w.staff, probe, hours(31))
+    let after = dist::explain(&w.app, w.staff.grant().unwrap(), probe, hours(31))
         .await
         .unwrap();
     let after_a = win_rate(&after, w.a.id);
@@ -175,7 +219,7 @@ async fn accept_then_close_won_raises_the_win_rate_in_the_next_explanation() {
         "a win beats a loss"
     );
 
-    let detail = dist::opportunity_for_partner(&w.app, &w.a.who, id)
+    let detail = dist::opportunity_for_partner(&w.app, w.a.who.grant().unwrap(), id)
         .await
         .unwrap();
     assert_eq!(detail.opportunity.dated.closed_at, Some(hours(30)));
@@ -192,13 +236,15 @@ async fn accept_then_close_won_raises_the_win_rate_in_the_next_explanation() {
         ]
     );
     assert_eq!(detail.history[2].note.as_deref(), Some("propose"));
-    let tally = dist::my_metrics(&w.app, &w.a.who, hours(31)).await.unwrap();
+    let tally = dist::my_metrics(&w.app, w.a.who.grant().unwrap(), hours(31))
+        .await
+        .unwrap();
     assert_eq!(
         (tally.won, tally.closed_with_feedback, tally.touched),
         (1, 1, 1)
     );
     assert_eq!(
-        dist::partner_opportunities(&w.app, &w.a.who, Filter::Closed)
+        dist::partner_opportunities(&w.app, w.a.who.grant().unwrap(), Filter::Closed)
             .await
             .unwrap()
             .len(),
@@ -210,7 +256,7 @@ async fn accept_then_close_won_raises_the_win_rate_in_the_next_explanation() {
 async fn illegal_moves_are_refused_and_change_nothing() {
     let w = world(TestDb::sqlite().await).await;
     let id = w.new_opportunity("Heat pump", hours(0)).await;
-    dist::distribute(&w.app, &w.staff, id, Some(w.a.id), hours(0))
+    dist::distribute(&w.app, w.staff.grant().unwrap(), id, Some(w.a.id), hours(0))
         .await
         .unwrap();
     let illegal = |r: Result<(), DistributionError>, action: Action, status: OpportunityStatus| {
@@ -223,7 +269,7 @@ async fn illegal_moves_are_refused_and_change_nothing() {
     };
     let who = &w.a.who;
     let e = illegal(
-        dist::close_won(&w.app, who, id, "", hours(1)).await,
+        dist::close_won(&w.app, who.grant().unwrap(), id, "", hours(1)).await,
         Action::Close,
         OpportunityStatus::Distributed,
     );
@@ -236,56 +282,71 @@ async fn illegal_moves_are_refused_and_change_nothing() {
         "Vous ne pouvez pas clôturer cette opportunité maintenant : elle est distribuée."
     );
     illegal(
-        dist::set_stage(&w.app, who, id, Stage::Qualify, hours(1)).await,
+        dist::set_stage(&w.app, who.grant().unwrap(), id, Stage::Qualify, hours(1)).await,
         Action::SetStage,
         OpportunityStatus::Distributed,
     );
     illegal(
-        dist::add_feedback(&w.app, who, id, "Nice", hours(1)).await,
+        dist::add_feedback(&w.app, who.grant().unwrap(), id, "Nice", hours(1)).await,
         Action::AddFeedback,
         OpportunityStatus::Distributed,
     );
-    dist::accept(&w.app, who, id, hours(1)).await.unwrap();
+    dist::accept(&w.app, who.grant().unwrap(), id, hours(1))
+        .await
+        .unwrap();
     illegal(
-        dist::accept(&w.app, who, id, hours(2)).await,
+        dist::accept(&w.app, who.grant().unwrap(), id, hours(2)).await,
         Action::Accept,
         OpportunityStatus::InProgress,
     );
     illegal(
-        dist::decline(&w.app, who, id, "Changed our mind", hours(2)).await,
+        dist::decline(
+            &w.app,
+            who.grant().unwrap(),
+            id,
+            "Changed our mind",
+            hours(2),
+        )
+        .await,
         Action::Decline,
         OpportunityStatus::InProgress,
     );
     let before = w.events(id).await;
     // The same stage twice records it once.
-    dist::set_stage(&w.app, who, id, Stage::Qualify, hours(3))
+    dist::set_stage(&w.app, who.grant().unwrap(), id, Stage::Qualify, hours(3))
         .await
         .unwrap();
-    dist::set_stage(&w.app, who, id, Stage::Qualify, hours(4))
+    dist::set_stage(&w.app, who.grant().unwrap(), id, Stage::Qualify, hours(4))
         .await
         .unwrap();
     assert_eq!(w.events(id).await.len(), before.len() + 1);
     assert!(matches!(
-        dist::close_lost(&w.app, who, id, "", "", hours(5)).await,
+        dist::close_lost(&w.app, who.grant().unwrap(), id, "", "", hours(5)).await,
         Err(DistributionError::Invalid(i)) if i.field == "reason"
     ));
-    dist::close_lost(&w.app, who, id, "No budget", "", hours(5))
+    dist::close_lost(&w.app, who.grant().unwrap(), id, "No budget", "", hours(5))
         .await
         .unwrap();
     illegal(
-        dist::close_won(&w.app, who, id, "", hours(6)).await,
+        dist::close_won(&w.app, who.grant().unwrap(), id, "", hours(6)).await,
         Action::Close,
         OpportunityStatus::Lost,
     );
     illegal(
-        dist::add_note(&w.app, who, id, "Too late", hours(6)).await,
+        dist::add_note(&w.app, who.grant().unwrap(), id, "Too late", hours(6)).await,
         Action::AddNote,
         OpportunityStatus::Lost,
     );
     let events = w.events(id).await;
-    dist::add_feedback(&w.app, who, id, "They may come back next year", hours(7))
-        .await
-        .unwrap();
+    dist::add_feedback(
+        &w.app,
+        who.grant().unwrap(),
+        id,
+        "They may come back next year",
+        hours(7),
+    )
+    .await
+    .unwrap();
     assert_eq!(
         w.events(id).await.last(),
         Some(&(Some(w.a.id), Kind::Feedback))
@@ -308,14 +369,20 @@ both_backends!(
 async fn expired_opportunity_moves_on(db: TestDb) {
     let w = world(db).await;
     let id = w.new_opportunity("Heat pump", hours(0)).await;
-    dist::distribute(&w.app, &w.staff, id, None, hours(0))
+    dist::distribute(&w.app, w.staff.grant().unwrap(), id, None, hours(0))
         .await
         .unwrap();
     let other = w.new_opportunity("Accepted in time", hours(0)).await;
-    dist::distribute(&w.app, &w.staff, other, Some(w.c.id), hours(0))
-        .await
-        .unwrap();
-    dist::accept(&w.app, &w.c.who, other, hours(47))
+    dist::distribute(
+        &w.app,
+        w.staff.grant().unwrap(),
+        other,
+        Some(w.c.id),
+        hours(0),
+    )
+    .await
+    .unwrap();
+    dist::accept(&w.app, w.c.who.grant().unwrap(), other, hours(47))
         .await
         .unwrap();
 
@@ -323,7 +390,7 @@ async fn expired_opportunity_moves_on(db: TestDb) {
     let report = dist::run_expiries(&w.app, hours(47)).await.unwrap();
     assert_eq!(report, dist::ExpiryReport::default());
     assert!(matches!(
-        dist::accept(&w.app, &w.a.who, id, hours(48)).await,
+        dist::accept(&w.app, w.a.who.grant().unwrap(), id, hours(48)).await,
         Err(DistributionError::Expired)
     ));
 
@@ -362,13 +429,18 @@ async fn expired_opportunity_moves_on(db: TestDb) {
         dist::ExpiryReport::default()
     );
     assert!(matches!(
-        dist::opportunity_for_partner(&w.app, &w.a.who, id).await,
+        dist::opportunity_for_partner(&w.app, w.a.who.grant().unwrap(), id).await,
         Err(DistributionError::NotFound)
     ));
     // The accept window is a setting.
-    dist::set_setting(&w.app, &w.admin, "distribution/accept_hours", "2")
-        .await
-        .unwrap();
+    dist::set_setting(
+        &w.app,
+        w.admin.grant().unwrap(),
+        "distribution/accept_hours",
+        "2",
+    )
+    .await
+    .unwrap();
     let report = dist::tick(&w.app, hours(50)).await.unwrap();
     assert_eq!(report.expiries.expired, 1);
     assert_eq!(w.opportunity(id).await.partner_account_id, Some(w.c.id));

@@ -8,9 +8,14 @@ async fn weights_out_of_range_are_refused_with_the_setting_and_its_range() {
     let w = world(TestDb::sqlite().await).await;
     let before = dist::weights(&w.app).await.unwrap();
     for raw in ["0.5", "-0.02", "abc", "NaN", ""] {
-        let e = dist::set_setting(&w.app, &w.admin, "distribution/weights/distance", raw)
-            .await
-            .unwrap_err();
+        let e = dist::set_setting(
+            &w.app,
+            w.admin.grant().unwrap(),
+            "distribution/weights/distance",
+            raw,
+        )
+        .await
+        .unwrap_err();
         assert!(
             matches!(
                 e,
@@ -31,23 +36,38 @@ async fn weights_out_of_range_are_refused_with_the_setting_and_its_range() {
         );
         assert!(!e.is_internal());
     }
-    let e = dist::set_setting(&w.app, &w.admin, "distribution/weights/avgtimetoclose", "1")
-        .await
-        .unwrap_err();
+    let e = dist::set_setting(
+        &w.app,
+        w.admin.grant().unwrap(),
+        "distribution/weights/avgtimetoclose",
+        "1",
+    )
+    .await
+    .unwrap_err();
     assert_eq!(
         e.message(en()),
         "distribution/weights/avgtimetoclose must be a number between -0.5 and 0."
     );
-    let e = dist::set_setting(&w.app, &w.admin, "distribution/accept_hours", "0")
-        .await
-        .unwrap_err();
+    let e = dist::set_setting(
+        &w.app,
+        w.admin.grant().unwrap(),
+        "distribution/accept_hours",
+        "0",
+    )
+    .await
+    .unwrap_err();
     assert_eq!(
         e.message(en()),
         "distribution/accept_hours must be a whole number between 1 and 720."
     );
-    let e = dist::set_setting(&w.app, &w.admin, "scheduling/horizon_days", "10")
-        .await
-        .unwrap_err();
+    let e = dist::set_setting(
+        &w.app,
+        w.admin.grant().unwrap(),
+        "scheduling/horizon_days",
+        "10",
+    )
+    .await
+    .unwrap_err();
     assert_eq!(e.message_id(), "distribution-setting-unknown");
     assert_eq!(
         dist::weights(&w.app).await.unwrap(),
@@ -56,12 +76,22 @@ async fn weights_out_of_range_are_refused_with_the_setting_and_its_range() {
     );
 
     // In range, ends included; 0 disables a metric.
-    dist::set_setting(&w.app, &w.admin, "distribution/weights/distance", "-0.01")
-        .await
-        .unwrap();
-    dist::set_setting(&w.app, &w.admin, "distribution/weights/winrate", "0")
-        .await
-        .unwrap();
+    dist::set_setting(
+        &w.app,
+        w.admin.grant().unwrap(),
+        "distribution/weights/distance",
+        "-0.01",
+    )
+    .await
+    .unwrap();
+    dist::set_setting(
+        &w.app,
+        w.admin.grant().unwrap(),
+        "distribution/weights/winrate",
+        "0",
+    )
+    .await
+    .unwrap();
     let now = dist::weights(&w.app).await.unwrap();
     assert_eq!(
         (now.get(Metric::Distance), now.get(Metric::WinRate)),
@@ -84,7 +114,9 @@ async fn weights_out_of_range_are_refused_with_the_setting_and_its_range() {
     );
 
     let id = w.new_opportunity("Heat pump", hours(0)).await;
-    let why = dist::explain(&w.app, &w.staff, id, hours(0)).await.unwrap();
+    let why = dist::explain(&w.app, w.staff.grant().unwrap(), id, hours(0))
+        .await
+        .unwrap();
     assert_eq!(
         why.decision.weights, now,
         "explanations use the stored weights"
@@ -99,12 +131,22 @@ async fn automatic_distribution_gives_new_opportunities_to_the_top_partner() {
     let waiting2 = w.new_opportunity("Waiting 2", hours(0)).await;
     assert_eq!(dist::tick(&w.app, hours(0)).await.unwrap().distributed, 0);
 
-    dist::set_setting(&w.app, &w.admin, "distribution/automatic", "on")
-        .await
-        .unwrap();
-    let created = dist::create_opportunity(&w.app, &w.staff, &w.input("At once"), hours(1))
-        .await
-        .unwrap();
+    dist::set_setting(
+        &w.app,
+        w.admin.grant().unwrap(),
+        "distribution/automatic",
+        "on",
+    )
+    .await
+    .unwrap();
+    let created = dist::create_opportunity(
+        &w.app,
+        w.staff.grant().unwrap(),
+        &w.input("At once"),
+        hours(1),
+    )
+    .await
+    .unwrap();
     assert_eq!(created.partner, Some(w.a.id));
     assert_eq!(
         w.opportunity(created.id).await.status,
@@ -128,7 +170,7 @@ async fn automatic_distribution_gives_new_opportunities_to_the_top_partner() {
     // Nobody available: created, left New, no error.
     let mut far = w.input("Out of every territory");
     far.postal_code = "J4K 1A1".into();
-    let created = dist::create_opportunity(&w.app, &w.staff, &far, hours(3))
+    let created = dist::create_opportunity(&w.app, w.staff.grant().unwrap(), &far, hours(3))
         .await
         .unwrap();
     assert_eq!(created.partner, None);

@@ -14,7 +14,9 @@ async fn staff_distributes_to_the_top(db: TestDb) {
     let w = world(db).await;
     let id = w.new_opportunity("Heat pump for a duplex", hours(0)).await;
 
-    let why = dist::explain(&w.app, &w.staff, id, hours(1)).await.unwrap();
+    let why = dist::explain(&w.app, w.staff.grant().unwrap(), id, hours(1))
+        .await
+        .unwrap();
     assert_eq!(ranked_ids(&why), [w.a.id, w.b.id, w.c.id], "nearest first");
     assert_eq!(why.decision.available_count, 3);
     assert_eq!(
@@ -44,7 +46,7 @@ async fn staff_distributes_to_the_top(db: TestDb) {
         "explaining changes nothing"
     );
 
-    let sent = dist::distribute(&w.app, &w.staff, id, None, hours(1))
+    let sent = dist::distribute(&w.app, w.staff.grant().unwrap(), id, None, hours(1))
         .await
         .unwrap();
     assert_eq!((sent.partner, sent.rank), (w.a.id, Some(1)));
@@ -81,12 +83,12 @@ async fn staff_distributes_to_the_top(db: TestDb) {
     assert!(w.emails(w.b.email).await.is_empty());
 
     // It is the partner's now; distributing it again is refused and changes nothing.
-    let list = dist::partner_opportunities(&w.app, &w.a.who, Filter::New)
+    let list = dist::partner_opportunities(&w.app, w.a.who.grant().unwrap(), Filter::New)
         .await
         .unwrap();
     assert_eq!(list.len(), 1);
     assert_eq!(list[0].expires_at, Some(hours(49)));
-    let again = dist::distribute(&w.app, &w.staff, id, Some(w.b.id), hours(2))
+    let again = dist::distribute(&w.app, w.staff.grant().unwrap(), id, Some(w.b.id), hours(2))
         .await
         .unwrap_err();
     assert!(
@@ -106,9 +108,15 @@ async fn staff_distributes_to_the_top(db: TestDb) {
 async fn staff_may_pick_another_available_partner_but_not_an_unavailable_one() {
     let w = world(TestDb::sqlite().await).await;
     let id = w.new_opportunity("Heat pump", hours(0)).await;
-    let refused = dist::distribute(&w.app, &w.staff, id, Some(w.verdun.id), hours(1))
-        .await
-        .unwrap_err();
+    let refused = dist::distribute(
+        &w.app,
+        w.staff.grant().unwrap(),
+        id,
+        Some(w.verdun.id),
+        hours(1),
+    )
+    .await
+    .unwrap_err();
     assert!(
         matches!(
             refused,
@@ -125,16 +133,30 @@ async fn staff_may_pick_another_available_partner_but_not_an_unavailable_one() {
     );
     let customer_account = w.customer.account_id.unwrap();
     assert!(matches!(
-        dist::distribute(&w.app, &w.staff, id, Some(customer_account), hours(1)).await,
+        dist::distribute(
+            &w.app,
+            w.staff.grant().unwrap(),
+            id,
+            Some(customer_account),
+            hours(1)
+        )
+        .await,
         Err(DistributionError::UnknownPartner)
     ));
     assert_eq!(w.opportunity(id).await.status, OpportunityStatus::New);
-    let sent = dist::distribute(&w.app, &w.staff, id, Some(w.c.id), hours(1))
+    let sent = dist::distribute(&w.app, w.staff.grant().unwrap(), id, Some(w.c.id), hours(1))
         .await
         .unwrap();
     assert_eq!((sent.partner, sent.rank), (w.c.id, None));
     assert!(matches!(
-        dist::distribute(&w.app, &w.staff, OpportunityId(9999), None, hours(1)).await,
+        dist::distribute(
+            &w.app,
+            w.staff.grant().unwrap(),
+            OpportunityId(9999),
+            None,
+            hours(1)
+        )
+        .await,
         Err(DistributionError::NotFound)
     ));
 }
@@ -144,26 +166,37 @@ async fn a_partner_at_capacity_is_excluded_and_internal_opportunities_do_not_cou
     let w = world(TestDb::sqlite().await).await;
     // A works one distributed opportunity and two internal ones of its own: one place left.
     let first = w.new_opportunity("First", hours(0)).await;
-    dist::distribute(&w.app, &w.staff, first, Some(w.a.id), hours(0))
+    dist::distribute(
+        &w.app,
+        w.staff.grant().unwrap(),
+        first,
+        Some(w.a.id),
+        hours(0),
+    )
+    .await
+    .unwrap();
+    for name in ["Own lead 1", "Own lead 2"] {
+        dist::create_internal_opportunity(
+            &w.app,
+            w.a.who.grant().unwrap(),
+            &w.input(name),
+            hours(0),
+        )
         .await
         .unwrap();
-    for name in ["Own lead 1", "Own lead 2"] {
-        dist::create_internal_opportunity(&w.app, &w.a.who, &w.input(name), hours(0))
-            .await
-            .unwrap();
     }
     let second = w.new_opportunity("Second", hours(1)).await;
-    let why = dist::explain(&w.app, &w.staff, second, hours(1))
+    let why = dist::explain(&w.app, w.staff.grant().unwrap(), second, hours(1))
         .await
         .unwrap();
     assert_eq!(ranked_ids(&why)[0], w.a.id, "internal ones are not counted");
-    dist::distribute(&w.app, &w.staff, second, None, hours(1))
+    dist::distribute(&w.app, w.staff.grant().unwrap(), second, None, hours(1))
         .await
         .unwrap();
 
     // Now at capacity (2 of 2): excluded, with the numbers.
     let third = w.new_opportunity("Third", hours(2)).await;
-    let why = dist::explain(&w.app, &w.staff, third, hours(2))
+    let why = dist::explain(&w.app, w.staff.grant().unwrap(), third, hours(2))
         .await
         .unwrap();
     let full = Criterion::Capacity {
@@ -180,27 +213,33 @@ async fn a_partner_at_capacity_is_excluded_and_internal_opportunities_do_not_cou
         why.criterion_text(fr(), &full),
         "Capacité atteinte : 2 opportunités ouvertes sur 2."
     );
-    let refused = dist::distribute(&w.app, &w.staff, third, Some(w.a.id), hours(2))
-        .await
-        .unwrap_err();
+    let refused = dist::distribute(
+        &w.app,
+        w.staff.grant().unwrap(),
+        third,
+        Some(w.a.id),
+        hours(2),
+    )
+    .await
+    .unwrap_err();
     assert!(
         matches!(refused, DistributionError::Unavailable { criterion, .. } if criterion == full),
         "{refused:?}"
     );
-    let sent = dist::distribute(&w.app, &w.staff, third, None, hours(2))
+    let sent = dist::distribute(&w.app, w.staff.grant().unwrap(), third, None, hours(2))
         .await
         .unwrap();
     assert_eq!(sent.partner, w.b.id);
 
     // Closing one frees a place.
-    dist::accept(&w.app, &w.a.who, first, hours(3))
+    dist::accept(&w.app, w.a.who.grant().unwrap(), first, hours(3))
         .await
         .unwrap();
-    dist::close_won(&w.app, &w.a.who, first, "", hours(4))
+    dist::close_won(&w.app, w.a.who.grant().unwrap(), first, "", hours(4))
         .await
         .unwrap();
     let fourth = w.new_opportunity("Fourth", hours(5)).await;
-    let why = dist::explain(&w.app, &w.staff, fourth, hours(5))
+    let why = dist::explain(&w.app, w.staff.grant().unwrap(), fourth, hours(5))
         .await
         .unwrap();
     assert_eq!(excluded(&why, w.a.id), None);
@@ -215,14 +254,20 @@ async fn concurrent_distributions_respect_capacity(db: TestDb) {
     let w = world(db).await;
     // A has one place left (capacity 2, one open).
     let first = w.new_opportunity("First", hours(0)).await;
-    dist::distribute(&w.app, &w.staff, first, Some(w.a.id), hours(0))
-        .await
-        .unwrap();
+    dist::distribute(
+        &w.app,
+        w.staff.grant().unwrap(),
+        first,
+        Some(w.a.id),
+        hours(0),
+    )
+    .await
+    .unwrap();
     let x = w.new_opportunity("X", hours(1)).await;
     let y = w.new_opportunity("Y", hours(1)).await;
     let (rx, ry) = tokio::join!(
-        dist::distribute(&w.app, &w.staff, x, Some(w.a.id), hours(1)),
-        dist::distribute(&w.app, &w.staff, y, Some(w.a.id), hours(1)),
+        dist::distribute(&w.app, w.staff.grant().unwrap(), x, Some(w.a.id), hours(1)),
+        dist::distribute(&w.app, w.staff.grant().unwrap(), y, Some(w.a.id), hours(1)),
     );
     let (ok, refused): (Vec<_>, Vec<_>) = [rx, ry].into_iter().partition(Result::is_ok);
     assert_eq!(ok.len(), 1, "one takes the last place");
@@ -240,7 +285,7 @@ async fn concurrent_distributions_respect_capacity(db: TestDb) {
         "{:?}",
         refused[0]
     );
-    let held = dist::partner_opportunities(&w.app, &w.a.who, Filter::New)
+    let held = dist::partner_opportunities(&w.app, w.a.who.grant().unwrap(), Filter::New)
         .await
         .unwrap();
     assert_eq!(held.len(), 2);
@@ -255,10 +300,12 @@ async fn inactive_partner_accounts_receive_nothing() {
         .await
         .unwrap();
     let id = w.new_opportunity("Heat pump", hours(0)).await;
-    let why = dist::explain(&w.app, &w.staff, id, hours(0)).await.unwrap();
+    let why = dist::explain(&w.app, w.staff.grant().unwrap(), id, hours(0))
+        .await
+        .unwrap();
     assert_eq!(ranked_ids(&why), [w.b.id, w.c.id]);
     assert!(matches!(
-        dist::distribute(&w.app, &w.staff, id, Some(w.a.id), hours(0)).await,
+        dist::distribute(&w.app, w.staff.grant().unwrap(), id, Some(w.a.id), hours(0)).await,
         Err(DistributionError::UnknownPartner)
     ));
 }
@@ -287,7 +334,7 @@ async fn bad_opportunity_input_is_refused_with_the_field() {
     for (field, change) in cases {
         let mut input = w.input("Heat pump");
         change(&mut input);
-        let e = dist::create_opportunity(&w.app, &w.staff, &input, hours(0))
+        let e = dist::create_opportunity(&w.app, w.staff.grant().unwrap(), &input, hours(0))
             .await
             .unwrap_err();
         assert!(
@@ -301,7 +348,7 @@ async fn bad_opportunity_input_is_refused_with_the_field() {
         );
     }
     assert!(
-        dist::staff_opportunities(&w.app, &w.staff, None)
+        dist::staff_opportunities(&w.app, w.staff.grant().unwrap(), None)
             .await
             .unwrap()
             .is_empty(),
@@ -421,7 +468,9 @@ async fn candidates_build_time_is_reported() {
     assert_eq!((busy.tally.won + busy.tally.lost, busy.open), (10, 0));
     let id = w.new_opportunity("Probe", hours(0)).await;
     let started = Instant::now();
-    let why = dist::explain(&w.app, &w.staff, id, hours(0)).await.unwrap();
+    let why = dist::explain(&w.app, w.staff.grant().unwrap(), id, hours(0))
+        .await
+        .unwrap();
     let explained = started.elapsed();
     assert_eq!(why.decision.available_count, 299);
     eprintln!("candidates for 4 partners built in {small:?}");

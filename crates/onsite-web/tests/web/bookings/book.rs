@@ -173,7 +173,7 @@ both_backends!(
         // Ana's page offered this time; Bruno books it first (one technician only).
         booking::book(
             app.app(),
-            &bruno,
+            bruno.grant().unwrap(),
             BookRequest {
                 service: ServiceRequest::new(s.service_type, None),
                 slot_start: slots[0],

@@ -181,7 +181,7 @@ async fn book_on_asset(
     let (_, slots) = first_free_day(app, who, s.service_type).await;
     booking::book(
         app.app(),
-        who,
+        who.grant().unwrap(),
         BookRequest {
             service: ServiceRequest::new(s.service_type, Some(s.asset_a)),
             slot_start: slots[slot],
@@ -540,7 +540,7 @@ async fn the_homepage_past_tab_works_without_javascript() {
     let id = book_first(&app, &ana, s.service_type).await;
     booking::cancel(
         app.app(),
-        &ana,
+        ana.grant().unwrap(),
         id,
         "Moved house",
         crate::support::now(&app),

@@ -340,7 +340,10 @@ async fn partners_record_internal_opportunities_that_do_not_count_against_capaci
     for n in 0..3 {
         dist::create_internal_opportunity(
             app.app(),
-            &principal(&app, world.user("partner")).await,
+            principal(&app, world.user("partner"))
+                .await
+                .grant()
+                .unwrap(),
             &m.input(&format!("Internal {n}")),
             app.state.clock.now(),
         )

@@ -131,7 +131,7 @@ async fn with_automatic_distribution_a_new_opportunity_goes_to_the_top_partner_a
     let mut admin = app.browser_as(world.user("admin")).await;
     dist::set_setting(
         app.app(),
-        &principal(&app, world.user("admin")).await,
+        principal(&app, world.user("admin")).await.grant().unwrap(),
         "distribution/automatic",
         "true",
     )

@@ -306,11 +306,11 @@ async fn an_opportunity_every_partner_passed_on_comes_back_flagged() {
         .await;
     let now = app.state.clock.now();
     let a = principal(&app, world.user("partner")).await;
-    dist::decline(app.app(), &a, id, "Too far", now)
+    dist::decline(app.app(), a.grant().unwrap(), id, "Too far", now)
         .await
         .unwrap();
     let b = principal(&app, m.partner_b_user).await;
-    dist::decline(app.app(), &b, id, "Too busy", now)
+    dist::decline(app.app(), b.grant().unwrap(), id, "Too busy", now)
         .await
         .unwrap();
     assert_eq!(status_of(&app, id).await, (OpportunityStatus::New, None));
