@@ -666,17 +666,7 @@ pub async fn update_profile(app: &App, user: UserId, input: &ProfileInput) -> Re
     let profile = parse_profile(input)?;
     let mut tx = app.store.begin().await?;
     accounts::update_profile(&mut tx, user, &profile).await?;
-    audit::record(
-        &mut tx,
-        Some(user),
-        "profile.update",
-        "user",
-        Some(user.0),
-        &serde_json::json!({}),
-    )
-    .await?;
-    tx.commit().await.map_err(StoreError::from)?;
-    Ok(())
+    commit_user_change(tx, user, "profile.update", user, serde_json::json!({})).await
 }
 
 /// "Forgot password": emails a reset link if the address has an account. The answer is the
@@ -714,16 +704,8 @@ pub async fn forgot_password(app: &App, email: &str, client: &str, now: Timestam
         token.expose(),
     )?;
     message.enqueue(&mut tx).await?;
-    audit::record(
-        &mut tx,
-        Some(user.id),
-        "password.reset-requested",
-        "user",
-        Some(user.id.0),
-        &serde_json::json!({}),
-    )
-    .await?;
-    tx.commit().await.map_err(StoreError::from)?;
+    let nothing = serde_json::json!({});
+    commit_user_change(tx, user.id, "password.reset-requested", user.id, nothing).await?;
     app.mail_queued();
     Ok(())
 }
@@ -760,16 +742,14 @@ pub async fn reset_password(
         .ok_or(IdentityError::InvalidResetLink)?;
     accounts::set_password_hash(&mut tx, user_id, &password_hash).await?;
     sessions::delete_for_user(&mut tx, user_id, None).await?;
-    audit::record(
-        &mut tx,
-        Some(user_id),
+    commit_user_change(
+        tx,
+        user_id,
         "password.reset",
-        "user",
-        Some(user_id.0),
-        &serde_json::json!({}),
+        user_id,
+        serde_json::json!({}),
     )
     .await?;
-    tx.commit().await.map_err(StoreError::from)?;
     Ok(user_id)
 }
 
@@ -793,17 +773,14 @@ pub async fn change_password(
     let mut tx = app.store.begin().await?;
     accounts::set_password_hash(&mut tx, user_id, &password_hash).await?;
     sessions::delete_for_user(&mut tx, user_id, Some(&keep)).await?;
-    audit::record(
-        &mut tx,
-        Some(user_id),
+    commit_user_change(
+        tx,
+        user_id,
         "password.change",
-        "user",
-        Some(user_id.0),
-        &serde_json::json!({}),
+        user_id,
+        serde_json::json!({}),
     )
-    .await?;
-    tx.commit().await.map_err(StoreError::from)?;
-    Ok(())
+    .await
 }
 
 /// Staff set a portal user's web roles, keeping their staff roles. Only the web roles of the
@@ -822,15 +799,7 @@ pub async fn set_web_roles(app: &App, by: UserId, user: UserId, roles: &[Role]) 
         None => return Err(InvalidInput::new("roles", "unknown").into()),
     }
     drop(conn);
-    let mut all: Vec<Role> = current
-        .roles
-        .iter()
-        .copied()
-        .filter(|r| STAFF_ROLES.contains(r))
-        .chain(roles.iter().copied())
-        .collect();
-    all.sort();
-    all.dedup();
+    let all = replacing(&current.roles, |r| !STAFF_ROLES.contains(r), roles);
     set_roles(app, by, user, &all).await
 }
 
@@ -846,16 +815,21 @@ pub async fn set_staff_roles(app: &App, by: UserId, user: UserId, roles: &[Role]
     if by == user && current.roles.contains(&Role::Admin) && !roles.contains(&Role::Admin) {
         return Err(IdentityError::OwnAdminRole);
     }
+    let all = replacing(&current.roles, |r| STAFF_ROLES.contains(r), roles);
+    set_roles(app, by, user, &all).await
+}
+
+/// `current` roles with those `replaced` replaced by `roles`: sorted, each once.
+fn replacing(current: &[Role], replaced: impl Fn(&Role) -> bool, roles: &[Role]) -> Vec<Role> {
     let mut all: Vec<Role> = current
-        .roles
         .iter()
         .copied()
-        .filter(|r| !STAFF_ROLES.contains(r))
+        .filter(|r| !replaced(r))
         .chain(roles.iter().copied())
         .collect();
     all.sort();
     all.dedup();
-    set_roles(app, by, user, &all).await
+    all
 }
 
 /// Staff replace a user's roles.
@@ -864,15 +838,19 @@ pub async fn set_roles(app: &App, by: UserId, user: UserId, roles: &[Role]) -> R
     accounts::set_roles(&mut tx, user, roles).await?;
     let detail =
         serde_json::json!({ "roles": roles.iter().map(|r| r.as_str()).collect::<Vec<_>>() });
-    audit::record(
-        &mut tx,
-        Some(by),
-        "user.roles",
-        "user",
-        Some(user.0),
-        &detail,
-    )
-    .await?;
+    commit_user_change(tx, by, "user.roles", user, detail).await
+}
+
+/// Records in the audit log that `by` did `action` to the user `user` (with `detail`), and
+/// commits the change.
+async fn commit_user_change(
+    mut tx: onsite_store::Tx,
+    by: UserId,
+    action: &str,
+    user: UserId,
+    detail: serde_json::Value,
+) -> Result<()> {
+    audit::record(&mut tx, Some(by), action, "user", Some(user.0), &detail).await?;
     tx.commit().await.map_err(StoreError::from)?;
     Ok(())
 }

@@ -10,69 +10,14 @@
 
 use crate::weights::Metric;
 use jiff::Timestamp;
-use onsite_domain::{InvalidInput, OpportunityId};
+use onsite_domain::OpportunityId;
 use serde::{Deserialize, Serialize};
 
 const HOUR_MS: i64 = 3_600_000;
 const DAY_MS: i64 = 24 * HOUR_MS;
 
-/// What happened to an opportunity held by a partner. The names are the store's
-/// `opportunity_events.kind` values.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum EventKind {
-    /// Given to the partner: starts an assignment.
-    Distributed,
-    Accepted,
-    Declined,
-    /// Not accepted in time and taken back.
-    Expired,
-    /// Partner activity that is not a stage change: a call, a visit, a note.
-    Touched,
-    /// Moved to another sales stage.
-    Stage,
-    /// Closed won.
-    Won,
-    /// Closed lost: returned.
-    Lost,
-    /// Feedback on the closed opportunity was recorded (with or after the close).
-    Feedback,
-}
-
-impl EventKind {
-    pub const ALL: [EventKind; 9] = [
-        EventKind::Distributed,
-        EventKind::Accepted,
-        EventKind::Declined,
-        EventKind::Expired,
-        EventKind::Touched,
-        EventKind::Stage,
-        EventKind::Won,
-        EventKind::Lost,
-        EventKind::Feedback,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            EventKind::Distributed => "distributed",
-            EventKind::Accepted => "accepted",
-            EventKind::Declined => "declined",
-            EventKind::Expired => "expired",
-            EventKind::Touched => "touched",
-            EventKind::Stage => "stage",
-            EventKind::Won => "won",
-            EventKind::Lost => "lost",
-            EventKind::Feedback => "feedback",
-        }
-    }
-
-    pub fn parse(s: &str) -> Result<Self, InvalidInput> {
-        Self::ALL
-            .into_iter()
-            .find(|k| k.as_str() == s)
-            .ok_or(InvalidInput::new("kind", "unknown"))
-    }
-}
+/// What happened to an opportunity held by a partner.
+pub use onsite_domain::opportunity::OpportunityEventKind as EventKind;
 
 /// One event of a partner's history.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]

@@ -4,41 +4,15 @@ use crate::{AccountId, AgreementId};
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum AgreementStatus {
-    Draft,
-    Active,
-    /// Active, and a renewal waits for the customer's approval.
-    RenewalPending,
-    Expired,
-    Canceled,
-}
-
-impl AgreementStatus {
-    pub const ALL: [AgreementStatus; 5] = [
-        AgreementStatus::Draft,
-        AgreementStatus::Active,
-        AgreementStatus::RenewalPending,
-        AgreementStatus::Expired,
-        AgreementStatus::Canceled,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            AgreementStatus::Draft => "draft",
-            AgreementStatus::Active => "active",
-            AgreementStatus::RenewalPending => "renewal_pending",
-            AgreementStatus::Expired => "expired",
-            AgreementStatus::Canceled => "canceled",
-        }
-    }
-
-    pub fn parse(s: &str) -> Result<Self, crate::InvalidInput> {
-        Self::ALL
-            .into_iter()
-            .find(|v| v.as_str() == s)
-            .ok_or(crate::InvalidInput::new("status", "unknown"))
+text_enum! {
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+    pub enum AgreementStatus ("status") {
+        Draft = "draft",
+        Active = "active",
+        /// Active, and a renewal waits for the customer's approval.
+        RenewalPending = "renewal_pending",
+        Expired = "expired",
+        Canceled = "canceled",
     }
 }
 

@@ -9,14 +9,15 @@ use crate::{BookingId, TechnicianId, WorkOrderId};
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum BookingState {
-    Scheduled,
-    Traveling,
-    InProgress,
-    Completed,
-    Canceled,
+text_enum! {
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+    pub enum BookingState ("state") {
+        Scheduled = "scheduled",
+        Traveling = "traveling",
+        InProgress = "in_progress",
+        Completed = "completed",
+        Canceled = "canceled",
+    }
 }
 
 /// What someone asks a booking to do.
@@ -37,14 +38,6 @@ pub struct IllegalTransition {
 }
 
 impl BookingState {
-    pub const ALL: [BookingState; 5] = [
-        BookingState::Scheduled,
-        BookingState::Traveling,
-        BookingState::InProgress,
-        BookingState::Completed,
-        BookingState::Canceled,
-    ];
-
     pub fn transition(self, action: BookingAction) -> Result<BookingState, IllegalTransition> {
         use BookingAction::*;
         use BookingState::*;
@@ -65,23 +58,6 @@ impl BookingState {
     /// Canceled and Completed visits are history ("Past appointments").
     pub fn is_past(self) -> bool {
         matches!(self, BookingState::Completed | BookingState::Canceled)
-    }
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            BookingState::Scheduled => "scheduled",
-            BookingState::Traveling => "traveling",
-            BookingState::InProgress => "in_progress",
-            BookingState::Completed => "completed",
-            BookingState::Canceled => "canceled",
-        }
-    }
-
-    pub fn parse(s: &str) -> Result<Self, crate::InvalidInput> {
-        Self::ALL
-            .into_iter()
-            .find(|v| v.as_str() == s)
-            .ok_or(crate::InvalidInput::new("state", "unknown"))
     }
 }
 

@@ -1,43 +1,21 @@
 //! Invoices with lines, taxes and totals.
 
 use crate::money::Currency;
-use crate::{AccountId, AgreementId, InvalidInput, InvoiceId, WorkOrderId};
+use crate::{AccountId, AgreementId, InvoiceId, WorkOrderId};
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum InvoiceStatus {
-    Draft,
-    Issued,
-    Paid,
-    Canceled,
+text_enum! {
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+    pub enum InvoiceStatus ("status") {
+        Draft = "draft",
+        Issued = "issued",
+        Paid = "paid",
+        Canceled = "canceled",
+    }
 }
 
 impl InvoiceStatus {
-    pub const ALL: [InvoiceStatus; 4] = [
-        InvoiceStatus::Draft,
-        InvoiceStatus::Issued,
-        InvoiceStatus::Paid,
-        InvoiceStatus::Canceled,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            InvoiceStatus::Draft => "draft",
-            InvoiceStatus::Issued => "issued",
-            InvoiceStatus::Paid => "paid",
-            InvoiceStatus::Canceled => "canceled",
-        }
-    }
-
-    pub fn parse(s: &str) -> Result<Self, InvalidInput> {
-        Self::ALL
-            .into_iter()
-            .find(|v| v.as_str() == s)
-            .ok_or(InvalidInput::new("status", "unknown"))
-    }
-
     /// Active invoices still expect payment; paid and canceled ones are inactive.
     pub fn is_active(self) -> bool {
         matches!(self, InvoiceStatus::Draft | InvoiceStatus::Issued)

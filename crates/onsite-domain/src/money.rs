@@ -24,18 +24,7 @@ impl Currency {
     }
 }
 
-impl TryFrom<String> for Currency {
-    type Error = InvalidInput;
-    fn try_from(value: String) -> Result<Self, Self::Error> {
-        Self::parse(&value)
-    }
-}
-
-impl From<Currency> for String {
-    fn from(value: Currency) -> Self {
-        value.as_str().to_owned()
-    }
-}
+text_conversions!(Currency);
 
 /// An amount in minor units (cents) of a currency.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

@@ -1,7 +1,7 @@
 //! Partners (their distribution profile) and the sales opportunities distributed to them.
 
 use crate::geo::GeoPoint;
-use crate::{AccountId, InvalidInput, OpportunityId, ProductId, TerritoryId};
+use crate::{AccountId, OpportunityId, ProductId, TerritoryId};
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 
@@ -19,46 +19,22 @@ pub struct PartnerProfile {
     pub products: Vec<ProductId>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum OpportunityStatus {
-    /// Not yet given to a partner.
-    New,
-    /// Given to a partner that has not accepted yet.
-    Distributed,
-    /// Accepted and being worked.
-    InProgress,
-    Won,
-    /// Closed lost: returned by the partner.
-    Lost,
+text_enum! {
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+    pub enum OpportunityStatus ("status") {
+        /// Not yet given to a partner.
+        New = "new",
+        /// Given to a partner that has not accepted yet.
+        Distributed = "distributed",
+        /// Accepted and being worked.
+        InProgress = "in_progress",
+        Won = "won",
+        /// Closed lost: returned by the partner.
+        Lost = "lost",
+    }
 }
 
 impl OpportunityStatus {
-    pub const ALL: [OpportunityStatus; 5] = [
-        OpportunityStatus::New,
-        OpportunityStatus::Distributed,
-        OpportunityStatus::InProgress,
-        OpportunityStatus::Won,
-        OpportunityStatus::Lost,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            OpportunityStatus::New => "new",
-            OpportunityStatus::Distributed => "distributed",
-            OpportunityStatus::InProgress => "in_progress",
-            OpportunityStatus::Won => "won",
-            OpportunityStatus::Lost => "lost",
-        }
-    }
-
-    pub fn parse(s: &str) -> Result<Self, InvalidInput> {
-        Self::ALL
-            .into_iter()
-            .find(|v| v.as_str() == s)
-            .ok_or(InvalidInput::new("status", "unknown"))
-    }
-
     /// Counts against the partner's capacity (SPEC §9: in progress, plus distributed but not
     /// yet accepted).
     pub fn is_open(self) -> bool {
@@ -66,6 +42,30 @@ impl OpportunityStatus {
             self,
             OpportunityStatus::Distributed | OpportunityStatus::InProgress
         )
+    }
+}
+
+text_enum! {
+    /// What happened to an opportunity held by a partner (the store's `opportunity_events.kind`);
+    /// the distribution metrics count these per partner.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+    pub enum OpportunityEventKind ("kind") {
+        /// Given to the partner: starts an assignment.
+        Distributed = "distributed",
+        Accepted = "accepted",
+        Declined = "declined",
+        /// Not accepted in time and taken back for redistribution.
+        Expired = "expired",
+        /// Partner activity that is not a stage change: a call, a visit, a note.
+        Touched = "touched",
+        /// Moved to another sales stage (the note says which).
+        Stage = "stage",
+        /// Closed won.
+        Won = "won",
+        /// Closed lost: returned.
+        Lost = "lost",
+        /// Feedback on the closed opportunity was recorded (the note holds it).
+        Feedback = "feedback",
     }
 }
 

@@ -2,7 +2,6 @@
 
 use crate::InvalidInput;
 use serde::{Deserialize, Serialize};
-use std::fmt;
 
 /// A syntactically valid email address, trimmed and lower-cased (addresses compare equal
 /// whatever case the user typed them in).
@@ -48,24 +47,7 @@ impl EmailAddress {
     }
 }
 
-impl TryFrom<String> for EmailAddress {
-    type Error = InvalidInput;
-    fn try_from(value: String) -> Result<Self, Self::Error> {
-        Self::parse(&value)
-    }
-}
-
-impl From<EmailAddress> for String {
-    fn from(value: EmailAddress) -> Self {
-        value.0
-    }
-}
-
-impl fmt::Display for EmailAddress {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
-}
+text_conversions!(EmailAddress, PhoneNumber);
 
 /// Trims `raw` and checks it is between 1 and `max` characters without control characters.
 /// Used for names, titles and other short single-line text.
@@ -125,19 +107,6 @@ impl PhoneNumber {
 
     pub fn as_str(&self) -> &str {
         &self.0
-    }
-}
-
-impl TryFrom<String> for PhoneNumber {
-    type Error = InvalidInput;
-    fn try_from(value: String) -> Result<Self, Self::Error> {
-        Self::parse(&value)
-    }
-}
-
-impl From<PhoneNumber> for String {
-    fn from(value: PhoneNumber) -> Self {
-        value.0
     }
 }
 

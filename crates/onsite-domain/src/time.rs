@@ -5,7 +5,6 @@ use crate::InvalidInput;
 use jiff::civil::Weekday;
 use jiff::tz::TimeZone;
 use serde::{Deserialize, Serialize};
-use std::fmt;
 
 /// The name of an IANA time zone known to the bundled tz database, e.g. `America/Toronto`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -36,24 +35,7 @@ impl TimeZoneName {
     }
 }
 
-impl TryFrom<String> for TimeZoneName {
-    type Error = InvalidInput;
-    fn try_from(value: String) -> Result<Self, Self::Error> {
-        Self::parse(&value)
-    }
-}
-
-impl From<TimeZoneName> for String {
-    fn from(value: TimeZoneName) -> Self {
-        value.0
-    }
-}
-
-impl fmt::Display for TimeZoneName {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
-}
+text_conversions!(TimeZoneName);
 
 /// Minutes since local midnight, 0…1440 (1440 = end of day).
 pub type MinuteOfDay = u16;

@@ -3,49 +3,21 @@
 use crate::{AccountId, AgreementId, AssetId, ServiceTypeId, WorkOrderId};
 use serde::{Deserialize, Serialize};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum WorkOrderStatus {
-    /// Waiting for the customer to approve or reject its estimate.
-    EstimatePending,
-    Unscheduled,
-    Scheduled,
-    InProgress,
-    Completed,
-    Posted,
-    Canceled,
+text_enum! {
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+    pub enum WorkOrderStatus ("status") {
+        /// Waiting for the customer to approve or reject its estimate.
+        EstimatePending = "estimate_pending",
+        Unscheduled = "unscheduled",
+        Scheduled = "scheduled",
+        InProgress = "in_progress",
+        Completed = "completed",
+        Posted = "posted",
+        Canceled = "canceled",
+    }
 }
 
 impl WorkOrderStatus {
-    pub const ALL: [WorkOrderStatus; 7] = [
-        WorkOrderStatus::EstimatePending,
-        WorkOrderStatus::Unscheduled,
-        WorkOrderStatus::Scheduled,
-        WorkOrderStatus::InProgress,
-        WorkOrderStatus::Completed,
-        WorkOrderStatus::Posted,
-        WorkOrderStatus::Canceled,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            WorkOrderStatus::EstimatePending => "estimate_pending",
-            WorkOrderStatus::Unscheduled => "unscheduled",
-            WorkOrderStatus::Scheduled => "scheduled",
-            WorkOrderStatus::InProgress => "in_progress",
-            WorkOrderStatus::Completed => "completed",
-            WorkOrderStatus::Posted => "posted",
-            WorkOrderStatus::Canceled => "canceled",
-        }
-    }
-
-    pub fn parse(s: &str) -> Result<Self, crate::InvalidInput> {
-        Self::ALL
-            .into_iter()
-            .find(|v| v.as_str() == s)
-            .ok_or(crate::InvalidInput::new("status", "unknown"))
-    }
-
     /// Active work orders are still being worked; inactive ones are finished or canceled.
     pub fn is_active(self) -> bool {
         !matches!(

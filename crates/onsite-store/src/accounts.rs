@@ -1,6 +1,7 @@
 //! Accounts, contacts and the users who sign in.
 
-use crate::{Conn, Result, RowExt, StoreError, to_ms};
+use crate::sql::{Links, Run};
+use crate::{Conn, Result, RowExt, to_ms};
 use jiff::Timestamp;
 use onsite_domain::account::{Account, AccountKind, Address, Contact};
 use onsite_domain::geo::GeoPoint;
@@ -64,14 +65,12 @@ fn account_from_row(r: &AnyRow) -> Result<Account> {
 }
 
 pub async fn account(conn: &mut Conn, id: AccountId) -> Result<Account> {
-    let row = sqlx::query(&format!(
+    sqlx::query(&format!(
         "SELECT {ACCOUNT_COLUMNS} FROM accounts WHERE id = $1"
     ))
     .bind(id.0)
-    .fetch_optional(&mut *conn)
-    .await?
-    .ok_or(StoreError::NotFound)?;
-    account_from_row(&row)
+    .one(conn, account_from_row)
+    .await
 }
 
 pub async fn count_accounts(conn: &mut Conn, kind: AccountKind) -> Result<i64> {
@@ -112,14 +111,9 @@ pub async fn insert_contact(conn: &mut Conn, c: &NewContact<'_>) -> Result<Conta
     Ok(ContactId(id))
 }
 
-pub async fn contact(conn: &mut Conn, id: ContactId) -> Result<Contact> {
-    let r = sqlx::query(
-        "SELECT id, account_id, first_name, last_name, email, phone FROM contacts WHERE id = $1",
-    )
-    .bind(id.0)
-    .fetch_optional(&mut *conn)
-    .await?
-    .ok_or(StoreError::NotFound)?;
+const CONTACT: &str = "SELECT id, account_id, first_name, last_name, email, phone FROM contacts";
+
+fn contact_from_row(r: &AnyRow) -> Result<Contact> {
     Ok(Contact {
         id: ContactId(r.i64("id")?),
         account_id: AccountId(r.i64("account_id")?),
@@ -132,6 +126,15 @@ pub async fn contact(conn: &mut Conn, id: ContactId) -> Result<Contact> {
             .transpose()?,
     })
 }
+
+pub async fn contact(conn: &mut Conn, id: ContactId) -> Result<Contact> {
+    sqlx::query(&format!("{CONTACT} WHERE id = $1"))
+        .bind(id.0)
+        .one(conn, contact_from_row)
+        .await
+}
+
+const USER_ROLES: Links = Links::new("user_roles", "user_id", "role");
 
 pub struct NewUser<'a> {
     pub email: &'a EmailAddress,
@@ -156,13 +159,8 @@ pub async fn insert_user(conn: &mut Conn, u: &NewUser<'_>) -> Result<UserId> {
     .bind(to_ms(Timestamp::now()))
     .fetch_one(&mut *conn)
     .await?;
-    for role in u.roles {
-        sqlx::query("INSERT INTO user_roles (user_id, role) VALUES ($1, $2)")
-            .bind(id)
-            .bind(role.as_str())
-            .execute(&mut *conn)
-            .await?;
-    }
+    let roles = u.roles.iter().map(|r| r.as_str().to_owned());
+    USER_ROLES.insert(conn, id, roles).await?;
     Ok(UserId(id))
 }
 
@@ -266,48 +264,27 @@ pub async fn list_accounts(conn: &mut Conn, kind: AccountKind) -> Result<Vec<Acc
         "SELECT {ACCOUNT_COLUMNS} FROM accounts WHERE kind = $1 ORDER BY name, id"
     ))
     .bind(kind.as_str())
-    .fetch_all(&mut *conn)
-    .await?
-    .iter()
-    .map(account_from_row)
-    .collect()
+    .all(conn, account_from_row)
+    .await
 }
 
 /// The contacts of an account, by name.
 pub async fn contacts_of_account(conn: &mut Conn, account: AccountId) -> Result<Vec<Contact>> {
-    sqlx::query(
-        "SELECT id, account_id, first_name, last_name, email, phone FROM contacts WHERE account_id = $1 \
-         ORDER BY last_name, first_name, id",
-    )
+    sqlx::query(&format!(
+        "{CONTACT} WHERE account_id = $1 ORDER BY last_name, first_name, id"
+    ))
     .bind(account.0)
-    .fetch_all(&mut *conn)
-    .await?
-    .iter()
-    .map(|r| {
-        Ok(Contact {
-            id: ContactId(r.i64("id")?),
-            account_id: AccountId(r.i64("account_id")?),
-            first_name: r.text("first_name")?,
-            last_name: r.text("last_name")?,
-            email: EmailAddress::parse(&r.text("email")?)?,
-            phone: r.opt_text("phone")?.map(|p| PhoneNumber::parse(&p)).transpose()?,
-        })
-    })
-    .collect()
+    .all(conn, contact_from_row)
+    .await
 }
 
 /// Replaces a user's password hash.
 pub async fn set_password_hash(conn: &mut Conn, user: UserId, hash: &str) -> Result<()> {
-    let done = sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2")
+    sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2")
         .bind(hash)
         .bind(user.0)
-        .execute(&mut *conn)
-        .await?;
-    if done.rows_affected() == 1 {
-        Ok(())
-    } else {
-        Err(StoreError::NotFound)
-    }
+        .changed_or_not_found(conn)
+        .await
 }
 
 /// What a person may change about themselves on their profile. All optional but the
@@ -322,7 +299,7 @@ pub struct Profile {
 }
 
 pub async fn update_profile(conn: &mut Conn, user: UserId, p: &Profile) -> Result<()> {
-    let done = sqlx::query(
+    sqlx::query(
         "UPDATE users SET display_name = $1, phone = $2, language = $3, time_zone = $4, notify_email = $5 \
          WHERE id = $6",
     )
@@ -332,31 +309,16 @@ pub async fn update_profile(conn: &mut Conn, user: UserId, p: &Profile) -> Resul
     .bind(p.time_zone.as_deref())
     .bind(p.notify_email)
     .bind(user.0)
-    .execute(&mut *conn)
-    .await?;
-    if done.rows_affected() == 1 {
-        Ok(())
-    } else {
-        Err(StoreError::NotFound)
-    }
+    .changed_or_not_found(conn)
+    .await
 }
 
 /// Replaces a user's roles.
 pub async fn set_roles(conn: &mut Conn, user: UserId, roles: &[Role]) -> Result<()> {
-    sqlx::query("DELETE FROM user_roles WHERE user_id = $1")
-        .bind(user.0)
-        .execute(&mut *conn)
-        .await?;
-    for role in roles {
-        sqlx::query(
-            "INSERT INTO user_roles (user_id, role) VALUES ($1, $2) ON CONFLICT DO NOTHING",
-        )
-        .bind(user.0)
-        .bind(role.as_str())
-        .execute(&mut *conn)
-        .await?;
-    }
-    Ok(())
+    // A role given twice is one role.
+    let roles: std::collections::BTreeSet<String> =
+        roles.iter().map(|r| r.as_str().to_owned()).collect();
+    USER_ROLES.replace(conn, user.0, roles).await
 }
 
 /// The portal user of a contact, if the contact has one.
@@ -382,13 +344,9 @@ pub async fn count_enabled_with_role(conn: &mut Conn, role: Role) -> Result<i64>
 
 /// Disables a user (they can no longer sign in; their history stays) or enables them again.
 pub async fn set_disabled(conn: &mut Conn, user: UserId, disabled: bool) -> Result<()> {
-    let done = sqlx::query("UPDATE users SET disabled = $1 WHERE id = $2")
+    sqlx::query("UPDATE users SET disabled = $1 WHERE id = $2")
         .bind(disabled)
         .bind(user.0)
-        .execute(&mut *conn)
-        .await?;
-    if done.rows_affected() == 0 {
-        return Err(StoreError::NotFound);
-    }
-    Ok(())
+        .changed_or_not_found(conn)
+        .await
 }

@@ -1,7 +1,8 @@
 //! Service agreements of customer accounts.
 
+use crate::sql::Run;
 use crate::visibility::Visibility;
-use crate::{Conn, Result, RowExt, StoreError, date_text, to_ms};
+use crate::{Conn, Result, RowExt, date_text, to_ms};
 use jiff::Timestamp;
 use jiff::civil::Date;
 use onsite_domain::agreement::{Agreement, AgreementStatus};
@@ -42,14 +43,12 @@ pub async fn insert_agreement(conn: &mut Conn, a: &NewAgreement<'_>) -> Result<A
 const COLUMNS: &str = "x.id, x.number, x.account_id, x.name, x.status, x.starts_on, x.ends_on, x.description, x.expose_to_customer";
 
 pub async fn agreement(conn: &mut Conn, id: AgreementId) -> Result<Agreement> {
-    let r = sqlx::query(&format!(
+    sqlx::query(&format!(
         "SELECT {COLUMNS} FROM agreements x WHERE x.id = $1"
     ))
     .bind(id.0)
-    .fetch_optional(&mut *conn)
-    .await?
-    .ok_or(StoreError::NotFound)?;
-    agreement_from_row(&r)
+    .one(conn, agreement_from_row)
+    .await
 }
 
 /// The account's agreements, latest ending first.
@@ -63,11 +62,8 @@ pub async fn agreements_of_account(
         visibility.condition()
     ))
     .bind(account.0)
-    .fetch_all(&mut *conn)
-    .await?
-    .iter()
-    .map(agreement_from_row)
-    .collect()
+    .all(conn, agreement_from_row)
+    .await
 }
 
 pub async fn set_agreement_status(
@@ -75,15 +71,11 @@ pub async fn set_agreement_status(
     id: AgreementId,
     status: AgreementStatus,
 ) -> Result<()> {
-    let done = sqlx::query("UPDATE agreements SET status = $1 WHERE id = $2")
+    sqlx::query("UPDATE agreements SET status = $1 WHERE id = $2")
         .bind(status.as_str())
         .bind(id.0)
-        .execute(&mut *conn)
-        .await?;
-    if done.rows_affected() == 0 {
-        return Err(StoreError::NotFound);
-    }
-    Ok(())
+        .changed_or_not_found(conn)
+        .await
 }
 
 fn agreement_from_row(r: &AnyRow) -> Result<Agreement> {

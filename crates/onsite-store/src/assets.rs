@@ -3,7 +3,8 @@
 //! The master (top-level) asset is derived on insert from the parent, so it can never disagree
 //! with the hierarchy; a parent must belong to the same account.
 
-use crate::catalog::skill_from_row;
+use crate::catalog::{insert_skills, skill_from_row};
+use crate::sql::{Run, attach};
 use crate::visibility::Visibility;
 use crate::{Conn, Result, RowExt, StoreError, to_ms};
 use jiff::Timestamp;
@@ -11,7 +12,6 @@ use onsite_domain::asset::Asset;
 use onsite_domain::skill::SkillLevel;
 use onsite_domain::{AccountId, AssetId};
 use sqlx::any::AnyRow;
-use std::collections::HashMap;
 
 pub struct NewAsset<'a> {
     pub account_id: AccountId,
@@ -55,14 +55,14 @@ pub async fn insert_asset(conn: &mut Conn, a: &NewAsset<'_>) -> Result<AssetId> 
     .bind(to_ms(Timestamp::now()))
     .fetch_one(&mut *conn)
     .await?;
-    for s in a.required_skills {
-        sqlx::query("INSERT INTO asset_skills (asset_id, characteristic_id, min_rating) VALUES ($1, $2, $3)")
-            .bind(id)
-            .bind(s.characteristic_id.0)
-            .bind(i64::from(s.rating))
-            .execute(&mut *conn)
-            .await?;
-    }
+    insert_skills(
+        conn,
+        "asset_skills",
+        ("asset_id", id),
+        "min_rating",
+        a.required_skills,
+    )
+    .await?;
     Ok(AssetId(id))
 }
 
@@ -94,31 +94,17 @@ async fn select(conn: &mut Conn, cond: &str, arg: i64) -> Result<Vec<Asset>> {
         "SELECT {COLUMNS} FROM assets x WHERE {cond} ORDER BY x.id"
     ))
     .bind(arg)
-    .fetch_all(&mut *conn)
-    .await?
-    .iter()
-    .map(asset_from_row)
-    .collect::<Result<Vec<_>>>()?;
-    if assets.is_empty() {
-        return Ok(assets);
-    }
-    let rows = sqlx::query(&format!(
+    .all(conn, asset_from_row)
+    .await?;
+    let sql = format!(
         "SELECT k.asset_id, k.characteristic_id, k.min_rating FROM asset_skills k JOIN assets x ON x.id = k.asset_id \
          WHERE {cond} ORDER BY k.asset_id, k.characteristic_id"
-    ))
-    .bind(arg)
-    .fetch_all(&mut *conn)
+    );
+    let skill = |r: &AnyRow| skill_from_row(r, "min_rating");
+    attach(conn, &mut assets, (&sql, &[arg]), "asset_id", skill, |a| {
+        (a.id.0, &mut a.required_skills)
+    })
     .await?;
-    let mut skills: HashMap<i64, Vec<SkillLevel>> = HashMap::new();
-    for r in &rows {
-        skills
-            .entry(r.i64("asset_id")?)
-            .or_default()
-            .push(skill_from_row(r, "min_rating")?);
-    }
-    for a in &mut assets {
-        a.required_skills = skills.remove(&a.id.0).unwrap_or_default();
-    }
     Ok(assets)
 }
 

@@ -5,6 +5,7 @@
 //! new state together with a `booking_transitions` row (who, when, from, to). A booking is born
 //! Scheduled, and that first transition (from nothing to Scheduled) is recorded too.
 
+use crate::sql::{Run, advisory_xact_lock, is_postgres, placeholders, values};
 use crate::{Conn, Result, RowExt, StoreError, to_ms};
 use jiff::{SignedDuration, Timestamp};
 use onsite_domain::booking::{Booking, BookingAction, BookingState, IllegalTransition};
@@ -130,24 +131,10 @@ pub async fn insert_booking_with_history(
     .await?;
     // One statement for the whole history: a completed visit has four rows, and loading
     // thousands of them (the demo, imports) should not cost a round trip each.
-    let mut sql = String::from(
-        "INSERT INTO booking_transitions (booking_id, from_state, to_state, actor_user_id, at, note) VALUES ",
+    let sql = format!(
+        "INSERT INTO booking_transitions (booking_id, from_state, to_state, actor_user_id, at, note) VALUES {}",
+        values(steps.len(), &["?"; 6])
     );
-    for i in 0..steps.len() {
-        let p = i * 6;
-        if i > 0 {
-            sql.push_str(", ");
-        }
-        sql.push_str(&format!(
-            "(${}, ${}, ${}, ${}, ${}, ${})",
-            p + 1,
-            p + 2,
-            p + 3,
-            p + 4,
-            p + 5,
-            p + 6
-        ));
-    }
     let mut q = sqlx::query(&sql);
     for (from, to, actor, at, note) in &steps {
         q = q
@@ -189,13 +176,12 @@ pub async fn transition_booking_at(
     for _ in 0..3 {
         let raw: String = sqlx::query_scalar("SELECT state FROM bookings WHERE id = $1")
             .bind(id.0)
-            .fetch_optional(&mut *conn)
-            .await?
-            .ok_or(StoreError::NotFound)?;
+            .fetch_one(&mut *conn)
+            .await?;
         let from = BookingState::parse(&raw).map_err(StoreError::from)?;
         let to = from.transition(action)?;
         let cancel = action == BookingAction::Cancel;
-        let done = sqlx::query(
+        let changed = sqlx::query(
             "UPDATE bookings SET state = $1, updated_at = $2, \
              cancel_reason = CASE WHEN $3 THEN $4 ELSE cancel_reason END, \
              ics_sequence = ics_sequence + CASE WHEN $3 THEN 1 ELSE 0 END \
@@ -207,9 +193,9 @@ pub async fn transition_booking_at(
         .bind(note)
         .bind(id.0)
         .bind(from.as_str())
-        .execute(&mut *conn)
+        .changed(conn)
         .await?;
-        if done.rows_affected() == 0 {
+        if !changed {
             continue;
         }
         sqlx::query(
@@ -246,12 +232,10 @@ const COLUMNS: &str = "b.id, b.work_order_id, b.technician_id, b.state, b.starts
                        b.longitude, b.ics_uid, b.ics_sequence, b.cancel_reason";
 
 pub async fn booking(conn: &mut Conn, id: BookingId) -> Result<Booking> {
-    let r = sqlx::query(&format!("SELECT {COLUMNS} FROM bookings b WHERE b.id = $1"))
+    sqlx::query(&format!("SELECT {COLUMNS} FROM bookings b WHERE b.id = $1"))
         .bind(id.0)
-        .fetch_optional(&mut *conn)
-        .await?
-        .ok_or(StoreError::NotFound)?;
-    booking_from_row(&r)
+        .one(conn, booking_from_row)
+        .await
 }
 
 /// The technician's bookings that overlap [from, to), in every state, by start time.
@@ -269,11 +253,8 @@ pub async fn bookings_of_technician(
     .bind(to_ms(to))
     .bind(to_ms(from))
     .bind(earliest_overlapping_start(from))
-    .fetch_all(&mut *conn)
-    .await?
-    .iter()
-    .map(booking_from_row)
-    .collect()
+    .all(conn, booking_from_row)
+    .await
 }
 
 /// Every booking of the account's work orders, by start time.
@@ -283,11 +264,8 @@ pub async fn bookings_of_account(conn: &mut Conn, account: AccountId) -> Result<
          WHERE w.account_id = $1 ORDER BY b.starts_at, b.id"
     ))
     .bind(account.0)
-    .fetch_all(&mut *conn)
-    .await?
-    .iter()
-    .map(booking_from_row)
-    .collect()
+    .all(conn, booking_from_row)
+    .await
 }
 
 pub async fn bookings_of_work_order(
@@ -298,11 +276,8 @@ pub async fn bookings_of_work_order(
         "SELECT {COLUMNS} FROM bookings b WHERE b.work_order_id = $1 ORDER BY b.starts_at, b.id"
     ))
     .bind(work_order.0)
-    .fetch_all(&mut *conn)
-    .await?
-    .iter()
-    .map(booking_from_row)
-    .collect()
+    .all(conn, booking_from_row)
+    .await
 }
 
 /// The booking's history, oldest first.
@@ -312,10 +287,7 @@ pub async fn transitions(conn: &mut Conn, id: BookingId) -> Result<Vec<BookingTr
          WHERE booking_id = $1 ORDER BY at, id",
     )
     .bind(id.0)
-    .fetch_all(&mut *conn)
-    .await?
-    .iter()
-    .map(|r| {
+    .all(conn, |r| {
         Ok(BookingTransition {
             from: r
                 .opt_text("from_state")?
@@ -327,7 +299,7 @@ pub async fn transitions(conn: &mut Conn, id: BookingId) -> Result<Vec<BookingTr
             note: r.opt_text("note")?,
         })
     })
-    .collect()
+    .await
 }
 
 pub(crate) fn booking_from_row(r: &AnyRow) -> Result<Booking> {
@@ -374,11 +346,8 @@ pub async fn lock_technician(conn: &mut Conn, technician: TechnicianId) -> Resul
     // technician (and only them), so the re-read that follows sees every visit committed before.
     // SQLite: nothing to do, the transaction began with BEGIN IMMEDIATE and holds the database's
     // single write lock, so no other booking can commit in between.
-    if conn.backend_name().eq_ignore_ascii_case("postgresql") {
-        sqlx::query("SELECT pg_advisory_xact_lock($1)")
-            .bind(TECHNICIAN_LOCK_TAG | (technician.0 & 0xffff_ffff))
-            .execute(&mut *conn)
-            .await?;
+    if is_postgres(conn) {
+        advisory_xact_lock(conn, TECHNICIAN_LOCK_TAG | (technician.0 & 0xffff_ffff)).await?;
     }
     Ok(())
 }
@@ -426,11 +395,8 @@ pub async fn booking_by_idempotency_key(conn: &mut Conn, key: &str) -> Result<Op
         "SELECT {COLUMNS} FROM bookings b WHERE b.idempotency_key = $1"
     ))
     .bind(key)
-    .fetch_optional(&mut *conn)
-    .await?
-    .as_ref()
-    .map(booking_from_row)
-    .transpose()
+    .optional(conn, booking_from_row)
+    .await
 }
 
 /// Open (not canceled) visits overlapping `[from, to)` — of one technician or of all —
@@ -453,11 +419,8 @@ pub async fn open_bookings_between(
     .bind(technician.map_or(0, |t| t.0))
     .bind(except.map_or(0, |b| b.0))
     .bind(earliest_overlapping_start(from))
-    .fetch_all(&mut *conn)
-    .await?
-    .iter()
-    .map(booking_from_row)
-    .collect()
+    .all(conn, booking_from_row)
+    .await
 }
 
 /// The technician's Scheduled visits starting at or after `from`, by start: what background
@@ -473,11 +436,8 @@ pub async fn scheduled_of_technician_from(
     ))
     .bind(technician.0)
     .bind(to_ms(from))
-    .fetch_all(&mut *conn)
-    .await?
-    .iter()
-    .map(booking_from_row)
-    .collect()
+    .all(conn, booking_from_row)
+    .await
 }
 
 /// Records the end of the promised arrival window (`None`: an exact start time).
@@ -486,15 +446,11 @@ pub async fn set_arrival_window_end(
     id: BookingId,
     arrival_window_end: Option<Timestamp>,
 ) -> Result<()> {
-    let done = sqlx::query("UPDATE bookings SET arrival_window_end = $1 WHERE id = $2")
+    sqlx::query("UPDATE bookings SET arrival_window_end = $1 WHERE id = $2")
         .bind(arrival_window_end.map(to_ms))
         .bind(id.0)
-        .execute(&mut *conn)
-        .await?;
-    if done.rows_affected() == 0 {
-        return Err(StoreError::NotFound);
-    }
-    Ok(())
+        .changed_or_not_found(conn)
+        .await
 }
 
 /// A Scheduled visit's new time and technician (a reschedule).
@@ -515,7 +471,7 @@ pub struct Move {
 /// visit is no longer Scheduled or changed since it was read: nothing is written then. An
 /// overlap the database refuses is [`StoreError::is_overlap`].
 pub async fn move_booking(conn: &mut Conn, m: &Move) -> Result<bool> {
-    let done = sqlx::query(
+    sqlx::query(
         "UPDATE bookings SET technician_id = $1, starts_at = $2, ends_at = $3, arrival_window_end = $4, \
          ics_sequence = ics_sequence + 1, updated_at = $5 \
          WHERE id = $6 AND state = 'scheduled' AND ics_sequence = $7",
@@ -527,9 +483,8 @@ pub async fn move_booking(conn: &mut Conn, m: &Move) -> Result<bool> {
     .bind(to_ms(m.at))
     .bind(m.id.0)
     .bind(m.expected_sequence)
-    .execute(&mut *conn)
-    .await?;
-    Ok(done.rows_affected() == 1)
+    .changed(conn)
+    .await
 }
 
 /// A Scheduled visit given to another technician at the same time.
@@ -552,7 +507,7 @@ pub struct Handover<'a> {
 /// history (a row from Scheduled to Scheduled with the note). `false` when the visit is no
 /// longer Scheduled with `from` at `starts_at` (someone moved it meanwhile): nothing is written.
 pub async fn change_technician(conn: &mut Conn, h: &Handover<'_>) -> Result<bool> {
-    let done = sqlx::query(
+    let changed = sqlx::query(
         "UPDATE bookings SET technician_id = $1, updated_at = $2 \
          WHERE id = $3 AND state = 'scheduled' AND technician_id = $4 AND starts_at = $5",
     )
@@ -561,9 +516,9 @@ pub async fn change_technician(conn: &mut Conn, h: &Handover<'_>) -> Result<bool
     .bind(h.id.0)
     .bind(h.from.0)
     .bind(to_ms(h.starts_at))
-    .execute(&mut *conn)
+    .changed(conn)
     .await?;
-    if done.rows_affected() == 0 {
+    if !changed {
         return Ok(false);
     }
     record_change(conn, h.id, BookingState::Scheduled, h.actor, h.at, h.note).await?;
@@ -606,10 +561,7 @@ pub async fn open_bookings_of(
     if technicians.is_empty() {
         return Ok(Vec::new());
     }
-    let list = (0..technicians.len())
-        .map(|i| format!("${}", i + 5))
-        .collect::<Vec<_>>()
-        .join(", ");
+    let list = placeholders(5, technicians.len());
     let sql = format!(
         "SELECT {COLUMNS} FROM bookings b WHERE b.state <> 'canceled' AND b.starts_at < $1 \
          AND b.ends_at > $2 AND b.id <> $3 AND b.starts_at > $4 AND b.technician_id IN ({list}) \
@@ -623,9 +575,5 @@ pub async fn open_bookings_of(
     for t in technicians {
         q = q.bind(t.0);
     }
-    q.fetch_all(&mut *conn)
-        .await?
-        .iter()
-        .map(booking_from_row)
-        .collect()
+    q.all(conn, booking_from_row).await
 }

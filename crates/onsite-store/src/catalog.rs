@@ -1,12 +1,12 @@
 //! The company's catalog: characteristics (skills), service types with their required skills,
 //! and the products partners sell.
 
-use crate::{Conn, Result, RowExt, StoreError};
+use crate::sql::{Run, attach, values};
+use crate::{Conn, Result, RowExt};
 use onsite_domain::service_type::{ServiceType, VisitDuration};
 use onsite_domain::skill::{Characteristic, Rating, SkillLevel};
 use onsite_domain::{CharacteristicId, ProductId, ServiceTypeId};
 use sqlx::any::AnyRow;
-use std::collections::HashMap;
 
 // ---- Characteristics ------------------------------------------------------------------------
 
@@ -19,11 +19,13 @@ pub async fn insert_characteristic(conn: &mut Conn, name: &str) -> Result<Charac
 }
 
 pub async fn characteristic(conn: &mut Conn, id: CharacteristicId) -> Result<Characteristic> {
-    let r = sqlx::query("SELECT id, name FROM characteristics WHERE id = $1")
+    sqlx::query("SELECT id, name FROM characteristics WHERE id = $1")
         .bind(id.0)
-        .fetch_optional(&mut *conn)
-        .await?
-        .ok_or(StoreError::NotFound)?;
+        .one(conn, characteristic_from_row)
+        .await
+}
+
+fn characteristic_from_row(r: &AnyRow) -> Result<Characteristic> {
     Ok(Characteristic {
         id: CharacteristicId(r.i64("id")?),
         name: r.text("name")?,
@@ -33,16 +35,35 @@ pub async fn characteristic(conn: &mut Conn, id: CharacteristicId) -> Result<Cha
 /// Every characteristic, by name.
 pub async fn list_characteristics(conn: &mut Conn) -> Result<Vec<Characteristic>> {
     sqlx::query("SELECT id, name FROM characteristics ORDER BY name, id")
-        .fetch_all(&mut *conn)
-        .await?
-        .iter()
-        .map(|r| {
-            Ok(Characteristic {
-                id: CharacteristicId(r.i64("id")?),
-                name: r.text("name")?,
-            })
-        })
-        .collect()
+        .all(conn, characteristic_from_row)
+        .await
+}
+
+/// Adds the owner's skill levels to `table` (columns `owner_col`, `characteristic_id` and
+/// `rating_col`), in one statement.
+pub(crate) async fn insert_skills(
+    conn: &mut Conn,
+    table: &str,
+    (owner_col, owner): (&str, i64),
+    rating_col: &str,
+    skills: &[SkillLevel],
+) -> Result<()> {
+    if skills.is_empty() {
+        return Ok(());
+    }
+    let sql = format!(
+        "INSERT INTO {table} ({owner_col}, characteristic_id, {rating_col}) VALUES {}",
+        values(skills.len(), &["?"; 3])
+    );
+    let mut q = sqlx::query(&sql);
+    for s in skills {
+        q = q
+            .bind(owner)
+            .bind(s.characteristic_id.0)
+            .bind(i64::from(s.rating));
+    }
+    q.execute(&mut *conn).await?;
+    Ok(())
 }
 
 /// Reads a `(characteristic_id, <rating column>)` pair as a skill level.
@@ -76,16 +97,15 @@ pub async fn insert_service_type(conn: &mut Conn, s: &NewServiceType<'_>) -> Res
     .bind(s.active)
     .fetch_one(&mut *conn)
     .await?;
-    for skill in s.required_skills {
-        sqlx::query(
-            "INSERT INTO service_type_skills (service_type_id, characteristic_id, min_rating) VALUES ($1, $2, $3)",
-        )
-        .bind(id)
-        .bind(skill.characteristic_id.0)
-        .bind(i64::from(skill.rating))
-        .execute(&mut *conn)
-        .await?;
-    }
+    let owner = ("service_type_id", id);
+    insert_skills(
+        conn,
+        "service_type_skills",
+        owner,
+        "min_rating",
+        s.required_skills,
+    )
+    .await?;
     Ok(ServiceTypeId(id))
 }
 
@@ -93,24 +113,19 @@ const SERVICE_TYPE_COLUMNS: &str =
     "id, name, description, duration_minutes, self_scheduling, active";
 
 pub async fn service_type(conn: &mut Conn, id: ServiceTypeId) -> Result<ServiceType> {
-    let row = sqlx::query(&format!(
+    let mut st = sqlx::query(&format!(
         "SELECT {SERVICE_TYPE_COLUMNS} FROM service_types WHERE id = $1"
     ))
     .bind(id.0)
-    .fetch_optional(&mut *conn)
-    .await?
-    .ok_or(StoreError::NotFound)?;
-    let mut st = service_type_from_row(&row)?;
+    .one(conn, service_type_from_row)
+    .await?;
     st.required_skills = sqlx::query(
         "SELECT characteristic_id, min_rating FROM service_type_skills WHERE service_type_id = $1 \
          ORDER BY characteristic_id",
     )
     .bind(id.0)
-    .fetch_all(&mut *conn)
-    .await?
-    .iter()
-    .map(|r| skill_from_row(r, "min_rating"))
-    .collect::<Result<_>>()?;
+    .all(conn, |r| skill_from_row(r, "min_rating"))
+    .await?;
     Ok(st)
 }
 
@@ -135,28 +150,23 @@ pub async fn list_service_types(
     let mut types = sqlx::query(&format!(
         "SELECT {SERVICE_TYPE_COLUMNS} FROM service_types s WHERE {condition} ORDER BY name, id"
     ))
-    .fetch_all(&mut *conn)
-    .await?
-    .iter()
-    .map(service_type_from_row)
-    .collect::<Result<Vec<_>>>()?;
-    let rows = sqlx::query(&format!(
+    .all(conn, service_type_from_row)
+    .await?;
+    let sql = format!(
         "SELECT k.service_type_id, k.characteristic_id, k.min_rating FROM service_type_skills k \
          JOIN service_types s ON s.id = k.service_type_id WHERE {condition} \
          ORDER BY k.service_type_id, k.characteristic_id"
-    ))
-    .fetch_all(&mut *conn)
+    );
+    let skill = |r: &AnyRow| skill_from_row(r, "min_rating");
+    attach(
+        conn,
+        &mut types,
+        (&sql, &[]),
+        "service_type_id",
+        skill,
+        |st| (st.id.0, &mut st.required_skills),
+    )
     .await?;
-    let mut skills: HashMap<i64, Vec<SkillLevel>> = HashMap::new();
-    for r in &rows {
-        skills
-            .entry(r.i64("service_type_id")?)
-            .or_default()
-            .push(skill_from_row(r, "min_rating")?);
-    }
-    for st in &mut types {
-        st.required_skills = skills.remove(&st.id.0).unwrap_or_default();
-    }
     Ok(types)
 }
 
@@ -196,15 +206,12 @@ pub async fn insert_product(conn: &mut Conn, code: &str, name: &str) -> Result<P
 /// Every product, by code.
 pub async fn list_products(conn: &mut Conn) -> Result<Vec<Product>> {
     sqlx::query("SELECT id, code, name FROM products ORDER BY code, id")
-        .fetch_all(&mut *conn)
-        .await?
-        .iter()
-        .map(|r| {
+        .all(conn, |r| {
             Ok(Product {
                 id: ProductId(r.i64("id")?),
                 code: r.text("code")?,
                 name: r.text("name")?,
             })
         })
-        .collect()
+        .await
 }

@@ -5,11 +5,13 @@
 //! computes in Rust on every write (migration 0009); pages are offset-based (staff lists sorted
 //! by name, with page numbers).
 
+use crate::sql::{Run, placeholders, rows};
 use crate::{Conn, Result, RowExt};
 use jiff::Timestamp;
 use onsite_domain::account::AccountKind;
 use onsite_domain::role::Role;
 use onsite_domain::{AccountId, ContactId, UserId};
+use sqlx::any::AnyRow;
 use std::collections::HashMap;
 
 /// One page of a list, and whether another follows.
@@ -154,12 +156,25 @@ fn like_pattern(term: &str, fold: fn(&str) -> String) -> String {
     out
 }
 
-/// `$from, $from+1, …` for an `IN (…)` list of `n` values.
-fn placeholders(from: usize, n: usize) -> String {
-    (from..from + n)
-        .map(|i| format!("${i}"))
-        .collect::<Vec<_>>()
-        .join(", ")
+/// One page of the rows of `sql` (its `$1` the limit, `$2` the offset, `$3` the LIKE pattern
+/// when there is one), each read by `map`: at most `limit` (1 to 200) from `offset`, and
+/// whether more follow.
+async fn page<T>(
+    conn: &mut Conn,
+    sql: &str,
+    pattern: Option<String>,
+    (limit, offset): (i64, i64),
+    map: impl FnMut(&AnyRow) -> Result<T>,
+) -> Result<Page<T>> {
+    let limit = limit.clamp(1, 200);
+    let mut query = sqlx::query(sql).bind(limit + 1).bind(offset.max(0));
+    if let Some(pattern) = pattern {
+        query = query.bind(pattern);
+    }
+    let mut items = query.all(conn, map).await?;
+    let has_more = items.len() as i64 > limit;
+    items.truncate(limit as usize);
+    Ok(Page { items, has_more })
 }
 
 /// Accounts (sorted by name) that match `search` by their name or by one of their contacts'
@@ -170,8 +185,6 @@ pub async fn accounts_with_contacts(
     limit: i64,
     offset: i64,
 ) -> Result<Page<AccountContacts>> {
-    let limit = limit.clamp(1, 200);
-    let offset = offset.max(0);
     let filter = if search.trim().is_empty() {
         ("", None)
     } else {
@@ -186,25 +199,19 @@ pub async fn accounts_with_contacts(
          ORDER BY LOWER(a.name), a.id LIMIT $1 OFFSET $2",
         filter.0
     );
-    let mut query = sqlx::query(&sql).bind(limit + 1).bind(offset);
-    if let Some(pattern) = filter.1 {
-        query = query.bind(pattern);
-    }
-    let rows = query.fetch_all(&mut *conn).await?;
-    let has_more = rows.len() as i64 > limit;
-    let mut accounts = rows
-        .iter()
-        .take(limit as usize)
-        .map(|r| {
-            Ok(AccountContacts {
-                id: AccountId(r.i64("id")?),
-                name: r.text("name")?,
-                kind: AccountKind::parse(&r.text("kind")?)?,
-                active: r.bool("active")?,
-                contacts: Vec::new(),
-            })
+    let Page {
+        items: mut accounts,
+        has_more,
+    } = page(conn, &sql, filter.1, (limit, offset), |r| {
+        Ok(AccountContacts {
+            id: AccountId(r.i64("id")?),
+            name: r.text("name")?,
+            kind: AccountKind::parse(&r.text("kind")?)?,
+            active: r.bool("active")?,
+            contacts: Vec::new(),
         })
-        .collect::<Result<Vec<_>>>()?;
+    })
+    .await?;
     if accounts.is_empty() {
         return Ok(Page {
             items: accounts,
@@ -221,11 +228,7 @@ pub async fn accounts_with_contacts(
          ORDER BY LOWER(c.last_name), LOWER(c.first_name), c.id",
         placeholders(1, ids.len())
     );
-    let mut query = sqlx::query(&sql);
-    for id in &ids {
-        query = query.bind(*id);
-    }
-    let rows = query.fetch_all(&mut *conn).await?;
+    let rows = rows(conn, &sql, &ids).await?;
     let mut contacts: Vec<(AccountId, ContactStatus, Option<UserId>)> = Vec::new();
     for r in &rows {
         let user_id = r.opt_i64("user_id")?.map(UserId);
@@ -278,11 +281,7 @@ async fn latest_invitations(
          WHERE contact_id IN ({}) ORDER BY id DESC",
         placeholders(1, contact_ids.len())
     );
-    let mut query = sqlx::query(&sql);
-    for id in contact_ids {
-        query = query.bind(*id);
-    }
-    for r in query.fetch_all(&mut *conn).await? {
+    for r in rows(conn, &sql, contact_ids).await? {
         let contact = r.i64("contact_id")?;
         if out.contains_key(&contact) {
             continue;
@@ -310,11 +309,7 @@ async fn roles_of(conn: &mut Conn, user_ids: &[i64]) -> Result<HashMap<i64, Vec<
         "SELECT user_id, role FROM user_roles WHERE user_id IN ({})",
         placeholders(1, user_ids.len())
     );
-    let mut query = sqlx::query(&sql);
-    for id in user_ids {
-        query = query.bind(*id);
-    }
-    for r in query.fetch_all(&mut *conn).await? {
+    for r in rows(conn, &sql, user_ids).await? {
         let role: Role = r.text("role")?.parse()?;
         out.entry(r.i64("user_id")?).or_default().push(role);
     }
@@ -343,8 +338,6 @@ pub async fn users(
     limit: i64,
     offset: i64,
 ) -> Result<Page<UserSummary>> {
-    let limit = limit.clamp(1, 200);
-    let offset = offset.max(0);
     let (filter, pattern) = if search.trim().is_empty() {
         ("", None)
     } else {
@@ -360,14 +353,10 @@ pub async fn users(
          LEFT JOIN accounts a ON a.id = c.account_id {filter} \
          ORDER BY LOWER(u.email), u.id LIMIT $1 OFFSET $2"
     );
-    let mut query = sqlx::query(&sql).bind(limit + 1).bind(offset);
-    if let Some(pattern) = pattern {
-        query = query.bind(pattern);
-    }
-    let rows = query.fetch_all(&mut *conn).await?;
-    let has_more = rows.len() as i64 > limit;
-    let mut items = Vec::new();
-    for r in rows.iter().take(limit as usize) {
+    let Page {
+        mut items,
+        has_more,
+    } = page(conn, &sql, pattern, (limit, offset), |r| {
         let account = match r.opt_i64("account_id")? {
             Some(id) => Some((
                 AccountId(id),
@@ -376,15 +365,16 @@ pub async fn users(
             )),
             None => None,
         };
-        items.push(UserSummary {
+        Ok(UserSummary {
             id: UserId(r.i64("id")?),
             email: r.text("email")?,
             display_name: r.text("display_name")?,
             disabled: r.bool("disabled")?,
             roles: Vec::new(),
             account,
-        });
-    }
+        })
+    })
+    .await?;
     let ids: Vec<i64> = items.iter().map(|u| u.id.0).collect();
     let roles = roles_of(conn, &ids).await?;
     for user in &mut items {

@@ -8,7 +8,8 @@
 //! answers whether it happened: two app servers (or a partner's double click and the expiry
 //! sweep) racing on the same opportunity cannot both move it.
 
-use crate::partners::{OpportunityEvent, event_from_row, select_opportunities};
+use crate::partners::{EVENTS, OpportunityEvent, event_from_row, select_opportunities};
+use crate::sql::{AnyQuery, Run, advisory_xact_lock, rows};
 use crate::{Backend, Conn, Result, RowExt, StoreError, to_ms};
 use jiff::Timestamp;
 use onsite_domain::opportunity::{Opportunity, OpportunityStatus};
@@ -27,35 +28,37 @@ pub async fn lock_choices(conn: &mut Conn, backend: Backend) -> Result<()> {
     match backend {
         // `Store::begin` opens SQLite transactions with BEGIN IMMEDIATE: the one write lock
         // is already held, every other writer waits.
-        Backend::Sqlite => {}
+        Backend::Sqlite => Ok(()),
         // Read committed lets two transactions read the same open counts; the advisory lock
         // makes the second wait until the first commits, then read its result.
-        Backend::Postgres => {
-            sqlx::query("SELECT pg_advisory_xact_lock($1)")
-                .bind(CHOICE_LOCK)
-                .execute(&mut *conn)
-                .await?;
-        }
+        Backend::Postgres => advisory_xact_lock(conn, CHOICE_LOCK).await,
     }
-    Ok(())
 }
 
 /// Open opportunities per partner for the capacity criterion: distributed (not yet accepted)
 /// or in progress, not internal. Partners with none are absent.
 pub async fn open_counts(conn: &mut Conn) -> Result<HashMap<AccountId, u32>> {
-    let rows = sqlx::query(
-        "SELECT partner_account_id, COUNT(*) AS n FROM opportunities \
+    let query = sqlx::query(
+        "SELECT partner_account_id AS k, COUNT(*) AS n FROM opportunities \
          WHERE status IN ('distributed', 'in_progress') AND internal = FALSE \
          AND partner_account_id IS NOT NULL GROUP BY partner_account_id",
-    )
-    .fetch_all(&mut *conn)
-    .await?;
-    rows.iter()
-        .map(|r| {
+    );
+    counts(conn, query, AccountId).await
+}
+
+/// The counts of a `SELECT <key> AS k, COUNT(*) AS n … GROUP BY <key>` by key.
+async fn counts<K: std::hash::Hash + Eq>(
+    conn: &mut Conn,
+    query: AnyQuery<'_>,
+    key: fn(i64) -> K,
+) -> Result<HashMap<K, u32>> {
+    let counts = query
+        .all(conn, |r| {
             let n = u32::try_from(r.i64("n")?).unwrap_or(u32::MAX);
-            Ok((AccountId(r.i64("partner_account_id")?), n))
+            Ok((key(r.i64("k")?), n))
         })
-        .collect()
+        .await?;
+    Ok(counts.into_iter().collect())
 }
 
 /// Every partner's events from `since` up to `until` (both included), ordered by partner, then
@@ -65,16 +68,14 @@ pub async fn partner_history(
     since: Timestamp,
     until: Timestamp,
 ) -> Result<Vec<OpportunityEvent>> {
-    let rows = sqlx::query(
-        "SELECT opportunity_id, partner_account_id, kind, at, note FROM opportunity_events \
-         WHERE at >= $1 AND at <= $2 AND partner_account_id IS NOT NULL \
-         ORDER BY partner_account_id, at, id",
-    )
+    sqlx::query(&format!(
+        "{EVENTS} WHERE at >= $1 AND at <= $2 AND partner_account_id IS NOT NULL \
+         ORDER BY partner_account_id, at, id"
+    ))
     .bind(to_ms(since))
     .bind(to_ms(until))
-    .fetch_all(&mut *conn)
-    .await?;
-    rows.iter().map(event_from_row).collect()
+    .all(conn, event_from_row)
+    .await
 }
 
 /// The partners that declined the opportunity or let it expire, each once, by id.
@@ -93,18 +94,11 @@ pub async fn passed_over(conn: &mut Conn, id: OpportunityId) -> Result<Vec<Accou
 /// How many times each opportunity was passed over (declined or let expire); opportunities
 /// never passed over are absent.
 pub async fn passed_over_counts(conn: &mut Conn) -> Result<HashMap<OpportunityId, u32>> {
-    let rows = sqlx::query(
-        "SELECT opportunity_id, COUNT(*) AS n FROM opportunity_events \
+    let query = sqlx::query(
+        "SELECT opportunity_id AS k, COUNT(*) AS n FROM opportunity_events \
          WHERE kind IN ('declined', 'expired') GROUP BY opportunity_id",
-    )
-    .fetch_all(&mut *conn)
-    .await?;
-    rows.iter()
-        .map(|r| {
-            let n = u32::try_from(r.i64("n")?).unwrap_or(u32::MAX);
-            Ok((OpportunityId(r.i64("opportunity_id")?), n))
-        })
-        .collect()
+    );
+    counts(conn, query, OpportunityId).await
 }
 
 /// Records an event and returns its id (emails caused by it use the id in their event key).
@@ -130,15 +124,13 @@ pub async fn events_for_partner(
     id: OpportunityId,
     partner: AccountId,
 ) -> Result<Vec<OpportunityEvent>> {
-    let rows = sqlx::query(
-        "SELECT opportunity_id, partner_account_id, kind, at, note FROM opportunity_events \
-         WHERE opportunity_id = $1 AND partner_account_id = $2 ORDER BY at, id",
-    )
+    sqlx::query(&format!(
+        "{EVENTS} WHERE opportunity_id = $1 AND partner_account_id = $2 ORDER BY at, id"
+    ))
     .bind(id.0)
     .bind(partner.0)
-    .fetch_all(&mut *conn)
-    .await?;
-    rows.iter().map(event_from_row).collect()
+    .all(conn, event_from_row)
+    .await
 }
 
 // ---- Guarded status changes -----------------------------------------------------------------
@@ -150,7 +142,7 @@ pub async fn mark_distributed(
     partner: AccountId,
     at: Timestamp,
 ) -> Result<bool> {
-    let done = sqlx::query(
+    sqlx::query(
         "UPDATE opportunities SET status = 'distributed', partner_account_id = $2, \
          distributed_at = $3, accepted_at = NULL, closed_at = NULL, stage = NULL \
          WHERE id = $1 AND status = 'new'",
@@ -158,9 +150,8 @@ pub async fn mark_distributed(
     .bind(id.0)
     .bind(partner.0)
     .bind(to_ms(at))
-    .execute(&mut *conn)
-    .await?;
-    Ok(done.rows_affected() == 1)
+    .changed(conn)
+    .await
 }
 
 /// Distributed to `partner` → In progress, accepted at `at`.
@@ -170,16 +161,15 @@ pub async fn mark_accepted(
     partner: AccountId,
     at: Timestamp,
 ) -> Result<bool> {
-    let done = sqlx::query(
+    sqlx::query(
         "UPDATE opportunities SET status = 'in_progress', accepted_at = $3 \
          WHERE id = $1 AND partner_account_id = $2 AND status = 'distributed'",
     )
     .bind(id.0)
     .bind(partner.0)
     .bind(to_ms(at))
-    .execute(&mut *conn)
-    .await?;
-    Ok(done.rows_affected() == 1)
+    .changed(conn)
+    .await
 }
 
 /// Distributed to `partner` → New, held by nobody (declined, or expired). With
@@ -192,7 +182,7 @@ pub async fn take_back(
     distributed_at_or_before: Option<Timestamp>,
 ) -> Result<bool> {
     let cutoff = distributed_at_or_before.map_or(i64::MAX, to_ms);
-    let done = sqlx::query(
+    sqlx::query(
         "UPDATE opportunities SET status = 'new', partner_account_id = NULL, \
          distributed_at = NULL, stage = NULL \
          WHERE id = $1 AND partner_account_id = $2 AND status = 'distributed' \
@@ -201,9 +191,8 @@ pub async fn take_back(
     .bind(id.0)
     .bind(partner.0)
     .bind(cutoff)
-    .execute(&mut *conn)
-    .await?;
-    Ok(done.rows_affected() == 1)
+    .changed(conn)
+    .await
 }
 
 /// Sets the sales stage of an opportunity `partner` has in progress.
@@ -213,16 +202,15 @@ pub async fn set_stage(
     partner: AccountId,
     stage: &str,
 ) -> Result<bool> {
-    let done = sqlx::query(
+    sqlx::query(
         "UPDATE opportunities SET stage = $3 \
          WHERE id = $1 AND partner_account_id = $2 AND status = 'in_progress'",
     )
     .bind(id.0)
     .bind(partner.0)
     .bind(stage)
-    .execute(&mut *conn)
-    .await?;
-    Ok(done.rows_affected() == 1)
+    .changed(conn)
+    .await
 }
 
 /// In progress with `partner` → Won or Lost, closed at `at`.
@@ -238,7 +226,7 @@ pub async fn mark_closed(
     } else {
         OpportunityStatus::Lost
     };
-    let done = sqlx::query(
+    sqlx::query(
         "UPDATE opportunities SET status = $3, closed_at = $4 \
          WHERE id = $1 AND partner_account_id = $2 AND status = 'in_progress'",
     )
@@ -246,9 +234,8 @@ pub async fn mark_closed(
     .bind(partner.0)
     .bind(status.as_str())
     .bind(to_ms(at))
-    .execute(&mut *conn)
-    .await?;
-    Ok(done.rows_affected() == 1)
+    .changed(conn)
+    .await
 }
 
 /// An opportunity distributed and not accepted in time.
@@ -261,24 +248,21 @@ pub struct Overdue {
 
 /// Distributed opportunities given at `cutoff` or earlier, oldest first, at most `limit`.
 pub async fn overdue(conn: &mut Conn, cutoff: Timestamp, limit: i64) -> Result<Vec<Overdue>> {
-    let rows = sqlx::query(
+    sqlx::query(
         "SELECT id, partner_account_id, distributed_at FROM opportunities \
          WHERE status = 'distributed' AND distributed_at <= $1 AND partner_account_id IS NOT NULL \
          ORDER BY distributed_at, id LIMIT $2",
     )
     .bind(to_ms(cutoff))
     .bind(limit)
-    .fetch_all(&mut *conn)
-    .await?;
-    rows.iter()
-        .map(|r| {
-            Ok(Overdue {
-                id: OpportunityId(r.i64("id")?),
-                partner: AccountId(r.i64("partner_account_id")?),
-                distributed_at: r.ts("distributed_at")?,
-            })
+    .all(conn, |r| {
+        Ok(Overdue {
+            id: OpportunityId(r.i64("id")?),
+            partner: AccountId(r.i64("partner_account_id")?),
+            distributed_at: r.ts("distributed_at")?,
         })
-        .collect()
+    })
+    .await
 }
 
 /// New opportunities, oldest first, at most `limit` (the automatic distribution sweep).
@@ -351,12 +335,8 @@ async fn attach_dates(
         return Ok(Vec::new());
     }
     let sql = format!("SELECT o.id, o.accepted_at, o.closed_at FROM opportunities o WHERE {cond}");
-    let mut q = sqlx::query(&sql);
-    if let Some(v) = arg {
-        q = q.bind(v);
-    }
     let mut dates = HashMap::new();
-    for r in q.fetch_all(&mut *conn).await? {
+    for r in rows(conn, &sql, arg.as_slice()).await? {
         dates.insert(
             r.i64("id")?,
             (r.opt_ts("accepted_at")?, r.opt_ts("closed_at")?),
@@ -396,7 +376,7 @@ pub async fn partner_recipients(
     conn: &mut Conn,
     account: AccountId,
 ) -> Result<Vec<PartnerRecipient>> {
-    let rows = sqlx::query(
+    sqlx::query(
         "SELECT u.id, u.email, u.display_name, c.first_name, u.language, \
          COALESCE(u.time_zone, a.time_zone) AS zone \
          FROM users u JOIN contacts c ON c.id = u.contact_id JOIN accounts a ON a.id = c.account_id \
@@ -404,30 +384,25 @@ pub async fn partner_recipients(
          WHERE c.account_id = $1 AND u.disabled = FALSE AND u.notify_email = TRUE ORDER BY u.id",
     )
     .bind(account.0)
-    .fetch_all(&mut *conn)
-    .await?;
-    rows.iter()
-        .map(|r| {
-            Ok(PartnerRecipient {
-                user_id: UserId(r.i64("id")?),
-                email: EmailAddress::parse(&r.text("email")?)?,
-                display_name: r.text("display_name")?,
-                first_name: r.text("first_name")?,
-                language: r.opt_text("language")?,
-                time_zone: r.text("zone")?,
-            })
+    .all(conn, |r| {
+        Ok(PartnerRecipient {
+            user_id: UserId(r.i64("id")?),
+            email: EmailAddress::parse(&r.text("email")?)?,
+            display_name: r.text("display_name")?,
+            first_name: r.text("first_name")?,
+            language: r.opt_text("language")?,
+            time_zone: r.text("zone")?,
         })
-        .collect()
+    })
+    .await
 }
 
 /// The stored text of every setting whose key starts with `prefix` (e.g. `distribution/`), in
 /// one query. Settings never set are absent (they take their default).
 pub async fn stored_settings(conn: &mut Conn, prefix: &str) -> Result<HashMap<String, String>> {
-    let rows = sqlx::query("SELECT key, value FROM settings WHERE key LIKE $1")
+    let settings = sqlx::query("SELECT key, value FROM settings WHERE key LIKE $1")
         .bind(format!("{prefix}%"))
-        .fetch_all(&mut *conn)
+        .all(conn, |r| Ok((r.text("key")?, r.text("value")?)))
         .await?;
-    rows.iter()
-        .map(|r| Ok((r.text("key")?, r.text("value")?)))
-        .collect()
+    Ok(settings.into_iter().collect())
 }

@@ -6,6 +6,7 @@
 //! nonce and the PKCE verifier are stored as they are because they must be sent again; alone
 //! they are worthless (the authorization code never touches the database).
 
+use crate::sql::Run;
 use crate::{Conn, Result, RowExt, StoreError, to_ms};
 use jiff::Timestamp;
 use onsite_domain::UserId;
@@ -181,22 +182,20 @@ pub async fn find(
 
 /// A user's linked identities, oldest first.
 pub async fn for_user(conn: &mut Conn, user_id: UserId) -> Result<Vec<ExternalIdentity>> {
-    let rows = sqlx::query(&format!(
+    sqlx::query(&format!(
         "SELECT {COLUMNS} FROM external_identities WHERE user_id = $1 ORDER BY linked_at, id"
     ))
     .bind(user_id.0)
-    .fetch_all(&mut *conn)
-    .await?;
-    rows.iter().map(identity).collect()
+    .all(conn, identity)
+    .await
 }
 
 /// Unlinks one of the user's identities. Returns false when the id is unknown or belongs to
 /// someone else (nothing changes then).
 pub async fn unlink(conn: &mut Conn, user_id: UserId, identity_id: i64) -> Result<bool> {
-    let done = sqlx::query("DELETE FROM external_identities WHERE id = $1 AND user_id = $2")
+    sqlx::query("DELETE FROM external_identities WHERE id = $1 AND user_id = $2")
         .bind(identity_id)
         .bind(user_id.0)
-        .execute(&mut *conn)
-        .await?;
-    Ok(done.rows_affected() == 1)
+        .changed(conn)
+        .await
 }

@@ -6,6 +6,7 @@
 
 use crate::records::cursor::{Cursor, KeyKind, Start};
 use crate::records::query::{self, Arg, Keyset, Page, SortSpec, Where};
+use crate::sql::{Run, placeholders};
 use crate::{Conn, Result, RowExt, StoreError, to_ms};
 use jiff::Timestamp;
 use onsite_domain::feedback::{Answer, QuestionKind, QuestionLabels, Stars};
@@ -54,21 +55,14 @@ pub async fn questions(conn: &mut Conn, with_retired: bool) -> Result<Vec<Questi
     } else {
         format!("{QUESTION} WHERE active = TRUE ORDER BY position, id")
     };
-    sqlx::query(&sql)
-        .fetch_all(&mut *conn)
-        .await?
-        .iter()
-        .map(question_from_row)
-        .collect()
+    sqlx::query(&sql).all(conn, question_from_row).await
 }
 
 pub async fn question(conn: &mut Conn, id: SurveyQuestionId) -> Result<Question> {
-    let row = sqlx::query(&format!("{QUESTION} WHERE id = $1"))
+    sqlx::query(&format!("{QUESTION} WHERE id = $1"))
         .bind(id.0)
-        .fetch_optional(&mut *conn)
-        .await?
-        .ok_or(StoreError::NotFound)?;
-    question_from_row(&row)
+        .one(conn, question_from_row)
+        .await
 }
 
 fn labels_json(labels: &QuestionLabels) -> String {
@@ -106,19 +100,15 @@ pub async fn update_question(
     required: bool,
     now: Timestamp,
 ) -> Result<()> {
-    let done = sqlx::query(
+    sqlx::query(
         "UPDATE survey_questions SET labels = $1, required = $2, updated_at = $3 WHERE id = $4",
     )
     .bind(labels_json(labels))
     .bind(required)
     .bind(to_ms(now))
     .bind(id.0)
-    .execute(&mut *conn)
-    .await?;
-    if done.rows_affected() == 0 {
-        return Err(StoreError::NotFound);
-    }
-    Ok(())
+    .changed_or_not_found(conn)
+    .await
 }
 
 /// Retires a question (off the form, answers kept) or brings it back.
@@ -128,17 +118,12 @@ pub async fn set_active(
     active: bool,
     now: Timestamp,
 ) -> Result<()> {
-    let done =
-        sqlx::query("UPDATE survey_questions SET active = $1, updated_at = $2 WHERE id = $3")
-            .bind(active)
-            .bind(to_ms(now))
-            .bind(id.0)
-            .execute(&mut *conn)
-            .await?;
-    if done.rows_affected() == 0 {
-        return Err(StoreError::NotFound);
-    }
-    Ok(())
+    sqlx::query("UPDATE survey_questions SET active = $1, updated_at = $2 WHERE id = $3")
+        .bind(active)
+        .bind(to_ms(now))
+        .bind(id.0)
+        .changed_or_not_found(conn)
+        .await
 }
 
 /// Swaps an active question with its active neighbour before (`up`) or after it; at the end
@@ -308,10 +293,7 @@ async fn load_answers(conn: &mut Conn, responses: &mut [Response]) -> Result<()>
     if responses.is_empty() {
         return Ok(());
     }
-    let placeholders = (1..=responses.len())
-        .map(|i| format!("${i}"))
-        .collect::<Vec<_>>()
-        .join(", ");
+    let placeholders = placeholders(1, responses.len());
     let sql = format!(
         "SELECT fa.response_id, fa.question_id, q.kind, fa.rating, fa.text_value, \
          CASE WHEN fa.yes IS NULL THEN -1 WHEN fa.yes THEN 1 ELSE 0 END AS yes_value \

@@ -1,6 +1,7 @@
 //! Invitations to the portal and the memory of who was invited automatically.
 
-use crate::{Conn, Result, RowExt, StoreError, to_ms};
+use crate::sql::Run;
+use crate::{Conn, Result, RowExt, to_ms};
 use jiff::Timestamp;
 use onsite_domain::role::Role;
 use onsite_domain::text::EmailAddress;
@@ -51,12 +52,11 @@ pub async fn claim_automatic(
     email: &EmailAddress,
     now: Timestamp,
 ) -> Result<bool> {
-    let done = sqlx::query("INSERT INTO invited_emails (email, first_invited_at) VALUES ($1, $2) ON CONFLICT (email) DO NOTHING")
+    sqlx::query("INSERT INTO invited_emails (email, first_invited_at) VALUES ($1, $2) ON CONFLICT (email) DO NOTHING")
         .bind(email.as_str())
         .bind(to_ms(now))
-        .execute(&mut *conn)
-        .await?;
-    Ok(done.rows_affected() == 1)
+        .changed(conn)
+        .await
 }
 
 /// What a code can be, as far as redeeming is concerned.
@@ -113,20 +113,15 @@ pub async fn mark_redeemed(
     user_id: UserId,
     now: Timestamp,
 ) -> Result<()> {
-    let done = sqlx::query(
+    sqlx::query(
         "UPDATE invitations SET redeemed_at = $1, user_id = $2 \
          WHERE id = $3 AND redeemed_at IS NULL AND revoked_at IS NULL AND expires_at > $1",
     )
     .bind(to_ms(now))
     .bind(user_id.0)
     .bind(invitation_id)
-    .execute(&mut *conn)
-    .await?;
-    if done.rows_affected() == 1 {
-        Ok(())
-    } else {
-        Err(StoreError::NotFound)
-    }
+    .changed_or_not_found(conn)
+    .await
 }
 
 /// An invitation as staff see it.

@@ -2,6 +2,7 @@
 //! [`onsite_domain::invoice::totals`], so they cannot drift from them.
 
 use crate::records::lists::invoice_lines;
+use crate::sql::Run;
 use crate::visibility::Visibility;
 use crate::{Conn, Result, RowExt, StoreError, date_text, to_ms};
 use jiff::Timestamp;
@@ -120,15 +121,11 @@ pub async fn set_invoice_status(
     id: InvoiceId,
     status: InvoiceStatus,
 ) -> Result<()> {
-    let done = sqlx::query("UPDATE invoices SET status = $1 WHERE id = $2")
+    sqlx::query("UPDATE invoices SET status = $1 WHERE id = $2")
         .bind(status.as_str())
         .bind(id.0)
-        .execute(&mut *conn)
-        .await?;
-    if done.rows_affected() == 0 {
-        return Err(StoreError::NotFound);
-    }
-    Ok(())
+        .changed_or_not_found(conn)
+        .await
 }
 
 async fn select(conn: &mut Conn, cond: &str, arg: i64) -> Result<Vec<Invoice>> {

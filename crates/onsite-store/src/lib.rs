@@ -12,6 +12,7 @@ mod error;
 mod group_commit;
 mod migrate;
 mod row;
+mod sql;
 
 pub mod accounts;
 pub mod agreements;

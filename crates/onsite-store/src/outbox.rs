@@ -20,6 +20,7 @@
 //!
 //! The clock is a parameter everywhere (`now`): the worker passes its own, tests pass any.
 
+use crate::sql::{Run, claim_due};
 use crate::{Conn, Result, RowExt, StoreError, to_ms};
 use jiff::{SignedDuration, Timestamp};
 use onsite_domain::text::EmailAddress;
@@ -241,33 +242,8 @@ pub async fn claim_next(
     now: Timestamp,
     lease: SignedDuration,
 ) -> Result<Option<Claimed>> {
-    // The one place the engines differ. PostgreSQL: concurrent workers each lock a different
-    // row, skipping rows another worker is claiming right now instead of waiting for them (and
-    // in READ COMMITTED a row re-checked after a concurrent claim fails the lease test).
-    // SQLite has no row locks and needs none: one writer at a time, so the sub-select and the
-    // update see the same state.
-    let lock = if conn.backend_name().eq_ignore_ascii_case("postgresql") {
-        "FOR UPDATE SKIP LOCKED"
-    } else {
-        ""
-    };
-    let sql = format!(
-        "UPDATE email_outbox \
-         SET attempts = attempts + 1, claim_token = claim_token + 1, locked_until = $2 \
-         WHERE id = (SELECT id FROM email_outbox \
-                     WHERE status = 'pending' AND next_attempt_at <= $1 \
-                       AND (locked_until IS NULL OR locked_until <= $1) \
-                     ORDER BY next_attempt_at, id LIMIT 1 {lock}) \
-         RETURNING id, claim_token, secret"
-    );
-    let row = sqlx::query(&sql)
-        .bind(to_ms(now))
-        .bind(to_ms(
-            now.saturating_add(lease)
-                .map_err(|e| StoreError::Corrupt(e.to_string()))?,
-        ))
-        .fetch_optional(&mut *conn)
-        .await?;
+    let queue = ("email_outbox", "status = 'pending'");
+    let row = claim_due(conn, queue, "id, claim_token, secret", now, lease).await?;
     let Some(row) = row else { return Ok(None) };
     let claim = Claim {
         id: OutboxId(row.i64("id")?),
@@ -292,7 +268,7 @@ pub async fn mark_sent(
     transport: &str,
     now: Timestamp,
 ) -> Result<bool> {
-    let done = sqlx::query(
+    sqlx::query(
         "UPDATE email_outbox SET status = 'sent', sent_at = $3, transport = $4, locked_until = NULL, \
          secret = NULL \
          WHERE id = $1 AND claim_token = $2 AND status = 'pending'",
@@ -301,9 +277,8 @@ pub async fn mark_sent(
     .bind(claim.token)
     .bind(to_ms(now))
     .bind(transport)
-    .execute(&mut *conn)
-    .await?;
-    Ok(done.rows_affected() == 1)
+    .changed(conn)
+    .await
 }
 
 /// What to do after a failed attempt.
@@ -356,16 +331,15 @@ pub async fn mark_failed(
 /// never sent again, and one whose one-time secret was erased cannot be: `false` then, as for
 /// an unknown id.
 pub async fn retry_now(conn: &mut Conn, id: OutboxId, now: Timestamp) -> Result<bool> {
-    let done = sqlx::query(
+    sqlx::query(
         "UPDATE email_outbox SET status = 'pending', next_attempt_at = $2, attempts = 0 \
          WHERE id = $1 AND status IN ('pending', 'failed') \
            AND (carries_secret = FALSE OR secret IS NOT NULL)",
     )
     .bind(id.0)
     .bind(to_ms(now))
-    .execute(&mut *conn)
-    .await?;
-    Ok(done.rows_affected() == 1)
+    .changed(conn)
+    .await
 }
 
 /// Whether a message carries a one-time secret, and whether the outbox still keeps it (never
@@ -428,7 +402,8 @@ pub struct OutboxSummary {
 /// What the views read. Never the secret: only whether one is carried and still kept.
 const SUMMARY_COLUMNS: &str = "m.id, m.event_key, m.kind, m.recipient, m.locale, m.subject, m.status, \
      m.attempts, m.next_attempt_at, m.locked_until, m.last_error, m.transport, m.created_at, m.sent_at, \
-     m.carries_secret, (m.secret IS NOT NULL) AS secret_kept";
+     m.carries_secret, (m.secret IS NOT NULL) AS secret_kept, \
+     (SELECT COUNT(*) FROM email_outbox_attachments a WHERE a.message_id = m.id) AS attachment_count";
 
 fn secret_state_from_row(r: &AnyRow) -> Result<SecretState> {
     Ok(match (r.bool("carries_secret")?, r.bool("secret_kept")?) {
@@ -465,48 +440,51 @@ fn summary_from_row(r: &AnyRow) -> Result<OutboxSummary> {
 
 /// One message in full, with its attachments.
 pub async fn get(conn: &mut Conn, id: OutboxId) -> Result<OutboxMessage> {
-    let r = sqlx::query(&format!(
+    let (s, text_body, html_body, locked_until) = sqlx::query(&format!(
         "SELECT {SUMMARY_COLUMNS}, m.text_body, m.html_body FROM email_outbox m WHERE m.id = $1"
     ))
     .bind(id.0)
-    .fetch_optional(&mut *conn)
-    .await?
-    .ok_or(StoreError::NotFound)?;
+    .one(conn, |r| {
+        Ok((
+            summary_from_row(r)?,
+            r.text("text_body")?,
+            r.text("html_body")?,
+            r.opt_ts("locked_until")?,
+        ))
+    })
+    .await?;
     let attachments = sqlx::query(
         "SELECT filename, content_type, content FROM email_outbox_attachments \
          WHERE message_id = $1 ORDER BY id",
     )
     .bind(id.0)
-    .fetch_all(&mut *conn)
-    .await?
-    .iter()
-    .map(|a| {
+    .all(conn, |a| {
         Ok(Attachment {
             filename: a.text("filename")?,
             content_type: a.text("content_type")?,
             content: a.try_get::<Vec<u8>, _>("content")?,
         })
     })
-    .collect::<Result<Vec<_>>>()?;
+    .await?;
     Ok(OutboxMessage {
-        id: OutboxId(r.i64("id")?),
-        event_key: r.text("event_key")?,
-        kind: r.text("kind")?,
-        recipient: EmailAddress::parse(&r.text("recipient")?)?,
-        locale: r.text("locale")?,
-        subject: r.text("subject")?,
-        text_body: r.text("text_body")?,
-        html_body: r.text("html_body")?,
+        id: s.id,
+        event_key: s.event_key,
+        kind: s.kind,
+        recipient: s.recipient,
+        locale: s.locale,
+        subject: s.subject,
+        text_body,
+        html_body,
         attachments,
-        secret: secret_state_from_row(&r)?,
-        status: status_from_row(&r)?,
-        attempts: r.i64("attempts")?,
-        next_attempt_at: r.ts("next_attempt_at")?,
-        locked_until: r.opt_ts("locked_until")?,
-        last_error: r.opt_text("last_error")?,
-        transport: r.opt_text("transport")?,
-        created_at: r.ts("created_at")?,
-        sent_at: r.opt_ts("sent_at")?,
+        secret: s.secret,
+        status: s.status,
+        attempts: s.attempts,
+        next_attempt_at: s.next_attempt_at,
+        locked_until,
+        last_error: s.last_error,
+        transport: s.transport,
+        created_at: s.created_at,
+        sent_at: s.sent_at,
     })
 }
 
@@ -553,9 +531,8 @@ pub async fn list(
         format!("WHERE {}", conditions.join(" AND "))
     };
     let sql = format!(
-        "SELECT {SUMMARY_COLUMNS}, \
-                (SELECT COUNT(*) FROM email_outbox_attachments a WHERE a.message_id = m.id) AS attachment_count \
-         FROM email_outbox m {where_clause} ORDER BY m.id DESC LIMIT ${limit_param}"
+        "SELECT {SUMMARY_COLUMNS} FROM email_outbox m {where_clause} \
+         ORDER BY m.id DESC LIMIT ${limit_param}"
     );
     let mut query = sqlx::query(&sql);
     for arg in args {
@@ -564,12 +541,7 @@ pub async fn list(
             Arg::Int(i) => query.bind(i),
         };
     }
-    query
-        .fetch_all(&mut *conn)
-        .await?
-        .iter()
-        .map(summary_from_row)
-        .collect()
+    query.all(conn, summary_from_row).await
 }
 
 enum Arg {

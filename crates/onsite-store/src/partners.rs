@@ -1,13 +1,13 @@
 //! Partners' distribution profiles, the opportunities distributed to them, and the event
 //! history the distribution metrics (win rate, stall rate…) are computed from.
 
+use crate::sql::{Links, Run, attach, rows};
 use crate::{Conn, Result, RowExt, StoreError, to_ms};
 use jiff::Timestamp;
 use onsite_domain::geo::GeoPoint;
 use onsite_domain::opportunity::{Opportunity, OpportunityStatus, PartnerProfile};
 use onsite_domain::{AccountId, InvalidInput, OpportunityId, ProductId, TerritoryId};
 use sqlx::any::AnyRow;
-use std::collections::HashMap;
 
 /// A kind of lead (`residential`, `commercial`…): trimmed, lower case, 1–40 characters, no
 /// commas (profiles store their lead types comma-separated).
@@ -35,6 +35,11 @@ impl LeadType {
 }
 
 // ---- Profiles -------------------------------------------------------------------------------
+
+const PARTNER_TERRITORIES: Links = Links::new("partner_territories", "account_id", "territory_id");
+const PARTNER_PRODUCTS: Links = Links::new("partner_products", "account_id", "product_id");
+const OPPORTUNITY_PRODUCTS: Links =
+    Links::new("opportunity_products", "opportunity_id", "product_id");
 
 pub struct NewPartnerProfile<'a> {
     /// A partner account.
@@ -77,29 +82,13 @@ pub async fn set_partner_profile(conn: &mut Conn, p: &NewPartnerProfile<'_>) -> 
     .bind(lead_types)
     .execute(&mut *conn)
     .await?;
-    sqlx::query("DELETE FROM partner_territories WHERE account_id = $1")
-        .bind(p.account_id.0)
-        .execute(&mut *conn)
+    let owner = p.account_id.0;
+    let territories = p.territories.iter().map(|t| t.0);
+    PARTNER_TERRITORIES
+        .replace(conn, owner, territories)
         .await?;
-    for t in p.territories {
-        sqlx::query("INSERT INTO partner_territories (account_id, territory_id) VALUES ($1, $2)")
-            .bind(p.account_id.0)
-            .bind(t.0)
-            .execute(&mut *conn)
-            .await?;
-    }
-    sqlx::query("DELETE FROM partner_products WHERE account_id = $1")
-        .bind(p.account_id.0)
-        .execute(&mut *conn)
-        .await?;
-    for prod in p.products {
-        sqlx::query("INSERT INTO partner_products (account_id, product_id) VALUES ($1, $2)")
-            .bind(p.account_id.0)
-            .bind(prod.0)
-            .execute(&mut *conn)
-            .await?;
-    }
-    Ok(())
+    let products = p.products.iter().map(|prod| prod.0);
+    PARTNER_PRODUCTS.replace(conn, owner, products).await
 }
 
 pub async fn partner_profile(conn: &mut Conn, account: AccountId) -> Result<PartnerProfile> {
@@ -114,7 +103,29 @@ pub async fn list_partner_profiles(conn: &mut Conn) -> Result<Vec<PartnerProfile
     load_profiles(conn, None).await
 }
 
+fn profile_from_row(r: &AnyRow) -> Result<PartnerProfile> {
+    let capacity = u32::try_from(r.i64("capacity")?)
+        .map_err(|_| StoreError::Corrupt("partner capacity out of range".into()))?;
+    let lead_types = r
+        .text("lead_types")?
+        .split(',')
+        .filter(|s| !s.is_empty())
+        .map(|s| LeadType::parse(s).map(|l| l.0))
+        .collect::<std::result::Result<Vec<_>, _>>()?;
+    Ok(PartnerProfile {
+        account_id: AccountId(r.i64("account_id")?),
+        capacity,
+        revenue_min_minor: r.i64("revenue_min_minor")?,
+        revenue_max_minor: r.i64("revenue_max_minor")?,
+        location: GeoPoint::new(r.f64("latitude")?, r.f64("longitude")?)?,
+        territories: Vec::new(),
+        lead_types,
+        products: Vec::new(),
+    })
+}
+
 async fn load_profiles(conn: &mut Conn, one: Option<AccountId>) -> Result<Vec<PartnerProfile>> {
+    let arg = one.map(|a| a.0);
     let cond = if one.is_some() {
         "p.account_id = $1"
     } else {
@@ -125,61 +136,42 @@ async fn load_profiles(conn: &mut Conn, one: Option<AccountId>) -> Result<Vec<Pa
          a.longitude FROM partner_profiles p JOIN accounts a ON a.id = p.account_id WHERE {cond} \
          ORDER BY a.name, p.account_id"
     );
-    let mut profiles = Vec::new();
-    let mut index = HashMap::new();
-    for r in fetch(conn, &profile_sql, one).await? {
-        let account_id = AccountId(r.i64("account_id")?);
-        let capacity = u32::try_from(r.i64("capacity")?)
-            .map_err(|_| StoreError::Corrupt("partner capacity out of range".into()))?;
-        let lead_types = r
-            .text("lead_types")?
-            .split(',')
-            .filter(|s| !s.is_empty())
-            .map(|s| LeadType::parse(s).map(|l| l.0))
-            .collect::<std::result::Result<Vec<_>, _>>()?;
-        index.insert(account_id.0, profiles.len());
-        profiles.push(PartnerProfile {
-            account_id,
-            capacity,
-            revenue_min_minor: r.i64("revenue_min_minor")?,
-            revenue_max_minor: r.i64("revenue_max_minor")?,
-            location: GeoPoint::new(r.f64("latitude")?, r.f64("longitude")?)?,
-            territories: Vec::new(),
-            lead_types,
-            products: Vec::new(),
-        });
-    }
-    if profiles.is_empty() {
-        return Ok(profiles);
-    }
-    let sql = format!(
-        "SELECT c.account_id, c.territory_id AS item FROM partner_territories c \
-         JOIN partner_profiles p ON p.account_id = c.account_id WHERE {cond} ORDER BY c.account_id, c.territory_id"
-    );
-    for r in fetch(conn, &sql, one).await? {
-        if let Some(&i) = index.get(&r.i64("account_id")?) {
-            profiles[i].territories.push(TerritoryId(r.i64("item")?));
-        }
-    }
-    let sql = format!(
-        "SELECT c.account_id, c.product_id AS item FROM partner_products c \
-         JOIN partner_profiles p ON p.account_id = c.account_id WHERE {cond} ORDER BY c.account_id, c.product_id"
-    );
-    for r in fetch(conn, &sql, one).await? {
-        if let Some(&i) = index.get(&r.i64("account_id")?) {
-            profiles[i].products.push(ProductId(r.i64("item")?));
-        }
-    }
-    Ok(profiles)
-}
-
-async fn fetch(conn: &mut Conn, sql: &str, one: Option<AccountId>) -> Result<Vec<AnyRow>> {
-    let q = sqlx::query(sql);
-    let q = match one {
-        Some(a) => q.bind(a.0),
-        None => q,
+    let args = arg.as_slice();
+    let mut profiles = rows(conn, &profile_sql, args)
+        .await?
+        .iter()
+        .map(profile_from_row)
+        .collect::<Result<Vec<_>>>()?;
+    let links = |table: &str, item: &str| {
+        format!(
+            "SELECT c.account_id, c.{item} AS item FROM {table} c \
+             JOIN partner_profiles p ON p.account_id = c.account_id WHERE {cond} \
+             ORDER BY c.account_id, c.{item}"
+        )
     };
-    Ok(q.fetch_all(&mut *conn).await?)
+    let sql = links("partner_territories", "territory_id");
+    let territory = |r: &AnyRow| Ok(TerritoryId(r.i64("item")?));
+    attach(
+        conn,
+        &mut profiles,
+        (&sql, args),
+        "account_id",
+        territory,
+        |p| (p.account_id.0, &mut p.territories),
+    )
+    .await?;
+    let sql = links("partner_products", "product_id");
+    let product = |r: &AnyRow| Ok(ProductId(r.i64("item")?));
+    attach(
+        conn,
+        &mut profiles,
+        (&sql, args),
+        "account_id",
+        product,
+        |p| (p.account_id.0, &mut p.products),
+    )
+    .await?;
+    Ok(profiles)
 }
 
 // ---- Opportunities --------------------------------------------------------------------------
@@ -225,15 +217,8 @@ pub async fn insert_opportunity(conn: &mut Conn, o: &NewOpportunity<'_>) -> Resu
     .bind(to_ms(o.created_at))
     .fetch_one(&mut *conn)
     .await?;
-    for p in o.products {
-        sqlx::query(
-            "INSERT INTO opportunity_products (opportunity_id, product_id) VALUES ($1, $2)",
-        )
-        .bind(id)
-        .bind(p.0)
-        .execute(&mut *conn)
-        .await?;
-    }
+    let products = o.products.iter().map(|p| p.0);
+    OPPORTUNITY_PRODUCTS.insert(conn, id, products).await?;
     Ok(OpportunityId(id))
 }
 
@@ -275,37 +260,26 @@ pub(crate) async fn select_opportunities(
     let sql = format!(
         "SELECT {OPPORTUNITY_COLUMNS} FROM opportunities o WHERE {cond} ORDER BY o.created_at DESC, o.id DESC"
     );
-    let mut q = sqlx::query(&sql);
-    if let Some(v) = arg {
-        q = q.bind(v);
-    }
-    let mut opportunities = q
-        .fetch_all(&mut *conn)
+    let mut opportunities = rows(conn, &sql, arg.as_slice())
         .await?
         .iter()
         .map(opportunity_from_row)
         .collect::<Result<Vec<_>>>()?;
-    if opportunities.is_empty() {
-        return Ok(opportunities);
-    }
     let sql = format!(
         "SELECT c.opportunity_id, c.product_id FROM opportunity_products c JOIN opportunities o \
          ON o.id = c.opportunity_id WHERE {cond} ORDER BY c.opportunity_id, c.product_id"
     );
-    let mut q = sqlx::query(&sql);
-    if let Some(v) = arg {
-        q = q.bind(v);
-    }
-    let mut products: HashMap<i64, Vec<ProductId>> = HashMap::new();
-    for r in q.fetch_all(&mut *conn).await? {
-        products
-            .entry(r.i64("opportunity_id")?)
-            .or_default()
-            .push(ProductId(r.i64("product_id")?));
-    }
-    for o in &mut opportunities {
-        o.products = products.remove(&o.id.0).unwrap_or_default();
-    }
+    let product = |r: &AnyRow| Ok(ProductId(r.i64("product_id")?));
+    let children = (sql.as_str(), arg.as_slice());
+    attach(
+        conn,
+        &mut opportunities,
+        children,
+        "opportunity_id",
+        product,
+        |o| (o.id.0, &mut o.products),
+    )
+    .await?;
     Ok(opportunities)
 }
 
@@ -331,60 +305,7 @@ fn opportunity_from_row(r: &AnyRow) -> Result<Opportunity> {
 
 // ---- Opportunity events ---------------------------------------------------------------------
 
-/// What happened to an opportunity; the distribution metrics count these per partner.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum OpportunityEventKind {
-    /// Given to a partner.
-    Distributed,
-    Accepted,
-    Declined,
-    /// Not accepted in time; taken back for redistribution.
-    Expired,
-    /// The partner worked it (a call, a visit, a note).
-    Touched,
-    /// Moved to another sales stage (the note says which).
-    Stage,
-    Won,
-    /// Closed lost (returned).
-    Lost,
-    /// Feedback on the closed opportunity was recorded (the note holds it).
-    Feedback,
-}
-
-impl OpportunityEventKind {
-    pub const ALL: [OpportunityEventKind; 9] = [
-        OpportunityEventKind::Distributed,
-        OpportunityEventKind::Accepted,
-        OpportunityEventKind::Declined,
-        OpportunityEventKind::Expired,
-        OpportunityEventKind::Touched,
-        OpportunityEventKind::Stage,
-        OpportunityEventKind::Won,
-        OpportunityEventKind::Lost,
-        OpportunityEventKind::Feedback,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            OpportunityEventKind::Distributed => "distributed",
-            OpportunityEventKind::Accepted => "accepted",
-            OpportunityEventKind::Declined => "declined",
-            OpportunityEventKind::Expired => "expired",
-            OpportunityEventKind::Touched => "touched",
-            OpportunityEventKind::Stage => "stage",
-            OpportunityEventKind::Won => "won",
-            OpportunityEventKind::Lost => "lost",
-            OpportunityEventKind::Feedback => "feedback",
-        }
-    }
-
-    pub fn parse(s: &str) -> std::result::Result<Self, InvalidInput> {
-        Self::ALL
-            .into_iter()
-            .find(|k| k.as_str() == s)
-            .ok_or(InvalidInput::new("kind", "unknown"))
-    }
-}
+pub use onsite_domain::opportunity::OpportunityEventKind;
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct OpportunityEvent {
@@ -395,18 +316,9 @@ pub struct OpportunityEvent {
     pub note: Option<String>,
 }
 
+/// Records an event ([`crate::distribution::record_event`], without its id).
 pub async fn record_opportunity_event(conn: &mut Conn, e: &OpportunityEvent) -> Result<()> {
-    sqlx::query(
-        "INSERT INTO opportunity_events (opportunity_id, partner_account_id, kind, at, note) VALUES ($1, $2, $3, $4, $5)",
-    )
-    .bind(e.opportunity_id.0)
-    .bind(e.partner_account_id.map(|a| a.0))
-    .bind(e.kind.as_str())
-    .bind(to_ms(e.at))
-    .bind(e.note.as_deref())
-    .execute(&mut *conn)
-    .await?;
-    Ok(())
+    crate::distribution::record_event(conn, e).await.map(drop)
 }
 
 /// The opportunity's history, oldest first.
@@ -414,14 +326,12 @@ pub async fn events_of_opportunity(
     conn: &mut Conn,
     id: OpportunityId,
 ) -> Result<Vec<OpportunityEvent>> {
-    let rows = sqlx::query(
-        "SELECT opportunity_id, partner_account_id, kind, at, note FROM opportunity_events \
-         WHERE opportunity_id = $1 ORDER BY at, id",
-    )
+    sqlx::query(&format!(
+        "{EVENTS} WHERE opportunity_id = $1 ORDER BY at, id"
+    ))
     .bind(id.0)
-    .fetch_all(&mut *conn)
-    .await?;
-    rows.iter().map(event_from_row).collect()
+    .all(conn, event_from_row)
+    .await
 }
 
 /// A partner's events since `since`, oldest first: the input of its distribution metrics.
@@ -430,16 +340,18 @@ pub async fn events_of_partner(
     partner: AccountId,
     since: Timestamp,
 ) -> Result<Vec<OpportunityEvent>> {
-    let rows = sqlx::query(
-        "SELECT opportunity_id, partner_account_id, kind, at, note FROM opportunity_events \
-         WHERE partner_account_id = $1 AND at >= $2 ORDER BY at, id",
-    )
+    sqlx::query(&format!(
+        "{EVENTS} WHERE partner_account_id = $1 AND at >= $2 ORDER BY at, id"
+    ))
     .bind(partner.0)
     .bind(to_ms(since))
-    .fetch_all(&mut *conn)
-    .await?;
-    rows.iter().map(event_from_row).collect()
+    .all(conn, event_from_row)
+    .await
 }
+
+/// The events' columns, as [`event_from_row`] reads them.
+pub(crate) const EVENTS: &str =
+    "SELECT opportunity_id, partner_account_id, kind, at, note FROM opportunity_events";
 
 pub(crate) fn event_from_row(r: &AnyRow) -> Result<OpportunityEvent> {
     Ok(OpportunityEvent {

@@ -4,6 +4,7 @@
 //! a technician since a moment ([`latest_since`]); housekeeping deletes old ones
 //! ([`purge_before`]).
 
+use crate::sql::Run;
 use crate::{Conn, Result, RowExt, to_ms};
 use jiff::Timestamp;
 use onsite_domain::TechnicianId;
@@ -152,11 +153,8 @@ pub async fn latest_since(
     ))
     .bind(technician.0)
     .bind(to_ms(since))
-    .fetch_optional(&mut *conn)
-    .await?
-    .as_ref()
-    .map(position_from_row)
-    .transpose()
+    .optional(conn, position_from_row)
+    .await
 }
 
 /// How many positions of the technician are stored (tests, the benchmark).

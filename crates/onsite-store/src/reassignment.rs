@@ -7,6 +7,7 @@
 //! record an outcome. A job is idempotent (it only moves visits the technician can no longer
 //! make), so the rare second run after a lost lease does no harm.
 
+use crate::sql::{Run, claim_due, lease_end};
 use crate::{Conn, Result, RowExt, StoreError, to_ms};
 use jiff::{SignedDuration, Timestamp};
 use onsite_domain::{BookingId, TechnicianId, UserId};
@@ -83,41 +84,14 @@ pub async fn enqueue(
     Ok(JobId(id))
 }
 
-fn lease_end(now: Timestamp, lease: SignedDuration) -> Result<i64> {
-    Ok(to_ms(
-        now.saturating_add(lease)
-            .map_err(|e| StoreError::Corrupt(e.to_string()))?,
-    ))
-}
-
 /// Claims the oldest due job nobody holds, for `lease`.
 pub async fn claim_next(
     conn: &mut Conn,
     now: Timestamp,
     lease: SignedDuration,
 ) -> Result<Option<ClaimedJob>> {
-    // The one place the engines differ, as in the outbox. PostgreSQL: concurrent workers each
-    // lock a different row, skipping rows another worker is claiming right now. SQLite has no
-    // row locks and needs none: one writer at a time.
-    let lock = if conn.backend_name().eq_ignore_ascii_case("postgresql") {
-        "FOR UPDATE SKIP LOCKED"
-    } else {
-        ""
-    };
-    let sql = format!(
-        "UPDATE reassignment_jobs \
-         SET attempts = attempts + 1, claim_token = claim_token + 1, locked_until = $2 \
-         WHERE id = (SELECT id FROM reassignment_jobs \
-                     WHERE done_at IS NULL AND next_attempt_at <= $1 \
-                       AND (locked_until IS NULL OR locked_until <= $1) \
-                     ORDER BY next_attempt_at, id LIMIT 1 {lock}) \
-         RETURNING id, claim_token, technician_id, reason, requested_by, attempts"
-    );
-    let row = sqlx::query(&sql)
-        .bind(to_ms(now))
-        .bind(lease_end(now, lease)?)
-        .fetch_optional(&mut *conn)
-        .await?;
+    let queue = ("reassignment_jobs", "done_at IS NULL");
+    let row = claim_due(conn, queue, CLAIMED, now, lease).await?;
     row.as_ref().map(claimed_from_row).transpose()
 }
 
@@ -129,19 +103,21 @@ pub async fn claim(
     now: Timestamp,
     lease: SignedDuration,
 ) -> Result<Option<ClaimedJob>> {
-    let row = sqlx::query(
+    sqlx::query(&format!(
         "UPDATE reassignment_jobs \
          SET attempts = attempts + 1, claim_token = claim_token + 1, locked_until = $2 \
          WHERE id = $3 AND done_at IS NULL AND (locked_until IS NULL OR locked_until <= $1) \
-         RETURNING id, claim_token, technician_id, reason, requested_by, attempts",
-    )
+         RETURNING {CLAIMED}"
+    ))
     .bind(to_ms(now))
     .bind(lease_end(now, lease)?)
     .bind(id.0)
-    .fetch_optional(&mut *conn)
-    .await?;
-    row.as_ref().map(claimed_from_row).transpose()
+    .optional(conn, claimed_from_row)
+    .await
 }
+
+/// The columns [`claimed_from_row`] reads.
+const CLAIMED: &str = "id, claim_token, technician_id, reason, requested_by, attempts";
 
 fn claimed_from_row(r: &sqlx::any::AnyRow) -> Result<ClaimedJob> {
     Ok(ClaimedJob {
@@ -157,16 +133,15 @@ fn claimed_from_row(r: &sqlx::any::AnyRow) -> Result<ClaimedJob> {
 /// Marks the job done. `false` when the claim was lost (its lease expired and another worker
 /// claimed the job): that worker's run stands.
 pub async fn mark_done(conn: &mut Conn, job: &ClaimedJob, now: Timestamp) -> Result<bool> {
-    let done = sqlx::query(
+    sqlx::query(
         "UPDATE reassignment_jobs SET done_at = $1, locked_until = NULL, last_error = NULL \
          WHERE id = $2 AND claim_token = $3 AND done_at IS NULL",
     )
     .bind(to_ms(now))
     .bind(job.id.0)
     .bind(job.token)
-    .execute(&mut *conn)
-    .await?;
-    Ok(done.rows_affected() == 1)
+    .changed(conn)
+    .await
 }
 
 /// Records a failed run; the job becomes due again at `retry_at`.
@@ -176,7 +151,7 @@ pub async fn mark_failed(
     error: &str,
     retry_at: Timestamp,
 ) -> Result<bool> {
-    let done = sqlx::query(
+    sqlx::query(
         "UPDATE reassignment_jobs SET locked_until = NULL, last_error = $1, next_attempt_at = $2 \
          WHERE id = $3 AND claim_token = $4 AND done_at IS NULL",
     )
@@ -184,9 +159,8 @@ pub async fn mark_failed(
     .bind(to_ms(retry_at))
     .bind(job.id.0)
     .bind(job.token)
-    .execute(&mut *conn)
-    .await?;
-    Ok(done.rows_affected() == 1)
+    .changed(conn)
+    .await
 }
 
 /// Jobs not done yet (due or not, held or not).
@@ -230,12 +204,11 @@ pub async fn flag(
 
 /// Clears a visit's flag (it was moved, reassigned or canceled). Returns whether it was flagged.
 pub async fn resolve(conn: &mut Conn, booking: BookingId, now: Timestamp) -> Result<bool> {
-    let done = sqlx::query(
+    sqlx::query(
         "UPDATE booking_attention SET resolved_at = $1 WHERE booking_id = $2 AND resolved_at IS NULL",
     )
     .bind(to_ms(now))
     .bind(booking.0)
-    .execute(&mut *conn)
-    .await?;
-    Ok(done.rows_affected() == 1)
+    .changed(conn)
+    .await
 }

@@ -5,7 +5,8 @@
 //! the whole selection (never one query per technician), so listing all technicians (what the
 //! reference snapshot does, `reference.rs`) costs six queries however many there are.
 
-use crate::catalog::skill_from_row;
+use crate::catalog::{insert_skills, skill_from_row};
+use crate::sql::{Links, Run, attach, rows};
 use crate::{Conn, Result, RowExt, StoreError, date_text, to_ms};
 use jiff::Timestamp;
 use jiff::civil::Date;
@@ -14,7 +15,7 @@ use onsite_domain::skill::SkillLevel;
 use onsite_domain::technician::{ResourceKind, Technician, TimeOff, WorkingException};
 use onsite_domain::time::{TimeZoneName, WorkingPeriod, weekday_from_iso};
 use onsite_domain::{InvalidInput, TechnicianId, TerritoryId, TimeOffId, UserId};
-use std::collections::HashMap;
+use sqlx::any::AnyRow;
 
 /// The hours of one working day in local time, start before end, within the day.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -39,6 +40,8 @@ impl DayHours {
         self.end
     }
 }
+
+const TERRITORIES: Links = Links::new("technician_territories", "technician_id", "territory_id");
 
 pub struct NewTechnician<'a> {
     pub name: &'a str,
@@ -69,8 +72,10 @@ pub async fn insert_technician(conn: &mut Conn, t: &NewTechnician<'_>) -> Result
     .await?;
     let id = TechnicianId(id);
     insert_weekly_hours(conn, id, t.weekly_hours).await?;
-    insert_territories(conn, id, t.territories).await?;
-    insert_skills(conn, id, t.skills).await?;
+    let owner = ("technician_id", id.0);
+    let territories = t.territories.iter().map(|t| t.0);
+    TERRITORIES.insert(conn, id.0, territories).await?;
+    insert_skills(conn, "technician_skills", owner, "rating", t.skills).await?;
     Ok(id)
 }
 
@@ -93,11 +98,8 @@ pub async fn set_territories(
     id: TechnicianId,
     territories: &[TerritoryId],
 ) -> Result<()> {
-    sqlx::query("DELETE FROM technician_territories WHERE technician_id = $1")
-        .bind(id.0)
-        .execute(&mut *conn)
-        .await?;
-    insert_territories(conn, id, territories).await
+    let territories = territories.iter().map(|t| t.0);
+    TERRITORIES.replace(conn, id.0, territories).await
 }
 
 /// Replaces the skills.
@@ -106,7 +108,14 @@ pub async fn set_skills(conn: &mut Conn, id: TechnicianId, skills: &[SkillLevel]
         .bind(id.0)
         .execute(&mut *conn)
         .await?;
-    insert_skills(conn, id, skills).await
+    insert_skills(
+        conn,
+        "technician_skills",
+        ("technician_id", id.0),
+        "rating",
+        skills,
+    )
+    .await
 }
 
 async fn insert_weekly_hours(
@@ -124,35 +133,6 @@ async fn insert_weekly_hours(
         .bind(i64::from(p.end))
         .execute(&mut *conn)
         .await?;
-    }
-    Ok(())
-}
-
-async fn insert_territories(
-    conn: &mut Conn,
-    id: TechnicianId,
-    territories: &[TerritoryId],
-) -> Result<()> {
-    for t in territories {
-        sqlx::query(
-            "INSERT INTO technician_territories (technician_id, territory_id) VALUES ($1, $2)",
-        )
-        .bind(id.0)
-        .bind(t.0)
-        .execute(&mut *conn)
-        .await?;
-    }
-    Ok(())
-}
-
-async fn insert_skills(conn: &mut Conn, id: TechnicianId, skills: &[SkillLevel]) -> Result<()> {
-    for s in skills {
-        sqlx::query("INSERT INTO technician_skills (technician_id, characteristic_id, rating) VALUES ($1, $2, $3)")
-            .bind(id.0)
-            .bind(s.characteristic_id.0)
-            .bind(i64::from(s.rating))
-            .execute(&mut *conn)
-            .await?;
     }
     Ok(())
 }
@@ -200,15 +180,11 @@ pub async fn add_time_off(
 
 /// Links the technician to the user who signs in as them (or unlinks with `None`).
 pub async fn link_user(conn: &mut Conn, id: TechnicianId, user: Option<UserId>) -> Result<()> {
-    let done = sqlx::query("UPDATE technicians SET user_id = $1 WHERE id = $2")
+    sqlx::query("UPDATE technicians SET user_id = $1 WHERE id = $2")
         .bind(user.map(|u| u.0))
         .bind(id.0)
-        .execute(&mut *conn)
-        .await?;
-    if done.rows_affected() == 0 {
-        return Err(StoreError::NotFound);
-    }
-    Ok(())
+        .changed_or_not_found(conn)
+        .await
 }
 
 /// Which technicians a read loads.
@@ -248,140 +224,125 @@ impl Selection {
     }
 }
 
-async fn fetch(conn: &mut Conn, sql: &str, args: &[i64]) -> Result<Vec<sqlx::any::AnyRow>> {
-    let mut q = sqlx::query(sql);
-    for v in args {
-        q = q.bind(*v);
-    }
-    Ok(q.fetch_all(&mut *conn).await?)
-}
-
 async fn load(conn: &mut Conn, sel: Selection) -> Result<Vec<Technician>> {
     let (cond, args) = sel.condition();
-    let rows = fetch(
-        conn,
-        &format!(
-            "SELECT t.id, t.name, t.kind, t.user_id, t.home_latitude, t.home_longitude, t.time_zone, t.active \
-             FROM technicians t WHERE {cond} ORDER BY t.name, t.id"
-        ),
-        &args,
-    )
-    .await?;
-    let mut techs = Vec::with_capacity(rows.len());
-    let mut index = HashMap::with_capacity(rows.len());
-    for r in &rows {
-        let id = TechnicianId(r.i64("id")?);
-        index.insert(id.0, techs.len());
-        techs.push(Technician {
-            id,
-            name: r.text("name")?,
-            kind: ResourceKind::parse(&r.text("kind")?)?,
-            user_id: r.opt_i64("user_id")?.map(UserId),
-            home_base: GeoPoint::new(r.f64("home_latitude")?, r.f64("home_longitude")?)?,
-            time_zone: TimeZoneName::parse(&r.text("time_zone")?)?,
-            weekly_hours: Vec::new(),
-            exceptions: Vec::new(),
-            time_off: Vec::new(),
-            territories: Vec::new(),
-            skills: Vec::new(),
-            active: r.bool("active")?,
-        });
-    }
-    if techs.is_empty() {
-        return Ok(techs);
-    }
-    // Child rows of technicians outside the selection cannot appear (same condition), but a
-    // row whose technician is missing from `index` is skipped rather than trusted.
+    let sql = format!(
+        "SELECT t.id, t.name, t.kind, t.user_id, t.home_latitude, t.home_longitude, t.time_zone, t.active \
+         FROM technicians t WHERE {cond} ORDER BY t.name, t.id"
+    );
+    let mut techs = rows(conn, &sql, &args)
+        .await?
+        .iter()
+        .map(technician_from_row)
+        .collect::<Result<Vec<_>>>()?;
+    // The child rows of the selection (the same condition), by technician.
     let child = |table: &str, cols: &str, order: &str| {
         format!(
             "SELECT c.technician_id, {cols} FROM {table} c JOIN technicians t ON t.id = c.technician_id \
              WHERE {cond} ORDER BY c.technician_id, {order}"
         )
     };
-
+    let of = "technician_id";
     let sql = child(
         "working_hours",
         "c.weekday, c.start_minute, c.end_minute",
         "c.weekday, c.start_minute",
     );
-    for r in fetch(conn, &sql, &args).await? {
-        let Some(&i) = index.get(&r.i64("technician_id")?) else {
-            continue;
-        };
-        let period = WorkingPeriod::new(
+    let period = |r: &AnyRow| {
+        Ok(WorkingPeriod::new(
             weekday_from_iso(r.i64("weekday")?)?,
             minute(r.i64("start_minute")?)?,
             minute(r.i64("end_minute")?)?,
-        )?;
-        techs[i].weekly_hours.push(period);
-    }
-
+        )?)
+    };
+    attach(conn, &mut techs, (&sql, &args), of, period, |t| {
+        (t.id.0, &mut t.weekly_hours)
+    })
+    .await?;
     let sql = child(
         "working_exceptions",
         "c.day, c.start_minute, c.end_minute",
         "c.day",
     );
-    for r in fetch(conn, &sql, &args).await? {
-        let Some(&i) = index.get(&r.i64("technician_id")?) else {
-            continue;
-        };
-        let hours = match (r.opt_i64("start_minute")?, r.opt_i64("end_minute")?) {
-            (None, None) => None,
-            (Some(s), Some(e)) => {
-                let h = DayHours::new(minute(s)?, minute(e)?)?;
-                Some((h.start, h.end))
-            }
-            _ => {
-                return Err(StoreError::Corrupt(
-                    "working exception with only one bound".into(),
-                ));
-            }
-        };
-        techs[i].exceptions.push(WorkingException {
-            date: r.date("day")?,
-            hours,
-        });
-    }
-
+    attach(
+        conn,
+        &mut techs,
+        (&sql, &args),
+        of,
+        exception_from_row,
+        |t| (t.id.0, &mut t.exceptions),
+    )
+    .await?;
     let sql = child(
         "time_off",
         "c.id, c.starts_at, c.ends_at, c.reason",
         "c.starts_at",
     );
-    for r in fetch(conn, &sql, &args).await? {
-        let Some(&i) = index.get(&r.i64("technician_id")?) else {
-            continue;
-        };
-        techs[i].time_off.push(TimeOff {
+    let time_off = |r: &AnyRow| {
+        Ok(TimeOff {
             id: TimeOffId(r.i64("id")?),
             starts_at: r.ts("starts_at")?,
             ends_at: r.ts("ends_at")?,
             reason: r.opt_text("reason")?,
-        });
-    }
-
+        })
+    };
+    attach(conn, &mut techs, (&sql, &args), of, time_off, |t| {
+        (t.id.0, &mut t.time_off)
+    })
+    .await?;
     let sql = child("technician_territories", "c.territory_id", "c.territory_id");
-    for r in fetch(conn, &sql, &args).await? {
-        let Some(&i) = index.get(&r.i64("technician_id")?) else {
-            continue;
-        };
-        techs[i]
-            .territories
-            .push(TerritoryId(r.i64("territory_id")?));
-    }
-
+    let territory = |r: &AnyRow| Ok(TerritoryId(r.i64("territory_id")?));
+    attach(conn, &mut techs, (&sql, &args), of, territory, |t| {
+        (t.id.0, &mut t.territories)
+    })
+    .await?;
     let sql = child(
         "technician_skills",
         "c.characteristic_id, c.rating",
         "c.characteristic_id",
     );
-    for r in fetch(conn, &sql, &args).await? {
-        let Some(&i) = index.get(&r.i64("technician_id")?) else {
-            continue;
-        };
-        techs[i].skills.push(skill_from_row(&r, "rating")?);
-    }
+    let skill = |r: &AnyRow| skill_from_row(r, "rating");
+    attach(conn, &mut techs, (&sql, &args), of, skill, |t| {
+        (t.id.0, &mut t.skills)
+    })
+    .await?;
     Ok(techs)
+}
+
+fn technician_from_row(r: &AnyRow) -> Result<Technician> {
+    Ok(Technician {
+        id: TechnicianId(r.i64("id")?),
+        name: r.text("name")?,
+        kind: ResourceKind::parse(&r.text("kind")?)?,
+        user_id: r.opt_i64("user_id")?.map(UserId),
+        home_base: GeoPoint::new(r.f64("home_latitude")?, r.f64("home_longitude")?)?,
+        time_zone: TimeZoneName::parse(&r.text("time_zone")?)?,
+        weekly_hours: Vec::new(),
+        exceptions: Vec::new(),
+        time_off: Vec::new(),
+        territories: Vec::new(),
+        skills: Vec::new(),
+        active: r.bool("active")?,
+    })
+}
+
+fn exception_from_row(r: &AnyRow) -> Result<WorkingException> {
+    let hours = match (r.opt_i64("start_minute")?, r.opt_i64("end_minute")?) {
+        (None, None) => None,
+        (Some(s), Some(e)) => {
+            let h = DayHours::new(minute(s)?, minute(e)?)?;
+            Some((h.start, h.end))
+        }
+        _ => {
+            return Err(StoreError::Corrupt(
+                "working exception with only one bound".into(),
+            ));
+        }
+    };
+    Ok(WorkingException {
+        date: r.date("day")?,
+        hours,
+    })
 }
 
 fn minute(v: i64) -> Result<u16> {

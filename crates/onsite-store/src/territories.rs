@@ -4,6 +4,7 @@
 //! back through the domain types on every read, so a hand-edited row reads as
 //! [`StoreError::Corrupt`] instead of breaking a page.
 
+use crate::sql::Run;
 use crate::{Conn, Result, RowExt, StoreError};
 use onsite_domain::geo::{GeoPoint, Polygon};
 use onsite_domain::territory::{Territory, normalize_postal_code};
@@ -58,23 +59,17 @@ pub async fn insert_territory(conn: &mut Conn, t: &NewTerritory<'_>) -> Result<T
 }
 
 pub async fn territory(conn: &mut Conn, id: TerritoryId) -> Result<Territory> {
-    let row =
-        sqlx::query("SELECT id, name, postal_prefixes, polygon FROM territories WHERE id = $1")
-            .bind(id.0)
-            .fetch_optional(&mut *conn)
-            .await?
-            .ok_or(StoreError::NotFound)?;
-    territory_from_row(&row)
+    sqlx::query("SELECT id, name, postal_prefixes, polygon FROM territories WHERE id = $1")
+        .bind(id.0)
+        .one(conn, territory_from_row)
+        .await
 }
 
 /// Every territory, by name.
 pub async fn list_territories(conn: &mut Conn) -> Result<Vec<Territory>> {
     sqlx::query("SELECT id, name, postal_prefixes, polygon FROM territories ORDER BY name, id")
-        .fetch_all(&mut *conn)
-        .await?
-        .iter()
-        .map(territory_from_row)
-        .collect()
+        .all(conn, territory_from_row)
+        .await
 }
 
 fn territory_from_row(r: &AnyRow) -> Result<Territory> {

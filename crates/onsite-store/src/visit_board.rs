@@ -2,6 +2,7 @@
 //! optionally of one technician or in one state. Read-only; the moves through the states go
 //! through the booking use cases.
 
+use crate::sql::Run;
 use crate::visits::{COLUMNS, JOINS, Visit, visit_from_row};
 use crate::{Conn, Result, RowExt, to_ms};
 use jiff::Timestamp;
@@ -62,11 +63,8 @@ pub async fn visits(conn: &mut Conn, filter: &BoardFilter) -> Result<Vec<BoardVi
     }
     query
         .bind(filter.limit.clamp(1, 1000))
-        .fetch_all(&mut *conn)
-        .await?
-        .iter()
-        .map(board_visit)
-        .collect()
+        .all(conn, board_visit)
+        .await
 }
 
 /// The visits flagged for the dispatchers (reassignment found nobody at their time), oldest
@@ -76,11 +74,8 @@ pub async fn needing_attention(conn: &mut Conn) -> Result<Vec<BoardVisit>> {
         "{} WHERE ba.booking_id IS NOT NULL ORDER BY ba.flagged_at, b.id",
         select()
     ))
-    .fetch_all(&mut *conn)
-    .await?
-    .iter()
-    .map(board_visit)
-    .collect()
+    .all(conn, board_visit)
+    .await
 }
 
 fn board_visit(r: &AnyRow) -> Result<BoardVisit> {

@@ -5,6 +5,7 @@
 //! who to tell about a visit.
 
 use crate::bookings::booking_from_row;
+use crate::sql::Run;
 use crate::visibility::Visibility;
 use crate::{Conn, Result, RowExt, StoreError};
 use jiff::Timestamp;
@@ -89,22 +90,17 @@ pub async fn visits_of_account(conn: &mut Conn, account: AccountId) -> Result<Ve
         "SELECT {COLUMNS} FROM {JOINS} WHERE w.account_id = $1 ORDER BY b.starts_at, b.id"
     ))
     .bind(account.0)
-    .fetch_all(&mut *conn)
-    .await?
-    .iter()
-    .map(visit_from_row)
-    .collect()
+    .all(conn, visit_from_row)
+    .await
 }
 
 /// One visit, whatever its account: callers scope it (another account's visit is answered as
 /// not found).
 pub async fn visit(conn: &mut Conn, id: BookingId) -> Result<Visit> {
-    let row = sqlx::query(&format!("SELECT {COLUMNS} FROM {JOINS} WHERE b.id = $1"))
+    sqlx::query(&format!("SELECT {COLUMNS} FROM {JOINS} WHERE b.id = $1"))
         .bind(id.0)
-        .fetch_optional(&mut *conn)
-        .await?
-        .ok_or(StoreError::NotFound)?;
-    visit_from_row(&row)
+        .one(conn, visit_from_row)
+        .await
 }
 
 /// Visits waiting for the dispatchers: reassignment found nobody at their time. Oldest flag
@@ -113,11 +109,8 @@ pub async fn needing_attention(conn: &mut Conn) -> Result<Vec<Visit>> {
     sqlx::query(&format!(
         "SELECT {COLUMNS} FROM {JOINS} WHERE ba.booking_id IS NOT NULL ORDER BY ba.flagged_at, b.id"
     ))
-    .fetch_all(&mut *conn)
-    .await?
-    .iter()
-    .map(visit_from_row)
-    .collect()
+    .all(conn, visit_from_row)
+    .await
 }
 
 pub(crate) fn visit_from_row(r: &AnyRow) -> Result<Visit> {

@@ -1,7 +1,8 @@
 //! Work orders: the requests for work at an account, with their status.
 
+use crate::sql::Run;
 use crate::visibility::Visibility;
-use crate::{Conn, Result, RowExt, StoreError, to_ms};
+use crate::{Conn, Result, RowExt, to_ms};
 use jiff::Timestamp;
 use onsite_domain::work_order::{WorkOrder, WorkOrderStatus};
 use onsite_domain::{AccountId, AgreementId, AssetId, ServiceTypeId, WorkOrderId};
@@ -44,14 +45,12 @@ const COLUMNS: &str = "x.id, x.number, x.account_id, x.asset_id, x.service_type_
                        x.summary, x.expose_to_customer";
 
 pub async fn work_order(conn: &mut Conn, id: WorkOrderId) -> Result<WorkOrder> {
-    let r = sqlx::query(&format!(
+    sqlx::query(&format!(
         "SELECT {COLUMNS} FROM work_orders x WHERE x.id = $1"
     ))
     .bind(id.0)
-    .fetch_optional(&mut *conn)
-    .await?
-    .ok_or(StoreError::NotFound)?;
-    work_order_from_row(&r)
+    .one(conn, work_order_from_row)
+    .await
 }
 
 /// The account's work orders, newest first.
@@ -65,11 +64,8 @@ pub async fn work_orders_of_account(
         visibility.condition()
     ))
     .bind(account.0)
-    .fetch_all(&mut *conn)
-    .await?
-    .iter()
-    .map(work_order_from_row)
-    .collect()
+    .all(conn, work_order_from_row)
+    .await
 }
 
 pub async fn set_work_order_status(
@@ -78,16 +74,12 @@ pub async fn set_work_order_status(
     status: WorkOrderStatus,
     at: Timestamp,
 ) -> Result<()> {
-    let done = sqlx::query("UPDATE work_orders SET status = $1, updated_at = $2 WHERE id = $3")
+    sqlx::query("UPDATE work_orders SET status = $1, updated_at = $2 WHERE id = $3")
         .bind(status.as_str())
         .bind(to_ms(at))
         .bind(id.0)
-        .execute(&mut *conn)
-        .await?;
-    if done.rows_affected() == 0 {
-        return Err(StoreError::NotFound);
-    }
-    Ok(())
+        .changed_or_not_found(conn)
+        .await
 }
 
 fn work_order_from_row(r: &AnyRow) -> Result<WorkOrder> {
