@@ -11,7 +11,7 @@ use axum::http::header::COOKIE;
 use axum::http::{HeaderMap, HeaderValue};
 use libfuzzer_sys::fuzz_target;
 use onsite_app::oidc::is_local_path;
-use onsite_web::csrf::constant_time_eq;
+use onsite_app::secrets::constant_time_eq;
 use onsite_web::fuzzing;
 use onsite_web::identity::external::STATE_COOKIE;
 use onsite_web::locale::{COOKIE_NAME, cookie, local_path};
