@@ -104,10 +104,42 @@ pub async fn set(
         .find(|s| s.key == key.trim())
         .ok_or_else(|| InvalidSetting::Unknown(key.trim().to_owned()))?;
     let mut tx = app.store.begin().await?;
-    let previous = onsite_store::settings::get(&mut tx, setting).await?;
-    let value = onsite_store::settings::set(&mut tx, setting.key, raw).await??;
+    let value = set_in(&mut tx, admin, setting, raw).await?;
+    tx.commit().await.map_err(StoreError::from)?;
+    Ok(value)
+}
+
+/// An administrator saves a settings form: every value of `wanted` that differs from the
+/// stored one, in one transaction (all are saved, or on a refusal none), each audited with
+/// its previous value.
+pub async fn save(
+    app: &App,
+    admin: Admin,
+    wanted: &[(&'static Setting, String)],
+) -> Result<(), SettingError> {
+    let mut tx = app.store.begin().await?;
+    for (setting, raw) in wanted {
+        set_in(&mut tx, admin, setting, raw).await?;
+    }
+    tx.commit().await.map_err(StoreError::from)?;
+    Ok(())
+}
+
+/// Stores `raw` for `setting`, with its audit line, unless it is the stored value already
+/// (nothing to record); the value as it is now.
+async fn set_in(
+    tx: &mut Conn,
+    admin: Admin,
+    setting: &'static Setting,
+    raw: &str,
+) -> Result<SettingValue, SettingError> {
+    let previous = onsite_store::settings::get(tx, setting).await?;
+    if setting.parse(raw).as_ref() == Ok(&previous) {
+        return Ok(previous);
+    }
+    let value = onsite_store::settings::set(tx, setting.key, raw).await??;
     audit::record(
-        &mut tx,
+        tx,
         Some(admin.user()),
         "setting.update",
         "setting",
@@ -115,6 +147,5 @@ pub async fn set(
         &serde_json::json!({ "key": setting.key, "from": previous, "to": value }),
     )
     .await?;
-    tx.commit().await.map_err(StoreError::from)?;
     Ok(value)
 }

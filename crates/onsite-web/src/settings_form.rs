@@ -12,6 +12,10 @@ pub struct SettingField {
     pub label: String,
     /// "Between -0.01 and 0", "On or off", "A whole number from 1 to 720".
     pub range: String,
+    /// What the field's hint says: its range, unless the page explains the setting otherwise.
+    pub hint: String,
+    /// The keyboard a phone shows for the field (`numeric`, `decimal`, `text`).
+    pub inputmode: &'static str,
     pub default: String,
     /// What the field shows: the stored value, or what was typed when refused.
     pub value: String,
@@ -68,10 +72,17 @@ pub fn labelled_setting_field(
         Ok(v) => shown_value(locale, &v),
         Err(_) => s.default.to_owned(),
     };
+    let range = setting_range(locale, s);
     SettingField {
         key: s.key,
         label,
-        range: setting_range(locale, s),
+        hint: range.clone(),
+        inputmode: match s.kind {
+            SettingKind::Integer { .. } => "numeric",
+            SettingKind::Decimal { .. } => "decimal",
+            SettingKind::Bool | SettingKind::Text => "text",
+        },
+        range,
         default,
         value,
         switch: matches!(s.kind, SettingKind::Bool),

@@ -15,7 +15,7 @@ use crate::guard::see_other;
 use crate::input::PathId;
 use crate::layout::{Page, render_with_status};
 use crate::session::CurrentUser;
-use crate::settings_form::{SettingField, labelled_setting_field, normalized, shown_value};
+use crate::settings_form::{SettingField, labelled_setting_field, shown_value, submitted};
 use crate::{AppState, WebError, WebResult};
 use askama::Template;
 use axum::Form;
@@ -27,9 +27,10 @@ use onsite_app::distribution::{
     self, DistributionError, Explanation, SETTINGS, StaffOpportunity, text,
 };
 use onsite_app::policy::Capability;
+use onsite_app::settings;
 use onsite_distribute::{Contribution, Metric};
 use onsite_domain::opportunity::OpportunityStatus;
-use onsite_domain::settings::{Setting, SettingKind, SettingValue};
+use onsite_domain::settings::{Setting, SettingValue};
 use onsite_domain::{AccountId, InvalidInput, OpportunityId};
 use onsite_i18n::{Arg, Locale};
 use onsite_store::distribution::Dated;
@@ -616,30 +617,18 @@ pub async fn save_settings(
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> WebResult<Response> {
     let locale = page.locale;
-    let typed = |key: &str| pairs.iter().find(|(k, _)| k == key).map(|(_, v)| v.clone());
     let mut errors = FieldErrors::new();
     let mut wanted = Vec::with_capacity(SETTINGS.len());
     let mut fields = Vec::with_capacity(SETTINGS.len());
-    for setting in SETTINGS {
-        let (raw, shown, on) = match setting.kind {
-            // An unticked switch sends nothing: off.
-            SettingKind::Bool => {
-                let on = typed(setting.key).is_some_and(|v| v != "off" && v != "false");
-                (on.to_string(), on.to_string(), on)
-            }
-            _ => {
-                let shown = typed(setting.key).unwrap_or_default();
-                (normalized(locale, &shown), shown, false)
-            }
-        };
-        match setting.parse(&raw) {
-            Ok(value) => wanted.push((setting, raw, value)),
+    for sent in submitted(locale, &SETTINGS, &pairs) {
+        match sent.setting.parse(&sent.raw) {
+            Ok(_) => wanted.push((sent.setting, sent.raw)),
             Err(invalid) => errors.add(
-                setting.key,
+                sent.setting.key,
                 DistributionError::Setting(invalid).message(locale),
             ),
         }
-        fields.push(setting_field(locale, setting, shown, on));
+        fields.push(setting_field(locale, sent.setting, sent.shown, sent.on));
     }
     if !errors.is_empty() {
         return render_with_status(
@@ -647,24 +636,7 @@ pub async fn save_settings(
             &settings_view(page, fields, errors),
         );
     }
-    let current = distribution::distribution_settings(&state.app)
-        .await
-        .map_err(WebError::internal)?;
-    for (setting, raw, value) in wanted {
-        let unchanged = current
-            .iter()
-            .any(|r| r.setting.key == setting.key && r.value == value);
-        if unchanged {
-            continue;
-        }
-        if let Err(e) =
-            distribution::set_setting(&state.app, user.grant()?, setting.key, &raw).await
-        {
-            let (status, message) = refusal(e, locale)?;
-            errors.add(setting.key, message);
-            return render_with_status(status, &settings_view(page, fields, errors));
-        }
-    }
+    settings::save(&state.app, user.grant()?, &wanted).await?;
     Ok(see_other(
         "/staff/settings/distribution?notice=settings-saved",
     ))

@@ -28,6 +28,7 @@ use onsite_app::failure::invalid_message;
 use onsite_app::feedback::{
     self, FeedbackError, FeedbackInput, PORTAL_SETTINGS, Problem, QuestionInput, StaffFeedback,
 };
+use onsite_app::settings;
 use onsite_domain::feedback::{Answer, QuestionKind};
 use onsite_domain::settings::{self as site, Setting, SettingValue};
 use onsite_domain::{BookingId, SurveyQuestionId};
@@ -645,7 +646,12 @@ fn portal_label(locale: Locale, s: &Setting) -> String {
 }
 
 fn portal_field(locale: Locale, s: &'static Setting, value: String, on: bool) -> SettingField {
-    labelled_setting_field(locale, s, portal_label(locale, s), value, on)
+    let mut field = labelled_setting_field(locale, s, portal_label(locale, s), value, on);
+    if s.key == site::TRACKING_TILE_URL.key {
+        field.hint = locale.text("feedback-setting-tile-url-hint");
+        field.inputmode = "url";
+    }
+    field
 }
 
 fn portal_view(page: Page, fields: Vec<SettingField>, errors: FieldErrors) -> PortalPage {
@@ -713,7 +719,7 @@ pub async fn portal_save(
     let mut fields = Vec::with_capacity(PORTAL_SETTINGS.len());
     for sent in submitted(locale, &PORTAL_SETTINGS, &pairs) {
         match feedback::check_portal_setting(sent.setting, &sent.raw) {
-            Ok(value) => wanted.push((sent.setting, sent.raw, value)),
+            Ok(_) => wanted.push((sent.setting, sent.raw)),
             Err(e) => errors.add(sent.setting.key, portal_error(locale, &e)),
         }
         fields.push(portal_field(locale, sent.setting, sent.shown, sent.on));
@@ -724,26 +730,6 @@ pub async fn portal_save(
             &portal_view(page, fields, errors),
         );
     }
-    let current = feedback::portal_settings(&state.app, user.grant()?).await?;
-    for (setting, raw, value) in wanted {
-        if current
-            .iter()
-            .any(|r| r.setting.key == setting.key && r.value == value)
-        {
-            continue;
-        }
-        if let Err(e) =
-            feedback::set_portal_setting(&state.app, user.grant()?, setting.key, &raw).await
-        {
-            if e.is_internal() {
-                return Err(e.into());
-            }
-            errors.add(setting.key, portal_error(locale, &e));
-            return render_with_status(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                &portal_view(page, fields, errors),
-            );
-        }
-    }
+    settings::save(&state.app, user.grant()?, &wanted).await?;
     Ok(see_other("/staff/settings/portal?notice=portal-saved"))
 }

@@ -71,7 +71,7 @@ pub async fn scheduling_save(
     let mut fields = Vec::new();
     for sent in submitted(locale, &SCHEDULING, &pairs) {
         match sent.setting.parse(&sent.raw) {
-            Ok(value) => wanted.push((sent.setting, sent.raw, value)),
+            Ok(_) => wanted.push((sent.setting, sent.raw)),
             Err(invalid) => errors.add(sent.setting.key, invalid.message(locale)),
         }
         fields.push(field(locale, sent.setting, sent.shown, sent.on));
@@ -84,16 +84,7 @@ pub async fn scheduling_save(
         };
         return render_with_status(StatusCode::UNPROCESSABLE_ENTITY, &view);
     }
-    let admin = user.grant()?;
-    let current = settings::read(&state.app, admin, &SCHEDULING).await?;
-    for (setting, raw, value) in wanted {
-        let unchanged = current
-            .iter()
-            .any(|r| r.setting.key == setting.key && r.value == value);
-        if !unchanged {
-            settings::set(&state.app, admin, &SCHEDULING, setting.key, &raw).await?;
-        }
-    }
+    settings::save(&state.app, user.grant()?, &wanted).await?;
     Ok(see_other(
         "/staff/settings/scheduling?notice=scheduling-saved",
     ))
