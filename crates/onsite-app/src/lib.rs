@@ -3,6 +3,7 @@
 
 pub mod board;
 pub mod booking;
+pub mod catalog;
 pub mod context;
 pub mod directory;
 pub mod distribution;

@@ -42,6 +42,8 @@ impl From<Rating> for i64 {
 pub struct Characteristic {
     pub id: CharacteristicId,
     pub name: String,
+    /// Retired characteristics stay on whoever has or needs them, and are no longer offered.
+    pub active: bool,
 }
 
 /// A characteristic with a rating: what a technician has, or the minimum a job requires.

@@ -1,5 +1,9 @@
 //! The company's catalog: characteristics (skills), service types with their required skills,
-//! and the products partners sell.
+//! the products partners sell and the lead types they take.
+//!
+//! Characteristics, products and lead types are the catalogue's named lists ([`List`]): each
+//! entry is created, renamed, and retired or restored — never deleted, since technicians,
+//! service types, assets, partners and opportunities refer to them.
 
 use crate::sql::{Run, attach, values};
 use crate::{Conn, Result, RowExt};
@@ -19,7 +23,7 @@ pub async fn insert_characteristic(conn: &mut Conn, name: &str) -> Result<Charac
 }
 
 pub async fn characteristic(conn: &mut Conn, id: CharacteristicId) -> Result<Characteristic> {
-    sqlx::query("SELECT id, name FROM characteristics WHERE id = $1")
+    sqlx::query("SELECT id, name, active FROM characteristics WHERE id = $1")
         .bind(id.0)
         .one(conn, characteristic_from_row)
         .await
@@ -29,14 +33,146 @@ fn characteristic_from_row(r: &AnyRow) -> Result<Characteristic> {
     Ok(Characteristic {
         id: CharacteristicId(r.i64("id")?),
         name: r.text("name")?,
+        active: r.bool("active")?,
     })
 }
 
-/// Every characteristic, by name.
+/// Every characteristic, by name, retired ones too.
 pub async fn list_characteristics(conn: &mut Conn) -> Result<Vec<Characteristic>> {
-    sqlx::query("SELECT id, name FROM characteristics ORDER BY name, id")
+    sqlx::query("SELECT id, name, active FROM characteristics ORDER BY name, id")
         .all(conn, characteristic_from_row)
         .await
+}
+
+// ---- The named lists ------------------------------------------------------------------------
+
+/// One of the catalogue's named lists.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum List {
+    Characteristics,
+    Products,
+    LeadTypes,
+}
+
+impl List {
+    fn table(self) -> &'static str {
+        match self {
+            List::Characteristics => "characteristics",
+            List::Products => "products",
+            List::LeadTypes => "lead_types",
+        }
+    }
+
+    /// Whether its entries have a short unique code besides their name (products and lead
+    /// types: what partner profiles and opportunities store).
+    pub fn has_code(self) -> bool {
+        self != List::Characteristics
+    }
+
+    fn code_column(self) -> &'static str {
+        if self.has_code() {
+            "code"
+        } else {
+            "NULL AS code"
+        }
+    }
+}
+
+/// An entry of a named list.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Entry {
+    pub id: i64,
+    /// The short unique code, in the lists that have one.
+    pub code: Option<String>,
+    pub name: String,
+    /// Retired entries are kept for what refers to them, and no longer offered.
+    pub active: bool,
+}
+
+fn entry_from_row(r: &AnyRow) -> Result<Entry> {
+    Ok(Entry {
+        id: r.i64("id")?,
+        code: r.opt_text("code")?,
+        name: r.text("name")?,
+        active: r.bool("active")?,
+    })
+}
+
+/// Every entry of `list`, active ones first, each group by name.
+pub async fn entries(conn: &mut Conn, list: List) -> Result<Vec<Entry>> {
+    sqlx::query(&format!(
+        "SELECT id, {}, name, active FROM {} ORDER BY active DESC, name, id",
+        list.code_column(),
+        list.table()
+    ))
+    .all(conn, entry_from_row)
+    .await
+}
+
+pub async fn entry(conn: &mut Conn, list: List, id: i64) -> Result<Entry> {
+    sqlx::query(&format!(
+        "SELECT id, {}, name, active FROM {} WHERE id = $1",
+        list.code_column(),
+        list.table()
+    ))
+    .bind(id)
+    .one(conn, entry_from_row)
+    .await
+}
+
+/// Adds an active entry (`code` only in lists that have one); [`StoreError::Conflict`] when
+/// the name or code is taken.
+pub async fn insert_entry(
+    conn: &mut Conn,
+    list: List,
+    code: Option<&str>,
+    name: &str,
+) -> Result<i64> {
+    let table = list.table();
+    let id = match code.filter(|_| list.has_code()) {
+        Some(code) => {
+            sqlx::query_scalar(&format!(
+                "INSERT INTO {table} (code, name) VALUES ($1, $2) RETURNING id"
+            ))
+            .bind(code)
+            .bind(name)
+            .fetch_one(&mut *conn)
+            .await?
+        }
+        None => {
+            sqlx::query_scalar(&format!(
+                "INSERT INTO {table} (name) VALUES ($1) RETURNING id"
+            ))
+            .bind(name)
+            .fetch_one(&mut *conn)
+            .await?
+        }
+    };
+    Ok(id)
+}
+
+/// Renames an entry; [`StoreError::Conflict`] when the name is taken.
+pub async fn rename_entry(conn: &mut Conn, list: List, id: i64, name: &str) -> Result<()> {
+    sqlx::query(&format!(
+        "UPDATE {} SET name = $1 WHERE id = $2",
+        list.table()
+    ))
+    .bind(name)
+    .bind(id)
+    .changed_or_not_found(conn)
+    .await
+}
+
+/// Retires (`active` false) or restores an entry.
+pub async fn set_entry_active(conn: &mut Conn, list: List, id: i64, active: bool) -> Result<()> {
+    sqlx::query(&format!(
+        "UPDATE {} SET active = $1 WHERE id = $2",
+        list.table()
+    ))
+    .bind(active)
+    .bind(id)
+    .changed_or_not_found(conn)
+    .await
 }
 
 /// Adds the owner's skill levels to `table` (columns `owner_col`, `characteristic_id` and

@@ -33,6 +33,7 @@ const NAVIGATION: &[(&str, &str, Capability)] = &[
     ("/staff/contacts", "web-nav-contacts", Capability::Dispatch),
     ("/staff/users", "web-nav-users", Capability::Dispatch),
     ("/staff/mailbox", "web-nav-mailbox", Capability::Dispatch),
+    ("/staff/catalog/skills", "catalog-nav", Capability::Dispatch),
     // Customer records, the staff's side (issue 6).
     ("/staff/assets", "records-staff-nav", Capability::Dispatch),
     (
@@ -102,6 +103,11 @@ pub const NOTICES: &[(&str, &str)] = &[
     ("user-enabled", "identity-notice-user-enabled"),
     ("scheduling-saved", "web-notice-settings-saved"),
     ("retried", "web-mailbox-notice-retried"),
+    // The catalogue.
+    ("catalog-created", "catalog-notice-created"),
+    ("catalog-saved", "catalog-notice-saved"),
+    ("catalog-retired", "catalog-notice-retired"),
+    ("catalog-restored", "catalog-notice-restored"),
     // Self-scheduling and the dispatcher's board.
     ("booking-rescheduled", "bookings-notice-rescheduled"),
     ("booking-canceled", "bookings-notice-canceled"),

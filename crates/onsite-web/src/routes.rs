@@ -64,6 +64,7 @@ pub fn table() -> Vec<Route> {
     use crate::distribution::{partner, staff as opportunities};
     use crate::identity::{external, password, profile, setup, sign_in};
     use crate::records::{pages as records, staff as staff_records};
+    use crate::staff::catalog::{self, LeadTypes, Products, Section, Skills};
     use crate::staff::{mailbox, people as staff};
     use crate::{dispatch, home};
     use onsite_store::records::lists::{Agreements, Assets, Invoices, WorkOrders};
@@ -312,6 +313,73 @@ pub fn table() -> Vec<Route> {
             crate::technician::transition,
         ),
         // Staff: the embedded mailbox.
+        // The catalogue (dispatchers and administrators manage it, SPEC §10).
+        page(Skills::PATH, Dispatch, catalog::list::<Skills>),
+        action(Skills::PATH, Dispatch, catalog::create::<Skills>),
+        page(
+            "/staff/catalog/skills/{id}",
+            Dispatch,
+            catalog::show::<Skills>,
+        ),
+        action(
+            "/staff/catalog/skills/{id}",
+            Dispatch,
+            catalog::rename::<Skills>,
+        ),
+        action(
+            "/staff/catalog/skills/{id}/retire",
+            Dispatch,
+            catalog::retire::<Skills>,
+        ),
+        action(
+            "/staff/catalog/skills/{id}/restore",
+            Dispatch,
+            catalog::restore::<Skills>,
+        ),
+        page(Products::PATH, Dispatch, catalog::list::<Products>),
+        action(Products::PATH, Dispatch, catalog::create::<Products>),
+        page(
+            "/staff/catalog/products/{id}",
+            Dispatch,
+            catalog::show::<Products>,
+        ),
+        action(
+            "/staff/catalog/products/{id}",
+            Dispatch,
+            catalog::rename::<Products>,
+        ),
+        action(
+            "/staff/catalog/products/{id}/retire",
+            Dispatch,
+            catalog::retire::<Products>,
+        ),
+        action(
+            "/staff/catalog/products/{id}/restore",
+            Dispatch,
+            catalog::restore::<Products>,
+        ),
+        page(LeadTypes::PATH, Dispatch, catalog::list::<LeadTypes>),
+        action(LeadTypes::PATH, Dispatch, catalog::create::<LeadTypes>),
+        page(
+            "/staff/catalog/lead-types/{id}",
+            Dispatch,
+            catalog::show::<LeadTypes>,
+        ),
+        action(
+            "/staff/catalog/lead-types/{id}",
+            Dispatch,
+            catalog::rename::<LeadTypes>,
+        ),
+        action(
+            "/staff/catalog/lead-types/{id}/retire",
+            Dispatch,
+            catalog::retire::<LeadTypes>,
+        ),
+        action(
+            "/staff/catalog/lead-types/{id}/restore",
+            Dispatch,
+            catalog::restore::<LeadTypes>,
+        ),
         page("/staff/mailbox", Dispatch, mailbox::list),
         page("/staff/mailbox/{id}", Dispatch, mailbox::message),
         page("/staff/mailbox/{id}/html", Dispatch, mailbox::html),

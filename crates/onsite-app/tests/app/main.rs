@@ -6,6 +6,7 @@ use onsite_testkit::TestDb;
 use std::sync::Arc;
 
 mod booking;
+mod catalog;
 mod distribution;
 mod feedback;
 mod identity;

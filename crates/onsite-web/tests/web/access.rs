@@ -15,6 +15,7 @@ use axum::http::{Method, Request, StatusCode};
 use onsite_app::policy::{Actor, Capability};
 use onsite_domain::OpportunityId;
 use onsite_domain::text::EmailAddress;
+use onsite_store::catalog::{self, List};
 use onsite_store::external_identities::{self, NewLink};
 use onsite_store::outbox::{self, Attachment, NewEmail, OutboxId};
 use onsite_testkit::both_backends;
@@ -58,6 +59,9 @@ pub(crate) struct Fixture {
     /// the technician's own "new token" probe cannot revoke it), and the time of its positions.
     tracking_token: String,
     tracking_time: i64,
+    /// A skill and a lead type of the catalogue (its products are the market's).
+    skill: i64,
+    lead_type: i64,
 }
 
 impl Fixture {
@@ -124,6 +128,14 @@ impl Fixture {
         .unwrap();
         let tracking_token = tracking_token.expose().to_owned();
         let tracking_time = crate::support::now(app).as_second();
+        let mut conn = app.db.store().conn().await.unwrap();
+        let skill = catalog::insert_entry(&mut conn, List::Characteristics, None, "Matrix skill")
+            .await
+            .unwrap();
+        let lead_type = catalog::insert_entry(&mut conn, List::LeadTypes, Some("matrix"), "Matrix")
+            .await
+            .unwrap();
+        drop(conn);
         Fixture {
             world,
             market,
@@ -137,6 +149,8 @@ impl Fixture {
             records,
             tracking_token,
             tracking_time,
+            skill,
+            lead_type,
         }
     }
 
@@ -167,6 +181,15 @@ impl Fixture {
             }
             "/staff/users/{id}/disable" | "/staff/users/{id}/enable" => {
                 route.path.replace("{id}", &w.user("admin").to_string())
+            }
+            p if p.starts_with("/staff/catalog/skills/{id}") => {
+                p.replace("{id}", &self.skill.to_string())
+            }
+            p if p.starts_with("/staff/catalog/products/{id}") => {
+                p.replace("{id}", &self.market.heat_pump.to_string())
+            }
+            p if p.starts_with("/staff/catalog/lead-types/{id}") => {
+                p.replace("{id}", &self.lead_type.to_string())
             }
             "/staff/mailbox/{id}" => format!("/staff/mailbox/{}", self.message_a),
             "/staff/mailbox/{id}/html" => format!("/staff/mailbox/{}/html", self.message_a),

@@ -6,6 +6,7 @@ mod support;
 mod access;
 mod assets;
 mod bookings;
+mod catalog;
 mod csrf;
 mod distribution;
 mod errors;

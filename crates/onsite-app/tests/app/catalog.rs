@@ -1,0 +1,218 @@
+//! The catalogue against a fresh database: the named lists (skills, products, lead types)
+//! created, renamed, retired and restored by staff, each change audited with before → after,
+//! refused input naming its field and changing nothing.
+
+use crate::app_on;
+use jiff::Timestamp;
+use onsite_app::App;
+use onsite_app::catalog::{self, CatalogError, List};
+use onsite_app::policy::{Principal, Staff};
+use onsite_app::team;
+use onsite_domain::role::Role;
+use onsite_domain::service_type::VisitDuration;
+use onsite_domain::skill::{Rating, SkillLevel};
+use onsite_domain::{CharacteristicId, UserId};
+use onsite_store::audit;
+use onsite_store::catalog::{self as store, NewServiceType};
+use onsite_testkit::TestDb;
+use onsite_testkit::both_backends;
+
+/// A dispatcher of the installation (made as its first administrator, then granted as
+/// staff), and their grant.
+pub(crate) async fn dispatcher(app: &App) -> (UserId, Staff) {
+    let made = team::create_first_admin(app, "dispatch@example.com", "Dee", Timestamp::now())
+        .await
+        .unwrap();
+    let staff = Principal {
+        user_id: made.user,
+        roles: vec![Role::Dispatcher],
+        account_id: None,
+        technician_id: None,
+    }
+    .grant()
+    .expect("staff");
+    (made.user, staff)
+}
+
+/// The audit lines about `entity` `id`, oldest first: (action, detail).
+pub(crate) async fn history(app: &App, entity: &str, id: i64) -> Vec<(String, serde_json::Value)> {
+    let mut conn = app.store.conn().await.unwrap();
+    let mut lines: Vec<_> = audit::recent(&mut conn, 1000)
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|e| e.entity == entity && e.entity_id == Some(id))
+        .map(|e| (e.action, serde_json::from_str(&e.detail).unwrap()))
+        .collect();
+    lines.reverse();
+    lines
+}
+
+fn invalid_field(result: Result<impl std::fmt::Debug, CatalogError>) -> &'static str {
+    match result {
+        Err(CatalogError::Invalid(i)) => i.field,
+        Err(CatalogError::Taken { field }) => field,
+        other => panic!("expected a refusal naming a field, got {other:?}"),
+    }
+}
+
+both_backends!(
+    skills_are_created_renamed_retired_and_restored_with_their_history,
+    |db: TestDb| async move {
+        let app = app_on(&db);
+        let (_, staff) = dispatcher(&app).await;
+        let skills = List::Characteristics;
+        let id = catalog::create(&app, staff, skills, "ignored", "  Brazing ")
+            .await
+            .unwrap();
+        let entry = catalog::entry(&app, staff, skills, id).await.unwrap();
+        assert_eq!(
+            (entry.name.as_str(), entry.code, entry.active),
+            ("Brazing", None, true)
+        );
+
+        // Bad input: named, nothing changes.
+        assert_eq!(
+            invalid_field(catalog::create(&app, staff, skills, "", " ").await),
+            "name"
+        );
+        assert_eq!(
+            invalid_field(catalog::create(&app, staff, skills, "", "brazing\u{7}").await),
+            "name"
+        );
+        assert_eq!(
+            invalid_field(catalog::create(&app, staff, skills, "", "Brazing").await),
+            "name"
+        );
+        assert_eq!(
+            invalid_field(catalog::rename(&app, staff, skills, id, "").await),
+            "name"
+        );
+        assert_eq!(
+            catalog::entries(&app, staff, skills).await.unwrap().len(),
+            1
+        );
+
+        // A service type requires it; retiring it keeps the requirement.
+        let mut conn = app.store.conn().await.unwrap();
+        let need = SkillLevel {
+            characteristic_id: CharacteristicId(id),
+            rating: Rating::new(4).unwrap(),
+        };
+        let service_type = store::insert_service_type(
+            &mut conn,
+            &NewServiceType {
+                name: "Furnace repair",
+                description: "",
+                duration: VisitDuration::from_minutes(60).unwrap(),
+                required_skills: &[need],
+                self_scheduling: true,
+                active: true,
+            },
+        )
+        .await
+        .unwrap();
+        drop(conn);
+
+        catalog::rename(&app, staff, skills, id, "Brazing (copper)")
+            .await
+            .unwrap();
+        catalog::set_active(&app, staff, skills, id, false)
+            .await
+            .unwrap();
+        catalog::set_active(&app, staff, skills, id, false)
+            .await
+            .unwrap();
+        let retired = catalog::entry(&app, staff, skills, id).await.unwrap();
+        assert_eq!(
+            (retired.name.as_str(), retired.active),
+            ("Brazing (copper)", false)
+        );
+        let mut conn = app.store.conn().await.unwrap();
+        let kept = store::service_type(&mut conn, service_type).await.unwrap();
+        assert_eq!(kept.required_skills, vec![need]);
+        drop(conn);
+        catalog::set_active(&app, staff, skills, id, true)
+            .await
+            .unwrap();
+
+        let actions: Vec<_> = history(&app, "characteristic", id).await;
+        let names: Vec<&str> = actions.iter().map(|(a, _)| a.as_str()).collect();
+        assert_eq!(
+            names,
+            [
+                "characteristic.create",
+                "characteristic.rename",
+                "characteristic.retire",
+                "characteristic.restore"
+            ]
+        );
+        assert_eq!(
+            actions[1].1,
+            serde_json::json!({ "name": { "from": "Brazing", "to": "Brazing (copper)" } })
+        );
+        assert_eq!(
+            actions[2].1,
+            serde_json::json!({ "active": { "from": true, "to": false } })
+        );
+        assert!(matches!(
+            catalog::rename(&app, staff, skills, id + 100, "Nope").await,
+            Err(CatalogError::Store(onsite_store::StoreError::NotFound))
+        ));
+    }
+);
+
+both_backends!(
+    products_and_lead_types_have_unique_codes,
+    |db: TestDb| async move {
+        let app = app_on(&db);
+        let (_, staff) = dispatcher(&app).await;
+        let product = catalog::create(
+            &app,
+            staff,
+            List::Products,
+            " HP-DUCTLESS ",
+            "Ductless heat pump",
+        )
+        .await
+        .unwrap();
+        assert_eq!(
+            invalid_field(
+                catalog::create(&app, staff, List::Products, "HP-DUCTLESS", "Other").await
+            ),
+            "code"
+        );
+        assert_eq!(
+            invalid_field(catalog::create(&app, staff, List::Products, "", "No code").await),
+            "code"
+        );
+        let lead_type = catalog::create(&app, staff, List::LeadTypes, "Residential", "Homes")
+            .await
+            .unwrap();
+        assert_eq!(
+            invalid_field(catalog::create(&app, staff, List::LeadTypes, "a,b", "Two").await),
+            "code"
+        );
+        catalog::set_active(&app, staff, List::LeadTypes, lead_type, false)
+            .await
+            .unwrap();
+        let listed = catalog::entries(&app, staff, List::LeadTypes)
+            .await
+            .unwrap();
+        assert_eq!(listed.len(), 1);
+        assert_eq!(
+            (listed[0].code.as_deref(), listed[0].active),
+            (Some("residential"), false)
+        );
+        let products = catalog::entries(&app, staff, List::Products).await.unwrap();
+        assert_eq!(products.len(), 1);
+        assert_eq!(products[0].code.as_deref(), Some("HP-DUCTLESS"));
+        assert_eq!(
+            history(&app, "product", product).await[0].0,
+            "product.create"
+        );
+        let lines = history(&app, "lead-type", lead_type).await;
+        let actions: Vec<&str> = lines.iter().map(|(a, _)| a.as_str()).collect();
+        assert_eq!(actions, ["lead-type.create", "lead-type.retire"]);
+    }
+);
