@@ -14,7 +14,10 @@ pub struct ServiceType {
     pub required_skills: Vec<SkillLevel>,
     /// Offered to customers in "Book a new appointment".
     pub self_scheduling: bool,
+    /// Retired service types (`false`) are no longer offered; visits keep theirs.
     pub active: bool,
+    /// Bumped by every save from the back office: a save from an older version is refused.
+    pub version: i64,
 }
 
 /// The estimated length of a visit on site: 5 minutes to 12 hours.

@@ -246,7 +246,86 @@ pub async fn insert_service_type(conn: &mut Conn, s: &NewServiceType<'_>) -> Res
 }
 
 const SERVICE_TYPE_COLUMNS: &str =
-    "id, name, description, duration_minutes, self_scheduling, active";
+    "id, name, description, duration_minutes, self_scheduling, active, version";
+
+/// Saves a service type edited from `seen_version` (the version its form showed): its fields
+/// and required skills, replaced whole, and its version bumped. `false` when the service type
+/// is at another version (saved by someone else meanwhile): nothing is written.
+/// ([`StoreError::NotFound`](crate::StoreError::NotFound) when there is no such service type.)
+pub async fn update_service_type(
+    conn: &mut Conn,
+    id: ServiceTypeId,
+    seen_version: i64,
+    s: &NewServiceType<'_>,
+) -> Result<bool> {
+    let saved = sqlx::query(
+        "UPDATE service_types SET name = $1, description = $2, duration_minutes = $3, \
+         self_scheduling = $4, active = $5, version = version + 1 WHERE id = $6 AND version = $7",
+    )
+    .bind(s.name)
+    .bind(s.description)
+    .bind(s.duration.minutes())
+    .bind(s.self_scheduling)
+    .bind(s.active)
+    .bind(id.0)
+    .bind(seen_version)
+    .changed(conn)
+    .await?;
+    if !saved {
+        service_type(conn, id).await?;
+        return Ok(false);
+    }
+    sqlx::query("DELETE FROM service_type_skills WHERE service_type_id = $1")
+        .bind(id.0)
+        .execute(&mut *conn)
+        .await?;
+    let owner = ("service_type_id", id.0);
+    insert_skills(
+        conn,
+        "service_type_skills",
+        owner,
+        "min_rating",
+        s.required_skills,
+    )
+    .await?;
+    Ok(true)
+}
+
+/// A service type's names in languages other than its default name's: (locale tag, name).
+pub async fn service_type_names(
+    conn: &mut Conn,
+    id: ServiceTypeId,
+) -> Result<Vec<(String, String)>> {
+    sqlx::query(
+        "SELECT locale, name FROM service_type_names WHERE service_type_id = $1 ORDER BY locale",
+    )
+    .bind(id.0)
+    .all(conn, |r| Ok((r.text("locale")?, r.text("name")?)))
+    .await
+}
+
+/// Sets a service type's names in other languages, replaced whole (locale tag, name).
+pub async fn set_service_type_names(
+    conn: &mut Conn,
+    id: ServiceTypeId,
+    names: &[(&str, &str)],
+) -> Result<()> {
+    sqlx::query("DELETE FROM service_type_names WHERE service_type_id = $1")
+        .bind(id.0)
+        .execute(&mut *conn)
+        .await?;
+    for (locale, name) in names {
+        sqlx::query(
+            "INSERT INTO service_type_names (service_type_id, locale, name) VALUES ($1, $2, $3)",
+        )
+        .bind(id.0)
+        .bind(*locale)
+        .bind(*name)
+        .execute(&mut *conn)
+        .await?;
+    }
+    Ok(())
+}
 
 pub async fn service_type(conn: &mut Conn, id: ServiceTypeId) -> Result<ServiceType> {
     let mut st = sqlx::query(&format!(
@@ -315,6 +394,7 @@ fn service_type_from_row(r: &AnyRow) -> Result<ServiceType> {
         required_skills: Vec::new(),
         self_scheduling: r.bool("self_scheduling")?,
         active: r.bool("active")?,
+        version: r.i64("version")?,
     })
 }
 

@@ -64,7 +64,7 @@ pub fn table() -> Vec<Route> {
     use crate::distribution::{partner, staff as opportunities};
     use crate::identity::{external, password, profile, setup, sign_in};
     use crate::records::{pages as records, staff as staff_records};
-    use crate::staff::catalog::{self, LeadTypes, Products, Section, Skills};
+    use crate::staff::catalog::{self, LeadTypes, Products, SERVICE_TYPES, Section, Skills};
     use crate::staff::{mailbox, people as staff};
     use crate::{dispatch, home};
     use onsite_store::records::lists::{Agreements, Assets, Invoices, WorkOrders};
@@ -314,6 +314,23 @@ pub fn table() -> Vec<Route> {
         ),
         // Staff: the embedded mailbox.
         // The catalogue (dispatchers and administrators manage it, SPEC §10).
+        page(SERVICE_TYPES, Dispatch, catalog::service_types),
+        page(
+            "/staff/catalog/service-types/new",
+            Dispatch,
+            catalog::new_service_type,
+        ),
+        action(SERVICE_TYPES, Dispatch, catalog::create_service_type),
+        page(
+            "/staff/catalog/service-types/{id}",
+            Dispatch,
+            catalog::service_type,
+        ),
+        action(
+            "/staff/catalog/service-types/{id}",
+            Dispatch,
+            catalog::save_service_type,
+        ),
         page(Skills::PATH, Dispatch, catalog::list::<Skills>),
         action(Skills::PATH, Dispatch, catalog::create::<Skills>),
         page(

@@ -1,17 +1,20 @@
 //! The catalogue against a fresh database: the named lists (skills, products, lead types)
 //! created, renamed, retired and restored by staff, each change audited with before → after,
-//! refused input naming its field and changing nothing.
+//! refused input naming its field and changing nothing; service types created, edited and
+//! retired, a stale save refused, and the next slot search's snapshot seeing each change.
 
 use crate::app_on;
 use jiff::Timestamp;
 use onsite_app::App;
-use onsite_app::catalog::{self, CatalogError, List};
+use onsite_app::booking;
+use onsite_app::catalog::{self, CatalogError, List, ServiceTypeInput};
 use onsite_app::policy::{Principal, Staff};
 use onsite_app::team;
 use onsite_domain::role::Role;
 use onsite_domain::service_type::VisitDuration;
 use onsite_domain::skill::{Rating, SkillLevel};
 use onsite_domain::{CharacteristicId, UserId};
+use onsite_i18n::Locale;
 use onsite_store::audit;
 use onsite_store::catalog::{self as store, NewServiceType};
 use onsite_testkit::TestDb;
@@ -214,5 +217,202 @@ both_backends!(
         let lines = history(&app, "lead-type", lead_type).await;
         let actions: Vec<&str> = lines.iter().map(|(a, _)| a.as_str()).collect();
         assert_eq!(actions, ["lead-type.create", "lead-type.retire"]);
+    }
+);
+
+fn furnace(skill: CharacteristicId) -> ServiceTypeInput {
+    ServiceTypeInput {
+        name: "Furnace maintenance".into(),
+        names: vec![(
+            Locale::from_tag("fr").unwrap(),
+            "Entretien de fournaise".into(),
+        )],
+        description: "Yearly check".into(),
+        duration_minutes: "90".into(),
+        required_skills: vec![(skill, "3".into())],
+        self_scheduling: true,
+        retired: false,
+    }
+}
+
+/// The service types the booking pages offer, by name.
+async fn offered(app: &App) -> Vec<String> {
+    booking::service_types(app)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|s| s.name)
+        .collect()
+}
+
+both_backends!(
+    service_types_are_created_edited_and_retired_and_the_next_search_sees_it,
+    |db: TestDb| async move {
+        let app = app_on(&db);
+        let (_, staff) = dispatcher(&app).await;
+        let skill = CharacteristicId(
+            catalog::create(&app, staff, List::Characteristics, "", "Gas")
+                .await
+                .unwrap(),
+        );
+        // The scheduling snapshot is read (and kept) before the change.
+        let mut conn = app.store.conn().await.unwrap();
+        assert!(
+            app.store
+                .reference(&mut conn)
+                .await
+                .unwrap()
+                .service_types
+                .is_empty()
+        );
+        drop(conn);
+
+        let id = catalog::create_service_type(&app, staff, &furnace(skill))
+            .await
+            .unwrap();
+        assert_eq!(offered(&app).await, ["Furnace maintenance"]);
+        let mut conn = app.store.conn().await.unwrap();
+        let seen = app.store.reference(&mut conn).await.unwrap();
+        let st = seen
+            .service_type(id)
+            .expect("in the next search's snapshot");
+        assert_eq!(st.duration.minutes(), 90);
+        assert_eq!(st.required_skills.len(), 1);
+        drop(conn);
+        let detail = catalog::service_type(&app, staff, id).await.unwrap();
+        assert_eq!(
+            detail.names,
+            [(
+                Locale::from_tag("fr").unwrap(),
+                "Entretien de fournaise".to_owned()
+            )]
+        );
+        let version = detail.service_type.version;
+
+        // Bad input: named, nothing changes.
+        for (input, field) in [
+            (
+                ServiceTypeInput {
+                    name: " ".into(),
+                    ..furnace(skill)
+                },
+                "name",
+            ),
+            (
+                ServiceTypeInput {
+                    duration_minutes: "2".into(),
+                    ..furnace(skill)
+                },
+                "duration_minutes",
+            ),
+            (
+                ServiceTypeInput {
+                    duration_minutes: "soon".into(),
+                    ..furnace(skill)
+                },
+                "duration_minutes",
+            ),
+            (
+                ServiceTypeInput {
+                    duration_minutes: "".into(),
+                    ..furnace(skill)
+                },
+                "duration_minutes",
+            ),
+            (
+                ServiceTypeInput {
+                    required_skills: vec![(skill, "11".into())],
+                    ..furnace(skill)
+                },
+                "required_skills",
+            ),
+            (
+                ServiceTypeInput {
+                    required_skills: vec![(CharacteristicId(skill.0 + 50), "2".into())],
+                    ..furnace(skill)
+                },
+                "required_skills",
+            ),
+        ] {
+            assert_eq!(
+                invalid_field(catalog::update_service_type(&app, staff, id, version, &input).await),
+                field
+            );
+        }
+        assert_eq!(
+            invalid_field(catalog::create_service_type(&app, staff, &furnace(skill)).await),
+            "name"
+        );
+        let unchanged = catalog::service_type(&app, staff, id).await.unwrap();
+        assert_eq!(unchanged.service_type.version, version);
+
+        // An edit: staff-only, two hours, no skill, no French name.
+        let edit = ServiceTypeInput {
+            duration_minutes: "120".into(),
+            names: vec![(Locale::from_tag("fr").unwrap(), " ".into())],
+            required_skills: Vec::new(),
+            self_scheduling: false,
+            ..furnace(skill)
+        };
+        catalog::update_service_type(&app, staff, id, version, &edit)
+            .await
+            .unwrap();
+        assert!(offered(&app).await.is_empty(), "staff-only is not offered");
+        let mut conn = app.store.conn().await.unwrap();
+        let seen = app.store.reference(&mut conn).await.unwrap();
+        assert_eq!(seen.service_type(id).unwrap().duration.minutes(), 120);
+        assert!(seen.service_type(id).unwrap().required_skills.is_empty());
+        drop(conn);
+
+        // A second member of staff saving from the old version is refused; nothing changes.
+        let stale = ServiceTypeInput {
+            name: "Stale".into(),
+            ..furnace(skill)
+        };
+        assert!(matches!(
+            catalog::update_service_type(&app, staff, id, version, &stale).await,
+            Err(CatalogError::Changed)
+        ));
+        let now = catalog::service_type(&app, staff, id).await.unwrap();
+        assert_eq!(now.service_type.name, "Furnace maintenance");
+        assert!(now.names.is_empty());
+
+        // Retired: no longer offered even when self-scheduling; it stays (visits keep it).
+        let retire = ServiceTypeInput {
+            retired: true,
+            ..furnace(skill)
+        };
+        catalog::update_service_type(&app, staff, id, now.service_type.version, &retire)
+            .await
+            .unwrap();
+        assert!(offered(&app).await.is_empty());
+        let retired = catalog::service_type(&app, staff, id).await.unwrap();
+        assert!(!retired.service_type.active);
+        assert_eq!(catalog::service_types(&app, staff).await.unwrap().len(), 1);
+
+        let lines = history(&app, "service-type", id.0).await;
+        let actions: Vec<&str> = lines.iter().map(|(a, _)| a.as_str()).collect();
+        assert_eq!(
+            actions,
+            [
+                "service-type.create",
+                "service-type.update",
+                "service-type.update"
+            ]
+        );
+        assert_eq!(lines[0].1["duration_minutes"], 90);
+        assert_eq!(
+            lines[1].1["duration_minutes"],
+            serde_json::json!({ "from": 90, "to": 120 })
+        );
+        assert_eq!(
+            lines[1].1["self_scheduling"],
+            serde_json::json!({ "from": true, "to": false })
+        );
+        assert!(lines[1].1.get("description").is_none(), "only what changed");
+        assert_eq!(
+            lines[2].1["active"],
+            serde_json::json!({ "from": true, "to": false })
+        );
     }
 );

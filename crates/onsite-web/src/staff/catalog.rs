@@ -1,7 +1,10 @@
 //! The catalogue pages under `/staff/catalog/…` (dispatchers and administrators, SPEC §10):
 //! the named lists — characteristics (skills), products and lead types — each a list with a
-//! "New" form and a page per entry to rename, retire or restore it. A refused form is shown
-//! again with what was typed and a message naming the field; nothing changes.
+//! "New" form and a page per entry to rename, retire or restore it; and the service types,
+//! listed, created and edited in one form (names per language, duration, required skills,
+//! self-scheduling or staff-only, retired). A refused form is shown again with what was typed
+//! and a message naming the field; nothing changes. A save from a stale form (someone else
+//! saved meanwhile) comes back with their version and says so.
 
 use crate::forms::FieldErrors;
 use crate::guard::see_other;
@@ -14,8 +17,12 @@ use axum::Form;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
-use onsite_app::catalog::{self, CatalogError, List};
+use onsite_app::catalog::{self, CatalogError, List, ServiceTypeDetail, ServiceTypeInput};
 use onsite_app::policy::Staff;
+use onsite_domain::service_type::ServiceType;
+use onsite_domain::skill::Rating;
+use onsite_domain::{CharacteristicId, InvalidInput, ServiceTypeId};
+use onsite_i18n::{Locale, SUPPORTED};
 use onsite_store::catalog::Entry;
 
 /// One of the named lists' pages: which list, where, and its messages' prefix.
@@ -229,4 +236,255 @@ pub async fn restore<S: Section>(
         "{}/{id}?notice=catalog-restored",
         S::PATH
     )))
+}
+
+// ---- Service types --------------------------------------------------------------------------
+
+/// The service types' list page.
+pub const SERVICE_TYPES: &str = "/staff/catalog/service-types";
+
+#[derive(Template)]
+#[template(path = "staff/service_types.html")]
+struct ServiceTypesPage {
+    page: Page,
+    service_types: Vec<ServiceType>,
+}
+
+/// `GET /staff/catalog/service-types`: every service type, retired ones too.
+pub async fn service_types(
+    State(state): State<AppState>,
+    page: Page,
+    Granted(staff): Granted<Staff>,
+) -> WebResult<Response> {
+    let service_types = catalog::service_types(&state.app, staff).await?;
+    render_with_status(
+        StatusCode::OK,
+        &ServiceTypesPage {
+            page,
+            service_types,
+        },
+    )
+}
+
+/// A language's name field of the form.
+struct NameField {
+    tag: &'static str,
+    label: String,
+    value: String,
+}
+
+/// A skill's line of the form: not required, or a minimum rating.
+struct SkillField {
+    id: i64,
+    name: String,
+    active: bool,
+    /// The minimum rating chosen ("" when not required).
+    rating: String,
+}
+
+#[derive(Template)]
+#[template(path = "staff/service_type_form.html")]
+struct ServiceTypeFormPage {
+    page: Page,
+    /// `None`: a new service type.
+    editing: Option<(ServiceTypeId, i64)>,
+    input: ServiceTypeInput,
+    names: Vec<NameField>,
+    skills: Vec<SkillField>,
+    /// The minimum ratings offered: (value, label).
+    ratings: Vec<(String, String)>,
+    errors: FieldErrors,
+}
+
+/// The service type form as submitted: `name`, `name-<language>`, `description`,
+/// `duration_minutes`, `skill-<id>` (a minimum rating, or empty), `self_scheduling`,
+/// `retired`, `seen_version`.
+fn read_form(pairs: &[(String, String)]) -> WebResult<(ServiceTypeInput, Option<i64>)> {
+    let mut input = ServiceTypeInput::default();
+    let mut seen_version = None;
+    for (key, value) in pairs {
+        match key.as_str() {
+            "name" => input.name = value.clone(),
+            "description" => input.description = value.clone(),
+            "duration_minutes" => input.duration_minutes = value.clone(),
+            "self_scheduling" => input.self_scheduling = true,
+            "retired" => input.retired = true,
+            "seen_version" => {
+                seen_version = Some(
+                    value
+                        .trim()
+                        .parse()
+                        .map_err(|_| InvalidInput::new("seen_version", "out-of-range"))?,
+                );
+            }
+            _ => {
+                if let Some(tag) = key.strip_prefix("name-") {
+                    let locale =
+                        Locale::from_tag(tag).ok_or(InvalidInput::new("names", "unknown"))?;
+                    input.names.push((locale, value.clone()));
+                } else if let Some(id) = key.strip_prefix("skill-") {
+                    let id = id
+                        .parse()
+                        .map_err(|_| InvalidInput::new("required_skills", "unknown"))?;
+                    if !value.trim().is_empty() {
+                        input
+                            .required_skills
+                            .push((CharacteristicId(id), value.clone()));
+                    }
+                }
+            }
+        }
+    }
+    Ok((input, seen_version))
+}
+
+async fn form_page(
+    state: &AppState,
+    page: Page,
+    staff: Staff,
+    (editing, input): (Option<(ServiceTypeId, i64)>, ServiceTypeInput),
+    (errors, status): (FieldErrors, StatusCode),
+) -> WebResult<Response> {
+    let names = SUPPORTED
+        .iter()
+        .filter(|l| **l != onsite_i18n::DEFAULT)
+        .map(|l| NameField {
+            tag: l.tag(),
+            label: page.t1("catalog-service-type-name-in", "language", l.native_name),
+            value: input
+                .names
+                .iter()
+                .find(|(x, _)| x == l)
+                .map(|(_, n)| n.clone())
+                .unwrap_or_default(),
+        })
+        .collect();
+    let skills = catalog::entries(&state.app, staff, List::Characteristics)
+        .await?
+        .into_iter()
+        .map(|e| SkillField {
+            rating: input
+                .required_skills
+                .iter()
+                .find(|(id, _)| id.0 == e.id)
+                .map(|(_, r)| r.trim().to_owned())
+                .unwrap_or_default(),
+            id: e.id,
+            name: e.name,
+            active: e.active,
+        })
+        // A retired skill is offered only where it is required already.
+        .filter(|s| s.active || !s.rating.is_empty())
+        .collect();
+    let view = ServiceTypeFormPage {
+        editing,
+        input,
+        names,
+        skills,
+        ratings: (Rating::MIN.get()..=Rating::MAX.get())
+            .map(|r| {
+                let label = page.tn("catalog-service-type-skill-at-least", "rating", r);
+                (r.to_string(), label)
+            })
+            .collect(),
+        errors,
+        page,
+    };
+    render_with_status(status, &view)
+}
+
+/// `GET /staff/catalog/service-types/new`: the form of a new service type.
+pub async fn new_service_type(
+    State(state): State<AppState>,
+    page: Page,
+    Granted(staff): Granted<Staff>,
+) -> WebResult<Response> {
+    let input = ServiceTypeInput {
+        duration_minutes: "60".into(),
+        self_scheduling: true,
+        ..ServiceTypeInput::default()
+    };
+    let fresh = (FieldErrors::new(), StatusCode::OK);
+    form_page(&state, page, staff, (None, input), fresh).await
+}
+
+/// `POST /staff/catalog/service-types`: adds a service type, or shows the form again.
+pub async fn create_service_type(
+    State(state): State<AppState>,
+    page: Page,
+    Granted(staff): Granted<Staff>,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> WebResult<Response> {
+    let (input, _) = read_form(&pairs)?;
+    match catalog::create_service_type(&state.app, staff, &input).await {
+        Ok(id) => Ok(see_other(&format!(
+            "{SERVICE_TYPES}/{id}?notice=catalog-created"
+        ))),
+        Err(e) if crate::error::form_refusal_status(&e).is_some() => {
+            let refused = refusal(&page, &e);
+            form_page(&state, page, staff, (None, input), refused).await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// The form's input of a stored service type.
+fn input_of(detail: ServiceTypeDetail) -> ServiceTypeInput {
+    let st = detail.service_type;
+    ServiceTypeInput {
+        name: st.name,
+        names: detail.names,
+        description: st.description,
+        duration_minutes: st.duration.minutes().to_string(),
+        required_skills: st
+            .required_skills
+            .iter()
+            .map(|s| (s.characteristic_id, s.rating.get().to_string()))
+            .collect(),
+        self_scheduling: st.self_scheduling,
+        retired: !st.active,
+    }
+}
+
+/// `GET /staff/catalog/service-types/{id}`: the service type's form.
+pub async fn service_type(
+    State(state): State<AppState>,
+    page: Page,
+    Granted(staff): Granted<Staff>,
+    PathId(id): PathId<ServiceTypeId>,
+) -> WebResult<Response> {
+    let detail = catalog::service_type(&state.app, staff, id).await?;
+    let editing = Some((id, detail.service_type.version));
+    let fresh = (FieldErrors::new(), StatusCode::OK);
+    form_page(&state, page, staff, (editing, input_of(detail)), fresh).await
+}
+
+/// `POST /staff/catalog/service-types/{id}`: saves the service type from the version the form
+/// showed. Someone else's save in between: the form comes back with their version and says so.
+pub async fn save_service_type(
+    State(state): State<AppState>,
+    page: Page,
+    Granted(staff): Granted<Staff>,
+    PathId(id): PathId<ServiceTypeId>,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> WebResult<Response> {
+    let (input, seen_version) = read_form(&pairs)?;
+    let seen_version = seen_version.ok_or(InvalidInput::new("seen_version", "required"))?;
+    match catalog::update_service_type(&state.app, staff, id, seen_version, &input).await {
+        Ok(()) => Ok(see_other(&format!(
+            "{SERVICE_TYPES}/{id}?notice=catalog-saved"
+        ))),
+        Err(e @ CatalogError::Changed) => {
+            let detail = catalog::service_type(&state.app, staff, id).await?;
+            let editing = Some((id, detail.service_type.version));
+            let refused = refusal(&page, &e);
+            form_page(&state, page, staff, (editing, input_of(detail)), refused).await
+        }
+        Err(e) if crate::error::form_refusal_status(&e).is_some() => {
+            let refused = refusal(&page, &e);
+            let editing = Some((id, seen_version));
+            form_page(&state, page, staff, (editing, input), refused).await
+        }
+        Err(e) => Err(e.into()),
+    }
 }

@@ -182,6 +182,13 @@ impl Fixture {
             "/staff/users/{id}/disable" | "/staff/users/{id}/enable" => {
                 route.path.replace("{id}", &w.user("admin").to_string())
             }
+            // A service type nobody books (the matrix's body is refused as incomplete).
+            "/staff/catalog/service-types/{id}" => {
+                format!(
+                    "/staff/catalog/service-types/{}",
+                    self.schedule.unserved_type
+                )
+            }
             p if p.starts_with("/staff/catalog/skills/{id}") => {
                 p.replace("{id}", &self.skill.to_string())
             }

@@ -126,3 +126,113 @@ onsite_testkit::both_backends!(
         );
     }
 );
+
+/// The `seen_version` of the service type form in `page`.
+fn seen_version(page: &str) -> String {
+    let (_, rest) = page
+        .split_once(r#"name="seen_version" value=""#)
+        .expect("the form's version");
+    rest.split('"').next().unwrap().to_owned()
+}
+
+onsite_testkit::both_backends!(
+    two_staff_edit_a_service_type_and_the_stale_save_is_refused,
+    |app: TestApp| async move {
+        let world = World::build(&app).await;
+        let mut dispatcher = app.browser_as(world.user("dispatcher")).await;
+        let made = dispatcher
+            .post("/staff/catalog/skills", &[("name", "Gas fitting")])
+            .await;
+        let skill = made
+            .header("location")
+            .split('?')
+            .next()
+            .unwrap()
+            .rsplit('/')
+            .next()
+            .unwrap()
+            .to_owned();
+        let new = dispatcher.get("/staff/catalog/service-types/new").await;
+        assert_eq!(new.status, StatusCode::OK);
+        assert!(new.text().contains(&format!(r#"name="skill-{skill}""#)));
+        assert!(new.text().contains(r#"name="name-fr""#));
+
+        let skill_field = format!("skill-{skill}");
+        let fields = |duration: &'static str, name: &'static str| {
+            vec![
+                ("name", name),
+                ("name-fr", "Entretien de chaudière"),
+                ("description", "Yearly"),
+                ("duration_minutes", duration),
+                ("self_scheduling", "true"),
+            ]
+        };
+        let mut bad = fields("3", "Boiler service");
+        bad.push((skill_field.as_str(), "4"));
+        let refused = dispatcher.post("/staff/catalog/service-types", &bad).await;
+        assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(
+            refused.text().contains(r##"href="#duration_minutes""##),
+            "{}",
+            refused.text()
+        );
+        assert!(
+            refused.text().contains(r#"value="Boiler service""#),
+            "kept what was typed"
+        );
+        let list = dispatcher.get("/staff/catalog/service-types").await.text();
+        assert!(list.contains("No service types yet."), "nothing created");
+
+        let mut good = fields("90", "Boiler service");
+        good.push((skill_field.as_str(), "4"));
+        let created = dispatcher.post("/staff/catalog/service-types", &good).await;
+        assert_eq!(created.status, StatusCode::SEE_OTHER, "{}", created.text());
+        let path = created
+            .header("location")
+            .split('?')
+            .next()
+            .unwrap()
+            .to_owned();
+        let form = dispatcher.get(&path).await.text();
+        assert!(form.contains(r#"<option value="4" selected>"#), "{form}");
+        assert!(form.contains("Entretien de chaudière"));
+        let version = seen_version(&form);
+
+        // The administrator opens the same form, the dispatcher saves first.
+        let mut admin = app.browser_as(world.user("admin")).await;
+        assert_eq!(seen_version(&admin.get(&path).await.text()), version);
+        let mut first = fields("120", "Boiler service");
+        first.push(("seen_version", version.as_str()));
+        let saved = dispatcher.post(&path, &first).await;
+        assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.text());
+        let mut stale = fields("30", "Boiler check");
+        stale.push(("seen_version", version.as_str()));
+        let refused = admin.post(&path, &stale).await;
+        assert_eq!(refused.status, StatusCode::CONFLICT);
+        let text = refused.text();
+        assert!(
+            text.contains("Someone else saved this in the meantime"),
+            "{text}"
+        );
+        assert!(
+            text.contains(r#"value="120""#),
+            "shows the saved version: {text}"
+        );
+        assert_ne!(seen_version(&text), version);
+
+        let mut retire = fields("120", "Boiler service");
+        let now = seen_version(&text);
+        retire.push(("seen_version", now.as_str()));
+        retire.push(("retired", "true"));
+        assert_eq!(
+            admin.post(&path, &retire).await.status,
+            StatusCode::SEE_OTHER
+        );
+        let list = admin.get("/staff/catalog/service-types").await.text();
+        assert!(
+            list.contains("Boiler service") && list.contains("Retired"),
+            "{list}"
+        );
+        assert!(!list.contains("Boiler check"));
+    }
+);
