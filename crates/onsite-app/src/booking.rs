@@ -222,10 +222,20 @@ impl ServiceRequest {
     }
 }
 
-/// The self-scheduling service types ("incident types exposed for self-scheduling"), by name.
-pub async fn service_types(app: &App) -> Result<Vec<ServiceType>> {
+/// The self-scheduling service types ("incident types exposed for self-scheduling"), by name,
+/// each named in `locale` when it has a name in that language (else its default name).
+pub async fn service_types(app: &App, locale: onsite_i18n::Locale) -> Result<Vec<ServiceType>> {
     let mut conn = app.store.conn().await?;
-    Ok(catalog::list_service_types(&mut conn, ServiceTypeFilter::SelfScheduling).await?)
+    let mut types =
+        catalog::list_service_types(&mut conn, ServiceTypeFilter::SelfScheduling).await?;
+    let names = catalog::service_type_names_in(&mut conn, locale.tag()).await?;
+    for (id, name) in names {
+        if let Some(t) = types.iter_mut().find(|t| t.id == id) {
+            t.name = name;
+        }
+    }
+    types.sort_by(|a, b| a.name.cmp(&b.name).then(a.id.0.cmp(&b.id.0)));
+    Ok(types)
 }
 
 /// The assets a customer may pick when booking: their account's, exposed to them.

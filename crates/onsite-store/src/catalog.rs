@@ -304,6 +304,19 @@ pub async fn service_type_names(
     .await
 }
 
+/// The names service types have in the language `locale` (a tag), for those that have one.
+pub async fn service_type_names_in(
+    conn: &mut Conn,
+    locale: &str,
+) -> Result<Vec<(ServiceTypeId, String)>> {
+    sqlx::query("SELECT service_type_id, name FROM service_type_names WHERE locale = $1")
+        .bind(locale)
+        .all(conn, |r| {
+            Ok((ServiceTypeId(r.i64("service_type_id")?), r.text("name")?))
+        })
+        .await
+}
+
 /// Sets a service type's names in other languages, replaced whole (locale tag, name).
 pub async fn set_service_type_names(
     conn: &mut Conn,

@@ -477,7 +477,7 @@ async fn booking_phase(
 ) -> Result<Phase, Failure> {
     let tag = label.replace([' ', ','], "-");
     let site = site(&tag, sizes.clients, group_commit, Some(sizes.horizon_days)).await?;
-    let types: Vec<ServiceTypeId> = booking::service_types(&site.app)
+    let types: Vec<ServiceTypeId> = booking::service_types(&site.app, onsite_i18n::DEFAULT)
         .await?
         .iter()
         .map(|s| s.id)
@@ -594,7 +594,7 @@ async fn run(sizes: &Sizes) -> Result<(), Failure> {
         main.today,
     );
 
-    let service_types = booking::service_types(&app).await?;
+    let service_types = booking::service_types(&app, onsite_i18n::DEFAULT).await?;
     let types: Vec<ServiceTypeId> = service_types.iter().map(|s| s.id).collect();
 
     // 1. The slots of one day.

@@ -235,9 +235,9 @@ fn furnace(skill: CharacteristicId) -> ServiceTypeInput {
     }
 }
 
-/// The service types the booking pages offer, by name.
+/// The service types the booking pages offer, by name (in English).
 async fn offered(app: &App) -> Vec<String> {
-    booking::service_types(app)
+    booking::service_types(app, Locale::from_tag("en").unwrap())
         .await
         .unwrap()
         .into_iter()
@@ -271,6 +271,10 @@ both_backends!(
             .await
             .unwrap();
         assert_eq!(offered(&app).await, ["Furnace maintenance"]);
+        let in_french = booking::service_types(&app, Locale::from_tag("fr").unwrap())
+            .await
+            .unwrap();
+        assert_eq!(in_french[0].name, "Entretien de fournaise");
         let mut conn = app.store.conn().await.unwrap();
         let seen = app.store.reference(&mut conn).await.unwrap();
         let st = seen

@@ -10,6 +10,7 @@ use crate::booking::service_request;
 use crate::error::WebError;
 use crate::input::PathId;
 use crate::input::{parse_date, parse_id, parse_instant};
+use crate::locale::Lang;
 use crate::openapi::{Errors, Invalid, JsonBody, NotFound, State as VisitState, refusal};
 use crate::session::CurrentUser;
 use crate::session::Granted;
@@ -252,12 +253,16 @@ pub struct Homepage {
     summary = "What can be booked",
     responses((
         status = 200,
-        description = "The service types offered for self-scheduling, by name.",
+        description = "The service types offered for self-scheduling, by name, named in the \
+            person's language when they have a name in it.",
         body = ServiceTypeList,
     )),
 )]
-pub async fn service_types(State(state): State<AppState>) -> WebResult<Json<ServiceTypeList>> {
-    let types = booking::service_types(&state.app).await?;
+pub async fn service_types(
+    State(state): State<AppState>,
+    Lang(locale): Lang,
+) -> WebResult<Json<ServiceTypeList>> {
+    let types = booking::service_types(&state.app, locale).await?;
     let service_types = types
         .iter()
         .map(|s| ServiceType {

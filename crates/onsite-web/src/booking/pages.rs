@@ -503,7 +503,7 @@ async fn new_booking_view(
     status: StatusCode,
 ) -> WebResult<Response> {
     let now = state.clock.now();
-    let service_types = booking::service_types(&state.app).await?;
+    let service_types = booking::service_types(&state.app, page.locale).await?;
     let assets = booking::assets_for_booking(&state.app, user.grant()?).await?;
     let query = &chosen.query;
     let request = match service_request(query.service_type.as_deref(), query.asset.as_deref()) {

@@ -9,7 +9,7 @@
 use crate::forms::FieldErrors;
 use crate::guard::see_other;
 use crate::input::PathId;
-use crate::layout::{Page, render_with_status};
+use crate::layout::{Page, render, render_with_status};
 use crate::session::Granted;
 use crate::{AppState, WebResult};
 use askama::Template;
@@ -257,13 +257,10 @@ pub async fn service_types(
     Granted(staff): Granted<Staff>,
 ) -> WebResult<Response> {
     let service_types = catalog::service_types(&state.app, staff).await?;
-    render_with_status(
-        StatusCode::OK,
-        &ServiceTypesPage {
-            page,
-            service_types,
-        },
-    )
+    render(&ServiceTypesPage {
+        page,
+        service_types,
+    })
 }
 
 /// A language's name field of the form.
