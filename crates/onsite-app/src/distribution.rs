@@ -247,7 +247,8 @@ impl Failure for DistributionError {
 
 pub type Result<T, E = DistributionError> = std::result::Result<T, E>;
 
-/// What the opportunity form offers: territories, products and the lead types partners work.
+/// What the opportunity form offers: territories, products (not retired ones) and the lead
+/// types partners work.
 #[derive(Debug, Clone)]
 pub struct FormChoices {
     pub territories: Vec<onsite_domain::territory::Territory>,
@@ -260,7 +261,8 @@ pub struct FormChoices {
 pub async fn form_choices(app: &App) -> Result<FormChoices> {
     let mut conn = app.store.conn().await?;
     let territories = territories::list_territories(&mut conn).await?;
-    let products = onsite_store::catalog::list_products(&mut conn).await?;
+    let mut products = onsite_store::catalog::list_products(&mut conn).await?;
+    products.retain(|p| p.active);
     let lead_types: std::collections::BTreeSet<String> =
         partners_store::list_partner_profiles(&mut conn)
             .await?

@@ -420,6 +420,8 @@ pub struct Product {
     /// Short unique code, e.g. `HP-DUCTLESS`.
     pub code: String,
     pub name: String,
+    /// Retired products stay on partners and opportunities, and are no longer offered.
+    pub active: bool,
 }
 
 pub async fn insert_product(conn: &mut Conn, code: &str, name: &str) -> Result<ProductId> {
@@ -432,14 +434,15 @@ pub async fn insert_product(conn: &mut Conn, code: &str, name: &str) -> Result<P
     Ok(ProductId(id))
 }
 
-/// Every product, by code.
+/// Every product, by code, retired ones too.
 pub async fn list_products(conn: &mut Conn) -> Result<Vec<Product>> {
-    sqlx::query("SELECT id, code, name FROM products ORDER BY code, id")
+    sqlx::query("SELECT id, code, name, active FROM products ORDER BY code, id")
         .all(conn, |r| {
             Ok(Product {
                 id: ProductId(r.i64("id")?),
                 code: r.text("code")?,
                 name: r.text("name")?,
+                active: r.bool("active")?,
             })
         })
         .await

@@ -1,5 +1,6 @@
 //! The catalogue pages: a dispatcher keeps the skills, products and lead types — creates,
-//! renames, retires and restores them — and refused forms come back naming their field.
+//! renames, retires and restores them (a retired product is no longer offered) — and refused
+//! forms come back naming their field; service types are edited by two staff at once.
 
 use crate::support::{TestApp, World};
 use axum::http::StatusCode;
@@ -103,6 +104,21 @@ onsite_testkit::both_backends!(
         );
         let list = staff.get("/staff/catalog/products").await.text();
         assert!(list.contains("HP-DUCTLESS") && list.contains("Ductless heat pump"));
+        let offered = staff.get("/staff/opportunities/new").await.text();
+        assert!(offered.contains("Ductless heat pump"), "{offered}");
+        let product = made
+            .header("location")
+            .split('?')
+            .next()
+            .unwrap()
+            .to_owned();
+        let retired = staff.post(&format!("{product}/retire"), &[]).await;
+        assert_eq!(retired.status, StatusCode::SEE_OTHER);
+        let offered = staff.get("/staff/opportunities/new").await.text();
+        assert!(
+            !offered.contains("Ductless heat pump"),
+            "a retired product is not offered"
+        );
 
         let refused = staff
             .post(
