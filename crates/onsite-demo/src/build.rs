@@ -349,6 +349,12 @@ impl Builder<'_> {
             let id = catalog::insert_product(self.conn, code, name).await?;
             self.product_ids.push(id);
         }
+        // The lead types partners take, in the catalogue too (named "Residential"…).
+        for code in trade::LEAD_TYPES {
+            let mut name = code.to_owned();
+            name[..1].make_ascii_uppercase();
+            catalog::insert_entry(self.conn, catalog::List::LeadTypes, Some(code), &name).await?;
+        }
         Ok(())
     }
 
