@@ -60,20 +60,21 @@ pub fn parse_filter(input: FilterInput<'_>, zone: &TimeZone) -> Result<AuditFilt
             })
             .transpose()
     };
-    let day = |field: &'static str, raw: &str, after: bool| -> Result<Option<Timestamp>, InvalidInput> {
-        let Some(s) = given(raw) else {
-            return Ok(None);
+    let day =
+        |field: &'static str, raw: &str, after: bool| -> Result<Option<Timestamp>, InvalidInput> {
+            let Some(s) = given(raw) else {
+                return Ok(None);
+            };
+            let bad = || InvalidInput::new(field, "date");
+            let date: Date = s.parse().map_err(|_| bad())?;
+            let date = if after {
+                date.checked_add(1.day()).map_err(|_| bad())?
+            } else {
+                date
+            };
+            let start = date.to_zoned(zone.clone()).map_err(|_| bad())?;
+            Ok(Some(start.timestamp()))
         };
-        let bad = || InvalidInput::new(field, "date");
-        let date: Date = s.parse().map_err(|_| bad())?;
-        let date = if after {
-            date.checked_add(1.day()).map_err(|_| bad())?
-        } else {
-            date
-        };
-        let start = date.to_zoned(zone.clone()).map_err(|_| bad())?;
-        Ok(Some(start.timestamp()))
-    };
     let entity = given(input.kind);
     if let Some(kind) = &entity
         && !RECORD_KINDS.contains(&kind.as_str())

@@ -173,7 +173,13 @@ pub async fn staff_people(conn: &mut Conn) -> Result<Vec<(UserId, String, String
     q.fetch_all(&mut *conn)
         .await?
         .iter()
-        .map(|r| Ok((UserId(r.i64("id")?), r.text("display_name")?, r.text("email")?)))
+        .map(|r| {
+            Ok((
+                UserId(r.i64("id")?),
+                r.text("display_name")?,
+                r.text("email")?,
+            ))
+        })
         .collect()
 }
 

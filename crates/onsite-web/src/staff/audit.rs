@@ -288,7 +288,13 @@ fn view(
         record: AuditQuery::value(&query.id).to_owned(),
         from: AuditQuery::value(&query.from).to_owned(),
         to: AuditQuery::value(&query.to).to_owned(),
-        entries: log.map(|l| l.entries.items.iter().map(|e| entry_row(&page, e)).collect()),
+        entries: log.map(|l| {
+            l.entries
+                .items
+                .iter()
+                .map(|e| entry_row(&page, e))
+                .collect()
+        }),
         newer: log.and_then(|l| l.entries.prev.as_ref().map(|c| query.href(c))),
         older: log.and_then(|l| l.entries.next.as_ref().map(|c| query.href(c))),
         errors,
@@ -410,7 +416,10 @@ mod tests {
             detail_text(r#"{"key":"booking/slot-minutes","from":60,"to":90}"#),
             "booking/slot-minutes: 60 → 90"
         );
-        assert_eq!(detail_text(r#"{"from":"open","to":"done","exposed":true}"#), "open → done");
+        assert_eq!(
+            detail_text(r#"{"from":"open","to":"done","exposed":true}"#),
+            "open → done"
+        );
         assert_eq!(
             detail_text(r#"{"name":{"from":"A","to":"B"},"n":1}"#),
             "name: A → B"
