@@ -221,6 +221,12 @@ impl Page {
         )
     }
 
+    /// The link to a record's history in the audit log, for those who may read it.
+    pub fn history(&self, entity: &str, id: impl std::fmt::Display) -> Option<String> {
+        self.may(Capability::Administer)
+            .then(|| crate::staff::audit::history_link(entity, id))
+    }
+
     /// The person's time zone: their profile's, else their account's, else UTC.
     pub fn time_zone(&self) -> TimeZone {
         let user = self.visitor.signed_in.as_ref().map(|s| &s.user);

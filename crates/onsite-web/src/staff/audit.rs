@@ -27,7 +27,7 @@ use serde_json::Value;
 use utoipa::{IntoParams, ToSchema};
 
 /// The page of the history of one record: `/staff/audit?entity=<kind>&id=<id>`.
-pub fn history_link(entity: &str, id: i64) -> String {
+pub fn history_link(entity: &str, id: impl std::fmt::Display) -> String {
     format!("/staff/audit?entity={}&id={id}", encode_component(entity))
 }
 
