@@ -143,6 +143,17 @@ pub async fn page(
     .await
 }
 
+/// The engine's plan for a page of the log (`EXPLAIN QUERY PLAN` on SQLite, `EXPLAIN` on
+/// PostgreSQL): how the tests check that every filter walks an index from the cursor.
+pub async fn explain_page(
+    conn: &mut Conn,
+    backend: crate::Backend,
+    filter: &AuditFilter,
+    start: Start,
+) -> Result<Vec<String>> {
+    query::explain(conn, backend, &keyset(filter, start, 50)).await
+}
+
 fn keyset(filter: &AuditFilter, start: Start, limit: u32) -> Keyset {
     Keyset {
         w: filter.conditions(),

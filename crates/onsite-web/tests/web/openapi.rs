@@ -614,7 +614,12 @@ both_backends!(
         let audit = "/api/v1/audit";
         run.steps(vec![
             get(ADMIN, audit, audit, 200),
-            get(ADMIN, audit, &format!("{audit}?entity=booking&id={done}"), 200),
+            get(
+                ADMIN,
+                audit,
+                &format!("{audit}?entity=booking&id={done}"),
+                200,
+            ),
             get(ADMIN, audit, &format!("{audit}?from=2031-02-30"), 422),
             get(ADMIN, audit, &format!("{audit}?cursor=forged"), 422),
         ])
