@@ -33,8 +33,8 @@ use crate::context::App;
 use crate::failure::{Failure, Kind};
 use jiff::{SignedDuration, Timestamp};
 use onsite_distribute::{
-    Availability, Candidate, Criterion, EventKind, HistoryEvent, MetricsPolicy, Partners, Request,
-    Weights, rank, tally,
+    Availability, Candidate, Criterion, HistoryEvent, MetricsPolicy, Partners, Request, Weights,
+    rank, tally,
 };
 use onsite_domain::opportunity::{Opportunity, OpportunityStatus};
 use onsite_domain::settings::{self, InvalidSetting, SettingValue};
@@ -302,10 +302,10 @@ async fn candidates_on(conn: &mut Conn, now: Timestamp) -> Result<Vec<Candidate>
     let since = now - SignedDuration::from_hours(24 * i64::from(policy.lookback_days));
     let mut history: HashMap<AccountId, Vec<HistoryEvent>> = HashMap::new();
     for e in store::partner_history(conn, since, now).await? {
-        let (Some(partner), Ok(kind)) = (e.partner_account_id, EventKind::parse(e.kind.as_str()))
-        else {
+        let Some(partner) = e.partner_account_id else {
             continue;
         };
+        let kind = e.kind;
         history.entry(partner).or_default().push(HistoryEvent {
             opportunity: e.opportunity_id,
             kind,

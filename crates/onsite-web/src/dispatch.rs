@@ -302,7 +302,7 @@ async fn board_view(
     )
     .await?;
     let status = if status == StatusCode::OK && !errors.is_empty() {
-        StatusCode::UNPROCESSABLE_ENTITY
+        crate::error::INVALID
     } else {
         status
     };
@@ -452,15 +452,7 @@ pub async fn transition(
         Err(e) => {
             let mut errors = FieldErrors::new();
             errors.add_invalid(page.locale, &e);
-            return board_view(
-                &state,
-                page,
-                &user,
-                &query,
-                errors,
-                StatusCode::UNPROCESSABLE_ENTITY,
-            )
-            .await;
+            return board_view(&state, page, &user, &query, errors, crate::error::INVALID).await;
         }
     };
     let note = form.note.as_deref().filter(|n| !n.trim().is_empty());

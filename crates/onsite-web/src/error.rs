@@ -144,13 +144,17 @@ pub fn status_of(kind: Kind) -> StatusCode {
         Kind::NotAllowed | Kind::Disabled => StatusCode::FORBIDDEN,
         Kind::NotFound => StatusCode::NOT_FOUND,
         Kind::Conflict => StatusCode::CONFLICT,
-        Kind::Invalid => StatusCode::UNPROCESSABLE_ENTITY,
+        Kind::Invalid => INVALID,
         Kind::RateLimited(_) => StatusCode::TOO_MANY_REQUESTS,
         Kind::Internal => StatusCode::INTERNAL_SERVER_ERROR,
         Kind::Upstream => StatusCode::BAD_GATEWAY,
         Kind::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
     }
 }
+
+/// The status of a form shown again because a value the person typed is refused (by a use
+/// case, or by the page's own checks: two passwords that differ, a field left empty).
+pub const INVALID: StatusCode = StatusCode::UNPROCESSABLE_ENTITY;
 
 /// The status a page shows a form again with, refused by `failure`.
 pub fn status(failure: &impl Failure) -> StatusCode {

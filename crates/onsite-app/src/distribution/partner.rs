@@ -15,7 +15,7 @@ use super::{
 use crate::context::App;
 use crate::policy::{Grant, Partner};
 use jiff::{SignedDuration, Timestamp};
-use onsite_distribute::{EventKind, HistoryEvent, MetricsPolicy, Tally, tally};
+use onsite_distribute::{HistoryEvent, MetricsPolicy, Tally, tally};
 use onsite_domain::opportunity::OpportunityStatus;
 use onsite_domain::text::free_text;
 use onsite_domain::{AccountId, InvalidInput, OpportunityId, ProductId};
@@ -512,12 +512,10 @@ pub async fn my_metrics(app: &App, me: Partner, now: Timestamp) -> Result<Tally>
     let events: Vec<HistoryEvent> = partners_store::events_of_partner(&mut conn, partner, since)
         .await?
         .into_iter()
-        .filter_map(|e: OpportunityEvent| {
-            Some(HistoryEvent {
-                opportunity: e.opportunity_id,
-                kind: EventKind::parse(e.kind.as_str()).ok()?,
-                at: e.at,
-            })
+        .map(|e: OpportunityEvent| HistoryEvent {
+            opportunity: e.opportunity_id,
+            kind: e.kind,
+            at: e.at,
         })
         .collect();
     Ok(tally(&events, now, &policy))

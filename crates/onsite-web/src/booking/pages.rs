@@ -551,7 +551,7 @@ async fn new_booking_view(
     }
     // A page asked for with a wrong choice says what is wrong, and not with 200.
     let status = if status == StatusCode::OK && !errors.is_empty() {
-        StatusCode::UNPROCESSABLE_ENTITY
+        crate::error::INVALID
     } else {
         status
     };
@@ -704,12 +704,12 @@ pub async fn book(
         Ok(Some(r)) => r,
         Ok(None) => {
             let errors = FieldErrors::with("service_type", page.t("bookings-error-choose-service"));
-            return refused(page, errors, None, None, StatusCode::UNPROCESSABLE_ENTITY).await;
+            return refused(page, errors, None, None, crate::error::INVALID).await;
         }
         Err(e) => {
             let mut errors = FieldErrors::new();
             errors.add_invalid(page.locale, &e);
-            return refused(page, errors, None, None, StatusCode::UNPROCESSABLE_ENTITY).await;
+            return refused(page, errors, None, None, crate::error::INVALID).await;
         }
     };
     let slot = match parse_instant("slot", form.slot.as_deref()) {
@@ -717,14 +717,7 @@ pub async fn book(
         Err(_) => {
             let message = page.t("bookings-error-choose-time");
             let errors = FieldErrors::with("slot", message.clone());
-            return refused(
-                page,
-                errors,
-                Some(message),
-                None,
-                StatusCode::UNPROCESSABLE_ENTITY,
-            )
-            .await;
+            return refused(page, errors, Some(message), None, crate::error::INVALID).await;
         }
     };
     let booked = booking::book(
@@ -859,7 +852,7 @@ async fn visit_view(
         }
     }
     let status = if status == StatusCode::OK && !errors.is_empty() {
-        StatusCode::UNPROCESSABLE_ENTITY
+        crate::error::INVALID
     } else {
         status
     };
@@ -962,13 +955,7 @@ pub async fn reschedule(
         Err(_) => {
             let message = page.t("bookings-error-choose-time");
             let errors = FieldErrors::with("slot", message.clone());
-            return again(
-                page,
-                errors,
-                Some(message),
-                StatusCode::UNPROCESSABLE_ENTITY,
-            )
-            .await;
+            return again(page, errors, Some(message), crate::error::INVALID).await;
         }
     };
     match booking::reschedule(&state.app, user.grant()?, id, slot, state.clock.now()).await {

@@ -307,7 +307,7 @@ pub(crate) fn form_refusal(
     let mut errors = FieldErrors::new();
     if let DistributionError::Invalid(invalid) = &e {
         errors.add_invalid(locale, invalid);
-        return Ok((StatusCode::UNPROCESSABLE_ENTITY, errors));
+        return Ok((crate::error::INVALID, errors));
     }
     let (status, message) = refusal(e, locale)?;
     errors.add(FORM, message);

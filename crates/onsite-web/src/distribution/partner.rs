@@ -16,13 +16,12 @@ use crate::distribution::{money, refusal, stage_label, status_key, status_label}
 use crate::forms::{FORM, FieldErrors};
 use crate::guard::see_other;
 use crate::input::PathId;
-use crate::layout::{Page, render_with_status};
+use crate::layout::{Page, render, render_with_status};
 use crate::session::CurrentUser;
 use crate::{AppState, WebError, WebResult};
 use askama::Template;
 use axum::Form;
 use axum::extract::{Query, State};
-use axum::http::StatusCode;
 use axum::response::Response;
 use jiff::Timestamp;
 use onsite_app::distribution::{
@@ -193,7 +192,7 @@ pub async fn list(
         lookback_days: MetricsPolicy::default().lookback_days,
         page,
     };
-    render_with_status(StatusCode::OK, &view)
+    render(&view)
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -323,10 +322,7 @@ pub async fn show(
     let d = distribution::opportunity_for_partner(&state.app, user.grant()?, OpportunityId(id))
         .await
         .map_err(WebError::from)?;
-    render_with_status(
-        StatusCode::OK,
-        &detail_page(page, d, FieldErrors::new(), Typed::default()),
-    )
+    render(&detail_page(page, d, FieldErrors::new(), Typed::default()))
 }
 
 /// Which form of the page a refused action came from: where its field errors go.
@@ -397,7 +393,7 @@ async fn answer(
             } else {
                 errors.add(field, locale.text(&format!("invalid-{}", invalid.reason)));
             }
-            StatusCode::UNPROCESSABLE_ENTITY
+            crate::error::INVALID
         }
         _ => {
             let (status, message) = refusal(e, locale)?;
@@ -629,7 +625,7 @@ pub async fn new_form(State(state): State<AppState>, page: Page) -> WebResult<Re
         OpportunityFields::default(),
         FieldErrors::new(),
     );
-    render_with_status(StatusCode::OK, &view)
+    render(&view)
 }
 
 /// `POST /partner/opportunities`: records an opportunity the partner found itself, in progress
@@ -657,7 +653,7 @@ pub async fn create_internal(
                 Err(e) => form_refusal(locale, e)?,
             }
         }
-        Err(errors) => (StatusCode::UNPROCESSABLE_ENTITY, errors),
+        Err(errors) => (crate::error::INVALID, errors),
     };
     render_with_status(status, &form_page(page, &choices, fields, errors))
 }

@@ -13,14 +13,13 @@ use super::{age, money, refusal, stage_label, status_key, status_label};
 use crate::forms::FieldErrors;
 use crate::guard::see_other;
 use crate::input::PathId;
-use crate::layout::{Page, render_with_status};
+use crate::layout::{Page, render, render_with_status};
 use crate::session::CurrentUser;
 use crate::settings_form::{SettingField, labelled_setting_field, shown_value, submitted};
 use crate::{AppState, WebError, WebResult};
 use askama::Template;
 use axum::Form;
 use axum::extract::{Query, State};
-use axum::http::StatusCode;
 use axum::response::Response;
 use jiff::Timestamp;
 use onsite_app::distribution::{
@@ -166,16 +165,13 @@ pub async fn list(
         .map(|o| row(&page, now, o))
         .collect();
     let current_label = tab_label(page.locale, selected);
-    render_with_status(
-        StatusCode::OK,
-        &ListPage {
-            page,
-            tabs,
-            current_label,
-            rows,
-            truncated,
-        },
-    )
+    render(&ListPage {
+        page,
+        tabs,
+        current_label,
+        rows,
+        truncated,
+    })
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -195,7 +191,7 @@ pub async fn new_form(State(state): State<AppState>, page: Page) -> WebResult<Re
         OpportunityFields::default(),
         FieldErrors::new(),
     );
-    render_with_status(StatusCode::OK, &view)
+    render(&view)
 }
 
 /// `POST /staff/opportunities`: creates the opportunity (distributed at once when automatic
@@ -234,7 +230,7 @@ pub async fn create(
                 Err(e) => form_refusal(locale, e)?,
             }
         }
-        Err(errors) => (StatusCode::UNPROCESSABLE_ENTITY, errors),
+        Err(errors) => (crate::error::INVALID, errors),
     };
     let (status, errors) = outcome;
     let view = OpportunityFormPage::new(
@@ -503,7 +499,7 @@ pub async fn show(
     PathId(id): PathId<i64>,
 ) -> WebResult<Response> {
     let view = show_page(&state, page, &user, OpportunityId(id), None).await?;
-    render_with_status(StatusCode::OK, &view)
+    render(&view)
 }
 
 #[derive(Debug, Default, serde::Deserialize)]
@@ -601,10 +597,7 @@ pub async fn settings_page(State(state): State<AppState>, page: Page) -> WebResu
             )
         })
         .collect();
-    render_with_status(
-        StatusCode::OK,
-        &settings_view(page, fields, FieldErrors::new()),
-    )
+    render(&settings_view(page, fields, FieldErrors::new()))
 }
 
 /// `POST /staff/settings/distribution`: checks every value first; if any is refused (not a
@@ -631,10 +624,7 @@ pub async fn save_settings(
         fields.push(setting_field(locale, sent.setting, sent.shown, sent.on));
     }
     if !errors.is_empty() {
-        return render_with_status(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            &settings_view(page, fields, errors),
-        );
+        return render_with_status(crate::error::INVALID, &settings_view(page, fields, errors));
     }
     settings::save(&state.app, user.grant()?, &wanted).await?;
     Ok(see_other(

@@ -21,7 +21,6 @@ use crate::{AppState, WebResult};
 use askama::Template;
 use axum::Form;
 use axum::extract::{Query, State};
-use axum::http::StatusCode;
 use axum::response::Response;
 use onsite_app::distribution::text::setting_message;
 use onsite_app::failure::invalid_message;
@@ -221,7 +220,7 @@ pub async fn send(
         Ok(_) => Ok(see_other("/?tab=past&notice=feedback-sent")),
         Err(FeedbackError::Invalid(problems)) => {
             let view = form_view(&state, page, &user, id, Some((&input, &problems))).await?;
-            render_with_status(StatusCode::UNPROCESSABLE_ENTITY, &view)
+            render_with_status(crate::error::INVALID, &view)
         }
         Err(FeedbackError::AlreadySent) => Ok(see_other(&format!("/bookings/{id}/feedback"))),
         Err(e) => Err(e.into()),
@@ -611,7 +610,7 @@ pub async fn survey_save(
             let questions = feedback::survey(app, user.grant()?).await?;
             let typed = adding.then_some(&pairs[..]);
             render_with_status(
-                StatusCode::UNPROCESSABLE_ENTITY,
+                crate::error::INVALID,
                 &survey_view(page, &questions, errors, typed),
             )
         }
@@ -725,10 +724,7 @@ pub async fn portal_save(
         fields.push(portal_field(locale, sent.setting, sent.shown, sent.on));
     }
     if !errors.is_empty() {
-        return render_with_status(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            &portal_view(page, fields, errors),
-        );
+        return render_with_status(crate::error::INVALID, &portal_view(page, fields, errors));
     }
     settings::save(&state.app, user.grant()?, &wanted).await?;
     Ok(see_other("/staff/settings/portal?notice=portal-saved"))

@@ -5,7 +5,7 @@
 use crate::error::set_retry_after;
 use crate::forms::{FORM, FieldErrors};
 use crate::guard::see_other;
-use crate::layout::{Page, render_with_status};
+use crate::layout::{Page, render, render_with_status};
 use crate::session::ClientAddress;
 use crate::{AppState, WebResult};
 use askama::Template;
@@ -27,15 +27,12 @@ struct ForgotPage {
 
 /// `GET /forgot-password`.
 pub async fn forgot_page(page: Page) -> WebResult<Response> {
-    render_with_status(
-        StatusCode::OK,
-        &ForgotPage {
-            page,
-            errors: FieldErrors::new(),
-            email: String::new(),
-            sent: false,
-        },
-    )
+    render(&ForgotPage {
+        page,
+        errors: FieldErrors::new(),
+        email: String::new(),
+        sent: false,
+    })
 }
 
 #[derive(Debug, Default, serde::Deserialize)]
@@ -67,13 +64,13 @@ pub async fn forgot(
         view.errors.add_invalid(locale, &invalid);
     }
     if !view.errors.is_empty() {
-        return render_with_status(StatusCode::UNPROCESSABLE_ENTITY, &view);
+        return render_with_status(crate::error::INVALID, &view);
     }
     let now = state.clock.now();
     match identity::forgot_password(&state.app, &view.email, &client, now).await {
         Ok(()) => {
             view.sent = true;
-            render_with_status(StatusCode::OK, &view)
+            render(&view)
         }
         Err(e @ IdentityError::RateLimited(_)) => {
             view.errors.add(FORM, e.message(locale));
@@ -163,7 +160,7 @@ pub async fn reset(
             .add("confirm", locale.text("identity-passwords-differ"));
     }
     if !view.errors.is_empty() {
-        return render_with_status(StatusCode::UNPROCESSABLE_ENTITY, &view);
+        return render_with_status(crate::error::INVALID, &view);
     }
     match identity::reset_password(&state.app, valid_token, &form.password, state.clock.now()).await
     {
@@ -175,7 +172,7 @@ pub async fn reset(
         }
         Err(e @ (IdentityError::WeakPassword(_) | IdentityError::Invalid(_))) => {
             view.errors.add("password", locale.text(e.message_id()));
-            render_with_status(StatusCode::UNPROCESSABLE_ENTITY, &view)
+            render_with_status(crate::error::INVALID, &view)
         }
         Err(e) => Err(e.into()),
     }

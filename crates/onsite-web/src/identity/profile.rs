@@ -5,13 +5,12 @@
 
 use crate::forms::FieldErrors;
 use crate::guard::see_other;
-use crate::layout::{Page, render_with_status};
+use crate::layout::{Page, render, render_with_status};
 use crate::session::CurrentUser;
 use crate::{AppState, WebError, WebResult};
 use askama::Template;
 use axum::Form;
 use axum::extract::{Query, State};
-use axum::http::StatusCode;
 use axum::response::Response;
 use onsite_app::identity::{self, IdentityError, ProfileInput};
 use onsite_app::oidc::{LinkedIdentity, ProviderInfo};
@@ -105,7 +104,7 @@ pub async fn profile_page(
     Query(query): Query<ProfileQuery>,
 ) -> WebResult<Response> {
     let welcome = query.welcome.is_some_and(|w| w == "1");
-    render_with_status(StatusCode::OK, &view(&state, page, &user, welcome).await?)
+    render(&view(&state, page, &user, welcome).await?)
 }
 
 #[derive(Debug, Default, serde::Deserialize)]
@@ -148,7 +147,7 @@ pub async fn save_profile(
             view.time_zone = form.time_zone;
             view.notify_email = input.notify_email;
             view.profile_errors.add_invalid(locale, &invalid);
-            render_with_status(StatusCode::UNPROCESSABLE_ENTITY, &view)
+            render_with_status(crate::error::INVALID, &view)
         }
         Err(e) => Err(e.into()),
     }
@@ -205,5 +204,5 @@ pub async fn change_password(
     }
     let mut view = view(&state, page, &user, false).await?;
     view.password_errors = errors;
-    render_with_status(StatusCode::UNPROCESSABLE_ENTITY, &view)
+    render_with_status(crate::error::INVALID, &view)
 }

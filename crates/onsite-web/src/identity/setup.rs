@@ -4,12 +4,11 @@
 
 use crate::forms::FieldErrors;
 use crate::identity::start_session;
-use crate::layout::{Page, render_with_status};
+use crate::layout::{Page, render, render_with_status};
 use crate::{AppState, WebError, WebResult};
 use askama::Template;
 use axum::Form;
 use axum::extract::State;
-use axum::http::StatusCode;
 use axum::response::Response;
 use onsite_app::{identity, team};
 
@@ -33,7 +32,7 @@ pub async fn setup_page(State(state): State<AppState>, page: Page) -> WebResult<
         email: String::new(),
         display_name: String::new(),
     };
-    render_with_status(StatusCode::OK, &view)
+    render(&view)
 }
 
 #[derive(Debug, Default, serde::Deserialize)]
@@ -65,7 +64,7 @@ pub async fn set_up(
     if form.password != form.confirm {
         view.errors
             .add("confirm", locale.text("identity-passwords-differ"));
-        return render_with_status(StatusCode::UNPROCESSABLE_ENTITY, &view);
+        return render_with_status(crate::error::INVALID, &view);
     }
     let made = team::set_up_first_admin(
         &state.app,

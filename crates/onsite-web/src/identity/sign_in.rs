@@ -124,7 +124,7 @@ pub async fn sign_in(
             .add("password", locale.text("identity-password-required"));
     }
     if !view.errors.is_empty() {
-        return view.render(StatusCode::UNPROCESSABLE_ENTITY);
+        return view.render(crate::error::INVALID);
     }
     let now = state.clock.now();
     match identity::sign_in(&state.app, &form.email, &form.password, &client, now).await {
@@ -170,7 +170,7 @@ pub async fn redeem_code(
     if view.code.is_empty() {
         view.errors
             .add("code", locale.text("identity-code-required"));
-        return view.render(StatusCode::UNPROCESSABLE_ENTITY);
+        return view.render(crate::error::INVALID);
     }
     let now = state.clock.now();
     match identity::check_code(&state.app, &form.code, &client, now).await {
@@ -221,7 +221,7 @@ pub async fn redeem_account(
             .add("confirm", locale.text("identity-passwords-differ"));
     }
     if !view.errors.is_empty() {
-        return view.render(StatusCode::UNPROCESSABLE_ENTITY);
+        return view.render(crate::error::INVALID);
     }
     let now = state.clock.now();
     match identity::redeem(&state.app, &form.code, &form.password, &client, now).await {

@@ -16,7 +16,7 @@
 use crate::forms::FieldErrors;
 use crate::guard::see_other;
 use crate::input::PathId;
-use crate::layout::{Page, render_with_status};
+use crate::layout::{Page, render, render_with_status};
 use crate::locale::Lang;
 use crate::session::Granted;
 use crate::{AppState, WebError, WebResult};
@@ -207,7 +207,7 @@ pub async fn list(
     let code = if view.errors.is_empty() {
         StatusCode::OK
     } else {
-        StatusCode::UNPROCESSABLE_ENTITY
+        crate::error::INVALID
     };
     render_with_status(code, &view)
 }
@@ -277,7 +277,7 @@ pub async fn message(
         message,
     };
     // Messages hold personal data: the session layer keeps them out of every cache (`no-store`).
-    render_with_status(StatusCode::OK, &view)
+    render(&view)
 }
 
 /// `GET /staff/mailbox/{id}/html`: the HTML body, for the detail page's sandboxed frame only,

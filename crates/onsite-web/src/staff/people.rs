@@ -9,7 +9,7 @@
 use crate::forms::FieldErrors;
 use crate::guard::see_other;
 use crate::input::PathId;
-use crate::layout::{Page, render_with_status};
+use crate::layout::{Page, render, render_with_status};
 use crate::session::{CurrentUser, Granted};
 use crate::{AppState, WebError, WebResult};
 use askama::Template;
@@ -221,7 +221,7 @@ pub async fn contacts(
         has_more: found.has_more,
         accounts,
     };
-    render_with_status(StatusCode::OK, &view)
+    render(&view)
 }
 
 /// What an invitation (or a refused one) tells the member of staff.

@@ -6,14 +6,13 @@
 
 use crate::forms::FieldErrors;
 use crate::guard::see_other;
-use crate::layout::{Page, render_with_status};
+use crate::layout::{Page, render, render_with_status};
 use crate::session::CurrentUser;
 use crate::settings_form::{SettingField, labelled_setting_field, shown_value, submitted};
 use crate::{AppState, WebResult};
 use askama::Template;
 use axum::Form;
 use axum::extract::State;
-use axum::http::StatusCode;
 use axum::response::Response;
 use onsite_app::failure::Failure;
 use onsite_app::settings::{self, SCHEDULING};
@@ -53,7 +52,7 @@ pub async fn scheduling_page(
         errors: FieldErrors::new(),
         fields,
     };
-    render_with_status(StatusCode::OK, &view)
+    render(&view)
 }
 
 /// `POST /staff/settings/scheduling`: checks every value; if any is out of its range the form
@@ -82,7 +81,7 @@ pub async fn scheduling_save(
             errors,
             fields,
         };
-        return render_with_status(StatusCode::UNPROCESSABLE_ENTITY, &view);
+        return render_with_status(crate::error::INVALID, &view);
     }
     settings::save(&state.app, user.grant()?, &wanted).await?;
     Ok(see_other(

@@ -474,15 +474,18 @@ both_backends!(
         let page = ana.get(&format!("/bookings/{}/live", trip.booking)).await;
         let text = page.text();
         assert!(text.contains("data-lat=\"45.5\""), "{text}");
+        // The test clock is the system's plus an offset: a loaded machine adds a few seconds.
         assert!(
-            text.contains("Updated 5 s ago") || text.contains("Updated 6 s ago"),
+            (5..=9).any(|s| text.contains(&format!("Updated {s} s ago"))),
             "{text}"
         );
         assert!(!text.contains(">Waiting for the technician"));
 
+        let asked = now(&app).as_second();
         let snapshot = ana
             .get(&format!("/api/v1/bookings/{}/live", trip.booking))
             .await;
+        let answered = now(&app).as_second();
         assert_eq!(snapshot.status, StatusCode::OK);
         let live = &snapshot.json()["live"];
         assert_eq!(live["state"], "traveling");
@@ -492,9 +495,10 @@ both_backends!(
         // About 7 km at the default 35 km/h and road factor 1.3: a quarter of an hour or so.
         let minutes = live["position"]["eta_minutes"].as_i64().unwrap();
         assert!((5..=30).contains(&minutes), "{minutes}");
-        assert_eq!(
-            live["position"]["eta"].as_i64().unwrap(),
-            now(&app).as_second() + minutes * 60
+        let eta = live["position"]["eta"].as_i64().unwrap();
+        assert!(
+            (asked + minutes * 60..=answered + minutes * 60).contains(&eta),
+            "{eta}"
         );
 
         // Five minutes without news: stale, on the page and in the snapshot.
