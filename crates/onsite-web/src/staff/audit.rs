@@ -3,17 +3,16 @@
 //! first and last day in the reader's time zone) and refuse an unreadable one naming its field,
 //! with 422 and no events. [`history_link`] is how a record's page links to its history.
 
-use crate::error::WebError;
+use crate::error::{self, WebError};
 use crate::forms::FieldErrors;
 use crate::guard::encode_component;
-use crate::layout::{Page, render_with_status};
+use crate::layout::{Page, render, render_with_status};
 use crate::openapi::{Errors, refusal};
 use crate::session::Granted;
 use crate::{AppState, WebResult};
 use askama::Template;
 use axum::Json;
 use axum::extract::{Query, State};
-use axum::http::StatusCode;
 use axum::response::Response;
 use onsite_app::audit_log::{self, AuditLog, FilterInput, RECORD_KINDS};
 use onsite_app::failure::Kind;
@@ -246,12 +245,12 @@ pub async fn page(
             );
             errors.add(invalid.field, message);
             let view = view(page, &query, errors, None, &[]);
-            return render_with_status(StatusCode::UNPROCESSABLE_ENTITY, &view);
+            return render_with_status(error::status(&invalid), &view);
         }
     };
     let log = audit_log::audit_log(&state.app, admin, filter, start).await?;
     let view = view(page, &query, FieldErrors::new(), Some(&log), &log.people);
-    render_with_status(StatusCode::OK, &view)
+    render(&view)
 }
 
 fn view(
