@@ -37,10 +37,10 @@ pub const RECORD_KINDS: [&str; 12] = [
 pub struct FilterInput<'a> {
     /// A user id.
     pub person: &'a str,
-    /// One of [`RECORD_KINDS`].
-    pub kind: &'a str,
-    /// A record id of `kind` (only with a kind).
-    pub record: &'a str,
+    /// A record kind, one of [`RECORD_KINDS`].
+    pub entity: &'a str,
+    /// A record id of `entity` (only with one).
+    pub id: &'a str,
     /// `YYYY-MM-DD`, the first day, in `zone`.
     pub from: &'a str,
     /// `YYYY-MM-DD`, the last day (included), in `zone`.
@@ -48,8 +48,8 @@ pub struct FilterInput<'a> {
 }
 
 /// Reads a typed filter, the days in the reader's time zone. A value that cannot be read is
-/// refused naming its field: `person`, `kind`, `record` (also when given without a kind),
-/// `from`, `to` (also when before `from`).
+/// refused naming its field (the names of the query string): `person`, `entity`, `id` (also
+/// when given without a kind), `from`, `to` (also when before `from`).
 pub fn parse_filter(input: FilterInput<'_>, zone: &TimeZone) -> Result<AuditFilter, InvalidInput> {
     let given = |s: &str| Some(s.trim().to_owned()).filter(|s| !s.is_empty());
     let id = |field: &'static str, raw: &str| -> Result<Option<i64>, InvalidInput> {
@@ -75,15 +75,15 @@ pub fn parse_filter(input: FilterInput<'_>, zone: &TimeZone) -> Result<AuditFilt
             let start = date.to_zoned(zone.clone()).map_err(|_| bad())?;
             Ok(Some(start.timestamp()))
         };
-    let entity = given(input.kind);
+    let entity = given(input.entity);
     if let Some(kind) = &entity
         && !RECORD_KINDS.contains(&kind.as_str())
     {
-        return Err(InvalidInput::new("kind", "unknown"));
+        return Err(InvalidInput::new("entity", "unknown"));
     }
-    let entity_id = id("record", input.record)?;
+    let entity_id = id("id", input.id)?;
     if entity_id.is_some() && entity.is_none() {
-        return Err(InvalidInput::new("record", "audit-record-without-kind"));
+        return Err(InvalidInput::new("id", "audit-record-without-kind"));
     }
     let from = day("from", input.from, false)?;
     let until = day("to", input.to, true)?;

@@ -118,7 +118,7 @@ both_backends!(
         // Ada's visits, newest first, 50 a page: forward to the end, then back.
         let mine = filter(FilterInput {
             person: &ada_id,
-            kind: "booking",
+            entity: "booking",
             ..FilterInput::default()
         });
         let mut pages = Vec::new();
@@ -208,8 +208,8 @@ both_backends!(
             &app,
             admin,
             filter(FilterInput {
-                kind: "work_order",
-                record: "7",
+                entity: "work_order",
+                id: "7",
                 ..FilterInput::default()
             }),
             Start::First,
@@ -258,25 +258,25 @@ both_backends!(
         };
         assert_eq!(
             refused(FilterInput {
-                record: "7",
+                id: "7",
                 ..FilterInput::default()
             }),
-            "record"
+            "id"
         );
         assert_eq!(
             refused(FilterInput {
-                kind: "spaceship",
+                entity: "spaceship",
                 ..FilterInput::default()
             }),
-            "kind"
+            "entity"
         );
         assert_eq!(
             refused(FilterInput {
-                kind: "user",
-                record: "x",
+                entity: "user",
+                id: "x",
                 ..FilterInput::default()
             }),
-            "record"
+            "id"
         );
         assert_eq!(
             refused(FilterInput {

@@ -63,21 +63,12 @@ impl AuditQuery {
     fn read(&self, page: &Page) -> Result<(AuditFilter, Start), InvalidInput> {
         let input = FilterInput {
             person: Self::value(&self.person),
-            kind: Self::value(&self.entity),
-            record: Self::value(&self.id),
+            entity: Self::value(&self.entity),
+            id: Self::value(&self.id),
             from: Self::value(&self.from),
             to: Self::value(&self.to),
         };
-        let filter = audit_log::parse_filter(input, &page.time_zone()).map_err(|e| {
-            // The app names the fields as the filter does; the query string names two of
-            // them after the link a record's page makes.
-            let field = match e.field {
-                "kind" => "entity",
-                "record" => "id",
-                other => other,
-            };
-            InvalidInput::new(field, e.reason)
-        })?;
+        let filter = audit_log::parse_filter(input, &page.time_zone())?;
         let start = onsite_store::audit::page_start(Self::value(&self.cursor))?;
         Ok((filter, start))
     }
