@@ -106,7 +106,7 @@ fn entity(list: List) -> &'static str {
     match list {
         List::Characteristics => "characteristic",
         List::Products => "product",
-        List::LeadTypes => "lead-type",
+        List::LeadTypes => "lead_type",
     }
 }
 
@@ -371,8 +371,8 @@ pub async fn create_service_type(
     audit::record(
         &mut tx,
         Some(staff.user()),
-        "service-type.create",
-        "service-type",
+        "service_type.create",
+        "service_type",
         Some(id.0),
         &detail,
     )
@@ -429,8 +429,8 @@ pub async fn update_service_type(
     audit::record(
         &mut tx,
         Some(staff.user()),
-        "service-type.update",
-        "service-type",
+        "service_type.update",
+        "service_type",
         Some(id.0),
         &detail,
     )

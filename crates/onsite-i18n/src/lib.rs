@@ -107,6 +107,12 @@ impl Locale {
         LOCALES.lookup(&self.langid(), id)
     }
 
+    /// The message `id` in this locale (English when missing), if the files have one: for ids
+    /// built at run time from data that may have no label (the audit log's action codes).
+    pub fn text_if_any(self, id: &str) -> Option<String> {
+        LOCALES.try_lookup(&self.langid(), id)
+    }
+
     /// The message `id` with arguments, e.g. `("name", "Ana")`.
     pub fn text_with(self, id: &str, args: &[(&str, Arg<'_>)]) -> String {
         let map: HashMap<Cow<'static, str>, FluentValue<'_>> = args

@@ -67,6 +67,7 @@ const NAVIGATION: &[(&str, &str, Capability)] = &[
         "web-scheduling-settings-nav",
         Capability::Administer,
     ),
+    ("/staff/audit", "audit-nav", Capability::Administer),
     (
         "/partner/opportunities",
         "partner-web-nav-opportunities",
@@ -218,17 +219,26 @@ impl Page {
     /// An instant as the person reads it, in their language ("lundi 9 mars 2026, 10 h 30") and
     /// their profile's time zone (else their account's, else UTC), with the zone's abbreviation.
     pub fn time(&self, at: Timestamp) -> String {
-        let user = self.visitor.signed_in.as_ref().map(|s| &s.user);
-        let zone = user
-            .and_then(|u| u.time_zone.as_deref().or(u.account_time_zone.as_deref()))
-            .and_then(|tz| TimeZone::get(tz).ok())
-            .unwrap_or(TimeZone::UTC);
-        let zoned = at.to_zoned(zone);
+        let zoned = at.to_zoned(self.time_zone());
         format!(
             "{} ({})",
             onsite_i18n::datetime::date_time(self.locale, &zoned),
             zoned.strftime("%Z")
         )
+    }
+
+    /// The link to a record's history in the audit log, for those who may read it.
+    pub fn history(&self, entity: &str, id: impl std::fmt::Display) -> Option<String> {
+        self.may(Capability::Administer)
+            .then(|| crate::staff::audit::history_link(entity, id))
+    }
+
+    /// The person's time zone: their profile's, else their account's, else UTC.
+    pub fn time_zone(&self) -> TimeZone {
+        let user = self.visitor.signed_in.as_ref().map(|s| &s.user);
+        user.and_then(|u| u.time_zone.as_deref().or(u.account_time_zone.as_deref()))
+            .and_then(|tz| TimeZone::get(tz).ok())
+            .unwrap_or(TimeZone::UTC)
     }
 
     /// The confirmation named by the page's `notice` query parameter (after a redirect: "Your

@@ -55,6 +55,7 @@ const CSRF_HEADER: &str = "X-CSRF-Token";
         (name = "partner", description = "Partner distribution, partners' side."),
         (name = "records", description = "Customer records: reviewers and approvers of a customer account, its exposed records only (anything else is 404)."),
         (name = "feedback", description = "Send Feedback on a completed visit (customers, while surveys are on) and the staff's responses and averages. See docs/feedback.md."),
+        (name = "audit", description = "The audit log: administrators only. See docs/backoffice.md."),
         (name = "meta"),
     ),
     paths(
@@ -99,6 +100,7 @@ const CSRF_HEADER: &str = "X-CSRF-Token";
         crate::feedback::api::get,
         crate::feedback::api::send,
         crate::feedback::api::staff,
+        crate::staff::audit::api,
     ),
     components(schemas(ErrorBody, State, crate::distribution::api::PartnerFilter)),
     modifiers(&FromTheRouteTable),

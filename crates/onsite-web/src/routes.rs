@@ -466,6 +466,8 @@ pub fn table() -> Vec<Route> {
             Administer,
             crate::feedback::pages::portal_save,
         ),
+        // Administrators: the audit log.
+        page("/staff/audit", Administer, crate::staff::audit::page),
         // The partner portal: the opportunities distributed to one's own partner account.
         page("/partner/opportunities", WorkOpportunities, partner::list),
         action(
@@ -730,6 +732,7 @@ pub fn table() -> Vec<Route> {
             Dispatch,
             crate::feedback::api::staff,
         ),
+        page("/api/v1/audit", Administer, crate::staff::audit::api),
         page(
             "/api/v1/bookings/{id}/live",
             SelfSchedule,

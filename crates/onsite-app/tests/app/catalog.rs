@@ -214,9 +214,9 @@ both_backends!(
             history(&app, "product", product).await[0].0,
             "product.create"
         );
-        let lines = history(&app, "lead-type", lead_type).await;
+        let lines = history(&app, "lead_type", lead_type).await;
         let actions: Vec<&str> = lines.iter().map(|(a, _)| a.as_str()).collect();
-        assert_eq!(actions, ["lead-type.create", "lead-type.retire"]);
+        assert_eq!(actions, ["lead_type.create", "lead_type.retire"]);
     }
 );
 
@@ -394,14 +394,14 @@ both_backends!(
         assert!(!retired.service_type.active);
         assert_eq!(catalog::service_types(&app, staff).await.unwrap().len(), 1);
 
-        let lines = history(&app, "service-type", id.0).await;
+        let lines = history(&app, "service_type", id.0).await;
         let actions: Vec<&str> = lines.iter().map(|(a, _)| a.as_str()).collect();
         assert_eq!(
             actions,
             [
-                "service-type.create",
-                "service-type.update",
-                "service-type.update"
+                "service_type.create",
+                "service_type.update",
+                "service_type.update"
             ]
         );
         assert_eq!(lines[0].1["duration_minutes"], 90);

@@ -5,6 +5,7 @@ use onsite_app::App;
 use onsite_testkit::TestDb;
 use std::sync::Arc;
 
+mod audit_log;
 mod booking;
 mod catalog;
 mod distribution;

@@ -1,5 +1,6 @@
 //! The store suite: every test runs on SQLite and on PostgreSQL (`both_backends!`).
 
+mod audit;
 mod backup;
 mod basics;
 mod booking_guarantees;

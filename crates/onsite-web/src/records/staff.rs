@@ -220,6 +220,8 @@ struct WorkOrderPage {
     account_id: AccountId,
     exposed: bool,
     expose_action: String,
+    /// The record's history in the audit log, for administrators.
+    audit_history: Option<String>,
     visits: Vec<VisitLine>,
     invoices: Vec<InvoiceLine>,
     history: Vec<HistoryLine>,
@@ -247,6 +249,7 @@ pub async fn work_order(
         account_id: d.work_order.account_id,
         exposed: d.work_order.expose_to_customer,
         expose_action: format!("/staff/work-orders/{id}/expose"),
+        audit_history: page.history(RecordKind::WorkOrder.as_str(), id),
         visits,
         invoices,
         history,
@@ -384,6 +387,8 @@ struct AgreementPage {
     account_id: AccountId,
     exposed: bool,
     expose_action: String,
+    /// The record's history in the audit log, for administrators.
+    audit_history: Option<String>,
     work_orders: Vec<WorkOrderLine>,
     decisions: Vec<DecisionLine>,
 }
@@ -402,6 +407,7 @@ pub async fn agreement(
         account_id: d.agreement.account_id,
         exposed: d.agreement.expose_to_customer,
         expose_action: format!("/staff/agreements/{id}/expose"),
+        audit_history: page.history(RecordKind::Agreement.as_str(), id),
         work_orders: d
             .work_orders
             .items
@@ -539,6 +545,8 @@ struct AssetPage {
     a: AssetLine,
     exposed: bool,
     expose_action: String,
+    /// The record's history in the audit log, for administrators.
+    audit_history: Option<String>,
     components: Vec<AssetLine>,
     skills: Vec<SkillLine>,
     work_orders: Vec<WorkOrderLine>,
@@ -559,6 +567,7 @@ pub async fn asset(
         a: asset_line(STAFF, &d.asset),
         exposed: d.asset.expose_to_customer,
         expose_action: format!("/staff/assets/{id}/expose"),
+        audit_history: page.history(RecordKind::Asset.as_str(), id),
         components: d
             .components
             .items
@@ -687,6 +696,8 @@ struct InvoicePage {
     title: String,
     exposed: bool,
     expose_action: String,
+    /// The record's history in the audit log, for administrators.
+    audit_history: Option<String>,
 }
 
 /// `GET /staff/invoices/{id}`: any account's invoice, its lines, taxes and totals.
@@ -697,6 +708,7 @@ pub async fn invoice(
     PathId(id): PathId<i64>,
 ) -> WebResult<Response> {
     let d = records::invoice(&state.app, reviewer, InvoiceId(id), None).await?;
+    let audit_history = page.history(RecordKind::Invoice.as_str(), id);
     let v = invoice_page(page, STAFF, &d);
     render(&InvoicePage {
         page: v.page,
@@ -710,6 +722,7 @@ pub async fn invoice(
         title: v.title,
         exposed: d.invoice.expose_to_customer,
         expose_action: format!("/staff/invoices/{id}/expose"),
+        audit_history,
     })
 }
 

@@ -1,6 +1,7 @@
 //! The staff's own pages: people (users, contacts and their invitations), the mailbox, the
-//! scheduling settings, the catalogue, and the invitation API.
+//! scheduling settings, the catalogue, the audit log (administrators), and the invitation API.
 
+pub mod audit;
 pub mod catalog;
 pub mod invitations;
 pub mod mailbox;

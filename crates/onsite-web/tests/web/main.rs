@@ -5,6 +5,7 @@ mod support;
 
 mod access;
 mod assets;
+mod audit;
 mod bookings;
 mod catalog;
 mod csrf;

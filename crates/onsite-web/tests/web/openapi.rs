@@ -356,6 +356,7 @@ fn new_opportunity(name: &str) -> Value {
 
 const CUSTOMER: Option<&str> = Some("customer of A");
 const DISPATCHER: Option<&str> = Some("dispatcher");
+const ADMIN: Option<&str> = Some("admin");
 const PARTNER: Option<&str> = Some("partner");
 const REVIEWER: Option<&str> = Some("reviewer of A");
 /// An id that names nothing.
@@ -606,6 +607,21 @@ both_backends!(
             get(CUSTOMER, survey, &visit(survey, done), 200),
             get(DISPATCHER, staff, staff, 200),
             get(DISPATCHER, staff, &format!("{staff}?month=2031-13"), 422),
+        ])
+        .await;
+
+        // The audit log (administrators), with what the steps above wrote.
+        let audit = "/api/v1/audit";
+        run.steps(vec![
+            get(ADMIN, audit, audit, 200),
+            get(
+                ADMIN,
+                audit,
+                &format!("{audit}?entity=booking&id={done}"),
+                200,
+            ),
+            get(ADMIN, audit, &format!("{audit}?from=2031-02-30"), 422),
+            get(ADMIN, audit, &format!("{audit}?cursor=forged"), 422),
         ])
         .await;
 
