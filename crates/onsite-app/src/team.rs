@@ -192,13 +192,7 @@ pub async fn reset_access(app: &App, admin: Admin, user: UserId, now: Timestamp)
 
 /// An administrator disables a user (signed out everywhere at once, no sign-in, no email) or
 /// enables them again. Nobody disables themselves.
-pub async fn set_disabled(
-    app: &App,
-    admin: Admin,
-    user: UserId,
-    disabled: bool,
-    now: Timestamp,
-) -> Result<()> {
+pub async fn set_disabled(app: &App, admin: Admin, user: UserId, disabled: bool) -> Result<()> {
     if disabled && user == admin.user() {
         return Err(IdentityError::OwnAccount);
     }
@@ -219,7 +213,7 @@ pub async fn set_disabled(
         },
         "user",
         Some(user.0),
-        &serde_json::json!({ "sessions_ended": ended, "at": now.to_string() }),
+        &serde_json::json!({ "sessions_ended": ended }),
     )
     .await?;
     tx.commit().await.map_err(StoreError::from)?;

@@ -288,17 +288,15 @@ both_backends!(
             .await
             .unwrap();
 
-        let own = team::set_disabled(&app, admin, boss, true, now).await;
+        let own = team::set_disabled(&app, admin, boss, true).await;
         assert!(matches!(own, Err(IdentityError::OwnAccount)), "{own:?}");
-        let missing = team::set_disabled(&app, admin, UserId(987_654), true, now).await;
+        let missing = team::set_disabled(&app, admin, UserId(987_654), true).await;
         assert!(
             matches!(missing, Err(IdentityError::NotFound)),
             "{missing:?}"
         );
 
-        team::set_disabled(&app, admin, dan, true, now)
-            .await
-            .unwrap();
+        team::set_disabled(&app, admin, dan, true).await.unwrap();
         for session in [&phone, &laptop] {
             assert!(
                 identity::session(&app, session.token.expose(), now)
@@ -333,9 +331,7 @@ both_backends!(
             "only the first access email"
         );
 
-        team::set_disabled(&app, admin, dan, false, now)
-            .await
-            .unwrap();
+        team::set_disabled(&app, admin, dan, false).await.unwrap();
         identity::sign_in(&app, "dan@example.com", PASSWORD, "phone", now)
             .await
             .unwrap();

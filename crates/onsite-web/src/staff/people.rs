@@ -540,7 +540,7 @@ pub async fn disable_user(
     user: CurrentUser,
     PathId(id): PathId<UserId>,
 ) -> WebResult<Response> {
-    team::set_disabled(&state.app, user.grant()?, id, true, state.clock.now()).await?;
+    team::set_disabled(&state.app, user.grant()?, id, true).await?;
     Ok(see_other("/staff/users?notice=user-disabled"))
 }
 
@@ -550,7 +550,7 @@ pub async fn enable_user(
     user: CurrentUser,
     PathId(id): PathId<UserId>,
 ) -> WebResult<Response> {
-    team::set_disabled(&state.app, user.grant()?, id, false, state.clock.now()).await?;
+    team::set_disabled(&state.app, user.grant()?, id, false).await?;
     Ok(see_other("/staff/users?notice=user-enabled"))
 }
 
