@@ -30,6 +30,7 @@ pub mod input;
 pub mod layout;
 pub mod lean;
 pub mod locale;
+pub mod map_point;
 pub mod metrics;
 pub mod openapi;
 pub mod request_id;

@@ -71,6 +71,7 @@ invalid-time-zone = This is not a known time zone.
 invalid-currency = This is not a known currency.
 invalid-too-few-vertices = An area needs at least three points.
 invalid-start-before-end = The start must be before the end.
+invalid-not-a-number = This is not a number.
 
 ## Signed-in home
 web-home-welcome = Welcome, { $name }
@@ -251,3 +252,8 @@ web-setting-scheduling-lead_time_minutes = Shortest notice for a booking (minute
 web-setting-scheduling-travel_speed_kmh = Average travel speed (km/h)
 web-setting-scheduling-travel_road_factor = Road distance over straight-line distance
 web-setting-identity-invitation_days = How long an invitation code works (days)
+
+## A place picked on a map (map_point.html)
+map-point-hint = Click the map or drag the marker, or type the coordinates (decimal degrees).
+map-point-latitude = Latitude
+map-point-longitude = Longitude

@@ -71,6 +71,7 @@ invalid-time-zone = Ce n’est pas un fuseau horaire connu.
 invalid-currency = Ce n’est pas une devise connue.
 invalid-too-few-vertices = Une zone doit compter au moins trois points.
 invalid-start-before-end = Le début doit précéder la fin.
+invalid-not-a-number = Ce n’est pas un nombre.
 
 ## Accueil connecté
 web-home-welcome = Bienvenue, { $name }
@@ -251,3 +252,8 @@ web-setting-scheduling-lead_time_minutes = Délai minimal avant un rendez-vous (
 web-setting-scheduling-travel_speed_kmh = Vitesse moyenne des trajets (km/h)
 web-setting-scheduling-travel_road_factor = Distance par la route rapportée à la distance à vol d’oiseau
 web-setting-identity-invitation_days = Durée de validité d’un code d’invitation (jours)
+
+## Un lieu choisi sur une carte (map_point.html)
+map-point-hint = Cliquez sur la carte ou déplacez le repère, ou saisissez les coordonnées (degrés décimaux).
+map-point-latitude = Latitude
+map-point-longitude = Longitude
