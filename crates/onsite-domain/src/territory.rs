@@ -28,6 +28,19 @@ impl Territory {
     }
 }
 
+/// The territory an address belongs to, which an account's territory follows: the first of
+/// `territories` (in their order, the store lists them by id) that covers it, if any.
+pub fn territory_of<'a>(
+    territories: impl IntoIterator<Item = &'a Territory>,
+    postal_code: &str,
+    point: GeoPoint,
+) -> Option<TerritoryId> {
+    territories
+        .into_iter()
+        .find(|t| t.covers(postal_code, Some(point)))
+        .map(|t| t.id)
+}
+
 /// Postal codes compare without spaces and case: `h2j 1a1` and `H2J1A1` are the same.
 pub fn normalize_postal_code(raw: &str) -> String {
     raw.chars()
@@ -53,5 +66,19 @@ mod tests {
         assert!(t.covers("", Some(p(0.0, 0.5))));
         assert!(!t.covers("H3A 0B1", Some(p(5.0, 5.0))));
         assert!(!t.covers("", None));
+    }
+
+    #[test]
+    fn an_address_belongs_to_the_first_territory_covering_it() {
+        let p = |a, b| GeoPoint::new(a, b).unwrap();
+        let by_prefix = |id, prefix: &str| Territory {
+            id: TerritoryId(id),
+            name: format!("T{id}"),
+            postal_prefixes: vec![prefix.into()],
+            polygon: None,
+        };
+        let all = [by_prefix(1, "H3"), by_prefix(2, "H2"), by_prefix(3, "H2J")];
+        assert_eq!(territory_of(&all, "h2j 1a1", p(0.0, 0.0)), Some(TerritoryId(2)));
+        assert_eq!(territory_of(&all, "G1A", p(0.0, 0.0)), None);
     }
 }
