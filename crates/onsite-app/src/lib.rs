@@ -16,6 +16,7 @@ pub mod housekeeping;
 pub mod identity;
 pub mod mailbox;
 pub mod oidc;
+pub mod partners;
 pub mod passwords;
 pub mod policy;
 pub mod reassign;
@@ -24,6 +25,7 @@ pub mod secrets;
 pub mod settings;
 pub mod team;
 pub mod technician;
+pub mod territories;
 pub mod throttle;
 pub mod tracking;
 

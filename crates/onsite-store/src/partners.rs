@@ -73,7 +73,7 @@ pub async fn set_partner_profile(conn: &mut Conn, p: &NewPartnerProfile<'_>) -> 
         "INSERT INTO partner_profiles (account_id, capacity, revenue_min_minor, revenue_max_minor, lead_types) \
          VALUES ($1, $2, $3, $4, $5) ON CONFLICT (account_id) DO UPDATE SET capacity = excluded.capacity, \
          revenue_min_minor = excluded.revenue_min_minor, revenue_max_minor = excluded.revenue_max_minor, \
-         lead_types = excluded.lead_types",
+         lead_types = excluded.lead_types, version = partner_profiles.version + 1",
     )
     .bind(p.account_id.0)
     .bind(i64::from(p.capacity))
@@ -89,6 +89,75 @@ pub async fn set_partner_profile(conn: &mut Conn, p: &NewPartnerProfile<'_>) -> 
         .await?;
     let products = p.products.iter().map(|prod| prod.0);
     PARTNER_PRODUCTS.replace(conn, owner, products).await
+}
+
+/// The version of the partner's profile, `None` when it has none yet (what a save from the
+/// back office must have seen).
+pub async fn partner_profile_version(conn: &mut Conn, account: AccountId) -> Result<Option<i64>> {
+    sqlx::query("SELECT version FROM partner_profiles WHERE account_id = $1")
+        .bind(account.0)
+        .optional(conn, |r| r.i64("version"))
+        .await
+}
+
+/// Saves a partner's profile edited from `seen_version` (`None`: the form showed no profile
+/// yet), with its territories and products replaced whole, and bumps its version. `false` when
+/// the profile is at another version (someone else saved it meanwhile, or made it): nothing is
+/// written. [`StoreError::NotFound`] when the account is not a partner's.
+pub async fn update_partner_profile(
+    conn: &mut Conn,
+    p: &NewPartnerProfile<'_>,
+    seen_version: Option<i64>,
+) -> Result<bool> {
+    let kind: Option<String> = sqlx::query_scalar("SELECT kind FROM accounts WHERE id = $1")
+        .bind(p.account_id.0)
+        .fetch_optional(&mut *conn)
+        .await?;
+    if kind.as_deref() != Some("partner") {
+        return Err(StoreError::NotFound);
+    }
+    let lead_types = p
+        .lead_types
+        .iter()
+        .map(LeadType::as_str)
+        .collect::<Vec<_>>()
+        .join(",");
+    let saved = match seen_version {
+        None => sqlx::query(
+            "INSERT INTO partner_profiles (account_id, capacity, revenue_min_minor, revenue_max_minor, lead_types) \
+             VALUES ($1, $2, $3, $4, $5) ON CONFLICT (account_id) DO NOTHING",
+        )
+        .bind(p.account_id.0)
+        .bind(i64::from(p.capacity))
+        .bind(p.revenue_min_minor)
+        .bind(p.revenue_max_minor)
+        .bind(lead_types)
+        .changed(conn)
+        .await?,
+        Some(seen) => sqlx::query(
+            "UPDATE partner_profiles SET capacity = $1, revenue_min_minor = $2, revenue_max_minor = $3, \
+             lead_types = $4, version = version + 1 WHERE account_id = $5 AND version = $6",
+        )
+        .bind(i64::from(p.capacity))
+        .bind(p.revenue_min_minor)
+        .bind(p.revenue_max_minor)
+        .bind(lead_types)
+        .bind(p.account_id.0)
+        .bind(seen)
+        .changed(conn)
+        .await?,
+    };
+    if !saved {
+        return Ok(false);
+    }
+    let owner = p.account_id.0;
+    let territories = p.territories.iter().map(|t| t.0);
+    PARTNER_TERRITORIES
+        .replace(conn, owner, territories)
+        .await?;
+    let products = p.products.iter().map(|prod| prod.0);
+    PARTNER_PRODUCTS.replace(conn, owner, products).await?;
+    Ok(true)
 }
 
 pub async fn partner_profile(conn: &mut Conn, account: AccountId) -> Result<PartnerProfile> {

@@ -1,9 +1,12 @@
 //! The staff's own pages: people (users, contacts and their invitations), the mailbox, the
-//! scheduling settings, the catalogue, the audit log (administrators), and the invitation API.
+//! scheduling settings, the catalogue, territories and partners' distribution profiles, the
+//! audit log (administrators), and the invitation API.
 
 pub mod audit;
 pub mod catalog;
 pub mod invitations;
 pub mod mailbox;
+pub mod partners;
 pub mod people;
 pub mod settings;
+pub mod territories;
