@@ -191,6 +191,14 @@ async fn world(db: TestDb) -> World {
     let heat_pump = catalog::insert_product(&mut conn, "HP", "Heat pump")
         .await
         .unwrap();
+    catalog::insert_entry(
+        &mut conn,
+        catalog::List::LeadTypes,
+        Some("residential"),
+        "Residential",
+    )
+    .await
+    .unwrap();
     let customer_account = accounts::insert_account(
         &mut conn,
         &NewAccount {

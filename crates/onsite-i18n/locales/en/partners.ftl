@@ -30,3 +30,6 @@ invalid-below-minimum = This is below the smallest amount.
 
 audit-kind-partner_profile = Partner profile
 audit-action-partner_profile-update = Edited a partner's distribution profile
+
+# The opportunity form (staff's new opportunity, a partner's internal one).
+partner-web-lead-type-choose = Choose a lead type

@@ -30,3 +30,6 @@ invalid-below-minimum = C'est sous le plus petit montant.
 
 audit-kind-partner_profile = Profil de partenaire
 audit-action-partner_profile-update = A modifié le profil de distribution d'un partenaire
+
+# Le formulaire d'opportunité (nouvelle opportunité du personnel, opportunité interne d'un partenaire).
+partner-web-lead-type-choose = Choisissez un type de piste

@@ -26,4 +26,5 @@ mod staff;
 mod staff_records;
 mod team;
 mod technician;
+mod territories;
 mod tracking;
