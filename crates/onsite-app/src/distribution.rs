@@ -263,12 +263,13 @@ pub async fn form_choices(app: &App) -> Result<FormChoices> {
     let territories = territories::list_territories(&mut conn).await?;
     let mut products = onsite_store::catalog::list_products(&mut conn).await?;
     products.retain(|p| p.active);
-    let lead_types = onsite_store::catalog::entries(&mut conn, onsite_store::catalog::List::LeadTypes)
-        .await?
-        .into_iter()
-        .filter(|e| e.active)
-        .filter_map(|e| Some((e.code?, e.name)))
-        .collect();
+    let lead_types =
+        onsite_store::catalog::entries(&mut conn, onsite_store::catalog::List::LeadTypes)
+            .await?
+            .into_iter()
+            .filter(|e| e.active)
+            .filter_map(|e| Some((e.code?, e.name)))
+            .collect();
     Ok(FormChoices {
         territories,
         products,

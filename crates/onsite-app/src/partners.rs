@@ -218,7 +218,8 @@ fn check(input: &ProfileInput, detail: &PartnerDetail) -> Result<ProfileValues> 
         if !offered {
             return Err(InvalidInput::new("lead_types", "unknown").into());
         }
-        lead_types.push(LeadType::parse(code).map_err(|e| InvalidInput::new("lead_types", e.reason))?);
+        lead_types
+            .push(LeadType::parse(code).map_err(|e| InvalidInput::new("lead_types", e.reason))?);
     }
     lead_types.sort();
     lead_types.dedup();
@@ -255,7 +256,11 @@ impl ProfileValues {
     /// What the audit log shows of it.
     fn audited(&self) -> serde_json::Value {
         audited(
-            (self.capacity, self.revenue_min_minor, self.revenue_max_minor),
+            (
+                self.capacity,
+                self.revenue_min_minor,
+                self.revenue_max_minor,
+            ),
             &self.territories,
             self.lead_types.iter().map(LeadType::as_str),
             &self.products,

@@ -281,8 +281,7 @@ pub async fn territory(
         version: store::territory_version(conn, id).await?,
         used: store::territory_use(conn, id).await?,
         customers: store::accounts_in(conn, id, AccountKind::Customer, MEMBERS_SHOWN).await?,
-        partner_accounts: store::accounts_in(conn, id, AccountKind::Partner, MEMBERS_SHOWN)
-            .await?,
+        partner_accounts: store::accounts_in(conn, id, AccountKind::Partner, MEMBERS_SHOWN).await?,
         technicians: store::technicians_serving(conn, id).await?,
         partners: store::partners_serving(conn, id).await?,
         territory,
@@ -316,18 +315,8 @@ pub async fn create(
     let mut tx = app.store.begin().await?;
     let id = store::insert_territory(&mut tx, &values.new_territory()).await?;
     let followed = follow_addresses(&mut tx, staff, (id, None), now).await?;
-    let mut detail = values.audited();
-    followed.audit_into(&mut detail);
-    audit::record(
-        &mut tx,
-        Some(staff.user()),
-        "territory.create",
-        "territory",
-        Some(id.0),
-        &detail,
-    )
-    .await?;
-    tx.commit().await.map_err(StoreError::from)?;
+    let detail = values.audited();
+    followed.commit(tx, staff, ("create", id), detail).await?;
     Ok(followed.finish(app, id, now).await)
 }
 
@@ -348,7 +337,7 @@ pub async fn update(
     let before = store::territory(&mut tx, id).await?;
     let was = audited_territory(&before);
     let will = values.audited();
-    let mut detail = serde_json::Value::Object(crate::audit_log::changes(Some(&was), &will));
+    let detail = serde_json::Value::Object(crate::audit_log::changes(Some(&was), &will));
     let version = store::territory_version(&mut tx, id).await?;
     if detail.as_object().is_some_and(|d| d.is_empty()) && version == seen_version {
         return Ok(Followed::nothing().finish(app, id, now).await);
@@ -357,17 +346,7 @@ pub async fn update(
         return Err(TerritoryError::Changed);
     }
     let followed = follow_addresses(&mut tx, staff, (id, Some(&before)), now).await?;
-    followed.audit_into(&mut detail);
-    audit::record(
-        &mut tx,
-        Some(staff.user()),
-        "territory.update",
-        "territory",
-        Some(id.0),
-        &detail,
-    )
-    .await?;
-    tx.commit().await.map_err(StoreError::from)?;
+    followed.commit(tx, staff, ("update", id), detail).await?;
     Ok(followed.finish(app, id, now).await)
 }
 
@@ -413,7 +392,15 @@ impl Followed {
         }
     }
 
-    fn audit_into(&self, detail: &mut serde_json::Value) {
+    /// Records the change (`territory.<what>`: `detail`, with what following the addresses
+    /// did) and commits the transaction.
+    async fn commit(
+        &self,
+        mut tx: onsite_store::Tx,
+        staff: Staff,
+        (what, id): (&str, TerritoryId),
+        mut detail: serde_json::Value,
+    ) -> Result<()> {
         if let Some(d) = detail.as_object_mut() {
             if self.moved > 0 {
                 d.insert("accounts_moved".into(), self.moved.into());
@@ -422,6 +409,19 @@ impl Followed {
                 d.insert("technicians_checked".into(), self.jobs.len().into());
             }
         }
+        let action = format!("territory.{what}");
+        let entity = Some(id.0);
+        audit::record(
+            &mut tx,
+            Some(staff.user()),
+            &action,
+            "territory",
+            entity,
+            &detail,
+        )
+        .await?;
+        tx.commit().await.map_err(StoreError::from)?;
+        Ok(())
     }
 
     /// After the commit: runs the reassignment jobs at once (a failed run is left to the
@@ -532,9 +532,15 @@ mod tests {
         assert_eq!(read("h2j, H2K;h2l\nH2J  h1v"), ["H2J", "H2K", "H2L", "H1V"]);
         assert!(read("  ").is_empty());
         let refused = parse_prefixes("H2J, H2-K").unwrap_err();
-        assert_eq!((refused.field, refused.reason), ("postal_prefixes", "postal-prefix"));
+        assert_eq!(
+            (refused.field, refused.reason),
+            ("postal_prefixes", "postal-prefix")
+        );
         let many: String = (0..=PREFIXES_MAX).map(|i| format!("A{i} ")).collect();
-        assert_eq!(parse_prefixes(&many).unwrap_err().reason, "too-many-prefixes");
+        assert_eq!(
+            parse_prefixes(&many).unwrap_err().reason,
+            "too-many-prefixes"
+        );
     }
 
     #[test]

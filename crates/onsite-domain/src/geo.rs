@@ -232,12 +232,7 @@ mod tests {
         let repeated = vec![pt(0.0, 0.0), pt(0.0, 0.0), pt(0.0, 1.0)];
         assert_eq!(reason(repeated), "too-few-vertices");
         // A spike: the third vertex goes back along the second edge.
-        let spike = vec![
-            pt(0.0, 0.0),
-            pt(0.0, 2.0),
-            pt(0.0, 1.0),
-            pt(1.0, 1.0),
-        ];
+        let spike = vec![pt(0.0, 0.0), pt(0.0, 2.0), pt(0.0, 1.0), pt(1.0, 1.0)];
         assert_eq!(reason(spike), "self-intersecting");
         // A vertex touching another edge.
         let touching = vec![

@@ -35,7 +35,11 @@ const NAVIGATION: &[(&str, &str, Capability)] = &[
     ("/staff/mailbox", "web-nav-mailbox", Capability::Dispatch),
     ("/staff/catalog/skills", "catalog-nav", Capability::Dispatch),
     // Territories, and from their pages the partners serving them.
-    ("/staff/territories", "territories-nav", Capability::Dispatch),
+    (
+        "/staff/territories",
+        "territories-nav",
+        Capability::Dispatch,
+    ),
     // Customer records, the staff's side (issue 6).
     ("/staff/assets", "records-staff-nav", Capability::Dispatch),
     (

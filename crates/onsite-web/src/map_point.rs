@@ -34,9 +34,20 @@ pub async fn tiles(state: &AppState) -> String {
 
 impl MapPoint {
     /// A picker showing `latitude` / `longitude` as typed (or as saved, formatted).
-    pub async fn new(state: &AppState, legend: String, latitude: String, longitude: String) -> MapPoint {
+    pub async fn new(
+        state: &AppState,
+        legend: String,
+        latitude: String,
+        longitude: String,
+    ) -> MapPoint {
         let tiles = tiles(state).await;
-        MapPoint { legend, latitude, longitude, tiles, center: DEFAULT_CENTER }
+        MapPoint {
+            legend,
+            latitude,
+            longitude,
+            tiles,
+            center: DEFAULT_CENTER,
+        }
     }
 
     /// The saved point, as the inputs show it.
@@ -56,7 +67,10 @@ pub fn parse(latitude: &str, longitude: &str) -> Result<GeoPoint, InvalidInput> 
             .parse::<f64>()
             .map_err(|_| InvalidInput::new(field, "not-a-number"))
     };
-    GeoPoint::new(number("latitude", latitude)?, number("longitude", longitude)?)
+    GeoPoint::new(
+        number("latitude", latitude)?,
+        number("longitude", longitude)?,
+    )
 }
 
 #[cfg(test)]

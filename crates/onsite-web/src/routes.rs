@@ -401,7 +401,11 @@ pub fn table() -> Vec<Route> {
         ),
         // Territories (drawn or by postal-code prefix) and the partners' distribution profiles.
         page(TERRITORIES, Dispatch, territories::list),
-        page("/staff/territories/new", Dispatch, territories::new_territory),
+        page(
+            "/staff/territories/new",
+            Dispatch,
+            territories::new_territory,
+        ),
         action(TERRITORIES, Dispatch, territories::create),
         page("/staff/territories/{id}", Dispatch, territories::show),
         action("/staff/territories/{id}", Dispatch, territories::save),

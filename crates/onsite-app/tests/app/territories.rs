@@ -53,14 +53,23 @@ both_backends!(
         let (_, staff) = dispatcher(&app).await;
         let mut conn = app.store.conn().await.unwrap();
         let acme = fixtures::account(&mut conn, AccountKind::Customer, "Acme").await;
-        let east =
-            fixtures::account_at(&mut conn, AccountKind::Customer, "East", &east_end_address())
-                .await;
+        let east = fixtures::account_at(
+            &mut conn,
+            AccountKind::Customer,
+            "East",
+            &east_end_address(),
+        )
+        .await;
         drop(conn);
 
-        let made = territories::create(&app, staff, &input(" Plateau ", "h2j", ""), Timestamp::now())
-            .await
-            .unwrap();
+        let made = territories::create(
+            &app,
+            staff,
+            &input(" Plateau ", "h2j", ""),
+            Timestamp::now(),
+        )
+        .await
+        .unwrap();
         let plateau = made.id;
         assert_eq!((made.accounts_moved, made.accounts_joined), (1, 1));
         assert_eq!(territory_of(&app, acme).await, Some(plateau));
@@ -85,14 +94,21 @@ both_backends!(
         assert_eq!(territory_of(&app, acme).await, None);
         assert_eq!(territory_of(&app, east).await, Some(plateau));
         // Saving what is there changes nothing and writes nothing.
-        let version = territories::territory(&app, staff, plateau).await.unwrap().version;
+        let version = territories::territory(&app, staff, plateau)
+            .await
+            .unwrap()
+            .version;
         let again = territories::territory(&app, staff, plateau).await.unwrap();
         let same = territories::update(
             &app,
             staff,
             plateau,
             version,
-            &input("Plateau", "", &onsite_app::territories::area_text(again.territory.polygon.as_ref().unwrap())),
+            &input(
+                "Plateau",
+                "",
+                &onsite_app::territories::area_text(again.territory.polygon.as_ref().unwrap()),
+            ),
             Timestamp::now(),
         )
         .await
@@ -110,9 +126,17 @@ both_backends!(
         assert_eq!(updated["postal_prefixes"]["from"], "H2J");
         assert_eq!(updated["postal_prefixes"]["to"], "");
         assert_eq!(updated["area"]["from"], serde_json::Value::Null);
-        assert!(updated["area"]["to"].as_str().unwrap().starts_with("45.550000, -73.560000; "));
+        assert!(
+            updated["area"]["to"]
+                .as_str()
+                .unwrap()
+                .starts_with("45.550000, -73.560000; ")
+        );
         assert_eq!(updated["accounts_moved"], 2);
-        assert!(updated.get("name").is_none(), "only what changed: {updated}");
+        assert!(
+            updated.get("name").is_none(),
+            "only what changed: {updated}"
+        );
     }
 );
 
@@ -134,10 +158,20 @@ both_backends!(
             .unwrap();
         assert_eq!(narrow.accounts_moved, 0, "the older territory keeps it");
         assert_eq!(territory_of(&app, acme).await, Some(wide));
-        let version = territories::territory(&app, staff, wide).await.unwrap().version;
-        let saved = territories::update(&app, staff, wide, version, &input("Montréal", "H1, H3", ""), now)
+        let version = territories::territory(&app, staff, wide)
             .await
-            .unwrap();
+            .unwrap()
+            .version;
+        let saved = territories::update(
+            &app,
+            staff,
+            wide,
+            version,
+            &input("Montréal", "H1, H3", ""),
+            now,
+        )
+        .await
+        .unwrap();
         assert_eq!((saved.accounts_moved, saved.accounts_joined), (1, 0));
         assert_eq!(territory_of(&app, acme).await, Some(narrow.id));
     }
@@ -170,21 +204,45 @@ both_backends!(
             assert_eq!(refused_field(got), field, "{bad:?}");
         }
         assert_eq!(
-            refused_field(territories::create(&app, staff, &input("Plateau", "H2K", ""), now).await),
+            refused_field(
+                territories::create(&app, staff, &input("Plateau", "H2K", ""), now).await
+            ),
             "name"
         );
         let kept = territories::territory(&app, staff, plateau).await.unwrap();
         assert_eq!(
-            (kept.territory.name.as_str(), kept.territory.postal_prefixes.as_slice(), kept.version),
+            (
+                kept.territory.name.as_str(),
+                kept.territory.postal_prefixes.as_slice(),
+                kept.version
+            ),
             ("Plateau", ["H2J".to_owned()].as_slice(), 1)
         );
-        assert_eq!(territories::territories(&app, staff).await.unwrap().len(), 2);
+        assert_eq!(
+            territories::territories(&app, staff).await.unwrap().len(),
+            2
+        );
 
         // Two dispatchers edit from version 1: the second save is refused, the first stands.
-        territories::update(&app, staff, plateau, 1, &input("Plateau", "H2J, H2T", ""), now)
-            .await
-            .unwrap();
-        let second = territories::update(&app, staff, plateau, 1, &input("Le Plateau", "H2J", ""), now).await;
+        territories::update(
+            &app,
+            staff,
+            plateau,
+            1,
+            &input("Plateau", "H2J, H2T", ""),
+            now,
+        )
+        .await
+        .unwrap();
+        let second = territories::update(
+            &app,
+            staff,
+            plateau,
+            1,
+            &input("Le Plateau", "H2J", ""),
+            now,
+        )
+        .await;
         assert!(matches!(second, Err(TerritoryError::Changed)), "{second:?}");
         let kept = territories::territory(&app, staff, plateau).await.unwrap();
         assert_eq!(kept.territory.postal_prefixes, ["H2J", "H2T"]);
@@ -215,19 +273,26 @@ both_backends!(
             .await
             .unwrap();
         drop(conn);
-        let refused = territories::delete(&app, staff, plateau, 1).await.unwrap_err();
+        let refused = territories::delete(&app, staff, plateau, 1)
+            .await
+            .unwrap_err();
         let TerritoryError::InUse(used) = &refused else {
             panic!("{refused:?}");
         };
         assert_eq!((used.accounts, used.technicians, used.partners), (1, 1, 0));
         use onsite_app::failure::Failure;
         let message = refused.message(fixtures::en());
-        assert!(message.contains("1 accounts") || message.contains("1 account"), "{message}");
+        assert!(
+            message.contains("1 accounts") || message.contains("1 account"),
+            "{message}"
+        );
         assert!(territories::territory(&app, staff, plateau).await.is_ok());
 
         // Nobody in it any more: removable, from the version shown only.
         let mut conn = app.store.conn().await.unwrap();
-        onsite_store::technicians::set_territories(&mut conn, tom, &[]).await.unwrap();
+        onsite_store::technicians::set_territories(&mut conn, tom, &[])
+            .await
+            .unwrap();
         drop(conn);
         territories::update(&app, staff, plateau, 1, &input("Plateau", "G1A", ""), now)
             .await
@@ -277,8 +342,16 @@ both_backends!(
 
         let detail = partners::partner(&app, staff, partner).await.unwrap();
         assert_eq!((detail.profile.is_none(), detail.version), (true, None));
-        let offered: Vec<_> = detail.lead_types.iter().filter_map(|e| e.code.clone()).collect();
-        assert_eq!(offered, ["residential"], "a retired lead type is not offered");
+        let offered: Vec<_> = detail
+            .lead_types
+            .iter()
+            .filter_map(|e| e.code.clone())
+            .collect();
+        assert_eq!(
+            offered,
+            ["residential"],
+            "a retired lead type is not offered"
+        );
         assert!(matches!(
             partners::partner(&app, staff, customer).await,
             Err(onsite_store::StoreError::NotFound)
@@ -303,31 +376,103 @@ both_backends!(
             other => panic!("{other:?}"),
         };
         for (bad, name) in [
-            (ProfileInput { capacity: "".into(), ..profile.clone() }, "capacity"),
-            (ProfileInput { capacity: "-1".into(), ..profile.clone() }, "capacity"),
-            (ProfileInput { revenue_max_minor: 1, ..profile.clone() }, "revenue_max"),
-            (ProfileInput { revenue_min_minor: -1, ..profile.clone() }, "revenue_min"),
-            (ProfileInput { territories: vec![TerritoryId(999)], ..profile.clone() }, "territories"),
-            (ProfileInput { lead_types: vec!["institutional".into()], ..profile.clone() }, "lead_types"),
-            (ProfileInput { lead_types: vec!["made-up".into()], ..profile.clone() }, "lead_types"),
-            (ProfileInput { products: vec![ProductId(999)], ..profile.clone() }, "products"),
+            (
+                ProfileInput {
+                    capacity: "".into(),
+                    ..profile.clone()
+                },
+                "capacity",
+            ),
+            (
+                ProfileInput {
+                    capacity: "-1".into(),
+                    ..profile.clone()
+                },
+                "capacity",
+            ),
+            (
+                ProfileInput {
+                    revenue_max_minor: 1,
+                    ..profile.clone()
+                },
+                "revenue_max",
+            ),
+            (
+                ProfileInput {
+                    revenue_min_minor: -1,
+                    ..profile.clone()
+                },
+                "revenue_min",
+            ),
+            (
+                ProfileInput {
+                    territories: vec![TerritoryId(999)],
+                    ..profile.clone()
+                },
+                "territories",
+            ),
+            (
+                ProfileInput {
+                    lead_types: vec!["institutional".into()],
+                    ..profile.clone()
+                },
+                "lead_types",
+            ),
+            (
+                ProfileInput {
+                    lead_types: vec!["made-up".into()],
+                    ..profile.clone()
+                },
+                "lead_types",
+            ),
+            (
+                ProfileInput {
+                    products: vec![ProductId(999)],
+                    ..profile.clone()
+                },
+                "products",
+            ),
         ] {
-            assert_eq!(field(partners::save_profile(&app, staff, partner, None, &bad).await), name);
+            assert_eq!(
+                field(partners::save_profile(&app, staff, partner, None, &bad).await),
+                name
+            );
         }
-        assert_eq!(partners::partner(&app, staff, partner).await.unwrap().version, None);
+        assert_eq!(
+            partners::partner(&app, staff, partner)
+                .await
+                .unwrap()
+                .version,
+            None
+        );
 
-        partners::save_profile(&app, staff, partner, None, &profile).await.unwrap();
-        let candidates = onsite_app::distribution::partner_candidates(&app, now).await.unwrap();
-        assert_eq!(candidates.len(), 1, "the engine sees the new profile at once");
+        partners::save_profile(&app, staff, partner, None, &profile)
+            .await
+            .unwrap();
+        let candidates = onsite_app::distribution::partner_candidates(&app, now)
+            .await
+            .unwrap();
+        assert_eq!(
+            candidates.len(),
+            1,
+            "the engine sees the new profile at once"
+        );
         assert_eq!(candidates[0].profile.capacity, 3);
         // A second form that showed no profile either is refused; so is a stale version.
         let again = partners::save_profile(&app, staff, partner, None, &profile).await;
         assert!(matches!(again, Err(PartnerError::Changed)), "{again:?}");
-        let bigger = ProfileInput { capacity: "5".into(), ..profile.clone() };
-        partners::save_profile(&app, staff, partner, Some(1), &bigger).await.unwrap();
+        let bigger = ProfileInput {
+            capacity: "5".into(),
+            ..profile.clone()
+        };
+        partners::save_profile(&app, staff, partner, Some(1), &bigger)
+            .await
+            .unwrap();
         let stale = partners::save_profile(&app, staff, partner, Some(1), &profile).await;
         assert!(matches!(stale, Err(PartnerError::Changed)), "{stale:?}");
-        let candidates = onsite_app::distribution::partner_candidates(&app, now).await.unwrap();
+        let candidates = onsite_app::distribution::partner_candidates(&app, now)
+            .await
+            .unwrap();
         assert_eq!(candidates[0].profile.capacity, 5);
 
         // A lead type retired after the partner took it stays offered on its own form.
@@ -342,8 +487,13 @@ both_backends!(
             .unwrap();
         let detail = partners::partner(&app, staff, partner).await.unwrap();
         assert!(detail.lead_types.iter().any(|e| e.id == residential.id));
-        let kept = ProfileInput { capacity: "6".into(), ..profile.clone() };
-        partners::save_profile(&app, staff, partner, Some(2), &kept).await.unwrap();
+        let kept = ProfileInput {
+            capacity: "6".into(),
+            ..profile.clone()
+        };
+        partners::save_profile(&app, staff, partner, Some(2), &kept)
+            .await
+            .unwrap();
 
         let lines = history(&app, "partner_profile", partner.0).await;
         let actions: Vec<&str> = lines.iter().map(|(a, _)| a.as_str()).collect();
@@ -351,9 +501,18 @@ both_backends!(
         let first = &lines[0].1;
         assert_eq!(first["capacity"]["from"], serde_json::Value::Null);
         assert_eq!(first["capacity"]["to"], 3);
-        assert_eq!(first["lead_types"]["to"], serde_json::json!(["residential"]));
+        assert_eq!(
+            first["lead_types"]["to"],
+            serde_json::json!(["residential"])
+        );
         let second = &lines[1].1;
-        assert_eq!(second["capacity"], serde_json::json!({ "from": 3, "to": 5 }));
-        assert!(second.get("territories").is_none(), "only what changed: {second}");
+        assert_eq!(
+            second["capacity"],
+            serde_json::json!({ "from": 3, "to": 5 })
+        );
+        assert!(
+            second.get("territories").is_none(),
+            "only what changed: {second}"
+        );
     }
 );

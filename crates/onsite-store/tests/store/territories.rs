@@ -37,7 +37,10 @@ both_backends!(
         let mut conn = store.conn().await.unwrap();
         let id = territory(&mut conn, "Plateau", "H2J").await;
         territory(&mut conn, "Verdun", "H4G").await;
-        assert_eq!(territories::territory_version(&mut conn, id).await.unwrap(), 1);
+        assert_eq!(
+            territories::territory_version(&mut conn, id).await.unwrap(),
+            1
+        );
         let area = Polygon::new(vec![
             point(45.51, -73.59),
             point(45.53, -73.59),
@@ -51,7 +54,11 @@ both_backends!(
             polygon: Some(&area),
         };
         let before = snapshot_version(&mut conn).await;
-        assert!(territories::update_territory(&mut conn, id, 1, &edited).await.unwrap());
+        assert!(
+            territories::update_territory(&mut conn, id, 1, &edited)
+                .await
+                .unwrap()
+        );
         assert_ne!(
             snapshot_version(&mut conn).await,
             before,
@@ -63,7 +70,10 @@ both_backends!(
             ("Plateau-Mont-Royal", ["H2T".to_owned()].as_slice())
         );
         assert_eq!(saved.polygon.as_ref(), Some(&area));
-        assert_eq!(territories::territory_version(&mut conn, id).await.unwrap(), 2);
+        assert_eq!(
+            territories::territory_version(&mut conn, id).await.unwrap(),
+            2
+        );
 
         // A stale save writes nothing.
         let stale = NewTerritory {
@@ -71,7 +81,11 @@ both_backends!(
             postal_prefixes: &[],
             polygon: None,
         };
-        assert!(!territories::update_territory(&mut conn, id, 1, &stale).await.unwrap());
+        assert!(
+            !territories::update_territory(&mut conn, id, 1, &stale)
+                .await
+                .unwrap()
+        );
         assert_eq!(
             territories::territory(&mut conn, id).await.unwrap().name,
             "Plateau-Mont-Royal"
@@ -126,7 +140,9 @@ both_backends!(
         .await
         .unwrap();
 
-        let used = territories::territory_use(&mut conn, plateau).await.unwrap();
+        let used = territories::territory_use(&mut conn, plateau)
+            .await
+            .unwrap();
         assert_eq!(
             used,
             TerritoryUse {
@@ -139,7 +155,14 @@ both_backends!(
         let summaries = territories::territory_summaries(&mut conn).await.unwrap();
         let counts: Vec<_> = summaries
             .iter()
-            .map(|s| (s.territory.name.as_str(), s.version, s.used.accounts, s.used.technicians))
+            .map(|s| {
+                (
+                    s.territory.name.as_str(),
+                    s.version,
+                    s.used.accounts,
+                    s.used.technicians,
+                )
+            })
             .collect();
         assert_eq!(counts, [("Plateau", 1, 3, 1), ("Verdun", 1, 0, 1)]);
         let names = |members: Vec<territories::Member>| {
@@ -154,9 +177,13 @@ both_backends!(
                 .await
                 .unwrap();
         assert_eq!(names(partner_accounts), ["Thermo"]);
-        let serving = territories::technicians_serving(&mut conn, verdun).await.unwrap();
+        let serving = territories::technicians_serving(&mut conn, verdun)
+            .await
+            .unwrap();
         assert_eq!(names(serving), ["Tom"]);
-        let partners = territories::partners_serving(&mut conn, plateau).await.unwrap();
+        let partners = territories::partners_serving(&mut conn, plateau)
+            .await
+            .unwrap();
         assert_eq!(names(partners), ["Thermo"]);
         let addresses = territories::account_addresses(&mut conn).await.unwrap();
         assert_eq!(addresses.len(), 3);
@@ -165,10 +192,24 @@ both_backends!(
 
         // Removal: refused by the database while an account is in it; a stale version writes
         // nothing; once nothing refers to it, it goes.
-        assert!(territories::delete_territory(&mut conn, plateau, 1).await.is_err());
-        assert!(!territories::delete_territory(&mut conn, verdun, 7).await.unwrap());
-        technicians::set_territories(&mut conn, tom, &[plateau]).await.unwrap();
-        assert!(territories::delete_territory(&mut conn, verdun, 1).await.unwrap());
+        assert!(
+            territories::delete_territory(&mut conn, plateau, 1)
+                .await
+                .is_err()
+        );
+        assert!(
+            !territories::delete_territory(&mut conn, verdun, 7)
+                .await
+                .unwrap()
+        );
+        technicians::set_territories(&mut conn, tom, &[plateau])
+            .await
+            .unwrap();
+        assert!(
+            territories::delete_territory(&mut conn, verdun, 1)
+                .await
+                .unwrap()
+        );
         assert!(matches!(
             territories::territory(&mut conn, verdun).await,
             Err(StoreError::NotFound)
@@ -202,30 +243,57 @@ both_backends!(
             lead_types: &[],
             products: &[],
         };
-        assert_eq!(partners::partner_profile_version(&mut conn, partner).await.unwrap(), None);
-        assert!(partners::update_partner_profile(&mut conn, &profile(2), None).await.unwrap());
         assert_eq!(
-            partners::partner_profile_version(&mut conn, partner).await.unwrap(),
+            partners::partner_profile_version(&mut conn, partner)
+                .await
+                .unwrap(),
+            None
+        );
+        assert!(
+            partners::update_partner_profile(&mut conn, &profile(2), None)
+                .await
+                .unwrap()
+        );
+        assert_eq!(
+            partners::partner_profile_version(&mut conn, partner)
+                .await
+                .unwrap(),
             Some(1)
         );
         // Two forms that both showed no profile: the second is refused.
-        assert!(!partners::update_partner_profile(&mut conn, &profile(9), None).await.unwrap());
+        assert!(
+            !partners::update_partner_profile(&mut conn, &profile(9), None)
+                .await
+                .unwrap()
+        );
         let edited = NewPartnerProfile {
             territories: &[plateau],
             lead_types: &residential,
             ..profile(4)
         };
-        assert!(partners::update_partner_profile(&mut conn, &edited, Some(1)).await.unwrap());
-        assert!(!partners::update_partner_profile(&mut conn, &profile(9), Some(1)).await.unwrap());
+        assert!(
+            partners::update_partner_profile(&mut conn, &edited, Some(1))
+                .await
+                .unwrap()
+        );
+        assert!(
+            !partners::update_partner_profile(&mut conn, &profile(9), Some(1))
+                .await
+                .unwrap()
+        );
         let saved = partners::partner_profile(&mut conn, partner).await.unwrap();
         assert_eq!(
             (saved.capacity, saved.territories, saved.lead_types),
             (4, vec![plateau], vec!["residential".to_owned()])
         );
         // The demo loader's write bumps the version too.
-        partners::set_partner_profile(&mut conn, &profile(5)).await.unwrap();
+        partners::set_partner_profile(&mut conn, &profile(5))
+            .await
+            .unwrap();
         assert_eq!(
-            partners::partner_profile_version(&mut conn, partner).await.unwrap(),
+            partners::partner_profile_version(&mut conn, partner)
+                .await
+                .unwrap(),
             Some(3)
         );
         let for_customer = NewPartnerProfile {

@@ -349,9 +349,7 @@ pub async fn save(
         }
     };
     match partners::save_profile(&state.app, staff, id, seen_version, &input).await {
-        Ok(()) => Ok(see_other(&format!(
-            "{PARTNERS}/{id}?notice=partner-saved"
-        ))),
+        Ok(()) => Ok(see_other(&format!("{PARTNERS}/{id}?notice=partner-saved"))),
         Err(e) if crate::error::form_refusal_status(&e).is_some() => {
             let detail = partners::partner(&state.app, staff, id).await?;
             let form = match e {

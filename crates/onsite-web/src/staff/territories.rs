@@ -255,7 +255,15 @@ pub async fn save(
 ) -> WebResult<Response> {
     let seen_version = form.seen_version()?;
     let input = form.input();
-    match territories::update(&state.app, staff, id, seen_version, &input, Timestamp::now()).await
+    match territories::update(
+        &state.app,
+        staff,
+        id,
+        seen_version,
+        &input,
+        Timestamp::now(),
+    )
+    .await
     {
         Ok(saved) => Ok(see_other(&saved_location(&saved, "territory-saved"))),
         Err(e @ TerritoryError::Changed) => {

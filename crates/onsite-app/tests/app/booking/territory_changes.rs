@@ -22,9 +22,18 @@ fn laval() -> Address {
 
 /// The world's territory ("Plateau", the first one), as staff see it.
 async fn plateau(w: &World) -> staff_territories::TerritoryDetail {
-    let all = staff_territories::territories(&w.app, w.staff.grant().unwrap()).await.unwrap();
-    let id = all.iter().find(|s| s.territory.name == "Plateau").unwrap().territory.id;
-    staff_territories::territory(&w.app, w.staff.grant().unwrap(), id).await.unwrap()
+    let all = staff_territories::territories(&w.app, w.staff.grant().unwrap())
+        .await
+        .unwrap();
+    let id = all
+        .iter()
+        .find(|s| s.territory.name == "Plateau")
+        .unwrap()
+        .territory
+        .id;
+    staff_territories::territory(&w.app, w.staff.grant().unwrap(), id)
+        .await
+        .unwrap()
 }
 
 both_backends!(
@@ -32,16 +41,26 @@ both_backends!(
     |db: TestDb| async move {
         let w = world(db).await;
         let mut conn = w.conn().await;
-        let far = fixtures::account_at(&mut conn, AccountKind::Customer, "Laval Inc", &laval()).await;
+        let far =
+            fixtures::account_at(&mut conn, AccountKind::Customer, "Laval Inc", &laval()).await;
         let carla = customer(&mut conn, far, "carla@example.com", "Carla").await;
         drop(conn);
         let search = || async {
-            booking::slots(&w.app, carla.grant().unwrap(), &w.furnace(), tuesday(), now())
-                .await
-                .unwrap()
+            booking::slots(
+                &w.app,
+                carla.grant().unwrap(),
+                &w.furnace(),
+                tuesday(),
+                now(),
+            )
+            .await
+            .unwrap()
         };
         let before = search().await;
-        assert!(!before.served && before.slots.is_empty(), "no territory covers Laval yet");
+        assert!(
+            !before.served && before.slots.is_empty(),
+            "no territory covers Laval yet"
+        );
 
         // A dispatcher draws an area around the Laval address on the Plateau territory.
         let territory = plateau(&w).await;
@@ -130,17 +149,26 @@ both_backends!(
         )
         .await
         .unwrap();
-        assert_eq!(saved.technicians_checked, 1, "Tom only: Uma has no visit there");
+        assert_eq!(
+            saved.technicians_checked, 1,
+            "Tom only: Uma has no visit there"
+        );
         assert_eq!((saved.visits_reassigned, saved.visits_flagged), (1, 0));
         let moved = booking::booking_for_customer(&w.app, w.ana.grant().unwrap(), v.id)
             .await
             .unwrap();
         assert_eq!(
-            (moved.technician_name.as_str(), moved.starts_at, moved.needs_new_time),
+            (
+                moved.technician_name.as_str(),
+                moved.starts_at,
+                moved.needs_new_time
+            ),
             ("Uma", v.starts_at, false)
         );
         assert_eq!(
-            reassign::run_pending_reassignments(&w.app, now()).await.unwrap(),
+            reassign::run_pending_reassignments(&w.app, now())
+                .await
+                .unwrap(),
             0,
             "the job ran with the change"
         );
