@@ -17,6 +17,7 @@ pub mod identity;
 pub mod mailbox;
 pub mod oidc;
 pub mod passwords;
+pub mod pickers;
 pub mod policy;
 pub mod reassign;
 pub mod records;
