@@ -18,6 +18,7 @@ pub mod mailbox;
 pub mod oidc;
 pub mod partners;
 pub mod passwords;
+pub mod pickers;
 pub mod policy;
 pub mod reassign;
 pub mod records;
