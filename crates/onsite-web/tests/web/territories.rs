@@ -229,7 +229,7 @@ onsite_testkit::both_backends!(
         let path = format!("/staff/partners/{}", market.partner_b);
         let page = staff.get(&path).await.text();
         assert!(page.contains(r#"name="seen_version" value="1""#), "{page}");
-        assert!(page.contains("Residential (residential)"));
+        assert!(page.contains("residential (residential)"), "{page}");
         assert!(page.contains(&format!(r#"href="/staff/accounts/{}""#, market.partner_b)));
 
         let plateau = market.plateau.to_string();
