@@ -17,7 +17,7 @@ use onsite_store::records::{Page, Start};
 pub const PAGE_SIZE: u32 = 50;
 
 /// The kinds of records the audit lines name, as the kind filter offers them.
-pub const RECORD_KINDS: [&str; 16] = [
+pub const RECORD_KINDS: [&str; 17] = [
     "agreement",
     "asset",
     "booking",
@@ -34,6 +34,7 @@ pub const RECORD_KINDS: [&str; 16] = [
     "technician",
     "user",
     "work_order",
+    "working_hours_template",
 ];
 
 /// The filter as typed (a form or query string): each field may be empty.

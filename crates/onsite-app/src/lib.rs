@@ -26,5 +26,6 @@ pub mod team;
 pub mod technician;
 pub mod throttle;
 pub mod tracking;
+pub mod workforce;
 
 pub use context::App;

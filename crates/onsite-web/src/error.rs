@@ -203,6 +203,7 @@ failures!(
     onsite_app::records::RecordsError,
     onsite_app::settings::SettingError,
     onsite_app::tracking::TrackingError,
+    onsite_app::workforce::WorkforceError,
     onsite_domain::settings::InvalidSetting,
     InvalidInput,
     StoreError,

@@ -34,6 +34,8 @@ const NAVIGATION: &[(&str, &str, Capability)] = &[
     ("/staff/users", "web-nav-users", Capability::Dispatch),
     ("/staff/mailbox", "web-nav-mailbox", Capability::Dispatch),
     ("/staff/catalog/skills", "catalog-nav", Capability::Dispatch),
+    // The workforce: technicians, and from their pages the working-hours templates.
+    ("/staff/technicians", "workforce-nav", Capability::Dispatch),
     // Customer records, the staff's side (issue 6).
     ("/staff/assets", "records-staff-nav", Capability::Dispatch),
     (
@@ -109,6 +111,19 @@ pub const NOTICES: &[(&str, &str)] = &[
     ("catalog-saved", "catalog-notice-saved"),
     ("catalog-retired", "catalog-notice-retired"),
     ("catalog-restored", "catalog-notice-restored"),
+    // The workforce.
+    ("technician-created", "workforce-notice-created"),
+    ("technician-saved", "workforce-notice-saved"),
+    ("technician-deactivated", "workforce-notice-deactivated"),
+    ("technician-activated", "workforce-notice-activated"),
+    ("time-off-added", "workforce-notice-time-off-added"),
+    ("time-off-removed", "workforce-notice-time-off-removed"),
+    ("exception-saved", "workforce-notice-exception-saved"),
+    ("exception-removed", "workforce-notice-exception-removed"),
+    ("user-linked", "workforce-notice-user-linked"),
+    ("sign-in-created", "workforce-notice-sign-in-created"),
+    ("template-created", "workforce-notice-template-created"),
+    ("template-saved", "workforce-notice-template-saved"),
     // Self-scheduling and the dispatcher's board.
     ("booking-rescheduled", "bookings-notice-rescheduled"),
     ("booking-canceled", "bookings-notice-canceled"),

@@ -21,3 +21,4 @@ mod records;
 mod records_queries;
 mod reference;
 mod technicians;
+mod workforce;

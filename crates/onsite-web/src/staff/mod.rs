@@ -1,5 +1,6 @@
 //! The staff's own pages: people (users, contacts and their invitations), the mailbox, the
-//! scheduling settings, the catalogue, the audit log (administrators), and the invitation API.
+//! scheduling settings, the catalogue, the workforce (technicians and working-hours templates),
+//! the audit log (administrators), and the invitation API.
 
 pub mod audit;
 pub mod catalog;
@@ -7,3 +8,4 @@ pub mod invitations;
 pub mod mailbox;
 pub mod people;
 pub mod settings;
+pub mod workforce;

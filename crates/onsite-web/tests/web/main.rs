@@ -27,3 +27,4 @@ mod staff_records;
 mod team;
 mod technician;
 mod tracking;
+mod workforce;
