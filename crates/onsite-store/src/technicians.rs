@@ -134,18 +134,38 @@ async fn insert_weekly_hours(
     id: TechnicianId,
     hours: &[WorkingPeriod],
 ) -> Result<()> {
-    for p in hours {
-        sqlx::query(
-            "INSERT INTO working_hours (technician_id, weekday, start_minute, end_minute) VALUES ($1, $2, $3, $4)",
-        )
-        .bind(id.0)
-        .bind(i64::from(p.weekday.to_monday_one_offset()))
-        .bind(i64::from(p.start))
-        .bind(i64::from(p.end))
-        .execute(&mut *conn)
-        .await?;
+    insert_periods(conn, ("working_hours", "technician_id", id.0), hours).await
+}
+
+/// Writes weekly `periods` into `table`, whose column `owner` holds `id` (a technician's hours,
+/// a working-hours template's).
+pub(crate) async fn insert_periods(
+    conn: &mut Conn,
+    (table, owner, id): (&str, &str, i64),
+    periods: &[WorkingPeriod],
+) -> Result<()> {
+    let sql = format!(
+        "INSERT INTO {table} ({owner}, weekday, start_minute, end_minute) VALUES ($1, $2, $3, $4)"
+    );
+    for p in periods {
+        sqlx::query(&sql)
+            .bind(id)
+            .bind(i64::from(p.weekday.to_monday_one_offset()))
+            .bind(i64::from(p.start))
+            .bind(i64::from(p.end))
+            .execute(&mut *conn)
+            .await?;
     }
     Ok(())
+}
+
+/// A weekly period read from a row's `weekday`, `start_minute` and `end_minute`.
+pub(crate) fn period_from_row(r: &AnyRow) -> Result<WorkingPeriod> {
+    Ok(WorkingPeriod::new(
+        weekday_from_iso(r.i64("weekday")?)?,
+        minute(r.i64("start_minute")?)?,
+        minute(r.i64("end_minute")?)?,
+    )?)
 }
 
 /// Sets (or replaces) the hours of one day that differs from the template; `None` = day off.
@@ -259,14 +279,7 @@ async fn load(conn: &mut Conn, sel: Selection) -> Result<Vec<Technician>> {
         "c.weekday, c.start_minute, c.end_minute",
         "c.weekday, c.start_minute",
     );
-    let period = |r: &AnyRow| {
-        Ok(WorkingPeriod::new(
-            weekday_from_iso(r.i64("weekday")?)?,
-            minute(r.i64("start_minute")?)?,
-            minute(r.i64("end_minute")?)?,
-        )?)
-    };
-    attach(conn, &mut techs, (&sql, &args), of, period, |t| {
+    attach(conn, &mut techs, (&sql, &args), of, period_from_row, |t| {
         (t.id.0, &mut t.weekly_hours)
     })
     .await?;

@@ -7,7 +7,7 @@
 use crate::sql::{Run, attach, rows};
 use crate::{Conn, Result, RowExt, to_ms};
 use jiff::Timestamp;
-use onsite_domain::time::{WorkingPeriod, weekday_from_iso};
+use onsite_domain::time::WorkingPeriod;
 use onsite_domain::working_hours::WeeklyHours;
 use onsite_domain::{TechnicianId, WorkingHoursTemplateId};
 use sqlx::any::AnyRow;
@@ -55,17 +55,7 @@ async fn load(conn: &mut Conn, condition: &str, args: &[i64]) -> Result<Vec<Temp
          FROM working_hours_template_periods p JOIN working_hours_templates h ON h.id = p.template_id \
          WHERE {condition} ORDER BY p.template_id, p.weekday, p.start_minute"
     );
-    let period = |r: &AnyRow| {
-        let minute = |col: &str| -> Result<u16> {
-            let v = r.i64(col)?;
-            u16::try_from(v).map_err(|_| crate::StoreError::Corrupt(format!("minute of day {v}")))
-        };
-        Ok(WorkingPeriod::new(
-            weekday_from_iso(r.i64("weekday")?)?,
-            minute("start_minute")?,
-            minute("end_minute")?,
-        )?)
-    };
+    let period = crate::technicians::period_from_row;
     attach(
         conn,
         &mut found,
@@ -149,19 +139,8 @@ async fn insert_periods(
     id: WorkingHoursTemplateId,
     hours: &WeeklyHours,
 ) -> Result<()> {
-    for p in hours.periods() {
-        sqlx::query(
-            "INSERT INTO working_hours_template_periods (template_id, weekday, start_minute, end_minute) \
-             VALUES ($1, $2, $3, $4)",
-        )
-        .bind(id.0)
-        .bind(i64::from(p.weekday.to_monday_one_offset()))
-        .bind(i64::from(p.start))
-        .bind(i64::from(p.end))
-        .execute(&mut *conn)
-        .await?;
-    }
-    Ok(())
+    let table = ("working_hours_template_periods", "template_id", id.0);
+    crate::technicians::insert_periods(conn, table, hours.periods()).await
 }
 
 /// The technicians who follow the template, by id.

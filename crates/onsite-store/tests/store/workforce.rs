@@ -4,6 +4,7 @@
 //! who may be linked as a technician's sign-in.
 
 use crate::fixtures::{self, corrupt, montreal, point, skill};
+use crate::technicians::territory;
 use jiff::civil::{Weekday, date};
 use onsite_domain::role::Role;
 use onsite_domain::technician::ResourceKind;
@@ -11,7 +12,6 @@ use onsite_domain::working_hours::WeeklyHours;
 use onsite_domain::{TechnicianId, TerritoryId};
 use onsite_store::records::Start;
 use onsite_store::technicians::{self, NewTechnician, TechnicianChanges, TechnicianFilter};
-use onsite_store::territories::{self, NewTerritory};
 use onsite_store::{Conn, Store, StoreError, accounts, catalog, working_hours};
 use onsite_testkit::both_backends;
 
@@ -37,19 +37,6 @@ async fn technician(conn: &mut Conn, name: &str, territories: &[TerritoryId]) ->
             territories,
             skills: &[],
             active: true,
-        },
-    )
-    .await
-    .unwrap()
-}
-
-async fn territory(conn: &mut Conn, name: &str) -> TerritoryId {
-    territories::insert_territory(
-        conn,
-        &NewTerritory {
-            name,
-            postal_prefixes: &[],
-            polygon: None,
         },
     )
     .await

@@ -148,7 +148,7 @@ both_backends!(
         )
         .await;
         let visit =
-            onsite_store::bookings::booking(&mut *app.db.store().conn().await.unwrap(), booking)
+            onsite_store::bookings::booking(&mut app.db.store().conn().await.unwrap(), booking)
                 .await
                 .unwrap();
         assert_eq!(visit.technician_id.to_string(), technician);

@@ -9,7 +9,8 @@ pub mod templates;
 
 use crate::layout::Page;
 use jiff::civil::Weekday;
-use onsite_app::workforce::{Affected, Reassignment};
+use onsite_app::workforce::{Affected, Reassignment, WorkforceError};
+use onsite_domain::InvalidInput;
 use onsite_i18n::Arg;
 use onsite_store::reassignment::JobId;
 
@@ -45,6 +46,13 @@ pub fn after_change(path: &str, notice: &str, changed: &Reassignment) -> String 
     } else {
         format!("{path}?notice={notice}&jobs={}", jobs.join(","))
     }
+}
+
+/// The version a form carries (`seen_version`).
+pub fn parse_version(raw: &str) -> Result<i64, WorkforceError> {
+    raw.trim()
+        .parse()
+        .map_err(|_| InvalidInput::new("seen_version", "required").into())
 }
 
 /// What a change did to booked visits, in words.

@@ -5,10 +5,12 @@
 //! queued reassignment the page says what happened to the booked visits. A refused form is
 //! shown again with what was typed and a message naming the field; nothing changes.
 
-use super::{JobsQuery, ReportView, TECHNICIANS, after_change, report_view, weekday_label};
+use super::{
+    JobsQuery, ReportView, TECHNICIANS, after_change, parse_version, report_view, weekday_label,
+};
 use crate::forms::FieldErrors;
 use crate::guard::{encode_component, see_other};
-use crate::input::parse_id;
+use crate::input::{PathId, parse_id};
 use crate::layout::{Page, render_with_status};
 use crate::map_point::{self, MapPoint};
 use crate::session::{CurrentUser, Granted};
@@ -22,7 +24,7 @@ use jiff::Timestamp;
 use onsite_app::failure::Failure;
 use onsite_app::policy::{Admin, Capability, Staff};
 use onsite_app::workforce::{
-    self, Choices, SignInInput, TechnicianInput, TechnicianPage, WorkforceError,
+    self, Choices, Reassignment, SignInInput, TechnicianInput, TechnicianPage, WorkforceError,
 };
 use onsite_domain::skill::Rating;
 use onsite_domain::technician::ResourceKind;
@@ -230,13 +232,6 @@ impl ProfileForm {
                 .map(|(raw, rating)| Ok((CharacteristicId(id("skills", raw)?), rating.clone())))
                 .collect::<Result<_, InvalidInput>>()?,
         })
-    }
-
-    fn version(&self) -> Result<i64, InvalidInput> {
-        self.seen_version
-            .trim()
-            .parse()
-            .map_err(|_| InvalidInput::new("seen_version", "required"))
     }
 }
 
@@ -654,7 +649,7 @@ pub async fn show(
     State(state): State<AppState>,
     page: Page,
     Granted(staff): Granted<Staff>,
-    crate::input::PathId(id): crate::input::PathId<TechnicianId>,
+    PathId(id): PathId<TechnicianId>,
     Query(query): Query<JobsQuery>,
 ) -> WebResult<Response> {
     let fresh = (FieldErrors::new(), StatusCode::OK);
@@ -691,36 +686,47 @@ async fn refused(
     show_page(state, page, staff, id, &[], typed, errors).await
 }
 
+/// The answer to a change of technician `id`: their page with `notice` and what the change did
+/// to booked visits, or the page again with why not (`typed` in its forms).
+async fn answer(
+    (state, page, staff): (&AppState, Page, Staff),
+    id: TechnicianId,
+    done: Result<Reassignment, WorkforceError>,
+    notice: &str,
+    typed: Typed,
+) -> WebResult<Response> {
+    match done {
+        Ok(changed) => Ok(see_other(&after_change(
+            &format!("{TECHNICIANS}/{id}"),
+            notice,
+            &changed,
+        ))),
+        Err(e) => refused(state, page, staff, id, typed, e).await,
+    }
+}
+
 /// `POST /staff/technicians/{id}`: saves the profile from the version the form showed.
 pub async fn save(
     State(state): State<AppState>,
     page: Page,
     Granted(staff): Granted<Staff>,
-    crate::input::PathId(id): crate::input::PathId<TechnicianId>,
+    PathId(id): PathId<TechnicianId>,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> WebResult<Response> {
     let form = ProfileForm::from_pairs(&pairs);
-    let saved = match (form.input(), form.version()) {
+    let saved = match (form.input(), parse_version(&form.seen_version)) {
         (Ok(input), Ok(version)) => {
             let now = state.clock.now();
             workforce::update_technician(&state.app, staff, id, version, &input, now).await
         }
-        (Err(e), _) | (_, Err(e)) => Err(e.into()),
+        (Err(e), _) => Err(e.into()),
+        (_, Err(e)) => Err(e),
     };
-    match saved {
-        Ok(changed) => Ok(see_other(&after_change(
-            &format!("{TECHNICIANS}/{id}"),
-            "technician-saved",
-            &changed,
-        ))),
-        Err(e) => {
-            let typed = Typed {
-                profile: Some(form),
-                ..Typed::default()
-            };
-            refused(&state, page, staff, id, typed, e).await
-        }
-    }
+    let typed = Typed {
+        profile: Some(form),
+        ..Typed::default()
+    };
+    answer((&state, page, staff), id, saved, "technician-saved", typed).await
 }
 
 /// The deactivate and activate buttons' form.
@@ -731,38 +737,24 @@ pub struct VersionForm {
 }
 
 async fn set_active(
-    state: &AppState,
-    page: Page,
-    staff: Staff,
+    (state, page, staff): (&AppState, Page, Staff),
     id: TechnicianId,
     form: &VersionForm,
     active: bool,
 ) -> WebResult<Response> {
-    let version = form
-        .seen_version
-        .trim()
-        .parse::<i64>()
-        .map_err(|_| InvalidInput::new("seen_version", "required"));
-    let changed = match version {
+    let changed = match parse_version(&form.seen_version) {
         Ok(version) => {
             let now = state.clock.now();
             workforce::set_active(&state.app, staff, id, version, active, now).await
         }
-        Err(e) => Err(e.into()),
+        Err(e) => Err(e),
     };
     let notice = if active {
         "technician-activated"
     } else {
         "technician-deactivated"
     };
-    match changed {
-        Ok(changed) => Ok(see_other(&after_change(
-            &format!("{TECHNICIANS}/{id}"),
-            notice,
-            &changed,
-        ))),
-        Err(e) => refused(state, page, staff, id, Typed::default(), e).await,
-    }
+    answer((state, page, staff), id, changed, notice, Typed::default()).await
 }
 
 /// `POST /staff/technicians/{id}/deactivate`: no new visits; their booked ones are reassigned.
@@ -770,10 +762,10 @@ pub async fn deactivate(
     State(state): State<AppState>,
     page: Page,
     Granted(staff): Granted<Staff>,
-    crate::input::PathId(id): crate::input::PathId<TechnicianId>,
+    PathId(id): PathId<TechnicianId>,
     Form(form): Form<VersionForm>,
 ) -> WebResult<Response> {
-    set_active(&state, page, staff, id, &form, false).await
+    set_active((&state, page, staff), id, &form, false).await
 }
 
 /// `POST /staff/technicians/{id}/activate`: bookable again.
@@ -781,10 +773,10 @@ pub async fn activate(
     State(state): State<AppState>,
     page: Page,
     Granted(staff): Granted<Staff>,
-    crate::input::PathId(id): crate::input::PathId<TechnicianId>,
+    PathId(id): PathId<TechnicianId>,
     Form(form): Form<VersionForm>,
 ) -> WebResult<Response> {
-    set_active(&state, page, staff, id, &form, true).await
+    set_active((&state, page, staff), id, &form, true).await
 }
 
 /// The time-off form: local date-times in the technician's zone.
@@ -801,25 +793,19 @@ pub async fn add_time_off(
     State(state): State<AppState>,
     page: Page,
     Granted(staff): Granted<Staff>,
-    crate::input::PathId(id): crate::input::PathId<TechnicianId>,
+    PathId(id): PathId<TechnicianId>,
     Form(form): Form<TimeOffForm>,
 ) -> WebResult<Response> {
     let when = (form.starts_at.as_str(), form.ends_at.as_str());
     let now = state.clock.now();
-    match workforce::add_time_off(&state.app, staff, id, when, &form.reason, now).await {
-        Ok((_, changed)) => Ok(see_other(&after_change(
-            &format!("{TECHNICIANS}/{id}"),
-            "time-off-added",
-            &changed,
-        ))),
-        Err(e) => {
-            let typed = Typed {
-                time_off: form,
-                ..Typed::default()
-            };
-            refused(&state, page, staff, id, typed, e).await
-        }
-    }
+    let added = workforce::add_time_off(&state.app, staff, id, when, &form.reason, now)
+        .await
+        .map(|(_, changed)| changed);
+    let typed = Typed {
+        time_off: form,
+        ..Typed::default()
+    };
+    answer((&state, page, staff), id, added, "time-off-added", typed).await
 }
 
 /// The remove buttons of time off.
@@ -834,16 +820,22 @@ pub async fn remove_time_off(
     State(state): State<AppState>,
     page: Page,
     Granted(staff): Granted<Staff>,
-    crate::input::PathId(id): crate::input::PathId<TechnicianId>,
+    PathId(id): PathId<TechnicianId>,
     Form(form): Form<RemoveTimeOffForm>,
 ) -> WebResult<Response> {
     let now = state.clock.now();
-    match workforce::remove_time_off(&state.app, staff, id, &form.time_off, now).await {
-        Ok(()) => Ok(see_other(&format!(
-            "{TECHNICIANS}/{id}?notice=time-off-removed"
-        ))),
-        Err(e) => refused(&state, page, staff, id, Typed::default(), e).await,
-    }
+    let removed = workforce::remove_time_off(&state.app, staff, id, &form.time_off, now)
+        .await
+        .map(|()| Reassignment::none());
+    let typed = Typed::default();
+    answer(
+        (&state, page, staff),
+        id,
+        removed,
+        "time-off-removed",
+        typed,
+    )
+    .await
 }
 
 /// The form of a day that differs from the template: the day, and its hours (one period, or
@@ -860,25 +852,17 @@ pub async fn set_exception(
     State(state): State<AppState>,
     page: Page,
     Granted(staff): Granted<Staff>,
-    crate::input::PathId(id): crate::input::PathId<TechnicianId>,
+    PathId(id): PathId<TechnicianId>,
     Form(form): Form<ExceptionForm>,
 ) -> WebResult<Response> {
     let day = (form.date.as_str(), form.hours.as_str());
     let now = state.clock.now();
-    match workforce::set_exception(&state.app, staff, id, day, now).await {
-        Ok(changed) => Ok(see_other(&after_change(
-            &format!("{TECHNICIANS}/{id}"),
-            "exception-saved",
-            &changed,
-        ))),
-        Err(e) => {
-            let typed = Typed {
-                exception: form,
-                ..Typed::default()
-            };
-            refused(&state, page, staff, id, typed, e).await
-        }
-    }
+    let set = workforce::set_exception(&state.app, staff, id, day, now).await;
+    let typed = Typed {
+        exception: form,
+        ..Typed::default()
+    };
+    answer((&state, page, staff), id, set, "exception-saved", typed).await
 }
 
 /// `POST /staff/technicians/{id}/exceptions/remove`: the day follows the template again.
@@ -886,18 +870,20 @@ pub async fn remove_exception(
     State(state): State<AppState>,
     page: Page,
     Granted(staff): Granted<Staff>,
-    crate::input::PathId(id): crate::input::PathId<TechnicianId>,
+    PathId(id): PathId<TechnicianId>,
     Form(form): Form<ExceptionForm>,
 ) -> WebResult<Response> {
     let now = state.clock.now();
-    match workforce::remove_exception(&state.app, staff, id, &form.date, now).await {
-        Ok(changed) => Ok(see_other(&after_change(
-            &format!("{TECHNICIANS}/{id}"),
-            "exception-removed",
-            &changed,
-        ))),
-        Err(e) => refused(&state, page, staff, id, Typed::default(), e).await,
-    }
+    let removed = workforce::remove_exception(&state.app, staff, id, &form.date, now).await;
+    let typed = Typed::default();
+    answer(
+        (&state, page, staff),
+        id,
+        removed,
+        "exception-removed",
+        typed,
+    )
+    .await
 }
 
 /// The sign-in link form: a user id, or empty for nobody.
@@ -912,7 +898,7 @@ pub async fn link_user(
     State(state): State<AppState>,
     page: Page,
     user: CurrentUser,
-    crate::input::PathId(id): crate::input::PathId<TechnicianId>,
+    PathId(id): PathId<TechnicianId>,
     Form(form): Form<LinkForm>,
 ) -> WebResult<Response> {
     let (staff, admin): (Staff, Admin) = (user.grant()?, user.grant()?);
@@ -926,10 +912,15 @@ pub async fn link_user(
         Ok(to) => workforce::link_user(&state.app, admin, id, to).await,
         Err(e) => Err(e.into()),
     };
-    match linked {
-        Ok(()) => Ok(see_other(&format!("{TECHNICIANS}/{id}?notice=user-linked"))),
-        Err(e) => refused(&state, page, staff, id, Typed::default(), e).await,
-    }
+    let done = linked.map(|()| Reassignment::none());
+    answer(
+        (&state, page, staff),
+        id,
+        done,
+        "user-linked",
+        Typed::default(),
+    )
+    .await
 }
 
 /// "Create a sign-in for this technician": their email address and the language of their
@@ -947,7 +938,7 @@ pub async fn create_sign_in(
     State(state): State<AppState>,
     page: Page,
     user: CurrentUser,
-    crate::input::PathId(id): crate::input::PathId<TechnicianId>,
+    PathId(id): PathId<TechnicianId>,
     Form(form): Form<SignInForm>,
 ) -> WebResult<Response> {
     let (staff, admin): (Staff, Admin) = (user.grant()?, user.grant()?);
@@ -956,16 +947,12 @@ pub async fn create_sign_in(
         language: form.language.clone(),
     };
     let now = state.clock.now();
-    match workforce::create_sign_in(&state.app, admin, id, &input, now).await {
-        Ok(_) => Ok(see_other(&format!(
-            "{TECHNICIANS}/{id}?notice=sign-in-created"
-        ))),
-        Err(e) => {
-            let typed = Typed {
-                sign_in: form,
-                ..Typed::default()
-            };
-            refused(&state, page, staff, id, typed, e).await
-        }
-    }
+    let made = workforce::create_sign_in(&state.app, admin, id, &input, now)
+        .await
+        .map(|_| Reassignment::none());
+    let typed = Typed {
+        sign_in: form,
+        ..Typed::default()
+    };
+    answer((&state, page, staff), id, made, "sign-in-created", typed).await
 }

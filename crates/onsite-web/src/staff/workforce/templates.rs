@@ -3,7 +3,9 @@
 //! new hours changes the hours of every technician who follows the template, and the page then
 //! says what happened to their booked visits.
 
-use super::{JobsQuery, ReportView, WORKING_HOURS, after_change, report_view, weekday_label};
+use super::{
+    JobsQuery, ReportView, WORKING_HOURS, after_change, parse_version, report_view, weekday_label,
+};
 use crate::forms::FieldErrors;
 use crate::guard::see_other;
 use crate::input::PathId;
@@ -17,7 +19,6 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use onsite_app::policy::Staff;
 use onsite_app::workforce::{self, TemplateInput, WorkforceError};
-use onsite_domain::InvalidInput;
 use onsite_domain::WorkingHoursTemplateId;
 use onsite_domain::working_hours::{WEEKDAYS, weekday_field};
 use onsite_store::reassignment::JobId;
@@ -233,17 +234,12 @@ pub async fn save(
     Form(form): Form<TemplateForm>,
 ) -> WebResult<Response> {
     let input = form.input();
-    let version = form
-        .seen_version
-        .trim()
-        .parse::<i64>()
-        .map_err(|_| InvalidInput::new("seen_version", "required"));
-    let saved = match version {
+    let saved = match parse_version(&form.seen_version) {
         Ok(version) => {
             let now = state.clock.now();
             workforce::update_template(&state.app, staff, id, version, &input, now).await
         }
-        Err(e) => Err(e.into()),
+        Err(e) => Err(e),
     };
     match saved {
         Ok(changed) => Ok(see_other(&after_change(
