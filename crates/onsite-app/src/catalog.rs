@@ -406,18 +406,7 @@ pub async fn update_service_type(
     }
     .audited();
     let now = values.audited();
-    let changed: serde_json::Map<String, serde_json::Value> = now
-        .as_object()
-        .into_iter()
-        .flatten()
-        .filter(|(k, v)| was.get(k.as_str()) != Some(v))
-        .map(|(k, v)| {
-            (
-                k.clone(),
-                serde_json::json!({ "from": was[k.as_str()], "to": v }),
-            )
-        })
-        .collect();
+    let changed = crate::audit_log::changes(&was, &now);
     if changed.is_empty() && version == seen_version {
         return Ok(());
     }

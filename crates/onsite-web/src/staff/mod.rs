@@ -1,8 +1,10 @@
-//! The staff's own pages: people (users, contacts and their invitations), the mailbox, the
-//! scheduling settings, the catalogue, the audit log (administrators), and the invitation API.
+//! The staff's own pages: customers (accounts, contacts and their invitations), people (users
+//! and invitations), the mailbox, the scheduling settings, the catalogue, the audit log
+//! (administrators), and the invitation API.
 
 pub mod audit;
 pub mod catalog;
+pub mod customers;
 pub mod invitations;
 pub mod mailbox;
 pub mod people;
