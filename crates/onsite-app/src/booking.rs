@@ -144,9 +144,7 @@ impl Failure for BookingError {
             BookingError::SlotTaken
             | BookingError::Changed
             | BookingError::NotModifiable(_)
-            | BookingError::AccountInactive => {
-                Kind::Conflict
-            }
+            | BookingError::AccountInactive => Kind::Conflict,
             BookingError::Store(e) => e.kind(),
             BookingError::Email(_) => Kind::Internal,
         }

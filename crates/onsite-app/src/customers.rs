@@ -115,7 +115,10 @@ impl Failure for CustomerError {
             CustomerError::Invalid(i) => invalid_message(locale, i.reason),
             CustomerError::EmailTaken { contact, account } => locale.text_with(
                 "customers-error-email-taken",
-                &[("contact", Arg::Str(contact)), ("account", Arg::Str(account))],
+                &[
+                    ("contact", Arg::Str(contact)),
+                    ("account", Arg::Str(account)),
+                ],
             ),
             CustomerError::EmailOfUser => locale.text("customers-error-email-of-user"),
             CustomerError::Changed => locale.text("customers-error-changed"),
@@ -317,7 +320,10 @@ async fn territory_for(
     let mut all = territories::list_territories(conn).await?;
     all.sort_by_key(|t| t.id.0);
     let id = territory_of(&all, &address.postal_code, address.location);
-    let name = all.iter().find(|t| Some(t.id) == id).map(|t| t.name.clone());
+    let name = all
+        .iter()
+        .find(|t| Some(t.id) == id)
+        .map(|t| t.name.clone());
     Ok((id, name))
 }
 
@@ -367,7 +373,15 @@ pub async fn update_account(
     if !accounts::update_account(&mut tx, id, seen_version, &fields.values(territory_id)).await? {
         return Err(CustomerError::Changed);
     }
-    record(&mut tx, staff, "account.update", "account", id.0, &Value::Object(changed)).await?;
+    record(
+        &mut tx,
+        staff,
+        "account.update",
+        "account",
+        id.0,
+        &Value::Object(changed),
+    )
+    .await?;
     tx.commit().await.map_err(StoreError::from)?;
     Ok(())
 }
@@ -394,7 +408,11 @@ pub async fn set_account_active(
     if !accounts::set_account_active(&mut tx, id, seen_version, active).await? {
         return Err(CustomerError::Changed);
     }
-    let action = if active { "account.activate" } else { "account.deactivate" };
+    let action = if active {
+        "account.activate"
+    } else {
+        "account.deactivate"
+    };
     let detail = json!({ "active": { "from": before.active, "to": active } });
     record(&mut tx, staff, action, "account", id.0, &detail).await?;
     tx.commit().await.map_err(StoreError::from)?;
@@ -562,7 +580,8 @@ async fn check_email(
     own_user: Option<&UserRecord>,
 ) -> Result<()> {
     accounts::lock_email(tx, email).await?;
-    if let Some((_, name, account)) = accounts::active_contact_with_email(tx, email, contact).await?
+    if let Some((_, name, account)) =
+        accounts::active_contact_with_email(tx, email, contact).await?
     {
         return Err(CustomerError::EmailTaken {
             contact: name,
@@ -643,7 +662,15 @@ pub async fn update_contact(
             accounts::set_roles(&mut tx, user.id, &roles).await?;
         }
     }
-    record(&mut tx, staff, "contact.update", "contact", id.0, &Value::Object(changed)).await?;
+    record(
+        &mut tx,
+        staff,
+        "contact.update",
+        "contact",
+        id.0,
+        &Value::Object(changed),
+    )
+    .await?;
     if new_email {
         revoke_pending(&mut tx, staff, id, "email-changed", now).await?;
     }
@@ -672,12 +699,22 @@ pub async fn set_contact_active(
         return Ok(());
     }
     if active {
-        check_email(&mut tx, &before.contact.email, Some(id), before.user.as_ref()).await?;
+        check_email(
+            &mut tx,
+            &before.contact.email,
+            Some(id),
+            before.user.as_ref(),
+        )
+        .await?;
     }
     if !accounts::set_contact_active(&mut tx, id, seen_version, active).await? {
         return Err(CustomerError::Changed);
     }
-    let action = if active { "contact.activate" } else { "contact.deactivate" };
+    let action = if active {
+        "contact.activate"
+    } else {
+        "contact.deactivate"
+    };
     let detail = json!({ "active": { "from": before.contact.active, "to": active } });
     record(&mut tx, staff, action, "contact", id.0, &detail).await?;
     if let Some(user) = &before.user
@@ -702,7 +739,15 @@ async fn revoke_pending(
 ) -> Result<(), StoreError> {
     for invitation in invitations::revoke_all_of(tx, contact, now).await? {
         let detail = json!({ "contact": contact.0, "reason": why });
-        record(tx, staff, "invitation.revoke", "invitation", invitation, &detail).await?;
+        record(
+            tx,
+            staff,
+            "invitation.revoke",
+            "invitation",
+            invitation,
+            &detail,
+        )
+        .await?;
     }
     Ok(())
 }
@@ -722,7 +767,15 @@ pub async fn revoke_invitation(
         return Err(CustomerError::NotPending);
     }
     let detail = json!({ "contact": invitation.contact_id.map(|c| c.0), "reason": "staff" });
-    record(&mut tx, staff, "invitation.revoke", "invitation", id, &detail).await?;
+    record(
+        &mut tx,
+        staff,
+        "invitation.revoke",
+        "invitation",
+        id,
+        &detail,
+    )
+    .await?;
     tx.commit().await.map_err(StoreError::from)?;
     Ok(invitation.contact_id)
 }
@@ -750,8 +803,14 @@ mod tests {
         assert_eq!(parse_postal_code("  h2y   1s6 ").unwrap(), "H2Y 1S6");
         assert_eq!(parse_postal_code("").unwrap(), "");
         assert_eq!(parse_postal_code("75001").unwrap(), "75001");
-        assert_eq!(parse_postal_code("H2Y;1S6").unwrap_err().reason, "postal-code");
-        assert_eq!(parse_postal_code(&"1".repeat(21)).unwrap_err().reason, "too-long");
+        assert_eq!(
+            parse_postal_code("H2Y;1S6").unwrap_err().reason,
+            "postal-code"
+        );
+        assert_eq!(
+            parse_postal_code(&"1".repeat(21)).unwrap_err().reason,
+            "too-long"
+        );
         assert_eq!(parse_country(" ca ").unwrap(), "CA");
         assert_eq!(parse_country("").unwrap_err().reason, "required");
         assert_eq!(parse_country("Canada").unwrap_err().field, "country");
@@ -761,7 +820,10 @@ mod tests {
     #[test]
     fn the_list_filter_defaults_to_active_accounts_and_names_what_it_cannot_read() {
         let (filter, start) = parse_list(ListInput::default()).unwrap();
-        assert_eq!((filter.kind, filter.active, start), (None, Some(true), Start::First));
+        assert_eq!(
+            (filter.kind, filter.active, start),
+            (None, Some(true), Start::First)
+        );
         let all = ListInput {
             search: " Émilie ",
             kind: "partner",
@@ -774,9 +836,26 @@ mod tests {
             ("Émilie", Some(AccountKind::Partner), None)
         );
         let field = |input: ListInput| parse_list(input).unwrap_err().field;
-        assert_eq!(field(ListInput { kind: "vendor", ..ListInput::default() }), "kind");
-        assert_eq!(field(ListInput { status: "gone", ..ListInput::default() }), "status");
-        assert_eq!(field(ListInput { cursor: "nope", ..ListInput::default() }), "cursor");
+        assert_eq!(
+            field(ListInput {
+                kind: "vendor",
+                ..ListInput::default()
+            }),
+            "kind"
+        );
+        assert_eq!(
+            field(ListInput {
+                status: "gone",
+                ..ListInput::default()
+            }),
+            "status"
+        );
+        assert_eq!(
+            field(ListInput {
+                cursor: "nope",
+                ..ListInput::default()
+            }),
+            "cursor"
+        );
     }
-
 }

@@ -78,7 +78,10 @@ mod tests {
             polygon: None,
         };
         let all = [by_prefix(1, "H3"), by_prefix(2, "H2"), by_prefix(3, "H2J")];
-        assert_eq!(territory_of(&all, "h2j 1a1", p(0.0, 0.0)), Some(TerritoryId(2)));
+        assert_eq!(
+            territory_of(&all, "h2j 1a1", p(0.0, 0.0)),
+            Some(TerritoryId(2))
+        );
         assert_eq!(territory_of(&all, "G1A", p(0.0, 0.0)), None);
     }
 }

@@ -1,6 +1,6 @@
 //! Accounts, contacts and the users who sign in.
 
-use crate::sql::{Links, Run};
+use crate::sql::{AnyQuery, Links, Run};
 use crate::{Conn, Result, RowExt, to_ms};
 use jiff::Timestamp;
 use onsite_domain::account::{Account, AccountKind, Address, Contact};
@@ -38,6 +38,19 @@ pub struct AccountValues<'a> {
     pub notes: &'a str,
 }
 
+/// Binds an address's columns, in their order in `accounts`: `address_line`, `city`,
+/// `postal_code`, `country`, `latitude`, `longitude`, `time_zone`.
+fn bind_address<'q>(query: AnyQuery<'q>, a: &'q Address) -> AnyQuery<'q> {
+    query
+        .bind(&a.line)
+        .bind(&a.city)
+        .bind(&a.postal_code)
+        .bind(&a.country)
+        .bind(a.location.lat())
+        .bind(a.location.lon())
+        .bind(a.time_zone.as_str())
+}
+
 /// Adds an account (version 1).
 pub async fn create_account(
     conn: &mut Conn,
@@ -45,28 +58,21 @@ pub async fn create_account(
     active: bool,
     a: &AccountValues<'_>,
 ) -> Result<AccountId> {
-    let id: i64 = sqlx::query_scalar(
+    let query = sqlx::query(
         "INSERT INTO accounts (kind, name, active, address_line, city, postal_code, country, \
          latitude, longitude, time_zone, territory_id, created_at, search_key, notes) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) RETURNING id",
     )
     .bind(kind.as_str())
     .bind(a.name)
-    .bind(active)
-    .bind(&a.address.line)
-    .bind(&a.address.city)
-    .bind(&a.address.postal_code)
-    .bind(&a.address.country)
-    .bind(a.address.location.lat())
-    .bind(a.address.location.lon())
-    .bind(a.address.time_zone.as_str())
-    .bind(a.territory_id.map(|t| t.0))
-    .bind(to_ms(Timestamp::now()))
-    .bind(crate::directory::account_search_key(a.name))
-    .bind(a.notes)
-    .fetch_one(&mut *conn)
-    .await?;
-    Ok(AccountId(id))
+    .bind(active);
+    bind_address(query, a.address)
+        .bind(a.territory_id.map(|t| t.0))
+        .bind(to_ms(Timestamp::now()))
+        .bind(crate::directory::account_search_key(a.name))
+        .bind(a.notes)
+        .one(conn, |r| Ok(AccountId(r.i64("id")?)))
+        .await
 }
 
 /// Saves an account edited from `seen_version`: false (and nothing written) when someone saved
@@ -77,30 +83,21 @@ pub async fn update_account(
     seen_version: i64,
     a: &AccountValues<'_>,
 ) -> Result<bool> {
-    let saved = sqlx::query(
+    let query = sqlx::query(
         "UPDATE accounts SET name = $1, address_line = $2, city = $3, postal_code = $4, \
          country = $5, latitude = $6, longitude = $7, time_zone = $8, territory_id = $9, \
          notes = $10, search_key = $11, version = version + 1 WHERE id = $12 AND version = $13",
     )
-    .bind(a.name)
-    .bind(&a.address.line)
-    .bind(&a.address.city)
-    .bind(&a.address.postal_code)
-    .bind(&a.address.country)
-    .bind(a.address.location.lat())
-    .bind(a.address.location.lon())
-    .bind(a.address.time_zone.as_str())
-    .bind(a.territory_id.map(|t| t.0))
-    .bind(a.notes)
-    .bind(crate::directory::account_search_key(a.name))
-    .bind(id.0)
-    .bind(seen_version)
-    .changed(conn)
-    .await?;
-    if !saved {
-        account(conn, id).await?;
-    }
-    Ok(saved)
+    .bind(a.name);
+    let saved = bind_address(query, a.address)
+        .bind(a.territory_id.map(|t| t.0))
+        .bind(a.notes)
+        .bind(crate::directory::account_search_key(a.name))
+        .bind(id.0)
+        .bind(seen_version)
+        .changed(conn)
+        .await?;
+    saved_or_missing(conn, "accounts", id.0, saved).await
 }
 
 /// Deactivates or reactivates an account seen at `seen_version`: false (and nothing written)
@@ -111,16 +108,39 @@ pub async fn set_account_active(
     seen_version: i64,
     active: bool,
 ) -> Result<bool> {
-    let saved = sqlx::query(
-        "UPDATE accounts SET active = $1, version = version + 1 WHERE id = $2 AND version = $3",
-    )
+    set_active(conn, "accounts", id.0, seen_version, active).await
+}
+
+/// Sets `active` of the row `id` of `table` (accounts, contacts) seen at `seen_version`, and
+/// its next version: false (and nothing written) when someone saved it in between;
+/// [`crate::StoreError::NotFound`] when there is no such row.
+async fn set_active(
+    conn: &mut Conn,
+    table: &str,
+    id: i64,
+    seen_version: i64,
+    active: bool,
+) -> Result<bool> {
+    let saved = sqlx::query(&format!(
+        "UPDATE {table} SET active = $1, version = version + 1 WHERE id = $2 AND version = $3"
+    ))
     .bind(active)
-    .bind(id.0)
+    .bind(id)
     .bind(seen_version)
     .changed(conn)
     .await?;
+    saved_or_missing(conn, table, id, saved).await
+}
+
+/// `saved`, when a guarded save of the row `id` of `table` wrote; else whether the row is there
+/// at all: false when it is (someone saved it in between), [`crate::StoreError::NotFound`]
+/// when it is not.
+async fn saved_or_missing(conn: &mut Conn, table: &str, id: i64, saved: bool) -> Result<bool> {
     if !saved {
-        account(conn, id).await?;
+        sqlx::query(&format!("SELECT id FROM {table} WHERE id = $1"))
+            .bind(id)
+            .one(conn, |_| Ok(()))
+            .await?;
     }
     Ok(saved)
 }
@@ -256,10 +276,7 @@ pub async fn update_contact(
     .bind(seen_version)
     .changed(conn)
     .await?;
-    if !saved {
-        contact(conn, id).await?;
-    }
-    Ok(saved)
+    saved_or_missing(conn, "contacts", id.0, saved).await
 }
 
 /// Deactivates or reactivates a contact seen at `seen_version`: false (and nothing written)
@@ -270,23 +287,16 @@ pub async fn set_contact_active(
     seen_version: i64,
     active: bool,
 ) -> Result<bool> {
-    let saved = sqlx::query(
-        "UPDATE contacts SET active = $1, version = version + 1 WHERE id = $2 AND version = $3",
-    )
-    .bind(active)
-    .bind(id.0)
-    .bind(seen_version)
-    .changed(conn)
-    .await?;
-    if !saved {
-        contact(conn, id).await?;
-    }
-    Ok(saved)
+    set_active(conn, "contacts", id.0, seen_version, active).await
 }
 
 /// Roles as a text column holds them: comma-separated.
 pub(crate) fn roles_text(roles: &[Role]) -> String {
-    roles.iter().map(|r| r.as_str()).collect::<Vec<_>>().join(",")
+    roles
+        .iter()
+        .map(|r| r.as_str())
+        .collect::<Vec<_>>()
+        .join(",")
 }
 
 /// Roles read back from [`roles_text`].

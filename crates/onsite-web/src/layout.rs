@@ -107,11 +107,17 @@ pub const NOTICES: &[(&str, &str)] = &[
     // Customers.
     ("account-created", "customers-notice-account-created"),
     ("account-saved", "customers-notice-saved"),
-    ("account-deactivated", "customers-notice-account-deactivated"),
+    (
+        "account-deactivated",
+        "customers-notice-account-deactivated",
+    ),
     ("account-activated", "customers-notice-account-activated"),
     ("contact-created", "customers-notice-contact-created"),
     ("contact-saved", "customers-notice-saved"),
-    ("contact-deactivated", "customers-notice-contact-deactivated"),
+    (
+        "contact-deactivated",
+        "customers-notice-contact-deactivated",
+    ),
     ("contact-activated", "customers-notice-contact-activated"),
     ("invitation-revoked", "customers-notice-invitation-revoked"),
     // The catalogue.

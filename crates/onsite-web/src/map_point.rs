@@ -26,10 +26,23 @@ const DEFAULT_CENTER: (f64, f64) = (45.5017, -73.5673);
 
 impl MapPoint {
     /// A picker showing `latitude` / `longitude` as typed (or as saved, formatted).
-    pub async fn new(state: &AppState, legend: String, latitude: String, longitude: String) -> MapPoint {
+    pub async fn new(
+        state: &AppState,
+        legend: String,
+        latitude: String,
+        longitude: String,
+    ) -> MapPoint {
         // A map without tiles still works (markers, clicks): a failed read costs only the tiles.
-        let tiles = onsite_app::tracking::tile_url(&state.app).await.unwrap_or_default();
-        MapPoint { legend, latitude, longitude, tiles, center: DEFAULT_CENTER }
+        let tiles = onsite_app::tracking::tile_url(&state.app)
+            .await
+            .unwrap_or_default();
+        MapPoint {
+            legend,
+            latitude,
+            longitude,
+            tiles,
+            center: DEFAULT_CENTER,
+        }
     }
 
     /// The saved point, as the inputs show it.
@@ -49,7 +62,10 @@ pub fn parse(latitude: &str, longitude: &str) -> Result<GeoPoint, InvalidInput> 
             .parse::<f64>()
             .map_err(|_| InvalidInput::new(field, "not-a-number"))
     };
-    GeoPoint::new(number("latitude", latitude)?, number("longitude", longitude)?)
+    GeoPoint::new(
+        number("latitude", latitude)?,
+        number("longitude", longitude)?,
+    )
 }
 
 #[cfg(test)]

@@ -65,7 +65,7 @@ pub fn table() -> Vec<Route> {
     use crate::identity::{external, password, profile, setup, sign_in};
     use crate::records::{pages as records, staff as staff_records};
     use crate::staff::catalog::{self, LeadTypes, Products, SERVICE_TYPES, Section, Skills};
-    use crate::staff::customers::{self, ACCOUNTS};
+    use crate::staff::customers::{self, ACCOUNTS, Accounts, Contacts};
     use crate::staff::{mailbox, people as staff};
     use crate::{dispatch, home};
     use onsite_store::records::lists::{Agreements, Assets, Invoices, WorkOrders};
@@ -110,17 +110,25 @@ pub fn table() -> Vec<Route> {
         page(ACCOUNTS, Dispatch, customers::list),
         page("/staff/accounts/new", Dispatch, customers::new_account),
         action(ACCOUNTS, Dispatch, customers::create_account),
-        page("/staff/accounts/{id}", Dispatch, customers::account),
-        action("/staff/accounts/{id}", Dispatch, customers::save_account),
+        page(
+            "/staff/accounts/{id}",
+            Dispatch,
+            customers::show::<Accounts>,
+        ),
+        action(
+            "/staff/accounts/{id}",
+            Dispatch,
+            customers::save::<Accounts>,
+        ),
         action(
             "/staff/accounts/{id}/deactivate",
             Dispatch,
-            customers::deactivate_account,
+            customers::deactivate::<Accounts>,
         ),
         action(
             "/staff/accounts/{id}/activate",
             Dispatch,
-            customers::activate_account,
+            customers::activate::<Accounts>,
         ),
         page(
             "/staff/accounts/{id}/contacts/new",
@@ -134,17 +142,25 @@ pub fn table() -> Vec<Route> {
         ),
         // The contacts page became the accounts list: its links lead there.
         page("/staff/contacts", Dispatch, customers::contacts),
-        page("/staff/contacts/{id}", Dispatch, customers::contact),
-        action("/staff/contacts/{id}", Dispatch, customers::save_contact),
+        page(
+            "/staff/contacts/{id}",
+            Dispatch,
+            customers::show::<Contacts>,
+        ),
+        action(
+            "/staff/contacts/{id}",
+            Dispatch,
+            customers::save::<Contacts>,
+        ),
         action(
             "/staff/contacts/{id}/deactivate",
             Dispatch,
-            customers::deactivate_contact,
+            customers::deactivate::<Contacts>,
         ),
         action(
             "/staff/contacts/{id}/activate",
             Dispatch,
-            customers::activate_contact,
+            customers::activate::<Contacts>,
         ),
         action(
             "/staff/invitations/{id}/revoke",

@@ -88,7 +88,15 @@ both_backends!(
                 a.territory_id,
                 a.version
             ),
-            ("Boulangerie Fabre", AccountKind::Customer, true, "H2J 2K9", "CA", Some(plateau), 1)
+            (
+                "Boulangerie Fabre",
+                AccountKind::Customer,
+                true,
+                "H2J 2K9",
+                "CA",
+                Some(plateau),
+                1
+            )
         );
         assert_eq!(made.territory.as_deref(), Some("Plateau"));
         let lines = history(&app, "account", id.0).await;
@@ -106,18 +114,28 @@ both_backends!(
             location: point(46.8139, -71.2080),
             ..plateau_input()
         };
-        customers::update_account(&app, staff, id, 1, &moved).await.unwrap();
+        customers::update_account(&app, staff, id, 1, &moved)
+            .await
+            .unwrap();
         let after = customers::account(&app, staff, id).await.unwrap();
         assert_eq!((after.account.territory_id, after.territory), (None, None));
         assert_eq!(after.account.version, 2);
         let lines = history(&app, "account", id.0).await;
         assert_eq!(lines[1].0, "account.update");
         let detail = &lines[1].1;
-        assert_eq!(detail["territory"], json!({ "from": "Plateau", "to": null }));
-        assert_eq!(detail["city"], json!({ "from": "Montréal", "to": "Québec" }));
+        assert_eq!(
+            detail["territory"],
+            json!({ "from": "Plateau", "to": null })
+        );
+        assert_eq!(
+            detail["city"],
+            json!({ "from": "Montréal", "to": "Québec" })
+        );
         assert!(detail.get("name").is_none(), "only what changed: {detail}");
         // The same again changes nothing and records nothing.
-        customers::update_account(&app, staff, id, 2, &moved).await.unwrap();
+        customers::update_account(&app, staff, id, 2, &moved)
+            .await
+            .unwrap();
         assert_eq!(version(&app, id).await, 2);
         assert_eq!(history(&app, "account", id.0).await.len(), 2);
 
@@ -135,29 +153,79 @@ both_backends!(
             Err(CustomerError::Changed)
         ));
         assert_eq!(
-            customers::account(&app, staff, id).await.unwrap().account.name,
+            customers::account(&app, staff, id)
+                .await
+                .unwrap()
+                .account
+                .name,
             "Boulangerie Fabre"
         );
 
         // Bad input: named, nothing changes.
         for (input, named) in [
-            (AccountInput { name: " ".into(), ..moved.clone() }, "name"),
-            (AccountInput { address_line: "".into(), ..moved.clone() }, "address_line"),
-            (AccountInput { city: "a\u{7}b".into(), ..moved.clone() }, "city"),
-            (AccountInput { postal_code: "G1R;4P5".into(), ..moved.clone() }, "postal_code"),
-            (AccountInput { country: "Canada".into(), ..moved.clone() }, "country"),
-            (AccountInput { time_zone: "Mars/Olympus".into(), ..moved.clone() }, "time_zone"),
-            (AccountInput { time_zone: "".into(), ..moved.clone() }, "time_zone"),
-            (AccountInput { notes: "n".repeat(4001), ..moved.clone() }, "notes"),
+            (
+                AccountInput {
+                    name: " ".into(),
+                    ..moved.clone()
+                },
+                "name",
+            ),
+            (
+                AccountInput {
+                    address_line: "".into(),
+                    ..moved.clone()
+                },
+                "address_line",
+            ),
+            (
+                AccountInput {
+                    city: "a\u{7}b".into(),
+                    ..moved.clone()
+                },
+                "city",
+            ),
+            (
+                AccountInput {
+                    postal_code: "G1R;4P5".into(),
+                    ..moved.clone()
+                },
+                "postal_code",
+            ),
+            (
+                AccountInput {
+                    country: "Canada".into(),
+                    ..moved.clone()
+                },
+                "country",
+            ),
+            (
+                AccountInput {
+                    time_zone: "Mars/Olympus".into(),
+                    ..moved.clone()
+                },
+                "time_zone",
+            ),
+            (
+                AccountInput {
+                    time_zone: "".into(),
+                    ..moved.clone()
+                },
+                "time_zone",
+            ),
+            (
+                AccountInput {
+                    notes: "n".repeat(4001),
+                    ..moved.clone()
+                },
+                "notes",
+            ),
         ] {
             assert_eq!(
                 field(customers::update_account(&app, staff, id, 2, &input).await),
                 named
             );
             assert_eq!(
-                field(
-                    customers::create_account(&app, staff, AccountKind::Partner, &input).await
-                ),
+                field(customers::create_account(&app, staff, AccountKind::Partner, &input).await),
                 named
             );
         }
@@ -168,9 +236,15 @@ both_backends!(
         ));
 
         // Deactivated, then reactivated: each audited, nothing recorded when nothing changes.
-        customers::set_account_active(&app, staff, id, 2, false).await.unwrap();
-        customers::set_account_active(&app, staff, id, 3, false).await.unwrap();
-        customers::set_account_active(&app, staff, id, 3, true).await.unwrap();
+        customers::set_account_active(&app, staff, id, 2, false)
+            .await
+            .unwrap();
+        customers::set_account_active(&app, staff, id, 3, false)
+            .await
+            .unwrap();
+        customers::set_account_active(&app, staff, id, 3, true)
+            .await
+            .unwrap();
         let actions: Vec<String> = history(&app, "account", id.0)
             .await
             .into_iter()
@@ -178,10 +252,18 @@ both_backends!(
             .collect();
         assert_eq!(
             actions,
-            ["account.create", "account.update", "account.deactivate", "account.activate"]
+            [
+                "account.create",
+                "account.update",
+                "account.deactivate",
+                "account.activate"
+            ]
         );
         let deactivated = &history(&app, "account", id.0).await[2].1;
-        assert_eq!(deactivated, &json!({ "active": { "from": true, "to": false } }));
+        assert_eq!(
+            deactivated,
+            &json!({ "active": { "from": true, "to": false } })
+        );
     }
 );
 
@@ -252,7 +334,10 @@ both_backends!(
         let created = &history(&app, "contact", ana_id.0).await[0];
         assert_eq!(created.0, "contact.create");
         assert_eq!(created.1["account"], account.0);
-        assert_eq!(created.1["web_roles"], json!(["self-scheduling", "fs-customer-reviewer"]));
+        assert_eq!(
+            created.1["web_roles"],
+            json!(["self-scheduling", "fs-customer-reviewer"])
+        );
 
         // Refused, naming the field, nothing made: another active contact's address (any
         // case), a staff user's, roles of the other kind, a language the portal lacks.
@@ -260,26 +345,61 @@ both_backends!(
         let taken = customers::create_contact(&app, staff, account, &ana("ANA@fabre.test")).await;
         match &taken {
             Err(CustomerError::EmailTaken { contact, account }) => {
-                assert_eq!((contact.as_str(), account.as_str()), ("Ana Silva", "Boulangerie Fabre"));
+                assert_eq!(
+                    (contact.as_str(), account.as_str()),
+                    ("Ana Silva", "Boulangerie Fabre")
+                );
             }
             other => panic!("{other:?}"),
         }
         assert_eq!(field(taken), "email");
         assert_eq!(
-            field(customers::create_contact(&app, staff, account, &ana("dispatch@example.com")).await),
+            field(
+                customers::create_contact(&app, staff, account, &ana("dispatch@example.com")).await
+            ),
             "email"
         );
         for (input, named) in [
-            (ContactInput { last_name: "".into(), ..ana("x@fabre.test") }, "last_name"),
-            (ContactInput { email: "not an address".into(), ..ana("") }, "email"),
-            (ContactInput { phone: "call me".into(), ..ana("x@fabre.test") }, "phone"),
-            (ContactInput { language: "de".into(), ..ana("x@fabre.test") }, "language"),
             (
-                ContactInput { web_roles: vec![Role::Partner], ..ana("x@fabre.test") },
+                ContactInput {
+                    last_name: "".into(),
+                    ..ana("x@fabre.test")
+                },
+                "last_name",
+            ),
+            (
+                ContactInput {
+                    email: "not an address".into(),
+                    ..ana("")
+                },
+                "email",
+            ),
+            (
+                ContactInput {
+                    phone: "call me".into(),
+                    ..ana("x@fabre.test")
+                },
+                "phone",
+            ),
+            (
+                ContactInput {
+                    language: "de".into(),
+                    ..ana("x@fabre.test")
+                },
+                "language",
+            ),
+            (
+                ContactInput {
+                    web_roles: vec![Role::Partner],
+                    ..ana("x@fabre.test")
+                },
                 "web_roles",
             ),
             (
-                ContactInput { web_roles: vec![Role::Admin], ..ana("x@fabre.test") },
+                ContactInput {
+                    web_roles: vec![Role::Admin],
+                    ..ana("x@fabre.test")
+                },
                 "web_roles",
             ),
         ] {
@@ -312,7 +432,9 @@ both_backends!(
             web_roles: vec![Role::CustomerApprover, Role::SelfScheduling],
             ..ana("")
         };
-        customers::update_contact(&app, staff, ana_id, v, &edit, now).await.unwrap();
+        customers::update_contact(&app, staff, ana_id, v, &edit, now)
+            .await
+            .unwrap();
         let user = accounts::user_by_id(&mut app.store.conn().await.unwrap(), user.id)
             .await
             .unwrap()
@@ -349,7 +471,12 @@ both_backends!(
         customers::set_contact_active(&app, staff, ana_id, v + 1, false, now)
             .await
             .unwrap();
-        assert!(identity::session(&app, &token, now).await.unwrap().is_none());
+        assert!(
+            identity::session(&app, &token, now)
+                .await
+                .unwrap()
+                .is_none()
+        );
         assert!(matches!(
             identity::sign_in(&app, "ana.silva@fabre.test", PASSWORD, "10.0.0.1", now).await,
             Err(IdentityError::BadCredentials)
@@ -409,18 +536,27 @@ both_backends!(
         let (account, ana_id) = account_with_contact(&app, staff, "ana@fabre.test").await;
 
         // Revoked by staff: the real redeem path refuses it.
-        let invited = identity::invite(&app, ana_id, &[Role::SelfScheduling], None, InviteMode::Manual, now)
-            .await
-            .unwrap();
-        // Ana's language is French: so is her invitation.
-        let subject: String = sqlx::query_scalar(
-            "SELECT subject FROM email_outbox WHERE event_key = $1",
+        let invited = identity::invite(
+            &app,
+            ana_id,
+            &[Role::SelfScheduling],
+            None,
+            InviteMode::Manual,
+            now,
         )
-        .bind(format!("invitation:{}", invited.invitation_id))
-        .fetch_one(&mut *app.store.conn().await.unwrap())
         .await
         .unwrap();
-        assert!(subject.contains("invitation") && subject.contains("portail"), "{subject}");
+        // Ana's language is French: so is her invitation.
+        let subject: String =
+            sqlx::query_scalar("SELECT subject FROM email_outbox WHERE event_key = $1")
+                .bind(format!("invitation:{}", invited.invitation_id))
+                .fetch_one(&mut *app.store.conn().await.unwrap())
+                .await
+                .unwrap();
+        assert!(
+            subject.contains("invitation") && subject.contains("portail"),
+            "{subject}"
+        );
         let contact = customers::revoke_invitation(&app, staff, invited.invitation_id, now)
             .await
             .unwrap();
@@ -445,16 +581,26 @@ both_backends!(
                 json!({ "contact": ana_id.0, "reason": "staff" })
             )
         );
-        let listed = customers::contact(&app, staff, ana_id).await.unwrap().invitations;
+        let listed = customers::contact(&app, staff, ana_id)
+            .await
+            .unwrap()
+            .invitations;
         assert_eq!(
             listed[0].dates.status(now),
             onsite_store::directory::InvitationStatus::Revoked
         );
 
         // An expired one is not pending either.
-        let old = identity::invite(&app, ana_id, &[Role::SelfScheduling], None, InviteMode::Manual, now)
-            .await
-            .unwrap();
+        let old = identity::invite(
+            &app,
+            ana_id,
+            &[Role::SelfScheduling],
+            None,
+            InviteMode::Manual,
+            now,
+        )
+        .await
+        .unwrap();
         let later = now + SignedDuration::from_hours(24 * 400);
         assert!(matches!(
             customers::revoke_invitation(&app, staff, old.invitation_id, later).await,
@@ -463,11 +609,20 @@ both_backends!(
 
         // The account deactivated: its contacts' codes are withdrawn (the code is kept), and
         // nobody is invited; reactivated, the same code works.
-        let fresh = identity::invite(&app, ana_id, &[Role::SelfScheduling], None, InviteMode::Manual, now)
+        let fresh = identity::invite(
+            &app,
+            ana_id,
+            &[Role::SelfScheduling],
+            None,
+            InviteMode::Manual,
+            now,
+        )
+        .await
+        .unwrap();
+        let v = version(&app, account).await;
+        customers::set_account_active(&app, staff, account, v, false)
             .await
             .unwrap();
-        let v = version(&app, account).await;
-        customers::set_account_active(&app, staff, account, v, false).await.unwrap();
         assert!(matches!(
             identity::check_code(&app, fresh.code.expose(), "10.0.0.1", now).await,
             Err(IdentityError::WithdrawnCode)
@@ -477,10 +632,20 @@ both_backends!(
             Err(IdentityError::WithdrawnCode)
         ));
         assert!(matches!(
-            identity::invite(&app, ana_id, &[Role::SelfScheduling], None, InviteMode::Manual, now).await,
+            identity::invite(
+                &app,
+                ana_id,
+                &[Role::SelfScheduling],
+                None,
+                InviteMode::Manual,
+                now
+            )
+            .await,
             Err(IdentityError::AccountInactive)
         ));
-        customers::set_account_active(&app, staff, account, v + 1, true).await.unwrap();
+        customers::set_account_active(&app, staff, account, v + 1, true)
+            .await
+            .unwrap();
         identity::redeem(&app, fresh.code.expose(), PASSWORD, "10.0.0.1", now)
             .await
             .unwrap();
@@ -490,24 +655,44 @@ both_backends!(
         let bea = customers::create_contact(&app, staff, account, &ana("bea@fabre.test"))
             .await
             .unwrap();
-        let pending = identity::invite(&app, bea, &[Role::SelfScheduling], None, InviteMode::Manual, now)
+        let pending = identity::invite(
+            &app,
+            bea,
+            &[Role::SelfScheduling],
+            None,
+            InviteMode::Manual,
+            now,
+        )
+        .await
+        .unwrap();
+        let bv = contact_version(&app, bea).await;
+        customers::set_contact_active(&app, staff, bea, bv, false, now)
             .await
             .unwrap();
-        let bv = contact_version(&app, bea).await;
-        customers::set_contact_active(&app, staff, bea, bv, false, now).await.unwrap();
         assert!(matches!(
             identity::redeem(&app, pending.code.expose(), PASSWORD, "10.0.0.1", now).await,
             Err(IdentityError::UsedCode)
         ));
         assert_eq!(
-            history(&app, "invitation", pending.invitation_id).await.last().unwrap(),
+            history(&app, "invitation", pending.invitation_id)
+                .await
+                .last()
+                .unwrap(),
             &(
                 "invitation.revoke".to_owned(),
                 json!({ "contact": bea.0, "reason": "contact-deactivated" })
             )
         );
         assert!(matches!(
-            identity::invite(&app, bea, &[Role::SelfScheduling], None, InviteMode::Manual, now).await,
+            identity::invite(
+                &app,
+                bea,
+                &[Role::SelfScheduling],
+                None,
+                InviteMode::Manual,
+                now
+            )
+            .await,
             Err(IdentityError::ContactInactive)
         ));
         let bulk = identity::invite_account(&app, account, &[Role::SelfScheduling], None, now)

@@ -58,6 +58,7 @@ customers-contact-deactivate-help = A deactivated contact keeps its history, but
 customers-deactivate-contact = Deactivate the contact
 customers-contact-inactive-help = This contact is inactive. Reactivating it enables its portal account again.
 customers-activate-contact = Reactivate the contact
+customers-status-revoked = Invitation revoked
 customers-portal-none = No portal account
 customers-portal-invited = Invited, not yet redeemed
 customers-portal-user-disabled = Has an account, disabled ({ $roles })

@@ -58,6 +58,7 @@ customers-contact-deactivate-help = Un contact désactivé garde son historique,
 customers-deactivate-contact = Désactiver le contact
 customers-contact-inactive-help = Ce contact est inactif. Le réactiver réactive aussi son compte sur le portail.
 customers-activate-contact = Réactiver le contact
+customers-status-revoked = Invitation révoquée
 customers-portal-none = Pas de compte sur le portail
 customers-portal-invited = Invité, invitation pas encore acceptée
 customers-portal-user-disabled = A un compte, désactivé ({ $roles })

@@ -147,7 +147,11 @@ both_backends!(
         ] {
             let all = in_one_page(&store, &filter).await;
             assert!(!all.is_empty(), "{filter:?}");
-            assert_eq!(walking(&store, &filter, 3).await.concat(), all, "{filter:?}");
+            assert_eq!(
+                walking(&store, &filter, 3).await.concat(),
+                all,
+                "{filter:?}"
+            );
         }
         let partners = in_one_page(
             &store,
@@ -245,10 +249,14 @@ async fn sqlite_walks_an_index_of_the_accounts_for_every_filter() {
     ];
     for (filter, indexes) in cases {
         for start in [Start::First, deep.clone()] {
-            let plan =
-                directory::explain_accounts_page(&mut conn, Backend::Sqlite, &filter, start.clone())
-                    .await
-                    .unwrap();
+            let plan = directory::explain_accounts_page(
+                &mut conn,
+                Backend::Sqlite,
+                &filter,
+                start.clone(),
+            )
+            .await
+            .unwrap();
             let text = plan.join("\n");
             // The walks of the accounts (the primary key lookups after them are the page's
             // rows), and the index each walks.
@@ -265,7 +273,10 @@ async fn sqlite_walks_an_index_of_the_accounts_for_every_filter() {
                     .to_owned()
             };
             assert!(
-                !walks.is_empty() && walks.iter().all(|l| indexes.contains(&index_of(l).as_str())),
+                !walks.is_empty()
+                    && walks
+                        .iter()
+                        .all(|l| indexes.contains(&index_of(l).as_str())),
                 "{filter:?} {start:?} does not walk {indexes:?}:\n{text}"
             );
             for (i, line) in plan.iter().enumerate() {
@@ -302,9 +313,14 @@ both_backends!(
             ..address()
         };
         assert!(
-            accounts::update_account(&mut conn, id, 1, &values("Fabre & fils", &moved, "Back door"))
-                .await
-                .unwrap()
+            accounts::update_account(
+                &mut conn,
+                id,
+                1,
+                &values("Fabre & fils", &moved, "Back door")
+            )
+            .await
+            .unwrap()
         );
         // A second member of staff saving from version 1: refused, nothing written.
         assert!(
@@ -312,10 +328,19 @@ both_backends!(
                 .await
                 .unwrap()
         );
-        assert!(!accounts::set_account_active(&mut conn, id, 1, false).await.unwrap());
+        assert!(
+            !accounts::set_account_active(&mut conn, id, 1, false)
+                .await
+                .unwrap()
+        );
         let after = accounts::account(&mut conn, id).await.unwrap();
         assert_eq!(
-            (after.name.as_str(), after.notes.as_str(), after.version, after.active),
+            (
+                after.name.as_str(),
+                after.notes.as_str(),
+                after.version,
+                after.active
+            ),
             ("Fabre & fils", "Back door", 2, true)
         );
         assert_eq!(after.address.location, point(45.6, -73.6));
@@ -330,8 +355,13 @@ both_backends!(
             .unwrap();
         assert_eq!(found.items.len(), 1);
         assert!(matches!(
-            accounts::update_account(&mut conn, AccountId(987_654), 1, &values("X", &address(), ""))
-                .await,
+            accounts::update_account(
+                &mut conn,
+                AccountId(987_654),
+                1,
+                &values("X", &address(), "")
+            )
+            .await,
             Err(StoreError::NotFound)
         ));
 
@@ -353,7 +383,12 @@ both_backends!(
         .unwrap();
         let saved = accounts::contact(&mut conn, contact).await.unwrap();
         assert_eq!(
-            (saved.language.as_deref(), saved.web_roles.clone(), saved.version, saved.active),
+            (
+                saved.language.as_deref(),
+                saved.web_roles.clone(),
+                saved.version,
+                saved.active
+            ),
             (
                 Some("fr"),
                 vec![Role::CustomerReviewer, Role::SelfScheduling],
@@ -370,13 +405,34 @@ both_backends!(
             language: None,
             web_roles: &[],
         };
-        assert!(accounts::update_contact(&mut conn, contact, 1, &edit).await.unwrap());
-        assert!(!accounts::update_contact(&mut conn, contact, 1, &edit).await.unwrap());
-        assert!(!accounts::set_contact_active(&mut conn, contact, 1, false).await.unwrap());
-        assert!(accounts::set_contact_active(&mut conn, contact, 2, false).await.unwrap());
+        assert!(
+            accounts::update_contact(&mut conn, contact, 1, &edit)
+                .await
+                .unwrap()
+        );
+        assert!(
+            !accounts::update_contact(&mut conn, contact, 1, &edit)
+                .await
+                .unwrap()
+        );
+        assert!(
+            !accounts::set_contact_active(&mut conn, contact, 1, false)
+                .await
+                .unwrap()
+        );
+        assert!(
+            accounts::set_contact_active(&mut conn, contact, 2, false)
+                .await
+                .unwrap()
+        );
         let saved = accounts::contact(&mut conn, contact).await.unwrap();
         assert_eq!(
-            (saved.last_name.as_str(), saved.email.as_str(), saved.version, saved.active),
+            (
+                saved.last_name.as_str(),
+                saved.email.as_str(),
+                saved.version,
+                saved.active
+            ),
             ("Silva-Fabre", "ana.silva@fabre.test", 3, false)
         );
         assert!(saved.web_roles.is_empty() && saved.language.is_none());

@@ -101,11 +101,15 @@ pub struct ListQuery {
 impl ListQuery {
     /// This list (same search and filters) at the page of `cursor`.
     fn href(&self, cursor: &Cursor) -> String {
-        let mut params: Vec<String> = [("q", &self.q), ("kind", &self.kind), ("status", &self.status)]
-            .into_iter()
-            .filter(|(_, v)| !v.trim().is_empty())
-            .map(|(k, v)| format!("{k}={}", encode_component(v.trim())))
-            .collect();
+        let mut params: Vec<String> = [
+            ("q", &self.q),
+            ("kind", &self.kind),
+            ("status", &self.status),
+        ]
+        .into_iter()
+        .filter(|(_, v)| !v.trim().is_empty())
+        .map(|(k, v)| format!("{k}={}", encode_component(v.trim())))
+        .collect();
         params.push(format!("cursor={}", encode_component(cursor.as_str())));
         format!("{ACCOUNTS}?{}", params.join("&"))
     }
@@ -389,7 +393,9 @@ pub async fn create_account(
         customers::create_account(&state.app, staff, kind, &form.input()?).await
     };
     match created.await {
-        Ok(id) => Ok(see_other(&format!("{ACCOUNTS}/{id}?notice=account-created"))),
+        Ok(id) => Ok(see_other(&format!(
+            "{ACCOUNTS}/{id}?notice=account-created"
+        ))),
         Err(e) if crate::error::form_refusal_status(&e).is_some() => {
             let refused = refusal(&page, &e);
             new_account_page(&state, page, form, refused).await
@@ -458,102 +464,6 @@ async fn account_page(
         page,
     };
     render_with_status(status, &view)
-}
-
-/// `GET /staff/accounts/{id}`: the account's form, its territory, its contacts.
-pub async fn account(
-    State(state): State<AppState>,
-    page: Page,
-    Granted(staff): Granted<Staff>,
-    PathId(id): PathId<AccountId>,
-) -> WebResult<Response> {
-    account_page(&state, page, staff, (id, None), fresh()).await
-}
-
-/// A refusal of a change to an account: the page again, with what was typed (`typed`) or, when
-/// someone saved meanwhile, with their version.
-async fn account_refused(
-    state: &AppState,
-    page: Page,
-    staff: Staff,
-    (id, typed): (AccountId, Option<AccountForm>),
-    e: CustomerError,
-) -> WebResult<Response> {
-    if crate::error::form_refusal_status(&e).is_none() {
-        return Err(e.into());
-    }
-    let refused = refusal(&page, &e);
-    let typed = typed.filter(|_| !matches!(e, CustomerError::Changed));
-    account_page(state, page, staff, (id, typed), refused).await
-}
-
-/// `POST /staff/accounts/{id}`: saves the account from the version the form showed; its
-/// territory follows the address.
-pub async fn save_account(
-    State(state): State<AppState>,
-    page: Page,
-    Granted(staff): Granted<Staff>,
-    PathId(id): PathId<AccountId>,
-    Form(form): Form<AccountForm>,
-) -> WebResult<Response> {
-    let saved = async {
-        let version = seen_version(&form.seen_version)?;
-        customers::update_account(&state.app, staff, id, version, &form.input()?).await
-    };
-    match saved.await {
-        Ok(()) => Ok(see_other(&format!("{ACCOUNTS}/{id}?notice=account-saved"))),
-        Err(e) => account_refused(&state, page, staff, (id, Some(form)), e).await,
-    }
-}
-
-/// The deactivate and reactivate buttons: the version the page showed.
-#[derive(Debug, Default, serde::Deserialize)]
-#[serde(default)]
-pub struct VersionForm {
-    seen_version: String,
-}
-
-async fn set_account_active(
-    state: AppState,
-    page: Page,
-    staff: Staff,
-    (id, form): (AccountId, VersionForm),
-    active: bool,
-) -> WebResult<Response> {
-    let saved = async {
-        let version = seen_version(&form.seen_version)?;
-        customers::set_account_active(&state.app, staff, id, version, active).await
-    };
-    match saved.await {
-        Ok(()) => {
-            let notice = if active { "account-activated" } else { "account-deactivated" };
-            Ok(see_other(&format!("{ACCOUNTS}/{id}?notice={notice}")))
-        }
-        Err(e) => account_refused(&state, page, staff, (id, None), e).await,
-    }
-}
-
-/// `POST /staff/accounts/{id}/deactivate`: nothing is booked for it any more, its contacts are
-/// not invited and their codes do not redeem; its history stays.
-pub async fn deactivate_account(
-    State(state): State<AppState>,
-    page: Page,
-    Granted(staff): Granted<Staff>,
-    PathId(id): PathId<AccountId>,
-    Form(form): Form<VersionForm>,
-) -> WebResult<Response> {
-    set_account_active(state, page, staff, (id, form), false).await
-}
-
-/// `POST /staff/accounts/{id}/activate`: the account is active again.
-pub async fn activate_account(
-    State(state): State<AppState>,
-    page: Page,
-    Granted(staff): Granted<Staff>,
-    PathId(id): PathId<AccountId>,
-    Form(form): Form<VersionForm>,
-) -> WebResult<Response> {
-    set_account_active(state, page, staff, (id, form), true).await
 }
 
 // ---- Contacts -------------------------------------------------------------------------------
@@ -663,9 +573,8 @@ pub async fn create_contact(
     PathId(account_id): PathId<AccountId>,
     Form(form): Form<ContactForm>,
 ) -> WebResult<Response> {
-    let created = async {
-        customers::create_contact(&state.app, staff, account_id, &form.input()?).await
-    };
+    let created =
+        async { customers::create_contact(&state.app, staff, account_id, &form.input()?).await };
     match created.await {
         Ok(id) => Ok(see_other(&format!(
             "/staff/contacts/{id}?notice=contact-created"
@@ -792,23 +701,75 @@ async fn contact_page(
     render_with_status(status, &view)
 }
 
-/// `GET /staff/contacts/{id}`: the contact's form, its portal user, its invitations.
-pub async fn contact(
+// ---- What accounts and contacts share ------------------------------------------------------
+
+/// What the account and contact pages share: a page with a form saved from the version it
+/// showed, and the Deactivate / Reactivate buttons, which carry that version too. The route
+/// table names one handler per record (`customers::show::<Accounts>`).
+pub trait Record: Send + Sync + 'static {
+    type Id: From<i64> + std::fmt::Display + Copy + Send + Sync + 'static;
+    /// The form as submitted (and shown again when refused).
+    type Form: serde::de::DeserializeOwned + Send + Sync + 'static;
+    /// Where its pages are: a record's is `{PATH}/{id}`.
+    const PATH: &'static str;
+    /// The prefix of its confirmations (`account` → `account-saved`, `account-deactivated`…).
+    const NOTICE: &'static str;
+
+    /// The version the form showed, as submitted.
+    fn seen_version(form: &Self::Form) -> &str;
+
+    /// The record's page: `typed`, the form as submitted (else the saved record's).
+    fn page(
+        state: &AppState,
+        page: Page,
+        staff: Staff,
+        id: Self::Id,
+        typed: Option<Self::Form>,
+        refused: (FieldErrors, StatusCode),
+    ) -> impl Future<Output = WebResult<Response>> + Send;
+
+    /// Saves the form, from `version`.
+    fn save(
+        state: &AppState,
+        staff: Staff,
+        id: Self::Id,
+        version: i64,
+        form: &Self::Form,
+    ) -> impl Future<Output = Result<(), CustomerError>> + Send;
+
+    /// Deactivates (`active` false) or reactivates the record, from `version`.
+    fn set_active(
+        state: &AppState,
+        staff: Staff,
+        id: Self::Id,
+        version: i64,
+        active: bool,
+    ) -> impl Future<Output = Result<(), CustomerError>> + Send;
+}
+
+/// Accounts: `/staff/accounts/{id}`.
+pub struct Accounts;
+/// Contacts: `/staff/contacts/{id}`.
+pub struct Contacts;
+
+/// `GET /staff/accounts/{id}` (the account's form, its territory, its contacts),
+/// `GET /staff/contacts/{id}` (the contact's form, its portal user, its invitations).
+pub async fn show<R: Record>(
     State(state): State<AppState>,
     page: Page,
     Granted(staff): Granted<Staff>,
-    PathId(id): PathId<ContactId>,
+    PathId(id): PathId<R::Id>,
 ) -> WebResult<Response> {
-    contact_page(&state, page, staff, (id, None), fresh()).await
+    R::page(&state, page, staff, id, None, fresh()).await
 }
 
-/// A refusal of a change to a contact: the page again, with what was typed (`typed`) or, when
+/// A refusal of a change to a record: its page again, with what was typed (`typed`) or, when
 /// someone saved meanwhile, with their version.
-async fn contact_refused(
+async fn refused<R: Record>(
     state: &AppState,
     page: Page,
     staff: Staff,
-    (id, typed): (ContactId, Option<ContactForm>),
+    (id, typed): (R::Id, Option<R::Form>),
     e: CustomerError,
 ) -> WebResult<Response> {
     if crate::error::form_refusal_status(&e).is_none() {
@@ -816,72 +777,173 @@ async fn contact_refused(
     }
     let refused = refusal(&page, &e);
     let typed = typed.filter(|_| !matches!(e, CustomerError::Changed));
-    contact_page(state, page, staff, (id, typed), refused).await
+    R::page(state, page, staff, id, typed, refused).await
 }
 
-/// `POST /staff/contacts/{id}`: saves the contact from the version the form showed.
-pub async fn save_contact(
+/// `POST /staff/accounts/{id}` (its territory follows the address), `POST
+/// /staff/contacts/{id}`: saves the record from the version the form showed.
+pub async fn save<R: Record>(
     State(state): State<AppState>,
     page: Page,
     Granted(staff): Granted<Staff>,
-    PathId(id): PathId<ContactId>,
-    Form(form): Form<ContactForm>,
+    PathId(id): PathId<R::Id>,
+    Form(form): Form<R::Form>,
 ) -> WebResult<Response> {
-    let now = state.clock.now();
     let saved = async {
-        let version = seen_version(&form.seen_version)?;
-        customers::update_contact(&state.app, staff, id, version, &form.input()?, now).await
+        let version = seen_version(R::seen_version(&form))?;
+        R::save(&state, staff, id, version, &form).await
     };
     match saved.await {
         Ok(()) => Ok(see_other(&format!(
-            "/staff/contacts/{id}?notice=contact-saved"
+            "{}/{id}?notice={}-saved",
+            R::PATH,
+            R::NOTICE
         ))),
-        Err(e) => contact_refused(&state, page, staff, (id, Some(form)), e).await,
+        Err(e) => refused::<R>(&state, page, staff, (id, Some(form)), e).await,
     }
 }
 
-async fn set_contact_active(
+/// The deactivate and reactivate buttons: the version the page showed.
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(default)]
+pub struct VersionForm {
+    seen_version: String,
+}
+
+async fn set_active<R: Record>(
     state: AppState,
     page: Page,
     staff: Staff,
-    (id, form): (ContactId, VersionForm),
+    (id, form): (R::Id, VersionForm),
     active: bool,
 ) -> WebResult<Response> {
-    let now = state.clock.now();
     let saved = async {
         let version = seen_version(&form.seen_version)?;
-        customers::set_contact_active(&state.app, staff, id, version, active, now).await
+        R::set_active(&state, staff, id, version, active).await
     };
     match saved.await {
         Ok(()) => {
-            let notice = if active { "contact-activated" } else { "contact-deactivated" };
-            Ok(see_other(&format!("/staff/contacts/{id}?notice={notice}")))
+            let done = if active { "activated" } else { "deactivated" };
+            Ok(see_other(&format!(
+                "{}/{id}?notice={}-{done}",
+                R::PATH,
+                R::NOTICE
+            )))
         }
-        Err(e) => contact_refused(&state, page, staff, (id, None), e).await,
+        Err(e) => refused::<R>(&state, page, staff, (id, None), e).await,
     }
 }
 
-/// `POST /staff/contacts/{id}/deactivate`: no more invitations (pending ones revoked), its
-/// portal user disabled and signed out everywhere; its history stays.
-pub async fn deactivate_contact(
+/// `POST /staff/accounts/{id}/deactivate` (nothing is booked for it any more, its contacts are
+/// not invited and their codes do not redeem), `POST /staff/contacts/{id}/deactivate` (no more
+/// invitations, pending ones revoked, its portal user disabled and signed out everywhere).
+/// Their history stays.
+pub async fn deactivate<R: Record>(
     State(state): State<AppState>,
     page: Page,
     Granted(staff): Granted<Staff>,
-    PathId(id): PathId<ContactId>,
+    PathId(id): PathId<R::Id>,
     Form(form): Form<VersionForm>,
 ) -> WebResult<Response> {
-    set_contact_active(state, page, staff, (id, form), false).await
+    set_active::<R>(state, page, staff, (id, form), false).await
 }
 
-/// `POST /staff/contacts/{id}/activate`: the contact is active again, its portal user enabled.
-pub async fn activate_contact(
+/// `POST /staff/accounts/{id}/activate`, `POST /staff/contacts/{id}/activate`: active again (a
+/// contact's portal user enabled).
+pub async fn activate<R: Record>(
     State(state): State<AppState>,
     page: Page,
     Granted(staff): Granted<Staff>,
-    PathId(id): PathId<ContactId>,
+    PathId(id): PathId<R::Id>,
     Form(form): Form<VersionForm>,
 ) -> WebResult<Response> {
-    set_contact_active(state, page, staff, (id, form), true).await
+    set_active::<R>(state, page, staff, (id, form), true).await
+}
+
+impl Record for Accounts {
+    type Id = AccountId;
+    type Form = AccountForm;
+    const PATH: &'static str = ACCOUNTS;
+    const NOTICE: &'static str = "account";
+
+    fn seen_version(form: &AccountForm) -> &str {
+        &form.seen_version
+    }
+
+    async fn page(
+        state: &AppState,
+        page: Page,
+        staff: Staff,
+        id: AccountId,
+        typed: Option<AccountForm>,
+        refused: (FieldErrors, StatusCode),
+    ) -> WebResult<Response> {
+        account_page(state, page, staff, (id, typed), refused).await
+    }
+
+    async fn save(
+        state: &AppState,
+        staff: Staff,
+        id: AccountId,
+        version: i64,
+        form: &AccountForm,
+    ) -> Result<(), CustomerError> {
+        customers::update_account(&state.app, staff, id, version, &form.input()?).await
+    }
+
+    async fn set_active(
+        state: &AppState,
+        staff: Staff,
+        id: AccountId,
+        version: i64,
+        active: bool,
+    ) -> Result<(), CustomerError> {
+        customers::set_account_active(&state.app, staff, id, version, active).await
+    }
+}
+
+impl Record for Contacts {
+    type Id = ContactId;
+    type Form = ContactForm;
+    const PATH: &'static str = "/staff/contacts";
+    const NOTICE: &'static str = "contact";
+
+    fn seen_version(form: &ContactForm) -> &str {
+        &form.seen_version
+    }
+
+    async fn page(
+        state: &AppState,
+        page: Page,
+        staff: Staff,
+        id: ContactId,
+        typed: Option<ContactForm>,
+        refused: (FieldErrors, StatusCode),
+    ) -> WebResult<Response> {
+        contact_page(state, page, staff, (id, typed), refused).await
+    }
+
+    async fn save(
+        state: &AppState,
+        staff: Staff,
+        id: ContactId,
+        version: i64,
+        form: &ContactForm,
+    ) -> Result<(), CustomerError> {
+        let now = state.clock.now();
+        customers::update_contact(&state.app, staff, id, version, &form.input()?, now).await
+    }
+
+    async fn set_active(
+        state: &AppState,
+        staff: Staff,
+        id: ContactId,
+        version: i64,
+        active: bool,
+    ) -> Result<(), CustomerError> {
+        let now = state.clock.now();
+        customers::set_contact_active(&state.app, staff, id, version, active, now).await
+    }
 }
 
 /// `POST /staff/invitations/{id}/revoke`: the pending invitation's code no longer redeems.

@@ -26,7 +26,7 @@ use onsite_app::team;
 use onsite_domain::account::AccountKind;
 use onsite_domain::role::Role;
 use onsite_domain::{AccountId, ContactId, InvalidInput, UserId};
-use onsite_store::directory::{ContactStatus, UserSummary};
+use onsite_store::directory::{ContactStatus, InvitationStatus, UserSummary};
 use std::collections::HashMap;
 
 /// Users per page of the users list.
@@ -124,15 +124,15 @@ pub(crate) fn portal_status(page: &Page, contact: &ContactStatus, now: Timestamp
         };
         return page.t1(id, "roles", roles_label(page, &user.roles));
     }
-    match contact.latest_invitation {
-        Some(i) if i.redeemed_at.is_some() => page.t("web-staff-status-redeemed"),
-        Some(i) if i.revoked_at.is_none() && i.expires_at > now => {
-            page.t1("web-staff-status-invited", "date", page.time(i.expires_at))
-        }
-        Some(i) if i.revoked_at.is_none() => {
-            page.t1("web-staff-status-expired", "date", page.time(i.expires_at))
-        }
-        _ => page.t("web-staff-status-none"),
+    let Some(invitation) = contact.latest_invitation else {
+        return page.t("web-staff-status-none");
+    };
+    let expires = page.time(invitation.expires_at);
+    match invitation.status(now) {
+        InvitationStatus::Redeemed => page.t("web-staff-status-redeemed"),
+        InvitationStatus::Pending => page.t1("web-staff-status-invited", "date", expires),
+        InvitationStatus::Expired => page.t1("web-staff-status-expired", "date", expires),
+        InvitationStatus::Revoked => page.t("customers-status-revoked"),
     }
 }
 
