@@ -17,7 +17,7 @@ use onsite_store::records::{Page, Start};
 pub const PAGE_SIZE: u32 = 50;
 
 /// The kinds of records the audit lines name, as the kind filter offers them.
-pub const RECORD_KINDS: [&str; 18] = [
+pub const RECORD_KINDS: [&str; 20] = [
     "account",
     "agreement",
     "asset",
@@ -29,14 +29,36 @@ pub const RECORD_KINDS: [&str; 18] = [
     "invoice",
     "lead_type",
     "opportunity",
+    "partner_profile",
     "product",
     "service_type",
     "setting",
     "survey_question",
     "technician",
+    "territory",
     "user",
     "work_order",
 ];
+
+/// What an audit line records of an edit: each field of `after` whose value differs from
+/// `before`'s (`None`: the record had none), as `{"from": …, "to": …}`. Empty when nothing
+/// changed.
+pub(crate) fn changes(
+    before: Option<&serde_json::Value>,
+    after: &serde_json::Value,
+) -> serde_json::Map<String, serde_json::Value> {
+    let was = |k: &str| before.and_then(|b| b.get(k));
+    after
+        .as_object()
+        .into_iter()
+        .flatten()
+        .filter(|(k, v)| was(k) != Some(*v))
+        .map(|(k, v)| {
+            let from = was(k).cloned().unwrap_or_default();
+            (k.clone(), serde_json::json!({ "from": from, "to": v }))
+        })
+        .collect()
+}
 
 /// The filter as typed (a form or query string): each field may be empty.
 #[derive(Debug, Clone, Copy, Default)]
@@ -140,43 +162,4 @@ pub async fn audit_log(
         entries,
         people,
     })
-}
-
-/// What an audit line records of an edit: the members of `after` (a JSON object of a record's
-/// fields) that differ from `before`'s, each as `{ "from": …, "to": … }`.
-pub(crate) fn changes(
-    before: &serde_json::Value,
-    after: &serde_json::Value,
-) -> serde_json::Map<String, serde_json::Value> {
-    after
-        .as_object()
-        .into_iter()
-        .flatten()
-        .filter(|(k, v)| before.get(k.as_str()) != Some(v))
-        .map(|(k, v)| {
-            let from = before
-                .get(k.as_str())
-                .cloned()
-                .unwrap_or(serde_json::Value::Null);
-            (k.clone(), serde_json::json!({ "from": from, "to": v }))
-        })
-        .collect()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn changes_keep_only_what_differs() {
-        let before = serde_json::json!({ "name": "A", "city": "X", "notes": "" });
-        let after = serde_json::json!({ "name": "B", "city": "X", "notes": "n" });
-        assert_eq!(
-            serde_json::Value::Object(changes(&before, &after)),
-            serde_json::json!({
-                "name": { "from": "A", "to": "B" },
-                "notes": { "from": "", "to": "n" },
-            })
-        );
-    }
 }

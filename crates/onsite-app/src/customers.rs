@@ -364,7 +364,7 @@ pub async fn update_account(
     let was_territory = territory_name(&mut tx, before.territory_id).await?;
     let (territory_id, territory) = territory_for(&mut tx, &fields.address).await?;
     let changed = changes(
-        &AccountFields::of(&before).audited(was_territory.as_deref()),
+        Some(&AccountFields::of(&before).audited(was_territory.as_deref())),
         &fields.audited(territory.as_deref()),
     );
     if changed.is_empty() {
@@ -639,7 +639,7 @@ pub async fn update_contact(
         check_email(&mut tx, &fields.email, Some(id), before.user.as_ref()).await?;
     }
     let changed = changes(
-        &ContactFields::of(&before.contact, before.web_roles()).audited(),
+        Some(&ContactFields::of(&before.contact, before.web_roles()).audited()),
         &fields.audited(),
     );
     if changed.is_empty() {

@@ -247,14 +247,14 @@ impl Failure for DistributionError {
 
 pub type Result<T, E = DistributionError> = std::result::Result<T, E>;
 
-/// What the opportunity form offers: territories, products (not retired ones) and the lead
-/// types partners work.
+/// What the opportunity form offers: territories, and the catalogue's products and lead types
+/// (not retired ones).
 #[derive(Debug, Clone)]
 pub struct FormChoices {
     pub territories: Vec<onsite_domain::territory::Territory>,
     pub products: Vec<onsite_store::catalog::Product>,
-    /// Sorted, each once.
-    pub lead_types: Vec<String>,
+    /// (code, name), by name.
+    pub lead_types: Vec<(String, String)>,
 }
 
 /// The choices of the opportunity form (staff's new opportunity, a partner's internal one).
@@ -263,16 +263,17 @@ pub async fn form_choices(app: &App) -> Result<FormChoices> {
     let territories = territories::list_territories(&mut conn).await?;
     let mut products = onsite_store::catalog::list_products(&mut conn).await?;
     products.retain(|p| p.active);
-    let lead_types: std::collections::BTreeSet<String> =
-        partners_store::list_partner_profiles(&mut conn)
+    let lead_types =
+        onsite_store::catalog::entries(&mut conn, onsite_store::catalog::List::LeadTypes)
             .await?
             .into_iter()
-            .flat_map(|p| p.lead_types)
+            .filter(|e| e.active)
+            .filter_map(|e| Some((e.code?, e.name)))
             .collect();
     Ok(FormChoices {
         territories,
         products,
-        lead_types: lead_types.into_iter().collect(),
+        lead_types,
     })
 }
 

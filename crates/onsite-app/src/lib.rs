@@ -17,7 +17,9 @@ pub mod housekeeping;
 pub mod identity;
 pub mod mailbox;
 pub mod oidc;
+pub mod partners;
 pub mod passwords;
+pub mod pickers;
 pub mod policy;
 pub mod reassign;
 pub mod records;
@@ -25,6 +27,7 @@ pub mod secrets;
 pub mod settings;
 pub mod team;
 pub mod technician;
+pub mod territories;
 pub mod throttle;
 pub mod tracking;
 

@@ -206,6 +206,15 @@ impl From<Customer> for Scheduler {
     }
 }
 
+impl From<Staff> for Reviewer {
+    fn from(staff: Staff) -> Reviewer {
+        Reviewer {
+            user: staff.user,
+            reach: Reach::Staff(staff),
+        }
+    }
+}
+
 impl From<Staff> for Scheduler {
     fn from(staff: Staff) -> Scheduler {
         Scheduler {

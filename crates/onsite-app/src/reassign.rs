@@ -217,6 +217,16 @@ pub async fn set_technician_skills(
     })
 }
 
+/// Runs jobs another change just queued and committed (a territory's new coverage), one after
+/// the other: the reports of those that ran; a failed one is left to the worker.
+pub(crate) async fn run_queued(app: &App, jobs: &[JobId], now: Timestamp) -> Vec<Report> {
+    let mut reports = Vec::new();
+    for job in jobs {
+        reports.extend(run_now(app, *job, now).await);
+    }
+    reports
+}
+
 /// Runs a just-queued job in the caller's request. A failure is logged and left to the worker:
 /// the change itself has committed and stands.
 async fn run_now(app: &App, job: JobId, now: Timestamp) -> Option<Report> {

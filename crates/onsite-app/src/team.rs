@@ -268,7 +268,10 @@ impl SetupCode {
     }
 }
 
+/// Refuses once an administrator exists; under the first-admin lock, so that of two
+/// concurrent first starts exactly one succeeds.
 async fn require_no_admin(conn: &mut Conn) -> Result<()> {
+    accounts::lock_first_admin(conn).await?;
     if accounts::count_enabled_with_role(conn, Role::Admin).await? > 0 {
         return Err(IdentityError::AdminExists);
     }

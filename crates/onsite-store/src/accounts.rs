@@ -1,6 +1,6 @@
 //! Accounts, contacts and the users who sign in.
 
-use crate::sql::{AnyQuery, Links, Run};
+use crate::sql::{AnyQuery, Links, Run, advisory_xact_lock, is_postgres};
 use crate::{Conn, Result, RowExt, to_ms};
 use jiff::Timestamp;
 use onsite_domain::account::{Account, AccountKind, Address, Contact};
@@ -577,6 +577,21 @@ pub async fn user_of_contact(conn: &mut Conn, contact: ContactId) -> Result<Opti
         .fetch_optional(&mut *conn)
         .await?;
     Ok(id.map(UserId))
+}
+
+/// Any fixed number ("ADMN"): the PostgreSQL advisory lock that serializes making the first
+/// administrator.
+const FIRST_ADMIN_LOCK: i64 = 0x4144_4d4e;
+
+/// Serializes the transactions that make the first administrator, so that two of them (the
+/// setup page on two servers, or the page and `onsite admin create`) never both find no
+/// administrator. Call it first in the transaction, before counting the administrators.
+/// SQLite needs nothing: its transactions begin with BEGIN IMMEDIATE, one writer at a time.
+pub async fn lock_first_admin(conn: &mut Conn) -> Result<()> {
+    if is_postgres(conn) {
+        advisory_xact_lock(conn, FIRST_ADMIN_LOCK).await?;
+    }
+    Ok(())
 }
 
 /// How many users hold `role` and are not disabled (the first-start check counts the

@@ -53,8 +53,46 @@ pub struct NewPartnerProfile<'a> {
     pub products: &'a [ProductId],
 }
 
-/// Creates or replaces the partner's profile, territories and products.
+/// Creates or replaces the partner's profile, territories and products (bumping its version).
 pub async fn set_partner_profile(conn: &mut Conn, p: &NewPartnerProfile<'_>) -> Result<()> {
+    save_profile(conn, p, Save::Upsert).await.map(drop)
+}
+
+/// The version of the partner's profile, `None` when it has none yet (what a save from the
+/// back office must have seen).
+pub async fn partner_profile_version(conn: &mut Conn, account: AccountId) -> Result<Option<i64>> {
+    sqlx::query("SELECT version FROM partner_profiles WHERE account_id = $1")
+        .bind(account.0)
+        .optional(conn, |r| r.i64("version"))
+        .await
+}
+
+/// Saves a partner's profile edited from `seen_version` (`None`: the form showed no profile
+/// yet), with its territories and products replaced whole, and bumps its version. `false` when
+/// the profile is at another version (someone else saved it meanwhile, or made it): nothing is
+/// written. [`StoreError::NotFound`] when the account is not a partner's.
+pub async fn update_partner_profile(
+    conn: &mut Conn,
+    p: &NewPartnerProfile<'_>,
+    seen_version: Option<i64>,
+) -> Result<bool> {
+    let how = seen_version.map_or(Save::New, Save::At);
+    save_profile(conn, p, how).await
+}
+
+/// How [`save_profile`] writes the profile's row.
+enum Save {
+    /// Creates it or replaces it, whatever its version.
+    Upsert,
+    /// Creates it, unless the partner has one.
+    New,
+    /// Replaces it if it is at this version.
+    At(i64),
+}
+
+/// Writes the profile's row as `how` says, then (if it was written) its territories and
+/// products: whether it was written.
+async fn save_profile(conn: &mut Conn, p: &NewPartnerProfile<'_>, how: Save) -> Result<bool> {
     let kind: Option<String> = sqlx::query_scalar("SELECT kind FROM accounts WHERE id = $1")
         .bind(p.account_id.0)
         .fetch_optional(&mut *conn)
@@ -69,26 +107,47 @@ pub async fn set_partner_profile(conn: &mut Conn, p: &NewPartnerProfile<'_>) -> 
         .map(LeadType::as_str)
         .collect::<Vec<_>>()
         .join(",");
-    sqlx::query(
-        "INSERT INTO partner_profiles (account_id, capacity, revenue_min_minor, revenue_max_minor, lead_types) \
-         VALUES ($1, $2, $3, $4, $5) ON CONFLICT (account_id) DO UPDATE SET capacity = excluded.capacity, \
-         revenue_min_minor = excluded.revenue_min_minor, revenue_max_minor = excluded.revenue_max_minor, \
-         lead_types = excluded.lead_types",
-    )
-    .bind(p.account_id.0)
-    .bind(i64::from(p.capacity))
-    .bind(p.revenue_min_minor)
-    .bind(p.revenue_max_minor)
-    .bind(lead_types)
-    .execute(&mut *conn)
-    .await?;
+    const INSERT: &str = "INSERT INTO partner_profiles (account_id, capacity, revenue_min_minor, \
+         revenue_max_minor, lead_types) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (account_id)";
+    let (sql, version) = match how {
+        Save::Upsert => (
+            format!(
+                "{INSERT} DO UPDATE SET capacity = excluded.capacity, \
+                 revenue_min_minor = excluded.revenue_min_minor, \
+                 revenue_max_minor = excluded.revenue_max_minor, lead_types = excluded.lead_types, \
+                 version = partner_profiles.version + 1"
+            ),
+            None,
+        ),
+        Save::New => (format!("{INSERT} DO NOTHING"), None),
+        Save::At(seen) => (
+            "UPDATE partner_profiles SET capacity = $2, revenue_min_minor = $3, \
+             revenue_max_minor = $4, lead_types = $5, version = version + 1 \
+             WHERE account_id = $1 AND version = $6"
+                .to_owned(),
+            Some(seen),
+        ),
+    };
+    let mut query = sqlx::query(&sql)
+        .bind(p.account_id.0)
+        .bind(i64::from(p.capacity))
+        .bind(p.revenue_min_minor)
+        .bind(p.revenue_max_minor)
+        .bind(lead_types);
+    if let Some(seen) = version {
+        query = query.bind(seen);
+    }
+    if !query.changed(conn).await? {
+        return Ok(false);
+    }
     let owner = p.account_id.0;
     let territories = p.territories.iter().map(|t| t.0);
     PARTNER_TERRITORIES
         .replace(conn, owner, territories)
         .await?;
     let products = p.products.iter().map(|prod| prod.0);
-    PARTNER_PRODUCTS.replace(conn, owner, products).await
+    PARTNER_PRODUCTS.replace(conn, owner, products).await?;
+    Ok(true)
 }
 
 pub async fn partner_profile(conn: &mut Conn, account: AccountId) -> Result<PartnerProfile> {

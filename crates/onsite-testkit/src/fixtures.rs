@@ -175,6 +175,19 @@ pub async fn technician(conn: &mut Conn, name: &str, user: Option<UserId>) -> Te
     .expect("insert a technician")
 }
 
+/// An active lead type of the catalogue, with `code` as its code and name (what opportunities
+/// and partner profiles may name).
+pub async fn lead_type(conn: &mut Conn, code: &str) -> i64 {
+    onsite_store::catalog::insert_entry(
+        conn,
+        onsite_store::catalog::List::LeadTypes,
+        Some(code),
+        code,
+    )
+    .await
+    .expect("insert a lead type")
+}
+
 pub fn en() -> Locale {
     Locale::from_tag("en").expect("English is shipped")
 }

@@ -34,6 +34,12 @@ const NAVIGATION: &[(&str, &str, Capability)] = &[
     ("/staff/users", "web-nav-users", Capability::Dispatch),
     ("/staff/mailbox", "web-nav-mailbox", Capability::Dispatch),
     ("/staff/catalog/skills", "catalog-nav", Capability::Dispatch),
+    // Territories, and from their pages the partners serving them.
+    (
+        "/staff/territories",
+        "territories-nav",
+        Capability::Dispatch,
+    ),
     // Customer records, the staff's side (issue 6).
     ("/staff/assets", "records-staff-nav", Capability::Dispatch),
     (
@@ -125,6 +131,11 @@ pub const NOTICES: &[(&str, &str)] = &[
     ("catalog-saved", "catalog-notice-saved"),
     ("catalog-retired", "catalog-notice-retired"),
     ("catalog-restored", "catalog-notice-restored"),
+    // Territories and partners.
+    ("territory-created", "territory-notice-created"),
+    ("territory-saved", "catalog-notice-saved"),
+    ("territory-deleted", "territory-notice-deleted"),
+    ("partner-saved", "catalog-notice-saved"),
     // Self-scheduling and the dispatcher's board.
     ("booking-rescheduled", "bookings-notice-rescheduled"),
     ("booking-canceled", "bookings-notice-canceled"),

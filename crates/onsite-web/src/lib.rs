@@ -33,6 +33,7 @@ pub mod locale;
 pub mod map_point;
 pub mod metrics;
 pub mod openapi;
+pub mod picker;
 pub mod request_id;
 pub mod routes;
 pub mod security;

@@ -21,8 +21,16 @@ pub struct MapPoint {
     pub center: (f64, f64),
 }
 
-/// Where an empty picker opens: the demo city's centre (Montréal).
-const DEFAULT_CENTER: (f64, f64) = (45.5017, -73.5673);
+/// Where an empty map opens: the demo city's centre (Montréal).
+pub const DEFAULT_CENTER: (f64, f64) = (45.5017, -73.5673);
+
+/// The map tiles' URL template (the tracking setting). A map without tiles still works
+/// (markers, clicks): a failed read costs only the tiles.
+pub async fn tiles(state: &AppState) -> String {
+    onsite_app::tracking::tile_url(&state.app)
+        .await
+        .unwrap_or_default()
+}
 
 impl MapPoint {
     /// A picker showing `latitude` / `longitude` as typed (or as saved, formatted).
@@ -32,10 +40,7 @@ impl MapPoint {
         latitude: String,
         longitude: String,
     ) -> MapPoint {
-        // A map without tiles still works (markers, clicks): a failed read costs only the tiles.
-        let tiles = onsite_app::tracking::tile_url(&state.app)
-            .await
-            .unwrap_or_default();
+        let tiles = tiles(state).await;
         MapPoint {
             legend,
             latitude,

@@ -66,6 +66,8 @@ pub fn table() -> Vec<Route> {
     use crate::records::{pages as records, staff as staff_records};
     use crate::staff::catalog::{self, LeadTypes, Products, SERVICE_TYPES, Section, Skills};
     use crate::staff::customers::{self, ACCOUNTS, Accounts, Contacts};
+    use crate::staff::partners::{self, PARTNERS};
+    use crate::staff::territories::{self, TERRITORIES};
     use crate::staff::{mailbox, people as staff};
     use crate::{dispatch, home};
     use onsite_store::records::lists::{Agreements, Assets, Invoices, WorkOrders};
@@ -457,6 +459,24 @@ pub fn table() -> Vec<Route> {
             Dispatch,
             catalog::restore::<LeadTypes>,
         ),
+        // Territories (drawn or by postal-code prefix) and the partners' distribution profiles.
+        page(TERRITORIES, Dispatch, territories::list),
+        page(
+            "/staff/territories/new",
+            Dispatch,
+            territories::new_territory,
+        ),
+        action(TERRITORIES, Dispatch, territories::create),
+        page("/staff/territories/{id}", Dispatch, territories::show),
+        action("/staff/territories/{id}", Dispatch, territories::save),
+        action(
+            "/staff/territories/{id}/delete",
+            Dispatch,
+            territories::delete,
+        ),
+        page(PARTNERS, Dispatch, partners::list),
+        page("/staff/partners/{id}", Dispatch, partners::show),
+        action("/staff/partners/{id}", Dispatch, partners::save),
         page("/staff/mailbox", Dispatch, mailbox::list),
         page("/staff/mailbox/{id}", Dispatch, mailbox::message),
         page("/staff/mailbox/{id}/html", Dispatch, mailbox::html),

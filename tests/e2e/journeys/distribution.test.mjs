@@ -71,7 +71,7 @@ async function signedInPartner(staff, partnerName) {
     await signIn(page, portal.url, known);
     return page;
   }
-  await staff.getByRole('navigation', { name: 'Rubriques' }).getByRole('link', { name: 'Contacts et invitations' }).click();
+  await staff.getByRole('navigation', { name: 'Rubriques' }).getByRole('link', { name: 'Clients', exact: true }).click();
   // By the contacts' email domain (the demo's is the name's slug): the search does not match
   // accented names on SQLite, whose LOWER() folds ASCII letters only.
   await staff.getByLabel('Rechercher par compte, nom ou e-mail').fill(`@${slug(partnerName)}.`);
@@ -123,7 +123,7 @@ test('distributed, explained, declined, redistributed, accepted and won; the met
   await staff.getByLabel('Client', { exact: true }).fill(LEAD.customer);
   await staff.getByLabel('Ou un point du territoire').selectOption({ label: LEAD.territory });
   await staff.getByLabel('Revenu estimé (CAD)').fill('deux mille');
-  await staff.getByLabel('Type de piste').fill(LEAD.leadType);
+  await staff.getByLabel('Type de piste').selectOption(LEAD.leadType);
   await staff.getByLabel(LEAD.product).check();
   await staff.getByRole('button', { name: "Créer l'opportunité" }).click();
   await staff.getByText('Saisissez un montant en dollars').first().waitFor();

@@ -39,16 +39,27 @@ export const CHROMIUM_ARGS = [
   '--disable-dev-shm-usage',
 ];
 
-/**
- * Starts `onsite serve --port 0 --data-dir <fresh tmp dir> ...serveArgs` and waits for the line
- * that gives its URL. Resolves to { url, dataDir, output(), stop() }.
- */
-export async function startServer({ serveArgs = [], env = {} } = {}) {
+/** The `onsite` binary the journeys run. */
+export function onsiteBinary() {
   const bin = process.env.ONSITE_BIN || path.join(repoRoot, 'target', 'debug', 'onsite');
   if (!existsSync(bin)) {
     throw new Error(`The onsite binary is missing at ${bin}: build it with \`cargo build -p onsite\` or set ONSITE_BIN.`);
   }
-  const dataDir = await mkdtemp(path.join(os.tmpdir(), 'onsite-e2e-'));
+  return bin;
+}
+
+/** A fresh, empty data folder (removed by the server's stop()). */
+export async function freshDataDir() {
+  return mkdtemp(path.join(os.tmpdir(), 'onsite-e2e-'));
+}
+
+/**
+ * Starts `onsite serve --port 0 --data-dir <dataDir or a fresh tmp dir> ...serveArgs` and waits
+ * for the line that gives its URL. Resolves to { url, dataDir, output(), stop() }.
+ */
+export async function startServer({ serveArgs = [], env = {}, dataDir: given } = {}) {
+  const bin = onsiteBinary();
+  const dataDir = given || (await freshDataDir());
   const child = spawn(bin, ['serve', '--port', '0', '--data-dir', dataDir, ...serveArgs], {
     env: { ...process.env, RUST_LOG: process.env.RUST_LOG || 'warn', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -463,12 +463,7 @@ pub async fn create_internal_opportunity(
 ) -> Result<OpportunityId> {
     let partner = me.account;
     let mut tx = app.store.begin().await?;
-    let known: Vec<ProductId> = catalog::list_products(&mut tx)
-        .await?
-        .into_iter()
-        .map(|p| p.id)
-        .collect();
-    let v = input.validate(&known)?;
+    let v = input.validate_against_catalog(&mut tx).await?;
     let id = partners_store::insert_opportunity(
         &mut tx,
         &NewOpportunity {

@@ -174,8 +174,12 @@ pub(super) struct ValidOpportunity {
 }
 
 impl OpportunityInput {
-    /// Checks every field; products must exist (`known`).
-    pub(super) fn validate(&self, known: &[ProductId]) -> Result<ValidOpportunity, InvalidInput> {
+    /// Checks every field; products must exist (`known`) and the lead type be one of the
+    /// catalogue's active ones (`lead_types`, their codes).
+    pub(super) fn validate(
+        &self,
+        (known, lead_types): (&[ProductId], &[String]),
+    ) -> Result<ValidOpportunity, InvalidInput> {
         let name = single_line("name", &self.name, 120)?;
         let customer_name = single_line("customer_name", &self.customer_name, 120)?;
         let postal_code = self.postal_code.trim().to_owned();
@@ -189,6 +193,9 @@ impl OpportunityInput {
             return Err(InvalidInput::new("estimated_revenue", "out-of-range"));
         }
         let lead_type = LeadType::parse(&self.lead_type)?;
+        if !lead_types.iter().any(|code| code == lead_type.as_str()) {
+            return Err(InvalidInput::new("lead_type", "unknown"));
+        }
         let mut products = self.products.clone();
         products.sort_unstable();
         products.dedup();
@@ -205,6 +212,32 @@ impl OpportunityInput {
             products,
         })
     }
+}
+
+impl OpportunityInput {
+    /// [`OpportunityInput::validate`] against the catalogue as it is in the transaction.
+    pub(super) async fn validate_against_catalog(
+        &self,
+        tx: &mut onsite_store::Conn,
+    ) -> Result<ValidOpportunity> {
+        let known: Vec<ProductId> = catalog::list_products(tx)
+            .await?
+            .into_iter()
+            .map(|p| p.id)
+            .collect();
+        let lead_types = active_lead_types(tx).await?;
+        Ok(self.validate((&known, &lead_types))?)
+    }
+}
+
+/// The codes of the catalogue's active lead types, what an opportunity may be.
+pub(super) async fn active_lead_types(conn: &mut onsite_store::Conn) -> Result<Vec<String>> {
+    Ok(catalog::entries(conn, catalog::List::LeadTypes)
+        .await?
+        .into_iter()
+        .filter(|e| e.active)
+        .filter_map(|e| e.code)
+        .collect())
 }
 
 /// What [`create_opportunity`] did.
@@ -226,12 +259,7 @@ pub async fn create_opportunity(
 ) -> Result<Created> {
     let mut tx = app.store.begin().await?;
     lock_distribution(app.store.backend(), &mut tx).await?;
-    let known: Vec<ProductId> = catalog::list_products(&mut tx)
-        .await?
-        .into_iter()
-        .map(|p| p.id)
-        .collect();
-    let v = input.validate(&known)?;
+    let v = input.validate_against_catalog(&mut tx).await?;
     let id = partners_store::insert_opportunity(
         &mut tx,
         &NewOpportunity {

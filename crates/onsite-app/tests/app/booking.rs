@@ -41,6 +41,7 @@ mod book;
 mod change;
 mod reassignment;
 mod states;
+mod territory_changes;
 
 fn toronto() -> TimeZone {
     TimeZone::get("America/Toronto").unwrap()

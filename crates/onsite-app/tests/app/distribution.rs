@@ -191,6 +191,7 @@ async fn world(db: TestDb) -> World {
     let heat_pump = catalog::insert_product(&mut conn, "HP", "Heat pump")
         .await
         .unwrap();
+    onsite_testkit::fixtures::lead_type(&mut conn, "residential").await;
     let customer_account = accounts::insert_account(
         &mut conn,
         &NewAccount {

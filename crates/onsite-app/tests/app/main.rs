@@ -16,6 +16,7 @@ mod oidc;
 mod records;
 mod team;
 mod technician;
+mod territories;
 mod tracking;
 
 /// The app on a test's database, at the public URL `https://portal.example.com`, with a mail

@@ -347,3 +347,36 @@ both_backends!(
         );
     }
 );
+
+both_backends!(
+    concurrent_first_starts_make_exactly_one_administrator,
+    |db: TestDb| async move {
+        // Several servers' setup pages, or the page and the command line, at the same moment:
+        // without the first-admin lock, PostgreSQL lets each transaction count no admin.
+        let app = app_on(&db);
+        let now = Timestamp::now();
+        let mut attempts = tokio::task::JoinSet::new();
+        for i in 0..8 {
+            let app = app.clone();
+            attempts.spawn(async move {
+                team::create_first_admin(&app, &format!("admin{i}@example.com"), "", now).await
+            });
+        }
+        let mut made = 0;
+        for attempt in attempts.join_all().await {
+            match attempt {
+                Ok(_) => made += 1,
+                Err(IdentityError::AdminExists) => {}
+                Err(other) => panic!("{other:?}"),
+            }
+        }
+        assert_eq!(made, 1);
+        let mut conn = app.store.conn().await.unwrap();
+        assert_eq!(
+            accounts::count_enabled_with_role(&mut conn, Role::Admin)
+                .await
+                .unwrap(),
+            1
+        );
+    }
+);

@@ -22,3 +22,4 @@ mod records;
 mod records_queries;
 mod reference;
 mod technicians;
+mod territories;

@@ -248,7 +248,8 @@ pub(crate) struct OpportunityFormPage {
     pub fields: OpportunityFields,
     pub territories: Vec<TerritoryOption>,
     pub products: Vec<ProductOption>,
-    pub lead_types: Vec<String>,
+    /// The catalogue's active lead types: (code, name).
+    pub lead_types: Vec<(String, String)>,
 }
 
 pub(crate) use onsite_app::distribution::FormChoices;

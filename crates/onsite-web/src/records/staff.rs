@@ -1,7 +1,8 @@
 //! The staff's side of customer records (`Capability::Dispatch`, issue 6): each record's page —
 //! work order, agreement, asset, invoice — with its account, what the customer decided, and
-//! the **Expose to Customer** toggle; simple create and edit forms (accounts and related
-//! records by their ids); and the staff's lists of each kind (every account, or one with
+//! the **Expose to Customer** toggle; simple create and edit forms (a new record's account is
+//! chosen first by searching the accounts; its related records are then picked by name among
+//! that account's own, see [`onsite_app::pickers`]); and the staff's lists of each kind (every account, or one with
 //! `?account=`), searchable and keyset-paged by the customer lists' own code. The approval
 //! emails sent to dispatchers link here (`/staff/work-orders/{id}`, `/staff/agreements/{id}`).
 //! Staff reach every account's records, hidden ones too.
@@ -14,6 +15,7 @@
 use crate::guard::see_other;
 use crate::input::PathId;
 use crate::layout::{Page, render, render_with_status};
+use crate::picker::Picker;
 use crate::records::pages::{
     AgreementLine, AssetLine, Controls, DecisionLine, HistoryLine, InvoiceLine, LineRow, ListPage,
     STAFF, Shown, SortHeader, TaxLine, VisitLine, WorkOrderLine, WorkOrderParts, agreement_line,
@@ -26,6 +28,7 @@ use axum::Form;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
+use onsite_app::pickers::{self, AccountChoices};
 use onsite_app::policy::{Reviewer, Staff};
 use onsite_app::records::{self, ListRequest, RecordsError, staff};
 use onsite_domain::{AccountId, AgreementId, AssetId, InvoiceId, WorkOrderId};
@@ -109,8 +112,10 @@ struct FormHead {
     title: String,
     /// Where it posts; an edit carries the version shown (`?seen_version=`).
     action: String,
-    /// A new record: its account is chosen (it is fixed once created).
-    new: bool,
+    /// The record's account (fixed once created) by name.
+    account: String,
+    /// A new record: where to choose another account.
+    change_account: Option<String>,
     /// Why the last submit was refused.
     error: Option<String>,
 }
@@ -120,19 +125,17 @@ fn form_head(
     kind: RecordKind,
     target: Target,
     label: &str,
+    choices: &AccountChoices,
     error: Option<String>,
 ) -> FormHead {
     let base = staff_base(kind);
+    let account = choices.account.name.clone();
     match target {
         Target::New => FormHead {
-            title: page.t(match kind {
-                RecordKind::Agreement => "records-staff-new-agreement",
-                RecordKind::Asset => "records-staff-new-asset",
-                RecordKind::WorkOrder => "records-staff-new-work-order",
-                RecordKind::Invoice => "records-staff-new-invoice",
-            }),
+            title: form_title(page, kind),
             action: base.to_owned(),
-            new: true,
+            account,
+            change_account: Some(format!("{base}/new")),
             error,
         },
         Target::Edit { id, seen_version } => FormHead {
@@ -141,7 +144,8 @@ fn form_head(
                 Some(v) => format!("{base}/{id}/edit?seen_version={v}"),
                 None => format!("{base}/{id}/edit"),
             },
-            new: false,
+            account,
+            change_account: None,
             error,
         },
     }
@@ -209,6 +213,196 @@ fn status_options<S: Copy>(
         .collect()
 }
 
+/// The choices of the account a form names (`?account=` or its hidden field), or `None` when
+/// it names none that exists: the person then chooses one ([`choose_account`]).
+async fn account_choices(
+    state: &AppState,
+    staff: Staff,
+    account: Option<&str>,
+) -> WebResult<Option<AccountChoices>> {
+    let Some(id) = account.and_then(|a| a.trim().parse::<i64>().ok()) else {
+        return Ok(None);
+    };
+    match pickers::of_account(&state.app, staff, AccountId(id)).await {
+        Ok(choices) => Ok(Some(choices)),
+        Err(onsite_store::StoreError::NotFound) => Ok(None),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// One account found by the search of [`choose_account`].
+#[derive(Debug)]
+struct AccountOption {
+    href: String,
+    name: String,
+    /// Its contacts' names, to tell two accounts of the same name apart.
+    contacts: String,
+    active: bool,
+}
+
+/// The first step of a new record: which account is it for?
+#[derive(Template)]
+#[template(path = "records/staff_choose_account.html")]
+struct ChooseAccountPage {
+    page: Page,
+    title: String,
+    /// This page's own path (the search submits to it).
+    path: String,
+    search: String,
+    found: Vec<AccountOption>,
+    more: bool,
+    /// Why the form was refused (an account that does not exist).
+    error: Option<String>,
+}
+
+/// `GET /staff/<kind>/new` without an account: a search of the accounts (name, contact name or
+/// email), each result a link to the form for that account. htmx refreshes the results as one
+/// types; without JavaScript the search is a plain form.
+async fn choose_account(
+    state: &AppState,
+    page: Page,
+    staff: Staff,
+    kind: RecordKind,
+    search: Option<&str>,
+    error: Option<String>,
+) -> WebResult<Response> {
+    let search = search.unwrap_or_default().trim().to_owned();
+    let found = pickers::accounts(&state.app, staff, &search).await?;
+    let base = staff_base(kind);
+    let view = ChooseAccountPage {
+        title: form_title(&page, kind),
+        path: format!("{base}/new"),
+        found: found
+            .items
+            .into_iter()
+            .map(|a| AccountOption {
+                href: format!("{base}/new?account={}", a.id),
+                contacts: a
+                    .contacts
+                    .iter()
+                    .map(|c| format!("{} {}", c.first_name, c.last_name))
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                name: a.name,
+                active: a.active,
+            })
+            .collect(),
+        more: found.has_more,
+        search,
+        error,
+        page,
+    };
+    let status = if view.error.is_some() {
+        crate::error::INVALID
+    } else {
+        StatusCode::OK
+    };
+    render_with_status(status, &view)
+}
+
+/// A save whose account does not exist (an edited request): the account search again.
+async fn unknown_account(
+    state: &AppState,
+    page: Page,
+    staff: Staff,
+    kind: RecordKind,
+) -> WebResult<Response> {
+    let error = page.t("records-staff-choose-account-unknown");
+    choose_account(state, page, staff, kind, None, Some(error)).await
+}
+
+/// The title of a kind's "new" form.
+fn form_title(page: &Page, kind: RecordKind) -> String {
+    page.t(match kind {
+        RecordKind::Agreement => "records-staff-new-agreement",
+        RecordKind::Asset => "records-staff-new-asset",
+        RecordKind::WorkOrder => "records-staff-new-work-order",
+        RecordKind::Invoice => "records-staff-new-invoice",
+    })
+}
+
+/// The service types a work order may take: the active ones, and its own even if retired.
+fn service_type_picker(page: &Page, choices: &AccountChoices, current: &str) -> Picker {
+    let retired = page.t("catalog-retired");
+    let options = choices
+        .service_types
+        .iter()
+        .filter(|t| t.active || t.id.to_string() == current.trim())
+        .map(|t| {
+            let label = if t.active {
+                t.name.clone()
+            } else {
+                format!("{} ({retired})", t.name)
+            };
+            (t.id.to_string(), label)
+        });
+    Picker::new(
+        "service_type",
+        page.t("records-col-service-type"),
+        current,
+        options,
+    )
+}
+
+/// The account's assets (a serial number tells twins apart), except `except` (an asset
+/// cannot be its own parent).
+fn asset_picker(
+    page: &Page,
+    choices: &AccountChoices,
+    name: &'static str,
+    label_id: &str,
+    current: &str,
+    except: Option<AssetId>,
+) -> Picker {
+    let options = choices
+        .assets
+        .iter()
+        .filter(|a| Some(a.id) != except)
+        .map(|a| {
+            let label = match &a.serial_number {
+                Some(serial) => format!("{} · {serial}", a.name),
+                None => a.name.clone(),
+            };
+            (a.id.to_string(), label)
+        });
+    Picker::new(name, page.t(label_id), current, options).optional(page.t("records-staff-none"))
+}
+
+/// The account's agreements, by number and name.
+fn agreement_picker(page: &Page, choices: &AccountChoices, current: &str) -> Picker {
+    let options = choices
+        .agreements
+        .iter()
+        .map(|a| (a.id.to_string(), format!("{} · {}", a.number, a.name)));
+    Picker::new(
+        "agreement",
+        page.t("records-col-agreement"),
+        current,
+        options,
+    )
+    .optional(page.t("records-staff-none"))
+}
+
+/// The account's work orders, by number and service type.
+fn work_order_picker(page: &Page, choices: &AccountChoices, current: &str) -> Picker {
+    let options = choices.work_orders.iter().map(|w| {
+        let service = choices
+            .service_types
+            .iter()
+            .find(|t| t.id == w.service_type_id)
+            .map(|t| t.name.as_str())
+            .unwrap_or_default();
+        (w.id.to_string(), format!("{} · {service}", w.number))
+    });
+    Picker::new(
+        "work_order",
+        page.t("records-col-work-order"),
+        current,
+        options,
+    )
+    .optional(page.t("records-staff-none"))
+}
+
 // ---- Work orders ----------------------------------------------------------------------------
 
 #[derive(Template)]
@@ -265,6 +459,8 @@ struct WorkOrderFormPage {
     page: Page,
     head: FormHead,
     input: staff::WorkOrderInput,
+    /// Service type, asset, agreement.
+    pickers: Vec<Picker>,
     statuses: Vec<StatusOption>,
 }
 
@@ -272,11 +468,31 @@ fn work_order_form(
     page: Page,
     target: Target,
     input: staff::WorkOrderInput,
+    choices: &AccountChoices,
     error: Option<String>,
 ) -> WorkOrderFormPage {
     use onsite_domain::work_order::WorkOrderStatus as S;
     WorkOrderFormPage {
-        head: form_head(&page, RecordKind::WorkOrder, target, &input.number, error),
+        head: form_head(
+            &page,
+            RecordKind::WorkOrder,
+            target,
+            &input.number,
+            choices,
+            error,
+        ),
+        pickers: vec![
+            service_type_picker(&page, choices, &input.service_type),
+            asset_picker(
+                &page,
+                choices,
+                "asset",
+                "records-col-asset",
+                &input.asset,
+                None,
+            ),
+            agreement_picker(&page, choices, &input.agreement),
+        ],
         statuses: status_options(
             &page,
             S::ALL,
@@ -290,16 +506,25 @@ fn work_order_form(
 }
 
 /// `GET /staff/work-orders/new` (`?account=`, `?asset=` and `?agreement=` fill those fields:
-/// the links from an asset's or an agreement's page).
-pub async fn new_work_order(page: Page, Query(req): Query<ListRequest>) -> WebResult<Response> {
+/// the links from an asset's or an agreement's page); without an account, the account search.
+pub async fn new_work_order(
+    State(state): State<AppState>,
+    page: Page,
+    Granted(staff): Granted<Staff>,
+    Query(req): Query<ListRequest>,
+) -> WebResult<Response> {
+    let kind = RecordKind::WorkOrder;
+    let Some(choices) = account_choices(&state, staff, req.account.as_deref()).await? else {
+        return choose_account(&state, page, staff, kind, req.search.as_deref(), None).await;
+    };
     let input = staff::WorkOrderInput {
-        account: req.account.unwrap_or_default(),
+        account: choices.account.id.to_string(),
         asset: req.asset.unwrap_or_default(),
         agreement: req.agreement.unwrap_or_default(),
         status: "estimate_pending".into(),
         ..Default::default()
     };
-    render(&work_order_form(page, Target::New, input, None))
+    render(&work_order_form(page, Target::New, input, &choices, None))
 }
 
 /// `POST /staff/work-orders`: numbered `WO-<id>` when the number is left blank.
@@ -309,10 +534,14 @@ pub async fn create_work_order(
     Granted(staff): Granted<Staff>,
     Form(input): Form<staff::WorkOrderInput>,
 ) -> WebResult<Response> {
+    let kind = RecordKind::WorkOrder;
+    let Some(choices) = account_choices(&state, staff, Some(&input.account)).await? else {
+        return unknown_account(&state, page, staff, kind).await;
+    };
     let now = state.clock.now();
     let result = staff::create_work_order(&state.app, staff, &input, now).await;
-    after_save(page, RecordKind::WorkOrder, result, |page, error| {
-        work_order_form(page, Target::New, input, error)
+    after_save(page, kind, result, |page, error| {
+        work_order_form(page, Target::New, input, &choices, error)
     })
 }
 
@@ -320,10 +549,12 @@ pub async fn create_work_order(
 pub async fn edit_work_order(
     State(state): State<AppState>,
     page: Page,
-    Granted(reviewer): Granted<Reviewer>,
+    Granted(staff): Granted<Staff>,
     PathId(id): PathId<i64>,
 ) -> WebResult<Response> {
+    let reviewer = Reviewer::from(staff);
     let d = records::work_order(&state.app, reviewer, None, WorkOrderId(id), None).await?;
+    let choices = pickers::of_account(&state.app, staff, d.work_order.account_id).await?;
     let w = &d.work_order;
     let input = staff::WorkOrderInput {
         account: w.account_id.to_string(),
@@ -339,7 +570,7 @@ pub async fn edit_work_order(
         id,
         seen_version: Some(w.version),
     };
-    render(&work_order_form(page, target, input, None))
+    render(&work_order_form(page, target, input, &choices, None))
 }
 
 /// `POST /staff/work-orders/{id}/edit`: refused as changed when someone saved it meanwhile
@@ -352,6 +583,10 @@ pub async fn update_work_order(
     Query(seen): Query<SeenVersion>,
     Form(input): Form<staff::WorkOrderInput>,
 ) -> WebResult<Response> {
+    let kind = RecordKind::WorkOrder;
+    let Some(choices) = account_choices(&state, staff, Some(&input.account)).await? else {
+        return unknown_account(&state, page, staff, kind).await;
+    };
     let result = staff::update_work_order(
         &state.app,
         staff,
@@ -366,8 +601,8 @@ pub async fn update_work_order(
         id,
         seen_version: seen.seen_version,
     };
-    after_save(page, RecordKind::WorkOrder, result, |page, error| {
-        work_order_form(page, target, input, error)
+    after_save(page, kind, result, |page, error| {
+        work_order_form(page, target, input, &choices, error)
     })
 }
 
@@ -437,11 +672,19 @@ fn agreement_form(
     page: Page,
     target: Target,
     input: staff::AgreementInput,
+    choices: &AccountChoices,
     error: Option<String>,
 ) -> AgreementFormPage {
     use onsite_domain::agreement::AgreementStatus as S;
     AgreementFormPage {
-        head: form_head(&page, RecordKind::Agreement, target, &input.number, error),
+        head: form_head(
+            &page,
+            RecordKind::Agreement,
+            target,
+            &input.number,
+            choices,
+            error,
+        ),
         statuses: status_options(
             &page,
             S::ALL,
@@ -454,13 +697,23 @@ fn agreement_form(
     }
 }
 
-/// `GET /staff/agreements/new`.
-pub async fn new_agreement(page: Page) -> WebResult<Response> {
+/// `GET /staff/agreements/new` (`?account=`); without an account, the account search.
+pub async fn new_agreement(
+    State(state): State<AppState>,
+    page: Page,
+    Granted(staff): Granted<Staff>,
+    Query(req): Query<ListRequest>,
+) -> WebResult<Response> {
+    let kind = RecordKind::Agreement;
+    let Some(choices) = account_choices(&state, staff, req.account.as_deref()).await? else {
+        return choose_account(&state, page, staff, kind, req.search.as_deref(), None).await;
+    };
     let input = staff::AgreementInput {
+        account: choices.account.id.to_string(),
         status: "active".into(),
         ..Default::default()
     };
-    render(&agreement_form(page, Target::New, input, None))
+    render(&agreement_form(page, Target::New, input, &choices, None))
 }
 
 /// `POST /staff/agreements`.
@@ -470,9 +723,13 @@ pub async fn create_agreement(
     Granted(staff): Granted<Staff>,
     Form(input): Form<staff::AgreementInput>,
 ) -> WebResult<Response> {
+    let kind = RecordKind::Agreement;
+    let Some(choices) = account_choices(&state, staff, Some(&input.account)).await? else {
+        return unknown_account(&state, page, staff, kind).await;
+    };
     let result = staff::create_agreement(&state.app, staff, &input).await;
-    after_save(page, RecordKind::Agreement, result, |page, error| {
-        agreement_form(page, Target::New, input, error)
+    after_save(page, kind, result, |page, error| {
+        agreement_form(page, Target::New, input, &choices, error)
     })
 }
 
@@ -480,10 +737,12 @@ pub async fn create_agreement(
 pub async fn edit_agreement(
     State(state): State<AppState>,
     page: Page,
-    Granted(reviewer): Granted<Reviewer>,
+    Granted(staff): Granted<Staff>,
     PathId(id): PathId<i64>,
 ) -> WebResult<Response> {
+    let reviewer = Reviewer::from(staff);
     let d = records::agreement(&state.app, reviewer, None, AgreementId(id), None).await?;
+    let choices = pickers::of_account(&state.app, staff, d.agreement.account_id).await?;
     let a = &d.agreement;
     let input = staff::AgreementInput {
         account: a.account_id.to_string(),
@@ -499,7 +758,7 @@ pub async fn edit_agreement(
         id,
         seen_version: Some(a.version),
     };
-    render(&agreement_form(page, target, input, None))
+    render(&agreement_form(page, target, input, &choices, None))
 }
 
 /// `POST /staff/agreements/{id}/edit`: refused as changed when someone saved it meanwhile.
@@ -511,6 +770,10 @@ pub async fn update_agreement(
     Query(seen): Query<SeenVersion>,
     Form(input): Form<staff::AgreementInput>,
 ) -> WebResult<Response> {
+    let kind = RecordKind::Agreement;
+    let Some(choices) = account_choices(&state, staff, Some(&input.account)).await? else {
+        return unknown_account(&state, page, staff, kind).await;
+    };
     let result = staff::update_agreement(
         &state.app,
         staff,
@@ -524,8 +787,8 @@ pub async fn update_agreement(
         id,
         seen_version: seen.seen_version,
     };
-    after_save(page, RecordKind::Agreement, result, |page, error| {
-        agreement_form(page, target, input, error)
+    after_save(page, kind, result, |page, error| {
+        agreement_form(page, target, input, &choices, error)
     })
 }
 
@@ -595,29 +858,61 @@ struct AssetFormPage {
     page: Page,
     head: FormHead,
     input: staff::AssetInput,
+    /// The parent asset.
+    pickers: Vec<Picker>,
 }
 
 fn asset_form(
     page: Page,
     target: Target,
     input: staff::AssetInput,
+    choices: &AccountChoices,
     error: Option<String>,
 ) -> AssetFormPage {
+    let this = match target {
+        Target::Edit { id, .. } => Some(AssetId(id)),
+        Target::New => None,
+    };
     AssetFormPage {
-        head: form_head(&page, RecordKind::Asset, target, &input.name, error),
+        head: form_head(
+            &page,
+            RecordKind::Asset,
+            target,
+            &input.name,
+            choices,
+            error,
+        ),
+        pickers: vec![asset_picker(
+            &page,
+            choices,
+            "parent",
+            "records-col-parent",
+            &input.parent,
+            this,
+        )],
         input,
         page,
     }
 }
 
-/// `GET /staff/assets/new` (`?account=` and `?parent=` fill those fields: "add a component").
-pub async fn new_asset(page: Page, Query(req): Query<ListRequest>) -> WebResult<Response> {
+/// `GET /staff/assets/new` (`?account=` and `?parent=` fill those fields: "add a component");
+/// without an account, the account search.
+pub async fn new_asset(
+    State(state): State<AppState>,
+    page: Page,
+    Granted(staff): Granted<Staff>,
+    Query(req): Query<ListRequest>,
+) -> WebResult<Response> {
+    let kind = RecordKind::Asset;
+    let Some(choices) = account_choices(&state, staff, req.account.as_deref()).await? else {
+        return choose_account(&state, page, staff, kind, req.search.as_deref(), None).await;
+    };
     let input = staff::AssetInput {
-        account: req.account.unwrap_or_default(),
+        account: choices.account.id.to_string(),
         parent: req.parent.unwrap_or_default(),
         ..Default::default()
     };
-    render(&asset_form(page, Target::New, input, None))
+    render(&asset_form(page, Target::New, input, &choices, None))
 }
 
 /// `POST /staff/assets`: refused with the reason for a parent of another account.
@@ -627,9 +922,13 @@ pub async fn create_asset(
     Granted(staff): Granted<Staff>,
     Form(input): Form<staff::AssetInput>,
 ) -> WebResult<Response> {
+    let kind = RecordKind::Asset;
+    let Some(choices) = account_choices(&state, staff, Some(&input.account)).await? else {
+        return unknown_account(&state, page, staff, kind).await;
+    };
     let result = staff::create_asset(&state.app, staff, &input).await;
-    after_save(page, RecordKind::Asset, result, |page, error| {
-        asset_form(page, Target::New, input, error)
+    after_save(page, kind, result, |page, error| {
+        asset_form(page, Target::New, input, &choices, error)
     })
 }
 
@@ -637,10 +936,12 @@ pub async fn create_asset(
 pub async fn edit_asset(
     State(state): State<AppState>,
     page: Page,
-    Granted(reviewer): Granted<Reviewer>,
+    Granted(staff): Granted<Staff>,
     PathId(id): PathId<i64>,
 ) -> WebResult<Response> {
+    let reviewer = Reviewer::from(staff);
     let d = records::asset(&state.app, reviewer, AssetId(id), None).await?;
+    let choices = pickers::of_account(&state.app, staff, d.asset.account_id).await?;
     let a = &d.asset;
     let input = staff::AssetInput {
         account: a.account_id.to_string(),
@@ -654,7 +955,7 @@ pub async fn edit_asset(
         id,
         seen_version: Some(a.version),
     };
-    render(&asset_form(page, target, input, None))
+    render(&asset_form(page, target, input, &choices, None))
 }
 
 /// `POST /staff/assets/{id}/edit`: refused with the reason for a parent of another account, a
@@ -667,6 +968,10 @@ pub async fn update_asset(
     Query(seen): Query<SeenVersion>,
     Form(input): Form<staff::AssetInput>,
 ) -> WebResult<Response> {
+    let kind = RecordKind::Asset;
+    let Some(choices) = account_choices(&state, staff, Some(&input.account)).await? else {
+        return unknown_account(&state, page, staff, kind).await;
+    };
     let result = staff::update_asset(&state.app, staff, AssetId(id), &input, seen.seen_version)
         .await
         .map(|()| id);
@@ -674,8 +979,8 @@ pub async fn update_asset(
         id,
         seen_version: seen.seen_version,
     };
-    after_save(page, RecordKind::Asset, result, |page, error| {
-        asset_form(page, target, input, error)
+    after_save(page, kind, result, |page, error| {
+        asset_form(page, target, input, &choices, error)
     })
 }
 
@@ -803,6 +1108,8 @@ struct InvoiceFormPage {
     input: staff::InvoiceInput,
     /// The lines typed, then blank rows.
     rows: Vec<staff::LineInput>,
+    /// Work order, agreement.
+    pickers: Vec<Picker>,
     statuses: Vec<StatusOption>,
 }
 
@@ -810,6 +1117,7 @@ fn invoice_form(
     page: Page,
     target: Target,
     form: InvoiceForm,
+    choices: &AccountChoices,
     error: Option<String>,
 ) -> InvoiceFormPage {
     use onsite_domain::invoice::InvoiceStatus as S;
@@ -817,7 +1125,18 @@ fn invoice_form(
     let mut rows = input.lines.clone();
     rows.extend((0..form.spare).map(|_| staff::LineInput::default()));
     InvoiceFormPage {
-        head: form_head(&page, RecordKind::Invoice, target, &input.number, error),
+        head: form_head(
+            &page,
+            RecordKind::Invoice,
+            target,
+            &input.number,
+            choices,
+            error,
+        ),
+        pickers: vec![
+            work_order_picker(&page, choices, &input.work_order),
+            agreement_picker(&page, choices, &input.agreement),
+        ],
         statuses: status_options(
             &page,
             S::ALL,
@@ -832,11 +1151,20 @@ fn invoice_form(
 }
 
 /// `GET /staff/invoices/new` (`?account=`, `?work_order=` and `?agreement=` fill those
-/// fields).
-pub async fn new_invoice(page: Page, Query(req): Query<ListRequest>) -> WebResult<Response> {
+/// fields); without an account, the account search.
+pub async fn new_invoice(
+    State(state): State<AppState>,
+    page: Page,
+    Granted(staff): Granted<Staff>,
+    Query(req): Query<ListRequest>,
+) -> WebResult<Response> {
+    let kind = RecordKind::Invoice;
+    let Some(choices) = account_choices(&state, staff, req.account.as_deref()).await? else {
+        return choose_account(&state, page, staff, kind, req.search.as_deref(), None).await;
+    };
     let form = InvoiceForm {
         input: staff::InvoiceInput {
-            account: req.account.unwrap_or_default(),
+            account: choices.account.id.to_string(),
             work_order: req.work_order.unwrap_or_default(),
             agreement: req.agreement.unwrap_or_default(),
             status: "draft".into(),
@@ -846,7 +1174,7 @@ pub async fn new_invoice(page: Page, Query(req): Query<ListRequest>) -> WebResul
         spare: SPARE_LINES + 1,
         add_line: false,
     };
-    render(&invoice_form(page, Target::New, form, None))
+    render(&invoice_form(page, Target::New, form, &choices, None))
 }
 
 /// `POST /staff/invoices`: the invoice with its lines, or the form again with why.
@@ -857,12 +1185,16 @@ pub async fn create_invoice(
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> WebResult<Response> {
     let form = InvoiceForm::read(pairs);
+    let kind = RecordKind::Invoice;
+    let Some(choices) = account_choices(&state, staff, Some(&form.input.account)).await? else {
+        return unknown_account(&state, page, staff, kind).await;
+    };
     if form.add_line {
-        return render(&invoice_form(page, Target::New, form, None));
+        return render(&invoice_form(page, Target::New, form, &choices, None));
     }
     let result = staff::create_invoice(&state.app, staff, &form.input).await;
-    after_save(page, RecordKind::Invoice, result, |page, error| {
-        invoice_form(page, Target::New, form, error)
+    after_save(page, kind, result, |page, error| {
+        invoice_form(page, Target::New, form, &choices, error)
     })
 }
 
@@ -870,10 +1202,12 @@ pub async fn create_invoice(
 pub async fn edit_invoice(
     State(state): State<AppState>,
     page: Page,
-    Granted(reviewer): Granted<Reviewer>,
+    Granted(staff): Granted<Staff>,
     PathId(id): PathId<i64>,
 ) -> WebResult<Response> {
+    let reviewer = Reviewer::from(staff);
     let d = records::invoice(&state.app, reviewer, InvoiceId(id), None).await?;
+    let choices = pickers::of_account(&state.app, staff, d.invoice.account_id).await?;
     let i = &d.invoice;
     let digits = records::text::minor_digits(i.currency);
     let form = InvoiceForm {
@@ -905,7 +1239,7 @@ pub async fn edit_invoice(
         id,
         seen_version: Some(i.version),
     };
-    render(&invoice_form(page, target, form, None))
+    render(&invoice_form(page, target, form, &choices, None))
 }
 
 /// `POST /staff/invoices/{id}/edit`: replaces its lines; refused as changed when someone saved
@@ -919,12 +1253,16 @@ pub async fn update_invoice(
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> WebResult<Response> {
     let form = InvoiceForm::read(pairs);
+    let kind = RecordKind::Invoice;
+    let Some(choices) = account_choices(&state, staff, Some(&form.input.account)).await? else {
+        return unknown_account(&state, page, staff, kind).await;
+    };
     let target = Target::Edit {
         id,
         seen_version: seen.seen_version,
     };
     if form.add_line {
-        return render(&invoice_form(page, target, form, None));
+        return render(&invoice_form(page, target, form, &choices, None));
     }
     let result = staff::update_invoice(
         &state.app,
@@ -935,8 +1273,8 @@ pub async fn update_invoice(
     )
     .await
     .map(|()| id);
-    after_save(page, RecordKind::Invoice, result, |page, error| {
-        invoice_form(page, target, form, error)
+    after_save(page, kind, result, |page, error| {
+        invoice_form(page, target, form, &choices, error)
     })
 }
 

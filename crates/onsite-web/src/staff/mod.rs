@@ -1,11 +1,13 @@
 //! The staff's own pages: customers (accounts, contacts and their invitations), people (users
-//! and invitations), the mailbox, the scheduling settings, the catalogue, the audit log
-//! (administrators), and the invitation API.
+//! and invitations), the mailbox, the scheduling settings, the catalogue, territories and
+//! partners' distribution profiles, the audit log (administrators), and the invitation API.
 
 pub mod audit;
 pub mod catalog;
 pub mod customers;
 pub mod invitations;
 pub mod mailbox;
+pub mod partners;
 pub mod people;
 pub mod settings;
+pub mod territories;

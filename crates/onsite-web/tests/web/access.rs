@@ -223,6 +223,11 @@ impl Fixture {
             p if p.starts_with("/staff/catalog/lead-types/{id}") => {
                 p.replace("{id}", &self.lead_type.to_string())
             }
+            // The market's territory (an empty form: refused as incomplete, nothing changes).
+            p if p.starts_with("/staff/territories/{id}") => {
+                p.replace("{id}", &self.market.plateau.to_string())
+            }
+            "/staff/partners/{id}" => format!("/staff/partners/{}", self.market.partner_a),
             "/staff/mailbox/{id}" => format!("/staff/mailbox/{}", self.message_a),
             "/staff/mailbox/{id}/html" => format!("/staff/mailbox/{}/html", self.message_a),
             "/staff/mailbox/{id}/attachments/{index}" => {

@@ -71,6 +71,7 @@ impl Market {
         let thermostat = catalog::insert_product(&mut conn, "THERMO", "Smart thermostats")
             .await
             .unwrap();
+        onsite_testkit::fixtures::lead_type(&mut conn, "residential").await;
         drop(conn);
         let partner_b = insert_account(app, "Bravo Chauffage", AccountKind::Partner).await;
         let full = insert_account(app, "Complet Inc", AccountKind::Partner).await;

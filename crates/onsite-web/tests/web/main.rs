@@ -27,4 +27,5 @@ mod staff;
 mod staff_records;
 mod team;
 mod technician;
+mod territories;
 mod tracking;

@@ -29,6 +29,20 @@ fn saved_id(answer: &TestResponse, base: &str) -> i64 {
         .unwrap()
 }
 
+/// The values of the options of the select named `name` in `page`.
+fn options_of(page: &str, name: &str) -> Vec<String> {
+    let start = page
+        .find(&format!("<select id=\"f-{name}\" name=\"{name}\""))
+        .unwrap_or_else(|| panic!("no select {name}"));
+    let select = &page[start..];
+    let select = &select[..select.find("</select>").unwrap()];
+    select
+        .split("<option value=\"")
+        .skip(1)
+        .map(|o| o[..o.find('"').unwrap()].to_owned())
+        .collect()
+}
+
 /// Form fields as the test browser posts them.
 fn borrow<'a>(fields: &'a [(&'static str, String)]) -> Vec<(&'static str, &'a str)> {
     fields.iter().map(|(k, v)| (*k, v.as_str())).collect()
@@ -215,11 +229,25 @@ both_backends!(
             assert!(text.contains(number), "{number}");
         }
 
-        let new = dispatcher.get("/staff/invoices/new").await;
+        // "New invoice" starts with the customer: a search of the accounts, each a link to
+        // the form for that account.
+        let account = world.account_a.to_string();
+        let choose = dispatcher.get("/staff/invoices/new").await;
+        assert_eq!(choose.status, StatusCode::OK);
+        assert!(!choose.text().contains("name=\"line_description\""));
+        assert!(
+            choose
+                .text()
+                .contains(&format!("href=\"/staff/invoices/new?account={account}\"")),
+            "{}",
+            choose.text()
+        );
+        let new = dispatcher
+            .get(&format!("/staff/invoices/new?account={account}"))
+            .await;
         assert_eq!(new.status, StatusCode::OK);
         let rows = |page: &str| page.matches("name=\"line_description\"").count();
         let blank_rows = rows(&new.text());
-        let account = world.account_a.to_string();
         let work_order = r.estimate_a.to_string();
         let fields = |price: &'static str| {
             vec![
@@ -417,7 +445,10 @@ both_backends!(
             .text();
         assert!(asset.contains("Rendre visible au client") || asset.contains("Masquer au client"));
         assert!(asset.contains("Ajouter un composant"));
-        let form = dispatcher.get("/staff/invoices/new").await.text();
+        let form = dispatcher
+            .get(&format!("/staff/invoices/new?account={}", world.account_a))
+            .await
+            .text();
         assert!(
             form.contains("Ajouter une ligne") && form.contains("Les lignes vides sont ignorées")
         );
@@ -522,11 +553,12 @@ both_backends!(
         let link = format!("/staff/work-orders/new?account={account}&amp;asset={asset}");
         assert!(asset_page.contains(&link), "{asset_page}");
         let form = dispatcher.get(&link.replace("&amp;", "&")).await.text();
+        assert!(
+            form.contains(&format!("<option value=\"{asset}\" selected>")),
+            "{form}"
+        );
         assert!(form.contains(&format!(
-            "name=\"asset\" inputmode=\"numeric\" value=\"{asset}\""
-        )));
-        assert!(form.contains(&format!(
-            "name=\"account\" inputmode=\"numeric\" required value=\"{account}\""
+            "<input type=\"hidden\" name=\"account\" value=\"{account}\">"
         )));
         let agreement_page = dispatcher
             .get(&format!("/staff/agreements/{agreement}"))
@@ -535,8 +567,77 @@ both_backends!(
         let link = format!("/staff/invoices/new?account={account}&amp;agreement={agreement}");
         assert!(agreement_page.contains(&link));
         let form = dispatcher.get(&link.replace("&amp;", "&")).await.text();
-        assert!(form.contains(&format!(
-            "name=\"agreement\" inputmode=\"numeric\" value=\"{agreement}\""
-        )));
+        assert!(form.contains(&format!("<option value=\"{agreement}\" selected>")));
+    }
+);
+
+both_backends!(
+    record_forms_pick_the_account_by_search_and_its_records_by_name,
+    |app: TestApp| async move {
+        let (world, r) = setup(&app).await;
+        let mut dispatcher = app.browser_as(world.user("dispatcher")).await;
+
+        // The search finds an account by part of its name, in any case, and not the others.
+        let found = dispatcher
+            .get("/staff/work-orders/new?q=zephyr")
+            .await
+            .text();
+        let a_link = format!(
+            "href=\"/staff/work-orders/new?account={}\"",
+            world.account_a
+        );
+        let b_link = format!(
+            "href=\"/staff/work-orders/new?account={}\"",
+            world.account_b
+        );
+        assert!(found.contains(&a_link), "{found}");
+        assert!(!found.contains(&b_link));
+        let nothing = dispatcher
+            .get("/staff/work-orders/new?q=nobody-by-that-name")
+            .await;
+        assert_eq!(nothing.status, StatusCode::OK);
+        assert!(!nothing.text().contains("/staff/work-orders/new?account="));
+
+        // The form offers the account's own assets and agreements by name, never another
+        // account's; no field asks for an id.
+        let form = dispatcher
+            .get(&format!(
+                "/staff/work-orders/new?account={}",
+                world.account_a
+            ))
+            .await
+            .text();
+        assert!(form.contains("Zephyrine Holdings"));
+        let assets = options_of(&form, "asset");
+        let agreements = options_of(&form, "agreement");
+        assert!(assets.contains(&r.asset_a.to_string()));
+        assert!(agreements.contains(&r.agreement_a.to_string()));
+        assert!(!assets.contains(&r.asset_b.to_string()));
+        assert!(!agreements.contains(&r.agreement_b.to_string()));
+        assert!(!form.contains("inputmode=\"numeric\""), "{form}");
+
+        // An asset's parent picker leaves the asset itself out.
+        let edit = dispatcher
+            .get(&format!("/staff/assets/{}/edit", r.asset_a))
+            .await
+            .text();
+        let parents = options_of(&edit, "parent");
+        assert!(!parents.contains(&r.asset_a.to_string()));
+        assert!(parents.contains(&r.component_a.to_string()));
+
+        // A save naming an account that does not exist: the account search again, 422,
+        // nothing made.
+        let before = dispatcher.get("/staff/assets?filter=all").await.text();
+        let refused = dispatcher
+            .post(
+                "/staff/assets",
+                &[("account", "999999"), ("name", "Ghost boiler")],
+            )
+            .await;
+        assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(refused.text().contains("name=\"q\""));
+        let after = dispatcher.get("/staff/assets?filter=all").await.text();
+        assert!(!after.contains("Ghost boiler"));
+        assert_eq!(before.matches("<tr").count(), after.matches("<tr").count());
     }
 );
