@@ -17,11 +17,13 @@ use onsite_store::records::{Page, Start};
 pub const PAGE_SIZE: u32 = 50;
 
 /// The kinds of records the audit lines name, as the kind filter offers them.
-pub const RECORD_KINDS: [&str; 19] = [
+pub const RECORD_KINDS: [&str; 21] = [
+    "account",
     "agreement",
     "asset",
     "booking",
     "characteristic",
+    "contact",
     "email_outbox",
     "invitation",
     "invoice",

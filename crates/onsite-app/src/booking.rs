@@ -75,6 +75,9 @@ pub enum BookingError {
     /// Self-scheduling is turned off for customers (site setting).
     #[error("self-scheduling is disabled")]
     Disabled,
+    /// Staff deactivated the account: no visit is booked or moved for it.
+    #[error("the account is not active")]
+    AccountInactive,
     /// The chosen time is not bookable: too soon, beyond the horizon, or not a slot.
     #[error(transparent)]
     InvalidSlot(Unavailable),
@@ -102,6 +105,7 @@ impl BookingError {
             BookingError::NotFound => "booking-not-found",
             BookingError::NotAllowed => "booking-not-allowed",
             BookingError::Disabled => "booking-disabled",
+            BookingError::AccountInactive => "customers-booking-account-inactive",
             BookingError::InvalidSlot(Unavailable::TooSoon) => "booking-too-soon",
             BookingError::InvalidSlot(Unavailable::OutsideHorizon) => "booking-outside-horizon",
             BookingError::InvalidSlot(Unavailable::NotASlot) => "booking-not-a-slot",
@@ -137,9 +141,10 @@ impl Failure for BookingError {
             BookingError::NotAllowed => Kind::NotAllowed,
             BookingError::Disabled => Kind::Disabled,
             BookingError::Invalid(_) | BookingError::InvalidSlot(_) => Kind::Invalid,
-            BookingError::SlotTaken | BookingError::Changed | BookingError::NotModifiable(_) => {
-                Kind::Conflict
-            }
+            BookingError::SlotTaken
+            | BookingError::Changed
+            | BookingError::NotModifiable(_)
+            | BookingError::AccountInactive => Kind::Conflict,
             BookingError::Store(e) => e.kind(),
             BookingError::Email(_) => Kind::Internal,
         }
@@ -151,6 +156,7 @@ impl Failure for BookingError {
             BookingError::SlotTaken => "slot_taken",
             BookingError::Changed => "changed",
             BookingError::NotModifiable(_) => "not_modifiable",
+            BookingError::AccountInactive => "account_inactive",
             BookingError::Store(e) => e.code(),
             _ => self.kind().code(),
         }
@@ -336,7 +342,8 @@ enum Purpose {
 }
 
 /// The account (scoped to the caller) and the asset a request is for. A customer asking while
-/// self-scheduling is off is told so.
+/// self-scheduling is off is told so; an inactive account is refused to everyone (no visit is
+/// booked or moved for it; its visits can still be canceled).
 async fn subject(
     conn: &mut Conn,
     reach: Reach,
@@ -369,6 +376,9 @@ async fn subject(
         }
     }
     let account = found(accounts::account(conn, account_id).await)?;
+    if !account.active {
+        return Err(BookingError::AccountInactive);
+    }
     Ok((account, asset))
 }
 

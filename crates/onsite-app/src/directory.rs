@@ -1,23 +1,13 @@
-//! The back office's directory: accounts with their contacts, and everyone who can sign in,
-//! for staff only ([`Staff`]). Searching is by name or email; pages are `limit` long.
+//! The back office's directory: everyone who can sign in, and one account or contact by id
+//! (the invitation pages name them), for staff only ([`Staff`]). The accounts list and the
+//! customer pages are `customers.rs`.
 
 use crate::App;
 use crate::policy::Staff;
 use onsite_domain::account::{Account, Contact};
 use onsite_domain::{AccountId, ContactId};
-use onsite_store::directory::{self as store, AccountContacts, Page, UserSummary};
+use onsite_store::directory::{self as store, Page, UserSummary};
 use onsite_store::{StoreError, accounts};
-
-/// Accounts whose name, or one of whose contacts, matches `search`, with their contacts.
-pub async fn accounts_with_contacts(
-    app: &App,
-    _staff: Staff,
-    search: &str,
-    limit: i64,
-    offset: i64,
-) -> Result<Page<AccountContacts>, StoreError> {
-    store::accounts_with_contacts(&mut *app.store.conn().await?, search, limit, offset).await
-}
 
 /// Everyone who can sign in whose name or email matches `search`, with their roles.
 pub async fn users(

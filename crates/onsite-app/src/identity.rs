@@ -57,6 +57,13 @@ pub enum IdentityError {
     EmailTaken,
     #[error("the contact's account is not active")]
     AccountInactive,
+    /// Staff deactivated the contact: it cannot be invited.
+    #[error("the contact is not active")]
+    ContactInactive,
+    /// The code's contact, or its account, was deactivated: the code does not redeem (while
+    /// they stay so).
+    #[error("the invitation's contact or account is not active")]
+    WithdrawnCode,
     #[error("the contact already has a portal account")]
     AlreadyHasAccount,
     #[error("this address was already invited automatically")]
@@ -115,6 +122,8 @@ impl IdentityError {
             IdentityError::UsedCode => "identity-code-used",
             IdentityError::EmailTaken => "identity-email-taken",
             IdentityError::AccountInactive => "identity-account-inactive",
+            IdentityError::ContactInactive => "customers-contact-inactive",
+            IdentityError::WithdrawnCode => "customers-code-withdrawn",
             IdentityError::AlreadyHasAccount => "identity-already-has-account",
             IdentityError::AlreadyInvited => "identity-already-invited",
             IdentityError::NotFound => "identity-not-found",
@@ -157,11 +166,13 @@ impl Failure for IdentityError {
             | E::UnknownCode
             | E::ExpiredCode
             | E::UsedCode
+            | E::WithdrawnCode
             | E::WrongCurrentPassword
             | E::WrongSetupCode
             | E::WeakPassword(_) => Kind::Invalid,
             E::EmailTaken
             | E::AccountInactive
+            | E::ContactInactive
             | E::AlreadyHasAccount
             | E::AlreadyInvited
             | E::OwnAdminRole
@@ -178,7 +189,7 @@ impl Failure for IdentityError {
         use IdentityError as E;
         match self {
             E::BadCredentials => "bad_credentials",
-            E::UnknownCode | E::ExpiredCode | E::UsedCode => "invalid_code",
+            E::UnknownCode | E::ExpiredCode | E::UsedCode | E::WithdrawnCode => "invalid_code",
             E::InvalidResetLink => "invalid_link",
             E::Store(e) => e.code(),
             _ => self.kind().code(),
@@ -189,7 +200,11 @@ impl Failure for IdentityError {
         use IdentityError as E;
         Some(Cow::Borrowed(match self {
             E::Invalid(i) => i.field,
-            E::UnknownCode | E::ExpiredCode | E::UsedCode | E::WrongSetupCode => "code",
+            E::UnknownCode
+            | E::ExpiredCode
+            | E::UsedCode
+            | E::WithdrawnCode
+            | E::WrongSetupCode => "code",
             E::WrongCurrentPassword => "current_password",
             E::WeakPassword(_) => "password",
             E::OwnAdminRole => "roles",
@@ -331,7 +346,7 @@ pub fn web_roles_for(kind: AccountKind) -> &'static [Role] {
 /// The roles staff give one another (by administrators only, see `policy::Capability`).
 pub const STAFF_ROLES: [Role; 3] = [Role::Technician, Role::Dispatcher, Role::Admin];
 
-fn check_web_roles(kind: AccountKind, roles: &[Role]) -> Result<(), InvalidInput> {
+pub(crate) fn check_web_roles(kind: AccountKind, roles: &[Role]) -> Result<(), InvalidInput> {
     if roles.iter().all(|r| web_roles_for(kind).contains(r)) {
         Ok(())
     } else {
@@ -339,8 +354,9 @@ fn check_web_roles(kind: AccountKind, roles: &[Role]) -> Result<(), InvalidInput
     }
 }
 
-/// Invites a contact of an active customer or partner account: stores the hashed code, queues
-/// the invitation email in the same transaction, and revokes the contact's earlier codes.
+/// Invites an active contact of an active customer or partner account: stores the hashed code,
+/// queues the invitation email (in the contact's language) in the same transaction, and
+/// revokes the contact's earlier codes.
 /// `roles` are the web roles the portal account gets: at least one, and only those of the
 /// account's kind ([`web_roles_for`]).
 pub async fn invite(
@@ -378,6 +394,9 @@ async fn invite_in(
     if !account.active {
         return Err(IdentityError::AccountInactive);
     }
+    if !contact.active {
+        return Err(IdentityError::ContactInactive);
+    }
     if accounts::user_of_contact(tx, contact_id).await?.is_some()
         || accounts::user_by_email(tx, &contact.email).await?.is_some()
     {
@@ -406,7 +425,7 @@ async fn invite_in(
         },
     )
     .await?;
-    let locale = onsite_i18n::DEFAULT;
+    let locale = Locale::negotiate(contact.language.as_deref(), None);
     let expires = expires_at
         .to_zoned(account.address.time_zone.time_zone())
         .date()
@@ -466,7 +485,8 @@ pub async fn invite_account(
     }
     let contacts = accounts::contacts_of_account(&mut tx, account_id).await?;
     let mut out = BulkInvited::default();
-    for c in contacts {
+    // Deactivated contacts are no longer the account's people: not invited, not counted.
+    for c in contacts.into_iter().filter(|c| c.active) {
         match invite_in(app, &mut tx, c.id, roles, by, InviteMode::Automatic, now).await {
             Ok(_) => out.invited.push(c.id),
             Err(IdentityError::AlreadyInvited) => out.already_invited.push(c.id),
@@ -521,7 +541,27 @@ async fn try_code(
     let status = invitations::status(&mut conn, &normalize_code(code).hash(), now).await?;
     let usable = code_status_error(status)?;
     attempt.worked(&mut conn).await?;
+    still_invited(&mut conn, usable.3).await?;
     Ok(usable)
+}
+
+/// Refuses a code whose contact, or whose contact's account, staff deactivated
+/// ([`IdentityError::WithdrawnCode`]); the code itself is left as it is, and works again if
+/// they are reactivated before it expires. Answers the contact, whose name and language the
+/// new portal account starts with.
+async fn still_invited(
+    conn: &mut Conn,
+    contact_id: Option<ContactId>,
+) -> Result<Option<onsite_domain::account::Contact>> {
+    let Some(id) = contact_id else {
+        return Ok(None);
+    };
+    let contact = accounts::contact(conn, id).await?;
+    let account = accounts::account(conn, contact.account_id).await?;
+    if !contact.active || !account.active {
+        return Err(IdentityError::WithdrawnCode);
+    }
+    Ok(Some(contact))
 }
 
 /// Redeems a code: creates the portal account (email from the invitation, the chosen
@@ -542,20 +582,15 @@ pub async fn redeem(
     // Read again under the write lock: the code may have been used meanwhile.
     let (invitation_id, email, roles, contact_id) =
         code_status_error(invitations::status(&mut tx, &hash, now).await?)?;
-    let display_name = match contact_id {
-        Some(id) => accounts::contact(&mut tx, id)
-            .await
-            .map(|c| c.full_name())
-            .unwrap_or_default(),
-        None => String::new(),
-    };
+    let contact = still_invited(&mut tx, contact_id).await?;
+    let display_name = contact.as_ref().map(|c| c.full_name()).unwrap_or_default();
     let user_id = match accounts::insert_user(
         &mut tx,
         &NewUser {
             email: &email,
             password_hash: Some(&password_hash),
             display_name: &display_name,
-            language: None,
+            language: contact.as_ref().and_then(|c| c.language.as_deref()),
             contact_id,
             roles: &roles,
         },
@@ -820,7 +855,11 @@ pub async fn set_staff_roles(app: &App, by: UserId, user: UserId, roles: &[Role]
 }
 
 /// `current` roles with those `replaced` replaced by `roles`: sorted, each once.
-fn replacing(current: &[Role], replaced: impl Fn(&Role) -> bool, roles: &[Role]) -> Vec<Role> {
+pub(crate) fn replacing(
+    current: &[Role],
+    replaced: impl Fn(&Role) -> bool,
+    roles: &[Role],
+) -> Vec<Role> {
     let mut all: Vec<Role> = current
         .iter()
         .copied()

@@ -6,6 +6,7 @@ pub mod board;
 pub mod booking;
 pub mod catalog;
 pub mod context;
+pub mod customers;
 pub mod directory;
 pub mod distribution;
 pub mod failure;

@@ -312,7 +312,8 @@ pub async fn save_profile(
         )
     });
     let will = values.audited();
-    let changed = onsite_store::audit::changes(was.as_ref().unwrap_or(&serde_json::Value::Null), &will);
+    let changed =
+        onsite_store::audit::changes(was.as_ref().unwrap_or(&serde_json::Value::Null), &will);
     if changed.is_empty() && before.version == seen_version {
         return Ok(());
     }

@@ -13,12 +13,13 @@ use onsite_domain::asset::Asset;
 use onsite_domain::service_type::ServiceType;
 use onsite_domain::work_order::WorkOrder;
 use onsite_store::catalog::ServiceTypeFilter;
-use onsite_store::directory::{self, AccountContacts, Page};
+use onsite_store::directory::{self, AccountContacts, AccountFilter, Page};
+use onsite_store::records::Start;
 use onsite_store::visibility::Visibility;
 use onsite_store::{StoreError, accounts, agreements, assets, catalog, work_orders};
 
 /// At most this many accounts answer one search: the person refines it to see others.
-pub const ACCOUNTS_PER_SEARCH: i64 = 20;
+pub const ACCOUNTS_PER_SEARCH: u32 = 20;
 
 /// The accounts whose name, or one of whose contacts' name or email, matches `search`, by name;
 /// `has_more` when more match than [`ACCOUNTS_PER_SEARCH`].
@@ -28,7 +29,16 @@ pub async fn accounts(
     search: &str,
 ) -> Result<Page<AccountContacts>, StoreError> {
     let mut conn = app.store.conn().await?;
-    directory::accounts_with_contacts(&mut conn, search.trim(), ACCOUNTS_PER_SEARCH, 0).await
+    let filter = AccountFilter {
+        search: search.trim().to_owned(),
+        ..AccountFilter::default()
+    };
+    let first =
+        directory::accounts_page(&mut conn, &filter, Start::First, ACCOUNTS_PER_SEARCH).await?;
+    Ok(Page {
+        has_more: first.next.is_some(),
+        items: first.items,
+    })
 }
 
 /// Everything a record form of one account offers: the account itself, its assets (parents

@@ -212,15 +212,29 @@ pub async fn set_disabled(app: &App, admin: Admin, user: UserId, disabled: bool)
         return Err(IdentityError::OwnAccount);
     }
     let mut tx = app.store.begin().await?;
-    accounts::set_disabled(&mut tx, user, disabled).await?;
+    set_disabled_in(&mut tx, admin.user(), user, disabled).await?;
+    tx.commit().await.map_err(StoreError::from)?;
+    Ok(())
+}
+
+/// Disables `user` (signing them out everywhere) or enables them, in the caller's transaction,
+/// with its audit line (`user.disable` / `user.enable`, by `by`): an administrator's choice
+/// here, a contact's deactivation in `customers.rs`.
+pub(crate) async fn set_disabled_in(
+    tx: &mut Conn,
+    by: UserId,
+    user: UserId,
+    disabled: bool,
+) -> Result<(), StoreError> {
+    accounts::set_disabled(tx, user, disabled).await?;
     let ended = if disabled {
-        sessions::delete_for_user(&mut tx, user, None).await?
+        sessions::delete_for_user(tx, user, None).await?
     } else {
         0
     };
     audit::record(
-        &mut tx,
-        Some(admin.user()),
+        tx,
+        Some(by),
         if disabled {
             "user.disable"
         } else {
@@ -231,7 +245,6 @@ pub async fn set_disabled(app: &App, admin: Admin, user: UserId, disabled: bool)
         &serde_json::json!({ "sessions_ended": ended }),
     )
     .await?;
-    tx.commit().await.map_err(StoreError::from)?;
     Ok(())
 }
 

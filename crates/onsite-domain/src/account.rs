@@ -1,6 +1,7 @@
 //! Accounts (customers and partners) and their contacts.
 
 use crate::geo::GeoPoint;
+use crate::role::Role;
 use crate::text::{EmailAddress, PhoneNumber};
 use crate::time::TimeZoneName;
 use crate::{AccountId, ContactId, TerritoryId};
@@ -52,7 +53,12 @@ pub struct Account {
     /// Only contacts of active accounts can be invited.
     pub active: bool,
     pub address: Address,
+    /// The territory the address belongs to (`territory::territory_of`), kept with every save.
     pub territory_id: Option<TerritoryId>,
+    /// What staff note about the account (free text, may be empty).
+    pub notes: String,
+    /// Grows with every save: a form saved from an older version is refused.
+    pub version: i64,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -63,6 +69,15 @@ pub struct Contact {
     pub last_name: String,
     pub email: EmailAddress,
     pub phone: Option<PhoneNumber>,
+    /// A deactivated contact cannot be invited and its portal user is disabled.
+    pub active: bool,
+    /// The language tag of the contact's emails (`None`: the portal's default).
+    pub language: Option<String>,
+    /// The web roles the contact's next invitation offers (a contact with a portal user has
+    /// that user's roles instead).
+    pub web_roles: Vec<Role>,
+    /// Grows with every save: a form saved from an older version is refused.
+    pub version: i64,
 }
 
 impl Contact {

@@ -1,6 +1,6 @@
 //! Accounts, contacts and the users who sign in.
 
-use crate::sql::{Links, Run, advisory_xact_lock, is_postgres};
+use crate::sql::{AnyQuery, Links, Run, advisory_xact_lock, is_postgres};
 use crate::{Conn, Result, RowExt, to_ms};
 use jiff::Timestamp;
 use onsite_domain::account::{Account, AccountKind, Address, Contact};
@@ -11,6 +11,7 @@ use onsite_domain::time::TimeZoneName;
 use onsite_domain::{AccountId, ContactId, TechnicianId, TerritoryId, UserId};
 use sqlx::any::AnyRow;
 
+/// An account as the demo loader and the tests insert it (no notes).
 pub struct NewAccount<'a> {
     pub kind: AccountKind,
     pub name: &'a str,
@@ -20,31 +21,132 @@ pub struct NewAccount<'a> {
 }
 
 pub async fn insert_account(conn: &mut Conn, a: &NewAccount<'_>) -> Result<AccountId> {
-    let id: i64 = sqlx::query_scalar(
+    let values = AccountValues {
+        name: a.name,
+        address: a.address,
+        territory_id: a.territory_id,
+        notes: "",
+    };
+    create_account(conn, a.kind, a.active, &values).await
+}
+
+/// What staff save of an account: its form's fields, and the territory its address belongs to.
+pub struct AccountValues<'a> {
+    pub name: &'a str,
+    pub address: &'a Address,
+    pub territory_id: Option<TerritoryId>,
+    pub notes: &'a str,
+}
+
+/// Binds an address's columns, in their order in `accounts`: `address_line`, `city`,
+/// `postal_code`, `country`, `latitude`, `longitude`, `time_zone`.
+fn bind_address<'q>(query: AnyQuery<'q>, a: &'q Address) -> AnyQuery<'q> {
+    query
+        .bind(&a.line)
+        .bind(&a.city)
+        .bind(&a.postal_code)
+        .bind(&a.country)
+        .bind(a.location.lat())
+        .bind(a.location.lon())
+        .bind(a.time_zone.as_str())
+}
+
+/// Adds an account (version 1).
+pub async fn create_account(
+    conn: &mut Conn,
+    kind: AccountKind,
+    active: bool,
+    a: &AccountValues<'_>,
+) -> Result<AccountId> {
+    let query = sqlx::query(
         "INSERT INTO accounts (kind, name, active, address_line, city, postal_code, country, \
-         latitude, longitude, time_zone, territory_id, created_at, search_key) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id",
+         latitude, longitude, time_zone, territory_id, created_at, search_key, notes) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) RETURNING id",
     )
-    .bind(a.kind.as_str())
+    .bind(kind.as_str())
     .bind(a.name)
-    .bind(a.active)
-    .bind(&a.address.line)
-    .bind(&a.address.city)
-    .bind(&a.address.postal_code)
-    .bind(&a.address.country)
-    .bind(a.address.location.lat())
-    .bind(a.address.location.lon())
-    .bind(a.address.time_zone.as_str())
-    .bind(a.territory_id.map(|t| t.0))
-    .bind(to_ms(Timestamp::now()))
-    .bind(crate::directory::account_search_key(a.name))
-    .fetch_one(&mut *conn)
+    .bind(active);
+    bind_address(query, a.address)
+        .bind(a.territory_id.map(|t| t.0))
+        .bind(to_ms(Timestamp::now()))
+        .bind(crate::directory::account_search_key(a.name))
+        .bind(a.notes)
+        .one(conn, |r| Ok(AccountId(r.i64("id")?)))
+        .await
+}
+
+/// Saves an account edited from `seen_version`: false (and nothing written) when someone saved
+/// it in between; [`crate::StoreError::NotFound`] when there is no such account.
+pub async fn update_account(
+    conn: &mut Conn,
+    id: AccountId,
+    seen_version: i64,
+    a: &AccountValues<'_>,
+) -> Result<bool> {
+    let query = sqlx::query(
+        "UPDATE accounts SET name = $1, address_line = $2, city = $3, postal_code = $4, \
+         country = $5, latitude = $6, longitude = $7, time_zone = $8, territory_id = $9, \
+         notes = $10, search_key = $11, version = version + 1 WHERE id = $12 AND version = $13",
+    )
+    .bind(a.name);
+    let saved = bind_address(query, a.address)
+        .bind(a.territory_id.map(|t| t.0))
+        .bind(a.notes)
+        .bind(crate::directory::account_search_key(a.name))
+        .bind(id.0)
+        .bind(seen_version)
+        .changed(conn)
+        .await?;
+    saved_or_missing(conn, "accounts", id.0, saved).await
+}
+
+/// Deactivates or reactivates an account seen at `seen_version`: false (and nothing written)
+/// when someone saved it in between.
+pub async fn set_account_active(
+    conn: &mut Conn,
+    id: AccountId,
+    seen_version: i64,
+    active: bool,
+) -> Result<bool> {
+    set_active(conn, "accounts", id.0, seen_version, active).await
+}
+
+/// Sets `active` of the row `id` of `table` (accounts, contacts) seen at `seen_version`, and
+/// its next version: false (and nothing written) when someone saved it in between;
+/// [`crate::StoreError::NotFound`] when there is no such row.
+async fn set_active(
+    conn: &mut Conn,
+    table: &str,
+    id: i64,
+    seen_version: i64,
+    active: bool,
+) -> Result<bool> {
+    let saved = sqlx::query(&format!(
+        "UPDATE {table} SET active = $1, version = version + 1 WHERE id = $2 AND version = $3"
+    ))
+    .bind(active)
+    .bind(id)
+    .bind(seen_version)
+    .changed(conn)
     .await?;
-    Ok(AccountId(id))
+    saved_or_missing(conn, table, id, saved).await
+}
+
+/// `saved`, when a guarded save of the row `id` of `table` wrote; else whether the row is there
+/// at all: false when it is (someone saved it in between), [`crate::StoreError::NotFound`]
+/// when it is not.
+async fn saved_or_missing(conn: &mut Conn, table: &str, id: i64, saved: bool) -> Result<bool> {
+    if !saved {
+        sqlx::query(&format!("SELECT id FROM {table} WHERE id = $1"))
+            .bind(id)
+            .one(conn, |_| Ok(()))
+            .await?;
+    }
+    Ok(saved)
 }
 
 const ACCOUNT_COLUMNS: &str = "id, kind, name, active, address_line, city, postal_code, country, \
-                               latitude, longitude, time_zone, territory_id";
+                               latitude, longitude, time_zone, territory_id, notes, version";
 
 fn account_from_row(r: &AnyRow) -> Result<Account> {
     Ok(Account {
@@ -61,6 +163,8 @@ fn account_from_row(r: &AnyRow) -> Result<Account> {
             time_zone: TimeZoneName::parse(&r.text("time_zone")?)?,
         },
         territory_id: r.opt_i64("territory_id")?.map(TerritoryId),
+        notes: r.text("notes")?,
+        version: r.i64("version")?,
     })
 }
 
@@ -82,6 +186,8 @@ pub async fn count_accounts(conn: &mut Conn, kind: AccountKind) -> Result<i64> {
     )
 }
 
+/// A contact as the demo loader and the tests insert it (active, default language, no web
+/// roles chosen).
 pub struct NewContact<'a> {
     pub account_id: AccountId,
     pub first_name: &'a str,
@@ -91,15 +197,46 @@ pub struct NewContact<'a> {
 }
 
 pub async fn insert_contact(conn: &mut Conn, c: &NewContact<'_>) -> Result<ContactId> {
+    let values = ContactValues {
+        first_name: c.first_name,
+        last_name: c.last_name,
+        email: c.email,
+        phone: c.phone,
+        language: None,
+        web_roles: &[],
+    };
+    create_contact(conn, c.account_id, &values).await
+}
+
+/// What staff save of a contact: its form's fields.
+pub struct ContactValues<'a> {
+    pub first_name: &'a str,
+    pub last_name: &'a str,
+    pub email: &'a EmailAddress,
+    pub phone: Option<&'a PhoneNumber>,
+    /// A language tag; `None`: the portal's default.
+    pub language: Option<&'a str>,
+    pub web_roles: &'a [Role],
+}
+
+/// Adds an active contact to `account` (version 1).
+pub async fn create_contact(
+    conn: &mut Conn,
+    account: AccountId,
+    c: &ContactValues<'_>,
+) -> Result<ContactId> {
     let id: i64 = sqlx::query_scalar(
-        "INSERT INTO contacts (account_id, first_name, last_name, email, phone, created_at, search_key) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+        "INSERT INTO contacts (account_id, first_name, last_name, email, phone, language, \
+         web_roles, created_at, search_key) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
     )
-    .bind(c.account_id.0)
+    .bind(account.0)
     .bind(c.first_name)
     .bind(c.last_name)
     .bind(c.email.as_str())
     .bind(c.phone.map(PhoneNumber::as_str))
+    .bind(c.language)
+    .bind(roles_text(c.web_roles))
     .bind(to_ms(Timestamp::now()))
     .bind(crate::directory::contact_search_key(
         c.first_name,
@@ -111,7 +248,105 @@ pub async fn insert_contact(conn: &mut Conn, c: &NewContact<'_>) -> Result<Conta
     Ok(ContactId(id))
 }
 
-const CONTACT: &str = "SELECT id, account_id, first_name, last_name, email, phone FROM contacts";
+/// Saves a contact edited from `seen_version`: false (and nothing written) when someone saved
+/// it in between; [`crate::StoreError::NotFound`] when there is no such contact.
+pub async fn update_contact(
+    conn: &mut Conn,
+    id: ContactId,
+    seen_version: i64,
+    c: &ContactValues<'_>,
+) -> Result<bool> {
+    let saved = sqlx::query(
+        "UPDATE contacts SET first_name = $1, last_name = $2, email = $3, phone = $4, \
+         language = $5, web_roles = $6, search_key = $7, version = version + 1 \
+         WHERE id = $8 AND version = $9",
+    )
+    .bind(c.first_name)
+    .bind(c.last_name)
+    .bind(c.email.as_str())
+    .bind(c.phone.map(PhoneNumber::as_str))
+    .bind(c.language)
+    .bind(roles_text(c.web_roles))
+    .bind(crate::directory::contact_search_key(
+        c.first_name,
+        c.last_name,
+        c.email.as_str(),
+    ))
+    .bind(id.0)
+    .bind(seen_version)
+    .changed(conn)
+    .await?;
+    saved_or_missing(conn, "contacts", id.0, saved).await
+}
+
+/// Deactivates or reactivates a contact seen at `seen_version`: false (and nothing written)
+/// when someone saved it in between.
+pub async fn set_contact_active(
+    conn: &mut Conn,
+    id: ContactId,
+    seen_version: i64,
+    active: bool,
+) -> Result<bool> {
+    set_active(conn, "contacts", id.0, seen_version, active).await
+}
+
+/// Roles as a text column holds them: comma-separated.
+pub(crate) fn roles_text(roles: &[Role]) -> String {
+    roles
+        .iter()
+        .map(|r| r.as_str())
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
+/// Roles read back from [`roles_text`].
+pub(crate) fn roles_from_text(text: &str) -> Result<Vec<Role>> {
+    Ok(text
+        .split(',')
+        .filter(|s| !s.is_empty())
+        .map(str::parse)
+        .collect::<std::result::Result<_, _>>()?)
+}
+
+/// Another active contact with `email` than `except`, if any: (its id, name, account's name).
+/// Staff keep one active contact per address (see `onsite_app::customers`).
+pub async fn active_contact_with_email(
+    conn: &mut Conn,
+    email: &EmailAddress,
+    except: Option<ContactId>,
+) -> Result<Option<(ContactId, String, String)>> {
+    sqlx::query(
+        "SELECT c.id, c.first_name, c.last_name, a.name AS account_name FROM contacts c \
+         JOIN accounts a ON a.id = c.account_id \
+         WHERE c.email = $1 AND c.active = TRUE AND c.id <> $2 ORDER BY c.id LIMIT 1",
+    )
+    .bind(email.as_str())
+    .bind(except.map_or(0, |c| c.0))
+    .optional(conn, |r| {
+        let name = format!("{} {}", r.text("first_name")?, r.text("last_name")?);
+        Ok((
+            ContactId(r.i64("id")?),
+            name.trim().to_owned(),
+            r.text("account_name")?,
+        ))
+    })
+    .await
+}
+
+/// Makes concurrent writers of contacts with the same address wait for one another until the
+/// end of the transaction, so that the check of [`active_contact_with_email`] and the write
+/// that follows it are one step: PostgreSQL's advisory lock of the address; SQLite's write
+/// transactions are one at a time already.
+pub async fn lock_email(conn: &mut Conn, email: &EmailAddress) -> Result<()> {
+    if !crate::sql::is_postgres(conn) {
+        return Ok(());
+    }
+    let key = crate::sql::fnv1a(b"contact-email:", email.as_str().as_bytes());
+    crate::sql::advisory_xact_lock(conn, key as i64).await
+}
+
+const CONTACT: &str = "SELECT id, account_id, first_name, last_name, email, phone, active, \
+                       language, web_roles, version FROM contacts";
 
 fn contact_from_row(r: &AnyRow) -> Result<Contact> {
     Ok(Contact {
@@ -124,6 +359,10 @@ fn contact_from_row(r: &AnyRow) -> Result<Contact> {
             .opt_text("phone")?
             .map(|p| PhoneNumber::parse(&p))
             .transpose()?,
+        active: r.bool("active")?,
+        language: r.opt_text("language")?,
+        web_roles: roles_from_text(&r.text("web_roles")?)?,
+        version: r.i64("version")?,
     })
 }
 
@@ -311,6 +550,16 @@ pub async fn update_profile(conn: &mut Conn, user: UserId, p: &Profile) -> Resul
     .bind(user.0)
     .changed_or_not_found(conn)
     .await
+}
+
+/// Changes the address a user signs in with (a contact's, when staff change it);
+/// [`crate::StoreError::Conflict`] when another user has it.
+pub async fn set_user_email(conn: &mut Conn, user: UserId, email: &EmailAddress) -> Result<()> {
+    sqlx::query("UPDATE users SET email = $1 WHERE id = $2")
+        .bind(email.as_str())
+        .bind(user.0)
+        .changed_or_not_found(conn)
+        .await
 }
 
 /// Replaces a user's roles.

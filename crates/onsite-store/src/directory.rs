@@ -2,15 +2,18 @@
 //! contact's portal status (invitation, account, roles), and users with their roles. Searches
 //! are substring matches on names and email addresses that ignore case and accents alike on
 //! both engines ("emilie" finds "ÉMILIE"): they compare [`search_key`]s, which the store
-//! computes in Rust on every write (migration 0009); pages are offset-based (staff lists sorted
-//! by name, with page numbers).
+//! computes in Rust on every write (migration 0009). The accounts list is a keyset list (by the
+//! folded name, then id: migration 0015's indexes make any page a range scan from its cursor);
+//! the users list is offset-based (sorted by email, with page numbers).
 
+use crate::records::cursor::{Cursor, KeyKind, Start};
+use crate::records::query::{self, Arg, Keyset, SortSpec, Where};
 use crate::sql::{Run, placeholders, rows};
-use crate::{Conn, Result, RowExt};
+use crate::{Backend, Conn, Result, RowExt};
 use jiff::Timestamp;
 use onsite_domain::account::AccountKind;
 use onsite_domain::role::Role;
-use onsite_domain::{AccountId, ContactId, TechnicianId, UserId};
+use onsite_domain::{AccountId, ContactId, InvalidInput, TechnicianId, UserId};
 use sqlx::any::AnyRow;
 use std::collections::HashMap;
 
@@ -21,13 +24,16 @@ pub struct Page<T> {
     pub has_more: bool,
 }
 
-/// An account and its contacts, for the staff contacts page.
+/// An account and its contacts, for the staff accounts list.
 #[derive(Debug, Clone, PartialEq)]
 pub struct AccountContacts {
     pub id: AccountId,
     pub name: String,
     pub kind: AccountKind,
     pub active: bool,
+    pub city: String,
+    /// The name of the territory the address belongs to, if any.
+    pub territory: Option<String>,
     pub contacts: Vec<ContactStatus>,
 }
 
@@ -38,12 +44,21 @@ pub struct ContactStatus {
     pub first_name: String,
     pub last_name: String,
     pub email: String,
-    /// The portal user of this contact (or with this contact's address), and their roles.
-    pub user: Option<(UserId, Vec<Role>)>,
+    pub active: bool,
+    /// The portal user of this contact (or with this contact's address).
+    pub user: Option<PortalUser>,
     /// The newest invitation made for this contact.
     pub latest_invitation: Option<InvitationState>,
     /// The address was invited automatically once: bulk invitations skip it.
     pub invited_automatically: bool,
+}
+
+/// A contact's portal user: who, their roles, and whether they are disabled.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PortalUser {
+    pub id: UserId,
+    pub roles: Vec<Role>,
+    pub disabled: bool,
 }
 
 /// The dates of an invitation, from which its state follows.
@@ -53,6 +68,56 @@ pub struct InvitationState {
     pub expires_at: Timestamp,
     pub redeemed_at: Option<Timestamp>,
     pub revoked_at: Option<Timestamp>,
+}
+
+/// Where an invitation stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum InvitationStatus {
+    /// Its code works until it expires.
+    Pending,
+    /// Its code made a portal account.
+    Redeemed,
+    /// Its code was not used in time.
+    Expired,
+    /// Staff revoked it, or a newer invitation of the contact replaced it.
+    Revoked,
+}
+
+impl InvitationStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            InvitationStatus::Pending => "pending",
+            InvitationStatus::Redeemed => "redeemed",
+            InvitationStatus::Expired => "expired",
+            InvitationStatus::Revoked => "revoked",
+        }
+    }
+}
+
+impl InvitationState {
+    /// The dates of the row's `created_at`, `expires_at`, `redeemed_at` and `revoked_at`.
+    pub(crate) fn from_row(r: &AnyRow) -> Result<InvitationState> {
+        Ok(InvitationState {
+            created_at: r.ts("created_at")?,
+            expires_at: r.ts("expires_at")?,
+            redeemed_at: r.opt_ts("redeemed_at")?,
+            revoked_at: r.opt_ts("revoked_at")?,
+        })
+    }
+
+    /// Where the invitation stands at `now` (a redeemed one stays redeemed, a revoked one
+    /// revoked, whatever its expiry).
+    pub fn status(&self, now: Timestamp) -> InvitationStatus {
+        if self.redeemed_at.is_some() {
+            InvitationStatus::Redeemed
+        } else if self.revoked_at.is_some() {
+            InvitationStatus::Revoked
+        } else if self.expires_at <= now {
+            InvitationStatus::Expired
+        } else {
+            InvitationStatus::Pending
+        }
+    }
 }
 
 /// Text as searches compare it: Unicode lower case, the accents of Latin letters removed, and
@@ -177,61 +242,150 @@ async fn page<T>(
     Ok(Page { items, has_more })
 }
 
-/// Accounts (sorted by name) that match `search` by their name or by one of their contacts'
-/// names or addresses, with all their contacts. `search` empty: every account.
-pub async fn accounts_with_contacts(
+/// Which accounts the staff's list shows. Every field narrows; the default is every account.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct AccountFilter {
+    /// Part of the account's name, or of one of its contacts' names or addresses.
+    pub search: String,
+    pub kind: Option<AccountKind>,
+    /// Only active (`Some(true)`) or only inactive (`Some(false)`) accounts.
+    pub active: Option<bool>,
+}
+
+impl AccountFilter {
+    /// The conditions on `accounts x`, with their arguments.
+    fn conditions(&self) -> Where {
+        let mut w = Where::new();
+        if let Some(kind) = self.kind {
+            let p = w.arg(Arg::Text(kind.as_str().to_owned()));
+            w.cond(format!("x.kind = {p}"));
+        }
+        if let Some(active) = self.active {
+            // A literal: both engines compare a boolean column with TRUE / FALSE.
+            w.cond(if active {
+                "x.active = TRUE"
+            } else {
+                "x.active = FALSE"
+            });
+        }
+        if !self.search.trim().is_empty() {
+            let p = w.arg(Arg::Text(like_pattern(&self.search, search_key)));
+            w.cond(format!(
+                "(x.search_key LIKE {p} ESCAPE '\\' OR EXISTS (SELECT 1 FROM contacts c \
+                 WHERE c.account_id = x.id AND c.search_key LIKE {p} ESCAPE '\\'))"
+            ));
+        }
+        w
+    }
+}
+
+/// Accounts by their folded name ([`search_key`]), then id: the same order on both engines
+/// for names that differ only in case or accents.
+static BY_NAME: SortSpec = SortSpec {
+    name: "accounts.name",
+    expr: "x.search_key",
+    kind: KeyKind::Text,
+};
+
+const ACCOUNT_ROW: &str = "x.id, x.name, x.kind, x.active, x.city, t.name AS territory_name";
+const ACCOUNT_JOINS: &str = "LEFT JOIN territories t ON t.id = x.territory_id";
+
+/// Where a page of the accounts list starts, from its `cursor` token (empty: the first).
+pub fn accounts_page_start(token: &str) -> std::result::Result<Start, InvalidInput> {
+    Cursor::decode(token, BY_NAME.name, false, BY_NAME.kind)
+}
+
+fn accounts_keyset(filter: &AccountFilter, start: Start, limit: u32) -> Keyset {
+    Keyset {
+        w: filter.conditions(),
+        table: "accounts",
+        columns: ACCOUNT_ROW.to_owned(),
+        joins: ACCOUNT_JOINS.to_owned(),
+        sort: &BY_NAME,
+        descending: false,
+        start,
+        limit,
+    }
+}
+
+/// One page of the accounts matching `filter`, by name, each with all its contacts, and the
+/// Next / Previous cursors. A keyset page: page 500 costs what page 1 does.
+pub async fn accounts_page(
     conn: &mut Conn,
-    search: &str,
-    limit: i64,
-    offset: i64,
-) -> Result<Page<AccountContacts>> {
-    let filter = if search.trim().is_empty() {
-        ("", None)
-    } else {
-        (
-            "WHERE a.search_key LIKE $3 ESCAPE '\\' OR EXISTS (SELECT 1 FROM contacts c \
-             WHERE c.account_id = a.id AND c.search_key LIKE $3 ESCAPE '\\')",
-            Some(like_pattern(search, search_key)),
-        )
-    };
-    let sql = format!(
-        "SELECT a.id, a.name, a.kind, a.active FROM accounts a {} \
-         ORDER BY LOWER(a.name), a.id LIMIT $1 OFFSET $2",
-        filter.0
-    );
-    let Page {
-        items: mut accounts,
-        has_more,
-    } = page(conn, &sql, filter.1, (limit, offset), |r| {
+    filter: &AccountFilter,
+    start: Start,
+    limit: u32,
+) -> Result<query::Page<AccountContacts>> {
+    let mut page = query::page(conn, accounts_keyset(filter, start, limit), |r| {
         Ok(AccountContacts {
             id: AccountId(r.i64("id")?),
             name: r.text("name")?,
             kind: AccountKind::parse(&r.text("kind")?)?,
             active: r.bool("active")?,
+            city: r.text("city")?,
+            territory: r.opt_text("territory_name")?,
             contacts: Vec::new(),
         })
     })
     .await?;
-    if accounts.is_empty() {
-        return Ok(Page {
-            items: accounts,
-            has_more,
-        });
+    let ids: Vec<AccountId> = page.items.iter().map(|a| a.id).collect();
+    let mut contacts = contacts_with_status(conn, &ids).await?;
+    for account in &mut page.items {
+        account.contacts = contacts.remove(&account.id).unwrap_or_default();
     }
+    Ok(page)
+}
 
-    let ids: Vec<i64> = accounts.iter().map(|a| a.id.0).collect();
+/// The engine's plan for a page of the accounts list (`EXPLAIN QUERY PLAN` on SQLite,
+/// `EXPLAIN` on PostgreSQL): for the benchmark and the tests of its indexes.
+pub async fn explain_accounts_page(
+    conn: &mut Conn,
+    backend: Backend,
+    filter: &AccountFilter,
+    start: Start,
+) -> Result<Vec<String>> {
+    query::explain(conn, backend, &accounts_keyset(filter, start, 20)).await
+}
+
+/// The contacts of an account with where each stands with the portal, by name.
+pub async fn account_contacts(conn: &mut Conn, account: AccountId) -> Result<Vec<ContactStatus>> {
+    Ok(contacts_with_status(conn, &[account])
+        .await?
+        .remove(&account)
+        .unwrap_or_default())
+}
+
+/// The contacts of `accounts`, each with its portal user (by contact, or by address), newest
+/// invitation and automatic invitation, by account; each account's sorted by name.
+async fn contacts_with_status(
+    conn: &mut Conn,
+    accounts: &[AccountId],
+) -> Result<HashMap<AccountId, Vec<ContactStatus>>> {
+    let mut out: HashMap<AccountId, Vec<ContactStatus>> = HashMap::new();
+    if accounts.is_empty() {
+        return Ok(out);
+    }
+    let ids: Vec<i64> = accounts.iter().map(|a| a.0).collect();
     let sql = format!(
-        "SELECT c.id, c.account_id, c.first_name, c.last_name, c.email, \
-                (SELECT MIN(u.id) FROM users u WHERE u.contact_id = c.id OR u.email = c.email) AS user_id, \
+        "SELECT c.id, c.account_id, c.first_name, c.last_name, c.email, c.active, \
+                u.id AS user_id, u.disabled AS user_disabled, \
                 (SELECT COUNT(*) FROM invited_emails i WHERE i.email = c.email) AS auto_invited \
-         FROM contacts c WHERE c.account_id IN ({}) \
+         FROM contacts c LEFT JOIN users u ON u.id = (SELECT MIN(v.id) FROM users v \
+              WHERE v.contact_id = c.id OR v.email = c.email) \
+         WHERE c.account_id IN ({}) \
          ORDER BY LOWER(c.last_name), LOWER(c.first_name), c.id",
         placeholders(1, ids.len())
     );
-    let rows = rows(conn, &sql, &ids).await?;
-    let mut contacts: Vec<(AccountId, ContactStatus, Option<UserId>)> = Vec::new();
-    for r in &rows {
-        let user_id = r.opt_i64("user_id")?.map(UserId);
+    let mut contacts: Vec<(AccountId, ContactStatus)> = Vec::new();
+    for r in &rows(conn, &sql, &ids).await? {
+        let user = match r.opt_i64("user_id")? {
+            Some(id) => Some(PortalUser {
+                id: UserId(id),
+                roles: Vec::new(),
+                disabled: r.bool("user_disabled")?,
+            }),
+            None => None,
+        };
         contacts.push((
             AccountId(r.i64("account_id")?),
             ContactStatus {
@@ -239,32 +393,28 @@ pub async fn accounts_with_contacts(
                 first_name: r.text("first_name")?,
                 last_name: r.text("last_name")?,
                 email: r.text("email")?,
-                user: None,
+                active: r.bool("active")?,
+                user,
                 latest_invitation: None,
                 invited_automatically: r.i64("auto_invited")? > 0,
             },
-            user_id,
         ));
     }
-
-    let contact_ids: Vec<i64> = contacts.iter().map(|(_, c, _)| c.id.0).collect();
+    let contact_ids: Vec<i64> = contacts.iter().map(|(_, c)| c.id.0).collect();
     let invitations = latest_invitations(conn, &contact_ids).await?;
     let user_ids: Vec<i64> = contacts
         .iter()
-        .filter_map(|(_, _, u)| u.map(|u| u.0))
+        .filter_map(|(_, c)| c.user.as_ref().map(|u| u.id.0))
         .collect();
     let roles = roles_of(conn, &user_ids).await?;
-    for (account_id, mut contact, user_id) in contacts {
+    for (account_id, mut contact) in contacts {
         contact.latest_invitation = invitations.get(&contact.id.0).copied();
-        contact.user = user_id.map(|u| (u, roles.get(&u.0).cloned().unwrap_or_default()));
-        if let Some(account) = accounts.iter_mut().find(|a| a.id == account_id) {
-            account.contacts.push(contact);
+        if let Some(user) = &mut contact.user {
+            user.roles = roles.get(&user.id.0).cloned().unwrap_or_default();
         }
+        out.entry(account_id).or_default().push(contact);
     }
-    Ok(Page {
-        items: accounts,
-        has_more,
-    })
+    Ok(out)
 }
 
 /// The newest invitation of each contact, by contact id.
@@ -283,18 +433,9 @@ async fn latest_invitations(
     );
     for r in rows(conn, &sql, contact_ids).await? {
         let contact = r.i64("contact_id")?;
-        if out.contains_key(&contact) {
-            continue;
+        if !out.contains_key(&contact) {
+            out.insert(contact, InvitationState::from_row(&r)?);
         }
-        out.insert(
-            contact,
-            InvitationState {
-                created_at: r.ts("created_at")?,
-                expires_at: r.ts("expires_at")?,
-                redeemed_at: r.opt_ts("redeemed_at")?,
-                revoked_at: r.opt_ts("revoked_at")?,
-            },
-        );
     }
     Ok(out)
 }

@@ -1,11 +1,13 @@
 //! Invitations to the portal and the memory of who was invited automatically.
 
+use crate::directory::InvitationState;
 use crate::sql::Run;
 use crate::{Conn, Result, RowExt, to_ms};
 use jiff::Timestamp;
 use onsite_domain::role::Role;
 use onsite_domain::text::EmailAddress;
 use onsite_domain::{ContactId, UserId};
+use sqlx::any::AnyRow;
 
 pub struct NewInvitation<'a> {
     pub contact_id: ContactId,
@@ -35,7 +37,7 @@ pub async fn create(conn: &mut Conn, inv: &NewInvitation<'_>) -> Result<i64> {
     )
     .bind(inv.contact_id.0)
     .bind(inv.email.as_str())
-    .bind(inv.roles.iter().map(|r| r.as_str()).collect::<Vec<_>>().join(","))
+    .bind(crate::accounts::roles_text(inv.roles))
     .bind(inv.code_hash)
     .bind(inv.created_by.map(|u| u.0))
     .bind(to_ms(inv.now))
@@ -95,12 +97,7 @@ pub async fn status(conn: &mut Conn, code_hash: &str, now: Timestamp) -> Result<
             invitation_id: r.i64("id")?,
             contact_id: r.opt_i64("contact_id")?.map(ContactId),
             email: EmailAddress::parse(&r.text("email")?)?,
-            roles: r
-                .text("roles")?
-                .split(',')
-                .filter(|s| !s.is_empty())
-                .map(str::parse)
-                .collect::<Result<_, _>>()?,
+            roles: crate::accounts::roles_from_text(&r.text("roles")?)?,
         }
     })
 }
@@ -124,35 +121,76 @@ pub async fn mark_redeemed(
     .await
 }
 
+/// Revokes one pending invitation (neither redeemed, revoked nor expired at `now`): whether
+/// it was pending. Its code no longer redeems ([`status`] reads it as revoked).
+pub async fn revoke(conn: &mut Conn, invitation_id: i64, now: Timestamp) -> Result<bool> {
+    sqlx::query(
+        "UPDATE invitations SET revoked_at = $1 \
+         WHERE id = $2 AND redeemed_at IS NULL AND revoked_at IS NULL AND expires_at > $1",
+    )
+    .bind(to_ms(now))
+    .bind(invitation_id)
+    .changed(conn)
+    .await
+}
+
+/// Revokes every pending invitation of a contact (deactivated, or its address changed): the
+/// ids revoked.
+pub async fn revoke_all_of(
+    conn: &mut Conn,
+    contact_id: ContactId,
+    now: Timestamp,
+) -> Result<Vec<i64>> {
+    Ok(sqlx::query_scalar(
+        "UPDATE invitations SET revoked_at = $1 \
+         WHERE contact_id = $2 AND redeemed_at IS NULL AND revoked_at IS NULL AND expires_at > $1 \
+         RETURNING id",
+    )
+    .bind(to_ms(now))
+    .bind(contact_id.0)
+    .fetch_all(&mut *conn)
+    .await?)
+}
+
 /// An invitation as staff see it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct InvitationRow {
     pub id: i64,
+    /// The contact it was made for (`None` once that contact is gone).
+    pub contact_id: Option<ContactId>,
     pub email: String,
-    pub created_at: Timestamp,
-    pub expires_at: Timestamp,
-    pub redeemed_at: Option<Timestamp>,
-    pub revoked_at: Option<Timestamp>,
+    /// The web roles it gives on redemption.
+    pub roles: Vec<Role>,
+    pub dates: InvitationState,
 }
 
+const INVITATION_ROW: &str = "SELECT id, contact_id, email, roles, created_at, expires_at, \
+                              redeemed_at, revoked_at FROM invitations";
+
+fn invitation_from_row(r: &AnyRow) -> Result<InvitationRow> {
+    Ok(InvitationRow {
+        id: r.i64("id")?,
+        contact_id: r.opt_i64("contact_id")?.map(ContactId),
+        email: r.text("email")?,
+        roles: crate::accounts::roles_from_text(&r.text("roles")?)?,
+        dates: InvitationState::from_row(r)?,
+    })
+}
+
+/// One invitation; [`crate::StoreError::NotFound`] when there is none.
+pub async fn invitation(conn: &mut Conn, id: i64) -> Result<InvitationRow> {
+    sqlx::query(&format!("{INVITATION_ROW} WHERE id = $1"))
+        .bind(id)
+        .one(conn, invitation_from_row)
+        .await
+}
+
+/// Every invitation made for a contact, newest first.
 pub async fn for_contact(conn: &mut Conn, contact_id: ContactId) -> Result<Vec<InvitationRow>> {
-    let rows = sqlx::query(
-        "SELECT id, email, created_at, expires_at, redeemed_at, revoked_at FROM invitations \
-         WHERE contact_id = $1 ORDER BY id DESC",
-    )
+    sqlx::query(&format!(
+        "{INVITATION_ROW} WHERE contact_id = $1 ORDER BY id DESC"
+    ))
     .bind(contact_id.0)
-    .fetch_all(&mut *conn)
-    .await?;
-    rows.iter()
-        .map(|r| {
-            Ok(InvitationRow {
-                id: r.i64("id")?,
-                email: r.text("email")?,
-                created_at: r.ts("created_at")?,
-                expires_at: r.ts("expires_at")?,
-                redeemed_at: r.opt_ts("redeemed_at")?,
-                revoked_at: r.opt_ts("revoked_at")?,
-            })
-        })
-        .collect()
+    .all(conn, invitation_from_row)
+    .await
 }

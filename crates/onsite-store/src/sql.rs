@@ -141,6 +141,16 @@ pub(crate) async fn advisory_xact_lock(conn: &mut Conn, key: i64) -> Result<()> 
     Ok(())
 }
 
+/// FNV-1a (64 bits) of `prefix` then `bytes`: a stable hash for checksums and lock keys.
+pub(crate) fn fnv1a(prefix: &[u8], bytes: &[u8]) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in prefix.iter().chain(bytes) {
+        h ^= u64::from(*b);
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    h
+}
+
 /// The rows of `sql`, its `$1…$n` bound to `args` in order.
 pub(crate) async fn rows(conn: &mut Conn, sql: &str, args: &[i64]) -> Result<Vec<AnyRow>> {
     let mut q = sqlx::query(sql);

@@ -195,6 +195,7 @@ macro_rules! failures {
 failures!(
     onsite_app::booking::BookingError,
     onsite_app::catalog::CatalogError,
+    onsite_app::customers::CustomerError,
     onsite_app::distribution::DistributionError,
     onsite_app::mailbox::MailboxError,
     onsite_app::feedback::FeedbackError,

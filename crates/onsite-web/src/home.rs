@@ -53,9 +53,9 @@ const CARDS: &[(Capability, &str, &str, CardLink)] = &[
     ),
     (
         Capability::Dispatch,
-        "web-home-card-contacts-title",
-        "web-home-card-contacts-text",
-        Some(("/staff/contacts", "web-nav-contacts")),
+        "customers-home-card-title",
+        "customers-home-card-text",
+        Some(("/staff/accounts", "customers-nav")),
     ),
     (
         Capability::Dispatch,

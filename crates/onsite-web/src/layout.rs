@@ -30,7 +30,7 @@ pub const SIGN_IN_PATH: &str = "/sign-in";
 const NAVIGATION: &[(&str, &str, Capability)] = &[
     ("/", "bookings-nav-appointments", Capability::SelfSchedule),
     ("/staff/visits", "dispatch-nav-visits", Capability::Dispatch),
-    ("/staff/contacts", "web-nav-contacts", Capability::Dispatch),
+    ("/staff/accounts", "customers-nav", Capability::Dispatch),
     ("/staff/users", "web-nav-users", Capability::Dispatch),
     ("/staff/mailbox", "web-nav-mailbox", Capability::Dispatch),
     ("/staff/catalog/skills", "catalog-nav", Capability::Dispatch),
@@ -112,6 +112,22 @@ pub const NOTICES: &[(&str, &str)] = &[
     ("user-enabled", "identity-notice-user-enabled"),
     ("scheduling-saved", "web-notice-settings-saved"),
     ("retried", "web-mailbox-notice-retried"),
+    // Customers.
+    ("account-created", "customers-notice-account-created"),
+    ("account-saved", "customers-notice-saved"),
+    (
+        "account-deactivated",
+        "customers-notice-account-deactivated",
+    ),
+    ("account-activated", "customers-notice-account-activated"),
+    ("contact-created", "customers-notice-contact-created"),
+    ("contact-saved", "customers-notice-saved"),
+    (
+        "contact-deactivated",
+        "customers-notice-contact-deactivated",
+    ),
+    ("contact-activated", "customers-notice-contact-activated"),
+    ("invitation-revoked", "customers-notice-invitation-revoked"),
     // The catalogue.
     ("catalog-created", "catalog-notice-created"),
     ("catalog-saved", "catalog-notice-saved"),

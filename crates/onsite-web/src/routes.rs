@@ -65,6 +65,7 @@ pub fn table() -> Vec<Route> {
     use crate::identity::{external, password, profile, setup, sign_in};
     use crate::records::{pages as records, staff as staff_records};
     use crate::staff::catalog::{self, LeadTypes, Products, SERVICE_TYPES, Section, Skills};
+    use crate::staff::customers::{self, ACCOUNTS, Accounts, Contacts};
     use crate::staff::partners::{self, PARTNERS};
     use crate::staff::territories::{self, TERRITORIES};
     use crate::staff::workforce::{
@@ -110,8 +111,67 @@ pub fn table() -> Vec<Route> {
         action("/profile/password", SignedIn, profile::change_password),
         action("/profile/external/{id}/link", SignedIn, external::link),
         action("/profile/external/{id}/unlink", SignedIn, external::unlink),
-        // Staff: contacts, invitations, roles.
-        page("/staff/contacts", Dispatch, staff::contacts),
+        // Staff: customers (accounts, their contacts, invitations).
+        page(ACCOUNTS, Dispatch, customers::list),
+        page("/staff/accounts/new", Dispatch, customers::new_account),
+        action(ACCOUNTS, Dispatch, customers::create_account),
+        page(
+            "/staff/accounts/{id}",
+            Dispatch,
+            customers::show::<Accounts>,
+        ),
+        action(
+            "/staff/accounts/{id}",
+            Dispatch,
+            customers::save::<Accounts>,
+        ),
+        action(
+            "/staff/accounts/{id}/deactivate",
+            Dispatch,
+            customers::deactivate::<Accounts>,
+        ),
+        action(
+            "/staff/accounts/{id}/activate",
+            Dispatch,
+            customers::activate::<Accounts>,
+        ),
+        page(
+            "/staff/accounts/{id}/contacts/new",
+            Dispatch,
+            customers::new_contact,
+        ),
+        action(
+            "/staff/accounts/{id}/contacts",
+            Dispatch,
+            customers::create_contact,
+        ),
+        // The contacts page became the accounts list: its links lead there.
+        page("/staff/contacts", Dispatch, customers::contacts),
+        page(
+            "/staff/contacts/{id}",
+            Dispatch,
+            customers::show::<Contacts>,
+        ),
+        action(
+            "/staff/contacts/{id}",
+            Dispatch,
+            customers::save::<Contacts>,
+        ),
+        action(
+            "/staff/contacts/{id}/deactivate",
+            Dispatch,
+            customers::deactivate::<Contacts>,
+        ),
+        action(
+            "/staff/contacts/{id}/activate",
+            Dispatch,
+            customers::activate::<Contacts>,
+        ),
+        action(
+            "/staff/invitations/{id}/revoke",
+            Dispatch,
+            customers::revoke_invitation,
+        ),
         action(
             "/staff/contacts/{id}/invite",
             Dispatch,

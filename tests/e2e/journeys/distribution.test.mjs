@@ -71,7 +71,7 @@ async function signedInPartner(staff, partnerName) {
     await signIn(page, portal.url, known);
     return page;
   }
-  await staff.getByRole('navigation', { name: 'Rubriques' }).getByRole('link', { name: 'Contacts et invitations' }).click();
+  await staff.getByRole('navigation', { name: 'Rubriques' }).getByRole('link', { name: 'Clients', exact: true }).click();
   // By the contacts' email domain (the demo's is the name's slug): the search does not match
   // accented names on SQLite, whose LOWER() folds ASCII letters only.
   await staff.getByLabel('Rechercher par compte, nom ou e-mail').fill(`@${slug(partnerName)}.`);

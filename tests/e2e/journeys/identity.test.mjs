@@ -57,7 +57,7 @@ test('invited, redeemed, signed in again, password forgotten and reset', { timeo
   const staff = await portal.newPage({ locale: 'fr-CA' });
   await signIn(staff, portal.url, DISPATCHER, { email: 'Adresse e-mail', password: 'Mot de passe', button: 'Se connecter' });
   await staff.getByRole('heading', { level: 1, name: 'Bienvenue, Louise Gendron' }).waitFor();
-  await staff.getByRole('navigation', { name: 'Rubriques' }).getByRole('link', { name: 'Contacts et invitations' }).click();
+  await staff.getByRole('navigation', { name: 'Rubriques' }).getByRole('link', { name: 'Clients', exact: true }).click();
   await staff.getByLabel('Rechercher par compte, nom ou e-mail').fill('Boulangerie Fabre');
   await staff.getByRole('button', { name: 'Rechercher' }).click();
   await staff.getByRole('heading', { level: 2, name: 'Boulangerie Fabre' }).waitFor();

@@ -8,6 +8,7 @@ use std::sync::Arc;
 mod audit_log;
 mod booking;
 mod catalog;
+mod customers;
 mod distribution;
 mod feedback;
 mod identity;

@@ -9,7 +9,6 @@ web-nav-sign-in = Sign in
 web-nav-sign-out = Sign out
 web-nav-signed-in-as = Signed in as
 web-nav-profile = Profile
-web-nav-contacts = Contacts and invitations
 web-nav-users = Users and roles
 web-nav-mailbox = Mailbox
 web-language-label = Language
@@ -84,8 +83,6 @@ web-home-card-opportunities-title = Your opportunities
 web-home-card-opportunities-text = The opportunities distributed to your company, to accept and work through to won or lost.
 web-home-card-day-title = Your day
 web-home-card-day-text = Today's visits in order, and their states as you work.
-web-home-card-contacts-title = Contacts and invitations
-web-home-card-contacts-text = Find a customer's contacts, see who has a portal account, and invite them.
 web-home-card-mailbox-title = Mailbox
 web-home-card-mailbox-text = Every email the portal sends: read them, and retry those that failed.
 web-home-card-users-title = Users and roles
@@ -104,14 +101,12 @@ web-home-who-partners-text = Sign in to see the opportunities distributed to you
 web-home-who-technicians = Technicians
 web-home-who-technicians-text = Sign in to see your day and share your position while travelling.
 web-home-who-staff = Dispatchers and administrators
-web-home-who-staff-text = Sign in for the back office: contacts and invitations, users and roles, and the mailbox.
+web-home-who-staff-text = Sign in for the back office: customers, their contacts and invitations, users and roles, and the mailbox.
 
 ## Forms
 web-form-errors-heading = Please correct the following:
 
 ## Staff: contacts, invitations, users
-web-staff-contacts-title = Contacts and invitations
-web-staff-contacts-intro = Accounts and their contacts, with where each contact stands with the portal. Invite one contact, or every contact of an account at once.
 web-staff-contacts-search = Search by account, name or email
 web-staff-search-button = Search
 web-staff-contacts-none = No account matches.
@@ -163,7 +158,6 @@ web-staff-bulk-have-account = { $count ->
 web-staff-bulk-no-inboxes = This portal sends no email (its mail goes to the embedded mailbox), so these invitations' codes reached nobody. Invite each contact from their page to see the code and hand it over, or set up SMTP (docs/configuration.md).
 web-staff-bulk-see-mailbox = See the invitation emails in the mailbox
 web-staff-invite-refused-title = No invitation was created
-web-staff-back-to-contacts = Back to contacts
 web-staff-users-title = Users and roles
 web-staff-users-intro = Everyone who can sign in. Dispatchers give web roles; administrators also give staff roles.
 web-staff-users-search = Search by email or name

@@ -9,7 +9,6 @@ web-nav-sign-in = Se connecter
 web-nav-sign-out = Se déconnecter
 web-nav-signed-in-as = Connecté en tant que
 web-nav-profile = Profil
-web-nav-contacts = Contacts et invitations
 web-nav-users = Utilisateurs et rôles
 web-nav-mailbox = Boîte aux lettres
 web-language-label = Langue
@@ -84,8 +83,6 @@ web-home-card-opportunities-title = Vos opportunités
 web-home-card-opportunities-text = Les opportunités distribuées à votre entreprise, à accepter et à mener jusqu’à gagnées ou perdues.
 web-home-card-day-title = Votre journée
 web-home-card-day-text = Les interventions du jour dans l’ordre, et leur état au fil du travail.
-web-home-card-contacts-title = Contacts et invitations
-web-home-card-contacts-text = Retrouvez les contacts d’un client, voyez qui a un compte sur le portail, et invitez-les.
 web-home-card-mailbox-title = Boîte aux lettres
 web-home-card-mailbox-text = Tous les e-mails envoyés par le portail : lisez-les, et relancez ceux qui ont échoué.
 web-home-card-users-title = Utilisateurs et rôles
@@ -104,14 +101,12 @@ web-home-who-partners-text = Connectez-vous pour voir les opportunités distribu
 web-home-who-technicians = Techniciens
 web-home-who-technicians-text = Connectez-vous pour voir votre journée et partager votre position en route.
 web-home-who-staff = Répartiteurs et administrateurs
-web-home-who-staff-text = Connectez-vous pour le back-office : contacts et invitations, utilisateurs et rôles, et la boîte aux lettres.
+web-home-who-staff-text = Connectez-vous pour le back-office : les clients, leurs contacts et invitations, les utilisateurs et rôles, et la boîte aux lettres.
 
 ## Formulaires
 web-form-errors-heading = Veuillez corriger ce qui suit :
 
 ## Personnel : contacts, invitations, utilisateurs
-web-staff-contacts-title = Contacts et invitations
-web-staff-contacts-intro = Les comptes et leurs contacts, avec la situation de chaque contact sur le portail. Invitez un contact, ou tous les contacts d’un compte à la fois.
 web-staff-contacts-search = Rechercher par compte, nom ou e-mail
 web-staff-search-button = Rechercher
 web-staff-contacts-none = Aucun compte ne correspond.
@@ -163,7 +158,6 @@ web-staff-bulk-have-account = { $count ->
 web-staff-bulk-no-inboxes = Ce portail n’envoie pas d’e-mail (son courrier va dans la boîte aux lettres intégrée) : les codes de ces invitations ne sont parvenus à personne. Invitez chaque contact depuis sa page pour voir le code et le lui transmettre, ou configurez SMTP (docs/configuration.md).
 web-staff-bulk-see-mailbox = Voir les e-mails d’invitation dans la boîte aux lettres
 web-staff-invite-refused-title = Aucune invitation n’a été créée
-web-staff-back-to-contacts = Retour aux contacts
 web-staff-users-title = Utilisateurs et rôles
 web-staff-users-intro = Toutes les personnes qui peuvent se connecter. Les répartiteurs attribuent les rôles web ; les administrateurs aussi les rôles du personnel.
 web-staff-users-search = Rechercher par e-mail ou nom

@@ -147,14 +147,9 @@ impl std::fmt::Display for Cursor {
     }
 }
 
-/// FNV-1a, 64 bits: catches a token that was cut, mistyped or edited by hand.
+/// Catches a token that was cut, mistyped or edited by hand.
 fn checksum(bytes: &[u8]) -> u64 {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for b in b"onsite-cursor".iter().chain(bytes) {
-        h ^= u64::from(*b);
-        h = h.wrapping_mul(0x0100_0000_01b3);
-    }
-    h
+    crate::sql::fnv1a(b"onsite-cursor", bytes)
 }
 
 #[cfg(test)]

@@ -50,7 +50,11 @@ async fn account_with_contact(store: &Store, account: &str, first: &str, last: &
 /// The names of the accounts a staff search finds.
 async fn found(store: &Store, search: &str) -> Vec<String> {
     let mut conn = store.conn().await.unwrap();
-    directory::accounts_with_contacts(&mut conn, search, 50, 0)
+    let filter = directory::AccountFilter {
+        search: search.to_owned(),
+        ..directory::AccountFilter::default()
+    };
+    directory::accounts_page(&mut conn, &filter, onsite_store::records::Start::First, 50)
         .await
         .unwrap()
         .items

@@ -7,6 +7,7 @@ mod booking_guarantees;
 mod bookings;
 mod catalog;
 mod crash;
+mod customers;
 mod directory;
 mod distribution;
 mod external_identities;

@@ -1,10 +1,11 @@
-//! The staff's own pages: people (users, contacts and their invitations), the mailbox, the
-//! scheduling settings, the catalogue, territories and partners' distribution profiles, the
-//! workforce (technicians and working-hours templates), the audit log (administrators), and the
-//! invitation API.
+//! The staff's own pages: customers (accounts, contacts and their invitations), people (users
+//! and invitations), the mailbox, the scheduling settings, the catalogue, territories and
+//! partners' distribution profiles, the workforce (technicians and working-hours templates),
+//! the audit log (administrators), and the invitation API.
 
 pub mod audit;
 pub mod catalog;
+pub mod customers;
 pub mod invitations;
 pub mod mailbox;
 pub mod partners;

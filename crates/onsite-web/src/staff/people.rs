@@ -1,5 +1,6 @@
-//! Staff pages about people: accounts with their contacts and each contact's portal status,
-//! invitations (one contact, or every contact of an account), and users' roles.
+//! Staff pages about people: invitations (one contact, or every contact of an account), users
+//! and their roles, and the role checkboxes and portal status the customer pages
+//! (`customers.rs`) show too.
 //!
 //! Who may do what is decided by the route table: these pages need `Dispatch` (dispatchers and
 //! administrators), giving web roles too; giving staff roles (technician, dispatcher, admin)
@@ -9,8 +10,8 @@
 use crate::forms::FieldErrors;
 use crate::guard::see_other;
 use crate::input::PathId;
-use crate::layout::{Page, render, render_with_status};
-use crate::session::{CurrentUser, Granted};
+use crate::layout::{Page, render_with_status};
+use crate::session::CurrentUser;
 use crate::{AppState, WebError, WebResult};
 use askama::Template;
 use axum::Form;
@@ -21,15 +22,14 @@ use jiff::Timestamp;
 use onsite_app::directory;
 use onsite_app::identity::{self, InviteMode, STAFF_ROLES, web_roles_for};
 use onsite_app::policy::Capability;
-use onsite_app::policy::Staff;
 use onsite_app::team;
 use onsite_domain::account::AccountKind;
 use onsite_domain::role::Role;
 use onsite_domain::{AccountId, ContactId, InvalidInput, TechnicianId, UserId};
-use onsite_store::directory::{AccountContacts, ContactStatus, UserSummary};
+use onsite_store::directory::{ContactStatus, InvitationStatus, UserSummary};
 use std::collections::HashMap;
 
-/// Accounts per page of the contacts list, users per page of the users list.
+/// Users per page of the users list.
 const PAGE_SIZE: i64 = 20;
 
 #[derive(Debug, Default, serde::Deserialize)]
@@ -57,13 +57,17 @@ impl ListQuery {
 
 /// A role checkbox.
 #[derive(Debug, Clone)]
-pub struct RoleOption {
+pub(crate) struct RoleOption {
     pub value: &'static str,
     pub label: String,
     pub checked: bool,
 }
 
-fn role_options(page: &Page, roles: &[Role], checked: impl Fn(Role) -> bool) -> Vec<RoleOption> {
+pub(crate) fn role_options(
+    page: &Page,
+    roles: &[Role],
+    checked: impl Fn(Role) -> bool,
+) -> Vec<RoleOption> {
     roles
         .iter()
         .map(|r| RoleOption {
@@ -75,7 +79,7 @@ fn role_options(page: &Page, roles: &[Role], checked: impl Fn(Role) -> bool) -> 
 }
 
 /// The roles ticked in a form: checkboxes named `role-<role>`.
-fn ticked_roles(form: &HashMap<String, String>) -> Result<Vec<Role>, InvalidInput> {
+pub(crate) fn ticked_roles(form: &HashMap<String, String>) -> Result<Vec<Role>, InvalidInput> {
     let mut roles = form
         .keys()
         .filter_map(|k| k.strip_prefix("role-"))
@@ -88,18 +92,18 @@ fn ticked_roles(form: &HashMap<String, String>) -> Result<Vec<Role>, InvalidInpu
 
 /// The roles invitations give by default: the ones that let a contact do what the portal is
 /// mostly for (book, for customers; work opportunities, for partners).
-fn default_invitation_role(kind: AccountKind) -> Role {
+pub(crate) fn default_invitation_role(kind: AccountKind) -> Role {
     match kind {
         AccountKind::Customer => Role::SelfScheduling,
         AccountKind::Partner => Role::Partner,
     }
 }
 
-fn kind_label(page: &Page, kind: AccountKind) -> String {
+pub(crate) fn kind_label(page: &Page, kind: AccountKind) -> String {
     page.t(&format!("web-staff-account-{}", kind.as_str()))
 }
 
-fn roles_label(page: &Page, roles: &[Role]) -> String {
+pub(crate) fn roles_label(page: &Page, roles: &[Role]) -> String {
     if roles.is_empty() {
         return page.t("web-staff-no-roles");
     }
@@ -111,117 +115,25 @@ fn roles_label(page: &Page, roles: &[Role]) -> String {
 }
 
 /// Where a contact stands with the portal, in words.
-fn portal_status(page: &Page, contact: &ContactStatus, now: Timestamp) -> String {
-    if let Some((_, roles)) = &contact.user {
-        return page.t1(
-            "web-staff-status-account",
-            "roles",
-            roles_label(page, roles),
-        );
+pub(crate) fn portal_status(page: &Page, contact: &ContactStatus, now: Timestamp) -> String {
+    if let Some(user) = &contact.user {
+        let id = if user.disabled {
+            "customers-portal-user-disabled"
+        } else {
+            "web-staff-status-account"
+        };
+        return page.t1(id, "roles", roles_label(page, &user.roles));
     }
-    match contact.latest_invitation {
-        Some(i) if i.redeemed_at.is_some() => page.t("web-staff-status-redeemed"),
-        Some(i) if i.revoked_at.is_none() && i.expires_at > now => {
-            page.t1("web-staff-status-invited", "date", page.time(i.expires_at))
-        }
-        Some(i) if i.revoked_at.is_none() => {
-            page.t1("web-staff-status-expired", "date", page.time(i.expires_at))
-        }
-        _ => page.t("web-staff-status-none"),
-    }
-}
-
-#[derive(Debug)]
-struct AccountView {
-    id: AccountId,
-    name: String,
-    kind: String,
-    active: bool,
-    roles: Vec<RoleOption>,
-    contacts: Vec<ContactView>,
-}
-
-#[derive(Debug)]
-struct ContactView {
-    id: ContactId,
-    name: String,
-    email: String,
-    status: String,
-    /// Invited automatically before: "Invite all contacts" skips them.
-    invited_automatically: bool,
-    /// The contact has no portal account yet, so an invitation makes sense.
-    invitable: bool,
-}
-
-#[derive(Template)]
-#[template(path = "staff/contacts.html")]
-struct ContactsPage {
-    page: Page,
-    search: String,
-    page_number: u32,
-    has_more: bool,
-    accounts: Vec<AccountView>,
-}
-
-impl ContactsPage {
-    fn link(&self, page_number: u32) -> String {
-        format!(
-            "/staff/contacts?q={}&page={page_number}",
-            crate::guard::encode_component(&self.search)
-        )
-    }
-}
-
-fn account_view(page: &Page, account: AccountContacts, now: Timestamp) -> AccountView {
-    let default = default_invitation_role(account.kind);
-    AccountView {
-        id: account.id,
-        kind: kind_label(page, account.kind),
-        roles: role_options(page, web_roles_for(account.kind), |r| r == default),
-        contacts: account
-            .contacts
-            .iter()
-            .map(|c| ContactView {
-                id: c.id,
-                name: format!("{} {}", c.first_name, c.last_name)
-                    .trim()
-                    .to_owned(),
-                email: c.email.clone(),
-                status: portal_status(page, c, now),
-                invited_automatically: c.invited_automatically,
-                invitable: c.user.is_none(),
-            })
-            .collect(),
-        name: account.name,
-        active: account.active,
-    }
-}
-
-/// `GET /staff/contacts`: accounts with their contacts, searchable, a page at a time.
-pub async fn contacts(
-    State(state): State<AppState>,
-    page: Page,
-    Granted(staff): Granted<Staff>,
-    Query(query): Query<ListQuery>,
-) -> WebResult<Response> {
-    let search = query.search();
-    let found =
-        directory::accounts_with_contacts(&state.app, staff, &search, PAGE_SIZE, query.offset())
-            .await?;
-    let now = state.clock.now();
-    let accounts = found
-        .items
-        .into_iter()
-        .map(|a| account_view(&page, a, now))
-        .collect();
-    let view = ContactsPage {
-        page,
-        search,
-        page_number: query.page(),
-        has_more: found.has_more,
-        accounts,
+    let Some(invitation) = contact.latest_invitation else {
+        return page.t("web-staff-status-none");
     };
-    render(&view)
+    let expires = page.time(invitation.expires_at);
+    match invitation.status(now) {
+        InvitationStatus::Redeemed => page.t("web-staff-status-redeemed"),
+        InvitationStatus::Pending => page.t1("web-staff-status-invited", "date", expires),
+        InvitationStatus::Expired => page.t1("web-staff-status-expired", "date", expires),
+        InvitationStatus::Revoked => page.t("customers-status-revoked"),
+    }
 }
 
 /// What an invitation (or a refused one) tells the member of staff.
@@ -233,6 +145,8 @@ struct InvitedPage {
     /// Whether the invitation email carries the code to the contact (SMTP), or the code
     /// reaches the contact only if staff hand it over (the embedded mailbox).
     emails_reach_inboxes: bool,
+    /// The page to go back to (the contact's or the account's) and its link's words.
+    back: (String, String),
 }
 
 #[derive(Debug)]
@@ -299,6 +213,10 @@ pub async fn invite_contact(
         },
     };
     let view = InvitedPage {
+        back: (
+            format!("/staff/contacts/{contact_id}"),
+            page.t("customers-back-to-contact"),
+        ),
         page,
         outcome,
         emails_reach_inboxes: state.config.emails_reach_inboxes,
@@ -351,6 +269,10 @@ pub async fn invite_account(
         },
     };
     let view = InvitedPage {
+        back: (
+            format!("/staff/accounts/{account_id}"),
+            page.t("customers-back-to-account"),
+        ),
         page,
         outcome,
         emails_reach_inboxes: state.config.emails_reach_inboxes,

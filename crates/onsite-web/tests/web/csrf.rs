@@ -180,7 +180,7 @@ async fn pages_give_their_token_to_scripts_and_forms() {
     let world = World::build(&app).await;
     let mut browser = app.browser_as(world.user("dispatcher")).await;
     let session_token = browser.csrf.clone();
-    let page = browser.get("/staff/contacts").await;
+    let page = browser.get("/staff/accounts").await;
     let html = page.text();
     assert!(html.contains(&format!(
         r#"<meta name="csrf-token" content="{session_token}">"#

@@ -9,6 +9,7 @@ mod audit;
 mod bookings;
 mod catalog;
 mod csrf;
+mod customers;
 mod distribution;
 mod errors;
 mod feedback;

@@ -138,7 +138,7 @@ async fn no_cache_keeps_what_a_signed_in_person_or_an_api_caller_is_answered() {
             "/profile",
             "/no-such-page",
             "/api/v1/bookings",
-            "/staff/contacts",
+            "/staff/accounts",
         ] {
             let answer = browser.get(path).await;
             assert_eq!(

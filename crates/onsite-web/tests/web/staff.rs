@@ -1,5 +1,5 @@
-//! Staff pages: contacts and invitations, users and roles, the mailbox, and the invitation
-//! API.
+//! Staff pages: invitations, users and roles, the mailbox, and the invitation API (the
+//! customer pages are `customers.rs`).
 
 use crate::support::{Browser, PASSWORD, TestApp, World, insert_contact, kept_secrets};
 use axum::http::StatusCode;
@@ -26,64 +26,13 @@ fn shown_code(html: &str) -> String {
     rest[open..].split('<').next().unwrap().to_owned()
 }
 
-#[tokio::test]
-async fn the_dispatcher_finds_contacts_and_their_portal_status() {
-    let app = TestApp::spawn().await;
-    let world = World::build(&app).await;
-    let mut browser = app.browser_as(world.user("dispatcher")).await;
-    let home = browser.get("/").await;
-    let nav = home.text();
-    for link in [
-        r#"href="/staff/contacts""#,
-        r#"href="/staff/mailbox""#,
-        r#"href="/staff/users""#,
-    ] {
-        assert!(nav.contains(link), "{link} in the dispatcher's navigation");
-    }
-
-    let page = browser.get("/staff/contacts?q=zephyrine").await;
-    assert_eq!(page.status, StatusCode::OK);
-    let html = page.text();
-    assert!(html.contains("Zephyrine Holdings"));
-    assert!(
-        !html.contains("Borealis Freight"),
-        "the search narrows the list"
-    );
-    assert!(html.contains("Has an account (Self-scheduling)"));
-    assert!(html.contains("No invitation"));
-    assert!(html.contains("Invite Nora Newcomer"));
-    assert!(html.contains("Invite all contacts of Zephyrine Holdings"));
-    // By a contact's address too, case-insensitively; and nothing found is said plainly.
-    let by_email = browser.get("/staff/contacts?q=BRUNO.BOREALIS").await;
-    assert!(by_email.text().contains("Borealis Freight"));
-    let none = browser.get("/staff/contacts?q=%25_nothing").await;
-    assert!(none.text().contains("No account matches."));
-    // Pages of 20 accounts.
-    for i in 0..25 {
-        crate::support::insert_account(
-            &app,
-            &format!("Acme {i:02}"),
-            onsite_domain::account::AccountKind::Customer,
-        )
-        .await;
-    }
-    let first = browser.get("/staff/contacts").await.text();
-    assert!(first.contains("Next page") && !first.contains("Previous page"));
-    let second = browser.get("/staff/contacts?q=&page=2").await.text();
-    assert!(second.contains("Previous page") && second.contains("Zephyrine Holdings"));
-    assert_eq!(
-        browser.get("/staff/contacts?page=abc").await.status,
-        StatusCode::BAD_REQUEST
-    );
-}
-
 /// The page a dispatcher sees after inviting `world`'s new contact, then after inviting all of
 /// account A, on a portal configured with `config`.
 async fn invitation_pages(config: onsite_web::WebConfig) -> (String, String) {
     let app = TestApp::spawn_with(config).await;
     let world = World::build(&app).await;
     let mut browser = app.browser_as(world.user("dispatcher")).await;
-    browser.get("/staff/contacts").await;
+    browser.get("/staff/accounts").await;
     let mut invite = async |path: String| {
         browser
             .post(&path, &[("role-self-scheduling", "on")])
@@ -119,7 +68,7 @@ async fn inviting_a_contact_shows_the_code_once_and_replaces_the_old_one() {
     let app = TestApp::spawn().await;
     let world = World::build(&app).await;
     let mut browser = app.browser_as(world.user("dispatcher")).await;
-    browser.get("/staff/contacts").await;
+    browser.get("/staff/accounts").await;
     let path = format!("/staff/contacts/{}/invite", world.contact_a_new);
     let first = browser.post(&path, &[("role-self-scheduling", "on")]).await;
     assert_eq!(first.status, StatusCode::OK, "{}", first.text());
@@ -131,7 +80,7 @@ async fn inviting_a_contact_shows_the_code_once_and_replaces_the_old_one() {
     let old_code = shown_code(&html);
     assert_eq!(old_code.len(), 31, "{old_code}");
 
-    let status = browser.get("/staff/contacts?q=newcomer").await.text();
+    let status = browser.get("/staff/accounts?q=newcomer").await.text();
     assert!(status.contains("Invited (expires "), "{status}");
 
     let second = browser
@@ -146,7 +95,7 @@ async fn inviting_a_contact_shows_the_code_once_and_replaces_the_old_one() {
         nora.post("/redeem", &[("code", &old_code)])
             .await
             .text()
-            .contains("already used, or replaced")
+            .contains("already used, replaced")
     );
     assert_eq!(
         nora.post("/redeem", &[("code", &new_code)]).await.status,
@@ -210,7 +159,7 @@ async fn inviting_a_whole_account_skips_who_was_invited_or_has_an_account() {
     )
     .await;
     let mut browser = app.browser_as(world.user("admin")).await;
-    browser.get("/staff/contacts").await;
+    browser.get("/staff/accounts").await;
     let path = format!("/staff/accounts/{}/invite", world.account_a);
     let first = browser.post(&path, &[("role-self-scheduling", "on")]).await;
     assert_eq!(first.status, StatusCode::OK);
@@ -748,7 +697,7 @@ async fn customers_see_their_own_navigation_only() {
     let html = customer.get("/").await.text();
     assert!(html.contains(r#"href="/profile""#));
     assert!(html.contains("Your appointments"));
-    for staff_only in ["/staff/contacts", "/staff/mailbox", "/staff/users"] {
+    for staff_only in ["/staff/accounts", "/staff/mailbox", "/staff/users"] {
         assert!(
             !html.contains(staff_only),
             "{staff_only} shown to a customer"

@@ -488,3 +488,67 @@ both_backends!(
         assert!(matches!(err, BookingError::SlotTaken), "{err:?}");
     }
 );
+
+both_backends!(
+    nothing_is_booked_or_moved_for_an_inactive_account,
+    |db: TestDb| async move {
+        let w = world(db).await;
+        let booked = w.book(&w.ana, local(tuesday(), 8, 0)).await.unwrap().visit;
+        let staff: onsite_app::policy::Staff = w.staff.grant().unwrap();
+        let version = accounts::account(&mut *w.conn().await, w.acme)
+            .await
+            .unwrap()
+            .version;
+        onsite_app::customers::set_account_active(&w.app, staff, w.acme, version, false)
+            .await
+            .unwrap();
+        let inactive = |r: Result<_, BookingError>| match r {
+            Err(e @ BookingError::AccountInactive) => {
+                assert_eq!(e.message_id(), "customers-booking-account-inactive");
+                true
+            }
+            _ => false,
+        };
+        let ana = || w.ana.grant().unwrap();
+        let furnace = w.furnace();
+        let days = booking::available_days(&w.app, ana(), &furnace, tuesday(), wednesday(), now());
+        assert!(inactive(days.await.map(|_| ())));
+        let slots = booking::slots(&w.app, ana(), &furnace, tuesday(), now());
+        assert!(inactive(slots.await.map(|_| ())));
+        assert!(inactive(
+            w.book(&w.ana, local(tuesday(), 10, 0)).await.map(|_| ())
+        ));
+        // Staff cannot book for it either, nor move its visit.
+        let for_acme = BookRequest {
+            service: ServiceRequest {
+                service_type: w.st,
+                asset: None,
+                account: Some(w.acme),
+            },
+            slot_start: local(tuesday(), 10, 0),
+            comments: "",
+            idempotency_key: None,
+        };
+        let by_staff = booking::book(&w.app, w.staff.grant().unwrap(), for_acme, now());
+        assert!(inactive(by_staff.await.map(|_| ())));
+        let moved = booking::reschedule(
+            &w.app,
+            w.staff.grant().unwrap(),
+            booked.id,
+            local(wednesday(), 9, 0),
+            now(),
+        );
+        assert!(inactive(moved.await.map(|_| ())));
+        assert_eq!(w.count("bookings").await, 1, "nothing booked");
+        // Its visit can still be canceled; another account books as before.
+        booking::cancel(&w.app, ana(), booked.id, "Closed for good", now())
+            .await
+            .unwrap();
+        w.book(&w.bob, local(tuesday(), 10, 0)).await.unwrap();
+        // Reactivated: booked again.
+        onsite_app::customers::set_account_active(&w.app, staff, w.acme, version + 1, true)
+            .await
+            .unwrap();
+        w.book(&w.ana, local(tuesday(), 12, 0)).await.unwrap();
+    }
+);
