@@ -264,8 +264,9 @@ async fn setting_out_from(
 }
 
 /// Queues, in the transaction `tx` of the move to `to`, the email that move sends the customer:
-/// "on the way" for Traveling, "completed" for Completed (nothing for the other states, or
-/// when nobody is to be told). Returns whether an email was queued.
+/// "on the way" for Traveling, "not on the way after all" for Scheduled (only a stopped travel
+/// moves a visit back there), "completed" for Completed (nothing for the other states, or when
+/// nobody is to be told). Returns whether an email was queued.
 pub(crate) async fn queue_transition_email(
     app: &App,
     tx: &mut Conn,
@@ -273,7 +274,10 @@ pub(crate) async fn queue_transition_email(
     to: BookingState,
     now: Timestamp,
 ) -> Result<bool> {
-    if !matches!(to, BookingState::Traveling | BookingState::Completed) {
+    if !matches!(
+        to,
+        BookingState::Traveling | BookingState::Scheduled | BookingState::Completed
+    ) {
         return Ok(false);
     }
     let visit = found(visits::visit(tx, id).await)?;
@@ -284,7 +288,16 @@ pub(crate) async fn queue_transition_email(
     };
     let parts = EmailParts::new(app, &visit, &account, &to_whom);
     let facts = parts.facts();
-    let email = if to == BookingState::Traveling {
+    let email = if to == BookingState::Scheduled {
+        let technician = found(technicians::technician(tx, visit.booking.technician_id).await)?;
+        visit_emails::travel_stopped(
+            &to_whom.user.email,
+            to_whom.locale,
+            &facts,
+            first_name(&technician.name),
+            now,
+        )?
+    } else if to == BookingState::Traveling {
         let technician = found(technicians::technician(tx, visit.booking.technician_id).await)?;
         let from = setting_out_from(tx, &technician, &visit).await?;
         let travel = site_settings(&*app.store.reference(tx).await?)?.travel;
@@ -300,6 +313,7 @@ pub(crate) async fn queue_transition_email(
             to_whom.locale,
             &facts,
             first_name(&technician.name),
+            now,
             eta,
             live_map.as_deref(),
         )?
