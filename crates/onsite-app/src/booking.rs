@@ -1585,8 +1585,8 @@ pub async fn transition(
         }
         _ => {}
     }
-    let (to, queued) = move_visit(app, &mut tx, worker, &booking, action, note.as_deref(), now)
-        .await?;
+    let (to, queued) =
+        move_visit(app, &mut tx, worker, &booking, action, note.as_deref(), now).await?;
     commit(tx).await?;
     moved(app, booking.technician_id, queued);
     Ok(to)
@@ -1610,13 +1610,17 @@ pub async fn travel_instead(
         Some(other) if other != id => {
             let other = found(bookings::booking(&mut tx, other).await)?;
             let action = BookingAction::StopTravel;
-            queued |= move_visit(app, &mut tx, worker, &other, action, None, now).await?.1;
+            queued |= move_visit(app, &mut tx, worker, &other, action, None, now)
+                .await?
+                .1;
             Some(other.id)
         }
         _ => None,
     };
     let action = BookingAction::StartTravel;
-    queued |= move_visit(app, &mut tx, worker, &booking, action, None, now).await?.1;
+    queued |= move_visit(app, &mut tx, worker, &booking, action, None, now)
+        .await?
+        .1;
     commit(tx).await?;
     moved(app, booking.technician_id, queued);
     Ok(stopped)

@@ -373,7 +373,7 @@ both_backends!(
             .unwrap();
         assert_eq!(ids(&hers.today_visits), [umas]);
         assert!(matches!(
-            technician::visit(&w.app, w.tom_as.grant().unwrap(), umas).await,
+            technician::visit(&w.app, w.tom_as.grant().unwrap(), umas, now()).await,
             Err(BookingError::NotFound)
         ));
         // Someone who is not a technician has no day.
@@ -729,9 +729,8 @@ both_backends!(
             .await;
         let at = |minutes: i64| now() + SignedDuration::from_mins(minutes);
         let on_duty: OnDuty = w.tom_as.grant().unwrap();
-        let act = |id, action, when| {
-            technician::transition(&w.app, on_duty, id, action, None, when)
-        };
+        let act =
+            |id, action, when| technician::transition(&w.app, on_duty, id, action, None, when);
 
         act(nine, BookingAction::StartTravel, now()).await.unwrap();
         // A second travel is refused, naming the first; nothing changes.
@@ -751,7 +750,10 @@ both_backends!(
         // Started again: a new "on the way" email; too late to undo after five minutes.
         act(nine, BookingAction::StartTravel, at(5)).await.unwrap();
         let key = format!("booking:{nine}:on-the-way:{}", at(5).as_millisecond());
-        assert!(w.email(&key).await.is_some(), "a second journey is told too");
+        assert!(
+            w.email(&key).await.is_some(),
+            "a second journey is told too"
+        );
         let late = act(nine, BookingAction::StopTravel, at(11)).await;
         assert!(matches!(late, Err(BookingError::UndoTooLate)), "{late:?}");
         assert_eq!(w.state(nine).await, BookingState::Traveling);
@@ -771,7 +773,10 @@ both_backends!(
             .visit(w.beta, w.uma, local(monday(), 10, 0), hochelaga())
             .await;
         let foreign = booking::travel_instead(&w.app, on_duty, umas, at(13)).await;
-        assert!(matches!(foreign, Err(BookingError::NotFound)), "{foreign:?}");
+        assert!(
+            matches!(foreign, Err(BookingError::NotFound)),
+            "{foreign:?}"
+        );
 
         // The database itself refuses a second Traveling visit, whatever writes it.
         let mut conn = w.conn().await;
@@ -802,8 +807,22 @@ both_backends!(
             .await;
         let on_duty: OnDuty = w.tom_as.grant().unwrap();
         let (a, b) = tokio::join!(
-            technician::transition(&w.app, on_duty, nine, BookingAction::StartTravel, None, now()),
-            technician::transition(&w.app, on_duty, eleven, BookingAction::StartTravel, None, now()),
+            technician::transition(
+                &w.app,
+                on_duty,
+                nine,
+                BookingAction::StartTravel,
+                None,
+                now()
+            ),
+            technician::transition(
+                &w.app,
+                on_duty,
+                eleven,
+                BookingAction::StartTravel,
+                None,
+                now()
+            ),
         );
         assert_eq!(
             [a.is_ok(), b.is_ok()].iter().filter(|ok| **ok).count(),

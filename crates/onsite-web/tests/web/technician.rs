@@ -433,3 +433,88 @@ both_backends!(
         );
     }
 );
+
+both_backends!(
+    technician_travels_to_one_visit_at_a_time_undoes_a_mistake_and_sees_their_notes,
+    |app: TestApp| async move {
+        let d = day(&app).await;
+        let ten = d
+            .visit(&app, d.world.account_a, d.theo, at(&app, 0, 10), "", &[])
+            .await;
+        let two = d
+            .visit(&app, d.world.account_a, d.theo, at(&app, 0, 14), "", &[])
+            .await;
+        let eight = d
+            .visit(
+                &app,
+                d.world.account_a,
+                d.theo,
+                at(&app, 0, 8),
+                "",
+                &[BookingAction::StartTravel, BookingAction::StartWork],
+            )
+            .await;
+        let mut theo = app.browser_as(d.world.user("technician")).await;
+        theo.get("/technician").await;
+        let htmx = |action: &str, csrf: &str| encode(&[("action", action), ("csrf", csrf)]);
+        let headers = [("sec-fetch-site", "same-origin"), ("hx-request", "true")];
+
+        // On the way to the 10:00 visit: its card offers to undo that for a few minutes.
+        let path = |id: BookingId| format!("/technician/visits/{id}/transition");
+        theo.post(&path(ten), &[("action", "start_travel")]).await;
+        assert_eq!(state_of(&app, ten).await, BookingState::Traveling);
+        let page = theo.get("/technician").await.text();
+        assert!(page.contains(">Undo Start travel</button>"), "{page}");
+
+        // Start travel to the 14:00 one: refused, naming where Théo is going, with a way to
+        // go here instead.
+        let csrf = theo.csrf.clone();
+        let refused = theo
+            .post_raw(&path(two), &htmx("start_travel", &csrf), &headers)
+            .await;
+        assert_eq!(refused.status, StatusCode::CONFLICT);
+        let card = refused.text();
+        assert!(
+            card.contains("You are already on the way to another visit"),
+            "{card}"
+        );
+        assert!(
+            card.contains("You are on the way to Zephyrine Holdings"),
+            "{card}"
+        );
+        assert!(card.contains(r#"value="travel_instead""#));
+        assert_eq!(state_of(&app, two).await, BookingState::Scheduled);
+
+        // Go here instead: this card Traveling, the 10:00 card swapped back to Scheduled.
+        let switched = theo
+            .post_raw(&path(two), &htmx("travel_instead", &csrf), &headers)
+            .await;
+        assert_eq!(switched.status, StatusCode::OK, "{}", switched.text());
+        let html = switched.text();
+        assert!(html.contains(&format!(r#"id="visit-{two}""#)));
+        assert!(html.contains(&format!(r#"id="visit-{ten}""#)));
+        assert!(html.contains(r#"hx-swap-oob="true""#), "{html}");
+        assert_eq!(state_of(&app, ten).await, BookingState::Scheduled);
+        assert_eq!(state_of(&app, two).await, BookingState::Traveling);
+
+        // A mistake: undone within the minutes allowed.
+        theo.post(&path(two), &[("action", "stop_travel")]).await;
+        assert_eq!(state_of(&app, two).await, BookingState::Scheduled);
+
+        // The completion note shows on the card and to the dispatchers.
+        theo.post(
+            &path(eight),
+            &[
+                ("action", "complete"),
+                ("note", "Compressor relay replaced"),
+            ],
+        )
+        .await;
+        assert_eq!(state_of(&app, eight).await, BookingState::Completed);
+        let page = theo.get("/technician").await.text();
+        assert!(page.contains("Compressor relay replaced"), "{page}");
+        let mut dispatcher = app.browser_as(d.world.user("dispatcher")).await;
+        let board = dispatcher.get("/staff/visits").await.text();
+        assert!(board.contains("Compressor relay replaced"), "{board}");
+    }
+);

@@ -131,7 +131,8 @@ both_backends!(
             .await;
         // Another account's visits never show (Uma travels to one visit at a time: this one
         // waits its turn).
-        w.store_visit(w.other, w.uma, local(d, 16, 0), 60, &[]).await;
+        w.store_visit(w.other, w.uma, local(d, 16, 0), 60, &[])
+            .await;
 
         let home = booking::homepage(&w.app, w.ana.grant().unwrap(), now())
             .await
