@@ -74,18 +74,48 @@ impl Day {
         comments: &str,
         history: &[BookingAction],
     ) -> BookingId {
+        let visit = StoredVisit {
+            service_type: self.service_type,
+            account,
+            tech,
+            start,
+            comments,
+        };
+        visit.write(app, &self.world, history).await
+    }
+}
+
+/// A visit written straight in the store (booked by account A's customer), for tests that
+/// need one of a given technician.
+pub(crate) struct StoredVisit<'a> {
+    pub service_type: ServiceTypeId,
+    pub account: AccountId,
+    pub tech: TechnicianId,
+    pub start: Timestamp,
+    pub comments: &'a str,
+}
+
+impl StoredVisit<'_> {
+    /// Writes it, moved through `history` (by the dispatcher).
+    pub(crate) async fn write(
+        &self,
+        app: &TestApp,
+        world: &World,
+        history: &[BookingAction],
+    ) -> BookingId {
         let mut conn = app.db.store().conn().await.unwrap();
+        let (tech, start) = (self.tech, self.start);
         let uid = format!("{}-{}@test", tech.0, start.as_millisecond());
         let wo = work_orders::insert_work_order(
             &mut conn,
             &NewWorkOrder {
                 number: &format!("WO-{uid}"),
-                account_id: account,
+                account_id: self.account,
                 asset_id: None,
                 service_type_id: self.service_type,
                 agreement_id: None,
                 status: WorkOrderStatus::Scheduled,
-                summary: Some(comments),
+                summary: Some(self.comments),
                 expose_to_customer: true,
                 created_at: start - SignedDuration::from_hours(72),
             },
@@ -97,7 +127,7 @@ impl Day {
             .map(|a| RecordedTransition {
                 action: *a,
                 at: start - SignedDuration::from_hours(1),
-                actor: Some(self.world.user("dispatcher")),
+                actor: Some(world.user("dispatcher")),
                 note: None,
             })
             .collect();
@@ -111,7 +141,7 @@ impl Day {
                 location: GeoPoint::new(45.557, -73.553).unwrap(),
                 ics_uid: &uid,
                 idempotency_key: None,
-                booked_by: Some(self.world.user("customer of A")),
+                booked_by: Some(world.user("customer of A")),
                 booked_at: start - SignedDuration::from_hours(72),
             },
             &steps,
@@ -516,5 +546,84 @@ both_backends!(
         let mut dispatcher = app.browser_as(d.world.user("dispatcher")).await;
         let board = dispatcher.get("/staff/visits").await.text();
         assert!(board.contains("Compressor relay replaced"), "{board}");
+    }
+);
+
+both_backends!(
+    a_phone_app_reads_the_day_and_moves_visits_over_the_json_api,
+    |app: TestApp| async move {
+        let d = day(&app).await;
+        let ten = d
+            .visit(&app, d.world.account_a, d.theo, at(&app, 0, 10), "", &[])
+            .await;
+        let two = d
+            .visit(&app, d.world.account_a, d.theo, at(&app, 0, 14), "", &[])
+            .await;
+        let sams = d
+            .visit(&app, d.world.account_b, d.sam, at(&app, 0, 11), "", &[])
+            .await;
+        let mut theo = app.browser_as(d.world.user("technician")).await;
+
+        let day = theo.get("/api/v1/technician/day").await;
+        assert_eq!(day.status, StatusCode::OK, "{}", day.text());
+        let body: serde_json::Value = serde_json::from_str(&day.text()).unwrap();
+        assert_eq!(body["time_zone"], "America/Toronto");
+        let ids: Vec<i64> = body["today_visits"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v["id"].as_i64().unwrap())
+            .collect();
+        assert_eq!(ids, [ten.0, two.0], "their own, by start time");
+
+        let path = |id: BookingId| format!("/api/v1/technician/visits/{id}/transition");
+        let moved = theo
+            .post_json(&path(ten), &serde_json::json!({ "action": "start_travel" }))
+            .await;
+        assert_eq!(moved.status, StatusCode::OK, "{}", moved.text());
+        let body: serde_json::Value = serde_json::from_str(&moved.text()).unwrap();
+        assert_eq!(body["visit"]["state"], "traveling");
+        assert!(body["visit"]["undo_until"].is_string());
+
+        let refused = theo
+            .post_json(&path(two), &serde_json::json!({ "action": "start_travel" }))
+            .await;
+        assert_eq!(refused.status, StatusCode::CONFLICT);
+        let error: serde_json::Value = serde_json::from_str(&refused.text()).unwrap();
+        assert_eq!(error["error"]["code"], "already_traveling", "{error}");
+
+        let switched = theo
+            .post_json(
+                &path(two),
+                &serde_json::json!({ "action": "travel_instead" }),
+            )
+            .await;
+        assert_eq!(switched.status, StatusCode::OK, "{}", switched.text());
+        let body: serde_json::Value = serde_json::from_str(&switched.text()).unwrap();
+        assert_eq!(body["visit"]["state"], "traveling");
+        assert_eq!(body["stopped"]["id"], ten.0);
+        assert_eq!(body["stopped"]["state"], "scheduled");
+
+        // Bad input and another technician's visit: refused, nothing changed.
+        let unknown = theo
+            .post_json(&path(two), &serde_json::json!({ "action": "cancel" }))
+            .await;
+        assert_eq!(unknown.status, StatusCode::UNPROCESSABLE_ENTITY);
+        let foreign = theo
+            .post_json(
+                &path(sams),
+                &serde_json::json!({ "action": "start_travel" }),
+            )
+            .await;
+        assert_eq!(foreign.status, StatusCode::NOT_FOUND);
+        assert_eq!(state_of(&app, sams).await, BookingState::Scheduled);
+        assert_eq!(state_of(&app, two).await, BookingState::Traveling);
+
+        // Customers are kept out.
+        let mut customer = app.browser_as(d.world.user("customer of A")).await;
+        assert_eq!(
+            customer.get("/api/v1/technician/day").await.status,
+            StatusCode::FORBIDDEN
+        );
     }
 );
