@@ -18,7 +18,7 @@
 
 use crate::context::App;
 use crate::failure::{Failure, Kind};
-use crate::policy::{Customer, Grant, Reach, Scheduler, Worker};
+use crate::policy::{Customer, Grant, OnDuty, Reach, Scheduler, Worker};
 use crate::secrets::Secret;
 use jiff::civil::Date;
 use jiff::tz::TimeZone;
@@ -90,6 +90,13 @@ pub enum BookingError {
     /// Someone changed the visit at the same moment: look again.
     #[error("the visit changed meanwhile")]
     Changed,
+    /// The technician is on the way to this other visit already: stop that first (or go here
+    /// instead, [`travel_instead`]).
+    #[error("already traveling to visit {0}")]
+    AlreadyTraveling(BookingId),
+    /// Travel started longer ago than a technician may undo it ([`UNDO_TRAVEL`]).
+    #[error("too late to undo the travel")]
+    UndoTooLate,
     #[error(transparent)]
     Invalid(#[from] InvalidInput),
     #[error(transparent)]
@@ -114,6 +121,8 @@ impl BookingError {
             }
             BookingError::NotModifiable(_) => "booking-not-modifiable",
             BookingError::Changed => "booking-changed",
+            BookingError::AlreadyTraveling(_) => "booking-already-traveling",
+            BookingError::UndoTooLate => "booking-undo-too-late",
             BookingError::Invalid(e) => match (e.field, e.reason) {
                 ("reason", "required") => "booking-reason-required",
                 ("reason", _) => "booking-reason-too-long",
@@ -144,7 +153,9 @@ impl Failure for BookingError {
             BookingError::SlotTaken
             | BookingError::Changed
             | BookingError::NotModifiable(_)
-            | BookingError::AccountInactive => Kind::Conflict,
+            | BookingError::AccountInactive
+            | BookingError::AlreadyTraveling(_)
+            | BookingError::UndoTooLate => Kind::Conflict,
             BookingError::Store(e) => e.kind(),
             BookingError::Email(_) => Kind::Internal,
         }
@@ -157,6 +168,8 @@ impl Failure for BookingError {
             BookingError::Changed => "changed",
             BookingError::NotModifiable(_) => "not_modifiable",
             BookingError::AccountInactive => "account_inactive",
+            BookingError::AlreadyTraveling(_) => "already_traveling",
+            BookingError::UndoTooLate => "undo_too_late",
             BookingError::Store(e) => e.code(),
             _ => self.kind().code(),
         }
@@ -1533,9 +1546,16 @@ async fn close_work_order_if_done(
 
 // ---- Staff and technicians move visits through their states ---------------------------------
 
-/// Moves a visit through its states on behalf of staff (any visit) or a technician (their own
-/// visits; canceling is for staff). Records who and when; an illegal move is
-/// [`BookingError::NotModifiable`] and writes nothing. Cancel needs a reason: the note.
+/// How long after Start travel a technician may undo it (a mistaken tap); staff may stop a
+/// travel at any time.
+pub const UNDO_TRAVEL: SignedDuration = SignedDuration::from_mins(5);
+
+/// Moves a visit through its states (SPEC §4): Start travel, Stop travel, Start work, Complete
+/// (with a note), Cancel (staff, with a reason: [`cancel`]). A technician moves only their own
+/// visits (another's is not found), travels to one visit at a time
+/// ([`BookingError::AlreadyTraveling`] names the other; [`travel_instead`] switches) and undoes
+/// a Start travel only within [`UNDO_TRAVEL`]. The customer is told by email in the same
+/// transaction (on the way, not on the way after all, completed).
 pub async fn transition(
     app: &App,
     worker: Worker,
@@ -1554,21 +1574,94 @@ pub async fn transition(
     }
     let note = free_text("note", note.unwrap_or(""), REASON_MAX)?;
     let mut tx = app.store.begin().await?;
-    let booking = found(bookings::booking(&mut tx, id).await)?;
+    let booking = worked_on(&mut tx, worker, id).await?;
+    match action {
+        BookingAction::StartTravel => {
+            bookings::lock_technician(&mut tx, booking.technician_id).await?;
+            if let Some(other) =
+                bookings::traveling_visit_of(&mut tx, booking.technician_id).await?
+                && other != id
+            {
+                return Err(BookingError::AlreadyTraveling(other));
+            }
+        }
+        BookingAction::StopTravel if matches!(worker, Worker::Technician(_)) => {
+            let since = bookings::last_entered(&mut tx, id, BookingState::Traveling).await?;
+            if booking.state == BookingState::Traveling
+                && since.is_none_or(|(at, _)| now.duration_since(at) > UNDO_TRAVEL)
+            {
+                return Err(BookingError::UndoTooLate);
+            }
+        }
+        _ => {}
+    }
+    let (to, queued) =
+        move_visit(app, &mut tx, worker, &booking, action, note.as_deref(), now).await?;
+    commit(tx).await?;
+    moved(app, booking.technician_id, queued);
+    Ok(to)
+}
+
+/// The technician sets out for `id` while on the way to another visit: in one transaction the
+/// other goes back to Scheduled (its customer is told) and this one starts travel. Answers the
+/// visit whose travel stopped, if any.
+pub async fn travel_instead(
+    app: &App,
+    on_duty: OnDuty,
+    id: BookingId,
+    now: Timestamp,
+) -> Result<Option<BookingId>> {
+    let worker = Worker::Technician(on_duty);
+    let mut tx = app.store.begin().await?;
+    let booking = worked_on(&mut tx, worker, id).await?;
+    bookings::lock_technician(&mut tx, booking.technician_id).await?;
+    let mut queued = false;
+    let stopped = match bookings::traveling_visit_of(&mut tx, booking.technician_id).await? {
+        Some(other) if other != id => {
+            let other = found(bookings::booking(&mut tx, other).await)?;
+            let action = BookingAction::StopTravel;
+            queued |= move_visit(app, &mut tx, worker, &other, action, None, now)
+                .await?
+                .1;
+            Some(other.id)
+        }
+        _ => None,
+    };
+    let action = BookingAction::StartTravel;
+    queued |= move_visit(app, &mut tx, worker, &booking, action, None, now)
+        .await?
+        .1;
+    commit(tx).await?;
+    moved(app, booking.technician_id, queued);
+    Ok(stopped)
+}
+
+/// The visit `id` as `worker` may move it: a technician's own only.
+async fn worked_on(tx: &mut Conn, worker: Worker, id: BookingId) -> Result<Booking> {
+    let booking = found(bookings::booking(tx, id).await)?;
     if let Worker::Technician(on_duty) = worker
         && on_duty.technician != booking.technician_id
     {
         return Err(BookingError::NotFound);
     }
-    let to = match bookings::transition_booking_at(
-        &mut tx,
-        id,
-        action,
-        Some(worker.user()),
-        note.as_deref(),
-        now,
-    )
-    .await
+    Ok(booking)
+}
+
+/// One move of a visit in the transaction `tx`: its state and transition record, its work
+/// order's status, the audit line and the customer's email. Answers the new state and whether
+/// an email was queued.
+async fn move_visit(
+    app: &App,
+    tx: &mut Conn,
+    worker: Worker,
+    booking: &Booking,
+    action: BookingAction,
+    note: Option<&str>,
+    now: Timestamp,
+) -> Result<(BookingState, bool)> {
+    let id = booking.id;
+    let to = match bookings::transition_booking_at(tx, id, action, Some(worker.user()), note, now)
+        .await
     {
         Ok(to) => to,
         Err(TransitionError::Illegal(e)) => return Err(BookingError::NotModifiable(e.from)),
@@ -1583,10 +1676,10 @@ pub async fn transition(
         _ => None,
     };
     if let Some(status) = status {
-        work_orders::set_work_order_status(&mut tx, booking.work_order_id, status, now).await?;
+        work_orders::set_work_order_status(tx, booking.work_order_id, status, now).await?;
     }
     audit::record(
-        &mut tx,
+        tx,
         Some(worker.user()),
         "booking.transition",
         "booking",
@@ -1594,13 +1687,16 @@ pub async fn transition(
         &serde_json::json!({ "from": booking.state.as_str(), "to": to.as_str(), "note": note }),
     )
     .await?;
-    // "On the way" and "completed" ride the same transaction (issue 5, `technician.rs`).
-    let queued = crate::technician::queue_transition_email(app, &mut tx, id, to, now).await?;
-    commit(tx).await?;
+    // The customer's email rides the same transaction (issue 5, `technician.rs`).
+    let queued = crate::technician::queue_transition_email(app, tx, id, to, now).await?;
+    Ok((to, queued))
+}
+
+/// After a committed move: wake the mail workers, and live maps of the technician's visits
+/// re-check at once (issue 5, `tracking.rs`).
+fn moved(app: &App, technician: TechnicianId, queued: bool) {
     if queued {
         app.mail_queued();
     }
-    // Live maps of the visit re-check at once (issue 5, `tracking.rs`).
-    app.tracking.hub.visits_changed(booking.technician_id);
-    Ok(to)
+    app.tracking.hub.visits_changed(technician);
 }

@@ -28,7 +28,7 @@ use onsite_notify::visit_emails;
 use onsite_schedule::TravelModel;
 use onsite_store::visit_board::{self, BoardFilter};
 use onsite_store::visits::{self, Visit};
-use onsite_store::{Conn, accounts, technicians};
+use onsite_store::{Conn, accounts, bookings, technicians};
 use std::collections::HashMap;
 
 /// Most visits one day list reads (far above any real day).
@@ -56,6 +56,11 @@ pub struct DayVisit {
     pub location: GeoPoint,
     /// The technician's zone, the one the page shows times in.
     pub time_zone: TimeZone,
+    /// While Traveling: until when the technician may undo Start travel
+    /// ([`booking::UNDO_TRAVEL`] after it), if that is still ahead.
+    pub undo_until: Option<Timestamp>,
+    /// Once Completed: the technician's completion note, if they wrote one.
+    pub completion_note: Option<String>,
 }
 
 impl DayVisit {
@@ -129,7 +134,15 @@ pub async fn day(app: &App, on_duty: OnDuty, now: Timestamp) -> Result<Technicia
             continue;
         }
         let on = v.visit.booking.starts_at.to_zoned(zone.clone()).date();
-        let shown = day_visit(&mut conn, &mut accounts, v.visit, v.account_name, &zone).await?;
+        let shown = day_visit(
+            &mut conn,
+            &mut accounts,
+            v.visit,
+            v.account_name,
+            &zone,
+            now,
+        )
+        .await?;
         if on == today {
             today_visits.push(shown);
         } else {
@@ -148,8 +161,8 @@ pub async fn day(app: &App, on_duty: OnDuty, now: Timestamp) -> Result<Technicia
     })
 }
 
-/// One visit of the signed-in technician (another technician's is not found).
-pub async fn visit(app: &App, on_duty: OnDuty, id: BookingId) -> Result<DayVisit> {
+/// One visit of the signed-in technician (another technician's is not found), as at `now`.
+pub async fn visit(app: &App, on_duty: OnDuty, id: BookingId, now: Timestamp) -> Result<DayVisit> {
     let technician = on_duty.technician;
     let mut conn = app.store.conn().await?;
     let visit = found(visits::visit(&mut conn, id).await)?;
@@ -162,7 +175,7 @@ pub async fn visit(app: &App, on_duty: OnDuty, id: BookingId) -> Result<DayVisit
     let account = found(accounts::account(&mut conn, visit.account_id).await)?;
     let name = account.name.clone();
     let mut known = HashMap::from([(account.id, account)]);
-    day_visit(&mut conn, &mut known, visit, name, &zone).await
+    day_visit(&mut conn, &mut known, visit, name, &zone, now).await
 }
 
 /// Moves one of the signed-in technician's visits (Start travel, Start work, Complete with a
@@ -181,9 +194,26 @@ pub async fn transition(
         return Err(BookingError::NotAllowed);
     }
     // Scoped first, so that another technician's visit is "not found" whatever the move.
-    visit(app, on_duty, id).await?;
+    visit(app, on_duty, id, now).await?;
     booking::transition(app, Worker::Technician(on_duty), id, action, note, now).await?;
-    visit(app, on_duty, id).await
+    visit(app, on_duty, id, now).await
+}
+
+/// The technician sets out for `id` instead of the visit they were on the way to
+/// ([`booking::travel_instead`]): answers this visit and the one whose travel stopped, as they
+/// are now.
+pub async fn travel_instead(
+    app: &App,
+    on_duty: OnDuty,
+    id: BookingId,
+    now: Timestamp,
+) -> Result<(DayVisit, Option<DayVisit>)> {
+    let stopped = booking::travel_instead(app, on_duty, id, now).await?;
+    let stopped = match stopped {
+        Some(other) => Some(visit(app, on_duty, other, now).await?),
+        None => None,
+    };
+    Ok((visit(app, on_duty, id, now).await?, stopped))
 }
 
 async fn day_visit(
@@ -192,7 +222,24 @@ async fn day_visit(
     visit: Visit,
     account_name: String,
     zone: &TimeZone,
+    now: Timestamp,
 ) -> Result<DayVisit> {
+    let (mut undo_until, mut completion_note) = (None, None);
+    match visit.booking.state {
+        BookingState::Traveling => {
+            undo_until = bookings::last_entered(conn, visit.booking.id, BookingState::Traveling)
+                .await?
+                .and_then(|(at, _)| at.checked_add(booking::UNDO_TRAVEL).ok())
+                .filter(|until| *until > now);
+        }
+        BookingState::Completed => {
+            completion_note =
+                bookings::last_entered(conn, visit.booking.id, BookingState::Completed)
+                    .await?
+                    .and_then(|(_, note)| note);
+        }
+        _ => {}
+    }
     if !known.contains_key(&visit.account_id) {
         let account = found(accounts::account(conn, visit.account_id).await)?;
         known.insert(account.id, account);
@@ -203,6 +250,8 @@ async fn day_visit(
         address: one_line_address(account),
         location: visit.booking.location,
         time_zone: zone.clone(),
+        undo_until,
+        completion_note,
         account_name,
         contact,
         visit,
@@ -264,8 +313,9 @@ async fn setting_out_from(
 }
 
 /// Queues, in the transaction `tx` of the move to `to`, the email that move sends the customer:
-/// "on the way" for Traveling, "completed" for Completed (nothing for the other states, or
-/// when nobody is to be told). Returns whether an email was queued.
+/// "on the way" for Traveling, "not on the way after all" for Scheduled (only a stopped travel
+/// moves a visit back there), "completed" for Completed (nothing for the other states, or when
+/// nobody is to be told). Returns whether an email was queued.
 pub(crate) async fn queue_transition_email(
     app: &App,
     tx: &mut Conn,
@@ -273,7 +323,10 @@ pub(crate) async fn queue_transition_email(
     to: BookingState,
     now: Timestamp,
 ) -> Result<bool> {
-    if !matches!(to, BookingState::Traveling | BookingState::Completed) {
+    if !matches!(
+        to,
+        BookingState::Traveling | BookingState::Scheduled | BookingState::Completed
+    ) {
         return Ok(false);
     }
     let visit = found(visits::visit(tx, id).await)?;
@@ -284,7 +337,16 @@ pub(crate) async fn queue_transition_email(
     };
     let parts = EmailParts::new(app, &visit, &account, &to_whom);
     let facts = parts.facts();
-    let email = if to == BookingState::Traveling {
+    let email = if to == BookingState::Scheduled {
+        let technician = found(technicians::technician(tx, visit.booking.technician_id).await)?;
+        visit_emails::travel_stopped(
+            &to_whom.user.email,
+            to_whom.locale,
+            &facts,
+            first_name(&technician.name),
+            now,
+        )?
+    } else if to == BookingState::Traveling {
         let technician = found(technicians::technician(tx, visit.booking.technician_id).await)?;
         let from = setting_out_from(tx, &technician, &visit).await?;
         let travel = site_settings(&*app.store.reference(tx).await?)?.travel;
@@ -300,6 +362,7 @@ pub(crate) async fn queue_transition_email(
             to_whom.locale,
             &facts,
             first_name(&technician.name),
+            now,
             eta,
             live_map.as_deref(),
         )?

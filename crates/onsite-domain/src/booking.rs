@@ -1,5 +1,7 @@
 //! Bookings (visits) and their state machine:
-//! `Scheduled → Traveling → InProgress → Completed`, and `Scheduled | Traveling → Canceled`.
+//! `Scheduled → Traveling → InProgress → Completed`, `Scheduled | Traveling → Canceled`, and
+//! `Traveling → Scheduled` (travel stopped: undone by mistake, or the technician goes to another
+//! visit first; a technician travels to at most one visit at a time).
 //!
 //! The only way to change a state is [`BookingState::transition`], which refuses every other
 //! move; the store persists whatever it returns, so illegal transitions cannot be written.
@@ -25,6 +27,8 @@ text_enum! {
 #[serde(rename_all = "snake_case")]
 pub enum BookingAction {
     StartTravel,
+    /// Back from Traveling to Scheduled: the technician is not on the way after all.
+    StopTravel,
     StartWork,
     Complete,
     Cancel,
@@ -43,6 +47,7 @@ impl BookingState {
         use BookingState::*;
         match (self, action) {
             (Scheduled, StartTravel) => Ok(Traveling),
+            (Traveling, StopTravel) => Ok(Scheduled),
             (Traveling, StartWork) => Ok(InProgress),
             (InProgress, Complete) => Ok(Completed),
             (Scheduled | Traveling, Cancel) => Ok(Canceled),
@@ -88,12 +93,13 @@ mod tests {
         let legal = [
             (Scheduled, StartTravel, Traveling),
             (Traveling, StartWork, InProgress),
+            (Traveling, StopTravel, Scheduled),
             (InProgress, Complete, Completed),
             (Scheduled, Cancel, Canceled),
             (Traveling, Cancel, Canceled),
         ];
         for from in BookingState::ALL {
-            for action in [StartTravel, StartWork, Complete, Cancel] {
+            for action in [StartTravel, StopTravel, StartWork, Complete, Cancel] {
                 let expected = legal
                     .iter()
                     .find(|(f, a, _)| *f == from && *a == action)

@@ -1,11 +1,14 @@
 //! The emails about a visit under way (SPEC §6): "your technician is on the way" when travel
-//! starts, with the estimated arrival and the live map's link when tracking is on, and "your
-//! visit is completed", with the feedback link when surveys are on. Both reuse the visit's
-//! details of the booking emails ([`crate::booking_emails`]); neither carries a calendar
-//! invitation (the visit's time does not change).
+//! starts, with the estimated arrival and the live map's link when tracking is on; "your
+//! technician is not on the way after all" when travel stops (undone, or the technician went to
+//! another visit first: the visit stays at its time); and "your visit is completed", with the
+//! feedback link when surveys are on. All reuse the visit's details of the booking emails
+//! ([`crate::booking_emails`]); none carries a calendar invitation (the visit's time does not
+//! change).
 //!
-//! Event keys (one message per key): `booking:<id>:on-the-way`, `booking:<id>:completed` — a
-//! visit travels and completes at most once.
+//! Event keys (one message per key): `booking:<id>:on-the-way:<ms>` and
+//! `booking:<id>:travel-stopped:<ms>` (the instant of the move: travel may stop and start again),
+//! `booking:<id>:completed` (a visit completes once).
 
 use crate::booking_emails::{Visit, VisitFacts, visit};
 use crate::email::Email;
@@ -25,6 +28,12 @@ pub struct TechnicianOnTheWay<'a> {
     pub live_map: Option<&'a str>,
 }
 
+pub struct TravelStopped<'a> {
+    pub visit: &'a Visit<'a>,
+    /// The technician's first name.
+    pub technician: &'a str,
+}
+
 pub struct VisitCompleted<'a> {
     pub visit: &'a Visit<'a>,
     /// The survey (**Send Feedback**), when surveys are on.
@@ -38,19 +47,26 @@ email_templates!(
     "email/technician-on-the-way/body.html"
 );
 email_templates!(
+    TravelStopped,
+    "email/travel-stopped/subject.txt",
+    "email/travel-stopped/body.txt",
+    "email/travel-stopped/body.html"
+);
+email_templates!(
     VisitCompleted,
     "email/visit-completed/subject.txt",
     "email/visit-completed/body.txt",
     "email/visit-completed/body.html"
 );
 
-/// "Ana is on the way": the estimated arrival `eta` in the recipient's zone, and the live map's
-/// link when given.
+/// "Ana is on the way" (travel started at `started`): the estimated arrival `eta` in the
+/// recipient's zone, and the live map's link when given.
 pub fn technician_on_the_way(
     to: &EmailAddress,
     locale: Locale,
     v: &VisitFacts<'_>,
     technician_first_name: &str,
+    started: Timestamp,
     eta: Timestamp,
     live_map: Option<&str>,
 ) -> Result<Email, RenderError> {
@@ -65,12 +81,41 @@ pub fn technician_on_the_way(
         "technician-on-the-way",
         to,
         locale,
-        format!("booking:{}:on-the-way", v.booking_id),
+        format!(
+            "booking:{}:on-the-way:{}",
+            v.booking_id,
+            started.as_millisecond()
+        ),
         &TechnicianOnTheWay {
             visit: &visit,
             technician: technician_first_name,
             eta: &eta,
             live_map,
+        },
+    )
+}
+
+/// "Ana is not on the way after all" (travel stopped at `stopped`): the visit stays at its time.
+pub fn travel_stopped(
+    to: &EmailAddress,
+    locale: Locale,
+    v: &VisitFacts<'_>,
+    technician_first_name: &str,
+    stopped: Timestamp,
+) -> Result<Email, RenderError> {
+    let visit = visit(locale, v);
+    build(
+        "travel-stopped",
+        to,
+        locale,
+        format!(
+            "booking:{}:travel-stopped:{}",
+            v.booking_id,
+            stopped.as_millisecond()
+        ),
+        &TravelStopped {
+            visit: &visit,
+            technician: technician_first_name,
         },
     )
 }

@@ -218,6 +218,33 @@ pub async fn transition_booking_at(
     .into())
 }
 
+/// The technician's visit that is Traveling, if any (there is at most one: migration 0018).
+pub async fn traveling_visit_of(
+    conn: &mut Conn,
+    technician: TechnicianId,
+) -> Result<Option<BookingId>> {
+    sqlx::query("SELECT id FROM bookings WHERE technician_id = $1 AND state = 'traveling'")
+        .bind(technician.0)
+        .optional(conn, |r| Ok(BookingId(r.i64("id")?)))
+        .await
+}
+
+/// When the visit last entered `state`, and the note of that move (a completion's note).
+pub async fn last_entered(
+    conn: &mut Conn,
+    id: BookingId,
+    state: BookingState,
+) -> Result<Option<(Timestamp, Option<String>)>> {
+    sqlx::query(
+        "SELECT at, note FROM booking_transitions WHERE booking_id = $1 AND to_state = $2 \
+         ORDER BY at DESC, id DESC LIMIT 1",
+    )
+    .bind(id.0)
+    .bind(state.as_str())
+    .optional(conn, |r| Ok((r.ts("at")?, r.opt_text("note")?)))
+    .await
+}
+
 /// The longest a visit may last (migration 0010 enforces it). A visit overlapping `[from, to)`
 /// starts in `(from - LONGEST_VISIT, to)`: the bound that turns "visits around a time" into a
 /// short range of the `(technician_id, starts_at)` index instead of the technician's history.

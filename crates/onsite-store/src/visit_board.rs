@@ -10,11 +10,13 @@ use onsite_domain::TechnicianId;
 use onsite_domain::booking::BookingState;
 use sqlx::any::AnyRow;
 
-/// A visit on the board: the visit and the customer it is for.
+/// A visit on the board: the visit, the customer it is for, and the technician's note on
+/// completing it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct BoardVisit {
     pub visit: Visit,
     pub account_name: String,
+    pub completion_note: Option<String>,
 }
 
 /// What the board shows.
@@ -31,8 +33,11 @@ pub struct BoardFilter {
 
 fn select() -> String {
     format!(
-        "SELECT {COLUMNS}, ac.name AS account_name FROM {JOINS} \
-         JOIN accounts ac ON ac.id = w.account_id"
+        "SELECT {COLUMNS}, ac.name AS account_name, \
+         (SELECT bt.note FROM booking_transitions bt \
+          WHERE bt.booking_id = b.id AND bt.to_state = 'completed' \
+          ORDER BY bt.at DESC, bt.id DESC LIMIT 1) AS completion_note \
+         FROM {JOINS} JOIN accounts ac ON ac.id = w.account_id"
     )
 }
 
@@ -82,5 +87,6 @@ fn board_visit(r: &AnyRow) -> Result<BoardVisit> {
     Ok(BoardVisit {
         visit: visit_from_row(r)?,
         account_name: r.text("account_name")?,
+        completion_note: r.opt_text("completion_note")?,
     })
 }

@@ -164,7 +164,11 @@ fn moves(page: &Page, state: BookingState) -> Vec<Move> {
             plain("start_travel", "dispatch-action-start-travel"),
             cancel,
         ],
-        BookingState::Traveling => vec![plain("start_work", "dispatch-action-start-work"), cancel],
+        BookingState::Traveling => vec![
+            plain("start_work", "dispatch-action-start-work"),
+            plain("stop_travel", "dispatch-action-stop-travel"),
+            cancel,
+        ],
         BookingState::InProgress => vec![Move {
             action: "complete",
             label: page.t("dispatch-action-complete"),
@@ -192,6 +196,8 @@ struct Row {
     state: String,
     needs_new_time: bool,
     cancel_reason: Option<String>,
+    /// The technician's note on completing it.
+    completion_note: Option<String>,
     moves: Vec<Move>,
 }
 
@@ -216,6 +222,7 @@ fn row(page: &Page, v: &BoardVisit, zone: &TimeZone) -> Row {
         state: state_label(page, b.state),
         needs_new_time: v.visit.needs_new_time,
         cancel_reason: b.cancel_reason.clone(),
+        completion_note: v.completion_note.clone(),
         moves: moves(page, b.state),
     }
 }
@@ -424,6 +431,7 @@ fn return_link(query: &BoardQuery) -> String {
 pub(crate) fn parse_action(raw: Option<&str>) -> Result<BookingAction, InvalidInput> {
     match raw.map(str::trim) {
         Some("start_travel") => Ok(BookingAction::StartTravel),
+        Some("stop_travel") => Ok(BookingAction::StopTravel),
         Some("start_work") => Ok(BookingAction::StartWork),
         Some("complete") => Ok(BookingAction::Complete),
         Some("cancel") => Ok(BookingAction::Cancel),

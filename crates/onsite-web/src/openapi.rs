@@ -56,6 +56,7 @@ const CSRF_HEADER: &str = "X-CSRF-Token";
         (name = "records", description = "Customer records: reviewers and approvers of a customer account, its exposed records only (anything else is 404)."),
         (name = "feedback", description = "Send Feedback on a completed visit (customers, while surveys are on) and the staff's responses and averages. See docs/feedback.md."),
         (name = "audit", description = "The audit log: administrators only. See docs/backoffice.md."),
+        (name = "technician", description = "A technician's own day and its moves, for phone apps. See docs/technician.md."),
         (name = "meta"),
     ),
     paths(
@@ -101,6 +102,8 @@ const CSRF_HEADER: &str = "X-CSRF-Token";
         crate::feedback::api::send,
         crate::feedback::api::staff,
         crate::staff::audit::api,
+        crate::technician::api::day,
+        crate::technician::api::transition,
     ),
     components(schemas(ErrorBody, State, crate::distribution::api::PartnerFilter)),
     modifiers(&FromTheRouteTable),

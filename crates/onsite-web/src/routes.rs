@@ -371,11 +371,11 @@ pub fn table() -> Vec<Route> {
             dispatch::transition,
         ),
         // The technician's day (issue 5): today's and tomorrow's visits, and their moves.
-        page("/technician", TechnicianDay, crate::technician::day),
+        page("/technician", TechnicianDay, crate::technician::pages::day),
         action(
             "/technician/visits/{id}/transition",
             TechnicianDay,
-            crate::technician::transition,
+            crate::technician::pages::transition,
         ),
         // Staff: the embedded mailbox.
         // The catalogue (dispatchers and administrators manage it, SPEC §10).
@@ -900,6 +900,17 @@ pub fn table() -> Vec<Route> {
             "/api/v1/staff/visits/{id}/transition",
             Dispatch,
             crate::booking::api::transition,
+        ),
+        // JSON API: the technician's day and its moves (phone apps).
+        page(
+            "/api/v1/technician/day",
+            TechnicianDay,
+            crate::technician::api::day,
+        ),
+        action(
+            "/api/v1/technician/visits/{id}/transition",
+            TechnicianDay,
+            crate::technician::api::transition,
         ),
     ]
 }

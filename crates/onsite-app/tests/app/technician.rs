@@ -51,6 +51,11 @@ fn now() -> Timestamp {
     local(monday(), 7, 0)
 }
 
+/// The event key of the "on the way" email of travel to `id` started at [`now`].
+fn on_the_way(id: BookingId) -> String {
+    format!("booking:{id}:on-the-way:{}", now().as_millisecond())
+}
+
 fn point(lat: f64, lon: f64) -> GeoPoint {
     GeoPoint::new(lat, lon).unwrap()
 }
@@ -368,7 +373,7 @@ both_backends!(
             .unwrap();
         assert_eq!(ids(&hers.today_visits), [umas]);
         assert!(matches!(
-            technician::visit(&w.app, w.tom_as.grant().unwrap(), umas).await,
+            technician::visit(&w.app, w.tom_as.grant().unwrap(), umas, now()).await,
             Err(BookingError::NotFound)
         ));
         // Someone who is not a technician has no day.
@@ -539,10 +544,7 @@ both_backends!(
         w.moved(&w.tom_as, second, BookingAction::StartTravel, None)
             .await
             .unwrap();
-        let email = w
-            .email(&format!("booking:{second}:on-the-way"))
-            .await
-            .expect("queued");
+        let email = w.email(&on_the_way(second)).await.expect("queued");
         assert_eq!(email.kind, "technician-on-the-way");
         assert_eq!(email.recipient.as_str(), "ana@acme.test");
         let minutes = GreatCircle::default()
@@ -564,6 +566,26 @@ both_backends!(
         assert!(email.text_body.contains(&live), "{}", email.text_body);
         assert!(email.html_body.contains(&live));
         assert!(!email.subject.contains("Tremblay"), "first name only");
+        // One travel at a time, staff moves included: the second visit's travel stops first
+        // (its customer is told), then the first visit's starts.
+        let staff_move = |id, action| {
+            booking::transition(&w.app, w.staff.grant().unwrap(), id, action, None, now())
+        };
+        let refused = staff_move(first, BookingAction::StartTravel).await;
+        assert!(
+            matches!(refused, Err(BookingError::AlreadyTraveling(other)) if other == second),
+            "{refused:?}"
+        );
+        staff_move(second, BookingAction::StopTravel).await.unwrap();
+        let stopped = w
+            .email(&format!(
+                "booking:{second}:travel-stopped:{}",
+                now().as_millisecond()
+            ))
+            .await
+            .expect("the customer is told");
+        assert_eq!(stopped.kind, "travel-stopped");
+        assert_eq!(stopped.recipient.as_str(), "ana@acme.test");
         // The first visit of the day sets out from home; with tracking off, no live map.
         w.set("tracking/enabled", "false").await;
         booking::transition(
@@ -576,9 +598,10 @@ both_backends!(
         )
         .await
         .unwrap();
-        let email = w.email(&format!("booking:{first}:on-the-way")).await;
+        let email = w.email(&on_the_way(first)).await;
         // Beta has no portal user: nobody to tell.
         assert!(email.is_none());
+        staff_move(first, BookingAction::StopTravel).await.unwrap();
         let third = w
             .visit(w.acme, w.tom, local(monday(), 8, 0), plateau())
             .await;
@@ -593,7 +616,7 @@ both_backends!(
         .await
         .unwrap();
         let email = w
-            .email(&format!("booking:{third}:on-the-way"))
+            .email(&on_the_way(third))
             .await
             .expect("staff moves send it too");
         let minutes = GreatCircle::default().travel(home(), plateau()).minutes;
@@ -604,7 +627,7 @@ both_backends!(
         assert!(!email.html_body.contains("/live"));
         // Starting work sends nothing more.
         let before = w.count("email_outbox").await;
-        w.moved(&w.tom_as, second, BookingAction::StartWork, None)
+        w.moved(&w.tom_as, third, BookingAction::StartWork, None)
             .await
             .unwrap();
         assert_eq!(w.count("email_outbox").await, before);
@@ -621,9 +644,11 @@ both_backends!(
         let without = w
             .visit(w.acme, w.tom, local(monday(), 11, 0), plateau())
             .await;
-        for action in [BookingAction::StartTravel, BookingAction::StartWork] {
-            w.moved(&w.tom_as, with, action, None).await.unwrap();
-            w.moved(&w.tom_as, without, action, None).await.unwrap();
+        // One travel at a time: each visit travels and starts in turn.
+        for visit in [with, without] {
+            for action in [BookingAction::StartTravel, BookingAction::StartWork] {
+                w.moved(&w.tom_as, visit, action, None).await.unwrap();
+            }
         }
         w.moved(&w.tom_as, with, BookingAction::Complete, Some("Done"))
             .await
@@ -691,3 +716,123 @@ fn the_visit_emails_exist_in_every_language() {
         }
     }
 }
+
+both_backends!(
+    a_technician_travels_to_one_visit_at_a_time_and_may_undo_a_mistaken_start,
+    |db: TestDb| async move {
+        let w = world(db).await;
+        let nine = w
+            .visit(w.acme, w.tom, local(monday(), 9, 0), plateau())
+            .await;
+        let eleven = w
+            .visit(w.acme, w.tom, local(monday(), 11, 0), plateau())
+            .await;
+        let at = |minutes: i64| now() + SignedDuration::from_mins(minutes);
+        let on_duty: OnDuty = w.tom_as.grant().unwrap();
+        let act =
+            |id, action, when| technician::transition(&w.app, on_duty, id, action, None, when);
+
+        act(nine, BookingAction::StartTravel, now()).await.unwrap();
+        // A second travel is refused, naming the first; nothing changes.
+        let refused = act(eleven, BookingAction::StartTravel, at(1)).await;
+        assert!(
+            matches!(refused, Err(BookingError::AlreadyTraveling(other)) if other == nine),
+            "{refused:?}"
+        );
+        assert_eq!(w.state(eleven).await, BookingState::Scheduled);
+
+        // Undone within five minutes: back to Scheduled, the customer told.
+        act(nine, BookingAction::StopTravel, at(4)).await.unwrap();
+        assert_eq!(w.state(nine).await, BookingState::Scheduled);
+        let key = format!("booking:{nine}:travel-stopped:{}", at(4).as_millisecond());
+        assert!(w.email(&key).await.is_some());
+
+        // Started again: a new "on the way" email; too late to undo after five minutes.
+        act(nine, BookingAction::StartTravel, at(5)).await.unwrap();
+        let key = format!("booking:{nine}:on-the-way:{}", at(5).as_millisecond());
+        assert!(
+            w.email(&key).await.is_some(),
+            "a second journey is told too"
+        );
+        let late = act(nine, BookingAction::StopTravel, at(11)).await;
+        assert!(matches!(late, Err(BookingError::UndoTooLate)), "{late:?}");
+        assert_eq!(w.state(nine).await, BookingState::Traveling);
+
+        // Going to the 11:00 visit instead: in one step the 9:00 one stops, this one starts.
+        let stopped = booking::travel_instead(&w.app, on_duty, eleven, at(12))
+            .await
+            .unwrap();
+        assert_eq!(stopped, Some(nine));
+        assert_eq!(w.state(nine).await, BookingState::Scheduled);
+        assert_eq!(w.state(eleven).await, BookingState::Traveling);
+        let key = format!("booking:{nine}:travel-stopped:{}", at(12).as_millisecond());
+        assert!(w.email(&key).await.is_some());
+
+        // Another technician's visit is not found, and cannot be stopped through a switch.
+        let umas = w
+            .visit(w.beta, w.uma, local(monday(), 10, 0), hochelaga())
+            .await;
+        let foreign = booking::travel_instead(&w.app, on_duty, umas, at(13)).await;
+        assert!(
+            matches!(foreign, Err(BookingError::NotFound)),
+            "{foreign:?}"
+        );
+
+        // The database itself refuses a second Traveling visit, whatever writes it.
+        let mut conn = w.conn().await;
+        let second = bookings::transition_booking_at(
+            &mut conn,
+            nine,
+            BookingAction::StartTravel,
+            None,
+            None,
+            at(14),
+        )
+        .await;
+        assert!(second.is_err(), "{second:?}");
+        drop(conn);
+        assert_eq!(w.state(nine).await, BookingState::Scheduled);
+    }
+);
+
+both_backends!(
+    two_starts_of_travel_at_once_leave_one_visit_traveling,
+    |db: TestDb| async move {
+        let w = world(db).await;
+        let nine = w
+            .visit(w.acme, w.tom, local(monday(), 9, 0), plateau())
+            .await;
+        let eleven = w
+            .visit(w.acme, w.tom, local(monday(), 11, 0), plateau())
+            .await;
+        let on_duty: OnDuty = w.tom_as.grant().unwrap();
+        let (a, b) = tokio::join!(
+            technician::transition(
+                &w.app,
+                on_duty,
+                nine,
+                BookingAction::StartTravel,
+                None,
+                now()
+            ),
+            technician::transition(
+                &w.app,
+                on_duty,
+                eleven,
+                BookingAction::StartTravel,
+                None,
+                now()
+            ),
+        );
+        assert_eq!(
+            [a.is_ok(), b.is_ok()].iter().filter(|ok| **ok).count(),
+            1,
+            "{a:?} {b:?}"
+        );
+        let traveling = [w.state(nine).await, w.state(eleven).await]
+            .iter()
+            .filter(|s| **s == BookingState::Traveling)
+            .count();
+        assert_eq!(traveling, 1);
+    }
+);

@@ -19,3 +19,10 @@ visit-email-completed-heading = Your visit is completed
 visit-email-completed-intro = Your { $service } visit is completed. Thank you for your trust.
 visit-email-completed-feedback = How did it go? Tell us in a minute:
 visit-email-feedback-button = Send Feedback
+
+## Travel stopped: the technician is not on the way after all.
+
+visit-email-travel-stopped-subject = { $technician } is not on the way yet
+visit-email-travel-stopped-heading = { $technician } is not on the way yet
+visit-email-travel-stopped-intro = We told you a moment ago that { $technician } had set out for your { $service } visit: that was too early, they are not on the way yet.
+visit-email-travel-stopped-still = Your appointment has not changed: we will tell you again when { $technician } sets out.

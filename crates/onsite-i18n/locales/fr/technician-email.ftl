@@ -19,3 +19,10 @@ visit-email-completed-heading = Votre visite est terminée
 visit-email-completed-intro = Votre visite « { $service } » est terminée. Merci de votre confiance.
 visit-email-completed-feedback = Comment cela s’est-il passé ? Dites-le-nous en une minute :
 visit-email-feedback-button = Donner votre avis
+
+## Déplacement interrompu : le technicien n’est pas encore en route.
+
+visit-email-travel-stopped-subject = { $technician } n’est pas encore en route
+visit-email-travel-stopped-heading = { $technician } n’est pas encore en route
+visit-email-travel-stopped-intro = Nous vous avons annoncé que { $technician } partait pour votre intervention { $service } : c’était trop tôt, { $technician } n’est pas encore en route.
+visit-email-travel-stopped-still = Votre rendez-vous n’a pas changé : nous vous préviendrons de nouveau quand { $technician } partira.

@@ -44,6 +44,11 @@ fn eta() -> Timestamp {
     "2026-06-08T14:42:00Z".parse().unwrap()
 }
 
+/// When travel started (or stopped).
+fn moved() -> Timestamp {
+    "2026-06-08T14:20:00Z".parse().unwrap()
+}
+
 const LIVE: &str = "https://portal.example.com/bookings/42/live";
 const FEEDBACK: &str = "https://portal.example.com/bookings/42/feedback";
 
@@ -55,11 +60,16 @@ fn on_the_way_says_who_and_when_in_the_customers_zone_with_the_live_map() {
         locale("en"),
         &facts(&tz),
         "Marc",
+        moved(),
         eta(),
         Some(LIVE),
     )
     .unwrap();
-    assert_eq!(email.event_key, "booking:42:on-the-way");
+    // One per journey: travel may stop and start again.
+    assert_eq!(
+        email.event_key,
+        format!("booking:42:on-the-way:{}", moved().as_millisecond())
+    );
     assert_eq!(email.kind, "technician-on-the-way");
     assert_eq!(
         email.subject,
@@ -78,9 +88,16 @@ fn on_the_way_says_who_and_when_in_the_customers_zone_with_the_live_map() {
     assert!(!email.html.contains("<basement>"));
     assert!(email.attachments.is_empty(), "no calendar invitation");
 
-    let fr =
-        visit_emails::technician_on_the_way(&to(), locale("fr"), &facts(&tz), "Marc", eta(), None)
-            .unwrap();
+    let fr = visit_emails::technician_on_the_way(
+        &to(),
+        locale("fr"),
+        &facts(&tz),
+        "Marc",
+        moved(),
+        eta(),
+        None,
+    )
+    .unwrap();
     assert!(
         fr.subject.starts_with("Marc est en route"),
         "{}",
@@ -88,6 +105,27 @@ fn on_the_way_says_who_and_when_in_the_customers_zone_with_the_live_map() {
     );
     assert!(fr.text.contains("10 h 42"), "{}", fr.text);
     assert!(!fr.text.contains("/live") && !fr.html.contains("/live"));
+}
+
+#[test]
+fn travel_stopped_says_the_visit_keeps_its_time() {
+    let tz = TimeZone::get("America/Toronto").unwrap();
+    let email =
+        visit_emails::travel_stopped(&to(), locale("en"), &facts(&tz), "Marc", moved()).unwrap();
+    assert_eq!(email.kind, "travel-stopped");
+    assert_eq!(
+        email.event_key,
+        format!("booking:42:travel-stopped:{}", moved().as_millisecond())
+    );
+    assert_eq!(email.subject, "Marc is not on the way yet");
+    for text in [&email.text, &email.html] {
+        assert!(text.contains("Your appointment has not changed"), "{text}");
+        assert!(text.contains("https://portal.example.com/bookings/42"));
+    }
+    assert!(email.attachments.is_empty(), "the time does not change");
+    let fr =
+        visit_emails::travel_stopped(&to(), locale("fr"), &facts(&tz), "Marc", moved()).unwrap();
+    assert_eq!(fr.subject, "Marc n’est pas encore en route");
 }
 
 #[test]

@@ -7,7 +7,6 @@
 //! (`openapi.rs`); see also `docs/api.md`.
 
 use crate::booking::service_request;
-use crate::error::WebError;
 use crate::input::PathId;
 use crate::input::{parse_date, parse_id, parse_instant};
 use crate::locale::Lang;
@@ -849,7 +848,7 @@ pub async fn staff_visits(
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Transition {
-    /// `start_travel`, `start_work`, `complete` or `cancel`.
+    /// `start_travel`, `stop_travel`, `start_work`, `complete` or `cancel`.
     #[schema(value_type = TransitionAction)]
     action: String,
     /// Complete: an optional note. Cancel: the reason (required).
@@ -862,6 +861,7 @@ crate::openapi::enum_schema!(
     TransitionAction,
     [
         BookingAction::StartTravel,
+        BookingAction::StopTravel,
         BookingAction::StartWork,
         BookingAction::Complete,
         BookingAction::Cancel,
@@ -883,9 +883,10 @@ pub struct Transitioned {
     path = "/api/v1/staff/visits/{id}/transition",
     tag = "dispatch",
     summary = "Move a visit through its states (staff)",
-    description = "Scheduled → Traveling → In Progress → Completed; Scheduled or Traveling → \
+    description = "Scheduled → Traveling → In Progress → Completed; Traveling → Scheduled \
+        (stop travel: a technician travels to one visit at a time); Scheduled or Traveling → \
         Canceled (a reason is required). Recorded with who and when; the customer is emailed \
-        when it is canceled.",
+        (on the way, not on the way after all, completed, canceled).",
     params(PathId<BookingId>),
     request_body = Transition,
     responses(
@@ -899,13 +900,7 @@ pub async fn transition(
     PathId(id): PathId<BookingId>,
     Json(body): Json<Transition>,
 ) -> WebResult<Json<Transitioned>> {
-    let action = match body.action.trim() {
-        "start_travel" => BookingAction::StartTravel,
-        "start_work" => BookingAction::StartWork,
-        "complete" => BookingAction::Complete,
-        "cancel" => BookingAction::Cancel,
-        _ => return Err(WebError::from(InvalidInput::new("action", "unknown"))),
-    };
+    let action = crate::dispatch::parse_action(Some(&body.action))?;
     let to = booking::transition(
         &state.app,
         user.grant()?,

@@ -282,6 +282,7 @@ impl Fixture {
                 || p.starts_with("/api/v1/bookings/{id}")
                 || p.starts_with("/staff/visits/{id}")
                 || p.starts_with("/technician/visits/{id}")
+                || p.starts_with("/api/v1/technician/visits/{id}")
                 || p.starts_with("/api/v1/staff/visits/{id}") =>
             {
                 p.replace("{id}", &self.booking_a.to_string())

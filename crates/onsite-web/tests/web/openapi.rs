@@ -359,6 +359,7 @@ const DISPATCHER: Option<&str> = Some("dispatcher");
 const ADMIN: Option<&str> = Some("admin");
 const PARTNER: Option<&str> = Some("partner");
 const REVIEWER: Option<&str> = Some("reviewer of A");
+const TECHNICIAN: Option<&str> = Some("technician");
 /// An id that names nothing.
 const UNKNOWN: i64 = 987_654_321;
 
@@ -585,6 +586,62 @@ both_backends!(
             ),
             get(CUSTOMER, live, &visit(live, a), 200),
             get(CUSTOMER, live, &visit(live, done), 404),
+        ])
+        .await;
+
+        // The technician's day over JSON: Théo's own visit moves, another's is not found.
+        let (their_day, move_) = (
+            "/api/v1/technician/day",
+            "/api/v1/technician/visits/{id}/transition",
+        );
+        let theo = onsite_store::technicians::technician_for_user(
+            &mut app.db.store().conn().await.unwrap(),
+            w.user("technician"),
+        )
+        .await
+        .unwrap()
+        .unwrap()
+        .id;
+        let theos = crate::technician::StoredVisit {
+            service_type: s.service_type,
+            account: w.account_a,
+            tech: theo,
+            start: crate::support::now(&app) + jiff::SignedDuration::from_hours(3),
+            comments: "",
+        }
+        .write(&app, w, &[])
+        .await
+        .0;
+        run.steps(vec![
+            get(TECHNICIAN, their_day, their_day, 200),
+            post(
+                TECHNICIAN,
+                move_,
+                &visit(move_, theos),
+                json!({"action": "start_travel"}),
+                200,
+            ),
+            post(
+                TECHNICIAN,
+                move_,
+                &visit(move_, theos),
+                json!({"action": "start_travel"}),
+                409,
+            ),
+            post(
+                TECHNICIAN,
+                move_,
+                &visit(move_, theos),
+                json!({"action": "fly"}),
+                422,
+            ),
+            post(
+                TECHNICIAN,
+                move_,
+                &visit(move_, a),
+                json!({"action": "start_work"}),
+                404,
+            ),
         ])
         .await;
 

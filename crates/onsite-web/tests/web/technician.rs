@@ -74,18 +74,48 @@ impl Day {
         comments: &str,
         history: &[BookingAction],
     ) -> BookingId {
+        let visit = StoredVisit {
+            service_type: self.service_type,
+            account,
+            tech,
+            start,
+            comments,
+        };
+        visit.write(app, &self.world, history).await
+    }
+}
+
+/// A visit written straight in the store (booked by account A's customer), for tests that
+/// need one of a given technician.
+pub(crate) struct StoredVisit<'a> {
+    pub service_type: ServiceTypeId,
+    pub account: AccountId,
+    pub tech: TechnicianId,
+    pub start: Timestamp,
+    pub comments: &'a str,
+}
+
+impl StoredVisit<'_> {
+    /// Writes it, moved through `history` (by the dispatcher).
+    pub(crate) async fn write(
+        &self,
+        app: &TestApp,
+        world: &World,
+        history: &[BookingAction],
+    ) -> BookingId {
         let mut conn = app.db.store().conn().await.unwrap();
+        let (tech, start) = (self.tech, self.start);
         let uid = format!("{}-{}@test", tech.0, start.as_millisecond());
         let wo = work_orders::insert_work_order(
             &mut conn,
             &NewWorkOrder {
                 number: &format!("WO-{uid}"),
-                account_id: account,
+                account_id: self.account,
                 asset_id: None,
                 service_type_id: self.service_type,
                 agreement_id: None,
                 status: WorkOrderStatus::Scheduled,
-                summary: Some(comments),
+                summary: Some(self.comments),
                 expose_to_customer: true,
                 created_at: start - SignedDuration::from_hours(72),
             },
@@ -97,7 +127,7 @@ impl Day {
             .map(|a| RecordedTransition {
                 action: *a,
                 at: start - SignedDuration::from_hours(1),
-                actor: Some(self.world.user("dispatcher")),
+                actor: Some(world.user("dispatcher")),
                 note: None,
             })
             .collect();
@@ -111,7 +141,7 @@ impl Day {
                 location: GeoPoint::new(45.557, -73.553).unwrap(),
                 ics_uid: &uid,
                 idempotency_key: None,
-                booked_by: Some(self.world.user("customer of A")),
+                booked_by: Some(world.user("customer of A")),
                 booked_at: start - SignedDuration::from_hours(72),
             },
             &steps,
@@ -324,7 +354,8 @@ both_backends!(
         .map(|m| m.event_key)
         .collect();
         assert!(
-            keys.contains(&format!("booking:{id}:on-the-way")),
+            keys.iter()
+                .any(|k| k.starts_with(&format!("booking:{id}:on-the-way:"))),
             "{keys:?}"
         );
         assert!(
@@ -429,6 +460,170 @@ both_backends!(
             refused.text().contains("cette étape n’est pas possible"),
             "{}",
             refused.text()
+        );
+    }
+);
+
+both_backends!(
+    technician_travels_to_one_visit_at_a_time_undoes_a_mistake_and_sees_their_notes,
+    |app: TestApp| async move {
+        let d = day(&app).await;
+        let ten = d
+            .visit(&app, d.world.account_a, d.theo, at(&app, 0, 10), "", &[])
+            .await;
+        let two = d
+            .visit(&app, d.world.account_a, d.theo, at(&app, 0, 14), "", &[])
+            .await;
+        let eight = d
+            .visit(
+                &app,
+                d.world.account_a,
+                d.theo,
+                at(&app, 0, 8),
+                "",
+                &[BookingAction::StartTravel, BookingAction::StartWork],
+            )
+            .await;
+        let mut theo = app.browser_as(d.world.user("technician")).await;
+        theo.get("/technician").await;
+        let htmx = |action: &str, csrf: &str| encode(&[("action", action), ("csrf", csrf)]);
+        let headers = [("sec-fetch-site", "same-origin"), ("hx-request", "true")];
+
+        // On the way to the 10:00 visit: its card offers to undo that for a few minutes.
+        let path = |id: BookingId| format!("/technician/visits/{id}/transition");
+        theo.post(&path(ten), &[("action", "start_travel")]).await;
+        assert_eq!(state_of(&app, ten).await, BookingState::Traveling);
+        let page = theo.get("/technician").await.text();
+        assert!(page.contains(">Undo Start travel</button>"), "{page}");
+
+        // Start travel to the 14:00 one: refused, naming where Théo is going, with a way to
+        // go here instead.
+        let csrf = theo.csrf.clone();
+        let refused = theo
+            .post_raw(&path(two), &htmx("start_travel", &csrf), &headers)
+            .await;
+        assert_eq!(refused.status, StatusCode::CONFLICT);
+        let card = refused.text();
+        assert!(
+            card.contains("You are already on the way to another visit"),
+            "{card}"
+        );
+        assert!(
+            card.contains("You are on the way to Zephyrine Holdings"),
+            "{card}"
+        );
+        assert!(card.contains(r#"value="travel_instead""#));
+        assert_eq!(state_of(&app, two).await, BookingState::Scheduled);
+
+        // Go here instead: this card Traveling, the 10:00 card swapped back to Scheduled.
+        let switched = theo
+            .post_raw(&path(two), &htmx("travel_instead", &csrf), &headers)
+            .await;
+        assert_eq!(switched.status, StatusCode::OK, "{}", switched.text());
+        let html = switched.text();
+        assert!(html.contains(&format!(r#"id="visit-{two}""#)));
+        assert!(html.contains(&format!(r#"id="visit-{ten}""#)));
+        assert!(html.contains(r#"hx-swap-oob="true""#), "{html}");
+        assert_eq!(state_of(&app, ten).await, BookingState::Scheduled);
+        assert_eq!(state_of(&app, two).await, BookingState::Traveling);
+
+        // A mistake: undone within the minutes allowed.
+        theo.post(&path(two), &[("action", "stop_travel")]).await;
+        assert_eq!(state_of(&app, two).await, BookingState::Scheduled);
+
+        // The completion note shows on the card and to the dispatchers.
+        theo.post(
+            &path(eight),
+            &[
+                ("action", "complete"),
+                ("note", "Compressor relay replaced"),
+            ],
+        )
+        .await;
+        assert_eq!(state_of(&app, eight).await, BookingState::Completed);
+        let page = theo.get("/technician").await.text();
+        assert!(page.contains("Compressor relay replaced"), "{page}");
+        let mut dispatcher = app.browser_as(d.world.user("dispatcher")).await;
+        let board = dispatcher.get("/staff/visits").await.text();
+        assert!(board.contains("Compressor relay replaced"), "{board}");
+    }
+);
+
+both_backends!(
+    a_phone_app_reads_the_day_and_moves_visits_over_the_json_api,
+    |app: TestApp| async move {
+        let d = day(&app).await;
+        let ten = d
+            .visit(&app, d.world.account_a, d.theo, at(&app, 0, 10), "", &[])
+            .await;
+        let two = d
+            .visit(&app, d.world.account_a, d.theo, at(&app, 0, 14), "", &[])
+            .await;
+        let sams = d
+            .visit(&app, d.world.account_b, d.sam, at(&app, 0, 11), "", &[])
+            .await;
+        let mut theo = app.browser_as(d.world.user("technician")).await;
+
+        let day = theo.get("/api/v1/technician/day").await;
+        assert_eq!(day.status, StatusCode::OK, "{}", day.text());
+        let body: serde_json::Value = serde_json::from_str(&day.text()).unwrap();
+        assert_eq!(body["time_zone"], "America/Toronto");
+        let ids: Vec<i64> = body["today_visits"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v["id"].as_i64().unwrap())
+            .collect();
+        assert_eq!(ids, [ten.0, two.0], "their own, by start time");
+
+        let path = |id: BookingId| format!("/api/v1/technician/visits/{id}/transition");
+        let moved = theo
+            .post_json(&path(ten), &serde_json::json!({ "action": "start_travel" }))
+            .await;
+        assert_eq!(moved.status, StatusCode::OK, "{}", moved.text());
+        let body: serde_json::Value = serde_json::from_str(&moved.text()).unwrap();
+        assert_eq!(body["visit"]["state"], "traveling");
+        assert!(body["visit"]["undo_until"].is_string());
+
+        let refused = theo
+            .post_json(&path(two), &serde_json::json!({ "action": "start_travel" }))
+            .await;
+        assert_eq!(refused.status, StatusCode::CONFLICT);
+        let error: serde_json::Value = serde_json::from_str(&refused.text()).unwrap();
+        assert_eq!(error["error"]["code"], "already_traveling", "{error}");
+
+        let switched = theo
+            .post_json(
+                &path(two),
+                &serde_json::json!({ "action": "travel_instead" }),
+            )
+            .await;
+        assert_eq!(switched.status, StatusCode::OK, "{}", switched.text());
+        let body: serde_json::Value = serde_json::from_str(&switched.text()).unwrap();
+        assert_eq!(body["visit"]["state"], "traveling");
+        assert_eq!(body["stopped"]["id"], ten.0);
+        assert_eq!(body["stopped"]["state"], "scheduled");
+
+        // Bad input and another technician's visit: refused, nothing changed.
+        let unknown = theo
+            .post_json(&path(two), &serde_json::json!({ "action": "cancel" }))
+            .await;
+        assert_eq!(unknown.status, StatusCode::UNPROCESSABLE_ENTITY);
+        let foreign = theo
+            .post_json(
+                &path(sams),
+                &serde_json::json!({ "action": "start_travel" }),
+            )
+            .await;
+        assert_eq!(foreign.status, StatusCode::NOT_FOUND);
+        assert_eq!(state_of(&app, sams).await, BookingState::Scheduled);
+        assert_eq!(state_of(&app, two).await, BookingState::Traveling);
+
+        // Customers are kept out.
+        let mut customer = app.browser_as(d.world.user("customer of A")).await;
+        assert_eq!(
+            customer.get("/api/v1/technician/day").await.status,
+            StatusCode::FORBIDDEN
         );
     }
 );

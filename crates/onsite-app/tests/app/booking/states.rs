@@ -129,8 +129,9 @@ both_backends!(
         let canceled_recent = w
             .store_visit(w.acme, w.uma, local(d, 13, 0), 60, &[Cancel])
             .await;
-        // Another account's visits never show.
-        w.store_visit(w.other, w.uma, local(d, 16, 0), 60, &[StartTravel])
+        // Another account's visits never show (Uma travels to one visit at a time: this one
+        // waits its turn).
+        w.store_visit(w.other, w.uma, local(d, 16, 0), 60, &[])
             .await;
 
         let home = booking::homepage(&w.app, w.ana.grant().unwrap(), now())

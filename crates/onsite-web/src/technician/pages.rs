@@ -1,9 +1,13 @@
 //! The technician's day (SPEC §4, issue 5), phone-first: today's visits in order with what is
 //! needed at the door (address, customer and contact, service type, asset, the customer's
 //! comments) and the buttons that move each one — **Start travel**, **Start work**,
-//! **Complete** (with a note) — then tomorrow's list. A move swaps its visit's card in place
-//! with htmx, or without JavaScript submits the form and comes back to the page. While a visit
-//! is Traveling, `technician.js` shares the phone's position (`POST /technician/position`).
+//! **Complete** (with a note) — then tomorrow's list. A mistaken Start travel can be undone
+//! for a few minutes (**Undo Start travel**); Start travel while on the way to another visit is
+//! refused with **Go here instead**, which stops that travel and starts this one in one step.
+//! A completed visit shows its note. A move swaps its visit's card in place with htmx (and the
+//! card of a visit whose travel stopped, out of band), or without JavaScript submits the form
+//! and comes back to the page. While a visit is Traveling, `technician.js` shares the phone's
+//! position (`POST /technician/position`).
 //!
 //! Everything goes through `onsite_app::technician`: another technician's visit is not found,
 //! and an illegal move is refused with the reason, nothing changed.
@@ -47,15 +51,21 @@ struct Move {
     note: bool,
 }
 
-fn moves(page: &Page, state: BookingState) -> Vec<Move> {
+fn moves(page: &Page, v: &DayVisit) -> Vec<Move> {
     let plain = |action, label: &str| Move {
         action,
         label: page.t(label),
         note: false,
     };
-    match state {
+    match v.state() {
         BookingState::Scheduled => vec![plain("start_travel", "technician-action-start-travel")],
-        BookingState::Traveling => vec![plain("start_work", "technician-action-start-work")],
+        BookingState::Traveling => {
+            let mut moves = vec![plain("start_work", "technician-action-start-work")];
+            if v.undo_until.is_some() {
+                moves.push(plain("stop_travel", "technician-action-undo-travel"));
+            }
+            moves
+        }
         BookingState::InProgress => vec![Move {
             note: true,
             ..plain("complete", "technician-action-complete")
@@ -86,8 +96,15 @@ struct Card {
     work_order: String,
     /// The buttons (none on tomorrow's list).
     moves: Vec<Move>,
+    /// The technician's completion note.
+    completion_note: Option<String>,
     /// Why the last move was refused.
     error: Option<String>,
+    /// Refused because the technician is on the way to another visit: offer to go here
+    /// instead (the other visit's customer).
+    travel_instead: Option<String>,
+    /// Swapped in out of band (another card an htmx answer also changed).
+    out_of_band: bool,
 }
 
 fn card(page: &Page, v: &DayVisit, act: bool) -> Card {
@@ -131,12 +148,11 @@ fn card(page: &Page, v: &DayVisit, act: bool) -> Card {
             .filter(|c| !c.trim().is_empty())
             .map(str::to_owned),
         work_order: records.work_order_number.unwrap_or_default().to_owned(),
-        moves: if act {
-            moves(page, b.state)
-        } else {
-            Vec::new()
-        },
+        moves: if act { moves(page, v) } else { Vec::new() },
+        completion_note: v.completion_note.clone(),
         error: None,
+        travel_instead: None,
+        out_of_band: false,
     }
 }
 
@@ -157,11 +173,14 @@ struct DayPage {
     tracking_setup: Option<&'static str>,
 }
 
+/// The answer to an htmx move: the visit's card, and the cards of other visits the move
+/// changed (swapped out of band).
 #[derive(Template)]
 #[template(path = "technician/card_fragment.html")]
 struct CardFragment {
     page: Page,
     card: Card,
+    others: Vec<Card>,
 }
 
 fn day_page(page: Page, day: &TechnicianDay, errors: FieldErrors) -> DayPage {
@@ -200,10 +219,11 @@ pub struct TransitionForm {
     note: Option<String>,
 }
 
-/// The three moves a technician makes; anything else (canceling included) is not one.
+/// The moves a technician makes; anything else (canceling included) is not one.
 pub(crate) fn parse_action(raw: Option<&str>) -> Option<BookingAction> {
     match raw.map(str::trim) {
         Some("start_travel") => Some(BookingAction::StartTravel),
+        Some("stop_travel") => Some(BookingAction::StopTravel),
         Some("start_work") => Some(BookingAction::StartWork),
         Some("complete") => Some(BookingAction::Complete),
         _ => None,
@@ -221,9 +241,11 @@ fn refusal(page: &Page, e: &BookingError) -> String {
     }
 }
 
-/// `POST /technician/visits/{id}/transition`: moves one of the technician's visits. With htmx
-/// the answer is the visit's card (refused: the card with the reason, 409/422, which the page
-/// announces); without, back to the day (refused: the day with the reason).
+/// `POST /technician/visits/{id}/transition`: moves one of the technician's visits
+/// (`action`: `start_travel`, `stop_travel`, `start_work`, `complete` with `note`, or
+/// `travel_instead`). With htmx the answer is the visit's card (refused: the card with the
+/// reason, 409/422, which the page announces); without, back to the day (refused: the day with
+/// the reason).
 pub async fn transition(
     State(state): State<AppState>,
     page: Page,
@@ -233,27 +255,34 @@ pub async fn transition(
     Form(form): Form<TransitionForm>,
 ) -> WebResult<Response> {
     let htmx = headers.get("hx-request").is_some_and(|v| v == "true");
-    let done = match parse_action(form.action.as_deref()) {
-        Some(action) => {
-            let note = form.note.as_deref().filter(|n| !n.trim().is_empty());
-            technician::transition(
-                &state.app,
-                user.grant()?,
-                id,
-                action,
-                note,
-                state.clock.now(),
-            )
-            .await
+    let now = state.clock.now();
+    let on_duty = user.grant()?;
+    let done = if form.action.as_deref().map(str::trim) == Some("travel_instead") {
+        technician::travel_instead(&state.app, on_duty, id, now).await
+    } else {
+        match parse_action(form.action.as_deref()) {
+            Some(action) => {
+                let note = form.note.as_deref().filter(|n| !n.trim().is_empty());
+                technician::transition(&state.app, on_duty, id, action, note, now)
+                    .await
+                    .map(|visit| (visit, None))
+            }
+            None => Err(BookingError::Invalid(onsite_domain::InvalidInput::new(
+                "action", "unknown",
+            ))),
         }
-        None => Err(BookingError::Invalid(onsite_domain::InvalidInput::new(
-            "action", "unknown",
-        ))),
     };
-    let (status, message) = match done {
-        Ok(visit) if htmx => {
+    let (status, message, other) = match done {
+        Ok((visit, stopped)) if htmx => {
             let card = card(&page, &visit, true);
-            return render(&CardFragment { page, card });
+            let others = stopped
+                .iter()
+                .map(|v| Card {
+                    out_of_band: true,
+                    ..self::card(&page, v, true)
+                })
+                .collect();
+            return render(&CardFragment { page, card, others });
         }
         Ok(_) => {
             return Ok(see_other(&format!(
@@ -263,26 +292,48 @@ pub async fn transition(
         Err(e) if e.is_internal() || matches!(e, BookingError::NotFound) => return Err(e.into()),
         Err(e) => {
             let status = crate::error::status(&e);
+            let other = match e {
+                BookingError::AlreadyTraveling(other) => Some(other),
+                _ => None,
+            };
             let message = match &e {
                 BookingError::Invalid(i) if i.field == "action" => {
                     page.t("technician-unknown-action")
                 }
                 _ => refusal(&page, &e),
             };
-            (status, message)
+            (status, message, other)
         }
     };
+    // Where the technician is on the way to, to offer going here instead.
+    let traveling_to = match other {
+        Some(other) => Some(technician::visit(&state.app, on_duty, other, now).await?),
+        None => None,
+    };
+    let instead = traveling_to.map(|v| {
+        page.t1(
+            "technician-travel-instead-question",
+            "customer",
+            v.account_name.clone(),
+        )
+    });
     if htmx {
         // The card as it is now, with the reason.
-        let visit = technician::visit(&state.app, user.grant()?, id).await?;
+        let visit = technician::visit(&state.app, on_duty, id, now).await?;
         let mut card = card(&page, &visit, true);
         card.error = Some(message);
-        let html = CardFragment { page, card };
+        card.travel_instead = instead;
+        let html = CardFragment {
+            page,
+            card,
+            others: Vec::new(),
+        };
         return render_with_status(status, &html);
     }
-    let day = technician::day(&state.app, user.grant()?, state.clock.now()).await?;
-    render_with_status(
-        status,
-        &day_page(page, &day, FieldErrors::with(FORM, message)),
-    )
+    let day = technician::day(&state.app, on_duty, now).await?;
+    let mut view = day_page(page, &day, FieldErrors::with(FORM, message));
+    if let Some(card) = view.today_visits.iter_mut().find(|c| c.id == id) {
+        card.travel_instead = instead;
+    }
+    render_with_status(status, &view)
 }

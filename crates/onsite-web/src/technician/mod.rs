@@ -1,0 +1,7 @@
+//! The technician's day (SPEC §4, issue 5): the phone-first page ([`pages`]) and the same day
+//! and moves as JSON for phone apps ([`api`]), both through `onsite_app::technician`.
+
+pub mod api;
+pub mod pages;
+
+pub(crate) use pages::parse_action;
