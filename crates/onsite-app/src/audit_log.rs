@@ -17,7 +17,7 @@ use onsite_store::records::{Page, Start};
 pub const PAGE_SIZE: u32 = 50;
 
 /// The kinds of records the audit lines name, as the kind filter offers them.
-pub const RECORD_KINDS: [&str; 18] = [
+pub const RECORD_KINDS: [&str; 19] = [
     "agreement",
     "asset",
     "booking",
@@ -36,27 +36,8 @@ pub const RECORD_KINDS: [&str; 18] = [
     "territory",
     "user",
     "work_order",
+    "working_hours_template",
 ];
-
-/// What an audit line records of an edit: each field of `after` whose value differs from
-/// `before`'s (`None`: the record had none), as `{"from": …, "to": …}`. Empty when nothing
-/// changed.
-pub(crate) fn changes(
-    before: Option<&serde_json::Value>,
-    after: &serde_json::Value,
-) -> serde_json::Map<String, serde_json::Value> {
-    let was = |k: &str| before.and_then(|b| b.get(k));
-    after
-        .as_object()
-        .into_iter()
-        .flatten()
-        .filter(|(k, v)| was(k) != Some(*v))
-        .map(|(k, v)| {
-            let from = was(k).cloned().unwrap_or_default();
-            (k.clone(), serde_json::json!({ "from": from, "to": v }))
-        })
-        .collect()
-}
 
 /// The filter as typed (a form or query string): each field may be empty.
 #[derive(Debug, Clone, Copy, Default)]

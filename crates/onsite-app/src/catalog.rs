@@ -406,7 +406,7 @@ pub async fn update_service_type(
     }
     .audited();
     let now = values.audited();
-    let changed = crate::audit_log::changes(Some(&was), &now);
+    let changed = audit::changes(&was, &now);
     if changed.is_empty() && version == seen_version {
         return Ok(());
     }

@@ -29,5 +29,6 @@ pub mod technician;
 pub mod territories;
 pub mod throttle;
 pub mod tracking;
+pub mod workforce;
 
 pub use context::App;

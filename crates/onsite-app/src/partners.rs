@@ -312,7 +312,7 @@ pub async fn save_profile(
         )
     });
     let will = values.audited();
-    let changed = crate::audit_log::changes(was.as_ref(), &will);
+    let changed = onsite_store::audit::changes(was.as_ref().unwrap_or(&serde_json::Value::Null), &will);
     if changed.is_empty() && before.version == seen_version {
         return Ok(());
     }

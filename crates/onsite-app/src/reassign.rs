@@ -3,37 +3,32 @@
 //! another eligible technician free at the same time (travel included); if nobody is, the
 //! visit is flagged for the dispatchers and the customer is asked by email to pick a new time.
 //!
-//! The staff changes ([`add_time_off`], [`set_technician_territories`],
-//! [`set_technician_skills`]) queue a job in the transaction of the change, then run it at once
-//! after commit. Jobs are rows claimed with a lease like the email outbox, so a job whose run
+//! The back office's changes to a technician (`crate::workforce`: time off, territories,
+//! skills, deactivation, working hours and their exceptions) queue a job in the transaction of
+//! the change, then run it at once after commit ([`run_now`]), and the job keeps its [`Report`]
+//! for the page that asked. Jobs are rows claimed with a lease like the email outbox, so a job whose run
 //! failed or whose server died is picked up again by [`run_pending_reassignments`] on any app
 //! server (the binary runs [`reassignment_worker`]). A run is idempotent: it only moves visits
 //! the technician can no longer make, moving one is conditional on it being unchanged, the flag
 //! is set once, and the email has an event key.
 
 use crate::booking::{
-    self, EmailParts, REASON_MAX, Result, around, commit, found, recipient, rollback,
-    site_settings, territories_of,
+    self, EmailParts, Result, around, commit, recipient, rollback, site_settings, territories_of,
 };
 use crate::context::App;
-use crate::policy::{Grant, Staff};
 use jiff::{SignedDuration, Timestamp};
 use onsite_domain::booking::{Booking, BookingState};
 use onsite_domain::service_type::VisitDuration;
-use onsite_domain::skill::SkillLevel;
 use onsite_domain::technician::Technician;
-use onsite_domain::text::free_text;
-use onsite_domain::{BookingId, InvalidInput, TechnicianId, TerritoryId, TimeOffId};
+use onsite_domain::{BookingId, TechnicianId};
 use onsite_notify::booking_emails;
 use onsite_schedule::{
     Commitment, GreatCircle, Planner, Request, SearchInput, Settings, check_eligibility,
-    combined_skills,
+    combined_skills, works_throughout,
 };
 use onsite_store::bookings::{self, Handover};
-use onsite_store::reassignment::{self, ChangeReason, ClaimedJob, JobId};
-use onsite_store::{
-    StoreError, accounts, assets, audit, catalog, technicians, territories, visits,
-};
+use onsite_store::reassignment::{self, ClaimedJob, JobId};
+use onsite_store::{StoreError, accounts, assets, audit, technicians, visits};
 use std::future::Future;
 use std::time::Duration;
 
@@ -46,8 +41,8 @@ const BATCH: usize = 100;
 /// At most this many technicians tried for one visit under their lock.
 const MAX_CANDIDATES: usize = 5;
 
-/// What one run did to the technician's future visits.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+/// What one run did to the technician's future visits (kept with the job, as JSON).
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Report {
     /// Visits the technician can still make: left alone.
     pub kept: Vec<BookingId>,
@@ -65,158 +60,6 @@ pub struct StaffChange {
     pub report: Option<Report>,
 }
 
-/// Records time off for a technician (staff only) and reassigns the visits it takes away.
-pub async fn add_time_off(
-    app: &App,
-    staff: Staff,
-    technician: TechnicianId,
-    starts_at: Timestamp,
-    ends_at: Timestamp,
-    reason: Option<&str>,
-    now: Timestamp,
-) -> Result<(TimeOffId, StaffChange)> {
-    if starts_at >= ends_at {
-        return Err(InvalidInput::new("ends_at", "before-start").into());
-    }
-    let reason = free_text("reason", reason.unwrap_or(""), REASON_MAX)?;
-    let mut tx = app.store.begin().await?;
-    // The technician's booking lock: a booking of them either commits before this change (and
-    // the job below sees it) or waits and re-reads them with the change.
-    bookings::lock_technician(&mut tx, technician).await?;
-    found(technicians::technician(&mut tx, technician).await)?;
-    let off = technicians::add_time_off(&mut tx, technician, starts_at, ends_at, reason.as_deref())
-        .await?;
-    let job = reassignment::enqueue(
-        &mut tx,
-        technician,
-        ChangeReason::TimeOff,
-        Some(staff.user()),
-        now,
-    )
-    .await?;
-    audit::record(
-        &mut tx,
-        Some(staff.user()),
-        "technician.time-off",
-        "technician",
-        Some(technician.0),
-        &serde_json::json!({
-            "time_off": off.0,
-            "starts_at": starts_at.to_string(),
-            "ends_at": ends_at.to_string(),
-        }),
-    )
-    .await?;
-    commit(tx).await?;
-    Ok((
-        off,
-        StaffChange {
-            job,
-            report: run_now(app, job, now).await,
-        },
-    ))
-}
-
-/// Replaces the territories a technician serves (staff only) and reassigns the visits outside
-/// them.
-pub async fn set_technician_territories(
-    app: &App,
-    staff: Staff,
-    technician: TechnicianId,
-    serves: &[TerritoryId],
-    now: Timestamp,
-) -> Result<StaffChange> {
-    let mut tx = app.store.begin().await?;
-    // The technician's booking lock: a booking of them either commits before this change (and
-    // the job below sees it) or waits and re-reads them with the change.
-    bookings::lock_technician(&mut tx, technician).await?;
-    found(technicians::technician(&mut tx, technician).await)?;
-    let known = territories::list_territories(&mut tx).await?;
-    if serves.iter().any(|t| !known.iter().any(|k| k.id == *t)) {
-        return Err(InvalidInput::new("territories", "unknown").into());
-    }
-    let mut serves = serves.to_vec();
-    serves.sort();
-    serves.dedup();
-    technicians::set_territories(&mut tx, technician, &serves).await?;
-    let job = reassignment::enqueue(
-        &mut tx,
-        technician,
-        ChangeReason::Territories,
-        Some(staff.user()),
-        now,
-    )
-    .await?;
-    audit::record(
-        &mut tx,
-        Some(staff.user()),
-        "technician.territories",
-        "technician",
-        Some(technician.0),
-        &serde_json::json!({ "territories": serves.iter().map(|t| t.0).collect::<Vec<_>>() }),
-    )
-    .await?;
-    commit(tx).await?;
-    Ok(StaffChange {
-        job,
-        report: run_now(app, job, now).await,
-    })
-}
-
-/// Replaces a technician's skills (staff only) and reassigns the visits that need a skill
-/// they no longer have.
-pub async fn set_technician_skills(
-    app: &App,
-    staff: Staff,
-    technician: TechnicianId,
-    skills: &[SkillLevel],
-    now: Timestamp,
-) -> Result<StaffChange> {
-    let mut skills = skills.to_vec();
-    skills.sort_by_key(|s| (s.characteristic_id, std::cmp::Reverse(s.rating)));
-    skills.dedup_by_key(|s| s.characteristic_id);
-    let mut tx = app.store.begin().await?;
-    // The technician's booking lock: a booking of them either commits before this change (and
-    // the job below sees it) or waits and re-reads them with the change.
-    bookings::lock_technician(&mut tx, technician).await?;
-    found(technicians::technician(&mut tx, technician).await)?;
-    let known = catalog::list_characteristics(&mut tx).await?;
-    if skills
-        .iter()
-        .any(|s| !known.iter().any(|k| k.id == s.characteristic_id))
-    {
-        return Err(InvalidInput::new("skills", "unknown").into());
-    }
-    technicians::set_skills(&mut tx, technician, &skills).await?;
-    let job = reassignment::enqueue(
-        &mut tx,
-        technician,
-        ChangeReason::Skills,
-        Some(staff.user()),
-        now,
-    )
-    .await?;
-    audit::record(
-        &mut tx,
-        Some(staff.user()),
-        "technician.skills",
-        "technician",
-        Some(technician.0),
-        &serde_json::json!({
-            "skills": skills
-                .iter()
-                .map(|s| (s.characteristic_id.0, i64::from(s.rating)))
-                .collect::<Vec<_>>(),
-        }),
-    )
-    .await?;
-    commit(tx).await?;
-    Ok(StaffChange {
-        job,
-        report: run_now(app, job, now).await,
-    })
-}
-
 /// Runs jobs another change just queued and committed (a territory's new coverage), one after
 /// the other: the reports of those that ran; a failed one is left to the worker.
 pub(crate) async fn run_queued(app: &App, jobs: &[JobId], now: Timestamp) -> Vec<Report> {
@@ -229,7 +72,7 @@ pub(crate) async fn run_queued(app: &App, jobs: &[JobId], now: Timestamp) -> Vec
 
 /// Runs a just-queued job in the caller's request. A failure is logged and left to the worker:
 /// the change itself has committed and stands.
-async fn run_now(app: &App, job: JobId, now: Timestamp) -> Option<Report> {
+pub(crate) async fn run_now(app: &App, job: JobId, now: Timestamp) -> Option<Report> {
     let claimed = match app.store.conn().await {
         Ok(mut conn) => reassignment::claim(&mut conn, job, now, LEASE).await,
         Err(e) => Err(e),
@@ -249,7 +92,10 @@ async fn finish(app: &App, job: ClaimedJob, now: Timestamp) -> Option<Report> {
     let outcome = run_job(app, &job, now).await;
     let recorded = match app.store.conn().await {
         Ok(mut conn) => match &outcome {
-            Ok(_) => reassignment::mark_done(&mut conn, &job, now).await,
+            Ok(report) => {
+                let kept = serde_json::to_string(report).unwrap_or_default();
+                reassignment::mark_done(&mut conn, &job, now, &kept).await
+            }
             Err(e) => {
                 // 2, 4, 8… minutes, at most an hour.
                 let minutes = 1_i64 << job.attempts.clamp(1, 6);
@@ -446,14 +292,15 @@ async fn reassign_visit(
         drop(conn);
         return flag(app, job, &visit, &account, now).await;
     };
-    // Only what the change can have taken away: eligibility (territory, skills, still an
-    // active person) and time off over the visit. A visit that was tight before the change is
-    // not this job's business.
+    // Only what a change can have taken away: eligibility (territory, skills, still an
+    // active person), time off over the visit, and working hours that still hold the visit. A
+    // visit that was tight before the change (its travel) is not this job's business.
     let off = tech
         .time_off
         .iter()
         .any(|o| o.starts_at < b.ends_at && o.ends_at > b.starts_at);
-    if check_eligibility(tech, &q.request).is_ok() && !off {
+    let working = works_throughout(tech, b.starts_at, b.ends_at);
+    if check_eligibility(tech, &q.request).is_ok() && !off && working {
         return Ok(Outcome::Kept);
     }
     let others: Vec<Technician> = reference

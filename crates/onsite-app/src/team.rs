@@ -136,12 +136,30 @@ pub async fn create_staff_user(
     input: &StaffUserInput,
     now: Timestamp,
 ) -> Result<UserId> {
+    let mut tx = app.store.begin().await?;
+    let user = add_staff_user(app, &mut tx, admin, input, &CREATABLE_ROLES, now).await?;
+    tx.commit().await.map_err(StoreError::from)?;
+    app.mail_queued();
+    Ok(user)
+}
+
+/// [`create_staff_user`] in the caller's transaction, with roles among `allowed` (the
+/// workforce makes technicians' sign-ins with it): the user, their "choose your password"
+/// email and the audit line. Nothing is written when the input is refused.
+pub(crate) async fn add_staff_user(
+    app: &App,
+    tx: &mut Conn,
+    admin: Admin,
+    input: &StaffUserInput,
+    allowed: &[Role],
+    now: Timestamp,
+) -> Result<UserId> {
     let email = parse_email(&input.email)?;
     let name = parse_name(&input.name, &email)?;
     if input.roles.is_empty() {
         return Err(InvalidInput::new("roles", "required").into());
     }
-    if !input.roles.iter().all(|r| CREATABLE_ROLES.contains(r)) {
+    if !input.roles.iter().all(|r| allowed.contains(r)) {
         return Err(InvalidInput::new("roles", "unknown").into());
     }
     let language = match input.language.as_deref().map(str::trim) {
@@ -152,12 +170,11 @@ pub async fn create_staff_user(
                 .tag(),
         ),
     };
-    let mut tx = app.store.begin().await?;
-    let user = insert(&mut tx, &email, &name, None, language, &input.roles).await?;
-    send_access_link(app, &mut tx, admin, user, now).await?;
+    let user = insert(tx, &email, &name, None, language, &input.roles).await?;
+    send_access_link(app, tx, admin, user, now).await?;
     let roles: Vec<&str> = input.roles.iter().map(|r| r.as_str()).collect();
     audit::record(
-        &mut tx,
+        tx,
         Some(admin.user()),
         "user.create",
         "user",
@@ -165,8 +182,6 @@ pub async fn create_staff_user(
         &serde_json::json!({ "email": email.as_str(), "name": name, "roles": roles }),
     )
     .await?;
-    tx.commit().await.map_err(StoreError::from)?;
-    app.mail_queued();
     Ok(user)
 }
 

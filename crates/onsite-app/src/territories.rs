@@ -342,7 +342,7 @@ pub async fn update(
     let before = store::territory(&mut tx, id).await?;
     let was = audited_territory(&before);
     let will = values.audited();
-    let detail = serde_json::Value::Object(crate::audit_log::changes(Some(&was), &will));
+    let detail = serde_json::Value::Object(onsite_store::audit::changes(&was, &will));
     let version = store::territory_version(&mut tx, id).await?;
     if detail.as_object().is_some_and(|d| d.is_empty()) && version == seen_version {
         return Ok(Followed::nothing().finish(app, id, now).await);

@@ -38,6 +38,8 @@ id_type!(
     CharacteristicId,
     TechnicianId,
     TimeOffId,
+    /// A reusable week of working hours ("Weekdays 8–16:30").
+    WorkingHoursTemplateId,
     ServiceTypeId,
     AssetId,
     WorkOrderId,

@@ -82,6 +82,7 @@ pub mod territory;
 pub mod text;
 pub mod time;
 pub mod work_order;
+pub mod working_hours;
 
 pub use ids::*;
 

@@ -15,6 +15,7 @@
 
 mod calendar;
 mod eligibility;
+mod hours;
 mod input;
 mod planner;
 pub mod reference;
@@ -23,6 +24,7 @@ mod travel;
 
 pub use calendar::{GridPoint, slot_grid};
 pub use eligibility::{Ineligible, check_eligibility};
+pub use hours::works_throughout;
 pub use input::{Commitment, Request, SearchInput, Settings, combined_skills};
 pub use planner::{Assignment, DayAvailability, DaySlots, Place, Planner, Slot, Unavailable};
 pub use travel::{GreatCircle, Travel, TravelModel};

@@ -18,9 +18,10 @@
 //!    off, starts no earlier than the previous commitment's end and ends no later than the next
 //!    one's start. (Travel is working time, first and last drive of the day included.)
 
-use crate::calendar::{civil_instant, grid_ms};
+use crate::calendar::grid_ms;
 use crate::eligibility::check_eligibility;
-use crate::input::{SearchInput, valid_hours};
+use crate::hours::working_periods;
+use crate::input::SearchInput;
 use crate::planner::{Assignment, DaySlots, Place, Slot, Unavailable};
 use crate::travel::{Leg, TravelModel};
 use jiff::Timestamp;
@@ -204,35 +205,7 @@ fn can_take(
     let here = input.request.location;
 
     let date = ts(s).to_zoned(p.tz.clone()).date();
-    let hours: Vec<(u16, u16)> = match p.tech.exceptions.iter().find(|x| x.date == date) {
-        Some(x) => x.hours.into_iter().collect(),
-        None => p
-            .tech
-            .weekly_hours
-            .iter()
-            .filter(|w| w.weekday == date.weekday())
-            .map(|w| (w.start, w.end))
-            .collect(),
-    };
-    let mut periods: Vec<(i64, i64)> = hours
-        .into_iter()
-        .filter(|&(a, b)| valid_hours(a, b))
-        .filter_map(|(a, b)| {
-            Some((
-                civil_instant(&p.tz, date, a)?,
-                civil_instant(&p.tz, date, b)?,
-            ))
-        })
-        .filter(|(a, b)| a < b)
-        .collect();
-    periods.sort();
-    let mut merged: Vec<(i64, i64)> = Vec::new();
-    for (a, b) in periods {
-        match merged.last_mut() {
-            Some(last) if a <= last.1 => last.1 = last.1.max(b),
-            _ => merged.push((a, b)),
-        }
-    }
+    let merged = working_periods(p.tech, &p.tz, date);
     let (span_start, span_end) = (merged.first()?.0, merged.last()?.1);
 
     let day: Vec<_> = p

@@ -34,6 +34,25 @@ pub async fn record(
     Ok(AuditEventId(id))
 }
 
+/// What changed between two snapshots of a record (JSON objects of the same fields): each
+/// field whose value differs, as `{"from": before, "to": after}` (a field only `after` has comes
+/// from `null`). Empty when nothing changed: the detail of an `….update` line.
+pub fn changes(
+    before: &serde_json::Value,
+    after: &serde_json::Value,
+) -> serde_json::Map<String, serde_json::Value> {
+    after
+        .as_object()
+        .into_iter()
+        .flatten()
+        .filter(|(k, v)| before.get(k.as_str()) != Some(*v))
+        .map(|(k, v)| {
+            let was = before.get(k.as_str()).cloned().unwrap_or_default();
+            (k.clone(), serde_json::json!({ "from": was, "to": v }))
+        })
+        .collect()
+}
+
 /// The most recent events first, at most `limit`.
 pub async fn recent(conn: &mut Conn, limit: i64) -> Result<Vec<AuditEvent>> {
     let rows = sqlx::query(

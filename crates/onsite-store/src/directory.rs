@@ -10,7 +10,7 @@ use crate::{Conn, Result, RowExt};
 use jiff::Timestamp;
 use onsite_domain::account::AccountKind;
 use onsite_domain::role::Role;
-use onsite_domain::{AccountId, ContactId, UserId};
+use onsite_domain::{AccountId, ContactId, TechnicianId, UserId};
 use sqlx::any::AnyRow;
 use std::collections::HashMap;
 
@@ -144,7 +144,7 @@ pub async fn fill_search_keys(conn: &mut Conn) -> Result<()> {
 /// `%term%` for LIKE, the term `fold`ed as the column it is compared with ([`search_key`], or
 /// plain lower case for a `LOWER(...)` column), with LIKE's wildcards in the term escaped (`\`) and control
 /// characters dropped (no name or address holds one, and PostgreSQL refuses NUL in text).
-fn like_pattern(term: &str, fold: fn(&str) -> String) -> String {
+pub(crate) fn like_pattern(term: &str, fold: fn(&str) -> String) -> String {
     let mut out = String::from("%");
     for c in fold(term.trim()).chars().filter(|c| !c.is_control()) {
         if matches!(c, '%' | '_' | '\\') {
@@ -329,6 +329,8 @@ pub struct UserSummary {
     pub roles: Vec<Role>,
     /// The account of the user's contact: (id, name, kind).
     pub account: Option<(AccountId, String, AccountKind)>,
+    /// The technician this user signs in as: (id, name).
+    pub technician: Option<(TechnicianId, String)>,
 }
 
 /// Users sorted by email, matching `search` by email or display name.
@@ -348,9 +350,10 @@ pub async fn users(
     };
     let sql = format!(
         "SELECT u.id, u.email, u.display_name, u.disabled, a.id AS account_id, a.name AS account_name, \
-                a.kind AS account_kind \
+                a.kind AS account_kind, t.id AS technician_id, t.name AS technician_name \
          FROM users u LEFT JOIN contacts c ON c.id = u.contact_id \
-         LEFT JOIN accounts a ON a.id = c.account_id {filter} \
+         LEFT JOIN accounts a ON a.id = c.account_id \
+         LEFT JOIN technicians t ON t.user_id = u.id {filter} \
          ORDER BY LOWER(u.email), u.id LIMIT $1 OFFSET $2"
     );
     let Page {
@@ -372,6 +375,10 @@ pub async fn users(
             disabled: r.bool("disabled")?,
             roles: Vec::new(),
             account,
+            technician: match r.opt_i64("technician_id")? {
+                Some(id) => Some((TechnicianId(id), r.text("technician_name")?)),
+                None => None,
+            },
         })
     })
     .await?;

@@ -65,6 +65,9 @@ pub(crate) async fn run(store: &Store) -> Result<(), StoreError> {
         // idempotent, so each start after the first finds nothing to do.
         result = crate::directory::fill_search_keys(&mut conn).await;
     }
+    if result.is_ok() {
+        result = crate::technicians::fill_search_keys(&mut conn).await;
+    }
     if store.backend() == Backend::Postgres {
         sqlx::query("SELECT pg_advisory_unlock($1)")
             .bind(MIGRATION_LOCK)

@@ -438,6 +438,17 @@ fn summary_from_row(r: &AnyRow) -> Result<OutboxSummary> {
     })
 }
 
+/// Whether a message was queued under an event key starting with `prefix`, which holds no
+/// `%` or `_` (the key of a kind of email about one record, e.g. `booking:12:new-time:`).
+pub async fn queued_with_prefix(conn: &mut Conn, prefix: &str) -> Result<bool> {
+    let found: Option<i64> =
+        sqlx::query_scalar("SELECT id FROM email_outbox WHERE event_key LIKE $1 LIMIT 1")
+            .bind(format!("{prefix}%"))
+            .fetch_optional(&mut *conn)
+            .await?;
+    Ok(found.is_some())
+}
+
 /// One message in full, with its attachments.
 pub async fn get(conn: &mut Conn, id: OutboxId) -> Result<OutboxMessage> {
     let (s, text_body, html_body, locked_until) = sqlx::query(&format!(

@@ -19,14 +19,17 @@ pub enum ChangeReason {
     Territories,
     Skills,
     Inactive,
+    /// The weekly hours, an exception or the time zone: the working periods moved.
+    WorkingHours,
 }
 
 impl ChangeReason {
-    pub const ALL: [ChangeReason; 4] = [
+    pub const ALL: [ChangeReason; 5] = [
         ChangeReason::TimeOff,
         ChangeReason::Territories,
         ChangeReason::Skills,
         ChangeReason::Inactive,
+        ChangeReason::WorkingHours,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -35,6 +38,7 @@ impl ChangeReason {
             ChangeReason::Territories => "territories",
             ChangeReason::Skills => "skills",
             ChangeReason::Inactive => "inactive",
+            ChangeReason::WorkingHours => "working_hours",
         }
     }
 
@@ -130,18 +134,64 @@ fn claimed_from_row(r: &sqlx::any::AnyRow) -> Result<ClaimedJob> {
     })
 }
 
-/// Marks the job done. `false` when the claim was lost (its lease expired and another worker
-/// claimed the job): that worker's run stands.
-pub async fn mark_done(conn: &mut Conn, job: &ClaimedJob, now: Timestamp) -> Result<bool> {
+/// Marks the job done with what the run did (`report`, the caller's JSON). `false` when the
+/// claim was lost (its lease expired and another worker claimed the job): that worker's run
+/// stands.
+pub async fn mark_done(
+    conn: &mut Conn,
+    job: &ClaimedJob,
+    now: Timestamp,
+    report: &str,
+) -> Result<bool> {
     sqlx::query(
-        "UPDATE reassignment_jobs SET done_at = $1, locked_until = NULL, last_error = NULL \
-         WHERE id = $2 AND claim_token = $3 AND done_at IS NULL",
+        "UPDATE reassignment_jobs SET done_at = $1, locked_until = NULL, last_error = NULL, \
+         report = $4 WHERE id = $2 AND claim_token = $3 AND done_at IS NULL",
     )
     .bind(to_ms(now))
     .bind(job.id.0)
     .bind(job.token)
+    .bind(report)
     .changed(conn)
     .await
+}
+
+/// Where a job stands, for the page of the change that queued it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct JobState {
+    pub id: JobId,
+    pub technician_id: TechnicianId,
+    pub reason: ChangeReason,
+    /// Run to the end (else still due, or running).
+    pub done: bool,
+    /// What the run did (the JSON given to [`mark_done`]); `None` while it has not run.
+    pub report: Option<String>,
+}
+
+/// The jobs among `ids` that exist, by id.
+pub async fn jobs(conn: &mut Conn, ids: &[JobId]) -> Result<Vec<JobState>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let sql = format!(
+        "SELECT id, technician_id, reason, report, done_at FROM reassignment_jobs \
+         WHERE id IN ({}) ORDER BY id",
+        crate::sql::placeholders(1, ids.len())
+    );
+    let args: Vec<i64> = ids.iter().map(|j| j.0).collect();
+    crate::sql::rows(conn, &sql, &args)
+        .await?
+        .iter()
+        .map(|r| {
+            let done = r.opt_i64("done_at")?.is_some();
+            Ok(JobState {
+                id: JobId(r.i64("id")?),
+                technician_id: TechnicianId(r.i64("technician_id")?),
+                reason: ChangeReason::parse(&r.text("reason")?)?,
+                done,
+                report: if done { r.opt_text("report")? } else { None },
+            })
+        })
+        .collect()
 }
 
 /// Records a failed run; the job becomes due again at `retry_at`.

@@ -40,6 +40,8 @@ const NAVIGATION: &[(&str, &str, Capability)] = &[
         "territories-nav",
         Capability::Dispatch,
     ),
+    // The workforce: technicians, and from their pages the working-hours templates.
+    ("/staff/technicians", "workforce-nav", Capability::Dispatch),
     // Customer records, the staff's side (issue 6).
     ("/staff/assets", "records-staff-nav", Capability::Dispatch),
     (
@@ -120,6 +122,19 @@ pub const NOTICES: &[(&str, &str)] = &[
     ("territory-saved", "catalog-notice-saved"),
     ("territory-deleted", "territory-notice-deleted"),
     ("partner-saved", "catalog-notice-saved"),
+    // The workforce.
+    ("technician-created", "workforce-notice-created"),
+    ("technician-saved", "workforce-notice-saved"),
+    ("technician-deactivated", "workforce-notice-deactivated"),
+    ("technician-activated", "workforce-notice-activated"),
+    ("time-off-added", "workforce-notice-time-off-added"),
+    ("time-off-removed", "workforce-notice-time-off-removed"),
+    ("exception-saved", "workforce-notice-exception-saved"),
+    ("exception-removed", "workforce-notice-exception-removed"),
+    ("user-linked", "workforce-notice-user-linked"),
+    ("sign-in-created", "workforce-notice-sign-in-created"),
+    ("template-created", "workforce-notice-template-created"),
+    ("template-saved", "workforce-notice-template-saved"),
     // Self-scheduling and the dispatcher's board.
     ("booking-rescheduled", "bookings-notice-rescheduled"),
     ("booking-canceled", "bookings-notice-canceled"),

@@ -67,6 +67,9 @@ pub fn table() -> Vec<Route> {
     use crate::staff::catalog::{self, LeadTypes, Products, SERVICE_TYPES, Section, Skills};
     use crate::staff::partners::{self, PARTNERS};
     use crate::staff::territories::{self, TERRITORIES};
+    use crate::staff::workforce::{
+        TECHNICIANS, WORKING_HOURS, technicians, templates as working_hours,
+    };
     use crate::staff::{mailbox, people as staff};
     use crate::{dispatch, home};
     use onsite_store::records::lists::{Agreements, Assets, Invoices, WorkOrders};
@@ -417,6 +420,66 @@ pub fn table() -> Vec<Route> {
         page(PARTNERS, Dispatch, partners::list),
         page("/staff/partners/{id}", Dispatch, partners::show),
         action("/staff/partners/{id}", Dispatch, partners::save),
+        // The workforce (dispatchers and administrators, SPEC §10); who signs in as a
+        // technician is an administrator's choice, as every user's access is.
+        page(TECHNICIANS, Dispatch, technicians::list),
+        page(
+            "/staff/technicians/new",
+            Dispatch,
+            technicians::new_technician,
+        ),
+        action(TECHNICIANS, Dispatch, technicians::create),
+        page("/staff/technicians/{id}", Dispatch, technicians::show),
+        action("/staff/technicians/{id}", Dispatch, technicians::save),
+        action(
+            "/staff/technicians/{id}/deactivate",
+            Dispatch,
+            technicians::deactivate,
+        ),
+        action(
+            "/staff/technicians/{id}/activate",
+            Dispatch,
+            technicians::activate,
+        ),
+        action(
+            "/staff/technicians/{id}/time-off",
+            Dispatch,
+            technicians::add_time_off,
+        ),
+        action(
+            "/staff/technicians/{id}/time-off/remove",
+            Dispatch,
+            technicians::remove_time_off,
+        ),
+        action(
+            "/staff/technicians/{id}/exceptions",
+            Dispatch,
+            technicians::set_exception,
+        ),
+        action(
+            "/staff/technicians/{id}/exceptions/remove",
+            Dispatch,
+            technicians::remove_exception,
+        ),
+        action(
+            "/staff/technicians/{id}/user",
+            Administer,
+            technicians::link_user,
+        ),
+        action(
+            "/staff/technicians/{id}/sign-in",
+            Administer,
+            technicians::create_sign_in,
+        ),
+        page(WORKING_HOURS, Dispatch, working_hours::list),
+        page(
+            "/staff/working-hours/new",
+            Dispatch,
+            working_hours::new_template,
+        ),
+        action(WORKING_HOURS, Dispatch, working_hours::create),
+        page("/staff/working-hours/{id}", Dispatch, working_hours::show),
+        action("/staff/working-hours/{id}", Dispatch, working_hours::save),
         page("/staff/mailbox", Dispatch, mailbox::list),
         page("/staff/mailbox/{id}", Dispatch, mailbox::message),
         page("/staff/mailbox/{id}/html", Dispatch, mailbox::html),

@@ -10,6 +10,7 @@ use onsite_app::App;
 use onsite_app::booking::{self, BookRequest, BookingError, ServiceRequest};
 use onsite_app::policy::{Customer, Principal, Scheduler, Staff, Worker};
 use onsite_app::reassign;
+use onsite_app::workforce::{self, Reassignment, TechnicianInput, WorkforceError};
 use onsite_testkit::both_backends;
 use onsite_testkit::fixtures::{
     self, allow_inserts, customer_accounts, montreal, plateau, point, refuse_inserts,
@@ -40,6 +41,7 @@ use std::sync::Arc;
 mod book;
 mod change;
 mod reassignment;
+mod staff_changes;
 mod states;
 mod territory_changes;
 
@@ -315,6 +317,35 @@ async fn world(db: TestDb) -> World {
         staff,
         tom,
         uma,
+    }
+}
+
+impl World {
+    /// Staff save `who`'s profile with `change` made to it, from the version it has now.
+    async fn edit(
+        &self,
+        who: TechnicianId,
+        change: impl FnOnce(&mut TechnicianInput),
+    ) -> Result<Reassignment, WorkforceError> {
+        let staff = self.staff.grant().unwrap();
+        let t = workforce::technician(&self.app, staff, who).await.unwrap();
+        let mut input = TechnicianInput::of(&t);
+        change(&mut input);
+        workforce::update_technician(&self.app, staff, who, t.version, &input, now()).await
+    }
+
+    /// Staff give `who` time off from `from` to `to` (day and hour, local time in Montréal).
+    async fn time_off(
+        &self,
+        who: TechnicianId,
+        from: (Date, i8),
+        to: (Date, i8),
+        reason: &str,
+    ) -> Result<(onsite_domain::TimeOffId, Reassignment), WorkforceError> {
+        let text = |(day, hour): (Date, i8)| format!("{day}T{hour:02}:00");
+        let (from, to) = (text(from), text(to));
+        let staff = self.staff.grant().unwrap();
+        workforce::add_time_off(&self.app, staff, who, (&from, &to), reason, now()).await
     }
 }
 

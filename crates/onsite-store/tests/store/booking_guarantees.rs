@@ -435,7 +435,7 @@ both_backends!(
             .unwrap();
         assert_eq!((again.id, again.attempts), (job, 2));
         assert!(
-            !reassignment::mark_done(&mut conn, &claimed, later)
+            !reassignment::mark_done(&mut conn, &claimed, later, "{}")
                 .await
                 .unwrap()
         );
@@ -460,18 +460,39 @@ both_backends!(
             .await
             .unwrap()
             .unwrap();
+        let pending = reassignment::jobs(&mut conn, &[job]).await.unwrap();
+        assert_eq!(
+            (pending[0].done, pending[0].report.as_deref()),
+            (false, None)
+        );
         assert!(
-            reassignment::mark_done(&mut conn, &third, retry)
+            reassignment::mark_done(&mut conn, &third, retry, r#"{"kept":[4]}"#)
                 .await
                 .unwrap()
         );
         assert_eq!(reassignment::open_jobs(&mut conn).await.unwrap(), 0);
+        // The page of the change reads what the run did.
+        let done = reassignment::jobs(&mut conn, &[job, reassignment::JobId(999)])
+            .await
+            .unwrap();
+        assert_eq!(done.len(), 1, "unknown jobs are left out");
+        assert_eq!(
+            (done[0].technician_id, done[0].reason, done[0].done),
+            (w.ana, ChangeReason::TimeOff, true)
+        );
+        assert_eq!(done[0].report.as_deref(), Some(r#"{"kept":[4]}"#));
         assert!(
             reassignment::claim_next(&mut conn, retry + lease, lease)
                 .await
                 .unwrap()
                 .is_none()
         );
+        // Changed hours are a reason of their own.
+        let hours = reassignment::enqueue(&mut conn, w.ana, ChangeReason::WorkingHours, None, t0())
+            .await
+            .unwrap();
+        let state = reassignment::jobs(&mut conn, &[hours]).await.unwrap();
+        assert_eq!(state[0].reason, ChangeReason::WorkingHours);
     }
 );
 

@@ -22,3 +22,4 @@ mod records_queries;
 mod reference;
 mod technicians;
 mod territories;
+mod workforce;

@@ -12,7 +12,8 @@ use onsite_store::territories::{self, NewTerritory};
 use onsite_store::{Conn, Store, StoreError};
 use onsite_testkit::both_backends;
 
-async fn territory(conn: &mut Conn, name: &str) -> TerritoryId {
+/// A territory without prefixes or area (also the workforce tests').
+pub(crate) async fn territory(conn: &mut Conn, name: &str) -> TerritoryId {
     territories::insert_territory(
         conn,
         &NewTerritory {

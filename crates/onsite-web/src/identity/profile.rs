@@ -18,7 +18,7 @@ use std::sync::LazyLock;
 
 /// The time zones people can choose: the IANA names of the bundled database, in the
 /// `Area/Location` form (plus `UTC`), sorted.
-static ZONES: LazyLock<Vec<String>> = LazyLock::new(|| {
+pub(crate) static ZONES: LazyLock<Vec<String>> = LazyLock::new(|| {
     let mut zones: Vec<String> = jiff::tz::db()
         .available()
         .map(|name| name.to_string())

@@ -1,6 +1,7 @@
 //! The staff's own pages: people (users, contacts and their invitations), the mailbox, the
 //! scheduling settings, the catalogue, territories and partners' distribution profiles, the
-//! audit log (administrators), and the invitation API.
+//! workforce (technicians and working-hours templates), the audit log (administrators), and the
+//! invitation API.
 
 pub mod audit;
 pub mod catalog;
@@ -10,3 +11,4 @@ pub mod partners;
 pub mod people;
 pub mod settings;
 pub mod territories;
+pub mod workforce;

@@ -25,7 +25,7 @@ use onsite_app::policy::Staff;
 use onsite_app::team;
 use onsite_domain::account::AccountKind;
 use onsite_domain::role::Role;
-use onsite_domain::{AccountId, ContactId, InvalidInput, UserId};
+use onsite_domain::{AccountId, ContactId, InvalidInput, TechnicianId, UserId};
 use onsite_store::directory::{AccountContacts, ContactStatus, UserSummary};
 use std::collections::HashMap;
 
@@ -364,6 +364,8 @@ struct UserView {
     email: String,
     name: String,
     account: Option<String>,
+    /// The technician the user signs in as: (id, name).
+    technician: Option<(TechnicianId, String)>,
     disabled: bool,
     roles: String,
     /// Checkboxes of the web roles the user's account kind allows (none without an account).
@@ -420,6 +422,7 @@ fn user_view(page: &Page, u: UserSummary) -> UserView {
         account: u
             .account
             .map(|(_, name, kind)| format!("{name} ({})", kind_label(page, kind))),
+        technician: u.technician,
         name: u.display_name,
         email: u.email,
         disabled: u.disabled,

@@ -62,6 +62,10 @@ pub(crate) struct Fixture {
     /// A skill and a lead type of the catalogue (its products are the market's).
     skill: i64,
     lead_type: i64,
+    /// A technician of the workforce pages (not one anybody signs in as: the matrix's body
+    /// of the sign-in link form unlinks) and a working-hours template.
+    workforce_technician: i64,
+    working_hours_template: i64,
 }
 
 impl Fixture {
@@ -135,6 +139,19 @@ impl Fixture {
         let lead_type = catalog::insert_entry(&mut conn, List::LeadTypes, Some("matrix"), "Matrix")
             .await
             .unwrap();
+        let workforce_technician =
+            onsite_testkit::fixtures::technician(&mut conn, "Matrix technician", None)
+                .await
+                .0;
+        let working_hours_template = onsite_store::working_hours::insert_template(
+            &mut conn,
+            "Matrix hours",
+            &onsite_domain::working_hours::WeeklyHours::default(),
+            crate::support::now(app),
+        )
+        .await
+        .unwrap()
+        .0;
         drop(conn);
         Fixture {
             world,
@@ -151,6 +168,8 @@ impl Fixture {
             tracking_time,
             skill,
             lead_type,
+            workforce_technician,
+            working_hours_template,
         }
     }
 
@@ -203,6 +222,12 @@ impl Fixture {
                 p.replace("{id}", &self.market.plateau.to_string())
             }
             "/staff/partners/{id}" => format!("/staff/partners/{}", self.market.partner_a),
+            p if p.starts_with("/staff/technicians/{id}") => {
+                p.replace("{id}", &self.workforce_technician.to_string())
+            }
+            "/staff/working-hours/{id}" => {
+                format!("/staff/working-hours/{}", self.working_hours_template)
+            }
             "/staff/mailbox/{id}" => format!("/staff/mailbox/{}", self.message_a),
             "/staff/mailbox/{id}/html" => format!("/staff/mailbox/{}/html", self.message_a),
             "/staff/mailbox/{id}/attachments/{index}" => {

@@ -28,3 +28,4 @@ mod team;
 mod technician;
 mod territories;
 mod tracking;
+mod workforce;

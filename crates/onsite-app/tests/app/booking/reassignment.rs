@@ -1,5 +1,5 @@
-//! Reassignment in the background: a technician's time off or a lost skill or territory moves
-//! their visits to another technician at the same time, or flags them for a new time when
+//! Reassignment in the background: a technician's time off or a lost skill or territory (as staff
+//! give them on the workforce pages) moves their visits to another technician at the same time, or flags them for a new time when
 //! nobody is free; a job left behind is run by the worker.
 
 use super::*;
@@ -15,18 +15,11 @@ both_backends!(
             .await
             .unwrap()
             .visit;
-        let (_, change) = reassign::add_time_off(
-            &w.app,
-            w.staff.grant().unwrap(),
-            w.tom,
-            local(tuesday(), 0, 0),
-            local(wednesday(), 0, 0),
-            Some("Dentist"),
-            now(),
-        )
-        .await
-        .unwrap();
-        let report = change.report.expect("ran right after the change");
+        let (_, change) = w
+            .time_off(w.tom, (tuesday(), 0), (wednesday(), 0), "Dentist")
+            .await
+            .unwrap();
+        let report = change.report().expect("ran right after the change");
         assert_eq!(report.reassigned, [(v.id, w.uma)]);
         assert_eq!(report.kept, [untouched.id]);
         assert!(report.flagged.is_empty());
@@ -67,18 +60,14 @@ both_backends!(
         );
         // Only staff may do it, and the times must make sense.
         assert_eq!(w.ana.grant::<Staff>(), None);
-        let err = reassign::add_time_off(
-            &w.app,
-            w.staff.grant().unwrap(),
-            w.tom,
-            now(),
-            now(),
-            None,
-            now(),
-        )
-        .await
-        .unwrap_err();
-        assert_eq!(err.message_id(), "booking-time-off-order");
+        let err = w
+            .time_off(w.tom, (tuesday(), 9), (tuesday(), 9), "")
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(&err, WorkforceError::Invalid(i) if (i.field, i.reason) == ("ends_at", "start-before-end")),
+            "{err:?}"
+        );
     }
 );
 
@@ -90,18 +79,11 @@ both_backends!(
         // Uma is busy then.
         w.store_visit(w.other, w.uma, local(tuesday(), 9, 30), 120, &[])
             .await;
-        let (_, change) = reassign::add_time_off(
-            &w.app,
-            w.staff.grant().unwrap(),
-            w.tom,
-            local(tuesday(), 9, 0),
-            local(tuesday(), 12, 0),
-            None,
-            now(),
-        )
-        .await
-        .unwrap();
-        assert_eq!(change.report.unwrap().flagged, [v.id]);
+        let (_, change) = w
+            .time_off(w.tom, (tuesday(), 9), (tuesday(), 12), "")
+            .await
+            .unwrap();
+        assert_eq!(change.report().unwrap().flagged, [v.id]);
         let flagged = booking::booking_for_customer(&w.app, w.ana.grant().unwrap(), v.id)
             .await
             .unwrap();
@@ -136,9 +118,7 @@ both_backends!(
         );
 
         // Another change to Tom runs the sweep again: still flagged, not asked twice.
-        reassign::set_technician_territories(&w.app, w.staff.grant().unwrap(), w.tom, &[], now())
-            .await
-            .unwrap();
+        w.edit(w.tom, |t| t.territories.clear()).await.unwrap();
         assert_eq!(
             w.count("email_outbox WHERE kind = 'booking-new-time'")
                 .await,
@@ -177,47 +157,28 @@ both_backends!(
             ("Tom", "Tom")
         );
         // Tom's HVAC rating drops below what furnaces need.
-        let change = reassign::set_technician_skills(
-            &w.app,
-            w.staff.grant().unwrap(),
-            w.tom,
-            &[SkillLevel {
-                characteristic_id: w.hvac,
-                rating: Rating::new(2).unwrap(),
-            }],
-            now(),
-        )
-        .await
-        .unwrap();
-        let mut moved = change.report.unwrap().reassigned;
+        let change = w
+            .edit(w.tom, |t| t.skills = vec![(w.hvac, "2".into())])
+            .await
+            .unwrap();
+        let mut moved = change.report().unwrap().reassigned;
         moved.sort();
         assert_eq!(moved, [(first.id, w.uma), (second.id, w.uma)]);
         // Uma loses the territory: nobody is left for those visits.
-        let change = reassign::set_technician_territories(
-            &w.app,
-            w.staff.grant().unwrap(),
-            w.uma,
-            &[],
-            now(),
-        )
-        .await
-        .unwrap();
-        let mut flagged = change.report.unwrap().flagged;
+        let change = w.edit(w.uma, |t| t.territories.clear()).await.unwrap();
+        let mut flagged = change.report().unwrap().flagged;
         flagged.sort();
         assert_eq!(flagged, [first.id, second.id]);
-        let err = reassign::set_technician_skills(
-            &w.app,
-            w.staff.grant().unwrap(),
-            w.tom,
-            &[SkillLevel {
-                characteristic_id: CharacteristicId(999),
-                rating: Rating::new(2).unwrap(),
-            }],
-            now(),
-        )
-        .await
-        .unwrap_err();
-        assert_eq!(err.message_id(), "booking-unknown-reference");
+        let err = w
+            .edit(w.tom, |t| {
+                t.skills = vec![(CharacteristicId(999), "2".into())]
+            })
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(&err, WorkforceError::Invalid(i) if (i.field, i.reason) == ("skills", "unknown")),
+            "{err:?}"
+        );
     }
 );
 
