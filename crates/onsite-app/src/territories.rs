@@ -12,6 +12,9 @@
 //!   transaction and run right after the commit: the visit goes to another eligible
 //!   technician at the same time, or is flagged and the customer asked to pick a new time.
 //!
+//! Changes of coverage run one at a time (`territories::lock_coverage`), so that two saves
+//! never each recompute the accounts without the other's change.
+//!
 //! A save carries the version its form showed and is refused ([`TerritoryError::Changed`])
 //! when someone else saved in between. A territory is removed only while nothing refers to
 //! it (no account in it, no technician or partner serving it); the audit line of its removal
@@ -313,6 +316,7 @@ pub async fn create(
 ) -> Result<Saved> {
     let values = TerritoryValues::parse(input)?;
     let mut tx = app.store.begin().await?;
+    store::lock_coverage(&mut tx).await?;
     let id = store::insert_territory(&mut tx, &values.new_territory()).await?;
     let followed = follow_addresses(&mut tx, staff, (id, None), now).await?;
     let detail = values.audited();
@@ -334,6 +338,7 @@ pub async fn update(
 ) -> Result<Saved> {
     let values = TerritoryValues::parse(input)?;
     let mut tx = app.store.begin().await?;
+    store::lock_coverage(&mut tx).await?;
     let before = store::territory(&mut tx, id).await?;
     let was = audited_territory(&before);
     let will = values.audited();
@@ -355,6 +360,7 @@ pub async fn update(
 /// [`TerritoryError::Changed`]. Audited with everything it was.
 pub async fn delete(app: &App, staff: Staff, id: TerritoryId, seen_version: i64) -> Result<()> {
     let mut tx = app.store.begin().await?;
+    store::lock_coverage(&mut tx).await?;
     let before = store::territory(&mut tx, id).await?;
     let used = store::territory_use(&mut tx, id).await?;
     if !used.is_unused() {

@@ -10,7 +10,7 @@
 //! follows the address: [`account_addresses`], [`set_account_territory`]), the technicians and
 //! partners serving it — and the future visits of those technicians.
 
-use crate::sql::Run;
+use crate::sql::{Run, advisory_xact_lock, is_postgres};
 use crate::{Conn, Result, RowExt, StoreError, to_ms};
 use jiff::Timestamp;
 use onsite_domain::geo::{GeoPoint, Polygon};
@@ -55,6 +55,21 @@ impl NewTerritory<'_> {
             .collect::<Vec<_>>()
             .join(",")
     }
+}
+
+/// Any fixed number: the PostgreSQL advisory lock that serializes changes of coverage.
+const COVERAGE_LOCK: i64 = 0x0074_6572_7269_746f;
+
+/// Serializes the transactions that change which territory covers what (a territory saved or
+/// removed) and recompute the accounts' territories from it, so that two of them never each
+/// recompute without the other's change. Call it first thing in the transaction; it is
+/// released at commit or rollback. SQLite: nothing to do, `Store::begin`'s BEGIN IMMEDIATE
+/// already holds the one write lock.
+pub async fn lock_coverage(conn: &mut Conn) -> Result<()> {
+    if is_postgres(conn) {
+        advisory_xact_lock(conn, COVERAGE_LOCK).await?;
+    }
+    Ok(())
 }
 
 /// Adds a territory; [`StoreError::Conflict`] when another has the name.

@@ -81,7 +81,7 @@ test('from an empty database to a working back office', { timeout: 300_000 }, as
   const map = admin.locator('.territory-map-canvas');
   await map.waitFor();
   const box = await map.boundingBox();
-  const at = ([x, y]) => admin.mouse.click(box.x + box.width * x, box.y + box.height * y);
+  const at = ([x, y]) => map.click({ position: { x: box.width * x, y: box.height * y } });
   const corners = [[0.3, 0.3], [0.7, 0.3], [0.7, 0.7], [0.3, 0.7]];
   for (const corner of corners) await at(corner);
   const points = async () => (await admin.getByLabel('Points of the area').inputValue()).split('\n').filter(Boolean).length;
