@@ -4,4 +4,5 @@
 pub mod api;
 pub mod pages;
 
+pub use pages::TransitionForm;
 pub(crate) use pages::parse_action;
