@@ -432,9 +432,9 @@ async fn latest_invitations(
         placeholders(1, contact_ids.len())
     );
     for r in rows(conn, &sql, contact_ids).await? {
-        let contact = r.i64("contact_id")?;
-        if !out.contains_key(&contact) {
-            out.insert(contact, InvitationState::from_row(&r)?);
+        // Newest first: the first row of each contact is its latest invitation.
+        if let std::collections::hash_map::Entry::Vacant(slot) = out.entry(r.i64("contact_id")?) {
+            slot.insert(InvitationState::from_row(&r)?);
         }
     }
     Ok(out)

@@ -37,7 +37,7 @@ async fn count(app: &TestApp, table: &str) -> i64 {
 }
 
 /// A valid account form, at the Plateau.
-fn plateau<'a>(name: &'a str) -> Vec<(&'a str, &'a str)> {
+fn plateau(name: &str) -> Vec<(&str, &str)> {
     vec![
         ("kind", "customer"),
         ("name", name),
