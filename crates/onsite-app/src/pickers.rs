@@ -14,6 +14,7 @@ use onsite_domain::service_type::ServiceType;
 use onsite_domain::work_order::WorkOrder;
 use onsite_store::catalog::ServiceTypeFilter;
 use onsite_store::directory::{self, AccountContacts, AccountFilter, Page};
+use onsite_store::records::RecordKind;
 use onsite_store::records::Start;
 use onsite_store::visibility::Visibility;
 use onsite_store::{StoreError, accounts, agreements, assets, catalog, work_orders};
@@ -41,9 +42,10 @@ pub async fn accounts(
     })
 }
 
-/// Everything a record form of one account offers: the account itself, its assets (parents
-/// before their components), agreements and work orders, and every service type (retired
-/// ones too: a work order keeps its own; the form marks them).
+/// What a record form of one account offers: the account itself and, as the form picks them,
+/// its assets (parents before their components), agreements and work orders, and every
+/// service type (retired ones too: a work order keeps its own; the form marks them). What the
+/// form does not pick is left empty, unread.
 #[derive(Debug, Clone)]
 pub struct AccountChoices {
     pub account: Account,
@@ -53,21 +55,36 @@ pub struct AccountChoices {
     pub service_types: Vec<ServiceType>,
 }
 
-/// The choices of the account `account`; [`StoreError::NotFound`] when there is no such account.
+/// The choices the form of a `form` record of the account `account` picks from: an
+/// agreement's none, an asset's parent among the assets, a work order's service type, asset
+/// and agreement, an invoice's work order (named with its service type) and agreement.
+/// [`StoreError::NotFound`] when there is no such account.
 pub async fn of_account(
     app: &App,
     _staff: Staff,
     account: AccountId,
+    form: RecordKind,
 ) -> Result<AccountChoices, StoreError> {
     let mut conn = app.store.conn().await?;
     let account = accounts::account(&mut conn, account).await?;
-    Ok(AccountChoices {
-        assets: assets::assets_of_account(&mut conn, account.id, Visibility::All).await?,
-        agreements: agreements::agreements_of_account(&mut conn, account.id, Visibility::All)
-            .await?,
-        work_orders: work_orders::work_orders_of_account(&mut conn, account.id, Visibility::All)
-            .await?,
-        service_types: catalog::list_service_types(&mut conn, ServiceTypeFilter::All).await?,
+    let (id, all) = (account.id, Visibility::All);
+    let mut choices = AccountChoices {
         account,
-    })
+        assets: Vec::new(),
+        agreements: Vec::new(),
+        work_orders: Vec::new(),
+        service_types: Vec::new(),
+    };
+    if matches!(form, RecordKind::Asset | RecordKind::WorkOrder) {
+        choices.assets = assets::assets_of_account(&mut conn, id, all).await?;
+    }
+    if matches!(form, RecordKind::WorkOrder | RecordKind::Invoice) {
+        choices.agreements = agreements::agreements_of_account(&mut conn, id, all).await?;
+        choices.service_types =
+            catalog::list_service_types(&mut conn, ServiceTypeFilter::All).await?;
+    }
+    if form == RecordKind::Invoice {
+        choices.work_orders = work_orders::work_orders_of_account(&mut conn, id, all).await?;
+    }
+    Ok(choices)
 }

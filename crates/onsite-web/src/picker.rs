@@ -1,11 +1,10 @@
 //! A choice among other records in a staff form (`templates/picker.html`): a labelled select
 //! whose options are the records one may pick, by name, so that no form asks for an id. A
 //! picker for an optional reference starts with a "none" option. The value sent back is the
-//! record's id; the use case that saves the form checks it like any input.
+//! record's id; the use case that saves the form checks it like any input, and the form says
+//! why it refused it above the fields.
 
-use crate::forms::FieldErrors;
-
-/// One option.
+/// One option of a select (a picker, or any other choice list of a form).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Choice {
     pub value: String,
@@ -22,8 +21,6 @@ pub struct Picker {
     /// The label of the first option, meaning "none", for an optional reference.
     pub none: Option<String>,
     pub choices: Vec<Choice>,
-    /// Why the last submit refused this field.
-    pub error: Option<String>,
 }
 
 impl Picker {
@@ -47,19 +44,12 @@ impl Picker {
                     label,
                 })
                 .collect(),
-            error: None,
         }
     }
 
     /// Makes the reference optional: a first option `none` (no record).
     pub fn optional(mut self, none: String) -> Picker {
         self.none = Some(none);
-        self
-    }
-
-    /// Shows the refusal of this field from `errors`, if any.
-    pub fn with_errors(mut self, errors: &FieldErrors) -> Picker {
-        self.error = errors.get(self.name).map(str::to_owned);
         self
     }
 

@@ -218,12 +218,13 @@ fn status_options<S: Copy>(
 async fn account_choices(
     state: &AppState,
     staff: Staff,
+    kind: RecordKind,
     account: Option<&str>,
 ) -> WebResult<Option<AccountChoices>> {
     let Some(id) = account.and_then(|a| a.trim().parse::<i64>().ok()) else {
         return Ok(None);
     };
-    match pickers::of_account(&state.app, staff, AccountId(id)).await {
+    match pickers::of_account(&state.app, staff, AccountId(id), kind).await {
         Ok(choices) => Ok(Some(choices)),
         Err(onsite_store::StoreError::NotFound) => Ok(None),
         Err(e) => Err(e.into()),
@@ -514,7 +515,7 @@ pub async fn new_work_order(
     Query(req): Query<ListRequest>,
 ) -> WebResult<Response> {
     let kind = RecordKind::WorkOrder;
-    let Some(choices) = account_choices(&state, staff, req.account.as_deref()).await? else {
+    let Some(choices) = account_choices(&state, staff, kind, req.account.as_deref()).await? else {
         return choose_account(&state, page, staff, kind, req.search.as_deref(), None).await;
     };
     let input = staff::WorkOrderInput {
@@ -535,7 +536,7 @@ pub async fn create_work_order(
     Form(input): Form<staff::WorkOrderInput>,
 ) -> WebResult<Response> {
     let kind = RecordKind::WorkOrder;
-    let Some(choices) = account_choices(&state, staff, Some(&input.account)).await? else {
+    let Some(choices) = account_choices(&state, staff, kind, Some(&input.account)).await? else {
         return unknown_account(&state, page, staff, kind).await;
     };
     let now = state.clock.now();
@@ -554,7 +555,13 @@ pub async fn edit_work_order(
 ) -> WebResult<Response> {
     let reviewer = Reviewer::from(staff);
     let d = records::work_order(&state.app, reviewer, None, WorkOrderId(id), None).await?;
-    let choices = pickers::of_account(&state.app, staff, d.work_order.account_id).await?;
+    let choices = pickers::of_account(
+        &state.app,
+        staff,
+        d.work_order.account_id,
+        RecordKind::WorkOrder,
+    )
+    .await?;
     let w = &d.work_order;
     let input = staff::WorkOrderInput {
         account: w.account_id.to_string(),
@@ -584,7 +591,7 @@ pub async fn update_work_order(
     Form(input): Form<staff::WorkOrderInput>,
 ) -> WebResult<Response> {
     let kind = RecordKind::WorkOrder;
-    let Some(choices) = account_choices(&state, staff, Some(&input.account)).await? else {
+    let Some(choices) = account_choices(&state, staff, kind, Some(&input.account)).await? else {
         return unknown_account(&state, page, staff, kind).await;
     };
     let result = staff::update_work_order(
@@ -705,7 +712,7 @@ pub async fn new_agreement(
     Query(req): Query<ListRequest>,
 ) -> WebResult<Response> {
     let kind = RecordKind::Agreement;
-    let Some(choices) = account_choices(&state, staff, req.account.as_deref()).await? else {
+    let Some(choices) = account_choices(&state, staff, kind, req.account.as_deref()).await? else {
         return choose_account(&state, page, staff, kind, req.search.as_deref(), None).await;
     };
     let input = staff::AgreementInput {
@@ -724,7 +731,7 @@ pub async fn create_agreement(
     Form(input): Form<staff::AgreementInput>,
 ) -> WebResult<Response> {
     let kind = RecordKind::Agreement;
-    let Some(choices) = account_choices(&state, staff, Some(&input.account)).await? else {
+    let Some(choices) = account_choices(&state, staff, kind, Some(&input.account)).await? else {
         return unknown_account(&state, page, staff, kind).await;
     };
     let result = staff::create_agreement(&state.app, staff, &input).await;
@@ -742,7 +749,13 @@ pub async fn edit_agreement(
 ) -> WebResult<Response> {
     let reviewer = Reviewer::from(staff);
     let d = records::agreement(&state.app, reviewer, None, AgreementId(id), None).await?;
-    let choices = pickers::of_account(&state.app, staff, d.agreement.account_id).await?;
+    let choices = pickers::of_account(
+        &state.app,
+        staff,
+        d.agreement.account_id,
+        RecordKind::Agreement,
+    )
+    .await?;
     let a = &d.agreement;
     let input = staff::AgreementInput {
         account: a.account_id.to_string(),
@@ -771,7 +784,7 @@ pub async fn update_agreement(
     Form(input): Form<staff::AgreementInput>,
 ) -> WebResult<Response> {
     let kind = RecordKind::Agreement;
-    let Some(choices) = account_choices(&state, staff, Some(&input.account)).await? else {
+    let Some(choices) = account_choices(&state, staff, kind, Some(&input.account)).await? else {
         return unknown_account(&state, page, staff, kind).await;
     };
     let result = staff::update_agreement(
@@ -904,7 +917,7 @@ pub async fn new_asset(
     Query(req): Query<ListRequest>,
 ) -> WebResult<Response> {
     let kind = RecordKind::Asset;
-    let Some(choices) = account_choices(&state, staff, req.account.as_deref()).await? else {
+    let Some(choices) = account_choices(&state, staff, kind, req.account.as_deref()).await? else {
         return choose_account(&state, page, staff, kind, req.search.as_deref(), None).await;
     };
     let input = staff::AssetInput {
@@ -923,7 +936,7 @@ pub async fn create_asset(
     Form(input): Form<staff::AssetInput>,
 ) -> WebResult<Response> {
     let kind = RecordKind::Asset;
-    let Some(choices) = account_choices(&state, staff, Some(&input.account)).await? else {
+    let Some(choices) = account_choices(&state, staff, kind, Some(&input.account)).await? else {
         return unknown_account(&state, page, staff, kind).await;
     };
     let result = staff::create_asset(&state.app, staff, &input).await;
@@ -941,7 +954,8 @@ pub async fn edit_asset(
 ) -> WebResult<Response> {
     let reviewer = Reviewer::from(staff);
     let d = records::asset(&state.app, reviewer, AssetId(id), None).await?;
-    let choices = pickers::of_account(&state.app, staff, d.asset.account_id).await?;
+    let choices =
+        pickers::of_account(&state.app, staff, d.asset.account_id, RecordKind::Asset).await?;
     let a = &d.asset;
     let input = staff::AssetInput {
         account: a.account_id.to_string(),
@@ -969,7 +983,7 @@ pub async fn update_asset(
     Form(input): Form<staff::AssetInput>,
 ) -> WebResult<Response> {
     let kind = RecordKind::Asset;
-    let Some(choices) = account_choices(&state, staff, Some(&input.account)).await? else {
+    let Some(choices) = account_choices(&state, staff, kind, Some(&input.account)).await? else {
         return unknown_account(&state, page, staff, kind).await;
     };
     let result = staff::update_asset(&state.app, staff, AssetId(id), &input, seen.seen_version)
@@ -1159,7 +1173,7 @@ pub async fn new_invoice(
     Query(req): Query<ListRequest>,
 ) -> WebResult<Response> {
     let kind = RecordKind::Invoice;
-    let Some(choices) = account_choices(&state, staff, req.account.as_deref()).await? else {
+    let Some(choices) = account_choices(&state, staff, kind, req.account.as_deref()).await? else {
         return choose_account(&state, page, staff, kind, req.search.as_deref(), None).await;
     };
     let form = InvoiceForm {
@@ -1186,7 +1200,8 @@ pub async fn create_invoice(
 ) -> WebResult<Response> {
     let form = InvoiceForm::read(pairs);
     let kind = RecordKind::Invoice;
-    let Some(choices) = account_choices(&state, staff, Some(&form.input.account)).await? else {
+    let Some(choices) = account_choices(&state, staff, kind, Some(&form.input.account)).await?
+    else {
         return unknown_account(&state, page, staff, kind).await;
     };
     if form.add_line {
@@ -1207,7 +1222,8 @@ pub async fn edit_invoice(
 ) -> WebResult<Response> {
     let reviewer = Reviewer::from(staff);
     let d = records::invoice(&state.app, reviewer, InvoiceId(id), None).await?;
-    let choices = pickers::of_account(&state.app, staff, d.invoice.account_id).await?;
+    let choices =
+        pickers::of_account(&state.app, staff, d.invoice.account_id, RecordKind::Invoice).await?;
     let i = &d.invoice;
     let digits = records::text::minor_digits(i.currency);
     let form = InvoiceForm {
@@ -1254,7 +1270,8 @@ pub async fn update_invoice(
 ) -> WebResult<Response> {
     let form = InvoiceForm::read(pairs);
     let kind = RecordKind::Invoice;
-    let Some(choices) = account_choices(&state, staff, Some(&form.input.account)).await? else {
+    let Some(choices) = account_choices(&state, staff, kind, Some(&form.input.account)).await?
+    else {
         return unknown_account(&state, page, staff, kind).await;
     };
     let target = Target::Edit {

@@ -8,6 +8,7 @@ use crate::forms::FieldErrors;
 use crate::guard::encode_component;
 use crate::layout::{Page, render, render_with_status};
 use crate::openapi::{Errors, refusal};
+use crate::picker::Choice;
 use crate::session::Granted;
 use crate::{AppState, WebResult};
 use askama::Template;
@@ -157,12 +158,6 @@ pub(crate) fn detail_text(detail: &str) -> String {
         .map(|(k, v)| format!("{k}: {}", shown(v)))
         .collect::<Vec<_>>()
         .join("; ")
-}
-
-struct Choice {
-    value: String,
-    label: String,
-    selected: bool,
 }
 
 struct EntryRow {

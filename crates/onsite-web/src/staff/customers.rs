@@ -20,6 +20,7 @@ use crate::identity::profile::ZONES;
 use crate::input::PathId;
 use crate::layout::{Page, render_with_status};
 use crate::map_point::{self, MapPoint};
+use crate::picker::Choice;
 use crate::session::Granted;
 use crate::staff::people::{
     RoleOption, default_invitation_role, kind_label, portal_status, role_options, roles_label,
@@ -47,18 +48,11 @@ use std::collections::HashMap;
 /// The accounts list.
 pub const ACCOUNTS: &str = "/staff/accounts";
 
-/// A choice of a select.
-struct Choice {
-    value: &'static str,
-    label: String,
-    selected: bool,
-}
-
 fn choices(page: &Page, options: &[(&'static str, &str)], selected: &str) -> Vec<Choice> {
     options
         .iter()
         .map(|(value, id)| Choice {
-            value,
+            value: (*value).to_owned(),
             label: page.t(id),
             selected: *value == selected,
         })

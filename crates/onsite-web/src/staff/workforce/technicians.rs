@@ -13,6 +13,7 @@ use crate::guard::{encode_component, see_other};
 use crate::input::{PathId, parse_id};
 use crate::layout::{Page, render_with_status};
 use crate::map_point::{self, MapPoint};
+use crate::picker::Choice;
 use crate::session::{CurrentUser, Granted};
 use crate::{AppState, WebResult};
 use askama::Template;
@@ -233,13 +234,6 @@ impl ProfileForm {
                 .collect::<Result<_, InvalidInput>>()?,
         })
     }
-}
-
-/// A choice of a select.
-struct Choice {
-    value: String,
-    label: String,
-    selected: bool,
 }
 
 struct Check {
