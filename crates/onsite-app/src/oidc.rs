@@ -821,14 +821,20 @@ fn is_loopback(url: &Url) -> bool {
     }
 }
 
+/// Longest path accepted as a place to return to; anything longer goes back home.
+pub const MAX_LOCAL_PATH: usize = 2048;
+
 /// A path on this site, safe to redirect to: `/…`, not `//host` or `/\host` (which browsers
-/// read as another site), no control characters.
+/// read as another site), at most [`MAX_LOCAL_PATH`] bytes, no control characters or
+/// whitespace. The one rule for every return address (sign-in, external sign-in, the language
+/// switcher); the web edge adds only that the path parses as an HTTP path-and-query.
 pub fn is_local_path(path: &str) -> bool {
     path.starts_with('/')
         && !path.starts_with("//")
-        && !path.contains('\\')
-        && path.len() <= 2000
-        && !path.chars().any(|c| c.is_control())
+        && path.len() <= MAX_LOCAL_PATH
+        && !path
+            .chars()
+            .any(|c| c == '\\' || c.is_control() || c.is_whitespace())
 }
 
 #[cfg(test)]
@@ -922,9 +928,13 @@ mod tests {
             "https://evil.example/",
             "/a\nb",
             "/\u{7f}",
+            "/a b",
         ] {
             assert!(!is_local_path(bad), "{bad:?}");
         }
+        let longest = format!("/{}", "a".repeat(MAX_LOCAL_PATH - 1));
+        assert!(is_local_path(&longest));
+        assert!(!is_local_path(&format!("{longest}a")));
     }
 
     #[test]

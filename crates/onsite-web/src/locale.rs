@@ -17,6 +17,7 @@ use axum::http::uri::PathAndQuery;
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use onsite_app::identity;
+use onsite_app::oidc::is_local_path;
 use onsite_domain::InvalidInput;
 use onsite_i18n::Locale;
 use std::convert::Infallible;
@@ -25,8 +26,6 @@ use std::convert::Infallible;
 pub const COOKIE_NAME: &str = "lang";
 /// A year: the choice should outlive a browser restart, not a person's whole life.
 const COOKIE_MAX_AGE_SECS: u32 = 365 * 24 * 3600;
-/// Longest return path the switcher accepts; anything longer goes back home.
-const MAX_RETURN_PATH: usize = 2048;
 
 /// The preferred language stored in the signed-in person's profile, inserted into the
 /// request's extensions by the session layer (`session::resolve`).
@@ -124,22 +123,16 @@ pub async fn switch(
     Ok(response)
 }
 
-/// `candidate` if it is a path on this site: starts with one `/` (not `//` or `/\`, which
-/// browsers read as another host), no backslashes or control characters, and a valid
-/// path-and-query.
+/// `candidate` if it is a path on this site (`onsite_app::oidc::is_local_path`, the one rule
+/// for return addresses) and a valid HTTP path-and-query.
 pub fn local_path(candidate: &str) -> Option<&str> {
-    let plain = candidate.starts_with('/')
-        && !candidate.starts_with("//")
-        && candidate.len() <= MAX_RETURN_PATH
-        && !candidate
-            .chars()
-            .any(|c| c == '\\' || c.is_control() || c.is_whitespace());
-    (plain && candidate.parse::<PathAndQuery>().is_ok()).then_some(candidate)
+    (is_local_path(candidate) && candidate.parse::<PathAndQuery>().is_ok()).then_some(candidate)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use onsite_app::oidc::MAX_LOCAL_PATH;
 
     fn headers(pairs: &[(&'static str, &str)]) -> HeaderMap {
         let mut h = HeaderMap::new();
@@ -201,7 +194,7 @@ mod tests {
             assert_eq!(local_path(bad), None, "{bad:?}");
         }
         assert_eq!(
-            local_path(&format!("/{}", "a".repeat(MAX_RETURN_PATH))),
+            local_path(&format!("/{}", "a".repeat(MAX_LOCAL_PATH))),
             None
         );
     }
