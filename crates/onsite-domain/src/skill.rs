@@ -56,8 +56,17 @@ pub struct SkillLevel {
 /// Whether `has` satisfies every requirement in `needs` (each skill present at its minimum
 /// rating or above).
 pub fn meets_all(has: &[SkillLevel], needs: &[SkillLevel]) -> bool {
-    needs.iter().all(|need| {
-        has.iter()
+    missing(has, needs).next().is_none()
+}
+
+/// The requirements in `needs` that `has` does not satisfy (absent, or below the minimum
+/// rating), in the order of `needs`: what a refusal names ("lacks Refrigeration ≥ 3").
+pub fn missing<'a>(
+    has: &'a [SkillLevel],
+    needs: &'a [SkillLevel],
+) -> impl Iterator<Item = &'a SkillLevel> + 'a {
+    needs.iter().filter(|need| {
+        !has.iter()
             .any(|h| h.characteristic_id == need.characteristic_id && h.rating >= need.rating)
     })
 }

@@ -19,22 +19,32 @@ pub enum Ineligible {
     MissingSkills,
 }
 
+/// The first rule the technician fails, in the order of [`Ineligible`].
 pub fn check_eligibility(technician: &Technician, request: &Request) -> Result<(), Ineligible> {
-    if technician.kind != ResourceKind::User {
-        return Err(Ineligible::NotAUser);
+    match failed_rules(technician, request).next() {
+        Some(rule) => Err(rule),
+        None => Ok(()),
     }
-    if !technician.active {
-        return Err(Ineligible::Inactive);
-    }
-    if !technician
-        .territories
-        .iter()
-        .any(|t| request.territories.contains(t))
-    {
-        return Err(Ineligible::OutsideTerritory);
-    }
-    if !meets_all(&technician.skills, &request.required_skills) {
-        return Err(Ineligible::MissingSkills);
-    }
-    Ok(())
+}
+
+/// Every rule the technician fails, in the order of [`Ineligible`] (lazily: asking for the
+/// first evaluates only up to it). A move explains all of them; a search needs the first.
+pub fn failed_rules<'a>(
+    technician: &'a Technician,
+    request: &'a Request,
+) -> impl Iterator<Item = Ineligible> + 'a {
+    let rules: [(Ineligible, fn(&Technician, &Request) -> bool); 4] = [
+        (Ineligible::NotAUser, |t, _| t.kind == ResourceKind::User),
+        (Ineligible::Inactive, |t, _| t.active),
+        (Ineligible::OutsideTerritory, |t, r| {
+            t.territories.iter().any(|x| r.territories.contains(x))
+        }),
+        (Ineligible::MissingSkills, |t, r| {
+            meets_all(&t.skills, &r.required_skills)
+        }),
+    ];
+    rules
+        .into_iter()
+        .filter(move |(_, holds)| !holds(technician, request))
+        .map(|(rule, _)| rule)
 }

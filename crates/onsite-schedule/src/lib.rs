@@ -9,6 +9,7 @@
 //! - [`reference`](mod@reference) answers the same question the straightforward way (every slot × every
 //!   technician × every booking); it is the oracle of the tests and the baseline of the
 //!   benchmark;
+//! - [`check_move`] explains every reason a dispatcher's move of a visit is refused;
 //! - [`TravelModel`] says how long a drive takes; [`GreatCircle`] is the default.
 //!
 //! The rules, and the choices behind them, are written down in `docs/scheduling.md`.
@@ -17,14 +18,16 @@ mod calendar;
 mod eligibility;
 mod hours;
 mod input;
+mod moves;
 mod planner;
 pub mod reference;
 mod roster;
 mod travel;
 
 pub use calendar::{GridPoint, slot_grid};
-pub use eligibility::{Ineligible, check_eligibility};
+pub use eligibility::{Ineligible, check_eligibility, failed_rules};
 pub use hours::works_throughout;
 pub use input::{Commitment, Request, SearchInput, Settings, combined_skills};
+pub use moves::{MoveQuestion, Neighbour, Refusal, Verdict, check_move};
 pub use planner::{Assignment, DayAvailability, DaySlots, Place, Planner, Slot, Unavailable};
 pub use travel::{GreatCircle, Travel, TravelModel};

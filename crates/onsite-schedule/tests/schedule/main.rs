@@ -4,6 +4,7 @@
 
 mod dst;
 mod equivalence;
+mod moves;
 mod rules;
 mod support;
 mod synthetic;
