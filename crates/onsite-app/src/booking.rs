@@ -512,13 +512,13 @@ pub(crate) fn around(t: Timestamp) -> (Timestamp, Timestamp) {
 }
 
 /// The zone a person reads times in: their profile's, else the account's.
-fn display_zone(user: Option<&UserRecord>, account: &Account) -> TimeZone {
+pub(crate) fn display_zone(user: Option<&UserRecord>, account: &Account) -> TimeZone {
     user.and_then(|u| u.time_zone.as_deref())
         .and_then(|z| TimeZone::get(z).ok())
         .unwrap_or_else(|| account.address.time_zone.time_zone())
 }
 
-async fn user(conn: &mut Conn, id: UserId) -> Result<Option<UserRecord>> {
+pub(crate) async fn user(conn: &mut Conn, id: UserId) -> Result<Option<UserRecord>> {
     Ok(accounts::user_by_id(conn, id).await?)
 }
 
@@ -1356,45 +1356,124 @@ async fn try_move(
         rollback(tx).await?;
         return Ok(Attempt::Taken);
     };
-    let moved = bookings::move_booking(
+    let to = NewTime {
+        technician,
+        starts_at: a.starts_at,
+        arrival_window_end: (a.arrival_window_end > a.starts_at).then_some(a.arrival_window_end),
+        ends_at: a.ends_at,
+    };
+    let done = write_move(
+        app,
         &mut tx,
+        scheduler,
+        visit,
+        &world.account,
+        &to,
+        MoveAudit {
+            action: "booking.reschedule",
+            override_reason: None,
+        },
+        now,
+    )
+    .await?;
+    match done {
+        Written::Done => {}
+        Written::Changed => {
+            rollback(tx).await?;
+            return Err(BookingError::Changed);
+        }
+        Written::Overlap => {
+            rollback(tx).await?;
+            return Ok(Attempt::Taken);
+        }
+    }
+    commit(tx).await?;
+    Ok(Attempt::Done(()))
+}
+
+/// A visit's new technician and time, as a move writes them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct NewTime {
+    pub(crate) technician: TechnicianId,
+    pub(crate) starts_at: Timestamp,
+    /// `None`: arrival at `starts_at`.
+    pub(crate) arrival_window_end: Option<Timestamp>,
+    pub(crate) ends_at: Timestamp,
+}
+
+/// What the audit line of a move says beyond before → after.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct MoveAudit<'a> {
+    /// `booking.reschedule` (the search chose the technician) or `booking.move` (a dispatcher
+    /// did).
+    pub(crate) action: &'static str,
+    /// The dispatcher's reason for overriding hours or travel.
+    pub(crate) override_reason: Option<&'a str>,
+}
+
+/// What writing a move came to. On anything but `Done` the caller rolls back.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Written {
+    Done,
+    /// The visit is no longer Scheduled, or changed since it was read.
+    Changed,
+    /// The database's overlap guard refused it (only a writer that skipped the lock).
+    Overlap,
+}
+
+/// Writes the move of the Scheduled `visit` (as read) to `to` in `tx`: the new time with the
+/// calendar sequence + 1 (the UID stays), a line in its history, its reassignment flag
+/// resolved, the audit line (who, technician and time before → after, the override reason) and
+/// the customer's "new time" email with the updated invitation. Shared by rescheduling and the
+/// dispatcher's moves (`crate::moves`).
+#[allow(clippy::too_many_arguments)]
+pub(crate) async fn write_move(
+    app: &App,
+    tx: &mut Conn,
+    scheduler: Scheduler,
+    visit: &Visit,
+    account: &Account,
+    to: &NewTime,
+    audit_as: MoveAudit<'_>,
+    now: Timestamp,
+) -> Result<Written> {
+    let old = &visit.booking;
+    let id = old.id;
+    let moved = bookings::move_booking(
+        tx,
         &Move {
             id,
-            expected_sequence: visit.booking.ics_sequence,
-            technician_id: technician,
-            starts_at: a.starts_at,
-            arrival_window_end: (a.arrival_window_end > a.starts_at)
-                .then_some(a.arrival_window_end),
-            ends_at: a.ends_at,
+            expected_sequence: old.ics_sequence,
+            technician_id: to.technician,
+            starts_at: to.starts_at,
+            arrival_window_end: to.arrival_window_end,
+            ends_at: to.ends_at,
             at: now,
         },
     )
     .await;
     match moved {
         Ok(true) => {}
-        Ok(false) => {
-            rollback(tx).await?;
-            return Err(BookingError::Changed);
-        }
-        Err(e) if e.is_overlap() => {
-            rollback(tx).await?;
-            return Ok(Attempt::Taken);
-        }
+        Ok(false) => return Ok(Written::Changed),
+        Err(e) if e.is_overlap() => return Ok(Written::Overlap),
         Err(e) => return Err(e.into()),
     }
-    let old = &visit.booking;
+    let technician = to.technician;
     let note = format!(
-        "rescheduled from {} to {}{}",
+        "rescheduled from {} to {}{}{}",
         old.starts_at,
-        a.starts_at,
+        to.starts_at,
         if technician == old.technician_id {
             String::new()
         } else {
             format!(" (technician {} → {})", old.technician_id, technician)
-        }
+        },
+        audit_as
+            .override_reason
+            .map_or(String::new(), |r| format!("; override: {r}")),
     );
     bookings::record_change(
-        &mut tx,
+        tx,
         id,
         BookingState::Scheduled,
         Some(scheduler.user()),
@@ -1402,24 +1481,28 @@ async fn try_move(
         &note,
     )
     .await?;
-    reassignment::resolve(&mut tx, id, now).await?;
+    reassignment::resolve(tx, id, now).await?;
+    let mut details = serde_json::json!({
+        "from": old.starts_at.to_string(),
+        "to": to.starts_at.to_string(),
+        "technician_before": old.technician_id.0,
+        "technician": technician.0,
+    });
+    if let Some(reason) = audit_as.override_reason {
+        details["override_reason"] = serde_json::Value::from(reason);
+    }
     audit::record(
-        &mut tx,
+        tx,
         Some(scheduler.user()),
-        "booking.reschedule",
+        audit_as.action,
         "booking",
         Some(id.0),
-        &serde_json::json!({
-            "from": old.starts_at.to_string(),
-            "to": a.starts_at.to_string(),
-            "technician_before": old.technician_id.0,
-            "technician": technician.0,
-        }),
+        &details,
     )
     .await?;
-    let updated = visits::visit(&mut tx, id).await?;
-    if let Some(to) = recipient(&mut tx, Some(scheduler), id, &world.account).await? {
-        let parts = EmailParts::new(app, &updated, &world.account, &to);
+    let updated = visits::visit(tx, id).await?;
+    if let Some(to) = recipient(tx, Some(scheduler), id, account).await? {
+        let parts = EmailParts::new(app, &updated, account, &to);
         booking_emails::booking_rescheduled(
             &to.user.email,
             to.locale,
@@ -1427,11 +1510,10 @@ async fn try_move(
             old.starts_at,
             now,
         )?
-        .enqueue(&mut tx)
+        .enqueue(tx)
         .await?;
     }
-    commit(tx).await?;
-    Ok(Attempt::Done(()))
+    Ok(Written::Done)
 }
 
 /// Cancels a visit with a reason (required). Customers: only Scheduled visits of their account.

@@ -16,6 +16,7 @@ pub mod fuzzing;
 pub mod housekeeping;
 pub mod identity;
 pub mod mailbox;
+pub mod moves;
 pub mod oidc;
 pub mod partners;
 pub mod passwords;

@@ -230,6 +230,21 @@ async fn question(
     ) else {
         return Ok(None);
     };
+    Ok(Some(Question {
+        request: visit_request(conn, reference, visit, account, duration).await?,
+        settings,
+    }))
+}
+
+/// The engine's request for an existing visit: its place, the account's zone and territories,
+/// and the skills of its service type and asset together; `duration` as the caller counts it.
+pub(crate) async fn visit_request(
+    conn: &mut onsite_store::Conn,
+    reference: &onsite_store::reference::Reference,
+    visit: &visits::Visit,
+    account: &onsite_domain::account::Account,
+    duration: VisitDuration,
+) -> Result<Request> {
     let service_type = reference
         .service_type(visit.service_type_id)
         .ok_or(StoreError::NotFound)?;
@@ -241,16 +256,13 @@ async fn question(
         },
         None => Vec::new(),
     };
-    Ok(Some(Question {
-        request: Request {
-            location: b.location,
-            time_zone: account.address.time_zone.time_zone(),
-            territories: territories_of(reference, account),
-            duration,
-            required_skills: combined_skills(&service_type.required_skills, &asset_skills),
-        },
-        settings,
-    }))
+    Ok(Request {
+        location: visit.booking.location,
+        time_zone: account.address.time_zone.time_zone(),
+        territories: territories_of(reference, account),
+        duration,
+        required_skills: combined_skills(&service_type.required_skills, &asset_skills),
+    })
 }
 
 fn planner<'a>(

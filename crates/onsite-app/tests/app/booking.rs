@@ -40,6 +40,7 @@ use std::sync::Arc;
 
 mod book;
 mod change;
+mod moves;
 mod reassignment;
 mod staff_changes;
 mod states;

@@ -50,6 +50,7 @@ audit-action-booking-reschedule = Rescheduled a visit
 audit-action-booking-cancel = Cancelled a visit
 audit-action-booking-transition = Changed a visit's state
 audit-action-booking-reassign = Reassigned a visit
+audit-action-booking-move = Moved a visit (dispatcher)
 audit-action-invitation-create = Invited a contact
 audit-action-invitation-redeem = Accepted an invitation
 audit-action-mailbox-retry = Retried an email

@@ -50,6 +50,7 @@ audit-action-booking-reschedule = A replanifié une intervention
 audit-action-booking-cancel = A annulé une intervention
 audit-action-booking-transition = A changé l'état d'une intervention
 audit-action-booking-reassign = A réaffecté une intervention
+audit-action-booking-move = A déplacé une visite (répartiteur)
 audit-action-invitation-create = A invité un contact
 audit-action-invitation-redeem = A accepté une invitation
 audit-action-mailbox-retry = A renvoyé un e-mail
