@@ -198,6 +198,7 @@ failures!(
     onsite_app::customers::CustomerError,
     onsite_app::distribution::DistributionError,
     onsite_app::mailbox::MailboxError,
+    onsite_app::moves::MoveError,
     onsite_app::feedback::FeedbackError,
     onsite_app::identity::IdentityError,
     onsite_app::oidc::OidcError,

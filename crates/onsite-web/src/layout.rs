@@ -155,6 +155,8 @@ pub const NOTICES: &[(&str, &str)] = &[
     ("booking-rescheduled", "bookings-notice-rescheduled"),
     ("booking-canceled", "bookings-notice-canceled"),
     ("visit-updated", "dispatch-notice-updated"),
+    ("visit-moved", "moves-notice-moved"),
+    ("visit-unchanged", "moves-unchanged"),
     // Partner distribution.
     ("opportunity-created", "partner-web-notice-created"),
     ("distributed", "partner-web-notice-distributed"),

@@ -48,6 +48,7 @@ pub mod distribution;
 pub mod feedback;
 pub mod home;
 pub mod identity;
+pub mod moves;
 pub mod records;
 pub mod staff;
 pub mod technician;

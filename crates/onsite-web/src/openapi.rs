@@ -74,6 +74,7 @@ const CSRF_HEADER: &str = "X-CSRF-Token";
         crate::booking::api::cancel,
         crate::booking::api::staff_visits,
         crate::booking::api::transition,
+        crate::moves::api::move_visit,
         crate::tracking::api::live,
         crate::distribution::api::list,
         crate::distribution::api::create,

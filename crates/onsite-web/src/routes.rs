@@ -370,6 +370,13 @@ pub fn table() -> Vec<Route> {
             Dispatch,
             dispatch::transition,
         ),
+        // Staff: moving a visit to another technician or time (the "Move…" dialog).
+        page("/staff/visits/{id}/move", Dispatch, crate::moves::pages::dialog),
+        action(
+            "/staff/visits/{id}/move",
+            Dispatch,
+            crate::moves::pages::move_visit,
+        ),
         // The technician's day (issue 5): today's and tomorrow's visits, and their moves.
         page("/technician", TechnicianDay, crate::technician::pages::day),
         action(
@@ -900,6 +907,11 @@ pub fn table() -> Vec<Route> {
             "/api/v1/staff/visits/{id}/transition",
             Dispatch,
             crate::booking::api::transition,
+        ),
+        action(
+            "/api/v1/staff/visits/{id}/move",
+            Dispatch,
+            crate::moves::api::move_visit,
         ),
         // JSON API: the technician's day and its moves (phone apps).
         page(

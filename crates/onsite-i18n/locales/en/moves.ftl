@@ -16,6 +16,7 @@ moves-back = Back to the board
 moves-summary-clear = The visit can be moved there.
 moves-summary-refused = The visit cannot be moved there.
 moves-summary-overridable = The visit can be moved there only with a reason for the override.
+moves-notice-moved = The visit has been moved; the customer has been emailed the new time.
 moves-unchanged = The visit already has that technician and time: nothing changed.
 moves-moved = Visit moved to { $technician } on { $when }; the customer has been emailed.
 moves-not-scheduled = Only a scheduled visit can be moved; this one is { $state }.

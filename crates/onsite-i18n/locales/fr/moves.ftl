@@ -16,6 +16,7 @@ moves-back = Retour au tableau
 moves-summary-clear = La visite peut être déplacée à cet endroit.
 moves-summary-refused = La visite ne peut pas être déplacée à cet endroit.
 moves-summary-overridable = La visite ne peut être déplacée à cet endroit qu'avec un motif de dérogation.
+moves-notice-moved = La visite a été déplacée ; le client a reçu la nouvelle heure par courriel.
 moves-unchanged = La visite a déjà ce technicien et cette heure : rien n'a changé.
 moves-moved = Visite déplacée vers { $technician } le { $when } ; le client a été prévenu par courriel.
 moves-not-scheduled = Seule une visite planifiée peut être déplacée ; celle-ci est { $state }.
