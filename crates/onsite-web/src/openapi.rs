@@ -544,10 +544,15 @@ mod tests {
                 "{label}: a success"
             );
             for (status, response) in responses {
-                if !status.starts_with('2') {
+                let schema = &response["content"]["application/json"]["schema"]["$ref"];
+                // The board's move answers a refusal with every reason (docs/api.md): the one
+                // refusal with a shape of its own.
+                let own = label == "post /api/v1/staff/visits/{id}/move"
+                    && status == "409"
+                    && schema == "#/components/schemas/MoveRefused";
+                if !status.starts_with('2') && !own {
                     assert_eq!(
-                        response["content"]["application/json"]["schema"]["$ref"],
-                        "#/components/schemas/Error",
+                        schema, "#/components/schemas/Error",
                         "{label} {status}: the one error shape"
                     );
                 }

@@ -371,7 +371,11 @@ pub fn table() -> Vec<Route> {
             dispatch::transition,
         ),
         // Staff: moving a visit to another technician or time (the "Move…" dialog).
-        page("/staff/visits/{id}/move", Dispatch, crate::moves::pages::dialog),
+        page(
+            "/staff/visits/{id}/move",
+            Dispatch,
+            crate::moves::pages::dialog,
+        ),
         action(
             "/staff/visits/{id}/move",
             Dispatch,

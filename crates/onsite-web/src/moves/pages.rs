@@ -17,7 +17,6 @@ use axum::Form;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
-use jiff::Timestamp;
 use jiff::civil::Time;
 use onsite_app::failure::{Failure, Kind};
 use onsite_app::moves::{self, MoveCheck, MoveDialog, MoveError, Target};
@@ -90,7 +89,12 @@ fn verdict_view(page: &Page, check: &MoveCheck) -> VerdictView {
 }
 
 /// The form read: the target, with every field at fault recorded.
-fn read(form: &MoveForm, dialog: &MoveDialog, errors: &mut FieldErrors, page: &Page) -> Option<Target> {
+fn read(
+    form: &MoveForm,
+    dialog: &MoveDialog,
+    errors: &mut FieldErrors,
+    page: &Page,
+) -> Option<Target> {
     let refuse = |errors: &mut FieldErrors, e: InvalidInput| {
         errors.add(e.field, page.t(MoveError::Invalid(e.clone()).message_id()))
     };
@@ -108,7 +112,12 @@ fn read(form: &MoveForm, dialog: &MoveDialog, errors: &mut FieldErrors, page: &P
             None
         }
     };
-    let time = match form.time.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
+    let time = match form
+        .time
+        .as_deref()
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+    {
         Some(t) if t.len() <= 8 => t.parse::<Time>().ok(),
         _ => None,
     };
@@ -188,10 +197,7 @@ fn render(
             .locale
             .text_with("moves-time", &[("zone", Arg::Str(zone))]),
         technicians,
-        date: form
-            .date
-            .clone()
-            .unwrap_or_else(|| at.date().to_string()),
+        date: form.date.clone().unwrap_or_else(|| at.date().to_string()),
         time: form
             .time
             .clone()
@@ -228,7 +234,7 @@ pub async fn dialog(
             let verdict = verdict_view(&page, &check);
             render(page, &dialog, &form, errors, Some(verdict), StatusCode::OK)
         }
-        Err(e) => refused(page, &dialog, &form, e, now),
+        Err(e) => refused(page, &dialog, &form, e),
     }
 }
 
@@ -249,32 +255,47 @@ pub async fn move_visit(
     let reason = form.reason.clone().filter(|r| !r.trim().is_empty());
     match moves::move_visit(&state.app, staff, id, target, reason, now).await {
         Ok(done) => {
-            let day = done.check.to.starts_at.to_zoned(done.check.zone.clone()).date();
-            let notice = if done.moved { "visit-moved" } else { "visit-unchanged" };
-            Ok(see_other(&format!("/staff/visits?day={day}&notice={notice}")))
+            let day = done
+                .check
+                .to
+                .starts_at
+                .to_zoned(done.check.zone.clone())
+                .date();
+            let notice = if done.moved {
+                "visit-moved"
+            } else {
+                "visit-unchanged"
+            };
+            Ok(see_other(&format!(
+                "/staff/visits?day={day}&notice={notice}"
+            )))
         }
-        Err(e) => refused(page, &dialog, &form, e, now),
+        Err(e) => refused(page, &dialog, &form, e),
     }
 }
 
 /// The dialog again with what refused it: the reasons of a refused move (422: the target typed
 /// is refused), a field at fault (422), a visit that is no longer Scheduled or changed
 /// meanwhile (409); anything else is the error page.
-fn refused(
-    page: Page,
-    dialog: &MoveDialog,
-    form: &MoveForm,
-    e: MoveError,
-) -> WebResult<Response> {
+fn refused(page: Page, dialog: &MoveDialog, form: &MoveForm, e: MoveError) -> WebResult<Response> {
     let mut errors = FieldErrors::new();
     match e {
         MoveError::Refused(check) => {
             let verdict = verdict_view(&page, &check);
-            if check.verdict.overridable() && form.reason.as_deref().is_some_and(|r| !r.trim().is_empty()) {
+            if check.verdict.overridable()
+                && form.reason.as_deref().is_some_and(|r| !r.trim().is_empty())
+            {
                 // Unreachable in practice (an overridable verdict with a reason moves).
                 errors.add(FORM, check.summary(page.locale));
             }
-            render(page, dialog, form, errors, Some(verdict), crate::error::INVALID)
+            render(
+                page,
+                dialog,
+                form,
+                errors,
+                Some(verdict),
+                crate::error::INVALID,
+            )
         }
         e if matches!(e.kind(), Kind::Invalid | Kind::Conflict) => {
             let status = crate::error::form_refusal_status(&e).unwrap_or(crate::error::INVALID);

@@ -15,6 +15,7 @@ mod errors;
 mod feedback;
 mod home;
 mod language;
+mod moves;
 mod oidc;
 mod openapi;
 mod ops;

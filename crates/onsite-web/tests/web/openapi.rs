@@ -554,10 +554,11 @@ both_backends!(
         .await;
 
         // Dispatch: the visits of a period and their moves; the live map of one on its way.
-        let (board, transition, live) = (
+        let (board, transition, live, move_) = (
             "/api/v1/staff/visits",
             "/api/v1/staff/visits/{id}/transition",
             "/api/v1/bookings/{id}/live",
+            "/api/v1/staff/visits/{id}/move",
         );
         let travel = json!({"action": "start_travel"});
         let done = fixture.completed_a.0;
@@ -571,12 +572,41 @@ both_backends!(
             ),
             post(
                 DISPATCHER,
+                move_,
+                &visit(move_, a),
+                json!({"technician_id": s.technician, "starts_at": slot(1), "dry_run": true}),
+                200,
+            ),
+            post(
+                DISPATCHER,
+                move_,
+                &visit(move_, a),
+                json!({"technician_id": s.technician, "starts_at": "soon"}),
+                422,
+            ),
+            post(
+                DISPATCHER,
+                move_,
+                &visit(move_, UNKNOWN),
+                json!({"technician_id": s.technician, "starts_at": slot(1)}),
+                404,
+            ),
+            post(
+                DISPATCHER,
                 transition,
                 &visit(transition, a),
                 travel.clone(),
                 200,
             ),
             post(DISPATCHER, transition, &visit(transition, a), travel, 409),
+            // Traveling: no longer moves.
+            post(
+                DISPATCHER,
+                move_,
+                &visit(move_, a),
+                json!({"technician_id": s.technician, "starts_at": slot(0)}),
+                409,
+            ),
             post(
                 DISPATCHER,
                 transition,
