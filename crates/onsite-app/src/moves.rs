@@ -34,6 +34,9 @@ use onsite_store::visits::{self, Visit};
 use onsite_store::{Conn, StoreError, accounts, bookings, catalog};
 use std::borrow::Cow;
 
+/// Every [`Reason::code`] there is.
+pub const REASON_CODES: [&str; 9] = Refusal::CODES;
+
 /// Where the dispatcher wants the visit: a technician and a start. The visit keeps its length
 /// (arrival window and time on site).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -77,6 +77,19 @@ pub enum Refusal {
 }
 
 impl Refusal {
+    /// Every [`Refusal::code`], for documents that list them.
+    pub const CODES: [&'static str; 9] = [
+        "not_a_user",
+        "inactive",
+        "territory",
+        "lacks_skill",
+        "past",
+        "overlap",
+        "outside_hours",
+        "time_off",
+        "travel",
+    ];
+
     /// The stable code of the kind of reason (the JSON API's `code`).
     pub fn code(&self) -> &'static str {
         match self {

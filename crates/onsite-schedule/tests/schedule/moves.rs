@@ -54,6 +54,11 @@ fn eligibility_refusals_are_all_named_and_never_overridable() {
         v.refusals.iter().map(Refusal::code).collect::<Vec<_>>(),
         ["inactive", "territory", "lacks_skill"]
     );
+    assert!(
+        v.refusals
+            .iter()
+            .all(|r| Refusal::CODES.contains(&r.code()))
+    );
     t = tech(2);
     t.kind = ResourceKind::Crew;
     assert_eq!(
@@ -172,6 +177,23 @@ fn the_past_is_refused_for_good_and_every_reason_is_listed() {
         ]
     );
     assert!(!v.refusals[1].overridable());
+    for r in [
+        Refusal::NotAUser,
+        Refusal::InPast,
+        Refusal::OutsideHours,
+        Refusal::TimeOff,
+        Refusal::Overlap {
+            starts_at: at("2026-06-02T10:00"),
+            travel_minutes: 0,
+        },
+        Refusal::TravelAfter {
+            to: Neighbour::HomeBase,
+            needed_minutes: 1,
+            available_minutes: 0,
+        },
+    ] {
+        assert!(Refusal::CODES.contains(&r.code()), "{r:?}");
+    }
 }
 
 #[test]

@@ -24,17 +24,7 @@ use utoipa::ToSchema;
 crate::openapi::enum_schema!(
     /// The kinds of reasons a move is refused.
     ReasonCode,
-    [
-        "not_a_user",
-        "inactive",
-        "territory",
-        "lacks_skill",
-        "past",
-        "overlap",
-        "outside_hours",
-        "time_off",
-        "travel",
-    ],
+    onsite_app::moves::REASON_CODES,
 );
 
 /// The body: where the visit goes.
