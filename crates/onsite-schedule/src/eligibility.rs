@@ -19,6 +19,9 @@ pub enum Ineligible {
     MissingSkills,
 }
 
+/// Whether a technician meets one rule for a request.
+type Rule = fn(&Technician, &Request) -> bool;
+
 /// The first rule the technician fails, in the order of [`Ineligible`].
 pub fn check_eligibility(technician: &Technician, request: &Request) -> Result<(), Ineligible> {
     match failed_rules(technician, request).next() {
@@ -33,7 +36,7 @@ pub fn failed_rules<'a>(
     technician: &'a Technician,
     request: &'a Request,
 ) -> impl Iterator<Item = Ineligible> + 'a {
-    let rules: [(Ineligible, fn(&Technician, &Request) -> bool); 4] = [
+    let rules: [(Ineligible, Rule); 4] = [
         (Ineligible::NotAUser, |t, _| t.kind == ResourceKind::User),
         (Ineligible::Inactive, |t, _| t.active),
         (Ineligible::OutsideTerritory, |t, r| {
