@@ -25,6 +25,7 @@ pub mod reassign;
 pub mod records;
 pub mod secrets;
 pub mod settings;
+pub mod staff_booking;
 pub mod team;
 pub mod technician;
 pub mod territories;

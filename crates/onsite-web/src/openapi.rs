@@ -74,6 +74,8 @@ const CSRF_HEADER: &str = "X-CSRF-Token";
         crate::booking::api::cancel,
         crate::booking::api::staff_visits,
         crate::booking::api::transition,
+        crate::staff::booking::api::slots,
+        crate::staff::booking::api::book,
         crate::tracking::api::live,
         crate::distribution::api::list,
         crate::distribution::api::create,

@@ -71,6 +71,7 @@ pub fn table() -> Vec<Route> {
     use crate::staff::workforce::{
         TECHNICIANS, WORKING_HOURS, technicians, templates as working_hours,
     };
+    use crate::staff::booking::pages as staff_booking;
     use crate::staff::{mailbox, people as staff};
     use crate::{dispatch, home};
     use onsite_store::records::lists::{Agreements, Assets, Invoices, WorkOrders};
@@ -365,6 +366,11 @@ pub fn table() -> Vec<Route> {
         ),
         // Staff: the dispatcher's board of visits.
         page("/staff/visits", Dispatch, dispatch::board),
+        // Staff: book on behalf of a customer (a phone order).
+        page("/staff/bookings/new", Dispatch, staff_booking::new),
+        page("/staff/bookings/new/slots", Dispatch, staff_booking::slots),
+        action("/staff/bookings", Dispatch, staff_booking::book),
+        page("/staff/bookings/{id}", Dispatch, staff_booking::show),
         action(
             "/staff/visits/{id}/transition",
             Dispatch,
@@ -900,6 +906,17 @@ pub fn table() -> Vec<Route> {
             "/api/v1/staff/visits/{id}/transition",
             Dispatch,
             crate::booking::api::transition,
+        ),
+        // JSON API: book on behalf of a customer.
+        page(
+            "/api/v1/staff/bookings/slots",
+            Dispatch,
+            crate::staff::booking::api::slots,
+        ),
+        action(
+            "/api/v1/staff/bookings",
+            Dispatch,
+            crate::staff::booking::api::book,
         ),
         // JSON API: the technician's day and its moves (phone apps).
         page(
