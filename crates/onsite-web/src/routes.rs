@@ -64,6 +64,7 @@ pub fn table() -> Vec<Route> {
     use crate::distribution::{partner, staff as opportunities};
     use crate::identity::{external, password, profile, setup, sign_in};
     use crate::records::{pages as records, staff as staff_records};
+    use crate::staff::booking::pages as staff_booking;
     use crate::staff::catalog::{self, LeadTypes, Products, SERVICE_TYPES, Section, Skills};
     use crate::staff::customers::{self, ACCOUNTS, Accounts, Contacts};
     use crate::staff::partners::{self, PARTNERS};
@@ -71,7 +72,6 @@ pub fn table() -> Vec<Route> {
     use crate::staff::workforce::{
         TECHNICIANS, WORKING_HOURS, technicians, templates as working_hours,
     };
-    use crate::staff::booking::pages as staff_booking;
     use crate::staff::{mailbox, people as staff};
     use crate::{dispatch, home};
     use onsite_store::records::lists::{Agreements, Assets, Invoices, WorkOrders};

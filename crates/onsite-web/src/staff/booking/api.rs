@@ -5,8 +5,8 @@
 //! `docs/api.md` and `docs/staff-booking.md`.
 
 use super::{order, technician};
-use crate::input::{parse_date, parse_instant};
 use crate::booking::api::idempotency_key;
+use crate::input::{parse_date, parse_instant};
 use crate::openapi::{Errors, JsonBody, refusal};
 use crate::session::Granted;
 use crate::{AppState, WebResult};
@@ -18,9 +18,9 @@ use jiff::Timestamp;
 use jiff::civil::Date;
 use onsite_app::failure::Kind;
 use onsite_app::policy::Staff;
+use onsite_app::staff_booking::Place;
 use onsite_app::staff_booking::{self, Candidate, StaffBookRequest};
 use onsite_domain::InvalidInput;
-use onsite_app::staff_booking::Place;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 

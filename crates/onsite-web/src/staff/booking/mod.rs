@@ -11,7 +11,10 @@ use onsite_app::staff_booking::Order;
 use onsite_domain::{AccountId, AssetId, InvalidInput, ServiceTypeId, TechnicianId};
 
 /// An optional id field: empty is `None`, anything but a positive whole number is refused.
-pub(crate) fn optional_id(field: &'static str, raw: Option<&str>) -> Result<Option<i64>, InvalidInput> {
+pub(crate) fn optional_id(
+    field: &'static str,
+    raw: Option<&str>,
+) -> Result<Option<i64>, InvalidInput> {
     match raw.map(str::trim).filter(|s| !s.is_empty()) {
         None => Ok(None),
         Some(raw) => parse_id(raw)
@@ -60,9 +63,18 @@ mod tests {
                 asset: None
             }))
         );
-        assert_eq!(order(Some("x"), Some("4"), None).unwrap_err().field, "account_id");
-        assert_eq!(order(Some("3"), Some("-4"), None).unwrap_err().field, "service_type_id");
-        assert_eq!(order(Some("3"), Some("4"), Some("0")).unwrap_err().field, "asset_id");
+        assert_eq!(
+            order(Some("x"), Some("4"), None).unwrap_err().field,
+            "account_id"
+        );
+        assert_eq!(
+            order(Some("3"), Some("-4"), None).unwrap_err().field,
+            "service_type_id"
+        );
+        assert_eq!(
+            order(Some("3"), Some("4"), Some("0")).unwrap_err().field,
+            "asset_id"
+        );
         assert_eq!(technician(Some("1e3")).unwrap_err().field, "technician_id");
         assert_eq!(technician(Some(" ")), Ok(None));
     }

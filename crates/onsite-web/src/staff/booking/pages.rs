@@ -24,12 +24,12 @@ use jiff::Timestamp;
 use onsite_app::booking::BookingError;
 use onsite_app::failure::Failure as _;
 use onsite_app::policy::Staff;
+use onsite_app::staff_booking::Place;
 use onsite_app::staff_booking::{
     self, Candidate, Order, OrderChoices, RankedSlots, StaffBookRequest,
 };
 use onsite_domain::{AccountId, BookingId, TechnicianId};
 use onsite_i18n::{Arg, datetime};
-use onsite_app::staff_booking::Place;
 
 /// Where the phone order starts.
 const NEW: &str = "/staff/bookings/new";
@@ -234,7 +234,9 @@ async fn order_page(
         account_id: choices.account.id.0,
         account_active: choices.account.active,
         pickers: pickers(&page, &choices, order.as_ref(), query),
-        service_type_id: order.map(|o| o.service_type.to_string()).unwrap_or_default(),
+        service_type_id: order
+            .map(|o| o.service_type.to_string())
+            .unwrap_or_default(),
         asset_id: order
             .and_then(|o| o.asset)
             .map(|a| a.to_string())
@@ -375,7 +377,11 @@ fn slots_view(
     let mut everyone: Vec<(TechnicianId, String)> = list
         .slots
         .iter()
-        .flat_map(|r| r.technicians.iter().map(|c| (c.technician_id, c.name.clone())))
+        .flat_map(|r| {
+            r.technicians
+                .iter()
+                .map(|c| (c.technician_id, c.name.clone()))
+        })
         .collect();
     everyone.sort_by(|a, b| a.1.cmp(&b.1).then(a.0.cmp(&b.0)));
     everyone.dedup_by_key(|t| t.0);
@@ -383,7 +389,9 @@ fn slots_view(
         "technician_id",
         page.t("staff-booking-technician-label"),
         &technician.map(|t| t.to_string()).unwrap_or_default(),
-        everyone.into_iter().map(|(id, name)| (id.to_string(), name)),
+        everyone
+            .into_iter()
+            .map(|(id, name)| (id.to_string(), name)),
     )
     .optional(page.t("staff-booking-technician-best"));
     SlotsView {
@@ -495,7 +503,15 @@ pub async fn book(
     let Ok(slot) = parse_instant("starts_at", form.starts_at.as_deref()) else {
         let message = page.t("staff-booking-choose-time");
         let errors = FieldErrors::with("starts_at", message.clone());
-        return refused(page, errors, Some(message), None, named, crate::error::INVALID).await;
+        return refused(
+            page,
+            errors,
+            Some(message),
+            None,
+            named,
+            crate::error::INVALID,
+        )
+        .await;
     };
     let booked = staff_booking::book(
         &state.app,
