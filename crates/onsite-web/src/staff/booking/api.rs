@@ -147,6 +147,7 @@ pub struct RankedSlotList {
 #[utoipa::path(
     get,
     path = "/api/v1/staff/bookings/slots",
+    operation_id = "staff_booking_slots",
     tag = "dispatch",
     summary = "The slots of a day for a customer, with the technicians who could come",
     description = "The slots the customer would see (the same search and settings), each with \
@@ -238,6 +239,7 @@ pub struct StaffBooked {
 #[utoipa::path(
     post,
     path = "/api/v1/staff/bookings",
+    operation_id = "staff_book",
     tag = "dispatch",
     summary = "Book for a customer",
     description = "Books the slot for the account exactly as the customer's own booking does \
