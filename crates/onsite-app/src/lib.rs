@@ -23,6 +23,7 @@ pub mod pickers;
 pub mod policy;
 pub mod reassign;
 pub mod records;
+pub mod route_plan;
 pub mod secrets;
 pub mod settings;
 pub mod staff_booking;

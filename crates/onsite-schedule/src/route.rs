@@ -8,8 +8,11 @@
 //! visits, while that shortens the day), started from the current order: a suggestion is never
 //! worse than the current order, and never late for a window.
 
+use crate::hours::working_periods;
 use crate::travel::{Leg, TravelModel};
+use jiff::civil::Date;
 use onsite_domain::geo::GeoPoint;
+use onsite_domain::technician::Technician;
 
 /// Up to this many visits, every order is tried.
 pub const EXACT_UP_TO: usize = 8;
@@ -30,6 +33,18 @@ pub struct Stop {
 pub struct WorkingDay {
     pub start: i64,
     pub end: i64,
+}
+
+impl WorkingDay {
+    /// The technician's working day of local `date` (their zone): from the start of its first
+    /// working period to the end of its last; `None` when they do not work that day.
+    pub fn of(tech: &Technician, date: Date) -> Option<WorkingDay> {
+        let periods = working_periods(tech, &tech.time_zone.time_zone(), date);
+        Some(WorkingDay {
+            start: periods.first()?.0,
+            end: periods.last()?.1,
+        })
+    }
 }
 
 /// One drive of a route.

@@ -496,6 +496,12 @@ pub fn table() -> Vec<Route> {
         ),
         action(TECHNICIANS, Dispatch, technicians::create),
         page("/staff/technicians/{id}", Dispatch, technicians::show),
+        // A technician's day on a map, and a better order of its visits.
+        page(
+            "/staff/technicians/{id}/day",
+            Dispatch,
+            crate::staff::route::day,
+        ),
         action("/staff/technicians/{id}", Dispatch, technicians::save),
         action(
             "/staff/technicians/{id}/deactivate",

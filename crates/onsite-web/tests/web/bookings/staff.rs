@@ -419,3 +419,82 @@ both_backends!(
         assert!(matches!(lost, booking::BookingError::SlotTaken), "{lost:?}");
     }
 );
+
+both_backends!(
+    a_technicians_day_shows_the_route_with_its_drives_and_the_order_verdict,
+    |app: TestApp| async move {
+        let world = World::build(&app).await;
+        let s = schedule(&app, &world).await;
+        let customer = principal(&app, world.user("customer of A")).await;
+        let (day, slots) = first_free_day(&app, &customer, s.service_type).await;
+        let now = crate::support::now(&app);
+        for slot in [slots[0], slots[4]] {
+            booking::book(
+                app.app(),
+                customer.grant().unwrap(),
+                BookRequest {
+                    service: ServiceRequest::new(s.service_type, None),
+                    slot_start: slot,
+                    comments: "",
+                    idempotency_key: None,
+                },
+                now,
+            )
+            .await
+            .unwrap();
+        }
+        let mut dora = app.browser_as(world.user("dispatcher")).await;
+        let tech = dora
+            .get(&format!("/staff/technicians/{}", s.technician))
+            .await
+            .text();
+        let link = format!("/staff/technicians/{}/day", s.technician);
+        assert!(
+            tech.contains(&format!(r#"href="{link}">Day on a map"#)),
+            "{tech}"
+        );
+
+        let page = dora.get(&format!("{link}?date={day}")).await;
+        assert_eq!(page.status, StatusCode::OK);
+        let text = page.text();
+        assert!(text.contains("Sam Servicewoman&#39;s day"), "{text}");
+        // Home, the two visits, home again; each drive with its minutes and kilometres.
+        assert_eq!(
+            text.matches("Zephyrine Holdings — Furnace maintenance")
+                .count(),
+            2 + 2
+        );
+        assert!(text.contains("<th scope=\"row\">1. Home base"));
+        assert!(text.contains("<th scope=\"row\">4. Back home"));
+        assert!(text.contains(" min · "), "{text}");
+        assert!(text.contains("Driving in all:"));
+        // Both visits are at the same address: nothing to gain.
+        assert!(
+            text.contains("The booked order already drives the least"),
+            "{text}"
+        );
+        // The map's points: the same stops as the list, for the script.
+        assert!(
+            text.contains("data-points=\"[{&#34;label&#34;:&#34;Home base"),
+            "{text}"
+        );
+
+        // Another day: no visits. Bad input: refused, never a server error.
+        let empty = dora
+            .get(&format!(
+                "{link}?date={}",
+                day.checked_add(jiff::Span::new().days(400)).unwrap()
+            ))
+            .await
+            .text();
+        assert!(empty.contains("No visits this day."));
+        assert_eq!(
+            dora.get(&format!("{link}?date=2031-02-30")).await.status,
+            StatusCode::UNPROCESSABLE_ENTITY
+        );
+        assert_eq!(
+            dora.get("/staff/technicians/987654/day").await.status,
+            StatusCode::NOT_FOUND
+        );
+    }
+);
