@@ -80,7 +80,10 @@ fn bench(technicians: usize, days: i64, budget: Duration, fast_runs: usize, naiv
     let (ranked, r) = time(fast_runs, || {
         Planner::new(input, &model).ranked_slots(black_box(busiest))
     });
-    assert!(r.iter().all(|(s, c)| c.first().map(|a| a.starts_at) == Some(s.start)));
+    assert!(
+        r.iter()
+            .all(|(s, c)| c.first().map(|a| a.starts_at) == Some(s.start))
+    );
 
     let offered: usize = fast_days.iter().map(|d| d.slots.len()).sum();
     let open_days = fast_days.iter().filter(|d| !d.slots.is_empty()).count();
