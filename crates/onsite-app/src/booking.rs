@@ -39,8 +39,8 @@ use onsite_i18n::Locale;
 use onsite_notify::booking_emails::{self, VisitFacts};
 use onsite_notify::emails::RenderError;
 use onsite_schedule::{
-    Commitment, DayAvailability, GreatCircle, Planner, Request, SearchInput, Settings, Slot,
-    Unavailable, combined_skills,
+    Commitment, DayAvailability, GreatCircle, Ineligible, Planner, Request, SearchInput, Settings,
+    Slot, Unavailable, check_eligibility, combined_skills,
 };
 use onsite_store::accounts::{self, UserRecord};
 use onsite_store::bookings::{self, Move, NewBooking, TransitionError};
@@ -84,6 +84,13 @@ pub enum BookingError {
     /// Nobody is free at that time any more ("this time was just taken").
     #[error("this time was just taken")]
     SlotTaken,
+    /// Staff named a technician who may not take this visit at all (territory, skills, kind,
+    /// inactive).
+    #[error("the technician cannot take this visit: {0}")]
+    TechnicianIneligible(Ineligible),
+    /// Staff named an eligible technician who is not free at that time (travel included).
+    #[error("the technician is not free at that time")]
+    TechnicianBusy,
     /// The visit is not in a state that allows this (a customer changing a Traveling visit).
     #[error("a {0:?} visit cannot be changed")]
     NotModifiable(BookingState),
@@ -119,6 +126,13 @@ impl BookingError {
             BookingError::InvalidSlot(Unavailable::NoTechnician) | BookingError::SlotTaken => {
                 "booking-slot-taken"
             }
+            BookingError::TechnicianIneligible(why) => match why {
+                Ineligible::NotAUser => "staff-booking-technician-not-a-user",
+                Ineligible::Inactive => "staff-booking-technician-inactive",
+                Ineligible::OutsideTerritory => "staff-booking-technician-outside-territory",
+                Ineligible::MissingSkills => "staff-booking-technician-missing-skills",
+            },
+            BookingError::TechnicianBusy => "staff-booking-technician-busy",
             BookingError::NotModifiable(_) => "booking-not-modifiable",
             BookingError::Changed => "booking-changed",
             BookingError::AlreadyTraveling(_) => "booking-already-traveling",
@@ -129,6 +143,10 @@ impl BookingError {
                 ("comments", _) => "booking-comments-too-long",
                 ("note", _) => "booking-note-too-long",
                 ("account", _) => "booking-account-required",
+                ("technician_id", _) => "staff-booking-technician-unknown",
+                ("account_id", _) => "staff-booking-account-unknown",
+                ("service_type_id", _) => "staff-booking-service-type-unknown",
+                ("asset_id", _) => "staff-booking-asset-unknown",
                 ("ends_at", _) => "booking-time-off-order",
                 ("territories", _) | ("skills", _) => "booking-unknown-reference",
                 _ => "booking-invalid-input",
@@ -154,6 +172,8 @@ impl Failure for BookingError {
             | BookingError::Changed
             | BookingError::NotModifiable(_)
             | BookingError::AccountInactive
+            | BookingError::TechnicianIneligible(_)
+            | BookingError::TechnicianBusy
             | BookingError::AlreadyTraveling(_)
             | BookingError::UndoTooLate => Kind::Conflict,
             BookingError::Store(e) => e.kind(),
@@ -165,6 +185,8 @@ impl Failure for BookingError {
         match self {
             BookingError::InvalidSlot(_) => "invalid_slot",
             BookingError::SlotTaken => "slot_taken",
+            BookingError::TechnicianIneligible(_) => "technician_ineligible",
+            BookingError::TechnicianBusy => "technician_busy",
             BookingError::Changed => "changed",
             BookingError::NotModifiable(_) => "not_modifiable",
             BookingError::AccountInactive => "account_inactive",
@@ -180,6 +202,9 @@ impl Failure for BookingError {
             BookingError::Invalid(i) => Some(Cow::Borrowed(i.field)),
             BookingError::InvalidSlot(_) | BookingError::SlotTaken => {
                 Some(Cow::Borrowed("slot_start"))
+            }
+            BookingError::TechnicianIneligible(_) | BookingError::TechnicianBusy => {
+                Some(Cow::Borrowed("technician_id"))
             }
             _ => None,
         }
@@ -613,6 +638,33 @@ pub async fn slots(
     date: Date,
     now: Timestamp,
 ) -> Result<SlotList> {
+    let day = day_search(app, scheduler, req, date, now, |p| p.slots(date)).await?;
+    Ok(SlotList {
+        date: day.answer.date,
+        slots: day.answer.slots,
+        served: day.served,
+        time_zone: day.time_zone,
+    })
+}
+
+/// What [`day_search`] found for one day.
+pub(crate) struct DaySearch<T> {
+    pub(crate) answer: T,
+    pub(crate) served: bool,
+    /// The zone to show the times in (the person's, else the account's).
+    pub(crate) time_zone: TimeZone,
+}
+
+/// Asks the engine about one day (service location's zone) of a request: the one search of the
+/// customer's slot list and of the staff's (which also ranks each slot's technicians).
+pub(crate) async fn day_search<T>(
+    app: &App,
+    scheduler: Scheduler,
+    req: &ServiceRequest,
+    date: Date,
+    now: Timestamp,
+    ask: impl FnOnce(&Planner<'_, GreatCircle>) -> T,
+) -> Result<DaySearch<T>> {
     let reach = scheduler.reach;
     let mut conn = app.store.conn().await?;
     let reference = app.store.reference(&mut conn).await?;
@@ -629,11 +681,10 @@ pub async fn slots(
     )
     .await?;
     let planner = world.planner(&world.technicians, &world.commitments, now);
-    let day = planner.slots(date);
+    let answer = ask(&planner);
     let me = user(&mut conn, scheduler.user()).await?;
-    Ok(SlotList {
-        date: day.date,
-        slots: day.slots,
+    Ok(DaySearch {
+        answer,
         served: planner.has_eligible_technicians(),
         time_zone: display_zone(me.as_ref(), &world.account),
     })
@@ -994,6 +1045,20 @@ pub async fn book(
     req: BookRequest<'_>,
     now: Timestamp,
 ) -> Result<Booked> {
+    book_as(app, scheduler, req, None, now).await
+}
+
+/// [`book`], with the technician staff named (`Some`) or the engine's choice (`None`). A named
+/// technician must be eligible ([`BookingError::TechnicianIneligible`]) and free at that time
+/// including travel ([`BookingError::TechnicianBusy`]); if someone takes them first, the answer
+/// is [`BookingError::SlotTaken`] (no other technician is tried: staff chose this one).
+pub(crate) async fn book_as(
+    app: &App,
+    scheduler: Scheduler,
+    req: BookRequest<'_>,
+    named: Option<TechnicianId>,
+    now: Timestamp,
+) -> Result<Booked> {
     let reach = scheduler.reach;
     let comments = free_text("comments", req.comments, COMMENTS_MAX)?;
     // Keys are the form's; prefixing the user keeps one person's key from meeting another's.
@@ -1032,15 +1097,33 @@ pub async fn book(
         }
         Err(BookingError::SlotTaken)
     };
-    let first = match world
-        .planner(&world.technicians, &world.commitments, now)
-        .assign(req.slot_start)
-    {
+    if let Some(named) = named {
+        let tech = reference
+            .technician(named)
+            .ok_or(InvalidInput::new("technician_id", "unknown"))?;
+        check_eligibility(tech, &world.request).map_err(BookingError::TechnicianIneligible)?;
+    }
+    let planner = world.planner(&world.technicians, &world.commitments, now);
+    let first = match planner.assign(req.slot_start) {
         Ok(first) => first,
         Err(Unavailable::NoTechnician) => return taken().await,
         Err(other) => return Err(BookingError::InvalidSlot(other)),
     };
-    let mut candidate = first.technician_id;
+    let first = match named {
+        None => first.technician_id,
+        Some(named) if first.technician_id == named => named,
+        Some(named) => {
+            if !planner
+                .candidates_at(req.slot_start)
+                .iter()
+                .any(|a| a.technician_id == named)
+            {
+                return Err(BookingError::TechnicianBusy);
+            }
+            named
+        }
+    };
+    let mut candidate = first;
     let mut tried = Vec::new();
     loop {
         match try_book(
@@ -1065,7 +1148,7 @@ pub async fn book(
             Attempt::Replayed(id) => return replayed(app, scheduler, reach, id).await,
             Attempt::Taken => {
                 tried.push(candidate);
-                let next = (tried.len() < MAX_CANDIDATES)
+                let next = (named.is_none() && tried.len() < MAX_CANDIDATES)
                     .then(|| world.next_best(&tried, req.slot_start, now))
                     .flatten();
                 match next {
@@ -1184,18 +1267,23 @@ async fn try_book(
         bookings::set_arrival_window_end(&mut tx, booking, Some(assignment.arrival_window_end))
             .await?;
     }
+    let mut details = serde_json::json!({
+        "work_order": number,
+        "technician": technician.0,
+        "starts_at": assignment.starts_at.to_string(),
+        "ends_at": assignment.ends_at.to_string(),
+    });
+    if scheduler.reach.staff().is_some() {
+        // Staff booked for the customer (a phone order), rather than the customer.
+        details["on_behalf_of_account"] = world.account.id.0.into();
+    }
     audit::record(
         &mut tx,
         Some(scheduler.user()),
         "booking.create",
         "booking",
         Some(booking.0),
-        &serde_json::json!({
-            "work_order": number,
-            "technician": technician.0,
-            "starts_at": assignment.starts_at.to_string(),
-            "ends_at": assignment.ends_at.to_string(),
-        }),
+        &details,
     )
     .await?;
     let visit = visits::visit(&mut tx, booking).await?;

@@ -10,7 +10,9 @@
 //!   technician × every booking); it is the oracle of the tests and the baseline of the
 //!   benchmark;
 //! - [`check_move`] explains every reason a dispatcher's move of a visit is refused;
-//! - [`TravelModel`] says how long a drive takes; [`GreatCircle`] is the default.
+//! - [`TravelModel`] says how long a drive takes; [`GreatCircle`] is the default;
+//! - [`route`](mod@route) lays a technician's day out as a route (home → visits → home) and
+//!   suggests an order of its visits that drives less, within their arrival windows.
 //!
 //! The rules, and the choices behind them, are written down in `docs/scheduling.md`.
 
@@ -22,6 +24,7 @@ mod moves;
 mod planner;
 pub mod reference;
 mod roster;
+pub mod route;
 mod travel;
 
 pub use calendar::{GridPoint, slot_grid};

@@ -256,37 +256,69 @@ impl<'a, M: TravelModel + ?Sized> Planner<'a, M> {
         let mut scratch = DayScratch::default();
         let mut best: Option<(&Member<'a>, Legs)> = None;
         for m in &self.members {
-            let Some(legs) = self.with_day_of(m, ms, &mut scratch, |cal, i, s| {
-                if !m.load_day(cal, i, s) {
-                    return None;
-                }
-                m.legs_at(
-                    s,
-                    self.travel,
-                    self.input.request.location,
-                    self.block_ms,
-                    ms,
-                )
-            }) else {
+            let Some(legs) = self.legs_of(m, ms, &mut scratch) else {
                 continue;
             };
-            let better = match &best {
-                None => true,
-                Some((b, bl)) => legs
-                    .before
-                    .km
-                    .total_cmp(&bl.before.km)
-                    .then((legs.before.km + legs.after.km).total_cmp(&(bl.before.km + bl.after.km)))
-                    .then(m.tech.id.cmp(&b.tech.id))
-                    .is_lt(),
-            };
-            if better {
+            if best
+                .as_ref()
+                .is_none_or(|(b, bl)| rank((m, &legs), (b, bl)).is_lt())
+            {
                 best = Some((m, legs));
             }
         }
         let (m, legs) = best?;
+        Some(self.assignment(m, legs, start))
+    }
+
+    /// Every eligible technician free for the whole visit at `start` including travel, best
+    /// first in the order of [`Planner::assign_at`] (whose answer is the first), each with the
+    /// drives that rank them. For staff choosing a technician; the customer's search never
+    /// asks for it.
+    pub fn candidates_at(&self, start: Timestamp) -> Vec<Assignment> {
+        let ms = start.as_millisecond();
+        let mut scratch = DayScratch::default();
+        let mut found: Vec<(&Member<'a>, Legs)> = self
+            .members
+            .iter()
+            .filter_map(|m| Some((m, self.legs_of(m, ms, &mut scratch)?)))
+            .collect();
+        found.sort_by(|a, b| rank((a.0, &a.1), (b.0, &b.1)));
+        found
+            .into_iter()
+            .map(|(m, legs)| self.assignment(m, legs, start))
+            .collect()
+    }
+
+    /// For staff: the slots of one day (exactly those of [`Planner::slots`]), each with every
+    /// technician who could take it, best first (see [`Planner::candidates_at`]).
+    pub fn ranked_slots(&self, date: Date) -> Vec<(Slot, Vec<Assignment>)> {
+        self.slots(date)
+            .slots
+            .into_iter()
+            .map(|s| (s, self.candidates_at(s.start)))
+            .collect()
+    }
+
+    /// Whether `m` can take a visit starting at `ms`, and with which drives.
+    fn legs_of(&self, m: &Member<'a>, ms: i64, scratch: &mut DayScratch) -> Option<Legs> {
+        self.with_day_of(m, ms, scratch, |cal, i, s| {
+            if !m.load_day(cal, i, s) {
+                return None;
+            }
+            m.legs_at(
+                s,
+                self.travel,
+                self.input.request.location,
+                self.block_ms,
+                ms,
+            )
+        })
+    }
+
+    fn assignment(&self, m: &Member<'a>, legs: Legs, start: Timestamp) -> Assignment {
+        let ms = start.as_millisecond();
         let window_ms = self.input.settings.arrival_window_minutes() * 60_000;
-        Some(Assignment {
+        Assignment {
             technician_id: m.tech.id,
             starts_at: start,
             arrival_window_end: timestamp(ms.saturating_add(window_ms)),
@@ -303,7 +335,7 @@ impl<'a, M: TravelModel + ?Sized> Planner<'a, M> {
             } else {
                 Place::Visit
             },
-        })
+        }
     }
 
     /// Runs `f` on the technician's local day containing `ms`, building a one-off calendar when
@@ -405,6 +437,17 @@ impl<'a, M: TravelModel + ?Sized> Planner<'a, M> {
         }
         (grid, cover)
     }
+}
+
+/// Which of two free technicians takes a visit: the shortest drive from where they come from,
+/// then the shortest total drive (there and on to the next place), then the lowest id.
+fn rank(a: (&Member<'_>, &Legs), b: (&Member<'_>, &Legs)) -> std::cmp::Ordering {
+    let ((am, al), (bm, bl)) = (a, b);
+    al.before
+        .km
+        .total_cmp(&bl.before.km)
+        .then((al.before.km + al.after.km).total_cmp(&(bl.before.km + bl.after.km)))
+        .then(am.tech.id.cmp(&bm.tech.id))
 }
 
 fn timestamp(ms: i64) -> Timestamp {

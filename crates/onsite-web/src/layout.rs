@@ -30,6 +30,12 @@ pub const SIGN_IN_PATH: &str = "/sign-in";
 const NAVIGATION: &[(&str, &str, Capability)] = &[
     ("/", "bookings-nav-appointments", Capability::SelfSchedule),
     ("/staff/visits", "dispatch-nav-visits", Capability::Dispatch),
+    // Book on behalf of a customer (a phone order).
+    (
+        "/staff/bookings/new",
+        "staff-booking-nav",
+        Capability::Dispatch,
+    ),
     ("/staff/accounts", "customers-nav", Capability::Dispatch),
     ("/staff/users", "web-nav-users", Capability::Dispatch),
     ("/staff/mailbox", "web-nav-mailbox", Capability::Dispatch),

@@ -75,6 +75,8 @@ const CSRF_HEADER: &str = "X-CSRF-Token";
         crate::booking::api::staff_visits,
         crate::booking::api::transition,
         crate::moves::api::move_visit,
+        crate::staff::booking::api::slots,
+        crate::staff::booking::api::book,
         crate::tracking::api::live,
         crate::distribution::api::list,
         crate::distribution::api::create,

@@ -64,6 +64,7 @@ pub fn table() -> Vec<Route> {
     use crate::distribution::{partner, staff as opportunities};
     use crate::identity::{external, password, profile, setup, sign_in};
     use crate::records::{pages as records, staff as staff_records};
+    use crate::staff::booking::pages as staff_booking;
     use crate::staff::catalog::{self, LeadTypes, Products, SERVICE_TYPES, Section, Skills};
     use crate::staff::customers::{self, ACCOUNTS, Accounts, Contacts};
     use crate::staff::partners::{self, PARTNERS};
@@ -365,6 +366,11 @@ pub fn table() -> Vec<Route> {
         ),
         // Staff: the dispatcher's board of visits.
         page("/staff/visits", Dispatch, dispatch::board),
+        // Staff: book on behalf of a customer (a phone order).
+        page("/staff/bookings/new", Dispatch, staff_booking::new),
+        page("/staff/bookings/new/slots", Dispatch, staff_booking::slots),
+        action("/staff/bookings", Dispatch, staff_booking::book),
+        page("/staff/bookings/{id}", Dispatch, staff_booking::show),
         action(
             "/staff/visits/{id}/transition",
             Dispatch,
@@ -501,6 +507,12 @@ pub fn table() -> Vec<Route> {
         ),
         action(TECHNICIANS, Dispatch, technicians::create),
         page("/staff/technicians/{id}", Dispatch, technicians::show),
+        // A technician's day on a map, and a better order of its visits.
+        page(
+            "/staff/technicians/{id}/day",
+            Dispatch,
+            crate::staff::route::day,
+        ),
         action("/staff/technicians/{id}", Dispatch, technicians::save),
         action(
             "/staff/technicians/{id}/deactivate",
@@ -916,6 +928,17 @@ pub fn table() -> Vec<Route> {
             "/api/v1/staff/visits/{id}/move",
             Dispatch,
             crate::moves::api::move_visit,
+        ),
+        // JSON API: book on behalf of a customer.
+        page(
+            "/api/v1/staff/bookings/slots",
+            Dispatch,
+            crate::staff::booking::api::slots,
+        ),
+        action(
+            "/api/v1/staff/bookings",
+            Dispatch,
+            crate::staff::booking::api::book,
         ),
         // JSON API: the technician's day and its moves (phone apps).
         page(

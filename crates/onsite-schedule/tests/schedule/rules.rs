@@ -424,3 +424,41 @@ fn the_default_travel_model_works_on_real_coordinates() {
         vec![slots]
     );
 }
+
+#[test]
+fn staff_see_every_free_technician_of_a_slot_ranked_as_the_engine_chooses() {
+    let (mut a, mut b, c) = (tech(1), tech(2), tech(3));
+    a.home_base = km(50.0, 0.0);
+    b.home_base = km(10.0, 0.0);
+    let mut w = world(vec![a, b, c]);
+    w.commitments = vec![
+        visit(1, "2026-06-02T08:00", "2026-06-02T09:00", km(15.0, 0.0)),
+        visit(3, "2026-06-02T08:00", "2026-06-02T09:00", km(0.0, 5.0)),
+        visit(3, "2026-06-02T12:00", "2026-06-02T13:00", km(40.0, 0.0)),
+    ];
+    let planner = Planner::new(w.input(), &Flat);
+    let ranked = |t: &str| -> Vec<i64> {
+        planner
+            .candidates_at(at(t))
+            .iter()
+            .map(|a| a.technician_id.0)
+            .collect()
+    };
+    // 5 km (from the 08:00 visit), 10 km (from home), 15 km (from the 08:00 visit).
+    assert_eq!(ranked("2026-06-02T10:00"), [3, 2, 1]);
+    // At 11:00 tech 3 cannot reach the noon visit: left out, not merely ranked last.
+    assert_eq!(ranked("2026-06-02T11:00"), [2, 1]);
+    // The first candidate is always the engine's own choice, and the slots are the customer's.
+    let date = day("2026-06-02");
+    let slots = planner.ranked_slots(date);
+    assert_eq!(
+        slots.iter().map(|(s, _)| *s).collect::<Vec<_>>(),
+        planner.slots(date).slots
+    );
+    for (slot, candidates) in &slots {
+        assert!(!candidates.is_empty(), "a slot nobody can take: {slot:?}");
+        assert_eq!(Some(candidates[0]), planner.assign_at(slot.start));
+        let drives: Vec<f64> = candidates.iter().map(|c| c.travel_before.km).collect();
+        assert!(drives.is_sorted(), "{drives:?}");
+    }
+}

@@ -464,7 +464,7 @@ pub struct NewBooking {
 }
 
 /// The `Idempotency-Key` header, if any (a key that is not text is refused).
-fn idempotency_key(headers: &HeaderMap) -> Result<Option<String>, InvalidInput> {
+pub(crate) fn idempotency_key(headers: &HeaderMap) -> Result<Option<String>, InvalidInput> {
     match headers.get("idempotency-key") {
         None => Ok(None),
         Some(v) => v

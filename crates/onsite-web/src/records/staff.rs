@@ -267,17 +267,45 @@ async fn choose_account(
     search: Option<&str>,
     error: Option<String>,
 ) -> WebResult<Response> {
+    let base = staff_base(kind);
+    let title = form_title(&page, kind);
+    account_search(
+        state,
+        page,
+        staff,
+        title,
+        &format!("{base}/new"),
+        |id| format!("{base}/new?account={id}"),
+        search,
+        error,
+    )
+    .await
+}
+
+/// The first step of a form that is for one account (a new record, a phone order): a search of
+/// the accounts at `path` (name, contact name or email), each result a link (`link`) to the
+/// next step for that account.
+#[allow(clippy::too_many_arguments)]
+pub(crate) async fn account_search(
+    state: &AppState,
+    page: Page,
+    staff: Staff,
+    title: String,
+    path: &str,
+    link: impl Fn(AccountId) -> String,
+    search: Option<&str>,
+    error: Option<String>,
+) -> WebResult<Response> {
     let search = search.unwrap_or_default().trim().to_owned();
     let found = pickers::accounts(&state.app, staff, &search).await?;
-    let base = staff_base(kind);
     let view = ChooseAccountPage {
-        title: form_title(&page, kind),
-        path: format!("{base}/new"),
+        title,
+        path: path.to_owned(),
         found: found
             .items
             .into_iter()
             .map(|a| AccountOption {
-                href: format!("{base}/new?account={}", a.id),
+                href: link(a.id),
                 contacts: a
                     .contacts
                     .iter()

@@ -287,6 +287,16 @@ impl Fixture {
             {
                 p.replace("{id}", &self.booking_a.to_string())
             }
+            // Booking on behalf of a customer: account A's visit, and its order's day.
+            "/staff/bookings/{id}" => format!("/staff/bookings/{}", self.booking_a),
+            "/staff/bookings/new/slots" => format!(
+                "/staff/bookings/new/slots?account_id={}&service_type_id={}&date=2031-01-06",
+                w.account_a, self.schedule.service_type
+            ),
+            "/api/v1/staff/bookings/slots" => format!(
+                "/api/v1/staff/bookings/slots?account={}&service_type={}&date=2031-01-06",
+                w.account_a, self.schedule.service_type
+            ),
             "/bookings/new/slots" | "/api/v1/slots" => format!(
                 "{}?service_type={}&date=2031-01-06",
                 route.path, self.schedule.service_type

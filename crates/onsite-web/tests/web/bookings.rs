@@ -33,6 +33,7 @@ use serde_json::{Value, json};
 
 mod api;
 mod book;
+mod staff;
 mod visits;
 
 /// What the self-scheduling tests book.

@@ -619,6 +619,43 @@ both_backends!(
         ])
         .await;
 
+        // Booking on behalf of a customer: the ranked slots of a free day, Book (the engine's
+        // choice), the same time again (taken), and refused input.
+        let (staff_slots, staff_book) = ("/api/v1/staff/bookings/slots", "/api/v1/staff/bookings");
+        let order = format!(
+            "{staff_slots}?account={}&service_type={}",
+            w.account_a, s.service_type
+        );
+        let ranked = run
+            .steps(vec![
+                get(
+                    DISPATCHER,
+                    staff_slots,
+                    &format!("{order}&date={}", bookable[1]),
+                    200,
+                ),
+                get(DISPATCHER, staff_slots, &format!("{order}&date=soon"), 422),
+            ])
+            .await;
+        let start = ranked[0]["slots"][0]["start"].clone();
+        let phone_order = json!({
+            "account_id": w.account_a.0,
+            "service_type_id": s.service_type.0,
+            "starts_at": start,
+        });
+        run.steps(vec![
+            post(DISPATCHER, staff_book, staff_book, phone_order.clone(), 201),
+            post(DISPATCHER, staff_book, staff_book, phone_order, 409),
+            post(
+                DISPATCHER,
+                staff_book,
+                staff_book,
+                json!({"account_id": w.account_a.0, "service_type_id": UNKNOWN, "starts_at": start}),
+                422,
+            ),
+        ])
+        .await;
+
         // The technician's day over JSON: Théo's own visit moves, another's is not found.
         let (their_day, move_) = (
             "/api/v1/technician/day",
