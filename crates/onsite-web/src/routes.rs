@@ -364,11 +364,14 @@ pub fn table() -> Vec<Route> {
             staff_records::expose::<Invoices>,
         ),
         // Staff: the dispatcher's board of visits.
-        page("/staff/visits", Dispatch, dispatch::board),
+        page("/staff/visits", Dispatch, dispatch::pages::board),
+        // Its body alone (fetched again when the board changed) and its live events.
+        page("/staff/visits/board", Dispatch, dispatch::pages::fragment),
+        page("/staff/visits/events", Dispatch, dispatch::pages::events),
         action(
             "/staff/visits/{id}/transition",
             Dispatch,
-            dispatch::transition,
+            dispatch::pages::transition,
         ),
         // The technician's day (issue 5): today's and tomorrow's visits, and their moves.
         page("/technician", TechnicianDay, crate::technician::pages::day),
@@ -891,6 +894,7 @@ pub fn table() -> Vec<Route> {
             SelfSchedule,
             crate::booking::api::cancel,
         ),
+        page("/api/v1/staff/board", Dispatch, crate::dispatch::api::board),
         page(
             "/api/v1/staff/visits",
             Dispatch,

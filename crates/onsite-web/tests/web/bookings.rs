@@ -33,6 +33,7 @@ use serde_json::{Value, json};
 
 mod api;
 mod book;
+mod board;
 mod visits;
 
 /// What the self-scheduling tests book.
