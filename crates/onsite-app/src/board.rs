@@ -405,3 +405,26 @@ pub async fn fingerprint(app: &App, _staff: Staff, request: &Request) -> Result<
     let mut conn = app.store.conn().await?;
     visit_board::fingerprint(&mut conn, from, to).await
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_boards_day_is_the_dispatchers_day_across_clock_changes() {
+        let zone = TimeZone::get("America/Toronto").unwrap();
+        let hours = |day: &str, view| {
+            let r = Request::new(day.parse().unwrap(), view, zone.clone()).unwrap();
+            r.period().to.duration_since(r.period().from).as_hours()
+        };
+        assert_eq!(hours("2026-03-07", View::Day), 24);
+        assert_eq!(hours("2026-03-08", View::Day), 23, "spring forward");
+        assert_eq!(hours("2026-11-01", View::Day), 25, "fall back");
+        assert_eq!(hours("2026-03-05", View::Week), 7 * 24 - 1);
+        let r = Request::new("2026-03-08".parse().unwrap(), View::Day, zone.clone()).unwrap();
+        assert_eq!(r.period().from.to_string(), "2026-03-08T05:00:00Z");
+        assert_eq!(r.period().to.to_string(), "2026-03-09T04:00:00Z");
+        // The last day of the calendar has no end.
+        assert!(Request::new(Date::MAX, View::Day, zone).is_err());
+    }
+}

@@ -12,6 +12,7 @@
 pub mod api;
 pub mod pages;
 
+pub use pages::TransitionForm;
 pub(crate) use pages::parse_action;
 
 use crate::guard::encode_component;

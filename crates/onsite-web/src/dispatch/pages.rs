@@ -619,7 +619,11 @@ async fn board_view(
             "/staff/visits?{}",
             here.replace("view=day", "view=week")
         ),
-        events: format!("/staff/visits/events?{here}"),
+        events: if state.config.board_poll.is_some() {
+            format!("/staff/visits/events?{here}")
+        } else {
+            String::new()
+        },
         fragment: format!(
             "/staff/visits/board?{here}{}",
             visit_of(query)
@@ -700,8 +704,6 @@ pub async fn fragment(
 
 // ---- Live updates ---------------------------------------------------------------------------
 
-/// How often a board's stream asks the database whether its board changed (on any server).
-pub const POLL: Duration = Duration::from_secs(1);
 /// How often a board's stream checks again that its watcher is still a signed-in dispatcher.
 pub const RECHECK: Duration = Duration::from_secs(30);
 /// How often a board's stream says "changed" anyway: late visits become late as time passes.
@@ -714,6 +716,8 @@ struct BoardWatch {
     staff: Staff,
     request: Request,
     last: u64,
+    /// `http.board_poll_ms` is not 0: the stream polls (else it only keeps the line open).
+    polling: bool,
     poll: tokio::time::Interval,
     recheck: tokio::time::Interval,
     refresh: tokio::time::Interval,
@@ -733,7 +737,7 @@ impl BoardWatch {
         }
         loop {
             tokio::select! {
-                _ = self.poll.tick() => {
+                _ = self.poll.tick(), if self.polling => {
                     match board::fingerprint(&self.state.app, self.staff, &self.request).await {
                         Ok(now) if now != self.last => {
                             self.last = now;
@@ -744,7 +748,7 @@ impl BoardWatch {
                         Err(e) => tracing::warn!(error = %e, "board fingerprint"),
                     }
                 }
-                _ = self.refresh.tick() => return Some(Bytes::from_static(CHANGED)),
+                _ = self.refresh.tick(), if self.polling => return Some(Bytes::from_static(CHANGED)),
                 _ = self.keep_alive.tick() => return Some(Bytes::from_static(KEEP_ALIVE_FRAME)),
                 _ = self.recheck.tick() => {
                     let now = self.state.clock.now();
@@ -763,7 +767,8 @@ impl BoardWatch {
 
 /// `GET /staff/visits/events`: the board's server-sent events: `ready` once, then `changed`
 /// whenever anything the board of the query shows changed, on any server sharing the
-/// database (its fingerprint is polled every [`POLL`]), and at least every [`REFRESH`].
+/// database (its fingerprint is polled every `http.board_poll_ms`, `WebConfig::board_poll`),
+/// and at least every [`REFRESH`]. With polling off, only keep-alive comments.
 pub async fn events(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -784,7 +789,8 @@ pub async fn events(
         staff,
         request,
         last,
-        poll: every(POLL),
+        polling: state.config.board_poll.is_some(),
+        poll: every(state.config.board_poll.unwrap_or(REFRESH)),
         recheck: every(RECHECK),
         refresh: every(REFRESH),
         keep_alive: every(crate::tracking::pages::KEEP_ALIVE),

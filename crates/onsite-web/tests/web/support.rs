@@ -36,6 +36,7 @@ pub fn config() -> WebConfig {
         trust_forwarded_for: false,
         connections: onsite_web::ConnectionLimits::default(),
         lean_live_map: true,
+        board_poll: Some(std::time::Duration::from_secs(1)),
         metrics_token: None,
         // The tests that deliver mail do so over real SMTP.
         emails_reach_inboxes: true,
