@@ -56,7 +56,10 @@ pub async fn technicians(app: &App, _staff: Staff) -> Result<Vec<Technician>, St
 pub async fn company_zone(app: &App, _staff: Staff) -> Result<Option<TimeZone>, StoreError> {
     let mut conn = app.store.conn().await?;
     let reference = app.store.reference(&mut conn).await?;
-    Ok(reference.technicians.first().map(|t| t.time_zone.time_zone()))
+    Ok(reference
+        .technicians
+        .first()
+        .map(|t| t.time_zone.time_zone()))
 }
 
 /// Most visits one schedule board holds (it says when there are more: narrow the filters).
@@ -310,7 +313,11 @@ pub async fn schedule(
         let mut working = Vec::new();
         let mut date = first;
         while date <= last {
-            working.extend(working_day(tech, date).into_iter().filter_map(|(a, b)| clip(a, b)));
+            working.extend(
+                working_day(tech, date)
+                    .into_iter()
+                    .filter_map(|(a, b)| clip(a, b)),
+            );
             match date.tomorrow() {
                 Ok(next) => date = next,
                 Err(_) => break,
@@ -359,7 +366,8 @@ pub async fn schedule(
     // The attention lane keeps to the filters: a visit of a technician in no shown lane is
     // left out, except an unassigned one when no technician filter is set (it has no lane).
     let shown_ids: Vec<TechnicianId> = lanes.iter().map(|l| l.id).collect();
-    let filtered = request.territory.is_some() || request.skill.is_some() || request.technician.is_some();
+    let filtered =
+        request.territory.is_some() || request.skill.is_some() || request.technician.is_some();
     let mut attention: Vec<Placed> = attention
         .into_iter()
         .filter(|v| {

@@ -55,10 +55,11 @@ fn ms(d: Duration) -> String {
 /// are `target` active ones.
 async fn scale(store: &Store, target: i64) -> Res<i64> {
     let mut conn = store.conn().await?;
-    let sources: Vec<i64> =
-        sqlx::query_scalar("SELECT id FROM technicians WHERE active = TRUE AND kind = 'user' ORDER BY id")
-            .fetch_all(&mut *conn)
-            .await?;
+    let sources: Vec<i64> = sqlx::query_scalar(
+        "SELECT id FROM technicians WHERE active = TRUE AND kind = 'user' ORDER BY id",
+    )
+    .fetch_all(&mut *conn)
+    .await?;
     let have = sources.len() as i64;
     drop(conn);
     let mut tx = store.begin().await?;
@@ -104,10 +105,11 @@ async fn scale(store: &Store, target: i64) -> Res<i64> {
     }
     tx.commit().await?;
     let mut conn = store.conn().await?;
-    let active: i64 =
-        sqlx::query_scalar("SELECT COUNT(*) FROM technicians WHERE active = TRUE AND kind = 'user'")
-            .fetch_one(&mut *conn)
-            .await?;
+    let active: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM technicians WHERE active = TRUE AND kind = 'user'",
+    )
+    .fetch_one(&mut *conn)
+    .await?;
     Ok(active)
 }
 
@@ -174,7 +176,11 @@ async fn run(rounds: usize) -> Res<()> {
         Arc::new(tokio::sync::Notify::new()),
         "http://onsite.test",
     );
-    let state = AppState::new(app.clone(), onsite_app::oidc::Oidc::new(Vec::new())?, config);
+    let state = AppState::new(
+        app.clone(),
+        onsite_app::oidc::Oidc::new(Vec::new())?,
+        config,
+    );
     let router = onsite_web::router(state);
     let cookie = format!("onsite_session={}", token.expose());
     let get = |path: String| {

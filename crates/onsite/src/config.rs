@@ -608,7 +608,9 @@ mod tests {
     fn boards_poll_every_second_unless_told_otherwise() {
         let second = Some(std::time::Duration::from_secs(1));
         assert_eq!(Layers::default().resolve().unwrap().board_poll, second);
-        let c = env(&[("ONSITE_HTTP_BOARD_POLL_MS", "0")]).resolve().unwrap();
+        let c = env(&[("ONSITE_HTTP_BOARD_POLL_MS", "0")])
+            .resolve()
+            .unwrap();
         assert_eq!(c.board_poll, None);
         let c = env(&[("ONSITE_HTTP_BOARD_POLL_MS", "2000")])
             .resolve()

@@ -18,9 +18,9 @@ pub(crate) use pages::parse_action;
 use crate::guard::encode_component;
 use crate::input::{parse_date, parse_id};
 use crate::session::CurrentUser;
+use crate::{AppState, WebResult};
 use jiff::tz::TimeZone;
 use jiff::{Timestamp, ToSpan};
-use crate::{AppState, WebResult};
 use onsite_app::board::{self, Request, View};
 use onsite_app::policy::Staff;
 use onsite_domain::{CharacteristicId, InvalidInput, TechnicianId, TerritoryId};
@@ -151,11 +151,7 @@ pub fn shifted(request: &Request, days: i64) -> String {
 
 /// The zone the board reads days and times in: the dispatcher's profile zone, else the zone
 /// of the first technician (the company's own), else UTC.
-pub async fn board_zone(
-    state: &AppState,
-    user: &CurrentUser,
-    staff: Staff,
-) -> WebResult<TimeZone> {
+pub async fn board_zone(state: &AppState, user: &CurrentUser, staff: Staff) -> WebResult<TimeZone> {
     if let Some(zone) = user
         .user
         .time_zone

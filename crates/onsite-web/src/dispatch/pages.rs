@@ -300,7 +300,9 @@ fn window(schedule: &Schedule, zone: &TimeZone) -> Span {
     if end < last {
         end += SignedDuration::from_hours(1);
     }
-    let end = end.min(to).min(start + SignedDuration::from_hours(MAX_HOURS));
+    let end = end
+        .min(to)
+        .min(start + SignedDuration::from_hours(MAX_HOURS));
     if end <= start {
         return Span {
             from: start,
@@ -449,10 +451,11 @@ fn body(page: Page, request: &Request, schedule: &Schedule, visit: Option<Bookin
                         .collect();
                     WeekCell {
                         hours: hours.join(", "),
-                        off: lane
-                            .time_off
-                            .iter()
-                            .any(|s| on(s.from) || (s.from.to_zoned(zone.clone()).date() < *d && s.to.to_zoned(zone.clone()).date() >= *d)),
+                        off: lane.time_off.iter().any(|s| {
+                            on(s.from)
+                                || (s.from.to_zoned(zone.clone()).date() < *d
+                                    && s.to.to_zoned(zone.clone()).date() >= *d)
+                        }),
                         blocks: blocks
                             .iter()
                             .zip(&lane.visits)
@@ -608,17 +611,14 @@ async fn board_view(
         next: format!("/staff/visits?{}", shifted(&request, request.view.days())),
         today: {
             let today = state.clock.now().to_zoned(request.zone.clone()).date();
-            let days = today.since(request.day).map(|s| s.get_days() as i64).unwrap_or(0);
+            let days = today
+                .since(request.day)
+                .map(|s| s.get_days() as i64)
+                .unwrap_or(0);
             format!("/staff/visits?{}", shifted(&request, days))
         },
-        day_link: format!(
-            "/staff/visits?{}",
-            here.replace("view=week", "view=day")
-        ),
-        week_link: format!(
-            "/staff/visits?{}",
-            here.replace("view=day", "view=week")
-        ),
+        day_link: format!("/staff/visits?{}", here.replace("view=week", "view=day")),
+        week_link: format!("/staff/visits?{}", here.replace("view=day", "view=week")),
         events: if state.config.board_poll.is_some() {
             format!("/staff/visits/events?{here}")
         } else {

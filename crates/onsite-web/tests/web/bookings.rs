@@ -32,8 +32,8 @@ use onsite_testkit::both_backends;
 use serde_json::{Value, json};
 
 mod api;
-mod book;
 mod board;
+mod book;
 mod visits;
 
 /// What the self-scheduling tests book.

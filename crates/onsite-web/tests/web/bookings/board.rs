@@ -31,9 +31,10 @@ both_backends!(
         let s = schedule(&app, &world).await;
         let ana = principal(&app, world.user("customer of A")).await;
         let id = book_first(&app, &ana, s.service_type).await;
-        let booking = onsite_store::bookings::booking(&mut app.db.store().conn().await.unwrap(), id)
-            .await
-            .unwrap();
+        let booking =
+            onsite_store::bookings::booking(&mut app.db.store().conn().await.unwrap(), id)
+                .await
+                .unwrap();
         let day = booking.starts_at.to_zoned(toronto()).date();
         let mut dora = app.browser_as(world.user("dispatcher")).await;
 
@@ -99,7 +100,10 @@ both_backends!(
 
         // Another day: Sam's lane, no visit.
         let other = day.tomorrow().unwrap();
-        let empty = dora.get(&format!("/api/v1/staff/board?day={other}")).await.json();
+        let empty = dora
+            .get(&format!("/api/v1/staff/board?day={other}"))
+            .await
+            .json();
         assert_eq!(empty["technicians"][0]["visits"], json!([]));
     }
 );
@@ -142,9 +146,14 @@ both_backends!(
             assert_eq!(count(&answer.json()), expected, "{query}");
         }
         // The pages offer the filters by name.
-        let page = dora.get(&format!("/staff/visits?skill={elevators}")).await.text();
+        let page = dora
+            .get(&format!("/staff/visits?skill={elevators}"))
+            .await
+            .text();
         assert!(page.contains(">Verdun</option>"));
-        assert!(page.contains(&format!(r#"<option value="{elevators}" selected>Elevators</option>"#)));
+        assert!(page.contains(&format!(
+            r#"<option value="{elevators}" selected>Elevators</option>"#
+        )));
         assert!(page.contains("No technician matches these filters."));
 
         // Bad values: named, refused, nothing shown as if they were right.
@@ -193,7 +202,10 @@ both_backends!(
         let day = starts.to_zoned(toronto()).date();
         let mut dora = app.browser_as(world.user("dispatcher")).await;
         let reasons = |body: &Value| body["attention"].clone();
-        let board = dora.get(&format!("/api/v1/staff/board?day={day}")).await.json();
+        let board = dora
+            .get(&format!("/api/v1/staff/board?day={day}"))
+            .await
+            .json();
         assert_eq!(reasons(&board), json!([]));
         let page = dora.get(&format!("/staff/visits?day={day}")).await.text();
         assert!(page.contains("Nothing needs attention."));
@@ -205,7 +217,10 @@ both_backends!(
                 .await
                 .unwrap();
         }
-        let board = dora.get(&format!("/api/v1/staff/board?day={day}")).await.json();
+        let board = dora
+            .get(&format!("/api/v1/staff/board?day={day}"))
+            .await
+            .json();
         assert_eq!(board["attention"][0]["id"], id.0);
         assert_eq!(board["attention"][0]["attention"], json!(["flagged"]));
         let page = dora.get(&format!("/staff/visits?day={day}")).await.text();
@@ -214,12 +229,15 @@ both_backends!(
         assert!(lane.contains("Needs a new time"));
 
         // Late: still Scheduled after its time started (seen from another day's board too).
-        app.state
-            .clock
-            .advance(starts.duration_since(crate::support::now(&app)) + SignedDuration::from_mins(10));
+        app.state.clock.advance(
+            starts.duration_since(crate::support::now(&app)) + SignedDuration::from_mins(10),
+        );
         let mut dora = app.browser_as(world.user("dispatcher")).await;
         let board = dora.get("/api/v1/staff/board?day=2030-01-01").await.json();
-        assert_eq!(board["attention"][0]["attention"], json!(["flagged", "late"]));
+        assert_eq!(
+            board["attention"][0]["attention"],
+            json!(["flagged", "late"])
+        );
 
         // Unassigned: its technician left.
         {
@@ -229,11 +247,16 @@ both_backends!(
                 .fetch_one(&mut *conn)
                 .await
                 .unwrap();
-            assert!(technicians::set_active(&mut conn, s.technician, version, false)
-                .await
-                .unwrap());
+            assert!(
+                technicians::set_active(&mut conn, s.technician, version, false)
+                    .await
+                    .unwrap()
+            );
         }
-        let board = dora.get(&format!("/api/v1/staff/board?day={day}")).await.json();
+        let board = dora
+            .get(&format!("/api/v1/staff/board?day={day}"))
+            .await
+            .json();
         let lanes = board["technicians"].as_array().unwrap();
         assert!(
             lanes.iter().all(|t| t["id"] != s.technician.0),
@@ -256,12 +279,11 @@ async fn next_event(
 ) -> Option<String> {
     let deadline = tokio::time::Instant::now() + within;
     loop {
-        let frame = tokio::time::timeout_at(deadline, stream.next()).await.ok()??;
+        let frame = tokio::time::timeout_at(deadline, stream.next())
+            .await
+            .ok()??;
         let text = String::from_utf8(frame.unwrap().to_vec()).unwrap();
-        if let Some(name) = text
-            .lines()
-            .find_map(|l| l.strip_prefix("event: "))
-        {
+        if let Some(name) = text.lines().find_map(|l| l.strip_prefix("event: ")) {
             return Some(name.to_owned());
         }
     }
@@ -304,11 +326,16 @@ both_backends!(
         assert_eq!(response.headers()["content-type"], "text/event-stream");
         let mut stream = response.into_body().into_data_stream();
         assert_eq!(
-            next_event(&mut stream, Duration::from_secs(5)).await.as_deref(),
+            next_event(&mut stream, Duration::from_secs(5))
+                .await
+                .as_deref(),
             Some("ready")
         );
         // Nothing changed: nothing said.
-        assert_eq!(next_event(&mut stream, Duration::from_millis(2500)).await, None);
+        assert_eq!(
+            next_event(&mut stream, Duration::from_millis(2500)).await,
+            None
+        );
 
         // The first server starts travel: the second's stream says the board changed.
         let mut dora = app.browser_as(world.user("dispatcher")).await;
@@ -320,7 +347,9 @@ both_backends!(
             .await;
         assert_eq!(moved.status, StatusCode::SEE_OTHER, "{}", moved.text());
         assert_eq!(
-            next_event(&mut stream, Duration::from_secs(5)).await.as_deref(),
+            next_event(&mut stream, Duration::from_secs(5))
+                .await
+                .as_deref(),
             Some("changed")
         );
         // And the board it then fetches shows the new state.
