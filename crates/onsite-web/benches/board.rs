@@ -204,12 +204,11 @@ async fn run(rounds: usize) -> Res<()> {
         }
     };
     // Grant: the dispatcher's own, as the router would derive it.
-    let record = onsite_store::accounts::user_by_id(
-        &mut store.conn().await?,
-        onsite_domain::UserId(dispatcher),
-    )
-    .await?
-    .ok_or("no dispatcher")?;
+    let mut conn = store.conn().await?;
+    let record = onsite_store::accounts::user_by_id(&mut conn, onsite_domain::UserId(dispatcher))
+        .await?
+        .ok_or("no dispatcher")?;
+    drop(conn);
     let staff: Staff = onsite_web::session::principal_of(&record)
         .grant()
         .ok_or("the dispatcher is not staff")?;
