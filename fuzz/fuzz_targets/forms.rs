@@ -112,6 +112,9 @@ fuzz_target!(|input: &str| {
     }
     let _ = fuzzing::technician_action(get("action"));
     let _ = fuzzing::dispatch_action(get("action"));
+    if let Some(board) = query::<onsite_web::dispatch::BoardQuery>(input) {
+        let _ = fuzzing::board_query(&board);
+    }
     if let Some(token) = fuzzing::csrf_form_field(input.as_bytes()) {
         assert!(input.contains(&token) || token.contains('\u{fffd}'));
     }

@@ -307,7 +307,9 @@ pub(crate) async fn bool_setting(conn: &mut Conn, s: &Setting) -> Result<bool> {
     ))
 }
 
-pub(crate) fn site_settings(reference: &Reference) -> Result<SiteSettings> {
+pub(crate) fn site_settings(
+    reference: &Reference,
+) -> std::result::Result<SiteSettings, StoreError> {
     let corrupt = |e: InvalidInput| StoreError::Corrupt(format!("scheduling setting {e}"));
     let wanted = [
         &settings::SLOT_MINUTES,

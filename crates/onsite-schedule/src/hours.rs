@@ -37,6 +37,21 @@ pub(crate) fn working_periods(tech: &Technician, tz: &TimeZone, date: Date) -> V
     merged
 }
 
+/// The working periods of the technician's local day `date` (their zone), ordered and merged:
+/// what the dispatchers' board shades as working hours. Time off is not subtracted.
+pub fn working_day(tech: &Technician, date: Date) -> Vec<(Timestamp, Timestamp)> {
+    let tz = tech.time_zone.time_zone();
+    working_periods(tech, &tz, date)
+        .into_iter()
+        .filter_map(|(a, b)| {
+            Some((
+                Timestamp::from_millisecond(a).ok()?,
+                Timestamp::from_millisecond(b).ok()?,
+            ))
+        })
+        .collect()
+}
+
 /// Whether `[start, end)` lies inside one working period of the technician's local day of
 /// `start` (time off is not looked at here).
 pub fn works_throughout(tech: &Technician, start: Timestamp, end: Timestamp) -> bool {

@@ -1,5 +1,8 @@
 //! The dispatchers' board: every account's visits over a period, with the customer's name,
-//! optionally of one technician or in one state. Read-only; the moves through the states go
+//! optionally of one technician or in one state; the visits needing attention (flagged by a
+//! reassignment, late, or with an inactive technician); and a fingerprint of a period's
+//! visits that changes whenever anything the board shows of them changes, whichever server
+//! wrote it (the board's live updates poll it). Read-only; the moves through the states go
 //! through the booking use cases.
 
 use crate::sql::Run;
@@ -81,6 +84,72 @@ pub async fn needing_attention(conn: &mut Conn) -> Result<Vec<BoardVisit>> {
     ))
     .all(conn, board_visit)
     .await
+}
+
+/// Visits still Scheduled or Traveling although their time started in `[since, now)`: late.
+pub async fn late(conn: &mut Conn, since: Timestamp, now: Timestamp) -> Result<Vec<BoardVisit>> {
+    sqlx::query(&format!(
+        "{} WHERE b.state IN ('scheduled', 'traveling') AND b.starts_at >= $1 \
+         AND b.starts_at < $2 ORDER BY b.starts_at, b.id LIMIT 500",
+        select()
+    ))
+    .bind(to_ms(since))
+    .bind(to_ms(now))
+    .all(conn, board_visit)
+    .await
+}
+
+/// Open visits (Scheduled or Traveling, not yet over at `now`) of a technician who is no
+/// longer active: nobody will come unless a dispatcher reassigns them.
+pub async fn unassigned(conn: &mut Conn, now: Timestamp) -> Result<Vec<BoardVisit>> {
+    sqlx::query(&format!(
+        "{} WHERE t.active = FALSE AND b.state IN ('scheduled', 'traveling') \
+         AND b.ends_at > $1 ORDER BY b.starts_at, b.id LIMIT 500",
+        select()
+    ))
+    .bind(to_ms(now))
+    .all(conn, board_visit)
+    .await
+}
+
+/// A fingerprint of what the board of `[from, to)` shows: every visit starting in the period
+/// (id, technician, state, times, last change), every open attention flag, and the version of
+/// the reference data (technicians, their hours and time off). Equal fingerprints mean
+/// nothing the board shows changed (a visit's last change carries the writer's clock, and the
+/// state, technician and times are compared themselves). Three narrow reads, no joins.
+pub async fn fingerprint(conn: &mut Conn, from: Timestamp, to: Timestamp) -> Result<u64> {
+    use std::hash::{Hash, Hasher};
+    let mut hasher = std::hash::DefaultHasher::new();
+    let visits = sqlx::query(
+        "SELECT id, technician_id, state, starts_at, ends_at, updated_at FROM bookings \
+         WHERE starts_at >= $1 AND starts_at < $2 ORDER BY id",
+    )
+    .bind(to_ms(from))
+    .bind(to_ms(to))
+    .all(conn, |r| {
+        Ok((
+            r.i64("id")?,
+            r.i64("technician_id")?,
+            r.text("state")?,
+            r.i64("starts_at")?,
+            r.i64("ends_at")?,
+            r.i64("updated_at")?,
+        ))
+    })
+    .await?;
+    visits.hash(&mut hasher);
+    let flags = sqlx::query(
+        "SELECT booking_id, flagged_at FROM booking_attention WHERE resolved_at IS NULL \
+         ORDER BY booking_id",
+    )
+    .all(conn, |r| Ok((r.i64("booking_id")?, r.i64("flagged_at")?)))
+    .await?;
+    flags.hash(&mut hasher);
+    let reference = sqlx::query("SELECT version FROM reference_version WHERE id = 1")
+        .optional(conn, |r| r.i64("version"))
+        .await?;
+    reference.hash(&mut hasher);
+    Ok(hasher.finish())
 }
 
 fn board_visit(r: &AnyRow) -> Result<BoardVisit> {

@@ -434,6 +434,7 @@ async fn site(
         trust_forwarded_for: false,
         connections: onsite_web::ConnectionLimits::default(),
         lean_live_map: true,
+        board_poll: Some(std::time::Duration::from_secs(1)),
         metrics_token: None,
         emails_reach_inboxes: false,
     };

@@ -310,6 +310,7 @@ fn serve(url: &str) -> Result<(), Failure> {
                 trust_forwarded_for: false,
                 connections: onsite_web::ConnectionLimits::default(),
                 lean_live_map: true,
+                board_poll: Some(std::time::Duration::from_secs(1)),
                 metrics_token: None,
                 emails_reach_inboxes: false,
             },

@@ -78,6 +78,14 @@ pub fn dispatch_action(raw: Option<&str>) -> Result<BookingAction, InvalidInput>
     crate::dispatch::parse_action(raw)
 }
 
+/// The schedule board's query as the board checks it (in UTC): every value refused names its
+/// field, and the checked request always has a period.
+pub fn board_query(query: &crate::dispatch::BoardQuery) -> Result<(), InvalidInput> {
+    let request = query.checked(&jiff::tz::TimeZone::UTC, jiff::Timestamp::UNIX_EPOCH)?;
+    assert!(request.period().from < request.period().to);
+    Ok(())
+}
+
 /// The `roles` of an invitation (JSON API).
 pub fn invitation_roles(raw: &[String]) -> Result<Vec<Role>, InvalidInput> {
     crate::staff::invitations::parse_roles(raw)

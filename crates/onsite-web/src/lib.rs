@@ -105,6 +105,9 @@ pub struct WebConfig {
     /// Serve the live map's event streams on the lean path ([`lean`]: without hyper's
     /// per-connection buffers); `false`: every request through hyper ([`server::serve`]).
     pub lean_live_map: bool,
+    /// How often an open schedule board's event stream asks the database whether the board
+    /// changed (`dispatch::pages`); `None`: boards do not update by themselves.
+    pub board_poll: Option<Duration>,
     /// The bearer token a metrics scraper presents for `GET /metrics` (administrators need
     /// none, their session is enough); `None`: only administrators may read the metrics.
     pub metrics_token: Option<String>,

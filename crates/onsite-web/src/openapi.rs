@@ -73,6 +73,7 @@ const CSRF_HEADER: &str = "X-CSRF-Token";
         crate::booking::api::reschedule,
         crate::booking::api::cancel,
         crate::booking::api::staff_visits,
+        crate::dispatch::api::board,
         crate::booking::api::transition,
         crate::moves::api::move_visit,
         crate::staff::booking::api::slots,

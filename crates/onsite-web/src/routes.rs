@@ -365,7 +365,10 @@ pub fn table() -> Vec<Route> {
             staff_records::expose::<Invoices>,
         ),
         // Staff: the dispatcher's board of visits.
-        page("/staff/visits", Dispatch, dispatch::board),
+        page("/staff/visits", Dispatch, dispatch::pages::board),
+        // Its body alone (fetched again when the board changed) and its live events.
+        page("/staff/visits/board", Dispatch, dispatch::pages::fragment),
+        page("/staff/visits/events", Dispatch, dispatch::pages::events),
         // Staff: book on behalf of a customer (a phone order).
         page("/staff/bookings/new", Dispatch, staff_booking::new),
         page("/staff/bookings/new/slots", Dispatch, staff_booking::slots),
@@ -374,7 +377,7 @@ pub fn table() -> Vec<Route> {
         action(
             "/staff/visits/{id}/transition",
             Dispatch,
-            dispatch::transition,
+            dispatch::pages::transition,
         ),
         // Staff: moving a visit to another technician or time (the "Move…" dialog).
         page(
@@ -914,6 +917,7 @@ pub fn table() -> Vec<Route> {
             SelfSchedule,
             crate::booking::api::cancel,
         ),
+        page("/api/v1/staff/board", Dispatch, crate::dispatch::api::board),
         page(
             "/api/v1/staff/visits",
             Dispatch,

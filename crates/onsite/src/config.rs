@@ -65,6 +65,10 @@ const KEYS: &[Key] = &[
         env: "ONSITE_HTTP_LEAN_LIVE_MAP",
     },
     Key {
+        file: "http.board_poll_ms",
+        env: "ONSITE_HTTP_BOARD_POLL_MS",
+    },
+    Key {
         file: "log",
         env: "ONSITE_LOG",
     },
@@ -169,6 +173,8 @@ pub struct Config {
     /// The live map's event streams take the lean path (`onsite_web::lean`); `false`: hyper
     /// serves them as every other request.
     pub lean_live_map: bool,
+    /// How often a schedule board's live updates poll the database; `None` (0): off.
+    pub board_poll: Option<std::time::Duration>,
     pub log: String,
     pub map_tile_url: String,
     pub mail_from: String,
@@ -397,6 +403,10 @@ impl Layers {
             .map_err(|r| fail("http.max_connections", r))? as usize,
         };
         let lean_live_map = switch("http.lean_live_map", true)?;
+        let board_poll_ms = parse_number(text("http.board_poll_ms"), 1000, 0, 60_000)
+            .map_err(|r| fail("http.board_poll_ms", r))?;
+        let board_poll =
+            (board_poll_ms > 0).then(|| std::time::Duration::from_millis(board_poll_ms));
         let log = text("log").unwrap_or_else(|| "info,sqlx=warn,tower_http=info".to_owned());
         if let Err(e) = tracing_subscriber::EnvFilter::try_new(&log) {
             return Err(fail(
@@ -487,6 +497,7 @@ impl Layers {
             metrics_token,
             connections,
             lean_live_map,
+            board_poll,
             log,
             map_tile_url,
             mail_from,
@@ -591,6 +602,26 @@ mod tests {
             .resolve()
             .unwrap_err();
         assert!(e.to_string().contains("ONSITE_LISTEN"));
+    }
+
+    #[test]
+    fn boards_poll_every_second_unless_told_otherwise() {
+        let second = Some(std::time::Duration::from_secs(1));
+        assert_eq!(Layers::default().resolve().unwrap().board_poll, second);
+        let c = env(&[("ONSITE_HTTP_BOARD_POLL_MS", "0")])
+            .resolve()
+            .unwrap();
+        assert_eq!(c.board_poll, None);
+        let c = env(&[("ONSITE_HTTP_BOARD_POLL_MS", "2000")])
+            .resolve()
+            .unwrap();
+        assert_eq!(c.board_poll, Some(std::time::Duration::from_secs(2)));
+        for bad in ["-1", "60001", "soon"] {
+            let e = env(&[("ONSITE_HTTP_BOARD_POLL_MS", bad)])
+                .resolve()
+                .unwrap_err();
+            assert!(e.to_string().contains("ONSITE_HTTP_BOARD_POLL_MS"), "{e}");
+        }
     }
 
     #[test]

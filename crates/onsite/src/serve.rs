@@ -283,6 +283,7 @@ pub async fn serve(config: Config, demo: bool) -> Result<(), Failure> {
             trust_forwarded_for: config.trust_forwarded_for,
             connections: config.connections,
             lean_live_map: config.lean_live_map,
+            board_poll: config.board_poll,
             metrics_token: config.metrics_token.clone(),
             emails_reach_inboxes: matches!(config.mail, MailTransport::Smtp(_)),
         },

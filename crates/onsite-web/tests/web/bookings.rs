@@ -32,6 +32,7 @@ use onsite_testkit::both_backends;
 use serde_json::{Value, json};
 
 mod api;
+mod board;
 mod book;
 mod staff;
 mod visits;

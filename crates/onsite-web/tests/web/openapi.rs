@@ -562,7 +562,21 @@ both_backends!(
         );
         let travel = json!({"action": "start_travel"});
         let done = fixture.completed_a.0;
+        let schedule_board = "/api/v1/staff/board";
         run.steps(vec![
+            get(DISPATCHER, schedule_board, schedule_board, 200),
+            get(
+                DISPATCHER,
+                schedule_board,
+                &format!("{schedule_board}?day=2031-01-06&view=week"),
+                200,
+            ),
+            get(
+                DISPATCHER,
+                schedule_board,
+                &format!("{schedule_board}?view=month"),
+                422,
+            ),
             get(DISPATCHER, board, board, 200),
             get(
                 DISPATCHER,

@@ -36,6 +36,7 @@ pub fn config() -> WebConfig {
         trust_forwarded_for: false,
         connections: onsite_web::ConnectionLimits::default(),
         lean_live_map: true,
+        board_poll: Some(std::time::Duration::from_secs(1)),
         metrics_token: None,
         // The tests that deliver mail do so over real SMTP.
         emails_reach_inboxes: true,
@@ -101,9 +102,22 @@ impl TestApp {
             .expect("the router is infallible");
         let status = response.status();
         let headers = response.headers().clone();
-        let bytes = axum::body::to_bytes(response.into_body(), usize::MAX)
-            .await
-            .expect("body");
+        // An event stream does not end: its first frame stands for it.
+        let stream = headers
+            .get("content-type")
+            .is_some_and(|v| v.as_bytes().starts_with(b"text/event-stream"));
+        let bytes = if stream {
+            use futures_util::StreamExt;
+            let mut frames = response.into_body().into_data_stream();
+            match tokio::time::timeout(std::time::Duration::from_secs(5), frames.next()).await {
+                Ok(Some(Ok(frame))) => frame,
+                _ => axum::body::Bytes::new(),
+            }
+        } else {
+            axum::body::to_bytes(response.into_body(), usize::MAX)
+                .await
+                .expect("body")
+        };
         TestResponse {
             status,
             headers,

@@ -544,7 +544,10 @@ both_backends!(
         let page = theo.get("/technician").await.text();
         assert!(page.contains("Compressor relay replaced"), "{page}");
         let mut dispatcher = app.browser_as(d.world.user("dispatcher")).await;
-        let board = dispatcher.get("/staff/visits").await.text();
+        let board = dispatcher
+            .get(&format!("/staff/visits?visit={eight}"))
+            .await
+            .text();
         assert!(board.contains("Compressor relay replaced"), "{board}");
     }
 );
