@@ -106,9 +106,18 @@ async fn run(visits_wanted: usize) -> Result<(), Failure> {
         let id = BookingId(id);
         let dialog = moves::dialog(&app, staff, id).await?;
         let others: Vec<&TechnicianId> = technicians.iter().filter(|t| t.0 != tech).collect();
-        let target = Target {
-            technician: *others[k % others.len().max(1)],
-            starts_at: dialog.visit.booking.starts_at + SignedDuration::from_hours(1),
+        // Every other visit: the same technician one hour later; the others: the next
+        // technician of the list at the same time.
+        let target = if k % 2 == 0 {
+            Target {
+                technician: TechnicianId(tech),
+                starts_at: dialog.visit.booking.starts_at + SignedDuration::from_hours(1),
+            }
+        } else {
+            Target {
+                technician: *others[k % others.len().max(1)],
+                starts_at: dialog.visit.booking.starts_at,
+            }
         };
         let t = Instant::now();
         let check = moves::check_move(&app, staff, id, target, now).await?;
