@@ -183,6 +183,15 @@ both_backends!(
             report.contains("Zephyrine Holdings, Heat pump service: nobody else is free then. The customer was asked by email to pick a new time"),
             "{report}"
         );
+        // The visit's time as the customer and the technician know it (the address's zone),
+        // not the dispatcher's (none in their profile: UTC).
+        let visit_time = visit.starts_at.to_zoned(zone.clone());
+        let when = format!(
+            "{} ({}) — Zephyrine Holdings",
+            onsite_i18n::datetime::date_time(onsite_i18n::DEFAULT, &visit_time),
+            visit_time.strftime("%Z")
+        );
+        assert!(report.contains(&when), "{when} in {report}");
         assert!(report.contains("Dentist"), "the time off is listed");
         let asked: Vec<String> = sqlx::query_scalar(
             "SELECT recipient FROM email_outbox WHERE kind = 'booking-new-time'",
