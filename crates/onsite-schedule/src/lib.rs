@@ -24,7 +24,7 @@ mod travel;
 
 pub use calendar::{GridPoint, slot_grid};
 pub use eligibility::{Ineligible, check_eligibility};
-pub use hours::works_throughout;
+pub use hours::{working_minutes, works_throughout};
 pub use input::{Commitment, Request, SearchInput, Settings, combined_skills};
 pub use planner::{Assignment, DayAvailability, DaySlots, Place, Planner, Slot, Unavailable};
 pub use travel::{GreatCircle, Travel, TravelModel};
