@@ -146,6 +146,10 @@ pub struct StackedRow {
     pub cells: Vec<String>,
 }
 
+/// One stacked bar as a page gives it: its label, its total as written, and its parts as
+/// (value, value as written), one per series.
+pub type StackedInput = (String, String, Vec<(f64, String)>);
+
 /// Bars made of signed parts, one colour per series, and the table of their numbers.
 #[derive(Debug, Clone, PartialEq)]
 pub struct StackedChart {
@@ -167,7 +171,7 @@ impl StackedChart {
         title: String,
         (label_header, total_header): (String, String),
         series: Vec<String>,
-        rows: Vec<(String, String, Vec<(f64, String)>)>,
+        rows: Vec<StackedInput>,
     ) -> Self {
         let finite = |v: f64| if v.is_finite() { v } else { 0.0 };
         let extent = rows
