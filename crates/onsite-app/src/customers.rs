@@ -5,7 +5,8 @@
 //!
 //! - An account's territory follows its address: every save computes it
 //!   ([`onsite_domain::territory::territory_of`], the first territory by id that covers the
-//!   postal code or the point) in the transaction of the save. (When a territory itself
+//!   postal code or the point) in the transaction of the save, under the coverage lock
+//!   (`territories::lock_coverage`) that territory saves take too. (When a territory itself
 //!   changes, the territory pages recompute the accounts it covers.)
 //! - An inactive account is not booked for (`booking.rs`) and its contacts' invitations neither
 //!   go out nor redeem (`identity.rs`); its portal users keep signing in to see its history.
@@ -313,6 +314,9 @@ fn parse_country(raw: &str) -> Result<String, InvalidInput> {
 }
 
 /// The territory `address` belongs to, and its name: the first territory by id covering it.
+/// The caller holds the coverage lock (`territories::lock_coverage`, first thing in its
+/// transaction), so that a territory saved meanwhile cannot leave the account in a territory
+/// that no longer covers it: the territory's save waits for this one, then recomputes it.
 async fn territory_for(
     conn: &mut Conn,
     address: &Address,
@@ -336,6 +340,7 @@ pub async fn create_account(
 ) -> Result<AccountId> {
     let fields = AccountFields::parse(input)?;
     let mut tx = app.store.begin().await?;
+    territories::lock_coverage(&mut tx).await?;
     let (territory_id, territory) = territory_for(&mut tx, &fields.address).await?;
     let id = accounts::create_account(&mut tx, kind, true, &fields.values(territory_id)).await?;
     let mut detail = fields.audited(territory.as_deref());
@@ -357,6 +362,7 @@ pub async fn update_account(
 ) -> Result<()> {
     let fields = AccountFields::parse(input)?;
     let mut tx = app.store.begin().await?;
+    territories::lock_coverage(&mut tx).await?;
     let before = accounts::account(&mut tx, id).await?;
     if before.version != seen_version {
         return Err(CustomerError::Changed);

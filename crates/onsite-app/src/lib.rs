@@ -13,6 +13,7 @@ pub mod failure;
 pub mod feedback;
 #[doc(hidden)]
 pub mod fuzzing;
+pub mod glance;
 pub mod housekeeping;
 pub mod identity;
 pub mod mailbox;

@@ -29,7 +29,7 @@ mod travel;
 
 pub use calendar::{GridPoint, slot_grid};
 pub use eligibility::{Ineligible, check_eligibility, failed_rules};
-pub use hours::{working_day, works_throughout};
+pub use hours::{working_day, working_minutes, works_throughout};
 pub use input::{Commitment, Request, SearchInput, Settings, combined_skills};
 pub use moves::{MoveQuestion, Neighbour, Refusal, Verdict, check_move};
 pub use planner::{Assignment, DayAvailability, DaySlots, Place, Planner, Slot, Unavailable};

@@ -262,3 +262,22 @@ pub async fn resolve(conn: &mut Conn, booking: BookingId, now: Timestamp) -> Res
     .changed(conn)
     .await
 }
+
+/// The visits overlapping `[from, to)` that are flagged and not resolved: those waiting for a
+/// new time (the dispatcher's day at a glance counts them).
+pub async fn flagged_between(
+    conn: &mut Conn,
+    from: Timestamp,
+    to: Timestamp,
+) -> Result<Vec<BookingId>> {
+    let ids: Vec<i64> = sqlx::query_scalar(
+        "SELECT a.booking_id FROM booking_attention a JOIN bookings b ON b.id = a.booking_id \
+         WHERE a.resolved_at IS NULL AND b.state <> 'canceled' AND b.starts_at < $1 \
+         AND b.ends_at > $2 ORDER BY a.booking_id",
+    )
+    .bind(to_ms(to))
+    .bind(to_ms(from))
+    .fetch_all(&mut *conn)
+    .await?;
+    Ok(ids.into_iter().map(BookingId).collect())
+}

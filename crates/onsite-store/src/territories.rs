@@ -61,8 +61,9 @@ impl NewTerritory<'_> {
 const COVERAGE_LOCK: i64 = 0x0074_6572_7269_746f;
 
 /// Serializes the transactions that change which territory covers what (a territory saved or
-/// removed) and recompute the accounts' territories from it, so that two of them never each
-/// recompute without the other's change. Call it first thing in the transaction; it is
+/// removed) and recompute the accounts' territories from it, and those that give an account
+/// its territory from its address (an account saved), so that none of them computes
+/// territories without another's change. Call it first thing in the transaction; it is
 /// released at commit or rollback. SQLite: nothing to do, `Store::begin`'s BEGIN IMMEDIATE
 /// already holds the one write lock.
 pub async fn lock_coverage(conn: &mut Conn) -> Result<()> {

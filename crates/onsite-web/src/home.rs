@@ -2,15 +2,19 @@
 //! portal (Book a new appointment, View Live Map…), who goes where, and the way in (Sign in,
 //! Redeem invitation). For someone signed in it is a welcome that lists what their roles let
 //! them use; customers who may book get their appointments (Book a new appointment, Active,
-//! Upcoming and Past appointments) instead.
+//! Upcoming and Past appointments) instead; dispatchers and administrators get the day at a
+//! glance above it (`onsite_app::glance`, drawn with `charts`).
 
 use crate::booking::pages as bookings;
+use crate::charts::BarChart;
 use crate::layout::{Page, render};
 use crate::{AppState, CurrentActor, WebResult};
 use askama::Template;
 use axum::extract::{Query, State};
 use axum::response::Response;
-use onsite_app::policy::Capability;
+use onsite_app::glance::DayAtAGlance;
+use onsite_app::policy::{Capability, Grant, Staff};
+use onsite_i18n::Arg;
 
 /// One thing a signed-in person can do from home.
 #[derive(Debug, Clone)]
@@ -91,6 +95,73 @@ const CARDS: &[(Capability, &str, &str, CardLink)] = &[
 struct Home {
     page: Page,
     cards: Vec<Card>,
+    glance: Option<Glance>,
+}
+
+/// The day at a glance, in words and charts.
+#[derive(Debug, Clone)]
+struct Glance {
+    heading: String,
+    late: String,
+    waiting: String,
+    /// Visits by state, then the technicians' booked shares (when someone works today).
+    charts: Vec<BarChart>,
+    no_technicians: bool,
+}
+
+fn glance_view(page: &Page, day: &DayAtAGlance) -> Glance {
+    let locale = page.locale;
+    let states = BarChart::new(
+        "glance-states",
+        page.t("glance-states-title"),
+        (page.t("glance-col-state"), page.t("glance-col-visits")),
+        0.0,
+        day.by_state.iter().map(|(state, n)| {
+            (
+                bookings::state_label(page, *state),
+                *n as f64,
+                n.to_string(),
+            )
+        }),
+    );
+    let shares = BarChart::new(
+        "glance-technicians",
+        page.t("glance-technicians-title"),
+        (page.t("glance-col-technician"), page.t("glance-col-booked")),
+        100.0,
+        day.technicians.iter().map(|t| {
+            let booked = Arg::Num(t.booked_minutes as f64);
+            if t.working_minutes > 0 {
+                let percent = (t.booked_minutes * 100 + t.working_minutes / 2) / t.working_minutes;
+                let shown = locale.text_with(
+                    "glance-booked",
+                    &[
+                        ("percent", Arg::Num(percent as f64)),
+                        ("booked", booked),
+                        ("working", Arg::Num(t.working_minutes as f64)),
+                    ],
+                );
+                (t.name.clone(), percent as f64, shown)
+            } else {
+                let shown = locale.text_with("glance-booked-not-working", &[("booked", booked)]);
+                (t.name.clone(), 100.0, shown)
+            }
+        }),
+    );
+    let no_technicians = shares.is_empty();
+    Glance {
+        heading: page.t1(
+            "glance-heading",
+            "date",
+            onsite_i18n::datetime::date(locale, day.date),
+        ),
+        late: page.tn("glance-late", "count", day.late as i64),
+        waiting: page.tn("glance-waiting", "count", day.waiting as i64),
+        charts: std::iter::once(states)
+            .chain((!no_technicians).then_some(shares))
+            .collect(),
+        no_technicians,
+    }
 }
 
 /// `GET /`. A customer who may book gets their appointments instead of the welcome
@@ -119,5 +190,19 @@ pub async fn home(
     } else {
         Vec::new()
     };
-    render(&Home { page, cards })
+    let glance = match visitor.actor.principal().and_then(Staff::of) {
+        Some(staff) => {
+            let zone = page.time_zone();
+            let day =
+                onsite_app::glance::day_at_a_glance(&state.app, staff, &zone, state.clock.now())
+                    .await?;
+            Some(glance_view(&page, &day))
+        }
+        None => None,
+    };
+    render(&Home {
+        page,
+        cards,
+        glance,
+    })
 }

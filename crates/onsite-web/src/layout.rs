@@ -269,7 +269,13 @@ impl Page {
     /// An instant as the person reads it, in their language ("lundi 9 mars 2026, 10 h 30") and
     /// their profile's time zone (else their account's, else UTC), with the zone's abbreviation.
     pub fn time(&self, at: Timestamp) -> String {
-        let zoned = at.to_zoned(self.time_zone());
+        self.time_in(at, self.time_zone())
+    }
+
+    /// An instant in the person's language as local time in `zone` (a technician's or a
+    /// visit's, whoever reads it), with the zone's abbreviation.
+    pub fn time_in(&self, at: Timestamp, zone: TimeZone) -> String {
+        let zoned = at.to_zoned(zone);
         format!(
             "{} ({})",
             onsite_i18n::datetime::date_time(self.locale, &zoned),

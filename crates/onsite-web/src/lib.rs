@@ -18,6 +18,7 @@
 
 // The edge: what every request goes through.
 pub mod assets;
+pub mod charts;
 pub mod clock;
 pub mod csrf;
 pub mod error;

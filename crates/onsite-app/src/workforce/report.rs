@@ -72,6 +72,8 @@ pub(super) async fn run(app: &App, jobs: Vec<JobId>, now: Timestamp) -> Reassign
 pub struct AffectedVisit {
     pub booking: BookingId,
     pub starts_at: Timestamp,
+    /// The zone of the visit's address: its time as the customer and technician know it.
+    pub time_zone: jiff::tz::TimeZone,
     /// The customer's account.
     pub account: String,
     pub service_type: String,
@@ -158,13 +160,14 @@ async fn visit(
         Err(StoreError::NotFound) => return Ok(None),
         Err(e) => return Err(WorkforceError::from(e)),
     };
-    let account = accounts::account(conn, v.account_id).await?.name;
+    let account = accounts::account(conn, v.account_id).await?;
     let customer_asked = to.is_none()
         && outbox::queued_with_prefix(conn, &format!("booking:{booking}:new-time:")).await?;
     Ok(Some(AffectedVisit {
         booking,
         starts_at: v.booking.starts_at,
-        account,
+        time_zone: account.address.time_zone.time_zone(),
+        account: account.name,
         service_type: v.service_type,
         from: from.to_owned(),
         to,

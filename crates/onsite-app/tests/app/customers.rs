@@ -267,6 +267,104 @@ both_backends!(
     }
 );
 
+both_backends!(
+    an_account_saved_while_a_territory_is_being_saved_lands_in_that_territory,
+    |db: TestDb| async move {
+        let app = app_on(&db);
+        let (_, staff) = dispatcher(&app).await;
+        // A territory save in progress: it holds the coverage lock and has not committed.
+        let mut saving = app.store.begin().await.unwrap();
+        territories::lock_coverage(&mut saving).await.unwrap();
+        let plateau = territories::insert_territory(
+            &mut saving,
+            &NewTerritory {
+                name: "Plateau",
+                postal_prefixes: &[PostalPrefix::parse("H2J").unwrap()],
+                polygon: None,
+            },
+        )
+        .await
+        .unwrap();
+        // Meanwhile an account is created at an address it covers: the save waits for the
+        // territory's, instead of computing its territory without it.
+        let creating = tokio::spawn({
+            let app = app.clone();
+            async move {
+                customers::create_account(&app, staff, AccountKind::Customer, &plateau_input())
+                    .await
+                    .unwrap()
+            }
+        });
+        tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+        assert!(
+            !creating.is_finished(),
+            "the account save waits for the lock"
+        );
+        saving.commit().await.unwrap();
+        let id = creating.await.unwrap();
+        let made = customers::account(&app, staff, id).await.unwrap();
+        assert_eq!(made.account.territory_id, Some(plateau));
+
+        // The same for an edit: the address moves into a territory being saved.
+        let elsewhere = AccountInput {
+            postal_code: "G1R 4P5".into(),
+            ..plateau_input()
+        };
+        let seen = version(&app, id).await;
+        customers::update_account(&app, staff, id, seen, &elsewhere)
+            .await
+            .unwrap();
+        assert_eq!(
+            customers::account(&app, staff, id)
+                .await
+                .unwrap()
+                .account
+                .territory_id,
+            None
+        );
+        let mut saving = app.store.begin().await.unwrap();
+        territories::lock_coverage(&mut saving).await.unwrap();
+        let quebec = territories::insert_territory(
+            &mut saving,
+            &NewTerritory {
+                name: "Québec",
+                postal_prefixes: &[PostalPrefix::parse("G1R").unwrap()],
+                polygon: None,
+            },
+        )
+        .await
+        .unwrap();
+        let seen = version(&app, id).await;
+        let editing = tokio::spawn({
+            let app = app.clone();
+            async move {
+                let notes = AccountInput {
+                    notes: "Side entrance".into(),
+                    ..elsewhere
+                };
+                customers::update_account(&app, staff, id, seen, &notes)
+                    .await
+                    .unwrap();
+            }
+        });
+        tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+        assert!(
+            !editing.is_finished(),
+            "the account edit waits for the lock"
+        );
+        saving.commit().await.unwrap();
+        editing.await.unwrap();
+        assert_eq!(
+            customers::account(&app, staff, id)
+                .await
+                .unwrap()
+                .account
+                .territory_id,
+            Some(quebec)
+        );
+    }
+);
+
 /// A customer account and one contact of it, made by staff.
 async fn account_with_contact(app: &App, staff: Staff, email: &str) -> (AccountId, ContactId) {
     let account = customers::create_account(app, staff, AccountKind::Customer, &plateau_input())

@@ -101,3 +101,9 @@ feedback-setting-retention = Days technicians' positions are kept
 feedback-setting-surveys = Surveys: customers see Send Feedback on completed visits
 feedback-portal-save = Save the settings
 feedback-portal-notice-saved = The portal settings are saved.
+
+feedback-chart-title = Average rating by month (out of 5)
+feedback-chart-value = { $average } ({ $count ->
+    [one] 1 response
+   *[other] { $count } responses
+})

@@ -192,3 +192,4 @@ partner-web-feedback-title = Feedback
 partner-web-feedback-add = Add the feedback
 partner-web-history-title = History
 partner-web-history-none = Nothing happened yet.
+partner-web-contributions-chart-title = Each partner's score, as the contributions of its metrics (right: raise it; left: lower it)

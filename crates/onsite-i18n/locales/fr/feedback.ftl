@@ -101,3 +101,9 @@ feedback-setting-retention = Jours de conservation des positions des techniciens
 feedback-setting-surveys = Questionnaires : les clients voient « Donner mon avis » sur les visites terminées
 feedback-portal-save = Enregistrer les réglages
 feedback-portal-notice-saved = Les réglages du portail sont enregistrés.
+
+feedback-chart-title = Note moyenne par mois (sur 5)
+feedback-chart-value = { $average } ({ $count ->
+    [one] 1 réponse
+   *[other] { $count } réponses
+})

@@ -192,3 +192,4 @@ partner-web-feedback-title = Commentaire
 partner-web-feedback-add = Ajouter le commentaire
 partner-web-history-title = Historique
 partner-web-history-none = Rien ne s'est encore passé.
+partner-web-contributions-chart-title = Le score de chaque partenaire, en contributions de ses critères (à droite : l’augmentent ; à gauche : le diminuent)

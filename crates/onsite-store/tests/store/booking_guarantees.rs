@@ -563,8 +563,28 @@ both_backends!(
             waiting.iter().map(|v| v.booking.id).collect::<Vec<_>>(),
             [mine]
         );
+        // Among the flagged visits of a period when it overlaps it, not otherwise.
+        assert_eq!(
+            reassignment::flagged_between(&mut conn, at(0), at(61))
+                .await
+                .unwrap(),
+            [mine]
+        );
+        assert!(
+            reassignment::flagged_between(&mut conn, at(120), at(180))
+                .await
+                .unwrap()
+                .is_empty()
+        );
         assert!(reassignment::resolve(&mut conn, mine, t0()).await.unwrap());
         assert!(!reassignment::resolve(&mut conn, mine, t0()).await.unwrap());
+        assert!(
+            reassignment::flagged_between(&mut conn, at(0), at(61))
+                .await
+                .unwrap()
+                .is_empty(),
+            "no longer once resolved"
+        );
         assert!(!visits::visit(&mut conn, mine).await.unwrap().needs_new_time);
         assert!(
             reassignment::flag(&mut conn, mine, "skills", t0())

@@ -10,6 +10,7 @@
 
 use super::form::{OpportunityFields, OpportunityFormPage, form_choices, form_refusal};
 use super::{age, money, refusal, stage_label, status_key, status_label};
+use crate::charts::StackedChart;
 use crate::forms::FieldErrors;
 use crate::guard::see_other;
 use crate::input::PathId;
@@ -312,10 +313,62 @@ struct ShowPage {
     considered: usize,
     available: usize,
     ranked: Vec<RankedView>,
+    /// The ranked partners' metric contributions as stacked bars (none when nobody ranks).
+    stacked: Vec<StackedChart>,
     excluded: Vec<ExcludedView>,
     /// Why the last distribution was refused.
     refusal: Option<String>,
     may_administer: bool,
+}
+
+/// Each ranked partner's score as the stacked contributions of its metrics, in the order of
+/// the first partner's metrics; `None` when no partner ranks.
+fn contributions_chart(page: &Page, x: &Explanation) -> Option<StackedChart> {
+    let locale = page.locale;
+    let metrics: Vec<Metric> = x
+        .decision
+        .ranked
+        .first()?
+        .contributions
+        .iter()
+        .map(|c| c.metric)
+        .collect();
+    let rows = x
+        .decision
+        .ranked
+        .iter()
+        .map(|r| {
+            let parts = metrics
+                .iter()
+                .map(|m| {
+                    let v = r
+                        .contributions
+                        .iter()
+                        .find(|c| c.metric == *m)
+                        .map_or(0.0, |c| c.contribution);
+                    (v, signed(locale, v, 3))
+                })
+                .collect();
+            (
+                x.partner_name(r.partner).to_owned(),
+                text::decimal(locale, r.score, 3),
+                parts,
+            )
+        })
+        .collect();
+    Some(StackedChart::new(
+        "contributions",
+        page.t("partner-web-contributions-chart-title"),
+        (
+            page.t("partner-web-col-partner"),
+            page.t("partner-web-col-score"),
+        ),
+        metrics
+            .iter()
+            .map(|m| text::metric_name(locale, *m))
+            .collect(),
+        rows,
+    ))
 }
 
 /// A number with `places` decimals in the locale, with an explicit sign for contributions.
@@ -466,6 +519,7 @@ async fn show_page(
                 .collect(),
         })
         .collect();
+    let stacked = contributions_chart(&page, &x).into_iter().collect();
     let excluded = x
         .decision
         .excluded
@@ -483,6 +537,7 @@ async fn show_page(
         considered: x.decision.considered,
         available: x.decision.available_count,
         ranked,
+        stacked,
         excluded,
         refusal: refused,
         may_administer,

@@ -8,6 +8,7 @@
 //! Everything goes through `onsite_app::feedback`, which scopes a customer to their own
 //! account's visits: another account's visit is "not found", like a missing one.
 
+use crate::charts::BarChart;
 use crate::error::WebError;
 use crate::feedback::{StaffQuery, filter_of, input_of};
 use crate::forms::{FORM, FieldErrors};
@@ -297,11 +298,35 @@ struct StaffPage {
     month: String,
     /// Per technician, per service type, per month.
     averages: Vec<AverageTable>,
+    /// The average rating of each month, oldest first, as bars (none without responses).
+    charts: Vec<BarChart>,
     questions: Vec<QuestionRow>,
     responses: Vec<ResponseRow>,
     /// Links to the newer and the older responses, with the same filters.
     newer: Option<String>,
     older: Option<String>,
+}
+
+/// The average rating of each month as bars on the 5-star scale, oldest month first.
+fn months_chart(page: &Page, by_month: &[Average]) -> BarChart {
+    let locale = page.locale;
+    BarChart::new(
+        "feedback-months",
+        page.t("feedback-chart-title"),
+        (page.t("feedback-col-month"), page.t("feedback-col-average")),
+        5.0,
+        by_month.iter().rev().map(|a| {
+            let mean = average(locale, a.mean());
+            let shown = locale.text_with(
+                "feedback-chart-value",
+                &[
+                    ("average", Arg::Str(&mean)),
+                    ("count", Arg::Num(a.count as f64)),
+                ],
+            );
+            (a.label.clone(), a.mean(), shown)
+        }),
+    )
 }
 
 fn average_rows(locale: Locale, list: &[Average]) -> Vec<AverageRow> {
@@ -379,6 +404,10 @@ fn staff_view(page: Page, data: StaffFeedback, query: &StaffQuery) -> StaffPage 
         technicians: choices(&data.technicians, data.filter.technician),
         service_types: choices(&data.service_types, data.filter.service_type),
         month: data.filter.month.clone().unwrap_or_default(),
+        charts: Some(months_chart(&page, &data.by_month))
+            .filter(|c| !c.is_empty())
+            .into_iter()
+            .collect(),
         averages: vec![
             AverageTable {
                 heading: "feedback-by-technician",

@@ -150,6 +150,24 @@ both_backends!(
         let api = dora.get("/api/v1/staff/feedback").await.json();
         assert_eq!(api["responses"][0]["rating"], 5);
         assert_eq!(api["averages"]["technician"][0]["average"], 5.0);
+        // The months as bars on the 5-star scale, with their numbers as a table.
+        let month = api["averages"]["month"][0]["label"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        assert!(
+            text.contains(
+                r#"<title id="feedback-months-title">Average rating by month (out of 5)</title>"#
+            ),
+            "{text}"
+        );
+        assert!(
+            text.contains(&format!(
+                r#"<tr><th scope="row">{month}</th><td>5.0 (1 response)</td></tr>"#
+            )),
+            "{text}"
+        );
+        assert!(text.contains(r##"width="300.0" height="20" fill="#01609a" data-value="5""##));
         let bad = dora.get("/api/v1/staff/feedback?month=2026-13").await;
         assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
         // One page: no Next / Previous, and no pager on the page.

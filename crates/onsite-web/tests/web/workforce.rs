@@ -183,6 +183,15 @@ both_backends!(
             report.contains("Zephyrine Holdings, Heat pump service: nobody else is free then. The customer was asked by email to pick a new time"),
             "{report}"
         );
+        // The visit's time as the customer and the technician know it (the address's zone),
+        // not the dispatcher's (none in their profile: UTC).
+        let visit_time = visit.starts_at.to_zoned(zone.clone());
+        let when = format!(
+            "{} ({}) — Zephyrine Holdings",
+            onsite_i18n::datetime::date_time(onsite_i18n::DEFAULT, &visit_time),
+            visit_time.strftime("%Z")
+        );
+        assert!(report.contains(&when), "{when} in {report}");
         assert!(report.contains("Dentist"), "the time off is listed");
         let asked: Vec<String> = sqlx::query_scalar(
             "SELECT recipient FROM email_outbox WHERE kind = 'booking-new-time'",
@@ -536,5 +545,92 @@ both_backends!(
             .await;
         assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
         assert!(bad.text().contains(r##"href="#user""##));
+    }
+);
+
+both_backends!(
+    the_start_page_draws_the_day_at_a_glance_for_staff_only,
+    |app: TestApp| async move {
+        let world = World::build(&app).await;
+        let territory = east_end(&app).await;
+        let mut staff = app.browser_as(world.user("dispatcher")).await;
+        let skill = created_id(
+            &staff
+                .post("/staff/catalog/skills", &[("name", "Heat pumps")])
+                .await,
+        );
+        let skill_field = format!("skill-{skill}");
+        let made = staff
+            .post(
+                "/staff/catalog/service-types",
+                &[
+                    ("name", "Heat pump service"),
+                    ("duration_minutes", "60"),
+                    ("self_scheduling", "true"),
+                    (skill_field.as_str(), "3"),
+                ],
+            )
+            .await;
+        let service_type: i64 = created_id(&made).parse().unwrap();
+        let template = every_day(&mut staff).await;
+        new_technician(&mut staff, "Karim Tech", &template, territory, Some(&skill)).await;
+        let customer = crate::bookings::principal(&app, world.user("customer of A")).await;
+        let booking = crate::bookings::book_first(
+            &app,
+            &customer,
+            onsite_domain::ServiceTypeId(service_type),
+        )
+        .await;
+        // The visit moved to the first hour of today (the dispatcher's day: UTC, their profile
+        // has no zone): it has started without the technician, so it is late.
+        let now = crate::support::now(&app);
+        let midnight = now
+            .to_zoned(jiff::tz::TimeZone::UTC)
+            .date()
+            .to_zoned(jiff::tz::TimeZone::UTC)
+            .unwrap()
+            .timestamp()
+            .as_millisecond();
+        sqlx::query("UPDATE bookings SET starts_at = $1, ends_at = $2 WHERE id = $3")
+            .bind(midnight)
+            .bind(midnight + 3_600_000)
+            .bind(booking.0)
+            .execute(&mut *app.db.store().conn().await.unwrap())
+            .await
+            .unwrap();
+
+        let home = staff.get("/").await.text();
+        assert!(home.contains("Today at a glance"), "{home}");
+        // Visits by state: the bar and the table say the same.
+        assert!(
+            home.contains(r#"<title id="glance-states-title">Visits of the day by state</title>"#),
+            "{home}"
+        );
+        assert!(home.contains(r#"aria-labelledby="glance-states-title""#));
+        assert!(
+            home.contains(r#"<tr><th scope="row">Scheduled</th><td>1</td></tr>"#),
+            "{home}"
+        );
+        assert!(home.contains(r#"<tr><th scope="row">Completed</th><td>0</td></tr>"#));
+        assert!(home.contains(r##"width="300.0" height="20" fill="#01609a" data-value="1""##));
+        assert!(home.contains("1 late visit: not under way"), "{home}");
+        assert!(home.contains("0 visits wait for a new time."), "{home}");
+        // Karim works 07:00–19:00 (720 min) and has 60 of them booked.
+        assert!(
+            home.contains(
+                r#"<tr><th scope="row">Karim Tech</th><td>8 % (60 of 720 min)</td></tr>"#
+            ),
+            "{home}"
+        );
+        assert!(home.contains(r#"data-value="8""#));
+
+        // Nobody else sees it: not the customer, whose home is their appointments.
+        let mut other = app.browser_as(world.user("customer of B")).await;
+        let theirs = other.get("/").await.text();
+        assert!(
+            !theirs.contains("at a glance") && !theirs.contains("Karim Tech"),
+            "{theirs}"
+        );
+        assert!(!theirs.contains("Zephyrine"));
     }
 );

@@ -72,6 +72,8 @@ both_backends!(
             [AffectedVisit {
                 booking: v.id,
                 starts_at: v.starts_at,
+                // The zone of Acme's address, in which the report tells the visit's time.
+                time_zone: onsite_testkit::fixtures::montreal().time_zone(),
                 account: "Acme".into(),
                 service_type: "Furnace maintenance".into(),
                 from: "Tom".into(),

@@ -91,7 +91,7 @@ pub fn report_view(page: &Page, jobs: &[JobId], affected: &Affected) -> Option<R
         .visits
         .iter()
         .map(|v| {
-            let when = page.time(v.starts_at);
+            let when = page.time_in(v.starts_at, v.time_zone.clone());
             let to = v.to.as_deref().unwrap_or_default();
             let args = [
                 ("when", Arg::Str(&when)),

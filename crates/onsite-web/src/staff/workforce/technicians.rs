@@ -530,14 +530,7 @@ async fn show_page(
     let tech = &t.technician;
     let zone = tech.time_zone.time_zone();
     let locale = page.locale;
-    let local = |at: Timestamp| {
-        let z = at.to_zoned(zone.clone());
-        format!(
-            "{} ({})",
-            onsite_i18n::datetime::date_time(locale, &z),
-            z.strftime("%Z")
-        )
-    };
+    let local = |at: Timestamp| page.time_in(at, zone.clone());
     let today = now.to_zoned(zone.clone()).date();
     let week_hours = WeeklyHours::from_periods(tech.weekly_hours.clone());
     let not_working = page.t("workforce-not-working");

@@ -160,6 +160,36 @@ both_backends!(
         ] {
             assert!(html.contains(words), "{words}");
         }
+        // The contributions as stacked bars, named, with a legend and their numbers as a
+        // table whose rows end with each partner's score as ranked.
+        assert!(html.contains(
+            r#"<title id="contributions-title">Each partner&#39;s score, as the contributions of its metrics"#
+        ), "{html}");
+        assert!(html.contains(r#"aria-labelledby="contributions-title""#));
+        assert!(html.contains(r#"data-series="Distance""#), "{html}");
+        for partner in ["Partner Plumbing Co", "Bravo Chauffage"] {
+            let ranked = format!("{partner}</a></th>");
+            let after = &html[html.find(&ranked).unwrap() + ranked.len()..];
+            let score = after
+                .split_once(r#"<td class="number">"#)
+                .unwrap()
+                .1
+                .split("</td>")
+                .next()
+                .unwrap();
+            let row = format!(r#"<tr><th scope="row">{partner}</th>"#);
+            let chart_row = &html[html.find(&row).expect(&row)..];
+            let chart_row = &chart_row[..chart_row.find("</tr>").unwrap()];
+            assert!(
+                chart_row.ends_with(&format!(r#"<td class="number">{score}</td>"#)),
+                "{chart_row} ends with {score}"
+            );
+            assert_eq!(
+                chart_row.matches("<td").count(),
+                8,
+                "7 metrics and the score"
+            );
+        }
         // The excluded partners with the criterion in words.
         assert!(
             html.contains("At capacity: 0 open opportunities of 0."),
