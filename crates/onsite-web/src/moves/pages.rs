@@ -25,7 +25,7 @@ use onsite_domain::{BookingId, InvalidInput};
 use onsite_i18n::{Arg, datetime};
 use onsite_store::visibility::Visibility;
 
-/// What the dialog's form carries (the Check's query string and the Move's body alike).
+/// What the dialog's form carries (a link's query string and the form's body alike).
 #[derive(Debug, Default, Clone, serde::Deserialize)]
 #[serde(default)]
 pub struct MoveForm {
@@ -33,6 +33,9 @@ pub struct MoveForm {
     date: Option<String>,
     time: Option<String>,
     reason: Option<String>,
+    /// `check` (the Check button): the verdict only, nothing moves. The Check posts the form
+    /// like Move does, so that the session's CSRF token never lands in a URL.
+    intent: Option<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -229,16 +232,39 @@ pub async fn dialog(
     let Some(target) = read(&form, &dialog, &mut errors, &page) else {
         return render(page, &dialog, &form, errors, None, crate::error::INVALID);
     };
+    verdict(&state, page, staff, id, &dialog, &form, target, now).await
+}
+
+/// The dialog with the verdict of moving the visit to `target`; nothing moves.
+#[allow(clippy::too_many_arguments)]
+async fn verdict(
+    state: &AppState,
+    page: Page,
+    staff: Staff,
+    id: BookingId,
+    dialog: &MoveDialog,
+    form: &MoveForm,
+    target: Target,
+    now: jiff::Timestamp,
+) -> WebResult<Response> {
     match moves::check_move(&state.app, staff, id, target, now).await {
         Ok(check) => {
             let verdict = verdict_view(&page, &check);
-            render(page, &dialog, &form, errors, Some(verdict), StatusCode::OK)
+            render(
+                page,
+                dialog,
+                form,
+                FieldErrors::new(),
+                Some(verdict),
+                StatusCode::OK,
+            )
         }
-        Err(e) => refused(page, &dialog, &form, e),
+        Err(e) => refused(page, dialog, form, e),
     }
 }
 
-/// `POST /staff/visits/{id}/move`: checks and moves; back to the board on the new day.
+/// `POST /staff/visits/{id}/move`: checks and moves, back to the board on the new day; with
+/// `intent=check` (the Check button), the verdict only.
 pub async fn move_visit(
     State(state): State<AppState>,
     page: Page,
@@ -252,6 +278,9 @@ pub async fn move_visit(
     let Some(target) = read(&form, &dialog, &mut errors, &page) else {
         return render(page, &dialog, &form, errors, None, crate::error::INVALID);
     };
+    if form.intent.as_deref() == Some("check") {
+        return verdict(&state, page, staff, id, &dialog, &form, target, now).await;
+    }
     let reason = form.reason.clone().filter(|r| !r.trim().is_empty());
     match moves::move_visit(&state.app, staff, id, target, reason, now).await {
         Ok(done) => {

@@ -252,6 +252,27 @@ both_backends!(
             check.text()
         );
 
+        // The Check button posts the form (the CSRF token stays out of URLs) and moves nothing.
+        assert!(!html.contains(r#"formmethod="get""#));
+        let checked = dora
+            .post(
+                &path,
+                &[
+                    ("technician_id", karim.as_str()),
+                    ("date", &date),
+                    ("time", &time),
+                    ("intent", "check"),
+                ],
+            )
+            .await;
+        assert_eq!(checked.status, StatusCode::OK);
+        assert!(checked.text().contains("Karim lacks HVAC ≥ 3"));
+        assert_eq!(
+            placement(&app, m.visit).await.1,
+            start,
+            "a check moves nothing"
+        );
+
         // Move to Karim: refused, the page again with the reason.
         let refused = dora
             .post(
