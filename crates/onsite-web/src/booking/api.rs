@@ -529,22 +529,29 @@ pub async fn book(
         state.clock.now(),
     )
     .await?;
-    let status = if booked.replayed {
-        StatusCode::OK
-    } else {
-        StatusCode::CREATED
-    };
     let answer = Booked {
         booking: (&booked.visit).into(),
         replayed: booked.replayed,
     };
-    let mut response = (status, Json(answer)).into_response();
-    if let Ok(location) = HeaderValue::from_str(&format!("/api/v1/bookings/{}", booked.visit.id)) {
+    let location = format!("/api/v1/bookings/{}", booked.visit.id);
+    Ok(booked_response(booked.replayed, answer, &location))
+}
+
+/// A booking's answer: `201 Created` with its `Location`, or `200` when an idempotency key
+/// replayed an earlier booking (the customer's and the dispatcher's API alike).
+pub(crate) fn booked_response(replayed: bool, body: impl Serialize, location: &str) -> Response {
+    let status = if replayed {
+        StatusCode::OK
+    } else {
+        StatusCode::CREATED
+    };
+    let mut response = (status, Json(body)).into_response();
+    if let Ok(location) = HeaderValue::from_str(location) {
         response
             .headers_mut()
             .insert(axum::http::header::LOCATION, location);
     }
-    Ok(response)
+    response
 }
 
 /// `GET /api/v1/bookings`: the customer's visits in the homepage's groups.

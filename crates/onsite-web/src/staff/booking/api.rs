@@ -5,15 +5,15 @@
 //! `docs/api.md` and `docs/staff-booking.md`.
 
 use super::{order, technician};
-use crate::booking::api::idempotency_key;
+use crate::booking::api::{booked_response, idempotency_key};
 use crate::input::{parse_date, parse_instant};
 use crate::openapi::{Errors, JsonBody, refusal};
 use crate::session::Granted;
 use crate::{AppState, WebResult};
 use axum::Json;
 use axum::extract::{Query, State};
-use axum::http::{HeaderMap, HeaderValue, StatusCode};
-use axum::response::{IntoResponse, Response};
+use axum::http::HeaderMap;
+use axum::response::Response;
 use jiff::Timestamp;
 use jiff::civil::Date;
 use onsite_app::failure::Kind;
@@ -296,21 +296,11 @@ pub async fn book(
         state.clock.now(),
     )
     .await?;
-    let status = if booked.replayed {
-        StatusCode::OK
-    } else {
-        StatusCode::CREATED
-    };
     let answer = StaffBooked {
         booking: (&booked.visit).into(),
         account_id: order.account.0,
         replayed: booked.replayed,
     };
-    let mut response = (status, Json(answer)).into_response();
-    if let Ok(location) = HeaderValue::from_str(&format!("/staff/bookings/{}", booked.visit.id)) {
-        response
-            .headers_mut()
-            .insert(axum::http::header::LOCATION, location);
-    }
-    Ok(response)
+    let location = format!("/staff/bookings/{}", booked.visit.id);
+    Ok(booked_response(booked.replayed, answer, &location))
 }
