@@ -1,0 +1,246 @@
+// Moving visits, end to end against the real binary, the demo city and a real SMTP server
+// (issue 15's "Done when"): the demo dispatcher (who reads French) drags one of the demo
+// customer's Scheduled visits on the board onto a technician who lacks a skill the visit needs
+// — refused, the reason (naming the skill) read out in the board's live region — then onto an
+// eligible technician and time — accepted, the block moves to that row, and the customer's
+// mailbox has the rescheduled email with the new time. The same kind of move is then done from
+// the keyboard through the "Move…" dialog (Check shows the verdict, Move returns to the board
+// with the notice), and a second dispatcher's board shows each move without reloading.
+//
+// The visit and the technicians are picked from the demo data through the board API
+// (GET /api/v1/staff/board) and dry runs of the move API (the same checks as a drop), never
+// guessed.
+
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { screenshot, startPortal } from '../support/app.mjs';
+import { signIn } from '../support/identity.mjs';
+import { startSmtpSink } from '../support/mail.mjs';
+
+const DISPATCHER = { email: 'dispatcher@demo.test', password: 'demo-password' };
+const FRENCH = { email: 'Adresse e-mail', password: 'Mot de passe', button: 'Se connecter' };
+const CUSTOMER_EMAIL = 'customer@demo.test';
+const CUSTOMER_ACCOUNT = 'Boulangerie Fabre';
+const MINUTE = 60_000;
+/** Tall enough that every technician's row is on screen at once: a drag never scrolls. */
+const VIEWPORT = { width: 1600, height: 3200 };
+
+let smtp;
+let portal;
+
+before(async () => {
+  smtp = await startSmtpSink();
+  portal = await startPortal({ serveArgs: ['--demo'], env: smtp.serverEnv });
+});
+
+after(async () => {
+  await portal?.stop();
+  await smtp?.stop();
+});
+
+function problems(page) {
+  return page.problems.filter((p) => !/Failed to load resource/.test(p));
+}
+
+/** GET a JSON document with the page's session. */
+async function getJson(page, path) {
+  return page.evaluate(async (p) => {
+    const response = await fetch(p, { credentials: 'same-origin', headers: { Accept: 'application/json' } });
+    return { status: response.status, body: await response.json() };
+  }, path);
+}
+
+/** A dry run of the move API (the page's CSRF token through onsite.fetch): its reasons. */
+async function dryRun(page, id, technicianId, startsAt) {
+  return page.evaluate(async ({ id, technicianId, startsAt }) => {
+    const response = await window.onsite.fetch(`/api/v1/staff/visits/${id}/move`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
+      body: JSON.stringify({ technician_id: technicianId, starts_at: startsAt, dry_run: true }),
+    });
+    const body = await response.json();
+    return { status: response.status, codes: (body.reasons || []).map((r) => r.code), body };
+  }, { id, technicianId, startsAt });
+}
+
+function iso(ms) {
+  return new Date(ms).toISOString().replace('.000Z', 'Z');
+}
+
+function addDays(date, days) {
+  const d = new Date(`${date}T12:00:00Z`);
+  d.setUTCDate(d.getUTCDate() + days);
+  return d.toISOString().slice(0, 10);
+}
+
+/** The date and the 24-hour time of an instant in a zone: ['2026-03-09', '14:30']. */
+function local(ms, timeZone) {
+  const parts = Object.fromEntries(
+    new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' })
+      .formatToParts(new Date(ms))
+      .map((p) => [p.type, p.value]),
+  );
+  return [`${parts.year}-${parts.month}-${parts.day}`, `${parts.hour}:${parts.minute}`];
+}
+
+/** The ways an email may write the time: 14:30, 14 h 30, 2:30 PM. */
+function timePattern(hhmm) {
+  const [h, m] = hhmm.split(':').map(Number);
+  const h12 = ((h + 11) % 12) + 1;
+  const mm = String(m).padStart(2, '0');
+  return new RegExp(`(\\b0?${h}:${mm}\\b|\\b${h}\\s?h\\s?${mm}\\b|\\b${h12}:${mm}\\s?(AM|PM|a\\.m\\.|p\\.m\\.))`, 'i');
+}
+
+/**
+ * From the board API: one of the demo customer's Scheduled visits on a coming day, a technician
+ * who lacks a skill it needs (the only reason a drop there is refused) and a technician and
+ * time a drop is accepted at — the day's board and the visit's length with them.
+ */
+async function pickMove(page) {
+  const today = (await getJson(page, '/api/v1/staff/board')).body.day;
+  for (let offset = 1; offset <= 8; offset += 1) {
+    const day = addDays(today, offset);
+    const { status, body: board } = await getJson(page, `/api/v1/staff/board?day=${day}`);
+    assert.equal(status, 200, `the board of ${day}`);
+    const visits = board.technicians.flatMap((t) => t.visits);
+    const visit = visits.find((v) => v.account === CUSTOMER_ACCOUNT && v.state === 'scheduled');
+    if (!visit) continue;
+    const length = Date.parse(visit.ends_at) - Date.parse(visit.starts_at);
+    let refused = null;
+    let accepted = null;
+    for (const tech of board.technicians) {
+      if (tech.id === visit.technician_id) continue;
+      for (const period of tech.working) {
+        const from = Date.parse(period.from);
+        const to = Date.parse(period.to);
+        // Quarter hours of their working hours, from an hour in (travel from home) on.
+        for (let at = from + 60 * MINUTE; at + length <= to - 15 * MINUTE; at += 45 * MINUTE) {
+          if (at < Date.parse(board.period.from) || at + length > Date.parse(board.period.to)) continue;
+          if (refused && accepted) break;
+          const check = await dryRun(page, visit.id, tech.id, iso(at));
+          if (!refused && check.codes.length === 1 && check.codes[0] === 'lacks_skill') {
+            refused = { tech, at, message: check.body.reasons[0].message };
+          } else if (!accepted && check.status === 200 && check.codes.length === 0) {
+            accepted = { tech, at };
+          }
+          if (check.codes.includes('lacks_skill') || check.codes.includes('territory')) break; // the whole row is out
+        }
+      }
+      if (refused && accepted) return { day, board, visit, length, refused, accepted };
+    }
+  }
+  throw new Error('no Scheduled visit of the demo customer in the coming week with a refused and an accepted target');
+}
+
+/** Drags a block with the real mouse onto a technician's lane at the instant `at`. */
+async function dragTo(page, visitId, technicianId, at) {
+  const lane = page.locator(`.board-day .lane-grid.drop-target[data-technician="${technicianId}"]`);
+  const grid = await page.locator('#board-body .board-body').evaluate((el) => ({
+    from: Date.parse(el.dataset.gridFrom),
+    minutes: Number(el.dataset.gridMinutes),
+  }));
+  const box = await lane.boundingBox();
+  const fraction = (at - grid.from) / (grid.minutes * MINUTE);
+  assert.ok(fraction >= 0 && fraction <= 1, `the target time is on the board (${fraction})`);
+  await page.locator(`#visit-${visitId}`).dragTo(lane, {
+    targetPosition: { x: box.width * fraction, y: box.height / 2 },
+  });
+}
+
+test('a dispatcher moves a visit by drag and drop and from the keyboard; another board follows', { timeout: 300_000 }, async () => {
+  const first = await portal.newPage({ locale: 'fr-CA', viewport: VIEWPORT });
+  const second = await portal.newPage({ locale: 'fr-CA', viewport: VIEWPORT });
+  await signIn(first, portal.url, DISPATCHER, FRENCH);
+  await signIn(second, portal.url, DISPATCHER, FRENCH);
+  await first.goto(`${portal.url}/staff/visits`);
+  await first.getByRole('heading', { level: 1, name: 'Interventions' }).waitFor();
+
+  const { day, board, visit, length, refused, accepted } = await pickMove(first);
+  const zone = board.time_zone;
+  const skills = await first.locator('#skill option').allTextContents();
+
+  for (const page of [first, second]) {
+    await page.goto(`${portal.url}/staff/visits?day=${day}`);
+    await page.locator(`#visit-${visit.id}`).waitFor();
+    await page.waitForFunction(() => document.querySelector('.schedule-board')?.dataset.live === 'on');
+  }
+  await second.evaluate(() => { window.onsiteJourneyMarker = 'still here'; });
+  const row = (page, techId) => page.locator(`.board-day .lane-grid[data-technician="${techId}"]`);
+  await row(second, visit.technician_id).locator(`#visit-${visit.id}`).waitFor();
+
+  // 1. Dropped on a technician who lacks a skill: refused, the reason read out.
+  await dragTo(first, visit.id, refused.tech.id, refused.at);
+  const status = first.locator('#board-status');
+  await status.getByText('Ce déplacement est refusé').waitFor();
+  const said = await status.innerText();
+  assert.ok(said.includes(refused.tech.name), `the refusal names ${refused.tech.name}: ${said}`);
+  assert.match(said, /n'a pas/, said);
+  const skill = skills.find((s) => s.trim() && said.includes(`${s.trim()} ≥`));
+  assert.ok(skill, `the refusal names the skill (one of ${skills.join(', ')}): ${said}`);
+  assert.equal(await first.locator('#board-status form').count(), 0, 'a missing skill cannot be overridden');
+  await row(first, visit.technician_id).locator(`#visit-${visit.id}`).waitFor();
+  await screenshot(first, 'moves-refused');
+
+  // 2. Dropped on an eligible technician and time: accepted, the block in the new row.
+  await dragTo(first, visit.id, accepted.tech.id, accepted.at);
+  await status.getByText('L’intervention est déplacée.').waitFor();
+  await row(first, accepted.tech.id).locator(`#visit-${visit.id}`).waitFor({ timeout: 15_000 });
+  const moved = (await getJson(first, `/api/v1/staff/board?day=${day}`)).body.technicians
+    .find((t) => t.id === accepted.tech.id).visits.find((v) => v.id === visit.id);
+  assert.ok(moved, 'the API has the visit with its new technician');
+  assert.equal(Date.parse(moved.starts_at), accepted.at, 'it starts where it was dropped');
+  await screenshot(first, 'moves-dropped');
+
+  // The second dispatcher's board follows, without reloading.
+  await row(second, accepted.tech.id).locator(`#visit-${visit.id}`).waitFor({ timeout: 15_000 });
+  assert.equal(await second.evaluate(() => window.onsiteJourneyMarker), 'still here', 'no page reload');
+
+  // The customer is told the new time.
+  const [, newTime] = local(accepted.at, zone);
+  const email = await smtp.waitForMessage({ to: CUSTOMER_EMAIL, subject: /(moved|déplacée)/i });
+  assert.match(email.text, timePattern(newTime), `the email gives the new time ${newTime}:\n${email.text}`);
+
+  // 3. From the keyboard only: back to its first technician and time through the Move… dialog.
+  const block = first.locator(`#visit-${visit.id}`);
+  await block.focus();
+  await first.keyboard.press('Enter');
+  const moveLink = first.locator('#visit-detail').getByRole('link', { name: 'Déplacer…' });
+  await moveLink.waitFor();
+  await moveLink.focus();
+  await first.keyboard.press('Enter');
+  await first.waitForURL(new RegExp(`/staff/visits/${visit.id}/move$`));
+  const [backDate, backTime] = local(Date.parse(visit.starts_at), zone);
+  await first.locator('#technician_id').focus();
+  await first.locator('#technician_id').selectOption({ label: visit.technician });
+  await first.keyboard.press('Tab');
+  assert.equal(await first.evaluate(() => document.activeElement?.id), 'date');
+  await first.locator('#date').fill(backDate);
+  await first.keyboard.press('Tab');
+  assert.equal(await first.evaluate(() => document.activeElement?.id), 'time');
+  await first.locator('#time').fill(backTime);
+  await first.keyboard.press('Tab');
+  assert.equal(await first.evaluate(() => document.activeElement?.textContent.trim()), 'Vérifier');
+  await first.keyboard.press('Enter');
+  await first.locator('.move-verdict').getByText('La visite peut être déplacée à cet endroit.').waitFor();
+  assert.equal(await first.locator('#technician_id').inputValue(), String(visit.technician_id), 'the check keeps the choice');
+  await screenshot(first, 'moves-dialog-checked');
+  const moveButton = first.getByRole('button', { name: 'Déplacer', exact: true });
+  await moveButton.focus();
+  await first.keyboard.press('Enter');
+  await first.waitForURL(/\/staff\/visits(\?|$)/);
+  await first.getByText(/La visite a été déplacée|Visite déplacée vers/).first().waitFor();
+
+  // The second board follows again; the customer is told again.
+  await row(second, visit.technician_id).locator(`#visit-${visit.id}`).waitFor({ timeout: 15_000 });
+  assert.equal(await second.evaluate(() => window.onsiteJourneyMarker), 'still here', 'no page reload');
+  const back = (await smtp.received()).filter((m) => m.to.includes(CUSTOMER_EMAIL) && /(moved|déplacée)/i.test(m.subject));
+  let again = back.length >= 2;
+  for (let i = 0; !again && i < 80; i += 1) {
+    await new Promise((r) => setTimeout(r, 250));
+    again = (await smtp.received()).filter((m) => m.to.includes(CUSTOMER_EMAIL) && /(moved|déplacée)/i.test(m.subject)).length >= 2;
+  }
+  assert.ok(again, 'the keyboard move emailed the customer too');
+
+  assert.deepEqual(problems(first), []);
+  assert.deepEqual(problems(second), []);
+});
