@@ -20,6 +20,31 @@
 
   // ---- Live updates ------------------------------------------------------------------------
 
+  // The element of the board's body that has the keyboard focus, as a selector that finds
+  // its twin in a new body: a live update must not drop a keyboard user's place (nor make
+  // their next Enter land nowhere).
+  function focusKey() {
+    var active = document.activeElement;
+    if (!active || active === body || !body.contains(active)) {
+      return null;
+    }
+    if (active.id) {
+      return "#" + window.CSS.escape(active.id);
+    }
+    var href = active.getAttribute("href");
+    if (href) {
+      return active.tagName.toLowerCase() + '[href="' + window.CSS.escape(href) + '"]';
+    }
+    return null;
+  }
+
+  function refocus(key) {
+    var twin = key && body.querySelector(key);
+    if (twin) {
+      twin.focus({ preventScroll: true });
+    }
+  }
+
   var refreshing = false;
   var again = false;
   function refresh() {
@@ -28,17 +53,24 @@
       return;
     }
     refreshing = true;
+    var asked = board.dataset.fragment;
     window
-      .fetch(board.dataset.fragment, { credentials: "same-origin" })
+      .fetch(asked, { credentials: "same-origin" })
       .then(function (response) {
         return response.ok ? response.text() : null;
       })
       .then(function (html) {
-        if (html !== null && !dragging) {
+        // A visit opened (with htmx) while this was on its way: this body would close it
+        // again, so it is dropped and the board asked for once more, with the visit.
+        if (asked !== board.dataset.fragment) {
+          again = true;
+        } else if (html !== null && !dragging) {
+          var focused = focusKey();
           body.innerHTML = html;
           if (window.htmx) {
             window.htmx.process(body);
           }
+          refocus(focused);
           board.dataset.refreshed = String(Date.now());
         }
       })
