@@ -34,6 +34,10 @@ pub struct BoardFilter {
     pub limit: i64,
 }
 
+/// Most visits each part of the attention lane (flagged, late, unassigned) lists: the lane is
+/// read on every board view and live refresh, so it never grows with the company's history.
+pub const ATTENTION_LIMIT: i64 = 500;
+
 fn select() -> String {
     format!(
         "SELECT {COLUMNS}, ac.name AS account_name, \
@@ -76,12 +80,13 @@ pub async fn visits(conn: &mut Conn, filter: &BoardFilter) -> Result<Vec<BoardVi
 }
 
 /// The visits flagged for the dispatchers (reassignment found nobody at their time), oldest
-/// flag first, with their customer.
+/// flag first, with their customer; at most [`ATTENTION_LIMIT`].
 pub async fn needing_attention(conn: &mut Conn) -> Result<Vec<BoardVisit>> {
     sqlx::query(&format!(
-        "{} WHERE ba.booking_id IS NOT NULL ORDER BY ba.flagged_at, b.id",
+        "{} WHERE ba.booking_id IS NOT NULL ORDER BY ba.flagged_at, b.id LIMIT $1",
         select()
     ))
+    .bind(ATTENTION_LIMIT)
     .all(conn, board_visit)
     .await
 }
@@ -90,11 +95,12 @@ pub async fn needing_attention(conn: &mut Conn) -> Result<Vec<BoardVisit>> {
 pub async fn late(conn: &mut Conn, since: Timestamp, now: Timestamp) -> Result<Vec<BoardVisit>> {
     sqlx::query(&format!(
         "{} WHERE b.state IN ('scheduled', 'traveling') AND b.starts_at >= $1 \
-         AND b.starts_at < $2 ORDER BY b.starts_at, b.id LIMIT 500",
+         AND b.starts_at < $2 ORDER BY b.starts_at, b.id LIMIT $3",
         select()
     ))
     .bind(to_ms(since))
     .bind(to_ms(now))
+    .bind(ATTENTION_LIMIT)
     .all(conn, board_visit)
     .await
 }
@@ -104,10 +110,11 @@ pub async fn late(conn: &mut Conn, since: Timestamp, now: Timestamp) -> Result<V
 pub async fn unassigned(conn: &mut Conn, now: Timestamp) -> Result<Vec<BoardVisit>> {
     sqlx::query(&format!(
         "{} WHERE t.active = FALSE AND b.state IN ('scheduled', 'traveling') \
-         AND b.ends_at > $1 ORDER BY b.starts_at, b.id LIMIT 500",
+         AND b.ends_at > $1 ORDER BY b.starts_at, b.id LIMIT $2",
         select()
     ))
     .bind(to_ms(now))
+    .bind(ATTENTION_LIMIT)
     .all(conn, board_visit)
     .await
 }
