@@ -991,6 +991,11 @@ impl Builder<'_> {
                 } else if self.rng.chance(0.5) {
                     boroughs.push(self.rng.of(place.neighbours));
                 }
+                // The demo customer's visits have a second technician able to take them (the
+                // same trade, next door), so a dispatcher can move one to another row.
+                if borough == ROSEMONT && profile == 0 && !boroughs.contains(&PLATEAU) {
+                    boroughs.push(PLATEAU);
+                }
                 let skills: Vec<(usize, i64)> = base_skills
                     .iter()
                     .map(|&(c, r)| (c, (r + self.rng.range(0, 2)).min(10)))

@@ -581,6 +581,58 @@ mod tests {
         assert_eq!(doc["info"]["version"], env!("CARGO_PKG_VERSION"));
     }
 
+    /// utoipa names a schema after its type (or its `#[schema(as = …)]`), and of two types
+    /// with one name the document keeps one: the other's answers would then be checked
+    /// against the wrong shape. Every `ToSchema` type of this crate has a name of its own.
+    #[test]
+    fn no_two_schemas_share_a_name() {
+        fn rust_files(dir: &std::path::Path, into: &mut Vec<std::path::PathBuf>) {
+            for entry in std::fs::read_dir(dir).expect("the source folder") {
+                let path = entry.expect("an entry").path();
+                if path.is_dir() {
+                    rust_files(&path, into);
+                } else if path.extension().is_some_and(|e| e == "rs") {
+                    into.push(path);
+                }
+            }
+        }
+        let mut files = Vec::new();
+        rust_files(
+            &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src"),
+            &mut files,
+        );
+        let mut owners: BTreeMap<String, Vec<String>> = BTreeMap::new();
+        for file in files {
+            let text = std::fs::read_to_string(&file).expect("a source file");
+            let mut schema = false;
+            let mut renamed: Option<String> = None;
+            for line in text.lines().map(str::trim) {
+                if line.starts_with("#[derive(") && line.contains("ToSchema") {
+                    schema = true;
+                } else if let Some(rest) = line.strip_prefix("#[schema(as = ") {
+                    renamed = rest.split(')').next().map(str::to_owned);
+                } else if schema && !line.starts_with("#[") && !line.starts_with("///") {
+                    let name = line
+                        .trim_start_matches("pub ")
+                        .trim_start_matches("pub(crate) ")
+                        .split_whitespace()
+                        .nth(1)
+                        .map(|n| n.split(['<', '{', '(']).next().unwrap_or(n).to_owned());
+                    if let Some(name) = renamed.take().or(name) {
+                        owners
+                            .entry(name)
+                            .or_default()
+                            .push(file.display().to_string());
+                    }
+                    schema = false;
+                }
+            }
+        }
+        let shared: Vec<_> = owners.iter().filter(|(_, files)| files.len() > 1).collect();
+        assert!(owners.len() > 50, "the scan finds the schemas: {owners:?}");
+        assert!(shared.is_empty(), "schemas sharing a name: {shared:?}");
+    }
+
     #[test]
     fn enumerations_list_what_serde_writes() {
         let RefOr::T(Schema::Object(state)) = State::schema() else {

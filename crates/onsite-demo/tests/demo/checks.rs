@@ -541,6 +541,25 @@ pub async fn partners_and_opportunities(conn: &mut Conn) {
     }
 }
 
+/// Every kind of visit the demo customer has can be taken by at least two technicians (covering
+/// its territory, with the skills): a dispatcher can move one of them to another row.
+pub async fn the_demo_customers_visits_have_a_second_technician(conn: &mut Conn) {
+    let fewest = count(
+        conn,
+        "SELECT MIN((SELECT COUNT(*) FROM technicians t \
+             JOIN technician_territories tt ON tt.technician_id = t.id \
+             WHERE tt.territory_id = a.territory_id AND t.active AND NOT EXISTS ( \
+                 SELECT 1 FROM service_type_skills r WHERE r.service_type_id = w.service_type_id \
+                 AND NOT EXISTS (SELECT 1 FROM technician_skills s WHERE s.technician_id = t.id \
+                     AND s.characteristic_id = r.characteristic_id AND s.rating >= r.min_rating)))) \
+         FROM bookings b JOIN work_orders w ON w.id = b.work_order_id \
+         JOIN accounts a ON a.id = w.account_id \
+         WHERE a.name = 'Boulangerie Fabre' AND b.state = 'scheduled'",
+    )
+    .await;
+    assert!(fewest >= 2, "the demo customer's visits have {fewest} eligible technicians");
+}
+
 pub async fn sign_ins(conn: &mut Conn, today: Date) {
     let today_start = start_of(today);
     let tomorrow_start = start_of(today.checked_add(Span::new().days(1)).unwrap());

@@ -57,6 +57,7 @@ both_backends!(
         checks::history_and_records(&mut conn, SUNDAY_DST).await;
         checks::partners_and_opportunities(&mut conn).await;
         checks::sign_ins(&mut conn, SUNDAY_DST).await;
+        checks::the_demo_customers_visits_have_a_second_technician(&mut conn).await;
         checks::feedback(&mut conn, SUNDAY_DST).await;
 
         // Loading again is refused politely and changes nothing.

@@ -700,7 +700,7 @@ pub struct StaffQuery {
 
 /// A visit on the dispatcher's board: every record shown (staff see them all).
 #[derive(Debug, Serialize, ToSchema)]
-pub struct BoardVisit {
+pub struct StaffVisit {
     id: i64,
     #[schema(value_type = VisitState)]
     state: BookingState,
@@ -721,11 +721,11 @@ pub struct BoardVisit {
     needs_new_time: bool,
 }
 
-impl From<&visit_board::BoardVisit> for BoardVisit {
-    fn from(v: &visit_board::BoardVisit) -> BoardVisit {
+impl From<&visit_board::BoardVisit> for StaffVisit {
+    fn from(v: &visit_board::BoardVisit) -> StaffVisit {
         let b = &v.visit.booking;
         let records = v.visit.records(Visibility::All);
-        BoardVisit {
+        StaffVisit {
             id: b.id.0,
             state: b.state,
             starts_at: b.starts_at,
@@ -751,10 +751,10 @@ pub struct StaffVisits {
     to: Date,
     time_zone: String,
     /// By start time, at most 1000.
-    visits: Vec<BoardVisit>,
+    visits: Vec<StaffVisit>,
     /// More visits than `visits` holds matched.
     truncated: bool,
-    needing_attention: Vec<BoardVisit>,
+    needing_attention: Vec<StaffVisit>,
 }
 
 /// `GET /api/v1/staff/visits`: every account's visits of a period (staff), and the visits
@@ -844,10 +844,10 @@ pub async fn staff_visits(
         visits: visits
             .iter()
             .take(STAFF_LIMIT as usize)
-            .map(BoardVisit::from)
+            .map(StaffVisit::from)
             .collect(),
         truncated,
-        needing_attention: attention.iter().map(BoardVisit::from).collect(),
+        needing_attention: attention.iter().map(StaffVisit::from).collect(),
     }))
 }
 

@@ -563,6 +563,10 @@ both_backends!(
         let travel = json!({"action": "start_travel"});
         let done = fixture.completed_a.0;
         let schedule_board = "/api/v1/staff/board";
+        let around = crate::support::now(&app)
+            .to_zoned(jiff::tz::TimeZone::UTC)
+            .date()
+            .saturating_sub(jiff::ToSpan::days(4));
         run.steps(vec![
             get(DISPATCHER, schedule_board, schedule_board, 200),
             get(
@@ -578,6 +582,20 @@ both_backends!(
                 422,
             ),
             get(DISPATCHER, board, board, 200),
+            // The fixture's visits (completed three days ago, booked and canceled since) are
+            // answered whatever the time of day: each state's shape is checked.
+            get(
+                DISPATCHER,
+                board,
+                &format!("{board}?from={around}&to={}", around.saturating_add(jiff::ToSpan::days(30))),
+                200,
+            ),
+            get(
+                DISPATCHER,
+                schedule_board,
+                &format!("{schedule_board}?day={around}&view=week"),
+                200,
+            ),
             get(
                 DISPATCHER,
                 board,
