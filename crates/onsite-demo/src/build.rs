@@ -984,6 +984,10 @@ impl Builder<'_> {
                 let index = borough * trade::PROFILES.len() + profile;
                 let name = trade::TECHNICIAN_NAMES[index];
                 let is_demo = borough == PLATEAU && profile == 0;
+                // The demo customer's visits have a second technician able to take them (the
+                // same trade, next door, every day too), so a dispatcher can move one of them
+                // to another row whatever day the demo loads.
+                let backs_up_demo = borough == ROSEMONT && profile == 0;
                 let home = place.random_point(&mut self.rng)?;
                 let mut boroughs = vec![borough];
                 if is_demo {
@@ -991,16 +995,14 @@ impl Builder<'_> {
                 } else if self.rng.chance(0.5) {
                     boroughs.push(self.rng.of(place.neighbours));
                 }
-                // The demo customer's visits have a second technician able to take them (the
-                // same trade, next door), so a dispatcher can move one to another row.
-                if borough == ROSEMONT && profile == 0 && !boroughs.contains(&PLATEAU) {
+                if backs_up_demo && !boroughs.contains(&PLATEAU) {
                     boroughs.push(PLATEAU);
                 }
                 let skills: Vec<(usize, i64)> = base_skills
                     .iter()
                     .map(|&(c, r)| (c, (r + self.rng.range(0, 2)).min(10)))
                     .collect();
-                let shift = if is_demo {
+                let shift = if is_demo || backs_up_demo {
                     &trade::EVERY_DAY
                 } else {
                     &trade::SHIFTS[(profile + borough) % trade::SHIFTS.len()]

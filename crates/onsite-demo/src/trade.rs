@@ -637,7 +637,8 @@ pub const SHIFTS: [Shift; 6] = [
     },
 ];
 
-/// The demo technician's shift: every day, so they have visits whatever day the demo loads.
+/// The shift of the demo technician and of their second: every day, so they have visits (and
+/// room to take one of the other's) whatever day the demo loads.
 pub const EVERY_DAY: Shift = Shift {
     days: &[1, 2, 3, 4, 5, 6, 7],
     periods: &[(8 * 60, 16 * 60)],
