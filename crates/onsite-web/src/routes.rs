@@ -933,6 +933,57 @@ pub fn table() -> Vec<Route> {
             Dispatch,
             crate::moves::api::move_visit,
         ),
+        // JSON API: the back office's customers (accounts, contacts, their invitations).
+        page(
+            "/api/v1/staff/accounts",
+            Dispatch,
+            crate::staff::customers::api::list,
+        ),
+        action(
+            "/api/v1/staff/accounts",
+            Dispatch,
+            crate::staff::customers::api::create,
+        ),
+        page(
+            "/api/v1/staff/accounts/{id}",
+            Dispatch,
+            crate::staff::customers::api::get,
+        ),
+        action(
+            "/api/v1/staff/accounts/{id}",
+            Dispatch,
+            crate::staff::customers::api::update,
+        ),
+        action(
+            "/api/v1/staff/accounts/{id}/active",
+            Dispatch,
+            crate::staff::customers::api::set_account_active,
+        ),
+        action(
+            "/api/v1/staff/accounts/{id}/contacts",
+            Dispatch,
+            crate::staff::customers::api::create_contact,
+        ),
+        page(
+            "/api/v1/staff/contacts/{id}",
+            Dispatch,
+            crate::staff::customers::api::get_contact,
+        ),
+        action(
+            "/api/v1/staff/contacts/{id}",
+            Dispatch,
+            crate::staff::customers::api::update_contact,
+        ),
+        action(
+            "/api/v1/staff/contacts/{id}/active",
+            Dispatch,
+            crate::staff::customers::api::set_contact_active,
+        ),
+        action(
+            "/api/v1/staff/invitations/{id}/revoke",
+            Dispatch,
+            crate::staff::customers::api::revoke_invitation,
+        ),
         // JSON API: book on behalf of a customer.
         page(
             "/api/v1/staff/bookings/slots",

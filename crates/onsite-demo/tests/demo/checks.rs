@@ -557,7 +557,10 @@ pub async fn the_demo_customers_visits_have_a_second_technician(conn: &mut Conn)
          WHERE a.name = 'Boulangerie Fabre' AND b.state = 'scheduled'",
     )
     .await;
-    assert!(fewest >= 2, "the demo customer's visits have {fewest} eligible technicians");
+    assert!(
+        fewest >= 2,
+        "the demo customer's visits have {fewest} eligible technicians"
+    );
 }
 
 pub async fn sign_ins(conn: &mut Conn, today: Date) {

@@ -212,6 +212,15 @@ impl Fixture {
             "/staff/invitations/{id}/revoke" => {
                 format!("/staff/invitations/{}/revoke", self.invitation_a)
             }
+            p if p.starts_with("/api/v1/staff/accounts/{id}") => {
+                p.replace("{id}", &w.account_a.to_string())
+            }
+            p if p.starts_with("/api/v1/staff/contacts/{id}") => {
+                p.replace("{id}", &w.contact_a_new.to_string())
+            }
+            "/api/v1/staff/invitations/{id}/revoke" => {
+                format!("/api/v1/staff/invitations/{}/revoke", self.invitation_a)
+            }
             "/staff/users/{id}/web-roles" => {
                 format!("/staff/users/{}/web-roles", w.user("customer of A"))
             }
@@ -405,6 +414,12 @@ impl Fixture {
                 ),
             ),
             "/language" => ("application/x-www-form-urlencoded", "lang=en".to_owned()),
+            // The back office's API: a stale version or a refused body, nothing changes.
+            p if p.starts_with("/api/v1/staff/accounts")
+                || p.starts_with("/api/v1/staff/contacts") =>
+            {
+                ("application/json", r#"{"version":0}"#.to_owned())
+            }
             p if p.starts_with("/staff/") && p.ends_with("/expose") => (
                 "application/x-www-form-urlencoded",
                 "exposed=true".to_owned(),

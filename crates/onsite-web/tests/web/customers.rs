@@ -496,3 +496,234 @@ onsite_testkit::both_backends!(
         assert!(anonymous.header("location").starts_with("/sign-in"));
     }
 );
+
+onsite_testkit::both_backends!(
+    the_staff_api_keeps_accounts_and_contacts_with_versions,
+    |app: TestApp| async move {
+        use serde_json::json;
+        let world = World::build(&app).await;
+        territories::insert_territory(
+            &mut app.db.store().conn().await.unwrap(),
+            &NewTerritory {
+                name: "Plateau",
+                postal_prefixes: &[PostalPrefix::parse("H2J").unwrap()],
+                polygon: None,
+            },
+        )
+        .await
+        .unwrap();
+        let mut staff = app.browser_as(world.user("dispatcher")).await;
+        let body = json!({
+            "kind": "customer", "name": "Boulangerie Fabre", "address_line": "4301 Rue Saint-Denis",
+            "city": "Montréal", "postal_code": "H2J 2K9", "country": "CA",
+            "latitude": 45.5226, "longitude": -73.5831, "time_zone": "America/Toronto",
+        });
+
+        // Refused input: 422 naming the field, nothing made.
+        let accounts = count(&app, "accounts").await;
+        for (field, value) in [
+            ("kind", json!("vendor")),
+            ("name", json!(" ")),
+            ("country", json!("Canada")),
+            ("latitude", json!(91.0)),
+            ("time_zone", json!("Mars/Olympus")),
+        ] {
+            let mut bad = body.clone();
+            bad[field] = value;
+            let refused = staff.post_json("/api/v1/staff/accounts", &bad).await;
+            assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY, "{field}");
+            assert_eq!(
+                refused.json()["error"]["field"],
+                field,
+                "{}",
+                refused.text()
+            );
+        }
+        assert_eq!(count(&app, "accounts").await, accounts);
+
+        let made = staff.post_json("/api/v1/staff/accounts", &body).await;
+        assert_eq!(made.status, StatusCode::CREATED, "{}", made.text());
+        let account = made.json();
+        let id = account["id"].as_i64().unwrap();
+        assert_eq!(
+            made.header("location"),
+            format!("/api/v1/staff/accounts/{id}")
+        );
+        assert_eq!(
+            account["territory"], "Plateau",
+            "the territory follows the address"
+        );
+        assert_eq!(account["version"], 1);
+        assert_eq!(account["active"], true);
+
+        let found = staff.get("/api/v1/staff/accounts?q=fabre").await.json();
+        let names: Vec<_> = found["accounts"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|a| a["name"].clone())
+            .collect();
+        assert_eq!(names, [json!("Boulangerie Fabre")]);
+        let refused = staff.get("/api/v1/staff/accounts?status=gone").await;
+        assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(refused.json()["error"]["field"], "status");
+
+        // A change from the version read; members left out keep their value.
+        let path = format!("/api/v1/staff/accounts/{id}");
+        let changed = staff
+            .post_json(
+                &path,
+                &json!({"version": 1, "postal_code": "G1R 4P5", "notes": "Back door"}),
+            )
+            .await;
+        assert_eq!(changed.status, StatusCode::OK, "{}", changed.text());
+        let changed = changed.json();
+        assert_eq!(changed["version"], 2);
+        assert_eq!(
+            changed["territory"],
+            serde_json::Value::Null,
+            "moved out of the Plateau"
+        );
+        assert_eq!(changed["name"], "Boulangerie Fabre");
+        assert_eq!(changed["notes"], "Back door");
+        // A second change from version 1 is stale: 409, nothing of it written.
+        let stale = staff
+            .post_json(&path, &json!({"version": 1, "name": "Other"}))
+            .await;
+        assert_eq!(stale.status, StatusCode::CONFLICT);
+        assert_eq!(stale.json()["error"]["code"], "changed");
+        assert_eq!(staff.get(&path).await.json()["name"], "Boulangerie Fabre");
+        let unknown = staff
+            .post_json(&path, &json!({"version": 2, "colour": "red"}))
+            .await;
+        assert_eq!(
+            unknown.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "unknown members are refused"
+        );
+
+        // A contact, then one with the same address: taken.
+        let contact = json!({"first_name": "Ana", "last_name": "Fabre", "email": "ana@fabre.test",
+            "language": "fr", "web_roles": ["self-scheduling"]});
+        let made = staff.post_json(&format!("{path}/contacts"), &contact).await;
+        assert_eq!(made.status, StatusCode::CREATED, "{}", made.text());
+        let contact_id = made.json()["id"].as_i64().unwrap();
+        let contact_path = format!("/api/v1/staff/contacts/{contact_id}");
+        assert_eq!(made.header("location"), contact_path);
+        let again = staff.post_json(&format!("{path}/contacts"), &contact).await;
+        assert_eq!(again.status, StatusCode::CONFLICT);
+        assert_eq!(again.json()["error"]["field"], "email");
+        let bad_role = staff
+            .post_json(
+                &format!("{path}/contacts"),
+                &json!({"last_name": "B", "email": "b@fabre.test", "web_roles": ["partner"]}),
+            )
+            .await;
+        assert_eq!(bad_role.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(bad_role.json()["error"]["field"], "web_roles");
+        let listed = staff.get(&path).await.json();
+        assert_eq!(listed["contacts"][0]["email"], "ana@fabre.test");
+
+        let changed = staff
+            .post_json(
+                &contact_path,
+                &json!({"version": 1, "phone": "+1 514 555 0100"}),
+            )
+            .await;
+        assert_eq!(changed.status, StatusCode::OK, "{}", changed.text());
+        let changed = changed.json();
+        assert_eq!(changed["first_name"], "Ana");
+        assert_eq!(changed["language"], "fr");
+        assert_eq!(changed["web_roles"], json!(["self-scheduling"]));
+        assert_ne!(changed["phone"], serde_json::Value::Null);
+        let version = changed["version"].as_i64().unwrap();
+
+        // An invitation, revoked through the API; a second revoke is 409.
+        let invited = staff
+            .post_json(
+                "/api/v1/invitations",
+                &json!({"contact_id": contact_id, "roles": ["self-scheduling"]}),
+            )
+            .await;
+        assert_eq!(invited.status, StatusCode::CREATED, "{}", invited.text());
+        let invitation = invited.json()["invitation"]["id"].as_i64().unwrap();
+        let shown = staff.get(&contact_path).await.json();
+        assert_eq!(shown["invitations"][0]["status"], "pending");
+        assert!(
+            !shown.to_string().contains("code"),
+            "the code is never shown again"
+        );
+        let revoke = format!("/api/v1/staff/invitations/{invitation}/revoke");
+        let revoked = staff.post_json(&revoke, &json!({})).await;
+        assert_eq!(revoked.status, StatusCode::OK, "{}", revoked.text());
+        assert_eq!(revoked.json()["contact_id"], contact_id);
+        assert_eq!(
+            staff.post_json(&revoke, &json!({})).await.status,
+            StatusCode::CONFLICT
+        );
+        assert_eq!(
+            staff.get(&contact_path).await.json()["invitations"][0]["status"],
+            "revoked"
+        );
+
+        // Deactivated, from the version read.
+        let off = staff
+            .post_json(
+                &format!("{contact_path}/active"),
+                &json!({"version": version, "active": false}),
+            )
+            .await;
+        assert_eq!(off.status, StatusCode::OK, "{}", off.text());
+        assert_eq!(off.json()["active"], false);
+        let off = staff
+            .post_json(
+                &format!("{path}/active"),
+                &json!({"version": 1, "active": false}),
+            )
+            .await;
+        assert_eq!(off.status, StatusCode::CONFLICT, "stale");
+        let off = staff
+            .post_json(
+                &format!("{path}/active"),
+                &json!({"version": 2, "active": false}),
+            )
+            .await;
+        assert_eq!(off.status, StatusCode::OK);
+        assert_eq!(off.json()["active"], false);
+        let inactive = staff
+            .get("/api/v1/staff/accounts?q=fabre&status=inactive")
+            .await
+            .json();
+        assert_eq!(inactive["accounts"][0]["id"], id);
+
+        // Every change is in the audit log, by the dispatcher.
+        let actions: Vec<String> = sqlx::query_scalar(
+            "SELECT action FROM audit_events WHERE entity IN ('account', 'contact', 'invitation') ORDER BY id",
+        )
+        .fetch_all(&mut *app.db.store().conn().await.unwrap())
+        .await
+        .unwrap();
+        for action in [
+            "account.create",
+            "account.update",
+            "contact.create",
+            "contact.update",
+            "invitation.revoke",
+            "contact.deactivate",
+            "account.deactivate",
+        ] {
+            assert!(
+                actions.iter().any(|a| a == action),
+                "{action} in {actions:?}"
+            );
+        }
+
+        // Customers reach none of it.
+        let mut customer = app.browser_as(world.user("customer of A")).await;
+        assert_eq!(customer.get(&path).await.status, StatusCode::NOT_FOUND);
+        assert_eq!(
+            customer.get("/api/v1/staff/accounts").await.status,
+            StatusCode::FORBIDDEN
+        );
+    }
+);

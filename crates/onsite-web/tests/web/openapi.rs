@@ -408,14 +408,17 @@ both_backends!(
         let nobody = bulk.replace("{id}", &UNKNOWN.to_string());
         let roles = json!(["self-scheduling"]);
         let contact = w.contact_a_new;
-        run.steps(vec![
-            post(
+        let invited = run
+            .steps(vec![post(
                 DISPATCHER,
                 one,
                 one,
                 json!({"contact_id": contact, "roles": roles}),
                 201,
-            ),
+            )])
+            .await;
+        let invitation = invited[0]["invitation"]["id"].as_i64().unwrap_or(UNKNOWN);
+        run.steps(vec![
             post(
                 DISPATCHER,
                 one,
@@ -436,6 +439,145 @@ both_backends!(
             post(DISPATCHER, bulk, &account, json!({"roles": roles}), 200),
             post(DISPATCHER, bulk, &account, json!({"roles": []}), 422),
             post(DISPATCHER, bulk, &nobody, json!({"roles": roles}), 404),
+        ])
+        .await;
+
+        // The back office's customers: accounts, contacts, an invitation revoked.
+        let (accounts, account, account_active, contacts) = (
+            "/api/v1/staff/accounts",
+            "/api/v1/staff/accounts/{id}",
+            "/api/v1/staff/accounts/{id}/active",
+            "/api/v1/staff/accounts/{id}/contacts",
+        );
+        let (contact_route, contact_active, revoke) = (
+            "/api/v1/staff/contacts/{id}",
+            "/api/v1/staff/contacts/{id}/active",
+            "/api/v1/staff/invitations/{id}/revoke",
+        );
+        let of_a = |route: &str| route.replace("{id}", &w.account_a.to_string());
+        let of_contact = |route: &str| route.replace("{id}", &contact.to_string());
+        let of_nothing = |route: &str| route.replace("{id}", &UNKNOWN.to_string());
+        let (account_version, contact_version) = {
+            let mut conn = app.db.store().conn().await.unwrap();
+            let a = onsite_store::accounts::account(&mut conn, w.account_a)
+                .await
+                .unwrap();
+            let c = onsite_store::accounts::contact(&mut conn, contact)
+                .await
+                .unwrap();
+            (a.version, c.version)
+        };
+        let new_account = json!({"kind": "customer", "name": "Matrix bakery",
+            "address_line": "4301 Rue Saint-Denis", "city": "Montréal", "postal_code": "H2J 2K9",
+            "country": "CA", "latitude": 45.5226, "longitude": -73.5831,
+            "time_zone": "America/Toronto"});
+        let revoked = revoke.replace("{id}", &invitation.to_string());
+        run.steps(vec![
+            get(DISPATCHER, accounts, accounts, 200),
+            get(
+                DISPATCHER,
+                accounts,
+                &format!("{accounts}?q=a&status=all"),
+                200,
+            ),
+            get(
+                DISPATCHER,
+                accounts,
+                &format!("{accounts}?status=gone"),
+                422,
+            ),
+            post(DISPATCHER, accounts, accounts, new_account.clone(), 201),
+            post(
+                DISPATCHER,
+                accounts,
+                accounts,
+                json!({"kind": "customer"}),
+                422,
+            ),
+            get(DISPATCHER, account, &of_a(account), 200),
+            get(DISPATCHER, account, &of_nothing(account), 404),
+            post(
+                DISPATCHER,
+                account_active,
+                &of_a(account_active),
+                json!({"version": account_version, "active": true}),
+                200,
+            ),
+            post(
+                DISPATCHER,
+                account_active,
+                &of_a(account_active),
+                json!({"version": 0, "active": false}),
+                409,
+            ),
+            post(
+                DISPATCHER,
+                account,
+                &of_a(account),
+                json!({"version": account_version, "notes": "Matrix"}),
+                200,
+            ),
+            post(
+                DISPATCHER,
+                account,
+                &of_a(account),
+                json!({"version": account_version, "notes": "Stale"}),
+                409,
+            ),
+            post(
+                DISPATCHER,
+                account,
+                &of_a(account),
+                json!({"version": account_version + 1, "country": "Canada"}),
+                422,
+            ),
+            post(
+                DISPATCHER,
+                contacts,
+                &of_a(contacts),
+                json!({"last_name": "Matrix", "email": "matrix@a-account.test"}),
+                201,
+            ),
+            post(
+                DISPATCHER,
+                contacts,
+                &of_a(contacts),
+                json!({"last_name": "Matrix", "email": "matrix"}),
+                422,
+            ),
+            get(DISPATCHER, contact_route, &of_contact(contact_route), 200),
+            get(DISPATCHER, contact_route, &of_nothing(contact_route), 404),
+            post(
+                DISPATCHER,
+                contact_active,
+                &of_contact(contact_active),
+                json!({"version": contact_version, "active": true}),
+                200,
+            ),
+            post(
+                DISPATCHER,
+                contact_active,
+                &of_contact(contact_active),
+                json!({"version": 0, "active": false}),
+                409,
+            ),
+            post(
+                DISPATCHER,
+                contact_route,
+                &of_contact(contact_route),
+                json!({"version": contact_version, "phone": "+1 514 555 0100"}),
+                200,
+            ),
+            post(
+                DISPATCHER,
+                contact_route,
+                &of_contact(contact_route),
+                json!({"version": contact_version, "phone": ""}),
+                409,
+            ),
+            post(DISPATCHER, revoke, &revoked, json!({}), 200),
+            post(DISPATCHER, revoke, &revoked, json!({}), 409),
+            post(DISPATCHER, revoke, &of_nothing(revoke), json!({}), 404),
         ])
         .await;
 
@@ -587,7 +729,10 @@ both_backends!(
             get(
                 DISPATCHER,
                 board,
-                &format!("{board}?from={around}&to={}", around.saturating_add(jiff::ToSpan::days(30))),
+                &format!(
+                    "{board}?from={around}&to={}",
+                    around.saturating_add(jiff::ToSpan::days(30))
+                ),
                 200,
             ),
             get(
