@@ -149,15 +149,28 @@ pub async fn create(app: &App, staff: Staff, list: List, code: &str, name: &str)
     Ok(id)
 }
 
-/// Renames an entry of `list` (its code, if any, stays). Audited with the previous name.
-pub async fn rename(app: &App, staff: Staff, list: List, id: i64, name: &str) -> Result<()> {
+/// Renames an entry of `list` (its code, if any, stays) from `seen_version`, the version the
+/// caller read; refused with [`CatalogError::Changed`] when someone changed it in between.
+/// Audited with the previous name.
+pub async fn rename(
+    app: &App,
+    staff: Staff,
+    list: List,
+    (id, seen_version): (i64, i64),
+    name: &str,
+) -> Result<()> {
     let name = parse_name(name)?;
     let mut tx = app.store.begin().await?;
     let before = store::entry(&mut tx, list, id).await?;
+    if before.version != seen_version {
+        return Err(CatalogError::Changed);
+    }
     if before.name == name {
         return Ok(());
     }
-    store::rename_entry(&mut tx, list, id, &name).await?;
+    if !store::rename_entry(&mut tx, list, id, seen_version, &name).await? {
+        return Err(CatalogError::Changed);
+    }
     let detail = serde_json::json!({ "name": { "from": before.name, "to": name } });
     record(&mut tx, staff, list, "rename", id, &detail).await?;
     tx.commit().await.map_err(StoreError::from)?;
@@ -165,14 +178,27 @@ pub async fn rename(app: &App, staff: Staff, list: List, id: i64, name: &str) ->
 }
 
 /// Retires an entry of `list` (`active` false: whoever has or needs it keeps it, and it is no
-/// longer offered) or restores it. Audited; nothing is recorded when nothing changes.
-pub async fn set_active(app: &App, staff: Staff, list: List, id: i64, active: bool) -> Result<()> {
+/// longer offered) or restores it, from `seen_version` (refused with
+/// [`CatalogError::Changed`] when someone changed it in between). Audited; nothing is
+/// recorded when nothing changes.
+pub async fn set_active(
+    app: &App,
+    staff: Staff,
+    list: List,
+    (id, seen_version): (i64, i64),
+    active: bool,
+) -> Result<()> {
     let mut tx = app.store.begin().await?;
     let before = store::entry(&mut tx, list, id).await?;
+    if before.version != seen_version {
+        return Err(CatalogError::Changed);
+    }
     if before.active == active {
         return Ok(());
     }
-    store::set_entry_active(&mut tx, list, id, active).await?;
+    if !store::set_entry_active(&mut tx, list, id, seen_version, active).await? {
+        return Err(CatalogError::Changed);
+    }
     let action = if active { "restore" } else { "retire" };
     let detail = serde_json::json!({ "active": { "from": before.active, "to": active } });
     record(&mut tx, staff, list, action, id, &detail).await?;

@@ -87,6 +87,9 @@ pub struct Entry {
     pub name: String,
     /// Retired entries are kept for what refers to them, and no longer offered.
     pub active: bool,
+    /// Grows with every rename, retirement and restoration: a change from an older version is
+    /// refused.
+    pub version: i64,
 }
 
 fn entry_from_row(r: &AnyRow) -> Result<Entry> {
@@ -95,13 +98,14 @@ fn entry_from_row(r: &AnyRow) -> Result<Entry> {
         code: r.opt_text("code")?,
         name: r.text("name")?,
         active: r.bool("active")?,
+        version: r.i64("version")?,
     })
 }
 
 /// Every entry of `list`, active ones first, each group by name.
 pub async fn entries(conn: &mut Conn, list: List) -> Result<Vec<Entry>> {
     sqlx::query(&format!(
-        "SELECT id, {}, name, active FROM {} ORDER BY active DESC, name, id",
+        "SELECT id, {}, name, active, version FROM {} ORDER BY active DESC, name, id",
         list.code_column(),
         list.table()
     ))
@@ -111,7 +115,7 @@ pub async fn entries(conn: &mut Conn, list: List) -> Result<Vec<Entry>> {
 
 pub async fn entry(conn: &mut Conn, list: List, id: i64) -> Result<Entry> {
     sqlx::query(&format!(
-        "SELECT id, {}, name, active FROM {} WHERE id = $1",
+        "SELECT id, {}, name, active, version FROM {} WHERE id = $1",
         list.code_column(),
         list.table()
     ))
@@ -151,28 +155,46 @@ pub async fn insert_entry(
     Ok(id)
 }
 
-/// Renames an entry; [`StoreError::Conflict`] when the name is taken.
-pub async fn rename_entry(conn: &mut Conn, list: List, id: i64, name: &str) -> Result<()> {
-    sqlx::query(&format!(
-        "UPDATE {} SET name = $1 WHERE id = $2",
+/// Renames an entry saved at `seen_version`; `false` (nothing written) when it is at another
+/// version or gone; [`StoreError::Conflict`] when the name is taken.
+pub async fn rename_entry(
+    conn: &mut Conn,
+    list: List,
+    id: i64,
+    seen_version: i64,
+    name: &str,
+) -> Result<bool> {
+    let done = sqlx::query(&format!(
+        "UPDATE {} SET name = $1, version = version + 1 WHERE id = $2 AND version = $3",
         list.table()
     ))
     .bind(name)
     .bind(id)
-    .changed_or_not_found(conn)
-    .await
+    .bind(seen_version)
+    .execute(&mut *conn)
+    .await?;
+    Ok(done.rows_affected() == 1)
 }
 
-/// Retires (`active` false) or restores an entry.
-pub async fn set_entry_active(conn: &mut Conn, list: List, id: i64, active: bool) -> Result<()> {
-    sqlx::query(&format!(
-        "UPDATE {} SET active = $1 WHERE id = $2",
+/// Retires (`active` false) or restores an entry saved at `seen_version`; `false` (nothing
+/// written) when it is at another version or gone.
+pub async fn set_entry_active(
+    conn: &mut Conn,
+    list: List,
+    id: i64,
+    seen_version: i64,
+    active: bool,
+) -> Result<bool> {
+    let done = sqlx::query(&format!(
+        "UPDATE {} SET active = $1, version = version + 1 WHERE id = $2 AND version = $3",
         list.table()
     ))
     .bind(active)
     .bind(id)
-    .changed_or_not_found(conn)
-    .await
+    .bind(seen_version)
+    .execute(&mut *conn)
+    .await?;
+    Ok(done.rows_affected() == 1)
 }
 
 /// Adds the owner's skill levels to `table` (columns `owner_col`, `characteristic_id` and

@@ -51,6 +51,7 @@ const CSRF_HEADER: &str = "X-CSRF-Token";
         (name = "self-scheduling", description = "Customers with the self-scheduling role: their own account only."),
         (name = "dispatch", description = "Dispatchers and administrators."),
         (name = "invitations", description = "Dispatchers and administrators."),
+        (name = "catalogue", description = "The back office's skills, products, lead types and service types: dispatchers and administrators. See docs/api.md."),
         (name = "customers", description = "The back office's accounts and contacts: dispatchers and administrators. See docs/api.md."),
         (name = "distribution", description = "Partner distribution, staff side."),
         (name = "partner", description = "Partner distribution, partners' side."),
@@ -74,6 +75,15 @@ const CSRF_HEADER: &str = "X-CSRF-Token";
         crate::staff::customers::api::update_contact,
         crate::staff::customers::api::set_contact_active,
         crate::staff::customers::api::revoke_invitation,
+        crate::staff::catalog::api::entries,
+        crate::staff::catalog::api::create_entry,
+        crate::staff::catalog::api::entry,
+        crate::staff::catalog::api::rename,
+        crate::staff::catalog::api::set_entry_active,
+        crate::staff::catalog::api::service_types,
+        crate::staff::catalog::api::create_service_type,
+        crate::staff::catalog::api::service_type,
+        crate::staff::catalog::api::update_service_type,
         crate::booking::api::service_types,
         crate::booking::api::assets,
         crate::booking::api::availability,
@@ -120,7 +130,12 @@ const CSRF_HEADER: &str = "X-CSRF-Token";
         crate::technician::api::day,
         crate::technician::api::transition,
     ),
-    components(schemas(ErrorBody, State, crate::distribution::api::PartnerFilter)),
+    components(schemas(
+        ErrorBody,
+        State,
+        crate::distribution::api::PartnerFilter,
+        crate::staff::catalog::api::CatalogList
+    )),
     modifiers(&FromTheRouteTable),
 )]
 pub struct Api;

@@ -984,6 +984,52 @@ pub fn table() -> Vec<Route> {
             Dispatch,
             crate::staff::customers::api::revoke_invitation,
         ),
+        // JSON API: the back office's catalogue (`{list}`: skills, products, lead-types).
+        page(
+            "/api/v1/staff/catalog/{list}",
+            Dispatch,
+            crate::staff::catalog::api::entries,
+        ),
+        action(
+            "/api/v1/staff/catalog/{list}",
+            Dispatch,
+            crate::staff::catalog::api::create_entry,
+        ),
+        page(
+            "/api/v1/staff/catalog/{list}/{id}",
+            Dispatch,
+            crate::staff::catalog::api::entry,
+        ),
+        action(
+            "/api/v1/staff/catalog/{list}/{id}",
+            Dispatch,
+            crate::staff::catalog::api::rename,
+        ),
+        action(
+            "/api/v1/staff/catalog/{list}/{id}/active",
+            Dispatch,
+            crate::staff::catalog::api::set_entry_active,
+        ),
+        page(
+            "/api/v1/staff/service-types",
+            Dispatch,
+            crate::staff::catalog::api::service_types,
+        ),
+        action(
+            "/api/v1/staff/service-types",
+            Dispatch,
+            crate::staff::catalog::api::create_service_type,
+        ),
+        page(
+            "/api/v1/staff/service-types/{id}",
+            Dispatch,
+            crate::staff::catalog::api::service_type,
+        ),
+        action(
+            "/api/v1/staff/service-types/{id}",
+            Dispatch,
+            crate::staff::catalog::api::update_service_type,
+        ),
         // JSON API: book on behalf of a customer.
         page(
             "/api/v1/staff/bookings/slots",

@@ -88,7 +88,7 @@ both_backends!(
             "name"
         );
         assert_eq!(
-            invalid_field(catalog::rename(&app, staff, skills, id, "").await),
+            invalid_field(catalog::rename(&app, staff, skills, (id, 1), "").await),
             "name"
         );
         assert_eq!(
@@ -117,13 +117,22 @@ both_backends!(
         .unwrap();
         drop(conn);
 
-        catalog::rename(&app, staff, skills, id, "Brazing (copper)")
+        catalog::rename(&app, staff, skills, (id, 1), "Brazing (copper)")
             .await
             .unwrap();
-        catalog::set_active(&app, staff, skills, id, false)
+        // From the version read: a second change from version 1 is refused, nothing written.
+        assert!(matches!(
+            catalog::rename(&app, staff, skills, (id, 1), "Soldering").await,
+            Err(CatalogError::Changed)
+        ));
+        assert!(matches!(
+            catalog::set_active(&app, staff, skills, (id, 1), false).await,
+            Err(CatalogError::Changed)
+        ));
+        catalog::set_active(&app, staff, skills, (id, 2), false)
             .await
             .unwrap();
-        catalog::set_active(&app, staff, skills, id, false)
+        catalog::set_active(&app, staff, skills, (id, 3), false)
             .await
             .unwrap();
         let retired = catalog::entry(&app, staff, skills, id).await.unwrap();
@@ -135,7 +144,7 @@ both_backends!(
         let kept = store::service_type(&mut conn, service_type).await.unwrap();
         assert_eq!(kept.required_skills, vec![need]);
         drop(conn);
-        catalog::set_active(&app, staff, skills, id, true)
+        catalog::set_active(&app, staff, skills, (id, 3), true)
             .await
             .unwrap();
 
@@ -159,7 +168,7 @@ both_backends!(
             serde_json::json!({ "active": { "from": true, "to": false } })
         );
         assert!(matches!(
-            catalog::rename(&app, staff, skills, id + 100, "Nope").await,
+            catalog::rename(&app, staff, skills, (id + 100, 1), "Nope").await,
             Err(CatalogError::Store(onsite_store::StoreError::NotFound))
         ));
     }
@@ -196,7 +205,7 @@ both_backends!(
             invalid_field(catalog::create(&app, staff, List::LeadTypes, "a,b", "Two").await),
             "code"
         );
-        catalog::set_active(&app, staff, List::LeadTypes, lead_type, false)
+        catalog::set_active(&app, staff, List::LeadTypes, (lead_type, 1), false)
             .await
             .unwrap();
         let listed = catalog::entries(&app, staff, List::LeadTypes)

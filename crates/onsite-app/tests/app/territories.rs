@@ -331,7 +331,7 @@ both_backends!(
         let retired = catalog::create(&app, staff, List::LeadTypes, "institutional", "Schools")
             .await
             .unwrap();
-        catalog::set_active(&app, staff, List::LeadTypes, retired, false)
+        catalog::set_active(&app, staff, List::LeadTypes, (retired, 1), false)
             .await
             .unwrap();
         let heat_pump = ProductId(
@@ -482,9 +482,15 @@ both_backends!(
             .into_iter()
             .find(|e| e.code.as_deref() == Some("residential"))
             .unwrap();
-        catalog::set_active(&app, staff, List::LeadTypes, residential.id, false)
-            .await
-            .unwrap();
+        catalog::set_active(
+            &app,
+            staff,
+            List::LeadTypes,
+            (residential.id, residential.version),
+            false,
+        )
+        .await
+        .unwrap();
         let detail = partners::partner(&app, staff, partner).await.unwrap();
         assert!(detail.lead_types.iter().any(|e| e.id == residential.id));
         let kept = ProfileInput {

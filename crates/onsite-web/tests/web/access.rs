@@ -212,6 +212,12 @@ impl Fixture {
             "/staff/invitations/{id}/revoke" => {
                 format!("/staff/invitations/{}/revoke", self.invitation_a)
             }
+            p if p.starts_with("/api/v1/staff/catalog/{list}") => p
+                .replace("{list}", "skills")
+                .replace("{id}", &self.skill.to_string()),
+            p if p.starts_with("/api/v1/staff/service-types/{id}") => {
+                p.replace("{id}", &self.schedule.service_type.to_string())
+            }
             p if p.starts_with("/api/v1/staff/accounts/{id}") => {
                 p.replace("{id}", &w.account_a.to_string())
             }
@@ -695,7 +701,8 @@ both_backends!(
             let path = route
                 .path
                 .replace("{id}", "987654321")
-                .replace("{index}", "0");
+                .replace("{index}", "0")
+                .replace("{list}", "skills");
             for who in PEOPLE {
                 if !actor_of(&app, &fixture, who).await.may(route.capability) {
                     continue;
@@ -740,7 +747,11 @@ both_backends!(
                 continue;
             };
             for bad in ["x", "0", "-1", "1.5", "99999999999999999999", "%20"] {
-                let path = route.path.replace("{id}", bad).replace("{index}", "0");
+                let path = route
+                    .path
+                    .replace("{id}", bad)
+                    .replace("{index}", "0")
+                    .replace("{list}", "skills");
                 let answer = probe_at(&app, &fixture, who, route, &path).await;
                 if answer.status != StatusCode::NOT_FOUND {
                     failures.push(format!("{} {path}: {}", route.method, answer.status));

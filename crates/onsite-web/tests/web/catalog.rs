@@ -46,13 +46,34 @@ onsite_testkit::both_backends!(
             "kept what was typed"
         );
 
-        let renamed = staff.post(&path, &[("name", "Copper brazing")]).await;
+        let page = staff.get(&path).await.text();
+        assert!(page.contains(r#"name="seen_version" value="1""#), "{page}");
+        let renamed = staff
+            .post(&path, &[("name", "Copper brazing"), ("seen_version", "1")])
+            .await;
         assert_eq!(renamed.status, StatusCode::SEE_OTHER);
-        let refused = staff.post(&path, &[("name", "")]).await;
+        let refused = staff
+            .post(&path, &[("name", ""), ("seen_version", "2")])
+            .await;
         assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
         assert!(refused.text().contains("This field is required."));
+        // A second dispatcher's rename from version 1: refused, the saved name shown.
+        let stale = staff
+            .post(&path, &[("name", "Soldering"), ("seen_version", "1")])
+            .await;
+        assert_eq!(stale.status, StatusCode::CONFLICT);
+        assert!(stale.text().contains(r#"value="Copper brazing""#));
+        assert!(
+            staff
+                .post(&format!("{path}/retire"), &[("seen_version", "1")])
+                .await
+                .status
+                == StatusCode::CONFLICT
+        );
 
-        let retired = staff.post(&format!("{path}/retire"), &[]).await;
+        let retired = staff
+            .post(&format!("{path}/retire"), &[("seen_version", "2")])
+            .await;
         assert_eq!(retired.status, StatusCode::SEE_OTHER);
         let page = staff.get(retired.header("location")).await.text();
         assert!(
@@ -62,7 +83,9 @@ onsite_testkit::both_backends!(
         assert!(page.contains(&format!(r#"action="{path}/restore""#)));
         let list = staff.get("/staff/catalog/skills").await.text();
         assert!(list.contains("Copper brazing") && list.contains("Retired"));
-        let restored = staff.post(&format!("{path}/restore"), &[]).await;
+        let restored = staff
+            .post(&format!("{path}/restore"), &[("seen_version", "3")])
+            .await;
         assert_eq!(restored.status, StatusCode::SEE_OTHER);
         assert!(
             staff
@@ -112,7 +135,9 @@ onsite_testkit::both_backends!(
             .next()
             .unwrap()
             .to_owned();
-        let retired = staff.post(&format!("{product}/retire"), &[]).await;
+        let retired = staff
+            .post(&format!("{product}/retire"), &[("seen_version", "1")])
+            .await;
         assert_eq!(retired.status, StatusCode::SEE_OTHER);
         let offered = staff.get("/staff/opportunities/new").await.text();
         assert!(
@@ -250,5 +275,143 @@ onsite_testkit::both_backends!(
             "{list}"
         );
         assert!(!list.contains("Boiler check"));
+    }
+);
+
+onsite_testkit::both_backends!(
+    the_staff_api_keeps_the_catalogue_with_versions,
+    |app: TestApp| async move {
+        use serde_json::json;
+        let world = World::build(&app).await;
+        let mut staff = app.browser_as(world.user("dispatcher")).await;
+
+        // A product: its code is unique; retired, it is no longer offered.
+        let products = "/api/v1/staff/catalog/products";
+        let made = staff
+            .post_json(
+                products,
+                &json!({"code": "HP-DUCTLESS", "name": "Ductless heat pump"}),
+            )
+            .await;
+        assert_eq!(made.status, StatusCode::CREATED, "{}", made.text());
+        let product = made.json();
+        let path = made.header("location").to_owned();
+        assert_eq!(path, format!("{products}/{}", product["id"]));
+        assert_eq!(
+            (product["version"].as_i64(), product["active"].as_bool()),
+            (Some(1), Some(true))
+        );
+        let taken = staff
+            .post_json(products, &json!({"code": "HP-DUCTLESS", "name": "Other"}))
+            .await;
+        assert_eq!(taken.status, StatusCode::CONFLICT);
+        assert_eq!(taken.json()["error"]["field"], "code");
+        let bad_lead_type = staff
+            .post_json(
+                "/api/v1/staff/catalog/lead-types",
+                &json!({"code": "a,b", "name": "Both"}),
+            )
+            .await;
+        assert_eq!(bad_lead_type.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(bad_lead_type.json()["error"]["field"], "code");
+        let retired = staff
+            .post_json(
+                &format!("{path}/active"),
+                &json!({"version": 1, "active": false}),
+            )
+            .await;
+        assert_eq!(retired.status, StatusCode::OK, "{}", retired.text());
+        assert_eq!(retired.json()["active"], false);
+        assert!(
+            !staff
+                .get("/staff/opportunities/new")
+                .await
+                .text()
+                .contains("Ductless heat pump"),
+            "a retired product is not offered"
+        );
+        let listed = staff.get(products).await.json();
+        assert_eq!(
+            listed["entries"].as_array().unwrap().last().unwrap()["code"],
+            "HP-DUCTLESS"
+        );
+        // Renamed from an old version: refused, nothing written.
+        let stale = staff
+            .post_json(&path, &json!({"version": 1, "name": "Mini-split"}))
+            .await;
+        assert_eq!(stale.status, StatusCode::CONFLICT);
+        assert_eq!(staff.get(&path).await.json()["name"], "Ductless heat pump");
+
+        // A skill, then a service type that requires it.
+        let skill = staff
+            .post_json("/api/v1/staff/catalog/skills", &json!({"name": "Brazing"}))
+            .await
+            .json()["id"]
+            .as_i64()
+            .unwrap();
+        let body = json!({"name": "Line set repair", "names": {"fr": "Réparation de conduites"},
+            "duration_minutes": 90, "required_skills": [{"skill_id": skill, "min_rating": 4}],
+            "self_scheduling": false});
+        let made = staff.post_json("/api/v1/staff/service-types", &body).await;
+        assert_eq!(made.status, StatusCode::CREATED, "{}", made.text());
+        let service = made.json();
+        assert_eq!(service["names"]["fr"], "Réparation de conduites");
+        assert_eq!(service["required_skills"][0]["min_rating"], 4);
+        assert_eq!(service["self_scheduling"], false);
+        let path = made.header("location").to_owned();
+        for (field, bad) in [
+            (
+                "duration_minutes",
+                json!({"name": "X", "duration_minutes": 3}),
+            ),
+            (
+                "required_skills",
+                json!({"name": "X", "duration_minutes": 30, "required_skills": [{"skill_id": 987654, "min_rating": 3}]}),
+            ),
+            (
+                "required_skills",
+                json!({"name": "X", "duration_minutes": 30, "required_skills": [{"skill_id": skill, "min_rating": 11}]}),
+            ),
+            (
+                "names",
+                json!({"name": "X", "duration_minutes": 30, "names": {"tlh": "X"}}),
+            ),
+        ] {
+            let refused = staff.post_json("/api/v1/staff/service-types", &bad).await;
+            assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY, "{field}");
+            assert_eq!(
+                refused.json()["error"]["field"],
+                field,
+                "{}",
+                refused.text()
+            );
+        }
+        // A change keeps what it leaves out; `active: false` retires it.
+        let version = service["version"].as_i64().unwrap();
+        let changed = staff
+            .post_json(
+                &path,
+                &json!({"version": version, "duration_minutes": 60, "active": false}),
+            )
+            .await;
+        assert_eq!(changed.status, StatusCode::OK, "{}", changed.text());
+        let changed = changed.json();
+        assert_eq!(changed["duration_minutes"], 60);
+        assert_eq!(changed["active"], false);
+        assert_eq!(changed["names"]["fr"], "Réparation de conduites");
+        assert_eq!(changed["required_skills"][0]["skill_id"], skill);
+        let stale = staff
+            .post_json(&path, &json!({"version": version, "duration_minutes": 30}))
+            .await;
+        assert_eq!(stale.status, StatusCode::CONFLICT);
+        assert_eq!(stale.json()["error"]["code"], "changed");
+
+        // Customers reach none of it.
+        let mut customer = app.browser_as(world.user("customer of A")).await;
+        assert_eq!(customer.get(products).await.status, StatusCode::NOT_FOUND);
+        assert_eq!(
+            customer.get("/api/v1/staff/service-types").await.status,
+            StatusCode::FORBIDDEN
+        );
     }
 );

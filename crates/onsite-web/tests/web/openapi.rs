@@ -581,6 +581,134 @@ both_backends!(
         ])
         .await;
 
+        // The back office's catalogue: a named list, and service types.
+        let (entries, entry, entry_active) = (
+            "/api/v1/staff/catalog/{list}",
+            "/api/v1/staff/catalog/{list}/{id}",
+            "/api/v1/staff/catalog/{list}/{id}/active",
+        );
+        let (service_types, service_type) = (
+            "/api/v1/staff/service-types",
+            "/api/v1/staff/service-types/{id}",
+        );
+        let skills = entries.replace("{list}", "skills");
+        let made = run
+            .steps(vec![post(
+                DISPATCHER,
+                entries,
+                &skills,
+                json!({"name": "Contract skill"}),
+                201,
+            )])
+            .await;
+        let skill = made[0]["id"].as_i64().unwrap_or(UNKNOWN);
+        let the_skill = |route: &str| {
+            route
+                .replace("{list}", "skills")
+                .replace("{id}", &skill.to_string())
+        };
+        let the_type = service_type.replace("{id}", &s.service_type.to_string());
+        let type_version = {
+            let mut conn = app.db.store().conn().await.unwrap();
+            onsite_store::catalog::service_type(&mut conn, s.service_type)
+                .await
+                .unwrap()
+                .version
+        };
+        run.steps(vec![
+            get(DISPATCHER, entries, &skills, 200),
+            get(DISPATCHER, entries, "/api/v1/staff/catalog/colours", 404),
+            post(DISPATCHER, entries, &skills, json!({"name": "Contract skill"}), 409),
+            post(
+                DISPATCHER,
+                entries,
+                "/api/v1/staff/catalog/products",
+                json!({"code": "", "name": "No code"}),
+                422,
+            ),
+            get(DISPATCHER, entry, &the_skill(entry), 200),
+            get(
+                DISPATCHER,
+                entry,
+                &entry.replace("{list}", "skills").replace("{id}", &UNKNOWN.to_string()),
+                404,
+            ),
+            post(
+                DISPATCHER,
+                entry,
+                &the_skill(entry),
+                json!({"version": 1, "name": "Contract skill (renamed)"}),
+                200,
+            ),
+            post(
+                DISPATCHER,
+                entry,
+                &the_skill(entry),
+                json!({"version": 1, "name": "Stale"}),
+                409,
+            ),
+            post(
+                DISPATCHER,
+                entry,
+                &the_skill(entry),
+                json!({"version": 2, "name": ""}),
+                422,
+            ),
+            post(
+                DISPATCHER,
+                entry_active,
+                &the_skill(entry_active),
+                json!({"version": 2, "active": false}),
+                200,
+            ),
+            post(
+                DISPATCHER,
+                entry_active,
+                &the_skill(entry_active),
+                json!({"version": 2, "active": true}),
+                409,
+            ),
+            get(DISPATCHER, service_types, service_types, 200),
+            post(
+                DISPATCHER,
+                service_types,
+                service_types,
+                json!({"name": "Contract service", "names": {"fr": "Service du contrat"},
+                    "duration_minutes": 45, "required_skills": [{"skill_id": skill, "min_rating": 3}]}),
+                201,
+            ),
+            post(
+                DISPATCHER,
+                service_types,
+                service_types,
+                json!({"name": "Too long", "duration_minutes": 721}),
+                422,
+            ),
+            get(DISPATCHER, service_type, &the_type, 200),
+            get(
+                DISPATCHER,
+                service_type,
+                &service_type.replace("{id}", &UNKNOWN.to_string()),
+                404,
+            ),
+            post(
+                DISPATCHER,
+                service_type,
+                &the_type,
+                json!({"version": type_version, "description": "Contract"}),
+                200,
+            ),
+            post(
+                DISPATCHER,
+                service_type,
+                &the_type,
+                json!({"version": type_version, "description": "Stale"}),
+                409,
+            ),
+            post(DISPATCHER, service_type, &the_type, json!({"description": "x"}), 422),
+        ])
+        .await;
+
         // Self-scheduling: what to book and when.
         let availability = format!("/api/v1/availability?service_type={}", s.service_type);
         let answers = run

@@ -18,11 +18,11 @@
 use crate::input::PathId;
 use crate::openapi::{Errors, Invalid, JsonBody, NotFound, refusal};
 use crate::session::Granted;
+use crate::staff::api::{ActiveChange, created};
 use crate::{AppState, WebResult};
 use axum::Json;
 use axum::extract::{Query, State};
-use axum::http::StatusCode;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use jiff::Timestamp;
 use onsite_app::customers::{self, AccountDetail, AccountInput, ContactDetail, ContactInput};
 use onsite_app::failure::Kind;
@@ -301,14 +301,6 @@ pub struct AccountChange {
     notes: Option<String>,
 }
 
-/// Deactivate (`false`) or reactivate (`true`) a record, from the `version` read.
-#[derive(Debug, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct ActiveChange {
-    version: i64,
-    active: bool,
-}
-
 /// A new contact of an account.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -468,17 +460,6 @@ pub async fn list(
 async fn account_answer(state: &AppState, staff: Staff, id: AccountId) -> WebResult<StaffAccount> {
     let detail = customers::account(&state.app, staff, id).await?;
     Ok(StaffAccount::of(detail, state.clock.now()))
-}
-
-/// 201 with the record and its `Location`.
-fn created(body: impl Serialize, location: String) -> Response {
-    let mut response = (StatusCode::CREATED, Json(body)).into_response();
-    if let Ok(value) = axum::http::HeaderValue::from_str(&location) {
-        response
-            .headers_mut()
-            .insert(axum::http::header::LOCATION, value);
-    }
-    response
 }
 
 /// `POST /api/v1/staff/accounts`: a new, active account.

@@ -6,6 +6,7 @@
 //! and a message naming the field; nothing changes. A save from a stale form (someone else
 //! saved meanwhile) comes back with their version and says so.
 
+use super::input_of;
 use crate::forms::FieldErrors;
 use crate::guard::see_other;
 use crate::input::PathId;
@@ -17,7 +18,7 @@ use axum::Form;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
-use onsite_app::catalog::{self, CatalogError, List, ServiceTypeDetail, ServiceTypeInput};
+use onsite_app::catalog::{self, CatalogError, List, ServiceTypeInput};
 use onsite_app::policy::Staff;
 use onsite_domain::service_type::ServiceType;
 use onsite_domain::skill::Rating;
@@ -81,12 +82,31 @@ fn section<S: Section>(page: &Page) -> SectionView {
     }
 }
 
-/// The "New" form and the rename form: what was typed.
+/// The "New" form and the rename form: what was typed (and, renaming, the version the page
+/// showed).
 #[derive(Debug, Default, serde::Deserialize)]
 #[serde(default)]
 pub struct EntryForm {
     code: String,
     name: String,
+    seen_version: String,
+}
+
+/// The retire and restore buttons: the version the page showed.
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(default)]
+pub struct VersionForm {
+    seen_version: String,
+}
+
+/// The version a form carries (`seen_version`).
+fn seen_version(raw: &str) -> Result<i64, CatalogError> {
+    match raw.trim() {
+        "" => Err(InvalidInput::new("seen_version", "required").into()),
+        v => v
+            .parse()
+            .map_err(|_| InvalidInput::new("seen_version", "out-of-range").into()),
+    }
 }
 
 #[derive(Template)]
@@ -194,7 +214,8 @@ pub async fn show<S: Section>(
     entry_page::<S>(&state, page, staff, (id, None), fresh).await
 }
 
-/// `POST /staff/catalog/<section>/{id}`: renames the entry.
+/// `POST /staff/catalog/<section>/{id}`: renames the entry, from the version the page showed
+/// (someone else's change in between: the page again with theirs, 409).
 pub async fn rename<S: Section>(
     State(state): State<AppState>,
     page: Page,
@@ -202,11 +223,44 @@ pub async fn rename<S: Section>(
     PathId(id): PathId<i64>,
     Form(form): Form<EntryForm>,
 ) -> WebResult<Response> {
-    match catalog::rename(&state.app, staff, S::LIST, id, &form.name).await {
+    let renamed = async {
+        let version = seen_version(&form.seen_version)?;
+        catalog::rename(&state.app, staff, S::LIST, (id, version), &form.name).await
+    };
+    match renamed.await {
         Ok(()) => Ok(see_other(&format!("{}/{id}?notice=catalog-saved", S::PATH))),
         Err(e) if crate::error::form_refusal_status(&e).is_some() => {
             let refused = refusal(&page, &e);
-            entry_page::<S>(&state, page, staff, (id, Some(form.name)), refused).await
+            let typed = Some(form.name).filter(|_| !matches!(e, CatalogError::Changed));
+            entry_page::<S>(&state, page, staff, (id, typed), refused).await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// Retires or restores the entry from the version the page showed.
+async fn set_active<S: Section>(
+    state: AppState,
+    page: Page,
+    staff: Staff,
+    (id, form): (i64, VersionForm),
+    active: bool,
+) -> WebResult<Response> {
+    let saved = async {
+        let version = seen_version(&form.seen_version)?;
+        catalog::set_active(&state.app, staff, S::LIST, (id, version), active).await
+    };
+    match saved.await {
+        Ok(()) => {
+            let done = if active { "restored" } else { "retired" };
+            Ok(see_other(&format!(
+                "{}/{id}?notice=catalog-{done}",
+                S::PATH
+            )))
+        }
+        Err(e) if crate::error::form_refusal_status(&e).is_some() => {
+            let refused = refusal(&page, &e);
+            entry_page::<S>(&state, page, staff, (id, None), refused).await
         }
         Err(e) => Err(e.into()),
     }
@@ -215,27 +269,23 @@ pub async fn rename<S: Section>(
 /// `POST /staff/catalog/<section>/{id}/retire`: no longer offered; kept where it is used.
 pub async fn retire<S: Section>(
     State(state): State<AppState>,
+    page: Page,
     Granted(staff): Granted<Staff>,
     PathId(id): PathId<i64>,
+    Form(form): Form<VersionForm>,
 ) -> WebResult<Response> {
-    catalog::set_active(&state.app, staff, S::LIST, id, false).await?;
-    Ok(see_other(&format!(
-        "{}/{id}?notice=catalog-retired",
-        S::PATH
-    )))
+    set_active::<S>(state, page, staff, (id, form), false).await
 }
 
 /// `POST /staff/catalog/<section>/{id}/restore`: offered again.
 pub async fn restore<S: Section>(
     State(state): State<AppState>,
+    page: Page,
     Granted(staff): Granted<Staff>,
     PathId(id): PathId<i64>,
+    Form(form): Form<VersionForm>,
 ) -> WebResult<Response> {
-    catalog::set_active(&state.app, staff, S::LIST, id, true).await?;
-    Ok(see_other(&format!(
-        "{}/{id}?notice=catalog-restored",
-        S::PATH
-    )))
+    set_active::<S>(state, page, staff, (id, form), true).await
 }
 
 // ---- Service types --------------------------------------------------------------------------
@@ -422,24 +472,6 @@ pub async fn create_service_type(
             form_page(&state, page, staff, (None, input), refused).await
         }
         Err(e) => Err(e.into()),
-    }
-}
-
-/// The form's input of a stored service type.
-fn input_of(detail: ServiceTypeDetail) -> ServiceTypeInput {
-    let st = detail.service_type;
-    ServiceTypeInput {
-        name: st.name,
-        names: detail.names,
-        description: st.description,
-        duration_minutes: st.duration.minutes().to_string(),
-        required_skills: st
-            .required_skills
-            .iter()
-            .map(|s| (s.characteristic_id, s.rating.get().to_string()))
-            .collect(),
-        self_scheduling: st.self_scheduling,
-        retired: !st.active,
     }
 }
 
