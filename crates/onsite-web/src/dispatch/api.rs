@@ -42,8 +42,10 @@ impl From<&Span> for Period {
     }
 }
 
-/// A visit on the board.
+/// A visit on the board. Named `LaneVisit` in the document: `booking::api::BoardVisit` (the
+/// staff's list of visits) has the name `BoardVisit`, and one name cannot hold two schemas.
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(as = LaneVisit)]
 pub struct BoardVisit {
     id: i64,
     #[schema(value_type = VisitState)]
