@@ -408,6 +408,11 @@ both_backends!(
         let wait: u64 = over.header("retry-after").parse().unwrap();
         assert!((1..=60).contains(&wait), "{wait}");
         assert_eq!(over.json()["error"]["code"], "too_many_requests");
+        // The document says so, and that a token may call this route.
+        let doc = app.get("/api/openapi.json").await.json();
+        let operation = &doc["paths"]["/api/v1/staff/visits"]["get"];
+        assert!(operation["responses"]["429"].is_object());
+        assert_eq!(operation["security"][1], serde_json::json!({"bearer": []}));
         assert_eq!(
             get_with(&app, "/api/v1/staff/visits", &second).await.status,
             StatusCode::OK,
