@@ -17,9 +17,10 @@ use onsite_store::records::{Page, Start};
 pub const PAGE_SIZE: u32 = 50;
 
 /// The kinds of records the audit lines name, as the kind filter offers them.
-pub const RECORD_KINDS: [&str; 21] = [
+pub const RECORD_KINDS: [&str; 22] = [
     "account",
     "agreement",
+    "api_token",
     "asset",
     "booking",
     "characteristic",

@@ -1,6 +1,7 @@
 //! Onsite's use cases (book, reschedule, invite, distribute…) and the authorization policy.
 //! No HTTP types: the web crate and the CLI both call in here.
 
+pub mod api_tokens;
 pub mod audit_log;
 pub mod board;
 pub mod booking;

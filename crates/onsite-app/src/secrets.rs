@@ -21,6 +21,12 @@ impl Secret {
         Secret(hex(&random_bytes::<32>()))
     }
 
+    /// An API token's secret: 256 random bits as 64 hex characters after `onsite_`, so that
+    /// secret scanners and people recognise it.
+    pub fn api_token() -> Secret {
+        Secret(format!("onsite_{}", hex(&random_bytes::<32>())))
+    }
+
     /// 130 random bits as 26 Crockford base-32 characters in groups of five-ish, easy to read
     /// out and type: `7KQ2M-XW9RD-…`. [`normalize_code`] accepts it back in any case, with or
     /// without dashes and spaces, and with the usual confusions (O→0, I/L→1).

@@ -17,4 +17,7 @@ pub struct AuditEvent {
     pub entity_id: Option<i64>,
     /// Free-form JSON detail.
     pub detail: String,
+    /// The name of the API token the change was made with, if any.
+    #[serde(default)]
+    pub via_token: Option<String>,
 }

@@ -64,6 +64,7 @@ macro_rules! text_enum {
 
 pub mod account;
 pub mod agreement;
+pub mod api_token;
 pub mod asset;
 pub mod audit;
 pub mod booking;

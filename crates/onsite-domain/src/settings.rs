@@ -116,6 +116,7 @@ settings! {
     AVGTIMETOCLOSE_WEIGHT = "distribution/weights/avgtimetoclose", Decimal { min: -0.5, max: 0.0 }, "-0.1";
     AUTO_DISTRIBUTION = "distribution/automatic", Bool, "false";
     ACCEPT_HOURS = "distribution/accept_hours", Integer { min: 1, max: 720 }, "48";
+    API_TOKEN_REQUESTS_PER_MINUTE = "api/token_requests_per_minute", Integer { min: 1, max: 100000 }, "600";
 }
 
 #[cfg(test)]

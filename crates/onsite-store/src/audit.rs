@@ -10,7 +10,20 @@ use onsite_domain::role::Role;
 use onsite_domain::{AuditEventId, InvalidInput, UserId};
 use sqlx::any::AnyRow;
 
-/// Appends an event; call it inside the transaction of the change it records.
+tokio::task_local! {
+    /// The name of the API token the current request authenticated with, if any: every event
+    /// recorded while it runs ([`with_token`]) carries it.
+    static TOKEN: String;
+}
+
+/// Runs `work` (a request made with an API token) so that every event it records names the
+/// token. The web edge wraps token requests in it; a use case needs not know.
+pub async fn with_token<F: std::future::Future>(name: String, work: F) -> F::Output {
+    TOKEN.scope(name, work).await
+}
+
+/// Appends an event; call it inside the transaction of the change it records. Within
+/// [`with_token`] the event names the token too.
 pub async fn record(
     conn: &mut Conn,
     actor: Option<UserId>,
@@ -20,8 +33,9 @@ pub async fn record(
     detail: &serde_json::Value,
 ) -> Result<AuditEventId> {
     let id: i64 = sqlx::query_scalar(
-        "INSERT INTO audit_events (at, actor_user_id, action, entity, entity_id, detail) \
-         VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+        "INSERT INTO audit_events \
+         (at, actor_user_id, action, entity, entity_id, detail, api_token_name) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
     )
     .bind(to_ms(Timestamp::now()))
     .bind(actor.map(|a| a.0))
@@ -29,6 +43,7 @@ pub async fn record(
     .bind(entity)
     .bind(entity_id)
     .bind(detail.to_string())
+    .bind(TOKEN.try_with(String::clone).ok())
     .fetch_one(&mut *conn)
     .await?;
     Ok(AuditEventId(id))
@@ -56,7 +71,8 @@ pub fn changes(
 /// The most recent events first, at most `limit`.
 pub async fn recent(conn: &mut Conn, limit: i64) -> Result<Vec<AuditEvent>> {
     let rows = sqlx::query(
-        "SELECT id, at, actor_user_id, action, entity, entity_id, detail FROM audit_events \
+        "SELECT id, at, actor_user_id, action, entity, entity_id, detail, api_token_name \
+         FROM audit_events \
          ORDER BY id DESC LIMIT $1",
     )
     .bind(limit)
@@ -74,6 +90,7 @@ fn event_from_row(r: &AnyRow) -> Result<AuditEvent> {
         entity: r.text("entity")?,
         entity_id: r.opt_i64("entity_id")?,
         detail: r.text("detail")?,
+        via_token: r.opt_text("api_token_name")?,
     })
 }
 
@@ -137,7 +154,7 @@ static NEWEST_FIRST: SortSpec = SortSpec {
 };
 
 const ENTRY_COLUMNS: &str = "x.id, x.at, x.actor_user_id, x.action, x.entity, x.entity_id, \
-     x.detail, u.display_name AS actor_name, u.email AS actor_email";
+     x.detail, x.api_token_name, u.display_name AS actor_name, u.email AS actor_email";
 
 /// Where a page of the log starts, from its `cursor` token (empty: the newest).
 pub fn page_start(token: &str) -> std::result::Result<Start, InvalidInput> {

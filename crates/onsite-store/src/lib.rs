@@ -16,6 +16,7 @@ mod sql;
 
 pub mod accounts;
 pub mod agreements;
+pub mod api_tokens;
 pub mod assets;
 pub mod audit;
 pub mod backup;

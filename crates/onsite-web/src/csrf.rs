@@ -15,10 +15,11 @@
 //! Multipart forms (uploads, later) must send the header: their body is not parsed here.
 //!
 //! Not covered: requests authenticated by a token instead of a cookie. Browsers never attach
-//! such a token by themselves, so they need no CSRF token; [`check`] lets them through. Today
-//! that is the tracking apps' routes under [`TOKEN_AUTHENTICATED`] (their personal token is in
-//! the request itself; a session cookie sent along grants nothing there). API tokens for other
-//! programs come with the back office.
+//! such a token by themselves, so they need no CSRF token; [`check`] lets them through: the
+//! tracking apps' routes under [`TOKEN_AUTHENTICATED`] (their personal token is in the request
+//! itself; a session cookie sent along grants nothing there), and `/api/` requests with an
+//! `Authorization: Bearer` API token (`session.rs`: the cookie is then ignored, valid token or
+//! not, so that a refused token is answered as such by the guard).
 
 use crate::BODY_LIMIT;
 use crate::error::WebError;
@@ -40,7 +41,11 @@ pub const TOKEN_AUTHENTICATED: &str = "/track/";
 /// Checks the token of a state-changing request; gives the request back (its body read and
 /// restored when it was a form) or the refusal.
 pub async fn check(request: Request) -> Result<Request, WebError> {
-    if request.uri().path().starts_with(TOKEN_AUTHENTICATED) {
+    let bearer = request
+        .extensions()
+        .get::<Visitor>()
+        .is_some_and(|v| v.bearer.is_some());
+    if bearer || request.uri().path().starts_with(TOKEN_AUTHENTICATED) {
         return Ok(request);
     }
     let expected = request

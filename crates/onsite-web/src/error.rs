@@ -61,6 +61,10 @@ pub enum WebError {
     PayloadTooLarge,
     #[error("forbidden")]
     Forbidden,
+    /// A request made with an API token that lacks the route's scope, or on a route no token
+    /// may use (see `guard.rs`).
+    #[error("the API token's scopes do not allow this route")]
+    TokenScope,
     #[error("service unavailable")]
     Unavailable,
     /// A bug or a failing dependency: logged with its cause chain, shown as a plain 500 with
@@ -125,6 +129,13 @@ impl WebError {
             WebError::Forbidden => (
                 Kind::NotAllowed,
                 edge(Kind::NotAllowed, "web-error-forbidden"),
+            ),
+            WebError::TokenScope => (
+                Kind::NotAllowed,
+                ErrorReport {
+                    code: "insufficient_scope",
+                    ..edge(Kind::NotAllowed, "web-error-token-scope")
+                },
             ),
             WebError::Unavailable => (
                 Kind::Unavailable,
@@ -193,6 +204,7 @@ macro_rules! failures {
 }
 
 failures!(
+    onsite_app::api_tokens::ApiTokenError,
     onsite_app::booking::BookingError,
     onsite_app::catalog::CatalogError,
     onsite_app::customers::CustomerError,

@@ -12,19 +12,30 @@
 //! | signed in, capability missing, any other route | 403 | 403 |
 //! | the session could not be loaded (database down) | 503 | 503 |
 //!
+//! Requests made with an API token (`Authorization: Bearer`, `/api/` routes only, see
+//! `session.rs`) are checked first: a refused token is answered with its failure (401 for an
+//! unknown, revoked or expired token or one whose creator may no longer administer, 429 with
+//! `Retry-After` over its rate limit); then the route must belong to an [`Area`] (the route
+//! table's `area`) whose scope the token has — read for `GET`, write for anything else — or
+//! the answer is 403 (`insufficient_scope`), routes of no area (customers', partners',
+//! technicians') included; `Public` routes let any valid token through. Then the policy
+//! judges the token's creator as for their session.
+//!
 //! A route with a path parameter answers 404, exactly as for an id that does not exist, so
 //! nobody can probe which records exist by their ids. A route without one reveals nothing by
 //! existing (its address is the same in every installation), so it says plainly "not
 //! allowed".
 
 use crate::error::{WebError, is_api};
-use crate::session::Visitor;
+use crate::routes::Route;
+use crate::session::{Bearer, Visitor};
 use axum::extract::{Request, State};
 use axum::http::header::LOCATION;
 use axum::http::{HeaderValue, Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use onsite_app::policy::{Actor, Capability};
+use onsite_domain::api_token::{Access, Area};
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 
 /// What the guard of one route knows.
@@ -33,14 +44,36 @@ pub struct Rule {
     pub capability: Capability,
     /// The route names a record: refusals are 404 (see the module doc).
     pub names_a_record: bool,
+    /// The area whose scope an API token needs here (`None`: no token may use it).
+    pub area: Option<Area>,
+    /// What an API token needs of the area: read for `GET`, write otherwise.
+    pub access: Access,
 }
 
 impl Rule {
-    pub fn for_route(path: &str, capability: Capability) -> Rule {
+    pub fn for_route(route: &Route) -> Rule {
         Rule {
-            capability,
-            names_a_record: path.contains('{'),
+            capability: route.capability,
+            names_a_record: route.path.contains('{'),
+            area: route.area,
+            access: if route.method == Method::GET {
+                Access::Read
+            } else {
+                Access::Write
+            },
         }
+    }
+}
+
+/// The refusal of a request made with an API token, if any (see the module doc).
+pub fn token_refusal(visitor: &Visitor, rule: Rule) -> Option<WebError> {
+    match visitor.bearer.as_ref()? {
+        Bearer::Refused(failure) => Some(WebError::Failed(failure.clone())),
+        Bearer::Valid(_) if rule.capability == Capability::Public => None,
+        Bearer::Valid(token) => match rule.area {
+            Some(area) if token.scopes.allows(area, rule.access) => None,
+            _ => Some(WebError::TokenScope),
+        },
     }
 }
 
@@ -80,6 +113,9 @@ pub async fn require(State(rule): State<Rule>, request: Request, next: Next) -> 
     let anonymous = Visitor::anonymous();
     let visitor = request.extensions().get::<Visitor>().unwrap_or(&anonymous);
     let api = is_api(request.uri().path());
+    if let Some(refused) = token_refusal(visitor, rule) {
+        return refused.into_response();
+    }
     let Some(refusal) = refusal(visitor, rule, api) else {
         return next.run(request).await;
     };
@@ -143,11 +179,20 @@ mod tests {
 
     #[test]
     fn anonymous_visitors_are_sent_to_sign_in_and_api_callers_get_401() {
-        let rule = Rule::for_route("/profile", Capability::SignedIn);
+        let rule = |capability, path: &str| Rule {
+            capability,
+            names_a_record: path.contains('{'),
+            area: None,
+            access: Access::Read,
+        };
+        let profile = rule(Capability::SignedIn, "/profile");
         let anonymous = Visitor::anonymous();
-        assert_eq!(refusal(&anonymous, rule, false), Some(Refusal::SignIn));
-        assert_eq!(refusal(&anonymous, rule, true), Some(Refusal::Unauthorized));
-        let public = Rule::for_route("/", Capability::Public);
+        assert_eq!(refusal(&anonymous, profile, false), Some(Refusal::SignIn));
+        assert_eq!(
+            refusal(&anonymous, profile, true),
+            Some(Refusal::Unauthorized)
+        );
+        let public = rule(Capability::Public, "/");
         assert_eq!(refusal(&anonymous, public, false), None);
     }
 }

@@ -83,6 +83,11 @@ const NAVIGATION: &[(&str, &str, Capability)] = &[
     ),
     ("/staff/audit", "audit-nav", Capability::Administer),
     (
+        "/staff/api-tokens",
+        "api-tokens-nav",
+        Capability::Administer,
+    ),
+    (
         "/partner/opportunities",
         "partner-web-nav-opportunities",
         Capability::WorkOpportunities,
@@ -117,6 +122,8 @@ pub const NOTICES: &[(&str, &str)] = &[
     ("user-disabled", "identity-notice-user-disabled"),
     ("user-enabled", "identity-notice-user-enabled"),
     ("scheduling-saved", "web-notice-settings-saved"),
+    ("api-token-revoked", "api-tokens-notice-revoked"),
+    ("api-tokens-saved", "web-notice-settings-saved"),
     ("retried", "web-mailbox-notice-retried"),
     // Customers.
     ("account-created", "customers-notice-account-created"),

@@ -4,7 +4,8 @@
 //! types it really sends and reads; [`Api`] lists the handlers. What is the same for every
 //! route is added here from the route table ([`routes::table`]), the single source of who may
 //! call what: each operation's security (none for `Public`, the session cookie, and the
-//! `X-CSRF-Token` header on writes) and the guard's refusals (401 for nobody signed in, 403 —
+//! `X-CSRF-Token` header on writes; or, on a route of an API token area, an API token as
+//! `Authorization: Bearer`) and the guard's refusals (401 for nobody signed in, 403 —
 //! or 404 on a route that names a record — for a role the route is not for, 403 for a write
 //! without its CSRF token), with the one error shape ([`ErrorBody`]) and the status of each
 //! kind of failure from [`status_of`], the one status map.
@@ -25,7 +26,9 @@ use std::marker::PhantomData;
 use std::sync::LazyLock;
 use utoipa::openapi::path::Operation;
 use utoipa::openapi::schema::{ObjectBuilder, Ref, Schema, Type};
-use utoipa::openapi::security::{ApiKey, ApiKeyValue, SecurityRequirement, SecurityScheme};
+use utoipa::openapi::security::{
+    ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityRequirement, SecurityScheme,
+};
 use utoipa::openapi::{Content, RefOr, ResponseBuilder};
 use utoipa::{IntoResponses, Modify, OpenApi, ToSchema};
 
@@ -41,7 +44,9 @@ const CSRF_HEADER: &str = "X-CSRF-Token";
     info(
         title = "Onsite API",
         description = "Onsite's JSON API. Authentication is the portal session (cookie \
-            `onsite_session`); every write carries the session's CSRF token in `X-CSRF-Token`. \
+            `onsite_session`), every write carrying the session's CSRF token in `X-CSRF-Token`; \
+            or, on the staff's routes, an API token an administrator made \
+            (`Authorization: Bearer`, scoped per area, no CSRF token). \
             Errors have one shape (`Error`), in the caller's language. See docs/api.md.",
         license(name = "AGPL-3.0-or-later", identifier = "AGPL-3.0-or-later"),
     ),
@@ -333,6 +338,19 @@ impl Modify for FromTheRouteTable {
                  `<meta name=\"csrf-token\">`).",
             ))),
         );
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .description(Some(
+                        "An API token an administrator made (`/staff/api-tokens`): it acts for \
+                         them within its scopes, read (`GET`) or write per area. Writes need no \
+                         CSRF token. See docs/api.md.",
+                    ))
+                    .build(),
+            ),
+        );
         for route in routes::table() {
             if !crate::error::is_api(route.path) {
                 continue;
@@ -385,11 +403,37 @@ fn from_the_route(operation: &mut Operation, route: &Route) {
                 );
             }
         }
-        if write {
+        let session = if write {
+            SecurityRequirement::new("session", Vec::<String>::new())
+                .add("csrf", Vec::<String>::new())
+        } else {
+            SecurityRequirement::new("session", Vec::<String>::new())
+        };
+        if let Some(area) = route.area {
+            // An API token is the alternative (`guard.rs`): the area's scope, its rate limit.
             operation.security = Some(vec![
-                SecurityRequirement::new("session", Vec::<String>::new())
-                    .add("csrf", Vec::<String>::new()),
+                session,
+                SecurityRequirement::new("bearer", Vec::<String>::new()),
             ]);
+            let access = if write { "write" } else { "read" };
+            add_error(
+                responses,
+                status(Kind::NotAllowed),
+                &format!(
+                    "An API token without the `{}:{access}` scope (`insufficient_scope`).",
+                    area.as_str()
+                ),
+            );
+            add_error(
+                responses,
+                status(Kind::RateLimited(onsite_app::throttle::Throttled::after(
+                    jiff::SignedDuration::ZERO,
+                ))),
+                "Too many requests with this API token in the current minute \
+                 (`too_many_requests`); `Retry-After` says when to try again.",
+            );
+        } else if write {
+            operation.security = Some(vec![session]);
         }
     }
     if write {
@@ -589,6 +633,20 @@ mod tests {
             let security = &op["security"];
             match (route.capability, route.method == Method::POST) {
                 (Capability::Public, _) => assert_eq!(security, &serde_json::json!([])),
+                (_, write) if route.area.is_some() => {
+                    let session = if write {
+                        serde_json::json!({"session": [], "csrf": []})
+                    } else {
+                        serde_json::json!({"session": []})
+                    };
+                    assert_eq!(
+                        security,
+                        &serde_json::json!([session, {"bearer": []}]),
+                        "{label}: the session or an API token"
+                    );
+                    assert!(responses.contains_key("403"), "{label}: scope refusal");
+                    assert!(responses.contains_key("429"), "{label}: rate limit");
+                }
                 (_, true) => {
                     assert_eq!(
                         security,
@@ -604,6 +662,10 @@ mod tests {
             }
         }
         assert_eq!(doc["components"]["securitySchemes"]["csrf"]["in"], "header");
+        assert_eq!(
+            doc["components"]["securitySchemes"]["bearer"]["scheme"],
+            "bearer"
+        );
         assert_eq!(doc["info"]["version"], env!("CARGO_PKG_VERSION"));
     }
 

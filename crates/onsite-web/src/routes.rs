@@ -3,6 +3,11 @@
 //! and [`table`] is public so that the access-matrix test walks the very same list: a route
 //! added here is tested against every kind of person at once, and a route cannot be added
 //! without saying who may use it.
+//!
+//! An `/api/` route also says the [`Area`] it belongs to for API tokens (`.area(…)`): a token
+//! needs that area's read scope for `GET`, its write scope for anything else (`guard.rs`). A
+//! route without one refuses every token; staff routes (`Dispatch`, `Administer`) must name
+//! theirs, and the routes of customers, partners and technicians never do (a test below).
 
 use crate::guard::{self, Rule};
 use crate::{AppState, assets, health, locale, metrics};
@@ -12,13 +17,26 @@ use axum::http::Method;
 use axum::middleware::from_fn_with_state;
 use axum::routing::{MethodRouter, get, post};
 use onsite_app::policy::Capability::{self, *};
+use onsite_domain::api_token::Area;
 
 /// One route: method, path template (axum syntax) and the capability it needs.
 pub struct Route {
     pub method: Method,
     pub path: &'static str,
     pub capability: Capability,
+    /// The area of the back office an API token needs a scope of (see the module doc).
+    pub area: Option<Area>,
     handler: MethodRouter<AppState>,
+}
+
+impl Route {
+    /// This route, open to API tokens with a scope of `area`.
+    fn area(self, area: Area) -> Route {
+        Route {
+            area: Some(area),
+            ..self
+        }
+    }
 }
 
 impl std::fmt::Debug for Route {
@@ -27,6 +45,7 @@ impl std::fmt::Debug for Route {
             .field("method", &self.method)
             .field("path", &self.path)
             .field("capability", &self.capability)
+            .field("area", &self.area)
             .finish_non_exhaustive()
     }
 }
@@ -40,6 +59,7 @@ where
         method: Method::GET,
         path,
         capability,
+        area: None,
         handler: get(handler),
     }
 }
@@ -53,6 +73,7 @@ where
         method: Method::POST,
         path,
         capability,
+        area: None,
         handler: post(handler),
     }
 }
@@ -637,6 +658,27 @@ pub fn table() -> Vec<Route> {
         ),
         // Administrators: the audit log.
         page("/staff/audit", Administer, crate::staff::audit::page),
+        // Administrators: API tokens (the secret is shown once, in the answer to the create).
+        page(
+            "/staff/api-tokens",
+            Administer,
+            crate::staff::api_tokens::list,
+        ),
+        action(
+            "/staff/api-tokens",
+            Administer,
+            crate::staff::api_tokens::create,
+        ),
+        action(
+            "/staff/api-tokens/{id}/revoke",
+            Administer,
+            crate::staff::api_tokens::revoke,
+        ),
+        action(
+            "/staff/api-tokens/settings",
+            Administer,
+            crate::staff::api_tokens::save_settings,
+        ),
         // The partner portal: the opportunities distributed to one's own partner account.
         page("/partner/opportunities", WorkOpportunities, partner::list),
         action(
@@ -740,33 +782,39 @@ pub fn table() -> Vec<Route> {
             "/api/v1/invitations",
             Dispatch,
             crate::staff::invitations::create,
-        ),
+        )
+        .area(Area::Accounts),
         action(
             "/api/v1/accounts/{id}/invitations",
             Dispatch,
             crate::staff::invitations::create_for_account,
-        ),
+        )
+        .area(Area::Accounts),
         // JSON API: partner distribution (staff, then partners).
         page(
             "/api/v1/opportunities",
             Dispatch,
             crate::distribution::api::list,
-        ),
+        )
+        .area(Area::Distribution),
         action(
             "/api/v1/opportunities",
             Dispatch,
             crate::distribution::api::create,
-        ),
+        )
+        .area(Area::Distribution),
         page(
             "/api/v1/opportunities/{id}/explanation",
             Dispatch,
             crate::distribution::api::explanation,
-        ),
+        )
+        .area(Area::Distribution),
         action(
             "/api/v1/opportunities/{id}/distribute",
             Dispatch,
             crate::distribution::api::distribute,
-        ),
+        )
+        .area(Area::Distribution),
         page(
             "/api/v1/partner/opportunities",
             WorkOpportunities,
@@ -900,8 +948,9 @@ pub fn table() -> Vec<Route> {
             "/api/v1/staff/feedback",
             Dispatch,
             crate::feedback::api::staff,
-        ),
-        page("/api/v1/audit", Administer, crate::staff::audit::api),
+        )
+        .area(Area::Bookings),
+        page("/api/v1/audit", Administer, crate::staff::audit::api).area(Area::Settings),
         page(
             "/api/v1/bookings/{id}/live",
             SelfSchedule,
@@ -917,130 +966,154 @@ pub fn table() -> Vec<Route> {
             SelfSchedule,
             crate::booking::api::cancel,
         ),
-        page("/api/v1/staff/board", Dispatch, crate::dispatch::api::board),
+        page("/api/v1/staff/board", Dispatch, crate::dispatch::api::board).area(Area::Bookings),
         page(
             "/api/v1/staff/visits",
             Dispatch,
             crate::booking::api::staff_visits,
-        ),
+        )
+        .area(Area::Bookings),
         action(
             "/api/v1/staff/visits/{id}/transition",
             Dispatch,
             crate::booking::api::transition,
-        ),
+        )
+        .area(Area::Bookings),
         action(
             "/api/v1/staff/visits/{id}/move",
             Dispatch,
             crate::moves::api::move_visit,
-        ),
+        )
+        .area(Area::Bookings),
         // JSON API: the back office's customers (accounts, contacts, their invitations).
         page(
             "/api/v1/staff/accounts",
             Dispatch,
             crate::staff::customers::api::list,
-        ),
+        )
+        .area(Area::Accounts),
         action(
             "/api/v1/staff/accounts",
             Dispatch,
             crate::staff::customers::api::create,
-        ),
+        )
+        .area(Area::Accounts),
         page(
             "/api/v1/staff/accounts/{id}",
             Dispatch,
             crate::staff::customers::api::get,
-        ),
+        )
+        .area(Area::Accounts),
         action(
             "/api/v1/staff/accounts/{id}",
             Dispatch,
             crate::staff::customers::api::update,
-        ),
+        )
+        .area(Area::Accounts),
         action(
             "/api/v1/staff/accounts/{id}/active",
             Dispatch,
             crate::staff::customers::api::set_account_active,
-        ),
+        )
+        .area(Area::Accounts),
         action(
             "/api/v1/staff/accounts/{id}/contacts",
             Dispatch,
             crate::staff::customers::api::create_contact,
-        ),
+        )
+        .area(Area::Accounts),
         page(
             "/api/v1/staff/contacts/{id}",
             Dispatch,
             crate::staff::customers::api::get_contact,
-        ),
+        )
+        .area(Area::Accounts),
         action(
             "/api/v1/staff/contacts/{id}",
             Dispatch,
             crate::staff::customers::api::update_contact,
-        ),
+        )
+        .area(Area::Accounts),
         action(
             "/api/v1/staff/contacts/{id}/active",
             Dispatch,
             crate::staff::customers::api::set_contact_active,
-        ),
+        )
+        .area(Area::Accounts),
         action(
             "/api/v1/staff/invitations/{id}/revoke",
             Dispatch,
             crate::staff::customers::api::revoke_invitation,
-        ),
+        )
+        .area(Area::Accounts),
         // JSON API: the back office's catalogue (`{list}`: skills, products, lead-types).
         page(
             "/api/v1/staff/catalog/{list}",
             Dispatch,
             crate::staff::catalog::api::entries,
-        ),
+        )
+        .area(Area::Catalogue),
         action(
             "/api/v1/staff/catalog/{list}",
             Dispatch,
             crate::staff::catalog::api::create_entry,
-        ),
+        )
+        .area(Area::Catalogue),
         page(
             "/api/v1/staff/catalog/{list}/{id}",
             Dispatch,
             crate::staff::catalog::api::entry,
-        ),
+        )
+        .area(Area::Catalogue),
         action(
             "/api/v1/staff/catalog/{list}/{id}",
             Dispatch,
             crate::staff::catalog::api::rename,
-        ),
+        )
+        .area(Area::Catalogue),
         action(
             "/api/v1/staff/catalog/{list}/{id}/active",
             Dispatch,
             crate::staff::catalog::api::set_entry_active,
-        ),
+        )
+        .area(Area::Catalogue),
         page(
             "/api/v1/staff/service-types",
             Dispatch,
             crate::staff::catalog::api::service_types,
-        ),
+        )
+        .area(Area::Catalogue),
         action(
             "/api/v1/staff/service-types",
             Dispatch,
             crate::staff::catalog::api::create_service_type,
-        ),
+        )
+        .area(Area::Catalogue),
         page(
             "/api/v1/staff/service-types/{id}",
             Dispatch,
             crate::staff::catalog::api::service_type,
-        ),
+        )
+        .area(Area::Catalogue),
         action(
             "/api/v1/staff/service-types/{id}",
             Dispatch,
             crate::staff::catalog::api::update_service_type,
-        ),
+        )
+        .area(Area::Catalogue),
         // JSON API: book on behalf of a customer.
         page(
             "/api/v1/staff/bookings/slots",
             Dispatch,
             crate::staff::booking::api::slots,
-        ),
+        )
+        .area(Area::Bookings),
         action(
             "/api/v1/staff/bookings",
             Dispatch,
             crate::staff::booking::api::book,
-        ),
+        )
+        .area(Area::Bookings),
         // JSON API: the technician's day and its moves (phone apps).
         page(
             "/api/v1/technician/day",
@@ -1058,7 +1131,7 @@ pub fn table() -> Vec<Route> {
 /// The router of the whole table, each route behind the guard of its capability.
 pub fn router() -> Router<AppState> {
     table().into_iter().fold(Router::new(), |router, route| {
-        let rule = Rule::for_route(route.path, route.capability);
+        let rule = Rule::for_route(&route);
         router.route(
             route.path,
             route
@@ -1079,6 +1152,21 @@ mod tests {
             assert!(
                 seen.insert((route.method.clone(), route.path)),
                 "{} {} is in the table twice",
+                route.method,
+                route.path
+            );
+        }
+    }
+
+    #[test]
+    fn staff_api_routes_name_their_area_and_no_other_route_does() {
+        for route in table() {
+            let staff = matches!(route.capability, Dispatch | Administer);
+            let api = crate::error::is_api(route.path);
+            assert_eq!(
+                route.area.is_some(),
+                staff && api,
+                "{} {}: API tokens are for the staff's API routes",
                 route.method,
                 route.path
             );

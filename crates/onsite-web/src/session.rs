@@ -16,6 +16,14 @@
 //! - `onsite_csrf`: the double-submit token of anonymous forms (see `csrf.rs`), HttpOnly,
 //!   SameSite=Strict, set on the first page a visitor without one receives.
 //!
+//! API tokens: on `/api/` routes only, a request with `Authorization: Bearer <secret>` is
+//! authenticated by the token alone (`onsite_app::api_tokens::authenticate`; a session cookie
+//! sent along is ignored). A valid token makes the visitor its creator, with the token in
+//! [`Visitor::bearer`] for the guard's scope check and the CSRF check, and every audit line of
+//! the request names it; a refused one (unknown, revoked, expired, over its rate limit) is
+//! answered by the route's guard. Anywhere else the header is ignored: a page never sees a
+//! token, so it answers as to anyone anonymous.
+//!
 //! Caching: every response to a signed-in person, every API answer and every answer to a
 //! request authenticated by a token of its own is `Cache-Control: no-store`, set here once for
 //! all of them (handlers do not set it themselves).
@@ -27,11 +35,13 @@ use crate::error::{WebError, is_api};
 use crate::locale::{ProfileLanguage, cookie};
 use crate::{AppState, WebConfig};
 use axum::extract::{ConnectInfo, FromRequestParts, Request, State};
-use axum::http::header::{CACHE_CONTROL, CONTENT_TYPE, SET_COOKIE};
+use axum::http::header::{AUTHORIZATION, CACHE_CONTROL, CONTENT_TYPE, SET_COOKIE};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue};
 use axum::middleware::Next;
 use axum::response::Response;
+use onsite_app::api_tokens::{self, TokenUse};
+use onsite_app::failure::Failure;
 use onsite_app::identity;
 #[cfg(doc)]
 use onsite_app::policy::Staff;
@@ -97,11 +107,22 @@ enum AnonymousToken {
     Minted(String),
 }
 
+/// An API token presented with an `/api/` request (see the module doc).
+#[derive(Debug, Clone)]
+pub enum Bearer {
+    /// A valid token: its name and scopes (its creator is the visitor's signed-in user).
+    Valid(Arc<TokenUse>),
+    /// A refused token: the route's guard answers with this failure.
+    Refused(Arc<dyn Failure>),
+}
+
 /// Who is asking, resolved once per request by [`resolve`].
 #[derive(Debug, Clone)]
 pub struct Visitor {
     pub actor: Actor,
     pub signed_in: Option<Arc<SignedIn>>,
+    /// The API token the request presented, if any (`/api/` routes only).
+    pub bearer: Option<Bearer>,
     anonymous_token: Option<AnonymousToken>,
     /// The session could not be loaded (the database failed): pages that need a person answer
     /// 503 rather than sending them to sign in again.
@@ -113,6 +134,7 @@ impl Visitor {
         Visitor {
             actor: Actor::Anonymous,
             signed_in: None,
+            bearer: None,
             anonymous_token: None,
             lookup_failed: false,
         }
@@ -122,8 +144,31 @@ impl Visitor {
         Visitor {
             actor: Actor::User(session.principal()),
             signed_in: Some(Arc::new(session)),
+            bearer: None,
             anonymous_token: None,
             lookup_failed: false,
+        }
+    }
+
+    /// A request made with a valid API token: its creator, acting through it. The session's
+    /// CSRF token is empty (it matches nothing; token requests need none).
+    fn with_token(token: TokenUse, presented: &str) -> Visitor {
+        let signed_in = SignedIn {
+            user: token.creator.clone(),
+            token: Secret::from_presented(presented),
+            csrf_token: String::new(),
+        };
+        Visitor {
+            bearer: Some(Bearer::Valid(Arc::new(token))),
+            ..Visitor::signed_in(signed_in)
+        }
+    }
+
+    /// The valid API token of this request, if it was made with one.
+    pub fn token(&self) -> Option<&TokenUse> {
+        match &self.bearer {
+            Some(Bearer::Valid(token)) => Some(token),
+            _ => None,
         }
     }
 
@@ -159,6 +204,17 @@ impl Visitor {
 /// looked up at all.
 pub fn plausible_token(value: &str) -> bool {
     value.len() == 64 && value.bytes().all(|b| b.is_ascii_hexdigit())
+}
+
+/// The secret of an `Authorization: Bearer <secret>` header (the scheme in any case), if the
+/// request has one.
+pub fn bearer_secret(headers: &HeaderMap) -> Option<String> {
+    let value = headers.get(AUTHORIZATION)?.to_str().ok()?.trim();
+    let (scheme, secret) = value.split_once(' ')?;
+    scheme
+        .eq_ignore_ascii_case("bearer")
+        .then(|| secret.trim().to_owned())
+        .filter(|s| !s.is_empty())
 }
 
 /// Requests that never depend on who asks: static files and probes. Their many requests (a page
@@ -200,6 +256,12 @@ pub async fn resolve(State(state): State<AppState>, mut request: Request, next: 
     if needs_no_person(request.uri().path()) && request.method() == axum::http::Method::GET {
         request.extensions_mut().insert(Visitor::anonymous());
         return next.run(request).await;
+    }
+    let bearer = is_api(request.uri().path())
+        .then(|| bearer_secret(request.headers()))
+        .flatten();
+    if let Some(secret) = bearer {
+        return with_api_token(&state, request, next, &secret).await;
     }
     let presented = cookie(request.headers(), SESSION_COOKIE);
     let mut visitor = Visitor::anonymous();
@@ -257,6 +319,39 @@ pub async fn resolve(State(state): State<AppState>, mut request: Request, next: 
     if forget_cookie && !sets_cookie(headers, SESSION_COOKIE) {
         clear_cookie(headers, &state.config, SESSION_COOKIE, "/");
     }
+    response
+}
+
+/// [`resolve`] for an `/api/` request with a bearer token: the token's creator acting through
+/// it (every audit line of the request names the token), or the refusal for the guard. No
+/// cookie is read or set.
+async fn with_api_token(
+    state: &AppState,
+    mut request: Request,
+    next: Next,
+    secret: &str,
+) -> Response {
+    let visitor = match api_tokens::authenticate(&state.app, secret, state.clock.now()).await {
+        Ok(token) => Visitor::with_token(token, secret),
+        Err(refused) => Visitor {
+            bearer: Some(Bearer::Refused(Arc::new(refused))),
+            ..Visitor::anonymous()
+        },
+    };
+    let name = visitor.token().map(|t| t.name.clone());
+    if let Some(s) = &visitor.signed_in {
+        request
+            .extensions_mut()
+            .insert(ProfileLanguage(s.user.language.clone()));
+    }
+    request.extensions_mut().insert(visitor);
+    let mut response = match name {
+        Some(name) => api_tokens::acting_with(name, next.run(request)).await,
+        None => next.run(request).await,
+    };
+    response
+        .headers_mut()
+        .insert(CACHE_CONTROL, HeaderValue::from_static("no-store"));
     response
 }
 

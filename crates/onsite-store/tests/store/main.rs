@@ -1,5 +1,6 @@
 //! The store suite: every test runs on SQLite and on PostgreSQL (`both_backends!`).
 
+mod api_tokens;
 mod audit;
 mod backup;
 mod basics;

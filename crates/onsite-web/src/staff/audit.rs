@@ -196,6 +196,10 @@ fn entry_row(page: &Page, e: &AuditEntry) -> EntryRow {
             (_, Some(m)) => m.clone(),
             _ => format!("#{id}"),
         };
+        let name = match &event.via_token {
+            Some(token) => format!("{name} {}", page.t1("api-tokens-via", "name", token)),
+            None => name,
+        };
         (name, format!("/staff/audit?person={id}"))
     });
     let kind = kind_label(locale, &event.entity);
@@ -318,6 +322,9 @@ pub struct AuditEventView {
     /// The detail as recorded (before → after of what changed, as `from` / `to`).
     #[schema(value_type = Object)]
     detail: Value,
+    /// The name of the API token the change was made with; `null`: not made with one.
+    #[schema(required = true)]
+    api_token: Option<String>,
 }
 
 /// Who did it.
@@ -384,6 +391,7 @@ pub async fn api(
                 entity_id: e.event.entity_id,
                 detail: serde_json::from_str(&e.event.detail)
                     .unwrap_or(Value::String(e.event.detail.clone())),
+                api_token: e.event.via_token.clone(),
             })
             .collect(),
         next: log.entries.next.as_ref().map(|c| c.as_str().to_owned()),

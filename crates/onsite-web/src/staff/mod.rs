@@ -1,10 +1,11 @@
 //! The staff's own pages: customers (accounts, contacts and their invitations), people (users
 //! and invitations), the mailbox, the scheduling settings, the catalogue, territories and
 //! partners' distribution profiles, the workforce (technicians and working-hours templates),
-//! the audit log (administrators), the invitation API, and booking on behalf of a customer
-//! (`booking`: the phone order and its JSON API), a technician's day on a map (`route`), and
-//! what the back office's JSON API shares (`api`).
+//! the audit log and API tokens (administrators), the invitation API, and booking on behalf of
+//! a customer (`booking`: the phone order and its JSON API), a technician's day on a map
+//! (`route`), and what the back office's JSON API shares (`api`).
 
+pub mod api_tokens;
 pub mod audit;
 pub mod booking;
 pub mod catalog;

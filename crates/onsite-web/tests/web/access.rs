@@ -274,6 +274,8 @@ impl Fixture {
                 format!("/staff/mailbox/{}/attachments/0", self.message_a)
             }
             "/staff/mailbox/{id}/retry" => format!("/staff/mailbox/{}/retry", self.message_a),
+            // No token exists: an administrator's revoke answers 404 (`api_tokens.rs`).
+            "/staff/api-tokens/{id}/revoke" => "/staff/api-tokens/1/revoke".into(),
             "/api/v1/accounts/{id}/invitations" => {
                 format!("/api/v1/accounts/{}/invitations", w.account_a)
             }

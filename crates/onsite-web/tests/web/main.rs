@@ -4,6 +4,7 @@
 mod support;
 
 mod access;
+mod api_tokens;
 mod assets;
 mod audit;
 mod bookings;
