@@ -17,7 +17,7 @@ use onsite_store::records::{Page, Start};
 pub const PAGE_SIZE: u32 = 50;
 
 /// The kinds of records the audit lines name, as the kind filter offers them.
-pub const RECORD_KINDS: [&str; 21] = [
+pub const RECORD_KINDS: [&str; 23] = [
     "account",
     "agreement",
     "asset",
@@ -37,6 +37,8 @@ pub const RECORD_KINDS: [&str; 21] = [
     "technician",
     "territory",
     "user",
+    "webhook_delivery",
+    "webhook_endpoint",
     "work_order",
     "working_hours_template",
 ];

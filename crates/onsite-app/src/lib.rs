@@ -34,6 +34,7 @@ pub mod technician;
 pub mod territories;
 pub mod throttle;
 pub mod tracking;
+pub mod webhooks;
 pub mod workforce;
 
 pub use context::App;

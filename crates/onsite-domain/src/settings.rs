@@ -116,6 +116,7 @@ settings! {
     AVGTIMETOCLOSE_WEIGHT = "distribution/weights/avgtimetoclose", Decimal { min: -0.5, max: 0.0 }, "-0.1";
     AUTO_DISTRIBUTION = "distribution/automatic", Bool, "false";
     ACCEPT_HOURS = "distribution/accept_hours", Integer { min: 1, max: 720 }, "48";
+    WEBHOOK_MAX_ATTEMPTS = "webhooks/max_attempts", Integer { min: 1, max: 40 }, "15";
 }
 
 #[cfg(test)]

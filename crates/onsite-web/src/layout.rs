@@ -82,6 +82,7 @@ const NAVIGATION: &[(&str, &str, Capability)] = &[
         Capability::Administer,
     ),
     ("/staff/audit", "audit-nav", Capability::Administer),
+    ("/staff/webhooks", "webhooks-nav", Capability::Administer),
     (
         "/partner/opportunities",
         "partner-web-nav-opportunities",
@@ -185,6 +186,12 @@ pub const NOTICES: &[(&str, &str)] = &[
     ("feedback-sent", "feedback-notice-sent"),
     ("survey-saved", "feedback-survey-notice-saved"),
     ("portal-saved", "feedback-portal-notice-saved"),
+    // Webhooks.
+    ("webhook-created", "webhooks-notice-created"),
+    ("webhook-saved", "webhooks-notice-saved"),
+    ("webhook-secret-rolled", "webhooks-notice-secret-rolled"),
+    ("webhook-redelivered", "webhooks-notice-redelivered"),
+    ("webhook-deleted", "webhooks-notice-deleted"),
 ];
 
 /// One link of the header's navigation.

@@ -2,7 +2,8 @@
 //! and invitations), the mailbox, the scheduling settings, the catalogue, territories and
 //! partners' distribution profiles, the workforce (technicians and working-hours templates),
 //! the audit log (administrators), the invitation API, and booking on behalf of a customer
-//! (`booking`: the phone order and its JSON API), and a technician's day on a map (`route`).
+//! (`booking`: the phone order and its JSON API), a technician's day on a map (`route`), and
+//! the administrators' webhook endpoints with their delivery logs (`webhooks`).
 
 pub mod audit;
 pub mod booking;
@@ -15,4 +16,5 @@ pub mod people;
 pub mod route;
 pub mod settings;
 pub mod territories;
+pub mod webhooks;
 pub mod workforce;
