@@ -29,6 +29,10 @@ use onsite_store::{Conn, StoreError, audit};
 use serde::Serialize;
 use std::borrow::Cow;
 
+/// The settings of the webhooks page: how many attempts before a delivery is given up.
+pub const SETTINGS: [&onsite_domain::settings::Setting; 1] =
+    [&onsite_domain::settings::WEBHOOK_MAX_ATTEMPTS];
+
 /// The longest description of an endpoint.
 pub const DESCRIPTION_MAX: usize = 200;
 /// Deliveries per page of an endpoint's log.

@@ -192,6 +192,7 @@ pub const NOTICES: &[(&str, &str)] = &[
     ("webhook-secret-rolled", "webhooks-notice-secret-rolled"),
     ("webhook-redelivered", "webhooks-notice-redelivered"),
     ("webhook-deleted", "webhooks-notice-deleted"),
+    ("webhook-settings-saved", "webhooks-notice-settings-saved"),
 ];
 
 /// One link of the header's navigation.

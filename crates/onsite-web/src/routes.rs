@@ -642,6 +642,11 @@ pub fn table() -> Vec<Route> {
         page(webhooks::WEBHOOKS, Administer, webhooks::list),
         action(webhooks::WEBHOOKS, Administer, webhooks::create),
         page("/staff/webhooks/new", Administer, webhooks::new_form),
+        action(
+            "/staff/webhooks/settings",
+            Administer,
+            webhooks::save_settings,
+        ),
         page("/staff/webhooks/{id}", Administer, webhooks::show),
         action("/staff/webhooks/{id}", Administer, webhooks::save),
         action(

@@ -11,14 +11,18 @@ use crate::guard::see_other;
 use crate::input::{PathId, parse_id};
 use crate::layout::{Page, render_with_status};
 use crate::session::Granted;
+use crate::settings_form::{SettingField, labelled_setting_field, shown_value, submitted};
 use crate::{AppState, WebError, WebResult};
 use askama::Template;
 use axum::Form;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
+use onsite_app::failure::Failure;
 use onsite_app::policy::Admin;
+use onsite_app::settings;
 use onsite_app::webhooks::{self, EndpointInput, EndpointPage, WebhookError};
+use onsite_domain::settings::Setting;
 use onsite_domain::webhook::EventType;
 use onsite_store::webhooks::{DeliveryId, DeliveryStatus, EndpointId};
 
@@ -105,13 +109,48 @@ struct ListRow {
 struct ListPage {
     page: Page,
     rows: Vec<ListRow>,
+    /// The retry bound's form.
+    errors: FieldErrors,
+    fields: Vec<SettingField>,
 }
 
-/// `GET /staff/webhooks`: every endpoint.
+fn setting_field(page: &Page, s: &'static Setting, value: String) -> SettingField {
+    let label = page.t(&format!(
+        "webhooks-setting-{}",
+        s.key.replace(['/', '_'], "-")
+    ));
+    labelled_setting_field(page.locale, s, label, value, false)
+}
+
+/// `GET /staff/webhooks`: every endpoint, and the retry bound.
 pub async fn list(
     State(state): State<AppState>,
     Granted(admin): Granted<Admin>,
     page: Page,
+) -> WebResult<Response> {
+    let fields = settings::read(&state.app, admin, &webhooks::SETTINGS)
+        .await?
+        .iter()
+        .map(|r| setting_field(&page, r.setting, shown_value(page.locale, &r.value)))
+        .collect();
+    list_page(
+        &state,
+        admin,
+        page,
+        fields,
+        FieldErrors::new(),
+        StatusCode::OK,
+    )
+    .await
+}
+
+async fn list_page(
+    state: &AppState,
+    admin: Admin,
+    page: Page,
+    fields: Vec<SettingField>,
+    errors: FieldErrors,
+    status: StatusCode,
 ) -> WebResult<Response> {
     let rows = webhooks::endpoints(&state.app, admin)
         .await?
@@ -126,7 +165,41 @@ pub async fn list(
             failed: l.failed,
         })
         .collect();
-    render_with_status(StatusCode::OK, &ListPage { page, rows })
+    let view = ListPage {
+        page,
+        rows,
+        errors,
+        fields,
+    };
+    render_with_status(status, &view)
+}
+
+/// `POST /staff/webhooks/settings`: the retry bound, checked against its range first (a
+/// refused form changes nothing), saved and audited.
+pub async fn save_settings(
+    State(state): State<AppState>,
+    Granted(admin): Granted<Admin>,
+    page: Page,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> WebResult<Response> {
+    let mut errors = FieldErrors::new();
+    let mut wanted = Vec::new();
+    let mut fields = Vec::new();
+    for sent in submitted(page.locale, &webhooks::SETTINGS, &pairs) {
+        match sent.setting.parse(&sent.raw) {
+            Ok(_) => wanted.push((sent.setting, sent.raw)),
+            Err(invalid) => errors.add(sent.setting.key, invalid.message(page.locale)),
+        }
+        fields.push(setting_field(&page, sent.setting, sent.shown));
+    }
+    if !errors.is_empty() {
+        let status = crate::error::INVALID;
+        return list_page(&state, admin, page, fields, errors, status).await;
+    }
+    settings::save(&state.app, admin, &wanted).await?;
+    Ok(see_other(&format!(
+        "{WEBHOOKS}?notice=webhook-settings-saved"
+    )))
 }
 
 #[derive(Template)]

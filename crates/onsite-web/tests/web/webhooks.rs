@@ -366,3 +366,80 @@ both_backends!(
         );
     }
 );
+
+both_backends!(
+    a_delivery_is_given_up_after_the_sites_number_of_attempts,
+    |app: TestApp| async move {
+        let world = World::build(&app).await;
+        let mut admin = app.browser_as(world.user("admin")).await;
+        admin.get("/staff/webhooks").await;
+        let out_of_range = admin
+            .post(
+                "/staff/webhooks/settings",
+                &[("webhooks/max_attempts", "99")],
+            )
+            .await;
+        assert_eq!(out_of_range.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(out_of_range.text().contains("webhooks/max_attempts-error"));
+        let saved = admin
+            .post(
+                "/staff/webhooks/settings",
+                &[("webhooks/max_attempts", "2")],
+            )
+            .await;
+        assert_eq!(saved.status, StatusCode::SEE_OTHER);
+
+        let port = free_port().await;
+        let url = format!("http://localhost:{port}/hook");
+        let created = admin
+            .post(
+                "/staff/webhooks",
+                &[
+                    ("url", &url),
+                    ("event", "invoice.exposed"),
+                    ("active", "on"),
+                ],
+            )
+            .await;
+        assert_eq!(created.status, StatusCode::SEE_OTHER);
+        let page = created
+            .header("location")
+            .split('?')
+            .next()
+            .unwrap()
+            .to_owned();
+        let now = crate::support::now(&app);
+        let mut conn = app.db.store().conn().await.unwrap();
+        let data = serde_json::json!({ "id": 7 });
+        webhooks::queue(
+            &mut conn,
+            EventType::InvoiceExposed,
+            "invoice.exposed:7:1",
+            &data,
+            now,
+        )
+        .await
+        .unwrap();
+        drop(conn);
+
+        let clock = Arc::new(Mutex::new(now));
+        let worker = worker(&app, &clock);
+        let WebhookOutcome::RetryLater { at, .. } = worker.try_execute_task().await.unwrap() else {
+            panic!("the first attempt is retried");
+        };
+        *clock.lock().unwrap() = at;
+        assert!(matches!(
+            worker.try_execute_task().await.unwrap(),
+            WebhookOutcome::GaveUp { .. }
+        ));
+        *clock.lock().unwrap() = at + SignedDuration::from_hours(24);
+        assert_eq!(
+            worker.try_execute_task().await.unwrap(),
+            WebhookOutcome::NoWork
+        );
+        let log = admin.get(&page).await.text();
+        assert!(log.contains("Given up"), "{log}");
+        let list = admin.get("/staff/webhooks").await.text();
+        assert!(list.contains(r#"value="2""#), "{list}");
+    }
+);
