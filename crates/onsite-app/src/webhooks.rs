@@ -463,14 +463,15 @@ pub async fn opportunity_event(
 }
 
 /// Queues `invoice.exposed`: the invoice (as the records API shows it to staff) became
-/// visible to its customer at `now` (an invoice hidden and shown again is a new event).
+/// visible to its customer at `now`. Each showing is its own event (an invoice hidden and shown
+/// again is a new one), named by a random part: nothing else tells two showings apart.
 pub async fn invoice_exposed(
     tx: &mut Conn,
     id: InvoiceId,
     now: Timestamp,
 ) -> std::result::Result<(), StoreError> {
     let invoice = onsite_store::invoices::invoice(tx, id).await?;
-    let event_id = format!("invoice.exposed:{id}:{}", now.as_millisecond());
+    let event_id = format!("invoice.exposed:{id}:{}", &Secret::token().expose()[..16]);
     queue(tx, EventType::InvoiceExposed, &event_id, &invoice, now).await?;
     Ok(())
 }

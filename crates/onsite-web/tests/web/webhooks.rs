@@ -443,3 +443,58 @@ both_backends!(
         assert!(list.contains(r#"value="2""#), "{list}");
     }
 );
+
+both_backends!(
+    an_invoice_shown_to_its_customer_queues_invoice_exposed_once_per_showing,
+    |app: TestApp| async move {
+        let world = World::build(&app).await;
+        let schedule = schedule(&app, &world).await;
+        let mut conn = app.db.store().conn().await.unwrap();
+        let url = WebhookUrl::parse("https://billing.example.com/onsite").unwrap();
+        let fields = EndpointFields {
+            url: &url,
+            description: "",
+            active: true,
+            events: &[EventType::InvoiceExposed],
+        };
+        let now = crate::support::now(&app);
+        let endpoint = store::insert_endpoint(&mut conn, &fields, "whsec_b", now)
+            .await
+            .unwrap();
+        drop(conn);
+        let count = async || {
+            let mut conn = app.db.store().conn().await.unwrap();
+            store::deliveries(&mut conn, endpoint, 500, None)
+                .await
+                .unwrap()
+                .len()
+        };
+        // Created visible (A's and B's), or hidden (none).
+        let r = crate::records::Records::build(&app, &world, schedule.service_type).await;
+        assert_eq!(count().await, 2);
+
+        let mut dispatcher = app.browser_as(world.user("dispatcher")).await;
+        let expose = format!("/staff/invoices/{}/expose", r.invoice_a_hidden);
+        let shown = dispatcher.post(&expose, &[("exposed", "true")]).await;
+        assert_eq!(shown.status, StatusCode::SEE_OTHER);
+        assert_eq!(count().await, 3);
+        let mut conn = app.db.store().conn().await.unwrap();
+        let last = &store::deliveries(&mut conn, endpoint, 1, None)
+            .await
+            .unwrap()[0];
+        assert!(
+            last.event_id
+                .starts_with(&format!("invoice.exposed:{}:", r.invoice_a_hidden)),
+            "{}",
+            last.event_id
+        );
+        drop(conn);
+        // Already visible: nothing new. Hidden and shown again: a new event.
+        dispatcher.post(&expose, &[("exposed", "true")]).await;
+        assert_eq!(count().await, 3);
+        dispatcher.post(&expose, &[("exposed", "false")]).await;
+        assert_eq!(count().await, 3);
+        dispatcher.post(&expose, &[("exposed", "true")]).await;
+        assert_eq!(count().await, 4);
+    }
+);
