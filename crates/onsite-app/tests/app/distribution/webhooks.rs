@@ -25,7 +25,7 @@ async fn partners_answers_are_events(db: TestDb) {
         events: &events,
     };
     let endpoint = hooks::insert_endpoint(
-        &mut *w.app.store.conn().await.unwrap(),
+        &mut w.app.store.conn().await.unwrap(),
         &fields,
         "whsec_c",
         hours(0),
