@@ -336,6 +336,9 @@ pub struct VisitData<'a> {
     /// `booking.state_changed`: the state it left.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub previous_state: Option<BookingState>,
+    /// `booking.rescheduled` by background reassignment: the technician it left.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub previous_technician_id: Option<TechnicianId>,
 }
 
 impl<'a> VisitData<'a> {
@@ -358,6 +361,7 @@ impl<'a> VisitData<'a> {
             cancel_reason: b.cancel_reason.as_deref(),
             previous_starts_at: None,
             previous_state: None,
+            previous_technician_id: None,
         }
     }
 }
@@ -369,6 +373,11 @@ pub enum VisitChange {
     /// Moved from this start (same or another technician).
     Rescheduled {
         from: Timestamp,
+    },
+    /// Handed to another technician at the same time by the reassignment job `job`.
+    Reassigned {
+        from: TechnicianId,
+        job: i64,
     },
     Canceled,
     /// Moved through its states from `from` (the `n`-th change of state of the visit).
@@ -392,6 +401,12 @@ pub async fn booking_event(
         VisitChange::Rescheduled { from } => {
             data.previous_starts_at = Some(from);
             let key = format!("{id}:{}", visit.booking.ics_sequence);
+            (EventType::BookingRescheduled, key)
+        }
+        VisitChange::Reassigned { from, job } => {
+            data.previous_starts_at = Some(visit.booking.starts_at);
+            data.previous_technician_id = Some(from);
+            let key = format!("{id}:{}:job-{job}", visit.booking.ics_sequence);
             (EventType::BookingRescheduled, key)
         }
         VisitChange::Canceled => (EventType::BookingCanceled, format!("{id}")),
