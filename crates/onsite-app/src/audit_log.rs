@@ -17,7 +17,7 @@ use onsite_store::records::{Page, Start};
 pub const PAGE_SIZE: u32 = 50;
 
 /// The kinds of records the audit lines name, as the kind filter offers them.
-pub const RECORD_KINDS: [&str; 22] = [
+pub const RECORD_KINDS: [&str; 24] = [
     "account",
     "agreement",
     "api_token",
@@ -38,6 +38,8 @@ pub const RECORD_KINDS: [&str; 22] = [
     "technician",
     "territory",
     "user",
+    "webhook_delivery",
+    "webhook_endpoint",
     "work_order",
     "working_hours_template",
 ];

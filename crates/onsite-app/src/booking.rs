@@ -20,6 +20,7 @@ use crate::context::App;
 use crate::failure::{Failure, Kind};
 use crate::policy::{Customer, Grant, OnDuty, Reach, Scheduler, Worker};
 use crate::secrets::Secret;
+use crate::webhooks::{self, VisitChange};
 use jiff::civil::Date;
 use jiff::tz::TimeZone;
 use jiff::{SignedDuration, Timestamp};
@@ -1289,6 +1290,7 @@ async fn try_book(
     )
     .await?;
     let visit = visits::visit(&mut tx, booking).await?;
+    webhooks::booking_event(&mut tx, &visit, VisitChange::Created, now).await?;
     let to = recipient(&mut tx, Some(scheduler), booking, &world.account).await?;
     if let Some(to) = &to {
         let parts = EmailParts::new(app, &visit, &world.account, to);
@@ -1591,6 +1593,10 @@ pub(crate) async fn write_move(
     )
     .await?;
     let updated = visits::visit(tx, id).await?;
+    let change = VisitChange::Rescheduled {
+        from: old.starts_at,
+    };
+    webhooks::booking_event(tx, &updated, change, now).await?;
     if let Some(to) = recipient(tx, Some(scheduler), id, account).await? {
         let parts = EmailParts::new(app, &updated, account, &to);
         booking_emails::booking_rescheduled(
@@ -1675,6 +1681,7 @@ pub async fn cancel(
     if updated.booking.state != BookingState::Canceled {
         return Err(BookingError::Changed);
     }
+    webhooks::booking_event(&mut tx, &updated, VisitChange::Canceled, now).await?;
     let account = found(accounts::account(&mut tx, visit.account_id).await)?;
     if let Some(to) = recipient(&mut tx, Some(scheduler), id, &account).await? {
         let parts = EmailParts::new(app, &updated, &account, &to);
@@ -1859,8 +1866,16 @@ async fn move_visit(
         &serde_json::json!({ "from": booking.state.as_str(), "to": to.as_str(), "note": note }),
     )
     .await?;
-    // The customer's email rides the same transaction (issue 5, `technician.rs`).
+    // The customer's email and the webhook event ride the same transaction (issue 5,
+    // `technician.rs`; issue 16).
     let queued = crate::technician::queue_transition_email(app, tx, id, to, now).await?;
+    let visit = visits::visit(tx, id).await?;
+    let n = bookings::transitions(tx, id).await?.len();
+    let change = VisitChange::StateChanged {
+        from: booking.state,
+        n,
+    };
+    webhooks::booking_event(tx, &visit, change, now).await?;
     Ok((to, queued))
 }
 

@@ -11,6 +11,9 @@ pub struct App {
     pub store: Store,
     /// Poked after a transaction that queued email commits, so it goes out at once.
     pub mail: Arc<Notify>,
+    /// The webhook worker's, poked with `mail` (most changes that queue an event queue an
+    /// email too; the others wait for its short poll).
+    pub webhooks: Arc<Notify>,
     /// e.g. `https://portal.example.com`, without a trailing slash.
     pub public_url: String,
     /// Live positions: the group-commit writer and the per-technician fan-out (`tracking.rs`).
@@ -24,6 +27,7 @@ impl App {
         App {
             store,
             mail,
+            webhooks: Default::default(),
             public_url: public_url.into().trim_end_matches('/').to_owned(),
             tracking: Default::default(),
             setup: Default::default(),
@@ -38,5 +42,11 @@ impl App {
     /// Call after committing a transaction that queued email.
     pub fn mail_queued(&self) {
         self.mail.notify_one();
+        self.webhooks.notify_one();
+    }
+
+    /// Call after committing a transaction that queued webhook deliveries.
+    pub fn events_queued(&self) {
+        self.webhooks.notify_one();
     }
 }

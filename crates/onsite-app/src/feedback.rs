@@ -335,7 +335,17 @@ pub async fn send_feedback(
         Err(e) if e.is_conflict() => return Err(FeedbackError::AlreadySent),
         other => other?,
     };
+    let data = crate::webhooks::FeedbackData {
+        booking_id: id,
+        account_id: visit.account_id,
+        technician_id: visit.booking.technician_id,
+        rating: rating.get(),
+        comment: comment.as_deref(),
+        submitted_at: now,
+    };
+    crate::webhooks::feedback_received(&mut tx, &data, now).await?;
     tx.commit().await.map_err(StoreError::from)?;
+    app.events_queued();
     let mut conn = app.store.conn().await?;
     store::response_for_booking(&mut conn, id)
         .await?

@@ -35,6 +35,7 @@ pub mod technician;
 pub mod territories;
 pub mod throttle;
 pub mod tracking;
+pub mod webhooks;
 pub mod workforce;
 
 pub use context::App;

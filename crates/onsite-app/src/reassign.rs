@@ -430,6 +430,12 @@ async fn hand_over(
         Err(e) => return Err(e.into()),
     }
     reassignment::resolve(&mut tx, b.id, now).await?;
+    let handed_over = visits::visit(&mut tx, b.id).await?;
+    let change = crate::webhooks::VisitChange::Reassigned {
+        from: from.id,
+        job: job.id.0,
+    };
+    crate::webhooks::booking_event(&mut tx, &handed_over, change, now).await?;
     audit::record(
         &mut tx,
         job.requested_by,

@@ -82,6 +82,7 @@ pub mod technician;
 pub mod territory;
 pub mod text;
 pub mod time;
+pub mod webhook;
 pub mod work_order;
 pub mod working_hours;
 

@@ -117,6 +117,7 @@ settings! {
     AUTO_DISTRIBUTION = "distribution/automatic", Bool, "false";
     ACCEPT_HOURS = "distribution/accept_hours", Integer { min: 1, max: 720 }, "48";
     API_TOKEN_REQUESTS_PER_MINUTE = "api/token_requests_per_minute", Integer { min: 1, max: 100000 }, "600";
+    WEBHOOK_MAX_ATTEMPTS = "webhooks/max_attempts", Integer { min: 1, max: 40 }, "15";
 }
 
 #[cfg(test)]

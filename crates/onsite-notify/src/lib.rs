@@ -15,11 +15,13 @@ pub mod render;
 mod secret;
 pub mod transport;
 pub mod visit_emails;
+pub mod webhooks;
 pub mod worker;
 
 pub use email::{Attachment, Email};
 pub use secret::Secret;
 pub use transport::{InvalidSmtpConfig, SmtpConfig, TlsMode, Transport};
+pub use webhooks::{WebhookOutcome, WebhookWorker};
 pub use worker::{Outcome, Worker, WorkerOptions};
 
 use onsite_domain::text::EmailAddress;

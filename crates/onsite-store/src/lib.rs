@@ -43,6 +43,7 @@ pub mod territories;
 pub mod visibility;
 pub mod visit_board;
 pub mod visits;
+pub mod webhooks;
 pub mod work_orders;
 pub mod working_hours;
 

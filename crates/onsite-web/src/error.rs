@@ -219,6 +219,7 @@ failures!(
     onsite_app::settings::SettingError,
     onsite_app::territories::TerritoryError,
     onsite_app::tracking::TrackingError,
+    onsite_app::webhooks::WebhookError,
     onsite_app::workforce::WorkforceError,
     onsite_domain::settings::InvalidSetting,
     InvalidInput,

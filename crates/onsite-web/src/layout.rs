@@ -82,6 +82,7 @@ const NAVIGATION: &[(&str, &str, Capability)] = &[
         Capability::Administer,
     ),
     ("/staff/audit", "audit-nav", Capability::Administer),
+    ("/staff/webhooks", "webhooks-nav", Capability::Administer),
     (
         "/staff/api-tokens",
         "api-tokens-nav",
@@ -192,6 +193,13 @@ pub const NOTICES: &[(&str, &str)] = &[
     ("feedback-sent", "feedback-notice-sent"),
     ("survey-saved", "feedback-survey-notice-saved"),
     ("portal-saved", "feedback-portal-notice-saved"),
+    // Webhooks.
+    ("webhook-created", "webhooks-notice-created"),
+    ("webhook-saved", "webhooks-notice-saved"),
+    ("webhook-secret-rolled", "webhooks-notice-secret-rolled"),
+    ("webhook-redelivered", "webhooks-notice-redelivered"),
+    ("webhook-deleted", "webhooks-notice-deleted"),
+    ("webhook-settings-saved", "webhooks-notice-settings-saved"),
 ];
 
 /// One link of the header's navigation.

@@ -93,7 +93,7 @@ pub fn table() -> Vec<Route> {
     use crate::staff::workforce::{
         TECHNICIANS, WORKING_HOURS, technicians, templates as working_hours,
     };
-    use crate::staff::{mailbox, people as staff};
+    use crate::staff::{mailbox, people as staff, webhooks};
     use crate::{dispatch, home};
     use onsite_store::records::lists::{Agreements, Assets, Invoices, WorkOrders};
     vec![
@@ -679,6 +679,29 @@ pub fn table() -> Vec<Route> {
             Administer,
             crate::staff::api_tokens::save_settings,
         ),
+        // Administrators: webhook endpoints and their delivery logs (delete last: the access
+        // matrix probes the routes in this order).
+        page(webhooks::WEBHOOKS, Administer, webhooks::list),
+        action(webhooks::WEBHOOKS, Administer, webhooks::create),
+        page("/staff/webhooks/new", Administer, webhooks::new_form),
+        action(
+            "/staff/webhooks/settings",
+            Administer,
+            webhooks::save_settings,
+        ),
+        page("/staff/webhooks/{id}", Administer, webhooks::show),
+        action("/staff/webhooks/{id}", Administer, webhooks::save),
+        action(
+            "/staff/webhooks/{id}/secret",
+            Administer,
+            webhooks::roll_secret,
+        ),
+        action(
+            "/staff/webhooks/{id}/deliveries/{delivery}/redeliver",
+            Administer,
+            webhooks::redeliver,
+        ),
+        action("/staff/webhooks/{id}/delete", Administer, webhooks::delete),
         // The partner portal: the opportunities distributed to one's own partner account.
         page("/partner/opportunities", WorkOpportunities, partner::list),
         action(

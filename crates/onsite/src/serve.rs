@@ -252,10 +252,13 @@ pub async fn serve(config: Config, demo: bool) -> Result<(), Failure> {
         }
     };
     let worker = onsite_notify::Worker::new(store.clone(), transport);
-    let app = onsite_app::App::new(store.clone(), worker.notifier(), public_url.clone());
+    let mut app = onsite_app::App::new(store.clone(), worker.notifier(), public_url.clone());
+    let webhooks = onsite_notify::WebhookWorker::new(store.clone());
+    app.webhooks = webhooks.notifier();
     // Background work; each is safe to run on every app server at once.
     let background = [
         tokio::spawn(worker.run(stopped())),
+        tokio::spawn(webhooks.run(stopped())),
         tokio::spawn(onsite_app::distribution::distribution_worker(
             app.clone(),
             stopped(),

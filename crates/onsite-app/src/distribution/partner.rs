@@ -250,7 +250,9 @@ pub async fn accept(app: &App, me: Partner, id: OpportunityId, now: Timestamp) -
     }
     record(&mut tx, id, partner, Kind::Accepted, None, now).await?;
     audit_partner(&mut tx, me, "opportunity.accept", id, serde_json::json!({})).await?;
+    partner_event(&mut tx, id, partner, "accepted", None, now).await?;
     tx.commit().await.map_err(StoreError::from)?;
+    app.events_queued();
     Ok(())
 }
 
@@ -275,6 +277,7 @@ pub async fn decline(
     if !store::take_back(&mut tx, id, partner, None).await? {
         return refuse(Action::Decline, d.opportunity.status);
     }
+    partner_event(&mut tx, id, partner, "declined", Some(&reason), now).await?;
     record(&mut tx, id, partner, Kind::Declined, Some(reason), now).await?;
     audit_partner(
         &mut tx,
@@ -289,6 +292,7 @@ pub async fn decline(
     if next.is_some() {
         app.mail_queued();
     }
+    app.events_queued();
     Ok(())
 }
 
@@ -373,6 +377,8 @@ async fn close(
         return refuse(Action::Close, d.opportunity.status);
     }
     let kind = if won { Kind::Won } else { Kind::Lost };
+    let outcome = if won { "won" } else { "lost" };
+    partner_event(&mut tx, id, partner, outcome, reason.as_deref(), now).await?;
     record(&mut tx, id, partner, kind, reason, now).await?;
     let with_feedback = feedback.is_some();
     if let Some(text) = feedback {
@@ -392,6 +398,26 @@ async fn close(
     )
     .await?;
     tx.commit().await.map_err(StoreError::from)?;
+    app.events_queued();
+    Ok(())
+}
+
+/// Queues the webhook event of what the partner did (issue 16), in its transaction.
+async fn partner_event(
+    tx: &mut Conn,
+    id: OpportunityId,
+    partner: AccountId,
+    outcome: &str,
+    reason: Option<&str>,
+    now: Timestamp,
+) -> Result<()> {
+    let data = crate::webhooks::OpportunityData {
+        id,
+        partner_account_id: partner,
+        outcome,
+        reason,
+    };
+    crate::webhooks::opportunity_event(tx, &data, now.as_millisecond(), now).await?;
     Ok(())
 }
 

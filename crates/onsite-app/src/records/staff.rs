@@ -65,7 +65,17 @@ pub async fn set_exposed(
     exposed: bool,
 ) -> Result<()> {
     in_tx(app, async |tx: &mut Conn| {
-        store::set_exposed(tx, kind, id, exposed).await?;
+        if kind == RecordKind::Invoice && exposed {
+            let was = invoices::invoice(tx, InvoiceId(id))
+                .await?
+                .expose_to_customer;
+            store::set_exposed(tx, kind, id, exposed).await?;
+            if !was {
+                crate::webhooks::invoice_exposed(tx, InvoiceId(id), Timestamp::now()).await?;
+            }
+        } else {
+            store::set_exposed(tx, kind, id, exposed).await?;
+        }
         let detail = serde_json::json!({ "exposed": exposed });
         audited(tx, staff, kind, "expose", id, detail).await
     })
@@ -106,6 +116,9 @@ async fn updated(
 ) -> Result<()> {
     if was != now {
         store::set_exposed(tx, kind, id, now).await?;
+        if now && kind == RecordKind::Invoice {
+            crate::webhooks::invoice_exposed(tx, InvoiceId(id), Timestamp::now()).await?;
+        }
     }
     audited(tx, staff, kind, "update", id, detail).await
 }
@@ -789,6 +802,9 @@ pub async fn create_invoice(app: &App, staff: Staff, input: &InvoiceInput) -> Re
             serde_json::json!({ "number": f.number, "lines": f.lines.len() }),
         )
         .await?;
+        if input.expose_to_customer {
+            crate::webhooks::invoice_exposed(tx, id, Timestamp::now()).await?;
+        }
         Ok(id)
     })
     .await

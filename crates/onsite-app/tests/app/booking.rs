@@ -45,6 +45,7 @@ mod reassignment;
 mod staff_changes;
 mod states;
 mod territory_changes;
+mod webhooks;
 
 fn toronto() -> TimeZone {
     TimeZone::get("America/Toronto").unwrap()

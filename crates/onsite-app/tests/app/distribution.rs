@@ -30,6 +30,7 @@ mod partner;
 mod scope;
 mod settings;
 mod staff;
+mod webhooks;
 
 fn hours(n: i64) -> Timestamp {
     t0() + SignedDuration::from_hours(n)

@@ -611,3 +611,44 @@ both_backends!(
         );
     }
 );
+
+// Issue 16: feedback sent is a webhook event, queued in the same transaction.
+both_backends!(
+    feedback_sent_queues_its_webhook_event,
+    |w: World| async move {
+        use onsite_domain::webhook::{EventType, WebhookUrl};
+        use onsite_store::webhooks::{self as hooks, EndpointFields};
+        let url = WebhookUrl::parse("https://crm.example.com/onsite").unwrap();
+        let fields = EndpointFields {
+            url: &url,
+            description: "",
+            active: true,
+            events: &[EventType::FeedbackReceived],
+        };
+        let mut conn = w.app.store.conn().await.unwrap();
+        hooks::insert_endpoint(&mut conn, &fields, "whsec_f", now())
+            .await
+            .unwrap();
+        drop(conn);
+        feedback::send_feedback(&w.app, w.ana.grant().unwrap(), w.done, &input("4"), now())
+            .await
+            .unwrap();
+        let event_id = format!("feedback.received:{}", w.done);
+        let mut conn = w.app.store.conn().await.unwrap();
+        let queued = hooks::deliveries_of_event(&mut conn, &event_id)
+            .await
+            .unwrap();
+        assert_eq!(queued.len(), 1);
+        let body: String = sqlx::query_scalar("SELECT body FROM webhook_deliveries WHERE id = $1")
+            .bind(queued[0].id.0)
+            .fetch_one(&mut *conn)
+            .await
+            .unwrap();
+        let body: serde_json::Value = serde_json::from_str(&body).unwrap();
+        assert_eq!(body["type"], "feedback.received");
+        assert_eq!(body["data"]["booking_id"], w.done.0);
+        assert_eq!(body["data"]["rating"], 4);
+        assert_eq!(body["data"]["comment"], "Friendly and quick");
+        assert_eq!(body["data"]["technician_id"], w.tom.0);
+    }
+);

@@ -3,7 +3,8 @@
 //! partners' distribution profiles, the workforce (technicians and working-hours templates),
 //! the audit log and API tokens (administrators), the invitation API, and booking on behalf of
 //! a customer (`booking`: the phone order and its JSON API), a technician's day on a map
-//! (`route`), and what the back office's JSON API shares (`api`).
+//! (`route`), the administrators' webhook endpoints with their delivery logs (`webhooks`), and
+//! what the back office's JSON API shares (`api`).
 
 pub mod api_tokens;
 pub mod audit;
@@ -17,6 +18,7 @@ pub mod people;
 pub mod route;
 pub mod settings;
 pub mod territories;
+pub mod webhooks;
 pub mod workforce;
 
 /// What the back office's JSON API shares across its record kinds (`customers::api`,

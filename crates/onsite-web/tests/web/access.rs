@@ -68,6 +68,11 @@ pub(crate) struct Fixture {
     working_hours_template: i64,
     /// A pending invitation of account A's new contact (revoking it is a staff route).
     invitation_a: i64,
+    /// A webhook endpoint and one of its deliveries.
+    webhook: (
+        onsite_store::webhooks::EndpointId,
+        onsite_store::webhooks::DeliveryId,
+    ),
 }
 
 impl Fixture {
@@ -166,6 +171,7 @@ impl Fixture {
         .await
         .unwrap()
         .invitation_id;
+        let webhook = crate::webhooks::fixture(app).await;
         Fixture {
             world,
             market,
@@ -184,6 +190,7 @@ impl Fixture {
             workforce_technician,
             working_hours_template,
             invitation_a,
+            webhook,
         }
     }
 
@@ -276,6 +283,9 @@ impl Fixture {
             "/staff/mailbox/{id}/retry" => format!("/staff/mailbox/{}/retry", self.message_a),
             // No token exists: an administrator's revoke answers 404 (`api_tokens.rs`).
             "/staff/api-tokens/{id}/revoke" => "/staff/api-tokens/1/revoke".into(),
+            p if p.starts_with("/staff/webhooks/{id}") => p
+                .replace("{id}", &self.webhook.0.to_string())
+                .replace("{delivery}", &self.webhook.1.to_string()),
             "/api/v1/accounts/{id}/invitations" => {
                 format!("/api/v1/accounts/{}/invitations", w.account_a)
             }

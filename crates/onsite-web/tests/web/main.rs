@@ -31,4 +31,5 @@ mod team;
 mod technician;
 mod territories;
 mod tracking;
+mod webhooks;
 mod workforce;
