@@ -12,6 +12,7 @@ mod customers;
 mod distribution;
 mod feedback;
 mod identity;
+mod import;
 mod oidc;
 mod records;
 mod team;
