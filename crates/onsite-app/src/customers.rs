@@ -486,7 +486,7 @@ impl ContactDetail {
 }
 
 /// The web roles among `roles` (staff roles left out).
-fn web_roles_of(roles: &[Role]) -> Vec<Role> {
+pub(crate) fn web_roles_of(roles: &[Role]) -> Vec<Role> {
     roles
         .iter()
         .copied()

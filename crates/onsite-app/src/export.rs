@@ -82,7 +82,15 @@ pub async fn accounts_chunk(
                 c.id.0,
                 contact_refs.get(&c.id.0).map(String::as_str),
             );
-            let roles: Vec<&str> = c.web_roles.iter().map(|r| r.as_str()).collect();
+            // The roles the contact's page shows: its portal user's, else its next invitation's.
+            let web_roles = match accounts::user_of_contact(&mut conn, c.id).await? {
+                Some(user) => match accounts::user_by_id(&mut conn, user).await? {
+                    Some(user) => crate::customers::web_roles_of(&user.roles),
+                    None => c.web_roles.clone(),
+                },
+                None => c.web_roles.clone(),
+            };
+            let roles: Vec<&str> = web_roles.iter().map(|r| r.as_str()).collect();
             let roles = roles.join(",");
             let contact = [
                 contact_ref.as_str(),

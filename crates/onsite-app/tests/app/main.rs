@@ -10,6 +10,7 @@ mod booking;
 mod catalog;
 mod customers;
 mod distribution;
+mod export;
 mod feedback;
 mod identity;
 mod import;
