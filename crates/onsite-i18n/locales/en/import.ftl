@@ -46,3 +46,6 @@ import-outcome-refused = Refused
 import-apply = Import these rows
 import-again = Import another file
 import-export = Export as CSV
+import-templates = Templates
+import-export-accounts = All accounts and contacts (CSV)
+import-export-assets = All assets (CSV)

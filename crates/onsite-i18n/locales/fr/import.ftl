@@ -46,3 +46,6 @@ import-outcome-refused = Refusée
 import-apply = Importer ces lignes
 import-again = Importer un autre fichier
 import-export = Exporter en CSV
+import-templates = Modèles
+import-export-accounts = Tous les comptes et contacts (CSV)
+import-export-assets = Tous les équipements (CSV)

@@ -14,6 +14,7 @@ mod distribution;
 mod errors;
 mod feedback;
 mod home;
+mod import;
 mod language;
 mod moves;
 mod oidc;
