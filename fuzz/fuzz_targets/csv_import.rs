@@ -4,8 +4,8 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use onsite_app::import::reader::{Encoding, Read1, Source};
 use onsite_app::import::ImportKind;
+use onsite_app::import::reader::{Encoding, Read1, Source};
 
 fuzz_target!(|input: (u8, &[u8])| {
     let (choice, bytes) = input;
