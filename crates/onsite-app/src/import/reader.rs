@@ -212,6 +212,13 @@ impl<R: Read> Source<R> {
                     reason: "columns",
                 });
             }
+            // A NUL is no text in either encoding (and PostgreSQL refuses it in any string).
+            if self.record.as_slice().contains(&0) {
+                return Ok(Read1::Unreadable {
+                    line,
+                    reason: "encoding",
+                });
+            }
             let mut fields = Vec::with_capacity(self.positions.len());
             for at in &self.positions {
                 let raw = at.and_then(|at| self.record.get(at)).unwrap_or_default();

@@ -479,6 +479,13 @@ pub async fn export_assets(
             crate::input::parse_id(raw).ok_or(WebError::BadRequest)?,
         )),
     };
+    // Checked before the answer starts: a failure once it streams can only cut it short.
+    if query.q.chars().any(char::is_control) {
+        return Err(WebError::bad_query(onsite_domain::InvalidInput::new(
+            "q",
+            "control-characters",
+        )));
+    }
     let which = AssetExport {
         account,
         search: Some(query.q.clone()).filter(|q| !q.trim().is_empty()),
