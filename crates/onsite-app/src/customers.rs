@@ -228,14 +228,14 @@ pub struct AccountInput {
 }
 
 /// The form checked: what the store saves (but the territory, which follows the address).
-struct AccountFields {
+pub(crate) struct AccountFields {
     name: String,
     address: Address,
     notes: String,
 }
 
 impl AccountFields {
-    fn parse(input: &AccountInput) -> Result<AccountFields, InvalidInput> {
+    pub(crate) fn parse(input: &AccountInput) -> Result<AccountFields, InvalidInput> {
         Ok(AccountFields {
             name: single_line("name", &input.name, NAME_MAX)?,
             address: Address {
@@ -340,13 +340,24 @@ pub async fn create_account(
 ) -> Result<AccountId> {
     let fields = AccountFields::parse(input)?;
     let mut tx = app.store.begin().await?;
-    territories::lock_coverage(&mut tx).await?;
-    let (territory_id, territory) = territory_for(&mut tx, &fields.address).await?;
-    let id = accounts::create_account(&mut tx, kind, true, &fields.values(territory_id)).await?;
+    let id = create_account_in(&mut tx, staff, kind, &fields).await?;
+    tx.commit().await.map_err(StoreError::from)?;
+    Ok(id)
+}
+
+/// [`create_account`] in the caller's transaction (the CSV import's), from a checked form.
+pub(crate) async fn create_account_in(
+    tx: &mut Conn,
+    staff: Staff,
+    kind: AccountKind,
+    fields: &AccountFields,
+) -> Result<AccountId> {
+    territories::lock_coverage(tx).await?;
+    let (territory_id, territory) = territory_for(tx, &fields.address).await?;
+    let id = accounts::create_account(tx, kind, true, &fields.values(territory_id)).await?;
     let mut detail = fields.audited(territory.as_deref());
     detail["kind"] = kind.as_str().into();
-    record(&mut tx, staff, "account.create", "account", id.0, &detail).await?;
-    tx.commit().await.map_err(StoreError::from)?;
+    record(tx, staff, "account.create", "account", id.0, &detail).await?;
     Ok(id)
 }
 
@@ -362,25 +373,40 @@ pub async fn update_account(
 ) -> Result<()> {
     let fields = AccountFields::parse(input)?;
     let mut tx = app.store.begin().await?;
-    territories::lock_coverage(&mut tx).await?;
-    let before = accounts::account(&mut tx, id).await?;
+    if update_account_in(&mut tx, staff, id, seen_version, &fields).await? {
+        tx.commit().await.map_err(StoreError::from)?;
+    }
+    Ok(())
+}
+
+/// [`update_account`] in the caller's transaction, from a checked form: whether anything
+/// changed.
+pub(crate) async fn update_account_in(
+    tx: &mut Conn,
+    staff: Staff,
+    id: AccountId,
+    seen_version: i64,
+    fields: &AccountFields,
+) -> Result<bool> {
+    territories::lock_coverage(tx).await?;
+    let before = accounts::account(tx, id).await?;
     if before.version != seen_version {
         return Err(CustomerError::Changed);
     }
-    let was_territory = territory_name(&mut tx, before.territory_id).await?;
-    let (territory_id, territory) = territory_for(&mut tx, &fields.address).await?;
+    let was_territory = territory_name(tx, before.territory_id).await?;
+    let (territory_id, territory) = territory_for(tx, &fields.address).await?;
     let changed = changes(
         &AccountFields::of(&before).audited(was_territory.as_deref()),
         &fields.audited(territory.as_deref()),
     );
     if changed.is_empty() {
-        return Ok(());
+        return Ok(false);
     }
-    if !accounts::update_account(&mut tx, id, seen_version, &fields.values(territory_id)).await? {
+    if !accounts::update_account(tx, id, seen_version, &fields.values(territory_id)).await? {
         return Err(CustomerError::Changed);
     }
     record(
-        &mut tx,
+        tx,
         staff,
         "account.update",
         "account",
@@ -388,8 +414,7 @@ pub async fn update_account(
         &Value::Object(changed),
     )
     .await?;
-    tx.commit().await.map_err(StoreError::from)?;
-    Ok(())
+    Ok(true)
 }
 
 /// Deactivates an account (`active` false: nothing is booked for it, its contacts are not
@@ -404,14 +429,28 @@ pub async fn set_account_active(
     active: bool,
 ) -> Result<()> {
     let mut tx = app.store.begin().await?;
-    let before = accounts::account(&mut tx, id).await?;
+    if set_account_active_in(&mut tx, staff, id, seen_version, active).await? {
+        tx.commit().await.map_err(StoreError::from)?;
+    }
+    Ok(())
+}
+
+/// [`set_account_active`] in the caller's transaction: whether anything changed.
+pub(crate) async fn set_account_active_in(
+    tx: &mut Conn,
+    staff: Staff,
+    id: AccountId,
+    seen_version: i64,
+    active: bool,
+) -> Result<bool> {
+    let before = accounts::account(tx, id).await?;
     if before.version != seen_version {
         return Err(CustomerError::Changed);
     }
     if before.active == active {
-        return Ok(());
+        return Ok(false);
     }
-    if !accounts::set_account_active(&mut tx, id, seen_version, active).await? {
+    if !accounts::set_account_active(tx, id, seen_version, active).await? {
         return Err(CustomerError::Changed);
     }
     let action = if active {
@@ -420,9 +459,8 @@ pub async fn set_account_active(
         "account.deactivate"
     };
     let detail = json!({ "active": { "from": before.active, "to": active } });
-    record(&mut tx, staff, action, "account", id.0, &detail).await?;
-    tx.commit().await.map_err(StoreError::from)?;
-    Ok(())
+    record(tx, staff, action, "account", id.0, &detail).await?;
+    Ok(true)
 }
 
 // ---- Contacts -------------------------------------------------------------------------------
@@ -448,7 +486,7 @@ impl ContactDetail {
 }
 
 /// The web roles among `roles` (staff roles left out).
-fn web_roles_of(roles: &[Role]) -> Vec<Role> {
+pub(crate) fn web_roles_of(roles: &[Role]) -> Vec<Role> {
     roles
         .iter()
         .copied()
@@ -611,14 +649,25 @@ pub async fn create_contact(
     input: &ContactInput,
 ) -> Result<ContactId> {
     let mut tx = app.store.begin().await?;
-    let account = accounts::account(&mut tx, account_id).await?;
+    let id = create_contact_in(&mut tx, staff, account_id, input).await?;
+    tx.commit().await.map_err(StoreError::from)?;
+    Ok(id)
+}
+
+/// [`create_contact`] in the caller's transaction.
+pub(crate) async fn create_contact_in(
+    tx: &mut Conn,
+    staff: Staff,
+    account_id: AccountId,
+    input: &ContactInput,
+) -> Result<ContactId> {
+    let account = accounts::account(tx, account_id).await?;
     let fields = ContactFields::parse(input, account.kind)?;
-    check_email(&mut tx, &fields.email, None, None).await?;
-    let id = accounts::create_contact(&mut tx, account_id, &fields.values()).await?;
+    check_email(tx, &fields.email, None, None).await?;
+    let id = accounts::create_contact(tx, account_id, &fields.values()).await?;
     let mut detail = fields.audited();
     detail["account"] = account_id.0.into();
-    record(&mut tx, staff, "contact.create", "contact", id.0, &detail).await?;
-    tx.commit().await.map_err(StoreError::from)?;
+    record(tx, staff, "contact.create", "contact", id.0, &detail).await?;
     Ok(id)
 }
 
@@ -635,28 +684,43 @@ pub async fn update_contact(
     now: Timestamp,
 ) -> Result<()> {
     let mut tx = app.store.begin().await?;
-    let before = detail(&mut tx, id).await?;
+    if update_contact_in(&mut tx, staff, id, seen_version, input, now).await? {
+        tx.commit().await.map_err(StoreError::from)?;
+    }
+    Ok(())
+}
+
+/// [`update_contact`] in the caller's transaction: whether anything changed.
+pub(crate) async fn update_contact_in(
+    tx: &mut Conn,
+    staff: Staff,
+    id: ContactId,
+    seen_version: i64,
+    input: &ContactInput,
+    now: Timestamp,
+) -> Result<bool> {
+    let before = detail(tx, id).await?;
     if before.contact.version != seen_version {
         return Err(CustomerError::Changed);
     }
     let fields = ContactFields::parse(input, before.account.kind)?;
     let new_email = fields.email != before.contact.email;
     if new_email {
-        check_email(&mut tx, &fields.email, Some(id), before.user.as_ref()).await?;
+        check_email(tx, &fields.email, Some(id), before.user.as_ref()).await?;
     }
     let changed = changes(
         &ContactFields::of(&before.contact, before.web_roles()).audited(),
         &fields.audited(),
     );
     if changed.is_empty() {
-        return Ok(());
+        return Ok(false);
     }
-    if !accounts::update_contact(&mut tx, id, seen_version, &fields.values()).await? {
+    if !accounts::update_contact(tx, id, seen_version, &fields.values()).await? {
         return Err(CustomerError::Changed);
     }
     if let Some(user) = &before.user {
         if new_email {
-            accounts::set_user_email(&mut tx, user.id, &fields.email)
+            accounts::set_user_email(tx, user.id, &fields.email)
                 .await
                 .map_err(|e| match e {
                     e if e.is_conflict() => CustomerError::EmailOfUser,
@@ -665,11 +729,11 @@ pub async fn update_contact(
         }
         let roles = replacing(&user.roles, |r| !STAFF_ROLES.contains(r), &fields.web_roles);
         if roles != user.roles {
-            accounts::set_roles(&mut tx, user.id, &roles).await?;
+            accounts::set_roles(tx, user.id, &roles).await?;
         }
     }
     record(
-        &mut tx,
+        tx,
         staff,
         "contact.update",
         "contact",
@@ -678,10 +742,9 @@ pub async fn update_contact(
     )
     .await?;
     if new_email {
-        revoke_pending(&mut tx, staff, id, "email-changed", now).await?;
+        revoke_pending(tx, staff, id, "email-changed", now).await?;
     }
-    tx.commit().await.map_err(StoreError::from)?;
-    Ok(())
+    Ok(true)
 }
 
 /// Deactivates a contact — its pending invitations revoked, its portal user disabled and

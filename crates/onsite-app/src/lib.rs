@@ -10,6 +10,7 @@ pub mod context;
 pub mod customers;
 pub mod directory;
 pub mod distribution;
+pub mod export;
 pub mod failure;
 pub mod feedback;
 #[doc(hidden)]
@@ -17,6 +18,7 @@ pub mod fuzzing;
 pub mod glance;
 pub mod housekeeping;
 pub mod identity;
+pub mod import;
 pub mod mailbox;
 pub mod moves;
 pub mod oidc;

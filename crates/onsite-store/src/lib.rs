@@ -26,6 +26,7 @@ pub mod directory;
 pub mod distribution;
 pub mod external_identities;
 pub mod feedback;
+pub mod imports;
 pub mod invitations;
 pub mod invoices;
 pub mod outbox;
@@ -65,6 +66,14 @@ use std::time::Duration;
 pub type Conn = sqlx::AnyConnection;
 /// A transaction of either backend.
 pub type Tx = sqlx::Transaction<'static, Any>;
+/// A savepoint inside a transaction: committing releases it, rolling back undoes only what was
+/// written since it began (and on PostgreSQL clears a failed statement).
+pub type Savepoint<'c> = sqlx::Transaction<'c, Any>;
+
+/// Begins a savepoint in the transaction `conn` is in.
+pub async fn savepoint(conn: &mut Conn) -> Result<Savepoint<'_>> {
+    Ok(sqlx::Connection::begin(conn).await?)
+}
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

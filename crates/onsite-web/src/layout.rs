@@ -39,6 +39,7 @@ const NAVIGATION: &[(&str, &str, Capability)] = &[
     ("/staff/accounts", "customers-nav", Capability::Dispatch),
     ("/staff/users", "web-nav-users", Capability::Dispatch),
     ("/staff/mailbox", "web-nav-mailbox", Capability::Dispatch),
+    ("/staff/import", "import-nav", Capability::Dispatch),
     ("/staff/catalog/skills", "catalog-nav", Capability::Dispatch),
     // Territories, and from their pages the partners serving them.
     (

@@ -78,6 +78,21 @@ where
     }
 }
 
+/// A POST taking an upload larger than the edge's body limit allows elsewhere (`limit` bytes).
+fn upload<H, T>(path: &'static str, capability: Capability, handler: H, limit: usize) -> Route
+where
+    H: Handler<T, AppState>,
+    T: 'static,
+{
+    Route {
+        method: Method::POST,
+        path,
+        capability,
+        area: None,
+        handler: post(handler).layer(axum::extract::DefaultBodyLimit::max(limit)),
+    }
+}
+
 /// Every route. Keep it grouped by area; the capability column is the access policy of the
 /// web edge (what each capability means is in `onsite_app::policy`).
 pub fn table() -> Vec<Route> {
@@ -93,7 +108,7 @@ pub fn table() -> Vec<Route> {
     use crate::staff::workforce::{
         TECHNICIANS, WORKING_HOURS, technicians, templates as working_hours,
     };
-    use crate::staff::{mailbox, people as staff, webhooks};
+    use crate::staff::{import, mailbox, people as staff, webhooks};
     use crate::{dispatch, home};
     use onsite_store::records::lists::{Agreements, Assets, Invoices, WorkOrders};
     vec![
@@ -587,6 +602,18 @@ pub fn table() -> Vec<Route> {
         action(WORKING_HOURS, Dispatch, working_hours::create),
         page("/staff/working-hours/{id}", Dispatch, working_hours::show),
         action("/staff/working-hours/{id}", Dispatch, working_hours::save),
+        // Staff: CSV import and export (issue 16).
+        page("/staff/import", Dispatch, import::page),
+        upload(
+            "/staff/import",
+            Dispatch,
+            import::upload,
+            import::UPLOAD_LIMIT,
+        ),
+        action("/staff/import/apply", Dispatch, import::apply),
+        page("/staff/import/template/{kind}", Dispatch, import::template),
+        page("/staff/accounts/export", Dispatch, import::export_accounts),
+        page("/staff/assets/export", Dispatch, import::export_assets),
         page("/staff/mailbox", Dispatch, mailbox::list),
         page("/staff/mailbox/{id}", Dispatch, mailbox::message),
         page("/staff/mailbox/{id}/html", Dispatch, mailbox::html),

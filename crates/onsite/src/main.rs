@@ -4,6 +4,7 @@
 
 mod backup;
 mod config;
+mod import;
 mod serve;
 
 use clap::{Args, Parser, Subcommand};
@@ -54,6 +55,8 @@ enum Command {
     /// Put a backup in place of the embedded database and migrate it; the server must be
     /// stopped. The previous database is kept beside it.
     Restore(RestoreArgs),
+    /// Import accounts with contacts, or assets, from a CSV file (docs/import.md).
+    Import(ImportArgs),
 }
 
 #[derive(Debug, Args)]
@@ -159,6 +162,33 @@ struct RestoreArgs {
     file: PathBuf,
 }
 
+#[derive(Debug, Args)]
+struct ImportArgs {
+    #[command(flatten)]
+    database: DatabaseArgs,
+    /// What the file holds: accounts (with contacts) or assets.
+    #[arg(value_name = "KIND")]
+    kind: String,
+    /// The CSV file.
+    #[arg(value_name = "FILE")]
+    file: PathBuf,
+    /// Report what the import would do, row by row, and write nothing.
+    #[arg(long)]
+    dry_run: bool,
+    /// The member of staff the import is made as (the audit log's actor).
+    #[arg(long = "as", value_name = "EMAIL")]
+    as_email: String,
+    /// utf-8 or windows-1252 [default: detected].
+    #[arg(long)]
+    encoding: Option<String>,
+    /// , ; or tab [default: detected].
+    #[arg(long)]
+    delimiter: Option<String>,
+    /// Language of the reasons (en, fr).
+    #[arg(long, default_value = "en")]
+    lang: String,
+}
+
 /// Exit code for a bad setting or argument (as clap uses for usage errors).
 const BAD_INPUT: u8 = 2;
 
@@ -198,6 +228,18 @@ fn main() -> ExitCode {
             }
             Command::Backup(args) => backup::backup(&config, &args.file, args.force).await,
             Command::Restore(args) => backup::restore(&config, &args.file).await,
+            Command::Import(args) => {
+                let args = import::ImportArgs {
+                    kind: &args.kind,
+                    file: &args.file,
+                    dry_run: args.dry_run,
+                    as_email: &args.as_email,
+                    encoding: args.encoding.as_deref(),
+                    delimiter: args.delimiter.as_deref(),
+                    lang: &args.lang,
+                };
+                import::import(&config, args).await
+            }
         }
     });
     match result {
@@ -231,6 +273,7 @@ fn load_config(cli: &Cli) -> Result<Config, config::ConfigError> {
         Command::Admin(AdminCommand::Create(a)) => &a.database,
         Command::Backup(a) => &a.database,
         Command::Restore(a) => &a.database,
+        Command::Import(a) => &a.database,
     };
     layers.flag("data_dir", "--data-dir", db.data_dir.clone());
     layers.flag("database_url", "--database-url", db.database_url.clone());

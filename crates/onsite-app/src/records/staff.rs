@@ -388,9 +388,9 @@ pub struct AssetInput {
 }
 
 pub(crate) struct AssetFields {
-    name: String,
-    product: String,
-    serial_number: Option<String>,
+    pub(crate) name: String,
+    pub(crate) product: String,
+    pub(crate) serial_number: Option<String>,
 }
 
 pub(crate) fn asset_fields(i: &AssetInput) -> Result<AssetFields, InvalidInput> {
@@ -414,33 +414,43 @@ pub(crate) fn asset_fields(i: &AssetInput) -> Result<AssetFields, InvalidInput> 
 pub async fn create_asset(app: &App, staff: Staff, input: &AssetInput) -> Result<AssetId> {
     let f = asset_fields(input)?;
     in_tx(app, async |tx: &mut Conn| {
-        let account = customer_account(tx, &input.account).await?;
-        let parent = related(tx, account, RecordKind::Asset, "parent", &input.parent).await?;
-        let id = assets::insert_asset(
-            tx,
-            &NewAsset {
-                account_id: account,
-                parent_id: parent.map(AssetId),
-                name: &f.name,
-                product: &f.product,
-                serial_number: f.serial_number.as_deref(),
-                required_skills: &[],
-                expose_to_customer: input.expose_to_customer,
-            },
-        )
-        .await?;
-        audited(
-            tx,
-            staff,
-            RecordKind::Asset,
-            "create",
-            id.0,
-            serde_json::json!({ "name": f.name, "parent": parent }),
-        )
-        .await?;
-        Ok(id)
+        create_asset_in(tx, staff, input, &f).await
     })
     .await
+}
+
+/// [`create_asset`] in the caller's transaction (the CSV import's), from a checked form.
+pub(crate) async fn create_asset_in(
+    tx: &mut Conn,
+    staff: Staff,
+    input: &AssetInput,
+    f: &AssetFields,
+) -> Result<AssetId> {
+    let account = customer_account(tx, &input.account).await?;
+    let parent = related(tx, account, RecordKind::Asset, "parent", &input.parent).await?;
+    let id = assets::insert_asset(
+        tx,
+        &NewAsset {
+            account_id: account,
+            parent_id: parent.map(AssetId),
+            name: &f.name,
+            product: &f.product,
+            serial_number: f.serial_number.as_deref(),
+            required_skills: &[],
+            expose_to_customer: input.expose_to_customer,
+        },
+    )
+    .await?;
+    audited(
+        tx,
+        staff,
+        RecordKind::Asset,
+        "create",
+        id.0,
+        serde_json::json!({ "name": f.name, "parent": parent }),
+    )
+    .await?;
+    Ok(id)
 }
 
 /// Edits an asset; a new parent moves it, with its components, into that hierarchy.
@@ -453,33 +463,45 @@ pub async fn update_asset(
 ) -> Result<()> {
     let f = asset_fields(input)?;
     in_tx(app, async |tx: &mut Conn| {
-        let account = account_of(tx, RecordKind::Asset, id.0, &input.account).await?;
-        let parent = related(tx, account, RecordKind::Asset, "parent", &input.parent).await?;
-        if let Some(parent) = parent
-            && store::would_cycle(tx, id, AssetId(parent)).await?
-        {
-            return Err(InvalidInput::new("parent", "cycle").into());
-        }
-        let before = lists::row::<Assets>(tx, &Scope::staff(None), id).await?;
-        edited(
-            store::update_asset(
-                tx,
-                id,
-                &AssetChanges {
-                    parent_id: parent.map(AssetId),
-                    name: &f.name,
-                    product: &f.product,
-                    serial_number: f.serial_number.as_deref(),
-                },
-                seen_version,
-            )
-            .await?,
-        )?;
-        let exposed = (before.expose_to_customer, input.expose_to_customer);
-        let detail = serde_json::json!({ "parent": parent, "exposed": input.expose_to_customer });
-        updated(tx, staff, RecordKind::Asset, id.0, exposed, detail).await
+        update_asset_in(tx, staff, id, input, &f, seen_version).await
     })
     .await
+}
+
+/// [`update_asset`] in the caller's transaction, from a checked form.
+pub(crate) async fn update_asset_in(
+    tx: &mut Conn,
+    staff: Staff,
+    id: AssetId,
+    input: &AssetInput,
+    f: &AssetFields,
+    seen_version: Option<i64>,
+) -> Result<()> {
+    let account = account_of(tx, RecordKind::Asset, id.0, &input.account).await?;
+    let parent = related(tx, account, RecordKind::Asset, "parent", &input.parent).await?;
+    if let Some(parent) = parent
+        && store::would_cycle(tx, id, AssetId(parent)).await?
+    {
+        return Err(InvalidInput::new("parent", "cycle").into());
+    }
+    let before = lists::row::<Assets>(tx, &Scope::staff(None), id).await?;
+    edited(
+        store::update_asset(
+            tx,
+            id,
+            &AssetChanges {
+                parent_id: parent.map(AssetId),
+                name: &f.name,
+                product: &f.product,
+                serial_number: f.serial_number.as_deref(),
+            },
+            seen_version,
+        )
+        .await?,
+    )?;
+    let exposed = (before.expose_to_customer, input.expose_to_customer);
+    let detail = serde_json::json!({ "parent": parent, "exposed": input.expose_to_customer });
+    updated(tx, staff, RecordKind::Asset, id.0, exposed, detail).await
 }
 
 /// The skills working on an asset requires, by name with their minimum rating (1–10), for the

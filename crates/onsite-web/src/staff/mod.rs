@@ -11,6 +11,7 @@ pub mod audit;
 pub mod booking;
 pub mod catalog;
 pub mod customers;
+pub mod import;
 pub mod invitations;
 pub mod mailbox;
 pub mod partners;

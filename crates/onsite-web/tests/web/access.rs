@@ -372,6 +372,7 @@ impl Fixture {
                 "/track/osmand?id={}&lat=45.55&lon=-73.56&timestamp={}",
                 self.tracking_token, self.tracking_time
             ),
+            "/staff/import/template/{kind}" => "/staff/import/template/accounts.csv".to_owned(),
             plain if !plain.contains('{') => plain.to_owned(),
             other => panic!(
                 "the access matrix cannot fill the path of {} {other}: add it to Fixture::path",

@@ -15,6 +15,7 @@ mod distribution;
 mod errors;
 mod feedback;
 mod home;
+mod import;
 mod language;
 mod moves;
 mod oidc;
