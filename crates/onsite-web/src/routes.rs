@@ -1002,6 +1002,18 @@ pub fn table() -> Vec<Route> {
         .area(Area::Bookings),
         page("/api/v1/audit", Administer, crate::staff::audit::api).area(Area::Settings),
         page(
+            "/api/v1/staff/settings",
+            Administer,
+            crate::staff::settings::api::get,
+        )
+        .area(Area::Settings),
+        action(
+            "/api/v1/staff/settings",
+            Administer,
+            crate::staff::settings::api::change,
+        )
+        .area(Area::Settings),
+        page(
             "/api/v1/bookings/{id}/live",
             SelfSchedule,
             crate::tracking::api::live,

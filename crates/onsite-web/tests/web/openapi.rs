@@ -709,6 +709,27 @@ both_backends!(
         ])
         .await;
 
+        // Site settings (administrators).
+        let settings = "/api/v1/staff/settings";
+        run.steps(vec![
+            get(ADMIN, settings, settings, 200),
+            post(
+                ADMIN,
+                settings,
+                settings,
+                json!({"values": {"scheduling/lead_time_minutes": 120}}),
+                200,
+            ),
+            post(
+                ADMIN,
+                settings,
+                settings,
+                json!({"values": {"scheduling/lead_time_minutes": -1}}),
+                422,
+            ),
+        ])
+        .await;
+
         // Self-scheduling: what to book and when.
         let availability = format!("/api/v1/availability?service_type={}", s.service_type);
         let answers = run

@@ -291,3 +291,82 @@ onsite_testkit::both_backends!(
         );
     }
 );
+
+onsite_testkit::both_backends!(
+    administrators_read_and_change_every_setting_over_the_api,
+    |app: TestApp| async move {
+        use serde_json::json;
+        let world = crate::support::World::build(&app).await;
+        let mut admin = app.browser_as(world.user("admin")).await;
+        let all = admin.get("/api/v1/staff/settings").await;
+        assert_eq!(all.status, StatusCode::OK, "{}", all.text());
+        let all = all.json();
+        let slot = all["settings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|s| s["key"] == "scheduling/slot_minutes")
+            .unwrap()
+            .clone();
+        assert_eq!(slot["kind"], "integer");
+        assert_eq!(
+            (slot["min"].as_f64(), slot["max"].as_f64()),
+            (Some(5.0), Some(240.0))
+        );
+        assert_eq!(slot["value"], 30);
+
+        // Several at once; a refused one saves none and is named.
+        let refused = admin
+            .post_json(
+                "/api/v1/staff/settings",
+                &json!({"values": {"scheduling/slot_minutes": 45, "scheduling/horizon_days": 100000}}),
+            )
+            .await;
+        assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(
+            refused.json()["error"]["field"],
+            "scheduling/horizon_days",
+            "{}",
+            refused.text()
+        );
+        let unknown = admin
+            .post_json(
+                "/api/v1/staff/settings",
+                &json!({"values": {"scheduling/colour": "red"}}),
+            )
+            .await;
+        assert_eq!(unknown.status, StatusCode::UNPROCESSABLE_ENTITY);
+        let saved = admin
+            .post_json(
+                "/api/v1/staff/settings",
+                &json!({"values": {"scheduling/slot_minutes": 45, "scheduling/enabled": false}}),
+            )
+            .await;
+        assert_eq!(saved.status, StatusCode::OK, "{}", saved.text());
+        let value = |doc: &serde_json::Value, key: &str| {
+            doc["settings"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|s| s["key"] == key)
+                .unwrap()["value"]
+                .clone()
+        };
+        let saved = saved.json();
+        assert_eq!(value(&saved, "scheduling/slot_minutes"), 45);
+        assert_eq!(value(&saved, "scheduling/enabled"), false);
+        let audited: i64 =
+            sqlx::query_scalar("SELECT COUNT(*) FROM audit_events WHERE entity = 'setting'")
+                .fetch_one(&mut *app.db.store().conn().await.unwrap())
+                .await
+                .unwrap();
+        assert_eq!(audited, 2, "each change audited, the refused ones not");
+
+        // Dispatchers read none of it.
+        let mut dispatcher = app.browser_as(world.user("dispatcher")).await;
+        assert_eq!(
+            dispatcher.get("/api/v1/staff/settings").await.status,
+            StatusCode::FORBIDDEN
+        );
+    }
+);
