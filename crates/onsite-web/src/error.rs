@@ -15,7 +15,9 @@ use crate::layout::{Page, render_with_status};
 use askama::Template;
 use axum::body::Body;
 use axum::extract::Request;
-use axum::http::header::{CACHE_CONTROL, CONTENT_LENGTH, CONTENT_TYPE, RETRY_AFTER, VARY};
+use axum::http::header::{
+    CACHE_CONTROL, CONTENT_LENGTH, CONTENT_TYPE, RETRY_AFTER, VARY, WWW_AUTHENTICATE,
+};
 use axum::http::{HeaderValue, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
@@ -496,6 +498,15 @@ pub async fn render_errors(request: Request, next: Next) -> Response {
     let headers = response.headers_mut();
     headers.insert(CACHE_CONTROL, HeaderValue::from_static("no-store"));
     headers.insert(VARY, HeaderValue::from_static("Accept-Language, Cookie"));
+    // An API token refused: the challenge RFC 6750 (section 3) gives a Bearer client.
+    let challenge = match report.code {
+        "invalid_token" => Some(r#"Bearer error="invalid_token""#),
+        "insufficient_scope" => Some(r#"Bearer error="insufficient_scope""#),
+        _ => None,
+    };
+    if let Some(challenge) = challenge {
+        headers.insert(WWW_AUTHENTICATE, HeaderValue::from_static(challenge));
+    }
     response
 }
 

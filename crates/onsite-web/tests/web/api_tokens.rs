@@ -193,6 +193,10 @@ both_backends!(
         let answer = get_with(&app, "/api/v1/staff/visits", &expired).await;
         assert_eq!(answer.status, StatusCode::UNAUTHORIZED);
         assert_eq!(answer.json()["error"]["code"], "invalid_token");
+        assert_eq!(
+            answer.header("www-authenticate"),
+            r#"Bearer error="invalid_token""#
+        );
 
         let soon = token_of(
             &app,
@@ -371,6 +375,10 @@ both_backends!(
             .await;
         assert_eq!(both.status, StatusCode::FORBIDDEN);
         assert_eq!(both.json()["error"]["code"], "insufficient_scope");
+        assert_eq!(
+            both.header("www-authenticate"),
+            r#"Bearer error="insufficient_scope""#
+        );
     }
 );
 
