@@ -1163,6 +1163,37 @@ pub fn table() -> Vec<Route> {
             crate::staff::catalog::api::update_service_type,
         )
         .area(Area::Catalogue),
+        // JSON API: the back office's territories.
+        page(
+            "/api/v1/staff/territories",
+            Dispatch,
+            crate::staff::territories::api::list,
+        )
+        .area(Area::Catalogue),
+        action(
+            "/api/v1/staff/territories",
+            Dispatch,
+            crate::staff::territories::api::create,
+        )
+        .area(Area::Catalogue),
+        page(
+            "/api/v1/staff/territories/{id}",
+            Dispatch,
+            crate::staff::territories::api::get,
+        )
+        .area(Area::Catalogue),
+        action(
+            "/api/v1/staff/territories/{id}",
+            Dispatch,
+            crate::staff::territories::api::update,
+        )
+        .area(Area::Catalogue),
+        action(
+            "/api/v1/staff/territories/{id}/delete",
+            Dispatch,
+            crate::staff::territories::api::delete,
+        )
+        .area(Area::Catalogue),
         // JSON API: book on behalf of a customer.
         page(
             "/api/v1/staff/bookings/slots",

@@ -265,7 +265,9 @@ impl Fixture {
                 p.replace("{id}", &self.lead_type.to_string())
             }
             // The market's territory (an empty form: refused as incomplete, nothing changes).
-            p if p.starts_with("/staff/territories/{id}") => {
+            p if p.starts_with("/staff/territories/{id}")
+                || p.starts_with("/api/v1/staff/territories/{id}") =>
+            {
                 p.replace("{id}", &self.market.plateau.to_string())
             }
             "/staff/partners/{id}" => format!("/staff/partners/{}", self.market.partner_a),

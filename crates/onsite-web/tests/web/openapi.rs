@@ -709,6 +709,83 @@ both_backends!(
         ])
         .await;
 
+        // Territories.
+        let (territories, territory, territory_delete) = (
+            "/api/v1/staff/territories",
+            "/api/v1/staff/territories/{id}",
+            "/api/v1/staff/territories/{id}/delete",
+        );
+        let made = run
+            .steps(vec![post(
+                DISPATCHER,
+                territories,
+                territories,
+                json!({"name": "Contract territory", "postal_prefixes": ["H9Z"]}),
+                201,
+            )])
+            .await;
+        let made_path = territory.replace(
+            "{id}",
+            &made[0]["territory"]["id"]
+                .as_i64()
+                .unwrap_or(UNKNOWN)
+                .to_string(),
+        );
+        let plateau = territory.replace("{id}", &fixture.market.plateau.to_string());
+        run.steps(vec![
+            get(DISPATCHER, territories, territories, 200),
+            post(
+                DISPATCHER,
+                territories,
+                territories,
+                json!({"name": "No coverage"}),
+                422,
+            ),
+            get(DISPATCHER, territory, &plateau, 200),
+            get(
+                DISPATCHER,
+                territory,
+                &territory.replace("{id}", &UNKNOWN.to_string()),
+                404,
+            ),
+            post(
+                DISPATCHER,
+                territory,
+                &made_path,
+                json!({"version": 1, "area": [[45.0, -73.0], [45.1, -73.0], [45.1, -73.1]]}),
+                200,
+            ),
+            post(
+                DISPATCHER,
+                territory,
+                &made_path,
+                json!({"version": 1, "name": "Stale"}),
+                409,
+            ),
+            post(
+                DISPATCHER,
+                territory,
+                &made_path,
+                json!({"name": "No version"}),
+                422,
+            ),
+            post(
+                DISPATCHER,
+                territory_delete,
+                &format!("{plateau}/delete"),
+                json!({"version": 1}),
+                409,
+            ),
+            post(
+                DISPATCHER,
+                territory_delete,
+                &format!("{made_path}/delete"),
+                json!({"version": 2}),
+                200,
+            ),
+        ])
+        .await;
+
         // Site settings (administrators).
         let settings = "/api/v1/staff/settings";
         run.steps(vec![

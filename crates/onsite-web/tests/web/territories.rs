@@ -327,3 +327,81 @@ onsite_testkit::both_backends!(
         );
     }
 );
+
+onsite_testkit::both_backends!(
+    the_staff_api_keeps_territories_and_accounts_follow,
+    |app: TestApp| async move {
+        use serde_json::json;
+        let world = World::build(&app).await;
+        let mut staff = app.browser_as(world.user("dispatcher")).await;
+        // An account at the Plateau, before any territory covers it.
+        let account = staff
+            .post_json(
+                "/api/v1/staff/accounts",
+                &json!({"kind": "customer", "name": "Boulangerie Fabre", "postal_code": "H2J 2K9",
+                    "country": "CA", "latitude": 45.5226, "longitude": -73.5831,
+                    "time_zone": "America/Toronto", "address_line": "4301 Rue Saint-Denis", "city": "Montréal"}),
+            )
+            .await;
+        assert_eq!(account.status, StatusCode::CREATED, "{}", account.text());
+        let account_path = account.header("location").to_owned();
+
+        let refused = staff
+            .post_json("/api/v1/staff/territories", &json!({"name": "Nowhere"}))
+            .await;
+        assert_eq!(
+            refused.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{}",
+            refused.text()
+        );
+        let made = staff
+            .post_json(
+                "/api/v1/staff/territories",
+                &json!({"name": "Plateau", "postal_prefixes": ["h2j"]}),
+            )
+            .await;
+        assert_eq!(made.status, StatusCode::CREATED, "{}", made.text());
+        let made = made.json();
+        assert_eq!(made["accounts_joined"], 1, "the account follows: {made}");
+        assert_eq!(made["territory"]["postal_prefixes"], json!(["H2J"]));
+        let path = format!("/api/v1/staff/territories/{}", made["territory"]["id"]);
+        assert_eq!(
+            staff.get(&account_path).await.json()["territory"],
+            "Plateau"
+        );
+        let taken = staff
+            .post_json(
+                "/api/v1/staff/territories",
+                &json!({"name": "Plateau", "postal_prefixes": ["H2K"]}),
+            )
+            .await;
+        assert_eq!(taken.status, StatusCode::CONFLICT);
+
+        // In use: not deleted. Moved away: the account leaves; then it can go.
+        let in_use = staff
+            .post_json(&format!("{path}/delete"), &json!({"version": 1}))
+            .await;
+        assert_eq!(in_use.status, StatusCode::CONFLICT);
+        let shown = staff.get(&path).await.json();
+        assert_eq!(shown["customers"][0]["name"], "Boulangerie Fabre");
+        let moved = staff
+            .post_json(&path, &json!({"version": 1, "postal_prefixes": ["H2K"]}))
+            .await;
+        assert_eq!(moved.status, StatusCode::OK, "{}", moved.text());
+        assert_eq!(moved.json()["accounts_moved"], 1);
+        assert_eq!(
+            staff.get(&account_path).await.json()["territory"],
+            serde_json::Value::Null
+        );
+        let stale = staff
+            .post_json(&path, &json!({"version": 1, "name": "Old"}))
+            .await;
+        assert_eq!(stale.status, StatusCode::CONFLICT);
+        let gone = staff
+            .post_json(&format!("{path}/delete"), &json!({"version": 2}))
+            .await;
+        assert_eq!(gone.status, StatusCode::OK, "{}", gone.text());
+        assert_eq!(staff.get(&path).await.status, StatusCode::NOT_FOUND);
+    }
+);
