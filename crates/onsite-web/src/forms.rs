@@ -72,6 +72,17 @@ impl FieldErrors {
     }
 }
 
+/// The version a form or button carries (`seen_version`: the version of the record the page
+/// showed), required.
+pub fn seen_version(raw: &str) -> Result<i64, InvalidInput> {
+    match raw.trim() {
+        "" => Err(InvalidInput::new("seen_version", "required")),
+        v => v
+            .parse()
+            .map_err(|_| InvalidInput::new("seen_version", "out-of-range")),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -88,7 +88,7 @@ pub fn board_query(query: &crate::dispatch::BoardQuery) -> Result<(), InvalidInp
 
 /// The `roles` of an invitation (JSON API).
 pub fn invitation_roles(raw: &[String]) -> Result<Vec<Role>, InvalidInput> {
-    crate::staff::invitations::parse_roles(raw)
+    crate::staff::invitations::parse_roles("roles", raw)
 }
 
 /// The CSRF field of a URL-encoded body, as the CSRF check reads it.

@@ -43,11 +43,12 @@ crate::openapi::enum_schema!(
     .map(crate::openapi::json_name),
 );
 
-pub(crate) fn parse_roles(raw: &[String]) -> Result<Vec<Role>, InvalidInput> {
+/// Web roles by name; an unknown one is refused naming `field`.
+pub(crate) fn parse_roles(field: &'static str, raw: &[String]) -> Result<Vec<Role>, InvalidInput> {
     raw.iter()
         .map(|r| {
             r.parse::<Role>()
-                .map_err(|_| InvalidInput::new("roles", "unknown"))
+                .map_err(|_| InvalidInput::new(field, "unknown"))
         })
         .collect()
 }
@@ -103,7 +104,7 @@ pub async fn create(
     user: CurrentUser,
     Json(body): Json<NewInvitation>,
 ) -> WebResult<(StatusCode, Json<InvitationAnswer>)> {
-    let roles = parse_roles(&body.roles)?;
+    let roles = parse_roles("roles", &body.roles)?;
     let invited = identity::invite(
         &state.app,
         ContactId(body.contact_id),
@@ -165,7 +166,7 @@ pub async fn create_for_account(
     PathId(account_id): PathId<i64>,
     Json(body): Json<BulkInvitation>,
 ) -> WebResult<Json<BulkInvited>> {
-    let roles = parse_roles(&body.roles)?;
+    let roles = parse_roles("roles", &body.roles)?;
     if roles.is_empty() {
         return Err(InvalidInput::new("roles", "required").into());
     }

@@ -7,7 +7,7 @@
 //! saved meanwhile) comes back with their version and says so.
 
 use super::input_of;
-use crate::forms::FieldErrors;
+use crate::forms::{FieldErrors, seen_version};
 use crate::guard::see_other;
 use crate::input::PathId;
 use crate::layout::{Page, render, render_with_status};
@@ -97,16 +97,6 @@ pub struct EntryForm {
 #[serde(default)]
 pub struct VersionForm {
     seen_version: String,
-}
-
-/// The version a form carries (`seen_version`).
-fn seen_version(raw: &str) -> Result<i64, CatalogError> {
-    match raw.trim() {
-        "" => Err(InvalidInput::new("seen_version", "required").into()),
-        v => v
-            .parse()
-            .map_err(|_| InvalidInput::new("seen_version", "out-of-range").into()),
-    }
 }
 
 #[derive(Template)]

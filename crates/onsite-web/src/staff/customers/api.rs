@@ -19,6 +19,7 @@ use crate::input::PathId;
 use crate::openapi::{Errors, Invalid, JsonBody, NotFound, refusal};
 use crate::session::Granted;
 use crate::staff::api::{ActiveChange, created};
+use crate::staff::invitations::parse_roles;
 use crate::{AppState, WebResult};
 use axum::Json;
 use axum::extract::{Query, State};
@@ -335,15 +336,6 @@ pub struct ContactChange {
     web_roles: Option<Vec<String>>,
 }
 
-fn roles(raw: &[String]) -> Result<Vec<Role>, InvalidInput> {
-    raw.iter()
-        .map(|r| {
-            r.parse::<Role>()
-                .map_err(|_| InvalidInput::new("web_roles", "unknown"))
-        })
-        .collect()
-}
-
 impl AccountChange {
     /// The account's fields with this change applied.
     fn applied_to(self, account: &Account) -> Result<AccountInput, InvalidInput> {
@@ -383,7 +375,7 @@ impl ContactChange {
                 .language
                 .unwrap_or_else(|| c.language.clone().unwrap_or_default()),
             web_roles: match self.web_roles {
-                Some(raw) => roles(&raw)?,
+                Some(raw) => parse_roles("web_roles", &raw)?,
                 None => detail.web_roles(),
             },
         })
@@ -604,7 +596,7 @@ pub async fn create_contact(
     Json(body): Json<NewContact>,
 ) -> WebResult<Response> {
     let input = ContactInput {
-        web_roles: roles(&body.web_roles)?,
+        web_roles: parse_roles("web_roles", &body.web_roles)?,
         first_name: body.first_name,
         last_name: body.last_name,
         email: body.email,

@@ -14,7 +14,7 @@
 //! nothing changes. A save from a stale form (someone else saved meanwhile) comes back with
 //! their version and says so (409).
 
-use crate::forms::FieldErrors;
+use crate::forms::{FieldErrors, seen_version};
 use crate::guard::{encode_component, see_other};
 use crate::identity::profile::ZONES;
 use crate::input::PathId;
@@ -68,16 +68,6 @@ fn refusal(page: &Page, e: &CustomerError) -> (FieldErrors, StatusCode) {
 
 fn fresh() -> (FieldErrors, StatusCode) {
     (FieldErrors::new(), StatusCode::OK)
-}
-
-/// The version a form or button carries (`seen_version`).
-fn seen_version(raw: &str) -> Result<i64, InvalidInput> {
-    match raw.trim() {
-        "" => Err(InvalidInput::new("seen_version", "required")),
-        v => v
-            .parse()
-            .map_err(|_| InvalidInput::new("seen_version", "out-of-range")),
-    }
 }
 
 // ---- The list -------------------------------------------------------------------------------

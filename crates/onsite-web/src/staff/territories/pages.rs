@@ -64,12 +64,7 @@ impl TerritoryForm {
     }
 
     fn seen_version(&self) -> Result<i64, InvalidInput> {
-        let raw = self.seen_version.trim();
-        if raw.is_empty() {
-            return Err(InvalidInput::new("seen_version", "required"));
-        }
-        raw.parse()
-            .map_err(|_| InvalidInput::new("seen_version", "out-of-range"))
+        crate::forms::seen_version(&self.seen_version)
     }
 }
 
